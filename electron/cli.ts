@@ -1,0 +1,343 @@
+/**
+ * The command line over the same services as the console. Exit codes: 0 ok,
+ * 1 rejected input (problems printed to stderr), 2 usage.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { InputProblem } from '../shared/domain.js';
+import { openDatabase, type Db } from './db/connection.js';
+import { ledgerHead, verifyLedger, type Checkpoint } from './db/ledger.js';
+import { formatProblem } from './engine/rules.js';
+import { writeDemoFolder } from './services/demo.js';
+import { explainCitizen, NotFoundError } from './services/explain.js';
+import { scoreRows } from './services/exportScores.js';
+import { importFolder } from './services/import.js';
+import { checkRuleset, publishRuleset, recomputeScores } from './services/rulesets.js';
+import { parseInstant, type Progress } from './services/scoring.js';
+
+export const DEFAULT_RESOURCES = fileURLToPath(new URL('../resources/default/', import.meta.url));
+
+class Rejected extends Error {
+  constructor(
+    message: string,
+    readonly problems: InputProblem[] = [],
+    readonly problemCount = problems.length,
+  ) {
+    super(message);
+  }
+}
+
+/** A progress bar on stderr when it is a terminal; silent otherwise. */
+function progressBar(): Progress | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  let last = 0;
+  return (phase, done, total) => {
+    const now = Date.now();
+    if (now - last < 100 && done < total) return;
+    last = now;
+    const width = 30;
+    const frac = total > 0 ? Math.min(1, done / total) : 0;
+    const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
+    process.stderr.write(`\r${phase.padEnd(18)} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}%`);
+    if (done >= total) process.stderr.write('\n');
+  };
+}
+
+function withDb<T>(file: string, fn: (db: Db) => T): T {
+  const db = openDatabase(file);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+function readJsonFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Rejected(`cannot read ${path}: ${(err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    throw new Rejected(`${path} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function out(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('credence')
+    .description('Credence: explainable rule-based scoring with a verifiable ledger')
+    .showHelpAfterError()
+    .exitOverride();
+  const dbOption = () => new Option('--db <file>', 'the Credence database file').default('credence.sqlite');
+  const actorOption = () => new Option('--actor <name>', 'who performs the operation (recorded in the ledger)').default(userInfo().username || 'unknown');
+
+  program
+    .command('init')
+    .description('create (or upgrade) a database')
+    .addOption(dbOption())
+    .action((o) => withDb(o.db, () => out(`database ready: ${o.db}`)));
+
+  program
+    .command('import')
+    .description('import a folder: event_kinds.json, citizens.csv, relationships.csv, events.csv or events.jsonl (all or nothing)')
+    .argument('<dir>', 'the folder to import')
+    .addOption(dbOption())
+    .addOption(actorOption())
+    .option('--reason <text>', 'why this data is imported')
+    .action(async (dir: string, o) => {
+      const db = openDatabase(o.db);
+      try {
+        const report = await importFolder(db, dir, { actor: o.actor, reason: o.reason, onProgress: progressBar() });
+        if (!report.ok) throw new Rejected(`import rejected: ${report.problemCount} problem(s); nothing was written`, report.problems, report.problemCount);
+        const c = report.counts;
+        out(
+          report.operationId === null
+            ? 'nothing new: every record is already stored'
+            : `imported (operation ${report.operationId}): ${c.kindsAdded} event kinds, ${c.citizensAdded} citizens added, ${c.citizensUpdated} updated, ` +
+                `${c.relationshipsAdded} relationships added, ${c.relationshipsChanged} changed, ${c.eventsAdded} events added, ${c.eventsUnchanged} already stored` +
+                (report.scoring ? `; ${report.scoring.scoresChanged} scores changed` : ''),
+        );
+      } finally {
+        db.close();
+      }
+    });
+
+  const rules = program.command('rules').description('validate and publish rulesets');
+  rules
+    .command('validate')
+    .description('check a ruleset file against the registered event kinds')
+    .argument('<file>')
+    .addOption(dbOption())
+    .action((file: string, o) =>
+      withDb(o.db, (db) => {
+        const result = checkRuleset(db, readJsonFile(file));
+        if (!result.ok) throw new Rejected(`${file}: ${result.problems.length} problem(s)`, result.problems);
+        out(`${file}: valid (${result.ruleset.rules.length} rules)`);
+      }),
+    );
+  rules
+    .command('publish')
+    .description('publish a ruleset as a new version and recompute every score')
+    .argument('<file>')
+    .addOption(dbOption())
+    .addOption(actorOption())
+    .requiredOption('--reason <text>', 'the written reason for publishing')
+    .option('--as-of <iso>', 'score as of this instant (default: the current scoring instant, or now)')
+    .action((file: string, o) =>
+      withDb(o.db, (db) => {
+        const result = publishRuleset(db, readJsonFile(file), { actor: o.actor, reason: o.reason, asOf: o.asOf, onProgress: progressBar() });
+        if (!result.ok) throw new Rejected(`${file}: not published`, result.problems);
+        out(`published ruleset version ${result.version} (operation ${result.operationId}); ${result.scoring!.scoresChanged} scores changed`);
+        for (const e of result.evaluationErrors ?? []) process.stderr.write(`warning: rule ${e.ruleId}: ${e.count} evaluation error(s), e.g. ${e.example}\n`);
+      }),
+    );
+
+  program
+    .command('recompute')
+    .description('recompute every score as of an instant')
+    .addOption(dbOption())
+    .addOption(actorOption())
+    .option('--as-of <iso>', 'the instant (default: now)')
+    .option('--reason <text>', 'why')
+    .action((o) =>
+      withDb(o.db, (db) => {
+        if (o.asOf) checkInstant(o.asOf);
+        const started = performance.now();
+        const r = recomputeScores(db, { asOf: o.asOf, actor: o.actor, reason: o.reason, onProgress: progressBar() });
+        const s = r.scoring;
+        out(
+          `recomputed ${s.citizens} citizens as of ${r.asOf} in ${((performance.now() - started) / 1000).toFixed(2)} s: ` +
+            `${s.scoresChanged} scores changed, ${s.iterations} fixed-point iterations (${s.msPerIteration?.toFixed(1)} ms each)`,
+        );
+      }),
+    );
+
+  const exp = program.command('export').description('export data');
+  exp
+    .command('scores')
+    .description('current scores as CSV: citizen_id,score,tier,own,penalty sorted by id')
+    .addOption(dbOption())
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action(async (o) => {
+      const db = openDatabase(o.db);
+      try {
+        const sink = o.out ? createWriteStream(o.out) : process.stdout;
+        for (const line of scoreRows(db)) {
+          if (!sink.write(`${line}\n`)) await new Promise<void>((r) => sink.once('drain', () => r()));
+        }
+        if (o.out) await new Promise<void>((resolve, reject) => (sink as ReturnType<typeof createWriteStream>).end((err?: Error | null) => (err ? reject(err) : resolve())));
+      } finally {
+        db.close();
+      }
+    });
+
+  program
+    .command('explain')
+    .description("take a citizen's score apart into its causes")
+    .argument('<citizen_id>')
+    .addOption(dbOption())
+    .option('--json', 'print the explanation as JSON')
+    .action((id: string, o) =>
+      withDb(o.db, (db) => {
+        let e;
+        try {
+          e = explainCitizen(db, id);
+        } catch (err) {
+          if (err instanceof NotFoundError) throw new Rejected(err.message);
+          throw err;
+        }
+        if (o.json) return out(JSON.stringify(e, null, 2));
+        const pts = (x: number) => (x >= 0 ? '+' : '') + x.toFixed(2);
+        const lines = [`${e.citizenId} ${e.name} (${e.district})`, `score ${e.score.toFixed(2)} tier ${e.tier}  ruleset v${e.rulesetVersion}, as of ${e.asOf}`, `  base ${e.base.toFixed(2)}`];
+        for (const r of e.rules) {
+          lines.push(`  ${pts(r.total).padStart(9)}  ${r.ruleName} [${r.ruleId}, ${r.dimension}]${r.capped ? ` capped from ${pts(r.raw)}` : ''}`);
+          for (const ev of r.events) lines.push(`             ${pts(ev.points)} ${ev.eventId} ${ev.occurredAt}`);
+        }
+        lines.push(`  = own ${e.own.toFixed(2)}`);
+        lines.push(`  - friend penalty ${e.friendPenalty.toFixed(2)} (uncapped ${e.friendPenaltyUncapped.toFixed(2)}, ${e.activeFriendCount} active friends)`);
+        for (const f of e.friends.filter((f) => f.share > 0)) lines.push(`      ${f.share.toFixed(4)} from ${f.citizenId} ${f.name} (${f.score.toFixed(2)} ${f.tier})`);
+        lines.push(`  = ${e.score.toFixed(2)} (${e.tier})`);
+        if (e.reasonCodes.length) lines.push('reason codes:', ...e.reasonCodes.map((r, i) => `  ${i + 1}. ${r.label} (${r.code}) ${pts(r.points)}`));
+        out(lines.join('\n'));
+      }),
+    );
+
+  const ledger = program.command('ledger').description('verify and checkpoint the hash-chained ledger');
+  ledger
+    .command('verify')
+    .description('recompute the hash chain and name the first broken entry')
+    .addOption(dbOption())
+    .option('--checkpoint <file>', 'also check that history up to this checkpoint is unchanged')
+    .action((o) =>
+      withDb(o.db, (db) => {
+        let checkpoint: Checkpoint | undefined;
+        if (o.checkpoint) checkpoint = readCheckpoint(o.checkpoint);
+        const result = verifyLedger(db, checkpoint);
+        if (!result.ok) throw new Rejected(`ledger verification FAILED: ${result.message}`);
+        out(`ledger OK: ${result.count} entries, head ${result.head}${checkpoint ? `; matches the checkpoint of ${checkpoint.at} (${checkpoint.count} entries)` : ''}`);
+      }),
+    );
+  ledger
+    .command('checkpoint')
+    .description('write the entry count and head hash to a file')
+    .addOption(dbOption())
+    .requiredOption('--out <file>', 'the checkpoint file to write')
+    .action((o) =>
+      withDb(o.db, (db) => {
+        const result = verifyLedger(db);
+        if (!result.ok) throw new Rejected(`refusing to checkpoint a broken ledger: ${result.message}`);
+        const head = ledgerHead(db);
+        const cp: Checkpoint = { count: head.count, head: head.head, at: new Date().toISOString() };
+        writeFileSync(o.out, `${JSON.stringify(cp, null, 2)}\n`);
+        out(`checkpoint written to ${o.out}: ${cp.count} entries, head ${cp.head}`);
+      }),
+    );
+
+  program
+    .command('demo')
+    .description('create a deterministic synthetic population, import it and publish the default ruleset')
+    .addOption(dbOption())
+    .option('--citizens <n>', 'population size', '2000')
+    .option('--seed <s>', 'random seed', '1')
+    .option('--as-of <iso>', 'the scoring instant (events are dated before it)', '')
+    .option('--friends <k>', 'average friendships per citizen', '4')
+    .option('--events <k>', 'average records per citizen', '12')
+    .action(async (o) => {
+      const citizens = positiveInt(o.citizens, '--citizens');
+      const seed = positiveInt(o.seed, '--seed', 0);
+      const asOf = o.asOf ? checkInstant(o.asOf) : parseInstant(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+      const dir = mkdtempSync(join(tmpdir(), 'credence-demo-'));
+      const db = openDatabase(o.db);
+      try {
+        const progress = progressBar();
+        writeDemoFolder(dir, join(DEFAULT_RESOURCES, 'event_kinds.json'), {
+          citizens,
+          seed,
+          asOfMs: asOf.ms,
+          friendsPerCitizen: Number(o.friends),
+          eventsPerCitizen: Number(o.events),
+        });
+        const report = await importFolder(db, dir, { actor: 'demo', reason: `synthetic demo population (${citizens} citizens, seed ${seed})`, onProgress: progress });
+        if (!report.ok) throw new Rejected('demo import failed', report.problems, report.problemCount);
+        const published = publishRuleset(db, readJsonFile(join(DEFAULT_RESOURCES, 'ruleset.json')), {
+          actor: 'demo',
+          reason: 'default ruleset for the demo population',
+          asOf: asOf.iso,
+          onProgress: progress,
+        });
+        if (!published.ok) throw new Rejected('default ruleset rejected', published.problems);
+        out(`demo population ready in ${o.db}: ${citizens} citizens, ${report.counts.relationshipsAdded} friendships, ${report.counts.eventsAdded} events, ruleset v${published.version} as of ${asOf.iso}`);
+      } finally {
+        db.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+  return program;
+}
+
+function readCheckpoint(file: string): Checkpoint {
+  const cp = readJsonFile(file) as Partial<Checkpoint>;
+  if (typeof cp?.count !== 'number' || typeof cp.head !== 'string' || !/^[0-9a-f]{64}$/.test(cp.head)) {
+    throw new Rejected(`${file} is not a ledger checkpoint (expected {count, head, at})`);
+  }
+  return { count: cp.count, head: cp.head, at: String(cp.at ?? 'unknown time') };
+}
+
+function checkInstant(text: string): { iso: string; ms: number } {
+  try {
+    return parseInstant(text);
+  } catch (err) {
+    throw new CommanderError(2, 'credence.usage', (err as Error).message);
+  }
+}
+
+function positiveInt(text: string, name: string, min = 1): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new CommanderError(2, 'credence.usage', `${name} must be an integer >= ${min}, got '${text}'`);
+  return n;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return 0;
+      if (err.code === 'credence.usage') process.stderr.write(`error: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof Rejected) {
+      process.stderr.write(`${err.message}\n`);
+      for (const p of err.problems) process.stderr.write(`  ${formatProblem(p)}\n`);
+      if (err.problemCount > err.problems.length) process.stderr.write(`  ... and ${err.problemCount - err.problems.length} more\n`);
+      return 1;
+    }
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    if (process.env.CREDENCE_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  // `credence export scores | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

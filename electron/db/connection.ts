@@ -1,0 +1,61 @@
+/**
+ * Opens the one SQLite file with the settings every writer needs and brings
+ * its schema up to date. A database written by a newer Credence is refused.
+ */
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from './migrations/index.js';
+
+export type Db = Database.Database;
+
+export class DatabaseVersionError extends Error {}
+
+export interface OpenOptions {
+  readonly?: boolean;
+  /** Stop after this migration version (tests of one migration). */
+  targetVersion?: number;
+}
+
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  try {
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+    }
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('cache_size = -262144');
+    db.pragma('temp_store = MEMORY');
+    const integrity = db.pragma('quick_check', { simple: true });
+    if (integrity !== 'ok') throw new DatabaseVersionError(`${file} is damaged: ${integrity}`);
+    migrate(db, options.targetVersion);
+    return db;
+  } catch (err) {
+    db.close();
+    if (err instanceof Error && /file is not a database/i.test(err.message)) {
+      throw new DatabaseVersionError(`${file} is not a Credence database (not an SQLite file, or damaged)`);
+    }
+    throw err;
+  }
+}
+
+export function latestSchemaVersion(): number {
+  return MIGRATIONS[MIGRATIONS.length - 1].version;
+}
+
+/** Run pending migrations, each with its user_version bump in one transaction. */
+export function migrate(db: Db, targetVersion = latestSchemaVersion()): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > latestSchemaVersion()) {
+    throw new DatabaseVersionError(
+      `this database has schema version ${current}, newer than this Credence supports (${latestSchemaVersion()}); install a newer Credence to open it`,
+    );
+  }
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current || migration.version > targetVersion) continue;
+    db.transaction(() => {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}

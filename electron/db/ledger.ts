@@ -1,0 +1,151 @@
+/**
+ * The ledger (SCORING_MODEL §6): one append-only, hash-chained entry per change
+ * of a citizen's stored score or tier. The verifier recomputes the chain from
+ * the rows alone and names the first entry that does not match.
+ */
+import { createHash } from 'node:crypto';
+import type { Db } from './connection.js';
+import { getOperation, operationDigest, type OperationRow } from './operations.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface LedgerEntryInput {
+  citizenId: string;
+  operationId: number;
+  oldCents: number | null;
+  newCents: number;
+  oldTier: string | null;
+  newTier: string;
+  rulesetVersion: number;
+  cause: 'own' | 'friends';
+  causeFriends: string[];
+}
+
+export interface LedgerRow {
+  seq: number;
+  citizen_id: string;
+  operation_id: number;
+  old_score: number | null;
+  new_score: number;
+  old_tier: string | null;
+  new_tier: string;
+  ruleset_version: number;
+  cause: 'own' | 'friends';
+  cause_friends: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Canonical serialisation: a JSON array in fixed field order, including the operation's digest. */
+export function entryHash(row: Omit<LedgerRow, 'hash'>, opDigest: string): string {
+  const canonical = JSON.stringify([
+    row.seq,
+    row.citizen_id,
+    row.operation_id,
+    opDigest,
+    row.old_score,
+    row.new_score,
+    row.old_tier,
+    row.new_tier,
+    row.ruleset_version,
+    row.cause,
+    row.cause_friends,
+    row.prev_hash,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+export function ledgerHead(db: Db): { count: number; head: string; lastSeq: number } {
+  const row = db.prepare('SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+  const count = (db.prepare('SELECT count(*) AS n FROM ledger').pluck().get() as number) ?? 0;
+  return { count, head: row?.hash ?? GENESIS_HASH, lastSeq: row?.seq ?? 0 };
+}
+
+/** Appends entries in order; call inside the transaction that changed the scores. */
+export function appendLedgerEntries(db: Db, entries: LedgerEntryInput[]): void {
+  if (entries.length === 0) return;
+  let { head, lastSeq } = ledgerHead(db);
+  const insert = db.prepare(
+    `INSERT INTO ledger (seq, citizen_id, operation_id, old_score, new_score, old_tier, new_tier, ruleset_version, cause, cause_friends, prev_hash, hash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const digests = new Map<number, string>();
+  for (const e of entries) {
+    let digest = digests.get(e.operationId);
+    if (!digest) {
+      const op = getOperation(db, e.operationId);
+      if (!op) throw new Error(`ledger entry refers to unknown operation ${e.operationId}`);
+      digest = operationDigest(op);
+      digests.set(e.operationId, digest);
+    }
+    const row = {
+      seq: lastSeq + 1,
+      citizen_id: e.citizenId,
+      operation_id: e.operationId,
+      old_score: e.oldCents,
+      new_score: e.newCents,
+      old_tier: e.oldTier,
+      new_tier: e.newTier,
+      ruleset_version: e.rulesetVersion,
+      cause: e.cause,
+      cause_friends: JSON.stringify(e.causeFriends),
+      prev_hash: head,
+    };
+    const hash = entryHash(row, digest);
+    insert.run(row.seq, row.citizen_id, row.operation_id, row.old_score, row.new_score, row.old_tier, row.new_tier, row.ruleset_version, row.cause, row.cause_friends, row.prev_hash, hash);
+    head = hash;
+    lastSeq = row.seq;
+  }
+}
+
+export interface Checkpoint {
+  count: number;
+  head: string;
+  at: string;
+}
+
+export type VerifyResult =
+  | { ok: true; count: number; head: string }
+  | { ok: false; count: number; firstBroken: number | null; message: string };
+
+/**
+ * Recompute the whole chain. With a checkpoint, also require that the first
+ * `checkpoint.count` entries still end in the checkpoint's head hash (a
+ * rewritten or truncated history since the checkpoint is detected).
+ */
+export function verifyLedger(db: Db, checkpoint?: Checkpoint): VerifyResult {
+  const ops = new Map<number, string>();
+  const digestOf = (id: number): string | null => {
+    let d = ops.get(id);
+    if (d === undefined) {
+      const op = getOperation(db, id) as OperationRow | undefined;
+      if (!op) return null;
+      d = operationDigest(op);
+      ops.set(id, d);
+    }
+    return d;
+  };
+  let prev = GENESIS_HASH;
+  let expectedSeq = 1;
+  let count = 0;
+  const rows = db.prepare('SELECT * FROM ledger ORDER BY seq').iterate() as IterableIterator<LedgerRow>;
+  for (const row of rows) {
+    const fail = (message: string): VerifyResult => ({ ok: false, count, firstBroken: row.seq, message: `entry ${row.seq}: ${message}` });
+    if (row.seq !== expectedSeq) return { ok: false, count, firstBroken: row.seq, message: `entry ${row.seq}: expected sequence number ${expectedSeq} (entries missing or reordered)` };
+    if (row.prev_hash !== prev) return fail('prev_hash does not match the previous entry (entries deleted, reordered or rewritten)');
+    const digest = digestOf(row.operation_id);
+    if (digest === null) return fail(`operation ${row.operation_id} is missing`);
+    const { hash, ...rest } = row;
+    if (entryHash(rest, digest) !== hash) return fail('hash does not match its content (entry or its operation was altered)');
+    if (checkpoint && row.seq === checkpoint.count && hash !== checkpoint.head) {
+      return fail(`history differs from the checkpoint of ${checkpoint.at} (head hash mismatch at entry ${checkpoint.count})`);
+    }
+    prev = hash;
+    expectedSeq++;
+    count++;
+  }
+  if (checkpoint && count < checkpoint.count) {
+    return { ok: false, count, firstBroken: count + 1, message: `ledger has ${count} entries but the checkpoint of ${checkpoint.at} recorded ${checkpoint.count}: entries from ${count + 1} on were removed` };
+  }
+  return { ok: true, count, head: prev };
+}

@@ -1,0 +1,16 @@
+/** Every schema migration, in order. Numbered in steps of 10. */
+import type Database from 'better-sqlite3';
+import m0010 from './0010-operations-ledger.js';
+import m0020 from './0020-citizens.js';
+import m0030 from './0030-relationships.js';
+import m0040 from './0040-events.js';
+import m0050 from './0050-rulesets.js';
+import m0060 from './0060-scores.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060];

@@ -1,0 +1,137 @@
+/**
+ * Ruleset validation and compilation (SCORING_MODEL §2). A ruleset is checked
+ * as a whole and every problem is reported with the rule and the position, so
+ * whoever publishes fixes them in one pass.
+ */
+import { RulesetSpec, type EventKindSpec, type InputProblem, type RuleSpec } from '../../shared/domain.js';
+import { compileExpression, RuleEvaluationError, type EventData, type Evaluator } from './cel.js';
+
+export interface CompiledRule {
+  index: number;
+  spec: RuleSpec;
+  condition: Evaluator;
+  points: Evaluator;
+  ttlMs: number | null;
+  capMin: number;
+  capMax: number;
+}
+
+export interface CompiledRuleset {
+  spec: RulesetSpec;
+  rules: CompiledRule[];
+  /** Rules by event kind, in ruleset order. */
+  byKind: Map<string, CompiledRule[]>;
+}
+
+export type RulesetValidation = { ok: true; ruleset: CompiledRuleset } | { ok: false; problems: InputProblem[] };
+
+const DAY_MS = 86_400_000;
+export const MAX_FRIEND_WEIGHT = 0.95;
+
+/** Validate an untrusted ruleset document against the registered event kinds. */
+export function validateRuleset(input: unknown, kinds: Map<string, EventKindSpec>): RulesetValidation {
+  const parsed = RulesetSpec.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => {
+        const path = issue.path.map(String);
+        const rule = path[0] === 'rules' && typeof issue.path[1] === 'number' ? ruleIdAt(input, issue.path[1]) : undefined;
+        return { rule, field: path.join('.'), message: issue.message };
+      }),
+    };
+  }
+  const spec = parsed.data;
+  const problems: InputProblem[] = [];
+  const fp = spec.friend_penalty;
+  if (!(fp.weight >= 0 && fp.weight <= MAX_FRIEND_WEIGHT)) {
+    problems.push({ field: 'friend_penalty.weight', message: `weight must be between 0 and ${MAX_FRIEND_WEIGHT}, got ${fp.weight}` });
+  }
+  if (!(spec.score_min < spec.score_max)) problems.push({ field: 'score_min', message: 'score_min must be below score_max' });
+  if (spec.base_score < spec.score_min || spec.base_score > spec.score_max) {
+    problems.push({ field: 'base_score', message: 'base_score must lie between score_min and score_max' });
+  }
+  spec.tiers.forEach((tier, i) => {
+    if (i > 0 && !(tier.min < spec.tiers[i - 1].min)) {
+      problems.push({ field: `tiers.${i}.min`, message: `tier ${tier.name} minimum ${tier.min} is not strictly below ${spec.tiers[i - 1].name} (${spec.tiers[i - 1].min})` });
+    }
+  });
+  const lastTier = spec.tiers[spec.tiers.length - 1];
+  if (lastTier.min > spec.score_min) {
+    problems.push({ field: `tiers.${spec.tiers.length - 1}.min`, message: `the last tier (${lastTier.name}) must start at or below score_min ${spec.score_min} so every score has a tier` });
+  }
+  const tierNames = new Set<string>();
+  for (const tier of spec.tiers) {
+    if (tierNames.has(tier.name)) problems.push({ field: 'tiers', message: `tier name ${tier.name} appears twice` });
+    tierNames.add(tier.name);
+  }
+
+  const rules: CompiledRule[] = [];
+  const ids = new Set<string>();
+  spec.rules.forEach((rule, index) => {
+    if (ids.has(rule.id)) problems.push({ rule: rule.id, message: `rule id ${rule.id} appears twice` });
+    ids.add(rule.id);
+    const kind = kinds.get(rule.event_kind);
+    if (!kind) {
+      problems.push({ rule: rule.id, field: 'event_kind', message: `unknown event kind '${rule.event_kind}'` });
+      return;
+    }
+    const capMin = rule.cap?.min ?? -Infinity;
+    const capMax = rule.cap?.max ?? Infinity;
+    if (!(capMin <= 0 && 0 <= capMax)) {
+      problems.push({ rule: rule.id, field: 'cap', message: `cap must contain 0 (min <= 0 <= max), got {min: ${rule.cap?.min}, max: ${rule.cap?.max}}` });
+    }
+    const condition = compileExpression(rule.condition, kind, 'bool');
+    if (!condition.ok) problems.push({ rule: rule.id, field: 'condition', position: condition.error.column, message: condition.error.message });
+    const points = compileExpression(rule.points, kind, 'number');
+    if (!points.ok) problems.push({ rule: rule.id, field: 'points', position: points.error.column, message: points.error.message });
+    if (condition.ok && points.ok) {
+      rules.push({
+        index,
+        spec: rule,
+        condition: condition.evaluate,
+        points: points.evaluate,
+        ttlMs: rule.ttl_days ? rule.ttl_days * DAY_MS : null,
+        capMin,
+        capMax,
+      });
+    }
+  });
+  if (problems.length > 0) return { ok: false, problems };
+  const byKind = new Map<string, CompiledRule[]>();
+  for (const rule of rules) {
+    const list = byKind.get(rule.spec.event_kind) ?? [];
+    list.push(rule);
+    byKind.set(rule.spec.event_kind, list);
+  }
+  return { ok: true, ruleset: { spec, rules, byKind } };
+}
+
+function ruleIdAt(input: unknown, index: number): string | undefined {
+  const rules = (input as { rules?: { id?: unknown }[] })?.rules;
+  const id = Array.isArray(rules) ? rules[index]?.id : undefined;
+  return typeof id === 'string' ? id : `#${index + 1}`;
+}
+
+/** c(r, e): the points of one event under one rule; `error` when evaluation failed. */
+export type Contribution = { points: number; error: null } | { points: 0; error: string };
+
+export function evaluateRule(rule: CompiledRule, data: EventData): Contribution {
+  try {
+    const cond = rule.condition(data);
+    if (cond !== true) return { points: 0, error: null };
+    const pts = Number(rule.points(data));
+    if (!Number.isFinite(pts)) return { points: 0, error: 'points are not a finite number' };
+    return { points: pts, error: null };
+  } catch (err) {
+    if (err instanceof RuleEvaluationError || err instanceof Error) return { points: 0, error: err.message };
+    return { points: 0, error: String(err) };
+  }
+}
+
+export function formatProblem(p: InputProblem): string {
+  const where = [p.file, p.line !== undefined ? `line ${p.line}` : undefined, p.rule ? `rule ${p.rule}` : undefined, p.field, p.position !== undefined ? `column ${p.position}` : undefined]
+    .filter(Boolean)
+    .join(', ');
+  return where ? `${where}: ${p.message}` : p.message;
+}

@@ -1,0 +1,77 @@
+/**
+ * c(r, e) for every (event, rule) pair, stored once per ruleset so that a
+ * recompute never runs a JS loop over events: the totals are aggregated by
+ * SQLite. Written when events arrive and rebuilt when a ruleset is published.
+ */
+import type { EventKindSpec } from '../../shared/domain.js';
+import type { Db } from '../db/connection.js';
+import type { EventData } from '../engine/cel.js';
+import { evaluateRule, type CompiledRuleset } from '../engine/rules.js';
+
+export interface ContributionWriter {
+  /** Evaluate every rule of the event's kind and store the non-zero results and errors. */
+  add(eventIdx: number, citizenIdx: number, kind: string, occurredMs: number, data: Record<string, unknown>): void;
+}
+
+/** Strip protected fields: rules never see them, even though the record holds them. */
+export function ruleInput(kind: EventKindSpec, data: Record<string, unknown>): EventData {
+  const out: EventData = {};
+  for (const [name, value] of Object.entries(data)) {
+    const spec = kind.fields[name];
+    if (spec && !spec.protected) out[name] = value as number | string | boolean;
+  }
+  return out;
+}
+
+export function contributionWriter(db: Db, ruleset: CompiledRuleset, kinds: Map<string, EventKindSpec>): ContributionWriter {
+  const insert = db.prepare('INSERT INTO contributions (citizen_idx, rule_index, event_idx, occurred_ms, points, error) VALUES (?, ?, ?, ?, ?, ?)');
+  return {
+    add(eventIdx, citizenIdx, kind, occurredMs, data) {
+      const rules = ruleset.byKind.get(kind);
+      if (!rules) return;
+      const input = ruleInput(kinds.get(kind)!, data);
+      for (const rule of rules) {
+        const c = evaluateRule(rule, input);
+        if (c.points !== 0 || c.error !== null) insert.run(citizenIdx, rule.index, eventIdx, occurredMs, c.points, c.error);
+      }
+    },
+  };
+}
+
+/** Replace all contributions with those of `ruleset`, over every non-retracted event. */
+export function rebuildContributions(
+  db: Db,
+  ruleset: CompiledRuleset,
+  kinds: Map<string, EventKindSpec>,
+  onProgress?: (done: number, total: number) => void,
+): void {
+  db.prepare('DELETE FROM contributions').run();
+  const writer = contributionWriter(db, ruleset, kinds);
+  const kindsWithRules = [...ruleset.byKind.keys()];
+  if (kindsWithRules.length === 0) return;
+  const placeholders = kindsWithRules.map(() => '?').join(',');
+  const total = db.prepare(`SELECT count(*) FROM events WHERE retracted_by IS NULL AND kind IN (${placeholders})`).pluck().get(...kindsWithRules) as number;
+  // Keyset pages: the connection cannot write while a statement iterates.
+  const page = db.prepare(
+    `SELECT idx, citizen_idx, kind, occurred_ms, data FROM events WHERE retracted_by IS NULL AND kind IN (${placeholders}) AND idx > ? ORDER BY idx LIMIT 20000`,
+  ).raw(true);
+  let done = 0;
+  let last = 0;
+  for (;;) {
+    const rows = page.all(...kindsWithRules, last) as [number, number, string, number, string][];
+    if (rows.length === 0) break;
+    for (const [idx, citizen, kind, ms, data] of rows) writer.add(idx, citizen, kind, ms, JSON.parse(data));
+    last = rows[rows.length - 1][0];
+    done += rows.length;
+    onProgress?.(done, total);
+  }
+  onProgress?.(done, total);
+}
+
+/** Evaluation errors per rule under the current contributions (shown to whoever publishes). */
+export function evaluationErrors(db: Db, ruleset: CompiledRuleset): { ruleId: string; count: number; example: string }[] {
+  const rows = db
+    .prepare('SELECT rule_index, count(*) AS n, min(error) AS example FROM contributions WHERE error IS NOT NULL GROUP BY rule_index')
+    .all() as { rule_index: number; n: number; example: string }[];
+  return rows.map((r) => ({ ruleId: ruleset.spec.rules[r.rule_index].id, count: r.n, example: r.example }));
+}

@@ -1,0 +1,176 @@
+/**
+ * Streaming readers for import files. Bytes are checked before parsing (UTF-16,
+ * invalid UTF-8 such as Windows-1252, NUL bytes) so a wrong encoding is named
+ * as such, with its line, instead of surfacing as garbled fields.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Transform, type TransformCallback } from 'node:stream';
+import { parse } from 'csv-parse';
+
+export class FileFormatError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Passes bytes through unchanged, failing on anything that is not clean UTF-8 text. */
+class TextGuard extends Transform {
+  private decoder = new TextDecoder('utf-8', { fatal: true });
+  private line = 1;
+  private first = true;
+  bytesSeen = 0;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    if (this.first) {
+      this.first = false;
+      if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
+        done(new FileFormatError('file is UTF-16 encoded; save it as UTF-8', 1));
+        return;
+      }
+    }
+    const nul = chunk.indexOf(0);
+    if (nul >= 0) {
+      done(new FileFormatError('file contains a NUL byte (binary data or UTF-16 without a byte order mark)', this.line + countNewlines(chunk, nul)));
+      return;
+    }
+    try {
+      this.decoder.decode(chunk, { stream: true });
+    } catch {
+      const bad = firstInvalidUtf8(chunk);
+      done(new FileFormatError('text is not valid UTF-8 (Windows-1252 or Latin-1?); save the file as UTF-8', this.line + countNewlines(chunk, bad)));
+      return;
+    }
+    this.line += countNewlines(chunk, chunk.length);
+    this.bytesSeen += chunk.length;
+    done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    try {
+      this.decoder.decode();
+      done();
+    } catch {
+      done(new FileFormatError('file ends in the middle of a UTF-8 character', this.line));
+    }
+  }
+}
+
+function countNewlines(buf: Buffer, end: number): number {
+  let n = 0;
+  for (let i = buf.indexOf(10); i >= 0 && i < end; i = buf.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+/** Offset of the first byte that starts an invalid UTF-8 sequence (a sequence cut at the chunk end is fine). */
+function firstInvalidUtf8(buf: Buffer): number {
+  let i = 0;
+  while (i < buf.length) {
+    const b = buf[i];
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (len === 0) return i;
+    for (let k = 1; k < len; k++) {
+      if (i + k >= buf.length) return buf.length;
+      if ((buf[i + k] & 0xc0) !== 0x80) return i;
+    }
+    i += len;
+  }
+  return buf.length;
+}
+
+export interface CsvRecord {
+  line: number;
+  values: Record<string, string>;
+  /** Set when the row has another number of fields than the header. */
+  ragged?: string;
+}
+
+export interface CsvOptions {
+  onBytes?: (bytes: number) => void;
+}
+
+/**
+ * Yields the rows of a CSV file keyed by the header. The header must hold
+ * exactly `columns` (any order); problems with it are thrown as FileFormatError.
+ */
+export async function* readCsv(path: string, columns: readonly string[], options: CsvOptions = {}): AsyncGenerator<CsvRecord> {
+  const guard = new TextGuard();
+  const source = createReadStream(path, { highWaterMark: 1 << 20 });
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
+  source.on('error', (e) => parser.destroy(e));
+  guard.on('error', (e) => parser.destroy(e));
+  source.pipe(guard).pipe(parser);
+  let header: string[] | null = null;
+  let lastReported = 0;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!header) {
+        header = record.map((h) => h.trim());
+        checkHeader(header, columns);
+        continue;
+      }
+      if (options.onBytes && guard.bytesSeen !== lastReported) {
+        options.onBytes(guard.bytesSeen - lastReported);
+        lastReported = guard.bytesSeen;
+      }
+      const values: Record<string, string> = {};
+      header.forEach((name, i) => (values[name] = record[i] ?? ''));
+      const out: CsvRecord = { line: info.lines, values };
+      if (record.length !== header.length) out.ragged = `row has ${record.length} fields, the header has ${header.length}`;
+      yield out;
+    }
+  } catch (err) {
+    if (err instanceof FileFormatError) throw err;
+    const e = err as { code?: string; lines?: number; message: string };
+    if (e.code?.startsWith('CSV_')) throw new FileFormatError(e.message.replace(/^Invalid (Opening|Closing) Quote: /, ''), e.lines ?? 0);
+    throw err;
+  }
+  if (!header) throw new FileFormatError(`file is empty: expected the header ${columns.join(',')}`, 1);
+  options.onBytes?.(guard.bytesSeen - lastReported);
+}
+
+function checkHeader(header: string[], columns: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const h of header) {
+    if (seen.has(h)) throw new FileFormatError(`duplicate column '${h}' in the header`, 1);
+    seen.add(h);
+  }
+  const missing = columns.filter((c) => !seen.has(c));
+  if (missing.length > 0) throw new FileFormatError(`header lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (expected ${columns.join(',')})`, 1);
+  const extra = header.filter((h) => !columns.includes(h));
+  if (extra.length > 0) throw new FileFormatError(`unknown column${extra.length > 1 ? 's' : ''} ${extra.join(', ')} in the header (expected ${columns.join(',')})`, 1);
+}
+
+/** Yields the lines of a JSON Lines file, parsed, with their line numbers. Blank lines are skipped. */
+export async function* readJsonLines(path: string, options: CsvOptions = {}): AsyncGenerator<{ line: number; value: unknown; error?: string }> {
+  const guard = new TextGuard();
+  const source = createReadStream(path, { highWaterMark: 1 << 20 });
+  let failure: Error | null = null;
+  source.on('error', (e) => guard.destroy(e));
+  const lines = createInterface({ input: source.pipe(guard), crlfDelay: Infinity });
+  guard.on('error', (e) => {
+    failure = e;
+    lines.close();
+  });
+  let n = 0;
+  let lastReported = 0;
+  for await (const raw of lines) {
+    n++;
+    const text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+    if (!text.trim()) continue;
+    if (options.onBytes && guard.bytesSeen !== lastReported) {
+      options.onBytes(guard.bytesSeen - lastReported);
+      lastReported = guard.bytesSeen;
+    }
+    try {
+      yield { line: n, value: JSON.parse(text) };
+    } catch (err) {
+      yield { line: n, value: undefined, error: `not valid JSON: ${(err as Error).message}` };
+    }
+  }
+  if (failure) throw failure;
+  options.onBytes?.(guard.bytesSeen - lastReported);
+}

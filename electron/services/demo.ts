@@ -1,0 +1,155 @@
+/**
+ * A deterministic synthetic population in the interchange format: citizens
+ * spread over districts, friendships mostly within a district, and behaviour
+ * records whose mix gives a realistic spread of tiers (most citizens in A/AA,
+ * a tail in B, C and D). The same seed and instant give the same files.
+ */
+import { closeSync, copyFileSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface DemoOptions {
+  citizens: number;
+  seed: number;
+  /** Events are dated before this instant. */
+  asOfMs: number;
+  /** Average friendships per citizen (each counted once per pair). */
+  friendsPerCitizen?: number;
+  /** Average behaviour records per citizen. */
+  eventsPerCitizen?: number;
+}
+
+export const DEMO_DISTRICTS = ['Chengxi', 'Dongshan', 'Gangwan', 'Ningjin', 'Xunshan', 'Yatou', 'Chongshan', 'Haiyang'];
+const FAMILY = ['Wang', 'Li', 'Zhang', 'Liu', 'Chen', 'Yang', 'Huang', 'Zhao', 'Wu', 'Zhou', 'Xu', 'Sun', 'Ma', 'Zhu', 'Hu', 'Guo', 'He', 'Lin', 'Gao', 'Luo'];
+const GIVEN = ['Wei', 'Fang', 'Na', 'Min', 'Jing', 'Lei', 'Qiang', 'Yan', 'Jun', 'Hua', 'Ping', 'Gang', 'Xiu', 'Ying', 'Hong', 'Tao', 'Bin', 'Yun', 'Chao', 'Lan', 'Mei', 'Ning', 'Kai', 'Rui', 'Hao', 'Xin', 'Yu', 'Jie', 'Li', 'Dan'];
+
+/** mulberry32: a small, fast, seedable PRNG; good enough for synthetic data. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+class BufferedFile {
+  private fd: number;
+  private parts: string[] = [];
+  private size = 0;
+  constructor(path: string) {
+    this.fd = openSync(path, 'w');
+  }
+  line(text: string): void {
+    this.parts.push(text, '\n');
+    this.size += text.length;
+    if (this.size > 1 << 20) this.flush();
+  }
+  flush(): void {
+    if (this.parts.length) writeSync(this.fd, this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+export function citizenIdFor(i: number): string {
+  return `C${String(i + 1).padStart(7, '0')}`;
+}
+
+function isoDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+const DAY = 86_400_000;
+
+export function writeDemoFolder(dir: string, kindsFile: string, options: DemoOptions): { citizens: number; relationships: number; events: number } {
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(kindsFile, join(dir, 'event_kinds.json'));
+  const random = rng(options.seed);
+  const n = options.citizens;
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
+  const district = new Uint8Array(n);
+
+  const citizens = new BufferedFile(join(dir, 'citizens.csv'));
+  citizens.line('citizen_id,name,district,birth_date');
+  for (let i = 0; i < n; i++) {
+    district[i] = Math.floor(random() * DEMO_DISTRICTS.length);
+    const born = options.asOfMs - (18 + random() * 62) * 365.25 * DAY;
+    citizens.line(`${citizenIdFor(i)},${pick(FAMILY)} ${pick(GIVEN)}${random() < 0.4 ? pick(GIVEN).toLowerCase() : ''},${DEMO_DISTRICTS[district[i]]},${isoDate(born)}`);
+  }
+  citizens.close();
+
+  // Friendships: neighbours in id order share a district block (a ring of
+  // nearby ids), plus a few long-range ties: a small-world graph.
+  const byDistrict: number[][] = DEMO_DISTRICTS.map(() => []);
+  for (let i = 0; i < n; i++) byDistrict[district[i]].push(i);
+  const pos = new Int32Array(n);
+  for (const members of byDistrict) members.forEach((c, k) => (pos[c] = k));
+  const perCitizen = options.friendsPerCitizen ?? 4;
+  const rel = new BufferedFile(join(dir, 'relationships.csv'));
+  rel.line('a,b,since,until');
+  const seen = new Set<number>();
+  let relationships = 0;
+  for (let i = 0; i < n; i++) {
+    const members = byDistrict[district[i]];
+    const ties = Math.floor(perCitizen * (0.5 + random()));
+    for (let t = 0; t < ties; t++) {
+      let j: number;
+      if (random() < 0.85 && members.length > 1) {
+        const offset = 1 + Math.floor(random() * Math.min(50, members.length - 1));
+        j = members[(pos[i] + offset) % members.length];
+      } else j = Math.floor(random() * n);
+      if (j === i) continue;
+      const lo = Math.min(i, j);
+      const hi = Math.max(i, j);
+      const key = lo * n + hi;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const since = options.asOfMs - random() * 10 * 365 * DAY;
+      const ended = random() < 0.08;
+      const until = ended ? isoDate(since + (30 + random() * 3 * 365) * DAY) : '';
+      rel.line(`${citizenIdFor(lo)},${citizenIdFor(hi)},${isoDate(since)},${until > isoDate(since) ? until : ''}`);
+      relationships++;
+    }
+  }
+  seen.clear();
+  rel.close();
+
+  // Behaviour: each citizen has a disposition that sets how likely
+  // negative records are, so scores cluster instead of being uniform noise.
+  const ev = new BufferedFile(join(dir, 'events.csv'));
+  ev.line('event_id,citizen_id,kind,occurred_at,data');
+  const perEvents = options.eventsPerCitizen ?? 12;
+  let events = 0;
+  const emit = (citizen: number, kind: string, ageDays: number, data: Record<string, unknown>) => {
+    events++;
+    const at = new Date(options.asOfMs - ageDays * DAY - Math.floor(random() * DAY)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    ev.line(`E${String(events).padStart(9, '0')},${citizenIdFor(citizen)},${kind},${at},"${JSON.stringify(data).replace(/"/g, '""')}"`);
+  };
+  for (let i = 0; i < n; i++) {
+    const risk = random() ** 3; // most citizens are low-risk
+    const count = Math.max(1, Math.round(perEvents * (0.4 + random() * 1.2)));
+    for (let k = 0; k < count; k++) {
+      const age = Math.floor(random() * 6 * 365);
+      const r = random();
+      if (r < 0.55) emit(i, 'bill_payment', age, { amount: Math.round(20 + random() * 300), on_time: random() > risk * 0.9, provider: pick(['water', 'power', 'gas', 'phone']) });
+      else if (r < 0.7) emit(i, 'volunteer_service', age, { hours: Math.round(2 + random() * 14), organisation: pick(['Red Cross', 'Community Centre', 'School', 'Elder Care']) });
+      else if (r < 0.75) emit(i, 'blood_donation', age, { ml: random() < 0.9 ? 400 : 150 });
+      else if (random() < risk) {
+        const bad = random();
+        if (bad < 0.4) emit(i, 'bank_arrears', age, { amount: Math.round(500 + random() * 20000), months_overdue: 1 + Math.floor(random() * 6), lender: pick(['ICBC', 'ABC', 'Rural Credit Coop']) });
+        else if (bad < 0.65) emit(i, 'contract_breach', age, { amount: Math.round(100 + random() * 5000), court_confirmed: random() < 0.4 });
+        else if (bad < 0.85) emit(i, 'court_judgment', age, { case_type: pick(['civil', 'civil', 'traffic', 'fraud']), judgment_date: isoDate(options.asOfMs - age * DAY), court: 'Municipal People\'s Court' });
+        else if (bad < 0.95) emit(i, 'utility_theft', age, { value: Math.round(50 + random() * 900), utility: pick(['power', 'water']) });
+        else emit(i, 'public_property_damage', age, { value: Math.round(100 + random() * 3000), deliberate: random() < 0.5 });
+      } else emit(i, 'bill_payment', age, { amount: Math.round(20 + random() * 300), on_time: true, provider: pick(['water', 'power', 'gas', 'phone']) });
+    }
+  }
+  ev.close();
+  return { citizens: n, relationships, events };
+}

@@ -1,0 +1,76 @@
+/** Taking a score apart into its causes (SCORING_MODEL §5), and the scores export. */
+import type { Explanation, RuleContribution } from '../../shared/domain.js';
+import type { Db } from '../db/connection.js';
+import { attributePenalty } from '../engine/network.js';
+import { centsToScore, reasonCodes, tierFor } from '../engine/scoring.js';
+import { loadScoringState, ownScoreOf, storedNetworkView } from './scoring.js';
+
+export class NotFoundError extends Error {}
+
+export function explainCitizen(db: Db, citizenId: string): Explanation {
+  const state = loadScoringState(db);
+  if (!state) throw new NotFoundError('no scores yet: no ruleset has been published');
+  const citizen = db.prepare('SELECT idx, citizen_id, name, district FROM citizens WHERE citizen_id = ?').get(citizenId) as
+    | { idx: number; citizen_id: string; name: string; district: string }
+    | undefined;
+  if (!citizen) throw new NotFoundError(`no citizen with id '${citizenId}'`);
+  const stored = db.prepare('SELECT cents, tier, s, own, penalty FROM scores WHERE citizen_idx = ?').get(citizen.idx) as
+    | { cents: number; tier: string; s: number; own: number; penalty: number }
+    | undefined;
+  if (!stored) throw new NotFoundError(`citizen '${citizenId}' has no score yet`);
+
+  const spec = state.ruleset.spec;
+  const events = db
+    .prepare(
+      `SELECT c.rule_index, c.points, e.event_id, e.occurred_at, c.occurred_ms FROM contributions c JOIN events e ON e.idx = c.event_idx
+       WHERE c.citizen_idx = ? AND c.error IS NULL ORDER BY c.rule_index, c.occurred_ms, e.event_id`,
+    )
+    .raw(true)
+    .all(citizen.idx) as [number, number, string, string, number][];
+  const rules: RuleContribution[] = [];
+  for (const rule of state.ruleset.rules) {
+    const counted = events.filter(([r, , , , ms]) => r === rule.index && ms <= state.asOfMs && (rule.ttlMs === null || ms > state.asOfMs - rule.ttlMs));
+    if (counted.length === 0) continue;
+    const raw = counted.reduce((sum, [, p]) => sum + p, 0);
+    const total = Math.min(rule.capMax, Math.max(rule.capMin, raw));
+    rules.push({
+      ruleId: rule.spec.id,
+      ruleName: rule.spec.name,
+      dimension: rule.spec.dimension,
+      raw,
+      total,
+      capped: total !== raw,
+      events: counted.map(([, points, eventId, occurredAt]) => ({ eventId, occurredAt, points })),
+    });
+  }
+  const own = ownScoreOf(db, state, citizen.idx).own;
+  const view = storedNetworkView(db, state);
+  const breakdown = attributePenalty(view, citizen.idx, state.params);
+  const friendRow = db.prepare('SELECT c.citizen_id, c.name, s.cents, s.tier FROM citizens c JOIN scores s ON s.citizen_idx = c.idx WHERE c.idx = ?');
+  const friends = breakdown.shares
+    .map((sh) => {
+      const f = friendRow.get(sh.friend) as { citizen_id: string; name: string; cents: number; tier: string };
+      return { citizenId: f.citizen_id, name: f.name, score: centsToScore(f.cents), tier: f.tier, shortfall: sh.shortfall, share: sh.share };
+    })
+    .sort((a, b) => b.share - a.share || (a.citizenId < b.citizenId ? -1 : 1));
+  const factors = rules.map((r) => ({ code: r.ruleId, label: r.ruleName, points: r.total }));
+  if (breakdown.penalty > 0) factors.push({ code: 'friend_penalty', label: 'Friends below the threshold', points: -breakdown.penalty });
+  return {
+    citizenId: citizen.citizen_id,
+    name: citizen.name,
+    district: citizen.district,
+    rulesetVersion: state.version,
+    asOf: state.asOf,
+    base: spec.base_score,
+    rules,
+    adjustments: 0,
+    own,
+    friendPenalty: breakdown.penalty,
+    friendPenaltyUncapped: breakdown.raw,
+    friends,
+    activeFriendCount: breakdown.shares.length,
+    score: centsToScore(stored.cents),
+    tier: tierFor(stored.cents, spec.tiers),
+    reasonCodes: reasonCodes(factors),
+  };
+}

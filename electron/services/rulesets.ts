@@ -1,0 +1,90 @@
+/**
+ * Publishing a ruleset and moving the scoring instant: each one operation with
+ * an actor and a reason, in one transaction with the recompute it causes.
+ */
+import type { InputProblem } from '../../shared/domain.js';
+import type { Db } from '../db/connection.js';
+import { loadKinds } from '../db/kinds.js';
+import { recordOperation } from '../db/operations.js';
+import { insertRuleset } from '../db/rulesets.js';
+import { validateRuleset, type CompiledRuleset } from '../engine/rules.js';
+import { evaluationErrors, rebuildContributions } from './contributions.js';
+import { fullRecompute, loadScoringState, paramsOf, parseInstant, type Progress, type ScoreChangeStats } from './scoring.js';
+
+export function checkRuleset(db: Db, input: unknown): { ok: true; ruleset: CompiledRuleset } | { ok: false; problems: InputProblem[] } {
+  return validateRuleset(input, loadKinds(db));
+}
+
+export interface PublishResult {
+  ok: boolean;
+  problems: InputProblem[];
+  version?: number;
+  operationId?: number;
+  scoring?: ScoreChangeStats;
+  evaluationErrors?: { ruleId: string; count: number; example: string }[];
+}
+
+export function publishRuleset(
+  db: Db,
+  input: unknown,
+  options: { actor: string; reason: string; asOf?: string; onProgress?: Progress },
+): PublishResult {
+  if (!options.reason?.trim()) return { ok: false, problems: [{ message: 'publishing a ruleset needs a written reason' }] };
+  const checked = checkRuleset(db, input);
+  if (!checked.ok) return { ok: false, problems: checked.problems };
+  return db.transaction(() => {
+    const previous = loadScoringState(db);
+    const asOf = options.asOf ? parseInstant(options.asOf) : previous ? { iso: previous.asOf, ms: previous.asOfMs } : parseInstant(new Date().toISOString());
+    const op = recordOperation(db, {
+      kind: 'ruleset_published',
+      actor: options.actor,
+      reason: options.reason,
+      details: { previous_version: previous?.version ?? null, rules: checked.ruleset.spec.rules.length, as_of: asOf.iso },
+    });
+    const version = insertRuleset(db, checked.ruleset.spec, op.id);
+    rebuildContributions(db, checked.ruleset, loadKinds(db), (done, total) => options.onProgress?.('evaluating rules', done, total));
+    const state = { version, ruleset: checked.ruleset, asOf: asOf.iso, asOfMs: asOf.ms, params: paramsOf(checked.ruleset) };
+    const scoring = fullRecompute(db, state, op.id, options.onProgress);
+    return { ok: true, problems: [], version, operationId: op.id, scoring, evaluationErrors: evaluationErrors(db, checked.ruleset) };
+  })();
+}
+
+export interface RecomputeResult {
+  asOf: string;
+  operationId: number | null;
+  scoring: ScoreChangeStats;
+}
+
+/**
+ * Recompute every score as of an instant. Moving the instant lets events age
+ * out of their rules' ttl windows, so the operation is `records_expired`; a
+ * recompute at the unchanged instant that changes nothing records nothing.
+ */
+export function recomputeScores(db: Db, options: { asOf?: string; actor: string; reason?: string; onProgress?: Progress }): RecomputeResult {
+  const state = loadScoringState(db);
+  if (!state) throw new Error('no ruleset has been published yet: publish one first (rules publish FILE --reason TEXT)');
+  const asOf = parseInstant(options.asOf ?? new Date().toISOString());
+  const tx = db.transaction(() => {
+    const op = recordOperation(db, {
+      kind: 'records_expired',
+      actor: options.actor,
+      reason: options.reason ?? `recompute as of ${asOf.iso}`,
+      details: { from_as_of: state.asOf, to_as_of: asOf.iso, ruleset_version: state.version },
+    });
+    const scoring = fullRecompute(db, { ...state, asOf: asOf.iso, asOfMs: asOf.ms }, op.id, options.onProgress);
+    if (scoring.ledgerEntries === 0 && asOf.iso === state.asOf) throw new NothingChanged(scoring);
+    return { asOf: asOf.iso, operationId: op.id, scoring };
+  });
+  try {
+    return tx();
+  } catch (err) {
+    if (err instanceof NothingChanged) return { asOf: asOf.iso, operationId: null, scoring: err.scoring };
+    throw err;
+  }
+}
+
+class NothingChanged extends Error {
+  constructor(readonly scoring: ScoreChangeStats) {
+    super('nothing changed');
+  }
+}

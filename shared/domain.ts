@@ -1,0 +1,128 @@
+/**
+ * Domain types and file schemas shared by the main process and the renderer.
+ * Imports nothing of the project, no Node, no DOM: only zod.
+ */
+import { z } from 'zod';
+
+/** A citizen id: 1–64 characters of A-Z a-z 0-9 _ - (SCORING_MODEL §1). */
+export const CitizenId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'citizen id must be 1-64 characters of A-Z a-z 0-9 _ -');
+
+export const FieldType = z.enum(['number', 'string', 'bool', 'date']);
+export type FieldType = z.infer<typeof FieldType>;
+
+/** One field of an event kind's schema; `protected` fields can never be read by a rule. */
+export const FieldSpec = z.strictObject({ type: FieldType, protected: z.boolean().optional() });
+export type FieldSpec = z.infer<typeof FieldSpec>;
+
+export const EventKindName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'event kind must be lower_snake_case, 1-64 characters');
+
+/** A registered event kind with its data schema (`event_kinds.json` holds a list of these). */
+export const EventKindSpec = z.strictObject({
+  kind: EventKindName,
+  fields: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'field names are identifiers'), FieldSpec),
+});
+export type EventKindSpec = z.infer<typeof EventKindSpec>;
+export const EventKindsFile = z.array(EventKindSpec);
+
+/** One rule of a ruleset (SCORING_MODEL §2). */
+export const RuleSpec = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'rule id must be 1-64 characters of A-Z a-z 0-9 _ . -'),
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000),
+  dimension: z.string().min(1).max(64),
+  event_kind: EventKindName,
+  condition: z.string().min(1).max(2000),
+  points: z.string().min(1).max(2000),
+  ttl_days: z.number().int().positive().optional(),
+  cap: z.strictObject({ min: z.number().finite().optional(), max: z.number().finite().optional() }).optional(),
+});
+export type RuleSpec = z.infer<typeof RuleSpec>;
+
+export const TierSpec = z.strictObject({ name: z.string().min(1).max(16), min: z.number().finite() });
+export type TierSpec = z.infer<typeof TierSpec>;
+
+/** A ruleset file as published: every number here is a parameter, never a constant in code. */
+export const RulesetSpec = z.strictObject({
+  base_score: z.number().finite(),
+  score_min: z.number().finite(),
+  score_max: z.number().finite(),
+  friend_penalty: z.strictObject({
+    threshold: z.number().finite(),
+    weight: z.number().finite(),
+    cap: z.number().finite().nonnegative(),
+  }),
+  tiers: z.array(TierSpec).min(1),
+  rules: z.array(RuleSpec),
+});
+export type RulesetSpec = z.infer<typeof RulesetSpec>;
+
+export const OperationKind = z.enum([
+  'event_recorded',
+  'events_imported',
+  'event_retracted',
+  'ruleset_published',
+  'relationship_changed',
+  'records_expired',
+  'manual_adjustment',
+  'appeal_decided',
+]);
+export type OperationKind = z.infer<typeof OperationKind>;
+
+/** A problem found in an input: where (file, line, rule, position) and why. */
+export interface InputProblem {
+  file?: string;
+  line?: number;
+  rule?: string;
+  field?: string;
+  position?: number;
+  message: string;
+}
+
+/** One rule's part of a citizen's explanation. */
+export interface RuleContribution {
+  ruleId: string;
+  ruleName: string;
+  dimension: string;
+  /** Sum of the event contributions before the cap. */
+  raw: number;
+  /** Total after the cap: what counts. */
+  total: number;
+  capped: boolean;
+  events: { eventId: string; occurredAt: string; points: number }[];
+}
+
+export interface FriendShare {
+  citizenId: string;
+  name: string;
+  score: number;
+  tier: string;
+  shortfall: number;
+  share: number;
+}
+
+export interface ReasonCode {
+  /** A rule id, or `friend_penalty`. */
+  code: string;
+  label: string;
+  points: number;
+}
+
+/** Everything a score is made of (SCORING_MODEL §5). */
+export interface Explanation {
+  citizenId: string;
+  name: string;
+  district: string;
+  rulesetVersion: number;
+  asOf: string;
+  base: number;
+  rules: RuleContribution[];
+  adjustments: number;
+  own: number;
+  friendPenalty: number;
+  friendPenaltyUncapped: number;
+  friends: FriendShare[];
+  activeFriendCount: number;
+  score: number;
+  tier: string;
+  reasonCodes: ReasonCode[];
+}
