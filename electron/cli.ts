@@ -15,6 +15,7 @@ import { writeDemoFolder } from './services/demo.js';
 import { explainCitizen, NotFoundError } from './services/explain.js';
 import { scoreRows } from './services/exportScores.js';
 import { importFolder } from './services/import.js';
+import { AlreadyRetractedError, retractEvent } from './services/retract.js';
 import { checkRuleset, publishRuleset, recomputeScores } from './services/rulesets.js';
 import { parseInstant, type Progress } from './services/scoring.js';
 
@@ -159,6 +160,26 @@ export function buildProgram(): Command {
           `recomputed ${s.citizens} citizens as of ${r.asOf} in ${((performance.now() - started) / 1000).toFixed(2)} s: ` +
             `${s.scoresChanged} scores changed, ${s.iterations} fixed-point iterations (${s.msPerIteration?.toFixed(1)} ms each)`,
         );
+      }),
+    );
+
+  const events = program.command('events').description('act on recorded events');
+  events
+    .command('retract')
+    .description('retract an event (appeal upheld, data-entry error): it stays on record but leaves scoring')
+    .argument('<event_id>')
+    .addOption(dbOption())
+    .addOption(actorOption())
+    .requiredOption('--reason <text>', 'why the event is retracted')
+    .action((eventId: string, o) =>
+      withDb(o.db, (db) => {
+        try {
+          const r = retractEvent(db, eventId, { actor: o.actor, reason: o.reason });
+          out(`retracted ${eventId} (operation ${r.operationId})${r.scoring ? `; ${r.scoring.scoresChanged} scores changed` : ''}`);
+        } catch (err) {
+          if (err instanceof NotFoundError || err instanceof AlreadyRetractedError) throw new Rejected(err.message);
+          throw err;
+        }
       }),
     );
 

@@ -26,13 +26,11 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -262144');
     db.pragma('temp_store = MEMORY');
-    const integrity = db.pragma('quick_check', { simple: true });
-    if (integrity !== 'ok') throw new DatabaseVersionError(`${file} is damaged: ${integrity}`);
     migrate(db, options.targetVersion);
     return db;
   } catch (err) {
     db.close();
-    if (err instanceof Error && /file is not a database/i.test(err.message)) {
+    if (err instanceof Error && /file is not a database|malformed/i.test(err.message)) {
       throw new DatabaseVersionError(`${file} is not a Credence database (not an SQLite file, or damaged)`);
     }
     throw err;

@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Transform, type TransformCallback } from 'node:stream';
-import { parse } from 'csv-parse';
+import Papa from 'papaparse';
 
 export class FileFormatError extends Error {
   constructor(
@@ -19,6 +19,10 @@ export class FileFormatError extends Error {
 
 /** Passes bytes through unchanged, failing on anything that is not clean UTF-8 text. */
 class TextGuard extends Transform {
+  constructor() {
+    super({ readableObjectMode: true });
+  }
+
   private decoder = new TextDecoder('utf-8', { fatal: true });
   private line = 1;
   private first = true;
@@ -37,8 +41,9 @@ class TextGuard extends Transform {
       done(new FileFormatError('file contains a NUL byte (binary data or UTF-16 without a byte order mark)', this.line + countNewlines(chunk, nul)));
       return;
     }
+    let text: string;
     try {
-      this.decoder.decode(chunk, { stream: true });
+      text = this.decoder.decode(chunk, { stream: true });
     } catch {
       const bad = firstInvalidUtf8(chunk);
       done(new FileFormatError('text is not valid UTF-8 (Windows-1252 or Latin-1?); save the file as UTF-8', this.line + countNewlines(chunk, bad)));
@@ -46,13 +51,13 @@ class TextGuard extends Transform {
     }
     this.line += countNewlines(chunk, chunk.length);
     this.bytesSeen += chunk.length;
-    done(null, chunk);
+    done(null, text);
   }
 
   override _flush(done: TransformCallback): void {
     try {
-      this.decoder.decode();
-      done();
+      const rest = this.decoder.decode();
+      done(null, rest || undefined);
     } catch {
       done(new FileFormatError('file ends in the middle of a UTF-8 character', this.line));
     }
@@ -82,8 +87,10 @@ function firstInvalidUtf8(buf: Buffer): number {
 }
 
 export interface CsvRecord {
+  /** The line the record starts on (1-based, the header is line 1). */
   line: number;
-  values: Record<string, string>;
+  /** Fields in the order of `columns` as requested, whatever their order in the file. */
+  fields: string[];
   /** Set when the row has another number of fields than the header. */
   ragged?: string;
 }
@@ -93,43 +100,83 @@ export interface CsvOptions {
 }
 
 /**
- * Yields the rows of a CSV file keyed by the header. The header must hold
- * exactly `columns` (any order); problems with it are thrown as FileFormatError.
+ * Calls `onRow` for each row of a CSV file (RFC 4180, parsed by papaparse),
+ * fields ordered as `columns`. The header must hold exactly those columns, in
+ * any order; header and quoting problems reject with FileFormatError. Line
+ * numbers are counted here from the newlines inside fields, so a record that
+ * spans lines is reported at the line it starts on. An exception thrown by
+ * `onRow` stops the parse and rejects with it.
  */
-export async function* readCsv(path: string, columns: readonly string[], options: CsvOptions = {}): AsyncGenerator<CsvRecord> {
-  const guard = new TextGuard();
-  const source = createReadStream(path, { highWaterMark: 1 << 20 });
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
-  source.on('error', (e) => parser.destroy(e));
-  guard.on('error', (e) => parser.destroy(e));
-  source.pipe(guard).pipe(parser);
-  let header: string[] | null = null;
-  let lastReported = 0;
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      if (!header) {
-        header = record.map((h) => h.trim());
-        checkHeader(header, columns);
-        continue;
+export function readCsv(path: string, columns: readonly string[], onRow: (row: CsvRecord) => void, options: CsvOptions = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const guard = new TextGuard();
+    const source = createReadStream(path, { highWaterMark: 1 << 20 });
+    let failure: unknown = null;
+    let order: number[] | null = null;
+    let width = 0;
+    let line = 1;
+    let lastReported = 0;
+    let aborted = false;
+    const stop = (err: unknown, parser?: Papa.Parser) => {
+      if (failure === null) failure = err;
+      if (!aborted) {
+        aborted = true;
+        parser?.abort();
+        source.destroy();
       }
-      if (options.onBytes && guard.bytesSeen !== lastReported) {
-        options.onBytes(guard.bytesSeen - lastReported);
-        lastReported = guard.bytesSeen;
-      }
-      const values: Record<string, string> = {};
-      header.forEach((name, i) => (values[name] = record[i] ?? ''));
-      const out: CsvRecord = { line: info.lines, values };
-      if (record.length !== header.length) out.ragged = `row has ${record.length} fields, the header has ${header.length}`;
-      yield out;
-    }
-  } catch (err) {
-    if (err instanceof FileFormatError) throw err;
-    const e = err as { code?: string; lines?: number; message: string };
-    if (e.code?.startsWith('CSV_')) throw new FileFormatError(e.message.replace(/^Invalid (Opening|Closing) Quote: /, ''), e.lines ?? 0);
-    throw err;
-  }
-  if (!header) throw new FileFormatError(`file is empty: expected the header ${columns.join(',')}`, 1);
-  options.onBytes?.(guard.bytesSeen - lastReported);
+    };
+    source.on('error', (e) => {
+      stop(e);
+      reject(e);
+    });
+    guard.on('error', (e) => {
+      stop(e);
+      reject(e);
+    });
+    Papa.parse<string[]>(source.pipe(guard) as unknown as File, {
+      delimiter: ',',
+      skipEmptyLines: false,
+      step: (result, parser) => {
+        if (aborted) return;
+        try {
+          const record = result.data;
+          const start = line;
+          line += 1;
+          for (let i = 0; i < record.length; i++) {
+            const f = record[i];
+            if (f.length > 0 && f.indexOf('\n') >= 0) line += f.split('\n').length - 1;
+          }
+          const quoteError = result.errors.find((e) => e.type === 'Quotes');
+          if (quoteError) {
+            throw new FileFormatError(quoteError.code === 'MissingQuotes' ? 'unclosed quote: a quoted field runs to the end of the file' : `malformed quoted field: ${quoteError.message}`, start);
+          }
+          if (record.length === 1 && record[0] === '') return; // an empty line
+          if (!order) {
+            const header = record.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h).trim());
+            checkHeader(header, columns);
+            order = columns.map((c) => header.indexOf(c));
+            width = header.length;
+            return;
+          }
+          if (options.onBytes && guard.bytesSeen !== lastReported) {
+            options.onBytes(guard.bytesSeen - lastReported);
+            lastReported = guard.bytesSeen;
+          }
+          const fields = order.map((i) => record[i] ?? '');
+          onRow(record.length === width ? { line: start, fields } : { line: start, fields, ragged: `row has ${record.length} fields, the header has ${width}` });
+        } catch (err) {
+          stop(err, parser);
+        }
+      },
+      complete: () => {
+        if (failure !== null) return reject(failure);
+        if (!order) return reject(new FileFormatError(`file is empty: expected the header ${columns.join(',')}`, 1));
+        options.onBytes?.(guard.bytesSeen - lastReported);
+        resolve();
+      },
+      error: (err: Error) => reject(failure ?? err),
+    });
+  });
 }
 
 function checkHeader(header: string[], columns: readonly string[]): void {

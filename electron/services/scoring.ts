@@ -178,10 +178,17 @@ export function fullRecompute(db: Db, state: ScoringState, operationId: number, 
     own[i] = base.own;
     totals[i] = base.totals;
   }
-  const rows = db
-    .prepare(`SELECT citizen_idx, rule_index, sum(points) FROM contributions WHERE error IS NULL AND ${windowClause(state.ruleset)} GROUP BY citizen_idx, rule_index`)
-    .raw(true)
-    .iterate({ asOf: state.asOfMs }) as IterableIterator<[number, number, number]>;
+  // Summed in SQLite and handed over as one packed string (17 significant
+  // digits: every double survives the round trip exactly).
+  const packed = db
+    .prepare(
+      `SELECT group_concat(citizen_idx || ' ' || rule_index || ' ' || printf('%.17g', total), ' ') FROM (
+         SELECT citizen_idx, rule_index, sum(points) AS total FROM contributions
+         WHERE error IS NULL AND ${windowClause(state.ruleset)} GROUP BY citizen_idx, rule_index ORDER BY citizen_idx, rule_index)`,
+    )
+    .pluck()
+    .get({ asOf: state.asOfMs }) as string | null;
+  const parts = packed ? packed.split(' ') : [];
   let current = -1;
   let sums: [number, number][] = [];
   const flush = () => {
@@ -191,13 +198,14 @@ export function fullRecompute(db: Db, state: ScoringState, operationId: number, 
       totals[current] = o.totals;
     }
   };
-  for (const [c, r, sum] of rows) {
+  for (let k = 0; k < parts.length; k += 3) {
+    const c = Number(parts[k]);
     if (c !== current) {
       flush();
       current = c;
       sums = [];
     }
-    sums.push([r, sum]);
+    sums.push([Number(parts[k + 1]), Number(parts[k + 2])]);
   }
   flush();
 

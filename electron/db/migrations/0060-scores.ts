@@ -26,7 +26,6 @@ const migration: Migration = {
         error TEXT,
         PRIMARY KEY (citizen_idx, rule_index, event_idx)
       ) STRICT, WITHOUT ROWID;
-      CREATE INDEX contributions_by_event ON contributions(event_idx);
       CREATE TABLE scores (
         citizen_idx INTEGER PRIMARY KEY REFERENCES citizens(idx),
         cents INTEGER NOT NULL,

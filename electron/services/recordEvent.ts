@@ -1,0 +1,43 @@
+/** Recording one event by hand (an official's entry): validated like an imported row, scored incrementally. */
+import type { Db } from '../db/connection.js';
+import { loadKinds } from '../db/kinds.js';
+import { recordOperation } from '../db/operations.js';
+import { contributionWriter } from './contributions.js';
+import { incrementalUpdate, loadScoringState, type ScoreChangeStats } from './scoring.js';
+import { checkEventData, EVENT_ID, parseIsoInstant } from './validation.js';
+
+export interface NewEvent {
+  eventId: string;
+  citizenId: string;
+  kind: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+export class InvalidEventError extends Error {}
+
+export function recordEvent(db: Db, event: NewEvent, options: { actor: string; reason: string }): { operationId: number; scoring: ScoreChangeStats | null } {
+  if (!EVENT_ID.test(event.eventId)) throw new InvalidEventError(`event_id '${event.eventId}' must be 1-128 characters of A-Z a-z 0-9 _ . : -`);
+  const kinds = loadKinds(db);
+  const kind = kinds.get(event.kind);
+  if (!kind) throw new InvalidEventError(`unknown event kind '${event.kind}'`);
+  const ms = parseIsoInstant(event.occurredAt);
+  if (ms === null) throw new InvalidEventError(`occurred_at '${event.occurredAt}' is not an ISO 8601 instant with a zone`);
+  const checked = checkEventData(kind, event.data);
+  if (!checked.ok) throw new InvalidEventError(checked.message);
+  return db.transaction(() => {
+    const citizenIdx = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(event.citizenId) as number | undefined;
+    if (citizenIdx === undefined) throw new InvalidEventError(`unknown citizen '${event.citizenId}'`);
+    if (db.prepare('SELECT 1 FROM events WHERE event_id = ?').get(event.eventId)) throw new InvalidEventError(`event ${event.eventId} already exists`);
+    const op = recordOperation(db, { kind: 'event_recorded', actor: options.actor, reason: options.reason, details: { event_id: event.eventId, citizen_id: event.citizenId, kind: event.kind } });
+    const idx = Number(
+      db
+        .prepare('INSERT INTO events (event_id, citizen_idx, kind, occurred_at, occurred_ms, data, operation_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(event.eventId, citizenIdx, kind.kind, event.occurredAt, ms, checked.json, op.id).lastInsertRowid,
+    );
+    const state = loadScoringState(db);
+    if (!state) return { operationId: op.id, scoring: null };
+    contributionWriter(db, state.ruleset, kinds).add(idx, citizenIdx, kind.kind, ms, checked.value);
+    return { operationId: op.id, scoring: incrementalUpdate(db, state, new Set([citizenIdx]), op.id) };
+  })();
+}
