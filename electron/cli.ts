@@ -3,15 +3,14 @@
  * 1 rejected input (problems printed to stderr), 2 usage.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { InputProblem } from '../shared/domain.js';
 import { openDatabase, type Db } from './db/connection.js';
 import { ledgerHead, verifyLedger, type Checkpoint } from './db/ledger.js';
 import { formatProblem } from './engine/rules.js';
-import { writeDemoFolder } from './services/demo.js';
+import { createDemoPopulation } from './services/demo.js';
 import { explainCitizen, NotFoundError } from './services/explain.js';
 import { scoreRows } from './services/exportScores.js';
 import { importFolder } from './services/import.js';
@@ -277,30 +276,14 @@ export function buildProgram(): Command {
       const citizens = positiveInt(o.citizens, '--citizens');
       const seed = positiveInt(o.seed, '--seed', 0);
       const asOf = o.asOf ? checkInstant(o.asOf) : parseInstant(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
-      const dir = mkdtempSync(join(tmpdir(), 'credence-demo-'));
       const db = openDatabase(o.db);
       try {
-        const progress = progressBar();
-        writeDemoFolder(dir, join(DEFAULT_RESOURCES, 'event_kinds.json'), {
-          citizens,
-          seed,
-          asOfMs: asOf.ms,
-          friendsPerCitizen: Number(o.friends),
-          eventsPerCitizen: Number(o.events),
-        });
-        const report = await importFolder(db, dir, { actor: 'demo', reason: `synthetic demo population (${citizens} citizens, seed ${seed})`, onProgress: progress });
-        if (!report.ok) throw new Rejected('demo import failed', report.problems, report.problemCount);
-        const published = publishRuleset(db, readJsonFile(join(DEFAULT_RESOURCES, 'ruleset.json')), {
-          actor: 'demo',
-          reason: 'default ruleset for the demo population',
-          asOf: asOf.iso,
-          onProgress: progress,
-        });
-        if (!published.ok) throw new Rejected('default ruleset rejected', published.problems);
-        out(`demo population ready in ${o.db}: ${citizens} citizens, ${report.counts.relationshipsAdded} friendships, ${report.counts.eventsAdded} events, ruleset v${published.version} as of ${asOf.iso}`);
+        const r = await createDemoPopulation(db, DEFAULT_RESOURCES, { citizens, seed, asOf, friendsPerCitizen: Number(o.friends), eventsPerCitizen: Number(o.events), onProgress: progressBar() });
+        out(`demo population ready in ${o.db}: ${r.citizens} citizens, ${r.relationships} friendships, ${r.events} events, ruleset v${r.rulesetVersion} as of ${r.asOf}`);
+      } catch (err) {
+        throw new Rejected((err as Error).message);
       } finally {
         db.close();
-        rmSync(dir, { recursive: true, force: true });
       }
     });
 

@@ -23,6 +23,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
       db.pragma('synchronous = FULL');
     }
     db.pragma('foreign_keys = ON');
+    // Without this, INSERT OR REPLACE deletes a row without firing the
+    // append-only DELETE triggers of the ledger, operations and rulesets.
+    db.pragma('recursive_triggers = ON');
     db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -262144');
     db.pragma('temp_store = MEMORY');
@@ -41,7 +44,7 @@ export function latestSchemaVersion(): number {
   return MIGRATIONS[MIGRATIONS.length - 1].version;
 }
 
-/** Run pending migrations, each with its user_version bump in one transaction. */
+/** Run the pending migrations and the user_version bump in one transaction: all or none. */
 export function migrate(db: Db, targetVersion = latestSchemaVersion()): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > latestSchemaVersion()) {
@@ -49,11 +52,10 @@ export function migrate(db: Db, targetVersion = latestSchemaVersion()): void {
       `this database has schema version ${current}, newer than this Credence supports (${latestSchemaVersion()}); install a newer Credence to open it`,
     );
   }
-  for (const migration of MIGRATIONS) {
-    if (migration.version <= current || migration.version > targetVersion) continue;
-    db.transaction(() => {
-      migration.up(db);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
-  }
+  const pending = MIGRATIONS.filter((m) => m.version > current && m.version <= targetVersion);
+  if (pending.length === 0) return;
+  db.transaction(() => {
+    for (const migration of pending) migration.up(db);
+    db.pragma(`user_version = ${pending[pending.length - 1].version}`);
+  })();
 }

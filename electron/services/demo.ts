@@ -4,8 +4,14 @@
  * records whose mix gives a realistic spread of tiers (most citizens in A/AA,
  * a tail in B, C and D). The same seed and instant give the same files.
  */
-import { closeSync, copyFileSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Db } from '../db/connection.js';
+import { formatProblem } from '../engine/rules.js';
+import { importFolder } from './import.js';
+import { publishRuleset } from './rulesets.js';
+import type { Progress } from './scoring.js';
 
 export interface DemoOptions {
   citizens: number;
@@ -152,4 +158,42 @@ export function writeDemoFolder(dir: string, kindsFile: string, options: DemoOpt
   }
   ev.close();
   return { citizens: n, relationships, events };
+}
+
+export interface DemoPopulationResult {
+  citizens: number;
+  relationships: number;
+  events: number;
+  rulesetVersion: number;
+  asOf: string;
+}
+
+/**
+ * Create the demo population in `db`: write the folder, import it and publish
+ * the default ruleset, each an operation by the `demo` actor.
+ */
+export async function createDemoPopulation(
+  db: Db,
+  resources: string,
+  options: { citizens: number; seed: number; asOf: { iso: string; ms: number }; friendsPerCitizen?: number; eventsPerCitizen?: number; onProgress?: Progress },
+): Promise<DemoPopulationResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'credence-demo-'));
+  try {
+    options.onProgress?.('generating population', 0, 1);
+    writeDemoFolder(dir, join(resources, 'event_kinds.json'), {
+      citizens: options.citizens,
+      seed: options.seed,
+      asOfMs: options.asOf.ms,
+      friendsPerCitizen: options.friendsPerCitizen,
+      eventsPerCitizen: options.eventsPerCitizen,
+    });
+    const report = await importFolder(db, dir, { actor: 'demo', reason: `synthetic demo population (${options.citizens} citizens, seed ${options.seed})`, onProgress: options.onProgress });
+    if (!report.ok) throw new Error(`demo import failed: ${report.problems.map(formatProblem).join('; ')}`);
+    const ruleset = JSON.parse(readFileSync(join(resources, 'ruleset.json'), 'utf8'));
+    const published = publishRuleset(db, ruleset, { actor: 'demo', reason: 'default ruleset for the demo population', asOf: options.asOf.iso, onProgress: options.onProgress });
+    if (!published.ok) throw new Error(`default ruleset rejected: ${published.problems.map(formatProblem).join('; ')}`);
+    return { citizens: options.citizens, relationships: report.counts.relationshipsAdded, events: report.counts.eventsAdded, rulesetVersion: published.version!, asOf: options.asOf.iso };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

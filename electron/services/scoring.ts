@@ -12,6 +12,7 @@ import { getRuleset } from '../db/rulesets.js';
 import { buildGraph, clamp, csrView, rawPenaltyOf, solveFixedPoint, updateFixedPoint, type FriendPenaltyParams, type MutableNetworkView, type NetworkView } from '../engine/network.js';
 import { validateRuleset, type CompiledRuleset } from '../engine/rules.js';
 import { scoreCents, tierFor } from '../engine/scoring.js';
+import { parseIsoInstant } from './validation.js';
 
 export interface ScoringState {
   version: number;
@@ -36,9 +37,8 @@ export function paramsOf(ruleset: CompiledRuleset): FriendPenaltyParams {
 
 /** Normalise an ISO instant; throws a clear error for anything else. */
 export function parseInstant(text: string): { iso: string; ms: number } {
-  const ok = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(text);
-  const ms = ok ? Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text) : Number.NaN;
-  if (!Number.isFinite(ms)) throw new Error(`'${text}' is not an ISO 8601 instant (e.g. 2026-11-26T12:00:00Z)`);
+  const ms = parseIsoInstant(text.length === 10 ? `${text}T00:00:00Z` : text);
+  if (ms === null) throw new Error(`'${text}' is not an ISO 8601 instant (e.g. 2026-11-26T12:00:00Z, or a date 2026-11-26)`);
   return { iso: new Date(ms).toISOString(), ms };
 }
 
@@ -182,7 +182,7 @@ export function fullRecompute(db: Db, state: ScoringState, operationId: number, 
   // digits: every double survives the round trip exactly).
   const packed = db
     .prepare(
-      `SELECT group_concat(citizen_idx || ' ' || rule_index || ' ' || printf('%.17g', total), ' ') FROM (
+      `SELECT group_concat(citizen_idx || ' ' || rule_index || ' ' || printf('%!.17g', total), ' ') FROM (
          SELECT citizen_idx, rule_index, sum(points) AS total FROM contributions
          WHERE error IS NULL AND ${windowClause(state.ruleset)} GROUP BY citizen_idx, rule_index ORDER BY citizen_idx, rule_index)`,
     )

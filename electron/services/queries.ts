@@ -1,0 +1,213 @@
+/**
+ * Read-side queries behind the console: overview, search, a citizen's record
+ * and events, operations and the ledger entries they wrote, ruleset history.
+ */
+import type { Input, LedgerEntry, LedgerEntryWithOperation, OperationRow, Output, ParsedInput } from '../../shared/contract.js';
+import type { Db } from '../db/connection.js';
+import { centsToScore } from '../engine/scoring.js';
+import { explainCitizen, NotFoundError } from './explain.js';
+import { loadScoringState } from './scoring.js';
+
+const SEARCH_COUNT_LIMIT = 100_000;
+
+export function overview(db: Db): Output<'overview'> {
+  const state = loadScoringState(db);
+  const population = db.prepare('SELECT count(*) FROM citizens').pluck().get() as number;
+  const scored = db.prepare('SELECT count(*) FROM scores').pluck().get() as number;
+  const tierCounts = new Map((db.prepare('SELECT tier, count(*) FROM scores GROUP BY tier').raw(true).all() as [string, number][]).map(([t, n]) => [t, n]));
+  const tiers = state ? state.ruleset.spec.tiers.map((t) => ({ tier: t.name, min: t.min, count: tierCounts.get(t.name) ?? 0 })) : [];
+  const histogram: Output<'overview'>['histogram'] = [];
+  if (state && scored > 0) {
+    const width = 25;
+    const rows = db.prepare(`SELECT cast(floor(cents / ${width * 100}.0) AS INTEGER) AS bin, count(*) FROM scores GROUP BY bin ORDER BY bin`).raw(true).all() as [number, number][];
+    for (const [bin, count] of rows) histogram.push({ from: bin * width, to: (bin + 1) * width, count });
+  }
+  return {
+    population,
+    scored,
+    rulesetVersion: state?.version ?? null,
+    asOf: state?.asOf ?? null,
+    tiers,
+    histogram,
+    recentOperations: listOperations(db, { offset: 0, limit: 10 }).rows,
+    ledgerEntries: db.prepare('SELECT count(*) FROM ledger').pluck().get() as number,
+  };
+}
+
+export function districts(db: Db): string[] {
+  return db.prepare('SELECT DISTINCT district FROM citizens ORDER BY district').pluck().all() as string[];
+}
+
+/** An FTS5 query matching every word of `text` as a prefix of a name word. */
+function ftsPrefixQuery(text: string): string | null {
+  const words = text
+    .normalize('NFKC')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 8);
+  return words.length ? words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' ') : null;
+}
+
+const SORT_SQL = { name: 'c.name', citizenId: 'c.citizen_id', score: 's.cents', district: 'c.district' } as const;
+
+export function search(db: Db, q: ParsedInput<'search'>): Output<'search'> {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  let from = 'citizens c LEFT JOIN scores s ON s.citizen_idx = c.idx';
+  const text = q.query.trim();
+  if (text) {
+    if (/^[A-Za-z0-9_-]+$/.test(text) && /\d/.test(text)) {
+      // Looks like an id: a prefix range on the unique index.
+      where.push('c.citizen_id >= @idLo AND c.citizen_id < @idHi');
+      params.idLo = text;
+      params.idHi = `${text}\u{10FFFF}`;
+    } else {
+      const match = ftsPrefixQuery(text);
+      if (!match) return { total: 0, rows: [] };
+      from = `citizens_fts f JOIN citizens c ON c.idx = f.rowid LEFT JOIN scores s ON s.citizen_idx = c.idx`;
+      where.push('citizens_fts MATCH @match');
+      params.match = `name : (${match})`;
+    }
+  }
+  if (q.district) {
+    where.push('c.district = @district');
+    params.district = q.district;
+  }
+  if (q.tier) {
+    where.push('s.tier = @tier');
+    params.tier = q.tier;
+  }
+  if (q.minScore !== undefined) {
+    where.push('s.cents >= @minCents');
+    params.minCents = Math.round(q.minScore * 100);
+  }
+  if (q.maxScore !== undefined) {
+    where.push('s.cents <= @maxCents');
+    params.maxCents = Math.round(q.maxScore * 100);
+  }
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = db.prepare(`SELECT count(*) FROM (SELECT 1 FROM ${from} ${whereSql} LIMIT ${SEARCH_COUNT_LIMIT})`).pluck().get(params) as number;
+  const order = `${SORT_SQL[q.sort]} ${q.descending ? 'DESC' : 'ASC'}${q.sort === 'citizenId' ? '' : `, c.citizen_id ${q.descending ? 'DESC' : 'ASC'}`}`;
+  const rows = db
+    .prepare(`SELECT c.citizen_id, c.name, c.district, s.cents, s.tier FROM ${from} ${whereSql} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
+    .raw(true)
+    .all({ ...params, limit: q.limit, offset: q.offset }) as [string, string, string, number | null, string | null][];
+  return {
+    total,
+    rows: rows.map(([citizenId, name, district, cents, tier]) => ({ citizenId, name, district, score: cents === null ? null : centsToScore(cents), tier })),
+  };
+}
+
+function operationFromRow(r: { id: number; kind: string; actor: string; at: string; reason: string; details: string; entries?: number }): OperationRow {
+  return { id: r.id, kind: r.kind as OperationRow['kind'], actor: r.actor, at: r.at, reason: r.reason, details: JSON.parse(r.details), ledgerEntries: r.entries ?? 0 };
+}
+
+interface LedgerDbRow {
+  seq: number;
+  citizen_id: string;
+  operation_id: number;
+  old_score: number | null;
+  new_score: number;
+  old_tier: string | null;
+  new_tier: string;
+  ruleset_version: number;
+  cause: 'own' | 'friends';
+  cause_friends: string;
+  hash: string;
+}
+
+function ledgerFromRow(r: LedgerDbRow): LedgerEntry {
+  return {
+    seq: r.seq,
+    citizenId: r.citizen_id,
+    operationId: r.operation_id,
+    oldScore: r.old_score === null ? null : centsToScore(r.old_score),
+    newScore: centsToScore(r.new_score),
+    oldTier: r.old_tier,
+    newTier: r.new_tier,
+    rulesetVersion: r.ruleset_version,
+    cause: r.cause,
+    causeFriends: JSON.parse(r.cause_friends),
+    hash: r.hash,
+  };
+}
+
+export function citizenRecord(db: Db, citizenId: string): Output<'citizen'> {
+  const c = db
+    .prepare('SELECT c.idx, c.citizen_id, c.name, c.district, c.birth_date, s.cents, s.tier FROM citizens c LEFT JOIN scores s ON s.citizen_idx = c.idx WHERE c.citizen_id = ?')
+    .get(citizenId) as { idx: number; citizen_id: string; name: string; district: string; birth_date: string | null; cents: number | null; tier: string | null } | undefined;
+  if (!c) throw new NotFoundError(`no citizen with id '${citizenId}'`);
+  const history = (
+    db
+      .prepare(
+        `SELECT l.seq, l.citizen_id, l.operation_id, l.old_score, l.new_score, l.old_tier, l.new_tier, l.ruleset_version, l.cause, l.cause_friends, l.hash,
+                o.id, o.kind, o.actor, o.at, o.reason, o.details
+         FROM ledger l JOIN operations o ON o.id = l.operation_id WHERE l.citizen_id = ? ORDER BY l.seq DESC`,
+      )
+      .all(citizenId) as (LedgerDbRow & { id: number; kind: string; actor: string; at: string; reason: string; details: string })[]
+  ).map((r): LedgerEntryWithOperation => {
+    const { ledgerEntries: _omit, ...operation } = operationFromRow(r);
+    return { ...ledgerFromRow(r), operation };
+  });
+  return {
+    summary: { citizenId: c.citizen_id, name: c.name, district: c.district, birthDate: c.birth_date, score: c.cents === null ? null : centsToScore(c.cents), tier: c.tier },
+    explanation: c.cents === null ? null : explainCitizen(db, citizenId),
+    history,
+    eventCount: db.prepare('SELECT count(*) FROM events WHERE citizen_idx = ?').pluck().get(c.idx) as number,
+  };
+}
+
+export function citizenEvents(db: Db, q: ParsedInput<'citizenEvents'>): Output<'citizenEvents'> {
+  const idx = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(q.citizenId) as number | undefined;
+  if (idx === undefined) throw new NotFoundError(`no citizen with id '${q.citizenId}'`);
+  const total = db.prepare('SELECT count(*) FROM events WHERE citizen_idx = ?').pluck().get(idx) as number;
+  const rows = db
+    .prepare('SELECT event_id, kind, occurred_at, data, retracted_by, operation_id FROM events WHERE citizen_idx = ? ORDER BY occurred_ms DESC, idx DESC LIMIT ? OFFSET ?')
+    .raw(true)
+    .all(idx, q.limit, q.offset) as [string, string, string, string, number | null, number][];
+  return {
+    total,
+    rows: rows.map(([eventId, kind, occurredAt, data, retractedBy, recordedBy]) => ({ eventId, kind, occurredAt, data: JSON.parse(data), retracted: retractedBy !== null, retractedBy, recordedBy })),
+  };
+}
+
+export function listOperations(db: Db, q: Input<'operations'> & { offset: number; limit: number }): Output<'operations'> {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (q.kind) {
+    where.push('o.kind = @kind');
+    params.kind = q.kind;
+  }
+  if (q.actor) {
+    where.push('o.actor = @actor');
+    params.actor = q.actor;
+  }
+  if (q.query) {
+    where.push("(o.reason LIKE @like ESCAPE '\\' OR o.details LIKE @like ESCAPE '\\')");
+    params.like = `%${q.query.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+  }
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = db.prepare(`SELECT count(*) FROM operations o ${whereSql}`).pluck().get(params) as number;
+  const rows = db
+    .prepare(
+      `SELECT o.*, (SELECT count(*) FROM ledger l WHERE l.operation_id = o.id) AS entries FROM operations o ${whereSql} ORDER BY o.id DESC LIMIT @limit OFFSET @offset`,
+    )
+    .all({ ...params, limit: q.limit, offset: q.offset }) as Parameters<typeof operationFromRow>[0][];
+  return { total, rows: rows.map(operationFromRow) };
+}
+
+export function operationLedger(db: Db, q: ParsedInput<'operationLedger'>): Output<'operationLedger'> {
+  const op = db.prepare('SELECT o.*, (SELECT count(*) FROM ledger l WHERE l.operation_id = o.id) AS entries FROM operations o WHERE o.id = ?').get(q.operationId) as
+    | Parameters<typeof operationFromRow>[0]
+    | undefined;
+  if (!op) throw new NotFoundError(`no operation ${q.operationId}`);
+  const rows = db.prepare('SELECT * FROM ledger WHERE operation_id = ? ORDER BY seq LIMIT ? OFFSET ?').all(q.operationId, q.limit, q.offset) as LedgerDbRow[];
+  return { operation: operationFromRow(op), total: op.entries ?? 0, rows: rows.map(ledgerFromRow) };
+}
+
+export function rulesetVersions(db: Db): Output<'rulesetVersions'> {
+  const rows = db
+    .prepare('SELECT r.version, r.operation_id, r.spec, o.actor, o.at, o.reason FROM rulesets r JOIN operations o ON o.id = r.operation_id ORDER BY r.version DESC')
+    .all() as { version: number; operation_id: number; spec: string; actor: string; at: string; reason: string }[];
+  return rows.map((r) => ({ version: r.version, operationId: r.operation_id, actor: r.actor, at: r.at, reason: r.reason, rules: (JSON.parse(r.spec).rules as unknown[]).length }));
+}

@@ -1,0 +1,181 @@
+/**
+ * The rule editor's tools: check one expression as it is typed, test a rule
+ * on sample events or one citizen, and simulate a draft ruleset over the whole
+ * population. Simulation runs the real publish inside a transaction that is
+ * always rolled back: the same engine, nothing written.
+ */
+import type { Output, ParsedInput, SimulationResult } from '../../shared/contract.js';
+import type { RuleSpec } from '../../shared/domain.js';
+import type { Db } from '../db/connection.js';
+import { loadKinds } from '../db/kinds.js';
+import { compileExpression } from '../engine/cel.js';
+import { evaluateRule, type CompiledRule } from '../engine/rules.js';
+import { centsToScore } from '../engine/scoring.js';
+import { ruleInput } from './contributions.js';
+import { NotFoundError } from './explain.js';
+import { checkRuleset, publishRuleset } from './rulesets.js';
+import { loadScoringState, type Progress } from './scoring.js';
+
+export class RejectedInputError extends Error {}
+
+export function checkExpression(db: Db, q: ParsedInput<'checkExpression'>): Output<'checkExpression'> {
+  const kind = loadKinds(db).get(q.eventKind);
+  if (!kind) return { ok: false, error: { message: `unknown event kind '${q.eventKind}'`, column: 1 } };
+  const r = compileExpression(q.expression, kind, q.expect);
+  return r.ok ? { ok: true, type: r.type, compiled: r.compiled } : { ok: false, error: r.error };
+}
+
+function compileOneRule(db: Db, rule: RuleSpec): CompiledRule {
+  const state = loadScoringState(db);
+  const spec = state?.ruleset.spec;
+  const draft = {
+    base_score: spec?.base_score ?? 1000,
+    score_min: spec?.score_min ?? 0,
+    score_max: spec?.score_max ?? 2000,
+    friend_penalty: spec?.friend_penalty ?? { threshold: 850, weight: 0.5, cap: 100 },
+    tiers: spec?.tiers ?? [{ name: 'D', min: 0 }],
+    rules: [rule],
+  };
+  const checked = checkRuleset(db, draft);
+  if (!checked.ok) throw new RejectedInputError(checked.problems.map((p) => `${p.field ?? ''}${p.position ? ` column ${p.position}` : ''}: ${p.message}`).join('; '));
+  return checked.ruleset.rules[0];
+}
+
+export function testRule(db: Db, q: ParsedInput<'testRule'>): Output<'testRule'> {
+  const rule = compileOneRule(db, q.rule);
+  const kind = loadKinds(db).get(q.rule.event_kind)!;
+  const state = loadScoringState(db);
+  const asOfMs = state?.asOfMs ?? Date.now();
+  const rows: Output<'testRule'>['rows'] = [];
+  if (q.citizenId) {
+    const idx = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(q.citizenId) as number | undefined;
+    if (idx === undefined) throw new NotFoundError(`no citizen with id '${q.citizenId}'`);
+    const events = db
+      .prepare('SELECT event_id, occurred_at, occurred_ms, data FROM events WHERE citizen_idx = ? AND kind = ? AND retracted_by IS NULL ORDER BY occurred_ms')
+      .all(idx, q.rule.event_kind) as { event_id: string; occurred_at: string; occurred_ms: number; data: string }[];
+    for (const e of events) {
+      const data = JSON.parse(e.data) as Record<string, unknown>;
+      const c = evaluateRule(rule, ruleInput(kind, data));
+      const counted = e.occurred_ms <= asOfMs && (rule.ttlMs === null || e.occurred_ms > asOfMs - rule.ttlMs);
+      rows.push({ eventId: e.event_id, occurredAt: e.occurred_at, data: ruleInput(kind, data), matched: c.points !== 0 || c.error !== null, points: c.points, error: c.error, counted });
+    }
+  }
+  for (const sample of q.samples ?? []) {
+    const c = evaluateRule(rule, ruleInput(kind, sample));
+    rows.push({ eventId: null, occurredAt: null, data: ruleInput(kind, sample), matched: c.points !== 0 || c.error !== null, points: c.points, error: c.error, counted: true });
+  }
+  const raw = rows.filter((r) => r.counted && r.error === null).reduce((s, r) => s + r.points, 0);
+  const total = Math.min(rule.capMax, Math.max(rule.capMin, raw));
+  return { rows, raw, total, capped: raw !== total };
+}
+
+class SimulationDone extends Error {
+  constructor(readonly result: SimulationResult) {
+    super('simulation finished');
+  }
+}
+
+interface Snapshot {
+  cents: Map<number, number>;
+  tier: Map<number, string>;
+}
+
+function snapshot(db: Db): Snapshot {
+  const cents = new Map<number, number>();
+  const tier = new Map<number, string>();
+  for (const [idx, c, t] of db.prepare('SELECT citizen_idx, cents, tier FROM scores').raw(true).iterate() as IterableIterator<[number, number, string]>) {
+    cents.set(idx, c);
+    tier.set(idx, t);
+  }
+  return { cents, tier };
+}
+
+/** Simulate publishing `draft`: the real publish in a transaction that is rolled back. */
+export function simulateRuleset(db: Db, draft: unknown, onProgress?: Progress): SimulationResult {
+  const checked = checkRuleset(db, draft);
+  const empty: SimulationResult = { ok: false, problems: [], citizens: 0, changed: 0, histogram: [], tiers: [], transitions: [], districts: [], topUp: [], topDown: [], evaluationErrors: [] };
+  if (!checked.ok) return { ...empty, problems: checked.problems };
+  const before = snapshot(db);
+  const tx = db.transaction(() => {
+    const published = publishRuleset(db, draft, { actor: 'simulation', reason: 'simulation (rolled back)', onProgress });
+    if (!published.ok) throw new SimulationDone({ ...empty, problems: published.problems });
+    const after = snapshot(db);
+    throw new SimulationDone(summarise(db, checked.ruleset.spec.tiers.map((t) => t.name), before, after, published.evaluationErrors ?? []));
+  });
+  try {
+    tx();
+  } catch (err) {
+    if (err instanceof SimulationDone) return err.result;
+    throw err;
+  }
+  throw new Error('simulation did not finish');
+}
+
+function summarise(db: Db, tiers: string[], before: Snapshot, after: Snapshot, evaluationErrors: SimulationResult['evaluationErrors']): SimulationResult {
+  const info = new Map<number, { id: string; name: string; district: string }>();
+  for (const [idx, id, name, district] of db.prepare('SELECT idx, citizen_id, name, district FROM citizens').raw(true).iterate() as IterableIterator<[number, string, string, string]>) {
+    info.set(idx, { id, name, district });
+  }
+  let min = 0;
+  let max = 100;
+  for (const m of [before.cents, after.cents]) {
+    for (const c of m.values()) {
+      if (c < min) min = c;
+      if (c > max) max = c;
+    }
+  }
+  const lo = Math.floor(min / 2500) * 25;
+  const hi = Math.ceil(max / 2500) * 25;
+  const width = Math.max(25, Math.ceil((hi - lo) / 40 / 25) * 25);
+  const bins = Math.max(1, Math.ceil((hi - lo) / width));
+  const histogram = Array.from({ length: bins }, (_, i) => ({ from: lo + i * width, to: lo + (i + 1) * width, before: 0, after: 0 }));
+  const bin = (cents: number) => Math.min(bins - 1, Math.max(0, Math.floor((cents / 100 - lo) / width)));
+  for (const c of before.cents.values()) histogram[bin(c)].before++;
+  for (const c of after.cents.values()) histogram[bin(c)].after++;
+  const tierIndex = new Map(tiers.map((t, i) => [t, i]));
+  const transitions = Array.from({ length: tiers.length + 1 }, () => new Array(tiers.length).fill(0));
+  const byDistrict = new Map<string, { citizens: number; changed: number; before: number; after: number; beforeN: number }>();
+  const movers: { idx: number; delta: number }[] = [];
+  let changed = 0;
+  for (const [idx, cents] of after.cents) {
+    const old = before.cents.get(idx);
+    const oldTier = before.tier.get(idx);
+    const row = oldTier !== undefined && tierIndex.has(oldTier) ? tierIndex.get(oldTier)! : tiers.length;
+    transitions[row][tierIndex.get(after.tier.get(idx)!) ?? tiers.length - 1]++;
+    const district = info.get(idx)?.district ?? '';
+    const d = byDistrict.get(district) ?? { citizens: 0, changed: 0, before: 0, after: 0, beforeN: 0 };
+    d.citizens++;
+    d.after += cents;
+    if (old !== undefined) {
+      d.before += old;
+      d.beforeN++;
+    }
+    if (old !== cents) {
+      d.changed++;
+      changed++;
+      movers.push({ idx, delta: cents - (old ?? 0) });
+    }
+    byDistrict.set(district, d);
+  }
+  const mover = (m: { idx: number }) => {
+    const c = info.get(m.idx)!;
+    const old = before.cents.get(m.idx);
+    return { citizenId: c.id, name: c.name, district: c.district, before: old === undefined ? null : centsToScore(old), after: centsToScore(after.cents.get(m.idx)!), beforeTier: before.tier.get(m.idx) ?? null, afterTier: after.tier.get(m.idx)! };
+  };
+  const sorted = movers.filter((m) => before.cents.has(m.idx)).sort((a, b) => b.delta - a.delta);
+  return {
+    ok: true,
+    problems: [],
+    citizens: after.cents.size,
+    changed,
+    histogram,
+    tiers,
+    transitions,
+    districts: [...byDistrict.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([district, d]) => ({ district, citizens: d.citizens, changed: d.changed, meanBefore: d.beforeN ? d.before / d.beforeN / 100 : 0, meanAfter: d.after / d.citizens / 100 })),
+    topUp: sorted.filter((m) => m.delta > 0).slice(0, 15).map(mover),
+    topDown: sorted.filter((m) => m.delta < 0).reverse().slice(0, 15).map(mover),
+    evaluationErrors,
+  };
+}

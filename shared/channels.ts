@@ -1,0 +1,34 @@
+/**
+ * The channel names alone, without schemas: the preload (sandboxed, no
+ * bundled zod) exposes one named function per entry.
+ */
+export const CHANNEL_NAMES = [
+  'ping',
+  'overview',
+  'districts',
+  'search',
+  'citizen',
+  'citizenEvents',
+  'rulesetCurrent',
+  'rulesetVersions',
+  'rulesetGet',
+  'checkExpression',
+  'validateRuleset',
+  'testRule',
+  'simulate',
+  'publishRuleset',
+  'importFiles',
+  'importFolder',
+  'recompute',
+  'createDemo',
+  'jobStatus',
+  'jobCancel',
+  'operations',
+  'operationLedger',
+  'verifyLedger',
+] as const;
+
+export type ChannelName = (typeof CHANNEL_NAMES)[number];
+
+/** The IPC channel of a contract entry. */
+export const ipcChannel = (name: ChannelName): string => `credence:${name}`;

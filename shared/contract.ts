@@ -1,0 +1,306 @@
+/**
+ * The API contract between the console and the main process: one table of
+ * channels, each with a zod schema for its input and its output and the role
+ * it needs. Both transports (Electron IPC and the loopback HTTP bridge) are
+ * generated from this table, and the renderer's client is typed from it.
+ */
+import { z } from 'zod';
+import { CitizenId, EventKindSpec, OperationKind, RulesetSpec, RuleSpec } from './domain.js';
+import { CHANNEL_NAMES, type ChannelName } from './channels.js';
+
+export const Role = z.enum(['viewer', 'official', 'auditor', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+const empty = z.strictObject({});
+const offset = z.number().int().min(0).default(0);
+const limit = (max: number, dflt: number) => z.number().int().min(1).max(max).default(dflt);
+
+const Problem = z.object({
+  file: z.string().optional(),
+  line: z.number().optional(),
+  rule: z.string().optional(),
+  field: z.string().optional(),
+  position: z.number().optional(),
+  message: z.string(),
+});
+
+const OperationRow = z.object({
+  id: z.number(),
+  kind: OperationKind,
+  actor: z.string(),
+  at: z.string(),
+  reason: z.string(),
+  details: z.record(z.string(), z.unknown()),
+  ledgerEntries: z.number(),
+});
+export type OperationRow = z.infer<typeof OperationRow>;
+
+const LedgerEntry = z.object({
+  seq: z.number(),
+  citizenId: z.string(),
+  operationId: z.number(),
+  oldScore: z.number().nullable(),
+  newScore: z.number(),
+  oldTier: z.string().nullable(),
+  newTier: z.string(),
+  rulesetVersion: z.number(),
+  cause: z.enum(['own', 'friends']),
+  causeFriends: z.array(z.string()),
+  hash: z.string(),
+});
+export type LedgerEntry = z.infer<typeof LedgerEntry>;
+
+const LedgerEntryWithOperation = LedgerEntry.extend({ operation: OperationRow.omit({ ledgerEntries: true }) });
+export type LedgerEntryWithOperation = z.infer<typeof LedgerEntryWithOperation>;
+
+const CitizenSummary = z.object({
+  citizenId: z.string(),
+  name: z.string(),
+  district: z.string(),
+  score: z.number().nullable(),
+  tier: z.string().nullable(),
+});
+export type CitizenSummary = z.infer<typeof CitizenSummary>;
+
+const Explanation = z.object({
+  citizenId: z.string(),
+  name: z.string(),
+  district: z.string(),
+  rulesetVersion: z.number(),
+  asOf: z.string(),
+  base: z.number(),
+  rules: z.array(
+    z.object({
+      ruleId: z.string(),
+      ruleName: z.string(),
+      dimension: z.string(),
+      raw: z.number(),
+      total: z.number(),
+      capped: z.boolean(),
+      events: z.array(z.object({ eventId: z.string(), occurredAt: z.string(), points: z.number() })),
+    }),
+  ),
+  adjustments: z.number(),
+  own: z.number(),
+  friendPenalty: z.number(),
+  friendPenaltyUncapped: z.number(),
+  friends: z.array(z.object({ citizenId: z.string(), name: z.string(), score: z.number(), tier: z.string(), shortfall: z.number(), share: z.number() })),
+  activeFriendCount: z.number(),
+  score: z.number(),
+  tier: z.string(),
+  reasonCodes: z.array(z.object({ code: z.string(), label: z.string(), points: z.number() })),
+});
+
+const EventRow = z.object({
+  eventId: z.string(),
+  kind: z.string(),
+  occurredAt: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  retracted: z.boolean(),
+  retractedBy: z.number().nullable(),
+  recordedBy: z.number(),
+});
+export type EventRow = z.infer<typeof EventRow>;
+
+const ScoreStats = z.object({ citizens: z.number(), scoresChanged: z.number(), ledgerEntries: z.number(), iterations: z.number().optional(), msPerIteration: z.number().optional() });
+
+const ImportResult = z.object({
+  ok: z.boolean(),
+  problems: z.array(Problem),
+  problemCount: z.number(),
+  counts: z.object({
+    kindsAdded: z.number(),
+    citizensAdded: z.number(),
+    citizensUpdated: z.number(),
+    relationshipsAdded: z.number(),
+    relationshipsChanged: z.number(),
+    eventsAdded: z.number(),
+    eventsUnchanged: z.number(),
+  }),
+  operationId: z.number().nullable(),
+  scoring: ScoreStats.nullable(),
+});
+export type ImportResult = z.infer<typeof ImportResult>;
+
+const RuleErrors = z.array(z.object({ ruleId: z.string(), count: z.number(), example: z.string() }));
+
+const PublishResult = z.object({ ok: z.boolean(), problems: z.array(Problem), version: z.number().optional(), operationId: z.number().optional(), scoring: ScoreStats.optional(), evaluationErrors: RuleErrors.optional() });
+export type PublishResult = z.infer<typeof PublishResult>;
+
+const Mover = z.object({ citizenId: z.string(), name: z.string(), district: z.string(), before: z.number().nullable(), after: z.number(), beforeTier: z.string().nullable(), afterTier: z.string() });
+
+const SimulationResult = z.object({
+  ok: z.boolean(),
+  problems: z.array(Problem),
+  citizens: z.number(),
+  changed: z.number(),
+  histogram: z.array(z.object({ from: z.number(), to: z.number(), before: z.number(), after: z.number() })),
+  tiers: z.array(z.string()),
+  /** transitions[i][j]: citizens moving from tiers[i] (before) to tiers[j] (after); a last row counts citizens without a score before. */
+  transitions: z.array(z.array(z.number())),
+  districts: z.array(z.object({ district: z.string(), citizens: z.number(), changed: z.number(), meanBefore: z.number(), meanAfter: z.number() })),
+  topUp: z.array(Mover),
+  topDown: z.array(Mover),
+  evaluationErrors: RuleErrors,
+});
+export type SimulationResult = z.infer<typeof SimulationResult>;
+
+const RecomputeResult = z.object({ asOf: z.string(), operationId: z.number().nullable(), scoring: ScoreStats });
+
+export const JobKind = z.enum(['import', 'publish', 'simulate', 'recompute', 'demo']);
+export type JobKind = z.infer<typeof JobKind>;
+
+const JobStatus = z.object({
+  jobId: z.string(),
+  kind: JobKind,
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  phase: z.string(),
+  done: z.number(),
+  total: z.number(),
+  startedAt: z.string(),
+  error: z.string().nullable(),
+  result: z.union([ImportResult, PublishResult, SimulationResult, RecomputeResult]).nullable(),
+});
+export type JobStatus = z.infer<typeof JobStatus>;
+
+const ImportFile = z.strictObject({ name: z.enum(['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl']), content: z.string().max(512 * 2 ** 20) });
+
+const ExpressionCheck = z.object({ ok: z.boolean(), type: z.string().optional(), error: z.object({ message: z.string(), column: z.number() }).optional(), compiled: z.boolean().optional() });
+
+const RuleTestResult = z.object({
+  rows: z.array(z.object({ eventId: z.string().nullable(), occurredAt: z.string().nullable(), data: z.record(z.string(), z.unknown()), matched: z.boolean(), points: z.number(), error: z.string().nullable(), counted: z.boolean() })),
+  raw: z.number(),
+  total: z.number(),
+  capped: z.boolean(),
+});
+export type RuleTestResult = z.infer<typeof RuleTestResult>;
+
+const Overview = z.object({
+  population: z.number(),
+  scored: z.number(),
+  rulesetVersion: z.number().nullable(),
+  asOf: z.string().nullable(),
+  tiers: z.array(z.object({ tier: z.string(), min: z.number(), count: z.number() })),
+  histogram: z.array(z.object({ from: z.number(), to: z.number(), count: z.number() })),
+  recentOperations: z.array(OperationRow),
+  ledgerEntries: z.number(),
+});
+export type Overview = z.infer<typeof Overview>;
+
+const RulesetVersion = z.object({ version: z.number(), operationId: z.number(), actor: z.string(), at: z.string(), reason: z.string(), rules: z.number() });
+export type RulesetVersion = z.infer<typeof RulesetVersion>;
+
+const VerifyResult = z.object({ ok: z.boolean(), count: z.number(), head: z.string().optional(), firstBroken: z.number().nullable().optional(), message: z.string().optional() });
+
+interface ChannelSpec<I extends z.ZodType, O extends z.ZodType> {
+  input: I;
+  output: O;
+  role: Role;
+  /** Shown in generated docs and errors. */
+  summary: string;
+}
+
+function channel<I extends z.ZodType, O extends z.ZodType>(spec: ChannelSpec<I, O>): ChannelSpec<I, O> {
+  return spec;
+}
+
+export const SearchSort = z.enum(['name', 'citizenId', 'score', 'district']);
+
+export const channels = {
+  ping: channel({ input: empty, output: z.object({ at: z.string() }), role: 'viewer', summary: 'liveness check' }),
+  overview: channel({ input: empty, output: Overview, role: 'viewer', summary: 'population, tier distribution, recent operations' }),
+  districts: channel({ input: empty, output: z.array(z.string()), role: 'viewer', summary: 'all districts' }),
+  search: channel({
+    input: z.strictObject({
+      query: z.string().max(200).default(''),
+      district: z.string().max(100).optional(),
+      tier: z.string().max(16).optional(),
+      minScore: z.number().finite().optional(),
+      maxScore: z.number().finite().optional(),
+      sort: SearchSort.default('citizenId'),
+      descending: z.boolean().default(false),
+      offset,
+      limit: limit(500, 100),
+    }),
+    output: z.object({ total: z.number(), rows: z.array(CitizenSummary) }),
+    role: 'viewer',
+    summary: 'search citizens by name or id, with filters',
+  }),
+  citizen: channel({
+    input: z.strictObject({ citizenId: CitizenId }),
+    output: z.object({
+      summary: CitizenSummary.extend({ birthDate: z.string().nullable() }),
+      explanation: Explanation.nullable(),
+      history: z.array(LedgerEntryWithOperation),
+      eventCount: z.number(),
+    }),
+    role: 'viewer',
+    summary: "a citizen's record: score explained, audit trail",
+  }),
+  citizenEvents: channel({
+    input: z.strictObject({ citizenId: CitizenId, offset, limit: limit(1000, 200) }),
+    output: z.object({ total: z.number(), rows: z.array(EventRow) }),
+    role: 'viewer',
+    summary: "a page of a citizen's events, newest first",
+  }),
+  rulesetCurrent: channel({
+    input: empty,
+    output: z.object({ version: z.number().nullable(), spec: RulesetSpec.nullable(), kinds: z.array(EventKindSpec) }),
+    role: 'viewer',
+    summary: 'the published ruleset and the event kinds',
+  }),
+  rulesetVersions: channel({ input: empty, output: z.array(RulesetVersion), role: 'viewer', summary: 'every published version' }),
+  rulesetGet: channel({ input: z.strictObject({ version: z.number().int().min(1) }), output: RulesetSpec, role: 'viewer', summary: 'one published version' }),
+  checkExpression: channel({
+    input: z.strictObject({ eventKind: z.string().max(64), expression: z.string().max(4000), expect: z.enum(['bool', 'number']) }),
+    output: ExpressionCheck,
+    role: 'official',
+    summary: 'parse and type-check one CEL expression',
+  }),
+  validateRuleset: channel({ input: z.strictObject({ ruleset: z.unknown() }), output: z.object({ ok: z.boolean(), problems: z.array(Problem) }), role: 'official', summary: 'validate a draft ruleset' }),
+  testRule: channel({
+    input: z.strictObject({ rule: RuleSpec, samples: z.array(z.record(z.string(), z.unknown())).max(200).optional(), citizenId: CitizenId.optional() }),
+    output: RuleTestResult,
+    role: 'official',
+    summary: 'run one rule on sample events or on one citizen',
+  }),
+  simulate: channel({ input: z.strictObject({ ruleset: z.unknown() }), output: z.object({ jobId: z.string() }), role: 'official', summary: 'simulate a draft ruleset over the population (job)' }),
+  publishRuleset: channel({
+    input: z.strictObject({ ruleset: z.unknown(), reason: z.string().trim().min(10, 'give a reason of at least 10 characters').max(2000) }),
+    output: z.object({ jobId: z.string() }),
+    role: 'admin',
+    summary: 'publish a ruleset version (job)',
+  }),
+  importFiles: channel({ input: z.strictObject({ files: z.array(ImportFile).min(1).max(5), reason: z.string().max(2000).optional() }), output: z.object({ jobId: z.string() }), role: 'official', summary: 'import uploaded files (job)' }),
+  importFolder: channel({ input: z.strictObject({ folder: z.string().min(1).max(4096), reason: z.string().max(2000).optional() }), output: z.object({ jobId: z.string() }), role: 'official', summary: 'import a folder on this machine (job)' }),
+  recompute: channel({ input: z.strictObject({ asOf: z.string().max(40).optional() }), output: z.object({ jobId: z.string() }), role: 'admin', summary: 'recompute every score as of an instant (job)' }),
+  createDemo: channel({ input: z.strictObject({ citizens: z.number().int().min(10).max(1_000_000).default(5000), seed: z.number().int().min(0).default(1) }), output: z.object({ jobId: z.string() }), role: 'admin', summary: 'create the demo population (job)' }),
+  jobStatus: channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: JobStatus, role: 'viewer', summary: 'progress and result of a job' }),
+  jobCancel: channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: z.object({ cancelled: z.boolean() }), role: 'official', summary: 'cancel a running job' }),
+  operations: channel({
+    input: z.strictObject({ kind: OperationKind.optional(), actor: z.string().max(200).optional(), query: z.string().max(200).optional(), offset, limit: limit(500, 100) }),
+    output: z.object({ total: z.number(), rows: z.array(OperationRow) }),
+    role: 'viewer',
+    summary: 'operations, newest first',
+  }),
+  operationLedger: channel({
+    input: z.strictObject({ operationId: z.number().int().min(1), offset, limit: limit(1000, 200) }),
+    output: z.object({ operation: OperationRow, total: z.number(), rows: z.array(LedgerEntry) }),
+    role: 'viewer',
+    summary: 'ledger entries written by one operation',
+  }),
+  verifyLedger: channel({ input: empty, output: VerifyResult, role: 'auditor', summary: 'recompute the ledger hash chain' }),
+} satisfies Record<ChannelName, ChannelSpec<z.ZodType, z.ZodType>>;
+
+export type Channels = typeof channels;
+export type Input<K extends ChannelName> = z.input<Channels[K]['input']>;
+export type ParsedInput<K extends ChannelName> = z.output<Channels[K]['input']>;
+export type Output<K extends ChannelName> = z.output<Channels[K]['output']>;
+
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };
+export type ErrorCode = 'invalid_input' | 'not_found' | 'forbidden' | 'conflict' | 'rejected' | 'unknown_channel' | 'internal';
+
+/** The client both transports give the renderer. */
+export type Api = { [K in ChannelName]: (input: Input<K>) => Promise<Reply<Output<K>>> };
+
+export { CHANNEL_NAMES, type ChannelName };
