@@ -4,6 +4,8 @@ import type { OperationKind } from '../../shared/domain.js';
 import type { Db } from './connection.js';
 
 export interface OperationInput {
+  /** An id reserved earlier in the same transaction; by default the next one. */
+  id?: number;
   kind: OperationKind;
   actor: string;
   reason: string;
@@ -26,8 +28,8 @@ export function recordOperation(db: Db, op: OperationInput): OperationRow {
   const at = op.at ?? new Date().toISOString();
   const details = JSON.stringify(op.details);
   const info = db
-    .prepare('INSERT INTO operations (kind, actor, at, reason, details) VALUES (?, ?, ?, ?, ?)')
-    .run(op.kind, op.actor, at, op.reason, details);
+    .prepare('INSERT INTO operations (id, kind, actor, at, reason, details) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(op.id ?? null, op.kind, op.actor, at, op.reason, details);
   return { id: Number(info.lastInsertRowid), kind: op.kind, actor: op.actor, at, reason: op.reason, details };
 }
 

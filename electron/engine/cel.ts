@@ -86,7 +86,7 @@ function checkEventAccess(node: AstNode, kind: EventKindSpec, parent: AstNode | 
   }
   if (node.op === '.' && node.args[0]?.op === 'id' && node.args[0].args === 'event') {
     const field = String(node.args[1]);
-    const spec = kind.fields[field];
+    const spec = Object.hasOwn(kind.fields, field) ? kind.fields[field] : undefined;
     if (!spec) return { message: `field '${field}' is not declared by event kind '${kind.kind}'`, column: node.pos + 1 };
     if (spec.protected) return { message: `field '${field}' of '${kind.kind}' is protected and cannot be used by a rule`, column: node.pos + 1 };
     return null;

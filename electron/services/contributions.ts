@@ -17,8 +17,9 @@ export interface ContributionWriter {
 export function ruleInput(kind: EventKindSpec, data: Record<string, unknown>): EventData {
   const out: EventData = {};
   for (const [name, value] of Object.entries(data)) {
+    if (!Object.hasOwn(kind.fields, name)) continue;
     const spec = kind.fields[name];
-    if (spec && !spec.protected) out[name] = value as number | string | boolean;
+    if (!spec.protected) out[name] = value as number | string | boolean;
   }
   return out;
 }

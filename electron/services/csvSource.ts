@@ -24,6 +24,8 @@ class TextGuard extends Transform {
   }
 
   private decoder = new TextDecoder('utf-8', { fatal: true });
+  /** Bytes of a sequence cut at the end of the previous chunk. */
+  private tail: Buffer = Buffer.alloc(0);
   private line = 1;
   private first = true;
   bytesSeen = 0;
@@ -45,10 +47,12 @@ class TextGuard extends Transform {
     try {
       text = this.decoder.decode(chunk, { stream: true });
     } catch {
-      const bad = firstInvalidUtf8(chunk);
-      done(new FileFormatError('text is not valid UTF-8 (Windows-1252 or Latin-1?); save the file as UTF-8', this.line + countNewlines(chunk, bad)));
+      const joined = Buffer.concat([this.tail, chunk]);
+      const bad = scanUtf8(joined).offset;
+      done(new FileFormatError('text is not valid UTF-8 (Windows-1252 or Latin-1?); save the file as UTF-8', this.line + countNewlines(joined, bad)));
       return;
     }
+    this.tail = incompleteTail(Buffer.concat([this.tail, chunk]));
     this.line += countNewlines(chunk, chunk.length);
     this.bytesSeen += chunk.length;
     done(null, text);
@@ -70,20 +74,47 @@ function countNewlines(buf: Buffer, end: number): number {
   return n;
 }
 
-/** Offset of the first byte that starts an invalid UTF-8 sequence (a sequence cut at the chunk end is fine). */
-function firstInvalidUtf8(buf: Buffer): number {
+/** Valid second-byte range for each UTF-8 lead byte (WHATWG / RFC 3629: no overlongs, surrogates or > U+10FFFF). */
+function sequenceOf(lead: number): { length: number; lo: number; hi: number } | null {
+  if (lead < 0x80) return { length: 1, lo: 0, hi: 0 };
+  if (lead >= 0xc2 && lead <= 0xdf) return { length: 2, lo: 0x80, hi: 0xbf };
+  if (lead === 0xe0) return { length: 3, lo: 0xa0, hi: 0xbf };
+  if (lead === 0xed) return { length: 3, lo: 0x80, hi: 0x9f };
+  if (lead >= 0xe1 && lead <= 0xef) return { length: 3, lo: 0x80, hi: 0xbf };
+  if (lead === 0xf0) return { length: 4, lo: 0x90, hi: 0xbf };
+  if (lead >= 0xf1 && lead <= 0xf3) return { length: 4, lo: 0x80, hi: 0xbf };
+  if (lead === 0xf4) return { length: 4, lo: 0x80, hi: 0x8f };
+  return null;
+}
+
+/** The bytes of a multi-byte sequence left incomplete at the end of `buf` (already known valid so far). */
+function incompleteTail(buf: Buffer): Buffer {
+  let p = buf.length - 1;
+  while (p >= 0 && p >= buf.length - 3 && (buf[p] & 0xc0) === 0x80) p--;
+  if (p < 0) return Buffer.alloc(0);
+  const seq = sequenceOf(buf[p]);
+  return seq && seq.length > buf.length - p ? Buffer.from(buf.subarray(p)) : Buffer.alloc(0);
+}
+
+/**
+ * Scans `buf` for the first invalid sequence. Returns its offset, or the
+ * offset where an incomplete sequence starts at the end (`incomplete: true`),
+ * or buf.length when all is well.
+ */
+function scanUtf8(buf: Buffer): { offset: number; incomplete: boolean } {
   let i = 0;
   while (i < buf.length) {
-    const b = buf[i];
-    const len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
-    if (len === 0) return i;
-    for (let k = 1; k < len; k++) {
-      if (i + k >= buf.length) return buf.length;
-      if ((buf[i + k] & 0xc0) !== 0x80) return i;
+    const seq = sequenceOf(buf[i]);
+    if (!seq) return { offset: i, incomplete: false };
+    for (let k = 1; k < seq.length; k++) {
+      if (i + k >= buf.length) return { offset: i, incomplete: true };
+      const b = buf[i + k];
+      const [lo, hi] = k === 1 ? [seq.lo, seq.hi] : [0x80, 0xbf];
+      if (b < lo || b > hi) return { offset: i, incomplete: false };
     }
-    i += len;
+    i += seq.length;
   }
-  return buf.length;
+  return { offset: buf.length, incomplete: false };
 }
 
 export interface CsvRecord {

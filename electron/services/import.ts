@@ -18,6 +18,8 @@ import { checkEventData, CITIZEN_ID, EVENT_ID, isIsoDate, parseIsoInstant } from
 
 export const IMPORT_FILES = ['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl'] as const;
 const MAX_LISTED_PROBLEMS = 100;
+/** Index of a citizen validated in this import but not written (a problem was already found). */
+const PENDING_CITIZEN = -1;
 
 export interface ImportCounts {
   kindsAdded: number;
@@ -74,10 +76,14 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
   }
   const totalBytes = present.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
   let doneBytes = 0;
+  // Every progress report is also a cancellation point, scoring included.
+  const progress: Progress = (phase, done, total) => {
+    options.onProgress?.(phase, done, total);
+    if (options.signal?.aborted) throw new CancelledError();
+  };
   const onBytes = (n: number) => {
     doneBytes += n;
-    if (options.signal?.aborted) throw new CancelledError();
-    options.onProgress?.('reading files', doneBytes, totalBytes);
+    progress('reading files', doneBytes, totalBytes);
   };
 
   // Every reference an import writes (citizen, kind, operation) is checked by
@@ -87,13 +93,11 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
   db.pragma('foreign_keys = OFF');
   db.exec('BEGIN IMMEDIATE');
   try {
-    const op = recordOperation(db, {
-      kind: 'events_imported',
-      actor: options.actor,
-      reason: options.reason ?? `import of ${dir}`,
-      details: { folder: dir, files: present },
-    });
-    const ctx = new ImportContext(db, op.id, problems, counts);
+    // The operation row is written last, when its kind is known (an import
+    // that only changes friendships is a relationship_changed operation);
+    // rows written meanwhile refer to its id, reserved under the write lock.
+    const operationId = ((db.prepare('SELECT max(id) FROM operations').pluck().get() as number | null) ?? 0) + 1;
+    const ctx = new ImportContext(db, operationId, problems, counts);
     for (const file of present) {
       const path = join(dir, file);
       try {
@@ -116,15 +120,24 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
       db.exec('ROLLBACK');
       return { ok: true, problems: [], problemCount: 0, counts, operationId: null, scoring: null };
     }
+    const onlyRelationships = counts.kindsAdded + counts.citizensAdded + counts.citizensUpdated + counts.eventsAdded === 0;
+    recordOperation(db, {
+      id: operationId,
+      kind: onlyRelationships ? 'relationship_changed' : 'events_imported',
+      actor: options.actor,
+      reason: options.reason ?? `import of ${dir}`,
+      details: { folder: dir, files: present, ...counts },
+    });
     let scoring: ScoreChangeStats | null = null;
     const state = ctx.state;
     if (state && ctx.dirty.size > 0) {
-      if (options.signal?.aborted) throw new CancelledError();
+      progress('scoring', 0, 1);
       const population = db.prepare('SELECT count(*) FROM citizens').pluck().get() as number;
-      scoring = ctx.dirty.size * 10 > population ? fullRecompute(db, state, op.id, options.onProgress) : incrementalUpdate(db, state, ctx.dirty, op.id);
+      scoring = ctx.dirty.size * 10 > population ? fullRecompute(db, state, operationId, progress) : incrementalUpdate(db, state, ctx.dirty, operationId);
     }
+    progress('committing', 1, 1);
     db.exec('COMMIT');
-    return { ok: true, problems: [], problemCount: 0, counts, operationId: op.id, scoring };
+    return { ok: true, problems: [], problemCount: 0, counts, operationId, scoring };
   } catch (err) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw err;
@@ -209,7 +222,12 @@ class ImportContext {
       else if (birth !== '' && !isIsoDate(birth)) bad(`birth_date '${birth}' is not a date YYYY-MM-DD`);
       else {
         seen.add(id);
-        if (this.problems.count > 0) return;
+        if (this.problems.count > 0) {
+          // Nothing is written once a problem is found, but later files may
+          // still name this citizen: remember it so they are not reported too.
+          if (!this.citizenIdx.has(id)) this.citizenIdx.set(id, PENDING_CITIZEN);
+          return;
+        }
         const birthDate = birth === '' ? null : birth;
         const existing = find.get(id) as { idx: number; name: string; district: string; birth_date: string | null } | undefined;
         if (!existing) {
@@ -242,19 +260,19 @@ class ImportContext {
       const ib = this.citizenIdx.get(b);
       if (ia === undefined) bad(`unknown citizen '${a}'`);
       else if (ib === undefined) bad(`unknown citizen '${b}'`);
-      else if (ia === ib) bad(`self-loop: citizen ${a} cannot be their own friend`);
+      else if (a === b) bad(`self-loop: citizen ${a} cannot be their own friend`);
       else if (!isIsoDate(since)) bad(`since '${since}' is not a date YYYY-MM-DD`);
       else if (until !== '' && !isIsoDate(until)) bad(`until '${until}' is not a date YYYY-MM-DD`);
       else if (until !== '' && until <= since) bad(`until ${until} is not after since ${since}`);
       else {
-        const [lo, hi] = ia < ib ? [ia, ib] : [ib, ia];
-        const key = `${lo}:${hi}`;
+        const key = a < b ? `${a}\n${b}` : `${b}\n${a}`;
         if (seen.has(key)) {
           bad(`the pair ${a},${b} appears twice in the file`);
           return;
         }
         seen.add(key);
         if (this.problems.count > 0) return;
+        const [lo, hi] = ia < ib ? [ia, ib] : [ib, ia];
         const untilValue = until === '' ? null : until;
         const existing = find.get(lo, hi) as { since: string; until: string | null } | undefined;
         if (!existing) {

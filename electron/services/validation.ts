@@ -28,9 +28,9 @@ export function parseIsoInstant(text: string): number | null {
 export function checkEventData(kind: EventKindSpec, data: unknown): { ok: true; json: string; value: Record<string, unknown> } | { ok: false; message: string } {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, message: 'data must be a JSON object' };
   const value = data as Record<string, unknown>;
-  const sorted: Record<string, unknown> = {};
+  const sorted: Record<string, unknown> = Object.create(null);
   for (const name of Object.keys(value).sort()) {
-    const spec = kind.fields[name];
+    const spec = Object.hasOwn(kind.fields, name) ? kind.fields[name] : undefined;
     if (!spec) return { ok: false, message: `field '${name}' is not declared by event kind '${kind.kind}'` };
     const v = value[name];
     switch (spec.type) {

@@ -1,0 +1,38 @@
+/**
+ * A job worker thread: opens its own connection (WAL lets the main thread keep
+ * reading), runs one job, reports progress, stops when asked. Cancellation
+ * throws from the progress callback, so the job's transaction rolls back.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase } from '../db/connection.js';
+import { CancelledError } from '../services/scoring.js';
+import type { JobMessage, JobRequest } from './protocol.js';
+import { runJob } from './run.js';
+
+const request = workerData as JobRequest;
+const cancel = new Int32Array(request.cancel);
+const post = (m: JobMessage) => parentPort!.postMessage(m);
+
+async function main(): Promise<void> {
+  const db = openDatabase(request.dbFile);
+  let last = 0;
+  try {
+    const result = await runJob(db, request, (phase, done, total) => {
+      if (Atomics.load(cancel, 0) === 1) throw new CancelledError();
+      const now = Date.now();
+      if (now - last >= 100 || done >= total) {
+        last = now;
+        post({ type: 'progress', phase, done, total });
+      }
+    });
+    if (Atomics.load(cancel, 0) === 1) post({ type: 'cancelled' });
+    else post({ type: 'done', result });
+  } catch (err) {
+    if (err instanceof CancelledError) post({ type: 'cancelled' });
+    else post({ type: 'failed', error: (err as Error).message });
+  } finally {
+    db.close();
+  }
+}
+
+void main();
