@@ -58,9 +58,9 @@ export const handlers: Handlers = {
   importFiles: (q, { jobs }, caller) => {
     const dir = mkdtempSync(join(tmpdir(), 'credence-upload-'));
     for (const f of q.files) writeFileSync(join(dir, f.name), f.content);
-    return { jobId: jobs.start('import', caller.user, { folder: dir, reason: q.reason, removeAfter: true }) };
+    return { jobId: jobs.start('import', caller.user, { folder: dir, reason: q.reason, dryRun: q.dryRun, removeAfter: true }) };
   },
-  importFolder: (q, { jobs }, caller) => ({ jobId: jobs.start('import', caller.user, { folder: q.folder, reason: q.reason }) }),
+  importFolder: (q, { jobs }, caller) => ({ jobId: jobs.start('import', caller.user, { folder: q.folder, reason: q.reason, dryRun: q.dryRun }) }),
   recompute: (q, { jobs }, caller) => ({ jobId: jobs.start('recompute', caller.user, { asOf: q.asOf }) }),
   createDemo: (q, { jobs }, caller) => ({ jobId: jobs.start('demo', caller.user, { citizens: q.citizens, seed: q.seed }) }),
   jobStatus: (q, { jobs }) => {

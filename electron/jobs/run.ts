@@ -16,7 +16,7 @@ export async function runJob(db: Db, request: Omit<JobRequest, 'dbFile' | 'cance
   switch (request.kind) {
     case 'import': {
       try {
-        return await importFolder(db, String(p.folder), { actor: request.actor, reason: p.reason as string | undefined, onProgress });
+        return await importFolder(db, String(p.folder), { actor: request.actor, reason: p.reason as string | undefined, dryRun: Boolean(p.dryRun), onProgress });
       } finally {
         if (p.removeAfter) rmSync(String(p.folder), { recursive: true, force: true });
       }

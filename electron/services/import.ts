@@ -43,6 +43,8 @@ export interface ImportReport {
 
 export interface ImportOptions {
   actor: string;
+  /** Validate and score everything, report, then roll back: nothing is kept. */
+  dryRun?: boolean;
   reason?: string;
   onProgress?: Progress;
   signal?: AbortSignal;
@@ -134,6 +136,10 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
       progress('scoring', 0, 1);
       const population = db.prepare('SELECT count(*) FROM citizens').pluck().get() as number;
       scoring = ctx.dirty.size * 10 > population ? fullRecompute(db, state, operationId, progress) : incrementalUpdate(db, state, ctx.dirty, operationId);
+    }
+    if (options.dryRun) {
+      db.exec('ROLLBACK');
+      return { ok: true, problems: [], problemCount: 0, counts, operationId: null, scoring };
     }
     progress('committing', 1, 1);
     db.exec('COMMIT');
