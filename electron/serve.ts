@@ -7,7 +7,7 @@
  */
 import { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { startBridge } from './bridge/server.js';
 import { openDatabase } from './db/connection.js';
@@ -22,8 +22,9 @@ async function main(): Promise<void> {
     .option('--db <file>', 'the database (default: the app database in the user data folder)')
     .option('--port <n>', 'port (default: any free port)', '0')
     .option('--demo-citizens <n>', 'size of the demo population created on first start', '5000')
+    .option('--static <dir>', 'serve the console from this build folder', RENDERER_DIR)
     .parse();
-  const o = program.opts<{ db?: string; port: string; demoCitizens: string }>();
+  const o = program.opts<{ db?: string; port: string; demoCitizens: string; static: string }>();
   const dbFile = o.db ?? defaultDatabaseFile();
   mkdirSync(dirname(dbFile), { recursive: true });
   const db = openDatabase(dbFile);
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   const bridge = await startBridge({
     ctx: { db, jobs },
     caller: { user: userInfo().username || 'local', role: 'admin' },
-    staticDir: RENDERER_DIR,
+    staticDir: resolve(o.static),
     port: Number(o.port),
   });
   process.stdout.write(`Credence console: ${bridge.url}\n`);
