@@ -137,24 +137,33 @@ export function writeDemoFolder(dir: string, kindsFile: string, options: DemoOpt
     const at = new Date(options.asOfMs - ageDays * DAY - Math.floor(random() * DAY)).toISOString().replace(/\.\d{3}Z$/, 'Z');
     ev.line(`E${String(events).padStart(9, '0')},${citizenIdFor(citizen)},${kind},${at},"${JSON.stringify(data).replace(/"/g, '""')}"`);
   };
+  const bill = (i: number, age: number, onTime: boolean) =>
+    emit(i, 'bill_payment', age, { amount: Math.round(20 + random() * 300), on_time: onTime, provider: pick(['water', 'power', 'gas', 'phone']) });
+  const volunteer = (i: number, age: number) => emit(i, 'volunteer_service', age, { hours: Math.round(4 + random() * 12), organisation: pick(['Red Cross', 'Community Centre', 'School', 'Elder Care']) });
+  const negative = (i: number, age: number) => {
+    const bad = random();
+    if (bad < 0.4) emit(i, 'bank_arrears', age, { amount: Math.round(500 + random() * 20000), months_overdue: 1 + Math.floor(random() * 6), lender: pick(['ICBC', 'ABC', 'Rural Credit Coop']) });
+    else if (bad < 0.65) emit(i, 'contract_breach', age, { amount: Math.round(100 + random() * 5000), court_confirmed: random() < 0.4 });
+    else if (bad < 0.85) emit(i, 'court_judgment', age, { case_type: pick(['civil', 'civil', 'traffic', 'fraud']), judgment_date: isoDate(options.asOfMs - age * DAY), court: "Municipal People's Court" });
+    else if (bad < 0.95) emit(i, 'utility_theft', age, { value: Math.round(50 + random() * 900), utility: pick(['power', 'water']) });
+    else emit(i, 'public_property_damage', age, { value: Math.round(100 + random() * 3000), deliberate: random() < 0.5 });
+  };
+  // Profiles: civic-minded citizens reach AA/AAA through rewards; most are
+  // ordinary (A); a minority has adjudicated violations (B, C) and a small
+  // tail many of them (D). Each profile's record count scales with perEvents.
+  const scale = perEvents / 12;
   for (let i = 0; i < n; i++) {
-    const risk = random() ** 3; // most citizens are low-risk
-    const count = Math.max(1, Math.round(perEvents * (0.4 + random() * 1.2)));
-    for (let k = 0; k < count; k++) {
-      const age = Math.floor(random() * 6 * 365);
-      const r = random();
-      if (r < 0.55) emit(i, 'bill_payment', age, { amount: Math.round(20 + random() * 300), on_time: random() > risk * 0.9, provider: pick(['water', 'power', 'gas', 'phone']) });
-      else if (r < 0.7) emit(i, 'volunteer_service', age, { hours: Math.round(2 + random() * 14), organisation: pick(['Red Cross', 'Community Centre', 'School', 'Elder Care']) });
-      else if (r < 0.75) emit(i, 'blood_donation', age, { ml: random() < 0.9 ? 400 : 150 });
-      else if (random() < risk) {
-        const bad = random();
-        if (bad < 0.4) emit(i, 'bank_arrears', age, { amount: Math.round(500 + random() * 20000), months_overdue: 1 + Math.floor(random() * 6), lender: pick(['ICBC', 'ABC', 'Rural Credit Coop']) });
-        else if (bad < 0.65) emit(i, 'contract_breach', age, { amount: Math.round(100 + random() * 5000), court_confirmed: random() < 0.4 });
-        else if (bad < 0.85) emit(i, 'court_judgment', age, { case_type: pick(['civil', 'civil', 'traffic', 'fraud']), judgment_date: isoDate(options.asOfMs - age * DAY), court: 'Municipal People\'s Court' });
-        else if (bad < 0.95) emit(i, 'utility_theft', age, { value: Math.round(50 + random() * 900), utility: pick(['power', 'water']) });
-        else emit(i, 'public_property_damage', age, { value: Math.round(100 + random() * 3000), deliberate: random() < 0.5 });
-      } else emit(i, 'bill_payment', age, { amount: Math.round(20 + random() * 300), on_time: true, provider: pick(['water', 'power', 'gas', 'phone']) });
-    }
+    const p = random();
+    const profile = p < 0.1 ? 'exemplary' : p < 0.3 ? 'engaged' : p < 0.84 ? 'ordinary' : p < 0.97 ? 'troubled' : 'severe';
+    const bills = Math.round((profile === 'exemplary' || profile === 'engaged' ? 12 : 4 + random() * 6) * scale);
+    const lateShare = profile === 'troubled' ? 0.3 : profile === 'severe' ? 0.6 : 0.03;
+    for (let k = 0; k < bills; k++) bill(i, Math.floor(random() * (profile === 'exemplary' ? 365 : 6 * 365)), random() >= lateShare);
+    const volunteering = Math.round((profile === 'exemplary' ? 8 + random() * 8 : profile === 'engaged' ? 5 + random() * 6 : random() < 0.3 ? 1 : 0) * scale);
+    for (let k = 0; k < volunteering; k++) volunteer(i, Math.floor(random() * 3 * 365));
+    const donations = profile === 'exemplary' ? 2 + Math.floor(random() * 3) : random() < 0.15 ? 1 : 0;
+    for (let k = 0; k < donations; k++) emit(i, 'blood_donation', Math.floor(random() * 3 * 365), { ml: random() < 0.92 ? 400 : 150 });
+    const negatives = profile === 'troubled' ? 1 + Math.floor(random() * 3) : profile === 'severe' ? 5 + Math.floor(random() * 10) : random() < 0.05 ? 1 : 0;
+    for (let k = 0; k < negatives; k++) negative(i, Math.floor(random() * 6 * 365));
   }
   ev.close();
   return { citizens: n, relationships, events };

@@ -1,0 +1,101 @@
+/** The score taken apart: base, each rule total (expandable to its events), own, friend penalty, final. */
+import { Anchor, Badge, Box, Group, Table, Text, UnstyledButton } from '@mantine/core';
+import { Fragment, useState } from 'react';
+import type { Output } from '../../../../shared/contract';
+import { points, score, when } from '../../format';
+
+type Explanation = NonNullable<Output<'citizen'>['explanation']>;
+
+export function ScoreBreakdown({ e }: { e: Explanation }) {
+  const [open, setOpen] = useState<Record<string, boolean>>({});
+  const toggle = (id: string) => setOpen((o) => ({ ...o, [id]: !o[id] }));
+  return (
+    <Table data-testid="score-breakdown" verticalSpacing={6}>
+      <Table.Tbody>
+        <Table.Tr>
+          <Table.Td>Base score</Table.Td>
+          <Table.Td ta="right" ff="monospace" data-testid="breakdown-base">
+            {score(e.base)}
+          </Table.Td>
+        </Table.Tr>
+        {e.rules.map((r) => (
+          <Fragment key={r.ruleId}>
+            <Table.Tr data-testid="breakdown-rule">
+              <Table.Td>
+                <UnstyledButton onClick={() => toggle(r.ruleId)} aria-expanded={!!open[r.ruleId]}>
+                  <Group gap="xs">
+                    <Text size="sm">{open[r.ruleId] ? '▾' : '▸'}</Text>
+                    <Text size="sm" fw={500}>
+                      {r.ruleName}
+                    </Text>
+                    <Badge size="xs" variant="light" color="gray">
+                      {r.dimension}
+                    </Badge>
+                    <Text size="xs" c="dimmed">
+                      {r.events.length} event{r.events.length === 1 ? '' : 's'}
+                    </Text>
+                    {r.capped && (
+                      <Badge size="xs" color="orange" variant="light" title={`the rule's cap cut ${points(r.raw)} to ${points(r.total)}`}>
+                        capped from {points(r.raw)}
+                      </Badge>
+                    )}
+                  </Group>
+                </UnstyledButton>
+              </Table.Td>
+              <Table.Td ta="right" ff="monospace" c={r.total < 0 ? 'red.7' : 'teal.7'} data-testid="breakdown-rule-total">
+                {points(r.total)}
+              </Table.Td>
+            </Table.Tr>
+            {open[r.ruleId] &&
+              r.events.map((ev) => (
+                <Table.Tr key={ev.eventId} bg="gray.0">
+                  <Table.Td pl={40}>
+                    <Text size="xs" ff="monospace">
+                      {ev.eventId} · {when(ev.occurredAt)}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td ta="right" ff="monospace">
+                    <Text size="xs">{points(ev.points)}</Text>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+          </Fragment>
+        ))}
+        <Table.Tr style={{ borderTop: '2px solid var(--mantine-color-gray-4)' }}>
+          <Table.Td fw={600}>Own score {e.own !== e.base + e.rules.reduce((s, r) => s + r.total, 0) ? '(clamped to the score range)' : ''}</Table.Td>
+          <Table.Td ta="right" ff="monospace" fw={600} data-testid="breakdown-own">
+            {score(e.own)}
+          </Table.Td>
+        </Table.Tr>
+        <Table.Tr>
+          <Table.Td>
+            Friend penalty{' '}
+            <Text span size="xs" c="dimmed">
+              ({e.activeFriendCount} active friend{e.activeFriendCount === 1 ? '' : 's'}
+              {e.friendPenaltyUncapped > e.friendPenalty ? `, capped from ${e.friendPenaltyUncapped.toFixed(2)}` : ''})
+            </Text>{' '}
+            <Anchor href="#friends" size="xs">
+              by friend
+            </Anchor>
+          </Table.Td>
+          <Table.Td ta="right" ff="monospace" c={e.friendPenalty > 0 ? 'red.7' : undefined} data-testid="breakdown-penalty">
+            {e.friendPenalty > 0 ? `−${e.friendPenalty.toFixed(2)}` : '0.00'}
+          </Table.Td>
+        </Table.Tr>
+        <Table.Tr style={{ borderTop: '2px solid var(--mantine-color-gray-6)' }}>
+          <Table.Td fw={700}>Score</Table.Td>
+          <Table.Td ta="right" ff="monospace" fw={700} data-testid="breakdown-score">
+            {score(e.score)}
+          </Table.Td>
+        </Table.Tr>
+      </Table.Tbody>
+      <Table.Caption>
+        <Box ta="left">
+          <Text size="xs" c="dimmed">
+            Ruleset version {e.rulesetVersion}, as of {when(e.asOf)} UTC. Stored scores are rounded to the cent.
+          </Text>
+        </Box>
+      </Table.Caption>
+    </Table>
+  );
+}
