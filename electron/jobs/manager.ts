@@ -4,6 +4,8 @@
  * and results for the console to poll.
  */
 import { randomUUID } from 'node:crypto';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { JobKind, JobStatus } from '../../shared/contract.js';
 import type { JobMessage } from './protocol.js';
@@ -33,7 +35,8 @@ export class JobManager {
     const jobId = randomUUID();
     const cancel = new SharedArrayBuffer(4);
     const status: JobStatus = { jobId, kind, state: 'running', phase: 'starting', done: 0, total: 1, startedAt: new Date().toISOString(), error: null, result: null };
-    const url = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+    // Beside this module: worker.ts when run from source, worker.mjs in the build.
+    const url = new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
     const worker = new Worker(url, {
       workerData: { kind, dbFile: this.dbFile, resources: this.resources, actor, params, cancel },
       execArgv: url.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [],

@@ -1,0 +1,92 @@
+/**
+ * The desktop shell's security policy as plain data and pure functions, so it
+ * is unit-tested without Electron (which cannot run on the build machines).
+ * Follows Electron's security checklist: isolation, sandbox, no Node in the
+ * renderer, a strict CSP, a custom protocol instead of file://, navigation,
+ * new windows, webviews and permission requests all refused.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { extname, join, normalize, sep } from 'node:path';
+
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'credence';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+export const APP_URL = `${APP_ORIGIN}/index.html`;
+
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
+
+/** BrowserWindow options: the renderer gets no Node, an isolated preload world and the OS sandbox. */
+export function mainWindowOptions(preloadPath: string) {
+  return {
+    width: 1400,
+    height: 900,
+    minWidth: 1000,
+    minHeight: 640,
+    show: false,
+    title: 'Credence',
+    backgroundColor: '#ffffff',
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      devTools: true,
+    },
+  } as const;
+}
+
+/** Only the app's own pages may be shown; everything else is refused. */
+export function isAppUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST;
+  } catch {
+    return false;
+  }
+}
+
+/** The subset of Electron's WebFrameMain that the sender check reads. */
+export interface FrameLike {
+  url: string;
+  parent: unknown | null;
+}
+
+/** IPC is answered only for the app's own main frame (not a sub-frame, not another origin). */
+export function isTrustedSender(frame: FrameLike | null | undefined): boolean {
+  return !!frame && frame.parent === null && isAppUrl(frame.url);
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+/** Map an app:// URL to a file of the built renderer, refusing anything outside it. */
+export function resolveAppAsset(url: string, root: string): { file: string; mime: string } | null {
+  if (!isAppUrl(url)) return null;
+  const pathname = decodeURIComponent(new URL(url).pathname);
+  const rel = normalize(pathname).replace(/^([/\\])+/, '') || 'index.html';
+  const file = join(root, rel);
+  if (!file.startsWith(root + sep)) return null;
+  if (!existsSync(file) || statSync(file).isDirectory()) return null;
+  return { file, mime: MIME[extname(file)] ?? 'application/octet-stream' };
+}
+
+/** Every permission (camera, notifications, geolocation, ...) is refused: the console needs none. */
+export function permissionDecision(_permission: string): false {
+  return false;
+}
