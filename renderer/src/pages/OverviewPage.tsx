@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { call } from '../api';
 import { ErrorNote } from '../components/ErrorNote';
+import { FirstRun } from '../components/FirstRun';
 import { TierBadge } from '../components/TierBadge';
 import { count, when } from '../format';
 
@@ -25,6 +26,7 @@ export function OverviewPage() {
   const { data, error, isLoading } = useQuery({ queryKey: ['overview'], queryFn: () => call('overview', {}) });
   if (isLoading) return <Loader />;
   if (error || !data) return <ErrorNote error={error} />;
+  if (data.population === 0) return <FirstRun />;
   return (
     <Stack>
       <Title order={2}>Overview</Title>
