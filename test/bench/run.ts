@@ -15,6 +15,7 @@ import { publishRuleset } from '../../electron/services/rulesets.js';
 import { readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
+const apiOnly = args.includes('--api');
 const large = args.includes('--large');
 const citizensArg = args.indexOf('--citizens');
 const citizens = citizensArg >= 0 ? Number(args[citizensArg + 1]) : large ? 1_000_000 : 100_000;
@@ -106,7 +107,8 @@ async function main(): Promise<void> {
   line('peak RSS (this process)', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`, 'target <= 2 GiB at 1M');
 }
 
-main().catch((err) => {
+if (apiOnly) await import('./api.js');
+else main().catch((err) => {
   console.error(err);
   process.exitCode = 1;
 });
