@@ -76,23 +76,39 @@ function caretColumn(message: string): number | undefined {
  * indexing (`event["x"]`), whole-object use (`"x" in event`, `size(event)`)
  * and any read of a protected attribute, with the position of the offence.
  */
-function checkEventAccess(node: AstNode, kind: EventKindSpec, parent: AstNode | null): ExpressionError | null {
+const BINDING_MACROS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
+
+function checkEventAccess(node: AstNode, kind: EventKindSpec, parent: AstNode | null, bound: ReadonlySet<string> = new Set()): ExpressionError | null {
   if (node.op === 'id') {
+    if (bound.has(String(node.args))) return null;
     if (node.args !== 'event') return { message: `unknown identifier '${node.args}': rules can read only event.<field>`, column: node.pos + 1 };
     if (!parent || parent.op !== '.') {
       return { message: 'event can only be read field by field (event.<field>); dynamic indexing and whole-object use are not allowed', column: node.pos + 1 };
     }
     return null;
   }
-  if (node.op === '.' && node.args[0]?.op === 'id' && node.args[0].args === 'event') {
+  if (node.op === '.' && node.args[0]?.op === 'id' && node.args[0].args === 'event' && !bound.has('event')) {
     const field = String(node.args[1]);
     const spec = Object.hasOwn(kind.fields, field) ? kind.fields[field] : undefined;
     if (!spec) return { message: `field '${field}' is not declared by event kind '${kind.kind}'`, column: node.pos + 1 };
     if (spec.protected) return { message: `field '${field}' of '${kind.kind}' is protected and cannot be used by a rule`, column: node.pos + 1 };
     return null;
   }
+  // list.exists(x, body) and friends bind x inside their arguments.
+  if (node.op === 'rcall' && BINDING_MACROS.has(String(node.args[0])) && Array.isArray(node.args[2]) && node.args[2][0]?.op === 'id') {
+    const variable = node.args[2][0] as AstNode;
+    if (variable.args === 'event') return { message: "a macro variable cannot be named 'event'", column: variable.pos + 1 };
+    const receiverError = checkEventAccess(node.args[1], kind, node, bound);
+    if (receiverError) return receiverError;
+    const inner = new Set(bound).add(String(variable.args));
+    for (const arg of (node.args[2] as AstNode[]).slice(1)) {
+      const err = checkEventAccess(arg, kind, node, inner);
+      if (err) return err;
+    }
+    return null;
+  }
   for (const child of childNodes(node)) {
-    const err = checkEventAccess(child, kind, node);
+    const err = checkEventAccess(child, kind, node, bound);
     if (err) return err;
   }
   return null;
@@ -173,6 +189,8 @@ function compileNode(node: AstNode): Fn | null {
   const a = node.args;
   switch (node.op) {
     case 'value': {
+      // Outside the safe integer range the library keeps exact int64 semantics.
+      if (typeof a === 'bigint' && (a > BigInt(Number.MAX_SAFE_INTEGER) || a < -BigInt(Number.MAX_SAFE_INTEGER))) return null;
       const v = typeof a === 'bigint' ? Number(a) : a;
       if (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean') return null;
       return () => v;

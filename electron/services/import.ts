@@ -135,7 +135,7 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
     if (state && ctx.dirty.size > 0) {
       progress('scoring', 0, 1);
       const population = db.prepare('SELECT count(*) FROM citizens').pluck().get() as number;
-      scoring = ctx.dirty.size * 10 > population ? fullRecompute(db, state, operationId, progress) : incrementalUpdate(db, state, ctx.dirty, operationId);
+      scoring = ctx.dirty.size * 10 > population ? fullRecompute(db, state, operationId, progress) : incrementalUpdate(db, state, ctx.dirty, operationId, ctx.friendshipChanges);
     }
     if (options.dryRun) {
       db.exec('ROLLBACK');
@@ -156,6 +156,7 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
 class ImportContext {
   readonly state;
   readonly dirty = new Set<number>();
+  readonly friendshipChanges = new Map<number, Set<number>>();
   private kinds: Map<string, EventKindSpec>;
   private citizenIdx = new Map<string, number>();
   private contributions: ContributionWriter | null = null;
@@ -290,6 +291,11 @@ class ImportContext {
         } else return;
         this.dirty.add(lo);
         this.dirty.add(hi);
+        for (const [x, y] of [[lo, hi], [hi, lo]]) {
+          const set = this.friendshipChanges.get(x) ?? new Set<number>();
+          set.add(y);
+          this.friendshipChanges.set(x, set);
+        }
       }
     }, { onBytes });
   }

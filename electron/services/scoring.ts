@@ -61,6 +61,11 @@ export function saveScoringState(db: Db, version: number, asOf: string, asOfMs: 
   ).run(version, asOf, asOfMs);
 }
 
+/** A REAL printed by SQLite: its printf spells infinities 'Inf' and '-Inf'. */
+function sqliteReal(text: string): number {
+  return text === 'Inf' ? Infinity : text === '-Inf' ? -Infinity : Number(text);
+}
+
 /** SQL for "this contribution counts at asOf": occurred_ms <= asOf, and inside the rule's ttl window. */
 function windowClause(ruleset: CompiledRuleset): string {
   const ttl = ruleset.rules.filter((r) => r.ttlMs !== null);
@@ -205,7 +210,7 @@ export function fullRecompute(db: Db, state: ScoringState, operationId: number, 
       current = c;
       sums = [];
     }
-    sums.push([Number(parts[k + 1]), Number(parts[k + 2])]);
+    sums.push([Number(parts[k + 1]), sqliteReal(parts[k + 2])]);
   }
   flush();
 
@@ -283,7 +288,14 @@ function databaseView(db: Db, state: ScoringState, ownOverride: Map<number, OwnS
  * events, new citizens, changed friendships) without touching anyone else,
  * unless the change propagates to them through friends.
  */
-export function incrementalUpdate(db: Db, state: ScoringState, dirty: Set<number>, operationId: number): ScoreChangeStats {
+export function incrementalUpdate(
+  db: Db,
+  state: ScoringState,
+  dirty: Set<number>,
+  operationId: number,
+  /** Friendships that began, ended or changed dates, by citizen: they are named as the cause too. */
+  friendshipChanges?: Map<number, Set<number>>,
+): ScoreChangeStats {
   const ownNow = new Map<number, OwnScore>();
   for (const i of dirty) ownNow.set(i, ownScoreOf(db, state, i));
   const view = databaseView(db, state, ownNow);
@@ -299,7 +311,10 @@ export function incrementalUpdate(db: Db, state: ScoringState, dirty: Set<number
   for (const i of touched) {
     const own = ownNow.get(i) ?? (storedTotals.get(i) as OwnScore);
     const s = view.score(i);
-    const friendsThatMoved = () => Array.from(view.friends(i)).filter((j) => view.moved.has(j) && shortfallMoved(oldRows.get(j)?.s, view.score(j), state.params.threshold));
+    const friendsThatMoved = () => {
+      const moved = Array.from(view.friends(i)).filter((j) => view.moved.has(j) && shortfallMoved(oldRows.get(j)?.s, view.score(j), state.params.threshold));
+      return [...new Set([...moved, ...(friendshipChanges?.get(i) ?? [])])];
+    };
     const penalty = Math.min(state.params.cap, rawPenaltyOf(view, i, state.params));
     const entry = write(i, oldRows.get(i), own, s, penalty, friendsThatMoved);
     if (entry) entries.push(entry);
