@@ -77,6 +77,7 @@ const Explanation = z.object({
       raw: z.number(),
       total: z.number(),
       capped: z.boolean(),
+      eventCount: z.number(),
       events: z.array(z.object({ eventId: z.string(), occurredAt: z.string(), points: z.number() })),
     }),
   ),
@@ -222,7 +223,12 @@ export const channels = {
       offset,
       limit: limit(500, 100),
     }),
-    output: z.object({ total: z.number(), rows: z.array(CitizenSummary) }),
+    output: z.object({
+      total: z.number(),
+      /** More than `total` citizens match; only the first matches (in index order) were searched. */
+      capped: z.boolean(),
+      rows: z.array(CitizenSummary),
+    }),
     role: 'viewer',
     summary: 'search citizens by name or id, with filters',
   }),

@@ -88,6 +88,8 @@ export interface RuleContribution {
   /** Total after the cap: what counts. */
   total: number;
   capped: boolean;
+  /** How many events count under this rule; `events` may list only the newest of them. */
+  eventCount: number;
   events: { eventId: string; occurredAt: string; points: number }[];
 }
 

@@ -12,6 +12,20 @@ import type { JobMessage } from './protocol.js';
 
 export class JobConflictError extends Error {}
 
+/**
+ * The job worker sits beside this module: worker.mjs in the build, worker.ts
+ * when run from source, where a tiny bootstrap registers tsx in the worker
+ * first (loader flags in execArgv do not reach worker threads on Node 20).
+ */
+function spawnWorker(workerData: unknown): Worker {
+  const ext = extname(fileURLToPath(import.meta.url));
+  const url = new URL(`./worker${ext}`, import.meta.url);
+  if (ext !== '.ts') return new Worker(url, { workerData });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
 interface Job {
   status: JobStatus;
   cancel: Int32Array;
@@ -35,12 +49,7 @@ export class JobManager {
     const jobId = randomUUID();
     const cancel = new SharedArrayBuffer(4);
     const status: JobStatus = { jobId, kind, state: 'running', phase: 'starting', done: 0, total: 1, startedAt: new Date().toISOString(), error: null, result: null };
-    // Beside this module: worker.ts when run from source, worker.mjs in the build.
-    const url = new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-    const worker = new Worker(url, {
-      workerData: { kind, dbFile: this.dbFile, resources: this.resources, actor, params, cancel },
-      execArgv: url.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [],
-    });
+    const worker = spawnWorker({ kind, dbFile: this.dbFile, resources: this.resources, actor, params, cancel });
     const finished = new Promise<void>((resolve) => {
       worker.on('message', (m: JobMessage) => {
         if (m.type === 'progress') Object.assign(status, { phase: m.phase, done: m.done, total: m.total });

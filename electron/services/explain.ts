@@ -7,7 +7,7 @@ import { loadScoringState, ownScoreOf, storedNetworkView } from './scoring.js';
 
 export class NotFoundError extends Error {}
 
-export function explainCitizen(db: Db, citizenId: string): Explanation {
+export function explainCitizen(db: Db, citizenId: string, options: { maxEventsPerRule?: number } = {}): Explanation {
   const state = loadScoringState(db);
   if (!state) throw new NotFoundError('no scores yet: no ruleset has been published');
   const citizen = db.prepare('SELECT idx, citizen_id, name, district FROM citizens WHERE citizen_id = ?').get(citizenId) as
@@ -40,7 +40,8 @@ export function explainCitizen(db: Db, citizenId: string): Explanation {
       raw,
       total,
       capped: total !== raw,
-      events: counted.map(([, points, eventId, occurredAt]) => ({ eventId, occurredAt, points })),
+      eventCount: counted.length,
+      events: counted.slice(-(options.maxEventsPerRule ?? counted.length)).map(([, points, eventId, occurredAt]) => ({ eventId, occurredAt, points })),
     });
   }
   const own = ownScoreOf(db, state, citizen.idx).own;

@@ -8,7 +8,12 @@ import { centsToScore } from '../engine/scoring.js';
 import { explainCitizen, NotFoundError } from './explain.js';
 import { loadScoringState } from './scoring.js';
 
-const SEARCH_COUNT_LIMIT = 100_000;
+/**
+ * A text search considers at most this many matches (in index order) and
+ * says so: an as-you-type query must answer in milliseconds at 1M citizens,
+ * and nobody reads past 10,000 hits; they narrow the search instead.
+ */
+export const SEARCH_MATCH_LIMIT = 10_000;
 
 export function overview(db: Db): Output<'overview'> {
   const state = loadScoringState(db);
@@ -52,29 +57,32 @@ const SORT_SQL = { name: 'c.name', citizenId: 'c.citizen_id', score: 's.cents', 
 
 export function search(db: Db, q: ParsedInput<'search'>): Output<'search'> {
   const where: string[] = [];
-  const params: Record<string, unknown> = {};
+  const params: Record<string, unknown> = { cap: SEARCH_MATCH_LIMIT + 1 };
   let from = 'citizens c LEFT JOIN scores s ON s.citizen_idx = c.idx';
   const text = q.query.trim();
   if (text) {
+    let candidates: string;
     if (/^[A-Za-z0-9_-]+$/.test(text) && /\d/.test(text)) {
       // Looks like an id: a prefix range on the unique index.
-      where.push('c.citizen_id >= @idLo AND c.citizen_id < @idHi');
+      candidates = 'SELECT idx FROM citizens WHERE citizen_id >= @idLo AND citizen_id < @idHi ORDER BY citizen_id LIMIT @cap';
       params.idLo = text;
       params.idHi = `${text}\u{10FFFF}`;
     } else {
       const match = ftsPrefixQuery(text);
-      if (!match) return { total: 0, rows: [] };
-      from = `citizens_fts f JOIN citizens c ON c.idx = f.rowid LEFT JOIN scores s ON s.citizen_idx = c.idx`;
-      where.push('citizens_fts MATCH @match');
+      if (!match) return { total: 0, capped: false, rows: [] };
+      candidates = 'SELECT rowid AS idx FROM citizens_fts WHERE citizens_fts MATCH @match LIMIT @cap';
       params.match = `name : (${match})`;
     }
+    from = `(${candidates}) m CROSS JOIN citizens c ON c.idx = m.idx LEFT JOIN scores s ON s.citizen_idx = c.idx`;
   }
   if (q.district) {
     where.push('c.district = @district');
     params.district = q.district;
   }
   if (q.tier) {
-    where.push('s.tier = @tier');
+    // With a text query the matches drive the search; the unary + keeps the
+    // planner from scanning the whole tier index instead.
+    where.push(text ? '+s.tier = @tier' : 's.tier = @tier');
     params.tier = q.tier;
   }
   if (q.minScore !== undefined) {
@@ -86,14 +94,20 @@ export function search(db: Db, q: ParsedInput<'search'>): Output<'search'> {
     params.maxCents = Math.round(q.maxScore * 100);
   }
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const total = db.prepare(`SELECT count(*) FROM (SELECT 1 FROM ${from} ${whereSql} LIMIT ${SEARCH_COUNT_LIMIT})`).pluck().get(params) as number;
-  const order = `${SORT_SQL[q.sort]} ${q.descending ? 'DESC' : 'ASC'}${q.sort === 'citizenId' ? '' : `, c.citizen_id ${q.descending ? 'DESC' : 'ASC'}`}`;
+  // Without text or filters the total is the population; otherwise count up to the cap.
+  const counted = !text && where.length === 0
+    ? (db.prepare('SELECT count(*) FROM citizens').pluck().get() as number)
+    : (db.prepare(`SELECT count(*) FROM (SELECT 1 FROM ${from} ${whereSql} LIMIT @cap)`).pluck().get(params) as number);
+  const capped = !!text || where.length > 0 ? counted > SEARCH_MATCH_LIMIT : false;
+  const dir = q.descending ? 'DESC' : 'ASC';
+  const order = `${SORT_SQL[q.sort]} ${dir}${q.sort === 'citizenId' ? '' : `, c.citizen_id ${dir}`}`;
   const rows = db
     .prepare(`SELECT c.citizen_id, c.name, c.district, s.cents, s.tier FROM ${from} ${whereSql} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
     .raw(true)
     .all({ ...params, limit: q.limit, offset: q.offset }) as [string, string, string, number | null, string | null][];
   return {
-    total,
+    total: capped ? SEARCH_MATCH_LIMIT : counted,
+    capped,
     rows: rows.map(([citizenId, name, district, cents, tier]) => ({ citizenId, name, district, score: cents === null ? null : centsToScore(cents), tier })),
   };
 }
@@ -132,6 +146,9 @@ function ledgerFromRow(r: LedgerDbRow): LedgerEntry {
   };
 }
 
+/** The record lists this many of each rule's events (the newest); the events list has them all. */
+const EVENTS_PER_RULE_SHOWN = 100;
+
 export function citizenRecord(db: Db, citizenId: string): Output<'citizen'> {
   const c = db
     .prepare('SELECT c.idx, c.citizen_id, c.name, c.district, c.birth_date, s.cents, s.tier FROM citizens c LEFT JOIN scores s ON s.citizen_idx = c.idx WHERE c.citizen_id = ?')
@@ -151,7 +168,7 @@ export function citizenRecord(db: Db, citizenId: string): Output<'citizen'> {
   });
   return {
     summary: { citizenId: c.citizen_id, name: c.name, district: c.district, birthDate: c.birth_date, score: c.cents === null ? null : centsToScore(c.cents), tier: c.tier },
-    explanation: c.cents === null ? null : explainCitizen(db, citizenId),
+    explanation: c.cents === null ? null : explainCitizen(db, citizenId, { maxEventsPerRule: EVENTS_PER_RULE_SHOWN }),
     history,
     eventCount: db.prepare('SELECT count(*) FROM events WHERE citizen_idx = ?').pluck().get(c.idx) as number,
   };

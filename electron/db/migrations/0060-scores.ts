@@ -36,6 +36,7 @@ const migration: Migration = {
         totals TEXT NOT NULL
       ) STRICT;
       CREATE INDEX scores_by_cents ON scores(cents);
+      CREATE INDEX scores_by_tier ON scores(tier, cents);
     `);
   },
 };

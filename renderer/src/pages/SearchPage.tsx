@@ -142,7 +142,12 @@ export function SearchPage() {
         <NumberInput label="to" value={filters.maxScore} onChange={(v) => update({ maxScore: typeof v === 'number' ? v : '' })} w={120} hideControls />
       </Group>
       <Text id="search-help" size="sm" c="dimmed" data-testid="search-total">
-        {results.isLoading ? 'Searching…' : `${total >= 100_000 ? 'over 100,000' : count(total)} citizen${total === 1 ? '' : 's'}`} · ↑ ↓ to move, Enter to open, / to search
+        {results.isLoading
+          ? 'Searching…'
+          : results.data?.pages[0]?.capped
+            ? `More than ${count(total)} citizens match: showing the first ${count(total)}; narrow the search`
+            : `${count(total)} citizen${total === 1 ? '' : 's'}`}{' '}
+        · ↑ ↓ to move, Enter to open, / to search
       </Text>
       <ErrorNote error={results.error} />
       <Box style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 4 }}>

@@ -32,7 +32,7 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
                       {r.dimension}
                     </Badge>
                     <Text size="xs" c="dimmed">
-                      {r.events.length} event{r.events.length === 1 ? '' : 's'}
+                      {r.eventCount} event{r.eventCount === 1 ? '' : 's'}
                     </Text>
                     {r.capped && (
                       <Badge size="xs" color="orange" variant="light" title={`the rule's cap cut ${points(r.raw)} to ${points(r.total)}`}>
@@ -46,8 +46,17 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
                 {points(r.total)}
               </Table.Td>
             </Table.Tr>
+            {open[r.ruleId] && r.eventCount > r.events.length && (
+              <Table.Tr bg="gray.0">
+                <Table.Td pl={40} colSpan={2}>
+                  <Text size="xs" c="dimmed">
+                    The newest {r.events.length} of {r.eventCount} events; all of them are in the events list below.
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
             {open[r.ruleId] &&
-              r.events.map((ev) => (
+              [...r.events].reverse().map((ev) => (
                 <Table.Tr key={ev.eventId} bg="gray.0">
                   <Table.Td pl={40}>
                     <Text size="xs" ff="monospace">
