@@ -84,7 +84,12 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
       if (!allowedHosts().has(req.headers.host ?? '')) return send(res, 421, { ok: false, error: { code: 'forbidden', message: 'unexpected Host header' } });
       const origin = req.headers.origin;
       if (origin !== undefined && !allowedOrigins().has(origin)) return send(res, 403, { ok: false, error: { code: 'forbidden', message: 'calls from another origin are refused' } });
-      const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+      let url: URL;
+      try {
+        url = new URL(`http://127.0.0.1:${port}${(req.url ?? '/').startsWith('/') ? '' : '/'}${req.url ?? '/'}`);
+      } catch {
+        return send(res, 400, { ok: false, error: { code: 'invalid_input', message: 'malformed request path' } });
+      }
       if (url.pathname.startsWith('/api/')) {
         if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'invalid_input', message: 'use POST' } });
         if (!sameToken(req.headers['x-credence-token'] as string | undefined, token)) {
@@ -126,7 +131,18 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
 }
 
 function serveStatic(root: string, pathname: string, res: ServerResponse): void {
-  const rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end('malformed path');
+    return;
+  }
+  if (decoded.split(/[/\\]/).includes('..')) {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end('path outside the console');
+    return;
+  }
+  const rel = normalize(decoded).replace(/^([/\\])+/, '');
   let file = join(root, rel);
   if (!file.startsWith(root + sep) && file !== root) {
     res.writeHead(404).end();

@@ -4,6 +4,7 @@
  * and results for the console to poll.
  */
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -60,6 +61,8 @@ export class JobManager {
       worker.on('error', (err) => Object.assign(status, { state: 'failed', error: err.message }));
       worker.on('exit', (code) => {
         if (status.state === 'running') Object.assign(status, { state: 'failed', error: `job worker stopped unexpectedly (exit ${code})` });
+        // An uploaded folder is the job's to remove, even if the worker died before it could.
+        if (params.removeAfter && typeof params.folder === 'string') rmSync(params.folder, { recursive: true, force: true });
         this.onFinished?.(status);
         resolve();
       });

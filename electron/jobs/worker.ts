@@ -25,8 +25,8 @@ async function main(): Promise<void> {
         post({ type: 'progress', phase, done, total });
       }
     });
-    if (Atomics.load(cancel, 0) === 1) post({ type: 'cancelled' });
-    else post({ type: 'done', result });
+    // Finished means committed: a cancel that arrived too late changes nothing.
+    post({ type: 'done', result });
   } catch (err) {
     if (err instanceof CancelledError) post({ type: 'cancelled' });
     else post({ type: 'failed', error: (err as Error).message });

@@ -196,12 +196,24 @@ export async function createDemoPopulation(
       friendsPerCitizen: options.friendsPerCitizen,
       eventsPerCitizen: options.eventsPerCitizen,
     });
-    const report = await importFolder(db, dir, { actor: 'demo', reason: `synthetic demo population (${options.citizens} citizens, seed ${options.seed})`, onProgress: options.onProgress });
-    if (!report.ok) throw new Error(`demo import failed: ${report.problems.map(formatProblem).join('; ')}`);
-    const ruleset = JSON.parse(readFileSync(join(resources, 'ruleset.json'), 'utf8'));
-    const published = publishRuleset(db, ruleset, { actor: 'demo', reason: 'default ruleset for the demo population', asOf: options.asOf.iso, onProgress: options.onProgress });
-    if (!published.ok) throw new Error(`default ruleset rejected: ${published.problems.map(formatProblem).join('; ')}`);
-    return { citizens: options.citizens, relationships: report.counts.relationshipsAdded, events: report.counts.eventsAdded, rulesetVersion: published.version!, asOf: options.asOf.iso };
+    // Import and publish are one transaction: a cancelled or failed demo leaves nothing behind.
+    // The import's references are checked by its own code (see importFolder).
+    db.pragma('foreign_keys = OFF');
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const report = await importFolder(db, dir, { actor: 'demo', reason: `synthetic demo population (${options.citizens} citizens, seed ${options.seed})`, onProgress: options.onProgress });
+      if (!report.ok) throw new Error(`demo import failed: ${report.problems.map(formatProblem).join('; ')}`);
+      const ruleset = JSON.parse(readFileSync(join(resources, 'ruleset.json'), 'utf8'));
+      const published = publishRuleset(db, ruleset, { actor: 'demo', reason: 'default ruleset for the demo population', asOf: options.asOf.iso, onProgress: options.onProgress });
+      if (!published.ok) throw new Error(`default ruleset rejected: ${published.problems.map(formatProblem).join('; ')}`);
+      db.exec('COMMIT');
+      return { citizens: options.citizens, relationships: report.counts.relationshipsAdded, events: report.counts.eventsAdded, rulesetVersion: published.version!, asOf: options.asOf.iso };
+    } catch (err) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw err;
+    } finally {
+      db.pragma('foreign_keys = ON');
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

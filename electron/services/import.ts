@@ -92,8 +92,19 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
   // this code before the insert; SQLite's own per-row foreign-key lookups
   // would only repeat that, at a third of the import's time. They stay on
   // for every other writer.
-  db.pragma('foreign_keys = OFF');
-  db.exec('BEGIN IMMEDIATE');
+  // Inside a caller's transaction (the demo: import and publish as one) the
+  // import is a savepoint; otherwise its own transaction.
+  const nested = db.inTransaction;
+  const tx = nested
+    ? { begin: 'SAVEPOINT credence_import', commit: 'RELEASE credence_import', rollback: 'ROLLBACK TO credence_import; RELEASE credence_import' }
+    : { begin: 'BEGIN IMMEDIATE', commit: 'COMMIT', rollback: 'ROLLBACK' };
+  if (!nested) db.pragma('foreign_keys = OFF');
+  db.exec(tx.begin);
+  let open = true;
+  const finish = (sql: string) => {
+    open = false;
+    db.exec(sql);
+  };
   try {
     // The operation row is written last, when its kind is known (an import
     // that only changes friendships is a relationship_changed operation);
@@ -113,13 +124,13 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
       }
     }
     if (problems.count > 0) {
-      db.exec('ROLLBACK');
+      finish(tx.rollback);
       return fail();
     }
     const changed = counts.kindsAdded + counts.citizensAdded + counts.citizensUpdated + counts.relationshipsAdded + counts.relationshipsChanged + counts.eventsAdded;
     if (changed === 0) {
       // Re-importing known data: nothing to record, not even the operation.
-      db.exec('ROLLBACK');
+      finish(tx.rollback);
       return { ok: true, problems: [], problemCount: 0, counts, operationId: null, scoring: null };
     }
     const onlyRelationships = counts.kindsAdded + counts.citizensAdded + counts.citizensUpdated + counts.eventsAdded === 0;
@@ -138,17 +149,17 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
       scoring = ctx.dirty.size * 10 > population ? fullRecompute(db, state, operationId, progress) : incrementalUpdate(db, state, ctx.dirty, operationId, ctx.friendshipChanges);
     }
     if (options.dryRun) {
-      db.exec('ROLLBACK');
+      finish(tx.rollback);
       return { ok: true, problems: [], problemCount: 0, counts, operationId: null, scoring };
     }
     progress('committing', 1, 1);
-    db.exec('COMMIT');
+    finish(tx.commit);
     return { ok: true, problems: [], problemCount: 0, counts, operationId, scoring };
   } catch (err) {
-    if (db.inTransaction) db.exec('ROLLBACK');
+    if (open && db.inTransaction) finish(tx.rollback);
     throw err;
   } finally {
-    db.pragma('foreign_keys = ON');
+    if (!nested) db.pragma('foreign_keys = ON');
   }
 }
 

@@ -78,7 +78,12 @@ const MIME: Record<string, string> = {
 /** Map an app:// URL to a file of the built renderer, refusing anything outside it. */
 export function resolveAppAsset(url: string, root: string): { file: string; mime: string } | null {
   if (!isAppUrl(url)) return null;
-  const pathname = decodeURIComponent(new URL(url).pathname);
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(url).pathname);
+  } catch {
+    return null;
+  }
   const rel = normalize(pathname).replace(/^([/\\])+/, '') || 'index.html';
   const file = join(root, rel);
   if (!file.startsWith(root + sep)) return null;

@@ -1,4 +1,188 @@
-import { Title } from '@mantine/core';
-export function ImportPage(_props: Record<string, unknown>) {
-  return <Title order={2}>Import</Title>;
+/**
+ * Import: choose the interchange files, validate them (a dry run that checks
+ * and scores everything, then rolls back), import them with a reason, and see
+ * what was written or, row by row, why nothing was.
+ */
+import { Accordion, Button, Card, Group, SegmentedControl, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { ImportResult, JobStatus } from '../../../shared/contract';
+import { call } from '../api';
+import { ErrorNote } from '../components/ErrorNote';
+import { JobProgress } from '../components/JobProgress';
+import { FilePicker } from '../components/ops/FilePicker';
+import { FormatHelp } from '../components/ops/FormatHelp';
+import { ImportReport } from '../components/ops/ImportReport';
+import { canSend, type Selection } from '../components/ops/importSelection';
+
+type Source = 'files' | 'folder';
+interface Run {
+  jobId: string;
+  dryRun: boolean;
+}
+const MIN_REASON = 10;
+
+const isImportResult = (r: JobStatus['result']): r is ImportResult => !!r && 'counts' in r && 'problemCount' in r;
+
+export function ImportPage() {
+  const queries = useQueryClient();
+  const [source, setSource] = useState<Source>('files');
+  const [selection, setSelection] = useState<Selection>({ files: [], ignored: [] });
+  const [folder, setFolder] = useState('');
+  const [reason, setReason] = useState('');
+  const [run, setRun] = useState<Run | null>(null);
+  const [finished, setFinished] = useState<JobStatus | null>(null);
+  const [startError, setStartError] = useState<unknown>(null);
+
+  const running = run !== null && finished === null;
+  const ready = source === 'files' ? canSend(selection) : folder.trim().length > 0;
+  const reasonOk = reason.trim().length >= MIN_REASON;
+
+  /** A new choice of input makes the last report stale. */
+  const resetReport = () => {
+    if (running) return;
+    setRun(null);
+    setFinished(null);
+    setStartError(null);
+  };
+
+  const start = async (dryRun: boolean) => {
+    setStartError(null);
+    setFinished(null);
+    setRun(null);
+    const why = reason.trim() || undefined;
+    try {
+      const { jobId } =
+        source === 'files'
+          ? await call('importFiles', { files: selection.files.map((f) => ({ name: f.name, content: f.content ?? '' })), dryRun, reason: why })
+          : await call('importFolder', { folder: folder.trim(), dryRun, reason: why });
+      setRun({ jobId, dryRun });
+    } catch (err) {
+      setStartError(err);
+    }
+  };
+
+  const onFinished = (status: JobStatus) => {
+    setFinished(status);
+    const result = status.result;
+    if (!run?.dryRun && status.state === 'done' && isImportResult(result) && result.ok && result.operationId !== null) {
+      // Citizens, scores, tiers, operations and the ledger all moved: refetch whatever is shown.
+      void queries.invalidateQueries();
+    }
+  };
+
+  const result = finished?.state === 'done' && isImportResult(finished.result) ? finished.result : null;
+
+  return (
+    <Stack maw={1100}>
+      <div>
+        <Title order={2}>Import</Title>
+        <Text c="dimmed" size="sm">
+          Add or update event kinds, citizens, friendships and events from interchange files. Validate first: it checks every row and computes the new scores
+          without keeping anything.
+        </Text>
+      </div>
+
+      <Card withBorder>
+        <Group justify="space-between" mb="sm">
+          <Title order={4}>1. Choose the files</Title>
+          <SegmentedControl
+            size="xs"
+            value={source}
+            onChange={(v) => {
+              setSource(v as Source);
+              resetReport();
+            }}
+            disabled={running}
+            data={[
+              { value: 'files', label: 'Upload files' },
+              { value: 'folder', label: 'Folder path on this computer' },
+            ]}
+            data-testid="import-source"
+          />
+        </Group>
+        {source === 'files' ? (
+          <FilePicker
+            selection={selection}
+            disabled={running}
+            onChange={(s) => {
+              setSelection(s);
+              resetReport();
+            }}
+          />
+        ) : (
+          <TextInput
+            label="Folder"
+            description="The folder is read directly by Credence on the computer it runs on, without uploading; use this for files over 512 MB."
+            placeholder="/data/exports/2026-11"
+            value={folder}
+            onChange={(e) => {
+              setFolder(e.currentTarget.value);
+              resetReport();
+            }}
+            disabled={running}
+            data-testid="import-folder-path"
+          />
+        )}
+      </Card>
+
+      <Card withBorder>
+        <Title order={4} mb="sm">
+          2. Validate, then import
+        </Title>
+        <Stack gap="sm">
+          <Textarea
+            label="Reason for the import"
+            description="Recorded with the operation and shown to auditors in the ledger. Required to import, at least 10 characters."
+            placeholder="e.g. Monthly transfer from the district registry, November 2026"
+            autosize
+            minRows={2}
+            maxLength={2000}
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            disabled={running}
+            data-testid="import-reason"
+          />
+          <Group>
+            <Button variant="default" onClick={() => void start(true)} disabled={!ready || running} data-testid="import-validate">
+              Validate (dry run)
+            </Button>
+            <Button onClick={() => void start(false)} disabled={!ready || running || !reasonOk} data-testid="import-run">
+              Import
+            </Button>
+            {!ready && !running && (
+              <Text size="sm" c="dimmed">
+                {source === 'folder' ? 'Type the folder first.' : selection.files.length ? 'Fix the files above first.' : 'Choose the files first.'}
+              </Text>
+            )}
+            {ready && !reasonOk && !running && (
+              <Text size="sm" c="dimmed">
+                Give a reason to import.
+              </Text>
+            )}
+          </Group>
+          <ErrorNote error={startError} title="The job could not start" />
+          {run && (
+            <Stack gap="sm" data-testid={run.dryRun ? 'import-validate-job' : 'import-run-job'}>
+              <Text size="sm" fw={600}>
+                {run.dryRun ? 'Validation (dry run: nothing will be kept)' : 'Import'}
+              </Text>
+              {/* Once the report is in, the progress bar has said all it can. */}
+              {!result && <JobProgress key={run.jobId} jobId={run.jobId} onFinished={onFinished} />}
+              {result && <ImportReport result={result} dryRun={run.dryRun} />}
+            </Stack>
+          )}
+        </Stack>
+      </Card>
+
+      <Accordion variant="contained" defaultValue="format">
+        <Accordion.Item value="format">
+          <Accordion.Control>The import format: files and columns</Accordion.Control>
+          <Accordion.Panel>
+            <FormatHelp />
+          </Accordion.Panel>
+        </Accordion.Item>
+      </Accordion>
+    </Stack>
+  );
 }

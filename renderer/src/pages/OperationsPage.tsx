@@ -1,4 +1,28 @@
-import { Title } from '@mantine/core';
-export function OperationsPage(_props: Record<string, unknown>) {
-  return <Title order={2}>Operations</Title>;
+/**
+ * Operations and ledger: every action that changed scores, filterable, each
+ * opening on the ledger entries it wrote (#/operations/<id>); and a check of
+ * the ledger's hash chain.
+ */
+import { Group, Stack, Text, Title } from '@mantine/core';
+import { OperationDetails } from '../components/ops/OperationDetails';
+import { OperationsList } from '../components/ops/OperationsList';
+import { useVerifyLedger, VerifyLedgerButton, VerifyLedgerResult } from '../components/ops/VerifyLedger';
+
+export function OperationsPage({ operationId }: { operationId?: number }) {
+  const verify = useVerifyLedger();
+  return (
+    <Stack maw={1400}>
+      <Group justify="space-between" align="start">
+        <div>
+          <Title order={2}>Operations &amp; ledger</Title>
+          <Text size="sm" c="dimmed">
+            Every action that can change scores is an operation; each score or tier it changed is a hash-chained ledger entry.
+          </Text>
+        </div>
+        <VerifyLedgerButton verify={verify} />
+      </Group>
+      <VerifyLedgerResult verify={verify} />
+      {operationId === undefined ? <OperationsList /> : <OperationDetails key={operationId} operationId={operationId} />}
+    </Stack>
+  );
 }

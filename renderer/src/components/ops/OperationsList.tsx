@@ -1,0 +1,174 @@
+/**
+ * Every operation, newest first, filtered by kind, actor and text (reason and
+ * details), a page at a time. The filters live for the session so going back
+ * from an operation returns to the same list. Rows open with a click, or with
+ * the arrow keys and Enter.
+ */
+import { Anchor, Autocomplete, Group, Loader, Pagination, Select, Table, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useEffect, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { Link, useLocation } from 'wouter';
+import type { OperationKind } from '../../../../shared/domain';
+import { call } from '../../api';
+import { count } from '../../format';
+import { ErrorNote } from '../ErrorNote';
+import { OPERATION_KIND_OPTIONS, OperationKindBadge, utc } from './operationKinds';
+
+const PAGE_SIZE = 50;
+const STORE_KEY = 'credence.operations.filters';
+
+interface Filters {
+  kind: OperationKind | null;
+  actor: string;
+  query: string;
+  page: number;
+}
+const NO_FILTERS: Filters = { kind: null, actor: '', query: '', page: 1 };
+
+function loadFilters(): Filters {
+  try {
+    return { ...NO_FILTERS, ...(JSON.parse(sessionStorage.getItem(STORE_KEY) ?? '{}') as Partial<Filters>) };
+  } catch {
+    return NO_FILTERS;
+  }
+}
+
+/** Actors seen in this session, offered as completions (the contract has no list of actors). */
+const seenActors = new Set<string>();
+
+function moveFocus(e: KeyboardEvent<HTMLTableRowElement>, open: () => void) {
+  const row = e.currentTarget;
+  const target = e.key === 'ArrowDown' ? row.nextElementSibling : e.key === 'ArrowUp' ? row.previousElementSibling : null;
+  if (target instanceof HTMLElement) {
+    e.preventDefault();
+    target.focus();
+  } else if (e.key === 'Enter') {
+    e.preventDefault();
+    open();
+  }
+}
+
+export function OperationsList() {
+  const [, navigate] = useLocation();
+  const [filters, setFilters] = useState<Filters>(loadFilters);
+  const [actor] = useDebouncedValue(filters.actor.trim(), 300);
+  const [text] = useDebouncedValue(filters.query.trim(), 300);
+  useEffect(() => sessionStorage.setItem(STORE_KEY, JSON.stringify(filters)), [filters]);
+  const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, page: 1, ...patch }));
+
+  const input = { kind: filters.kind ?? undefined, actor: actor || undefined, query: text || undefined, offset: (filters.page - 1) * PAGE_SIZE, limit: PAGE_SIZE };
+  const { data, error, isLoading, isFetching } = useQuery({
+    queryKey: ['operations', input],
+    queryFn: () => call('operations', input),
+    placeholderData: keepPreviousData,
+  });
+  useEffect(() => data?.rows.forEach((r) => seenActors.add(r.actor)), [data]);
+  const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
+  useEffect(() => {
+    // The list may have shrunk since the page was remembered.
+    if (data && filters.page > pages) setFilters((f) => ({ ...f, page: pages }));
+  }, [data, pages, filters.page]);
+  const filtered = filters.kind !== null || actor !== '' || text !== '';
+
+  return (
+    <>
+      <Group align="end" gap="sm">
+        <Select
+          label="Kind"
+          placeholder="All kinds"
+          data={OPERATION_KIND_OPTIONS}
+          value={filters.kind}
+          onChange={(v) => set({ kind: v as OperationKind | null })}
+          clearable
+          w={220}
+          data-testid="operations-filter-kind"
+        />
+        <Autocomplete
+          label="By"
+          placeholder="user name (exact)"
+          data={[...seenActors].sort()}
+          value={filters.actor}
+          onChange={(v) => set({ actor: v })}
+          w={200}
+          data-testid="operations-filter-actor"
+        />
+        <TextInput
+          label="Reason or details contain"
+          placeholder="e.g. appeal, C0000042, November"
+          value={filters.query}
+          onChange={(e) => set({ query: e.currentTarget.value })}
+          style={{ flex: 1 }}
+          miw={220}
+          data-testid="operations-filter-query"
+        />
+        {isFetching && <Loader size="sm" mb={8} />}
+      </Group>
+      <ErrorNote error={error} />
+      {isLoading ? (
+        <Loader />
+      ) : data ? (
+        <>
+          <Text size="sm" c="dimmed" data-testid="operations-total">
+            {count(data.total)} operation{data.total === 1 ? '' : 's'}
+            {filtered ? (data.total === 1 ? ' matches the filters' : ' match the filters') : ' in all'}
+            {data.total > PAGE_SIZE && `; showing ${count(input.offset + 1)}–${count(Math.min(data.total, input.offset + PAGE_SIZE))}`}
+          </Text>
+          <Table highlightOnHover withTableBorder verticalSpacing={6} data-testid="operations-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th w={70}>#</Table.Th>
+                <Table.Th w={190}>When (UTC)</Table.Th>
+                <Table.Th w={190}>Kind</Table.Th>
+                <Table.Th w={140}>By</Table.Th>
+                <Table.Th>Reason</Table.Th>
+                <Table.Th w={150} ta="right">
+                  Ledger entries
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {data.rows.map((op) => {
+                const open = () => navigate(`/operations/${op.id}`);
+                return (
+                  <Table.Tr key={op.id} tabIndex={0} onClick={open} onKeyDown={(e) => moveFocus(e, open)} style={{ cursor: 'pointer' }} data-testid="operation-row">
+                    <Table.Td>
+                      <Anchor component={Link} href={`/operations/${op.id}`} onClick={(e: MouseEvent) => e.stopPropagation()}>
+                        {op.id}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td ff="monospace" fz="sm">
+                      {utc(op.at).replace(' UTC', '')}
+                    </Table.Td>
+                    <Table.Td>
+                      <OperationKindBadge kind={op.kind} />
+                    </Table.Td>
+                    <Table.Td>{op.actor}</Table.Td>
+                    <Table.Td>
+                      <Text size="sm" lineClamp={2}>
+                        {op.reason}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td ta="right" c={op.ledgerEntries ? undefined : 'dimmed'}>
+                      {count(op.ledgerEntries)}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+              {data.rows.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={6}>
+                    <Text c="dimmed" size="sm" ta="center" py="md">
+                      {filtered ? 'No operation matches these filters.' : 'No operation has been recorded yet.'}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )}
+            </Table.Tbody>
+          </Table>
+          {pages > 1 && <Pagination total={pages} value={Math.min(filters.page, pages)} onChange={(page) => setFilters((f) => ({ ...f, page }))} data-testid="operations-pagination" />}
+        </>
+      ) : null}
+    </>
+  );
+}

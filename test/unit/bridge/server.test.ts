@@ -1,0 +1,331 @@
+/**
+ * The loopback HTTP transport (electron/bridge/server.ts) as a browser or an
+ * attacker would meet it: the session token, the Host check against DNS
+ * rebinding, foreign origins, method and content-type rules, malformed
+ * bodies, no CORS, 127.0.0.1 only, and the static files (with a CSP, and no
+ * way out of the static folder).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CONTENT_SECURITY_POLICY, startBridge, type Bridge } from '../../../electron/bridge/server.js';
+import { handlers } from '../../../electron/ipc/handlers.js';
+import { ADMIN, openApiContext, rowCounts, type ApiContext } from '../helpers/apiContext.js';
+
+const INDEX_HTML = '<!doctype html><title>Credence</title><div id="root"></div>';
+const APP_JS = 'console.log("credence")';
+const SECRET = 'SECRET-OUTSIDE-STATIC-DIR';
+
+let api: ApiContext;
+let bridge: Bridge;
+let base: string;
+let staticDir: string;
+
+interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** Every response this file received, checked at the end for CORS headers. */
+const seen: { what: string; headers: Headers | IncomingHttpHeaders }[] = [];
+
+/** A raw HTTP request: the path and every header (Host included) go out exactly as given. */
+function raw(options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port: bridge.port, method: options.method ?? 'GET', path: options.path, headers: options.headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          seen.push({ what: `${options.method ?? 'GET'} ${options.path}`, headers: res.headers });
+          resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** The headers a legitimate page of the console sends with an API call. */
+function apiHeaders(extra: Record<string, string> = {}): Record<string, string> {
+  return { host: `127.0.0.1:${bridge.port}`, 'content-type': 'application/json', 'x-credence-token': bridge.token, ...extra };
+}
+
+async function post(channel: string, body: unknown, headers: Record<string, string> = apiHeaders()): Promise<RawResponse> {
+  return raw({ method: 'POST', path: `/api/${channel}`, headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+}
+
+async function fetchApi(channel: string, init: RequestInit): Promise<Response> {
+  const res = await fetch(`http://127.0.0.1:${bridge.port}/api/${channel}`, { method: 'POST', ...init });
+  seen.push({ what: `fetch ${channel}`, headers: res.headers });
+  return res;
+}
+
+beforeAll(async () => {
+  api = await openApiContext({ demo: false });
+  base = mkdtempSync(join(tmpdir(), 'credence-bridge-'));
+  staticDir = join(base, 'static');
+  mkdirSync(join(staticDir, 'assets'), { recursive: true });
+  writeFileSync(join(staticDir, 'index.html'), INDEX_HTML);
+  writeFileSync(join(staticDir, 'assets', 'app.js'), APP_JS);
+  // What a traversal would be after: a file beside the static folder, and one in a sibling whose name extends it.
+  writeFileSync(join(base, 'secret.txt'), SECRET);
+  mkdirSync(join(base, 'static-evil'));
+  writeFileSync(join(base, 'static-evil', 'secret.txt'), SECRET);
+  bridge = await startBridge({ ctx: api.ctx, caller: ADMIN, staticDir, port: 0 });
+});
+
+afterAll(async () => {
+  await bridge?.close();
+  api?.close();
+  if (base) rmSync(base, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('listening', () => {
+  it('listens on 127.0.0.1 only, on the port it reports', () => {
+    const address = bridge.server.address() as AddressInfo;
+    expect(address.address).toBe('127.0.0.1');
+    expect(address.port).toBe(bridge.port);
+    expect(bridge.port).toBeGreaterThan(0);
+  });
+
+  it('gives the console URL with its session token', () => {
+    expect(bridge.url).toBe(`http://127.0.0.1:${bridge.port}/?token=${bridge.token}`);
+  });
+
+  it('makes a fresh random token per bridge unless one is given', async () => {
+    const other = await startBridge({ ctx: api.ctx, caller: ADMIN, staticDir });
+    const fixed = await startBridge({ ctx: api.ctx, caller: ADMIN, staticDir, token: 'given-token-for-tests' });
+    try {
+      expect(bridge.token.length).toBeGreaterThanOrEqual(32);
+      expect(other.token).not.toBe(bridge.token);
+      expect(fixed.token).toBe('given-token-for-tests');
+    } finally {
+      await other.close();
+      await fixed.close();
+    }
+  });
+});
+
+describe('the session token', () => {
+  it('a call without the token is refused with 401 and the handler does not run', async () => {
+    const ping = vi.spyOn(handlers, 'ping');
+    const res = await fetchApi('ping', { headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(ping).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    { label: 'a wrong token of the same length', token: () => 'x'.repeat(bridge.token.length) },
+    { label: 'a shorter token', token: () => bridge.token.slice(0, -1) },
+    { label: 'the token with a suffix', token: () => `${bridge.token}x` },
+    { label: 'the token in another case', token: () => bridge.token.toUpperCase() === bridge.token ? bridge.token.toLowerCase() : bridge.token.toUpperCase() },
+  ])('$label is refused with 401', async ({ token }) => {
+    const ping = vi.spyOn(handlers, 'ping');
+    const res = await fetchApi('ping', { headers: { 'content-type': 'application/json', 'x-credence-token': token() }, body: '{}' });
+    expect(res.status).toBe(401);
+    expect(ping).not.toHaveBeenCalled();
+  });
+
+  it('the token in the query string is not accepted in place of the header', async () => {
+    const res = await fetch(`http://127.0.0.1:${bridge.port}/api/ping?token=${bridge.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    seen.push({ what: 'fetch ping?token', headers: res.headers });
+    expect(res.status).toBe(401);
+  });
+
+  it('the right token gets 200 and the reply of the channel', async () => {
+    const res = await fetchApi('ping', { headers: { 'content-type': 'application/json', 'x-credence-token': bridge.token }, body: '{}' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = (await res.json()) as { ok: boolean; value: { at: string } };
+    expect(body.ok).toBe(true);
+    expect(Number.isNaN(Date.parse(body.value.at))).toBe(false);
+  });
+
+  it('the reply is the dispatch reply: a real query, and an invalid input as invalid_input', async () => {
+    const overview = await post('overview', {});
+    expect(overview.status).toBe(200);
+    expect(JSON.parse(overview.body)).toMatchObject({ ok: true, value: { population: 0, scored: 0 } });
+    const invalid = await post('search', { limit: 100000 });
+    expect(invalid.status).toBe(200);
+    expect(JSON.parse(invalid.body)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    const unknown = await post('dropDatabase', {});
+    expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
+  });
+
+  it('an empty body is an empty input', async () => {
+    const res = await post('ping', '');
+    expect(JSON.parse(res.body)).toMatchObject({ ok: true });
+  });
+});
+
+describe('the door', () => {
+  it('a foreign Host header (DNS rebinding) gets 421 and the handler does not run', async () => {
+    const before = rowCounts(api.db);
+    const createDemo = vi.spyOn(handlers, 'createDemo');
+    const start = vi.spyOn(api.jobs, 'start');
+    const res = await post('createDemo', { citizens: 10 }, apiHeaders({ host: `evil.example:${bridge.port}` }));
+    expect(res.status).toBe(421);
+    expect(createDemo).not.toHaveBeenCalled();
+    expect(start).not.toHaveBeenCalled();
+    expect(rowCounts(api.db)).toEqual(before);
+  });
+
+  it.each([
+    { label: 'another port', host: () => `127.0.0.1:${bridge.port + 1}` },
+    { label: 'no port', host: () => '127.0.0.1' },
+    { label: 'a lookalike domain', host: () => `localhost.evil.example:${bridge.port}` },
+  ])('a Host with $label gets 421', async ({ host }) => {
+    const ping = vi.spyOn(handlers, 'ping');
+    const res = await post('ping', {}, apiHeaders({ host: host() }));
+    expect(res.status).toBe(421);
+    expect(ping).not.toHaveBeenCalled();
+  });
+
+  it('a foreign Host is refused for static files too', async () => {
+    const res = await raw({ path: '/', headers: { host: `evil.example:${bridge.port}` } });
+    expect(res.status).toBe(421);
+    expect(res.body).not.toContain(INDEX_HTML);
+  });
+
+  it('Host localhost:<port> is accepted', async () => {
+    const res = await post('ping', {}, apiHeaders({ host: `localhost:${bridge.port}` }));
+    expect(res.status).toBe(200);
+  });
+
+  it.each(['http://evil.example', 'null', 'http://127.0.0.1', 'https://127.0.0.1:PORT', 'http://127.0.0.1:PORT.evil.example'])(
+    'an Origin of %s gets 403 and the handler does not run',
+    async (origin) => {
+      const ping = vi.spyOn(handlers, 'ping');
+      const res = await post('ping', {}, apiHeaders({ origin: origin.replace('PORT', String(bridge.port)) }));
+      expect(res.status).toBe(403);
+      expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(ping).not.toHaveBeenCalled();
+    },
+  );
+
+  it('the console’s own origins are accepted', async () => {
+    for (const origin of [`http://127.0.0.1:${bridge.port}`, `http://localhost:${bridge.port}`]) {
+      const res = await post('ping', {}, apiHeaders({ origin }));
+      expect(res.status, origin).toBe(200);
+    }
+  });
+
+  it.each(['GET', 'PUT', 'DELETE', 'OPTIONS'])('%s on /api/ping gets 405', async (method) => {
+    const ping = vi.spyOn(handlers, 'ping');
+    const res = await raw({ method, path: '/api/ping', headers: apiHeaders() });
+    expect(res.status).toBe(405);
+    expect(ping).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    { label: 'text/plain (a CORS-simple request)', headers: { 'content-type': 'text/plain' } },
+    { label: 'a form', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+    { label: 'no content-type', headers: { 'content-type': '' } },
+  ])('a body sent as $label gets 415 and the handler does not run', async ({ headers }) => {
+    const ping = vi.spyOn(handlers, 'ping');
+    const h = apiHeaders(headers);
+    if (!h['content-type']) delete h['content-type'];
+    const res = await post('ping', '{}', h);
+    expect(res.status).toBe(415);
+    expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(ping).not.toHaveBeenCalled();
+  });
+
+  it('a malformed JSON body gets 400 invalid_input and the handler does not run', async () => {
+    const search = vi.spyOn(handlers, 'search');
+    const res = await post('search', '{"query": "Zhou"');
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(search).not.toHaveBeenCalled();
+  });
+});
+
+describe('static files', () => {
+  it('serves index.html at / with a Content-Security-Policy', async () => {
+    const res = await raw({ path: '/', headers: { host: `127.0.0.1:${bridge.port}` } });
+    expect(res.status).toBe(200);
+    expect(res.body).toBe(INDEX_HTML);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('serves assets with their MIME type and the CSP', async () => {
+    const res = await fetch(`http://127.0.0.1:${bridge.port}/assets/app.js`);
+    seen.push({ what: 'fetch app.js', headers: res.headers });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(APP_JS);
+    expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+  });
+
+  it('answers an unknown route with index.html (client-side routing)', async () => {
+    const res = await raw({ path: '/citizens/C0000001', headers: { host: `127.0.0.1:${bridge.port}` } });
+    expect(res.status).toBe(200);
+    expect(res.body).toBe(INDEX_HTML);
+  });
+
+  it.each([
+    '/../secret.txt',
+    '/../../../../etc/passwd',
+    '/assets/../../secret.txt',
+    '/%2e%2e/secret.txt',
+    '/%2e%2e%2fsecret.txt',
+    '/..%2fsecret.txt',
+    '/assets/..%2f..%2fsecret.txt',
+    '/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+    '/..%2fstatic-evil%2fsecret.txt',
+    '/%2e%2e/static-evil/secret.txt',
+    '/..%5csecret.txt',
+    '//..%2fsecret.txt',
+  ])('the path %s does not escape the static folder', async (path) => {
+    const res = await raw({ path, headers: { host: `127.0.0.1:${bridge.port}` } });
+    expect(res.body).not.toContain(SECRET);
+    expect(res.body).not.toMatch(/root:.*:0:0:/);
+    // Anything served is the console itself (index.html for an unknown route).
+    if (res.status === 200) expect(res.body).toBe(INDEX_HTML);
+  });
+
+  it.each([
+    { label: 'a malformed percent-encoding', path: '/%E0%A4%A' },
+    { label: 'a request-target that parses as a scheme-relative URL with an invalid host', path: '//..%2fsecret.txt' },
+  ])('$label ($path) is answered as a client error, not a server error', async ({ path }) => {
+    const res = await raw({ path, headers: { host: `127.0.0.1:${bridge.port}` } });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status, res.body).toBeLessThan(500);
+  });
+});
+
+describe('no CORS', () => {
+  it('a preflight from a foreign origin gets no Access-Control-Allow-* header', async () => {
+    const res = await raw({
+      method: 'OPTIONS',
+      path: '/api/ping',
+      headers: { host: `127.0.0.1:${bridge.port}`, origin: 'http://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-credence-token' },
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    for (const name of Object.keys(res.headers)) expect(name).not.toMatch(/^access-control-/);
+  });
+
+  it('no response of this file carried Access-Control-Allow-Origin', () => {
+    expect(seen.length).toBeGreaterThan(30);
+    for (const { what, headers } of seen) {
+      const value = headers instanceof Headers ? headers.get('access-control-allow-origin') : headers['access-control-allow-origin'];
+      expect(value ?? null, what).toBeNull();
+    }
+  });
+});
