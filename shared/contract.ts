@@ -148,6 +148,8 @@ export type SimulationResult = z.infer<typeof SimulationResult>;
 
 const RecomputeResult = z.object({ asOf: z.string(), operationId: z.number().nullable(), scoring: ScoreStats });
 
+const DemoResult = z.object({ citizens: z.number(), relationships: z.number(), events: z.number(), rulesetVersion: z.number(), asOf: z.string() });
+
 export const JobKind = z.enum(['import', 'publish', 'simulate', 'recompute', 'demo']);
 export type JobKind = z.infer<typeof JobKind>;
 
@@ -160,7 +162,8 @@ const JobStatus = z.object({
   total: z.number(),
   startedAt: z.string(),
   error: z.string().nullable(),
-  result: z.union([ImportResult, PublishResult, SimulationResult, RecomputeResult]).nullable(),
+  /** By kind; PublishResult last, since its optional fields would also accept the others' shapes. */
+  result: z.union([SimulationResult, ImportResult, RecomputeResult, DemoResult, PublishResult]).nullable(),
 });
 export type JobStatus = z.infer<typeof JobStatus>;
 

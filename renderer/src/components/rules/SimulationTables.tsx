@@ -1,0 +1,147 @@
+/** The simulation's tables: effect by district, the citizens who move most, and evaluation errors per rule. */
+import { Anchor, Group, Table, Text, UnstyledButton } from '@mantine/core';
+import { useState } from 'react';
+import { Link } from 'wouter';
+import type { SimulationResult } from '../../../../shared/contract';
+import { count, points, score } from '../../format';
+import { TierBadge } from '../TierBadge';
+
+const delta = (x: number) => (
+  <Text span size="sm" c={x > 0 ? 'teal.8' : x < 0 ? 'red.8' : 'dimmed'} ff="monospace">
+    {points(x)}
+  </Text>
+);
+
+type DistrictSort = 'district' | 'changed' | 'delta';
+
+export function DistrictsTable({ districts }: { districts: SimulationResult['districts'] }) {
+  const [sort, setSort] = useState<DistrictSort>('district');
+  const rows = [...districts].sort((a, b) =>
+    sort === 'district' ? a.district.localeCompare(b.district) : sort === 'changed' ? b.changed / b.citizens - a.changed / a.citizens : a.meanAfter - a.meanBefore - (b.meanAfter - b.meanBefore),
+  );
+  const header = (key: DistrictSort, label: string, align?: 'right') => (
+    <Table.Th ta={align}>
+      <UnstyledButton fw={600} fz="sm" onClick={() => setSort(key)} aria-sort={sort === key ? 'descending' : 'none'}>
+        {label} {sort === key ? '▼' : ''}
+      </UnstyledButton>
+    </Table.Th>
+  );
+  return (
+    <Table.ScrollContainer minWidth={560} mah={420}>
+      <Table striped verticalSpacing={4} fz="sm" data-testid="sim-districts" style={{ fontVariantNumeric: 'tabular-nums' }} stickyHeader>
+        <Table.Thead>
+          <Table.Tr>
+            {header('district', 'District')}
+            <Table.Th ta="right">Citizens</Table.Th>
+            {header('changed', 'Scores changed', 'right')}
+            <Table.Th ta="right">Mean before</Table.Th>
+            <Table.Th ta="right">Mean after</Table.Th>
+            {header('delta', 'Mean change', 'right')}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((d) => (
+            <Table.Tr key={d.district}>
+              <Table.Td>{d.district || '(none)'}</Table.Td>
+              <Table.Td ta="right">{count(d.citizens)}</Table.Td>
+              <Table.Td ta="right">
+                {count(d.changed)}{' '}
+                <Text span size="xs" c="dimmed">
+                  ({d.citizens ? Math.round((100 * d.changed) / d.citizens) : 0}%)
+                </Text>
+              </Table.Td>
+              <Table.Td ta="right">{score(d.meanBefore)}</Table.Td>
+              <Table.Td ta="right">{score(d.meanAfter)}</Table.Td>
+              <Table.Td ta="right">{delta(d.meanAfter - d.meanBefore)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+export function MoversTable({ movers, testId }: { movers: SimulationResult['topUp']; testId: string }) {
+  if (movers.length === 0) return <Text size="sm" c="dimmed" data-testid={testId}>Nobody.</Text>;
+  return (
+    <Table.ScrollContainer minWidth={480}>
+      <Table verticalSpacing={4} fz="sm" data-testid={testId} style={{ fontVariantNumeric: 'tabular-nums' }}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Citizen</Table.Th>
+            <Table.Th ta="right">Before</Table.Th>
+            <Table.Th ta="right">After</Table.Th>
+            <Table.Th ta="right">Change</Table.Th>
+            <Table.Th>Tier</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {movers.map((m) => (
+            <Table.Tr key={m.citizenId}>
+              <Table.Td>
+                <Anchor component={Link} href={`/citizen/${encodeURIComponent(m.citizenId)}`} size="sm" data-testid="mover-link">
+                  {m.name}
+                </Anchor>
+                <Text size="xs" c="dimmed">
+                  {m.citizenId} · {m.district}
+                </Text>
+              </Table.Td>
+              <Table.Td ta="right">{score(m.before)}</Table.Td>
+              <Table.Td ta="right">{score(m.after)}</Table.Td>
+              <Table.Td ta="right">{m.before === null ? '—' : delta(m.after - m.before)}</Table.Td>
+              <Table.Td>
+                <Group gap={4} wrap="nowrap">
+                  <TierBadge tier={m.beforeTier} size="sm" />
+                  {m.beforeTier !== m.afterTier && (
+                    <>
+                      <Text size="xs">→</Text>
+                      <TierBadge tier={m.afterTier} size="sm" />
+                    </>
+                  )}
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+export function EvaluationErrorsTable({ errors, ruleNames }: { errors: SimulationResult['evaluationErrors']; ruleNames: Map<string, string> }) {
+  if (errors.length === 0)
+    return (
+      <Text size="sm" c="teal.8" data-testid="sim-eval-errors">
+        No rule failed on any event.
+      </Text>
+    );
+  return (
+    <Table verticalSpacing={4} fz="sm" data-testid="sim-eval-errors">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Rule</Table.Th>
+          <Table.Th ta="right">Events that failed</Table.Th>
+          <Table.Th>Example error</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {errors.map((e) => (
+          <Table.Tr key={e.ruleId}>
+            <Table.Td>
+              <Text size="sm">{ruleNames.get(e.ruleId) ?? e.ruleId}</Text>
+              <Text size="xs" c="dimmed" ff="monospace">
+                {e.ruleId}
+              </Text>
+            </Table.Td>
+            <Table.Td ta="right">{count(e.count)}</Table.Td>
+            <Table.Td>
+              <Text size="xs" c="red.8" ff="monospace">
+                {e.example}
+              </Text>
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * What changed between two rulesets, field by field: parameters, tiers (by
+ * name), and rules matched by id. Auditors read this to see why scores moved
+ * between versions; officials read it before publishing.
+ */
+import type { RuleSpec } from '../../../../shared/domain';
+import { cleanRule, type DraftRuleset, type Num } from './draft';
+
+export type Value = string | number | null | undefined;
+
+export interface FieldChange {
+  field: string;
+  before: Value;
+  after: Value;
+}
+
+export interface RuleChange {
+  id: string;
+  name: string;
+  fields: FieldChange[];
+}
+
+export interface RulesetDiff {
+  parameters: FieldChange[];
+  tiers: { name: string; before: Num | undefined; after: Num | undefined }[];
+  tierOrderChanged: boolean;
+  added: RuleSpec[];
+  removed: RuleSpec[];
+  changed: RuleChange[];
+  ruleOrderChanged: boolean;
+  /** Number of differences, 0 when the two rulesets score alike. */
+  size: number;
+}
+
+const PARAMETERS: [string, (r: DraftRuleset) => Num][] = [
+  ['base_score', (r) => r.base_score],
+  ['score_min', (r) => r.score_min],
+  ['score_max', (r) => r.score_max],
+  ['friend_penalty.threshold', (r) => r.friend_penalty.threshold],
+  ['friend_penalty.weight', (r) => r.friend_penalty.weight],
+  ['friend_penalty.cap', (r) => r.friend_penalty.cap],
+];
+
+export const RULE_FIELDS: [string, (r: RuleSpec) => Value][] = [
+  ['name', (r) => r.name],
+  ['description', (r) => r.description],
+  ['dimension', (r) => r.dimension],
+  ['event_kind', (r) => r.event_kind],
+  ['condition', (r) => r.condition],
+  ['points', (r) => r.points],
+  ['ttl_days', (r) => r.ttl_days],
+  ['cap.min', (r) => r.cap?.min],
+  ['cap.max', (r) => r.cap?.max],
+];
+
+const same = (a: Value, b: Value) => (a ?? null) === (b ?? null);
+
+export function diffRulesets(before: DraftRuleset, after: DraftRuleset): RulesetDiff {
+  const parameters = PARAMETERS.map(([field, get]) => ({ field, before: get(before), after: get(after) })).filter((c) => !same(c.before, c.after));
+
+  const tierNames = [...new Set([...before.tiers.map((t) => t.name), ...after.tiers.map((t) => t.name)])];
+  const tiers = tierNames
+    .map((name) => ({ name, before: before.tiers.find((t) => t.name === name)?.min, after: after.tiers.find((t) => t.name === name)?.min }))
+    .filter((t) => t.before !== t.after);
+  const commonTiers = (list: DraftRuleset['tiers'], other: DraftRuleset['tiers']) => list.map((t) => t.name).filter((n) => other.some((o) => o.name === n));
+  const tierOrderChanged = commonTiers(before.tiers, after.tiers).join('\u0000') !== commonTiers(after.tiers, before.tiers).join('\u0000');
+
+  const beforeRules = new Map(before.rules.map((r) => [r.id, cleanRule(r)]));
+  const afterRules = new Map(after.rules.map((r) => [r.id, cleanRule(r)]));
+  const added = [...afterRules.values()].filter((r) => !beforeRules.has(r.id));
+  const removed = [...beforeRules.values()].filter((r) => !afterRules.has(r.id));
+  const changed: RuleChange[] = [];
+  for (const [id, a] of afterRules) {
+    const b = beforeRules.get(id);
+    if (!b) continue;
+    const fields = RULE_FIELDS.map(([field, get]) => ({ field, before: get(b), after: get(a) })).filter((c) => !same(c.before, c.after));
+    if (fields.length > 0) changed.push({ id, name: a.name, fields });
+  }
+  const commonIds = (list: RuleSpec[], other: Map<string, RuleSpec>) => list.map((r) => r.id).filter((id) => other.has(id));
+  const ruleOrderChanged = commonIds(before.rules, afterRules).join('\u0000') !== commonIds(after.rules, beforeRules).join('\u0000');
+
+  const size = parameters.length + tiers.length + (tierOrderChanged ? 1 : 0) + added.length + removed.length + changed.length + (ruleOrderChanged ? 1 : 0);
+  return { parameters, tiers, tierOrderChanged, added, removed, changed, ruleOrderChanged, size };
+}
+
+/** "2 rules changed, 1 added" — a one-line summary for badges and confirmations. */
+export function summariseDiff(d: RulesetDiff): string {
+  if (d.size === 0) return 'no changes';
+  const parts: string[] = [];
+  if (d.changed.length) parts.push(`${d.changed.length} rule${d.changed.length === 1 ? '' : 's'} changed`);
+  if (d.added.length) parts.push(`${d.added.length} added`);
+  if (d.removed.length) parts.push(`${d.removed.length} removed`);
+  if (d.ruleOrderChanged) parts.push('rule order changed');
+  const params = d.parameters.length + d.tiers.length + (d.tierOrderChanged ? 1 : 0);
+  if (params) parts.push(`${params} parameter${params === 1 ? '' : 's'} changed`);
+  return parts.join(', ');
+}
