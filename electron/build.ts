@@ -4,7 +4,7 @@
  */
 import { build, type BuildOptions } from 'esbuild';
 
-const common: BuildOptions = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, external: ['electron', 'better-sqlite3'], logLevel: 'warning' };
+const common: BuildOptions = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, external: ['electron', 'better-sqlite3', 'pdfkit'], logLevel: 'warning' };
 
 await build({ ...common, format: 'esm', entryPoints: { main: 'electron/main.ts', worker: 'electron/jobs/worker.ts' }, outdir: 'dist-electron', outExtension: { '.js': '.mjs' } });
 // A sandboxed preload must be a single CommonJS file.

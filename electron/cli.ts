@@ -8,13 +8,15 @@ import { userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { InputProblem } from '../shared/domain.js';
 import { openDatabase, type Db } from './db/connection.js';
-import { ledgerHead, verifyLedger, type Checkpoint } from './db/ledger.js';
 import { formatProblem } from './engine/rules.js';
+import { registerAccountabilityCommands } from './cli/accountability.js';
+import { registerDisclosureCommands } from './cli/disclosure.js';
 import { createDemoPopulation } from './services/demo.js';
 import { explainCitizen, NotFoundError } from './services/explain.js';
 import { scoreRows } from './services/exportScores.js';
 import { importFolder } from './services/import.js';
 import { AlreadyRetractedError, retractEvent } from './services/retract.js';
+import { AuthError, createUser } from './services/auth.js';
 import { checkRuleset, publishRuleset, recomputeScores } from './services/rulesets.js';
 import { parseInstant, type Progress } from './services/scoring.js';
 
@@ -182,6 +184,40 @@ export function buildProgram(): Command {
       }),
     );
 
+  const users = program.command('users').description('local accounts of the console');
+  users
+    .command('add')
+    .description('create an account; the password is read from the CREDENCE_PASSWORD environment variable or the first line of standard input')
+    .argument('<username>')
+    .addOption(dbOption())
+    .addOption(new Option('--role <role>', 'viewer, official, auditor or admin').choices(['viewer', 'official', 'auditor', 'admin']).makeOptionMandatory())
+    .option('--name <display>', 'the name shown in the console', '')
+    .addOption(actorOption())
+    .action(async (username: string, o) => {
+      const password = process.env.CREDENCE_PASSWORD ?? readFileSync(0, 'utf8').split(/\r?\n/)[0];
+      const db = openDatabase(o.db);
+      try {
+        const user = await createUser(db, { username, displayName: o.name, role: o.role, password }, o.actor);
+        out(`account ${user.username} (${user.role}) created`);
+      } catch (err) {
+        if (err instanceof AuthError) throw new Rejected(err.message);
+        throw err;
+      } finally {
+        db.close();
+      }
+    });
+  users
+    .command('list')
+    .description('list the accounts')
+    .addOption(dbOption())
+    .action((o) =>
+      withDb(o.db, (db) => {
+        for (const u of db.prepare('SELECT username, role, display_name, created_at, disabled_at FROM users ORDER BY username').all() as Record<string, string | null>[]) {
+          out(`${u.username}\t${u.role}\t${u.display_name}\tcreated ${u.created_at}${u.disabled_at ? `\tdisabled ${u.disabled_at}` : ''}`);
+        }
+      }),
+    );
+
   const exp = program.command('export').description('export data');
   exp
     .command('scores')
@@ -232,36 +268,6 @@ export function buildProgram(): Command {
       }),
     );
 
-  const ledger = program.command('ledger').description('verify and checkpoint the hash-chained ledger');
-  ledger
-    .command('verify')
-    .description('recompute the hash chain and name the first broken entry')
-    .addOption(dbOption())
-    .option('--checkpoint <file>', 'also check that history up to this checkpoint is unchanged')
-    .action((o) =>
-      withDb(o.db, (db) => {
-        let checkpoint: Checkpoint | undefined;
-        if (o.checkpoint) checkpoint = readCheckpoint(o.checkpoint);
-        const result = verifyLedger(db, checkpoint);
-        if (!result.ok) throw new Rejected(`ledger verification FAILED: ${result.message}`);
-        out(`ledger OK: ${result.count} entries, head ${result.head}${checkpoint ? `; matches the checkpoint of ${checkpoint.at} (${checkpoint.count} entries)` : ''}`);
-      }),
-    );
-  ledger
-    .command('checkpoint')
-    .description('write the entry count and head hash to a file')
-    .addOption(dbOption())
-    .requiredOption('--out <file>', 'the checkpoint file to write')
-    .action((o) =>
-      withDb(o.db, (db) => {
-        const result = verifyLedger(db);
-        if (!result.ok) throw new Rejected(`refusing to checkpoint a broken ledger: ${result.message}`);
-        const head = ledgerHead(db);
-        const cp: Checkpoint = { count: head.count, head: head.head, at: new Date().toISOString() };
-        writeFileSync(o.out, `${JSON.stringify(cp, null, 2)}\n`);
-        out(`checkpoint written to ${o.out}: ${cp.count} entries, head ${cp.head}`);
-      }),
-    );
 
   program
     .command('demo')
@@ -287,16 +293,11 @@ export function buildProgram(): Command {
       }
     });
 
+  registerAccountabilityCommands(program, { dbOption, actorOption, withDb, Rejected, out, readJsonFile, checkInstant, progressBar });
+  registerDisclosureCommands(program, { dbOption, withDb, Rejected, out });
   return program;
 }
 
-function readCheckpoint(file: string): Checkpoint {
-  const cp = readJsonFile(file) as Partial<Checkpoint>;
-  if (typeof cp?.count !== 'number' || typeof cp.head !== 'string' || !/^[0-9a-f]{64}$/.test(cp.head)) {
-    throw new Rejected(`${file} is not a ledger checkpoint (expected {count, head, at})`);
-  }
-  return { count: cp.count, head: cp.head, at: String(cp.at ?? 'unknown time') };
-}
 
 function checkInstant(text: string): { iso: string; ms: number } {
   try {

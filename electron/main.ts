@@ -6,13 +6,13 @@
  */
 import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
 import { mkdirSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openDatabase, type Db } from './db/connection.js';
 import { registerIpcHandlers } from './ipc/register.js';
 import { JobManager } from './jobs/manager.js';
 import { RENDERER_DIR, RESOURCES_DIR } from './paths.js';
+import { SessionStore } from './services/auth.js';
 import { APP_SCHEME, APP_URL, CONTENT_SECURITY_POLICY, isAppUrl, mainWindowOptions, permissionDecision, resolveAppAsset } from './shell/security.js';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -65,8 +65,7 @@ app.whenReady().then(async () => {
   const dbFile = join(dataDir, 'credence.sqlite');
   db = openDatabase(dbFile);
   const jobs = new JobManager(dbFile, RESOURCES_DIR);
-  // Until accounts exist, the person at the desktop session acts as the console's administrator.
-  registerIpcHandlers(ipcMain, { db, jobs }, () => ({ user: userInfo().username || 'local', role: 'admin' }));
+  registerIpcHandlers(ipcMain, { db, jobs, sessions: new SessionStore(db) });
   await createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) void createWindow();

@@ -5,10 +5,10 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { CHANNEL_NAMES, ipcChannel, type ChannelName } from '../shared/channels.js';
 
-type Invoke = (input: unknown) => Promise<unknown>;
+type Invoke = (input: unknown, session?: string) => Promise<unknown>;
 
 const api: Record<ChannelName, Invoke> = Object.fromEntries(
-  CHANNEL_NAMES.map((name) => [name, (input: unknown) => ipcRenderer.invoke(ipcChannel(name), input)] as const),
+  CHANNEL_NAMES.map((name) => [name, (input: unknown, session?: string) => ipcRenderer.invoke(ipcChannel(name), input, session)] as const),
 ) as Record<ChannelName, Invoke>;
 
 contextBridge.exposeInMainWorld('credence', api);

@@ -8,11 +8,11 @@
 import { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { userInfo } from 'node:os';
 import { startBridge } from './bridge/server.js';
 import { openDatabase } from './db/connection.js';
 import { JobManager } from './jobs/manager.js';
 import { defaultDatabaseFile, RENDERER_DIR, RESOURCES_DIR } from './paths.js';
+import { SessionStore } from './services/auth.js';
 import { createDemoPopulation } from './services/demo.js';
 import { parseInstant } from './services/scoring.js';
 
@@ -35,8 +35,7 @@ async function main(): Promise<void> {
   }
   const jobs = new JobManager(dbFile, RESOURCES_DIR);
   const bridge = await startBridge({
-    ctx: { db, jobs },
-    caller: { user: userInfo().username || 'local', role: 'admin' },
+    ctx: { db, jobs, sessions: new SessionStore(db) },
     staticDir: resolve(o.static),
     port: Number(o.port),
   });

@@ -10,6 +10,24 @@ import { CHANNEL_NAMES, type ChannelName } from './channels.js';
 
 export const Role = z.enum(['viewer', 'official', 'auditor', 'admin']);
 export type Role = z.infer<typeof Role>;
+/** Who may call a channel: a role, or `public` for the login channels themselves. */
+export type Access = Role | 'public';
+
+const Username = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a username has 1 to 64 characters of A-Z a-z 0-9 . _ -');
+const Password = z.string().min(8, 'a password has at least 8 characters').max(128, 'a password has at most 128 characters');
+const SessionUser = z.object({ username: z.string(), displayName: z.string(), role: Role });
+export type SessionUser = z.infer<typeof SessionUser>;
+const AccessRow = z.object({
+  id: z.number(),
+  at: z.string(),
+  username: z.string(),
+  action: z.string(),
+  citizenId: z.string().nullable(),
+  detail: z.string(),
+  purpose: z.string().nullable(),
+  outcome: z.enum(['allowed', 'refused', 'failed']),
+});
+export type AccessRow = z.infer<typeof AccessRow>;
 
 const empty = z.strictObject({});
 const offset = z.number().int().min(0).default(0);
@@ -146,6 +164,50 @@ const SimulationResult = z.object({
 });
 export type SimulationResult = z.infer<typeof SimulationResult>;
 
+const Proposal = z.object({
+  id: z.number(),
+  kind: z.enum(['ruleset', 'adjustment']),
+  payload: z.unknown(),
+  reason: z.string(),
+  proposedBy: z.string(),
+  proposedAt: z.string(),
+  status: z.enum(['pending', 'approved', 'rejected', 'withdrawn']),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionReason: z.string().nullable(),
+  operationId: z.number().nullable(),
+});
+export type Proposal = z.infer<typeof Proposal>;
+
+export const DisputeStatus = z.enum(['open', 'under_review', 'upheld', 'rejected']);
+const Dispute = z.object({
+  id: z.number(),
+  citizenId: z.string(),
+  eventId: z.string().nullable(),
+  measureId: z.string().nullable(),
+  statement: z.string(),
+  status: DisputeStatus,
+  openedBy: z.string(),
+  openedAt: z.string(),
+  deadline: z.string(),
+  overdue: z.boolean(),
+  operationId: z.number().nullable(),
+  history: z.array(z.object({ status: z.string(), by: z.string(), at: z.string(), reason: z.string() })),
+});
+export type Dispute = z.infer<typeof Dispute>;
+
+const Measure = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  kind: z.enum(['benefit', 'restriction']),
+  status: z.enum(['applies', 'proposed', 'confirmed', 'withdrawn']),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+export type Measure = z.infer<typeof Measure>;
+
 const RecomputeResult = z.object({ asOf: z.string(), operationId: z.number().nullable(), scoring: ScoreStats });
 
 const DemoResult = z.object({ citizens: z.number(), relationships: z.number(), events: z.number(), rulesetVersion: z.number(), asOf: z.string() });
@@ -199,7 +261,9 @@ const VerifyResult = z.object({ ok: z.boolean(), count: z.number(), head: z.stri
 interface ChannelSpec<I extends z.ZodType, O extends z.ZodType> {
   input: I;
   output: O;
-  role: Role;
+  role: Access;
+  /** An official channel that writes nothing (checking and testing rules): auditors may call it too. */
+  readOnly?: boolean;
   /** Shown in generated docs and errors. */
   summary: string;
 }
@@ -211,6 +275,41 @@ function channel<I extends z.ZodType, O extends z.ZodType>(spec: ChannelSpec<I, 
 export const SearchSort = z.enum(['name', 'citizenId', 'score', 'district']);
 
 export const channels = {
+  authStatus: channel({
+    input: empty,
+    output: z.object({ needsSetup: z.boolean(), user: SessionUser.nullable(), locked: z.boolean() }),
+    role: 'public',
+    summary: 'is anybody logged in on this session; does the first administrator still need creating',
+  }),
+  setupAdmin: channel({
+    input: z.strictObject({ username: Username, displayName: z.string().max(100).default(''), password: Password }),
+    output: z.object({ token: z.string(), user: SessionUser }),
+    role: 'public',
+    summary: 'create the first administrator (only while no account exists) and log in',
+  }),
+  login: channel({ input: z.strictObject({ username: z.string().max(64), password: z.string().max(128) }), output: z.object({ token: z.string(), user: SessionUser }), role: 'public', summary: 'log in' }),
+  unlock: channel({ input: z.strictObject({ password: z.string().max(128) }), output: SessionUser, role: 'public', summary: 'unlock a session locked after idling' }),
+  lock: channel({ input: empty, output: z.object({}), role: 'public', summary: 'lock this session now' }),
+  logout: channel({ input: empty, output: z.object({}), role: 'public', summary: 'end this session' }),
+  users: channel({
+    input: empty,
+    output: z.array(z.object({ username: z.string(), displayName: z.string(), role: Role, createdAt: z.string(), createdBy: z.string(), disabled: z.boolean() })),
+    role: 'admin',
+    summary: 'every account',
+  }),
+  createUser: channel({ input: z.strictObject({ username: Username, displayName: z.string().max(100).default(''), role: Role, password: Password }), output: SessionUser, role: 'admin', summary: 'create an account' }),
+  accessLog: channel({
+    input: z.strictObject({ citizenId: CitizenId.optional(), username: z.string().max(64).optional(), action: z.string().max(40).optional(), offset, limit: limit(500, 100) }),
+    output: z.object({ total: z.number(), rows: z.array(AccessRow) }),
+    role: 'auditor',
+    summary: 'the access log: record views, searches, exports, refusals, logins',
+  }),
+  recordViewers: channel({
+    input: z.strictObject({ citizenId: CitizenId }),
+    output: z.object({ total: z.number(), rows: z.array(AccessRow) }),
+    role: 'viewer',
+    summary: "who opened this citizen's record, when and for what purpose",
+  }),
   ping: channel({ input: empty, output: z.object({ at: z.string() }), role: 'viewer', summary: 'liveness check' }),
   overview: channel({ input: empty, output: Overview, role: 'viewer', summary: 'population, tier distribution, recent operations' }),
   districts: channel({ input: empty, output: z.array(z.string()), role: 'viewer', summary: 'all districts' }),
@@ -236,7 +335,7 @@ export const channels = {
     summary: 'search citizens by name or id, with filters',
   }),
   citizen: channel({
-    input: z.strictObject({ citizenId: CitizenId }),
+    input: z.strictObject({ citizenId: CitizenId, purpose: z.string().max(500).optional() }),
     output: z.object({
       summary: CitizenSummary.extend({ birthDate: z.string().nullable() }),
       explanation: Explanation.nullable(),
@@ -264,21 +363,67 @@ export const channels = {
     input: z.strictObject({ eventKind: z.string().max(64), expression: z.string().max(4000), expect: z.enum(['bool', 'number']) }),
     output: ExpressionCheck,
     role: 'official',
+    readOnly: true,
     summary: 'parse and type-check one CEL expression',
   }),
-  validateRuleset: channel({ input: z.strictObject({ ruleset: z.unknown() }), output: z.object({ ok: z.boolean(), problems: z.array(Problem) }), role: 'official', summary: 'validate a draft ruleset' }),
+  validateRuleset: channel({ input: z.strictObject({ ruleset: z.unknown() }), output: z.object({ ok: z.boolean(), problems: z.array(Problem) }), role: 'official',
+    readOnly: true, summary: 'validate a draft ruleset' }),
   testRule: channel({
     input: z.strictObject({ rule: RuleSpec, samples: z.array(z.record(z.string(), z.unknown())).max(200).optional(), citizenId: CitizenId.optional() }),
     output: RuleTestResult,
     role: 'official',
+    readOnly: true,
     summary: 'run one rule on sample events or on one citizen',
   }),
   simulate: channel({ input: z.strictObject({ ruleset: z.unknown() }), output: z.object({ jobId: z.string() }), role: 'official', summary: 'simulate a draft ruleset over the population (job)' }),
-  publishRuleset: channel({
+  proposals: channel({
+    input: z.strictObject({ status: z.enum(['pending', 'approved', 'rejected', 'withdrawn']).optional() }),
+    output: z.array(Proposal),
+    role: 'viewer',
+    summary: 'proposals awaiting (or past) a second person: rulesets and manual adjustments',
+  }),
+  proposeRuleset: channel({
     input: z.strictObject({ ruleset: z.unknown(), reason: z.string().trim().min(10, 'give a reason of at least 10 characters').max(2000) }),
-    output: z.object({ jobId: z.string() }),
+    output: z.object({ proposalId: z.number() }),
     role: 'admin',
-    summary: 'publish a ruleset version (job)',
+    summary: 'propose publishing a ruleset; another administrator approves it',
+  }),
+  proposeAdjustment: channel({
+    input: z.strictObject({ citizenId: CitizenId, points: z.number().finite().min(-1000).max(1000), justification: z.string().trim().min(10, 'give a justification of at least 10 characters').max(2000) }),
+    output: z.object({ proposalId: z.number() }),
+    role: 'official',
+    summary: 'propose a manual score adjustment; another user approves it',
+  }),
+  decideProposal: channel({
+    input: z.strictObject({ proposalId: z.number().int().min(1), approve: z.boolean(), reason: z.string().trim().min(5, 'give a reason of at least 5 characters').max(2000) }),
+    output: z.object({ status: z.enum(['approved', 'rejected', 'withdrawn', 'publishing']), jobId: z.string().nullable(), operationId: z.number().nullable() }),
+    role: 'official',
+    summary: 'approve or reject a proposal (never your own); a ruleset approval publishes it (job)',
+  }),
+  disputes: channel({
+    input: z.strictObject({ citizenId: CitizenId.optional(), status: DisputeStatus.optional(), openOnly: z.boolean().default(false) }),
+    output: z.array(Dispute),
+    role: 'viewer',
+    summary: 'disputes, soonest deadline first, overdue ones flagged',
+  }),
+  openDispute: channel({
+    input: z.strictObject({ citizenId: CitizenId, eventId: z.string().max(128).optional(), measureId: z.string().max(64).optional(), statement: z.string().trim().min(5, "record the citizen's statement").max(5000) }),
+    output: z.object({ disputeId: z.number() }),
+    role: 'official',
+    summary: 'open a dispute of an event or of a confirmed restriction, with the citizen statement',
+  }),
+  moveDispute: channel({
+    input: z.strictObject({ disputeId: z.number().int().min(1), status: DisputeStatus, reason: z.string().trim().min(5, 'give a reason').max(2000) }),
+    output: z.object({ operationId: z.number().nullable() }),
+    role: 'official',
+    summary: 'move a dispute: open -> under review -> upheld | rejected',
+  }),
+  measures: channel({ input: z.strictObject({ citizenId: CitizenId }), output: z.array(Measure), role: 'viewer', summary: "the tier measures that concern a citizen, and their status" }),
+  decideMeasure: channel({
+    input: z.strictObject({ citizenId: CitizenId, measureId: z.string().max(64), decision: z.enum(['confirmed', 'withdrawn']), reason: z.string().trim().min(5, 'give a reason').max(2000) }),
+    output: z.object({}),
+    role: 'official',
+    summary: 'confirm (apply) or withdraw a restrictive measure for one citizen',
   }),
   importFiles: channel({
     input: z.strictObject({ files: z.array(ImportFile).min(1).max(5), reason: z.string().max(2000).optional(), dryRun: z.boolean().default(false) }),
@@ -317,9 +462,9 @@ export type ParsedInput<K extends ChannelName> = z.output<Channels[K]['input']>;
 export type Output<K extends ChannelName> = z.output<Channels[K]['output']>;
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };
-export type ErrorCode = 'invalid_input' | 'not_found' | 'forbidden' | 'conflict' | 'rejected' | 'unknown_channel' | 'internal';
+export type ErrorCode = 'invalid_input' | 'not_found' | 'forbidden' | 'conflict' | 'rejected' | 'unknown_channel' | 'unauthenticated' | 'locked' | 'internal';
 
 /** The client both transports give the renderer. */
-export type Api = { [K in ChannelName]: (input: Input<K>) => Promise<Reply<Output<K>>> };
+export type Api = { [K in ChannelName]: (input: Input<K>, session?: string) => Promise<Reply<Output<K>>> };
 
 export { CHANNEL_NAMES, type ChannelName };

@@ -41,6 +41,15 @@ export type RuleSpec = z.infer<typeof RuleSpec>;
 export const TierSpec = z.strictObject({ name: z.string().min(1).max(16), min: z.number().finite() });
 export type TierSpec = z.infer<typeof TierSpec>;
 
+export const MeasureSpec = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'measure id must be 1-64 characters of A-Z a-z 0-9 _ . -'),
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  kind: z.enum(['benefit', 'restriction']),
+  tiers: z.array(z.string().min(1).max(16)).min(1),
+});
+export type MeasureSpec = z.infer<typeof MeasureSpec>;
+
 /** A ruleset file as published: every number here is a parameter, never a constant in code. */
 export const RulesetSpec = z.strictObject({
   base_score: z.number().finite(),
@@ -53,6 +62,8 @@ export const RulesetSpec = z.strictObject({
   }),
   tiers: z.array(TierSpec).min(1),
   rules: z.array(RuleSpec),
+  /** What each tier brings. A restriction is never applied by the score alone: an official confirms it per citizen. */
+  measures: z.array(MeasureSpec).optional(),
 });
 export type RulesetSpec = z.infer<typeof RulesetSpec>;
 

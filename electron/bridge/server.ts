@@ -9,8 +9,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import type { Caller, HandlerContext } from '../ipc/handlers.js';
-import { dispatch } from '../ipc/dispatch.js';
+import type { HandlerContext } from '../ipc/handlers.js';
+import { dispatchFromSession } from '../ipc/dispatch.js';
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -29,7 +29,6 @@ const MAX_BODY = 600 * 2 ** 20;
 
 export interface BridgeOptions {
   ctx: HandlerContext;
-  caller: Caller;
   /** The built renderer (index.html and assets). */
   staticDir: string;
   port?: number;
@@ -105,7 +104,8 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
         } catch (err) {
           return send(res, 400, { ok: false, error: { code: 'invalid_input', message: `request body is not JSON: ${(err as Error).message}` } });
         }
-        const reply = await dispatch(url.pathname.slice(5), input, options.ctx, options.caller);
+        const session = req.headers['x-credence-session'];
+        const reply = await dispatchFromSession(url.pathname.slice(5), input, options.ctx, typeof session === 'string' ? session : undefined);
         return send(res, 200, reply);
       }
       return serveStatic(options.staticDir, url.pathname, res);

@@ -66,6 +66,13 @@ export function validateRuleset(input: unknown, kinds: Map<string, EventKindSpec
     tierNames.add(tier.name);
   }
 
+  const measureIds = new Set<string>();
+  for (const m of spec.measures ?? []) {
+    if (measureIds.has(m.id)) problems.push({ field: `measures.${m.id}`, message: `measure id ${m.id} appears twice` });
+    measureIds.add(m.id);
+    for (const t of m.tiers) if (!tierNames.has(t)) problems.push({ field: `measures.${m.id}`, message: `measure ${m.id} names tier ${t}, which the ruleset does not define` });
+  }
+
   const rules: CompiledRule[] = [];
   const ids = new Set<string>();
   spec.rules.forEach((rule, index) => {

@@ -5,18 +5,22 @@
  * failures into `{ ok: false, error: { code, message } }`.
  */
 import { z } from 'zod';
-import { channels, CHANNEL_NAMES, type ChannelName, type ErrorCode, type Reply, type Role } from '../../shared/contract.js';
+import { channels, CHANNEL_NAMES, type Access, type ChannelName, type ErrorCode, type Reply, type Role } from '../../shared/contract.js';
+import { logAccess } from '../services/accessLog.js';
+import { AuthError } from '../services/auth.js';
 import { JobConflictError } from '../jobs/manager.js';
 import { AlreadyRetractedError } from '../services/retract.js';
 import { NotFoundError } from '../services/explain.js';
 import { RejectedInputError } from '../services/ruleLab.js';
+import { TwoPersonRuleError } from '../services/proposals.js';
 import { handlers, type Caller, type HandlerContext } from './handlers.js';
 
 const ROLE_RANK: Record<Role, number> = { viewer: 0, official: 1, auditor: 1, admin: 2 };
 
 /** Whether `role` may call a channel that needs `needed`. Auditors read everything but write nothing. */
-export function roleAllows(role: Role, needed: Role): boolean {
-  if (role === needed || role === 'admin') return true;
+export function roleAllows(role: Role, needed: Access, readOnly = false): boolean {
+  if (needed === 'public' || role === needed || role === 'admin') return true;
+  if (role === 'auditor' && needed === 'official' && readOnly) return true;
   if (needed === 'viewer') return true;
   if (needed === 'auditor') return role === 'auditor';
   return ROLE_RANK[role] >= ROLE_RANK[needed] && role !== 'auditor';
@@ -40,7 +44,10 @@ function fail(code: ErrorCode, message: string): Reply<never> {
 export async function dispatch(name: string, rawInput: unknown, ctx: HandlerContext, caller: Caller): Promise<Reply<unknown>> {
   if (!isChannel(name)) return fail('unknown_channel', `no channel named '${name}'`);
   const spec = channels[name];
-  if (!roleAllows(caller.role, spec.role)) return fail('forbidden', `${name} needs the ${spec.role} role; ${caller.user} is ${caller.role}`);
+  if (!roleAllows(caller.role, spec.role, 'readOnly' in spec && spec.readOnly === true)) {
+    logAccess(ctx.db, { username: caller.user, action: name, detail: `refused: needs ${spec.role}, is ${caller.role}`, outcome: 'refused' });
+    return fail('forbidden', `${name} needs the ${spec.role} role; ${caller.user} is ${caller.role}`);
+  }
   const parsed = spec.input.safeParse(rawInput ?? {});
   if (!parsed.success) return fail('invalid_input', `${name}: ${describeIssues(parsed.error)}`);
   try {
@@ -48,11 +55,54 @@ export async function dispatch(name: string, rawInput: unknown, ctx: HandlerCont
     const value = await handler(parsed.data, ctx, caller);
     const checked = spec.output.safeParse(value);
     if (!checked.success) return fail('internal', `${name} produced a reply outside the contract: ${describeIssues(checked.error)}`);
+    recordAccess(ctx, name, parsed.data as Record<string, unknown>, caller);
     return { ok: true, value: checked.data };
   } catch (err) {
+    if (err instanceof AuthError) {
+      // Failed logins and unlocks are logged by the session store; other refusals here.
+      if (err.code === 'forbidden') logAccess(ctx.db, { username: caller.user, action: name, detail: `refused: ${err.message}`, outcome: 'refused' });
+      return fail(err.code, err.message);
+    }
     if (err instanceof NotFoundError) return fail('not_found', err.message);
-    if (err instanceof JobConflictError || err instanceof AlreadyRetractedError) return fail('conflict', err.message);
+    if (err instanceof JobConflictError || err instanceof AlreadyRetractedError || err instanceof TwoPersonRuleError) return fail('conflict', err.message);
     if (err instanceof RejectedInputError) return fail('rejected', err.message);
     return fail('internal', `${name} failed: ${(err as Error).message}`);
   }
+}
+
+/** Reads of personal data that the access log records: opening a record, searching. */
+function recordAccess(ctx: HandlerContext, name: ChannelName, input: Record<string, unknown>, caller: Caller): void {
+  if (name === 'citizen') {
+    logAccess(ctx.db, { username: caller.user, action: 'view_record', citizenId: String(input.citizenId), detail: 'opened the record', purpose: (input.purpose as string | undefined) ?? null, outcome: 'allowed' });
+  } else if (name === 'testRule' && input.citizenId) {
+    logAccess(ctx.db, { username: caller.user, action: 'view_record', citizenId: String(input.citizenId), detail: 'tested a rule on the record', outcome: 'allowed' });
+  } else if (name === 'search' && (input.query || input.district || input.tier || input.minScore !== undefined || input.maxScore !== undefined)) {
+    const { query, district, tier, minScore, maxScore } = input;
+    logAccess(ctx.db, { username: caller.user, action: 'search', detail: JSON.stringify({ query, district, tier, minScore, maxScore }), outcome: 'allowed' });
+  }
+}
+
+/**
+ * The entry point of both transports: establish the caller from the session
+ * token (login channels need none), then dispatch.
+ */
+export async function dispatchFromSession(name: string, rawInput: unknown, ctx: HandlerContext, sessionToken: string | undefined): Promise<Reply<unknown>> {
+  if (!isChannel(name)) return fail('unknown_channel', `no channel named '${name}'`);
+  if (channels[name].role === 'public') {
+    const s = ctx.sessions.peek(sessionToken);
+    return dispatch(name, rawInput, ctx, { user: s?.username ?? 'anonymous', role: s?.role ?? 'viewer', sessionToken });
+  }
+  let caller: Caller;
+  try {
+    const s = ctx.sessions.resolve(sessionToken);
+    caller = { user: s.username, role: s.role, sessionToken };
+  } catch (err) {
+    if (err instanceof AuthError) {
+      const who = ctx.sessions.peek(sessionToken)?.username ?? 'anonymous';
+      logAccess(ctx.db, { username: who, action: name, detail: `refused: ${err.code === 'locked' ? 'session locked' : sessionToken ? 'no valid session' : 'no session'}`, outcome: 'refused' });
+      return fail(err.code, err.message);
+    }
+    throw err;
+  }
+  return dispatch(name, rawInput, ctx, caller);
 }

@@ -6,6 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChannelName, Output, ParsedInput, Role } from '../../shared/contract.js';
+import { listAccess, logAccess } from '../services/accessLog.js';
+import { AuthError, createUser, userCount, type Session, type SessionStore } from '../services/auth.js';
 import type { Db } from '../db/connection.js';
 import { loadKinds } from '../db/kinds.js';
 import { verifyLedger } from '../db/ledger.js';
@@ -14,23 +16,81 @@ import type { JobManager } from '../jobs/manager.js';
 import { NotFoundError } from '../services/explain.js';
 import { citizenEvents, citizenRecord, districts, listOperations, operationLedger, overview, rulesetVersions, search } from '../services/queries.js';
 import { checkExpression, testRule } from '../services/ruleLab.js';
+import { listDisputes, moveDispute, openDispute } from '../services/disputes.js';
+import { decideMeasure, measuresFor } from '../services/measures.js';
+import { approveAdjustment, getProposal, listProposals, proposeAdjustment, proposeRuleset, rejectProposal, TwoPersonRuleError } from '../services/proposals.js';
 import { checkRuleset } from '../services/rulesets.js';
 import { loadScoringState } from '../services/scoring.js';
 
-/** Who is calling, as established by the transport. */
+/** Who is calling, as established by the transport from the session. */
 export interface Caller {
   user: string;
   role: Role;
+  /** The session token the call came with (the login channels act on it). */
+  sessionToken?: string;
 }
 
 export interface HandlerContext {
   db: Db;
   jobs: JobManager;
+  sessions: SessionStore;
+}
+
+function sessionUser(s: Session) {
+  return { username: s.username, displayName: s.displayName, role: s.role };
 }
 
 export type Handlers = { [K in ChannelName]: (input: ParsedInput<K>, ctx: HandlerContext, caller: Caller) => Output<K> | Promise<Output<K>> };
 
 export const handlers: Handlers = {
+  authStatus: (_i, { db, sessions }, caller) => {
+    const s = sessions.peek(caller.sessionToken);
+    let locked = false;
+    if (s) {
+      try {
+        sessions.resolve(caller.sessionToken, { touch: false });
+      } catch (err) {
+        locked = err instanceof AuthError && err.code === 'locked';
+        if (!locked) return { needsSetup: userCount(db) === 0, user: null, locked: false };
+      }
+    }
+    return { needsSetup: userCount(db) === 0, user: s ? sessionUser(s) : null, locked };
+  },
+  setupAdmin: async (q, { db, sessions }) => {
+    if (userCount(db) > 0) throw new AuthError('forbidden', 'the first administrator already exists: log in');
+    await createUser(db, { username: q.username, displayName: q.displayName, role: 'admin', password: q.password }, 'first start');
+    const s = await sessions.login(q.username, q.password);
+    return { token: s.token, user: sessionUser(s) };
+  },
+  login: async (q, { sessions }) => {
+    const s = await sessions.login(q.username, q.password);
+    return { token: s.token, user: sessionUser(s) };
+  },
+  unlock: async (q, { sessions }, caller) => sessionUser(await sessions.unlock(caller.sessionToken, q.password)),
+  lock: (_i, { sessions }, caller) => {
+    sessions.lock(caller.sessionToken);
+    return {};
+  },
+  logout: (_i, { sessions }, caller) => {
+    sessions.logout(caller.sessionToken);
+    return {};
+  },
+  users: (_i, { db }) =>
+    (db.prepare('SELECT username, display_name, role, created_at, created_by, disabled_at FROM users ORDER BY username').all() as {
+      username: string;
+      display_name: string;
+      role: Role;
+      created_at: string;
+      created_by: string;
+      disabled_at: string | null;
+    }[]).map((u) => ({ username: u.username, displayName: u.display_name, role: u.role, createdAt: u.created_at, createdBy: u.created_by, disabled: u.disabled_at !== null })),
+  createUser: async (q, { db }, caller) => {
+    const u = await createUser(db, q, caller.user);
+    logAccess(db, { username: caller.user, action: 'create_user', detail: `created ${u.username} with role ${u.role}`, outcome: 'allowed' });
+    return { username: u.username, displayName: u.display_name, role: u.role };
+  },
+  accessLog: (q, { db }) => listAccess(db, q),
+  recordViewers: (q, { db }) => listAccess(db, { citizenId: q.citizenId, action: 'view_record', offset: 0, limit: 200 }),
   ping: () => ({ at: new Date().toISOString() }),
   overview: (_i, { db }) => overview(db),
   districts: (_i, { db }) => districts(db),
@@ -54,7 +114,42 @@ export const handlers: Handlers = {
   },
   testRule: (q, { db }) => testRule(db, q),
   simulate: (q, { jobs }, caller) => ({ jobId: jobs.start('simulate', caller.user, { ruleset: q.ruleset }) }),
-  publishRuleset: (q, { jobs }, caller) => ({ jobId: jobs.start('publish', caller.user, { ruleset: q.ruleset, reason: q.reason }) }),
+  proposals: (q, { db }) =>
+    listProposals(db, q.status).map((p) => ({
+      id: p.id,
+      kind: p.kind,
+      payload: JSON.parse(p.payload),
+      reason: p.reason,
+      proposedBy: p.proposed_by,
+      proposedAt: p.proposed_at,
+      status: p.status,
+      decidedBy: p.decided_by,
+      decidedAt: p.decided_at,
+      decisionReason: p.decision_reason,
+      operationId: p.operation_id,
+    })),
+  proposeRuleset: (q, { db }, caller) => ({ proposalId: proposeRuleset(db, q.ruleset, q.reason, caller.user) }),
+  proposeAdjustment: (q, { db }, caller) => ({ proposalId: proposeAdjustment(db, q, caller.user) }),
+  decideProposal: (q, { db, jobs }, caller) => {
+    const p = getProposal(db, q.proposalId);
+    if (p.kind === 'ruleset' && caller.role !== 'admin') throw new AuthError('forbidden', 'approving a ruleset needs the admin role');
+    if (!q.approve) {
+      rejectProposal(db, q.proposalId, caller.user, q.reason);
+      return { status: getProposal(db, q.proposalId).status as 'rejected' | 'withdrawn', jobId: null, operationId: null };
+    }
+    if (p.kind === 'adjustment') return { status: 'approved', jobId: null, ...approveAdjustment(db, q.proposalId, caller.user, q.reason) };
+    if (p.status !== 'pending') throw new TwoPersonRuleError(`proposal ${p.id} is already ${p.status}`);
+    if (p.proposed_by.toLowerCase() === caller.user.toLowerCase()) throw new TwoPersonRuleError(`proposal ${p.id} was made by ${p.proposed_by}: another administrator must approve it`);
+    return { status: 'publishing', jobId: jobs.start('publish', caller.user, { proposalId: q.proposalId, reason: q.reason }), operationId: null };
+  },
+  disputes: (q, { db }) => listDisputes(db, q),
+  openDispute: (q, { db }, caller) => ({ disputeId: openDispute(db, q, caller.user) }),
+  moveDispute: (q, { db }, caller) => moveDispute(db, q.disputeId, q.status, caller.user, q.reason),
+  measures: (q, { db }) => measuresFor(db, q.citizenId),
+  decideMeasure: (q, { db }, caller) => {
+    decideMeasure(db, q.citizenId, q.measureId, q.decision, caller.user, q.reason);
+    return {};
+  },
   importFiles: (q, { jobs }, caller) => {
     const dir = mkdtempSync(join(tmpdir(), 'credence-upload-'));
     for (const f of q.files) writeFileSync(join(dir, f.name), f.content);

@@ -6,8 +6,8 @@
 import { CHANNEL_NAMES, ipcChannel } from '../../shared/channels.js';
 import type { Reply } from '../../shared/contract.js';
 import { isTrustedSender, type FrameLike } from '../shell/security.js';
-import { dispatch } from './dispatch.js';
-import type { Caller, HandlerContext } from './handlers.js';
+import { dispatchFromSession } from './dispatch.js';
+import type { HandlerContext } from './handlers.js';
 
 /** The part of Electron's ipcMain this needs; tests pass a fake. */
 export interface IpcMainLike {
@@ -15,13 +15,13 @@ export interface IpcMainLike {
   removeHandler(channel: string): void;
 }
 
-export function registerIpcHandlers(ipcMain: IpcMainLike, ctx: HandlerContext, caller: () => Caller): () => void {
+export function registerIpcHandlers(ipcMain: IpcMainLike, ctx: HandlerContext): () => void {
   for (const name of CHANNEL_NAMES) {
-    ipcMain.handle(ipcChannel(name), async (event, input): Promise<Reply<unknown>> => {
+    ipcMain.handle(ipcChannel(name), async (event, input, session): Promise<Reply<unknown>> => {
       if (!isTrustedSender(event.senderFrame)) {
         return { ok: false, error: { code: 'forbidden', message: 'calls are accepted only from the Credence window' } };
       }
-      return dispatch(name, input, ctx, caller());
+      return dispatchFromSession(name, input, ctx, typeof session === 'string' ? session : undefined);
     });
   }
   return () => CHANNEL_NAMES.forEach((name) => ipcMain.removeHandler(ipcChannel(name)));

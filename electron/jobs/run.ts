@@ -7,7 +7,8 @@ import type { Db } from '../db/connection.js';
 import { createDemoPopulation } from '../services/demo.js';
 import { importFolder } from '../services/import.js';
 import { simulateRuleset } from '../services/ruleLab.js';
-import { publishRuleset, recomputeScores } from '../services/rulesets.js';
+import { approveRuleset } from '../services/proposals.js';
+import { recomputeScores } from '../services/rulesets.js';
 import { parseInstant, type Progress } from '../services/scoring.js';
 import type { JobRequest } from './protocol.js';
 
@@ -22,7 +23,7 @@ export async function runJob(db: Db, request: Omit<JobRequest, 'dbFile' | 'cance
       }
     }
     case 'publish':
-      return publishRuleset(db, p.ruleset, { actor: request.actor, reason: String(p.reason), onProgress });
+      return approveRuleset(db, Number(p.proposalId), request.actor, String(p.reason), onProgress);
     case 'simulate':
       return simulateRuleset(db, p.ruleset, onProgress);
     case 'recompute':

@@ -3,7 +3,7 @@ import type { Explanation, RuleContribution } from '../../shared/domain.js';
 import type { Db } from '../db/connection.js';
 import { attributePenalty } from '../engine/network.js';
 import { centsToScore, reasonCodes, tierFor } from '../engine/scoring.js';
-import { loadScoringState, ownScoreOf, storedNetworkView } from './scoring.js';
+import { adjustmentOf, loadScoringState, ownScoreOf, storedNetworkView } from './scoring.js';
 
 export class NotFoundError extends Error {}
 
@@ -55,6 +55,8 @@ export function explainCitizen(db: Db, citizenId: string, options: { maxEventsPe
     })
     .sort((a, b) => b.share - a.share || (a.citizenId < b.citizenId ? -1 : 1));
   const factors = rules.map((r) => ({ code: r.ruleId, label: r.ruleName, points: r.total }));
+  const adjustments = adjustmentOf(db, citizen.idx);
+  if (adjustments < 0) factors.push({ code: 'manual_adjustment', label: 'Approved manual adjustments', points: adjustments });
   if (breakdown.penalty > 0) factors.push({ code: 'friend_penalty', label: 'Friends below the threshold', points: -breakdown.penalty });
   return {
     citizenId: citizen.citizen_id,
@@ -64,7 +66,7 @@ export function explainCitizen(db: Db, citizenId: string, options: { maxEventsPe
     asOf: state.asOf,
     base: spec.base_score,
     rules,
-    adjustments: 0,
+    adjustments: adjustmentOf(db, citizen.idx),
     own,
     friendPenalty: breakdown.penalty,
     friendPenaltyUncapped: breakdown.raw,

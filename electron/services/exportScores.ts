@@ -1,13 +1,27 @@
-/** CSV export of current scores: citizen_id,score,tier,own,penalty sorted by id. */
+/**
+ * CSV export of current scores: citizen_id,score,tier,own,penalty sorted by id
+ * (the interchange format: numbers unquoted, text quoted only when needed),
+ * and csvRow, the general rule for every other CSV export.
+ */
 import type { Db } from '../db/connection.js';
 import { formatCents, scoreCents } from '../engine/scoring.js';
 
 export const SCORES_HEADER = 'citizen_id,score,tier,own,penalty';
 
-/** Quote a cell that needs it, and neutralise cells a spreadsheet would run as a formula. */
+/** Scores format only: quote a cell that needs it, and neutralise cells a spreadsheet would run as a formula. */
 export function csvCell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\n\r]/.test(safe) || safe !== value ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/**
+ * One CSV line for every export other than the scores interchange format:
+ * EVERY cell is quoted, and a cell a spreadsheet would run as a formula
+ * (starting with = + - @, a tab or a carriage return) gets a leading single
+ * quote inside the quotes, so it is shown as text (OWASP "CSV injection").
+ */
+export function csvRow(cells: string[]): string {
+  return cells.map((value) => `"${(/^[=+\-@\t\r]/.test(value) ? `'${value}` : value).replace(/"/g, '""')}"`).join(',');
 }
 
 export function* scoreRows(db: Db): Generator<string> {

@@ -27,7 +27,7 @@ export interface PublishResult {
 export function publishRuleset(
   db: Db,
   input: unknown,
-  options: { actor: string; reason: string; asOf?: string; onProgress?: Progress },
+  options: { actor: string; reason: string; asOf?: string; onProgress?: Progress; details?: Record<string, unknown> },
 ): PublishResult {
   if (!options.reason?.trim()) return { ok: false, problems: [{ message: 'publishing a ruleset needs a written reason' }] };
   const checked = checkRuleset(db, input);
@@ -39,7 +39,7 @@ export function publishRuleset(
       kind: 'ruleset_published',
       actor: options.actor,
       reason: options.reason,
-      details: { previous_version: previous?.version ?? null, rules: checked.ruleset.spec.rules.length, as_of: asOf.iso },
+      details: { previous_version: previous?.version ?? null, rules: checked.ruleset.spec.rules.length, as_of: asOf.iso, ...options.details },
     });
     const version = insertRuleset(db, checked.ruleset.spec, op.id);
     rebuildContributions(db, checked.ruleset, loadKinds(db), (done, total) => options.onProgress?.('evaluating rules', done, total));

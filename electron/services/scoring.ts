@@ -80,8 +80,8 @@ interface OwnScore {
   totals: string;
 }
 
-/** own(i) from the per-rule sums of one citizen (rows in rule order). */
-function assembleOwn(ruleset: CompiledRuleset, sums: [number, number][]): OwnScore {
+/** own(i) from the per-rule sums of one citizen (rows in rule order) and their approved adjustments. */
+function assembleOwn(ruleset: CompiledRuleset, sums: [number, number][], adjust = 0): OwnScore {
   const spec = ruleset.spec;
   let sum = 0;
   const totals: Record<string, number> = {};
@@ -92,7 +92,12 @@ function assembleOwn(ruleset: CompiledRuleset, sums: [number, number][]): OwnSco
     if (total !== 0) totals[rule.spec.id] = total;
     sum += total;
   }
-  return { own: clamp(spec.base_score + sum, spec.score_min, spec.score_max), totals: JSON.stringify(totals) };
+  return { own: clamp(spec.base_score + sum + adjust, spec.score_min, spec.score_max), totals: JSON.stringify(totals) };
+}
+
+/** adjust(i): the sum of a citizen's approved manual adjustments (SCORING_MODEL §3). */
+export function adjustmentOf(db: Db, citizenIdx: number): number {
+  return (db.prepare('SELECT total(points) FROM adjustments WHERE citizen_idx = ?').pluck().get(citizenIdx) as number) ?? 0;
 }
 
 export function ownScoreOf(db: Db, state: Pick<ScoringState, 'ruleset' | 'asOfMs'>, citizenIdx: number): OwnScore {
@@ -100,7 +105,7 @@ export function ownScoreOf(db: Db, state: Pick<ScoringState, 'ruleset' | 'asOfMs
     .prepare(`SELECT rule_index, sum(points) FROM contributions WHERE citizen_idx = @c AND error IS NULL AND ${windowClause(state.ruleset)} GROUP BY rule_index ORDER BY rule_index`)
     .raw(true)
     .all({ c: citizenIdx, asOf: state.asOfMs }) as [number, number][];
-  return assembleOwn(state.ruleset, sums);
+  return assembleOwn(state.ruleset, sums, adjustmentOf(db, citizenIdx));
 }
 
 interface StoredScore {
@@ -178,10 +183,14 @@ export function fullRecompute(db: Db, state: ScoringState, operationId: number, 
   onProgress?.('rule totals', 0, 1);
   const own = new Float64Array(n);
   const totals: string[] = new Array(n);
+  const adjust = new Map(db.prepare('SELECT citizen_idx, sum(points) FROM adjustments GROUP BY citizen_idx').raw(true).all() as [number, number][]);
   const base = assembleOwn(state.ruleset, []);
   for (let i = 0; i < n; i++) {
     own[i] = base.own;
     totals[i] = base.totals;
+  }
+  for (const [i, points] of adjust) {
+    if (i < n) own[i] = assembleOwn(state.ruleset, [], points).own;
   }
   // Summed in SQLite and handed over as one packed string (17 significant
   // digits: every double survives the round trip exactly).
@@ -198,7 +207,7 @@ export function fullRecompute(db: Db, state: ScoringState, operationId: number, 
   let sums: [number, number][] = [];
   const flush = () => {
     if (current >= 0) {
-      const o = assembleOwn(state.ruleset, sums);
+      const o = assembleOwn(state.ruleset, sums, adjust.get(current) ?? 0);
       own[current] = o.own;
       totals[current] = o.totals;
     }

@@ -12,6 +12,7 @@ import { JobManager } from '../../electron/jobs/manager.js';
 import { RESOURCES_DIR } from '../../electron/paths.js';
 import { createDemoPopulation } from '../../electron/services/demo.js';
 import { importFolder } from '../../electron/services/import.js';
+import { SessionStore } from '../../electron/services/auth.js';
 import { parseInstant } from '../../electron/services/scoring.js';
 
 const args = process.argv.slice(2);
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   }
   const db = openDatabase(dbFile);
   const jobs = new JobManager(dbFile, RESOURCES_DIR);
-  const ctx = { db, jobs };
+  const ctx = { db, jobs, sessions: new SessionStore(db) };
   console.log(`\nConsole API benchmarks, ${citizens.toLocaleString('en')} citizens (figures, not assertions)\n`);
 
   const queries = ['wang', 'li wei', 'zhang x', 'C00004', 'chen yan', 'hu', 'liu jing', 'C0099', 'zhao', 'ma ping'];

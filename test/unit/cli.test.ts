@@ -240,7 +240,14 @@ describe('ledger checkpoint and verify', () => {
     const written = await runCli('ledger', 'checkpoint', '--db', db, '--out', file);
     expect(written.code, written.stderr).toBe(0);
     const cp = JSON.parse(readFileSync(file, 'utf8'));
-    expect(cp).toEqual({ count: 300, head: expect.stringMatching(/^[0-9a-f]{64}$/), at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
+    expect(cp).toEqual({
+      count: 300,
+      head: expect.stringMatching(/^[0-9a-f]{64}$/),
+      at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      keyId: expect.stringMatching(/^[0-9a-f]{16}$/),
+      publicKey: expect.stringMatching(/^-----BEGIN PUBLIC KEY-----/),
+      signature: expect.any(String),
+    });
 
     const verified = await runCli('ledger', 'verify', '--db', db, '--checkpoint', file);
     expect(verified.code, verified.stderr).toBe(0);

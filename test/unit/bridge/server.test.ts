@@ -1,9 +1,9 @@
 /**
  * The loopback HTTP transport (electron/bridge/server.ts) as a browser or an
- * attacker would meet it: the session token, the Host check against DNS
- * rebinding, foreign origins, method and content-type rules, malformed
- * bodies, no CORS, 127.0.0.1 only, and the static files (with a CSP, and no
- * way out of the static folder).
+ * attacker would meet it: the bridge's startup token, the login session on
+ * top of it, the Host check against DNS rebinding, foreign origins, method
+ * and content-type rules, malformed bodies, no CORS, 127.0.0.1 only, and the
+ * static files (with a CSP, and no way out of the static folder).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CONTENT_SECURITY_POLICY, startBridge, type Bridge } from '../../../electron/bridge/server.js';
 import { handlers } from '../../../electron/ipc/handlers.js';
-import { ADMIN, openApiContext, rowCounts, type ApiContext } from '../helpers/apiContext.js';
+import { accessMark, accessSince, createAccounts, logIn, openApiContext, rowCounts, TEST_PASSWORD, USERNAMES, type ApiContext } from '../helpers/apiContext.js';
 
 const INDEX_HTML = '<!doctype html><title>Credence</title><div id="root"></div>';
 const APP_JS = 'console.log("credence")';
@@ -23,6 +23,8 @@ let api: ApiContext;
 let bridge: Bridge;
 let base: string;
 let staticDir: string;
+/** An admin's login session, sent as x-credence-session. */
+let session: string;
 
 interface RawResponse {
   status: number;
@@ -53,9 +55,9 @@ function raw(options: { method?: string; path: string; headers?: Record<string, 
   });
 }
 
-/** The headers a legitimate page of the console sends with an API call. */
+/** The headers a legitimate page of the console sends with an API call once logged in. */
 function apiHeaders(extra: Record<string, string> = {}): Record<string, string> {
-  return { host: `127.0.0.1:${bridge.port}`, 'content-type': 'application/json', 'x-credence-token': bridge.token, ...extra };
+  return { host: `127.0.0.1:${bridge.port}`, 'content-type': 'application/json', 'x-credence-token': bridge.token, 'x-credence-session': session, ...extra };
 }
 
 async function post(channel: string, body: unknown, headers: Record<string, string> = apiHeaders()): Promise<RawResponse> {
@@ -70,6 +72,8 @@ async function fetchApi(channel: string, init: RequestInit): Promise<Response> {
 
 beforeAll(async () => {
   api = await openApiContext({ demo: false });
+  await createAccounts(api.db, ['viewer', 'admin']);
+  session = await logIn(api.sessions, 'admin');
   base = mkdtempSync(join(tmpdir(), 'credence-bridge-'));
   staticDir = join(base, 'static');
   mkdirSync(join(staticDir, 'assets'), { recursive: true });
@@ -79,7 +83,7 @@ beforeAll(async () => {
   writeFileSync(join(base, 'secret.txt'), SECRET);
   mkdirSync(join(base, 'static-evil'));
   writeFileSync(join(base, 'static-evil', 'secret.txt'), SECRET);
-  bridge = await startBridge({ ctx: api.ctx, caller: ADMIN, staticDir, port: 0 });
+  bridge = await startBridge({ ctx: api.ctx, staticDir, port: 0 });
 });
 
 afterAll(async () => {
@@ -100,13 +104,13 @@ describe('listening', () => {
     expect(bridge.port).toBeGreaterThan(0);
   });
 
-  it('gives the console URL with its session token', () => {
+  it('gives the console URL with its bridge token', () => {
     expect(bridge.url).toBe(`http://127.0.0.1:${bridge.port}/?token=${bridge.token}`);
   });
 
   it('makes a fresh random token per bridge unless one is given', async () => {
-    const other = await startBridge({ ctx: api.ctx, caller: ADMIN, staticDir });
-    const fixed = await startBridge({ ctx: api.ctx, caller: ADMIN, staticDir, token: 'given-token-for-tests' });
+    const other = await startBridge({ ctx: api.ctx, staticDir });
+    const fixed = await startBridge({ ctx: api.ctx, staticDir, token: 'given-token-for-tests' });
     try {
       expect(bridge.token.length).toBeGreaterThanOrEqual(32);
       expect(other.token).not.toBe(bridge.token);
@@ -118,10 +122,10 @@ describe('listening', () => {
   });
 });
 
-describe('the session token', () => {
-  it('a call without the token is refused with 401 and the handler does not run', async () => {
+describe('the bridge token', () => {
+  it('a call without the token is refused with 401 and the handler does not run, even with a valid session', async () => {
     const ping = vi.spyOn(handlers, 'ping');
-    const res = await fetchApi('ping', { headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetchApi('ping', { headers: { 'content-type': 'application/json', 'x-credence-session': session }, body: '{}' });
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(ping).not.toHaveBeenCalled();
@@ -134,19 +138,26 @@ describe('the session token', () => {
     { label: 'the token in another case', token: () => bridge.token.toUpperCase() === bridge.token ? bridge.token.toLowerCase() : bridge.token.toUpperCase() },
   ])('$label is refused with 401', async ({ token }) => {
     const ping = vi.spyOn(handlers, 'ping');
-    const res = await fetchApi('ping', { headers: { 'content-type': 'application/json', 'x-credence-token': token() }, body: '{}' });
+    const res = await fetchApi('ping', { headers: { 'content-type': 'application/json', 'x-credence-token': token(), 'x-credence-session': session }, body: '{}' });
     expect(res.status).toBe(401);
     expect(ping).not.toHaveBeenCalled();
   });
 
   it('the token in the query string is not accepted in place of the header', async () => {
-    const res = await fetch(`http://127.0.0.1:${bridge.port}/api/ping?token=${bridge.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`http://127.0.0.1:${bridge.port}/api/ping?token=${bridge.token}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-credence-session': session }, body: '{}' });
     seen.push({ what: 'fetch ping?token', headers: res.headers });
     expect(res.status).toBe(401);
   });
 
-  it('the right token gets 200 and the reply of the channel', async () => {
-    const res = await fetchApi('ping', { headers: { 'content-type': 'application/json', 'x-credence-token': bridge.token }, body: '{}' });
+  it('the session token in place of the bridge token is refused with 401', async () => {
+    const ping = vi.spyOn(handlers, 'ping');
+    const res = await fetchApi('ping', { headers: { 'content-type': 'application/json', 'x-credence-token': session, 'x-credence-session': session }, body: '{}' });
+    expect(res.status).toBe(401);
+    expect(ping).not.toHaveBeenCalled();
+  });
+
+  it('the right token and a session get 200 and the reply of the channel', async () => {
+    const res = await fetchApi('ping', { headers: { 'content-type': 'application/json', 'x-credence-token': bridge.token, 'x-credence-session': session }, body: '{}' });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -169,6 +180,82 @@ describe('the session token', () => {
   it('an empty body is an empty input', async () => {
     const res = await post('ping', '');
     expect(JSON.parse(res.body)).toMatchObject({ ok: true });
+  });
+});
+
+describe('the login session', () => {
+  /** The bridge token without a session header. */
+  function withoutSession(): Record<string, string> {
+    const h = apiHeaders();
+    delete h['x-credence-session'];
+    return h;
+  }
+
+  it('a valid bridge token but no session is unauthenticated, and no handler runs', async () => {
+    const before = rowCounts(api.db);
+    const spies = (['ping', 'overview', 'createDemo', 'users'] as const).map((name) => vi.spyOn(handlers, name));
+    const start = vi.spyOn(api.jobs, 'start');
+    for (const [channel, input] of [
+      ['ping', {}],
+      ['overview', {}],
+      ['createDemo', { citizens: 10 }],
+      ['users', {}],
+    ] as const) {
+      const res = await post(channel, input, withoutSession());
+      expect(res.status, channel).toBe(200);
+      expect(JSON.parse(res.body), channel).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    }
+    for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    expect(start).not.toHaveBeenCalled();
+    expect(rowCounts(api.db)).toEqual(before);
+  });
+
+  it.each([
+    { label: 'a made-up session', value: () => 'x'.repeat(43) },
+    { label: 'the bridge token as session', value: () => bridge.token },
+    { label: 'the session with a suffix', value: () => `${session}x` },
+  ])('$label is unauthenticated, no handler runs, and the refusal is logged', async ({ value }) => {
+    const overview = vi.spyOn(handlers, 'overview');
+    const mark = accessMark(api.db);
+    const res = await post('overview', {}, apiHeaders({ 'x-credence-session': value() }));
+    expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(overview).not.toHaveBeenCalled();
+    expect(accessSince(api.db, mark)).toEqual([expect.objectContaining({ action: 'overview', outcome: 'refused' })]);
+  });
+
+  it('the session in the query string is not accepted in place of the header', async () => {
+    const overview = vi.spyOn(handlers, 'overview');
+    const res = await post(`overview?session=${session}`, {}, withoutSession());
+    expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(overview).not.toHaveBeenCalled();
+  });
+
+  it('a login channel needs no session: authStatus answers nobody logged in', async () => {
+    const res = await post('authStatus', {}, withoutSession());
+    expect(JSON.parse(res.body)).toEqual({ ok: true, value: { needsSetup: false, user: null, locked: false } });
+  });
+
+  it('the session header names the user: authStatus answers the account behind it', async () => {
+    const res = await post('authStatus', {});
+    expect(JSON.parse(res.body)).toEqual({ ok: true, value: { needsSetup: false, locked: false, user: { username: USERNAMES.admin, displayName: 'Test admin', role: 'admin' } } });
+  });
+
+  it('login over the bridge gives a session whose role applies on the next call', async () => {
+    const login = JSON.parse((await post('login', { username: USERNAMES.viewer, password: TEST_PASSWORD }, withoutSession())).body);
+    expect(login).toMatchObject({ ok: true, value: { user: { username: USERNAMES.viewer, role: 'viewer' } } });
+    const token = login.value.token as string;
+    expect(JSON.parse((await post('overview', {}, apiHeaders({ 'x-credence-session': token }))).body)).toMatchObject({ ok: true });
+    const users = vi.spyOn(handlers, 'users');
+    expect(JSON.parse((await post('users', {}, apiHeaders({ 'x-credence-session': token }))).body)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(users).not.toHaveBeenCalled();
+    expect(JSON.parse((await post('logout', {}, apiHeaders({ 'x-credence-session': token }))).body)).toEqual({ ok: true, value: {} });
+    expect(JSON.parse((await post('overview', {}, apiHeaders({ 'x-credence-session': token }))).body)).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+  });
+
+  it('a wrong password over the bridge gets no session', async () => {
+    const res = JSON.parse((await post('login', { username: USERNAMES.admin, password: 'not the password' }, withoutSession())).body);
+    expect(res).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(JSON.stringify(res)).not.toContain('token');
   });
 });
 
@@ -315,7 +402,7 @@ describe('no CORS', () => {
     const res = await raw({
       method: 'OPTIONS',
       path: '/api/ping',
-      headers: { host: `127.0.0.1:${bridge.port}`, origin: 'http://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-credence-token' },
+      headers: { host: `127.0.0.1:${bridge.port}`, origin: 'http://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-credence-token, x-credence-session' },
     });
     expect(res.status).toBeGreaterThanOrEqual(400);
     for (const name of Object.keys(res.headers)) expect(name).not.toMatch(/^access-control-/);

@@ -6,6 +6,7 @@ import type { Db } from '../../../../electron/db/connection.js';
 import { insertKind } from '../../../../electron/db/kinds.js';
 import { verifyLedger } from '../../../../electron/db/ledger.js';
 import { publishRuleset } from '../../../../electron/services/rulesets.js';
+import { latestSchemaVersion } from '../../../../electron/db/connection.js';
 import { DEFAULT_KINDS_FILE, DEFAULT_RULESET_FILE } from '../../helpers/defaultResources.js';
 import { insertOperation, isStrict, schemaObjects, userVersion, useVersionedDatabases } from '../../helpers/migrationDb.js';
 
@@ -54,6 +55,9 @@ describe('migration 0060-scores', () => {
     const { db, migrateTo } = atVersion(50);
     seedVersion50(db);
     migrateTo(60);
+    expect(userVersion(db)).toBe(60);
+    // The services run on the latest schema (later migrations add e.g. adjustments, read by scoring).
+    migrateTo(latestSchemaVersion());
 
     const published = publishRuleset(db, JSON.parse(readFileSync(DEFAULT_RULESET_FILE, 'utf8')), { actor: 'tester', reason: 'first scoring after upgrade', asOf: '2026-11-01T00:00:00Z' });
 

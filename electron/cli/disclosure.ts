@@ -1,0 +1,74 @@
+/**
+ * Citizen-facing disclosure commands: `disclose CITIZEN_ID --out FILE.pdf`
+ * (the score disclosure handed to a citizen) and `export subject CITIZEN_ID`
+ * (everything held on one citizen, as JSON). Registered on the program built
+ * in cli.ts, with its option factories and error conventions (exit 1 for
+ * rejected input).
+ */
+import type { Command, Option } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import type { Db } from '../db/connection.js';
+import { renderDisclosure } from '../services/disclosure.js';
+import { NotFoundError } from '../services/explain.js';
+import { subjectAccessExport } from '../services/subjectAccess.js';
+
+/** What cli.ts lends to this module. */
+export interface DisclosureCliHelpers {
+  dbOption: () => Option;
+  withDb: <T>(file: string, fn: (db: Db) => T) => T;
+  /** Rejected input: printed to stderr, exit 1. */
+  Rejected: new (message: string) => Error;
+  out: (text: string) => void;
+}
+
+export function registerDisclosureCommands(program: Command, h: DisclosureCliHelpers): void {
+  const { dbOption, withDb, Rejected, out } = h;
+  const notFoundIsRejected = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new Rejected(err.message);
+      throw err;
+    }
+  };
+  const write = (file: string, content: string | Buffer) => {
+    try {
+      writeFileSync(file, content);
+    } catch (err) {
+      throw new Rejected(`cannot write ${file}: ${(err as Error).message}`);
+    }
+  };
+
+  program
+    .command('disclose')
+    .description("write a citizen's score disclosure (PDF): score, range, tier, main reasons, calculation, open disputes, how to contest")
+    .argument('<citizen_id>')
+    .addOption(dbOption())
+    .requiredOption('--out <file>', 'the PDF file to write')
+    .option('--by <name>', 'who produces the disclosure (printed on it)', userInfo().username || 'unknown')
+    .action((id: string, o) =>
+      withDb(o.db, (db) => {
+        const pdf = notFoundIsRejected(() => renderDisclosure(db, id, { generatedBy: o.by }));
+        write(o.out, pdf);
+        out(`disclosure for ${id} written to ${o.out} (${pdf.length} bytes)`);
+      }),
+    );
+
+  // The `export` group is defined in cli.ts; a program without one gets it here.
+  const exp = program.commands.find((c) => c.name() === 'export') ?? program.command('export').description('export data');
+  exp
+    .command('subject')
+    .description('everything held on one citizen (subject access), as JSON')
+    .argument('<citizen_id>')
+    .addOption(dbOption())
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action((id: string, o) =>
+      withDb(o.db, (db) => {
+        const json = `${JSON.stringify(notFoundIsRejected(() => subjectAccessExport(db, id)), null, 2)}\n`;
+        if (!o.out) return out(json);
+        write(o.out, json);
+        out(`subject-access export for ${id} written to ${o.out}`);
+      }),
+    );
+}

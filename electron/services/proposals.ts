@@ -1,0 +1,132 @@
+/**
+ * The two-person rule: publishing a ruleset and adjusting a score by hand are
+ * proposed by one user and approved by another. Proposer and approver are
+ * both recorded on the proposal and in the operation it produces.
+ */
+import type { Db } from '../db/connection.js';
+import { recordOperation } from '../db/operations.js';
+import { NotFoundError } from './explain.js';
+import { RejectedInputError } from './ruleLab.js';
+import { checkRuleset, publishRuleset, type PublishResult } from './rulesets.js';
+import { incrementalUpdate, loadScoringState, type Progress } from './scoring.js';
+
+export class TwoPersonRuleError extends Error {}
+
+export interface ProposalRow {
+  id: number;
+  kind: 'ruleset' | 'adjustment';
+  payload: string;
+  reason: string;
+  proposed_by: string;
+  proposed_at: string;
+  status: 'pending' | 'approved' | 'rejected' | 'withdrawn';
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+  operation_id: number | null;
+}
+
+export interface AdjustmentPayload {
+  citizenId: string;
+  points: number;
+}
+
+function insertProposal(db: Db, kind: ProposalRow['kind'], payload: unknown, reason: string, by: string): number {
+  return Number(
+    db
+      .prepare("INSERT INTO proposals (kind, payload, reason, proposed_by, proposed_at, status) VALUES (?, ?, ?, ?, ?, 'pending')")
+      .run(kind, JSON.stringify(payload), reason, by, new Date().toISOString()).lastInsertRowid,
+  );
+}
+
+export function proposeRuleset(db: Db, ruleset: unknown, reason: string, by: string): number {
+  const checked = checkRuleset(db, ruleset);
+  if (!checked.ok) throw new RejectedInputError(`the ruleset does not validate: ${checked.problems.map((p) => `${p.rule ? `rule ${p.rule}: ` : ''}${p.message}`).join('; ')}`);
+  return insertProposal(db, 'ruleset', checked.ruleset.spec, reason, by);
+}
+
+export function proposeAdjustment(db: Db, input: { citizenId: string; points: number; justification: string }, by: string): number {
+  if (!db.prepare('SELECT 1 FROM citizens WHERE citizen_id = ?').get(input.citizenId)) throw new NotFoundError(`no citizen with id '${input.citizenId}'`);
+  if (!Number.isFinite(input.points) || input.points === 0) throw new RejectedInputError('an adjustment moves the score: give a non-zero number of points');
+  return insertProposal(db, 'adjustment', { citizenId: input.citizenId, points: input.points }, input.justification, by);
+}
+
+export function getProposal(db: Db, id: number): ProposalRow {
+  const row = db.prepare('SELECT * FROM proposals WHERE id = ?').get(id) as ProposalRow | undefined;
+  if (!row) throw new NotFoundError(`no proposal ${id}`);
+  return row;
+}
+
+export function listProposals(db: Db, status?: ProposalRow['status']): ProposalRow[] {
+  return (status ? db.prepare('SELECT * FROM proposals WHERE status = ? ORDER BY id DESC LIMIT 200').all(status) : db.prepare('SELECT * FROM proposals ORDER BY id DESC LIMIT 200').all()) as ProposalRow[];
+}
+
+function requirePending(p: ProposalRow): void {
+  if (p.status !== 'pending') throw new TwoPersonRuleError(`proposal ${p.id} is already ${p.status}`);
+}
+
+function requireSecondPerson(p: ProposalRow, approver: string): void {
+  if (p.proposed_by.toLowerCase() === approver.toLowerCase()) {
+    throw new TwoPersonRuleError(`proposal ${p.id} was made by ${p.proposed_by}: another user must approve it`);
+  }
+}
+
+function markDecided(db: Db, id: number, status: 'approved' | 'rejected' | 'withdrawn', by: string, reason: string, operationId: number | null): void {
+  db.prepare("UPDATE proposals SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ?, operation_id = ? WHERE id = ? AND status = 'pending'").run(
+    status,
+    by,
+    new Date().toISOString(),
+    reason,
+    operationId,
+    id,
+  );
+}
+
+export function rejectProposal(db: Db, id: number, by: string, reason: string): void {
+  const p = getProposal(db, id);
+  requirePending(p);
+  markDecided(db, id, p.proposed_by.toLowerCase() === by.toLowerCase() ? 'withdrawn' : 'rejected', by, reason, null);
+}
+
+/** Approve an adjustment: a manual_adjustment operation, the adjustment row, scores updated. */
+export function approveAdjustment(db: Db, id: number, approver: string, reason: string): { operationId: number } {
+  return db.transaction(() => {
+    const p = getProposal(db, id);
+    if (p.kind !== 'adjustment') throw new TwoPersonRuleError(`proposal ${id} is not an adjustment`);
+    requirePending(p);
+    requireSecondPerson(p, approver);
+    const payload = JSON.parse(p.payload) as AdjustmentPayload;
+    const idx = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(payload.citizenId) as number | undefined;
+    if (idx === undefined) throw new NotFoundError(`no citizen with id '${payload.citizenId}'`);
+    const op = recordOperation(db, {
+      kind: 'manual_adjustment',
+      actor: approver,
+      reason: p.reason,
+      details: { proposal_id: id, citizen_id: payload.citizenId, points: payload.points, proposed_by: p.proposed_by, approved_by: approver, approval_note: reason },
+    });
+    db.prepare('INSERT INTO adjustments (citizen_idx, points, justification, proposal_id, operation_id) VALUES (?, ?, ?, ?, ?)').run(idx, payload.points, p.reason, id, op.id);
+    markDecided(db, id, 'approved', approver, reason, op.id);
+    const state = loadScoringState(db);
+    if (state) incrementalUpdate(db, state, new Set([idx]), op.id);
+    return { operationId: op.id };
+  })();
+}
+
+/** Approve a ruleset: the real publish (long: run it in a job), with proposer and approver recorded. */
+export function approveRuleset(db: Db, id: number, approver: string, reason: string, onProgress?: Progress): PublishResult {
+  return db.transaction(() => {
+    const p = getProposal(db, id);
+    if (p.kind !== 'ruleset') throw new TwoPersonRuleError(`proposal ${id} is not a ruleset`);
+    requirePending(p);
+    requireSecondPerson(p, approver);
+    const result = publishRuleset(db, JSON.parse(p.payload), {
+      actor: approver,
+      reason: p.reason,
+      onProgress,
+      details: { proposal_id: id, proposed_by: p.proposed_by, approved_by: approver, approval_note: reason },
+    });
+    if (!result.ok) throw new RejectedInputError(`the proposed ruleset no longer validates: ${result.problems.map((x) => x.message).join('; ')}`);
+    markDecided(db, id, 'approved', approver, reason, result.operationId ?? null);
+    return result;
+  })();
+}

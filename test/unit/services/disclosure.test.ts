@@ -1,0 +1,341 @@
+/**
+ * The score disclosure PDF, read back as a citizen's reader would: pdftotext
+ * for its words (score, range, tier, reasons, calculation, disputes, how to
+ * contest, who produced it and when), pdftoppm for the rendered page. It must
+ * name no other person. Needs poppler-utils (pdftotext, pdftoppm, pdfinfo); without
+ * them every test here fails, saying so.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../../electron/db/connection.js';
+import { getRuleset } from '../../../electron/db/rulesets.js';
+import { CONTEST_ANSWER_DAYS, renderDisclosure } from '../../../electron/services/disclosure.js';
+import { printable } from '../../../electron/services/disclosurePdf.js';
+import { explainCitizen } from '../../../electron/services/explain.js';
+import { recordEvent } from '../../../electron/services/recordEvent.js';
+import { runCli } from '../helpers/cliHarness.js';
+import { buildDemoDatabase, openCopy } from '../helpers/demoDatabase.js';
+import { tempDir } from '../helpers/tempDirs.js';
+
+const NOW = new Date('2026-11-02T09:15:00Z');
+const OFFICIAL = 'Officer Hannelore Testwright';
+
+let work: { dir: string; cleanup: () => void };
+let template: string;
+let copies = 0;
+
+/** Tools of poppler-utils the tests read the PDF with, and the ones missing here. */
+const TOOLS = ['pdftotext', 'pdftoppm', 'pdfinfo'];
+const missingTools = TOOLS.filter((tool) => spawnSync(tool, ['-v'], { encoding: 'utf8' }).error !== undefined);
+
+/** Every test that reads a PDF fails (never skips) without the tools, saying what to install. */
+function requireTools(): void {
+  if (missingTools.length) throw new Error(`${missingTools.join(', ')} not installed: install poppler-utils (apt-get install -y poppler-utils) to run the disclosure tests`);
+}
+
+beforeAll(async () => {
+  work = tempDir('disclosure');
+  template = join(work.dir, 'template.sqlite');
+  (await buildDemoDatabase(template)).close();
+});
+
+afterAll(() => work?.cleanup());
+
+function copy(): Db {
+  return openCopy(template, join(work.dir, `copy-${++copies}.sqlite`));
+}
+
+/**
+ * Write the PDF and return its text in layout order (a table row stays one
+ * line), whitespace runs folded to one space: line breaks fall where the layout puts them.
+ */
+function pdfText(pdf: Buffer, name: string): { file: string; text: string } {
+  requireTools();
+  const file = join(work.dir, `${name}.pdf`);
+  writeFileSync(file, pdf);
+  const r = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return { file, text: r.stdout.replace(/\s+/g, ' ') };
+}
+
+function pageCount(file: string): number {
+  requireTools();
+  const r = spawnSync('pdfinfo', [file], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) throw new Error(`pdfinfo failed: ${r.error?.message ?? r.stderr}`);
+  return Number(/Pages:\s+(\d+)/.exec(r.stdout)![1]);
+}
+
+/** Citizens with a friend penalty and at least two negative rule totals: all four kinds of reason on one page. */
+function citizenWithFriendsBelowAndNegativeRules(db: Db): string {
+  const ids = db.prepare('SELECT citizen_id FROM citizens ORDER BY citizen_id').pluck().all() as string[];
+  for (const id of ids) {
+    const e = explainCitizen(db, id);
+    if (e.friendPenalty > 0 && e.reasonCodes.some((r) => r.code === 'friend_penalty') && e.rules.filter((r) => r.total < 0).length >= 2) return id;
+  }
+  throw new Error('the demo population has no citizen with friends below the threshold and two negative rules');
+}
+
+/** Everyone the citizen has a relationship with, active or not. */
+function relationsOf(db: Db, citizenId: string): { idx: number; citizen_id: string; name: string }[] {
+  return db
+    .prepare(
+      `SELECT o.idx, o.citizen_id, o.name FROM citizens c JOIN relationships r ON c.idx IN (r.a, r.b)
+       JOIN citizens o ON o.idx = CASE WHEN r.a = c.idx THEN r.b ELSE r.a END WHERE c.citizen_id = ?`,
+    )
+    .all(citizenId) as { idx: number; citizen_id: string; name: string }[];
+}
+
+it('has poppler-utils to read the PDF with (pdftotext, pdftoppm, pdfinfo)', () => {
+  expect(missingTools, 'install poppler-utils: apt-get install -y poppler-utils').toEqual([]);
+});
+
+describe('renderDisclosure', () => {
+  let db: Db;
+  let subject: string;
+  let text: string;
+  let file: string;
+  let friendMarkers: string[];
+  let friendIds: string[];
+
+  beforeAll(() => {
+    db = copy();
+    subject = citizenWithFriendsBelowAndNegativeRules(db);
+    // Give every friend a name nothing else in the document could contain, so
+    // finding it in the text can only mean a friend was named.
+    const friends = relationsOf(db, subject);
+    expect(friends.length).toBeGreaterThan(0);
+    const rename = db.prepare('UPDATE citizens SET name = ? WHERE idx = ?');
+    friendMarkers = friends.map((f, i) => {
+      const marker = `Quillfeather Friendmark${i + 1}`;
+      rename.run(marker, f.idx);
+      return marker;
+    });
+    friendIds = friends.map((f) => f.citizen_id);
+    ({ file, text } = pdfText(renderDisclosure(db, subject, { generatedBy: OFFICIAL, now: NOW }), 'subject'));
+  });
+
+  afterAll(() => db?.close());
+
+  it('is a PDF whose text names the citizen and states the score, the range and the tier', () => {
+    expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+    const e = explainCitizen(db, subject);
+    const spec = getRuleset(db, e.rulesetVersion)!.spec;
+    expect(text).toContain('Score disclosure');
+    expect(text).toContain(e.name);
+    expect(text).toContain(subject);
+    expect(text).toContain(e.district);
+    expect(text).toContain(e.score.toFixed(2));
+    expect(text).toContain(`Possible range: ${spec.score_min} to ${spec.score_max}`);
+    expect(text).toContain(`Tier ${e.tier}`);
+    // The tier bands, with the citizen's own marked.
+    for (const t of spec.tiers) expect(text).toContain(`${t.name} `);
+    expect(text).toContain('1050 or more');
+    expect(text).toContain('your tier');
+  });
+
+  it('lists the up-to-4 main reasons with their label, code and points', () => {
+    const e = explainCitizen(db, subject);
+    expect(e.reasonCodes.length).toBeGreaterThanOrEqual(3);
+    expect(e.reasonCodes.length).toBeLessThanOrEqual(4);
+    e.reasonCodes.forEach((r, i) => {
+      expect(text).toContain(`${i + 1}. ${r.label}: -${Math.abs(r.points).toFixed(2)} points`);
+      expect(text).toContain(`Reason code ${r.code}.`);
+    });
+  });
+
+  it('shows the contribution of every rule: name, dimension, total, cap and record count', () => {
+    const e = explainCitizen(db, subject);
+    for (const r of e.rules) {
+      const total = `${r.total > 0 ? '+' : '-'}${Math.abs(r.total).toFixed(2)}`;
+      expect(text).toContain(`${r.ruleName} (${r.ruleId}) ${r.dimension} ${r.eventCount} ${total} ${r.capped ? 'capped' : 'not capped'}`);
+      for (const ev of r.events) expect(text).toContain(ev.eventId);
+    }
+    expect(text).toContain(`Score from your own records ${e.own.toFixed(2)}`);
+    expect(text).toContain(`Friend penalty friends -${e.friendPenalty.toFixed(2)}`);
+  });
+
+  it('states the friend penalty as a total and names no friend, by name or id', () => {
+    const e = explainCitizen(db, subject);
+    expect(text).toContain(`Active friendships ${e.activeFriendCount}`);
+    expect(text).toContain(`Friend penalty -${e.friendPenalty.toFixed(2)} points`);
+    for (const marker of friendMarkers) expect(text).not.toContain(marker);
+    for (const id of friendIds) expect(text).not.toContain(id);
+    // Nor their individual shares.
+    for (const f of e.friends.filter((f) => f.share > 0 && Math.abs(f.share - e.friendPenalty) > 0.005)) expect(text).not.toContain(f.share.toFixed(2));
+  });
+
+  it('says there are no open disputes when the citizen has none', () => {
+    expect(text).toContain('Open disputes No open disputes.');
+  });
+
+  it('explains how to contest: the right, a human review, the deadline, never the sole basis', () => {
+    expect(text).toContain('How to contest');
+    expect(text).toContain('You have the right to contest this score');
+    expect(text).toContain('reviewed by a person');
+    expect(text).toContain(`written answer within ${CONTEST_ANSWER_DAYS} days`);
+    expect(CONTEST_ANSWER_DAYS).toBe(30);
+    expect(text).toContain('A score is never the sole basis of a decision about you');
+  });
+
+  it('says when it was generated (UTC), by whom, under which ruleset version and as of when', () => {
+    const e = explainCitizen(db, subject);
+    expect(text).toContain(`Generated 2026-11-02 09:15:00 UTC by ${OFFICIAL}`);
+    expect(text).toContain(`Ruleset version ${e.rulesetVersion}`);
+    expect(text).toContain(`ruleset version ${e.rulesetVersion} - page 1 of`);
+    expect(text).toContain(`Scores as of ${e.asOf.slice(0, 10)} ${e.asOf.slice(11, 19)} UTC`);
+  });
+
+  it('renders to a non-blank A4 page image (pdftoppm -png -r 60)', () => {
+    requireTools();
+    const prefix = join(work.dir, 'page');
+    const r = spawnSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', file, prefix], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const png = readFileSync(`${prefix}-1.png`);
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    // IHDR: A4 (595 x 842 pt) at 60 dpi.
+    expect(png.readUInt32BE(16)).toBe(Math.ceil((595.28 / 72) * 60));
+    expect(png.readUInt32BE(20)).toBe(Math.ceil((841.89 / 72) * 60));
+    // Ink on the page: a greyscale render has a fair share of dark pixels.
+    const gray = spawnSync('pdftoppm', ['-gray', '-r', '30', '-f', '1', '-l', '1', file], { maxBuffer: 1 << 24 });
+    expect(gray.status).toBe(0);
+    const pgm = gray.stdout as Buffer;
+    const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 32).toString('latin1'))!;
+    const pixels = pgm.subarray(header[0].length);
+    expect(pixels.length).toBe(Number(header[1]) * Number(header[2]));
+    const dark = pixels.filter((v) => v < 128).length;
+    expect(dark / pixels.length).toBeGreaterThan(0.01);
+  });
+});
+
+describe('renderDisclosure on long and unusual content', () => {
+  it('breaks a long record list over pages without losing a record, and prints a name its fonts lack as readable text', () => {
+    const db = copy();
+    try {
+      const id = 'C0000003';
+      db.prepare('UPDATE citizens SET name = ? WHERE citizen_id = ?').run('Zhāng Wěi 张伟', id);
+      for (let k = 0; k < 90; k++) {
+        const day = String(1 + (k % 28)).padStart(2, '0');
+        const month = String(1 + Math.floor(k / 28)).padStart(2, '0');
+        recordEvent(db, { eventId: `LONG-${k}`, citizenId: id, kind: 'bill_payment', occurredAt: `2026-${month}-${day}T10:00:00Z`, data: { on_time: k % 3 !== 0 } }, { actor: 'test', reason: 'long record list' });
+      }
+      const e = explainCitizen(db, id);
+      const { file, text } = pdfText(renderDisclosure(db, id, { generatedBy: OFFICIAL, now: NOW }), 'long');
+      const pages = pageCount(file);
+      expect(pages).toBeGreaterThanOrEqual(3);
+      for (let p = 1; p <= pages; p++) expect(text).toContain(`page ${p} of ${pages}`);
+      for (const r of e.rules) for (const ev of r.events) expect(text).toContain(ev.eventId);
+      // The records table repeats its header on each page it continues on.
+      expect(text.split('Date Record ID Rule Points').length - 1).toBeGreaterThanOrEqual(2);
+      expect(text).toContain('Zhang Wei ?? (some characters of the name cannot be printed');
+      expect(text).toContain('capped; records add up to');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('says "no open disputes" on a database without a disputes table', () => {
+    const db = copy();
+    try {
+      db.exec('DROP TABLE IF EXISTS dispute_history; DROP TABLE IF EXISTS disputes;');
+      expect(db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'disputes'").get()).toBeUndefined();
+      const { text } = pdfText(renderDisclosure(db, 'C0000005', { generatedBy: OFFICIAL, now: NOW }), 'no-disputes-table');
+      expect(text).toContain('Open disputes No open disputes.');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('lists open disputes of the dispute store (event or measure, under review) with their deadline, not closed ones nor other citizens\' ones', () => {
+    const db = copy();
+    try {
+      const id = 'C0000005';
+      const idx = (cid: string) => db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(cid) as number;
+      const events = db.prepare('SELECT idx, event_id FROM events WHERE citizen_idx = ? ORDER BY idx LIMIT 2').all(idx(id)) as { idx: number; event_id: string }[];
+      const otherEvent = db.prepare('SELECT idx FROM events WHERE citizen_idx = ? LIMIT 1').pluck().get(idx('C0000006')) as number;
+      // The shape of the disputes feature's table (migration 0080), made here so the test does not depend on it.
+      db.exec(`DROP TABLE IF EXISTS dispute_history; DROP TABLE IF EXISTS disputes;
+        CREATE TABLE disputes (id INTEGER PRIMARY KEY, citizen_idx INTEGER NOT NULL, event_idx INTEGER, measure_decision_id INTEGER, statement TEXT NOT NULL,
+          status TEXT NOT NULL, opened_by TEXT NOT NULL, opened_at TEXT NOT NULL, deadline TEXT NOT NULL, operation_id INTEGER) STRICT;`);
+      const add = db.prepare('INSERT INTO disputes (id, citizen_idx, event_idx, statement, status, opened_by, opened_at, deadline) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      add.run(71, idx(id), events[0].idx, 'not my debt', 'under_review', 'clerk', '2026-10-20T08:00:00Z', '2026-11-30T08:00:00Z');
+      add.run(72, idx(id), events[1].idx, 'paid on time', 'rejected', 'clerk', '2026-09-01T08:00:00Z', '2026-10-01T08:00:00Z');
+      add.run(73, idx('C0000006'), otherEvent, 'other person', 'open', 'clerk', '2026-10-21T08:00:00Z', '2026-11-20T08:00:00Z');
+      const { text } = pdfText(renderDisclosure(db, id, { generatedBy: OFFICIAL, now: NOW }), 'store-disputes');
+      expect(text).toContain(`Dispute Opened About Status Answer due by 71 2026-10-20 record ${events[0].event_id} under review 2026-11-30`);
+      expect(text).not.toContain(`record ${events[1].event_id}`);
+      expect(text).not.toContain('2026-11-20');
+      expect(text).not.toContain('No open disputes');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('reads a disputes table of another shape by its citizen id column, and dates the answer from the opening', () => {
+    const db = copy();
+    try {
+      const id = 'C0000005';
+      db.exec(`DROP TABLE IF EXISTS dispute_history; DROP TABLE IF EXISTS disputes;
+        CREATE TABLE disputes (id TEXT PRIMARY KEY, citizen_id TEXT NOT NULL, event_id TEXT, status TEXT NOT NULL, opened_at TEXT NOT NULL) STRICT;`);
+      const add = db.prepare('INSERT INTO disputes VALUES (?, ?, ?, ?, ?)');
+      add.run('D-OPEN', id, 'E000000042', 'open', '2026-10-20T08:00:00Z');
+      add.run('D-CLOSED', id, 'E000000043', 'resolved', '2026-09-01T08:00:00Z');
+      add.run('D-OTHER', 'C0000006', 'E000000099', 'open', '2026-10-21T08:00:00Z');
+      const { text } = pdfText(renderDisclosure(db, id, { generatedBy: OFFICIAL, now: NOW }), 'disputes');
+      expect(text).toContain(`D-OPEN 2026-10-20 record E000000042 open 2026-11-19`);
+      expect(text).not.toContain('D-CLOSED');
+      expect(text).not.toContain('D-OTHER');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('does not claim "no open disputes" when a disputes table exists but cannot be read per citizen', () => {
+    const db = copy();
+    try {
+      db.exec('DROP TABLE IF EXISTS dispute_history; DROP TABLE IF EXISTS disputes; CREATE TABLE disputes (id INTEGER PRIMARY KEY, about TEXT) STRICT;');
+      const { text } = pdfText(renderDisclosure(db, 'C0000005', { generatedBy: OFFICIAL, now: NOW }), 'disputes-unknown');
+      expect(text).not.toContain('No open disputes');
+      expect(text).toContain('The status of your disputes could not be read');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('promises the answer deadline the console is set to, where it has the setting', () => {
+    const db = copy();
+    try {
+      db.exec("CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT; INSERT OR REPLACE INTO settings (key, value) VALUES ('dispute_deadline_days', '20');");
+      const { text } = pdfText(renderDisclosure(db, 'C0000005', { generatedBy: OFFICIAL, now: NOW }), 'deadline-20');
+      expect(text).toContain('written answer within 20 days');
+      expect(text).not.toContain(`within ${CONTEST_ANSWER_DAYS} days`);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('printable', () => {
+  it('keeps Windows-1252 text, drops accents the fonts lack, and marks what it cannot print', () => {
+    expect(printable('Müller – “Ærø” €5')).toEqual({ text: 'Müller – “Ærø” €5', changed: false });
+    expect(printable('Zhāng Wěi')).toEqual({ text: 'Zhang Wei', changed: true });
+    expect(printable('张伟')).toEqual({ text: '??', changed: true });
+  });
+});
+
+describe('credence disclose', () => {
+  it('writes the PDF, and rejects an unknown citizen with exit 1', async () => {
+    const dbFile = join(work.dir, `cli-${++copies}.sqlite`);
+    openCopy(template, dbFile).close();
+    const out = join(work.dir, 'cli.pdf');
+    const ok = await runCli('disclose', 'C0000007', '--db', dbFile, '--out', out, '--by', OFFICIAL);
+    expect(ok, ok.stderr).toMatchObject({ code: 0 });
+    expect(ok.stdout).toContain(`written to ${out}`);
+    expect(pdfText(readFileSync(out), 'cli-read').text).toContain(`by ${OFFICIAL}`);
+    const missing = await runCli('disclose', 'C9999999', '--db', dbFile, '--out', join(work.dir, 'none.pdf'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("no citizen with id 'C9999999'");
+    expect(existsSync(join(work.dir, 'none.pdf'))).toBe(false);
+  });
+});
