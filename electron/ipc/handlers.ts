@@ -132,7 +132,7 @@ export const handlers: Handlers = {
   proposeAdjustment: (q, { db }, caller) => ({ proposalId: proposeAdjustment(db, q, caller.user) }),
   decideProposal: (q, { db, jobs }, caller) => {
     const p = getProposal(db, q.proposalId);
-    if (p.kind === 'ruleset' && caller.role !== 'admin') throw new AuthError('forbidden', 'approving a ruleset needs the admin role');
+    if (p.kind === 'ruleset' && caller.role !== 'admin') throw new AuthError('forbidden', 'deciding on a ruleset proposal needs the admin role');
     if (!q.approve) {
       rejectProposal(db, q.proposalId, caller.user, q.reason);
       return { status: getProposal(db, q.proposalId).status as 'rejected' | 'withdrawn', jobId: null, operationId: null };

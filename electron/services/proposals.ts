@@ -42,6 +42,8 @@ function insertProposal(db: Db, kind: ProposalRow['kind'], payload: unknown, rea
 export function proposeRuleset(db: Db, ruleset: unknown, reason: string, by: string): number {
   const checked = checkRuleset(db, ruleset);
   if (!checked.ok) throw new RejectedInputError(`the ruleset does not validate: ${checked.problems.map((p) => `${p.rule ? `rule ${p.rule}: ` : ''}${p.message}`).join('; ')}`);
+  const published = loadScoringState(db)?.ruleset.spec;
+  if (published && JSON.stringify(published) === JSON.stringify(checked.ruleset.spec)) throw new RejectedInputError('the proposed ruleset is identical to the published version');
   return insertProposal(db, 'ruleset', checked.ruleset.spec, reason, by);
 }
 

@@ -1,5 +1,10 @@
 /** The app shell: navigation and hash routes, so every page and record can be linked and reopened. */
-import { AppShell, Badge, Group, NavLink, Text, Title } from '@mantine/core';
+import { AppShell, Badge, Button, Group, NavLink, Text, Title } from '@mantine/core';
+import type { Role } from '../../shared/contract';
+import { AuthGate } from './components/AuthGate';
+import { ApprovalsPage } from './pages/ApprovalsPage';
+import { AccessLogPage } from './pages/AccessLogPage';
+import { UsersPage } from './pages/UsersPage';
 import { useQuery } from '@tanstack/react-query';
 import { Link, Route, Router, Switch, useLocation } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
@@ -11,24 +16,40 @@ import { OverviewPage } from './pages/OverviewPage';
 import { RulesPage } from './pages/RulesPage';
 import { SearchPage } from './pages/SearchPage';
 
-const NAV = [
+const NAV: { href: string; label: string; roles?: Role[] }[] = [
   { href: '/', label: 'Overview' },
   { href: '/search', label: 'Search' },
   { href: '/rules', label: 'Rules' },
-  { href: '/import', label: 'Import' },
+  { href: '/approvals', label: 'Approvals', roles: ['official', 'auditor', 'admin'] },
+  { href: '/import', label: 'Import', roles: ['official', 'admin'] },
   { href: '/operations', label: 'Operations & ledger' },
+  { href: '/access', label: 'Access log', roles: ['auditor', 'admin'] },
+  { href: '/users', label: 'Users', roles: ['admin'] },
 ];
 
-function Navigation() {
+/** Proposals waiting for a second person; polled, since they come from other users. */
+function PendingBadge() {
+  const { data } = useQuery({ queryKey: ['proposals', 'pending'], queryFn: () => call('proposals', { status: 'pending' }), refetchInterval: 30_000 });
+  if (!data?.length) return null;
+  return (
+    <Badge size="sm" color="yellow" variant="filled" circle title={`${data.length} proposal${data.length === 1 ? '' : 's'} waiting for a decision`} data-testid="nav-approvals-count">
+      {data.length}
+    </Badge>
+  );
+}
+
+function Navigation({ role }: { role: Role }) {
   const [location] = useLocation();
   return (
     <>
-      {NAV.map((item) => (
+      {NAV.filter((item) => !item.roles || item.roles.includes(role)).map((item) => (
         <NavLink
           key={item.href}
           component={Link}
           href={item.href}
           label={item.label}
+          rightSection={item.href === '/approvals' ? <PendingBadge /> : undefined}
+          data-testid={`nav-${item.href.slice(1) || 'overview'}`}
           active={item.href === '/' ? location === '/' : location.startsWith(item.href) || (item.href === '/search' && location.startsWith('/citizen'))}
         />
       ))}
@@ -49,16 +70,26 @@ function StatusLine() {
 
 export function App() {
   return (
+    <AuthGate>
+      {(user, logout) => (
     <Router hook={useHashLocation}>
       <AppShell header={{ height: 52 }} navbar={{ width: 220, breakpoint: 'sm' }} padding="md">
         <AppShell.Header>
           <Group h="100%" px="md" justify="space-between">
             <Title order={3}>Credence</Title>
-            <StatusLine />
+            <Group>
+              <StatusLine />
+              <Text size="sm" data-testid="current-user">
+                {user.displayName} · {user.role}
+              </Text>
+              <Button size="xs" variant="default" onClick={logout} data-testid="logout">
+                Log out
+              </Button>
+            </Group>
           </Group>
         </AppShell.Header>
         <AppShell.Navbar p="xs">
-          <Navigation />
+          <Navigation role={user.role} />
         </AppShell.Navbar>
         <AppShell.Main>
           <Switch>
@@ -66,9 +97,12 @@ export function App() {
             <Route path="/search">{() => <SearchPage />}</Route>
             <Route path="/citizen/:id">{(params) => <CitizenPage citizenId={decodeURIComponent(params.id)} />}</Route>
             <Route path="/rules">{() => <RulesPage />}</Route>
+            <Route path="/approvals">{() => <ApprovalsPage />}</Route>
             <Route path="/import">{() => <ImportPage />}</Route>
             <Route path="/operations">{() => <OperationsPage />}</Route>
             <Route path="/operations/:id">{(params) => <OperationsPage operationId={Number(params.id)} />}</Route>
+            <Route path="/access">{() => <AccessLogPage />}</Route>
+            <Route path="/users">{() => <UsersPage />}</Route>
             <Route>
               <Text>This page does not exist.</Text>
             </Route>
@@ -76,5 +110,7 @@ export function App() {
         </AppShell.Main>
       </AppShell>
     </Router>
+      )}
+    </AuthGate>
   );
 }

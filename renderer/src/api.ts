@@ -26,10 +26,25 @@ function sessionToken(): string | null {
   return fromUrl ?? sessionStorage.getItem('credence.token');
 }
 
-async function overHttp(name: string, input: unknown): Promise<Reply<unknown>> {
+/** The login session (per browser tab): sent with every call, over either transport. */
+const SESSION_KEY = 'credence.session';
+export const loginSession = {
+  get: (): string | undefined => sessionStorage.getItem(SESSION_KEY) ?? undefined,
+  set: (token: string) => sessionStorage.setItem(SESSION_KEY, token),
+  clear: () => sessionStorage.removeItem(SESSION_KEY),
+};
+
+/** Told when a call finds the session missing, ended or locked, so the app can ask for a login. */
+const authListeners = new Set<(code: 'unauthenticated' | 'locked') => void>();
+export function onAuthRequired(listener: (code: 'unauthenticated' | 'locked') => void): () => void {
+  authListeners.add(listener);
+  return () => authListeners.delete(listener);
+}
+
+async function overHttp(name: string, input: unknown, session: string | undefined): Promise<Reply<unknown>> {
   const res = await fetch(`./api/${name}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-credence-token': sessionToken() ?? '' },
+    headers: { 'content-type': 'application/json', 'x-credence-token': sessionToken() ?? '', 'x-credence-session': session ?? '' },
     body: JSON.stringify(input ?? {}),
   });
   return (await res.json()) as Reply<unknown>;
@@ -37,7 +52,20 @@ async function overHttp(name: string, input: unknown): Promise<Reply<unknown>> {
 
 /** Call a channel; resolves with its value or rejects with an ApiError carrying the code and message. */
 export async function call<K extends ChannelName>(name: K, input: Input<K>): Promise<Output<K>> {
-  const reply = window.credence ? await (window.credence[name] as (i: Input<K>) => Promise<Reply<Output<K>>>)(input) : ((await overHttp(name, input)) as Reply<Output<K>>);
-  if (!reply.ok) throw new ApiError(reply.error.code, reply.error.message);
+  const session = loginSession.get();
+  const reply = window.credence
+    ? await (window.credence[name] as (i: Input<K>, s?: string) => Promise<Reply<Output<K>>>)(input, session)
+    : ((await overHttp(name, input, session)) as Reply<Output<K>>);
+  if (!reply.ok) {
+    if (reply.error.code === 'unauthenticated' || reply.error.code === 'locked') authListeners.forEach((l) => l(reply.error.code as 'unauthenticated' | 'locked'));
+    throw new ApiError(reply.error.code, reply.error.message);
+  }
   return reply.value;
 }
+
+/** The purpose an official states for opening records (kept for the tab, recorded with each opening). */
+const PURPOSE_KEY = 'credence.purpose';
+export const accessPurpose = {
+  get: (): string => sessionStorage.getItem(PURPOSE_KEY) ?? '',
+  set: (purpose: string) => sessionStorage.setItem(PURPOSE_KEY, purpose),
+};

@@ -1,6 +1,15 @@
 /** Display helpers shared by the pages. */
 export const score = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : x.toFixed(2));
-export const points = (x: number): string => `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.abs(x).toFixed(2)}`;
+/**
+ * Parts of a score are shown exactly when they are not whole cents (a friend
+ * penalty of 0.625 stays 0.625): rounding each part separately would make a
+ * breakdown that does not add up to the stored score, which is rounded once.
+ */
+export const exact = (x: number): string => {
+  const cents = x.toFixed(2);
+  return Math.abs(Number(cents) - x) < 1e-9 ? cents : String(Number(x.toFixed(6)));
+};
+export const points = (x: number): string => `${x > 0 ? '+' : x < 0 ? '−' : '±'}${exact(Math.abs(x))}`;
 export const when = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 export const count = (n: number): string => n.toLocaleString('en');
 

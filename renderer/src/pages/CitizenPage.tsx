@@ -2,26 +2,39 @@
  * A citizen's record, built for the question "why is this score what it is,
  * and why did it change?": the score and tier, the top reasons, the score
  * history from the ledger, contributions by rule down to the events, the
- * friend penalty by friend, the audit trail, and every event on record.
+ * friend penalty by friend, the tier's measures and what was decided about
+ * them, manual adjustments under the two-person rule, the citizen's disputes,
+ * the audit trail, and every event on record.
  */
 import { LineChart } from '@mantine/charts';
-import { Alert, Anchor, Card, Group, List, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Card, Group, List, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
-import { call } from '../api';
+import { accessPurpose, call } from '../api';
+import { AdjustmentsCard } from '../components/citizen/AdjustmentsCard';
 import { AuditTrail } from '../components/citizen/AuditTrail';
+import { DisputesCard } from '../components/citizen/DisputesCard';
+import { isActive, useCitizenDisputes } from '../components/citizen/disputeStatus';
 import { EventList } from '../components/citizen/EventList';
 import { FriendPenalty } from '../components/citizen/FriendPenalty';
+import { MeasuresCard } from '../components/citizen/MeasuresCard';
 import { ScoreBreakdown } from '../components/citizen/ScoreBreakdown';
 import { ErrorNote } from '../components/ErrorNote';
 import { TierBadge } from '../components/TierBadge';
 import { count, points, score, when } from '../format';
 
 export function CitizenPage({ citizenId }: { citizenId: string }) {
-  const { data, error, isLoading } = useQuery({ queryKey: ['citizen', citizenId], queryFn: () => call('citizen', { citizenId }) });
+  const { data, error, isLoading } = useQuery({
+    queryKey: ['citizen', citizenId],
+    queryFn: () => call('citizen', { citizenId, purpose: accessPurpose.get() || undefined }),
+  });
+  const viewers = useQuery({ queryKey: ['recordViewers', citizenId], queryFn: () => call('recordViewers', { citizenId }), enabled: !!data });
+  const disputes = useCitizenDisputes(citizenId);
   if (isLoading) return <Loader />;
   if (error || !data) return <ErrorNote error={error} title={`Citizen ${citizenId}`} />;
   const { summary, explanation: e, history } = data;
+  const activeDisputes = (disputes.data ?? []).filter(isActive);
+  const overdue = activeDisputes.filter((d) => d.overdue).length;
   const chart = [...history]
     .reverse()
     .map((l) => ({ date: when(l.operation.at), score: l.newScore, operation: `#${l.operationId} ${l.operation.kind}` }));
@@ -43,6 +56,26 @@ export function CitizenPage({ citizenId }: { citizenId: string }) {
             · {summary.district}
             {summary.birthDate ? ` · born ${summary.birthDate}` : ''}
           </Text>
+          {activeDisputes.length > 0 && (
+            <Group gap={6} mt={6}>
+              <Badge
+                component="button"
+                color="orange"
+                variant="filled"
+                style={{ cursor: 'pointer', border: 0 }}
+                title="Go to the disputes"
+                onClick={() => document.getElementById('disputes')?.scrollIntoView({ behavior: 'smooth' })}
+                data-testid="citizen-open-disputes"
+              >
+                {activeDisputes.length} open dispute{activeDisputes.length === 1 ? '' : 's'}
+              </Badge>
+              {overdue > 0 && (
+                <Badge color="red" variant="filled">
+                  {overdue} overdue
+                </Badge>
+              )}
+            </Group>
+          )}
         </div>
         <Card withBorder padding="sm" miw={260}>
           <Group justify="space-between">
@@ -122,11 +155,69 @@ export function CitizenPage({ citizenId }: { citizenId: string }) {
         </SimpleGrid>
       )}
 
+      {e && (
+        <SimpleGrid cols={{ base: 1, lg: 2 }}>
+          <Card withBorder id="measures">
+            <Title order={4} mb="xs">
+              Measures of tier {e.tier}
+            </Title>
+            <MeasuresCard citizenId={summary.citizenId} tier={e.tier} rulesetVersion={e.rulesetVersion} />
+          </Card>
+          <Card withBorder id="adjustments">
+            <Title order={4} mb="xs">
+              Manual adjustments
+            </Title>
+            <Text size="sm" c="dimmed" mb="xs">
+              Points added to or taken from the own score by hand: one user proposes with a justification, a second user approves.
+            </Text>
+            <AdjustmentsCard citizenId={summary.citizenId} />
+          </Card>
+        </SimpleGrid>
+      )}
+
+      <Card withBorder id="disputes">
+        <Title order={4} mb="xs">
+          Disputes
+        </Title>
+        <DisputesCard citizenId={summary.citizenId} />
+      </Card>
+
       <Card withBorder>
         <Title order={4} mb="xs">
           Audit trail: why the score changed
         </Title>
         <AuditTrail entries={history} />
+      </Card>
+
+      <Card withBorder>
+        <Title order={4} mb="xs">
+          Who opened this record
+        </Title>
+        {viewers.data && (
+          <Table striped data-testid="record-viewers">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>When (UTC)</Table.Th>
+                <Table.Th>Account</Table.Th>
+                <Table.Th>Stated purpose</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {viewers.data.rows.slice(0, 20).map((v) => (
+                <Table.Tr key={v.id}>
+                  <Table.Td>{when(v.at)}</Table.Td>
+                  <Table.Td>{v.username}</Table.Td>
+                  <Table.Td>{v.purpose ?? <Text span c="dimmed">none stated</Text>}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+            {viewers.data.total > 20 && (
+              <Table.Caption>
+                The latest 20 of {count(viewers.data.total)} openings; auditors see all of them in the access log.
+              </Table.Caption>
+            )}
+          </Table>
+        )}
       </Card>
 
       <Card withBorder>

@@ -87,7 +87,7 @@ export function RulesPage() {
             Draft editor
           </Tabs.Tab>
           <Tabs.Tab value="simulate" data-testid="rules-tab-simulate">
-            Simulate & publish
+            Simulate &amp; propose
           </Tabs.Tab>
           <Tabs.Tab value="history" data-testid="rules-tab-history">
             History ({versions.length})

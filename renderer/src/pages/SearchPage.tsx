@@ -10,7 +10,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useLocation } from 'wouter';
 import type { CitizenSummary, Input } from '../../../shared/contract';
-import { call } from '../api';
+import { accessPurpose, call } from '../api';
 import { ErrorNote } from '../components/ErrorNote';
 import { TierBadge } from '../components/TierBadge';
 import { count, score } from '../format';
@@ -51,6 +51,7 @@ export function SearchPage() {
   const [filters, setFilters] = useState<Filters>(loadFilters);
   const [debouncedQuery] = useDebouncedValue(filters.query, 120);
   const [selected, setSelected] = useState(0);
+  const [purpose, setPurpose] = useState(accessPurpose.get);
   const [, navigate] = useLocation();
   const inputRef = useRef<HTMLInputElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -140,6 +141,17 @@ export function SearchPage() {
         <Select label="Tier" placeholder="All" clearable data={current?.spec?.tiers.map((t) => t.name) ?? []} value={filters.tier} onChange={(v) => update({ tier: v })} w={110} data-testid="filter-tier" />
         <NumberInput label="Score from" value={filters.minScore} onChange={(v) => update({ minScore: typeof v === 'number' ? v : '' })} w={120} hideControls />
         <NumberInput label="to" value={filters.maxScore} onChange={(v) => update({ maxScore: typeof v === 'number' ? v : '' })} w={120} hideControls />
+        <TextInput
+          label="Purpose of access (recorded)"
+          placeholder="e.g. case 2026/118, dispute review"
+          value={purpose}
+          onChange={(e) => {
+            setPurpose(e.currentTarget.value);
+            accessPurpose.set(e.currentTarget.value);
+          }}
+          w={280}
+          data-testid="access-purpose"
+        />
       </Group>
       <Text id="search-help" size="sm" c="dimmed" data-testid="search-total">
         {results.isLoading

@@ -17,6 +17,8 @@ import { defaultRuleset, DEFAULT_KINDS_FILE } from '../helpers/defaultResources.
 import { callerAs, createAccounts, DEMO_AS_OF, DEMO_CITIZENS, openApiContext, ROLES, rowCounts, TEST_PASSWORD, USERNAMES, type ApiContext } from '../helpers/apiContext.js';
 
 const DEFAULT_RULESET = defaultRuleset();
+/** Differs from the published default: proposing the published ruleset again is refused. */
+const CHANGED_RULESET = { ...(DEFAULT_RULESET as Record<string, unknown>), base_score: 1001 };
 const LATE_BILLS = (DEFAULT_RULESET.rules as { id: string }[]).find((r) => r.id === 'late-bills')!;
 const FAKE_JOB_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -243,7 +245,7 @@ const INPUTS = {
     ],
   },
   proposeRuleset: {
-    valid: { ruleset: DEFAULT_RULESET, reason: 'propose the default ruleset again' },
+    valid: { ruleset: CHANGED_RULESET, reason: 'propose a changed base score' },
     bad: [
       { label: 'a reason under 10 characters', input: { ruleset: DEFAULT_RULESET, reason: 'because' }, field: 'reason' },
       { label: 'a reason that is short once trimmed', input: { ruleset: DEFAULT_RULESET, reason: '      ok          ' }, field: 'reason' },
@@ -455,7 +457,7 @@ describe('input validation at the door', () => {
   });
 
   it('a proposal reason is passed on trimmed', async () => {
-    const { proposalId } = await ok('proposeRuleset', { ruleset: DEFAULT_RULESET, reason: '   tighten the late-bill rule   ' });
+    const { proposalId } = await ok('proposeRuleset', { ruleset: CHANGED_RULESET, reason: '   tighten the late-bill rule   ' });
     const proposal = (await ok('proposals', {})).find((p) => p.id === proposalId);
     expect(proposal).toMatchObject({ kind: 'ruleset', reason: 'tighten the late-bill rule', proposedBy: 'tester', status: 'pending' });
   });

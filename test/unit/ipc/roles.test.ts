@@ -28,7 +28,8 @@ import {
 
 /** The sessions of this file live on a clock that stands still, so none locks while the matrix runs. */
 const NOW = Date.parse('2026-11-02T09:00:00.000Z');
-const RULESET = defaultRuleset();
+/** A ruleset that differs from the published default (proposing the published one again is refused). */
+const RULESET: Record<string, unknown> = { ...defaultRuleset(), base_score: 1001 };
 const LATE_BILLS = (RULESET.rules as { id: string }[]).find((r) => r.id === 'late-bills')!;
 
 /**
@@ -75,7 +76,7 @@ const VALID: Record<ChannelName, unknown> = {
   testRule: { rule: LATE_BILLS, samples: [{ on_time: false }] },
   simulate: { ruleset: RULESET },
   proposals: {},
-  proposeRuleset: { ruleset: RULESET, reason: 'role matrix: propose the default again' },
+  proposeRuleset: { ruleset: RULESET, reason: 'role matrix: propose a changed base score' },
   proposeAdjustment: { citizenId: 'C0000042', points: 5, justification: 'role matrix: an adjustment to propose' },
   decideProposal: { proposalId: 999_999, approve: false, reason: 'role matrix' },
   disputes: {},

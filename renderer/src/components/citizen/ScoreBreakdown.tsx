@@ -1,8 +1,8 @@
-/** The score taken apart: base, each rule total (expandable to its events), own, friend penalty, final. */
+/** The score taken apart: base, each rule total (expandable to its events), approved manual adjustments, own, friend penalty, final. */
 import { Anchor, Badge, Box, Group, Table, Text, UnstyledButton } from '@mantine/core';
 import { Fragment, useState } from 'react';
 import type { Output } from '../../../../shared/contract';
-import { points, score, when } from '../../format';
+import { exact, points, score, when } from '../../format';
 
 type Explanation = NonNullable<Output<'citizen'>['explanation']>;
 
@@ -70,8 +70,23 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
               ))}
           </Fragment>
         ))}
+        {e.adjustments !== 0 && (
+          <Table.Tr data-testid="breakdown-adjustments-row">
+            <Table.Td>
+              <Text size="sm" fw={500} span>
+                Manual adjustments
+              </Text>{' '}
+              <Text span size="xs" c="dimmed">
+                (proposed and approved by two different users; each is an operation in the audit trail)
+              </Text>
+            </Table.Td>
+            <Table.Td ta="right" ff="monospace" c={e.adjustments < 0 ? 'red.7' : 'teal.7'} data-testid="breakdown-adjustments">
+              {points(e.adjustments)}
+            </Table.Td>
+          </Table.Tr>
+        )}
         <Table.Tr style={{ borderTop: '2px solid var(--mantine-color-gray-4)' }}>
-          <Table.Td fw={600}>Own score {e.own !== e.base + e.rules.reduce((s, r) => s + r.total, 0) ? '(clamped to the score range)' : ''}</Table.Td>
+          <Table.Td fw={600}>Own score {Math.abs(e.own - (e.base + e.rules.reduce((s, r) => s + r.total, 0) + e.adjustments)) > 1e-6 ? '(clamped to the score range)' : ''}</Table.Td>
           <Table.Td ta="right" ff="monospace" fw={600} data-testid="breakdown-own">
             {score(e.own)}
           </Table.Td>
@@ -83,12 +98,12 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
               ({e.activeFriendCount} active friend{e.activeFriendCount === 1 ? '' : 's'}
               {e.friendPenaltyUncapped > e.friendPenalty ? `, capped from ${e.friendPenaltyUncapped.toFixed(2)}` : ''})
             </Text>{' '}
-            <Anchor href="#friends" size="xs">
+            <Anchor component="button" type="button" size="xs" onClick={() => document.getElementById('friends')?.scrollIntoView({ behavior: 'smooth' })}>
               by friend
             </Anchor>
           </Table.Td>
           <Table.Td ta="right" ff="monospace" c={e.friendPenalty > 0 ? 'red.7' : undefined} data-testid="breakdown-penalty">
-            {e.friendPenalty > 0 ? `−${e.friendPenalty.toFixed(2)}` : '0.00'}
+            {e.friendPenalty > 0 ? `−${exact(e.friendPenalty)}` : '0.00'}
           </Table.Td>
         </Table.Tr>
         <Table.Tr style={{ borderTop: '2px solid var(--mantine-color-gray-6)' }}>

@@ -1,21 +1,19 @@
 /**
- * Publish the draft as a new version: a written reason, a confirmation that
- * says what will happen, the publish job, and the outcome. Afterwards every
- * cached query is refetched, since every score may have changed.
+ * Propose the draft for publication under the two-person rule: a written
+ * reason, a confirmation that says what will happen, and a pointer to the
+ * Approvals page, where another administrator reviews, may simulate, and
+ * approves it. Only that approval publishes the new version.
  */
 import { Alert, Anchor, Button, Card, Group, List, Modal, Stack, Text, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'wouter';
-import type { PublishResult } from '../../../../shared/contract';
 import { call } from '../../api';
-import { count } from '../../format';
+import { count, when } from '../../format';
+import { useAccess } from '../approvals/access';
 import { ErrorNote } from '../ErrorNote';
-import { JobProgress } from '../JobProgress';
-import { ProblemList } from './DraftEditor';
 import type { DraftRuleset, Problem } from './draft';
-import { EvaluationErrorsTable } from './SimulationTables';
 import { hasFigures, type SimulationRun } from './SimulatePanel';
 import { tierMoves } from './TransitionMatrix';
 
@@ -28,65 +26,74 @@ interface Props {
   validating: boolean;
   nextVersion: number;
   simulation: SimulationRun | null;
-  ruleNames: Map<string, string>;
-  onPublished: (publishedKey: string) => void;
-  onOpenProblem: (p: Problem) => void;
+  /**
+   * The Rules page still passes these from when this panel published
+   * directly. A proposal publishes nothing, so the draft is kept (it equals
+   * the published ruleset once approved) and there is no publish result.
+   */
+  ruleNames?: Map<string, string>;
+  onPublished?: (publishedKey: string) => void;
+  onOpenProblem?: (p: Problem) => void;
 }
 
 const MIN_REASON = 10;
 
-export function PublishPanel({ draft, draftKey, changes, hasChanges, valid, validating, nextVersion, simulation, ruleNames, onPublished, onOpenProblem }: Props) {
+export function PublishPanel({ draft, draftKey, changes, hasChanges, valid, validating, nextVersion, simulation }: Props) {
   const queryClient = useQueryClient();
+  const { isAdmin } = useAccess();
   const [reason, setReason] = useState('');
   const [confirming, setConfirming] = useState(false);
-  const [job, setJob] = useState<{ jobId: string; key: string } | null>(null);
-  const [outcome, setOutcome] = useState<{ result?: PublishResult; failure?: string } | null>(null);
-  const start = useMutation({
-    mutationFn: () => call('publishRuleset', { ruleset: draft, reason: reason.trim() }),
-    onSuccess: ({ jobId }) => {
+  const [proposed, setProposed] = useState<{ proposalId: number; key: string } | null>(null);
+  const pending = useQuery({ queryKey: ['proposals', 'pending'], queryFn: () => call('proposals', { status: 'pending' }) });
+  const waiting = (pending.data ?? []).filter((p) => p.kind === 'ruleset');
+  const propose = useMutation({
+    mutationFn: () => call('proposeRuleset', { ruleset: draft, reason: reason.trim() }),
+    onSuccess: ({ proposalId }) => {
       setConfirming(false);
-      setOutcome(null);
-      setJob({ jobId, key: draftKey });
+      setProposed({ proposalId, key: draftKey });
+      setReason('');
+      notifications.show({ color: 'blue', title: `Proposal #${proposalId} created`, message: 'Another administrator must approve it before it is published.' });
+      void queryClient.invalidateQueries({ queryKey: ['proposals'] });
     },
   });
 
   const reasonOk = reason.trim().length >= MIN_REASON;
   const blockers = [
+    !isAdmin && 'only an administrator can propose a ruleset',
     !hasChanges && 'the draft is the same as the published ruleset',
     !valid && !validating && 'the draft has problems',
     validating && 'the draft is being checked',
+    proposed?.key === draftKey && `this draft is already proposal #${proposed.proposalId}`,
     !reasonOk && `write a reason of at least ${MIN_REASON} characters`,
   ].filter(Boolean) as string[];
   const simulated = simulation?.result?.ok && hasFigures(simulation.result) && simulation.key === draftKey ? simulation.result : null;
   const moves = simulated ? tierMoves(simulated.transitions, simulated.tiers) : null;
 
-  const finished = (state: string, result: unknown, error: string | null) => {
-    const key = job?.key ?? '';
-    setJob(null);
-    if (state !== 'done' || !result) {
-      setOutcome({ failure: state === 'cancelled' ? 'Publishing was cancelled: nothing was changed.' : `Publishing failed: ${error ?? 'unknown error'}` });
-      return;
-    }
-    const r = result as PublishResult;
-    setOutcome({ result: r });
-    if (r.ok) {
-      setReason('');
-      notifications.show({ color: 'teal', title: `Ruleset version ${r.version} published`, message: r.scoring ? `${count(r.scoring.scoresChanged)} scores changed` : undefined });
-      onPublished(key);
-      void queryClient.invalidateQueries();
-    }
-  };
-
   return (
     <Card withBorder padding="md">
       <Stack gap="sm">
-        <Title order={4}>Publish</Title>
+        <Title order={4}>Propose for approval</Title>
         <Text size="sm" c="dimmed">
-          Publishing makes the draft version {nextVersion}, recomputes every score now and writes a ledger entry for each citizen whose score or tier changes. It is recorded as an operation with your name and reason.
+          Publishing needs two administrators. You propose the draft with a reason; another administrator reviews it on the Approvals page (what it changes and, if they wish, a simulation) and approves or rejects it. Only the approval
+          publishes it, as version {nextVersion} unless another version comes first: every score is recomputed and each change is written to the ledger, with both names on the operation.
         </Text>
+        {waiting.length > 0 && (
+          <Alert color="yellow" title={`${waiting.length === 1 ? 'A ruleset proposal is' : `${waiting.length} ruleset proposals are`} already waiting`} data-testid="pending-ruleset-proposals">
+            <Stack gap={2}>
+              {waiting.map((p) => (
+                <Text size="sm" key={p.id}>
+                  #{p.id} by {p.proposedBy} on {when(p.proposedAt)}: <i>“{p.reason}”</i>
+                </Text>
+              ))}
+              <Anchor component={Link} href="/approvals" size="sm">
+                Review them on the Approvals page
+              </Anchor>
+            </Stack>
+          </Alert>
+        )}
         <Textarea
           label="Reason"
-          description="Why this change: it is kept with the version and shown to auditors"
+          description="Why this change: the approver reads it, and it is kept with the version and shown to auditors"
           placeholder="e.g. Cap volunteering at +30 after the council decision of 12 October"
           value={reason}
           onChange={(e) => setReason(e.currentTarget.value)}
@@ -98,8 +105,8 @@ export function PublishPanel({ draft, draftKey, changes, hasChanges, valid, vali
           data-testid="publish-reason"
         />
         <Group>
-          <Button color="red" onClick={() => setConfirming(true)} disabled={blockers.length > 0 || job !== null} data-testid="publish-button">
-            Publish as version {nextVersion}…
+          <Button onClick={() => setConfirming(true)} disabled={blockers.length > 0} data-testid="publish-button">
+            Propose for approval…
           </Button>
           {blockers.length > 0 && (
             <Text size="sm" c="dimmed">
@@ -107,34 +114,18 @@ export function PublishPanel({ draft, draftKey, changes, hasChanges, valid, vali
             </Text>
           )}
         </Group>
-        <ErrorNote error={start.error} title="Publishing could not start" />
-        {job && <JobProgress key={job.jobId} jobId={job.jobId} onFinished={(s) => finished(s.state, s.result, s.error)} />}
-        {outcome?.failure && <Alert color="red">{outcome.failure}</Alert>}
-        {outcome?.result && !outcome.result.ok && <ProblemList problems={outcome.result.problems} onOpen={onOpenProblem} />}
-        {outcome?.result?.ok && (
-          <Alert color="teal" title={`Version ${outcome.result.version} is published`} data-testid="publish-result">
-            <Stack gap={6}>
-              {outcome.result.scoring && (
-                <Text size="sm">
-                  {count(outcome.result.scoring.scoresChanged)} of {count(outcome.result.scoring.citizens)} scores changed; {count(outcome.result.scoring.ledgerEntries)} ledger entries written
-                  {outcome.result.operationId !== undefined && (
-                    <>
-                      {' '}
-                      by{' '}
-                      <Anchor component={Link} href={`/operations/${outcome.result.operationId}`} size="sm">
-                        operation #{outcome.result.operationId}
-                      </Anchor>
-                    </>
-                  )}
-                  .
-                </Text>
-              )}
-              {(outcome.result.evaluationErrors?.length ?? 0) > 0 && <EvaluationErrorsTable errors={outcome.result.evaluationErrors ?? []} ruleNames={ruleNames} />}
-            </Stack>
+        {proposed && (
+          <Alert color="blue" title={`Proposal #${proposed.proposalId} is waiting for another administrator`} data-testid="propose-result" withCloseButton onClose={() => setProposed(null)}>
+            <Text size="sm">
+              Nothing is published yet. Your draft stays in the editor; once the proposal is approved it is the published ruleset.{' '}
+              <Anchor component={Link} href="/approvals" size="sm" data-testid="propose-result-link">
+                Follow it on the Approvals page
+              </Anchor>
+            </Text>
           </Alert>
         )}
       </Stack>
-      <Modal opened={confirming} onClose={() => setConfirming(false)} title={<Text fw={700}>Publish ruleset version {nextVersion}?</Text>} size="lg">
+      <Modal opened={confirming} onClose={() => setConfirming(false)} title={<Text fw={700}>Propose this draft for approval?</Text>} size="lg">
         <Stack gap="sm">
           <List size="sm" spacing={4}>
             <List.Item>
@@ -149,20 +140,21 @@ export function PublishPanel({ draft, draftKey, changes, hasChanges, valid, vali
                 <Text span size="sm" c="orange.8" fw={600}>
                   This draft has not been simulated{simulation?.result ? ' since its last change' : ''}
                 </Text>
-                : you have not seen what it does to the population.
+                : the approver can simulate it, but you have not seen what it does to the population.
               </List.Item>
             )}
-            <List.Item>Every score is recomputed now; each change is written to the ledger and cannot be removed. An earlier version can always be restored as a new draft.</List.Item>
+            <List.Item>Nothing changes now. The proposal waits until another administrator approves it (which publishes it) or rejects it; you can withdraw it meanwhile.</List.Item>
           </List>
           <Text size="sm">
             Reason: <i>“{reason.trim()}”</i>
           </Text>
+          <ErrorNote error={propose.error} title="The proposal was not made" />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setConfirming(false)}>
               Cancel
             </Button>
-            <Button color="red" onClick={() => start.mutate()} loading={start.isPending} data-testid="publish-confirm">
-              Publish version {nextVersion}
+            <Button onClick={() => propose.mutate()} loading={propose.isPending} data-testid="publish-confirm">
+              Propose for approval
             </Button>
           </Group>
         </Stack>

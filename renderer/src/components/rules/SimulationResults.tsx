@@ -1,4 +1,4 @@
-/** What publishing the draft would do to the population: distribution before/after, tier moves, districts, movers, errors. */
+/** What publishing the draft (or a proposed ruleset) would do to the population: distribution before/after, tier moves, districts, movers, errors. */
 import { BarChart } from '@mantine/charts';
 import { Card, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import type { SimulationResult } from '../../../../shared/contract';
@@ -24,7 +24,9 @@ function Stat({ label, value, hint, testId }: { label: string; value: string; hi
   );
 }
 
-export function SimulationResults({ result, ruleNames }: { result: SimulationResult; ruleNames: Map<string, string> }) {
+/** `subject` names the simulated ruleset in labels: the draft on the Rules page, the proposal on the Approvals page. */
+export function SimulationResults({ result, ruleNames, subject = 'draft' }: { result: SimulationResult; ruleNames: Map<string, string>; subject?: string }) {
+  const Subject = subject.charAt(0).toUpperCase() + subject.slice(1);
   const moves = tierMoves(result.transitions, result.tiers);
   const errorEvents = result.evaluationErrors.reduce((s, e) => s + e.count, 0);
   const pct = (n: number) => (result.citizens ? `${((100 * n) / result.citizens).toFixed(1)}% of ${count(result.citizens)}` : '');
@@ -45,7 +47,7 @@ export function SimulationResults({ result, ruleNames }: { result: SimulationRes
       <Card withBorder>
         <Title order={4}>Score distribution, before and after</Title>
         <Text size="xs" c="dimmed" mb="sm">
-          Citizens per {width}-point band; the label is the band's lower bound. Grey: scores under the published ruleset; indigo: under the draft.
+          Citizens per {width}-point band; the label is the band's lower bound. Grey: scores under the published ruleset; indigo: under the {subject}.
         </Text>
         <div data-testid="sim-histogram">
           <BarChart
@@ -54,7 +56,7 @@ export function SimulationResults({ result, ruleNames }: { result: SimulationRes
             dataKey="score"
             series={[
               { name: 'before', label: 'Published (before)', color: 'gray.5' },
-              { name: 'after', label: 'Draft (after)', color: 'indigo.6' },
+              { name: 'after', label: `${Subject} (after)`, color: 'indigo.6' },
             ]}
             withLegend
             withTooltip
@@ -68,7 +70,7 @@ export function SimulationResults({ result, ruleNames }: { result: SimulationRes
       <Card withBorder>
         <Title order={4}>Tier transitions</Title>
         <Text size="xs" c="dimmed" mb="sm">
-          Rows: tier under the published ruleset; columns: tier under the draft. The shaded diagonal keeps its tier; green cells move up, red cells move down.
+          Rows: tier under the published ruleset; columns: tier under the {subject}. The shaded diagonal keeps its tier; green cells move up, red cells move down.
         </Text>
         <TransitionMatrix tiers={result.tiers} transitions={result.transitions} />
       </Card>

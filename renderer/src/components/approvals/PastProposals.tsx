@@ -1,0 +1,87 @@
+/** Proposals already decided: who proposed what and why, who decided, when and why, and the operation it produced. */
+import { Anchor, Badge, Table, Text } from '@mantine/core';
+import { Link } from 'wouter';
+import type { Proposal } from '../../../../shared/contract';
+import { points, when } from '../../format';
+import { adjustmentOf, KIND_LABEL, PROPOSAL_STATUS_COLOR, rulesetOf } from './proposalText';
+
+function What({ p }: { p: Proposal }) {
+  const a = adjustmentOf(p);
+  if (a) {
+    return (
+      <Text size="sm">
+        <Text span ff="monospace" c={a.points < 0 ? 'red.7' : 'teal.7'}>
+          {points(a.points)}
+        </Text>{' '}
+        for{' '}
+        <Anchor component={Link} href={`/citizen/${encodeURIComponent(a.citizenId)}`} size="sm" ff="monospace">
+          {a.citizenId}
+        </Anchor>
+      </Text>
+    );
+  }
+  const spec = rulesetOf(p);
+  return <Text size="sm">{spec ? `${spec.rules.length} rules, ${spec.tiers.length} tiers` : 'ruleset'}</Text>;
+}
+
+export function PastProposals({ proposals }: { proposals: Proposal[] }) {
+  if (proposals.length === 0) return <Text c="dimmed">Nothing decided yet.</Text>;
+  return (
+    <Table.ScrollContainer minWidth={1000}>
+      <Table striped verticalSpacing="xs" data-testid="past-proposals">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Proposal</Table.Th>
+            <Table.Th>What</Table.Th>
+            <Table.Th>Proposed</Table.Th>
+            <Table.Th>Decision</Table.Th>
+            <Table.Th>Operation</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {proposals.map((p) => (
+            <Table.Tr key={p.id} data-testid="past-proposal" data-proposal-id={p.id}>
+              <Table.Td>
+                <Text size="sm" fw={600}>
+                  #{p.id}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {KIND_LABEL[p.kind]}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <What p={p} />
+              </Table.Td>
+              <Table.Td maw={320}>
+                <Text size="sm">{p.reason}</Text>
+                <Text size="xs" c="dimmed">
+                  {p.proposedBy} · {when(p.proposedAt)}
+                </Text>
+              </Table.Td>
+              <Table.Td maw={320}>
+                <Badge color={PROPOSAL_STATUS_COLOR[p.status]} variant="light" data-testid="past-proposal-status">
+                  {p.status}
+                </Badge>
+                {p.decisionReason && <Text size="sm">{p.decisionReason}</Text>}
+                <Text size="xs" c="dimmed">
+                  {p.decidedBy ?? '—'} · {p.decidedAt ? when(p.decidedAt) : '—'}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                {p.operationId !== null ? (
+                  <Anchor component={Link} href={`/operations/${p.operationId}`} size="sm" data-testid="past-proposal-operation">
+                    #{p.operationId}
+                  </Anchor>
+                ) : (
+                  <Text size="sm" c="dimmed">
+                    none
+                  </Text>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

@@ -1,0 +1,217 @@
+/**
+ * What a proposed ruleset would change: its size, the diff against the
+ * published version (rules, parameters, tiers and the tier measures), and a
+ * whole-population simulation the approver can run before deciding.
+ */
+import { Accordion, Alert, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import type { Proposal, SimulationResult } from '../../../../shared/contract';
+import type { MeasureSpec, RulesetSpec } from '../../../../shared/domain';
+import { call } from '../../api';
+import { ErrorNote } from '../ErrorNote';
+import { JobProgress } from '../JobProgress';
+import { diffRulesets, summariseDiff } from '../rules/diff';
+import { EMPTY_RULESET } from '../rules/draft';
+import { RulesetDiffView } from '../rules/RulesetDiffView';
+import { hasFigures, type SimulationRun } from '../rules/SimulatePanel';
+import { SimulationResults } from '../rules/SimulationResults';
+
+type MeasureChange = { id: string; name: string; kind: MeasureSpec['kind']; change: 'added' | 'removed' | 'changed'; detail: string };
+
+/** Measures are not in the rules diff, yet they say what a tier brings: compare them by id. */
+export function diffMeasures(before: MeasureSpec[], after: MeasureSpec[]): MeasureChange[] {
+  const out: MeasureChange[] = [];
+  const old = new Map(before.map((m) => [m.id, m]));
+  const now = new Map(after.map((m) => [m.id, m]));
+  for (const m of after) {
+    const b = old.get(m.id);
+    if (!b) out.push({ id: m.id, name: m.name, kind: m.kind, change: 'added', detail: `for tiers ${m.tiers.join(', ')}` });
+    else {
+      const parts = [
+        b.name !== m.name && `name “${b.name}” → “${m.name}”`,
+        b.kind !== m.kind && `kind ${b.kind} → ${m.kind}`,
+        b.tiers.join(',') !== m.tiers.join(',') && `tiers ${b.tiers.join(', ')} → ${m.tiers.join(', ')}`,
+        (b.description ?? '') !== (m.description ?? '') && 'description changed',
+      ].filter(Boolean);
+      if (parts.length) out.push({ id: m.id, name: m.name, kind: m.kind, change: 'changed', detail: parts.join('; ') });
+    }
+  }
+  for (const m of before) if (!now.has(m.id)) out.push({ id: m.id, name: m.name, kind: m.kind, change: 'removed', detail: `was for tiers ${m.tiers.join(', ')}` });
+  return out;
+}
+
+function reach(m: MeasureSpec | undefined, after: Map<string, number> | null): string {
+  if (!m) return '';
+  if (!after) return 'Simulate the proposal to see how many citizens its tiers would hold.';
+  const n = m.tiers.reduce((sum, t) => sum + (after.get(t) ?? 0), 0);
+  return m.kind === 'restriction'
+    ? `${n.toLocaleString('en')} citizens would be in tiers ${m.tiers.join(', ')}; it applies to each only once an official confirms it.`
+    : `${n.toLocaleString('en')} citizens would be in tiers ${m.tiers.join(', ')} and receive it.`;
+}
+
+const CHANGE_COLOR = { added: 'green', removed: 'red', changed: 'yellow' } as const;
+
+/** Citizens per tier under the proposal, read off the simulation's transition matrix (column totals). */
+function tierTotalsAfter(sim: SimulationResult | null): Map<string, number> | null {
+  if (!sim) return null;
+  return new Map(sim.tiers.map((t, j) => [t, sim.transitions.reduce((sum, row) => sum + (row[j] ?? 0), 0)]));
+}
+
+function MeasureChanges({ changes, spec, after }: { changes: MeasureChange[]; spec: RulesetSpec; after: Map<string, number> | null }) {
+  if (changes.length === 0) return null;
+  return (
+    <Stack gap={6}>
+      <Text fw={600} size="sm">
+        Tier measures ({changes.length})
+      </Text>
+      <Table withTableBorder data-testid="proposal-measure-diff">
+        <Table.Tbody>
+          {changes.map((c) => (
+            <Table.Tr key={c.id}>
+              <Table.Td w={90}>
+                <Badge color={CHANGE_COLOR[c.change]} variant="light">
+                  {c.change}
+                </Badge>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm" fw={500}>
+                  {c.name}{' '}
+                  <Badge size="xs" color={c.kind === 'restriction' ? 'red' : 'teal'} variant="light">
+                    {c.kind}
+                  </Badge>
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {c.id} · {c.detail}
+                </Text>
+                {c.change !== 'removed' && (
+                  <Text size="xs" data-testid="proposal-measure-reach">
+                    {reach(spec.measures?.find((m) => m.id === c.id), after)}
+                  </Text>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Stack>
+  );
+}
+
+/** The simulation of a proposal is tied to the published version it was compared with. */
+export function simulationFor(run: SimulationRun | null, publishedVersion: number | null): SimulationResult | null {
+  return run?.result?.ok && hasFigures(run.result) && run.key === String(publishedVersion) ? run.result : null;
+}
+
+interface Props {
+  proposal: Proposal;
+  spec: RulesetSpec;
+  /** Whether this user may run the simulation (an official's channel; auditors read only). */
+  maySimulate: boolean;
+  run: SimulationRun | null;
+  onRun: (run: SimulationRun | null) => void;
+}
+
+export function RulesetProposal({ proposal, spec, maySimulate, run, onRun }: Props) {
+  const current = useQuery({ queryKey: ['rulesetCurrent'], queryFn: () => call('rulesetCurrent', {}) });
+  const published = current.data?.spec ?? EMPTY_RULESET;
+  const publishedVersion = current.data?.version ?? null;
+  const diff = useMemo(() => diffRulesets(published, spec), [published, spec]);
+  const measures = useMemo(() => diffMeasures(published.measures ?? [], spec.measures ?? []), [published, spec]);
+  const ruleNames = useMemo(() => new Map([...published.rules, ...spec.rules].map((r) => [r.id, r.name])), [published, spec]);
+  const start = useMutation({
+    mutationFn: () => call('simulate', { ruleset: spec }),
+    onSuccess: ({ jobId }) => onRun({ jobId, key: String(publishedVersion) }),
+  });
+  const running = run !== null && !run.result && !run.failure;
+  const stale = run !== null && run.key !== String(publishedVersion);
+  const baseLabel = publishedVersion ? `published v${publishedVersion}` : 'defaults';
+  const restrictions = (spec.measures ?? []).filter((m) => m.kind === 'restriction').length;
+
+  return (
+    <Stack gap="sm">
+      <Text size="sm" data-testid="proposal-ruleset-summary">
+        {spec.rules.length} rules, {spec.tiers.length} tiers ({spec.tiers.map((t) => t.name).join(', ')}), {(spec.measures ?? []).length} tier measures ({restrictions} restriction
+        {restrictions === 1 ? '' : 's'}). Compared with {baseLabel}: <b>{summariseDiff(diff)}</b>
+        {measures.length > 0 && (
+          <>
+            , <b>{measures.length} measure change{measures.length === 1 ? '' : 's'}</b>
+          </>
+        )}
+        .
+      </Text>
+      <Accordion variant="contained" multiple defaultValue={['diff']} data-testid="proposal-diff">
+        <Accordion.Item value="diff">
+          <Accordion.Control>
+            <Text size="sm" fw={500}>
+              What proposal #{proposal.id} changes compared with {baseLabel}
+            </Text>
+          </Accordion.Control>
+          <Accordion.Panel>
+            <Stack gap="md">
+              <RulesetDiffView diff={diff} beforeLabel={baseLabel} afterLabel={`proposal #${proposal.id}`} testId="proposal-diff-view" />
+              <MeasureChanges changes={measures} spec={spec} after={tierTotalsAfter(simulationFor(run, publishedVersion))} />
+            </Stack>
+          </Accordion.Panel>
+        </Accordion.Item>
+        <Accordion.Item value="simulation">
+          <Accordion.Control>
+            <Group gap="xs">
+              <Text size="sm" fw={500}>
+                Simulation over the whole population
+              </Text>
+              {simulationFor(run, publishedVersion) ? (
+                <Badge color="teal" variant="light">
+                  simulated
+                </Badge>
+              ) : (
+                <Badge color="orange" variant="light">
+                  not simulated
+                </Badge>
+              )}
+            </Group>
+          </Accordion.Control>
+          <Accordion.Panel>
+            <Stack gap="sm">
+              <Group justify="space-between" align="flex-start">
+                <Text size="sm" c="dimmed" maw={640}>
+                  Scores every citizen under the proposal exactly as publishing would, then rolls everything back: nothing is written and no ledger entry is made.
+                </Text>
+                {maySimulate && (
+                  <Button onClick={() => start.mutate()} loading={start.isPending} disabled={running} data-testid="proposal-simulate">
+                    {run?.result && !stale ? 'Simulate again' : 'Simulate this proposal'}
+                  </Button>
+                )}
+              </Group>
+              <ErrorNote error={start.error} title="The simulation could not start" />
+              {run && running && (
+                <JobProgress
+                  key={run.jobId}
+                  jobId={run.jobId}
+                  onFinished={(status) => {
+                    if (status.state === 'done' && status.result) onRun({ ...run, result: status.result as SimulationResult });
+                    else onRun({ ...run, failure: status.state === 'cancelled' ? 'The simulation was cancelled.' : `The simulation failed: ${status.error ?? 'unknown error'}` });
+                  }}
+                />
+              )}
+              {run?.failure && <Alert color="red">{run.failure}</Alert>}
+              {stale && run?.result && (
+                <Alert color="yellow">Another version was published after this simulation: simulate again to compare with {baseLabel}.</Alert>
+              )}
+              {run?.result && !run.result.ok && (
+                <Alert color="red" title="The proposal no longer validates">
+                  {run.result.problems.map((p) => p.message).join('; ')}
+                </Alert>
+              )}
+              {run?.result?.ok && hasFigures(run.result) && (
+                <div style={{ opacity: stale ? 0.55 : 1 }}>
+                  <SimulationResults result={run.result} ruleNames={ruleNames} subject="proposal" />
+                </div>
+              )}
+            </Stack>
+          </Accordion.Panel>
+        </Accordion.Item>
+      </Accordion>
+    </Stack>
+  );
+}

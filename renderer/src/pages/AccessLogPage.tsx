@@ -1,0 +1,85 @@
+/** The access log, for auditors: every record opened, search made, refusal and login, newest first. */
+import { Anchor, Badge, Group, Pagination, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link } from 'wouter';
+import { call } from '../api';
+import { ErrorNote } from '../components/ErrorNote';
+import { count, when } from '../format';
+
+const PAGE = 50;
+const ACTIONS = ['view_record', 'search', 'login', 'logout', 'unlock', 'session_end'];
+
+export function AccessLogPage() {
+  const [citizenId, setCitizenId] = useState('');
+  const [username, setUsername] = useState('');
+  const [action, setAction] = useState<string | null>(null);
+  const [page, setPage] = useState(1);
+  const [filters] = useDebouncedValue({ citizenId: citizenId.trim() || undefined, username: username.trim() || undefined, action: action ?? undefined }, 200);
+  const { data, error } = useQuery({
+    queryKey: ['accessLog', filters, page],
+    queryFn: () => call('accessLog', { ...filters, offset: (page - 1) * PAGE, limit: PAGE }),
+    placeholderData: (prev) => prev,
+  });
+  return (
+    <Stack>
+      <Title order={2}>Access log</Title>
+      <Text size="sm" c="dimmed">
+        Every opening of a citizen's record, every search, every refused call and every login, with the account and the stated purpose. The log cannot be edited.
+      </Text>
+      <Group align="flex-end">
+        <TextInput label="Citizen ID" value={citizenId} onChange={(e) => (setCitizenId(e.currentTarget.value), setPage(1))} w={180} data-testid="access-citizen" />
+        <TextInput label="Account" value={username} onChange={(e) => (setUsername(e.currentTarget.value), setPage(1))} w={180} />
+        <Select label="Action" clearable placeholder="All, including refusals" data={ACTIONS} value={action} onChange={(v) => (setAction(v), setPage(1))} w={200} />
+      </Group>
+      <ErrorNote error={error} />
+      {data && (
+        <>
+          <Text size="sm">{count(data.total)} entries</Text>
+          <Table striped data-testid="access-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>When (UTC)</Table.Th>
+                <Table.Th>Account</Table.Th>
+                <Table.Th>Action</Table.Th>
+                <Table.Th>Citizen</Table.Th>
+                <Table.Th>Detail</Table.Th>
+                <Table.Th>Purpose</Table.Th>
+                <Table.Th>Outcome</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {data.rows.map((r) => (
+                <Table.Tr key={r.id} data-testid="access-row">
+                  <Table.Td>{when(r.at)}</Table.Td>
+                  <Table.Td>{r.username}</Table.Td>
+                  <Table.Td>{r.action}</Table.Td>
+                  <Table.Td>
+                    {r.citizenId && (
+                      <Anchor component={Link} href={`/citizen/${encodeURIComponent(r.citizenId)}`} ff="monospace" size="sm">
+                        {r.citizenId}
+                      </Anchor>
+                    )}
+                  </Table.Td>
+                  <Table.Td maw={320}>
+                    <Text size="xs" style={{ wordBreak: 'break-word' }}>
+                      {r.detail}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{r.purpose ?? ''}</Table.Td>
+                  <Table.Td>
+                    <Badge color={r.outcome === 'allowed' ? 'gray' : 'red'} variant="light">
+                      {r.outcome}
+                    </Badge>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          <Pagination total={Math.max(1, Math.ceil(data.total / PAGE))} value={page} onChange={setPage} />
+        </>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * Approvals: the two-person rule at work. Proposals waiting for a second
+ * person come first, oldest first (a queue); each can be approved or
+ * rejected with a reason by someone other than its proposer, who may only
+ * withdraw it. Decided proposals follow, with the operation they produced.
+ */
+import { Alert, Anchor, Loader, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link } from 'wouter';
+import type { Proposal } from '../../../shared/contract';
+import { call } from '../api';
+import { adjustmentOf } from '../components/approvals/proposalText';
+import { PastProposals } from '../components/approvals/PastProposals';
+import { PendingProposal, type Decided } from '../components/approvals/PendingProposal';
+import { PublishFollow, type PublishRun } from '../components/approvals/PublishFollow';
+import { ErrorNote } from '../components/ErrorNote';
+import { points } from '../format';
+
+function DecidedNote({ d, onClose }: { d: Decided; onClose: () => void }) {
+  const a = adjustmentOf(d.proposal);
+  const what = a ? `${points(a.points)} points for ${a.citizenId}` : 'ruleset';
+  const color = d.reply.status === 'approved' ? 'teal' : 'gray';
+  return (
+    <Alert color={color} withCloseButton onClose={onClose} data-testid="decision-result">
+      Proposal #{d.proposal.id} ({what}) {d.reply.status}.
+      {a && d.reply.status === 'approved' && (
+        <>
+          {' '}
+          The score is updated:{' '}
+          <Anchor component={Link} href={`/citizen/${encodeURIComponent(a.citizenId)}`} size="sm">
+            open {a.citizenId}
+          </Anchor>
+        </>
+      )}
+      {d.reply.operationId !== null && (
+        <>
+          {' · '}
+          <Anchor component={Link} href={`/operations/${d.reply.operationId}`} size="sm">
+            operation #{d.reply.operationId}
+          </Anchor>
+        </>
+      )}
+    </Alert>
+  );
+}
+
+export function ApprovalsPage() {
+  const pending = useQuery({ queryKey: ['proposals', 'pending'], queryFn: () => call('proposals', { status: 'pending' }) });
+  const all = useQuery({ queryKey: ['proposals', 'all'], queryFn: () => call('proposals', {}) });
+  const [publish, setPublish] = useState<PublishRun | null>(null);
+  const [decided, setDecided] = useState<Decided[]>([]);
+  if (pending.isLoading) return <Loader />;
+  const publishingId = publish && !publish.status ? publish.proposal.id : null;
+  // The approved proposal leaves the queue at once, not when the refetch lands; a failed publish leaves it pending.
+  const hiddenId = publish && (!publish.status || publish.status.state === 'done') ? publish.proposal.id : null;
+  const queue = [...(pending.data ?? [])].filter((p) => p.id !== hiddenId).sort((a, b) => a.id - b.id);
+  const past = (all.data ?? []).filter((p: Proposal) => p.status !== 'pending');
+
+  return (
+    <Stack gap="md">
+      <div>
+        <Title order={2}>Approvals</Title>
+        <Text size="sm" c="dimmed" maw={900}>
+          Publishing a ruleset and adjusting a score by hand need two people: one proposes with a reason, another approves or rejects with theirs. Nobody decides their own proposal; its proposer can withdraw it. Both names are kept with the proposal and with the operation it produces.
+        </Text>
+      </div>
+
+      {publish && <PublishFollow run={publish} onFinished={(status) => setPublish((r) => (r ? { ...r, status } : r))} onDismiss={() => setPublish(null)} />}
+      {decided.map((d) => (
+        <DecidedNote key={d.proposal.id} d={d} onClose={() => setDecided((list) => list.filter((x) => x !== d))} />
+      ))}
+
+      <Title order={3}>Waiting for a decision ({queue.length})</Title>
+      <ErrorNote error={pending.error} title="The pending proposals could not be loaded" />
+      {queue.length === 0 && !pending.error && (
+        <Text c="dimmed" data-testid="no-pending">
+          Nothing is waiting for a decision.
+        </Text>
+      )}
+      {queue.map((p) => (
+        <PendingProposal
+          key={p.id}
+          proposal={p}
+          publishing={publishingId !== null}
+          onPublishing={(proposal, jobId) => setPublish({ proposal, jobId })}
+          onDecided={(d) => setDecided((list) => [d, ...list])}
+        />
+      ))}
+
+      <Title order={3} mt="md">
+        Decided
+      </Title>
+      <ErrorNote error={all.error} title="The decided proposals could not be loaded" />
+      {all.data && <PastProposals proposals={past} />}
+      {all.data && all.data.length >= 200 && (
+        <Text size="xs" c="dimmed">
+          Only the latest 200 proposals are listed here; every approved one is also an operation in Operations & ledger.
+        </Text>
+      )}
+    </Stack>
+  );
+}
