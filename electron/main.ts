@@ -65,7 +65,7 @@ app.whenReady().then(async () => {
   const dbFile = join(dataDir, 'credence.sqlite');
   db = openDatabase(dbFile);
   const jobs = new JobManager(dbFile, RESOURCES_DIR);
-  registerIpcHandlers(ipcMain, { db, jobs, sessions: new SessionStore(db) });
+  registerIpcHandlers(ipcMain, { db, dbFile, jobs, sessions: new SessionStore(db) });
   await createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) void createWindow();

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   }
   const jobs = new JobManager(dbFile, RESOURCES_DIR);
   const bridge = await startBridge({
-    ctx: { db, jobs, sessions: new SessionStore(db) },
+    ctx: { db, dbFile, jobs, sessions: new SessionStore(db) },
     staticDir: resolve(o.static),
     port: Number(o.port),
   });

@@ -43,6 +43,11 @@ export const CHANNEL_NAMES = [
   'jobCancel',
   'operations',
   'operationLedger',
+  'checkpoints',
+  'createCheckpoint',
+  'verifyCheckpoint',
+  'disclosure',
+  'subjectExport',
   'verifyLedger',
 ] as const;
 

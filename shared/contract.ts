@@ -453,6 +453,45 @@ export const channels = {
     role: 'viewer',
     summary: 'ledger entries written by one operation',
   }),
+  checkpoints: channel({
+    input: empty,
+    output: z.object({
+      chain: VerifyResult,
+      keyId: z.string().nullable(),
+      publicKey: z.string().nullable(),
+      checkpoints: z.array(
+        z.object({ id: z.number(), count: z.number(), head: z.string(), at: z.string(), keyId: z.string(), actor: z.string(), signatureStatus: z.string(), matchesChain: z.boolean().nullable() }),
+      ),
+    }),
+    role: 'auditor',
+    summary: 'the recorded signed checkpoints, each checked against the current chain',
+  }),
+  createCheckpoint: channel({
+    input: empty,
+    output: z.object({ filename: z.string(), content: z.string(), count: z.number(), head: z.string() }),
+    role: 'auditor',
+    summary: 'sign the entry count and head hash with the installation key; the file goes to the auditor',
+  }),
+  verifyCheckpoint: channel({
+    input: z.strictObject({ checkpoint: z.unknown(), trustedPublicKey: z.string().max(4000).optional() }),
+    output: z.object({ ok: z.boolean(), signature: z.object({ status: z.string(), message: z.string() }), chain: VerifyResult.nullable() }),
+    role: 'auditor',
+    summary: 'verify the ledger against a checkpoint file: signature, rewritten or truncated history, first broken entry',
+  }),
+  disclosure: channel({
+    input: z.strictObject({ citizenId: CitizenId }),
+    output: z.object({ filename: z.string(), base64: z.string() }),
+    role: 'official',
+    readOnly: true,
+    summary: "the citizen's score disclosure as a PDF",
+  }),
+  subjectExport: channel({
+    input: z.strictObject({ citizenId: CitizenId }),
+    output: z.object({ filename: z.string(), json: z.string() }),
+    role: 'official',
+    readOnly: true,
+    summary: 'everything held on one citizen, as JSON (subject access)',
+  }),
   verifyLedger: channel({ input: empty, output: VerifyResult, role: 'auditor', summary: 'recompute the ledger hash chain' }),
 } satisfies Record<ChannelName, ChannelSpec<z.ZodType, z.ZodType>>;
 

@@ -2,7 +2,7 @@
  * The implementation of every channel of the API contract, over the services.
  * Both transports call these through `dispatch`; neither has its own.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChannelName, Output, ParsedInput, Role } from '../../shared/contract.js';
@@ -15,7 +15,10 @@ import { getRuleset } from '../db/rulesets.js';
 import type { JobManager } from '../jobs/manager.js';
 import { NotFoundError } from '../services/explain.js';
 import { citizenEvents, citizenRecord, districts, listOperations, operationLedger, overview, rulesetVersions, search } from '../services/queries.js';
-import { checkExpression, testRule } from '../services/ruleLab.js';
+import { checkExpression, RejectedInputError, testRule } from '../services/ruleLab.js';
+import { checkpointFileContent, createCheckpoint, installationKey, listCheckpoints, parseCheckpoint, publicKeyPem, signingKeyPath, verifyAgainstCheckpoint } from '../services/checkpoints.js';
+import { renderDisclosure } from '../services/disclosure.js';
+import { subjectAccessExport } from '../services/subjectAccess.js';
 import { listDisputes, moveDispute, openDispute } from '../services/disputes.js';
 import { decideMeasure, measuresFor } from '../services/measures.js';
 import { approveAdjustment, getProposal, listProposals, proposeAdjustment, proposeRuleset, rejectProposal, TwoPersonRuleError } from '../services/proposals.js';
@@ -32,6 +35,8 @@ export interface Caller {
 
 export interface HandlerContext {
   db: Db;
+  /** The database file: the installation's signing key lives beside it. */
+  dbFile: string;
   jobs: JobManager;
   sessions: SessionStore;
 }
@@ -166,5 +171,31 @@ export const handlers: Handlers = {
   jobCancel: (q, { jobs }) => ({ cancelled: jobs.cancel(q.jobId) }),
   operations: (q, { db }) => listOperations(db, q),
   operationLedger: (q, { db }) => operationLedger(db, q),
+  checkpoints: (_i, { db, dbFile }) => {
+    const key = existsSync(signingKeyPath(dbFile)) ? installationKey(db, dbFile) : null;
+    const { chain, checkpoints } = listCheckpoints(db);
+    return {
+      chain,
+      keyId: key?.keyId ?? null,
+      publicKey: key ? publicKeyPem(key.publicKey) : null,
+      checkpoints: checkpoints.map((c) => ({ id: c.id, count: c.count, head: c.head, at: c.at, keyId: c.keyId, actor: c.actor, signatureStatus: c.signatureStatus, matchesChain: c.matchesChain })),
+    };
+  },
+  createCheckpoint: (_i, { db, dbFile }, caller) => {
+    const cp = createCheckpoint(db, dbFile, { actor: caller.user });
+    return { filename: `credence-checkpoint-${cp.count}-${cp.at.slice(0, 10)}.json`, content: checkpointFileContent(cp), count: cp.count, head: cp.head };
+  },
+  verifyCheckpoint: (q, { db }) => {
+    let cp;
+    try {
+      cp = parseCheckpoint(q.checkpoint);
+    } catch (err) {
+      throw new RejectedInputError((err as Error).message);
+    }
+    const r = verifyAgainstCheckpoint(db, cp, q.trustedPublicKey?.trim() || undefined);
+    return { ok: r.ok, signature: { status: r.signature.status, message: r.signature.message }, chain: r.chain };
+  },
+  disclosure: (q, { db }, caller) => ({ filename: `disclosure-${q.citizenId}.pdf`, base64: renderDisclosure(db, q.citizenId, { generatedBy: caller.user }).toString('base64') }),
+  subjectExport: (q, { db }) => ({ filename: `subject-access-${q.citizenId}.json`, json: JSON.stringify(subjectAccessExport(db, q.citizenId), null, 2) }),
   verifyLedger: (_i, { db }) => verifyLedger(db),
 };

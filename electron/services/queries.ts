@@ -4,6 +4,7 @@
  */
 import type { Input, LedgerEntry, LedgerEntryWithOperation, OperationRow, Output, ParsedInput } from '../../shared/contract.js';
 import type { Db } from '../db/connection.js';
+import type { LedgerRow } from '../db/ledger.js';
 import { centsToScore } from '../engine/scoring.js';
 import { explainCitizen, NotFoundError } from './explain.js';
 import { loadScoringState } from './scoring.js';
@@ -116,19 +117,7 @@ function operationFromRow(r: { id: number; kind: string; actor: string; at: stri
   return { id: r.id, kind: r.kind as OperationRow['kind'], actor: r.actor, at: r.at, reason: r.reason, details: JSON.parse(r.details), ledgerEntries: r.entries ?? 0 };
 }
 
-interface LedgerDbRow {
-  seq: number;
-  citizen_id: string;
-  operation_id: number;
-  old_score: number | null;
-  new_score: number;
-  old_tier: string | null;
-  new_tier: string;
-  ruleset_version: number;
-  cause: 'own' | 'friends';
-  cause_friends: string;
-  hash: string;
-}
+type LedgerDbRow = Omit<LedgerRow, 'prev_hash'>;
 
 function ledgerFromRow(r: LedgerDbRow): LedgerEntry {
   return {

@@ -4,6 +4,7 @@ import type { Role } from '../../shared/contract';
 import { AuthGate } from './components/AuthGate';
 import { ApprovalsPage } from './pages/ApprovalsPage';
 import { AccessLogPage } from './pages/AccessLogPage';
+import { LedgerPage } from './pages/LedgerPage';
 import { UsersPage } from './pages/UsersPage';
 import { useQuery } from '@tanstack/react-query';
 import { Link, Route, Router, Switch, useLocation } from 'wouter';
@@ -24,6 +25,7 @@ const NAV: { href: string; label: string; roles?: Role[] }[] = [
   { href: '/import', label: 'Import', roles: ['official', 'admin'] },
   { href: '/operations', label: 'Operations & ledger' },
   { href: '/access', label: 'Access log', roles: ['auditor', 'admin'] },
+  { href: '/ledger', label: 'Ledger verification', roles: ['auditor', 'admin'] },
   { href: '/users', label: 'Users', roles: ['admin'] },
 ];
 
@@ -102,6 +104,7 @@ export function App() {
             <Route path="/operations">{() => <OperationsPage />}</Route>
             <Route path="/operations/:id">{(params) => <OperationsPage operationId={Number(params.id)} />}</Route>
             <Route path="/access">{() => <AccessLogPage />}</Route>
+            <Route path="/ledger">{() => <LedgerPage />}</Route>
             <Route path="/users">{() => <UsersPage />}</Route>
             <Route>
               <Text>This page does not exist.</Text>

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   }
   const db = openDatabase(dbFile);
   const jobs = new JobManager(dbFile, RESOURCES_DIR);
-  const ctx = { db, jobs, sessions: new SessionStore(db) };
+  const ctx = { db, dbFile, jobs, sessions: new SessionStore(db) };
   console.log(`\nConsole API benchmarks, ${citizens.toLocaleString('en')} citizens (figures, not assertions)\n`);
 
   const queries = ['wang', 'li wei', 'zhang x', 'C00004', 'chen yan', 'hu', 'liu jing', 'C0099', 'zhao', 'ma ping'];

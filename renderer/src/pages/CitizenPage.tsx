@@ -12,7 +12,9 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { accessPurpose, call } from '../api';
 import { AdjustmentsCard } from '../components/citizen/AdjustmentsCard';
+import { useCurrentUser } from '../components/AuthGate';
 import { AuditTrail } from '../components/citizen/AuditTrail';
+import { ExportButtons } from '../components/citizen/ExportButtons';
 import { DisputesCard } from '../components/citizen/DisputesCard';
 import { isActive, useCitizenDisputes } from '../components/citizen/disputeStatus';
 import { EventList } from '../components/citizen/EventList';
@@ -24,6 +26,7 @@ import { TierBadge } from '../components/TierBadge';
 import { count, points, score, when } from '../format';
 
 export function CitizenPage({ citizenId }: { citizenId: string }) {
+  const user = useCurrentUser();
   const { data, error, isLoading } = useQuery({
     queryKey: ['citizen', citizenId],
     queryFn: () => call('citizen', { citizenId, purpose: accessPurpose.get() || undefined }),
@@ -56,6 +59,11 @@ export function CitizenPage({ citizenId }: { citizenId: string }) {
             · {summary.district}
             {summary.birthDate ? ` · born ${summary.birthDate}` : ''}
           </Text>
+          {e && user && user.role !== 'viewer' && (
+            <Group mt={6}>
+              <ExportButtons citizenId={summary.citizenId} />
+            </Group>
+          )}
           {activeDisputes.length > 0 && (
             <Group gap={6} mt={6}>
               <Badge

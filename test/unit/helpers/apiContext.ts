@@ -70,7 +70,7 @@ export async function openApiContext(options: { demo: boolean; now?: () => numbe
     db,
     jobs,
     sessions,
-    ctx: { db, jobs, sessions },
+    ctx: { db, dbFile, jobs, sessions },
     close: () => {
       db.close();
       rmSync(dir, { recursive: true, force: true });

@@ -395,6 +395,29 @@ const INPUTS = {
       { label: 'an unknown key', input: { operationId: 1, all: true }, field: 'all' },
     ],
   },
+  checkpoints: { valid: {}, bad: EMPTY_INPUT_BAD },
+  createCheckpoint: { valid: {}, bad: EMPTY_INPUT_BAD },
+  verifyCheckpoint: {
+    valid: { checkpoint: { count: 0, head: '0'.repeat(64), at: '2026-11-01T00:00:00Z' } },
+    bad: [
+      { label: 'a trusted key over 4000 characters', input: { checkpoint: {}, trustedPublicKey: 'k'.repeat(4001) }, field: 'trustedPublicKey' },
+      { label: 'an unknown key', input: { checkpoint: {}, force: true }, field: 'force' },
+    ],
+  },
+  disclosure: {
+    valid: { citizenId: 'C0000001' },
+    bad: [
+      { label: 'an invalid citizen id', input: { citizenId: 'no spaces allowed' }, field: 'citizenId' },
+      { label: 'an unknown key', input: { citizenId: 'C0000001', format: 'docx' }, field: 'format' },
+    ],
+  },
+  subjectExport: {
+    valid: { citizenId: 'C0000001' },
+    bad: [
+      { label: 'a number as citizenId', input: { citizenId: 7 }, field: 'citizenId' },
+      { label: 'an unknown key', input: { citizenId: 'C0000001', all: true }, field: 'all' },
+    ],
+  },
   verifyLedger: { valid: {}, bad: EMPTY_INPUT_BAD },
 } satisfies Record<ChannelName, { valid: unknown; bad: BadInput[] }>;
 

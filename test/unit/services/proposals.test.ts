@@ -405,7 +405,7 @@ describe('proposing', () => {
 describe('the decideProposal handler', () => {
   function context(): { ctx: HandlerContext; start: ReturnType<typeof vi.fn> } {
     const start = vi.fn(() => 'job-1');
-    return { ctx: { db, jobs: { start } as unknown as JobManager, sessions: undefined as never }, start };
+    return { ctx: { db, dbFile: db.name, jobs: { start } as unknown as JobManager, sessions: undefined as never }, start };
   }
   const as = (user: string, role: Caller['role']): Caller => ({ user, role });
 
