@@ -17,6 +17,7 @@ import { scoreRows } from './services/exportScores.js';
 import { importFolder } from './services/import.js';
 import { AlreadyRetractedError, retractEvent } from './services/retract.js';
 import { AuthError, createUser } from './services/auth.js';
+import { logAccess } from './services/accessLog.js';
 import { checkRuleset, publishRuleset, recomputeScores } from './services/rulesets.js';
 import { parseInstant, type Progress } from './services/scoring.js';
 
@@ -228,6 +229,7 @@ export function buildProgram(): Command {
       const db = openDatabase(o.db);
       try {
         const sink = o.out ? createWriteStream(o.out) : process.stdout;
+        logAccess(db, { username: userInfo().username || 'unknown', action: 'export', detail: `scores CSV, command line${o.out ? ` to ${o.out}` : ''}`, outcome: 'allowed' });
         for (const line of scoreRows(db)) {
           if (!sink.write(`${line}\n`)) await new Promise<void>((r) => sink.once('drain', () => r()));
         }

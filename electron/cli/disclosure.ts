@@ -9,6 +9,7 @@ import type { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Db } from '../db/connection.js';
+import { logAccess } from '../services/accessLog.js';
 import { renderDisclosure } from '../services/disclosure.js';
 import { NotFoundError } from '../services/explain.js';
 import { subjectAccessExport } from '../services/subjectAccess.js';
@@ -50,6 +51,7 @@ export function registerDisclosureCommands(program: Command, h: DisclosureCliHel
     .action((id: string, o) =>
       withDb(o.db, (db) => {
         const pdf = notFoundIsRejected(() => renderDisclosure(db, id, { generatedBy: o.by }));
+        logAccess(db, { username: o.by, action: 'export', citizenId: id, detail: 'score disclosure (PDF), command line', outcome: 'allowed' });
         write(o.out, pdf);
         out(`disclosure for ${id} written to ${o.out} (${pdf.length} bytes)`);
       }),
@@ -66,6 +68,7 @@ export function registerDisclosureCommands(program: Command, h: DisclosureCliHel
     .action((id: string, o) =>
       withDb(o.db, (db) => {
         const json = `${JSON.stringify(notFoundIsRejected(() => subjectAccessExport(db, id)), null, 2)}\n`;
+        logAccess(db, { username: userInfo().username || 'unknown', action: 'export', citizenId: id, detail: 'subject-access export (JSON), command line', outcome: 'allowed' });
         if (!o.out) return out(json);
         write(o.out, json);
         out(`subject-access export for ${id} written to ${o.out}`);
