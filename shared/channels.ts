@@ -12,6 +12,7 @@ export const CHANNEL_NAMES = [
   'users',
   'createUser',
   'accessLog',
+  'exportAccessLog',
   'recordViewers',
   'ping',
   'overview',

@@ -304,6 +304,12 @@ export const channels = {
     role: 'auditor',
     summary: 'the access log: record views, searches, exports, refusals, logins',
   }),
+  exportAccessLog: channel({
+    input: z.strictObject({ citizenId: CitizenId.optional(), username: z.string().max(64).optional(), action: z.string().max(40).optional() }),
+    output: z.object({ filename: z.string(), csv: z.string(), rows: z.number() }),
+    role: 'auditor',
+    summary: 'the (filtered) access log as CSV: every cell quoted, formula-like cells neutralised',
+  }),
   recordViewers: channel({
     input: z.strictObject({ citizenId: CitizenId }),
     output: z.object({ total: z.number(), rows: z.array(AccessRow) }),

@@ -74,6 +74,8 @@ export async function dispatch(name: string, rawInput: unknown, ctx: HandlerCont
 function recordAccess(ctx: HandlerContext, name: ChannelName, input: Record<string, unknown>, caller: Caller): void {
   if (name === 'citizen') {
     logAccess(ctx.db, { username: caller.user, action: 'view_record', citizenId: String(input.citizenId), detail: 'opened the record', purpose: (input.purpose as string | undefined) ?? null, outcome: 'allowed' });
+  } else if (name === 'exportAccessLog') {
+    logAccess(ctx.db, { username: caller.user, action: 'export', detail: `access log CSV ${JSON.stringify(input)}`, outcome: 'allowed' });
   } else if (name === 'disclosure' || name === 'subjectExport') {
     logAccess(ctx.db, { username: caller.user, action: 'export', citizenId: String(input.citizenId), detail: name === 'disclosure' ? 'score disclosure (PDF)' : 'subject-access export (JSON)', outcome: 'allowed' });
   } else if (name === 'testRule' && input.citizenId) {

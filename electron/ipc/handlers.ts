@@ -19,6 +19,7 @@ import { checkExpression, RejectedInputError, testRule } from '../services/ruleL
 import { checkpointFileContent, createCheckpoint, installationKey, listCheckpoints, parseCheckpoint, publicKeyPem, signingKeyPath, verifyAgainstCheckpoint } from '../services/checkpoints.js';
 import { renderDisclosure } from '../services/disclosure.js';
 import { subjectAccessExport } from '../services/subjectAccess.js';
+import { csvRow } from '../services/exportScores.js';
 import { listDisputes, moveDispute, openDispute } from '../services/disputes.js';
 import { decideMeasure, measuresFor } from '../services/measures.js';
 import { approveAdjustment, getProposal, listProposals, proposeAdjustment, proposeRuleset, rejectProposal, TwoPersonRuleError } from '../services/proposals.js';
@@ -95,6 +96,13 @@ export const handlers: Handlers = {
     return { username: u.username, displayName: u.display_name, role: u.role };
   },
   accessLog: (q, { db }) => listAccess(db, q),
+  exportAccessLog: (q, { db }) => {
+    const lines = [csvRow(['id', 'at', 'username', 'action', 'citizen_id', 'detail', 'purpose', 'outcome'])];
+    const MAX = 1_000_000;
+    const { rows } = listAccess(db, { ...q, offset: 0, limit: MAX });
+    for (const r of rows) lines.push(csvRow([String(r.id), r.at, r.username, r.action, r.citizenId ?? '', r.detail, r.purpose ?? '', r.outcome]));
+    return { filename: `access-log-${new Date().toISOString().slice(0, 10)}.csv`, csv: `${lines.join('\r\n')}\r\n`, rows: rows.length };
+  },
   recordViewers: (q, { db }) => listAccess(db, { citizenId: q.citizenId, action: 'view_record', offset: 0, limit: 200 }),
   ping: () => ({ at: new Date().toISOString() }),
   overview: (_i, { db }) => overview(db),

@@ -1,15 +1,16 @@
 /** The access log, for auditors: every record opened, search made, refusal and login, newest first. */
-import { Anchor, Badge, Group, Pagination, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Pagination, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { call } from '../api';
 import { ErrorNote } from '../components/ErrorNote';
+import { saveFile } from '../download';
 import { count, when } from '../format';
 
 const PAGE = 50;
-const ACTIONS = ['view_record', 'search', 'login', 'logout', 'unlock', 'session_end'];
+const ACTIONS = ['view_record', 'search', 'export', 'login', 'logout', 'unlock', 'session_end', 'create_user'];
 
 export function AccessLogPage() {
   const [citizenId, setCitizenId] = useState('');
@@ -32,6 +33,13 @@ export function AccessLogPage() {
         <TextInput label="Citizen ID" value={citizenId} onChange={(e) => (setCitizenId(e.currentTarget.value), setPage(1))} w={180} data-testid="access-citizen" />
         <TextInput label="Account" value={username} onChange={(e) => (setUsername(e.currentTarget.value), setPage(1))} w={180} />
         <Select label="Action" clearable placeholder="All, including refusals" data={ACTIONS} value={action} onChange={(v) => (setAction(v), setPage(1))} w={200} />
+        <Button
+          variant="default"
+          onClick={() => void call('exportAccessLog', filters).then((r) => saveFile(r.filename, r.csv, 'text/csv'))}
+          data-testid="export-access-log"
+        >
+          Download as CSV
+        </Button>
       </Group>
       <ErrorNote error={error} />
       {data && (

@@ -395,6 +395,13 @@ const INPUTS = {
       { label: 'an unknown key', input: { operationId: 1, all: true }, field: 'all' },
     ],
   },
+  exportAccessLog: {
+    valid: { action: 'view_record' },
+    bad: [
+      { label: 'an action over 40 characters', input: { action: 'a'.repeat(41) }, field: 'action' },
+      { label: 'an unknown key', input: { format: 'xlsx' }, field: 'format' },
+    ],
+  },
   checkpoints: { valid: {}, bad: EMPTY_INPUT_BAD },
   createCheckpoint: { valid: {}, bad: EMPTY_INPUT_BAD },
   verifyCheckpoint: {

@@ -92,6 +92,7 @@ const VALID: Record<ChannelName, unknown> = {
   jobCancel: { jobId: 'no-such-job' },
   operations: { limit: 5 },
   operationLedger: { operationId: 1, limit: 5 },
+  exportAccessLog: {},
   checkpoints: {},
   createCheckpoint: {},
   verifyCheckpoint: { checkpoint: { count: 0, head: '0'.repeat(64), at: '2026-11-01T00:00:00Z' } },
