@@ -6,8 +6,9 @@ export const score = (x: number | null | undefined): string => (x === null || x 
  * breakdown that does not add up to the stored score, which is rounded once.
  */
 export const exact = (x: number): string => {
-  const cents = x.toFixed(2);
-  return Math.abs(Number(cents) - x) < 1e-9 ? cents : String(Number(x.toFixed(6)));
+  // Only a part with a third decimal (0.625) can round differently alone than in the total; longer fractions show to the cent.
+  const thousandths = Math.round(x * 1000);
+  return Math.abs(thousandths / 1000 - x) < 1e-9 && thousandths % 10 !== 0 ? x.toFixed(3) : x.toFixed(2);
 };
 export const points = (x: number): string => `${x > 0 ? '+' : x < 0 ? '−' : '±'}${exact(Math.abs(x))}`;
 export const when = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;

@@ -32,7 +32,10 @@ export function AuditTrail({ entries }: { entries: LedgerEntryWithOperation[] })
                 #{l.operationId} {l.operation.kind.replace(/_/g, ' ')}
               </Anchor>
               <Text size="xs" c="dimmed">
-                by {l.operation.actor} · ruleset v{l.rulesetVersion}
+                {typeof l.operation.details.proposed_by === 'string'
+                  ? `proposed by ${l.operation.details.proposed_by}, approved by ${String(l.operation.details.approved_by ?? l.operation.actor)}`
+                  : `by ${l.operation.actor}`}{' '}
+                · ruleset v{l.rulesetVersion}
               </Text>
             </Table.Td>
             <Table.Td maw={360}>

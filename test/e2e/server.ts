@@ -1,0 +1,162 @@
+/**
+ * Starts a Credence console for the end-to-end tests: a demo database with
+ * the test accounts, both made with the CLI, and `electron/serve.ts` on a
+ * free loopback port serving the built renderer. The database is made once
+ * per run (the global setup) and copied for each console, so a spec that
+ * changes data gets a fresh copy in a second. Used by the global setup (the
+ * shared, read-only console) and by specs that change data (their own console).
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const STATIC_DIR = join(REPO, 'dist', 'renderer');
+/** Where the shared server's address is handed from the global setup to the tests and the teardown. */
+export const STATE_FILE = join(REPO, 'test-results', 'e2e-server.json');
+export const SCREENSHOT_DIR = join(REPO, 'test-results', 'screenshots');
+/** The demo database with the accounts, made once per run and copied for every console. */
+export const TEMPLATE_DIR = join(REPO, 'test-results', 'e2e-database');
+const DB_NAME = 'demo.sqlite';
+
+export const DEMO = { citizens: 400, seed: 5, asOf: '2026-11-01T00:00:00Z' } as const;
+
+/** An account of the test consoles, created with the CLI (`users add`). */
+export interface Account {
+  username: string;
+  password: string;
+  role: 'viewer' | 'official' | 'auditor' | 'admin';
+  displayName: string;
+}
+const PASSWORD = 'e2e-password-2026';
+/** Two administrators (the two-person rule needs a second one), an official and an auditor. */
+export const ACCOUNTS = {
+  admin: { username: 'e2e-admin', password: PASSWORD, role: 'admin', displayName: 'E2E Administrator' },
+  admin2: { username: 'e2e-admin2', password: PASSWORD, role: 'admin', displayName: 'E2E Second Administrator' },
+  official: { username: 'e2e-official', password: PASSWORD, role: 'official', displayName: 'E2E Official' },
+  auditor: { username: 'e2e-auditor', password: PASSWORD, role: 'auditor', displayName: 'E2E Auditor' },
+} as const satisfies Record<string, Account>;
+
+export interface Connection {
+  /** The console URL with the bridge token, as printed by serve.ts. */
+  url: string;
+  /** http://127.0.0.1:PORT */
+  base: string;
+  port: number;
+  token: string;
+  /** Who the API client and the pages are logged in as unless a test says otherwise. */
+  account: Account;
+}
+
+export interface RunningServer extends Connection {
+  pid: number;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+const LINE = /^Credence console: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+))$/m;
+
+/** `node --import tsx`: one process, so stopping it stops the server (no npx/tsx wrapper processes left behind). */
+const tsxArgs = (script: string, args: string[]) => ['--import', 'tsx', join(REPO, script), ...args];
+
+export function parseConsoleLine(text: string): Omit<Connection, 'account'> | null {
+  const m = LINE.exec(text);
+  if (!m) return null;
+  const port = Number(m[2]);
+  return { url: m[1], base: `http://127.0.0.1:${port}`, port, token: m[3] };
+}
+
+async function cli(what: string, args: string[], env: Record<string, string> = {}): Promise<void> {
+  try {
+    await promisify(execFile)(process.execPath, tsxArgs('electron/cli.ts', args), { cwd: REPO, env: { ...process.env, ...env }, timeout: 60_000 });
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new Error(`${what}: ${e.stderr || e.message}`);
+  }
+}
+
+/**
+ * Makes the template database: the demo population, then the accounts (in
+ * parallel: each `users add` spends most of its time hashing the password).
+ */
+export async function makeTemplateDatabase(): Promise<void> {
+  rmSync(TEMPLATE_DIR, { recursive: true, force: true });
+  mkdirSync(TEMPLATE_DIR, { recursive: true });
+  const db = join(TEMPLATE_DIR, DB_NAME);
+  try {
+    await cli('the demo database could not be created', ['demo', '--db', db, '--citizens', String(DEMO.citizens), '--seed', String(DEMO.seed), '--as-of', DEMO.asOf]);
+    await Promise.all(
+      Object.values(ACCOUNTS).map((a) =>
+        cli(`the account ${a.username} could not be created`, ['users', 'add', a.username, '--role', a.role, '--name', a.displayName, '--db', db], { CREDENCE_PASSWORD: a.password }),
+      ),
+    );
+  } catch (err) {
+    rmSync(TEMPLATE_DIR, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+export async function startCredence(options: { startupTimeoutMs?: number } = {}): Promise<RunningServer> {
+  if (!existsSync(join(STATIC_DIR, 'index.html'))) {
+    throw new Error(`the renderer is not built (${STATIC_DIR}): run npm run -s build:renderer first`);
+  }
+  if (!existsSync(join(TEMPLATE_DIR, DB_NAME))) await makeTemplateDatabase();
+  const dir = mkdtempSync(join(tmpdir(), 'credence-e2e-'));
+  // The whole folder: the database and anything kept beside it (a signing key, the WAL).
+  cpSync(TEMPLATE_DIR, dir, { recursive: true });
+  const db = join(dir, DB_NAME);
+
+  const child: ChildProcess = spawn(process.execPath, tsxArgs('electron/serve.ts', ['--db', db, '--port', '0', '--static', STATIC_DIR]), {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const timeoutMs = options.startupTimeoutMs ?? 30_000;
+  const connection = await new Promise<Omit<Connection, 'account'>>((resolvePromise, reject) => {
+    const timer = setTimeout(() => fail(new Error(`serve.ts printed no console URL within ${timeoutMs} ms`)), timeoutMs);
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+      reject(new Error(`${err.message}\nstdout: ${stdout}\nstderr: ${stderr}`));
+    };
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const c = parseConsoleLine(stdout);
+      if (c) {
+        clearTimeout(timer);
+        resolvePromise(c);
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('exit', (code, signal) => fail(new Error(`serve.ts exited (${code ?? signal}) before printing its URL`)));
+  });
+  child.removeAllListeners('exit');
+
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  // Should the process that started it end without stopping it (a crashed worker), the server goes too.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  return {
+    ...connection,
+    account: ACCOUNTS.admin,
+    pid: child.pid!,
+    dir,
+    async stop() {
+      process.removeListener('exit', orphanGuard);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
