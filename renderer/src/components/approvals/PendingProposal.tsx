@@ -4,7 +4,7 @@
  * proposer, withdraw it. Approving a ruleset is confirmed first, since it
  * publishes and rescores everyone.
  */
-import { Alert, Anchor, Badge, Button, Card, Group, List, Modal, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Group, List, Modal, Stack, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'wouter';
@@ -13,6 +13,7 @@ import { call } from '../../api';
 import { count, points, when } from '../../format';
 import { refreshCases, refreshScores } from '../citizen/refresh';
 import { ReasonModal } from '../citizen/ReasonModal';
+import { ReasonField } from '../ReasonField';
 import { ErrorNote } from '../ErrorNote';
 import type { SimulationRun } from '../rules/SimulatePanel';
 import { tierMoves } from '../rules/TransitionMatrix';
@@ -136,18 +137,14 @@ export function PendingProposal({ proposal: p, onPublishing, onDecided, publishi
         )}
         {decides && (
           <Stack gap="xs">
-            <Textarea
+            <ReasonField
               label="Your reason"
               description="Required for either decision; kept with the proposal and, on approval, with the operation"
               placeholder="e.g. Checked against the council decision of 12 October"
               value={reason}
-              onChange={(e) => setReason(e.currentTarget.value)}
-              autosize
-              minRows={2}
-              maxRows={6}
-              maxLength={2000}
+              onChange={setReason}
+              min={MIN_REASON}
               required
-              error={reason.length > 0 && !reasonOk ? `at least ${MIN_REASON} characters (${reason.trim().length} so far)` : undefined}
               data-testid="proposal-reason"
             />
             <Group>

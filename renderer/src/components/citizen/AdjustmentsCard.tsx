@@ -3,7 +3,7 @@
  * ones waiting for a second user, the approved ones, and for officials the
  * form that proposes a new one.
  */
-import { Alert, Anchor, Badge, Button, Group, NumberInput, Stack, Table, Text, Textarea } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, NumberInput, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'wouter';
@@ -12,6 +12,7 @@ import { call } from '../../api';
 import { points, when } from '../../format';
 import { adjustmentOf } from '../approvals/proposalText';
 import { useAccess } from '../approvals/access';
+import { ReasonField } from '../ReasonField';
 import { ErrorNote } from '../ErrorNote';
 import { refreshCases } from './refresh';
 
@@ -60,17 +61,13 @@ function ProposeForm({ citizenId }: { citizenId: string }) {
             error={amount !== '' && !amountOk ? 'a non-zero number from −1000 to 1000' : undefined}
             data-testid="adjust-points"
           />
-          <Textarea
+          <ReasonField
             label="Justification"
             description="Why, with the decision or document it rests on"
             placeholder="e.g. Court ruling 2026/114 annulled the fine recorded on 3 March"
             value={justification}
-            onChange={(e) => setJustification(e.currentTarget.value)}
-            autosize
-            minRows={2}
-            maxRows={6}
-            maxLength={2000}
-            error={justification.length > 0 && !justificationOk ? `at least ${MIN_JUSTIFICATION} characters (${justification.trim().length} so far)` : undefined}
+            onChange={setJustification}
+            min={MIN_JUSTIFICATION}
             data-testid="adjust-justification"
           />
         </Group>

@@ -4,7 +4,7 @@
  * Approvals page, where another administrator reviews, may simulate, and
  * approves it. Only that approval publishes the new version.
  */
-import { Alert, Anchor, Button, Card, Group, List, Modal, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, List, Modal, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -12,6 +12,7 @@ import { Link } from 'wouter';
 import { call } from '../../api';
 import { count, when } from '../../format';
 import { useAccess } from '../approvals/access';
+import { ReasonField } from '../ReasonField';
 import { ErrorNote } from '../ErrorNote';
 import type { DraftRuleset, Problem } from './draft';
 import { hasFigures, type SimulationRun } from './SimulatePanel';
@@ -91,17 +92,13 @@ export function PublishPanel({ draft, draftKey, changes, hasChanges, valid, vali
             </Stack>
           </Alert>
         )}
-        <Textarea
+        <ReasonField
           label="Reason"
           description="Why this change: the approver reads it, and it is kept with the version and shown to auditors"
           placeholder="e.g. Cap volunteering at +30 after the council decision of 12 October"
           value={reason}
-          onChange={(e) => setReason(e.currentTarget.value)}
-          autosize
-          minRows={2}
-          maxRows={6}
-          maxLength={2000}
-          error={reason.length > 0 && !reasonOk ? `at least ${MIN_REASON} characters (${reason.trim().length} so far)` : undefined}
+          onChange={setReason}
+          min={MIN_REASON}
           data-testid="publish-reason"
         />
         <Group>
