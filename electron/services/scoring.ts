@@ -42,6 +42,25 @@ export function parseInstant(text: string): { iso: string; ms: number } {
   return { iso: new Date(ms).toISOString(), ms };
 }
 
+/**
+ * Compiled rulesets by their text and the kinds' schemas: published versions
+ * are immutable, so compiling the CEL of every rule once per process is
+ * enough (an incremental update would otherwise spend most of its time here).
+ */
+const compiledRulesets = new Map<string, CompiledRuleset>();
+const COMPILED_KEPT = 8;
+
+function compiledRuleset(spec: unknown, kinds: ReturnType<typeof loadKinds>, version: number): CompiledRuleset {
+  const key = JSON.stringify([spec, [...kinds.values()]]);
+  const cached = compiledRulesets.get(key);
+  if (cached) return cached;
+  const checked = validateRuleset(spec, kinds);
+  if (!checked.ok) throw new Error(`published ruleset ${version} no longer validates: ${checked.problems[0].message}`);
+  if (compiledRulesets.size >= COMPILED_KEPT) compiledRulesets.delete(compiledRulesets.keys().next().value!);
+  compiledRulesets.set(key, checked.ruleset);
+  return checked.ruleset;
+}
+
 export function loadScoringState(db: Db): ScoringState | null {
   const row = db.prepare('SELECT ruleset_version, as_of, as_of_ms FROM scoring_state WHERE id = 1').get() as
     | { ruleset_version: number; as_of: string; as_of_ms: number }
@@ -49,9 +68,8 @@ export function loadScoringState(db: Db): ScoringState | null {
   if (!row) return null;
   const published = getRuleset(db, row.ruleset_version);
   if (!published) throw new Error(`scoring state refers to missing ruleset version ${row.ruleset_version}`);
-  const checked = validateRuleset(published.spec, loadKinds(db));
-  if (!checked.ok) throw new Error(`published ruleset ${row.ruleset_version} no longer validates: ${checked.problems[0].message}`);
-  return { version: row.ruleset_version, ruleset: checked.ruleset, asOf: row.as_of, asOfMs: row.as_of_ms, params: paramsOf(checked.ruleset) };
+  const ruleset = compiledRuleset(published.spec, loadKinds(db), row.ruleset_version);
+  return { version: row.ruleset_version, ruleset, asOf: row.as_of, asOfMs: row.as_of_ms, params: paramsOf(ruleset) };
 }
 
 export function saveScoringState(db: Db, version: number, asOf: string, asOfMs: number): void {
