@@ -26,7 +26,11 @@ export function overview(db: Db): Output<'overview'> {
   if (state && scored > 0) {
     const width = 25;
     const rows = db.prepare(`SELECT cast(floor(cents / ${width * 100}.0) AS INTEGER) AS bin, count(*) FROM scores GROUP BY bin ORDER BY bin`).raw(true).all() as [number, number][];
-    for (const [bin, count] of rows) histogram.push({ from: bin * width, to: (bin + 1) * width, count });
+    // Every bin from the lowest to the highest, empty ones included, so the axis is linear.
+    const counts = new Map(rows);
+    if (rows.length > 0) {
+      for (let bin = rows[0][0]; bin <= rows[rows.length - 1][0]; bin++) histogram.push({ from: bin * width, to: (bin + 1) * width, count: counts.get(bin) ?? 0 });
+    }
   }
   return {
     population,
