@@ -93,7 +93,7 @@ export function OverviewPage() {
                   </Anchor>
                 </Table.Td>
                 <Table.Td>{when(op.at)}</Table.Td>
-                <Table.Td>{op.kind.replace(/_/g, " ")}</Table.Td>
+                <Table.Td>{op.kind.replace(/_/g, ' ')}</Table.Td>
                 <Table.Td>{op.actor}</Table.Td>
                 <Table.Td>{op.reason}</Table.Td>
                 <Table.Td ta="right">{count(op.ledgerEntries)}</Table.Td>
