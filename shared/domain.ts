@@ -5,7 +5,8 @@
 import { z } from 'zod';
 
 /** A citizen id: 1–64 characters of A-Z a-z 0-9 _ - (SCORING_MODEL §1). */
-export const CitizenId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'citizen id must be 1-64 characters of A-Z a-z 0-9 _ -');
+export const CITIZEN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const CitizenId = z.string().regex(CITIZEN_ID_PATTERN, 'citizen id must be 1-64 characters of A-Z a-z 0-9 _ -');
 
 export const FieldType = z.enum(['number', 'string', 'bool', 'date']);
 export type FieldType = z.infer<typeof FieldType>;

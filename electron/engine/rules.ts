@@ -120,6 +120,11 @@ function ruleIdAt(input: unknown, index: number): string | undefined {
   return typeof id === 'string' ? id : `#${index + 1}`;
 }
 
+/** Whether an event counts for a rule at `asOfMs`: occurred by then, and inside the ttl window if any (SCORING_MODEL §2). */
+export function countsAt(rule: CompiledRule, occurredMs: number, asOfMs: number): boolean {
+  return occurredMs <= asOfMs && (rule.ttlMs === null || occurredMs > asOfMs - rule.ttlMs);
+}
+
 /** c(r, e): the points of one event under one rule; `error` when evaluation failed. */
 export type Contribution = { points: number; error: null } | { points: 0; error: string };
 

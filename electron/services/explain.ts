@@ -2,7 +2,8 @@
 import type { Explanation, RuleContribution } from '../../shared/domain.js';
 import type { Db } from '../db/connection.js';
 import { attributePenalty } from '../engine/network.js';
-import { centsToScore, reasonCodes, tierFor } from '../engine/scoring.js';
+import { countsAt } from '../engine/rules.js';
+import { capTotal, centsToScore, reasonCodes, tierFor } from '../engine/scoring.js';
 import { adjustmentOf, loadScoringState, ownScoreOf, storedNetworkView } from './scoring.js';
 
 export class NotFoundError extends Error {}
@@ -29,10 +30,10 @@ export function explainCitizen(db: Db, citizenId: string, options: { maxEventsPe
     .all(citizen.idx) as [number, number, string, string, number][];
   const rules: RuleContribution[] = [];
   for (const rule of state.ruleset.rules) {
-    const counted = events.filter(([r, , , , ms]) => r === rule.index && ms <= state.asOfMs && (rule.ttlMs === null || ms > state.asOfMs - rule.ttlMs));
+    const counted = events.filter(([r, , , , ms]) => r === rule.index && countsAt(rule, ms, state.asOfMs));
     if (counted.length === 0) continue;
     const raw = counted.reduce((sum, [, p]) => sum + p, 0);
-    const total = Math.min(rule.capMax, Math.max(rule.capMin, raw));
+    const total = capTotal(raw, rule.capMin, rule.capMax);
     rules.push({
       ruleId: rule.spec.id,
       ruleName: rule.spec.name,

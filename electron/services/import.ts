@@ -7,14 +7,14 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { EventKindsFile, type EventKindSpec, type InputProblem } from '../../shared/domain.js';
+import { CITIZEN_ID_PATTERN, EventKindsFile, type EventKindSpec, type InputProblem } from '../../shared/domain.js';
 import type { Db } from '../db/connection.js';
 import { canonicalFields, insertKind, loadKinds } from '../db/kinds.js';
 import { recordOperation } from '../db/operations.js';
 import { contributionWriter, type ContributionWriter } from './contributions.js';
 import { FileFormatError, readCsv, readJsonLines } from './csvSource.js';
 import { CancelledError, fullRecompute, incrementalUpdate, loadScoringState, type Progress, type ScoreChangeStats } from './scoring.js';
-import { checkEventData, CITIZEN_ID, EVENT_ID, isIsoDate, parseIsoInstant } from './validation.js';
+import { checkEventData, EVENT_ID, isIsoDate, parseIsoInstant } from './validation.js';
 
 export const IMPORT_FILES = ['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl'] as const;
 const MAX_LISTED_PROBLEMS = 100;
@@ -233,7 +233,7 @@ class ImportContext {
         return;
       }
       const [id, name, district, birth] = row.fields;
-      if (!CITIZEN_ID.test(id)) bad(`citizen_id '${id}' must be 1-64 characters of A-Z a-z 0-9 _ -`);
+      if (!CITIZEN_ID_PATTERN.test(id)) bad(`citizen_id '${id}' must be 1-64 characters of A-Z a-z 0-9 _ -`);
       else if (seen.has(id)) bad(`citizen_id '${id}' appears twice in the file`);
       else if (!name.trim()) bad(`citizen ${id} has an empty name`);
       else if (!district.trim()) bad(`citizen ${id} has an empty district`);

@@ -9,8 +9,8 @@ import type { RuleSpec } from '../../shared/domain.js';
 import type { Db } from '../db/connection.js';
 import { loadKinds } from '../db/kinds.js';
 import { compileExpression } from '../engine/cel.js';
-import { evaluateRule, type CompiledRule } from '../engine/rules.js';
-import { centsToScore } from '../engine/scoring.js';
+import { countsAt, evaluateRule, type CompiledRule } from '../engine/rules.js';
+import { capTotal, centsToScore } from '../engine/scoring.js';
 import { ruleInput } from './contributions.js';
 import { NotFoundError } from './explain.js';
 import { checkRuleset, publishRuleset } from './rulesets.js';
@@ -56,7 +56,7 @@ export function testRule(db: Db, q: ParsedInput<'testRule'>): Output<'testRule'>
     for (const e of events) {
       const data = JSON.parse(e.data) as Record<string, unknown>;
       const c = evaluateRule(rule, ruleInput(kind, data));
-      const counted = e.occurred_ms <= asOfMs && (rule.ttlMs === null || e.occurred_ms > asOfMs - rule.ttlMs);
+      const counted = countsAt(rule, e.occurred_ms, asOfMs);
       rows.push({ eventId: e.event_id, occurredAt: e.occurred_at, data: ruleInput(kind, data), matched: c.points !== 0 || c.error !== null, points: c.points, error: c.error, counted });
     }
   }
@@ -65,7 +65,7 @@ export function testRule(db: Db, q: ParsedInput<'testRule'>): Output<'testRule'>
     rows.push({ eventId: null, occurredAt: null, data: ruleInput(kind, sample), matched: c.points !== 0 || c.error !== null, points: c.points, error: c.error, counted: true });
   }
   const raw = rows.filter((r) => r.counted && r.error === null).reduce((s, r) => s + r.points, 0);
-  const total = Math.min(rule.capMax, Math.max(rule.capMin, raw));
+  const total = capTotal(raw, rule.capMin, rule.capMax);
   return { rows, raw, total, capped: raw !== total };
 }
 

@@ -11,7 +11,7 @@ import { activeFriendsOf, loadActiveEdges } from '../db/relationships.js';
 import { getRuleset } from '../db/rulesets.js';
 import { buildGraph, clamp, csrView, rawPenaltyOf, solveFixedPoint, updateFixedPoint, type FriendPenaltyParams, type MutableNetworkView, type NetworkView } from '../engine/network.js';
 import { validateRuleset, type CompiledRuleset } from '../engine/rules.js';
-import { scoreCents, tierFor } from '../engine/scoring.js';
+import { capTotal, scoreCents, tierFor } from '../engine/scoring.js';
 import { parseIsoInstant } from './validation.js';
 
 export interface ScoringState {
@@ -106,7 +106,7 @@ function assembleOwn(ruleset: CompiledRuleset, sums: [number, number][], adjust 
   for (const [ruleIndex, raw] of sums) {
     const rule = ruleset.rules[ruleIndex];
     if (!rule) continue;
-    const total = clamp(raw, rule.capMin, rule.capMax);
+    const total = capTotal(raw, rule.capMin, rule.capMax);
     if (total !== 0) totals[rule.spec.id] = total;
     sum += total;
   }

@@ -15,6 +15,7 @@
  */
 import type { Explanation } from '../../shared/domain.js';
 import type { Db } from '../db/connection.js';
+import { countsAt } from '../engine/rules.js';
 import { centsToScore } from '../engine/scoring.js';
 import { citizenRows, columnsOf, jsonSafe, otherCitizenTables, tableExists, type CitizenRows } from './citizenTables.js';
 import { explainCitizen, NotFoundError } from './explain.js';
@@ -126,7 +127,7 @@ function collect(db: Db, citizenId: string, now: Date): SubjectAccessExport {
   for (const r of contributionRows) {
     const list = byEvent.get(r.event_idx) ?? [];
     const rule = rules[r.rule_index];
-    const counts = !!state && !!rule && r.error === null && r.occurred_ms <= state.asOfMs && (rule.ttlMs === null || r.occurred_ms > state.asOfMs - rule.ttlMs);
+    const counts = !!state && !!rule && r.error === null && countsAt(rule, r.occurred_ms, state.asOfMs);
     list.push({ ruleId: rule?.spec.id ?? `rule #${r.rule_index}`, points: r.points, error: r.error, counts });
     byEvent.set(r.event_idx, list);
   }

@@ -1,7 +1,6 @@
 /** Field-level checks of imported records: ids, dates, instants, event data against its kind. */
 import type { EventKindSpec } from '../../shared/domain.js';
 
-export const CITIZEN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export const EVENT_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /** A real calendar date YYYY-MM-DD. */
