@@ -426,6 +426,35 @@ const INPUTS = {
     ],
   },
   verifyLedger: { valid: {}, bad: EMPTY_INPUT_BAD },
+  recentPurposes: { valid: {}, bad: EMPTY_INPUT_BAD },
+  accessSettings: { valid: {}, bad: EMPTY_INPUT_BAD },
+  setAccessSettings: {
+    valid: { purposeRequired: false, reason: 'keep it optional' },
+    bad: [
+      { label: 'a string for the flag', input: { purposeRequired: 'yes', reason: 'make it mandatory' }, field: 'purposeRequired' },
+      { label: 'no reason', input: { purposeRequired: true, reason: '  ' }, field: 'reason' },
+    ],
+  },
+  recordEvent: {
+    valid: { citizenId: 'C0000001', eventId: 'E-manual-1', kind: 'bill_payment', occurredAt: '2026-10-01T00:00:00Z', data: { on_time: true }, reason: 'entered at the counter' },
+    bad: [
+      { label: 'an event id with a space', input: { citizenId: 'C0000001', eventId: 'E 1', kind: 'bill_payment', occurredAt: '2026-10-01T00:00:00Z', data: {}, reason: 'entered at the counter' }, field: 'eventId' },
+      { label: 'a short reason', input: { citizenId: 'C0000001', eventId: 'E1', kind: 'bill_payment', occurredAt: '2026-10-01T00:00:00Z', data: {}, reason: 'short' }, field: 'reason' },
+      { label: 'data that is a list', input: { citizenId: 'C0000001', eventId: 'E1', kind: 'bill_payment', occurredAt: '2026-10-01T00:00:00Z', data: [], reason: 'entered at the counter' }, field: 'data' },
+    ],
+  },
+  retractEvent: {
+    valid: { eventId: 'E1', reason: 'entered on the wrong record' },
+    bad: [{ label: 'a short reason', input: { eventId: 'E1', reason: 'oops' }, field: 'reason' }],
+  },
+  assignDispute: {
+    valid: { disputeId: 1, assignee: 'reviewer', reason: 'workload' },
+    bad: [
+      { label: 'an assignee with a space', input: { disputeId: 1, assignee: 'a b', reason: 'workload' }, field: 'assignee' },
+      { label: 'dispute 0', input: { disputeId: 0, assignee: null, reason: 'workload' }, field: 'disputeId' },
+    ],
+  },
+  disputeReviewers: { valid: {}, bad: EMPTY_INPUT_BAD },
 } satisfies Record<ChannelName, { valid: unknown; bad: BadInput[] }>;
 
 describe('unknown channels', () => {
