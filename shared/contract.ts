@@ -557,7 +557,7 @@ export const channels = {
     role: 'official',
     summary: 'assign a dispute to a reviewer (an official or administrator), or unassign it',
   }),
-  disputeReviewers: channel({ input: empty, output: z.array(z.object({ username: z.string(), displayName: z.string(), role: Role })), role: 'official', readOnly: true, summary: 'the accounts that may review disputes' }),
+  disputeReviewers: channel({ input: empty, output: z.array(z.object({ username: z.string(), displayName: z.string(), role: Role })), role: 'official', summary: 'the accounts that may review disputes' }),
 } satisfies Record<ChannelName, ChannelSpec<z.ZodType, z.ZodType>>;
 
 export type Channels = typeof channels;

@@ -437,7 +437,8 @@ const INPUTS = {
     ],
   },
   recordEvent: {
-    valid: { citizenId: 'C0000001', eventId: 'E-manual-1', kind: 'bill_payment', occurredAt: '2026-10-01T00:00:00Z', data: { on_time: true }, reason: 'entered at the counter' },
+    // A citizen nobody has: the door lets it through, the service refuses it, and this file's database stays as it is.
+    valid: { citizenId: 'C9999999', eventId: 'E-manual-1', kind: 'bill_payment', occurredAt: '2026-10-01T00:00:00Z', data: { on_time: true }, reason: 'entered at the counter' },
     bad: [
       { label: 'an event id with a space', input: { citizenId: 'C0000001', eventId: 'E 1', kind: 'bill_payment', occurredAt: '2026-10-01T00:00:00Z', data: {}, reason: 'entered at the counter' }, field: 'eventId' },
       { label: 'a short reason', input: { citizenId: 'C0000001', eventId: 'E1', kind: 'bill_payment', occurredAt: '2026-10-01T00:00:00Z', data: {}, reason: 'short' }, field: 'reason' },
@@ -445,7 +446,7 @@ const INPUTS = {
     ],
   },
   retractEvent: {
-    valid: { eventId: 'E1', reason: 'entered on the wrong record' },
+    valid: { eventId: 'E-nobody-has', reason: 'entered on the wrong record' },
     bad: [{ label: 'a short reason', input: { eventId: 'E1', reason: 'oops' }, field: 'reason' }],
   },
   assignDispute: {
@@ -609,6 +610,9 @@ describe('roles', () => {
       openDispute: 'not_found', // an event the citizen does not have
       moveDispute: 'not_found', // an unknown dispute
       decideMeasure: 'rejected', // a measure that does not apply
+      recordEvent: 'rejected', // an unknown citizen
+      retractEvent: 'not_found', // an unknown event
+      assignDispute: 'not_found', // an unknown dispute
     };
     for (const name of CHANNEL_NAMES) {
       // A fresh username, so that createUser does not conflict with the account the role matrix made.
