@@ -402,13 +402,26 @@ const INPUTS = {
       { label: 'an unknown key', input: { format: 'xlsx' }, field: 'format' },
     ],
   },
-  checkpoints: { valid: {}, bad: EMPTY_INPUT_BAD },
-  createCheckpoint: { valid: {}, bad: EMPTY_INPUT_BAD },
-  verifyCheckpoint: {
-    valid: { checkpoint: { count: 0, head: '0'.repeat(64), at: '2026-11-01T00:00:00Z' } },
+  checkpoints: {
+    valid: {},
     bad: [
-      { label: 'a trusted key over 4000 characters', input: { checkpoint: {}, trustedPublicKey: 'k'.repeat(4001) }, field: 'trustedPublicKey' },
-      { label: 'an unknown key', input: { checkpoint: {}, force: true }, field: 'force' },
+      { label: 'a trusted key over 20000 characters', input: { trustedPublicKey: 'k'.repeat(20_001) }, field: 'trustedPublicKey' },
+      { label: 'an unknown key', input: { force: true }, field: 'force' },
+    ],
+  },
+  createCheckpoint: {
+    valid: { keyFile: '{}', passphrase: 'x' },
+    bad: [
+      { label: 'no passphrase', input: { keyFile: '{}', passphrase: '' }, field: 'passphrase' },
+      { label: 'no key file', input: { passphrase: 'x' }, field: 'keyFile' },
+    ],
+  },
+  verifyCheckpoint: {
+    valid: { checkpoint: { count: 0, head: '0'.repeat(64), at: '2026-11-01T00:00:00Z' }, trustedPublicKey: 'k' },
+    bad: [
+      { label: 'no trusted key', input: { checkpoint: {} }, field: 'trustedPublicKey' },
+      { label: 'a trusted key over 20000 characters', input: { checkpoint: {}, trustedPublicKey: 'k'.repeat(20_001) }, field: 'trustedPublicKey' },
+      { label: 'an unknown key', input: { checkpoint: {}, trustedPublicKey: 'k', force: true }, field: 'force' },
     ],
   },
   disclosure: {
