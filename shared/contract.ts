@@ -245,7 +245,11 @@ const JobStatus = z.object({
 });
 export type JobStatus = z.infer<typeof JobStatus>;
 
-const ImportFile = z.strictObject({ name: z.enum(['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl']), content: z.string().max(512 * 2 ** 20) });
+const ImportFileName = z.enum(['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl']);
+/** An import file: its content inline (desktop IPC, small files), or the id the bridge gave its streamed upload (POST /upload/<name>). */
+const ImportFile = z
+  .strictObject({ name: ImportFileName, content: z.string().max(512 * 2 ** 20).optional(), uploadId: z.string().max(64).optional() })
+  .refine((f) => (f.content === undefined) !== (f.uploadId === undefined), { message: 'give the content or an uploadId, one of the two', path: ['content'] });
 
 const ExpressionCheck = z.object({ ok: z.boolean(), type: z.string().optional(), error: z.object({ message: z.string(), column: z.number() }).optional(), compiled: z.boolean().optional() });
 
@@ -272,6 +276,16 @@ export type Overview = z.infer<typeof Overview>;
 const RulesetVersion = z.object({ version: z.number(), operationId: z.number(), actor: z.string(), at: z.string(), reason: z.string(), rules: z.number() });
 export type RulesetVersion = z.infer<typeof RulesetVersion>;
 
+const IntegrityProblem = z.object({ where: z.string(), at: z.string().nullable(), message: z.string() });
+/** The chain of every record, the ledger and the stored scores, verified (electron/db/chainVerify.ts). */
+const Integrity = z.object({
+  ok: z.boolean(),
+  chainCount: z.number(),
+  chainHead: z.string(),
+  ledgerCount: z.number(),
+  problems: z.array(IntegrityProblem),
+  problemCount: z.number(),
+});
 const VerifyResult = z.object({ ok: z.boolean(), count: z.number(), head: z.string().optional(), firstBroken: z.number().nullable().optional(), message: z.string().optional() });
 
 interface ChannelSpec<I extends z.ZodType, O extends z.ZodType> {
@@ -484,29 +498,38 @@ export const channels = {
     summary: 'ledger entries written by one operation',
   }),
   checkpoints: channel({
-    input: empty,
+    input: z.strictObject({ trustedPublicKey: z.string().max(20000).optional() }),
     output: z.object({
-      chain: VerifyResult,
-      keyId: z.string().nullable(),
-      publicKey: z.string().nullable(),
+      integrity: Integrity,
       checkpoints: z.array(
-        z.object({ id: z.number(), count: z.number(), head: z.string(), at: z.string(), keyId: z.string(), actor: z.string(), signatureStatus: z.string(), matchesChain: z.boolean().nullable() }),
+        z.object({
+          id: z.number(),
+          count: z.number(),
+          head: z.string(),
+          chainCount: z.number().nullable(),
+          chainHead: z.string().nullable(),
+          at: z.string(),
+          keyId: z.string(),
+          actor: z.string(),
+          signatureStatus: z.string(),
+          matchesChain: z.boolean().nullable(),
+        }),
       ),
     }),
     role: 'auditor',
-    summary: 'the recorded signed checkpoints, each checked against the current chain',
+    summary: 'the whole record verified, and the recorded checkpoints, each checked against the current chain (and the pinned auditor key, when given)',
   }),
   createCheckpoint: channel({
-    input: empty,
-    output: z.object({ filename: z.string(), content: z.string(), count: z.number(), head: z.string() }),
+    input: z.strictObject({ keyFile: z.string().min(1).max(20000), passphrase: z.string().min(1).max(1000) }),
+    output: z.object({ filename: z.string(), content: z.string(), count: z.number(), head: z.string(), chainCount: z.number(), chainHead: z.string() }),
     role: 'auditor',
-    summary: 'sign the entry count and head hash with the installation key; the file goes to the auditor',
+    summary: "verify everything and sign the ledger and chain heads with the auditor's key (their key file and passphrase); the file goes to the auditor",
   }),
   verifyCheckpoint: channel({
-    input: z.strictObject({ checkpoint: z.unknown(), trustedPublicKey: z.string().max(4000).optional() }),
-    output: z.object({ ok: z.boolean(), signature: z.object({ status: z.string(), message: z.string() }), chain: VerifyResult.nullable() }),
+    input: z.strictObject({ checkpoint: z.unknown(), trustedPublicKey: z.string().min(1).max(20000) }),
+    output: z.object({ ok: z.boolean(), signature: z.object({ status: z.string(), message: z.string() }), mismatches: z.array(z.string()), integrity: Integrity.nullable() }),
     role: 'auditor',
-    summary: 'verify the ledger against a checkpoint file: signature, rewritten or truncated history, first broken entry',
+    summary: "verify the whole record against a checkpoint file signed by the pinned auditor key: rewritten, deleted or truncated history, edited records, scores",
   }),
   disclosure: channel({
     input: z.strictObject({ citizenId: CitizenId }),

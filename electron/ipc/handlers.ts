@@ -2,7 +2,7 @@
  * The implementation of every channel of the API contract, over the services.
  * Both transports call these through `dispatch`; neither has its own.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChannelName, Output, ParsedInput, Role } from '../../shared/contract.js';
@@ -13,10 +13,12 @@ import { loadKinds } from '../db/kinds.js';
 import { verifyLedger } from '../db/ledger.js';
 import { getRuleset } from '../db/rulesets.js';
 import type { JobManager } from '../jobs/manager.js';
+import type { UploadStore } from '../bridge/uploads.js';
 import { NotFoundError } from '../services/explain.js';
 import { citizenEvents, citizenRecord, districts, listOperations, operationLedger, overview, rulesetVersions, search } from '../services/queries.js';
 import { checkExpression, RejectedInputError, testRule } from '../services/ruleLab.js';
-import { checkpointFileContent, createCheckpoint, installationKey, listCheckpoints, parseCheckpoint, publicKeyPem, signingKeyPath, verifyAgainstCheckpoint } from '../services/checkpoints.js';
+import { AuditorKeyError, parseTrustedKey, unlockAuditorKey } from '../services/auditorKey.js';
+import { CheckpointError, checkpointFileContent, createCheckpoint, integritySummary, listCheckpoints, parseCheckpoint, verifyAgainstCheckpoint } from '../services/checkpoints.js';
 import { renderDisclosure } from '../services/disclosure.js';
 import { subjectAccessExport } from '../services/subjectAccess.js';
 import { csvRow } from '../services/exportScores.js';
@@ -43,6 +45,8 @@ export interface HandlerContext {
   dbFile: string;
   jobs: JobManager;
   sessions: SessionStore;
+  /** Import files uploaded to the HTTP bridge, claimed by importFiles (absent over IPC). */
+  uploads?: UploadStore;
 }
 
 function sessionUser(s: Session) {
@@ -169,9 +173,31 @@ export const handlers: Handlers = {
     decideMeasure(db, q.citizenId, q.measureId, q.decision, caller.user, q.reason);
     return {};
   },
-  importFiles: (q, { jobs }, caller) => {
+  importFiles: (q, { jobs, uploads }, caller) => {
     const dir = mkdtempSync(join(tmpdir(), 'credence-upload-'));
-    for (const f of q.files) writeFileSync(join(dir, f.name), f.content);
+    try {
+      for (const f of q.files) {
+        if (f.content !== undefined || f.uploadId === undefined) {
+          writeFileSync(join(dir, f.name), f.content ?? '');
+          continue;
+        }
+        if (!uploads) throw new RejectedInputError(`${f.name}: uploads go through the browser bridge; send the content here`);
+        let claimed;
+        try {
+          claimed = uploads.claim(f.uploadId, caller.user, f.name);
+        } catch (err) {
+          throw new RejectedInputError(`${f.name}: ${(err as Error).message}`);
+        }
+        try {
+          renameSync(claimed.file, join(dir, f.name));
+        } finally {
+          claimed.release();
+        }
+      }
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
     return { jobId: jobs.start('import', caller.user, { folder: dir, reason: q.reason, dryRun: q.dryRun, removeAfter: true }) };
   },
   importFolder: (q, { jobs }, caller) => ({ jobId: jobs.start('import', caller.user, { folder: q.folder, reason: q.reason, dryRun: q.dryRun }) }),
@@ -185,29 +211,29 @@ export const handlers: Handlers = {
   jobCancel: (q, { jobs }) => ({ cancelled: jobs.cancel(q.jobId) }),
   operations: (q, { db }) => listOperations(db, q),
   operationLedger: (q, { db }) => operationLedger(db, q),
-  checkpoints: (_i, { db, dbFile }) => {
-    const key = existsSync(signingKeyPath(dbFile)) ? installationKey(db, dbFile) : null;
-    const { chain, checkpoints } = listCheckpoints(db);
-    return {
-      chain,
-      keyId: key?.keyId ?? null,
-      publicKey: key ? publicKeyPem(key.publicKey) : null,
-      checkpoints: checkpoints.map((c) => ({ id: c.id, count: c.count, head: c.head, at: c.at, keyId: c.keyId, actor: c.actor, signatureStatus: c.signatureStatus, matchesChain: c.matchesChain })),
-    };
+  checkpoints: (q, { db }) => {
+    const trusted = q.trustedPublicKey?.trim() ? rejectBadKey(() => parseTrustedKey(q.trustedPublicKey!)) : undefined;
+    const { integrity, checkpoints } = listCheckpoints(db, trusted);
+    return { integrity: integritySummary(integrity), checkpoints };
   },
-  createCheckpoint: (_i, { db, dbFile }, caller) => {
-    const cp = createCheckpoint(db, dbFile, { actor: caller.user });
-    return { filename: `credence-checkpoint-${cp.count}-${cp.at.slice(0, 10)}.json`, content: checkpointFileContent(cp), count: cp.count, head: cp.head };
+  createCheckpoint: (q, { db }, caller) => {
+    const signer = rejectBadKey(() => {
+      let file: unknown;
+      try {
+        file = JSON.parse(q.keyFile);
+      } catch {
+        throw new AuditorKeyError('the auditor key file is not JSON');
+      }
+      return unlockAuditorKey(file, q.passphrase);
+    });
+    const cp = rejectBadKey(() => createCheckpoint(db, signer, { actor: caller.user }));
+    return { filename: `credence-checkpoint-${cp.count}-${cp.at.slice(0, 10)}.json`, content: checkpointFileContent(cp), count: cp.count, head: cp.head, chainCount: cp.chainCount, chainHead: cp.chainHead };
   },
   verifyCheckpoint: (q, { db }) => {
-    let cp;
-    try {
-      cp = parseCheckpoint(q.checkpoint);
-    } catch (err) {
-      throw new RejectedInputError((err as Error).message);
-    }
-    const r = verifyAgainstCheckpoint(db, cp, q.trustedPublicKey?.trim() || undefined);
-    return { ok: r.ok, signature: { status: r.signature.status, message: r.signature.message }, chain: r.chain };
+    const cp = rejectBadKey(() => parseCheckpoint(q.checkpoint));
+    const trusted = rejectBadKey(() => parseTrustedKey(q.trustedPublicKey));
+    const r = verifyAgainstCheckpoint(db, cp, trusted);
+    return { ok: r.ok, signature: { status: r.signature.status, message: r.signature.message }, mismatches: r.mismatches, integrity: r.integrity ? integritySummary(r.integrity) : null };
   },
   disclosure: (q, { db }, caller) => ({ filename: `disclosure-${q.citizenId}.pdf`, base64: renderDisclosure(db, q.citizenId, { generatedBy: caller.user }).toString('base64') }),
   subjectExport: (q, { db }) => ({ filename: `subject-access-${q.citizenId}.json`, json: JSON.stringify(subjectAccessExport(db, q.citizenId), null, 2) }),
@@ -235,3 +261,13 @@ export const handlers: Handlers = {
   assignDispute: (q, { db }, caller) => assignDispute(db, q.disputeId, q.assignee, caller.user, q.reason),
   disputeReviewers: (_i, { db }) => disputeReviewers(db),
 };
+
+/** A bad key, passphrase or checkpoint is the caller's input, answered as such. */
+function rejectBadKey<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof AuditorKeyError || err instanceof CheckpointError) throw new RejectedInputError(err.message);
+    throw err;
+  }
+}

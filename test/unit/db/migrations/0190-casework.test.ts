@@ -4,6 +4,7 @@
  * table stays immutable, and disputes gain an assignee and an outcome note.
  */
 import { describe, expect, it } from 'vitest';
+import { verifyIntegrity } from '../../../../electron/db/chainVerify.js';
 import { operationKindsAllowed } from '../../../../electron/db/migrations/operationKinds.js';
 import { useVersionedDatabases, userVersion } from '../../helpers/migrationDb.js';
 
@@ -32,6 +33,12 @@ describe('migration 0190 casework', () => {
     // The events still point at operation 1, and a reference to a missing operation is still refused.
     expect(() => db.prepare("INSERT INTO events (event_id, citizen_idx, kind, occurred_at, occurred_ms, data, operation_id) SELECT 'E2', idx, 'k', 'now', 0, '{}', 999 FROM citizens").run()).toThrow(/FOREIGN KEY/);
     expect(db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'events'").pluck().get()).toMatch(/REFERENCES operations\(id\)/);
+    // The rebuilt table is the same chained table: the chain still verifies, and a new operation is chained.
+    expect(verifyIntegrity(db, { skipScores: true })).toMatchObject({ ok: true });
+    const chained = db.prepare("SELECT count(*) FROM chain WHERE tbl = 'operations'").pluck().get() as number;
+    db.prepare("INSERT INTO operations (kind, actor, at, reason, details) VALUES ('dispute_assigned', 'x', 'now', 'r', '{}')").run();
+    expect(db.prepare("SELECT count(*) FROM chain WHERE tbl = 'operations'").pluck().get()).toBe(chained + 1);
+    expect(verifyIntegrity(db, { skipScores: true })).toMatchObject({ ok: true });
   });
 
   it('gives disputes an assignee and an outcome note', () => {
