@@ -10,8 +10,9 @@ export interface AccessEntry {
   outcome: 'allowed' | 'refused' | 'failed';
 }
 
-export function logAccess(db: Db, e: AccessEntry): void {
-  db.prepare('INSERT INTO access_log (at, username, action, citizen_id, detail, purpose, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+/** Appends one row; its id. */
+export function logAccess(db: Db, e: AccessEntry): number {
+  const info = db.prepare('INSERT INTO access_log (at, username, action, citizen_id, detail, purpose, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     new Date().toISOString(),
     e.username,
     e.action,
@@ -20,6 +21,7 @@ export function logAccess(db: Db, e: AccessEntry): void {
     e.purpose?.slice(0, 500) ?? null,
     e.outcome,
   );
+  return Number(info.lastInsertRowid);
 }
 
 export interface AccessRow {
