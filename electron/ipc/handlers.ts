@@ -56,7 +56,8 @@ export interface HandlerContext {
 }
 
 function sessionUser(s: Session) {
-  return { username: s.username, displayName: s.displayName, role: s.role, mustChangePassword: s.mustChangePassword };
+  // Only said when true: the usual session user stays { username, displayName, role }.
+  return { username: s.username, displayName: s.displayName, role: s.role, ...(s.mustChangePassword ? { mustChangePassword: true } : {}) };
 }
 
 export type Handlers = { [K in ChannelName]: (input: ParsedInput<K>, ctx: HandlerContext, caller: Caller) => Output<K> | Promise<Output<K>> };
