@@ -5,7 +5,7 @@
  * reads more distinct citizens in an hour than the bulk-read threshold.
  */
 import type { Db } from '../db/connection.js';
-import { logAccess } from './accessLog.js';
+import { logAccess, logAllowed } from './accessLog.js';
 
 const HOUR_MS = 3_600_000;
 export const DEFAULT_BULK_READ_PER_HOUR = 300;
@@ -48,7 +48,7 @@ export function logRead(db: Db, e: ReadEntry, now = Date.now()): number {
     const named = distinct.slice(0, IDS_IN_DETAIL).join(' ');
     const more = distinct.length > IDS_IN_DETAIL ? ` and ${distinct.length - IDS_IN_DETAIL} more` : '';
     const detail = `${e.detail}; ${distinct.length} citizen(s)${distinct.length ? `: ${named}${more}` : ''}`;
-    const accessId = logAccess(db, { username: e.username, action: e.action, citizenId: e.citizenId ?? null, detail, purpose: e.purpose ?? null, outcome: 'allowed' });
+    const accessId = logAllowed(db, { username: e.username, action: e.action, citizenId: e.citizenId ?? null, detail, purpose: e.purpose ?? null });
     const insert = db.prepare('INSERT INTO access_reads (access_id, username, at_ms, citizen_id) VALUES (?, ?, ?, ?)');
     for (const id of distinct) insert.run(accessId, e.username, now, id);
     if (distinct.length) checkBulkRead(db, e.username, accessId, now);
