@@ -350,6 +350,35 @@ export function incrementalUpdate(
   return { citizens: touched.length, scoresChanged: entries.length, ledgerEntries: entries.length };
 }
 
+/**
+ * Which path updates the scores after some citizens' inputs changed:
+ * `auto` (the default) recomputes everyone when more than a tenth of the
+ * population is dirty and updates incrementally otherwise; `full` and
+ * `incremental` force one path. Both reach the same stored figures
+ * (SCORING_MODEL §7.1): forcing one is how tests exercise each.
+ */
+export type ScoringPath = 'auto' | 'full' | 'incremental';
+export const SCORING_PATHS: readonly ScoringPath[] = ['auto', 'full', 'incremental'];
+
+export interface ScoreUpdateOptions {
+  path?: ScoringPath;
+  /** Friendships that began, ended or changed dates, by citizen (incremental path: named as the cause). */
+  friendshipChanges?: Map<number, Set<number>>;
+  onProgress?: Progress;
+}
+
+/** Update the stored scores after the inputs of `dirty` citizens changed, on the path `options.path` chooses. */
+export function updateScores(db: Db, state: ScoringState, dirty: Set<number>, operationId: number, options: ScoreUpdateOptions = {}): ScoreChangeStats {
+  const path = options.path ?? 'auto';
+  if (!SCORING_PATHS.includes(path)) throw new Error(`unknown scoring path '${String(path)}' (expected ${SCORING_PATHS.join(', ')})`);
+  let full = path === 'full';
+  if (path === 'auto') {
+    const population = db.prepare('SELECT count(*) FROM citizens').pluck().get() as number;
+    full = dirty.size * 10 > population;
+  }
+  return full ? fullRecompute(db, state, operationId, options.onProgress) : incrementalUpdate(db, state, dirty, operationId, options.friendshipChanges);
+}
+
 /** Helper for explanations: the friends view over stored scores. */
 export function storedNetworkView(db: Db, state: ScoringState): NetworkView {
   const friendsOf = activeFriendsOf(db);
