@@ -229,7 +229,11 @@ const JobStatus = z.object({
 });
 export type JobStatus = z.infer<typeof JobStatus>;
 
-const ImportFile = z.strictObject({ name: z.enum(['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl']), content: z.string().max(512 * 2 ** 20) });
+const ImportFileName = z.enum(['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl']);
+/** An import file: its content inline (desktop IPC, small files), or the id the bridge gave its streamed upload (POST /upload/<name>). */
+const ImportFile = z
+  .strictObject({ name: ImportFileName, content: z.string().max(512 * 2 ** 20).optional(), uploadId: z.string().max(64).optional() })
+  .refine((f) => (f.content === undefined) !== (f.uploadId === undefined), { message: 'give the content or an uploadId, one of the two', path: ['content'] });
 
 const ExpressionCheck = z.object({ ok: z.boolean(), type: z.string().optional(), error: z.object({ message: z.string(), column: z.number() }).optional(), compiled: z.boolean().optional() });
 
