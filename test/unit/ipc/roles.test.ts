@@ -13,6 +13,7 @@ import { dispatchFromSession } from '../../../electron/ipc/dispatch.js';
 import { handlers, type HandlerContext } from '../../../electron/ipc/handlers.js';
 import { IDLE_LOCK_MS, SessionStore } from '../../../electron/services/auth.js';
 import { defaultRuleset } from '../helpers/defaultResources.js';
+import { testAuditor } from '../helpers/auditor.js';
 import {
   accessMark,
   accessSince,
@@ -43,6 +44,19 @@ const VALID: Record<ChannelName, unknown> = {
   logout: {},
   users: {},
   createUser: { username: 'made-in-the-matrix', role: 'viewer', password: 'a long enough password' },
+  accountChanges: {},
+  decideAccountChange: { changeId: 999999, approve: false, reason: 'role matrix: no such change' },
+  changeRole: { username: 'nobody-here', role: 'official', reason: 'role matrix: no such account' },
+  enableUser: { username: 'nobody-here', reason: 'role matrix: no such account' },
+  disableUser: { username: 'nobody-here', reason: 'role matrix: no such account' },
+  resetPassword: { username: 'nobody-here', reason: 'role matrix: no such account' },
+  changePassword: { current: 'not the current password', next: 'a brand new password' },
+  accountHistory: {},
+  sessions: {},
+  revokeSession: { sessionId: 'no-such-session', reason: 'role matrix: no such session' },
+  issueCliToken: {},
+  accessAlerts: {},
+  setBulkReadThreshold: { perHour: 300, reason: 'role matrix: the default again' },
   accessLog: { limit: 5 },
   recordViewers: { citizenId: 'C0000042' },
   ping: {},
@@ -77,8 +91,11 @@ const VALID: Record<ChannelName, unknown> = {
   operationLedger: { operationId: 1, limit: 5 },
   exportAccessLog: {},
   checkpoints: {},
-  createCheckpoint: {},
-  verifyCheckpoint: { checkpoint: { count: 0, head: '0'.repeat(64), at: '2026-11-01T00:00:00Z' } },
+  createCheckpoint: { keyFile: JSON.stringify(testAuditor().file), passphrase: testAuditor().passphrase },
+  verifyCheckpoint: {
+    checkpoint: { format: 'credence-checkpoint/2', count: 0, head: '0'.repeat(64), chainCount: 0, chainHead: '0'.repeat(64), at: '2026-11-01T00:00:00Z', keyId: '0'.repeat(16), publicKey: '', signature: '' },
+    trustedPublicKey: testAuditor().publicKeyPem,
+  },
   disclosure: { citizenId: 'C0000042' },
   subjectExport: { citizenId: 'C0000042' },
   verifyLedger: {},
@@ -92,12 +109,18 @@ const ALLOWED_BUT_NOT_OK: Partial<Record<ChannelName, { code: string; message: R
   openDispute: { code: 'not_found', message: /no event/ },
   moveDispute: { code: 'not_found', message: /no dispute/ },
   decideMeasure: { code: 'rejected', message: /does not apply/ },
+  decideAccountChange: { code: 'not_found', message: /no account change/ },
+  changeRole: { code: 'not_found', message: /no account named/ },
+  enableUser: { code: 'not_found', message: /no account named/ },
+  disableUser: { code: 'not_found', message: /no account named/ },
+  resetPassword: { code: 'not_found', message: /no account named/ },
+  changePassword: { code: 'forbidden', message: /current password is wrong/ },
 };
 
 /** Channels that start a job: an allowed call's job is cancelled and awaited before the next test. */
 const JOB_CHANNELS = new Set<ChannelName>(['simulate', 'importFiles', 'importFolder', 'recompute', 'createDemo']);
 /** Channels that write (or start a job that writes): never an auditor's. */
-const WRITE_CHANNELS: ChannelName[] = [...JOB_CHANNELS, 'createUser', 'proposeRuleset', 'proposeAdjustment', 'decideProposal', 'openDispute', 'moveDispute', 'decideMeasure', 'jobCancel'];
+const WRITE_CHANNELS: ChannelName[] = [...JOB_CHANNELS, 'createUser', 'proposeRuleset', 'proposeAdjustment', 'decideProposal', 'openDispute', 'moveDispute', 'decideMeasure', 'jobCancel', 'decideAccountChange', 'changeRole', 'enableUser', 'disableUser', 'resetPassword', 'revokeSession', 'setBulkReadThreshold'];
 /** Channels that end or lock the session they come with: called with a fresh login. */
 const CONSUMES_SESSION = new Set<ChannelName>(['lock', 'logout']);
 /** Decided from the hand-written table (roleTable.ts), not from the contract under test. */
