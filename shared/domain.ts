@@ -77,6 +77,7 @@ export const OperationKind = z.enum([
   'records_expired',
   'manual_adjustment',
   'appeal_decided',
+  'backup_restored',
 ]);
 export type OperationKind = z.infer<typeof OperationKind>;
 

@@ -13,6 +13,7 @@ const LABELS: Record<OperationKind, string> = {
   records_expired: 'Records expired',
   manual_adjustment: 'Manual adjustment',
   appeal_decided: 'Appeal decided',
+  backup_restored: 'Backup restored',
 };
 
 const COLORS: Record<OperationKind, string> = {
@@ -24,6 +25,7 @@ const COLORS: Record<OperationKind, string> = {
   records_expired: 'gray',
   manual_adjustment: 'pink',
   appeal_decided: 'grape',
+  backup_restored: 'red',
 };
 
 export const operationKindLabel = (kind: OperationKind): string => LABELS[kind] ?? kind;
