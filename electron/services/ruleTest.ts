@@ -7,9 +7,9 @@
 import type { Output } from '../../shared/contract.js';
 import type { EventKindSpec, RuleSpec } from '../../shared/domain.js';
 import { compileExpression } from '../engine/cel.js';
-import { countsAt, evaluateRule, formatProblem, validateRuleset } from '../engine/rules.js';
-import { capTotal } from '../engine/scoring.js';
-import { ruleInput } from './contributions.js';
+import { countsAt, formatProblem, validateRuleset } from '../engine/rules.js';
+import { capTotal, fromMicro, toMicro } from '../engine/scoring.js';
+import { contributionOf, ruleInput } from './contributions.js';
 import { checkEventData } from './validation.js';
 
 /** The input to a rule test: the rule inside a draft ruleset (the published parameters), the kinds, and the events to run on. */
@@ -46,7 +46,7 @@ export function runRuleTest(q: RuleTestRequest): Output<'testRule'> {
   const rows: Output<'testRule'>['rows'] = [];
   for (const e of q.events) {
     const data = ruleInput(kind, e.data);
-    const c = evaluateRule(rule, data);
+    const c = contributionOf(rule, data);
     rows.push({ eventId: e.eventId, occurredAt: e.occurredAt, data, matched: c.points !== 0 || c.error !== null, points: c.points, error: c.error, counted: countsAt(rule, e.occurredMs, q.asOfMs) });
   }
   q.samples.forEach((sample, i) => {
@@ -54,10 +54,12 @@ export function runRuleTest(q: RuleTestRequest): Output<'testRule'> {
     const valid = checkEventData(kind, sample);
     if (!valid.ok) throw new RuleTestRejected(`sample ${i + 1}: ${valid.message}`);
     const data = ruleInput(kind, valid.value);
-    const c = evaluateRule(rule, data);
+    const c = contributionOf(rule, data);
     rows.push({ eventId: null, occurredAt: null, data, matched: c.points !== 0 || c.error !== null, points: c.points, error: c.error, counted: true });
   });
-  const raw = rows.filter((r) => r.counted && r.error === null).reduce((s, r) => s + r.points, 0);
-  const total = capTotal(raw, rule.capMin, rule.capMax);
+  // In micro-points, as scoring adds them (SCORING_MODEL §3).
+  const rawMicro = rows.filter((r) => r.counted && r.error === null).reduce((s, r) => s + toMicro(r.points), 0);
+  const raw = fromMicro(rawMicro);
+  const total = fromMicro(capTotal(rawMicro, toMicro(rule.capMin), toMicro(rule.capMax)));
   return { rows, raw, total, capped: raw !== total };
 }

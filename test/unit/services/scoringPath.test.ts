@@ -22,8 +22,8 @@ async function world(): Promise<AdjWorld> {
   return w;
 }
 
-/** Stored figures, the penalty in micro-points (its last float bits depend on the path's summation order). */
-const rows = (w: AdjWorld) => w.db.prepare('SELECT citizen_idx, cents, tier, own, round(penalty * 1e6) AS penalty_micro, totals FROM scores ORDER BY citizen_idx').all();
+/** Stored figures (the penalty is stored in micro-points: the same on both paths). */
+const rows = (w: AdjWorld) => w.db.prepare('SELECT citizen_idx, cents, tier, own, penalty, totals FROM scores ORDER BY citizen_idx').all();
 /** Every citizen dirty: `auto` would recompute everyone. */
 const everyone = CITIZENS.map((c, k): [string, string, string, number] => [`e${k}`, c, '2024-01-01T00:00:00Z', -100 - 37 * k]);
 
