@@ -321,7 +321,7 @@ const INPUTS = {
     ],
   },
   importFiles: {
-    valid: { files: [IMPORT_FILE], dryRun: true },
+    valid: { files: [IMPORT_FILE], provider: 'Yatou registry', dryRun: true },
     bad: [
       { label: 'no files', input: { files: [] }, field: 'files' },
       { label: 'more than 5 files', input: { files: Array.from({ length: 6 }, () => IMPORT_FILE) }, field: 'files' },
@@ -333,7 +333,7 @@ const INPUTS = {
     ],
   },
   importFolder: {
-    valid: { folder: '/nonexistent/credence-import', dryRun: true },
+    valid: { folder: '/nonexistent/credence-import', provider: 'Yatou registry', dryRun: true },
     bad: [
       { label: 'an empty folder', input: { folder: '' }, field: 'folder' },
       { label: 'a number as folder', input: { folder: 7 }, field: 'folder' },
@@ -578,6 +578,7 @@ describe('roles', () => {
       openDispute: 'not_found', // an event the citizen does not have
       moveDispute: 'not_found', // an unknown dispute
       decideMeasure: 'rejected', // a measure that does not apply
+      importFolder: 'rejected', // a folder that does not exist
     };
     for (const name of CHANNEL_NAMES) {
       // A fresh username, so that createUser does not conflict with the account the role matrix made.

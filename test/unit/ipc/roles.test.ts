@@ -6,6 +6,9 @@
  * session, and on a locked session; and the access log of record views
  * (with their purpose) and searches.
  */
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { channels, CHANNEL_NAMES, type Access, type ChannelName, type Reply, type Role } from '../../../shared/contract.js';
 import { dispatchFromSession } from '../../../electron/ipc/dispatch.js';
@@ -51,6 +54,8 @@ const MAY_CALL: Record<Access, Role[]> = {
 };
 
 /** A valid input for every channel on the demo database. */
+const IMPORT_FOLDER = join(tmpdir(), `credence-roles-import-${process.pid}`, 'in');
+
 const VALID: Record<ChannelName, unknown> = {
   authStatus: {},
   setupAdmin: { username: 'second-first-admin', password: 'a long enough password' },
@@ -84,8 +89,8 @@ const VALID: Record<ChannelName, unknown> = {
   moveDispute: { disputeId: 999_999, status: 'under_review', reason: 'role matrix' },
   measures: { citizenId: 'C0000042' },
   decideMeasure: { citizenId: 'C0000042', measureId: 'no-such-measure', decision: 'withdrawn', reason: 'role matrix' },
-  importFiles: { files: [{ name: 'citizens.csv', content: 'citizen_id,name,district,birth_date\n' }], dryRun: true },
-  importFolder: { folder: '/nonexistent/credence-roles', dryRun: true },
+  importFiles: { files: [{ name: 'citizens.csv', content: 'citizen_id,name,district,birth_date\n' }], provider: 'Yatou registry', dryRun: true },
+  importFolder: { folder: IMPORT_FOLDER, provider: 'Yatou registry', dryRun: true },
   recompute: { asOf: '2026-11-02T00:00:00Z' },
   createDemo: { citizens: 10, seed: 2 },
   jobStatus: { jobId: 'no-such-job' },
@@ -124,11 +129,17 @@ let tokens: Record<Role, string>;
 
 beforeAll(async () => {
   api = await openApiContext({ demo: true, now: () => NOW });
+  // A folder inside the import roots, so that an allowed importFolder starts its job.
+  mkdirSync(IMPORT_FOLDER, { recursive: true });
+  api.ctx.importRoots = [dirname(IMPORT_FOLDER)];
   await createAccounts(api.db);
   tokens = await logInEveryRole(api.sessions);
 });
 
-afterAll(() => api?.close());
+afterAll(() => {
+  api?.close();
+  rmSync(dirname(IMPORT_FOLDER), { recursive: true, force: true });
+});
 
 afterEach(() => {
   vi.restoreAllMocks();
