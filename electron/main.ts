@@ -12,6 +12,7 @@ import { openDatabase, type Db } from './db/connection.js';
 import { registerIpcHandlers } from './ipc/register.js';
 import { JobManager } from './jobs/manager.js';
 import { RENDERER_DIR, RESOURCES_DIR } from './paths.js';
+import { flushRefusals } from './services/accessLog.js';
 import { SessionStore } from './services/auth.js';
 import { APP_SCHEME, APP_URL, CONTENT_SECURITY_POLICY, isAppUrl, mainWindowOptions, permissionDecision, resolveAppAsset } from './shell/security.js';
 
@@ -73,6 +74,7 @@ app.whenReady().then(async () => {
 });
 
 app.on('window-all-closed', () => {
+  if (db) flushRefusals(db);
   db?.close();
   db = null;
   if (process.platform !== 'darwin') app.quit();

@@ -230,12 +230,17 @@ const JobStatus = z.object({
 });
 export type JobStatus = z.infer<typeof JobStatus>;
 
-const ImportFile = z.strictObject({
-  name: z.enum(['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl']),
-  content: z.string().max(512 * 2 ** 20),
-  /** Where the file came from on the uploader's computer (shown in the events' provenance). */
-  source: z.string().max(1000).optional(),
-});
+const ImportFileName = z.enum(['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl']);
+/** An import file: its content inline (desktop IPC, small files), or the id the bridge gave its streamed upload (POST /upload/<name>). */
+const ImportFile = z
+  .strictObject({
+    name: ImportFileName,
+    content: z.string().max(512 * 2 ** 20).optional(),
+    uploadId: z.string().max(64).optional(),
+    /** Where the file came from on the uploader's computer (shown in the events' provenance). */
+    source: z.string().max(1000).optional(),
+  })
+  .refine((f) => (f.content === undefined) !== (f.uploadId === undefined), { message: 'give the content or an uploadId, one of the two', path: ['content'] });
 
 /** Who supplied an import's data: recorded with it, shown with every event it brought, the contact for a dispute. */
 export const ProviderName = z

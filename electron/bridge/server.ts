@@ -6,26 +6,25 @@
  * from another origin refused.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
-import type { HandlerContext } from '../ipc/handlers.js';
-import { dispatchFromSession } from '../ipc/dispatch.js';
+import { extname } from 'node:path';
+import { channels } from '../../shared/contract.js';
+import type { Caller, HandlerContext } from '../ipc/handlers.js';
+import { admit, dispatchFromSession } from '../ipc/dispatch.js';
+import { CONTENT_SECURITY_POLICY, resolveStaticFile } from '../shell/security.js';
+import { RefusalLimiter } from './refusals.js';
+import { UploadStore, UploadTooLargeError } from './uploads.js';
 
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/** One CSP for both transports: the desktop shell's. */
+export { CONTENT_SECURITY_POLICY };
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
-
-const MAX_BODY = 600 * 2 ** 20;
+/** An API call's JSON body at most (uploads of import files take /upload/). */
+export const MAX_BODY = 4 * 2 ** 20;
+/** Login channels are open to anyone holding the bridge token: their bodies are small. */
+export const MAX_PUBLIC_BODY = 64 * 2 ** 10;
+/** The file names an upload may carry: those importFiles accepts. */
+const UPLOAD_NAMES = new Set(['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl']);
 
 export interface BridgeOptions {
   ctx: HandlerContext;
@@ -33,6 +32,8 @@ export interface BridgeOptions {
   staticDir: string;
   port?: number;
   token?: string;
+  /** Where uploads of import files wait for their importFiles call (default: a store of this bridge). */
+  uploads?: UploadStore;
 }
 
 export interface Bridge {
@@ -43,9 +44,16 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
+
+function send(res: ServerResponse, status: number, body: unknown, close = false): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  // A request whose body was not read is answered and its connection closed, so the rest is never buffered.
+  res.writeHead(status, close ? { ...JSON_HEADERS, connection: 'close' } : JSON_HEADERS);
   res.end(text);
 }
 
@@ -56,62 +64,168 @@ function sameToken(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+class BodyTooLargeError extends Error {}
+
+/** The body as bytes, refusing (without buffering further) past `limit`. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(new BodyTooLargeError());
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error('request body too large'));
-        req.destroy();
+      if (size > limit) {
+        req.off('data', onData);
+        req.pause();
+        chunks.length = 0;
+        reject(new BodyTooLargeError());
       } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The JSON input of a call, or a message saying why the body is not one. */
+function parseJsonBody(body: Buffer): { ok: true; input: unknown } | { ok: false; message: string } {
+  if (body.length === 0) return { ok: true, input: {} };
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    return { ok: false, message: 'request body is not UTF-8' };
+  }
+  try {
+    return { ok: true, input: JSON.parse(text) };
+  } catch (err) {
+    return { ok: false, message: `request body is not JSON: ${(err as Error).message.slice(0, 200)}` };
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
 export function startBridge(options: BridgeOptions): Promise<Bridge> {
   const token = options.token ?? randomBytes(24).toString('base64url');
+  const uploads = options.uploads ?? options.ctx.uploads ?? new UploadStore();
+  const ctx: HandlerContext = { ...options.ctx, uploads };
+  const refusals = new RefusalLimiter();
   let port = 0;
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 
+  /** Who a refusal is counted against: the account behind the session, or everyone without one. */
+  const callerKey = (session: string | undefined) => ctx.sessions.peek(session)?.username ?? 'anonymous';
+
+  const tooMany = (res: ServerResponse, wait: number) => {
+    res.setHeader('retry-after', String(Math.ceil(wait / 1000)));
+    send(res, 429, { ok: false, error: { code: 'forbidden', message: `too many refused calls: wait ${Math.ceil(wait / 1000)} s` } }, true);
+  };
+
+  /**
+   * The door checks of a call, before its body is read. A caller past its
+   * limit of refused calls is answered 429 for calls that would be refused
+   * again, without a log row; its allowed calls go through.
+   */
+  function door(name: string, session: string | undefined, res: ServerResponse): { user: string; role: Caller['role'] } | null {
+    const who = callerKey(session);
+    const wait = refusals.blockedFor(who);
+    const admitted = admit(name, ctx, session, { log: wait === 0 });
+    if (admitted.ok) return admitted.caller;
+    if (wait > 0) tooMany(res, wait);
+    else {
+      refusals.refused(who);
+      send(res, 200, admitted, true);
+    }
+    return null;
+  }
+
+  async function api(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    const session = header(req, 'x-credence-session');
+    if (!door(name, session, res)) return;
+    const isPublic = channels[name as keyof typeof channels].role === 'public';
+    let body: Buffer;
+    try {
+      body = await readBody(req, isPublic ? MAX_PUBLIC_BODY : MAX_BODY);
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) {
+        const max = isPublic ? `${MAX_PUBLIC_BODY / 2 ** 10} KiB` : `${MAX_BODY / 2 ** 20} MiB`;
+        return send(res, 413, { ok: false, error: { code: 'invalid_input', message: `request body too large: ${name} takes at most ${max}; import files go to /upload/<file name>` } }, true);
+      }
+      throw err;
+    }
+    const parsed = parseJsonBody(body);
+    if (!parsed.ok) return send(res, 400, { ok: false, error: { code: 'invalid_input', message: parsed.message } });
+    const reply = await dispatchFromSession(name, parsed.input, ctx, session);
+    if (!reply.ok && reply.error.code === 'forbidden' && !isPublic) refusals.refused(callerKey(session));
+    return send(res, 200, reply);
+  }
+
+  /** POST /upload/<file name>: an import file's bytes, streamed to disk; answers its upload id for importFiles. */
+  async function upload(req: IncomingMessage, res: ServerResponse, fileName: string): Promise<void> {
+    const session = header(req, 'x-credence-session');
+    const caller = door('importFiles', session, res);
+    if (!caller) return;
+    if (!UPLOAD_NAMES.has(fileName)) return send(res, 400, { ok: false, error: { code: 'invalid_input', message: `an upload is one of ${[...UPLOAD_NAMES].join(', ')}` } }, true);
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > uploads.limit) return send(res, 413, { ok: false, error: { code: 'invalid_input', message: `an uploaded file has at most ${uploads.limit / 2 ** 20} MiB` } }, true);
+    try {
+      const uploadId = await uploads.receive(req, caller.user, fileName);
+      return send(res, 200, { ok: true, value: { uploadId } });
+    } catch (err) {
+      if (err instanceof UploadTooLargeError) return send(res, 413, { ok: false, error: { code: 'invalid_input', message: err.message } }, true);
+      throw err;
+    }
+  }
+
   const server = createServer(async (req, res) => {
     try {
-      if (!allowedHosts().has(req.headers.host ?? '')) return send(res, 421, { ok: false, error: { code: 'forbidden', message: 'unexpected Host header' } });
+      if (!allowedHosts().has(req.headers.host ?? '')) return send(res, 421, { ok: false, error: { code: 'forbidden', message: 'unexpected Host header' } }, true);
       const origin = req.headers.origin;
-      if (origin !== undefined && !allowedOrigins().has(origin)) return send(res, 403, { ok: false, error: { code: 'forbidden', message: 'calls from another origin are refused' } });
+      if (origin !== undefined && !allowedOrigins().has(origin)) return send(res, 403, { ok: false, error: { code: 'forbidden', message: 'calls from another origin are refused' } }, true);
       let url: URL;
       try {
         url = new URL(`http://127.0.0.1:${port}${(req.url ?? '/').startsWith('/') ? '' : '/'}${req.url ?? '/'}`);
       } catch {
-        return send(res, 400, { ok: false, error: { code: 'invalid_input', message: 'malformed request path' } });
+        return send(res, 400, { ok: false, error: { code: 'invalid_input', message: 'malformed request path' } }, true);
       }
-      if (url.pathname.startsWith('/api/')) {
-        if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'invalid_input', message: 'use POST' } });
-        if (!sameToken(req.headers['x-credence-token'] as string | undefined, token)) {
-          return send(res, 401, { ok: false, error: { code: 'forbidden', message: 'missing or wrong session token' } });
+      const isApi = url.pathname.startsWith('/api/');
+      const isUpload = url.pathname.startsWith('/upload/');
+      if (isApi || isUpload) {
+        if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'invalid_input', message: 'use POST' } }, true);
+        if (!sameToken(header(req, 'x-credence-token'), token)) {
+          return send(res, 401, { ok: false, error: { code: 'forbidden', message: 'missing or wrong session token' } }, true);
         }
-        if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
-          return send(res, 415, { ok: false, error: { code: 'invalid_input', message: 'content-type must be application/json' } });
+        const type = String(req.headers['content-type'] ?? '');
+        if (isUpload) {
+          if (!type.startsWith('application/octet-stream')) return send(res, 415, { ok: false, error: { code: 'invalid_input', message: 'content-type must be application/octet-stream' } }, true);
+          return await upload(req, res, decodeURIComponent(url.pathname.slice('/upload/'.length)));
         }
-        let input: unknown;
-        try {
-          const body = await readBody(req);
-          input = body ? JSON.parse(body) : {};
-        } catch (err) {
-          return send(res, 400, { ok: false, error: { code: 'invalid_input', message: `request body is not JSON: ${(err as Error).message}` } });
+        if (!type.startsWith('application/json')) {
+          return send(res, 415, { ok: false, error: { code: 'invalid_input', message: 'content-type must be application/json' } }, true);
         }
-        const session = req.headers['x-credence-session'];
-        const reply = await dispatchFromSession(url.pathname.slice(5), input, options.ctx, typeof session === 'string' ? session : undefined);
-        return send(res, 200, reply);
+        return await api(req, res, url.pathname.slice(5));
       }
       return serveStatic(options.staticDir, url.pathname, res);
     } catch (err) {
-      send(res, 500, { ok: false, error: { code: 'internal', message: (err as Error).message } });
+      // The details go to the operator's console, never to the caller.
+      process.stderr.write(`bridge: ${req.method} ${(req.url ?? '').slice(0, 200)} failed: ${(err as Error).stack ?? String(err)}\n`);
+      send(res, 500, { ok: false, error: { code: 'internal', message: 'internal error (details are in the console log)' } }, true);
     }
+  });
+  // A malformed request or a reset connection ends that connection, nothing else.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
   });
 
   return new Promise((resolve, reject) => {
@@ -124,12 +238,24 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
         port,
         token,
         url: `http://127.0.0.1:${port}/?token=${token}`,
-        close: () => new Promise((r) => server.close(() => r())),
+        close: () =>
+          new Promise((r) => {
+            server.close(() => {
+              if (!options.uploads && !options.ctx.uploads) uploads.clear();
+              r();
+            });
+            server.closeIdleConnections();
+          }),
       });
     });
   });
 }
 
+/**
+ * A file of the built renderer (index.html for client-side routes). A read
+ * that fails (the build replaced under the server, a disk error) ends that
+ * response only: before the headers as 503, after them by closing it.
+ */
 function serveStatic(root: string, pathname: string, res: ServerResponse): void {
   let decoded: string;
   try {
@@ -142,23 +268,25 @@ function serveStatic(root: string, pathname: string, res: ServerResponse): void 
     res.writeHead(400, { 'content-type': 'text/plain' }).end('path outside the console');
     return;
   }
-  const rel = normalize(decoded).replace(/^([/\\])+/, '');
-  let file = join(root, rel);
-  if (!file.startsWith(root + sep) && file !== root) {
-    res.writeHead(404).end();
-    return;
-  }
-  if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
-  if (!existsSync(file)) {
+  const asset = resolveStaticFile(pathname, root) ?? resolveStaticFile('/index.html', root);
+  if (!asset) {
     res.writeHead(503, { 'content-type': 'text/plain' }).end('the console is not built: run npm run build:renderer');
     return;
   }
-  res.writeHead(200, {
-    'content-type': MIME[extname(file)] ?? 'application/octet-stream',
-    'content-security-policy': CONTENT_SECURITY_POLICY,
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'cache-control': extname(file) === '.html' ? 'no-store' : 'max-age=3600',
+  const stream = createReadStream(asset.file);
+  res.on('close', () => stream.destroy());
+  stream.on('error', () => {
+    if (!res.headersSent) res.writeHead(503, { 'content-type': 'text/plain', connection: 'close' }).end('the console could not be read: try again');
+    else res.destroy();
   });
-  createReadStream(file).pipe(res);
+  stream.once('open', () => {
+    res.writeHead(200, {
+      'content-type': asset.mime,
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': extname(asset.file) === '.html' ? 'no-store' : 'max-age=3600',
+    });
+    stream.pipe(res);
+  });
 }

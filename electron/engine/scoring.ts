@@ -10,18 +10,77 @@ function roundHalfAway(x: number): number {
   return x < 0 ? -Math.round(-x) : Math.round(x);
 }
 
+/** Micro-points per point (SCORING_MODEL §3: every term of own(i) is a whole number of them). */
+export const MICRO = 1_000_000;
+/** The largest number of points held exactly as micro-points in a double: (2^53 - 1) / 10^6. */
+export const MAX_EXACT_POINTS = Number.MAX_SAFE_INTEGER / MICRO;
+
+/**
+ * round6 (SCORING_MODEL §3): points to whole micro-points, half away from
+ * zero, of the number as written: the shortest decimal that reads back as
+ * this double (what JSON and the console print), so 0.0049995 is a tie and
+ * gives 5000 whatever binary value stands for it. Infinities pass through
+ * (an absent cap); NaN is refused.
+ */
+export function toMicro(x: number): number {
+  if (Number.isNaN(x)) throw new RangeError('NaN has no micro-point value');
+  if (!Number.isFinite(x)) return x;
+  const a = Math.abs(x);
+  const y = a * MICRO;
+  // Beyond 2^53 every double is a whole number: no fraction left to round
+  // (and no exactness either: such a figure only ever meets a cap or a clamp).
+  if (y >= 2 ** 53) return x < 0 ? -y : y;
+  const frac = y - Math.floor(y);
+  // Far from a half (further than the error of one multiplication), the
+  // product rounds like the decimal; near one, decide on the decimal digits.
+  const m = Math.abs(frac - 0.5) > y * 4e-16 + 1e-9 ? Math.round(y) : microOfDecimal(a);
+  return x < 0 ? -m : m;
+}
+
+/** round6 of a non-negative finite double from its shortest decimal digits (slow path of toMicro). */
+export function microOfDecimal(a: number): number {
+  const [mantissa, exponent] = a.toExponential().split('e');
+  const digits = mantissa.replace('.', '');
+  // a = digits * 10^(exponent - (digits.length - 1)); in micro-points the power is 6 higher.
+  const shift = Number(exponent) - digits.length + 7;
+  if (shift >= 0) return Number(digits + '0'.repeat(shift));
+  const kept = digits.length + shift;
+  if (kept < 0) return 0;
+  const whole = kept === 0 ? 0 : Number(digits.slice(0, kept));
+  return digits.charCodeAt(kept) >= 53 /* '5' */ ? whole + 1 : whole;
+}
+
+/** A figure held in micro-points, back in points (the nearest double to m / 10^6). */
+export function fromMicro(m: number): number {
+  return m / MICRO;
+}
+
+/** The cents of a figure in whole micro-points: round(m / 10^4), half away from zero, in integers. */
+export function centsOfMicro(m: number): number {
+  const sign = m < 0 ? -1 : 1;
+  const abs = Math.abs(m);
+  const q = Math.floor(abs / 1e4);
+  const r = abs - q * 1e4;
+  return sign * (r >= 5000 ? q + 1 : q);
+}
+
 /**
  * The stored score in cents: m = round(s * 10^6) micro-points, then
  * cents = round(m / 10^4), both half away from zero. The second step is done
  * in integers so an exact tie (m ending in 5000) rounds away from zero.
  */
 export function scoreCents(s: number): number {
-  const m = roundHalfAway(s * 1e6);
-  const sign = m < 0 ? -1 : 1;
-  const abs = Math.abs(m);
-  const q = Math.floor(abs / 1e4);
-  const r = abs - q * 1e4;
-  return sign * (r >= 5000 ? q + 1 : q);
+  return centsOfMicro(roundHalfAway(s * MICRO));
+}
+
+/** m = round(x * 10^6), half away from zero: a computed figure (score, penalty) in micro-points (§5 first step). */
+export function microOf(x: number): number {
+  return roundHalfAway(x * MICRO);
+}
+
+/** Any figure (score, own, penalty, rule total) as shown to the cent: the §5 two-step rounding, "-12.35". */
+export function formatPoints(x: number): string {
+  return formatCents(scoreCents(x));
 }
 
 export function centsToScore(cents: number): number {

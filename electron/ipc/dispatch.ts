@@ -37,7 +37,9 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-function fail(code: ErrorCode, message: string): Reply<never> {
+export type Refusal = { ok: false; error: { code: ErrorCode; message: string } };
+
+function fail(code: ErrorCode, message: string): Refusal {
   return { ok: false, error: { code, message } };
 }
 
@@ -87,14 +89,18 @@ function recordAccess(ctx: HandlerContext, name: ChannelName, input: Record<stri
 }
 
 /**
- * The entry point of both transports: establish the caller from the session
- * token (login channels need none), then dispatch.
+ * The checks made before a call's input is read: the channel exists, the
+ * session is valid (login channels need none) and its role may call the
+ * channel. Refusals are logged here (unless told not to: a caller already
+ * over its limit of refusals is answered 429 by the bridge without a row). The bridge runs this before it reads a
+ * request body, so a caller without a session cannot make it buffer one.
  */
-export async function dispatchFromSession(name: string, rawInput: unknown, ctx: HandlerContext, sessionToken: string | undefined): Promise<Reply<unknown>> {
+export function admit(name: string, ctx: HandlerContext, sessionToken: string | undefined, options: { log: boolean } = { log: true }): { ok: true; caller: Caller } | Refusal {
   if (!isChannel(name)) return fail('unknown_channel', `no channel named '${name}'`);
-  if (channels[name].role === 'public') {
+  const spec = channels[name];
+  if (spec.role === 'public') {
     const s = ctx.sessions.peek(sessionToken);
-    return dispatch(name, rawInput, ctx, { user: s?.username ?? 'anonymous', role: s?.role ?? 'viewer', sessionToken });
+    return { ok: true, caller: { user: s?.username ?? 'anonymous', role: s?.role ?? 'viewer', sessionToken } };
   }
   let caller: Caller;
   try {
@@ -103,10 +109,24 @@ export async function dispatchFromSession(name: string, rawInput: unknown, ctx: 
   } catch (err) {
     if (err instanceof AuthError) {
       const who = ctx.sessions.peek(sessionToken)?.username ?? 'anonymous';
-      logAccess(ctx.db, { username: who, action: name, detail: `refused: ${err.code === 'locked' ? 'session locked' : sessionToken ? 'no valid session' : 'no session'}`, outcome: 'refused' });
+      if (options.log) logAccess(ctx.db, { username: who, action: name, detail: `refused: ${err.code === 'locked' ? 'session locked' : sessionToken ? 'no valid session' : 'no session'}`, outcome: 'refused' });
       return fail(err.code, err.message);
     }
     throw err;
   }
-  return dispatch(name, rawInput, ctx, caller);
+  if (!roleAllows(caller.role, spec.role, 'readOnly' in spec && spec.readOnly === true)) {
+    if (options.log) logAccess(ctx.db, { username: caller.user, action: name, detail: `refused: needs ${spec.role}, is ${caller.role}`, outcome: 'refused' });
+    return fail('forbidden', `${name} needs the ${spec.role} role; ${caller.user} is ${caller.role}`);
+  }
+  return { ok: true, caller };
+}
+
+/**
+ * The entry point of both transports: establish the caller from the session
+ * token (login channels need none), then dispatch.
+ */
+export async function dispatchFromSession(name: string, rawInput: unknown, ctx: HandlerContext, sessionToken: string | undefined): Promise<Reply<unknown>> {
+  const admitted = admit(name, ctx, sessionToken);
+  if (!admitted.ok) return admitted;
+  return dispatch(name, rawInput, ctx, admitted.caller);
 }

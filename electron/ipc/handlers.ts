@@ -2,7 +2,7 @@
  * The implementation of every channel of the API contract, over the services.
  * Both transports call these through `dispatch`; neither has its own.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChannelName, Output, ParsedInput, Role } from '../../shared/contract.js';
@@ -13,6 +13,7 @@ import { loadKinds } from '../db/kinds.js';
 import { verifyLedger } from '../db/ledger.js';
 import { getRuleset } from '../db/rulesets.js';
 import type { JobManager } from '../jobs/manager.js';
+import type { UploadStore } from '../bridge/uploads.js';
 import { NotFoundError } from '../services/explain.js';
 import { citizenEvents, citizenRecord, districts, listOperations, operationLedger, overview, rulesetVersions, search } from '../services/queries.js';
 import { checkExpression, RejectedInputError, testRule } from '../services/ruleLab.js';
@@ -44,6 +45,8 @@ export interface HandlerContext {
   sessions: SessionStore;
   /** Folders the console may import from (default: CREDENCE_IMPORT_ROOTS, else ~/Documents; see services/importRoots.ts). */
   importRoots?: readonly string[];
+  /** Import files uploaded to the HTTP bridge, claimed by importFiles (absent over IPC). */
+  uploads?: UploadStore;
 }
 
 function sessionUser(s: Session) {
@@ -167,9 +170,31 @@ export const handlers: Handlers = {
     decideMeasure(db, q.citizenId, q.measureId, q.decision, caller.user, q.reason);
     return {};
   },
-  importFiles: (q, { jobs }, caller) => {
+  importFiles: (q, { jobs, uploads }, caller) => {
     const dir = mkdtempSync(join(tmpdir(), 'credence-upload-'));
-    for (const f of q.files) writeFileSync(join(dir, f.name), f.content);
+    try {
+      for (const f of q.files) {
+        if (f.content !== undefined || f.uploadId === undefined) {
+          writeFileSync(join(dir, f.name), f.content ?? '');
+          continue;
+        }
+        if (!uploads) throw new RejectedInputError(`${f.name}: uploads go through the browser bridge; send the content here`);
+        let claimed;
+        try {
+          claimed = uploads.claim(f.uploadId, caller.user, f.name);
+        } catch (err) {
+          throw new RejectedInputError(`${f.name}: ${(err as Error).message}`);
+        }
+        try {
+          renameSync(claimed.file, join(dir, f.name));
+        } finally {
+          claimed.release();
+        }
+      }
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
     const origins = Object.fromEntries(q.files.map((f) => [f.name, `upload: ${clip(f.source?.trim() || f.name, 300)}`]));
     return { jobId: jobs.start('import', caller.user, { folder: dir, provider: q.provider, origins, reason: q.reason, dryRun: q.dryRun, removeAfter: true }) };
   },

@@ -10,9 +10,9 @@ export interface AccessEntry {
   outcome: 'allowed' | 'refused' | 'failed';
 }
 
-export function logAccess(db: Db, e: AccessEntry): void {
+function insert(db: Db, e: AccessEntry, at = new Date().toISOString()): void {
   db.prepare('INSERT INTO access_log (at, username, action, citizen_id, detail, purpose, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-    new Date().toISOString(),
+    at,
     e.username,
     e.action,
     e.citizenId ?? null,
@@ -20,6 +20,86 @@ export function logAccess(db: Db, e: AccessEntry): void {
     e.purpose?.slice(0, 500) ?? null,
     e.outcome,
   );
+}
+
+/** Identical refusals (caller, call, reason) written one by one per minute; the rest are counted. */
+export const REFUSALS_LOGGED_PER_MINUTE = 5;
+const FOLD_WINDOW_MS = 60_000;
+
+interface Fold {
+  entry: AccessEntry;
+  start: number;
+  logged: number;
+  folded: number;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+/** Per database: the refusal windows still open. */
+const folds = new WeakMap<Db, Map<string, Fold>>();
+
+function writeFold(db: Db, f: Fold): void {
+  if (f.timer) clearTimeout(f.timer);
+  f.timer = null;
+  if (f.folded === 0 || !db.open) return;
+  insert(db, {
+    ...f.entry,
+    detail: `repeated ${f.folded} more times between ${new Date(f.start).toISOString()} and ${new Date(f.start + FOLD_WINDOW_MS).toISOString()}: ${f.entry.detail}`,
+  });
+  f.folded = 0;
+}
+
+/** Writes the counts of refusals folded so far (the window closes early: before the database closes). */
+export function flushRefusals(db: Db): void {
+  const open = folds.get(db);
+  if (!open) return;
+  for (const f of open.values()) writeFold(db, f);
+  open.clear();
+}
+
+/**
+ * One line of the log. Refusals are folded: a caller repeating the same
+ * refused call gets its first few rows per minute, then one row with the
+ * count at the end of the minute, so a flood of refused calls cannot flood
+ * the log (5,000 calls make 6 rows, not 5,000). Everything else is written
+ * as it happens.
+ */
+export function logAccess(db: Db, e: AccessEntry): void {
+  if (e.outcome !== 'refused') {
+    insert(db, e);
+    return;
+  }
+  let open = folds.get(db);
+  if (!open) folds.set(db, (open = new Map()));
+  const key = JSON.stringify([e.username, e.action, e.citizenId ?? null, e.detail]);
+  const now = Date.now();
+  let f = open.get(key);
+  if (f && now - f.start >= FOLD_WINDOW_MS) {
+    writeFold(db, f);
+    open.delete(key);
+    f = undefined;
+  }
+  if (!f) {
+    if (open.size >= 10_000) flushRefusals(db);
+    f = { entry: e, start: now, logged: 0, folded: 0, timer: null };
+    open.set(key, f);
+  }
+  if (f.logged < REFUSALS_LOGGED_PER_MINUTE) {
+    f.logged++;
+    insert(db, e);
+    return;
+  }
+  f.folded++;
+  if (!f.timer) {
+    const fold = f;
+    fold.timer = setTimeout(() => {
+      try {
+        writeFold(db, fold);
+      } catch (err) {
+        process.stderr.write(`access log: the count of folded refusals could not be written: ${(err as Error).message}\n`);
+      }
+    }, fold.start + FOLD_WINDOW_MS - now);
+    fold.timer.unref();
+  }
 }
 
 export interface AccessRow {

@@ -2,8 +2,14 @@
  * Accounts and sessions. Passwords are hashed with scrypt (N = 2^17, r = 8,
  * p = 1); failed logins are logged and slowed down; a session locks after
  * 5 minutes without activity and ends after 8 hours.
+ *
+ * Hashing is expensive on purpose, so it is rationed: at most two hashes run
+ * at once (the rest of the process keeps the libuv pool), only a few more
+ * may wait, one attempt per account (and per locked session) is checked at
+ * a time, and every attempt is counted before its hash is computed.
  */
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import commonPasswords from 'fxa-common-password-list';
 import type { Role } from '../../shared/contract.js';
 import type { Db } from '../db/connection.js';
 import { logAccess } from './accessLog.js';
@@ -15,8 +21,47 @@ export const SESSION_MAX_MS = 8 * 3_600_000;
 const SCRYPT = { N: 2 ** 17, r: 8, p: 1, maxmem: 256 * 2 ** 20 } as const;
 const KEY_LENGTH = 32;
 
+/** Hashes at once: libuv's pool has 4 threads, and file reads and the rest of the console need some. */
+export const HASH_CONCURRENCY = 2;
+/** Hashes running or waiting at most; a login beyond it is refused at once ("busy"), not queued. */
+export const HASH_QUEUE_MAX = 8;
+
+/** A small first-come queue in front of scrypt. */
+class HashQueue {
+  private running = 0;
+  private waiting: (() => void)[] = [];
+
+  constructor(private readonly concurrency: number) {}
+
+  /** Hashes running or queued. */
+  get load(): number {
+    return this.running + this.waiting.length;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running < this.concurrency) this.running++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+
+const hashQueue = new HashQueue(HASH_CONCURRENCY);
+
+/** Hashes running or waiting now (for tests and the abuse benchmark). */
+export function hashLoad(): number {
+  return hashQueue.load;
+}
+
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scryptCallback(password.normalize('NFKC'), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))));
+  return hashQueue.run(
+    () => new Promise<Buffer>((resolve, reject) => scryptCallback(password.normalize('NFKC'), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key)))),
+  );
 }
 
 export class AuthError extends Error {
@@ -28,9 +73,17 @@ export class AuthError extends Error {
   }
 }
 
+/**
+ * NIST SP 800-63B (5.1.1.2): at least 8 characters, long passphrases
+ * allowed, no composition rules, and none of the passwords known to be
+ * common or breached (Mozilla's list, compared whatever the case).
+ */
 export function checkPasswordPolicy(password: string): void {
   const length = [...password].length;
   if (length < PASSWORD_MIN || length > PASSWORD_MAX) throw new AuthError('invalid_input', `a password has ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`);
+  if (commonPasswords.test(password) || commonPasswords.test(password.toLowerCase())) {
+    throw new AuthError('invalid_input', 'this password is on a list of common or breached passwords that attackers try first: choose another (a few unrelated words make a good one)');
+  }
 }
 
 export async function hashPassword(password: string): Promise<string> {
@@ -40,9 +93,19 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${Math.log2(SCRYPT.N)}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
+/**
+ * Checked for a username that does not exist (or a disabled account), so
+ * such a login costs the same scrypt as a real one and its timing does not
+ * tell which names exist. No password matches its key.
+ */
+const DUMMY_HASH = `scrypt$${Math.log2(SCRYPT.N)}$${SCRYPT.r}$${SCRYPT.p}$${randomBytes(16).toString('base64')}$${Buffer.alloc(KEY_LENGTH).toString('base64')}`;
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, logN, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt') return false;
+  if (scheme !== 'scrypt') {
+    await scrypt(password, randomBytes(16), SCRYPT);
+    return false;
+  }
   const expected = Buffer.from(hash, 'base64');
   const key = await scrypt(password, Buffer.from(salt, 'base64'), { N: 2 ** Number(logN), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem });
   return key.length === expected.length && timingSafeEqual(key, expected);
@@ -92,35 +155,97 @@ export interface Session {
   locked: boolean;
 }
 
+/** Failed unlocks of one session before it is ended (the user logs in again). */
+export const UNLOCK_FAILURES_MAX = 5;
+
+/**
+ * Attempts on one account (or one locked session): counted when made, before
+ * any hash; one checked at a time; a growing wait after the third failure.
+ */
+interface Attempts {
+  /** Failed or refused attempts not yet cleared by a success. */
+  count: number;
+  /** No attempt is checked before this instant. */
+  until: number;
+  /** An attempt is being checked now (its hash runs or waits). */
+  busy: boolean;
+}
+
+/** 1 s after the third failure, doubling up to 5 minutes. */
+function waitAfter(count: number): number {
+  return count >= 3 ? Math.min(300_000, 1000 * 2 ** Math.min(count - 3, 20)) : 0;
+}
+
 /** Sessions live in the main process's memory: a restart logs everybody out. */
 export class SessionStore {
   private sessions = new Map<string, Session>();
-  /** Failed attempts per username, for the growing delay. */
-  private failures = new Map<string, { count: number; until: number }>();
+  /** Attempts per lower-cased username (logins) and per session token (unlocks). */
+  private failures = new Map<string, Attempts>();
+  private unlocks = new Map<string, Attempts>();
 
   constructor(
     private db: Db,
     private now: () => number = Date.now,
   ) {}
 
+  /**
+   * Reserves an attempt before its hash: refused (and counted) while another
+   * attempt on the same key is being checked, refused during the wait, refused
+   * when the hash queue is full. Returns the failures a success may clear:
+   * those counted before this attempt began, not those made alongside it.
+   */
+  private reserve(table: Map<string, Attempts>, key: string, refuse: (detail: string, message: string) => never): number {
+    let a = table.get(key);
+    if (!a) {
+      if (table.size >= 100_000) for (const [k, v] of table) if (!v.busy && v.until <= this.now()) table.delete(k);
+      a = { count: 0, until: 0, busy: false };
+      table.set(key, a);
+    }
+    const now = this.now();
+    if (a.busy) {
+      a.count++;
+      a.until = Math.max(a.until, now + waitAfter(a.count));
+      refuse('attempt while another was being checked', 'another attempt for this account is being checked: try again in a moment');
+    }
+    if (a.until > now) refuse('attempt during the wait after failed attempts', `too many failed attempts: wait ${Math.ceil((a.until - now) / 1000)} s and try again`);
+    if (hashQueue.load >= HASH_QUEUE_MAX) refuse('refused: too many logins being checked', 'the console is busy checking other logins: try again in a few seconds');
+    const before = a.count;
+    a.count++;
+    a.busy = true;
+    return before;
+  }
+
+  /** The outcome of a reserved attempt: a failure keeps its count (and sets the wait), a success clears what came before it. */
+  private settle(table: Map<string, Attempts>, key: string, before: number, ok: boolean): Attempts {
+    const a = table.get(key)!;
+    a.busy = false;
+    if (ok) {
+      a.count = Math.max(0, a.count - before - 1);
+      if (a.count === 0) table.delete(key);
+    } else a.until = Math.max(a.until, this.now() + waitAfter(a.count));
+    return a;
+  }
+
   async login(username: string, password: string): Promise<Session> {
     const key = username.toLowerCase();
-    const failure = this.failures.get(key);
-    if (failure && failure.until > this.now()) {
-      logAccess(this.db, { username, action: 'login', detail: 'attempt during the wait after failed logins', outcome: 'refused' });
-      throw new AuthError('unauthenticated', `too many failed logins: wait ${Math.ceil((failure.until - this.now()) / 1000)} s and try again`);
+    const before = this.reserve(this.failures, key, (detail, message) => {
+      logAccess(this.db, { username, action: 'login', detail, outcome: 'refused' });
+      throw new AuthError('unauthenticated', message);
+    });
+    let ok = false;
+    let user: UserRow | undefined;
+    try {
+      user = findUser(this.db, username);
+      // Unknown and disabled accounts cost the same hash, so timing does not tell them apart.
+      const matches = await verifyPassword(password, user && !user.disabled_at ? user.password_hash : DUMMY_HASH);
+      ok = matches && !!user && !user.disabled_at;
+    } finally {
+      this.settle(this.failures, key, before, ok);
     }
-    const user = findUser(this.db, username);
-    const ok = user && !user.disabled_at ? await verifyPassword(password, user.password_hash) : false;
     if (!ok || !user) {
-      const count = (failure?.count ?? 0) + 1;
-      // 1 s after the third failure, doubling up to 5 minutes.
-      const delay = count >= 3 ? Math.min(300_000, 1000 * 2 ** (count - 3)) : 0;
-      this.failures.set(key, { count, until: this.now() + delay });
       logAccess(this.db, { username, action: 'login', detail: user?.disabled_at ? 'account disabled' : 'wrong username or password', outcome: 'refused' });
       throw new AuthError('unauthenticated', 'wrong username or password');
     }
-    this.failures.delete(key);
     const session: Session = { token: randomBytes(32).toString('base64url'), username: user.username, displayName: user.display_name, role: user.role, startedAt: this.now(), lastActive: this.now(), locked: false };
     this.sessions.set(session.token, session);
     logAccess(this.db, { username: user.username, action: 'login', detail: `role ${user.role}`, outcome: 'allowed' });
@@ -152,14 +277,43 @@ export class SessionStore {
     if (session) session.locked = true;
   }
 
+  /**
+   * Unlock is a login in disguise and is rationed the same way: one attempt
+   * at a time per session, counted before its hash, the same growing wait,
+   * and after UNLOCK_FAILURES_MAX failures the session ends.
+   */
   async unlock(token: string | undefined, password: string): Promise<Session> {
     const session = this.peek(token);
     if (!session) throw new AuthError('unauthenticated', 'please log in');
-    const user = findUser(this.db, session.username);
-    if (!user || user.disabled_at || !(await verifyPassword(password, user.password_hash))) {
+    const key = session.token;
+    const end = (why: string): never => {
+      this.sessions.delete(key);
+      this.unlocks.delete(key);
+      logAccess(this.db, { username: session.username, action: 'session_end', detail: why, outcome: 'refused' });
+      throw new AuthError('unauthenticated', 'the session ended after too many wrong passwords: please log in again');
+    };
+    const before = this.reserve(this.unlocks, key, (detail, message) => {
+      logAccess(this.db, { username: session.username, action: 'unlock', detail, outcome: 'refused' });
+      if ((this.unlocks.get(key)?.count ?? 0) >= UNLOCK_FAILURES_MAX) end(`ended after ${UNLOCK_FAILURES_MAX} failed unlocks`);
+      throw new AuthError('locked', message);
+    });
+    let ok = false;
+    let user: UserRow | undefined;
+    try {
+      user = findUser(this.db, session.username);
+      ok = (await verifyPassword(password, user && !user.disabled_at ? user.password_hash : DUMMY_HASH)) && !!user && !user.disabled_at;
+    } finally {
+      const a = this.settle(this.unlocks, key, before, ok);
+      if (!ok && a.count >= UNLOCK_FAILURES_MAX) {
+        logAccess(this.db, { username: session.username, action: 'unlock', detail: 'wrong password', outcome: 'refused' });
+        end(`ended after ${UNLOCK_FAILURES_MAX} failed unlocks`);
+      }
+    }
+    if (!ok) {
       logAccess(this.db, { username: session.username, action: 'unlock', detail: 'wrong password', outcome: 'refused' });
       throw new AuthError('locked', 'wrong password');
     }
+    if (!this.sessions.has(key)) throw new AuthError('unauthenticated', 'please log in');
     session.locked = false;
     session.lastActive = this.now();
     return this.resolve(token);
@@ -169,6 +323,7 @@ export class SessionStore {
     const session = this.peek(token);
     if (session) {
       this.sessions.delete(session.token);
+      this.unlocks.delete(session.token);
       logAccess(this.db, { username: session.username, action: 'logout', detail: '', outcome: 'allowed' });
     }
   }

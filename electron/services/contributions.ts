@@ -6,11 +6,25 @@
 import type { EventKindSpec } from '../../shared/domain.js';
 import type { Db } from '../db/connection.js';
 import type { EventData } from '../engine/cel.js';
-import { evaluateRule, type CompiledRuleset } from '../engine/rules.js';
+import { evaluateRule, type CompiledRule, type CompiledRuleset, type Contribution } from '../engine/rules.js';
+import { fromMicro, MAX_EXACT_POINTS, toMicro } from '../engine/scoring.js';
 
 export interface ContributionWriter {
   /** Evaluate every rule of the event's kind and store the non-zero results and errors. */
   add(eventIdx: number, citizenIdx: number, kind: string, occurredMs: number, data: Record<string, unknown>): void;
+}
+
+/**
+ * c(r, e) as scored: the rule's points rounded to micro-points, half away
+ * from zero (SCORING_MODEL §3 round6), so every stored contribution is a
+ * whole number of micro-points and own(i) is an exact integer sum (up to
+ * about ±9 billion points: beyond, a double has no fraction left to round
+ * and such a total only ever meets a cap or the score clamp).
+ */
+export function contributionOf(rule: CompiledRule, input: EventData): Contribution {
+  const c = evaluateRule(rule, input);
+  if (c.error !== null || Math.abs(c.points) > MAX_EXACT_POINTS) return c;
+  return { points: fromMicro(toMicro(c.points)), error: null };
 }
 
 /** Strip protected fields: rules never see them, even though the record holds them. */
@@ -32,7 +46,7 @@ export function contributionWriter(db: Db, ruleset: CompiledRuleset, kinds: Map<
       if (!rules) return;
       const input = ruleInput(kinds.get(kind)!, data);
       for (const rule of rules) {
-        const c = evaluateRule(rule, input);
+        const c = contributionOf(rule, input);
         if (c.points !== 0 || c.error !== null) insert.run(citizenIdx, rule.index, eventIdx, occurredMs, c.points, c.error);
       }
     },

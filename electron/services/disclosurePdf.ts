@@ -5,7 +5,17 @@
  * stays text (the 14 standard PDF fonts, no embedding), so a screen reader or
  * `pdftotext` reads it.
  */
-import PDFDocument from 'pdfkit';
+import { createRequire } from 'node:module';
+
+/**
+ * pdfkit (with its font and compression libraries) is loaded on the first PDF,
+ * not at start-up: every command-line run would otherwise pay for it.
+ */
+let pdfkit: typeof import('pdfkit') | undefined;
+function PDFDocumentClass(): typeof import('pdfkit') {
+  pdfkit ??= createRequire(import.meta.url)('pdfkit') as typeof import('pdfkit');
+  return pdfkit;
+}
 
 const MARGIN = 56;
 const BODY = 10;
@@ -63,7 +73,7 @@ export class PrintedDocument {
   private readonly width: number;
 
   constructor(info: { title: string; author: string; subject: string; createdAt: Date }) {
-    this.doc = new PDFDocument({
+    this.doc = new (PDFDocumentClass())({
       size: 'A4',
       margins: { top: MARGIN, bottom: MARGIN + 14, left: MARGIN, right: MARGIN },
       bufferPages: true,

@@ -3,8 +3,8 @@ import type { Explanation, RuleContribution } from '../../shared/domain.js';
 import type { Db } from '../db/connection.js';
 import { attributePenalty } from '../engine/network.js';
 import { countsAt } from '../engine/rules.js';
-import { capTotal, centsToScore, reasonCodes, tierFor } from '../engine/scoring.js';
-import { adjustmentOf, loadScoringState, ownScoreOf, storedNetworkView } from './scoring.js';
+import { centsToScore, fromMicro, microOf, reasonCodes, tierFor, toMicro } from '../engine/scoring.js';
+import { adjustmentOf, loadScoringState, storedNetworkView } from './scoring.js';
 
 export class NotFoundError extends Error {}
 
@@ -15,10 +15,14 @@ export function explainCitizen(db: Db, citizenId: string, options: { maxEventsPe
     | { idx: number; citizen_id: string; name: string; district: string }
     | undefined;
   if (!citizen) throw new NotFoundError(`no citizen with id '${citizenId}'`);
-  const stored = db.prepare('SELECT cents, tier, s, own, penalty FROM scores WHERE citizen_idx = ?').get(citizen.idx) as
-    | { cents: number; tier: string; s: number; own: number; penalty: number }
+  const stored = db.prepare('SELECT cents, tier, s, own, penalty, totals FROM scores WHERE citizen_idx = ?').get(citizen.idx) as
+    | { cents: number; tier: string; s: number; own: number; penalty: number; totals: string }
     | undefined;
   if (!stored) throw new NotFoundError(`citizen '${citizenId}' has no score yet`);
+  // Every figure below is the stored one (own, rule totals, penalty, score):
+  // the explanation, the export, the record page and the disclosure read one
+  // truth (SCORING_MODEL §7.1). The events show where the totals come from.
+  const storedTotals = JSON.parse(stored.totals) as Record<string, number>;
 
   const spec = state.ruleset.spec;
   const events = db
@@ -32,8 +36,9 @@ export function explainCitizen(db: Db, citizenId: string, options: { maxEventsPe
   for (const rule of state.ruleset.rules) {
     const counted = events.filter(([r, , , , ms]) => r === rule.index && countsAt(rule, ms, state.asOfMs));
     if (counted.length === 0) continue;
-    const raw = counted.reduce((sum, [, p]) => sum + p, 0);
-    const total = capTotal(raw, rule.capMin, rule.capMax);
+    // Each contribution is a whole number of micro-points: their sum is exact.
+    const raw = fromMicro(counted.reduce((sum, [, p]) => sum + toMicro(p), 0));
+    const total = storedTotals[rule.spec.id] ?? 0;
     rules.push({
       ruleId: rule.spec.id,
       ruleName: rule.spec.name,
@@ -45,20 +50,22 @@ export function explainCitizen(db: Db, citizenId: string, options: { maxEventsPe
       events: counted.slice(-(options.maxEventsPerRule ?? counted.length)).map(([, points, eventId, occurredAt]) => ({ eventId, occurredAt, points })),
     });
   }
-  const own = ownScoreOf(db, state, citizen.idx).own;
   const view = storedNetworkView(db, state);
   const breakdown = attributePenalty(view, citizen.idx, state.params);
+  // Shares of the stored penalty, so that they add up to it.
+  const scale = breakdown.raw === 0 ? 0 : stored.penalty / breakdown.raw;
+  const per = breakdown.shares.length > 0 ? state.params.weight / breakdown.shares.length : 0;
   const friendRow = db.prepare('SELECT c.citizen_id, c.name, s.cents, s.tier FROM citizens c JOIN scores s ON s.citizen_idx = c.idx WHERE c.idx = ?');
   const friends = breakdown.shares
     .map((sh) => {
       const f = friendRow.get(sh.friend) as { citizen_id: string; name: string; cents: number; tier: string };
-      return { citizenId: f.citizen_id, name: f.name, score: centsToScore(f.cents), tier: f.tier, shortfall: sh.shortfall, share: sh.share };
+      return { citizenId: f.citizen_id, name: f.name, score: centsToScore(f.cents), tier: f.tier, shortfall: sh.shortfall, share: per * sh.shortfall * scale };
     })
     .sort((a, b) => b.share - a.share || (a.citizenId < b.citizenId ? -1 : 1));
-  const factors = rules.map((r) => ({ code: r.ruleId, label: r.ruleName, points: r.total }));
   const adjustments = adjustmentOf(db, citizen.idx);
+  const factors = rules.map((r) => ({ code: r.ruleId, label: r.ruleName, points: r.total }));
   if (adjustments < 0) factors.push({ code: 'manual_adjustment', label: 'Approved manual adjustments', points: adjustments });
-  if (breakdown.penalty > 0) factors.push({ code: 'friend_penalty', label: 'Friends below the threshold', points: -breakdown.penalty });
+  if (stored.penalty > 0) factors.push({ code: 'friend_penalty', label: 'Friends below the threshold', points: -stored.penalty });
   return {
     citizenId: citizen.citizen_id,
     name: citizen.name,
@@ -67,10 +74,10 @@ export function explainCitizen(db: Db, citizenId: string, options: { maxEventsPe
     asOf: state.asOf,
     base: spec.base_score,
     rules,
-    adjustments: adjustmentOf(db, citizen.idx),
-    own,
-    friendPenalty: breakdown.penalty,
-    friendPenaltyUncapped: breakdown.raw,
+    adjustments,
+    own: stored.own,
+    friendPenalty: stored.penalty,
+    friendPenaltyUncapped: fromMicro(microOf(breakdown.raw)),
     friends,
     activeFriendCount: breakdown.shares.length,
     score: centsToScore(stored.cents),

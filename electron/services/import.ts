@@ -17,7 +17,7 @@ import { contributionWriter, type ContributionWriter } from './contributions.js'
 import { FileFormatError, openRegularFile, readCsv, readJsonLines, UnsafeFileError } from './csvSource.js';
 import { checkImportFolder, ImportFolderError } from './importRoots.js';
 import { clip, echo, jsonErrorMessage, LIMITS, lineAt, nameProblem, tooDeepAt } from './inputLimits.js';
-import { CancelledError, fullRecompute, incrementalUpdate, loadScoringState, type Progress, type ScoreChangeStats } from './scoring.js';
+import { CancelledError, loadScoringState, updateScores, type Progress, type ScoreChangeStats, type ScoringPath } from './scoring.js';
 import { checkEventData, EVENT_ID, isIsoDate, parseIsoInstant } from './validation.js';
 
 export const IMPORT_FILES = ['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl'] as const;
@@ -59,6 +59,8 @@ export interface ImportOptions {
   reason?: string;
   onProgress?: Progress;
   signal?: AbortSignal;
+  /** Force the full or the incremental scoring path (tests); default `auto`. */
+  scoringPath?: ScoringPath;
 }
 
 /**
@@ -211,8 +213,7 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
     const state = ctx.state;
     if (state && ctx.dirty.size > 0) {
       progress('scoring', 0, 1);
-      const population = db.prepare('SELECT count(*) FROM citizens').pluck().get() as number;
-      scoring = ctx.dirty.size * 10 > population ? fullRecompute(db, state, operationId, progress) : incrementalUpdate(db, state, ctx.dirty, operationId, ctx.friendshipChanges);
+      scoring = updateScores(db, state, ctx.dirty, operationId, { path: options.scoringPath, friendshipChanges: ctx.friendshipChanges, onProgress: progress });
     }
     if (options.dryRun) {
       finish(tx.rollback);

@@ -9,7 +9,7 @@
 import type { Db } from '../db/connection.js';
 import { recordOperation } from '../db/operations.js';
 import { NotFoundError } from './explain.js';
-import { CancelledError, fullRecompute, incrementalUpdate, loadScoringState, parseInstant, type Progress, type ScoreChangeStats } from './scoring.js';
+import { CancelledError, loadScoringState, parseInstant, updateScores, type Progress, type ScoreChangeStats, type ScoringPath } from './scoring.js';
 
 /** Five years, leap day included. */
 export const DEFAULT_RETENTION_DAYS = 1826;
@@ -125,6 +125,8 @@ export interface PurgeOptions {
   signal?: AbortSignal;
   /** The clock, for the "not in the future" check. */
   now?: () => number;
+  /** Force the full or the incremental scoring path (tests); default `auto`. */
+  scoringPath?: ScoringPath;
 }
 
 export interface PurgeResult {
@@ -215,8 +217,7 @@ export function purgeExpiredRecords(db: Db, options: PurgeOptions): PurgeResult 
     const state = loadScoringState(db);
     if (state && dirty.size > 0) {
       progress('scoring', 0, 1);
-      const population = db.prepare('SELECT count(*) FROM citizens').pluck().get() as number;
-      scoring = dirty.size * 10 > population ? fullRecompute(db, state, op.id, progress) : incrementalUpdate(db, state, dirty, op.id);
+      scoring = updateScores(db, state, dirty, op.id, { path: options.scoringPath, onProgress: progress });
     }
     progress('committing', 1, 1);
     return { asOf: asOf.iso, operationId: op.id, eventsDeleted: expired.length, eventsHeld: candidates.length - expired.length, contributionsDeleted, byKind, scoring };

@@ -9,9 +9,9 @@ import type { RuleSpec } from '../../shared/domain.js';
 import type { Db } from '../db/connection.js';
 import { loadKinds } from '../db/kinds.js';
 import { compileExpression } from '../engine/cel.js';
-import { countsAt, evaluateRule, type CompiledRule } from '../engine/rules.js';
-import { capTotal, centsToScore } from '../engine/scoring.js';
-import { ruleInput } from './contributions.js';
+import { countsAt, type CompiledRule } from '../engine/rules.js';
+import { capTotal, centsToScore, fromMicro, toMicro } from '../engine/scoring.js';
+import { contributionOf, ruleInput } from './contributions.js';
 import { NotFoundError } from './explain.js';
 import { checkRuleset, publishRuleset } from './rulesets.js';
 import { loadScoringState, type Progress } from './scoring.js';
@@ -55,17 +55,19 @@ export function testRule(db: Db, q: ParsedInput<'testRule'>): Output<'testRule'>
       .all(idx, q.rule.event_kind) as { event_id: string; occurred_at: string; occurred_ms: number; data: string }[];
     for (const e of events) {
       const data = JSON.parse(e.data) as Record<string, unknown>;
-      const c = evaluateRule(rule, ruleInput(kind, data));
+      const c = contributionOf(rule, ruleInput(kind, data));
       const counted = countsAt(rule, e.occurred_ms, asOfMs);
       rows.push({ eventId: e.event_id, occurredAt: e.occurred_at, data: ruleInput(kind, data), matched: c.points !== 0 || c.error !== null, points: c.points, error: c.error, counted });
     }
   }
   for (const sample of q.samples ?? []) {
-    const c = evaluateRule(rule, ruleInput(kind, sample));
+    const c = contributionOf(rule, ruleInput(kind, sample));
     rows.push({ eventId: null, occurredAt: null, data: ruleInput(kind, sample), matched: c.points !== 0 || c.error !== null, points: c.points, error: c.error, counted: true });
   }
-  const raw = rows.filter((r) => r.counted && r.error === null).reduce((s, r) => s + r.points, 0);
-  const total = capTotal(raw, rule.capMin, rule.capMax);
+  // In micro-points, as scoring adds them (SCORING_MODEL §3).
+  const rawMicro = rows.filter((r) => r.counted && r.error === null).reduce((s, r) => s + toMicro(r.points), 0);
+  const raw = fromMicro(rawMicro);
+  const total = fromMicro(capTotal(rawMicro, toMicro(rule.capMin), toMicro(rule.capMax)));
   return { rows, raw, total, capped: raw !== total };
 }
 

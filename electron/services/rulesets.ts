@@ -57,8 +57,10 @@ export interface RecomputeResult {
 
 /**
  * Recompute every score as of an instant. Moving the instant lets events age
- * out of their rules' ttl windows, so the operation is `records_expired`; a
- * recompute at the unchanged instant that changes nothing records nothing.
+ * out of their rules' ttl windows, so the operation is `records_expired`. At
+ * the unchanged instant it repairs any stored figure that differs from the
+ * model (own, penalty, totals, not only the score) under that operation; one
+ * that changes nothing records nothing.
  */
 export function recomputeScores(db: Db, options: { asOf?: string; actor: string; reason?: string; onProgress?: Progress }): RecomputeResult {
   const state = loadScoringState(db);
@@ -72,7 +74,7 @@ export function recomputeScores(db: Db, options: { asOf?: string; actor: string;
       details: { from_as_of: state.asOf, to_as_of: asOf.iso, ruleset_version: state.version },
     });
     const scoring = fullRecompute(db, { ...state, asOf: asOf.iso, asOfMs: asOf.ms }, op.id, options.onProgress);
-    if (scoring.ledgerEntries === 0 && asOf.iso === state.asOf) throw new NothingChanged(scoring);
+    if (scoring.ledgerEntries === 0 && scoring.rowsRewritten === 0 && asOf.iso === state.asOf) throw new NothingChanged(scoring);
     return { asOf: asOf.iso, operationId: op.id, scoring };
   });
   try {

@@ -11,7 +11,7 @@ import { activeFriendsOf, loadActiveEdges } from '../db/relationships.js';
 import { getRuleset } from '../db/rulesets.js';
 import { buildGraph, clamp, csrView, rawPenaltyOf, solveFixedPoint, updateFixedPoint, type FriendPenaltyParams, type MutableNetworkView, type NetworkView } from '../engine/network.js';
 import { validateRuleset, type CompiledRuleset } from '../engine/rules.js';
-import { capTotal, scoreCents, tierFor } from '../engine/scoring.js';
+import { capTotal, fromMicro, microOf, scoreCents, tierFor, toMicro } from '../engine/scoring.js';
 import { AS_OF_FORM, parseAsOf } from '../../shared/instant.js';
 
 export interface ScoringState {
@@ -93,37 +93,87 @@ function windowClause(ruleset: CompiledRuleset): string {
 }
 
 interface OwnScore {
-  own: number;
-  /** Rule totals that are not zero, as canonical JSON {ruleId: total}. */
+  /** own(i) in whole micro-points (SCORING_MODEL §3): exact, whatever the path or the order of the sums. */
+  ownMicro: number;
+  /** Rule totals that are not zero, as canonical JSON {ruleId: total in points}. */
   totals: string;
 }
 
-/** own(i) from the per-rule sums of one citizen (rows in rule order) and their approved adjustments. */
-function assembleOwn(ruleset: CompiledRuleset, sums: [number, number][], adjust = 0): OwnScore {
-  const spec = ruleset.spec;
+/** The ruleset's parameters of own(i) in micro-points, once per compiled ruleset. */
+interface MicroParams {
+  base: number;
+  min: number;
+  max: number;
+  capMin: number[];
+  capMax: number[];
+}
+const microParamsCache = new WeakMap<CompiledRuleset, MicroParams>();
+
+function microParams(ruleset: CompiledRuleset): MicroParams {
+  let p = microParamsCache.get(ruleset);
+  if (!p) {
+    const spec = ruleset.spec;
+    p = {
+      base: toMicro(spec.base_score),
+      min: toMicro(spec.score_min),
+      max: toMicro(spec.score_max),
+      capMin: ruleset.rules.map((r) => toMicro(r.capMin)),
+      capMax: ruleset.rules.map((r) => toMicro(r.capMax)),
+    };
+    microParamsCache.set(ruleset, p);
+  }
+  return p;
+}
+
+/**
+ * SQL sum of the micro-points of the contributions in a group. Each stored
+ * `points` is already round6(c) (nearest double to m / 10^6), so
+ * round(points * 10^6) gives m back exactly; total() adds the whole numbers
+ * exactly (as long as the partial sums stay within 2^53 micro-points,
+ * 9 billion points) and never fails on overflow.
+ */
+const MICRO_SUM = 'total(round(points * 1000000))';
+
+/** own(i) from the per-rule micro-point sums of one citizen (rows in rule order) and their approved adjustments in micro-points. */
+function assembleOwn(ruleset: CompiledRuleset, sums: [number, number][], adjustMicro = 0): OwnScore {
+  const p = microParams(ruleset);
   let sum = 0;
   const totals: Record<string, number> = {};
   for (const [ruleIndex, raw] of sums) {
     const rule = ruleset.rules[ruleIndex];
     if (!rule) continue;
-    const total = capTotal(raw, rule.capMin, rule.capMax);
-    if (total !== 0) totals[rule.spec.id] = total;
+    const total = capTotal(raw, p.capMin[ruleIndex], p.capMax[ruleIndex]);
+    if (total !== 0) totals[rule.spec.id] = fromMicro(total);
     sum += total;
   }
-  return { own: clamp(spec.base_score + sum + adjust, spec.score_min, spec.score_max), totals: JSON.stringify(totals) };
+  return { ownMicro: clamp(p.base + sum + adjustMicro, p.min, p.max), totals: JSON.stringify(totals) };
 }
 
-/** adjust(i): the sum of a citizen's approved manual adjustments (SCORING_MODEL §3). */
+/** adjust(i) in micro-points: each approved manual adjustment rounded to micro-points, then added (SCORING_MODEL §3). */
+export function adjustmentMicroOf(db: Db, citizenIdx: number): number {
+  const points = db.prepare('SELECT points FROM adjustments WHERE citizen_idx = ? ORDER BY rowid').pluck().all(citizenIdx) as number[];
+  return points.reduce((sum, x) => sum + toMicro(x), 0);
+}
+
+/** adjust(i) in points. */
 export function adjustmentOf(db: Db, citizenIdx: number): number {
-  return (db.prepare('SELECT total(points) FROM adjustments WHERE citizen_idx = ?').pluck().get(citizenIdx) as number) ?? 0;
+  return fromMicro(adjustmentMicroOf(db, citizenIdx));
+}
+
+function allAdjustmentsMicro(db: Db): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [idx, points] of db.prepare('SELECT citizen_idx, points FROM adjustments').raw(true).iterate() as IterableIterator<[number, number]>) {
+    out.set(idx, (out.get(idx) ?? 0) + toMicro(points));
+  }
+  return out;
 }
 
 export function ownScoreOf(db: Db, state: Pick<ScoringState, 'ruleset' | 'asOfMs'>, citizenIdx: number): OwnScore {
   const sums = db
-    .prepare(`SELECT rule_index, sum(points) FROM contributions WHERE citizen_idx = @c AND error IS NULL AND ${windowClause(state.ruleset)} GROUP BY rule_index ORDER BY rule_index`)
+    .prepare(`SELECT rule_index, ${MICRO_SUM} FROM contributions WHERE citizen_idx = @c AND error IS NULL AND ${windowClause(state.ruleset)} GROUP BY rule_index ORDER BY rule_index`)
     .raw(true)
     .all({ c: citizenIdx, asOf: state.asOfMs }) as [number, number][];
-  return assembleOwn(state.ruleset, sums, adjustmentOf(db, citizenIdx));
+  return assembleOwn(state.ruleset, sums, adjustmentMicroOf(db, citizenIdx));
 }
 
 interface StoredScore {
@@ -139,11 +189,36 @@ export interface ScoreChangeStats {
   citizens: number;
   scoresChanged: number;
   ledgerEntries: number;
+  /**
+   * Score rows whose stored figures were written with a new value: score,
+   * tier, own, penalty, rule totals, or s in micro-points (a change of s
+   * below a micro-point, from the solver's summation order, is not counted).
+   */
+  rowsRewritten: number;
   iterations?: number;
   msPerIteration?: number;
 }
 
-/** Writes one citizen's new score row; returns the ledger entry if the stored score or tier changed. */
+/** A citizen's stored figures as the model gives them (SCORING_MODEL §5). */
+interface Figures {
+  cents: number;
+  tier: string;
+  own: number;
+  /** The friend penalty rounded to micro-points: both paths store the same figure. */
+  penalty: number;
+  totals: string;
+}
+
+function sameFigures(old: StoredScore, f: Figures, s: number): boolean {
+  return old.cents === f.cents && old.tier === f.tier && old.own === f.own && old.penalty === f.penalty && old.totals === f.totals && microOf(old.s) === microOf(s);
+}
+
+/**
+ * Writes one citizen's score row whenever any stored figure differs from the
+ * model (not only when the score moved: a citizen clamped at score_min keeps
+ * its score while its penalty changes); returns the ledger entry when the
+ * stored score or tier changed.
+ */
 function scoreWriter(db: Db, state: ScoringState, operationId: number) {
   const upsert = db.prepare(
     `INSERT INTO scores (citizen_idx, cents, tier, s, own, penalty, totals) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -151,28 +226,30 @@ function scoreWriter(db: Db, state: ScoringState, operationId: number) {
        penalty = excluded.penalty, totals = excluded.totals`,
   );
   const citizenId = db.prepare('SELECT citizen_id FROM citizens WHERE idx = ?').pluck();
-  return (idx: number, old: StoredScore | undefined, own: OwnScore, s: number, penalty: number, friendsThatMoved: () => number[]): LedgerEntryInput | null => {
+  let rewritten = 0;
+  const write = (idx: number, old: StoredScore | undefined, own: OwnScore, s: number, penalty: number, friendsThatMoved: () => number[]): LedgerEntryInput | null => {
     const cents = scoreCents(s);
-    const tier = tierFor(cents, state.ruleset.spec.tiers);
-    if (old && old.cents === cents && old.tier === tier && old.s === s && old.own === own.own && old.totals === own.totals && old.penalty === penalty) {
-      return null;
-    }
-    upsert.run(idx, cents, tier, s, own.own, penalty, own.totals);
-    if (old && old.cents === cents && old.tier === tier) return null;
-    const ownChanged = !old || old.own !== own.own || old.totals !== own.totals;
+    const f: Figures = { cents, tier: tierFor(cents, state.ruleset.spec.tiers), own: fromMicro(own.ownMicro), penalty: fromMicro(microOf(penalty)), totals: own.totals };
+    const same = old !== undefined && sameFigures(old, f, s);
+    if (same && old.s === s) return null;
+    upsert.run(idx, f.cents, f.tier, s, f.own, f.penalty, f.totals);
+    if (!same) rewritten++;
+    if (old && old.cents === f.cents && old.tier === f.tier) return null;
+    const ownChanged = !old || old.own !== f.own || old.totals !== f.totals;
     const friendIds = ownChanged ? [] : friendsThatMoved().map((j) => citizenId.get(j) as string).sort();
     return {
       citizenId: citizenId.get(idx) as string,
       operationId,
       oldCents: old?.cents ?? null,
-      newCents: cents,
+      newCents: f.cents,
       oldTier: old?.tier ?? null,
-      newTier: tier,
+      newTier: f.tier,
       rulesetVersion: state.version,
       cause: ownChanged ? 'own' : 'friends',
       causeFriends: friendIds,
     };
   };
+  return { write, rewritten: () => rewritten };
 }
 
 function loadStoredScores(db: Db, n: number): (StoredScore | undefined)[] {
@@ -192,6 +269,8 @@ function shortfallMoved(oldS: number | undefined, newS: number, threshold: numbe
 /**
  * Recompute every citizen's score as of `state.asOf` from the contributions
  * and the active friendships, and write what changed under `operationId`.
+ * Every stored figure that differs from the model is rewritten, so this also
+ * repairs rows an earlier engine left stale.
  */
 export function fullRecompute(db: Db, state: ScoringState, operationId: number, onProgress?: Progress): ScoreChangeStats {
   const n = ((db.prepare('SELECT max(idx) FROM citizens').pluck().get() as number | null) ?? 0) + 1;
@@ -199,23 +278,20 @@ export function fullRecompute(db: Db, state: ScoringState, operationId: number, 
   for (const idx of db.prepare('SELECT idx FROM citizens').pluck().iterate() as IterableIterator<number>) exists[idx] = 1;
 
   onProgress?.('rule totals', 0, 1);
-  const own = new Float64Array(n);
+  const ownMicro = new Float64Array(n);
   const totals: string[] = new Array(n);
-  const adjust = new Map(db.prepare('SELECT citizen_idx, sum(points) FROM adjustments GROUP BY citizen_idx').raw(true).all() as [number, number][]);
+  const adjust = allAdjustmentsMicro(db);
   const base = assembleOwn(state.ruleset, []);
-  for (let i = 0; i < n; i++) {
-    own[i] = base.own;
-    totals[i] = base.totals;
+  ownMicro.fill(base.ownMicro);
+  totals.fill(base.totals);
+  for (const [i, micro] of adjust) {
+    if (i < n) ownMicro[i] = assembleOwn(state.ruleset, [], micro).ownMicro;
   }
-  for (const [i, points] of adjust) {
-    if (i < n) own[i] = assembleOwn(state.ruleset, [], points).own;
-  }
-  // Summed in SQLite and handed over as one packed string (17 significant
-  // digits: every double survives the round trip exactly).
+  // Summed in SQLite (whole micro-points) and handed over as one packed string.
   const packed = db
     .prepare(
       `SELECT group_concat(citizen_idx || ' ' || rule_index || ' ' || printf('%!.17g', total), ' ') FROM (
-         SELECT citizen_idx, rule_index, sum(points) AS total FROM contributions
+         SELECT citizen_idx, rule_index, ${MICRO_SUM} AS total FROM contributions
          WHERE error IS NULL AND ${windowClause(state.ruleset)} GROUP BY citizen_idx, rule_index ORDER BY citizen_idx, rule_index)`,
     )
     .pluck()
@@ -226,7 +302,7 @@ export function fullRecompute(db: Db, state: ScoringState, operationId: number, 
   const flush = () => {
     if (current >= 0) {
       const o = assembleOwn(state.ruleset, sums, adjust.get(current) ?? 0);
-      own[current] = o.own;
+      ownMicro[current] = o.ownMicro;
       totals[current] = o.totals;
     }
   };
@@ -240,6 +316,8 @@ export function fullRecompute(db: Db, state: ScoringState, operationId: number, 
     sums.push([Number(parts[k + 1]), sqliteReal(parts[k + 2])]);
   }
   flush();
+  const own = new Float64Array(n);
+  for (let i = 0; i < n; i++) own[i] = fromMicro(ownMicro[i]);
 
   onProgress?.('friend network', 0, 1);
   const edges = loadActiveEdges(db, state.asOf.slice(0, 10));
@@ -248,7 +326,7 @@ export function fullRecompute(db: Db, state: ScoringState, operationId: number, 
 
   onProgress?.('writing scores', 0, n);
   const old = loadStoredScores(db, n);
-  const write = scoreWriter(db, state, operationId);
+  const writer = scoreWriter(db, state, operationId);
   const view = csrView(graph, fixed.s);
   const entries: LedgerEntryInput[] = [];
   let changed = 0;
@@ -258,7 +336,7 @@ export function fullRecompute(db: Db, state: ScoringState, operationId: number, 
     citizens++;
     const friendsThatMoved = () => Array.from(graph.neighbors.subarray(graph.offsets[i], graph.offsets[i + 1])).filter((j) => shortfallMoved(old[j]?.s, fixed.s[j], state.params.threshold));
     const penalty = Math.min(state.params.cap, rawPenaltyOf(view, i, state.params));
-    const entry = write(i, old[i], { own: own[i], totals: totals[i] }, fixed.s[i], penalty, friendsThatMoved);
+    const entry = writer.write(i, old[i], { ownMicro: ownMicro[i], totals: totals[i] }, fixed.s[i], penalty, friendsThatMoved);
     if (entry) {
       entries.push(entry);
       changed++;
@@ -267,7 +345,7 @@ export function fullRecompute(db: Db, state: ScoringState, operationId: number, 
   }
   appendLedgerEntries(db, entries);
   saveScoringState(db, state.version, state.asOf, state.asOfMs);
-  return { citizens, scoresChanged: changed, ledgerEntries: entries.length, iterations: fixed.iterations, msPerIteration: fixed.msPerIteration };
+  return { citizens, scoresChanged: changed, ledgerEntries: entries.length, rowsRewritten: writer.rewritten(), iterations: fixed.iterations, msPerIteration: fixed.msPerIteration };
 }
 
 /**
@@ -298,11 +376,11 @@ function databaseView(db: Db, state: ScoringState, ownOverride: Map<number, OwnS
       if (s !== undefined) return s;
       const o = ownOverride.get(i);
       if (o === undefined) throw new Error(`citizen #${i} has no score and is not being scored`);
-      return o.own;
+      return fromMicro(o.ownMicro);
     },
     own(i) {
       const o = ownOverride.get(i);
-      return o !== undefined ? o.own : (storedOwn.get(i) as number);
+      return o !== undefined ? fromMicro(o.ownMicro) : (storedOwn.get(i) as number);
     },
     setScore(i, s) {
       moved.set(i, s);
@@ -313,7 +391,10 @@ function databaseView(db: Db, state: ScoringState, ownOverride: Map<number, OwnS
 /**
  * Update scores after the inputs of `dirty` citizens changed (new or retracted
  * events, new citizens, changed friendships) without touching anyone else,
- * unless the change propagates to them through friends.
+ * unless the change propagates to them through friends. Rewritten are the
+ * dirty citizens, those whose score moved, and every friend of a citizen
+ * whose shortfall moved (their penalty changed even where their score did
+ * not, e.g. clamped at score_min).
  */
 export function incrementalUpdate(
   db: Db,
@@ -326,28 +407,67 @@ export function incrementalUpdate(
   const ownNow = new Map<number, OwnScore>();
   for (const i of dirty) ownNow.set(i, ownScoreOf(db, state, i));
   const view = databaseView(db, state, ownNow);
+  const before = db.prepare('SELECT s FROM scores WHERE citizen_idx = ?').pluck();
   updateFixedPoint(view, state.params, dirty);
 
-  const touched = [...new Set([...dirty, ...view.moved.keys()])].sort((a, b) => a - b);
+  const touchedSet = new Set<number>([...dirty, ...view.moved.keys()]);
+  for (const j of view.moved.keys()) {
+    if (!shortfallMoved(before.get(j) as number | undefined, view.score(j), state.params.threshold)) continue;
+    const friends = view.friends(j);
+    for (let k = 0; k < friends.length; k++) touchedSet.add(friends[k]);
+  }
+  const touched = [...touchedSet].sort((a, b) => a - b);
   const getStored = db.prepare('SELECT cents, tier, s, own, penalty, totals FROM scores WHERE citizen_idx = ?');
-  const storedTotals = db.prepare('SELECT own, totals FROM scores WHERE citizen_idx = ?');
   const oldRows = new Map<number, StoredScore | undefined>();
   for (const i of touched) oldRows.set(i, getStored.get(i) as StoredScore | undefined);
-  const write = scoreWriter(db, state, operationId);
+  const writer = scoreWriter(db, state, operationId);
   const entries: LedgerEntryInput[] = [];
   for (const i of touched) {
-    const own = ownNow.get(i) ?? (storedTotals.get(i) as OwnScore);
+    let own = ownNow.get(i);
+    if (!own) {
+      const row = oldRows.get(i)!;
+      own = { ownMicro: microOf(row.own), totals: row.totals };
+    }
     const s = view.score(i);
     const friendsThatMoved = () => {
       const moved = Array.from(view.friends(i)).filter((j) => view.moved.has(j) && shortfallMoved(oldRows.get(j)?.s, view.score(j), state.params.threshold));
       return [...new Set([...moved, ...(friendshipChanges?.get(i) ?? [])])];
     };
     const penalty = Math.min(state.params.cap, rawPenaltyOf(view, i, state.params));
-    const entry = write(i, oldRows.get(i), own, s, penalty, friendsThatMoved);
+    const entry = writer.write(i, oldRows.get(i), own, s, penalty, friendsThatMoved);
     if (entry) entries.push(entry);
   }
   appendLedgerEntries(db, entries);
-  return { citizens: touched.length, scoresChanged: entries.length, ledgerEntries: entries.length };
+  return { citizens: touched.length, scoresChanged: entries.length, ledgerEntries: entries.length, rowsRewritten: writer.rewritten() };
+}
+
+/**
+ * Which path updates the scores after some citizens' inputs changed:
+ * `auto` (the default) recomputes everyone when more than a tenth of the
+ * population is dirty and updates incrementally otherwise; `full` and
+ * `incremental` force one path. Both reach the same stored figures
+ * (SCORING_MODEL §7.1): forcing one is how tests exercise each.
+ */
+export type ScoringPath = 'auto' | 'full' | 'incremental';
+export const SCORING_PATHS: readonly ScoringPath[] = ['auto', 'full', 'incremental'];
+
+export interface ScoreUpdateOptions {
+  path?: ScoringPath;
+  /** Friendships that began, ended or changed dates, by citizen (incremental path: named as the cause). */
+  friendshipChanges?: Map<number, Set<number>>;
+  onProgress?: Progress;
+}
+
+/** Update the stored scores after the inputs of `dirty` citizens changed, on the path `options.path` chooses. */
+export function updateScores(db: Db, state: ScoringState, dirty: Set<number>, operationId: number, options: ScoreUpdateOptions = {}): ScoreChangeStats {
+  const path = options.path ?? 'auto';
+  if (!SCORING_PATHS.includes(path)) throw new Error(`unknown scoring path '${String(path)}' (expected ${SCORING_PATHS.join(', ')})`);
+  let full = path === 'full';
+  if (path === 'auto') {
+    const population = db.prepare('SELECT count(*) FROM citizens').pluck().get() as number;
+    full = dirty.size * 10 > population;
+  }
+  return full ? fullRecompute(db, state, operationId, options.onProgress) : incrementalUpdate(db, state, dirty, operationId, options.friendshipChanges);
 }
 
 /** Helper for explanations: the friends view over stored scores. */

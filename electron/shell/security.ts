@@ -5,7 +5,7 @@
  * renderer, a strict CSP, a custom protocol instead of file://, navigation,
  * new windows, webviews and permission requests all refused.
  */
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 
 export const APP_SCHEME = 'app';
@@ -65,7 +65,7 @@ export function isTrustedSender(frame: FrameLike | null | undefined): boolean {
   return !!frame && frame.parent === null && isAppUrl(frame.url);
 }
 
-const MIME: Record<string, string> = {
+export const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -75,20 +75,41 @@ const MIME: Record<string, string> = {
   '.json': 'application/json',
 };
 
+/**
+ * The one static-file rule of both transports (app:// in the desktop shell,
+ * the HTTP bridge in a browser): a decoded URL path maps to a file inside the
+ * built renderer, or to nothing. `..` segments and anything that normalises
+ * outside the root are refused; a directory or a missing file is nothing.
+ */
+export function resolveStaticFile(pathname: string, root: string): { file: string; mime: string } | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.split(/[/\\]/).includes('..')) return null;
+  const rel = normalize(decoded).replace(/^([/\\])+/, '') || 'index.html';
+  const file = join(root, rel);
+  if (!file.startsWith(root + sep)) return null;
+  try {
+    if (!statSync(file).isFile()) return null;
+  } catch {
+    return null;
+  }
+  return { file, mime: MIME[extname(file)] ?? 'application/octet-stream' };
+}
+
 /** Map an app:// URL to a file of the built renderer, refusing anything outside it. */
 export function resolveAppAsset(url: string, root: string): { file: string; mime: string } | null {
   if (!isAppUrl(url)) return null;
   let pathname: string;
   try {
-    pathname = decodeURIComponent(new URL(url).pathname);
+    pathname = new URL(url).pathname;
   } catch {
     return null;
   }
-  const rel = normalize(pathname).replace(/^([/\\])+/, '') || 'index.html';
-  const file = join(root, rel);
-  if (!file.startsWith(root + sep)) return null;
-  if (!existsSync(file) || statSync(file).isDirectory()) return null;
-  return { file, mime: MIME[extname(file)] ?? 'application/octet-stream' };
+  return resolveStaticFile(pathname, root);
 }
 
 /** Every permission (camera, notifications, geolocation, ...) is refused: the console needs none. */

@@ -50,9 +50,32 @@ async function overHttp(name: string, input: unknown, session: string | undefine
   return (await res.json()) as Reply<unknown>;
 }
 
+/** Over HTTP an API call's body is small (the bridge takes at most 4 MiB); bigger import files are uploaded first. */
+const INLINE_MAX = 1024 * 1024;
+
+async function uploadOverHttp(name: string, content: string, session: string | undefined): Promise<string> {
+  const res = await fetch(`./upload/${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream', 'x-credence-token': sessionToken() ?? '', 'x-credence-session': session ?? '' },
+    body: content,
+  });
+  const reply = (await res.json()) as Reply<{ uploadId: string }>;
+  if (!reply.ok) throw new ApiError(reply.error.code, `${name}: ${reply.error.message}`);
+  return reply.value.uploadId;
+}
+
+/** importFiles over HTTP: files above the inline size go as streamed uploads, named by their upload id. */
+async function withUploads(input: Input<'importFiles'>, session: string | undefined): Promise<Input<'importFiles'>> {
+  const files = await Promise.all(
+    input.files.map(async (f) => (f.content !== undefined && f.content.length > INLINE_MAX ? { name: f.name, uploadId: await uploadOverHttp(f.name, f.content, session) } : f)),
+  );
+  return { ...input, files };
+}
+
 /** Call a channel; resolves with its value or rejects with an ApiError carrying the code and message. */
 export async function call<K extends ChannelName>(name: K, input: Input<K>): Promise<Output<K>> {
   const session = loginSession.get();
+  if (!window.credence && name === 'importFiles') input = (await withUploads(input as Input<'importFiles'>, session)) as Input<K>;
   const reply = window.credence
     ? await (window.credence[name] as (i: Input<K>, s?: string) => Promise<Reply<Output<K>>>)(input, session)
     : ((await overHttp(name, input, session)) as Reply<Output<K>>);

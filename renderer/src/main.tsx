@@ -4,9 +4,10 @@ import '@mantine/notifications/styles.css';
 import { createTheme, MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode } from 'react';
+import { StrictMode, useSyncExternalStore } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { PageErrorBoundary } from './components/PageErrorBoundary';
 
 const theme = createTheme({
   primaryColor: 'indigo',
@@ -16,12 +17,31 @@ const theme = createTheme({
 
 const queries = new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 5_000 } } });
 
+/** The hash route: a page that failed is left behind when the user navigates. */
+function useHashRoute(): string {
+  return useSyncExternalStore(
+    (notify) => {
+      window.addEventListener('hashchange', notify);
+      return () => window.removeEventListener('hashchange', notify);
+    },
+    () => window.location.hash,
+  );
+}
+
+function GuardedApp() {
+  return (
+    <PageErrorBoundary resetKey={useHashRoute()}>
+      <App />
+    </PageErrorBoundary>
+  );
+}
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider theme={theme} defaultColorScheme="light">
       <Notifications position="top-right" />
       <QueryClientProvider client={queries}>
-        <App />
+        <GuardedApp />
       </QueryClientProvider>
     </MantineProvider>
   </StrictMode>,

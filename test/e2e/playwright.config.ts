@@ -1,8 +1,10 @@
 import { defineConfig } from '@playwright/test';
+import { ensureChromium } from './browser';
 
 /**
- * End-to-end tests of the console in Debian's Chromium (no browser download)
- * against the real main-process code over the loopback bridge.
+ * End-to-end tests of the console in Chromium (Debian's where there is one:
+ * see browser.ts, which installs one when missing) against the real
+ * main-process code over the loopback bridge.
  * Run: npm run -s build:renderer && npx playwright test -c test/e2e/playwright.config.ts
  */
 export default defineConfig({
@@ -26,7 +28,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {
-      executablePath: '/usr/bin/chromium',
+      executablePath: ensureChromium(),
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     },
   },

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { capTotal, formatCents, reasonCodes, scoreCents, tierFor, type ReasonFactor } from '../../../electron/engine/scoring.js';
+import { capTotal, centsOfMicro as engineCentsOfMicro, formatCents, formatPoints, MAX_EXACT_POINTS, microOfDecimal, reasonCodes, scoreCents, tierFor, toMicro, type ReasonFactor } from '../../../electron/engine/scoring.js';
 
 /** The definition in integers: cents = round(m / 10^4), half away from zero, for integer micro-points m. */
 function centsOfMicro(m: number): number {
@@ -232,5 +232,52 @@ describe('reasonCodes: up to 4 largest negative factors, largest first', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('round6: toMicro (SCORING_MODEL §3)', () => {
+  it('rounds half away from zero on the number as written', () => {
+    expect(toMicro(0.0049995)).toBe(5000);
+    expect(toMicro(-0.0049995)).toBe(-5000);
+    expect(toMicro(0.0000005)).toBe(1);
+    expect(toMicro(-0.0000005)).toBe(-1);
+    expect(toMicro(0.00000049999)).toBe(0);
+    expect(toMicro(1.0000005)).toBe(1_000_001);
+    expect(toMicro(0.1234565)).toBe(123_457);
+    expect(toMicro(1000)).toBe(1_000_000_000);
+    expect(toMicro(-0)).toBe(0);
+    expect(toMicro(1e-300)).toBe(0);
+    expect(toMicro(Infinity)).toBe(Infinity);
+    expect(toMicro(-Infinity)).toBe(-Infinity);
+    expect(() => toMicro(NaN)).toThrow(RangeError);
+  });
+
+  it('the fast path agrees with the decimal digits on random doubles and on 7-decimal ties', () => {
+    const decimal = (x: number) => (x < 0 ? -microOfDecimal(-x) : microOfDecimal(x));
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true, min: -MAX_EXACT_POINTS, max: MAX_EXACT_POINTS }), (x) => {
+        expect(toMicro(x)).toBe(decimal(x));
+      }),
+      { numRuns: 5000 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: -(10 ** 12), max: 10 ** 12 }), fc.integer({ min: 0, max: 9 }), (tenMillionths, lastDigit) => {
+        // A number written with 7 decimals, its last digit a 5 (a tie) or any other.
+        const x = Number(`${tenMillionths < 0 ? '-' : ''}${Math.floor(Math.abs(tenMillionths) / 1e6)}.${String(Math.abs(tenMillionths) % 1e6).padStart(6, '0')}${lastDigit}`);
+        const units = Math.abs(tenMillionths);
+        const expected = lastDigit >= 5 ? units + 1 : units;
+        expect(Math.abs(toMicro(x))).toBe(expected);
+        expect(toMicro(x)).toBe(decimal(x));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('centsOfMicro rounds m / 10^4 half away from zero in integers', () => {
+    expect(engineCentsOfMicro(791_665_000)).toBe(79_167);
+    expect(engineCentsOfMicro(-791_665_000)).toBe(-79_167);
+    expect(engineCentsOfMicro(791_664_999)).toBe(79_166);
+    expect(formatPoints(800 - 8.335)).toBe('791.67');
+    expect(formatPoints(-0.004)).toBe('0.00');
   });
 });

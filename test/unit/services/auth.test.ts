@@ -12,10 +12,14 @@ import {
   checkPasswordPolicy,
   createUser,
   findUser,
+  HASH_CONCURRENCY,
+  HASH_QUEUE_MAX,
+  hashLoad,
   hashPassword,
   IDLE_LOCK_MS,
   SESSION_MAX_MS,
   SessionStore,
+  UNLOCK_FAILURES_MAX,
   verifyPassword,
 } from '../../../electron/services/auth.js';
 import { accessMark, accessSince, createAccounts, openApiContext, TEST_PASSWORD, USERNAMES, type ApiContext } from '../helpers/apiContext.js';
@@ -96,8 +100,8 @@ describe('password length: 8 to 128 characters', () => {
   const KEY = '🔑'; // one character, two UTF-16 code units
 
   it.each([
-    { label: '8 ASCII characters', password: 'p'.repeat(8) },
-    { label: '128 ASCII characters', password: 'p'.repeat(128) },
+    { label: '8 ASCII characters', password: 'q7#kQ2mz' },
+    { label: '128 ASCII characters', password: 'q7#kQ2mz'.repeat(16) },
     { label: '8 characters outside the BMP (16 UTF-16 units)', password: KEY.repeat(8) },
     { label: '128 characters outside the BMP (256 UTF-16 units)', password: KEY.repeat(128) },
     { label: '8 accented letters', password: 'é'.repeat(8) },
@@ -327,5 +331,119 @@ describe('idle lock, unlock, session end, logout', () => {
     expect((await authErrorOf(() => sessions.resolve(undefined))).code).toBe('unauthenticated');
     expect((await authErrorOf(() => sessions.resolve(''))).code).toBe('unauthenticated');
     expect((await authErrorOf(() => sessions.resolve('x'.repeat(43)))).code).toBe('unauthenticated');
+  });
+});
+
+describe('common and breached passwords are refused (NIST SP 800-63B)', () => {
+  it.each(['password', 'Password', 'PASSWORD1', '12345678', 'qwertyuiop', 'iloveyou', 'football', 'baseball1'])('%s is refused, and the message says why', async (password) => {
+    const error = await authErrorOf(() => checkPasswordPolicy(password));
+    expect(error.code).toBe('invalid_input');
+    expect(error.message).toMatch(/common or breached/);
+  });
+
+  it('createUser refuses a common password and writes no account', async () => {
+    const error = await authErrorOf(() => createUser(api.db, { username: 'weak-one', displayName: '', role: 'viewer', password: 'password123' }, 'test'));
+    expect(error.message).toMatch(/common or breached/);
+    expect(findUser(api.db, 'weak-one')).toBeUndefined();
+  });
+
+  it('an uncommon passphrase of the same length is accepted', () => {
+    expect(() => checkPasswordPolicy('tulip ledger orbit')).not.toThrow();
+  });
+});
+
+describe('password hashing is rationed (no denial of service by logins)', () => {
+  it('40 parallel wrong logins on 40 accounts: at most HASH_CONCURRENCY hashes run at once, at most HASH_QUEUE_MAX wait, the rest are refused at once as busy', async () => {
+    const { sessions } = clockedStore();
+    let peak = 0;
+    const attempts = Array.from({ length: 40 }, (_, i) => {
+      const p = sessions.login(`ghost-${i}`, 'wrong password');
+      peak = Math.max(peak, hashLoad());
+      return p.then(
+        () => 'in',
+        (err: AuthError) => err.message,
+      );
+    });
+    const outcomes = await Promise.all(attempts);
+    expect(peak).toBeLessThanOrEqual(HASH_QUEUE_MAX);
+    const busy = outcomes.filter((m) => /busy/.test(m)).length;
+    expect(busy).toBe(40 - HASH_QUEUE_MAX);
+    expect(outcomes.filter((m) => m === 'wrong username or password')).toHaveLength(HASH_QUEUE_MAX);
+    expect(hashLoad()).toBe(0);
+    expect(HASH_CONCURRENCY).toBeLessThanOrEqual(2);
+  });
+
+  it('21 parallel attempts on one account: one is checked, 20 are refused without a hash and counted; the next attempt has to wait', async () => {
+    const { sessions } = clockedStore();
+    const outcomes = await Promise.all(
+      Array.from({ length: 21 }, () =>
+        sessions.login(OFFICIAL, 'wrong password').then(
+          () => 'in',
+          (err: AuthError) => err.message,
+        ),
+      ),
+    );
+    expect(outcomes.filter((m) => /another attempt/.test(m))).toHaveLength(20);
+    expect(outcomes.filter((m) => m === 'wrong username or password')).toHaveLength(1);
+    // 21 attempts counted: even the right password now waits.
+    expect((await authErrorOf(() => sessions.login(OFFICIAL, TEST_PASSWORD))).message).toMatch(/wait \d+ s/);
+  });
+
+  it('the right password checked alongside 20 parallel wrong ones logs in, but does not clear the 20 made alongside it', async () => {
+    const { clock, sessions } = clockedStore();
+    const right = sessions.login(OFFICIAL, TEST_PASSWORD);
+    const wrong = await Promise.all(Array.from({ length: 20 }, () => authErrorOf(() => sessions.login(OFFICIAL, 'wrong password'))));
+    await expect(right).resolves.toMatchObject({ username: OFFICIAL });
+    expect(wrong.every((e) => /another attempt/.test(e.message))).toBe(true);
+    const waiting = await authErrorOf(() => sessions.login(OFFICIAL, TEST_PASSWORD));
+    expect(waiting.message).toMatch(/wait \d+ s/);
+    // The wait is the one of 20 failures (capped at 5 minutes), not of none.
+    clock.t += 299_000;
+    expect((await authErrorOf(() => sessions.login(OFFICIAL, TEST_PASSWORD))).message).toMatch(/wait/);
+    clock.t += 1_000;
+    await expect(sessions.login(OFFICIAL, TEST_PASSWORD)).resolves.toMatchObject({ username: OFFICIAL });
+  });
+
+  it('an unknown username costs a hash like a real one (a dummy hash), so its refusal does not come back before the hashes queued ahead of it', async () => {
+    const { sessions } = clockedStore();
+    // A real account's check queued first, then the unknown name: with a shortcut the unknown one would settle first.
+    const order: string[] = [];
+    const real = sessions.login(OFFICIAL, 'wrong password').catch(() => order.push('real'));
+    const fill = sessions.login(DISABLED, 'wrong password').catch(() => order.push('disabled'));
+    const unknown = sessions.login('no-such-user', 'wrong password').catch(() => order.push('unknown'));
+    expect(hashLoad()).toBe(3);
+    await Promise.all([real, fill, unknown]);
+    expect(order.indexOf('unknown')).toBe(2);
+  });
+});
+
+describe('unlock is rationed like a login', () => {
+  it(`parallel unlocks of one session: one is checked, the rest refused; after ${UNLOCK_FAILURES_MAX} failures the session ends and is logged`, async () => {
+    const { clock, sessions } = clockedStore();
+    const s = await sessions.login(OFFICIAL, TEST_PASSWORD);
+    sessions.lock(s.token);
+    const mark = accessMark(api.db);
+    const outcomes = await Promise.all(Array.from({ length: 3 }, () => authErrorOf(() => sessions.unlock(s.token, 'wrong password'))));
+    expect(outcomes.filter((e) => /another attempt/.test(e.message))).toHaveLength(2);
+    expect(outcomes.every((e) => e.code === 'locked')).toBe(true);
+    // 3 counted: a wait before the next check.
+    expect((await authErrorOf(() => sessions.unlock(s.token, TEST_PASSWORD))).message).toMatch(/wait \d+ s/);
+    clock.t += 1_000;
+    await authErrorOf(() => sessions.unlock(s.token, 'wrong password'));
+    clock.t += 2_000;
+    const ended = await authErrorOf(() => sessions.unlock(s.token, 'wrong password'));
+    expect(ended.code).toBe('unauthenticated');
+    expect(ended.message).toMatch(/session ended/);
+    expect((await authErrorOf(() => sessions.unlock(s.token, TEST_PASSWORD))).code).toBe('unauthenticated');
+    expect(() => sessions.resolve(s.token)).toThrow(/log in/);
+    expect(accessSince(api.db, mark)).toContainEqual(expect.objectContaining({ username: OFFICIAL, action: 'session_end', outcome: 'refused' }));
+  });
+
+  it('a right unlock after a failure clears it: the session goes on', async () => {
+    const { sessions } = clockedStore();
+    const s = await sessions.login(OFFICIAL, TEST_PASSWORD);
+    sessions.lock(s.token);
+    await authErrorOf(() => sessions.unlock(s.token, 'wrong password'));
+    await expect(sessions.unlock(s.token, TEST_PASSWORD)).resolves.toMatchObject({ username: OFFICIAL });
   });
 });

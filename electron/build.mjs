@@ -1,0 +1,44 @@
+/**
+ * Bundles the main process, the job worker, the command line and the preload
+ * for Electron and Node (`npm run build:electron`). The renderer is built by Vite.
+ * Plain JavaScript so that the command line's launcher can rebuild a stale
+ * bundle without a TypeScript loader.
+ */
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+/** Native modules and pdfkit's font files stay in node_modules. */
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  external: ['electron', 'better-sqlite3', 'better-sqlite3-multiple-ciphers', 'pdfkit'],
+  logLevel: 'warning',
+};
+
+/** The ESM bundles: main process, job worker and command line, side by side (the CLI finds the worker beside it). */
+export async function buildNodeBundles() {
+  await build({
+    ...common,
+    format: 'esm',
+    entryPoints: { main: 'electron/main.ts', worker: 'electron/jobs/worker.ts', cli: 'electron/cli.ts' },
+    outdir: 'dist-electron',
+    outExtension: { '.js': '.mjs' },
+    // Bundled CommonJS dependencies (commander) call require: give the ESM bundle one.
+    banner: { js: "import { createRequire as __credenceRequire } from 'node:module'; const require = __credenceRequire(import.meta.url);" },
+  });
+}
+
+export async function buildAll() {
+  await buildNodeBundles();
+  // A sandboxed preload must be a single CommonJS file.
+  await build({ ...common, format: 'cjs', entryPoints: { preload: 'electron/preload.ts' }, outdir: 'dist-electron', outExtension: { '.js': '.cjs' } });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await buildAll();
+  console.log('built dist-electron/main.mjs, worker.mjs, cli.mjs, preload.cjs');
+}

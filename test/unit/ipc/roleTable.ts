@@ -1,0 +1,94 @@
+/**
+ * The role each API channel needs, written out by hand: the tests that decide
+ * whether a role may call a channel read this table, never the contract under
+ * test, so a channel given a wrong role in shared/contract.ts fails them.
+ * A new channel must be added here (roleTable.test.ts fails until it is), with
+ * the role someone decided, not the one the contract happens to carry.
+ */
+import type { Access, ChannelName, Role } from '../../../shared/contract.js';
+
+export const CHANNEL_ROLES = {
+  // The login channels themselves.
+  authStatus: 'public',
+  setupAdmin: 'public',
+  login: 'public',
+  unlock: 'public',
+  lock: 'public',
+  logout: 'public',
+  // Accounts.
+  users: 'admin',
+  createUser: 'admin',
+  // Who looked at what.
+  accessLog: 'auditor',
+  exportAccessLog: 'auditor',
+  recordViewers: 'viewer',
+  // Reading the population and the rules.
+  ping: 'viewer',
+  overview: 'viewer',
+  districts: 'viewer',
+  search: 'viewer',
+  citizen: 'viewer',
+  citizenEvents: 'viewer',
+  rulesetCurrent: 'viewer',
+  rulesetVersions: 'viewer',
+  rulesetGet: 'viewer',
+  // The rule lab.
+  checkExpression: 'official',
+  validateRuleset: 'official',
+  testRule: 'official',
+  simulate: 'official',
+  // Proposals (two-person rule) and disputes.
+  proposals: 'viewer',
+  proposeRuleset: 'admin',
+  proposeAdjustment: 'official',
+  decideProposal: 'official',
+  disputes: 'viewer',
+  openDispute: 'official',
+  moveDispute: 'official',
+  measures: 'viewer',
+  decideMeasure: 'official',
+  // Data in, and jobs.
+  importFiles: 'official',
+  importFolder: 'official',
+  recompute: 'admin',
+  createDemo: 'admin',
+  jobStatus: 'viewer',
+  jobCancel: 'official',
+  // The ledger and its checkpoints.
+  operations: 'viewer',
+  operationLedger: 'viewer',
+  checkpoints: 'auditor',
+  createCheckpoint: 'auditor',
+  verifyCheckpoint: 'auditor',
+  verifyLedger: 'auditor',
+  // What a citizen is told.
+  disclosure: 'official',
+  subjectExport: 'official',
+} as const satisfies Record<string, Access>;
+
+/**
+ * Official channels that write nothing (checking and testing rules, reading a
+ * citizen's disclosure): auditors may call them too. Written by hand as well.
+ */
+export const AUDITOR_ALSO: ReadonlySet<string> = new Set(['checkExpression', 'validateRuleset', 'testRule', 'disclosure', 'subjectExport']);
+
+/** Who may call a channel that needs `access`: admin everything; auditor reads and writes nothing; official and viewer their own and below. */
+export const MAY_CALL: Record<Access, readonly Role[]> = {
+  public: ['viewer', 'official', 'auditor', 'admin'],
+  viewer: ['viewer', 'official', 'auditor', 'admin'],
+  official: ['official', 'admin'],
+  auditor: ['auditor', 'admin'],
+  admin: ['admin'],
+};
+
+/** The role a channel needs, from the hand-written table; throws for a channel the table lacks. */
+export function neededRole(name: ChannelName | string): Access {
+  const role = (CHANNEL_ROLES as Record<string, Access>)[name];
+  if (role === undefined) throw new Error(`channel '${name}' is not in the hand-written role table test/unit/ipc/roleTable.ts: add it with the role it needs`);
+  return role;
+}
+
+/** Whether `role` may call channel `name`, decided from the hand-written tables alone. */
+export function mayCall(name: ChannelName | string, role: Role): boolean {
+  return MAY_CALL[neededRole(name)].includes(role) || (role === 'auditor' && AUDITOR_ALSO.has(name));
+}
