@@ -275,6 +275,16 @@ export type Overview = z.infer<typeof Overview>;
 const RulesetVersion = z.object({ version: z.number(), operationId: z.number(), actor: z.string(), at: z.string(), reason: z.string(), rules: z.number() });
 export type RulesetVersion = z.infer<typeof RulesetVersion>;
 
+const IntegrityProblem = z.object({ where: z.string(), at: z.string().nullable(), message: z.string() });
+/** The chain of every record, the ledger and the stored scores, verified (electron/db/chainVerify.ts). */
+const Integrity = z.object({
+  ok: z.boolean(),
+  chainCount: z.number(),
+  chainHead: z.string(),
+  ledgerCount: z.number(),
+  problems: z.array(IntegrityProblem),
+  problemCount: z.number(),
+});
 const VerifyResult = z.object({ ok: z.boolean(), count: z.number(), head: z.string().optional(), firstBroken: z.number().nullable().optional(), message: z.string().optional() });
 
 interface ChannelSpec<I extends z.ZodType, O extends z.ZodType> {
@@ -479,29 +489,38 @@ export const channels = {
     summary: 'ledger entries written by one operation',
   }),
   checkpoints: channel({
-    input: empty,
+    input: z.strictObject({ trustedPublicKey: z.string().max(20000).optional() }),
     output: z.object({
-      chain: VerifyResult,
-      keyId: z.string().nullable(),
-      publicKey: z.string().nullable(),
+      integrity: Integrity,
       checkpoints: z.array(
-        z.object({ id: z.number(), count: z.number(), head: z.string(), at: z.string(), keyId: z.string(), actor: z.string(), signatureStatus: z.string(), matchesChain: z.boolean().nullable() }),
+        z.object({
+          id: z.number(),
+          count: z.number(),
+          head: z.string(),
+          chainCount: z.number().nullable(),
+          chainHead: z.string().nullable(),
+          at: z.string(),
+          keyId: z.string(),
+          actor: z.string(),
+          signatureStatus: z.string(),
+          matchesChain: z.boolean().nullable(),
+        }),
       ),
     }),
     role: 'auditor',
-    summary: 'the recorded signed checkpoints, each checked against the current chain',
+    summary: 'the whole record verified, and the recorded checkpoints, each checked against the current chain (and the pinned auditor key, when given)',
   }),
   createCheckpoint: channel({
-    input: empty,
-    output: z.object({ filename: z.string(), content: z.string(), count: z.number(), head: z.string() }),
+    input: z.strictObject({ keyFile: z.string().min(1).max(20000), passphrase: z.string().min(1).max(1000) }),
+    output: z.object({ filename: z.string(), content: z.string(), count: z.number(), head: z.string(), chainCount: z.number(), chainHead: z.string() }),
     role: 'auditor',
-    summary: 'sign the entry count and head hash with the installation key; the file goes to the auditor',
+    summary: "verify everything and sign the ledger and chain heads with the auditor's key (their key file and passphrase); the file goes to the auditor",
   }),
   verifyCheckpoint: channel({
-    input: z.strictObject({ checkpoint: z.unknown(), trustedPublicKey: z.string().max(4000).optional() }),
-    output: z.object({ ok: z.boolean(), signature: z.object({ status: z.string(), message: z.string() }), chain: VerifyResult.nullable() }),
+    input: z.strictObject({ checkpoint: z.unknown(), trustedPublicKey: z.string().min(1).max(20000) }),
+    output: z.object({ ok: z.boolean(), signature: z.object({ status: z.string(), message: z.string() }), mismatches: z.array(z.string()), integrity: Integrity.nullable() }),
     role: 'auditor',
-    summary: 'verify the ledger against a checkpoint file: signature, rewritten or truncated history, first broken entry',
+    summary: "verify the whole record against a checkpoint file signed by the pinned auditor key: rewritten, deleted or truncated history, edited records, scores",
   }),
   disclosure: channel({
     input: z.strictObject({ citizenId: CitizenId }),

@@ -1,28 +1,11 @@
 /**
- * Accountability commands: signed ledger checkpoints (`ledger checkpoint`,
- * `ledger verify --checkpoint`, `ledger key`) and retention (`retention set`,
- * `retention show`, `retention purge`). Registered on the program built in
+ * Accountability commands: retention (`retention set`, `retention show`,
+ * `retention purge`); the ledger's checkpoint commands are in ledger.ts. Registered on the program built in
  * cli.ts, with its option factories and error conventions (exit 1 for
  * rejected input or failed verification, 2 for usage).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
-import type { KeyObject } from 'node:crypto';
 import type { Db } from '../db/connection.js';
-import { verifyLedger } from '../db/ledger.js';
-import {
-  CheckpointError,
-  checkpointFileContent,
-  createCheckpoint,
-  installationKey,
-  isSigned,
-  parseCheckpoint,
-  parsePublicKey,
-  publicKeyPem,
-  signingKeyPath,
-  verifyAgainstCheckpoint,
-  type CheckpointFile,
-} from '../services/checkpoints.js';
 import { NotFoundError } from '../services/explain.js';
 import { purgeExpiredRecords, retentionPolicy, RetentionError, setRetention } from '../services/retention.js';
 import type { Progress } from '../services/scoring.js';
@@ -49,93 +32,7 @@ function subcommand(parent: Command, name: string): Command {
 }
 
 export function registerAccountabilityCommands(program: Command, helpers: CliHelpers): void {
-  registerLedgerCommands(program.command('ledger').description('verify, checkpoint and sign the hash-chained ledger'), helpers);
   registerRetentionCommands(program.command('retention').description('how long records are kept, and purging the expired ones'), helpers);
-}
-
-function registerLedgerCommands(ledger: Command, h: CliHelpers): void {
-  const { Rejected, out } = h;
-  const rejectBadCheckpoint = <T>(fn: () => T): T => {
-    try {
-      return fn();
-    } catch (err) {
-      if (err instanceof CheckpointError) throw new Rejected(err.message);
-      throw err;
-    }
-  };
-
-  const checkpoint = subcommand(ledger, 'checkpoint').description('sign the entry count and head hash with the installation key, record it and write it to a file');
-  if (!checkpoint.options.some((o) => o.long === '--db')) checkpoint.addOption(h.dbOption());
-  if (!checkpoint.options.some((o) => o.long === '--out')) checkpoint.requiredOption('--out <file>', 'the checkpoint file to write');
-  checkpoint.addOption(h.actorOption()).action((o) =>
-    h.withDb(o.db, (db) => {
-      const cp = rejectBadCheckpoint(() => createCheckpoint(db, o.db, { actor: o.actor }));
-      writeFileSync(o.out, checkpointFileContent(cp));
-      if (cp.newKey) process.stderr.write(`generated the installation signing key ${signingKeyPath(o.db)} (key ${cp.keyId}); give auditors its public key: credence ledger key --out FILE\n`);
-      out(`signed checkpoint written to ${o.out}: ${cp.count} entries, head ${cp.head}, key ${cp.keyId}`);
-    }),
-  );
-
-  const verify = subcommand(ledger, 'verify').description('recompute the hash chain and name the first broken entry; check a signed checkpoint and the history up to it');
-  if (!verify.options.some((o) => o.long === '--db')) verify.addOption(h.dbOption());
-  if (!verify.options.some((o) => o.long === '--checkpoint')) verify.option('--checkpoint <file>', 'also check that history up to this checkpoint is unchanged');
-  verify.option('--public-key <file>', 'the installation public key the auditor trusts (PEM or base64 SPKI); the checkpoint must be signed with it').action((o) =>
-    h.withDb(o.db, (db) => {
-      if (o.publicKey && !o.checkpoint) throw usage('--public-key needs --checkpoint <file>');
-      if (!o.checkpoint) {
-        const result = verifyLedger(db);
-        if (!result.ok) throw new Rejected(`ledger verification FAILED: ${result.message}`);
-        return out(`ledger OK: ${result.count} entries, head ${result.head}`);
-      }
-      const cp: CheckpointFile = rejectBadCheckpoint(() => {
-        try {
-          return parseCheckpoint(h.readJsonFile(o.checkpoint));
-        } catch (err) {
-          if (err instanceof CheckpointError) throw new CheckpointError(`${o.checkpoint} is ${err.message}`);
-          throw err;
-        }
-      });
-      let trusted: KeyObject | undefined;
-      if (o.publicKey) trusted = rejectBadCheckpoint(() => parsePublicKey(readText(o.publicKey, Rejected)));
-      const result = verifyAgainstCheckpoint(db, cp, trusted);
-      const sig = result.signature;
-      if (sig.status === 'unsigned' && trusted) throw new Rejected(`checkpoint ${o.checkpoint} REJECTED: it is unsigned, so it cannot be checked against the trusted key`);
-      if (sig.status === 'invalid' || sig.status === 'untrusted') throw new Rejected(`checkpoint ${o.checkpoint} REJECTED: ${sig.message}`);
-      let signedBy = 'UNSIGNED checkpoint';
-      if (sig.status === 'valid') {
-        const known = db.prepare('SELECT 1 FROM installation_keys WHERE key_id = ?').get(sig.keyId) !== undefined;
-        signedBy = sig.trusted ? sig.message : `signed by key ${sig.keyId} (${known ? "this installation's key" : 'a key this database does not know'}; pass --public-key to check it against a trusted key)`;
-      }
-      const chain = result.chain!;
-      if (!chain.ok) throw new Rejected(`ledger verification FAILED: ${chain.message} [checkpoint ${signedBy}]`);
-      if (sig.status === 'unsigned') process.stderr.write(`warning: ${o.checkpoint} is an unsigned checkpoint: anyone could have written it; take signed ones (credence ledger checkpoint)\n`);
-      out(`ledger OK: ${chain.count} entries, head ${chain.head}; matches the checkpoint of ${cp.at} (${cp.count} entries), ${signedBy}`);
-    }),
-  );
-
-  ledger
-    .command('key')
-    .description("export the installation's public signing key (PEM) for auditors; generates the key on first use")
-    .addOption(h.dbOption())
-    .option('--out <file>', 'write the key to a file instead of stdout')
-    .action((o) =>
-      h.withDb(o.db, (db) => {
-        const key = rejectBadCheckpoint(() => installationKey(db, o.db));
-        const pem = publicKeyPem(key.publicKey);
-        if (key.created) process.stderr.write(`generated the installation signing key ${signingKeyPath(o.db)}\n`);
-        if (!o.out) return out(pem);
-        writeFileSync(o.out, pem);
-        out(`public key ${key.keyId} written to ${o.out}`);
-      }),
-    );
-}
-
-function readText(file: string, Rejected: CliHelpers['Rejected']): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new Rejected(`cannot read ${file}: ${(err as Error).message}`);
-  }
 }
 
 function registerRetentionCommands(retention: Command, h: CliHelpers): void {

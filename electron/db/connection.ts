@@ -3,6 +3,7 @@
  * its schema up to date. A database written by a newer Credence is refused.
  */
 import Database from 'better-sqlite3';
+import { registerChainFunctions, syncChain } from './chain.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 export type Db = Database.Database;
@@ -29,7 +30,10 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -262144');
     db.pragma('temp_store = MEMORY');
+    registerChainFunctions(db);
     migrate(db, options.targetVersion);
+    // Recreate chain triggers that are missing or stale; never back-fills rows.
+    if (!options.readonly) db.transaction(() => syncChain(db, { backfillNew: false }))();
     return db;
   } catch (err) {
     db.close();
@@ -55,7 +59,11 @@ export function migrate(db: Db, targetVersion = latestSchemaVersion()): void {
   const pending = MIGRATIONS.filter((m) => m.version > current && m.version <= targetVersion);
   if (pending.length === 0) return;
   db.transaction(() => {
-    for (const migration of pending) migration.up(db);
+    for (const migration of pending) {
+      migration.up(db);
+      // A table the migration created (or the chain itself) joins the chain with its rows.
+      syncChain(db, { backfillNew: true });
+    }
     db.pragma(`user_version = ${pending[pending.length - 1].version}`);
   })();
 }

@@ -17,7 +17,8 @@ import type { UploadStore } from '../bridge/uploads.js';
 import { NotFoundError } from '../services/explain.js';
 import { citizenEvents, citizenRecord, districts, listOperations, operationLedger, overview, rulesetVersions, search } from '../services/queries.js';
 import { checkExpression, RejectedInputError, testRule } from '../services/ruleLab.js';
-import { checkpointFileContent, createCheckpoint, installationKey, listCheckpoints, parseCheckpoint, publicKeyPem, signingKeyPath, verifyAgainstCheckpoint } from '../services/checkpoints.js';
+import { AuditorKeyError, parseTrustedKey, unlockAuditorKey } from '../services/auditorKey.js';
+import { CheckpointError, checkpointFileContent, createCheckpoint, integritySummary, listCheckpoints, parseCheckpoint, verifyAgainstCheckpoint } from '../services/checkpoints.js';
 import { renderDisclosure } from '../services/disclosure.js';
 import { subjectAccessExport } from '../services/subjectAccess.js';
 import { csvRow } from '../services/exportScores.js';
@@ -219,31 +220,41 @@ export const handlers: Handlers = {
   jobCancel: (q, { jobs }) => ({ cancelled: jobs.cancel(q.jobId) }),
   operations: (q, { db }) => listOperations(db, q),
   operationLedger: (q, { db }) => operationLedger(db, q),
-  checkpoints: (_i, { db, dbFile }) => {
-    const key = existsSync(signingKeyPath(dbFile)) ? installationKey(db, dbFile) : null;
-    const { chain, checkpoints } = listCheckpoints(db);
-    return {
-      chain,
-      keyId: key?.keyId ?? null,
-      publicKey: key ? publicKeyPem(key.publicKey) : null,
-      checkpoints: checkpoints.map((c) => ({ id: c.id, count: c.count, head: c.head, at: c.at, keyId: c.keyId, actor: c.actor, signatureStatus: c.signatureStatus, matchesChain: c.matchesChain })),
-    };
+  checkpoints: (q, { db }) => {
+    const trusted = q.trustedPublicKey?.trim() ? rejectBadKey(() => parseTrustedKey(q.trustedPublicKey!)) : undefined;
+    const { integrity, checkpoints } = listCheckpoints(db, trusted);
+    return { integrity: integritySummary(integrity), checkpoints };
   },
-  createCheckpoint: (_i, { db, dbFile }, caller) => {
-    const cp = createCheckpoint(db, dbFile, { actor: caller.user });
-    return { filename: `credence-checkpoint-${cp.count}-${cp.at.slice(0, 10)}.json`, content: checkpointFileContent(cp), count: cp.count, head: cp.head };
+  createCheckpoint: (q, { db }, caller) => {
+    const signer = rejectBadKey(() => {
+      let file: unknown;
+      try {
+        file = JSON.parse(q.keyFile);
+      } catch {
+        throw new AuditorKeyError('the auditor key file is not JSON');
+      }
+      return unlockAuditorKey(file, q.passphrase);
+    });
+    const cp = rejectBadKey(() => createCheckpoint(db, signer, { actor: caller.user }));
+    return { filename: `credence-checkpoint-${cp.count}-${cp.at.slice(0, 10)}.json`, content: checkpointFileContent(cp), count: cp.count, head: cp.head, chainCount: cp.chainCount, chainHead: cp.chainHead };
   },
   verifyCheckpoint: (q, { db }) => {
-    let cp;
-    try {
-      cp = parseCheckpoint(q.checkpoint);
-    } catch (err) {
-      throw new RejectedInputError((err as Error).message);
-    }
-    const r = verifyAgainstCheckpoint(db, cp, q.trustedPublicKey?.trim() || undefined);
-    return { ok: r.ok, signature: { status: r.signature.status, message: r.signature.message }, chain: r.chain };
+    const cp = rejectBadKey(() => parseCheckpoint(q.checkpoint));
+    const trusted = rejectBadKey(() => parseTrustedKey(q.trustedPublicKey));
+    const r = verifyAgainstCheckpoint(db, cp, trusted);
+    return { ok: r.ok, signature: { status: r.signature.status, message: r.signature.message }, mismatches: r.mismatches, integrity: r.integrity ? integritySummary(r.integrity) : null };
   },
   disclosure: (q, { db }, caller) => ({ filename: `disclosure-${q.citizenId}.pdf`, base64: renderDisclosure(db, q.citizenId, { generatedBy: caller.user }).toString('base64') }),
   subjectExport: (q, { db }) => ({ filename: `subject-access-${q.citizenId}.json`, json: JSON.stringify(subjectAccessExport(db, q.citizenId), null, 2) }),
   verifyLedger: (_i, { db }) => verifyLedger(db),
 };
+
+/** A bad key, passphrase or checkpoint is the caller's input, answered as such. */
+function rejectBadKey<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof AuditorKeyError || err instanceof CheckpointError) throw new RejectedInputError(err.message);
+    throw err;
+  }
+}

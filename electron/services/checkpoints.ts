@@ -1,247 +1,231 @@
 /**
- * Signed ledger checkpoints. Each installation has an Ed25519 key: the
- * private half in a file beside the database (`<db>.signing-key.pem`, 0600),
- * never in it, since whoever can rewrite the database's history could rewrite
- * a key stored there too; the public half in `installation_keys`, so every
- * checkpoint names its key. A checkpoint (entry count, head hash, time) is
- * signed, recorded in `ledger_checkpoints` and handed to auditors, who verify
- * the chain against it with the key they were given out of band.
+ * Signed checkpoints of the whole record. A checkpoint fixes, at one moment,
+ * the ledger's entry count and head hash and the chain's length and head
+ * hash (the chain covers every append-only record: chain.ts), signed with
+ * the auditor's own key (auditorKey.ts), which never sits beside the
+ * database. The auditor keeps the exported file; verifying the database
+ * against it later, with the auditor's pinned public key, detects any edit,
+ * deletion, reordering, truncation or re-signing of what came before it.
+ * Verification without a pinned key is refused, not passed with a warning.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { sign, verify, type KeyObject } from 'node:crypto';
+import { chainHashAt, verifyIntegrity, type IntegrityReport } from '../db/chainVerify.js';
+import { chainHead } from '../db/chain.js';
 import type { Db } from '../db/connection.js';
-import { GENESIS_HASH, ledgerHead, verifyLedger, type Checkpoint, type VerifyResult } from '../db/ledger.js';
+import { GENESIS_HASH, ledgerHead } from '../db/ledger.js';
+import { keyIdOf, parseTrustedKey, publicKeyPem } from './auditorKey.js';
 
-/** A checkpoint signed by an installation key. */
-export interface SignedCheckpoint extends Checkpoint {
+export const CHECKPOINT_FORMAT = 'credence-checkpoint/2';
+const MESSAGE_TAG = 'credence-checkpoint/2';
+const HEX64 = /^[0-9a-f]{64}$/;
+const KEY_ID = /^[0-9a-f]{16}$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** A checkpoint signed by the auditor's key. */
+export interface SignedCheckpoint {
+  format: typeof CHECKPOINT_FORMAT;
+  /** Ledger entries and the ledger's head hash. */
+  count: number;
+  head: string;
+  /** Chain entries and the chain's head hash. */
+  chainCount: number;
+  chainHead: string;
+  at: string;
   /** First 16 hex digits of the SHA-256 of the public key (DER SPKI). */
   keyId: string;
-  /** The signing key, PEM SPKI. Trust comes from comparing it with the auditor's copy, not from its presence. */
+  /** The signing key, PEM SPKI: trust comes from the auditor's pinned copy, not from its presence. */
   publicKey: string;
   /** Ed25519 over `checkpointMessage`, base64. */
   signature: string;
 }
 
-/** What a checkpoint file may hold: a signed checkpoint, or an old unsigned one. */
-export type CheckpointFile = Checkpoint | SignedCheckpoint;
-
 export type SignatureCheck =
-  | { status: 'valid'; keyId: string; trusted: boolean; message: string }
-  | { status: 'unsigned'; message: string }
+  | { status: 'valid'; keyId: string; message: string }
   | { status: 'invalid'; keyId?: string; message: string }
   | { status: 'untrusted'; keyId: string; trustedKeyId: string; message: string };
 
 export class CheckpointError extends Error {}
 
-const MESSAGE_TAG = 'credence-ledger-checkpoint/1';
-const HEX64 = /^[0-9a-f]{64}$/;
-const KEY_ID = /^[0-9a-f]{16}$/;
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
-export function signingKeyPath(dbFile: string): string {
-  if (!dbFile || dbFile === ':memory:') throw new CheckpointError('signing needs a database file: the key is stored beside it');
-  return `${resolve(dbFile)}.signing-key.pem`;
-}
-
-export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
-}
-
-export function publicKeyPem(publicKey: KeyObject): string {
-  return publicKey.export({ type: 'spki', format: 'pem' }) as string;
+export interface Signer {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  keyId: string;
 }
 
 /** The bytes that are signed: a tagged JSON array in fixed order. */
-export function checkpointMessage(cp: { count: number; head: string; at: string; keyId: string }): Buffer {
-  return Buffer.from(JSON.stringify([MESSAGE_TAG, cp.count, cp.head, cp.at, cp.keyId]), 'utf8');
-}
-
-export interface InstallationKey {
-  keyId: string;
-  publicKey: KeyObject;
-  privateKey: KeyObject;
-  /** True when this call generated the key file. */
-  created: boolean;
-}
-
-function readPrivateKey(file: string): KeyObject {
-  if (process.platform !== 'win32') {
-    const mode = statSync(file).mode & 0o777;
-    if (mode & 0o077) throw new CheckpointError(`the signing key ${file} can be read by others (mode ${mode.toString(8)}); run chmod 600 on it`);
-  }
-  const key = createPrivateKey(readFileSync(file, 'utf8'));
-  if (key.asymmetricKeyType !== 'ed25519') throw new CheckpointError(`${file} is not an Ed25519 private key`);
-  return key;
+export function checkpointMessage(cp: Pick<SignedCheckpoint, 'count' | 'head' | 'chainCount' | 'chainHead' | 'at' | 'keyId'>): Buffer {
+  return Buffer.from(JSON.stringify([MESSAGE_TAG, cp.count, cp.head, cp.chainCount, cp.chainHead, cp.at, cp.keyId]), 'utf8');
 }
 
 /**
- * The installation key of the database in `dbFile`: loaded from the key file,
- * or generated on first use (written exclusively, so two processes starting
- * at once end up with the same key). Its public half is registered in the
- * database if it is not yet.
+ * Verify everything, sign the current heads with the auditor's key and
+ * record the checkpoint. A damaged record is refused: signing it would
+ * vouch for the damage.
  */
-export function installationKey(db: Db, dbFile: string): InstallationKey {
-  const file = signingKeyPath(dbFile);
-  let privateKey: KeyObject;
-  let created = false;
-  try {
-    privateKey = readPrivateKey(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    const pair = generateKeyPairSync('ed25519');
-    try {
-      writeFileSync(file, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-      privateKey = pair.privateKey;
-      created = true;
-    } catch (writeErr) {
-      if ((writeErr as NodeJS.ErrnoException).code !== 'EEXIST') throw writeErr;
-      privateKey = readPrivateKey(file);
-    }
-  }
-  const publicKey = createPublicKey(privateKey);
-  const keyId = keyIdOf(publicKey);
-  if (!db.prepare('SELECT 1 FROM installation_keys WHERE key_id = ?').get(keyId)) {
-    db.prepare('INSERT INTO installation_keys (key_id, public_key, created_at) VALUES (?, ?, ?)').run(keyId, publicKeyPem(publicKey), new Date().toISOString());
-  }
-  return { keyId, publicKey, privateKey, created };
-}
-
-/**
- * Sign the current head of a verified ledger and record the checkpoint.
- * A broken ledger is refused: signing it would vouch for the break.
- */
-export function createCheckpoint(db: Db, dbFile: string, options: { actor?: string; at?: string } = {}): SignedCheckpoint & { id: number; newKey: boolean } {
-  const key = installationKey(db, dbFile);
+export function createCheckpoint(db: Db, signer: Signer, options: { actor?: string; at?: string } = {}): SignedCheckpoint & { id: number } {
   return db
     .transaction(() => {
-      const chain = verifyLedger(db);
-      if (!chain.ok) throw new CheckpointError(`refusing to checkpoint a broken ledger: ${chain.message}`);
+      const integrity = verifyIntegrity(db);
+      if (!integrity.ok) throw new CheckpointError(`refusing to checkpoint a damaged record: ${describeProblems(integrity)}`);
+      if (!db.prepare('SELECT 1 FROM installation_keys WHERE key_id = ?').get(signer.keyId)) {
+        db.prepare('INSERT INTO installation_keys (key_id, public_key, created_at) VALUES (?, ?, ?)').run(signer.keyId, publicKeyPem(signer.publicKey), new Date().toISOString());
+      }
       const { count, head } = ledgerHead(db);
+      const chain = chainHead(db);
       const at = options.at ?? new Date().toISOString();
-      const signature = sign(null, checkpointMessage({ count, head, at, keyId: key.keyId }), key.privateKey).toString('base64');
+      const body = { count, head, chainCount: chain.count, chainHead: chain.head, at, keyId: signer.keyId };
+      const signature = sign(null, checkpointMessage(body), signer.privateKey).toString('base64');
       const id = Number(
         db
-          .prepare('INSERT INTO ledger_checkpoints (count, head, at, key_id, signature, actor) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(count, head, at, key.keyId, signature, options.actor?.trim() || 'unknown').lastInsertRowid,
+          .prepare('INSERT INTO ledger_checkpoints (count, head, at, key_id, signature, actor, chain_count, chain_head) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(count, head, at, signer.keyId, signature, options.actor?.trim() || `auditor key ${signer.keyId}`, chain.count, chain.head).lastInsertRowid,
       );
-      return { count, head, at, keyId: key.keyId, publicKey: publicKeyPem(key.publicKey), signature, id, newKey: key.created };
+      return { format: CHECKPOINT_FORMAT as typeof CHECKPOINT_FORMAT, ...body, publicKey: publicKeyPem(signer.publicKey), signature, id };
     })
     .immediate();
 }
 
 /** Only the fields of a checkpoint file, in a stable order (what `ledger checkpoint --out` writes). */
 export function checkpointFileContent(cp: SignedCheckpoint): string {
-  const { count, head, at, keyId, publicKey, signature } = cp;
-  return `${JSON.stringify({ count, head, at, keyId, publicKey, signature }, null, 2)}\n`;
+  const { count, head, chainCount, chainHead: ch, at, keyId, publicKey, signature } = cp;
+  return `${JSON.stringify({ format: CHECKPOINT_FORMAT, count, head, chainCount, chainHead: ch, at, keyId, publicKey, signature }, null, 2)}\n`;
 }
 
-/** Read a checkpoint file's JSON: signed, or old and unsigned. Throws CheckpointError naming what is wrong. */
-export function parseCheckpoint(input: unknown): CheckpointFile {
+/** Read a checkpoint file's JSON. Throws CheckpointError naming what is wrong. */
+export function parseCheckpoint(input: unknown): SignedCheckpoint {
   const cp = input as Record<string, unknown> | null;
-  if (typeof cp !== 'object' || cp === null || !Number.isSafeInteger(cp.count) || (cp.count as number) < 0 || typeof cp.head !== 'string' || !HEX64.test(cp.head)) {
-    throw new CheckpointError('not a ledger checkpoint (expected {count, head, at})');
+  if (typeof cp !== 'object' || cp === null || !('count' in cp) || !('head' in cp)) throw new CheckpointError('not a checkpoint (expected a JSON object with count, head, chainCount, chainHead, at and a signature)');
+  if (cp.format !== CHECKPOINT_FORMAT) {
+    throw new CheckpointError('a checkpoint made before the chain covered every record (no chainCount/chainHead): it cannot vouch for the access log or events; take a new one with the auditor key');
   }
-  if (cp.count === 0 && cp.head !== GENESIS_HASH) throw new CheckpointError('not a ledger checkpoint: an empty ledger has the genesis head');
-  const base: Checkpoint = { count: cp.count as number, head: cp.head, at: typeof cp.at === 'string' ? cp.at : 'unknown time' };
-  const signed = ['keyId', 'publicKey', 'signature'].filter((f) => f in cp);
-  if (signed.length === 0) return base;
-  if (signed.length < 3 || typeof cp.keyId !== 'string' || typeof cp.publicKey !== 'string' || typeof cp.signature !== 'string' || typeof cp.at !== 'string') {
-    throw new CheckpointError('not a valid signed checkpoint (expected keyId, publicKey and signature as text, and at)');
-  }
-  return { ...base, keyId: cp.keyId, publicKey: cp.publicKey, signature: cp.signature };
+  const count = cp.count as number;
+  const chainCount = cp.chainCount as number;
+  if (!Number.isSafeInteger(count) || count < 0 || !Number.isSafeInteger(chainCount) || chainCount < 0) throw new CheckpointError('not a valid checkpoint: count and chainCount must be whole numbers >= 0');
+  if (typeof cp.head !== 'string' || !HEX64.test(cp.head) || typeof cp.chainHead !== 'string' || !HEX64.test(cp.chainHead)) throw new CheckpointError('not a valid checkpoint: head and chainHead must be 64 hex digits');
+  if (count === 0 && cp.head !== GENESIS_HASH) throw new CheckpointError('not a valid checkpoint: an empty ledger has the genesis head');
+  for (const f of ['at', 'keyId', 'publicKey', 'signature'] as const) if (typeof cp[f] !== 'string') throw new CheckpointError(`not a valid checkpoint: ${f} is missing`);
+  return {
+    format: CHECKPOINT_FORMAT,
+    count,
+    head: cp.head,
+    chainCount,
+    chainHead: cp.chainHead,
+    at: cp.at as string,
+    keyId: cp.keyId as string,
+    publicKey: cp.publicKey as string,
+    signature: cp.signature as string,
+  };
 }
 
-export function isSigned(cp: CheckpointFile): cp is SignedCheckpoint {
-  return 'signature' in cp;
-}
-
-/** A public key from PEM (SPKI) or base64 DER SPKI text. */
-export function parsePublicKey(text: string): KeyObject {
-  const trimmed = text.trim();
-  let key: KeyObject;
-  try {
-    key = trimmed.startsWith('-----BEGIN') ? createPublicKey(trimmed) : createPublicKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'spki' });
-  } catch (err) {
-    throw new CheckpointError(`not a public key: ${(err as Error).message}`);
-  }
-  if (key.asymmetricKeyType !== 'ed25519') throw new CheckpointError(`not an Ed25519 public key (${key.asymmetricKeyType})`);
-  return key;
-}
-
-/**
- * Check a checkpoint's signature and, when the auditor names the key they
- * trust, that it was made with that key. Never throws for a bad checkpoint.
- */
-export function verifyCheckpointSignature(cp: CheckpointFile, trustedPublicKey?: KeyObject | string): SignatureCheck {
-  if (!isSigned(cp)) return { status: 'unsigned', message: 'the checkpoint is unsigned: it shows what the ledger held, not who vouched for it' };
-  let embedded: KeyObject;
-  try {
-    embedded = parsePublicKey(cp.publicKey);
-  } catch (err) {
-    return { status: 'invalid', message: `its public key is unreadable: ${(err as Error).message}` };
-  }
-  const keyId = keyIdOf(embedded);
-  if (!KEY_ID.test(cp.keyId) || cp.keyId !== keyId) return { status: 'invalid', keyId, message: `its key id ${cp.keyId} is not the id of its public key (${keyId})` };
-  const signature = BASE64.test(cp.signature) ? Buffer.from(cp.signature, 'base64') : Buffer.alloc(0);
-  if (!verify(null, checkpointMessage(cp), embedded, signature)) {
-    return { status: 'invalid', keyId, message: `the signature by key ${keyId} does not match count, head and time: the checkpoint was altered after signing` };
-  }
-  if (trustedPublicKey === undefined) return { status: 'valid', keyId, trusted: false, message: `signed by key ${keyId} (not checked against a trusted key)` };
-  const trusted = typeof trustedPublicKey === 'string' ? parsePublicKey(trustedPublicKey) : trustedPublicKey;
+/** Check a checkpoint's signature against the auditor's pinned public key. Never throws for a bad checkpoint. */
+export function verifyCheckpointSignature(cp: SignedCheckpoint, trustedPublicKey: KeyObject | string): SignatureCheck {
+  const trusted = typeof trustedPublicKey === 'string' ? parseTrustedKey(trustedPublicKey) : trustedPublicKey;
   const trustedKeyId = keyIdOf(trusted);
-  if (trustedKeyId !== keyId || !verify(null, checkpointMessage(cp), trusted, signature)) {
-    return { status: 'untrusted', keyId, trustedKeyId, message: `signed by key ${keyId}, not by the trusted key ${trustedKeyId}` };
+  const signature = BASE64.test(cp.signature) ? Buffer.from(cp.signature, 'base64') : Buffer.alloc(0);
+  if (!KEY_ID.test(cp.keyId)) return { status: 'invalid', message: `its key id '${cp.keyId}' is not 16 hex digits` };
+  if (cp.keyId !== trustedKeyId) return { status: 'untrusted', keyId: cp.keyId, trustedKeyId, message: `signed by key ${cp.keyId}, not by the trusted auditor key ${trustedKeyId}` };
+  if (!verify(null, checkpointMessage(cp), trusted, signature)) {
+    return { status: 'invalid', keyId: cp.keyId, message: `the signature does not match its content under the trusted key ${trustedKeyId}: the checkpoint was altered or re-signed by another key` };
   }
-  return { status: 'valid', keyId, trusted: true, message: `signed by the trusted key ${keyId}` };
+  return { status: 'valid', keyId: cp.keyId, message: `signed by the trusted auditor key ${trustedKeyId}` };
 }
 
 export interface CheckpointVerification {
-  /** True when the signature is acceptable (valid; or unsigned with no trusted key given) and the chain matches. */
   ok: boolean;
   signature: SignatureCheck;
-  /** Null when the signature was rejected: a checkpoint nobody vouches for says nothing about the chain. */
-  chain: VerifyResult | null;
+  /** Null when the signature was rejected: a checkpoint nobody trusted vouches for says nothing. */
+  integrity: IntegrityReport | null;
+  /** What does not match the checkpoint (empty when ok). */
+  mismatches: string[];
 }
 
-/** Verify the signature, then the chain against the checkpoint (rewritten or truncated history, first broken entry). */
-export function verifyAgainstCheckpoint(db: Db, cp: CheckpointFile, trustedPublicKey?: KeyObject | string): CheckpointVerification {
+/**
+ * Verify the signature with the pinned key, then the whole record, then that
+ * the record still holds exactly what the checkpoint fixed: the chain entry
+ * `chainCount` with the checkpoint's head, the ledger entry `count` with its
+ * head, and the checkpoint itself recorded in the database.
+ */
+export function verifyAgainstCheckpoint(db: Db, cp: SignedCheckpoint, trustedPublicKey: KeyObject | string): CheckpointVerification {
   const signature = verifyCheckpointSignature(cp, trustedPublicKey);
-  const acceptable = signature.status === 'valid' || (signature.status === 'unsigned' && trustedPublicKey === undefined);
-  if (!acceptable) return { ok: false, signature, chain: null };
-  const chain = verifyLedger(db, { count: cp.count, head: cp.head, at: cp.at });
-  return { ok: chain.ok, signature, chain };
+  if (signature.status !== 'valid') return { ok: false, signature, integrity: null, mismatches: [signature.message] };
+  return db
+    .transaction(() => {
+      const integrity = verifyIntegrity(db);
+      const mismatches: string[] = [];
+      if (integrity.chain.count < cp.chainCount) {
+        mismatches.push(`the chain has ${integrity.chain.count} entries but the checkpoint of ${cp.at} fixed ${cp.chainCount}: entries from ${integrity.chain.count + 1} on were removed`);
+      } else if (chainHashAt(db, cp.chainCount) !== cp.chainHead) {
+        mismatches.push(`the chain differs from the checkpoint of ${cp.at}: entry ${cp.chainCount} no longer has the head hash it fixed (history rewritten)`);
+      }
+      const ledger = ledgerHead(db);
+      const ledgerHashAt = cp.count === 0 ? GENESIS_HASH : (db.prepare('SELECT hash FROM ledger WHERE seq = ?').pluck().get(cp.count) as string | undefined);
+      if (ledger.count < cp.count) mismatches.push(`the ledger has ${ledger.count} entries but the checkpoint of ${cp.at} fixed ${cp.count}: entries from ${ledger.count + 1} on were removed`);
+      else if (ledgerHashAt !== cp.head) mismatches.push(`the ledger differs from the checkpoint of ${cp.at}: entry ${cp.count} no longer has the head hash it fixed`);
+      const recorded = db.prepare('SELECT 1 FROM ledger_checkpoints WHERE key_id = ? AND signature = ?').get(cp.keyId, cp.signature);
+      if (!recorded) mismatches.push(`the checkpoint of ${cp.at} is not recorded in the database: checkpoint rows were deleted or the history was rolled back`);
+      if (!integrity.ok) mismatches.push(describeProblems(integrity));
+      return { ok: mismatches.length === 0, signature, integrity, mismatches };
+    })
+    .deferred();
 }
 
-export interface RecordedCheckpoint extends SignedCheckpoint {
+/** The shape the contract's Integrity carries. */
+export function integritySummary(r: IntegrityReport) {
+  return { ok: r.ok, chainCount: r.chain.count, chainHead: r.chain.head, ledgerCount: r.ledger.count, problems: r.problems, problemCount: r.problemCount };
+}
+
+export function describeProblems(r: IntegrityReport): string {
+  const first = r.problems.slice(0, 5).map((p) => `${p.where}${p.at ? ` ${p.at}` : ''}: ${p.message}`);
+  return `${r.problemCount} problem(s): ${first.join('; ')}${r.problemCount > first.length ? '; ...' : ''}`;
+}
+
+export interface RecordedCheckpoint {
   id: number;
+  count: number;
+  head: string;
+  chainCount: number | null;
+  chainHead: string | null;
+  at: string;
+  keyId: string;
   actor: string;
-  signatureStatus: SignatureCheck['status'];
-  /** Whether entry `count` of the current chain still has this head; null when the chain itself is broken. */
+  /** 'unpinned' when no trusted key was given to check against. */
+  signatureStatus: SignatureCheck['status'] | 'unpinned' | 'old-format';
+  /** Whether the chain still has this head at this length; null when the record is damaged. */
   matchesChain: boolean | null;
 }
 
 /**
  * The recorded checkpoints, newest first, each with its signature checked
- * (against `trustedPublicKey` when given) and compared with the current
- * chain: for the auditor screen. The chain is verified once.
+ * against `trustedPublicKey` when given and compared with the current chain:
+ * for the auditor screen. The record is verified once.
  */
-export function listCheckpoints(db: Db, trustedPublicKey?: KeyObject | string): { chain: VerifyResult; checkpoints: RecordedCheckpoint[] } {
-  const chain = verifyLedger(db);
-  const rows = db
-    .prepare(
-      `SELECT c.id, c.count, c.head, c.at, c.key_id AS keyId, k.public_key AS publicKey, c.signature, c.actor
-       FROM ledger_checkpoints c JOIN installation_keys k ON k.key_id = c.key_id ORDER BY c.id DESC`,
-    )
-    .all() as (SignedCheckpoint & { id: number; actor: string })[];
-  const hashAt = db.prepare('SELECT hash FROM ledger WHERE seq = ?').pluck();
-  const checkpoints = rows.map((row) => {
-    const head = row.count === 0 ? GENESIS_HASH : (hashAt.get(row.count) as string | undefined);
-    return {
-      ...row,
-      signatureStatus: verifyCheckpointSignature(row, trustedPublicKey).status,
-      matchesChain: chain.ok ? head === row.head : null,
-    };
-  });
-  return { chain, checkpoints };
+export function listCheckpoints(db: Db, trustedPublicKey?: KeyObject | string): { integrity: IntegrityReport; checkpoints: RecordedCheckpoint[] } {
+  return db
+    .transaction(() => {
+      const integrity = verifyIntegrity(db);
+      const rows = db
+        .prepare(
+          `SELECT c.id, c.count, c.head, c.chain_count AS chainCount, c.chain_head AS chainHead, c.at, c.key_id AS keyId, k.public_key AS publicKey, c.signature, c.actor
+           FROM ledger_checkpoints c JOIN installation_keys k ON k.key_id = c.key_id ORDER BY c.id DESC`,
+        )
+        .all() as (Omit<RecordedCheckpoint, 'signatureStatus' | 'matchesChain'> & { publicKey: string; signature: string })[];
+      const checkpoints = rows.map(({ publicKey: _pk, signature, ...row }) => {
+        let signatureStatus: RecordedCheckpoint['signatureStatus'] = 'unpinned';
+        if (row.chainCount === null || row.chainHead === null) signatureStatus = 'old-format';
+        else if (trustedPublicKey !== undefined) {
+          signatureStatus = verifyCheckpointSignature({ format: CHECKPOINT_FORMAT, ...row, chainCount: row.chainCount, chainHead: row.chainHead, publicKey: '', signature }, trustedPublicKey).status;
+        }
+        const matchesChain = !integrity.ok || row.chainCount === null ? null : chainHashAt(db, row.chainCount) === row.chainHead;
+        return { ...row, signatureStatus, matchesChain };
+      });
+      return { integrity, checkpoints };
+    })
+    .deferred();
+}
+
+/** The newest recorded checkpoint (what a restore may not go back behind without a reason). */
+export function lastCheckpoint(db: Db): { id: number; at: string; chainCount: number | null; count: number } | undefined {
+  return db.prepare('SELECT id, at, chain_count AS chainCount, count FROM ledger_checkpoints ORDER BY id DESC LIMIT 1').get() as
+    | { id: number; at: string; chainCount: number | null; count: number }
+    | undefined;
 }

@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../electron/cli.js';
+import { verifyIntegrity } from '../../electron/db/chainVerify.js';
 import { openDatabase, type Db } from '../../electron/db/connection.js';
+import { testAuditor } from './helpers/auditor.js';
 import { defaultRuleset, DEFAULT_KINDS_FILE } from './helpers/defaultResources.js';
 import { parseScores, runCli, scoresById } from './helpers/cliHarness.js';
 import { tempDir } from './helpers/tempDirs.js';
@@ -113,10 +115,10 @@ describe('usage', () => {
     const unknown = run('frobnicate');
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+    // verification without an auditor's checkpoint and pinned key fails, however consistent the record
     const verify = run('ledger', 'verify', '--db', copyOfDemo());
-    expect(verify.stderr).toBe('');
-    expect(verify.status).toBe(0);
-    expect(verify.stdout).toMatch(/^ledger OK: \d+ entries/);
+    expect(verify.status).toBe(1);
+    expect(verify.stderr).toMatch(/verification FAILED: not checked against an auditor's checkpoint .* the record is consistent/);
   });
 });
 
@@ -235,48 +237,72 @@ describe('import', () => {
 });
 
 describe('ledger checkpoint and verify', () => {
-  it('a checkpoint just written verifies, and records count, head and time', async () => {
+  /** The auditor's key file and public key, written outside the database folder. */
+  function auditorFiles(): { key: string; pub: string } {
+    const a = testAuditor();
+    const key = join(work.dir, 'auditor.key.json');
+    const pub = join(work.dir, 'auditor.pub.pem');
+    writeFileSync(key, JSON.stringify(a.file));
+    writeFileSync(pub, a.publicKeyPem);
+    process.env.CREDENCE_AUDITOR_PASSPHRASE = a.passphrase;
+    return { key, pub };
+  }
+
+  it('a checkpoint signed with the auditor key verifies against the pinned public key, and fixes both heads', async () => {
+    const { key, pub } = auditorFiles();
     const db = copyOfDemo();
     const file = join(work.dir, 'checkpoint-ok.json');
-    const written = await runCli('ledger', 'checkpoint', '--db', db, '--out', file);
+    const written = await runCli('ledger', 'checkpoint', '--db', db, '--key', key, '--out', file);
     expect(written.code, written.stderr).toBe(0);
     const cp = JSON.parse(readFileSync(file, 'utf8'));
     expect(cp).toEqual({
+      format: 'credence-checkpoint/2',
       count: 300,
       head: expect.stringMatching(/^[0-9a-f]{64}$/),
+      chainCount: expect.any(Number),
+      chainHead: expect.stringMatching(/^[0-9a-f]{64}$/),
       at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
-      keyId: expect.stringMatching(/^[0-9a-f]{16}$/),
-      publicKey: expect.stringMatching(/^-----BEGIN PUBLIC KEY-----/),
+      keyId: testAuditor().keyId,
+      publicKey: testAuditor().publicKeyPem,
       signature: expect.any(String),
     });
 
-    const verified = await runCli('ledger', 'verify', '--db', db, '--checkpoint', file);
+    const verified = await runCli('ledger', 'verify', '--db', db, '--checkpoint', file, '--public-key', pub);
     expect(verified.code, verified.stderr).toBe(0);
-    expect(verified.stdout).toContain(`head ${cp.head}`);
-    expect(verified.stdout).toMatch(/matches the checkpoint/);
+    expect(verified.stdout).toMatch(/^verified: signed by the trusted auditor key/);
+    const unpinned = await runCli('ledger', 'verify', '--db', db, '--checkpoint', file);
+    expect(unpinned.code).toBe(1);
+    expect(unpinned.stderr).toMatch(/cannot be trusted without the auditor's public key/);
   });
 
-  it('after the tail is cut, plain verify exits 0 but verify against the checkpoint exits 1', async () => {
+  it('after the tail is cut, verify against the checkpoint exits 1 and names the cut', async () => {
+    const { key, pub } = auditorFiles();
     const db = copyOfDemo();
     const file = join(work.dir, 'checkpoint-cut.json');
-    expect((await runCli('ledger', 'checkpoint', '--db', db, '--out', file)).code).toBe(0);
+    expect((await runCli('ledger', 'checkpoint', '--db', db, '--key', key, '--out', file)).code).toBe(0);
     withDb(db, (d) => {
       d.exec('DROP TRIGGER ledger_no_delete');
       d.prepare('DELETE FROM ledger WHERE seq > 295').run();
     });
-
-    expect((await runCli('ledger', 'verify', '--db', db)).code).toBe(0);
-    const r = await runCli('ledger', 'verify', '--db', db, '--checkpoint', file);
+    const r = await runCli('ledger', 'verify', '--db', db, '--checkpoint', file, '--public-key', pub);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/ledger verification FAILED: .*295 entries.*300/);
+    expect(r.stderr).toMatch(/the ledger has 295 entries but the checkpoint .* fixed 300/);
   });
 
-  it('refuses a checkpoint file that is not a checkpoint, exiting 1', async () => {
+  it('a wrong passphrase signs nothing; a file that is not a checkpoint is refused; both exit 1', async () => {
+    const { key, pub } = auditorFiles();
+    process.env.CREDENCE_AUDITOR_PASSPHRASE = 'the administrator guesses';
+    const db = copyOfDemo();
+    const wrong = await runCli('ledger', 'checkpoint', '--db', db, '--key', key, '--out', join(work.dir, 'never.json'));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/wrong passphrase/);
+    withDb(db, (d) => expect(d.prepare('SELECT count(*) FROM ledger_checkpoints').pluck().get()).toBe(0));
+
     const file = join(work.dir, 'not-a-checkpoint.json');
     writeFileSync(file, JSON.stringify({ count: '300', head: 'abc' }));
-    const r = await runCli('ledger', 'verify', '--db', demoDb, '--checkpoint', file);
+    const r = await runCli('ledger', 'verify', '--db', demoDb, '--checkpoint', file, '--public-key', pub);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('is not a ledger checkpoint');
+    expect(r.stderr).toMatch(/not-a-checkpoint.json: a checkpoint made before the chain/);
   });
 });
 
@@ -344,7 +370,7 @@ describe('events retract', () => {
       expect(entry).toEqual({ old_score: Math.round(Number(before.score) * 100), new_score: Math.round(Number(after.score) * 100), cause: 'own' });
       expect(d.prepare('SELECT retracted_by FROM events WHERE event_id = ?').pluck().get(eventId)).toBe(opId);
     });
-    expect((await runCli('ledger', 'verify', '--db', db)).code).toBe(0);
+    withDb(db, (d) => expect(verifyIntegrity(d)).toMatchObject({ ok: true }));
   });
 
   it('a full recompute at the same instant after a retraction changes no exported score', async () => {

@@ -15,6 +15,7 @@ import { mayCall as mayCallByTable, neededRole } from './roleTable.js';
 import { JobConflictError } from '../../../electron/jobs/manager.js';
 import { DEMO_DISTRICTS } from '../../../electron/services/demo.js';
 import { defaultRuleset, DEFAULT_KINDS_FILE } from '../helpers/defaultResources.js';
+import { testAuditor } from '../helpers/auditor.js';
 import { callerAs, createAccounts, DEMO_AS_OF, DEMO_CITIZENS, openApiContext, ROLES, rowCounts, TEST_PASSWORD, USERNAMES, type ApiContext } from '../helpers/apiContext.js';
 
 const DEFAULT_RULESET = defaultRuleset();
@@ -403,13 +404,29 @@ const INPUTS = {
       { label: 'an unknown key', input: { format: 'xlsx' }, field: 'format' },
     ],
   },
-  checkpoints: { valid: {}, bad: EMPTY_INPUT_BAD },
-  createCheckpoint: { valid: {}, bad: EMPTY_INPUT_BAD },
-  verifyCheckpoint: {
-    valid: { checkpoint: { count: 0, head: '0'.repeat(64), at: '2026-11-01T00:00:00Z' } },
+  checkpoints: {
+    valid: {},
     bad: [
-      { label: 'a trusted key over 4000 characters', input: { checkpoint: {}, trustedPublicKey: 'k'.repeat(4001) }, field: 'trustedPublicKey' },
-      { label: 'an unknown key', input: { checkpoint: {}, force: true }, field: 'force' },
+      { label: 'a trusted key over 20000 characters', input: { trustedPublicKey: 'k'.repeat(20_001) }, field: 'trustedPublicKey' },
+      { label: 'an unknown key', input: { force: true }, field: 'force' },
+    ],
+  },
+  createCheckpoint: {
+    valid: { keyFile: JSON.stringify(testAuditor().file), passphrase: testAuditor().passphrase },
+    bad: [
+      { label: 'no passphrase', input: { keyFile: '{}', passphrase: '' }, field: 'passphrase' },
+      { label: 'no key file', input: { passphrase: 'x' }, field: 'keyFile' },
+    ],
+  },
+  verifyCheckpoint: {
+    valid: {
+      checkpoint: { format: 'credence-checkpoint/2', count: 0, head: '0'.repeat(64), chainCount: 0, chainHead: '0'.repeat(64), at: '2026-11-01T00:00:00Z', keyId: '0'.repeat(16), publicKey: '', signature: '' },
+      trustedPublicKey: testAuditor().publicKeyPem,
+    },
+    bad: [
+      { label: 'no trusted key', input: { checkpoint: {} }, field: 'trustedPublicKey' },
+      { label: 'a trusted key over 20000 characters', input: { checkpoint: {}, trustedPublicKey: 'k'.repeat(20_001) }, field: 'trustedPublicKey' },
+      { label: 'an unknown key', input: { checkpoint: {}, trustedPublicKey: 'k', force: true }, field: 'force' },
     ],
   },
   disclosure: {

@@ -16,6 +16,7 @@ import { dispatchFromSession } from '../../../electron/ipc/dispatch.js';
 import { handlers, type HandlerContext } from '../../../electron/ipc/handlers.js';
 import { IDLE_LOCK_MS, SessionStore } from '../../../electron/services/auth.js';
 import { defaultRuleset } from '../helpers/defaultResources.js';
+import { testAuditor } from '../helpers/auditor.js';
 import {
   accessMark,
   accessSince,
@@ -82,8 +83,11 @@ const VALID: Record<ChannelName, unknown> = {
   operationLedger: { operationId: 1, limit: 5 },
   exportAccessLog: {},
   checkpoints: {},
-  createCheckpoint: {},
-  verifyCheckpoint: { checkpoint: { count: 0, head: '0'.repeat(64), at: '2026-11-01T00:00:00Z' } },
+  createCheckpoint: { keyFile: JSON.stringify(testAuditor().file), passphrase: testAuditor().passphrase },
+  verifyCheckpoint: {
+    checkpoint: { format: 'credence-checkpoint/2', count: 0, head: '0'.repeat(64), chainCount: 0, chainHead: '0'.repeat(64), at: '2026-11-01T00:00:00Z', keyId: '0'.repeat(16), publicKey: '', signature: '' },
+    trustedPublicKey: testAuditor().publicKeyPem,
+  },
   disclosure: { citizenId: 'C0000042' },
   subjectExport: { citizenId: 'C0000042' },
   verifyLedger: {},

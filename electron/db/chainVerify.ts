@@ -1,0 +1,248 @@
+/**
+ * Verifies the chain of every append-only record (chain.ts), the ledger's own
+ * hash chain (SCORING_MODEL §6) and the stored scores against the ledger,
+ * from the rows alone. Nothing here trusts a stored hash: each is recomputed.
+ *
+ * 1. The chain: sequence numbers 1..n without gaps, each entry's prev_hash the
+ *    previous hash, each hash recomputed from its fields.
+ * 2. Each chained table against the chain, merged in row order: every row
+ *    has an insert entry with its content hash; content never changes; only
+ *    the mutable columns change, once, from NULL to a value; only deletable
+ *    tables lose rows, and each deletion is an entry; the chain triggers
+ *    are in place.
+ * 3. The ledger chain (ledger.ts), and the latest new_score and new_tier of
+ *    each citizen equal to the stored score and tier.
+ */
+import type { Db } from './connection.js';
+import { CHAIN_GENESIS, CHAINED_TABLES, chainEntryText, chainTriggerNames, contentExpr, HASH_FUNCTION, sha256Hex, stateExpr, tableExists, type ChainedTable } from './chain.js';
+import { verifyLedger, type VerifyResult } from './ledger.js';
+
+/** At most this many problems are listed; the count says how many there were. */
+const MAX_LISTED = 50;
+
+export interface IntegrityProblem {
+  /** Where: `chain`, a table name, `ledger` or `scores`. */
+  where: string;
+  /** The chain entry, row id, ledger seq or citizen concerned, when there is one. */
+  at: string | null;
+  message: string;
+}
+
+export interface IntegrityReport {
+  ok: boolean;
+  chain: { count: number; head: string };
+  ledger: VerifyResult;
+  problems: IntegrityProblem[];
+  problemCount: number;
+}
+
+class Problems {
+  list: IntegrityProblem[] = [];
+  count = 0;
+  add(where: string, at: string | number | null, message: string): void {
+    this.count++;
+    if (this.list.length < MAX_LISTED) this.list.push({ where, at: at === null ? null : String(at), message });
+  }
+}
+
+interface ChainRow {
+  seq: number;
+  tbl: string;
+  row_id: number;
+  action: 'insert' | 'update' | 'delete';
+  content_hash: string;
+  state: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/**
+ * Recompute the chain itself, and check that each change of an event after
+ * it was recorded is owned by the operation recorded just before it: a
+ * retraction names that operation, a deletion follows a records_expired
+ * operation and their number is the one the operation states. So raw SQL
+ * cannot retract or delete an event without leaving an operation (with an
+ * actor and a reason) in the record.
+ */
+function verifyLinks(db: Db, problems: Problems): { count: number; head: string } {
+  let prev = CHAIN_GENESIS;
+  let expected = 1;
+  let broken = false;
+  const opKind = tableExists(db, 'operations') ? new Map((db.prepare('SELECT id, kind FROM operations').raw(true).all() as [number, string][]).map(([id, kind]) => [id, kind])) : new Map<number, string>();
+  let lastOp: number | null = null;
+  const retractionTarget = db.prepare("SELECT json_extract(details, '$.event_id') FROM operations WHERE id = ?").pluck();
+  // (an event purged since keeps no id to compare; its deletion is checked on its own)
+  const eventIdOf = db.prepare('SELECT event_id FROM events WHERE idx = ?').pluck();
+  const deletesByOp = new Map<number, number>();
+  const rows = db.prepare('SELECT seq, tbl, row_id, action, content_hash, state, prev_hash, hash FROM chain ORDER BY seq').iterate() as IterableIterator<ChainRow>;
+  for (const row of rows) {
+    if (!broken) {
+      if (row.seq !== expected) {
+        problems.add('chain', row.seq, `expected entry ${expected}: entries missing or reordered`);
+        broken = true;
+      } else if (row.prev_hash !== prev) {
+        problems.add('chain', row.seq, 'prev_hash is not the hash of the previous entry (entries deleted, reordered or rewritten)');
+        broken = true;
+      } else if (sha256Hex(chainEntryText(row)) !== row.hash) {
+        problems.add('chain', row.seq, `hash does not match the entry (${row.tbl} row ${row.row_id} ${row.action} was altered)`);
+        broken = true;
+      }
+    }
+    if (row.tbl === 'operations' && row.action === 'insert') lastOp = row.row_id;
+    else if (row.tbl === 'events' && row.action === 'update') {
+      const by = parseState(row.state)[0];
+      if (by !== null && by !== lastOp) problems.add('events', row.row_id, `chain entry ${row.seq}: event ${row.row_id} marked retracted by operation ${String(by)}, not by the operation recorded just before (${lastOp ?? 'none'})`);
+      else if (by !== null && eventIdOf.get(row.row_id) !== undefined && retractionTarget.get(by) !== eventIdOf.get(row.row_id)) problems.add('events', row.row_id, `chain entry ${row.seq}: event ${row.row_id} marked retracted by operation ${String(by)}, which retracts another event`);
+    } else if (row.tbl === 'events' && row.action === 'delete') {
+      if (lastOp === null || opKind.get(lastOp) !== 'records_expired') problems.add('events', row.row_id, `chain entry ${row.seq}: event ${row.row_id} deleted without a records_expired operation before it`);
+      else deletesByOp.set(lastOp, (deletesByOp.get(lastOp) ?? 0) + 1);
+    }
+    prev = row.hash;
+    expected = row.seq + 1;
+  }
+  const stated = db.prepare('SELECT json_extract(details, \'$.events_deleted\') FROM operations WHERE id = ?').pluck();
+  for (const [op, n] of deletesByOp) {
+    const claimed = stated.get(op) as number | null;
+    if (claimed !== n) problems.add('operations', op, `operation ${op} states ${claimed ?? 'no'} deleted events, the chain records ${n} deletions after it`);
+  }
+  return { count: expected - 1, head: prev };
+}
+
+function parseState(state: string | null): unknown[] {
+  if (state === null) return [];
+  try {
+    const v = JSON.parse(state);
+    return Array.isArray(v) ? v : [v];
+  } catch {
+    return [Symbol('unreadable')];
+  }
+}
+
+/** Each element either unchanged or from null to a value. */
+function allowedTransition(from: string | null, to: string | null): boolean {
+  const a = parseState(from);
+  const b = parseState(to);
+  if (a.length !== b.length) return false;
+  return a.every((x, i) => x === b[i] || (x === null && b[i] !== null && typeof b[i] !== 'symbol'));
+}
+
+interface Lifecycle {
+  live: boolean;
+  content: string;
+  state: string | null;
+}
+
+/** Merge a table's rows with its chain entries, both in row-id order. */
+function verifyTable(db: Db, spec: ChainedTable, problems: Problems): void {
+  const t = spec.table;
+  const triggers = new Set(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?").pluck().all(t) as string[]);
+  for (const name of chainTriggerNames(t)) if (!triggers.has(name)) problems.add(t, null, `the chain trigger ${name} is missing: rows written without it are not chained`);
+
+  const rows = db
+    .prepare(`SELECT rowid AS id, ${HASH_FUNCTION}(${contentExpr(db, spec, 'x')}) AS c, ${stateExpr(spec, 'x')} || '' AS s FROM ${t} AS x ORDER BY rowid`)
+    .iterate() as IterableIterator<{ id: number; c: string; s: string | null }>;
+  // Both cursors stream (reads may interleave on one connection): memory stays flat at millions of events.
+  type Entry = Pick<ChainRow, 'seq' | 'row_id' | 'action' | 'content_hash' | 'state'>;
+  const cursor = db.prepare('SELECT seq, row_id, action, content_hash, state FROM chain WHERE tbl = ? ORDER BY row_id, seq').iterate(t) as IterableIterator<Entry>;
+  let current: Entry | undefined = cursor.next().value;
+  const peek = () => current;
+  const advance = () => {
+    current = cursor.next().value;
+  };
+
+  const lifecycleOf = (rowId: number): Lifecycle | null => {
+    let life: Lifecycle | null = null;
+    for (let x = peek(); x && x.row_id === rowId; advance(), x = peek()) {
+      if (x.action === 'insert') {
+        if (life?.live) problems.add(t, rowId, `chain entry ${x.seq} inserts row ${rowId} again while it exists`);
+        life = { live: true, content: x.content_hash, state: x.state };
+      } else if (!life?.live) {
+        problems.add(t, rowId, `chain entry ${x.seq} ${x.action}s row ${rowId}, which the chain never inserted`);
+        life = { live: x.action === 'update', content: x.content_hash, state: x.state };
+      } else if (x.action === 'update') {
+        if (x.content_hash !== life.content) problems.add(t, rowId, `chain entry ${x.seq}: the content of row ${rowId} was changed after it was recorded`);
+        else if (!spec.mutable?.length || !allowedTransition(life.state, x.state)) problems.add(t, rowId, `chain entry ${x.seq}: row ${rowId} was updated, which its table does not allow`);
+        life = { live: true, content: x.content_hash, state: x.state };
+      } else {
+        if (!spec.deletable) problems.add(t, rowId, `chain entry ${x.seq}: row ${rowId} was deleted from an append-only table`);
+        life = { live: false, content: x.content_hash, state: x.state };
+      }
+    }
+    return life;
+  };
+  const skipTo = (rowId: number) => {
+    // Rows the chain knows but the table no longer holds.
+    for (let x = peek(); x && x.row_id < rowId; x = peek()) {
+      const id = x.row_id;
+      const life = lifecycleOf(id);
+      if (life?.live) problems.add(t, id, `row ${id} is in the chain but missing from the table (deleted without a trace)`);
+    }
+  };
+
+  for (const row of rows) {
+    skipTo(row.id);
+    const life = peek()?.row_id === row.id ? lifecycleOf(row.id) : null;
+    if (!life || !life.live) {
+      problems.add(t, row.id, `row ${row.id} has no chain entry (written while the chain trigger was off)`);
+      continue;
+    }
+    if (life.content !== row.c) problems.add(t, row.id, `row ${row.id} differs from what the chain recorded (edited)`);
+    else if (life.state !== row.s) problems.add(t, row.id, `row ${row.id}: ${spec.mutable?.join(', ')} differs from what the chain recorded (edited)`);
+  }
+  skipTo(Number.MAX_SAFE_INTEGER);
+}
+
+/** Latest ledger entry per citizen against the stored score and tier. */
+function verifyScores(db: Db, problems: Problems): void {
+  if (!tableExists(db, 'scores')) return;
+  const rows = db
+    .prepare(
+      `SELECT c.citizen_id AS id, s.cents AS cents, s.tier AS tier, l.new_score AS ledgerCents, l.new_tier AS ledgerTier
+       FROM citizens c
+       LEFT JOIN scores s ON s.citizen_idx = c.idx
+       LEFT JOIN ledger l ON l.seq = (SELECT max(seq) FROM ledger WHERE citizen_id = c.citizen_id)
+       WHERE s.citizen_idx IS NOT NULL OR l.citizen_id IS NOT NULL`,
+    )
+    .iterate() as IterableIterator<{ id: string; cents: number | null; tier: string | null; ledgerCents: number | null; ledgerTier: string | null }>;
+  for (const r of rows) {
+    if (r.cents === null) problems.add('scores', r.id, `${r.id} has ledger entries (last: ${r.ledgerCents} cents, tier ${r.ledgerTier}) but no stored score`);
+    else if (r.ledgerCents === null) problems.add('scores', r.id, `${r.id} has a stored score (${r.cents} cents) that no ledger entry explains`);
+    else if (r.cents !== r.ledgerCents || r.tier !== r.ledgerTier)
+      problems.add('scores', r.id, `${r.id}: stored score ${r.cents} cents tier ${r.tier}, but the ledger's last entry says ${r.ledgerCents} cents tier ${r.ledgerTier}`);
+  }
+  const orphans = db.prepare('SELECT count(*) FROM ledger WHERE citizen_id NOT IN (SELECT citizen_id FROM citizens)').pluck().get() as number;
+  if (orphans > 0) problems.add('ledger', null, `${orphans} ledger entries name citizens that do not exist`);
+}
+
+export interface IntegrityOptions {
+  /** Leave out the comparison of stored scores with the ledger. */
+  skipScores?: boolean;
+}
+
+/** Verify everything. Reads only; run it inside a read transaction for a consistent view. */
+export function verifyIntegrity(db: Db, options: IntegrityOptions = {}): IntegrityReport {
+  const problems = new Problems();
+  if (!tableExists(db, 'chain')) {
+    problems.add('chain', null, 'this database has no chain table (schema older than 140)');
+    return { ok: false, chain: { count: 0, head: CHAIN_GENESIS }, ledger: verifyLedger(db), problems: problems.list, problemCount: problems.count };
+  }
+  return db.transaction(() => {
+    const links = verifyLinks(db, problems);
+    const registered = new Set(db.prepare('SELECT tbl FROM chain_tables').pluck().all() as string[]);
+    for (const spec of CHAINED_TABLES) {
+      if (!tableExists(db, spec.table)) continue;
+      if (!registered.has(spec.table)) problems.add(spec.table, null, `the table ${spec.table} is not registered in the chain`);
+      verifyTable(db, spec, problems);
+    }
+    const ledger = verifyLedger(db);
+    if (!ledger.ok) problems.add('ledger', ledger.firstBroken, ledger.message);
+    if (!options.skipScores) verifyScores(db, problems);
+    return { ok: problems.count === 0, chain: { count: links.count, head: links.head }, ledger, problems: problems.list, problemCount: problems.count };
+  }).deferred();
+}
+
+/** The hash of chain entry `seq`, as stored (the caller compares it with a checkpoint after verifyIntegrity recomputed the chain). */
+export function chainHashAt(db: Db, seq: number): string | undefined {
+  if (seq === 0) return CHAIN_GENESIS;
+  return db.prepare('SELECT hash FROM chain WHERE seq = ?').pluck().get(seq) as string | undefined;
+}
