@@ -2,6 +2,12 @@
  * Runs long jobs (import, publish, simulate, recompute, demo) in worker
  * threads, one at a time (SQLite has one writer), and keeps their progress
  * and results for the console to poll.
+ *
+ * A job is asked to stop (a flag it reads at every progress report); one
+ * that does not stop within a short grace is terminated. Its transaction
+ * dies with its connection, so a stopped job has changed nothing. Every kind
+ * has a time limit, after which it is stopped the same way; either way the
+ * slot frees for the next job.
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -13,14 +19,18 @@ import type { JobMessage } from './protocol.js';
 
 export class JobConflictError extends Error {}
 
+function formatDuration(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+}
+
 /**
  * The job worker sits beside this module: worker.mjs in the build, worker.ts
  * when run from source, where a tiny bootstrap registers tsx in the worker
  * first (loader flags in execArgv do not reach worker threads on Node 20).
  */
-function spawnWorker(workerData: unknown): Worker {
-  const ext = extname(fileURLToPath(import.meta.url));
-  const url = new URL(`./worker${ext}`, import.meta.url);
+function spawnWorker(workerData: unknown, script?: URL): Worker {
+  const ext = extname(fileURLToPath(script ?? import.meta.url));
+  const url = script ?? new URL(`./worker${ext}`, import.meta.url);
   if (ext !== '.ts') return new Worker(url, { workerData });
   const tsx = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
@@ -29,47 +39,103 @@ function spawnWorker(workerData: unknown): Worker {
 
 interface Job {
   status: JobStatus;
-  cancel: Int32Array;
+  /** [0] = 1: asked to stop; [1] = 1: the job's work returned (committed), its report is on the way. */
+  flags: Int32Array;
+  worker: Worker;
   finished: Promise<void>;
+  /** Why the manager is stopping it (cancelled, or past its time limit); null while it may run. */
+  stopping: { state: 'cancelled' | 'failed'; error: string } | null;
+  timers: ReturnType<typeof setTimeout>[];
 }
 
 const KEEP_FINISHED = 50;
 
+/** How long each kind of job may run (a 1M-citizen demo or import takes minutes, not hours). */
+export const JOB_TIME_LIMITS_MS: Record<JobKind, number> = {
+  import: 30 * 60_000,
+  publish: 30 * 60_000,
+  simulate: 10 * 60_000,
+  recompute: 30 * 60_000,
+  demo: 60 * 60_000,
+};
+/** How long a job asked to stop may take to stop on its own before it is terminated. */
+export const CANCEL_GRACE_MS = 2_000;
+
+export interface JobManagerOptions {
+  /** Time limits per kind (defaults: JOB_TIME_LIMITS_MS). */
+  timeLimitsMs?: Partial<Record<JobKind, number>>;
+  cancelGraceMs?: number;
+  /** Another worker script (tests: a job that never checks its stop flag). */
+  workerScript?: URL;
+}
+
 export class JobManager {
   private jobs = new Map<string, Job>();
+
+  private limits: Record<JobKind, number>;
+  private grace: number;
 
   constructor(
     private dbFile: string,
     private resources: string,
     private onFinished?: (status: JobStatus) => void,
-  ) {}
+    private options: JobManagerOptions = {},
+  ) {
+    this.limits = { ...JOB_TIME_LIMITS_MS, ...options.timeLimitsMs };
+    this.grace = options.cancelGraceMs ?? CANCEL_GRACE_MS;
+  }
 
   start(kind: JobKind, actor: string, params: Record<string, unknown>): string {
     const running = [...this.jobs.values()].find((j) => j.status.state === 'running');
     if (running) throw new JobConflictError(`another job is running (${running.status.kind}, started ${running.status.startedAt}); wait for it or cancel it`);
     const jobId = randomUUID();
-    const cancel = new SharedArrayBuffer(4);
+    const cancel = new SharedArrayBuffer(8);
     const status: JobStatus = { jobId, kind, state: 'running', phase: 'starting', done: 0, total: 1, startedAt: new Date().toISOString(), error: null, result: null };
-    const worker = spawnWorker({ kind, dbFile: this.dbFile, resources: this.resources, actor, params, cancel });
-    const finished = new Promise<void>((resolve) => {
+    const worker = spawnWorker({ kind, dbFile: this.dbFile, resources: this.resources, actor, params, cancel }, this.options.workerScript);
+    const job: Job = { status, flags: new Int32Array(cancel), worker, finished: Promise.resolve(), stopping: null, timers: [] };
+    job.finished = new Promise<void>((resolve) => {
       worker.on('message', (m: JobMessage) => {
+        if (status.state !== 'running') return;
         if (m.type === 'progress') Object.assign(status, { phase: m.phase, done: m.done, total: m.total });
         else if (m.type === 'done') Object.assign(status, { state: 'done', result: m.result, phase: 'finished', done: status.total });
-        else if (m.type === 'failed') Object.assign(status, { state: 'failed', error: m.error });
-        else Object.assign(status, { state: 'cancelled', error: 'cancelled: nothing was changed' });
+        else if (m.type === 'failed') Object.assign(status, job.stopping ?? { state: 'failed', error: m.error });
+        else Object.assign(status, job.stopping ?? { state: 'cancelled', error: 'cancelled: nothing was changed' });
       });
-      worker.on('error', (err) => Object.assign(status, { state: 'failed', error: err.message }));
+      worker.on('error', (err) => {
+        if (status.state === 'running') Object.assign(status, job.stopping ?? { state: 'failed', error: err.message });
+      });
       worker.on('exit', (code) => {
-        if (status.state === 'running') Object.assign(status, { state: 'failed', error: `job worker stopped unexpectedly (exit ${code})` });
+        for (const t of job.timers) clearTimeout(t);
+        if (status.state === 'running') Object.assign(status, job.stopping ?? { state: 'failed', error: `job worker stopped unexpectedly (exit ${code})` });
         // An uploaded folder is the job's to remove, even if the worker died before it could.
         if (params.removeAfter && typeof params.folder === 'string') rmSync(params.folder, { recursive: true, force: true });
         this.onFinished?.(status);
         resolve();
       });
     });
-    this.jobs.set(jobId, { status, cancel: new Int32Array(cancel), finished });
+    const limit = this.limits[kind];
+    job.timers.push(
+      setTimeout(() => this.stop(job, { state: 'failed', error: `stopped after its time limit of ${formatDuration(limit)}: nothing was changed` }), limit),
+    );
+    this.jobs.set(jobId, job);
     this.prune();
     return jobId;
+  }
+
+  /**
+   * Asks a job to stop, and terminates its worker if it has not stopped
+   * within the grace. A job whose work has already returned (committed) is
+   * left to report it: finished means committed.
+   */
+  private stop(job: Job, outcome: { state: 'cancelled' | 'failed'; error: string }): void {
+    if (job.status.state !== 'running' || job.stopping) return;
+    job.stopping = outcome;
+    Atomics.store(job.flags, 0, 1);
+    job.timers.push(
+      setTimeout(() => {
+        if (job.status.state === 'running' && Atomics.load(job.flags, 1) === 0) void job.worker.terminate();
+      }, this.grace),
+    );
   }
 
   status(jobId: string): JobStatus | undefined {
@@ -79,7 +145,7 @@ export class JobManager {
   cancel(jobId: string): boolean {
     const job = this.jobs.get(jobId);
     if (!job || job.status.state !== 'running') return false;
-    Atomics.store(job.cancel, 0, 1);
+    this.stop(job, { state: 'cancelled', error: 'cancelled: nothing was changed' });
     return true;
   }
 

@@ -7,7 +7,7 @@ export interface JobRequest {
   resources: string;
   actor: string;
   params: Record<string, unknown>;
-  /** Int32Array[0] set to 1 asks the job to stop; checked at every progress report. */
+  /** Int32Array[0] set to 1 asks the job to stop (checked at every progress report); [1] set by the worker once the job's work returned. */
   cancel: SharedArrayBuffer;
 }
 

@@ -1,7 +1,9 @@
 /**
  * A job worker thread: opens its own connection (WAL lets the main thread keep
  * reading), runs one job, reports progress, stops when asked. Cancellation
- * throws from the progress callback, so the job's transaction rolls back.
+ * throws from the progress callback, so the job's transaction rolls back; a
+ * job that does not stop is terminated by the manager, and its open
+ * transaction dies with the connection.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db/connection.js';
@@ -25,7 +27,9 @@ async function main(): Promise<void> {
         post({ type: 'progress', phase, done, total });
       }
     });
-    // Finished means committed: a cancel that arrived too late changes nothing.
+    // Finished means committed: a cancel that arrived too late changes nothing,
+    // and the manager no longer terminates a job whose work has returned.
+    Atomics.store(cancel, 1, 1);
     post({ type: 'done', result });
   } catch (err) {
     if (err instanceof CancelledError) post({ type: 'cancelled' });

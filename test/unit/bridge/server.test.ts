@@ -5,13 +5,16 @@
  * and content-type rules, malformed bodies, no CORS, 127.0.0.1 only, and the
  * static files (with a CSP, and no way out of the static folder).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CONTENT_SECURITY_POLICY, startBridge, type Bridge } from '../../../electron/bridge/server.js';
+import { CONTENT_SECURITY_POLICY, MAX_BODY, MAX_PUBLIC_BODY, startBridge, type Bridge } from '../../../electron/bridge/server.js';
+import { REFUSALS_PER_MINUTE } from '../../../electron/bridge/refusals.js';
+import { UploadStore } from '../../../electron/bridge/uploads.js';
+import { REFUSALS_LOGGED_PER_MINUTE } from '../../../electron/services/accessLog.js';
 import { handlers } from '../../../electron/ipc/handlers.js';
 import { accessMark, accessSince, createAccounts, logIn, openApiContext, rowCounts, TEST_PASSWORD, USERNAMES, type ApiContext } from '../helpers/apiContext.js';
 
@@ -413,6 +416,223 @@ describe('no CORS', () => {
     for (const { what, headers } of seen) {
       const value = headers instanceof Headers ? headers.get('access-control-allow-origin') : headers['access-control-allow-origin'];
       expect(value ?? null, what).toBeNull();
+    }
+  });
+});
+
+describe('bodies: capped, and read only after the session is checked', () => {
+  it(`a body over ${MAX_BODY / 2 ** 20} MiB (declared) gets 413 and the handler does not run`, async () => {
+    const search = vi.spyOn(handlers, 'search');
+    const res = await post('search', JSON.stringify({ query: 'x'.repeat(MAX_BODY) }));
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/too large/) } });
+    expect(search).not.toHaveBeenCalled();
+  });
+
+  it('a chunked body (no length declared) is cut off at the cap with 413', async () => {
+    const search = vi.spyOn(handlers, 'search');
+    const res = await new Promise<RawResponse>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: bridge.port, method: 'POST', path: '/api/search', headers: { ...apiHeaders(), 'transfer-encoding': 'chunked' }, agent: false }, (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => resolve({ status: r.statusCode!, headers: r.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      });
+      req.on('error', reject);
+      const chunk = Buffer.alloc(256 * 1024, 0x20);
+      let sent = 0;
+      const pump = () => {
+        while (sent <= MAX_BODY + chunk.length) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+    expect(res.status).toBe(413);
+    expect(search).not.toHaveBeenCalled();
+  });
+
+  it('without a session a body of 100 MiB is not waited for: the refusal comes after the first kilobyte', async () => {
+    const overview = vi.spyOn(handlers, 'overview');
+    const headers = apiHeaders({ 'content-length': String(100 * 2 ** 20) });
+    delete (headers as Record<string, string>)['x-credence-session'];
+    const res = await new Promise<RawResponse>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: bridge.port, method: 'POST', path: '/api/overview', headers, agent: false }, (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => {
+          req.destroy();
+          resolve({ status: r.statusCode!, headers: r.headers, body: Buffer.concat(chunks).toString('utf8') });
+        });
+      });
+      req.on('error', reject);
+      // One kilobyte of the 100 MiB announced, and the request left open.
+      req.write(Buffer.alloc(1024, 0x20));
+    });
+    expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(res.headers.connection).toBe('close');
+    expect(overview).not.toHaveBeenCalled();
+  });
+
+  it(`the login channels (open to the bridge token alone) take at most ${MAX_PUBLIC_BODY / 1024} KiB`, async () => {
+    const login = vi.spyOn(handlers, 'login');
+    const res = await post('login', JSON.stringify({ username: 'x', password: 'y'.repeat(MAX_PUBLIC_BODY) }), apiHeaders({ 'x-credence-session': '' }));
+    expect(res.status).toBe(413);
+    expect(login).not.toHaveBeenCalled();
+  });
+
+  it('a body that is not UTF-8 gets 400 and never reaches the handler', async () => {
+    const search = vi.spyOn(handlers, 'search');
+    const res = await new Promise<RawResponse>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: bridge.port, method: 'POST', path: '/api/search', headers: apiHeaders(), agent: false }, (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => resolve({ status: r.statusCode!, headers: r.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      });
+      req.on('error', reject);
+      req.end(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]));
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body).error.message).toMatch(/not UTF-8/);
+    expect(search).not.toHaveBeenCalled();
+  });
+
+  it('an exception inside the bridge is a 500 without its text, and the bridge goes on', async () => {
+    vi.spyOn(api.ctx.sessions, 'peek').mockImplementation(() => {
+      throw new Error('SECRET-INTERNAL-DETAIL at /home/ops/credence.sqlite');
+    });
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const res = await post('ping', {});
+    expect(res.status).toBe(500);
+    expect(res.body).not.toContain('SECRET-INTERNAL-DETAIL');
+    expect(res.body).not.toContain('/home/ops');
+    expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(stderr).toHaveBeenCalled();
+    vi.restoreAllMocks();
+    expect(JSON.parse((await post('ping', {})).body)).toMatchObject({ ok: true });
+  });
+});
+
+describe('a static file that cannot be read', () => {
+  it('ends that response only: the bridge answers the next call', async () => {
+    // Opens fine, fails on the first read (EIO): what a file replaced or a disk failing under the server looks like.
+    symlinkSync('/proc/self/mem', join(staticDir, 'assets', 'broken.js'));
+    try {
+      const outcome = await raw({ path: '/assets/broken.js', headers: { host: `127.0.0.1:${bridge.port}` } }).then(
+        (r) => `status ${r.status}, ${r.body.length} bytes`,
+        (err: Error) => `aborted: ${err.message}`,
+      );
+      expect(outcome).not.toMatch(/^status 200, [1-9]/);
+      expect(JSON.parse((await post('ping', {})).body)).toMatchObject({ ok: true });
+    } finally {
+      rmSync(join(staticDir, 'assets', 'broken.js'));
+    }
+  });
+});
+
+describe('uploads of import files (POST /upload/<name>)', () => {
+  let official: string;
+  let viewer: string;
+
+  beforeAll(async () => {
+    await createAccounts(api.db, ['official']);
+    official = await logIn(api.sessions, 'official');
+    viewer = await logIn(api.sessions, 'viewer');
+  });
+
+  function upload(name: string, body: string | Buffer, headers: Record<string, string>): Promise<RawResponse> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: bridge.port, method: 'POST', path: `/upload/${name}`, headers: { host: `127.0.0.1:${bridge.port}`, 'content-type': 'application/octet-stream', 'x-credence-token': bridge.token, ...headers }, agent: false }, (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => resolve({ status: r.statusCode!, headers: r.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  const uploadDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith('credence-upload-')).length;
+
+  it('need a session of an official: without one, or as a viewer, nothing is kept', async () => {
+    const before = uploadDirs();
+    expect(JSON.parse((await upload('events.csv', 'a,b\n', {})).body)).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(JSON.parse((await upload('events.csv', 'a,b\n', { 'x-credence-session': viewer })).body)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(uploadDirs()).toBe(before);
+  });
+
+  it('take only the file names of an import', async () => {
+    const res = await upload('..%2f..%2fetc%2fpasswd', 'x', { 'x-credence-session': official });
+    expect(res.status).toBe(400);
+  });
+
+  it('stream a file bigger than an API body to disk, and importFiles claims it by its id (once, and only its owner)', async () => {
+    const kinds = '[]';
+    const res = await upload('event_kinds.json', kinds, { 'x-credence-session': official });
+    const reply = JSON.parse(res.body);
+    expect(reply).toMatchObject({ ok: true, value: { uploadId: expect.any(String) } });
+    const uploadId = reply.value.uploadId as string;
+    // Another user cannot claim it.
+    const stolen = JSON.parse((await post('importFiles', { files: [{ name: 'event_kinds.json', uploadId }], dryRun: true }, apiHeaders())).body);
+    expect(stolen).toMatchObject({ ok: false, error: { message: expect.stringMatching(/no upload/) } });
+    const claimed = JSON.parse((await post('importFiles', { files: [{ name: 'event_kinds.json', uploadId }], dryRun: true }, apiHeaders({ 'x-credence-session': official }))).body);
+    expect(claimed).toMatchObject({ ok: true, value: { jobId: expect.any(String) } });
+    await api.jobs.wait(claimed.value.jobId);
+    const again = JSON.parse((await post('importFiles', { files: [{ name: 'event_kinds.json', uploadId }], dryRun: true }, apiHeaders({ 'x-credence-session': official }))).body);
+    expect(again).toMatchObject({ ok: false, error: { message: expect.stringMatching(/no upload/) } });
+  });
+
+  it('past their own limit get 413 and leave no file behind', async () => {
+    const small = await startBridge({ ctx: api.ctx, staticDir, port: 0, uploads: new UploadStore(1024) });
+    try {
+      const before = uploadDirs();
+      const res = await new Promise<RawResponse>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: small.port, method: 'POST', path: '/upload/events.csv', headers: { host: `127.0.0.1:${small.port}`, 'content-type': 'application/octet-stream', 'x-credence-token': small.token, 'x-credence-session': official, 'transfer-encoding': 'chunked' }, agent: false }, (r) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => resolve({ status: r.statusCode!, headers: r.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        });
+        req.on('error', reject);
+        req.end(Buffer.alloc(4096, 0x41));
+      });
+      expect(res.status).toBe(413);
+      expect(uploadDirs()).toBe(before);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+describe('a flood of refused calls', () => {
+  it(`is answered 429 after ${REFUSALS_PER_MINUTE} refusals a minute, adds at most ${REFUSALS_LOGGED_PER_MINUTE} log rows, and does not block a logged-in user`, async () => {
+    const flood = await openApiContext({ demo: false });
+    try {
+      await createAccounts(flood.db, ['viewer']);
+      const viewerSession = await logIn(flood.sessions, 'viewer');
+      const b = await startBridge({ ctx: flood.ctx, staticDir, port: 0 });
+      try {
+        const mark = accessMark(flood.db);
+        const statuses: number[] = [];
+        for (let i = 0; i < 300; i++) {
+          const r = await fetch(`http://127.0.0.1:${b.port}/api/overview`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-credence-token': b.token }, body: '{}' });
+          statuses.push(r.status);
+          await r.arrayBuffer();
+        }
+        expect(statuses.slice(0, REFUSALS_PER_MINUTE).every((s) => s === 200)).toBe(true);
+        expect(statuses.slice(REFUSALS_PER_MINUTE).every((s) => s === 429)).toBe(true);
+        const rows = accessSince(flood.db, mark);
+        expect(rows.length).toBeLessThanOrEqual(REFUSALS_LOGGED_PER_MINUTE);
+        const ping = await fetch(`http://127.0.0.1:${b.port}/api/ping`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-credence-token': b.token, 'x-credence-session': viewerSession }, body: '{}' });
+        expect(await ping.json()).toMatchObject({ ok: true });
+        // The login channels stay open to everyone during the flood.
+        const status = await fetch(`http://127.0.0.1:${b.port}/api/authStatus`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-credence-token': b.token }, body: '{}' });
+        expect(await status.json()).toMatchObject({ ok: true });
+      } finally {
+        await b.close();
+      }
+    } finally {
+      flood.close();
     }
   });
 });

@@ -202,3 +202,56 @@ describe('cancelling', () => {
     expect(rowCounts(empty.db)).toEqual(before);
   });
 });
+
+describe('a job that does not stop on its own', () => {
+  let own: ApiContext;
+  const STUBBORN = new URL('../helpers/stubbornJobWorker.ts', import.meta.url);
+
+  beforeAll(async () => {
+    own = await openApiContext({ demo: false });
+  });
+
+  afterAll(() => own?.close());
+
+  /** A manager whose workers are the stubborn one, with the given limits. */
+  function stubbornManager(options: { timeLimitsMs?: Partial<Record<JobKind, number>>; cancelGraceMs?: number } = {}): JobManager {
+    return new JobManager(own.dbFile, RESOURCES_DIR, undefined, { workerScript: STUBBORN, cancelGraceMs: 200, ...options });
+  }
+
+  it('cancel terminates it after the grace while it holds an open write transaction; nothing it wrote remains, the database is intact and writable, and the slot frees', async () => {
+    const jobs = stubbornManager();
+    const before = rowCounts(own.db);
+    const jobId = startJob(jobs, 'recompute', {});
+    await pollUntil(() => statusOf(jobs, jobId).phase === 'writing half a job', 'the stubborn job has written half its work');
+    expect(jobs.cancel(jobId)).toBe(true);
+    await jobs.wait(jobId);
+    expect(statusOf(jobs, jobId)).toMatchObject({ state: 'cancelled', error: expect.stringMatching(/nothing was changed/) });
+    expect(rowCounts(own.db)).toEqual(before);
+    expect(own.db.prepare("SELECT count(*) FROM citizens WHERE citizen_id LIKE 'RUNAWAY%'").pluck().get()).toBe(0);
+    expect(own.db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
+    // The write lock died with the worker: the main connection writes at once.
+    own.db.prepare("INSERT INTO citizens (citizen_id, name, district) VALUES ('AFTER00001', 'After', 'Here')").run();
+    own.db.prepare("DELETE FROM citizens WHERE citizen_id = 'AFTER00001'").run();
+    // The slot is free: the next job starts.
+    const next = startJob(jobs, 'recompute', {});
+    expect(statusOf(jobs, next).state).toBe('running');
+    jobs.cancel(next);
+    await jobs.wait(next);
+  });
+
+  it('a job past its time limit is stopped the same way, and its status says so', async () => {
+    const jobs = stubbornManager({ timeLimitsMs: { simulate: 300 } });
+    const before = rowCounts(own.db);
+    const jobId = startJob(jobs, 'simulate', {});
+    await jobs.wait(jobId);
+    expect(statusOf(jobs, jobId)).toMatchObject({ state: 'failed', error: expect.stringMatching(/time limit of 0 s|time limit/) });
+    expect(statusOf(jobs, jobId).error).toMatch(/nothing was changed/);
+    expect(rowCounts(own.db)).toEqual(before);
+  });
+
+  it('every kind of job has a time limit', async () => {
+    const { JOB_TIME_LIMITS_MS } = await import('../../../electron/jobs/manager.js');
+    const { JobKind } = await import('../../../shared/contract.js');
+    for (const kind of JobKind.options) expect(JOB_TIME_LIMITS_MS[kind], kind).toBeGreaterThan(0);
+  });
+});
