@@ -16,7 +16,8 @@ export type Access = Role | 'public';
 
 const Username = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a username has 1 to 64 characters of A-Z a-z 0-9 . _ -');
 const Password = z.string().min(8, 'a password has at least 8 characters').max(128, 'a password has at most 128 characters');
-const SessionUser = z.object({ username: z.string(), displayName: z.string(), role: Role });
+/** `mustChangePassword`: the password was set by someone else (new account, reset); only changing it is allowed. */
+const SessionUser = z.object({ username: z.string(), displayName: z.string(), role: Role, mustChangePassword: z.boolean().optional() });
 export type SessionUser = z.infer<typeof SessionUser>;
 const AccessRow = z.object({
   id: z.number(),
@@ -31,6 +32,40 @@ const AccessRow = z.object({
 export type AccessRow = z.infer<typeof AccessRow>;
 
 const empty = z.strictObject({});
+/** Why the caller reads personal data (a case number, a request); recorded in the access log with the read. */
+const purpose = z.string().max(500).optional();
+const Reason = z.string().trim().min(5, 'give a reason of at least 5 characters').max(2000);
+const AccountChange = z.object({
+  id: z.number(),
+  kind: z.enum(['create', 'role', 'enable']),
+  username: z.string(),
+  displayName: z.string().nullable(),
+  role: Role,
+  reason: z.string(),
+  proposedBy: z.string(),
+  proposedAt: z.string(),
+  status: z.enum(['pending', 'approved', 'rejected', 'withdrawn']),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionReason: z.string().nullable(),
+});
+export type AccountChange = z.infer<typeof AccountChange>;
+const AccountEvent = z.object({
+  id: z.number(),
+  at: z.string(),
+  username: z.string(),
+  action: z.string(),
+  actor: z.string(),
+  approvedBy: z.string().nullable(),
+  changeId: z.number().nullable(),
+  reason: z.string(),
+  detail: z.string(),
+});
+export type AccountEvent = z.infer<typeof AccountEvent>;
+const SessionInfo = z.object({ id: z.string(), username: z.string(), role: Role, startedAt: z.string(), lastActive: z.string(), locked: z.boolean(), current: z.boolean() });
+export type SessionInfo = z.infer<typeof SessionInfo>;
+const AccessAlert = z.object({ id: z.number(), at: z.string(), username: z.string(), citizens: z.number(), threshold: z.number(), windowStart: z.string() });
+export type AccessAlert = z.infer<typeof AccessAlert>;
 const offset = z.number().int().min(0).default(0);
 const limit = (max: number, dflt: number) => z.number().int().min(1).max(max).default(dflt);
 
@@ -119,6 +154,8 @@ const EventRow = z.object({
   retracted: z.boolean(),
   retractedBy: z.number().nullable(),
   recordedBy: z.number(),
+  /** Protected fields whose values are withheld (shown as "[protected]"); an auditor unmasks them explicitly. */
+  masked: z.array(z.string()).optional(),
 });
 export type EventRow = z.infer<typeof EventRow>;
 
@@ -322,11 +359,54 @@ export const channels = {
   logout: channel({ input: empty, output: z.object({}), role: 'public', summary: 'end this session' }),
   users: channel({
     input: empty,
-    output: z.array(z.object({ username: z.string(), displayName: z.string(), role: Role, createdAt: z.string(), createdBy: z.string(), disabled: z.boolean() })),
+    output: z.array(z.object({ username: z.string(), displayName: z.string(), role: Role, createdAt: z.string(), createdBy: z.string(), disabled: z.boolean(), mustChangePassword: z.boolean() })),
     role: 'admin',
     summary: 'every account',
   }),
-  createUser: channel({ input: z.strictObject({ username: Username, displayName: z.string().max(100).default(''), role: Role, password: Password }), output: SessionUser, role: 'admin', summary: 'create an account' }),
+  createUser: channel({
+    input: z.strictObject({ username: Username, displayName: z.string().max(100).default(''), role: Role, password: Password, reason: Reason.default('a new account') }),
+    output: z.object({ changeId: z.number(), username: z.string(), role: Role, status: z.literal('pending') }),
+    role: 'admin',
+    summary: 'propose an account; another administrator approves it (the user changes the initial password at first login)',
+  }),
+  accountChanges: channel({
+    input: z.strictObject({ status: z.enum(['pending', 'approved', 'rejected', 'withdrawn']).optional() }),
+    output: z.array(AccountChange),
+    role: 'auditor',
+    summary: 'proposed account changes (new accounts, role changes, re-enabled accounts) and their decisions',
+  }),
+  decideAccountChange: channel({
+    input: z.strictObject({ changeId: z.number().int().min(1), approve: z.boolean(), reason: Reason }),
+    output: z.object({ status: z.enum(['approved', 'rejected', 'withdrawn']) }),
+    role: 'admin',
+    summary: 'approve or reject an account change (never your own, nor one concerning you or an account you set up)',
+  }),
+  changeRole: channel({ input: z.strictObject({ username: Username, role: Role, reason: Reason }), output: z.object({ changeId: z.number() }), role: 'admin', summary: "propose a new role for an account; another administrator approves it" }),
+  enableUser: channel({ input: z.strictObject({ username: Username, reason: Reason }), output: z.object({ changeId: z.number() }), role: 'admin', summary: 'propose re-enabling a disabled account; another administrator approves it' }),
+  disableUser: channel({ input: z.strictObject({ username: Username, reason: Reason }), output: z.object({ sessionsEnded: z.number() }), role: 'admin', summary: 'disable an account now and end its sessions (never the last administrator)' }),
+  resetPassword: channel({
+    input: z.strictObject({ username: Username, reason: Reason }),
+    output: z.object({ temporaryPassword: z.string(), sessionsEnded: z.number() }),
+    role: 'admin',
+    summary: "set a temporary password (shown once) that the user must change at the next login; ends the user's sessions",
+  }),
+  changePassword: channel({ input: z.strictObject({ current: z.string().max(128), next: Password }), output: z.object({}), role: 'viewer', summary: 'change your own password' }),
+  accountHistory: channel({ input: z.strictObject({ username: z.string().max(64).optional() }), output: z.array(AccountEvent), role: 'auditor', summary: 'who created, re-enabled, re-roled, disabled or reset which account, approved by whom, why' }),
+  sessions: channel({ input: empty, output: z.array(SessionInfo), role: 'admin', summary: 'the live login sessions' }),
+  revokeSession: channel({ input: z.strictObject({ sessionId: z.string().max(64), reason: Reason }), output: z.object({ revoked: z.boolean() }), role: 'admin', summary: 'end a login session now' }),
+  issueCliToken: channel({ input: empty, output: z.object({ token: z.string(), expiresAt: z.string() }), role: 'viewer', summary: 'a one-time token for one command-line command as you (valid 10 minutes)' }),
+  accessAlerts: channel({
+    input: z.strictObject({ limit: limit(200, 50) }),
+    output: z.object({ threshold: z.number(), alerts: z.array(AccessAlert) }),
+    role: 'auditor',
+    summary: 'users who read more distinct citizens in an hour than the bulk-read threshold',
+  }),
+  setBulkReadThreshold: channel({
+    input: z.strictObject({ perHour: z.number().int().min(1).max(1_000_000), reason: Reason }),
+    output: z.object({ threshold: z.number() }),
+    role: 'admin',
+    summary: 'how many distinct citizens a user may read in an hour before an alert is raised',
+  }),
   accessLog: channel({
     input: z.strictObject({ citizenId: CitizenId.optional(), username: z.string().max(64).optional(), action: z.string().max(40).optional(), offset, limit: limit(500, 100) }),
     output: z.object({ total: z.number(), rows: z.array(AccessRow) }),
@@ -340,7 +420,7 @@ export const channels = {
     summary: 'the (filtered) access log as CSV: every cell quoted, formula-like cells neutralised',
   }),
   recordViewers: channel({
-    input: z.strictObject({ citizenId: CitizenId }),
+    input: z.strictObject({ citizenId: CitizenId, purpose }),
     output: z.object({ total: z.number(), rows: z.array(AccessRow) }),
     role: 'viewer',
     summary: "who opened this citizen's record, when and for what purpose",
@@ -359,6 +439,7 @@ export const channels = {
       descending: z.boolean().default(false),
       offset,
       limit: limit(500, 100),
+      purpose,
     }),
     output: z.object({
       total: z.number(),
@@ -381,7 +462,8 @@ export const channels = {
     summary: "a citizen's record: score explained, audit trail",
   }),
   citizenEvents: channel({
-    input: z.strictObject({ citizenId: CitizenId, offset, limit: limit(1000, 200) }),
+    /** `unmask`: show protected fields (auditors only; each unmasking is logged). */
+    input: z.strictObject({ citizenId: CitizenId, offset, limit: limit(1000, 200), purpose, unmask: z.boolean().default(false) }),
     output: z.object({ total: z.number(), rows: z.array(EventRow) }),
     role: 'viewer',
     summary: "a page of a citizen's events, newest first",
@@ -436,7 +518,7 @@ export const channels = {
     summary: 'approve or reject a proposal (never your own); a ruleset approval publishes it (job)',
   }),
   disputes: channel({
-    input: z.strictObject({ citizenId: CitizenId.optional(), status: DisputeStatus.optional(), openOnly: z.boolean().default(false) }),
+    input: z.strictObject({ citizenId: CitizenId.optional(), status: DisputeStatus.optional(), openOnly: z.boolean().default(false), purpose }),
     output: z.array(Dispute),
     role: 'viewer',
     summary: 'disputes, soonest deadline first, overdue ones flagged',
@@ -453,7 +535,7 @@ export const channels = {
     role: 'official',
     summary: 'move a dispute: open -> under review -> upheld | rejected',
   }),
-  measures: channel({ input: z.strictObject({ citizenId: CitizenId }), output: z.array(Measure), role: 'viewer', summary: "the tier measures that concern a citizen, and their status" }),
+  measures: channel({ input: z.strictObject({ citizenId: CitizenId, purpose }), output: z.array(Measure), role: 'viewer', summary: "the tier measures that concern a citizen, and their status" }),
   decideMeasure: channel({
     input: z.strictObject({ citizenId: CitizenId, measureId: z.string().max(64), decision: z.enum(['confirmed', 'withdrawn']), reason: z.string().trim().min(5, 'give a reason').max(2000) }),
     output: z.object({}),
@@ -483,7 +565,7 @@ export const channels = {
     summary: 'operations, newest first',
   }),
   operationLedger: channel({
-    input: z.strictObject({ operationId: z.number().int().min(1), offset, limit: limit(1000, 200) }),
+    input: z.strictObject({ operationId: z.number().int().min(1), offset, limit: limit(1000, 200), purpose }),
     output: z.object({ operation: OperationRow, total: z.number(), rows: z.array(LedgerEntry) }),
     role: 'viewer',
     summary: 'ledger entries written by one operation',
@@ -523,14 +605,14 @@ export const channels = {
     summary: "verify the whole record against a checkpoint file signed by the pinned auditor key: rewritten, deleted or truncated history, edited records, scores",
   }),
   disclosure: channel({
-    input: z.strictObject({ citizenId: CitizenId }),
+    input: z.strictObject({ citizenId: CitizenId, purpose }),
     output: z.object({ filename: z.string(), base64: z.string() }),
     role: 'official',
     readOnly: true,
     summary: "the citizen's score disclosure as a PDF",
   }),
   subjectExport: channel({
-    input: z.strictObject({ citizenId: CitizenId }),
+    input: z.strictObject({ citizenId: CitizenId, purpose }),
     output: z.object({ filename: z.string(), json: z.string() }),
     role: 'official',
     readOnly: true,

@@ -14,6 +14,7 @@ import { NotFoundError } from '../services/explain.js';
 import { RejectedInputError } from '../services/ruleLab.js';
 import { TwoPersonRuleError } from '../services/proposals.js';
 import { handlers, type Caller, type HandlerContext } from './handlers.js';
+import { recordRead } from './readTrace.js';
 
 const ROLE_RANK: Record<Role, number> = { viewer: 0, official: 1, auditor: 1, admin: 2 };
 
@@ -58,6 +59,7 @@ export async function dispatch(name: string, rawInput: unknown, ctx: HandlerCont
     const checked = spec.output.safeParse(value);
     if (!checked.success) return fail('internal', `${name} produced a reply outside the contract: ${describeIssues(checked.error)}`);
     recordAccess(ctx, name, parsed.data as Record<string, unknown>, caller);
+    recordRead(ctx.db, name, parsed.data as Record<string, unknown>, checked.data, caller.user);
     return { ok: true, value: checked.data };
   } catch (err) {
     if (err instanceof AuthError) {
@@ -79,12 +81,16 @@ function recordAccess(ctx: HandlerContext, name: ChannelName, input: Record<stri
   } else if (name === 'exportAccessLog') {
     logAccess(ctx.db, { username: caller.user, action: 'export', detail: `access log CSV ${JSON.stringify(input)}`, outcome: 'allowed' });
   } else if (name === 'disclosure' || name === 'subjectExport') {
-    logAccess(ctx.db, { username: caller.user, action: 'export', citizenId: String(input.citizenId), detail: name === 'disclosure' ? 'score disclosure (PDF)' : 'subject-access export (JSON)', outcome: 'allowed' });
+    logAccess(ctx.db, {
+      username: caller.user,
+      action: 'export',
+      citizenId: String(input.citizenId),
+      detail: name === 'disclosure' ? 'score disclosure (PDF)' : 'subject-access export (JSON), protected fields included: the citizen has the right to all data held on them',
+      purpose: (input.purpose as string | undefined) ?? null,
+      outcome: 'allowed',
+    });
   } else if (name === 'testRule' && input.citizenId) {
     logAccess(ctx.db, { username: caller.user, action: 'view_record', citizenId: String(input.citizenId), detail: 'tested a rule on the record', outcome: 'allowed' });
-  } else if (name === 'search' && (input.query || input.district || input.tier || input.minScore !== undefined || input.maxScore !== undefined)) {
-    const { query, district, tier, minScore, maxScore } = input;
-    logAccess(ctx.db, { username: caller.user, action: 'search', detail: JSON.stringify({ query, district, tier, minScore, maxScore }), outcome: 'allowed' });
   }
 }
 
@@ -106,6 +112,11 @@ export function admit(name: string, ctx: HandlerContext, sessionToken: string | 
   try {
     const s = ctx.sessions.resolve(sessionToken);
     caller = { user: s.username, role: s.role, sessionToken };
+    // A password someone else set (new account, reset) is changed before anything else is done.
+    if (s.mustChangePassword && name !== 'changePassword') {
+      logAccess(ctx.db, { username: s.username, action: name, detail: 'refused: the password must be changed first', outcome: 'refused' });
+      return fail('forbidden', 'change your password first: it was set by an administrator');
+    }
   } catch (err) {
     if (err instanceof AuthError) {
       const who = ctx.sessions.peek(sessionToken)?.username ?? 'anonymous';

@@ -7,7 +7,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChannelName, Output, ParsedInput, Role } from '../../shared/contract.js';
 import { listAccess, logAccess } from '../services/accessLog.js';
-import { AuthError, createUser, userCount, type Session, type SessionStore } from '../services/auth.js';
+import { AuthError, issueCliToken, userCount, type Session, type SessionStore } from '../services/auth.js';
+import {
+  accountHistory,
+  changeOwnPassword,
+  createFirstAdmin,
+  decideAccountChange,
+  disableAccount,
+  listAccountChanges,
+  proposeAccount,
+  proposeEnable,
+  proposeRoleChange,
+  resetPassword,
+} from '../services/accounts.js';
+import { accessAlerts, setBulkReadThreshold } from '../services/readLog.js';
 import type { Db } from '../db/connection.js';
 import { loadKinds } from '../db/kinds.js';
 import { verifyLedger } from '../db/ledger.js';
@@ -24,7 +37,7 @@ import { subjectAccessExport } from '../services/subjectAccess.js';
 import { csvRow } from '../services/exportScores.js';
 import { listDisputes, moveDispute, openDispute } from '../services/disputes.js';
 import { decideMeasure, measuresFor } from '../services/measures.js';
-import { approveAdjustment, getProposal, listProposals, proposeAdjustment, proposeRuleset, rejectProposal, TwoPersonRuleError } from '../services/proposals.js';
+import { approveAdjustment, getProposal, listProposals, proposeAdjustment, proposeRuleset, rejectProposal, requireSecondPerson, TwoPersonRuleError } from '../services/proposals.js';
 import { checkRuleset } from '../services/rulesets.js';
 import { checkImportFolder, defaultImportRoots, ImportFolderError } from '../services/importRoots.js';
 import { clip } from '../services/inputLimits.js';
@@ -51,7 +64,8 @@ export interface HandlerContext {
 }
 
 function sessionUser(s: Session) {
-  return { username: s.username, displayName: s.displayName, role: s.role };
+  // Only said when true: the usual session user stays { username, displayName, role }.
+  return { username: s.username, displayName: s.displayName, role: s.role, ...(s.mustChangePassword ? { mustChangePassword: true } : {}) };
 }
 
 export type Handlers = { [K in ChannelName]: (input: ParsedInput<K>, ctx: HandlerContext, caller: Caller) => Output<K> | Promise<Output<K>> };
@@ -72,7 +86,7 @@ export const handlers: Handlers = {
   },
   setupAdmin: async (q, { db, sessions }) => {
     if (userCount(db) > 0) throw new AuthError('forbidden', 'the first administrator already exists: log in');
-    await createUser(db, { username: q.username, displayName: q.displayName, role: 'admin', password: q.password }, 'first start');
+    await createFirstAdmin(db, { username: q.username, displayName: q.displayName, password: q.password }, 'first start');
     const s = await sessions.login(q.username, q.password);
     return { token: s.token, user: sessionUser(s) };
   },
@@ -90,19 +104,56 @@ export const handlers: Handlers = {
     return {};
   },
   users: (_i, { db }) =>
-    (db.prepare('SELECT username, display_name, role, created_at, created_by, disabled_at FROM users ORDER BY username').all() as {
+    (db.prepare('SELECT username, display_name, role, created_at, created_by, disabled_at, must_change_password FROM users ORDER BY username').all() as {
       username: string;
       display_name: string;
       role: Role;
       created_at: string;
       created_by: string;
       disabled_at: string | null;
-    }[]).map((u) => ({ username: u.username, displayName: u.display_name, role: u.role, createdAt: u.created_at, createdBy: u.created_by, disabled: u.disabled_at !== null })),
+      must_change_password: number;
+    }[]).map((u) => ({
+      username: u.username,
+      displayName: u.display_name,
+      role: u.role,
+      createdAt: u.created_at,
+      createdBy: u.created_by,
+      disabled: u.disabled_at !== null,
+      mustChangePassword: u.must_change_password === 1,
+    })),
   createUser: async (q, { db }, caller) => {
-    const u = await createUser(db, q, caller.user);
-    logAccess(db, { username: caller.user, action: 'create_user', detail: `created ${u.username} with role ${u.role}`, outcome: 'allowed' });
-    return { username: u.username, displayName: u.display_name, role: u.role };
+    const changeId = await proposeAccount(db, q, caller.user);
+    return { changeId, username: q.username, role: q.role, status: 'pending' as const };
   },
+  accountChanges: (q, { db }) => listAccountChanges(db, q.status),
+  decideAccountChange: (q, { db, sessions }, caller) => {
+    const r = decideAccountChange(db, q.changeId, q.approve, caller.user, q.reason);
+    for (const u of r.endSessionsOf) sessions.endSessionsOf(u, 'the role changed');
+    return { status: r.status };
+  },
+  changeRole: (q, { db }, caller) => ({ changeId: proposeRoleChange(db, q, caller.user) }),
+  enableUser: (q, { db }, caller) => ({ changeId: proposeEnable(db, q, caller.user) }),
+  disableUser: (q, { db, sessions }, caller) => {
+    disableAccount(db, q.username, q.reason, caller.user);
+    return { sessionsEnded: sessions.endSessionsOf(q.username, `disabled by ${caller.user}`) };
+  },
+  resetPassword: async (q, { db, sessions }, caller) => {
+    const temporaryPassword = await resetPassword(db, q.username, q.reason, caller.user);
+    return { temporaryPassword, sessionsEnded: sessions.endSessionsOf(q.username, `password reset by ${caller.user}`) };
+  },
+  changePassword: async (q, { db }, caller) => {
+    await changeOwnPassword(db, caller.user, q.current, q.next);
+    return {};
+  },
+  accountHistory: (q, { db }) => accountHistory(db, q.username),
+  sessions: (_i, { sessions }, caller) => {
+    const current = caller.sessionToken ? sessions.peek(caller.sessionToken)?.id : undefined;
+    return sessions.list().map((s) => ({ ...s, current: s.id === current }));
+  },
+  revokeSession: (q, { sessions }, caller) => ({ revoked: sessions.revoke(q.sessionId, caller.user, q.reason) }),
+  issueCliToken: (_i, { db }, caller) => issueCliToken(db, caller.user),
+  accessAlerts: (q, { db }) => accessAlerts(db, q.limit),
+  setBulkReadThreshold: (q, { db }, caller) => ({ threshold: setBulkReadThreshold(db, q.perHour, caller.user, q.reason) }),
   accessLog: (q, { db }) => listAccess(db, q),
   exportAccessLog: (q, { db }) => {
     const lines = [csvRow(['id', 'at', 'username', 'action', 'citizen_id', 'detail', 'purpose', 'outcome'])];
@@ -117,7 +168,10 @@ export const handlers: Handlers = {
   districts: (_i, { db }) => districts(db),
   search: (q, { db }) => search(db, q),
   citizen: (q, { db }) => citizenRecord(db, q.citizenId),
-  citizenEvents: (q, { db }) => citizenEvents(db, q),
+  citizenEvents: (q, { db }, caller) => {
+    if (q.unmask && caller.role !== 'auditor') throw new AuthError('forbidden', 'unmasking protected fields needs the auditor role');
+    return citizenEvents(db, q);
+  },
   rulesetCurrent: (_i, { db }) => {
     const state = loadScoringState(db);
     return { version: state?.version ?? null, spec: state?.ruleset.spec ?? null, kinds: [...loadKinds(db).values()] };
@@ -160,7 +214,7 @@ export const handlers: Handlers = {
     }
     if (p.kind === 'adjustment') return { status: 'approved', jobId: null, ...approveAdjustment(db, q.proposalId, caller.user, q.reason) };
     if (p.status !== 'pending') throw new TwoPersonRuleError(`proposal ${p.id} is already ${p.status}`);
-    if (p.proposed_by.toLowerCase() === caller.user.toLowerCase()) throw new TwoPersonRuleError(`proposal ${p.id} was made by ${p.proposed_by}: another administrator must approve it`);
+    requireSecondPerson(db, p, caller.user, 'another administrator');
     return { status: 'publishing', jobId: jobs.start('publish', caller.user, { proposalId: q.proposalId, reason: q.reason }), operationId: null };
   },
   disputes: (q, { db }) => listDisputes(db, q),

@@ -10,8 +10,8 @@ export interface AccessEntry {
   outcome: 'allowed' | 'refused' | 'failed';
 }
 
-function insert(db: Db, e: AccessEntry, at = new Date().toISOString()): void {
-  db.prepare('INSERT INTO access_log (at, username, action, citizen_id, detail, purpose, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+function insert(db: Db, e: AccessEntry, at = new Date().toISOString()): number {
+  const info = db.prepare('INSERT INTO access_log (at, username, action, citizen_id, detail, purpose, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     at,
     e.username,
     e.action,
@@ -20,6 +20,12 @@ function insert(db: Db, e: AccessEntry, at = new Date().toISOString()): void {
     e.purpose?.slice(0, 500) ?? null,
     e.outcome,
   );
+  return Number(info.lastInsertRowid);
+}
+
+/** Writes a row that is not a refusal (never folded) and answers its id: reads link their citizens to it. */
+export function logAllowed(db: Db, e: Omit<AccessEntry, 'outcome'>): number {
+  return insert(db, { ...e, outcome: 'allowed' });
 }
 
 /** Identical refusals (caller, call, reason) written one by one per minute; the rest are counted. */

@@ -8,7 +8,7 @@
  * may wait, one attempt per account (and per locked session) is checked at
  * a time, and every attempt is counted before its hash is computed.
  */
-import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import commonPasswords from 'fxa-common-password-list';
 import type { Role } from '../../shared/contract.js';
 import type { Db } from '../db/connection.js';
@@ -120,6 +120,7 @@ export interface UserRow {
   created_at: string;
   created_by: string;
   disabled_at: string | null;
+  must_change_password: 0 | 1;
 }
 
 export function userCount(db: Db): number {
@@ -130,28 +131,85 @@ export function findUser(db: Db, username: string): UserRow | undefined {
   return db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
 }
 
+/**
+ * Writes an account row directly, with no approval: for seeding test and
+ * demo databases only. The console and the command line create accounts
+ * through services/accounts.ts (first administrator, then proposals).
+ */
 export async function createUser(db: Db, input: { username: string; displayName: string; role: Role; password: string }, createdBy: string): Promise<UserRow> {
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(input.username)) throw new AuthError('invalid_input', 'a username has 1 to 64 characters of A-Z a-z 0-9 . _ -');
-  if (findUser(db, input.username)) throw new AuthError('conflict', `user ${input.username} already exists`);
   const hash = await hashPassword(input.password);
-  db.prepare('INSERT INTO users (username, display_name, role, password_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)').run(
-    input.username,
-    input.displayName.trim() || input.username,
-    input.role,
-    hash,
-    new Date().toISOString(),
-    createdBy,
-  );
-  return findUser(db, input.username)!;
+  return db.transaction(() => {
+    // Checked after hashing, in the transaction that inserts: a second quick call gets a conflict, not a constraint error.
+    if (findUser(db, input.username)) throw new AuthError('conflict', `user ${input.username} already exists`);
+    db.prepare('INSERT INTO users (username, display_name, role, password_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)').run(
+      input.username,
+      input.displayName.trim() || input.username,
+      input.role,
+      hash,
+      new Date().toISOString(),
+      createdBy,
+    );
+    db.prepare("INSERT INTO account_events (at, username, action, actor, reason, detail) VALUES (?, ?, 'created', ?, 'seeded without approval', ?)").run(
+      new Date().toISOString(),
+      input.username,
+      createdBy,
+      `role ${input.role}`,
+    );
+    return findUser(db, input.username)!;
+  })();
+}
+
+/** Checks a username and password against the stored account (no throttling: callers log and slow down). */
+export async function verifyCredentials(db: Db, username: string, password: string): Promise<UserRow | null> {
+  const user = findUser(db, username);
+  if (!user || user.disabled_at) return null;
+  return (await verifyPassword(password, user.password_hash)) ? user : null;
+}
+
+const CLI_TOKEN_MS = 10 * 60_000;
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** A one-time token for the command line, issued to a logged-in user: valid 10 minutes, for one command. */
+export function issueCliToken(db: Db, username: string, now = Date.now()): { token: string; expiresAt: string } {
+  const token = `cli_${randomBytes(24).toString('base64url')}`;
+  const expiresAt = new Date(now + CLI_TOKEN_MS).toISOString();
+  db.prepare('INSERT INTO cli_tokens (token_hash, username, issued_at, expires_at) VALUES (?, ?, ?, ?)').run(sha256(token), username, new Date(now).toISOString(), expiresAt);
+  logAccess(db, { username, action: 'cli_token', detail: `issued a one-time command-line token valid until ${expiresAt}`, outcome: 'allowed' });
+  return { token, expiresAt };
+}
+
+/** Spends a command-line token: the account it was issued to, or null (unknown, used, expired, or the account disabled). */
+export function redeemCliToken(db: Db, token: string, now = Date.now()): UserRow | null {
+  return db.transaction(() => {
+    const row = db.prepare('SELECT username, expires_at, used_at FROM cli_tokens WHERE token_hash = ?').get(sha256(token)) as { username: string; expires_at: string; used_at: string | null } | undefined;
+    if (!row || row.used_at || Date.parse(row.expires_at) <= now) return null;
+    db.prepare('UPDATE cli_tokens SET used_at = ? WHERE token_hash = ?').run(new Date(now).toISOString(), sha256(token));
+    const user = findUser(db, row.username);
+    return user && !user.disabled_at ? user : null;
+  })();
 }
 
 export interface Session {
   token: string;
+  /** A public handle of the session (never the token): for listing and revoking. */
+  id: string;
   username: string;
   displayName: string;
   role: Role;
   startedAt: number;
   lastActive: number;
+  locked: boolean;
+  /** The password was set by someone else (new account, reset): nothing but changing it is allowed. */
+  mustChangePassword: boolean;
+}
+
+export interface SessionInfo {
+  id: string;
+  username: string;
+  role: Role;
+  startedAt: string;
+  lastActive: string;
   locked: boolean;
 }
 
@@ -246,16 +304,42 @@ export class SessionStore {
       logAccess(this.db, { username, action: 'login', detail: user?.disabled_at ? 'account disabled' : 'wrong username or password', outcome: 'refused' });
       throw new AuthError('unauthenticated', 'wrong username or password');
     }
-    const session: Session = { token: randomBytes(32).toString('base64url'), username: user.username, displayName: user.display_name, role: user.role, startedAt: this.now(), lastActive: this.now(), locked: false };
+    const token = randomBytes(32).toString('base64url');
+    const session: Session = {
+      token,
+      id: sha256(token).slice(0, 16),
+      username: user.username,
+      displayName: user.display_name,
+      role: user.role,
+      startedAt: this.now(),
+      lastActive: this.now(),
+      locked: false,
+      mustChangePassword: user.must_change_password === 1,
+    };
     this.sessions.set(session.token, session);
     logAccess(this.db, { username: user.username, action: 'login', detail: `role ${user.role}`, outcome: 'allowed' });
     return session;
   }
 
-  /** The session behind a token, refreshed; throws when absent, expired or locked. */
+  /**
+   * The session behind a token, refreshed; throws when absent, expired or
+   * locked, or when its account was disabled or given another role since the
+   * login (checked against the database on every call, so a change made by
+   * the command line or another process ends the session too).
+   */
   resolve(token: string | undefined, options: { touch: boolean } = { touch: true }): Session {
     const session = token ? this.sessions.get(token) : undefined;
     if (!session) throw new AuthError('unauthenticated', 'please log in');
+    const account = this.db.prepare('SELECT role, disabled_at, must_change_password FROM users WHERE username = ?').get(session.username) as
+      | { role: Role; disabled_at: string | null; must_change_password: number }
+      | undefined;
+    if (!account || account.disabled_at || account.role !== session.role) {
+      this.sessions.delete(session.token);
+      const why = !account || account.disabled_at ? 'the account was disabled' : `the role changed to ${account.role}`;
+      logAccess(this.db, { username: session.username, action: 'session_end', detail: why, outcome: 'allowed' });
+      throw new AuthError('unauthenticated', `the session ended: ${why}; please log in again`);
+    }
+    session.mustChangePassword = account.must_change_password === 1;
     const now = this.now();
     if (now - session.startedAt > SESSION_MAX_MS) {
       this.sessions.delete(session.token);
@@ -317,6 +401,42 @@ export class SessionStore {
     session.locked = false;
     session.lastActive = this.now();
     return this.resolve(token);
+  }
+
+  /** Every live session (admins list them), newest first. */
+  list(): SessionInfo[] {
+    return [...this.sessions.values()]
+      .filter((s) => this.now() - s.startedAt <= SESSION_MAX_MS)
+      .sort((a, b) => b.startedAt - a.startedAt)
+      .map((s) => ({
+        id: s.id,
+        username: s.username,
+        role: s.role,
+        startedAt: new Date(s.startedAt).toISOString(),
+        lastActive: new Date(s.lastActive).toISOString(),
+        locked: s.locked || this.now() - s.lastActive > IDLE_LOCK_MS,
+      }));
+  }
+
+  /** Ends one session by its public id; false when there is none. */
+  revoke(id: string, by: string, reason: string): boolean {
+    const session = [...this.sessions.values()].find((s) => s.id === id);
+    if (!session) return false;
+    this.sessions.delete(session.token);
+    logAccess(this.db, { username: by, action: 'session_revoked', detail: `ended a session of ${session.username}: ${reason}`, outcome: 'allowed' });
+    return true;
+  }
+
+  /** Ends every session of an account at once (disabled, role changed, password reset); the number ended. */
+  endSessionsOf(username: string, why: string): number {
+    let ended = 0;
+    for (const s of [...this.sessions.values()]) {
+      if (s.username.toLowerCase() !== username.toLowerCase()) continue;
+      this.sessions.delete(s.token);
+      ended++;
+    }
+    if (ended) logAccess(this.db, { username, action: 'session_end', detail: `${ended} session(s) ended: ${why}`, outcome: 'allowed' });
+    return ended;
   }
 
   logout(token: string | undefined): void {

@@ -5,12 +5,13 @@
  */
 import type { Db } from '../db/connection.js';
 import { recordOperation } from '../db/operations.js';
+import { assertIndependent, TwoPersonRuleError } from './accounts.js';
 import { NotFoundError } from './explain.js';
 import { RejectedInputError } from './ruleLab.js';
 import { checkRuleset, publishRuleset, type PublishResult } from './rulesets.js';
 import { incrementalUpdate, loadScoringState, type Progress } from './scoring.js';
 
-export class TwoPersonRuleError extends Error {}
+export { TwoPersonRuleError } from './accounts.js';
 
 export interface ProposalRow {
   id: number;
@@ -67,10 +68,9 @@ function requirePending(p: ProposalRow): void {
   if (p.status !== 'pending') throw new TwoPersonRuleError(`proposal ${p.id} is already ${p.status}`);
 }
 
-function requireSecondPerson(p: ProposalRow, approver: string): void {
-  if (p.proposed_by.toLowerCase() === approver.toLowerCase()) {
-    throw new TwoPersonRuleError(`proposal ${p.id} was made by ${p.proposed_by}: another user must approve it`);
-  }
+/** Another person, and not one the proposer set up (or who set up the proposer): see accounts.ts. */
+export function requireSecondPerson(db: Db, p: ProposalRow, approver: string, another = 'another user'): void {
+  assertIndependent(db, p.proposed_by, approver, `proposal ${p.id}`, another);
 }
 
 function markDecided(db: Db, id: number, status: 'approved' | 'rejected' | 'withdrawn', by: string, reason: string, operationId: number | null): void {
@@ -96,7 +96,7 @@ export function approveAdjustment(db: Db, id: number, approver: string, reason: 
     const p = getProposal(db, id);
     if (p.kind !== 'adjustment') throw new TwoPersonRuleError(`proposal ${id} is not an adjustment`);
     requirePending(p);
-    requireSecondPerson(p, approver);
+    requireSecondPerson(db, p, approver);
     const payload = JSON.parse(p.payload) as AdjustmentPayload;
     const idx = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(payload.citizenId) as number | undefined;
     if (idx === undefined) throw new NotFoundError(`no citizen with id '${payload.citizenId}'`);
@@ -120,7 +120,7 @@ export function approveRuleset(db: Db, id: number, approver: string, reason: str
     const p = getProposal(db, id);
     if (p.kind !== 'ruleset') throw new TwoPersonRuleError(`proposal ${id} is not a ruleset`);
     requirePending(p);
-    requireSecondPerson(p, approver);
+    requireSecondPerson(db, p, approver);
     const result = publishRuleset(db, JSON.parse(p.payload), {
       actor: approver,
       reason: p.reason,

@@ -4,9 +4,11 @@
  */
 import type { Input, LedgerEntry, LedgerEntryWithOperation, OperationRow, Output, ParsedInput } from '../../shared/contract.js';
 import type { Db } from '../db/connection.js';
+import { loadKinds } from '../db/kinds.js';
 import type { LedgerRow } from '../db/ledger.js';
 import { centsToScore } from '../engine/scoring.js';
 import { explainCitizen, NotFoundError } from './explain.js';
+import { maskProtected } from './protectedFields.js';
 import { loadScoringState } from './scoring.js';
 
 /**
@@ -175,9 +177,15 @@ export function citizenEvents(db: Db, q: ParsedInput<'citizenEvents'>): Output<'
     .prepare('SELECT event_id, kind, occurred_at, data, retracted_by, operation_id FROM events WHERE citizen_idx = ? ORDER BY occurred_ms DESC, idx DESC LIMIT ? OFFSET ?')
     .raw(true)
     .all(idx, q.limit, q.offset) as [string, string, string, string, number | null, number][];
+  // Protected fields are withheld unless the caller (an auditor, checked and logged by the handler) unmasks them.
+  const kinds = loadKinds(db);
   return {
     total,
-    rows: rows.map(([eventId, kind, occurredAt, data, retractedBy, recordedBy]) => ({ eventId, kind, occurredAt, data: JSON.parse(data), retracted: retractedBy !== null, retractedBy, recordedBy })),
+    rows: rows.map(([eventId, kind, occurredAt, data, retractedBy, recordedBy]) => {
+      const parsed = JSON.parse(data) as Record<string, unknown>;
+      const shown = q.unmask ? { data: parsed, masked: [] } : maskProtected(kinds.get(kind), parsed);
+      return { eventId, kind, occurredAt, data: shown.data, retracted: retractedBy !== null, retractedBy, recordedBy, masked: shown.masked };
+    }),
   };
 }
 

@@ -444,6 +444,38 @@ const INPUTS = {
     ],
   },
   verifyLedger: { valid: {}, bad: EMPTY_INPUT_BAD },
+  accountChanges: { valid: {}, bad: [{ label: 'an unknown status', input: { status: 'done' }, field: 'status' }] },
+  decideAccountChange: {
+    valid: { changeId: 999999, approve: true, reason: 'the person exists and needs this role' },
+    bad: [
+      { label: 'no reason', input: { changeId: 1, approve: true }, field: 'reason' },
+      { label: 'a reason of 2 characters', input: { changeId: 1, approve: true, reason: 'ok' }, field: 'reason' },
+      { label: 'a change id of 0', input: { changeId: 0, approve: true, reason: 'the person exists' }, field: 'changeId' },
+    ],
+  },
+  changeRole: {
+    valid: { username: 'nobody-here', role: 'official', reason: 'moved to casework' },
+    bad: [
+      { label: 'an unknown role', input: { username: 'nobody-here', role: 'root', reason: 'moved to casework' }, field: 'role' },
+      { label: 'no reason', input: { username: 'nobody-here', role: 'official' }, field: 'reason' },
+    ],
+  },
+  enableUser: { valid: { username: 'nobody-here', reason: 'back from leave' }, bad: [{ label: 'no reason', input: { username: 'nobody-here' }, field: 'reason' }] },
+  disableUser: { valid: { username: 'nobody-here', reason: 'left the office' }, bad: [{ label: 'a username with a space', input: { username: 'a b', reason: 'left the office' }, field: 'username' }] },
+  resetPassword: { valid: { username: 'nobody-here', reason: 'forgot the password' }, bad: [{ label: 'no reason', input: { username: 'nobody-here' }, field: 'reason' }] },
+  changePassword: {
+    valid: { current: 'not the current password', next: 'a brand new password' },
+    bad: [{ label: 'a new password of 7 characters', input: { current: TEST_PASSWORD, next: '1234567' }, field: 'next' }],
+  },
+  accountHistory: { valid: {}, bad: [{ label: 'a username over 64 characters', input: { username: 'u'.repeat(65) }, field: 'username' }] },
+  sessions: { valid: {}, bad: EMPTY_INPUT_BAD },
+  revokeSession: { valid: { sessionId: 'no-such-session', reason: 'a lost laptop' }, bad: [{ label: 'no reason', input: { sessionId: 'x' }, field: 'reason' }] },
+  issueCliToken: { valid: {}, bad: EMPTY_INPUT_BAD },
+  accessAlerts: { valid: {}, bad: [{ label: 'a limit of 0', input: { limit: 0 }, field: 'limit' }] },
+  setBulkReadThreshold: {
+    valid: { perHour: 500, reason: 'the casework team grew' },
+    bad: [{ label: 'a threshold of 0', input: { perHour: 0, reason: 'the casework team grew' }, field: 'perHour' }],
+  },
 } satisfies Record<ChannelName, { valid: unknown; bad: BadInput[] }>;
 
 describe('unknown channels', () => {
@@ -500,6 +532,10 @@ describe('input validation at the door', () => {
     const password = '🔑'.repeat(100);
     const created = await call('createUser', { ...NEW_ACCOUNT, username: 'astral-long', password });
     expect(created.ok ? 'ok' : created.error.message).toBe('ok');
+    // A proposed account: another administrator approves it before it can log in.
+    const changeId = created.ok ? (created.value as { changeId: number }).changeId : 0;
+    const approved = await dispatch('decideAccountChange', { changeId, approve: true, reason: 'the person exists' }, api.ctx, { user: 'another-admin', role: 'admin' });
+    expect(approved.ok ? 'ok' : approved.error.message).toBe('ok');
     const login = await call('login', { username: 'astral-long', password });
     expect(login.ok ? 'ok' : login.error.message).toBe('ok');
   });
@@ -598,6 +634,12 @@ describe('roles', () => {
       moveDispute: 'not_found', // an unknown dispute
       decideMeasure: 'rejected', // a measure that does not apply
       importFolder: 'rejected', // a folder that does not exist
+      decideAccountChange: 'not_found', // an unknown account change
+      changeRole: 'not_found', // an unknown account
+      enableUser: 'not_found',
+      disableUser: 'not_found',
+      resetPassword: 'not_found',
+      changePassword: 'not_found', // the test caller has no account
     };
     for (const name of CHANNEL_NAMES) {
       // A fresh username, so that createUser does not conflict with the account the role matrix made.

@@ -35,7 +35,7 @@ describe('the hand-written role table', () => {
   });
 
   it('mayCall: admin everything, auditors no write channel, viewers only viewer and public channels', () => {
-    const writes = ['createUser', 'simulate', 'proposeRuleset', 'proposeAdjustment', 'decideProposal', 'openDispute', 'moveDispute', 'decideMeasure', 'importFiles', 'importFolder', 'recompute', 'createDemo', 'jobCancel'];
+    const writes = ['createUser', 'simulate', 'proposeRuleset', 'proposeAdjustment', 'decideProposal', 'openDispute', 'moveDispute', 'decideMeasure', 'importFiles', 'importFolder', 'recompute', 'createDemo', 'jobCancel', 'decideAccountChange', 'changeRole', 'enableUser', 'disableUser', 'resetPassword', 'revokeSession', 'setBulkReadThreshold'];
     for (const name of CHANNEL_NAMES) expect(mayCall(name, 'admin'), name).toBe(true);
     for (const name of writes) expect(mayCall(name, 'auditor'), name).toBe(false);
     const viewerMay = CHANNEL_NAMES.filter((n) => mayCall(n, 'viewer' as Role));

@@ -18,6 +18,21 @@ export const CHANNEL_ROLES = {
   // Accounts.
   users: 'admin',
   createUser: 'admin',
+  accountChanges: 'auditor',
+  decideAccountChange: 'admin',
+  changeRole: 'admin',
+  enableUser: 'admin',
+  disableUser: 'admin',
+  resetPassword: 'admin',
+  // Everyone changes their own password and may take a command-line token for themselves.
+  changePassword: 'viewer',
+  issueCliToken: 'viewer',
+  accountHistory: 'auditor',
+  sessions: 'admin',
+  revokeSession: 'admin',
+  // Bulk reads: alerts for auditors, the threshold set by administrators.
+  accessAlerts: 'auditor',
+  setBulkReadThreshold: 'admin',
   // Who looked at what.
   accessLog: 'auditor',
   exportAccessLog: 'auditor',

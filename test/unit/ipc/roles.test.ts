@@ -49,6 +49,19 @@ const VALID: Record<ChannelName, unknown> = {
   logout: {},
   users: {},
   createUser: { username: 'made-in-the-matrix', role: 'viewer', password: 'a long enough password' },
+  accountChanges: {},
+  decideAccountChange: { changeId: 999999, approve: false, reason: 'role matrix: no such change' },
+  changeRole: { username: 'nobody-here', role: 'official', reason: 'role matrix: no such account' },
+  enableUser: { username: 'nobody-here', reason: 'role matrix: no such account' },
+  disableUser: { username: 'nobody-here', reason: 'role matrix: no such account' },
+  resetPassword: { username: 'nobody-here', reason: 'role matrix: no such account' },
+  changePassword: { current: 'not the current password', next: 'a brand new password' },
+  accountHistory: {},
+  sessions: {},
+  revokeSession: { sessionId: 'no-such-session', reason: 'role matrix: no such session' },
+  issueCliToken: {},
+  accessAlerts: {},
+  setBulkReadThreshold: { perHour: 300, reason: 'role matrix: the default again' },
   accessLog: { limit: 5 },
   recordViewers: { citizenId: 'C0000042' },
   ping: {},
@@ -101,12 +114,18 @@ const ALLOWED_BUT_NOT_OK: Partial<Record<ChannelName, { code: string; message: R
   openDispute: { code: 'not_found', message: /no event/ },
   moveDispute: { code: 'not_found', message: /no dispute/ },
   decideMeasure: { code: 'rejected', message: /does not apply/ },
+  decideAccountChange: { code: 'not_found', message: /no account change/ },
+  changeRole: { code: 'not_found', message: /no account named/ },
+  enableUser: { code: 'not_found', message: /no account named/ },
+  disableUser: { code: 'not_found', message: /no account named/ },
+  resetPassword: { code: 'not_found', message: /no account named/ },
+  changePassword: { code: 'forbidden', message: /current password is wrong/ },
 };
 
 /** Channels that start a job: an allowed call's job is cancelled and awaited before the next test. */
 const JOB_CHANNELS = new Set<ChannelName>(['simulate', 'importFiles', 'importFolder', 'recompute', 'createDemo']);
 /** Channels that write (or start a job that writes): never an auditor's. */
-const WRITE_CHANNELS: ChannelName[] = [...JOB_CHANNELS, 'createUser', 'proposeRuleset', 'proposeAdjustment', 'decideProposal', 'openDispute', 'moveDispute', 'decideMeasure', 'jobCancel'];
+const WRITE_CHANNELS: ChannelName[] = [...JOB_CHANNELS, 'createUser', 'proposeRuleset', 'proposeAdjustment', 'decideProposal', 'openDispute', 'moveDispute', 'decideMeasure', 'jobCancel', 'decideAccountChange', 'changeRole', 'enableUser', 'disableUser', 'resetPassword', 'revokeSession', 'setBulkReadThreshold'];
 /** Channels that end or lock the session they come with: called with a fresh login. */
 const CONSUMES_SESSION = new Set<ChannelName>(['lock', 'logout']);
 /** Decided from the hand-written table (roleTable.ts), not from the contract under test. */

@@ -1,0 +1,54 @@
+/**
+ * Which channel replies carry personal data, and what each read is logged
+ * as: one access-log row per call naming the citizens (and events, disputes)
+ * it returned, with the caller's purpose. Reads that opened a record or
+ * produced an export are logged by dispatch's recordAccess.
+ */
+import type { ChannelName } from '../../shared/contract.js';
+import type { Db } from '../db/connection.js';
+import { logAccess } from '../services/accessLog.js';
+import { logRead } from '../services/readLog.js';
+
+type Row = Record<string, unknown>;
+const rowsOf = (output: unknown): Row[] => ((output as { rows?: Row[] }).rows ?? (Array.isArray(output) ? (output as Row[]) : []));
+const ids = (rows: Row[], key: string): string[] => rows.map((r) => r[key]).filter((v): v is string | number => typeof v === 'string' || typeof v === 'number').map(String);
+
+export function recordRead(db: Db, name: ChannelName, input: Row, output: unknown, username: string): void {
+  const purpose = typeof input.purpose === 'string' && input.purpose.trim() ? input.purpose.trim() : null;
+  const citizenId = typeof input.citizenId === 'string' ? input.citizenId : null;
+  switch (name) {
+    case 'search': {
+      const rows = rowsOf(output);
+      const { query, district, tier, minScore, maxScore, offset, limit } = input;
+      logRead(db, { username, action: 'search', citizenIds: ids(rows, 'citizenId'), detail: `search ${JSON.stringify({ query, district, tier, minScore, maxScore, offset, limit })}`, purpose });
+      return;
+    }
+    case 'citizenEvents': {
+      const rows = rowsOf(output);
+      const eventIds = ids(rows, 'eventId');
+      logRead(db, { username, action: 'view_events', citizenId, citizenIds: citizenId ? [citizenId] : [], detail: `${rows.length} event(s) from ${input.offset}: ${eventIds.slice(0, 10).join(' ')}${eventIds.length > 10 ? ' ...' : ''}`, purpose });
+      if (input.unmask) {
+        logAccess(db, { username, action: 'unmask', citizenId, detail: `protected fields shown unmasked on ${rows.length} event(s): ${eventIds.join(' ')}`, purpose, outcome: 'allowed' });
+      }
+      return;
+    }
+    case 'measures':
+      logRead(db, { username, action: 'view_measures', citizenId, citizenIds: citizenId ? [citizenId] : [], detail: `${rowsOf(output).length} measure(s)`, purpose });
+      return;
+    case 'disputes': {
+      const rows = rowsOf(output);
+      const { status, openOnly } = input;
+      logRead(db, { username, action: 'list_disputes', citizenId, citizenIds: ids(rows, 'citizenId'), detail: `${rows.length} dispute(s) ${JSON.stringify({ citizenId, status, openOnly })}: ${ids(rows, 'id').slice(0, 20).join(' ')}`, purpose });
+      return;
+    }
+    case 'recordViewers':
+      logRead(db, { username, action: 'view_viewers', citizenId, citizenIds: citizenId ? [citizenId] : [], detail: `${rowsOf(output).length} opening(s) of the record listed`, purpose });
+      return;
+    case 'operationLedger': {
+      const rows = rowsOf(output);
+      logRead(db, { username, action: 'view_ledger', citizenIds: ids(rows, 'citizenId'), detail: `ledger entries of operation ${input.operationId} from ${input.offset}: ${rows.length} entries`, purpose });
+      return;
+    }
+    default:
+  }
+}
