@@ -14,7 +14,7 @@ import { registerDisclosureCommands } from './cli/disclosure.js';
 import { registerLedgerCommands } from './cli/ledger.js';
 import { createDemoPopulation } from './services/demo.js';
 import { explainCitizen, NotFoundError } from './services/explain.js';
-import { scoreRows } from './services/exportScores.js';
+import { formatPoints, scoreRows } from './services/exportScores.js';
 import { importFolder } from './services/import.js';
 import { AlreadyRetractedError, retractEvent } from './services/retract.js';
 import { AuthError, createUser } from './services/auth.js';
@@ -162,7 +162,8 @@ export function buildProgram(): Command {
         const s = r.scoring;
         out(
           `recomputed ${s.citizens} citizens as of ${r.asOf} in ${((performance.now() - started) / 1000).toFixed(2)} s: ` +
-            `${s.scoresChanged} scores changed, ${s.iterations} fixed-point iterations (${s.msPerIteration?.toFixed(1)} ms each)`,
+            `${s.scoresChanged} scores changed, ${s.rowsRewritten} stored rows rewritten, ${s.iterations} fixed-point iterations (${s.msPerIteration?.toFixed(1)} ms each)` +
+            (r.operationId === null ? ' (nothing differed from the model: nothing recorded)' : ''),
         );
       }),
     );
@@ -257,16 +258,17 @@ export function buildProgram(): Command {
           throw err;
         }
         if (o.json) return out(JSON.stringify(e, null, 2));
-        const pts = (x: number) => (x >= 0 ? '+' : '') + x.toFixed(2);
-        const lines = [`${e.citizenId} ${e.name} (${e.district})`, `score ${e.score.toFixed(2)} tier ${e.tier}  ruleset v${e.rulesetVersion}, as of ${e.asOf}`, `  base ${e.base.toFixed(2)}`];
+        // Every figure to the cent as the export rounds it (SCORING_MODEL §5).
+        const pts = (x: number) => (formatPoints(x).startsWith('-') ? '' : '+') + formatPoints(x);
+        const lines = [`${e.citizenId} ${e.name} (${e.district})`, `score ${formatPoints(e.score)} tier ${e.tier}  ruleset v${e.rulesetVersion}, as of ${e.asOf}`, `  base ${formatPoints(e.base)}`];
         for (const r of e.rules) {
           lines.push(`  ${pts(r.total).padStart(9)}  ${r.ruleName} [${r.ruleId}, ${r.dimension}]${r.capped ? ` capped from ${pts(r.raw)}` : ''}`);
           for (const ev of r.events) lines.push(`             ${pts(ev.points)} ${ev.eventId} ${ev.occurredAt}`);
         }
-        lines.push(`  = own ${e.own.toFixed(2)}`);
-        lines.push(`  - friend penalty ${e.friendPenalty.toFixed(2)} (uncapped ${e.friendPenaltyUncapped.toFixed(2)}, ${e.activeFriendCount} active friends)`);
-        for (const f of e.friends.filter((f) => f.share > 0)) lines.push(`      ${f.share.toFixed(4)} from ${f.citizenId} ${f.name} (${f.score.toFixed(2)} ${f.tier})`);
-        lines.push(`  = ${e.score.toFixed(2)} (${e.tier})`);
+        lines.push(`  = own ${formatPoints(e.own)}`);
+        lines.push(`  - friend penalty ${formatPoints(e.friendPenalty)} (uncapped ${formatPoints(e.friendPenaltyUncapped)}, ${e.activeFriendCount} active friends)`);
+        for (const f of e.friends.filter((f) => f.share > 0)) lines.push(`      ${f.share.toFixed(4)} from ${f.citizenId} ${f.name} (${formatPoints(f.score)} ${f.tier})`);
+        lines.push(`  = ${formatPoints(e.score)} (${e.tier})`);
         if (e.reasonCodes.length) lines.push('reason codes:', ...e.reasonCodes.map((r, i) => `  ${i + 1}. ${r.label} (${r.code}) ${pts(r.points)}`));
         out(lines.join('\n'));
       }),

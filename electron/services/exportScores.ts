@@ -4,7 +4,10 @@
  * and csvRow, the general rule for every other CSV export.
  */
 import type { Db } from '../db/connection.js';
-import { formatCents, scoreCents } from '../engine/scoring.js';
+import { formatCents, formatPoints } from '../engine/scoring.js';
+
+/** The one rounding of every figure shown to the cent (SCORING_MODEL §5), for the command line and other exports. */
+export { formatPoints };
 
 export const SCORES_HEADER = 'citizen_id,score,tier,own,penalty';
 
@@ -31,6 +34,6 @@ export function* scoreRows(db: Db): Generator<string> {
     .raw(true)
     .iterate() as IterableIterator<[string, number, string, number, number]>;
   for (const [id, cents, tier, own, penalty] of rows) {
-    yield `${csvCell(id)},${formatCents(cents)},${csvCell(tier)},${formatCents(scoreCents(own))},${formatCents(scoreCents(penalty))}`;
+    yield `${csvCell(id)},${formatCents(cents)},${csvCell(tier)},${formatPoints(own)},${formatPoints(penalty)}`;
   }
 }
