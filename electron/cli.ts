@@ -11,6 +11,7 @@ import { openDatabase, type Db } from './db/connection.js';
 import { formatProblem } from './engine/rules.js';
 import { registerAccountabilityCommands } from './cli/accountability.js';
 import { registerDisclosureCommands } from './cli/disclosure.js';
+import { registerCustodyCommands } from './cli/custody.js';
 import { registerLedgerCommands } from './cli/ledger.js';
 import { createDemoPopulation } from './services/demo.js';
 import { explainCitizen, NotFoundError } from './services/explain.js';
@@ -302,6 +303,7 @@ export function buildProgram(): Command {
   registerAccountabilityCommands(program, { dbOption, actorOption, withDb, Rejected, out, readJsonFile, checkInstant, progressBar });
   registerDisclosureCommands(program, { dbOption, withDb, Rejected, out });
   registerLedgerCommands(program, { dbOption, actorOption, withDb, Rejected, out, readJsonFile, checkInstant, progressBar });
+  registerCustodyCommands(program, { dbOption, actorOption, withDb, Rejected, out, readJsonFile, checkInstant, progressBar });
   return program;
 }
 
