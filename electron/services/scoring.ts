@@ -12,7 +12,7 @@ import { getRuleset } from '../db/rulesets.js';
 import { buildGraph, clamp, csrView, rawPenaltyOf, solveFixedPoint, updateFixedPoint, type FriendPenaltyParams, type MutableNetworkView, type NetworkView } from '../engine/network.js';
 import { validateRuleset, type CompiledRuleset } from '../engine/rules.js';
 import { capTotal, fromMicro, microOf, scoreCents, tierFor, toMicro } from '../engine/scoring.js';
-import { parseIsoInstant } from './validation.js';
+import { AS_OF_FORM, parseAsOf } from '../../shared/instant.js';
 
 export interface ScoringState {
   version: number;
@@ -35,11 +35,11 @@ export function paramsOf(ruleset: CompiledRuleset): FriendPenaltyParams {
   return { threshold: s.friend_penalty.threshold, weight: s.friend_penalty.weight, cap: s.friend_penalty.cap, scoreMin: s.score_min, scoreMax: s.score_max };
 }
 
-/** Normalise an ISO instant; throws a clear error for anything else. */
+/** Normalise an as-of instant (or a date: its start, UTC); throws a clear error for anything else (shared/instant.ts). */
 export function parseInstant(text: string): { iso: string; ms: number } {
-  const ms = parseIsoInstant(text.length === 10 ? `${text}T00:00:00Z` : text);
-  if (ms === null) throw new Error(`'${text}' is not an ISO 8601 instant (e.g. 2026-11-26T12:00:00Z, or a date 2026-11-26)`);
-  return { iso: new Date(ms).toISOString(), ms };
+  const at = parseAsOf(text);
+  if (!at) throw new Error(`'${text.length > 60 ? `${text.slice(0, 60)}...` : text}' is not ${AS_OF_FORM}`);
+  return at;
 }
 
 /**
