@@ -8,6 +8,7 @@
  * its own (two consoles never rebuild each other's files).
  */
 import { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { startBridge } from './bridge/server.js';
 import { readSecret } from './cli/secrets.js';
@@ -49,7 +50,8 @@ async function main(): Promise<void> {
   const staticDir = o.static ? resolve(o.static) : await currentBuild();
   const dbFile = o.db ?? defaultDatabaseFile();
   privateProcess();
-  if (!o.db) prepareDataFolder(dirname(dbFile));
+  // The app's data folder, or a new one for --db, is private; an existing folder given with --db is left as it is.
+  if (!o.db || !existsSync(dirname(dbFile))) prepareDataFolder(dirname(dbFile));
   for (const gone of removeStaleUploads()) process.stderr.write(`removed a stale upload folder: ${gone}\n`);
   // The passphrase at start (CREDENCE_DB_PASSPHRASE, or typed); a database stored unencrypted is encrypted once, in place.
   const key = await passphraseKey((q) => readSecret('CREDENCE_DB_PASSPHRASE', q), dbFile);
