@@ -81,6 +81,7 @@ export const OperationKind = z.enum([
   'dispute_assigned',
   'dispute_reviewed',
   'dispute_decided',
+  'backup_restored',
 ]);
 export type OperationKind = z.infer<typeof OperationKind>;
 

@@ -11,20 +11,27 @@ export { formatPoints };
 
 export const SCORES_HEADER = 'citizen_id,score,tier,own,penalty';
 
+/**
+ * A cell a spreadsheet could run as a formula: starting with = + - @, a tab,
+ * a carriage return, or a line feed or NUL (which some importers strip
+ * before the formula character that follows).
+ */
+export const FORMULA_START = /^[=+\-@\t\r\n\0]/;
+
 /** Scores format only: quote a cell that needs it, and neutralise cells a spreadsheet would run as a formula. */
 export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
   return /[",\n\r]/.test(safe) || safe !== value ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /**
  * One CSV line for every export other than the scores interchange format:
  * EVERY cell is quoted, and a cell a spreadsheet would run as a formula
- * (starting with = + - @, a tab or a carriage return) gets a leading single
+ * (FORMULA_START: = + - @, a tab, CR, LF or NUL) gets a leading single
  * quote inside the quotes, so it is shown as text (OWASP "CSV injection").
  */
 export function csvRow(cells: string[]): string {
-  return cells.map((value) => `"${(/^[=+\-@\t\r]/.test(value) ? `'${value}` : value).replace(/"/g, '""')}"`).join(',');
+  return cells.map((value) => `"${(FORMULA_START.test(value) ? `'${value}` : value).replace(/"/g, '""')}"`).join(',');
 }
 
 export function* scoreRows(db: Db): Generator<string> {

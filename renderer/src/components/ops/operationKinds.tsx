@@ -17,6 +17,7 @@ const LABELS: Record<OperationKind, string> = {
   dispute_assigned: 'Dispute assigned',
   dispute_reviewed: 'Dispute under review',
   dispute_decided: 'Dispute decided',
+  backup_restored: 'Backup restored',
 };
 
 const COLORS: Record<OperationKind, string> = {
@@ -32,6 +33,7 @@ const COLORS: Record<OperationKind, string> = {
   dispute_assigned: 'yellow',
   dispute_reviewed: 'yellow',
   dispute_decided: 'grape',
+  backup_restored: 'red',
 };
 
 export const operationKindLabel = (kind: OperationKind): string => LABELS[kind] ?? kind;
