@@ -4,6 +4,7 @@
  * to the loopback bridge with the session token from the URL.
  */
 import type { Api, ChannelName, ErrorCode, Input, Output, Reply } from '../../shared/contract';
+import { plainMessage } from './plainMessage';
 
 declare global {
   interface Window {
@@ -81,7 +82,7 @@ export async function call<K extends ChannelName>(name: K, input: Input<K>): Pro
     : ((await overHttp(name, input, session)) as Reply<Output<K>>);
   if (!reply.ok) {
     if (reply.error.code === 'unauthenticated' || reply.error.code === 'locked') authListeners.forEach((l) => l(reply.error.code as 'unauthenticated' | 'locked'));
-    throw new ApiError(reply.error.code, reply.error.message);
+    throw new ApiError(reply.error.code, plainMessage(reply.error.message));
   }
   return reply.value;
 }
