@@ -105,11 +105,12 @@ export function buildProgram(): Command {
     .argument('<dir>', 'the folder to import')
     .addOption(dbOption())
     .addOption(actorOption())
+    .requiredOption('--provider <name>', 'who supplied the data (registry, agency): shown with every event and on disputes')
     .option('--reason <text>', 'why this data is imported')
     .action(async (dir: string, o) => {
       const db = openDatabase(o.db);
       try {
-        const report = await importFolder(db, dir, { actor: o.actor, reason: o.reason, onProgress: progressBar() });
+        const report = await importFolder(db, dir, { actor: o.actor, provider: o.provider, reason: o.reason, onProgress: progressBar() });
         if (!report.ok) throw new Rejected(`import rejected: ${report.problemCount} problem(s); nothing was written`, report.problems, report.problemCount);
         const c = report.counts;
         out(
