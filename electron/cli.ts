@@ -10,10 +10,11 @@ import { openDatabase, type Db } from './db/connection.js';
 import { formatProblem } from './engine/rules.js';
 import { registerAccountabilityCommands } from './cli/accountability.js';
 import { registerDisclosureCommands } from './cli/disclosure.js';
+import { registerCustodyCommands } from './cli/custody.js';
 import { registerLedgerCommands } from './cli/ledger.js';
 import { createDemoPopulation } from './services/demo.js';
 import { explainCitizen, NotFoundError } from './services/explain.js';
-import { scoreRows } from './services/exportScores.js';
+import { formatPoints, scoreRows } from './services/exportScores.js';
 import { importFolder } from './services/import.js';
 import { AlreadyRetractedError, retractEvent } from './services/retract.js';
 import { AuthError, userCount, verifyCredentials } from './services/auth.js';
@@ -24,6 +25,7 @@ import { authenticate, IdentityError, identityOptions, NEW_PASSWORD_ENV, readLin
 import { SecretUnavailableError } from './cli/secrets.js';
 import type { Role } from '../shared/contract.js';
 import { logAccess } from './services/accessLog.js';
+import { field, terminalSafe } from './cli/terminalText.js';
 import { checkRuleset, recomputeScores } from './services/rulesets.js';
 import { parseInstant, type Progress } from './services/scoring.js';
 
@@ -104,8 +106,14 @@ function readJsonFile(path: string): unknown {
   }
 }
 
+/** Everything the CLI prints goes through here or warn(): no control or bidi character reaches the terminal raw. */
 function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const safe = terminalSafe(text);
+  process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+}
+
+function warn(text: string): void {
+  process.stderr.write(terminalSafe(text));
 }
 
 export function buildProgram(): Command {
@@ -174,7 +182,7 @@ export function buildProgram(): Command {
       asUser(o, 'admin', 'rules approve', (db, actor) => {
         const result = approveRuleset(db, positiveInt(idText, '<proposal_id>'), actor, o.reason, progressBar());
         out(`published ruleset version ${result.version} (operation ${result.operationId}), approved by ${actor}; ${result.scoring!.scoresChanged} scores changed`);
-        for (const e of result.evaluationErrors ?? []) process.stderr.write(`warning: rule ${e.ruleId}: ${e.count} evaluation error(s), e.g. ${e.example}\n`);
+        for (const e of result.evaluationErrors ?? []) warn(`warning: rule ${field(e.ruleId)}: ${e.count} evaluation error(s), e.g. ${field(e.example)}\n`);
       }),
     );
 
@@ -191,7 +199,8 @@ export function buildProgram(): Command {
         const s = r.scoring;
         out(
           `recomputed ${s.citizens} citizens as of ${r.asOf} in ${((performance.now() - started) / 1000).toFixed(2)} s: ` +
-            `${s.scoresChanged} scores changed, ${s.iterations} fixed-point iterations (${s.msPerIteration?.toFixed(1)} ms each)`,
+            `${s.scoresChanged} scores changed, ${s.rowsRewritten} stored rows rewritten, ${s.iterations} fixed-point iterations (${s.msPerIteration?.toFixed(1)} ms each)` +
+            (r.operationId === null ? ' (nothing differed from the model: nothing recorded)' : ''),
         );
       });
     });
@@ -301,7 +310,7 @@ export function buildProgram(): Command {
     .action((o) =>
       withDb(o.db, (db) => {
         for (const u of db.prepare('SELECT username, role, display_name, created_at, disabled_at FROM users ORDER BY username').all() as Record<string, string | null>[]) {
-          out(`${u.username}\t${u.role}\t${u.display_name}\tcreated ${u.created_at}${u.disabled_at ? `\tdisabled ${u.disabled_at}` : ''}`);
+          out(`${field(u.username)}\t${u.role}\t${field(u.display_name)}\tcreated ${u.created_at}${u.disabled_at ? `\tdisabled ${u.disabled_at}` : ''}`);
         }
       }),
     );
@@ -339,17 +348,18 @@ export function buildProgram(): Command {
         }
         logAccess(db, { username: actor, action: 'view_record', citizenId: id, detail: 'explained on the command line', purpose: o.purpose ?? null, outcome: 'allowed' });
         if (o.json) return out(JSON.stringify(e, null, 2));
-        const pts = (x: number) => (x >= 0 ? '+' : '') + x.toFixed(2);
-        const lines = [`${e.citizenId} ${e.name} (${e.district})`, `score ${e.score.toFixed(2)} tier ${e.tier}  ruleset v${e.rulesetVersion}, as of ${e.asOf}`, `  base ${e.base.toFixed(2)}`];
+        // Every figure to the cent as the export rounds it (SCORING_MODEL §5).
+        const pts = (x: number) => (formatPoints(x).startsWith('-') ? '' : '+') + formatPoints(x);
+        const lines = [`${field(e.citizenId)} ${field(e.name)} (${field(e.district)})`, `score ${formatPoints(e.score)} tier ${e.tier}  ruleset v${e.rulesetVersion}, as of ${e.asOf}`, `  base ${formatPoints(e.base)}`];
         for (const r of e.rules) {
-          lines.push(`  ${pts(r.total).padStart(9)}  ${r.ruleName} [${r.ruleId}, ${r.dimension}]${r.capped ? ` capped from ${pts(r.raw)}` : ''}`);
-          for (const ev of r.events) lines.push(`             ${pts(ev.points)} ${ev.eventId} ${ev.occurredAt}`);
+          lines.push(`  ${pts(r.total).padStart(9)}  ${field(r.ruleName)} [${field(r.ruleId)}, ${field(r.dimension)}]${r.capped ? ` capped from ${pts(r.raw)}` : ''}`);
+          for (const ev of r.events) lines.push(`             ${pts(ev.points)} ${field(ev.eventId)} ${ev.occurredAt}`);
         }
-        lines.push(`  = own ${e.own.toFixed(2)}`);
-        lines.push(`  - friend penalty ${e.friendPenalty.toFixed(2)} (uncapped ${e.friendPenaltyUncapped.toFixed(2)}, ${e.activeFriendCount} active friends)`);
-        for (const f of e.friends.filter((f) => f.share > 0)) lines.push(`      ${f.share.toFixed(4)} from ${f.citizenId} ${f.name} (${f.score.toFixed(2)} ${f.tier})`);
-        lines.push(`  = ${e.score.toFixed(2)} (${e.tier})`);
-        if (e.reasonCodes.length) lines.push('reason codes:', ...e.reasonCodes.map((r, i) => `  ${i + 1}. ${r.label} (${r.code}) ${pts(r.points)}`));
+        lines.push(`  = own ${formatPoints(e.own)}`);
+        lines.push(`  - friend penalty ${formatPoints(e.friendPenalty)} (uncapped ${formatPoints(e.friendPenaltyUncapped)}, ${e.activeFriendCount} active friends)`);
+        for (const f of e.friends.filter((f) => f.share > 0)) lines.push(`      ${f.share.toFixed(4)} from ${field(f.citizenId)} ${field(f.name)} (${formatPoints(f.score)} ${f.tier})`);
+        lines.push(`  = ${formatPoints(e.score)} (${e.tier})`);
+        if (e.reasonCodes.length) lines.push('reason codes:', ...e.reasonCodes.map((r, i) => `  ${i + 1}. ${field(r.label)} (${field(r.code)}) ${pts(r.points)}`));
         out(lines.join('\n'));
       }),
     );
@@ -382,6 +392,7 @@ export function buildProgram(): Command {
   registerAccountabilityCommands(program, { dbOption, authenticated, asUser, withDb, Rejected, out, readJsonFile, checkInstant, progressBar });
   registerDisclosureCommands(program, { dbOption, authenticated, asUser, withDb, Rejected, out });
   registerLedgerCommands(program, { dbOption, authenticated, asUser, withDb, Rejected, out, readJsonFile, checkInstant, progressBar });
+  registerCustodyCommands(program, { dbOption, authenticated, asUser, withDb, Rejected, out, readJsonFile, checkInstant, progressBar });
   return program;
 }
 
@@ -408,16 +419,16 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return 0;
-      if (err.code === 'credence.usage') process.stderr.write(`error: ${err.message}\n`);
+      if (err.code === 'credence.usage') process.stderr.write(`error: ${terminalSafe(err.message)}\n`);
       return 2;
     }
     if (err instanceof Rejected) {
-      process.stderr.write(`${err.message}\n`);
-      for (const p of err.problems) process.stderr.write(`  ${formatProblem(p)}\n`);
+      process.stderr.write(`${terminalSafe(err.message)}\n`);
+      for (const p of err.problems) process.stderr.write(`  ${field(formatProblem(p))}\n`);
       if (err.problemCount > err.problems.length) process.stderr.write(`  ... and ${err.problemCount - err.problems.length} more\n`);
       return 1;
     }
-    process.stderr.write(`error: ${(err as Error).message}\n`);
+    process.stderr.write(`error: ${terminalSafe((err as Error).message)}\n`);
     if (process.env.CREDENCE_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     return 1;
   }

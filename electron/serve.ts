@@ -3,18 +3,36 @@
  * console and the API contract on 127.0.0.1, for a workstation without a
  * desktop session and for the end-to-end tests. Without --db it uses the
  * app's default database and, on first start, creates the demo population
- * there, as the desktop app offers to.
+ * there, as the desktop app offers to. Without --static it serves a build of
+ * the current renderer sources, made only when they changed, in a folder of
+ * its own (two consoles never rebuild each other's files).
  */
 import { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { startBridge } from './bridge/server.js';
 import { openDatabase } from './db/connection.js';
+import { JobKind } from '../shared/contract.js';
 import { JobManager } from './jobs/manager.js';
-import { defaultDatabaseFile, RENDERER_DIR, RESOURCES_DIR } from './paths.js';
+import { APP_ROOT, defaultDatabaseFile, RESOURCES_DIR } from './paths.js';
+import { ensureRendererBuild } from './rendererBuild.js';
+import { flushRefusals } from './services/accessLog.js';
 import { SessionStore } from './services/auth.js';
 import { createDemoPopulation } from './services/demo.js';
 import { parseInstant } from './services/scoring.js';
+
+/** The renderer built from the current sources, in its own folder (see rendererBuild.ts). */
+async function currentBuild(): Promise<string> {
+  return ensureRendererBuild({
+    sources: ['renderer', 'shared', 'package.json'].map((p) => join(APP_ROOT, p)),
+    buildsDir: join(APP_ROOT, 'dist', 'renderer-builds'),
+    log: (line) => process.stderr.write(`${line}\n`),
+    build: async (outDir) => {
+      const { build } = await import('vite');
+      await build({ configFile: join(APP_ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    },
+  });
+}
 
 async function main(): Promise<void> {
   const program = new Command('credence-serve')
@@ -22,9 +40,11 @@ async function main(): Promise<void> {
     .option('--db <file>', 'the database (default: the app database in the user data folder)')
     .option('--port <n>', 'port (default: any free port)', '0')
     .option('--demo-citizens <n>', 'size of the demo population created on first start', '5000')
-    .option('--static <dir>', 'serve the console from this build folder', RENDERER_DIR)
+    .option('--job-time-limit <seconds>', 'stop any job that runs longer than this (default: a limit per kind, 10 to 60 minutes)')
+    .option('--static <dir>', 'serve the console from this build folder (default: a build of the current sources, made when they changed)')
     .parse();
-  const o = program.opts<{ db?: string; port: string; demoCitizens: string; static: string }>();
+  const o = program.opts<{ db?: string; port: string; demoCitizens: string; static?: string; jobTimeLimit?: string }>();
+  const staticDir = o.static ? resolve(o.static) : await currentBuild();
   const dbFile = o.db ?? defaultDatabaseFile();
   mkdirSync(dirname(dbFile), { recursive: true });
   const db = openDatabase(dbFile);
@@ -33,15 +53,20 @@ async function main(): Promise<void> {
     process.stderr.write(`first start: creating a demo population in ${dbFile} ...\n`);
     await createDemoPopulation(db, RESOURCES_DIR, { citizens: Number(o.demoCitizens), seed: 1, asOf: parseInstant(new Date().toISOString().slice(0, 10)) });
   }
-  const jobs = new JobManager(dbFile, RESOURCES_DIR);
+  const limit = o.jobTimeLimit === undefined ? undefined : Number(o.jobTimeLimit) * 1000;
+  if (limit !== undefined && !(limit > 0)) throw new Error(`--job-time-limit: a number of seconds above 0, not ${o.jobTimeLimit}`);
+  const jobs = new JobManager(dbFile, RESOURCES_DIR, undefined, {
+    timeLimitsMs: limit === undefined ? undefined : Object.fromEntries(JobKind.options.map((k) => [k, limit])),
+  });
   const bridge = await startBridge({
     ctx: { db, dbFile, jobs, sessions: new SessionStore(db) },
-    staticDir: resolve(o.static),
+    staticDir,
     port: Number(o.port),
   });
   process.stdout.write(`Credence console: ${bridge.url}\n`);
   const stop = () => {
     void bridge.close().then(() => {
+      flushRefusals(db);
       db.close();
       process.exit(0);
     });

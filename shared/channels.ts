@@ -63,6 +63,13 @@ export const CHANNEL_NAMES = [
   'disclosure',
   'subjectExport',
   'verifyLedger',
+  'recentPurposes',
+  'accessSettings',
+  'setAccessSettings',
+  'recordEvent',
+  'retractEvent',
+  'assignDispute',
+  'disputeReviewers',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

@@ -158,6 +158,17 @@ const EventRow = z.object({
 });
 export type EventRow = z.infer<typeof EventRow>;
 
+/** What recording or retracting one event did: the operation and the citizen's figures before and after. */
+const RecordedChange = z.object({
+  operationId: z.number(),
+  eventId: z.string(),
+  citizenId: z.string(),
+  before: z.object({ score: z.number(), tier: z.string() }).nullable(),
+  after: z.object({ score: z.number(), tier: z.string() }).nullable(),
+  /** Scores that moved, the citizen's and their friends'. */
+  scoresChanged: z.number(),
+});
+
 const ScoreStats = z.object({ citizens: z.number(), scoresChanged: z.number(), ledgerEntries: z.number(), iterations: z.number().optional(), msPerIteration: z.number().optional() });
 
 const ImportResult = z.object({
@@ -230,6 +241,11 @@ const Dispute = z.object({
   overdue: z.boolean(),
   operationId: z.number().nullable(),
   history: z.array(z.object({ status: z.string(), by: z.string(), at: z.string(), reason: z.string() })),
+  citizenName: z.string(),
+  district: z.string(),
+  assignedTo: z.string().nullable(),
+  /** For an upheld dispute that moved no score: why (the rule was capped, the event outside the ttl, ...). */
+  outcomeNote: z.string().nullable(),
 });
 export type Dispute = z.infer<typeof Dispute>;
 
@@ -503,7 +519,16 @@ export const channels = {
     summary: 'approve or reject a proposal (never your own); a ruleset approval publishes it (job)',
   }),
   disputes: channel({
-    input: z.strictObject({ citizenId: CitizenId.optional(), status: DisputeStatus.optional(), openOnly: z.boolean().default(false), purpose }),
+    input: z.strictObject({
+      citizenId: CitizenId.optional(),
+      status: DisputeStatus.optional(),
+      openOnly: z.boolean().default(false),
+      district: z.string().max(100).optional(),
+      openedBy: z.string().max(64).optional(),
+      assignedTo: z.string().max(64).optional(),
+      overdueOnly: z.boolean().default(false),
+      purpose,
+    }),
     output: z.array(Dispute),
     role: 'viewer',
     summary: 'disputes, soonest deadline first, overdue ones flagged',
@@ -604,6 +629,41 @@ export const channels = {
     summary: 'everything held on one citizen, as JSON (subject access)',
   }),
   verifyLedger: channel({ input: empty, output: VerifyResult, role: 'auditor', summary: 'recompute the ledger hash chain' }),
+  recentPurposes: channel({ input: empty, output: z.array(z.string()), role: 'viewer', summary: 'the purposes of access this user stated lately, newest first' }),
+  accessSettings: channel({ input: empty, output: z.object({ purposeRequired: z.boolean() }), role: 'viewer', summary: 'whether a purpose of access must be stated to open a record' }),
+  setAccessSettings: channel({
+    input: z.strictObject({ purposeRequired: z.boolean(), reason: z.string().trim().min(5, 'give a reason').max(2000) }),
+    output: z.object({ purposeRequired: z.boolean() }),
+    role: 'admin',
+    summary: 'make stating a purpose of access mandatory (or optional); logged',
+  }),
+  recordEvent: channel({
+    input: z.strictObject({
+      citizenId: CitizenId,
+      /** Chosen by the form when it opens, so a second click cannot record the event twice. */
+      eventId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'an event id has 1 to 128 characters of A-Z a-z 0-9 _ . : -'),
+      kind: z.string().max(64),
+      occurredAt: z.string().max(40),
+      data: z.record(z.string(), z.unknown()),
+      reason: z.string().trim().min(10, 'give a reason of at least 10 characters').max(2000),
+    }),
+    output: RecordedChange,
+    role: 'official',
+    summary: "record one event on a citizen's record (checked like an imported row); the scores it moves are recomputed",
+  }),
+  retractEvent: channel({
+    input: z.strictObject({ eventId: z.string().max(128), reason: z.string().trim().min(10, 'give a reason of at least 10 characters').max(2000) }),
+    output: RecordedChange,
+    role: 'official',
+    summary: 'retract an event (it stays on record, marked); the scores it moved are recomputed',
+  }),
+  assignDispute: channel({
+    input: z.strictObject({ disputeId: z.number().int().min(1), assignee: Username.nullable(), reason: z.string().trim().min(5, 'give a reason').max(2000) }),
+    output: z.object({ operationId: z.number() }),
+    role: 'official',
+    summary: 'assign a dispute to a reviewer (an official or administrator), or unassign it',
+  }),
+  disputeReviewers: channel({ input: empty, output: z.array(z.object({ username: z.string(), displayName: z.string(), role: Role })), role: 'official', summary: 'the accounts that may review disputes' }),
 } satisfies Record<ChannelName, ChannelSpec<z.ZodType, z.ZodType>>;
 
 export type Channels = typeof channels;

@@ -77,6 +77,11 @@ export const OperationKind = z.enum([
   'records_expired',
   'manual_adjustment',
   'appeal_decided',
+  'dispute_opened',
+  'dispute_assigned',
+  'dispute_reviewed',
+  'dispute_decided',
+  'backup_restored',
 ]);
 export type OperationKind = z.infer<typeof OperationKind>;
 

@@ -1,9 +1,13 @@
 /**
  * Opens the one SQLite file with the settings every writer needs and brings
  * its schema up to date. A database written by a newer Credence is refused.
+ * With a key (encryption.ts) the file is a SQLCipher database; the entry
+ * points (desktop app, serve, command line) always give one.
  */
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { chmodSync, existsSync } from 'node:fs';
 import { registerChainFunctions, syncChain } from './chain.js';
+import { applyKey, checkKey, encryptPlaintextDatabase, isPlaintextDatabase, looksEncrypted, PASSPHRASE_ENV, PlaintextDatabaseError, removeStaleTemp, type DbKey } from './encryption.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 export type Db = Database.Database;
@@ -14,11 +18,56 @@ export interface OpenOptions {
   readonly?: boolean;
   /** Stop after this migration version (tests of one migration). */
   targetVersion?: number;
+  /** The encryption key; default: the process's key (setDefaultDatabaseKey), else none. */
+  key?: DbKey;
+  /** Encrypt a plaintext database in place instead of refusing it (the key is required). */
+  encryptPlaintext?: boolean;
+}
+
+let defaultKey: DbKey | undefined;
+
+/** The key every openDatabase of this process uses unless given one: set once by the entry point. */
+export function setDefaultDatabaseKey(key: DbKey | undefined): void {
+  defaultKey = key;
+}
+
+export function getDefaultDatabaseKey(): DbKey | undefined {
+  return defaultKey;
+}
+
+const rawKeys = new WeakMap<Db, Buffer>();
+
+/** The raw key a connection was opened with (for job workers and backups), or undefined for a plaintext database. */
+export function databaseKey(db: Db): DbKey | undefined {
+  const raw = rawKeys.get(db);
+  return raw ? { raw } : undefined;
+}
+
+/** The database files are the service user's alone. */
+function restrictFiles(file: string): void {
+  if (process.platform === 'win32' || file === ':memory:') return;
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  const key = options.key ?? defaultKey;
+  if (key && file !== ':memory:') {
+    removeStaleTemp(file);
+    if (isPlaintextDatabase(file)) {
+      if (!options.encryptPlaintext) {
+        throw new PlaintextDatabaseError(
+          `${file} is not encrypted: anyone who can read the file reads every name in it. Encrypt it once with \`credence db encrypt --db ${file}\` (the passphrase from ${PASSPHRASE_ENV} or typed)`,
+        );
+      }
+      encryptPlaintextDatabase(file, key);
+    }
+  }
   const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   try {
+    if (key) {
+      rawKeys.set(db, applyKey(db, file, key));
+      checkKey(db, file);
+    }
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
@@ -34,11 +83,13 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     migrate(db, options.targetVersion);
     // Recreate chain triggers that are missing or stale; never back-fills rows.
     if (!options.readonly) db.transaction(() => syncChain(db, { backfillNew: false }))();
+    restrictFiles(file);
     return db;
   } catch (err) {
     db.close();
     if (err instanceof Error && /file is not a database|malformed/i.test(err.message)) {
-      throw new DatabaseVersionError(`${file} is not a Credence database (not an SQLite file, or damaged)`);
+      const hint = !key && looksEncrypted(file) ? `; if it is encrypted, give its passphrase (${PASSPHRASE_ENV})` : '';
+      throw new DatabaseVersionError(`${file} is not a Credence database (not an SQLite file, or damaged)${hint}`);
     }
     throw err;
   }

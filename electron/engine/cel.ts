@@ -52,9 +52,13 @@ export const RULE_LIMITS = {
 
 const CEL_TYPE: Record<FieldType, string> = { number: 'double', string: 'string', bool: 'bool', date: 'string' };
 
+/** The library's AST is untyped: the shape of `args` depends on `op` (checked by each case of the compiler). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AstArgs = any;
+
 interface AstNode {
   op: string;
-  args: any;
+  args: AstArgs;
   pos: number;
   checkedType?: { type: string; name?: string };
 }
@@ -389,8 +393,15 @@ function compileRegex(pattern: string): RE2JS {
 // ---------------------------------------------------------------------------
 // The compiler: closures plus a worst-case size and cost for every node.
 
+/**
+ * A CEL value is dynamically typed; each closure is chosen from the checked
+ * types of its operands, so it knows what it receives without a cast.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type CelValue = any;
+
 /** Macro variables live in a per-evaluation slot array. */
-type Fn = (d: EventData, v: unknown[]) => any;
+type Fn = (d: EventData, v: unknown[]) => CelValue;
 
 /** Upper bound on a value's size: characters of a string, elements of a list or entries of a map; `elem` bounds their elements. */
 interface Size {

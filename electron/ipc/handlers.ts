@@ -35,10 +35,13 @@ import { CheckpointError, checkpointFileContent, createCheckpoint, integritySumm
 import { renderDisclosure } from '../services/disclosure.js';
 import { subjectAccessExport } from '../services/subjectAccess.js';
 import { csvRow } from '../services/exportScores.js';
-import { listDisputes, moveDispute, openDispute } from '../services/disputes.js';
+import { assignDispute, disputeReviewers, listDisputes, moveDispute, openDispute } from '../services/disputes.js';
+import { recordEvent, storedScoreOf } from '../services/recordEvent.js';
+import { retractEvent } from '../services/retract.js';
 import { decideMeasure, measuresFor } from '../services/measures.js';
 import { approveAdjustment, getProposal, listProposals, proposeAdjustment, proposeRuleset, rejectProposal, requireSecondPerson, TwoPersonRuleError } from '../services/proposals.js';
 import { checkRuleset } from '../services/rulesets.js';
+import { purposeRequired, recentPurposes, requirePurpose, setPurposeRequired } from '../services/purpose.js';
 import { loadScoringState } from '../services/scoring.js';
 
 /** Who is calling, as established by the transport from the session. */
@@ -163,7 +166,10 @@ export const handlers: Handlers = {
   overview: (_i, { db }) => overview(db),
   districts: (_i, { db }) => districts(db),
   search: (q, { db }) => search(db, q),
-  citizen: (q, { db }) => citizenRecord(db, q.citizenId),
+  citizen: (q, { db }, caller) => {
+    requirePurpose(db, { username: caller.user, action: 'view_record', citizenId: q.citizenId, purpose: q.purpose });
+    return citizenRecord(db, q.citizenId);
+  },
   citizenEvents: (q, { db }, caller) => {
     if (q.unmask && caller.role !== 'auditor') throw new AuthError('forbidden', 'unmasking protected fields needs the auditor role');
     return citizenEvents(db, q);
@@ -286,6 +292,28 @@ export const handlers: Handlers = {
   disclosure: (q, { db }, caller) => ({ filename: `disclosure-${q.citizenId}.pdf`, base64: renderDisclosure(db, q.citizenId, { generatedBy: caller.user }).toString('base64') }),
   subjectExport: (q, { db }) => ({ filename: `subject-access-${q.citizenId}.json`, json: JSON.stringify(subjectAccessExport(db, q.citizenId), null, 2) }),
   verifyLedger: (_i, { db }) => verifyLedger(db),
+  recentPurposes: (_i, { db }, caller) => recentPurposes(db, caller.user),
+  accessSettings: (_i, { db }) => ({ purposeRequired: purposeRequired(db) }),
+  setAccessSettings: (q, { db }, caller) => {
+    setPurposeRequired(db, q.purposeRequired, caller.user, q.reason);
+    return { purposeRequired: purposeRequired(db) };
+  },
+  recordEvent: (q, { db }, caller) => {
+    const before = storedScoreOf(db, q.citizenId);
+    const { operationId, scoring } = recordEvent(db, { eventId: q.eventId, citizenId: q.citizenId, kind: q.kind, occurredAt: q.occurredAt, data: q.data }, { actor: caller.user, reason: q.reason });
+    logAccess(db, { username: caller.user, action: 'record_event', citizenId: q.citizenId, detail: `recorded ${q.kind} event ${q.eventId} (operation ${operationId})`, outcome: 'allowed' });
+    return { operationId, eventId: q.eventId, citizenId: q.citizenId, before, after: storedScoreOf(db, q.citizenId), scoresChanged: scoring?.scoresChanged ?? 0 };
+  },
+  retractEvent: (q, { db }, caller) => {
+    const citizenId = db.prepare('SELECT c.citizen_id FROM events e JOIN citizens c ON c.idx = e.citizen_idx WHERE e.event_id = ?').pluck().get(q.eventId) as string | undefined;
+    if (!citizenId) throw new NotFoundError(`no event with id '${q.eventId}'`);
+    const before = storedScoreOf(db, citizenId);
+    const { operationId, scoring } = retractEvent(db, q.eventId, { actor: caller.user, reason: q.reason });
+    logAccess(db, { username: caller.user, action: 'retract_event', citizenId, detail: `retracted event ${q.eventId} (operation ${operationId})`, outcome: 'allowed' });
+    return { operationId, eventId: q.eventId, citizenId, before, after: storedScoreOf(db, citizenId), scoresChanged: scoring?.scoresChanged ?? 0 };
+  },
+  assignDispute: (q, { db }, caller) => assignDispute(db, q.disputeId, q.assignee, caller.user, q.reason),
+  disputeReviewers: (_i, { db }) => disputeReviewers(db),
 };
 
 /** A bad key, passphrase or checkpoint is the caller's input, answered as such. */

@@ -8,7 +8,7 @@
 import type { Explanation, TierSpec } from '../../shared/domain.js';
 import type { Db } from '../db/connection.js';
 import { getRuleset } from '../db/rulesets.js';
-import { formatCents } from '../engine/scoring.js';
+import { formatPoints } from '../engine/scoring.js';
 import { disputeDeadlineSetting, openDisputes } from './citizenTables.js';
 import { PrintedDocument, printable, type Column } from './disclosurePdf.js';
 import { explainCitizen } from './explain.js';
@@ -30,10 +30,11 @@ export interface DisclosureOptions {
 
 const DAY_MS = 86_400_000;
 
-/** Points with their sign, never "-0.00". */
+/** Points with their sign, to the cent as every other figure is rounded (SCORING_MODEL §5), never "-0.00". */
 function pts(x: number): string {
-  if (Math.abs(x) < 0.005) return '0.00';
-  return `${x > 0 ? '+' : '-'}${Math.abs(x).toFixed(2)}`;
+  const text = formatPoints(Math.abs(x));
+  if (text === '0.00') return text;
+  return `${x > 0 ? '+' : '-'}${text}`;
 }
 
 function utc(iso: string | Date): string {
@@ -42,7 +43,7 @@ function utc(iso: string | Date): string {
 }
 
 function scoreText(score: number): string {
-  return formatCents(Math.round(score * 100));
+  return formatPoints(score);
 }
 
 function tierBands(tiers: TierSpec[]): { name: string; scores: string }[] {
@@ -140,13 +141,13 @@ function reasonsSection(pdf: PrintedDocument, e: Explanation, describe: Map<stri
 
 function calculationSection(pdf: PrintedDocument, e: Explanation, base: number): void {
   const intro = 'Your score is the starting score plus the total of each rule that applies to your records, minus the friend penalty. A rule may have a cap: a limit on its total, whatever the number of records.';
-  const rows: string[][] = [['Starting score', '', '', base.toFixed(2), '']];
+  const rows: string[][] = [['Starting score', '', '', formatPoints(base), '']];
   for (const r of e.rules) {
     rows.push([`${r.ruleName} (${r.ruleId})`, r.dimension, String(r.eventCount), pts(r.total), r.capped ? `capped; records add up to ${pts(r.raw)}` : 'not capped']);
   }
   if (e.adjustments !== 0) rows.push(['Manual adjustments', '', '', pts(e.adjustments), '']);
   const own = rows.length;
-  rows.push(['Score from your own records', '', '', e.own.toFixed(2), '']);
+  rows.push(['Score from your own records', '', '', formatPoints(e.own), '']);
   rows.push(['Friend penalty', 'friends', '', pts(-e.friendPenalty), e.friendPenaltyUncapped > e.friendPenalty ? 'capped' : 'not capped']);
   const final = rows.length;
   rows.push([`Your score (tier ${e.tier})`, '', '', scoreText(e.score), 'rounded to 2 decimals']);

@@ -1,15 +1,21 @@
 /**
  * Disputes of an event (or of a confirmed restrictive measure): open ->
- * under review -> upheld | rejected, each step with a user and a reason. An
- * upheld dispute of an event retracts it under an `appeal_decided` operation,
- * so the ledger entries of the score change point at the appeal.
+ * under review -> upheld | rejected, each step with a user and a reason, each
+ * an operation and a row of the access log. An upheld dispute of an event
+ * retracts it under an `appeal_decided` operation, so the ledger entries of
+ * the score change point at the appeal. The official who opened a dispute
+ * cannot decide it: a second person does (separation of duties).
  */
 import type { Db } from '../db/connection.js';
+import { recordOperation } from '../db/operations.js';
+import { logAccess } from './accessLog.js';
 import { NotFoundError } from './explain.js';
 import { RejectedInputError } from './ruleLab.js';
 import { measuresFor } from './measures.js';
+import { TwoPersonRuleError } from './proposals.js';
 import { retractEvent } from './retract.js';
 import { loadScoringState } from './scoring.js';
+import { whyNoScoreChange } from './noChange.js';
 
 export type DisputeStatus = 'open' | 'under_review' | 'upheld' | 'rejected';
 
@@ -28,6 +34,17 @@ export interface DisputeView {
   overdue: boolean;
   operationId: number | null;
   history: { status: string; by: string; at: string; reason: string }[];
+  citizenName: string;
+  district: string;
+  assignedTo: string | null;
+  outcomeNote: string | null;
+}
+
+const STEP_KIND = { under_review: 'dispute_reviewed', upheld: 'dispute_decided', rejected: 'dispute_decided' } as const;
+const ACTION: Record<DisputeStatus, string> = { open: 'open_dispute', under_review: 'review_dispute', upheld: 'decide_dispute', rejected: 'decide_dispute' };
+
+function citizenIdOf(db: Db, idx: number): string {
+  return db.prepare('SELECT citizen_id FROM citizens WHERE idx = ?').pluck().get(idx) as string;
 }
 
 export function disputeDeadlineDays(db: Db): number {
@@ -68,21 +85,48 @@ export function openDispute(db: Db, input: { citizenId: string; eventId?: string
         .run(citizen, eventIdx, decisionId, input.statement, by, now.toISOString(), deadline).lastInsertRowid,
     );
     db.prepare("INSERT INTO dispute_history (dispute_id, status, changed_by, changed_at, reason) VALUES (?, 'open', ?, ?, ?)").run(id, by, now.toISOString(), "citizen's statement recorded");
+    const about = input.eventId ? { event_id: input.eventId } : { measure_id: input.measureId };
+    recordOperation(db, { kind: 'dispute_opened', actor: by, reason: "citizen's statement recorded", details: { dispute_id: id, citizen_id: input.citizenId, ...about, deadline } });
+    logAccess(db, { username: by, action: ACTION.open, citizenId: input.citizenId, detail: `opened dispute ${id} about ${input.eventId ? `event ${input.eventId}` : `measure ${input.measureId}`}`, outcome: 'allowed' });
     return id;
   })();
 }
 
-export function moveDispute(db: Db, id: number, status: DisputeStatus, by: string, reason: string): { operationId: number | null } {
+/**
+ * Moves a dispute one step. Returns the operation that changed scores (the
+ * appeal that retracted the event) or null, and the operation of the step.
+ */
+export function moveDispute(db: Db, id: number, status: DisputeStatus, by: string, reason: string): { operationId: number | null; stepOperationId: number } {
+  // Checked (and the refusal logged) outside the transaction, which a refusal rolls back.
+  const opener = db.prepare('SELECT d.opened_by, c.citizen_id FROM disputes d JOIN citizens c ON c.idx = d.citizen_idx WHERE d.id = ?').get(id) as { opened_by: string; citizen_id: string } | undefined;
+  if (opener && (status === 'upheld' || status === 'rejected') && opener.opened_by.toLowerCase() === by.toLowerCase()) {
+    logAccess(db, { username: by, action: ACTION[status], citizenId: opener.citizen_id, detail: `refused: ${by} opened dispute ${id} and cannot decide it`, outcome: 'refused' });
+    throw new TwoPersonRuleError(`dispute ${id} was opened by ${opener.opened_by}: another official must decide it`);
+  }
   return db.transaction(() => {
     const d = db
       .prepare('SELECT d.*, e.event_id, m.measure_id FROM disputes d LEFT JOIN events e ON e.idx = d.event_idx LEFT JOIN measure_decisions m ON m.id = d.measure_decision_id WHERE d.id = ?')
-      .get(id) as { id: number; status: DisputeStatus; citizen_idx: number; event_id: string | null; measure_id: string | null; measure_decision_id: number | null } | undefined;
+      .get(id) as
+      | { id: number; status: DisputeStatus; citizen_idx: number; event_id: string | null; measure_id: string | null; measure_decision_id: number | null; opened_by: string }
+      | undefined;
     if (!d) throw new NotFoundError(`no dispute ${id}`);
     if (!NEXT[d.status].includes(status)) throw new RejectedInputError(`a dispute that is ${d.status.replace('_', ' ')} cannot become ${status.replace('_', ' ')}`);
+    const citizenId = citizenIdOf(db, d.citizen_idx);
+    if ((status === 'upheld' || status === 'rejected') && d.opened_by.toLowerCase() === by.toLowerCase()) throw new TwoPersonRuleError(`dispute ${id} was opened by ${d.opened_by}: another official must decide it`);
     let operationId: number | null = null;
+    let stepOperationId: number;
+    let outcomeNote: string | null = null;
     if (status === 'upheld' && d.event_id) {
+      const before = db.prepare('SELECT cents, tier FROM scores WHERE citizen_idx = ?').get(d.citizen_idx) as { cents: number; tier: string } | undefined;
+      const why = whyNoScoreChange(db, d.event_id);
       operationId = retractEvent(db, d.event_id, { actor: by, reason, kind: 'appeal_decided', details: { dispute_id: id } }).operationId;
-    } else if (status === 'upheld' && d.measure_id) {
+      stepOperationId = operationId;
+      const after = db.prepare('SELECT cents, tier FROM scores WHERE citizen_idx = ?').get(d.citizen_idx) as { cents: number; tier: string } | undefined;
+      if (before && after && before.cents === after.cents) outcomeNote = `The event was retracted, but the score did not change: ${why}`;
+    } else {
+      stepOperationId = recordOperation(db, { kind: STEP_KIND[status as keyof typeof STEP_KIND], actor: by, reason, details: { dispute_id: id, citizen_id: citizenId, status } }).id;
+    }
+    if (status === 'upheld' && d.measure_id) {
       const m = db.prepare('SELECT measure_id, ruleset_version FROM measure_decisions WHERE id = ?').get(d.measure_decision_id) as { measure_id: string; ruleset_version: number };
       db.prepare("INSERT INTO measure_decisions (citizen_idx, measure_id, ruleset_version, decision, decided_by, decided_at, reason) VALUES (?, ?, ?, 'withdrawn', ?, ?, ?)").run(
         d.citizen_idx,
@@ -94,13 +138,52 @@ export function moveDispute(db: Db, id: number, status: DisputeStatus, by: strin
       );
     }
     const now = new Date().toISOString();
-    db.prepare('UPDATE disputes SET status = ?, operation_id = coalesce(?, operation_id) WHERE id = ?').run(status, operationId, id);
+    db.prepare('UPDATE disputes SET status = ?, operation_id = coalesce(?, operation_id), outcome_note = coalesce(?, outcome_note) WHERE id = ?').run(status, operationId, outcomeNote, id);
     db.prepare('INSERT INTO dispute_history (dispute_id, status, changed_by, changed_at, reason) VALUES (?, ?, ?, ?, ?)').run(id, status, by, now, reason);
-    return { operationId };
+    logAccess(db, { username: by, action: ACTION[status], citizenId, detail: `dispute ${id}: ${status.replace('_', ' ')}`, outcome: 'allowed' });
+    return { operationId, stepOperationId };
   })();
 }
 
-export function listDisputes(db: Db, q: { citizenId?: string; status?: DisputeStatus; openOnly?: boolean }): DisputeView[] {
+/** The accounts that may review and decide disputes: enabled officials and administrators. */
+export function disputeReviewers(db: Db): { username: string; displayName: string; role: 'official' | 'admin' }[] {
+  return db
+    .prepare("SELECT username, display_name AS displayName, role FROM users WHERE role IN ('official', 'admin') AND disabled_at IS NULL ORDER BY username")
+    .all() as { username: string; displayName: string; role: 'official' | 'admin' }[];
+}
+
+/** Assign an open dispute to a reviewer (or take the assignment away): an operation with a reason, and logged. */
+export function assignDispute(db: Db, id: number, assignee: string | null, by: string, reason: string): { operationId: number } {
+  return db.transaction(() => {
+    const d = db.prepare('SELECT status, citizen_idx, assigned_to FROM disputes WHERE id = ?').get(id) as { status: DisputeStatus; citizen_idx: number; assigned_to: string | null } | undefined;
+    if (!d) throw new NotFoundError(`no dispute ${id}`);
+    if (d.status !== 'open' && d.status !== 'under_review') throw new RejectedInputError(`dispute ${id} is ${d.status}: only an open dispute can be assigned`);
+    let name: string | null = null;
+    if (assignee !== null) {
+      const found = disputeReviewers(db).find((r) => r.username.toLowerCase() === assignee.toLowerCase());
+      if (!found) throw new RejectedInputError(`'${assignee}' is not an enabled official or administrator: a dispute is assigned to someone who may decide it`);
+      name = found.username;
+    }
+    if (name === d.assigned_to) throw new RejectedInputError(name ? `dispute ${id} is already assigned to ${name}` : `dispute ${id} is not assigned`);
+    const citizenId = citizenIdOf(db, d.citizen_idx);
+    const op = recordOperation(db, { kind: 'dispute_assigned', actor: by, reason, details: { dispute_id: id, citizen_id: citizenId, assigned_to: name, previously: d.assigned_to } });
+    db.prepare('UPDATE disputes SET assigned_to = ? WHERE id = ?').run(name, id);
+    logAccess(db, { username: by, action: 'assign_dispute', citizenId, detail: name ? `dispute ${id} assigned to ${name}` : `dispute ${id} unassigned`, outcome: 'allowed' });
+    return { operationId: op.id };
+  })();
+}
+
+export interface DisputeFilter {
+  citizenId?: string;
+  status?: DisputeStatus;
+  openOnly?: boolean;
+  district?: string;
+  openedBy?: string;
+  assignedTo?: string;
+  overdueOnly?: boolean;
+}
+
+export function listDisputes(db: Db, q: DisputeFilter): DisputeView[] {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   if (q.citizenId) {
@@ -111,14 +194,30 @@ export function listDisputes(db: Db, q: { citizenId?: string; status?: DisputeSt
     where.push('d.status = @status');
     params.status = q.status;
   }
-  if (q.openOnly) where.push("d.status IN ('open','under_review')");
+  if (q.openOnly || q.overdueOnly) where.push("d.status IN ('open','under_review')");
+  if (q.overdueOnly) {
+    where.push('d.deadline < @now');
+    params.now = new Date().toISOString();
+  }
+  if (q.district) {
+    where.push('c.district = @district');
+    params.district = q.district;
+  }
+  if (q.openedBy) {
+    where.push('d.opened_by = @openedBy COLLATE NOCASE');
+    params.openedBy = q.openedBy;
+  }
+  if (q.assignedTo) {
+    where.push('d.assigned_to = @assignedTo COLLATE NOCASE');
+    params.assignedTo = q.assignedTo;
+  }
   const rows = db
     .prepare(
-      `SELECT d.*, c.citizen_id, e.event_id, m.measure_id FROM disputes d JOIN citizens c ON c.idx = d.citizen_idx
+      `SELECT d.*, c.citizen_id, c.name AS citizen_name, c.district, e.event_id, m.measure_id FROM disputes d JOIN citizens c ON c.idx = d.citizen_idx
        LEFT JOIN events e ON e.idx = d.event_idx LEFT JOIN measure_decisions m ON m.id = d.measure_decision_id
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY d.deadline, d.id LIMIT 500`,
     )
-    .all(params) as { id: number; citizen_id: string; event_id: string | null; measure_id: string | null; statement: string; status: DisputeStatus; opened_by: string; opened_at: string; deadline: string; operation_id: number | null }[];
+    .all(params) as { id: number; citizen_id: string; citizen_name: string; district: string; assigned_to: string | null; outcome_note: string | null; event_id: string | null; measure_id: string | null; statement: string; status: DisputeStatus; opened_by: string; opened_at: string; deadline: string; operation_id: number | null }[];
   const history = db.prepare('SELECT status, changed_by AS by, changed_at AS at, reason FROM dispute_history WHERE dispute_id = ? ORDER BY id');
   const now = new Date().toISOString();
   return rows.map((r) => ({
@@ -134,5 +233,9 @@ export function listDisputes(db: Db, q: { citizenId?: string; status?: DisputeSt
     overdue: (r.status === 'open' || r.status === 'under_review') && r.deadline < now,
     operationId: r.operation_id,
     history: history.all(r.id) as DisputeView['history'],
+    citizenName: r.citizen_name,
+    district: r.district,
+    assignedTo: r.assigned_to,
+    outcomeNote: r.outcome_note,
   }));
 }

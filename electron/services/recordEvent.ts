@@ -4,6 +4,7 @@ import { loadKinds } from '../db/kinds.js';
 import { recordOperation } from '../db/operations.js';
 import { contributionWriter } from './contributions.js';
 import { incrementalUpdate, loadScoringState, type ScoreChangeStats } from './scoring.js';
+import { RejectedInputError } from './ruleLab.js';
 import { checkEventData, EVENT_ID, parseIsoInstant } from './validation.js';
 
 export interface NewEvent {
@@ -14,7 +15,14 @@ export interface NewEvent {
   data: Record<string, unknown>;
 }
 
-export class InvalidEventError extends Error {}
+/** An entry the import would refuse too: answered as rejected input. */
+export class InvalidEventError extends RejectedInputError {}
+
+/** A citizen's stored score and tier (null before the first ruleset). */
+export function storedScoreOf(db: Db, citizenId: string): { score: number; tier: string } | null {
+  const row = db.prepare('SELECT s.cents, s.tier FROM scores s JOIN citizens c ON c.idx = s.citizen_idx WHERE c.citizen_id = ?').get(citizenId) as { cents: number; tier: string } | undefined;
+  return row ? { score: row.cents / 100, tier: row.tier } : null;
+}
 
 export function recordEvent(db: Db, event: NewEvent, options: { actor: string; reason: string }): { operationId: number; scoring: ScoreChangeStats | null } {
   if (!EVENT_ID.test(event.eventId)) throw new InvalidEventError(`event_id '${event.eventId}' must be 1-128 characters of A-Z a-z 0-9 _ . : -`);

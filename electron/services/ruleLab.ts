@@ -1,31 +1,40 @@
 /**
  * The rule editor's tools: check one expression as it is typed, test a rule
  * on sample events or one citizen, and simulate a draft ruleset over the whole
- * population. Simulation runs the real publish inside a transaction that is
- * always rolled back: the same engine, nothing written.
+ * population. Checks and tests run in the rule sandbox (a worker thread with a
+ * time and memory budget: jobs/ruleSandbox.ts); simulation runs as a job, the
+ * real publish inside a transaction that is always rolled back: the same
+ * engine, nothing written.
  */
 import type { Output, ParsedInput, SimulationResult } from '../../shared/contract.js';
-import type { RuleSpec } from '../../shared/domain.js';
 import type { Db } from '../db/connection.js';
 import { loadKinds } from '../db/kinds.js';
-import { compileExpression } from '../engine/cel.js';
-import { countsAt, type CompiledRule } from '../engine/rules.js';
-import { capTotal, centsToScore, fromMicro, toMicro } from '../engine/scoring.js';
-import { contributionOf, ruleInput } from './contributions.js';
+import { centsToScore } from '../engine/scoring.js';
+import { ruleSandbox, RuleSandboxError } from '../jobs/ruleSandbox.js';
 import { NotFoundError } from './explain.js';
+import type { RuleTestRequest } from './ruleTest.js';
 import { checkRuleset, publishRuleset } from './rulesets.js';
 import { loadScoringState, type Progress } from './scoring.js';
 
 export class RejectedInputError extends Error {}
 
-export function checkExpression(db: Db, q: ParsedInput<'checkExpression'>): Output<'checkExpression'> {
-  const kind = loadKinds(db).get(q.eventKind);
-  if (!kind) return { ok: false, error: { message: `unknown event kind '${q.eventKind}'`, column: 1 } };
-  const r = compileExpression(q.expression, kind, q.expect);
-  return r.ok ? { ok: true, type: r.type, compiled: r.compiled } : { ok: false, error: r.error };
+/** Runs a rule-tester request in the sandbox; what the rule did wrong comes back as a RejectedInputError. */
+async function sandboxed<T>(run: () => Promise<unknown>): Promise<T> {
+  try {
+    return (await run()) as T;
+  } catch (err) {
+    if (err instanceof RuleSandboxError) throw err.rejected ? new RejectedInputError(err.message) : new Error(err.message);
+    throw err;
+  }
 }
 
-function compileOneRule(db: Db, rule: RuleSpec): CompiledRule {
+export function checkExpression(db: Db, q: ParsedInput<'checkExpression'>): Promise<Output<'checkExpression'>> {
+  const kind = loadKinds(db).get(q.eventKind) ?? null;
+  return sandboxed(() => ruleSandbox().run('checkExpression', { kind, eventKind: q.eventKind, expression: q.expression, expect: q.expect }));
+}
+
+/** What a rule test needs from the database: the published parameters, the kinds, the citizen's events. */
+export function prepareRuleTest(db: Db, q: ParsedInput<'testRule'>): RuleTestRequest {
   const state = loadScoringState(db);
   const spec = state?.ruleset.spec;
   const draft = {
@@ -34,41 +43,24 @@ function compileOneRule(db: Db, rule: RuleSpec): CompiledRule {
     score_max: spec?.score_max ?? 2000,
     friend_penalty: spec?.friend_penalty ?? { threshold: 850, weight: 0.5, cap: 100 },
     tiers: spec?.tiers ?? [{ name: 'D', min: 0 }],
-    rules: [rule],
+    rules: [q.rule],
   };
-  const checked = checkRuleset(db, draft);
-  if (!checked.ok) throw new RejectedInputError(checked.problems.map((p) => `${p.field ?? ''}${p.position ? ` column ${p.position}` : ''}: ${p.message}`).join('; '));
-  return checked.ruleset.rules[0];
-}
-
-export function testRule(db: Db, q: ParsedInput<'testRule'>): Output<'testRule'> {
-  const rule = compileOneRule(db, q.rule);
-  const kind = loadKinds(db).get(q.rule.event_kind)!;
-  const state = loadScoringState(db);
-  const asOfMs = state?.asOfMs ?? Date.now();
-  const rows: Output<'testRule'>['rows'] = [];
+  const events: RuleTestRequest['events'] = [];
   if (q.citizenId) {
     const idx = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(q.citizenId) as number | undefined;
     if (idx === undefined) throw new NotFoundError(`no citizen with id '${q.citizenId}'`);
-    const events = db
+    const rows = db
       .prepare('SELECT event_id, occurred_at, occurred_ms, data FROM events WHERE citizen_idx = ? AND kind = ? AND retracted_by IS NULL ORDER BY occurred_ms')
       .all(idx, q.rule.event_kind) as { event_id: string; occurred_at: string; occurred_ms: number; data: string }[];
-    for (const e of events) {
-      const data = JSON.parse(e.data) as Record<string, unknown>;
-      const c = contributionOf(rule, ruleInput(kind, data));
-      const counted = countsAt(rule, e.occurred_ms, asOfMs);
-      rows.push({ eventId: e.event_id, occurredAt: e.occurred_at, data: ruleInput(kind, data), matched: c.points !== 0 || c.error !== null, points: c.points, error: c.error, counted });
-    }
+    for (const e of rows) events.push({ eventId: e.event_id, occurredAt: e.occurred_at, occurredMs: e.occurred_ms, data: JSON.parse(e.data) as Record<string, unknown> });
   }
-  for (const sample of q.samples ?? []) {
-    const c = contributionOf(rule, ruleInput(kind, sample));
-    rows.push({ eventId: null, occurredAt: null, data: ruleInput(kind, sample), matched: c.points !== 0 || c.error !== null, points: c.points, error: c.error, counted: true });
-  }
-  // In micro-points, as scoring adds them (SCORING_MODEL §3).
-  const rawMicro = rows.filter((r) => r.counted && r.error === null).reduce((s, r) => s + toMicro(r.points), 0);
-  const raw = fromMicro(rawMicro);
-  const total = fromMicro(capTotal(rawMicro, toMicro(rule.capMin), toMicro(rule.capMax)));
-  return { rows, raw, total, capped: raw !== total };
+  return { draft, kinds: [...loadKinds(db).values()], asOfMs: state?.asOfMs ?? Date.now(), events, samples: q.samples ?? [] };
+}
+
+/** Run one rule on samples or one citizen's events, in the rule sandbox (time and memory budget). */
+export function testRule(db: Db, q: ParsedInput<'testRule'>): Promise<Output<'testRule'>> {
+  const request = prepareRuleTest(db, q);
+  return sandboxed(() => ruleSandbox().run('testRule', request));
 }
 
 class SimulationDone extends Error {

@@ -16,12 +16,14 @@ import { OperationsPage } from './pages/OperationsPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { RulesPage } from './pages/RulesPage';
 import { SearchPage } from './pages/SearchPage';
+import { DisputesPage, useActiveDisputes } from './pages/DisputesPage';
 
 const NAV: { href: string; label: string; roles?: Role[] }[] = [
   { href: '/', label: 'Overview' },
   { href: '/search', label: 'Search' },
   { href: '/rules', label: 'Rules' },
   { href: '/approvals', label: 'Approvals', roles: ['official', 'auditor', 'admin'] },
+  { href: '/disputes', label: 'Disputes', roles: ['official', 'auditor', 'admin'] },
   { href: '/import', label: 'Import', roles: ['official', 'admin'] },
   { href: '/operations', label: 'Operations & ledger' },
   { href: '/access', label: 'Access log', roles: ['auditor', 'admin'] },
@@ -40,6 +42,18 @@ function PendingBadge() {
   );
 }
 
+/** Disputes awaiting a decision; red when one is overdue. */
+function DisputesBadge() {
+  const { data } = useActiveDisputes();
+  if (!data?.length) return null;
+  const overdue = data.filter((d) => d.overdue).length;
+  return (
+    <Badge size="sm" color={overdue ? 'red' : 'orange'} variant="filled" circle title={`${data.length} awaiting a decision${overdue ? `, ${overdue} overdue` : ''}`} data-testid="nav-disputes-count">
+      {data.length}
+    </Badge>
+  );
+}
+
 function Navigation({ role }: { role: Role }) {
   const [location] = useLocation();
   return (
@@ -50,7 +64,7 @@ function Navigation({ role }: { role: Role }) {
           component={Link}
           href={item.href}
           label={item.label}
-          rightSection={item.href === '/approvals' ? <PendingBadge /> : undefined}
+          rightSection={item.href === '/approvals' ? <PendingBadge /> : item.href === '/disputes' ? <DisputesBadge /> : undefined}
           data-testid={`nav-${item.href.slice(1) || 'overview'}`}
           active={item.href === '/' ? location === '/' : location.startsWith(item.href) || (item.href === '/search' && location.startsWith('/citizen'))}
         />
@@ -100,6 +114,7 @@ export function App() {
             <Route path="/citizen/:id">{(params) => <CitizenPage citizenId={decodeURIComponent(params.id)} />}</Route>
             <Route path="/rules">{() => <RulesPage />}</Route>
             <Route path="/approvals">{() => <ApprovalsPage />}</Route>
+            <Route path="/disputes">{() => <DisputesPage />}</Route>
             <Route path="/import">{() => <ImportPage />}</Route>
             <Route path="/operations">{() => <OperationsPage />}</Route>
             <Route path="/operations/:id">{(params) => <OperationsPage operationId={Number(params.id)} />}</Route>

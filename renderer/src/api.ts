@@ -86,9 +86,31 @@ export async function call<K extends ChannelName>(name: K, input: Input<K>): Pro
   return reply.value;
 }
 
-/** The purpose an official states for opening records (kept for the tab, recorded with each opening). */
-const PURPOSE_KEY = 'credence.purpose';
-export const accessPurpose = {
-  get: (): string => sessionStorage.getItem(PURPOSE_KEY) ?? '',
-  set: (purpose: string) => sessionStorage.setItem(PURPOSE_KEY, purpose),
+/**
+ * The purpose stated for each record opened in this tab: asked when a record
+ * is opened (from a search, a link, a friend, a dispute, an approval), kept
+ * per record so that one record's purpose never travels to the next, and
+ * sent with every opening of that record. `''` means opened without one.
+ */
+const PURPOSES_KEY = 'credence.purposes';
+function purposeMap(): Record<string, string> {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(PURPOSES_KEY) ?? '{}') as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+export const recordPurpose = {
+  /** The purpose stated for this record in this tab; undefined when none was asked yet. */
+  get: (citizenId: string): string | undefined => (Object.hasOwn(purposeMap(), citizenId) ? purposeMap()[citizenId] : undefined),
+  set: (citizenId: string, purpose: string) => sessionStorage.setItem(PURPOSES_KEY, JSON.stringify({ ...purposeMap(), [citizenId]: purpose.trim() })),
+  /** A purpose to offer first when this record is opened next (opened from a dispute: "dispute #12"). */
+  suggest: (citizenId: string, purpose: string) => sessionStorage.setItem(`credence.purposeHint.${citizenId}`, purpose),
+  suggestion: (citizenId: string): string | null => sessionStorage.getItem(`credence.purposeHint.${citizenId}`),
+  forget: (citizenId: string) => {
+    const map = purposeMap();
+    delete map[citizenId];
+    sessionStorage.setItem(PURPOSES_KEY, JSON.stringify(map));
+  },
 };

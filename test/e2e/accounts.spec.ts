@@ -5,7 +5,7 @@
  * an auditor, in the access log. Logins and openings only add to the access
  * log, so these tests share the read-only console.
  */
-import { api, expect, openConsole, sharedConsole, shot, test } from './fixtures';
+import { api, expect, openConsole, sharedConsole, shot, statePurpose, test } from './fixtures';
 import { ACCOUNTS } from './server';
 
 const c = sharedConsole();
@@ -49,12 +49,12 @@ test('a record opened with a stated purpose names its viewer on the record and i
   const citizen = rows[17];
   const purpose = `E2E case 2026/${Date.now() % 1000}: dispute review`;
 
-  // The official states the purpose on the search page, then opens the record.
+  // The official opens the record from the search and states the purpose when asked.
   await openConsole(page, c, '/search', ACCOUNTS.official);
-  await page.getByTestId('access-purpose').fill(purpose);
   await page.getByTestId('search-input').fill(citizen.citizenId);
   await expect(page.getByTestId('search-row')).toHaveCount(1);
   await page.getByTestId('search-row').click();
+  await statePurpose(page, purpose);
   await expect(page.getByTestId('citizen-name')).toHaveText(citizen.name);
   const viewers = page.getByTestId('record-viewers');
   const mine = viewers.getByRole('row').filter({ hasText: ACCOUNTS.official.username });

@@ -1,11 +1,13 @@
 /**
- * A dispute on a citizen's record, as an official handles it: open it on an
- * event with the citizen's statement, move it under review, uphold it; the
- * event is retracted, the score recomputed, and the audit trail has an
- * "appeal decided" entry with the official's reason. Upholding changes data,
+ * A dispute on a citizen's record, as officials handle it: one opens it on
+ * an event with the citizen's statement and moves it under review; a second
+ * one upholds it (the opener may not); the event is retracted, the score
+ * recomputed, and the audit trail has an "appeal decided" entry with the
+ * second official's reason. Upholding changes data,
  * so this file has its own console.
  */
-import { api, expect, openConsole, readNumber, shot, test } from './fixtures';
+import type { Page } from '@playwright/test';
+import { api, expect, openConsole, readNumber, shot, statePurpose, test } from './fixtures';
 import { ACCOUNTS, startCredence, type RunningServer } from './server';
 
 let server: RunningServer;
@@ -15,6 +17,12 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server?.stop();
 });
+
+/** A reload keeps the purpose stated for the record in this tab: asked again only if it was not kept. */
+async function statePurposeIfAsked(page: Page): Promise<void> {
+  await expect(page.getByTestId('citizen-name').or(page.getByTestId('purpose-prompt')).first()).toBeVisible();
+  if (await page.getByTestId('purpose-prompt').count()) await statePurpose(page);
+}
 
 interface Target {
   citizenId: string;
@@ -48,7 +56,7 @@ async function findTarget(): Promise<Target> {
   throw new Error('no demo citizen has a recent event that lowers an uncapped rule total');
 }
 
-test('an official opens a dispute on an event, reviews it and upholds it: the event is retracted and the audit trail says why', async ({ page, pageErrors }) => {
+test('an official opens a dispute on an event and reviews it, a second official upholds it: the event is retracted and the audit trail says why', async ({ page, browser, pageErrors }) => {
   const target = await findTarget();
   const statement = `E2E: the citizen says ${target.eventId} was recorded against the wrong person`;
   const reviewReason = 'E2E: asked the registry for the original record';
@@ -82,12 +90,23 @@ test('an official opens a dispute on an event, reviews it and upholds it: the ev
   await page.getByTestId('dispute-under_review-reason').fill(reviewReason);
   await page.getByTestId('dispute-under_review-confirm').click();
   await expect(dispute.getByTestId('dispute-status')).toHaveText('under review');
-  await dispute.getByTestId('dispute-uphold-button').click();
-  const upholdModal = page.getByTestId('dispute-upheld-modal');
+  // The official who opened it cannot decide it: another official does, at their own workstation.
+  await expect(dispute.getByTestId('dispute-uphold-button')).toHaveCount(0);
+  await expect(dispute.getByTestId('dispute-second-person')).toHaveText('You opened this dispute: another official decides it.');
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const second = await context.newPage();
+  await openConsole(second, server, `/citizen/${target.citizenId}`, ACCOUNTS.admin);
+  const theirs = second.getByTestId('dispute');
+  await theirs.getByTestId('dispute-uphold-button').click();
+  const upholdModal = second.getByTestId('dispute-upheld-modal');
   await expect(upholdModal).toContainText('appeal decided');
-  await page.getByTestId('dispute-upheld-reason').fill(upholdReason);
-  await shot(page, 'dispute-uphold-modal', { fullPage: false });
-  await page.getByTestId('dispute-upheld-confirm').click();
+  await second.getByTestId('dispute-upheld-reason').fill(upholdReason);
+  await shot(second, 'dispute-uphold-modal', { fullPage: false });
+  await second.getByTestId('dispute-upheld-confirm').click();
+  await expect(theirs.getByTestId('dispute-status')).toHaveText('upheld');
+  await context.close();
+  await page.reload();
+  await statePurposeIfAsked(page);
   await expect(dispute.getByTestId('dispute-status')).toHaveText('upheld');
   await expect(dispute.getByTestId('dispute-history')).toContainText(reviewReason);
   await expect(dispute.getByTestId('dispute-history')).toContainText(upholdReason);
@@ -109,7 +128,7 @@ test('an official opens a dispute on an event, reviews it and upholds it: the ev
   await expect(entry).toHaveCount(1);
   await expect(entry.getByRole('link')).toHaveText(`#${operationId} appeal decided`);
   await expect(entry.getByTestId('audit-reason')).toHaveText(upholdReason);
-  await expect(entry).toContainText(`by ${ACCOUNTS.official.username}`);
+  await expect(entry).toContainText(`by ${ACCOUNTS.admin.username}`);
   await expect(entry).toContainText(target.score.toFixed(2));
   await expect(entry).toContainText(after.summary.score.toFixed(2));
   await shot(page, 'dispute-upheld-record');

@@ -85,6 +85,13 @@ export async function openConsole(page: Page, c: Connection, route = '/', as: Ac
   await page.goto(`${c.base}/?token=${c.token}#${route}`);
   await expect(page.getByTestId('current-user')).toContainText(`· ${as.role}`);
   await expect(page.getByRole('heading', { name: 'Credence', level: 3 })).toBeVisible();
+  if (route.startsWith('/citizen/')) await statePurpose(page);
+}
+
+/** A record asks why it is opened before it shows anything: state a purpose (the tests' own by default). */
+export async function statePurpose(page: Page, purpose = 'E2E: checking the record'): Promise<void> {
+  await page.getByTestId('purpose-input').fill(purpose);
+  await page.getByTestId('purpose-submit').click();
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Operations & ledger: the publish in the list, its ledger entries linking to citizens, and the hash chain verified. */
-import { api, expect, openConsole, readNumber, sharedConsole, shot, test } from './fixtures';
+import { api, expect, openConsole, readNumber, sharedConsole, shot, statePurpose, test } from './fixtures';
 
 const c = sharedConsole();
 
@@ -77,6 +77,7 @@ test('an operation lists the ledger entries it wrote, each linking to its citize
   const first = ledger.rows[0];
   await rows.first().getByRole('link', { name: first.citizenId }).click();
   await expect(page).toHaveURL(new RegExp(`#/citizen/${first.citizenId}$`));
+  await statePurpose(page);
   await expect(page.getByTestId('citizen-score')).toHaveText(first.newScore.toFixed(2));
   await shot(page, 'operations-ledger-citizen');
   const back = page.getByTestId('audit-entry').getByRole('link', { name: `#${publish.id} ruleset published` });

@@ -1,5 +1,5 @@
 /** Search: as-you-type results, keyboard navigation, and the citizen's record opened by Enter. */
-import { api, expect, openConsole, sharedConsole, shot, test } from './fixtures';
+import { api, expect, openConsole, sharedConsole, shot, statePurpose, test } from './fixtures';
 
 interface Row {
   citizenId: string;
@@ -64,6 +64,7 @@ test('typing part of a name lists the matches as you type, and arrows + Enter op
 
   await input.press('Enter');
   await expect(page).toHaveURL(new RegExp(`#/citizen/${target.citizenId}$`));
+  await statePurpose(page);
   await expect(page.getByTestId('citizen-name')).toHaveText(target.name);
   await expect(page.getByText(target.citizenId, { exact: true })).toBeVisible();
   await shot(page, 'search-opened-citizen');

@@ -53,6 +53,14 @@ export interface RefScore {
   micro: number;
   cents: number;
   tier: string;
+  /**
+   * The model fixes s only to its 1e-10 tolerance: where s * 1e6 lies that
+   * close to a half micro-point and the two roundings give different cents,
+   * both are conforming (and the tier of each). Likewise for the penalty.
+   */
+  centsEither?: [number, number];
+  penaltyCents: number;
+  penaltyCentsEither?: [number, number];
   evaluationErrors: number;
 }
 
@@ -200,12 +208,42 @@ export function referenceScores(input: RefInput): Map<string, RefScore> {
     const penalty = Math.min(rs.penaltyCap, raw);
     const si = s.get(id)!;
     // s * 1e6 as own micro-points minus the penalty's: the integer part stays exact.
-    const micro = clamp(Math.round(Math.abs(o.micro - penalty * 1e6)) * Math.sign(o.micro - penalty * 1e6), lo, hi);
-    const cents = Number(divRound(BigInt(micro), 10_000n));
-    const tier = rs.tiers.find((t) => cents >= Math.round(t.min * 100))?.name ?? rs.tiers[rs.tiers.length - 1].name;
-    out.set(id, { ownMicro: o.micro, own: o.micro / 1e6, totalsMicro: o.totals, raw, penalty, s: si, micro, cents, tier, evaluationErrors: errors.get(id) ?? 0 });
+    const sc = centsNear(o.micro - penalty * 1e6, lo, hi);
+    const pc = centsNear(penalty * 1e6, -Infinity, Infinity);
+    out.set(id, {
+      ownMicro: o.micro,
+      own: o.micro / 1e6,
+      totalsMicro: o.totals,
+      raw,
+      penalty,
+      s: si,
+      micro: sc.micro,
+      cents: sc.cents,
+      tier: tierOf(sc.cents, rs.tiers),
+      ...(sc.either ? { centsEither: sc.either } : {}),
+      penaltyCents: pc.cents,
+      ...(pc.either ? { penaltyCentsEither: pc.either } : {}),
+      evaluationErrors: errors.get(id) ?? 0,
+    });
   }
   return out;
+}
+
+/** The band with the largest minimum that is <= the stored score (tiers strictly descending). */
+export function tierOf(cents: number, tiers: { name: string; min: number }[]): string {
+  return tiers.find((t) => cents >= Math.round(t.min * 100))?.name ?? tiers[tiers.length - 1].name;
+}
+
+/** Micro-points `x` (a computed double) rounded half away from zero, clamped, then cents; both cents where x is within 1e-3 of a half. */
+function centsNear(x: number, lo: number, hi: number): { micro: number; cents: number; either?: [number, number] } {
+  const sign = x < 0 ? -1 : 1;
+  const whole = Math.floor(Math.abs(x));
+  const toCents = (m: number) => Number(divRound(BigInt(clamp(sign * m, lo, hi)), 10_000n));
+  const micro = clamp(sign * Math.round(Math.abs(x)), lo, hi);
+  const cents = Number(divRound(BigInt(micro), 10_000n));
+  if (Math.abs(Math.abs(x) - whole - 0.5) >= 1e-3) return { micro, cents };
+  const [down, up] = [toCents(whole), toCents(whole + 1)];
+  return down === up ? { micro, cents } : { micro, cents, either: [Math.min(down, up), Math.max(down, up)] };
 }
 
 /** Cents of any figure shown to the cent (own, penalty): micro-points first, then cents, half away from zero. */

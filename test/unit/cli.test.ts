@@ -51,8 +51,12 @@ function copyOfDemo(): string {
   return file;
 }
 
+/** Every database this file makes through the command line is encrypted under this passphrase. */
+const PASSPHRASE = 'cli test database passphrase';
+process.env.CREDENCE_DB_PASSPHRASE = PASSPHRASE;
+
 function withDb<T>(file: string, fn: (db: Db) => T): T {
-  const db = openDatabase(file);
+  const db = openDatabase(file, { key: { passphrase: PASSPHRASE } });
   try {
     return fn(db);
   } finally {

@@ -1,5 +1,5 @@
 /** Every schema migration, in order. Numbered in steps of 10. */
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import m0010 from './0010-operations-ledger.js';
 import m0020 from './0020-citizens.js';
 import m0030 from './0030-relationships.js';
@@ -12,6 +12,8 @@ import m0090 from './0090-checkpoints-retention.js';
 import m0100 from './0100-micro-point-contributions.js';
 import m0110 from './0110-accounts-custody.js';
 import m0140 from './0140-chain.js';
+import m0150 from './0150-backup-restored.js';
+import m0190 from './0190-casework.js';
 
 export interface Migration {
   version: number;
@@ -19,4 +21,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060, m0070, m0080, m0090, m0100, m0110, m0140];
+export const MIGRATIONS: Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060, m0070, m0080, m0090, m0100, m0110, m0140, m0150, m0190];

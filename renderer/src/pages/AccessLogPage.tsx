@@ -8,11 +8,30 @@ import { call } from '../api';
 import { ErrorNote } from '../components/ErrorNote';
 import { saveFile } from '../download';
 import { count, when } from '../format';
+import { PurposeSetting } from '../components/ops/PurposeSetting';
+import { usePageTitle } from '../pageTitle';
 
 const PAGE = 50;
-const ACTIONS = ['view_record', 'search', 'export', 'login', 'logout', 'unlock', 'session_end', 'create_user'];
+const ACTIONS = [
+  'view_record',
+  'search',
+  'export',
+  'record_event',
+  'retract_event',
+  'open_dispute',
+  'assign_dispute',
+  'review_dispute',
+  'decide_dispute',
+  'change_setting',
+  'login',
+  'logout',
+  'unlock',
+  'session_end',
+  'create_user',
+];
 
 export function AccessLogPage() {
+  usePageTitle('Access log');
   const [citizenId, setCitizenId] = useState('');
   const [username, setUsername] = useState('');
   const [action, setAction] = useState<string | null>(null);
@@ -29,6 +48,7 @@ export function AccessLogPage() {
       <Text size="sm" c="dimmed">
         Every opening of a citizen's record, every search, every refused call and every login, with the account and the stated purpose. The log cannot be edited.
       </Text>
+      <PurposeSetting />
       <Group align="flex-end">
         <TextInput label="Citizen ID" value={citizenId} onChange={(e) => (setCitizenId(e.currentTarget.value), setPage(1))} w={180} data-testid="access-citizen" />
         <TextInput label="Account" value={username} onChange={(e) => (setUsername(e.currentTarget.value), setPage(1))} w={180} />

@@ -9,8 +9,14 @@
 import { LineChart } from '@mantine/charts';
 import { Alert, Anchor, Badge, Card, Group, List, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Button } from '@mantine/core';
+import { RecordEventModal } from '../components/citizen/RecordEventModal';
+import { useAccess } from '../components/approvals/access';
+import { usePageTitle } from '../pageTitle';
 import { Link } from 'wouter';
-import { accessPurpose, call } from '../api';
+import { ApiError, call, recordPurpose } from '../api';
+import { PurposePrompt } from '../components/citizen/PurposePrompt';
 import { AdjustmentsCard } from '../components/citizen/AdjustmentsCard';
 import { useCurrentUser } from '../components/AuthGate';
 import { AuditTrail } from '../components/citizen/AuditTrail';
@@ -25,12 +31,57 @@ import { ErrorNote } from '../components/ErrorNote';
 import { TierBadge } from '../components/TierBadge';
 import { count, points, score, when } from '../format';
 
+/** One record per mount: a link to another record (a friend's) asks for that record's purpose afresh. */
 export function CitizenPage({ citizenId }: { citizenId: string }) {
+  return <PurposeGate key={citizenId} citizenId={citizenId} />;
+}
+
+function PurposeGate({ citizenId }: { citizenId: string }) {
+  const [purpose, setPurpose] = useState(() => recordPurpose.get(citizenId));
+  const [refused, setRefused] = useState<string>();
+  if (purpose === undefined) {
+    return (
+      <PurposePrompt
+        citizenId={citizenId}
+        refused={refused}
+        onStated={(p) => {
+          recordPurpose.set(citizenId, p);
+          setPurpose(p);
+        }}
+      />
+    );
+  }
+  return (
+    <CitizenRecord
+      citizenId={citizenId}
+      purpose={purpose}
+      onRefused={(message) => {
+        recordPurpose.forget(citizenId);
+        setRefused(message);
+        setPurpose(undefined);
+      }}
+    />
+  );
+}
+
+function CitizenRecord({ citizenId, purpose, onRefused }: { citizenId: string; purpose: string; onRefused: (message: string) => void }) {
   const user = useCurrentUser();
   const { data, error, isLoading } = useQuery({
     queryKey: ['citizen', citizenId],
-    queryFn: () => call('citizen', { citizenId, purpose: accessPurpose.get() || undefined }),
+    queryFn: async () => {
+      try {
+        return await call('citizen', { citizenId, purpose: purpose || undefined });
+      } catch (err) {
+        // The administrator made the purpose mandatory since: ask for one.
+        if (err instanceof ApiError && err.code === 'rejected' && /purpose/.test(err.message)) onRefused(err.message);
+        throw err;
+      }
+    },
+    retry: false,
   });
+  const { mayAct } = useAccess();
+  const [recording, setRecording] = useState(false);
+  usePageTitle(data ? `${data.summary.name} (${citizenId})` : `Record ${citizenId}`);
   const viewers = useQuery({ queryKey: ['recordViewers', citizenId], queryFn: () => call('recordViewers', { citizenId }), enabled: !!data });
   const disputes = useCitizenDisputes(citizenId);
   if (isLoading) return <Loader />;
@@ -229,11 +280,17 @@ export function CitizenPage({ citizenId }: { citizenId: string }) {
       </Card>
 
       <Card withBorder>
-        <Title order={4} mb="xs">
-          Events on record ({count(data.eventCount)})
-        </Title>
+        <Group justify="space-between" mb="xs">
+          <Title order={4}>Events on record ({count(data.eventCount)})</Title>
+          {mayAct && (
+            <Button size="xs" onClick={() => setRecording(true)} data-testid="record-event-button">
+              Record an event…
+            </Button>
+          )}
+        </Group>
         <EventList citizenId={summary.citizenId} />
       </Card>
+      {recording && <RecordEventModal citizenId={summary.citizenId} onClose={() => setRecording(false)} />}
     </Stack>
   );
 }

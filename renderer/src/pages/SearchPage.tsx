@@ -2,6 +2,9 @@
  * Search: as-you-type by name or id, filters by district, tier and score,
  * sortable columns, a virtualised result list fetched page by page, and
  * keyboard navigation (arrows move, Enter opens, / focuses the search box).
+ * Only the search box and the result list itself steer the results: keys
+ * typed in the other filters belong to those filters, so choosing a tier
+ * with the arrow keys never opens (and logs) a record.
  */
 import { Box, Group, NumberInput, Select, Stack, Table, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
@@ -10,7 +13,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useLocation } from 'wouter';
 import type { CitizenSummary, Input } from '../../../shared/contract';
-import { accessPurpose, call } from '../api';
+import { call } from '../api';
 import { ErrorNote } from '../components/ErrorNote';
 import { TierBadge } from '../components/TierBadge';
 import { count, score } from '../format';
@@ -51,7 +54,6 @@ export function SearchPage() {
   const [filters, setFilters] = useState<Filters>(loadFilters);
   const [debouncedQuery] = useDebouncedValue(filters.query, 120);
   const [selected, setSelected] = useState(0);
-  const [purpose, setPurpose] = useState(accessPurpose.get);
   const [, navigate] = useLocation();
   const inputRef = useRef<HTMLInputElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -94,6 +96,7 @@ export function SearchPage() {
 
   const open = (row: CitizenSummary | undefined) => row && navigate(`/citizen/${encodeURIComponent(row.citizenId)}`);
   const onKeyDown = (e: React.KeyboardEvent) => {
+    if (e.target !== inputRef.current && e.target !== scrollRef.current) return;
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
       const next = Math.max(0, Math.min(rows.length - 1, selected + (e.key === 'ArrowDown' ? 1 : -1)));
@@ -141,17 +144,6 @@ export function SearchPage() {
         <Select label="Tier" placeholder="All" clearable data={current?.spec?.tiers.map((t) => t.name) ?? []} value={filters.tier} onChange={(v) => update({ tier: v })} w={110} data-testid="filter-tier" />
         <NumberInput label="Score from" value={filters.minScore} onChange={(v) => update({ minScore: typeof v === 'number' ? v : '' })} w={120} hideControls />
         <NumberInput label="to" value={filters.maxScore} onChange={(v) => update({ maxScore: typeof v === 'number' ? v : '' })} w={120} hideControls />
-        <TextInput
-          label="Purpose of access (recorded)"
-          placeholder="e.g. case 2026/118, dispute review"
-          value={purpose}
-          onChange={(e) => {
-            setPurpose(e.currentTarget.value);
-            accessPurpose.set(e.currentTarget.value);
-          }}
-          w={280}
-          data-testid="access-purpose"
-        />
       </Group>
       <Text id="search-help" size="sm" c="dimmed" data-testid="search-total">
         {results.isLoading
@@ -159,7 +151,7 @@ export function SearchPage() {
           : results.data?.pages[0]?.capped
             ? `More than ${count(total)} citizens match: showing the first ${count(total)}; narrow the search`
             : `${count(total)} citizen${total === 1 ? '' : 's'}`}{' '}
-        · ↑ ↓ to move, Enter to open, / to search
+        · ↑ ↓ to move, Enter to open (in the search box or the list), / to search
       </Text>
       <ErrorNote error={results.error} />
       <Box style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 4 }}>
@@ -177,7 +169,12 @@ export function SearchPage() {
             </Table.Tr>
           </Table.Thead>
         </Table>
-        <div ref={scrollRef} style={{ height: 'calc(100vh - 330px)', minHeight: 240, overflow: 'auto' }} data-testid="search-results" role="listbox" aria-label="search results">
+        <div ref={scrollRef} style={{ height: 'calc(100vh - 330px)', minHeight: 240, overflow: 'auto' }} data-testid="search-results"
+          role="listbox"
+          aria-label="search results"
+          tabIndex={0}
+          aria-activedescendant={rows[selected] ? `search-row-${rows[selected].citizenId}` : undefined}
+        >
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
             {items.map((item) => {
               const row = rows[item.index];
@@ -186,6 +183,7 @@ export function SearchPage() {
                 <div
                   key={row.citizenId}
                   role="option"
+                  id={`search-row-${row.citizenId}`}
                   aria-selected={active}
                   data-testid="search-row"
                   onClick={() => open(row)}

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseVersionError, latestSchemaVersion, migrate, openDatabase, type Db } from '../../../electron/db/connection.js';
 import { MIGRATIONS } from '../../../electron/db/migrations/index.js';

@@ -444,6 +444,36 @@ const INPUTS = {
     ],
   },
   verifyLedger: { valid: {}, bad: EMPTY_INPUT_BAD },
+  recentPurposes: { valid: {}, bad: EMPTY_INPUT_BAD },
+  accessSettings: { valid: {}, bad: EMPTY_INPUT_BAD },
+  setAccessSettings: {
+    valid: { purposeRequired: false, reason: 'keep it optional' },
+    bad: [
+      { label: 'a string for the flag', input: { purposeRequired: 'yes', reason: 'make it mandatory' }, field: 'purposeRequired' },
+      { label: 'no reason', input: { purposeRequired: true, reason: '  ' }, field: 'reason' },
+    ],
+  },
+  recordEvent: {
+    // A citizen nobody has: the door lets it through, the service refuses it, and this file's database stays as it is.
+    valid: { citizenId: 'C9999999', eventId: 'E-manual-1', kind: 'bill_payment', occurredAt: '2026-10-01T00:00:00Z', data: { on_time: true }, reason: 'entered at the counter' },
+    bad: [
+      { label: 'an event id with a space', input: { citizenId: 'C0000001', eventId: 'E 1', kind: 'bill_payment', occurredAt: '2026-10-01T00:00:00Z', data: {}, reason: 'entered at the counter' }, field: 'eventId' },
+      { label: 'a short reason', input: { citizenId: 'C0000001', eventId: 'E1', kind: 'bill_payment', occurredAt: '2026-10-01T00:00:00Z', data: {}, reason: 'short' }, field: 'reason' },
+      { label: 'data that is a list', input: { citizenId: 'C0000001', eventId: 'E1', kind: 'bill_payment', occurredAt: '2026-10-01T00:00:00Z', data: [], reason: 'entered at the counter' }, field: 'data' },
+    ],
+  },
+  retractEvent: {
+    valid: { eventId: 'E-nobody-has', reason: 'entered on the wrong record' },
+    bad: [{ label: 'a short reason', input: { eventId: 'E1', reason: 'oops' }, field: 'reason' }],
+  },
+  assignDispute: {
+    valid: { disputeId: 1, assignee: 'reviewer', reason: 'workload' },
+    bad: [
+      { label: 'an assignee with a space', input: { disputeId: 1, assignee: 'a b', reason: 'workload' }, field: 'assignee' },
+      { label: 'dispute 0', input: { disputeId: 0, assignee: null, reason: 'workload' }, field: 'disputeId' },
+    ],
+  },
+  disputeReviewers: { valid: {}, bad: EMPTY_INPUT_BAD },
   accountChanges: { valid: {}, bad: [{ label: 'an unknown status', input: { status: 'done' }, field: 'status' }] },
   decideAccountChange: {
     valid: { changeId: 999999, approve: true, reason: 'the person exists and needs this role' },
@@ -633,6 +663,9 @@ describe('roles', () => {
       openDispute: 'not_found', // an event the citizen does not have
       moveDispute: 'not_found', // an unknown dispute
       decideMeasure: 'rejected', // a measure that does not apply
+      recordEvent: 'rejected', // an unknown citizen
+      retractEvent: 'not_found', // an unknown event
+      assignDispute: 'not_found', // an unknown dispute
       decideAccountChange: 'not_found', // an unknown account change
       changeRole: 'not_found', // an unknown account
       enableUser: 'not_found',

@@ -79,6 +79,14 @@ export const CHANNEL_ROLES = {
   // What a citizen is told.
   disclosure: 'official',
   subjectExport: 'official',
+  // Casework: purpose of access, events recorded by hand, the disputes worklist.
+  recentPurposes: 'viewer',
+  accessSettings: 'viewer',
+  setAccessSettings: 'admin',
+  recordEvent: 'official',
+  retractEvent: 'official',
+  assignDispute: 'official',
+  disputeReviewers: 'official',
 } as const satisfies Record<string, Access>;
 
 /**

@@ -99,6 +99,13 @@ const VALID: Record<ChannelName, unknown> = {
   disclosure: { citizenId: 'C0000042' },
   subjectExport: { citizenId: 'C0000042' },
   verifyLedger: {},
+  recentPurposes: {},
+  accessSettings: {},
+  setAccessSettings: { purposeRequired: false, reason: 'role matrix: keep the purpose optional' },
+  recordEvent: { citizenId: 'C0000042', eventId: 'E-role-matrix', kind: 'no_such_kind', occurredAt: '2026-10-01T00:00:00Z', data: {}, reason: 'role matrix: an event of no kind' },
+  retractEvent: { eventId: 'E999999999', reason: 'role matrix: retract nothing' },
+  assignDispute: { disputeId: 999_999, assignee: null, reason: 'role matrix' },
+  disputeReviewers: {},
 };
 
 /** What an allowed call with the VALID input answers when that is not ok, given the state of the database. */
@@ -109,6 +116,9 @@ const ALLOWED_BUT_NOT_OK: Partial<Record<ChannelName, { code: string; message: R
   openDispute: { code: 'not_found', message: /no event/ },
   moveDispute: { code: 'not_found', message: /no dispute/ },
   decideMeasure: { code: 'rejected', message: /does not apply/ },
+  recordEvent: { code: 'rejected', message: /unknown event kind/ },
+  retractEvent: { code: 'not_found', message: /no event/ },
+  assignDispute: { code: 'not_found', message: /no dispute/ },
   decideAccountChange: { code: 'not_found', message: /no account change/ },
   changeRole: { code: 'not_found', message: /no account named/ },
   enableUser: { code: 'not_found', message: /no account named/ },
@@ -120,7 +130,7 @@ const ALLOWED_BUT_NOT_OK: Partial<Record<ChannelName, { code: string; message: R
 /** Channels that start a job: an allowed call's job is cancelled and awaited before the next test. */
 const JOB_CHANNELS = new Set<ChannelName>(['simulate', 'importFiles', 'importFolder', 'recompute', 'createDemo']);
 /** Channels that write (or start a job that writes): never an auditor's. */
-const WRITE_CHANNELS: ChannelName[] = [...JOB_CHANNELS, 'createUser', 'proposeRuleset', 'proposeAdjustment', 'decideProposal', 'openDispute', 'moveDispute', 'decideMeasure', 'jobCancel', 'decideAccountChange', 'changeRole', 'enableUser', 'disableUser', 'resetPassword', 'revokeSession', 'setBulkReadThreshold'];
+const WRITE_CHANNELS: ChannelName[] = [...JOB_CHANNELS, 'createUser', 'proposeRuleset', 'proposeAdjustment', 'decideProposal', 'openDispute', 'moveDispute', 'decideMeasure', 'jobCancel', 'decideAccountChange', 'changeRole', 'enableUser', 'disableUser', 'resetPassword', 'revokeSession', 'setBulkReadThreshold', 'setAccessSettings', 'recordEvent', 'retractEvent', 'assignDispute'];
 /** Channels that end or lock the session they come with: called with a fresh login. */
 const CONSUMES_SESSION = new Set<ChannelName>(['lock', 'logout']);
 /** Decided from the hand-written table (roleTable.ts), not from the contract under test. */

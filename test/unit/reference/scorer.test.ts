@@ -77,10 +77,19 @@ describe('the reference scorer gives the figures of SCORING_MODEL.md', () => {
     expect(r.get('G')!.cents).toBe(83333);
     expect(r.get('F')!.penalty).toBeCloseTo(8.335, 9);
     expect(r.get('F')!.cents).toBe(79167);
+    expect(r.get('F')!.centsEither).toBeUndefined();
     expect((800 - 8.335).toFixed(2)).toBe('791.66');
   });
 
-  it('round6 is half away from zero on the exact value: ±1/128 is ±7812.5 micro-points', () => {
+  it('a score the model leaves open: s within its 1e-10 tolerance of a half micro-point at a cent boundary gives both cents', () => {
+    // B (own 849.999999, only friend A above T) keeps s = own; A's penalty is 0.5 * 0.000001: s_A = 1000.0049995.
+    const r = referenceScores(withOwn({ A: 1000.005, B: 849.999999 }, [since('A', 'B')]));
+    expect(r.get('A')!.centsEither).toEqual([100000, 100001]);
+    expect(r.get('A')!.penaltyCents).toBe(0);
+    expect(r.get('B')!.centsEither).toBeUndefined();
+  });
+
+  it('round6 is half away from zero on the decimal a number stands for: ±1/128 is ±7812.5 micro-points', () => {
     expect([toMicro(1 / 128), toMicro(-1 / 128), toMicro(3 / 128), toMicro(-3 / 128)]).toEqual([7813, -7813, 23438, -23438]);
     expect([toMicro(0.005), toMicro(-0.005), toMicro(1000.0049995), toMicro(5e-7), toMicro(-5e-7), toMicro(4e-7)]).toEqual([5000, -5000, 1_000_005_000, 1, -1, 0]);
     expect(toMicro(2 ** -21)).toBe(0); // 0.4768... micro-points

@@ -24,7 +24,7 @@ describe('csvRow', () => {
     expect(csvRow(['say "hi"', 'a,b', 'one\ntwo'])).toBe('"say ""hi""","a,b","one\ntwo"');
   });
 
-  it.each(['=', '+', '-', '@', '\t', '\r'])('neutralises a cell starting with %j by a leading single quote inside the quotes', (lead) => {
+  it.each(['=', '+', '-', '@', '\t', '\r', '\n', '\0'])('neutralises a cell starting with %j by a leading single quote inside the quotes', (lead) => {
     expect(csvRow([`${lead}SUM(A1:A9)`, 'ok'])).toBe(`"'${lead}SUM(A1:A9)","ok"`);
   });
 
@@ -40,10 +40,10 @@ describe('csvRow', () => {
 
   it('a CSV reader gets back exactly the cells, neutralised ones with their leading quote', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: fc.constantFrom('a', 'Z', '1', ',', '"', '\n', '\r', '\t', '=', '+', '-', '@', "'", ' ', 'é') }), { minLength: 1, maxLength: 6 }), (cells) => {
+      fc.property(fc.array(fc.string({ unit: fc.constantFrom('a', 'Z', '1', ',', '"', '\n', '\r', '\t', '\0', '=', '+', '-', '@', "'", ' ', 'é') }), { minLength: 1, maxLength: 6 }), (cells) => {
         // A lone empty cell is an empty line to a CSV reader; pad it with a second cell.
         const row = cells.length === 1 && cells[0] === '' ? ['', 'x'] : cells;
-        const expected = row.map((c) => (/^[=+\-@\t\r]/.test(c) ? `'${c}` : c));
+        const expected = row.map((c) => (/^[=+\-@\t\r\n\0]/.test(c) ? `'${c}` : c));
         expect(parseLine(csvRow(row))).toEqual(expected);
       }),
       { numRuns: 300 },
@@ -56,5 +56,7 @@ describe('csvCell (scores interchange format, unchanged)', () => {
     expect(csvCell('C0000001')).toBe('C0000001');
     expect(csvCell('AAA')).toBe('AAA');
     expect(csvCell('=1+1')).toBe(`"'=1+1"`);
+    expect(csvCell('\n=1+1')).toBe(`"'\n=1+1"`);
+    expect(csvCell('\0=1+1')).toBe(`"'\0=1+1"`);
   });
 });

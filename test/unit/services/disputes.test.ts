@@ -91,10 +91,12 @@ describe('opening a dispute', () => {
     expect(Date.parse(fallback.deadline) - Date.parse(fallback.openedAt)).toBe(30 * DAY_MS);
   });
 
-  it('opening changes no score and writes no operation or ledger entry', () => {
+  it('opening changes no score and writes no ledger entry, only a dispute_opened operation', () => {
     const before = { ops: operationCount(db), ledger: ledgerCount(db), scores: storedScores(db) };
-    disputeTheft();
-    expect({ ops: operationCount(db), ledger: ledgerCount(db), scores: storedScores(db) }).toEqual(before);
+    const id = disputeTheft();
+    expect({ ops: operationCount(db), ledger: ledgerCount(db), scores: storedScores(db) }).toEqual({ ...before, ops: before.ops + 1 });
+    const opened = db.prepare("SELECT id FROM operations WHERE kind = 'dispute_opened' ORDER BY id DESC").pluck().get() as number;
+    expect(operation(db, opened)).toMatchObject({ kind: 'dispute_opened', actor: 'clerk', details: { dispute_id: id, citizen_id: 'C3', event_id: 'E4' } });
     expect(eventRow('E4').retracted_by).toBeNull();
   });
 
@@ -195,7 +197,8 @@ describe('an upheld dispute of an event', () => {
   it('records an appeal_decided operation naming the dispute, and the ledger entries point at it', () => {
     const ops = operationCount(db);
     const { id, operationId } = uphold();
-    expect(operationCount(db)).toBe(ops + 1);
+    // opened, under review, decided (the appeal itself)
+    expect(operationCount(db)).toBe(ops + 3);
     expect(operation(db, operationId)).toEqual({
       id: operationId,
       kind: 'appeal_decided',
@@ -229,14 +232,16 @@ describe('an upheld dispute of an event', () => {
 });
 
 describe('a rejected dispute', () => {
-  it('keeps the statement, changes no score, writes no operation and no ledger entry', () => {
+  it('keeps the statement, changes no score, writes no ledger entry and one dispute_decided operation', () => {
     const id = disputeTheft();
     moveDispute(db, id, 'under_review', 'reviewer', 'assigned to the review board');
     const before = { ops: operationCount(db), ledger: ledgerCount(db), scores: storedScores(db), event: eventRow('E4') };
 
-    expect(moveDispute(db, id, 'rejected', 'judge', 'the meter was tested and found correct')).toEqual({ operationId: null });
+    const moved = moveDispute(db, id, 'rejected', 'judge', 'the meter was tested and found correct');
+    expect(moved.operationId).toBeNull();
+    expect(operation(db, moved.stepOperationId)).toMatchObject({ kind: 'dispute_decided', actor: 'judge', details: { dispute_id: id, status: 'rejected' } });
 
-    expect({ ops: operationCount(db), ledger: ledgerCount(db), scores: storedScores(db), event: eventRow('E4') }).toEqual(before);
+    expect({ ops: operationCount(db), ledger: ledgerCount(db), scores: storedScores(db), event: eventRow('E4') }).toEqual({ ...before, ops: before.ops + 1 });
     expect(view(id)).toMatchObject({ status: 'rejected', statement: STATEMENT, operationId: null, overdue: false });
     expect(listDisputes(db, { status: 'rejected' }).map((d) => d.id)).toEqual([id]);
   });

@@ -192,13 +192,15 @@ describe('disputing a restriction', () => {
     expect(() => openDispute(db, { citizenId: 'D1', measureId: RESTRICTION, statement: 'again' }, 'clerk')).toThrow(/still open/);
   });
 
-  it('an upheld dispute withdraws it, with no operation and no score change', () => {
+  it('an upheld dispute withdraws it, with one dispute_decided operation and no score change', () => {
     confirmD1();
     const id = openDispute(db, { citizenId: 'D1', measureId: RESTRICTION, statement: 'I paid for the damage' }, 'clerk');
     moveDispute(db, id, 'under_review', 'reviewer', 'assigned');
     const before = { ops: operationCount(db), ledger: ledgerCount(db), scores: storedScores(db) };
 
-    expect(moveDispute(db, id, 'upheld', 'judge', 'the damage was paid for in full')).toEqual({ operationId: null });
+    const moved = moveDispute(db, id, 'upheld', 'judge', 'the damage was paid for in full');
+    expect(moved.operationId).toBeNull();
+    expect(db.prepare('SELECT kind, actor FROM operations WHERE id = ?').get(moved.stepOperationId)).toEqual({ kind: 'dispute_decided', actor: 'judge' });
 
     expect(restrictionOf('D1')).toMatchObject({ status: 'withdrawn', decidedBy: 'judge' });
     expect(restrictionOf('D1').reason).toMatch(new RegExp(`dispute ${id} upheld: the damage was paid for in full`));
@@ -206,7 +208,7 @@ describe('disputing a restriction', () => {
       ['confirmed', 'official'],
       ['withdrawn', 'judge'],
     ]);
-    expect({ ops: operationCount(db), ledger: ledgerCount(db), scores: storedScores(db) }).toEqual(before);
+    expect({ ops: operationCount(db), ledger: ledgerCount(db), scores: storedScores(db) }).toEqual({ ...before, ops: before.ops + 1 });
     expect(listDisputes(db, { citizenId: 'D1' })[0]).toMatchObject({ status: 'upheld', measureId: RESTRICTION });
     // withdrawn by the appeal: there is nothing applied left to dispute
     expect(() => openDispute(db, { citizenId: 'D1', measureId: RESTRICTION, statement: 'again' }, 'clerk')).toThrow(/only a confirmed restriction/);

@@ -11,7 +11,8 @@ import { Link } from 'wouter';
 import type { Dispute } from '../../../../shared/contract';
 import { call } from '../../api';
 import { when } from '../../format';
-import { useAccess } from '../approvals/access';
+import { sameUser, useAccess } from '../approvals/access';
+import { AssignDisputeModal } from './AssignDisputeModal';
 import { ErrorNote } from '../ErrorNote';
 import { deadlineText, DISPUTE_COLOR, DISPUTE_LABEL, isActive, useCitizenDisputes } from './disputeStatus';
 import { useCitizenEvents } from './EventList';
@@ -111,7 +112,11 @@ function StepModal({ d, step, subject, onClose }: { d: Dispute; step: Step; subj
 
 function DisputeItem({ d, subject, note, mayAct }: { d: Dispute; subject: string; note: string | null; mayAct: boolean }) {
   const [step, setStep] = useState<Step | null>(null);
+  const [assigning, setAssigning] = useState(false);
+  const { username } = useAccess();
   const active = isActive(d);
+  // Separation of duties: the server refuses the opener's decision; the console says so instead of offering it.
+  const opener = sameUser(d.openedBy, username);
   return (
     <Paper withBorder p="sm" data-testid="dispute" data-dispute-id={d.id} style={d.overdue ? { borderLeft: '4px solid var(--mantine-color-red-6)' } : undefined}>
       <Group justify="space-between" align="flex-start" wrap="nowrap">
@@ -121,18 +126,29 @@ function DisputeItem({ d, subject, note, mayAct }: { d: Dispute; subject: string
             <DisputeStatusBadge d={d} />
           </Group>
           <Text size="sm">{subject}</Text>
+          <Text size="xs" c="dimmed" data-testid="dispute-people">
+            Opened by {d.openedBy} · {d.assignedTo ? `assigned to ${d.assignedTo}` : 'not assigned'}
+          </Text>
           <Text size="xs" c={d.overdue ? 'red.7' : 'dimmed'} fw={d.overdue ? 600 : undefined} data-testid="dispute-deadline">
             {active ? `Decision due ${when(d.deadline)} UTC (${deadlineText(d.deadline)})` : decidedText(d)}
           </Text>
         </div>
         {mayAct && active && (
           <Group gap="xs" wrap="nowrap">
+            <Button size="xs" variant="default" onClick={() => setAssigning(true)} data-testid="dispute-assign-button">
+              Assign…
+            </Button>
             {d.status === 'open' && (
               <Button size="xs" variant="light" onClick={() => setStep('under_review')} data-testid="dispute-review-button">
                 Start review…
               </Button>
             )}
-            {d.status === 'under_review' && (
+            {d.status === 'under_review' && opener && (
+              <Text size="xs" c="dimmed" maw={220} data-testid="dispute-second-person">
+                You opened this dispute: another official decides it.
+              </Text>
+            )}
+            {d.status === 'under_review' && !opener && (
               <>
                 <Button size="xs" color="teal" onClick={() => setStep('upheld')} data-testid="dispute-uphold-button">
                   Uphold…
@@ -181,7 +197,13 @@ function DisputeItem({ d, subject, note, mayAct }: { d: Dispute; subject: string
           .
         </Text>
       )}
+      {d.outcomeNote && (
+        <Text size="sm" mt="xs" c="orange.9" data-testid="dispute-outcome-note">
+          {d.outcomeNote}
+        </Text>
+      )}
       {step && <StepModal d={d} step={step} subject={subject} onClose={() => setStep(null)} />}
+      {assigning && <AssignDisputeModal d={d} onClose={() => setAssigning(false)} />}
     </Paper>
   );
 }

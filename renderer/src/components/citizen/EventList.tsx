@@ -4,12 +4,15 @@
  * "Dispute" action that records the citizen's statement.
  */
 import { Badge, Box, Button, Code, Text } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { notifications } from '@mantine/notifications';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Dispute } from '../../../../shared/contract';
 import { call } from '../../api';
-import { when } from '../../format';
+import { score, when } from '../../format';
+import { refreshScores } from './refresh';
+import { ReasonModal } from './ReasonModal';
 import { useAccess } from '../approvals/access';
 import { DISPUTE_LABEL, isActive, useCitizenDisputes } from './disputeStatus';
 import { OpenDisputeModal, type DisputeTarget } from './OpenDisputeModal';
@@ -46,6 +49,8 @@ export function EventList({ citizenId }: { citizenId: string }) {
   const disputes = useCitizenDisputes(citizenId);
   const byEvent = useMemo(() => disputesByEvent(disputes.data), [disputes.data]);
   const [disputing, setDisputing] = useState<DisputeTarget | null>(null);
+  const [retracting, setRetracting] = useState<{ eventId: string; label: string } | null>(null);
+  const qc = useQueryClient();
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 10 });
   const items = virtual.getVirtualItems();
@@ -120,12 +125,45 @@ export function EventList({ citizenId }: { citizenId: string }) {
                     Dispute
                   </Button>
                 )}
+                {mayAct && !ev.retracted && !active && (
+                  <Button
+                    size="compact-xs"
+                    variant="subtle"
+                    color="gray"
+                    onClick={() => setRetracting({ eventId: ev.eventId, label: `${ev.kind.replace(/_/g, ' ')} of ${when(ev.occurredAt)} (${ev.eventId})` })}
+                    data-testid="event-retract-button"
+                  >
+                    Retract
+                  </Button>
+                )}
               </Box>
             );
           })}
         </div>
       </div>
       {disputing && <OpenDisputeModal citizenId={citizenId} target={disputing} onClose={() => setDisputing(null)} />}
+      {retracting && (
+        <ReasonModal
+          title={`Retract ${retracting.label}`}
+          description="Kept with the event_retracted operation; the event stays on record, marked retracted"
+          minLength={10}
+          confirmLabel="Retract the event"
+          confirmColor="red"
+          testId="event-retract"
+          onClose={() => setRetracting(null)}
+          onConfirm={async (reason) => {
+            const r = await call('retractEvent', { eventId: retracting.eventId, reason });
+            notifications.show({
+              color: 'orange',
+              title: `Event ${r.eventId} retracted (operation #${r.operationId})`,
+              message: `Score ${score(r.before?.score)} → ${score(r.after?.score)}; ${r.scoresChanged} score${r.scoresChanged === 1 ? '' : 's'} changed`,
+            });
+            await refreshScores(qc);
+          }}
+        >
+          <Text size="sm">The event stops counting and the scores it moved are recomputed now. To record a citizen's objection instead, open a dispute.</Text>
+        </ReasonModal>
+      )}
     </>
   );
 }

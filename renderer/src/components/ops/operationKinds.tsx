@@ -13,6 +13,11 @@ const LABELS: Record<OperationKind, string> = {
   records_expired: 'Records expired',
   manual_adjustment: 'Manual adjustment',
   appeal_decided: 'Appeal decided',
+  dispute_opened: 'Dispute opened',
+  dispute_assigned: 'Dispute assigned',
+  dispute_reviewed: 'Dispute under review',
+  dispute_decided: 'Dispute decided',
+  backup_restored: 'Backup restored',
 };
 
 const COLORS: Record<OperationKind, string> = {
@@ -24,6 +29,11 @@ const COLORS: Record<OperationKind, string> = {
   records_expired: 'gray',
   manual_adjustment: 'pink',
   appeal_decided: 'grape',
+  dispute_opened: 'orange',
+  dispute_assigned: 'yellow',
+  dispute_reviewed: 'yellow',
+  dispute_decided: 'grape',
+  backup_restored: 'red',
 };
 
 export const operationKindLabel = (kind: OperationKind): string => LABELS[kind] ?? kind;

@@ -1,0 +1,154 @@
+/**
+ * "Record an event": a form generated from the event kind's schema (a typed
+ * input per field, protected fields marked), when it happened and why it is
+ * recorded by hand. The server checks it with the same code as an import
+ * row. The event id is chosen when the form opens, so a second click cannot
+ * record the event twice. The new figures are shown once it is recorded.
+ */
+import { Alert, Badge, Button, Group, Modal, NumberInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import type { Output } from '../../../../shared/contract';
+import type { EventKindSpec } from '../../../../shared/domain';
+import { call } from '../../api';
+import { score } from '../../format';
+import { ErrorNote } from '../ErrorNote';
+import { hasReason, ReasonField } from '../ReasonField';
+import { refreshScores } from './refresh';
+
+type FieldValue = string | number | boolean | '';
+
+const newEventId = (): string => `M-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${crypto.randomUUID().slice(0, 8)}`;
+
+/** Now, to the minute, as a datetime-local value read as UTC. */
+const nowUtc = (): string => new Date().toISOString().slice(0, 16);
+
+/** The typed data of the form: fields left empty are not recorded. */
+function dataOf(kind: EventKindSpec, values: Record<string, FieldValue>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(kind.fields)) {
+    const v = values[name];
+    if (v === '' || v === undefined) continue;
+    out[name] = v;
+  }
+  return out;
+}
+
+function FieldInput({ name, type, isProtected, value, onChange }: { name: string; type: string; isProtected: boolean; value: FieldValue; onChange: (v: FieldValue) => void }) {
+  const label = (
+    <Group gap={6} component="span">
+      <span>{name.replace(/_/g, ' ')}</span>
+      <Text span size="xs" c="dimmed">
+        {type}
+      </Text>
+      {isProtected && (
+        <Badge size="xs" color="grape" variant="light" title="Kept on record, never read by a rule">
+          protected
+        </Badge>
+      )}
+    </Group>
+  );
+  const testId = `record-field-${name}`;
+  if (type === 'number') return <NumberInput label={label} value={value === '' ? '' : Number(value)} onChange={(v) => onChange(typeof v === 'number' ? v : '')} data-testid={testId} />;
+  if (type === 'bool')
+    return (
+      <Select
+        label={label}
+        placeholder="not given"
+        clearable
+        data={[
+          { value: 'true', label: 'yes' },
+          { value: 'false', label: 'no' },
+        ]}
+        value={value === '' ? null : String(value)}
+        onChange={(v) => onChange(v === null ? '' : v === 'true')}
+        data-testid={testId}
+        comboboxProps={{ withinPortal: true }}
+      />
+    );
+  if (type === 'date') return <TextInput type="date" label={label} value={String(value)} onChange={(e) => onChange(e.currentTarget.value)} data-testid={testId} />;
+  return <TextInput label={label} value={String(value)} onChange={(e) => onChange(e.currentTarget.value)} maxLength={500} data-testid={testId} />;
+}
+
+export function RecordEventModal({ citizenId, onClose }: { citizenId: string; onClose: () => void }) {
+  const qc = useQueryClient();
+  const { data: current } = useQuery({ queryKey: ['rulesetCurrent'], queryFn: () => call('rulesetCurrent', {}) });
+  const [eventId] = useState(newEventId);
+  const [kindName, setKindName] = useState<string | null>(null);
+  const [values, setValues] = useState<Record<string, FieldValue>>({});
+  const [occurredAt, setOccurredAt] = useState(nowUtc);
+  const [reason, setReason] = useState('');
+  const [result, setResult] = useState<Output<'recordEvent'> | null>(null);
+  const kind = useMemo(() => current?.kinds.find((k) => k.kind === kindName) ?? null, [current, kindName]);
+  const rulesFor = (k: string) => current?.spec?.rules.filter((r) => r.event_kind === k).length ?? 0;
+  const save = useMutation({
+    mutationFn: () => call('recordEvent', { citizenId, eventId, kind: kind!.kind, occurredAt: occurredAt.length === 16 ? `${occurredAt}:00Z` : `${occurredAt}Z`, data: dataOf(kind!, values), reason: reason.trim() }),
+    onSuccess: async (r) => {
+      setResult(r);
+      await refreshScores(qc);
+    },
+  });
+  return (
+    <Modal opened onClose={onClose} title={<Text fw={700}>Record an event for {citizenId}</Text>} size="xl" data-testid="record-event-modal">
+      {result ? (
+        <Stack>
+          <Alert color="teal" title={`Event ${result.eventId} recorded (operation #${result.operationId})`} data-testid="record-event-result">
+            Score {score(result.before?.score)} → <b>{score(result.after?.score)}</b>
+            {result.before && result.after ? ` (tier ${result.before.tier} → ${result.after.tier})` : ''}; {result.scoresChanged} score{result.scoresChanged === 1 ? '' : 's'} changed, this citizen's and their friends'.
+          </Alert>
+          <Group justify="flex-end">
+            <Button onClick={onClose} data-testid="record-event-close">
+              Close
+            </Button>
+          </Group>
+        </Stack>
+      ) : (
+        <Stack gap="sm">
+          <Select
+            label="Kind of event"
+            placeholder="Choose"
+            data={(current?.kinds ?? []).map((k) => ({ value: k.kind, label: `${k.kind.replace(/_/g, ' ')}${rulesFor(k.kind) ? '' : ' (no rule scores it)'}` }))}
+            value={kindName}
+            onChange={(v) => {
+              setKindName(v);
+              setValues({});
+            }}
+            searchable
+            data-autofocus
+            data-testid="record-event-kind"
+            comboboxProps={{ withinPortal: true }}
+          />
+          {kind && (
+            <SimpleGrid cols={2}>
+              {Object.entries(kind.fields).map(([name, spec]) => (
+                <FieldInput key={name} name={name} type={spec.type} isProtected={!!spec.protected} value={values[name] ?? ''} onChange={(v) => setValues((x) => ({ ...x, [name]: v }))} />
+              ))}
+            </SimpleGrid>
+          )}
+          <TextInput
+            type="datetime-local"
+            label="Occurred at (UTC)"
+            value={occurredAt}
+            onChange={(e) => setOccurredAt(e.currentTarget.value)}
+            required
+            w={260}
+            data-testid="record-event-occurred"
+          />
+          <ReasonField label="Reason for recording it by hand" description="Kept with the operation: the source (a letter, a court decision, a counter visit)" min={10} value={reason} onChange={setReason} data-testid="record-event-reason" />
+          <Text size="xs" c="dimmed">
+            Event id {eventId}. Checked like an imported row; fields left empty are not recorded.
+          </Text>
+          <ErrorNote error={save.error} title="Not recorded" />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button disabled={!kind || !occurredAt || !hasReason(reason, 10)} loading={save.isPending} onClick={() => save.mutate()} data-testid="record-event-submit">
+              Record the event
+            </Button>
+          </Group>
+        </Stack>
+      )}
+    </Modal>
+  );
+}

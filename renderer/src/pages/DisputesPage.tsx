@@ -1,0 +1,158 @@
+/**
+ * The disputes worklist: every dispute awaiting a decision, soonest deadline
+ * first, overdue ones in red; filters by status, district, who opened it,
+ * who it is assigned to, and overdue; assignment to a reviewer from the list.
+ */
+import { Anchor, Badge, Button, Checkbox, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link } from 'wouter';
+import type { Dispute, Input } from '../../../shared/contract';
+import { call, recordPurpose } from '../api';
+import { useAccess } from '../components/approvals/access';
+import { AssignDisputeModal } from '../components/citizen/AssignDisputeModal';
+import { deadlineText, DISPUTE_COLOR, DISPUTE_LABEL, isActive } from '../components/citizen/disputeStatus';
+import { ErrorNote } from '../components/ErrorNote';
+import { count, when } from '../format';
+import { usePageTitle } from '../pageTitle';
+
+const STATUS_OPTIONS = [
+  { value: 'active', label: 'Awaiting a decision' },
+  { value: 'open', label: 'Open' },
+  { value: 'under_review', label: 'Under review' },
+  { value: 'upheld', label: 'Upheld' },
+  { value: 'rejected', label: 'Rejected' },
+  { value: 'all', label: 'All' },
+];
+
+/** The active disputes (open or under review) and how many are overdue: the navigation badge. */
+export function useActiveDisputes() {
+  return useQuery({ queryKey: ['disputes', 'active'], queryFn: () => call('disputes', { openOnly: true }), refetchInterval: 60_000 });
+}
+
+export function DisputesPage() {
+  usePageTitle('Disputes');
+  const { mayAct, username } = useAccess();
+  const [status, setStatus] = useState('active');
+  const [district, setDistrict] = useState<string | null>(null);
+  const [openedBy, setOpenedBy] = useState('');
+  const [mine, setMine] = useState(false);
+  const [overdueOnly, setOverdueOnly] = useState(false);
+  const [assigning, setAssigning] = useState<Dispute | null>(null);
+  const [opener] = useDebouncedValue(openedBy.trim(), 200);
+  const { data: districts } = useQuery({ queryKey: ['districts'], queryFn: () => call('districts', {}) });
+  const filters: Input<'disputes'> = {
+    openOnly: status === 'active',
+    status: status === 'active' || status === 'all' ? undefined : (status as Dispute['status']),
+    district: district ?? undefined,
+    openedBy: opener || undefined,
+    assignedTo: mine ? username : undefined,
+    overdueOnly,
+  };
+  const { data, error } = useQuery({ queryKey: ['disputes', 'worklist', filters], queryFn: () => call('disputes', filters), placeholderData: (prev) => prev });
+  const overdue = data?.filter((d) => d.overdue).length ?? 0;
+  return (
+    <Stack>
+      <Title order={2}>Disputes</Title>
+      <Text size="sm" c="dimmed">
+        Soonest deadline first. The official who opened a dispute may review it; another official decides it. Every step is an operation and is in the access log.
+      </Text>
+      <Group align="flex-end">
+        <Select label="Status" data={STATUS_OPTIONS} value={status} onChange={(v) => setStatus(v ?? 'active')} allowDeselect={false} w={200} data-testid="disputes-filter-status" />
+        <Select label="District" placeholder="All" clearable data={districts ?? []} value={district} onChange={setDistrict} w={170} data-testid="disputes-filter-district" />
+        <TextInput label="Opened by" placeholder="account" value={openedBy} onChange={(e) => setOpenedBy(e.currentTarget.value)} w={170} data-testid="disputes-filter-opened-by" />
+        <Checkbox label="Assigned to me" checked={mine} onChange={(e) => setMine(e.currentTarget.checked)} mb={8} data-testid="disputes-filter-mine" />
+        <Checkbox label="Overdue only" checked={overdueOnly} onChange={(e) => setOverdueOnly(e.currentTarget.checked)} mb={8} data-testid="disputes-filter-overdue" />
+      </Group>
+      <ErrorNote error={error} title="The disputes could not be loaded" />
+      {data && (
+        <Text size="sm" data-testid="disputes-total">
+          {count(data.length)} dispute{data.length === 1 ? '' : 's'}
+          {overdue > 0 && (
+            <Text span c="red.7" fw={600}>
+              {' '}
+              · {overdue} overdue
+            </Text>
+          )}
+        </Text>
+      )}
+      {data && data.length > 0 && (
+        <Table striped highlightOnHover data-testid="disputes-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Decision due (UTC)</Table.Th>
+              <Table.Th>#</Table.Th>
+              <Table.Th>Citizen</Table.Th>
+              <Table.Th>District</Table.Th>
+              <Table.Th>About</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Opened by</Table.Th>
+              <Table.Th>Assigned to</Table.Th>
+              {mayAct && <Table.Th />}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {data.map((d) => (
+              <Table.Tr key={d.id} data-testid="disputes-row" data-overdue={d.overdue} style={d.overdue ? { boxShadow: 'inset 4px 0 0 var(--mantine-color-red-6)' } : undefined}>
+                <Table.Td c={d.overdue ? 'red.7' : undefined} fw={d.overdue ? 600 : undefined} data-testid="disputes-deadline">
+                  {when(d.deadline)}
+                  {isActive(d) && (
+                    <Text span size="xs" c={d.overdue ? 'red.7' : 'dimmed'}>
+                      {' '}
+                      ({deadlineText(d.deadline)})
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>{d.id}</Table.Td>
+                <Table.Td>
+                  <Anchor component={Link} href={`/citizen/${encodeURIComponent(d.citizenId)}`} onClick={() => recordPurpose.suggest(d.citizenId, `dispute #${d.id}`)}>
+                    {d.citizenName}
+                  </Anchor>{' '}
+                  <Text span size="xs" ff="monospace" c="dimmed">
+                    {d.citizenId}
+                  </Text>
+                </Table.Td>
+                <Table.Td>{d.district}</Table.Td>
+                <Table.Td>
+                  <Text size="sm" ff="monospace">
+                    {d.eventId ? `event ${d.eventId}` : `restriction ${d.measureId}`}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4} wrap="nowrap">
+                    <Badge color={DISPUTE_COLOR[d.status]} variant={isActive(d) ? 'filled' : 'light'}>
+                      {DISPUTE_LABEL[d.status]}
+                    </Badge>
+                    {d.overdue && (
+                      <Badge color="red" variant="filled">
+                        overdue
+                      </Badge>
+                    )}
+                  </Group>
+                </Table.Td>
+                <Table.Td>{d.openedBy}</Table.Td>
+                <Table.Td data-testid="disputes-assignee">{d.assignedTo ?? <Text span c="dimmed" size="sm">nobody</Text>}</Table.Td>
+                {mayAct && (
+                  <Table.Td>
+                    {isActive(d) && (
+                      <Button size="compact-xs" variant="default" onClick={() => setAssigning(d)} data-testid="disputes-assign">
+                        Assign…
+                      </Button>
+                    )}
+                  </Table.Td>
+                )}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {data && data.length === 0 && (
+        <Text c="dimmed" data-testid="disputes-none">
+          No dispute matches.
+        </Text>
+      )}
+      {assigning && <AssignDisputeModal d={assigning} onClose={() => setAssigning(null)} />}
+    </Stack>
+  );
+}
