@@ -67,7 +67,9 @@ export const CLI_PASSWORD = 'command-line test password';
 
 /** Writes the CLI test account into a database file (test setup: no approval), creating the file if needed. */
 export async function seedCliAccount(file: string, username = CLI_USER, role: Role = 'admin'): Promise<void> {
-  const db = openDatabase(file);
+  // Encrypted like the command line opens it when the test sets the passphrase.
+  const passphrase = process.env.CREDENCE_DB_PASSPHRASE;
+  const db = openDatabase(file, passphrase ? { key: { passphrase } } : {});
   try {
     if (!findUser(db, username)) await createUser(db, { username, displayName: username, role, password: CLI_PASSWORD }, 'test setup');
   } finally {
