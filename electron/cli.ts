@@ -133,10 +133,11 @@ export function buildProgram(): Command {
     .description('import a folder: event_kinds.json, citizens.csv, relationships.csv, events.csv or events.jsonl (all or nothing)')
     .argument('<dir>', 'the folder to import')
     .addOption(dbOption())
+    .requiredOption('--provider <name>', 'who supplied the data (registry, agency): shown with every event and on disputes')
     .option('--reason <text>', 'why this data is imported')
     .action(async (dir: string, o) =>
       asUser(o, 'official', 'import', async (db, actor) => {
-        const report = await importFolder(db, dir, { actor, reason: o.reason, onProgress: progressBar() });
+        const report = await importFolder(db, dir, { actor, provider: o.provider, reason: o.reason, onProgress: progressBar() });
         if (!report.ok) throw new Rejected(`import rejected: ${report.problemCount} problem(s); nothing was written`, report.problems, report.problemCount);
         const c = report.counts;
         out(

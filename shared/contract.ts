@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { CitizenId, EventKindSpec, OperationKind, RulesetSpec, RuleSpec } from './domain.js';
 import { CHANNEL_NAMES, type ChannelName } from './channels.js';
+import { AS_OF_FORM, parseAsOf } from './instant.js';
 
 export const Role = z.enum(['viewer', 'official', 'auditor', 'admin']);
 export type Role = z.infer<typeof Role>;
@@ -285,8 +286,22 @@ export type JobStatus = z.infer<typeof JobStatus>;
 const ImportFileName = z.enum(['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl']);
 /** An import file: its content inline (desktop IPC, small files), or the id the bridge gave its streamed upload (POST /upload/<name>). */
 const ImportFile = z
-  .strictObject({ name: ImportFileName, content: z.string().max(512 * 2 ** 20).optional(), uploadId: z.string().max(64).optional() })
+  .strictObject({
+    name: ImportFileName,
+    content: z.string().max(512 * 2 ** 20).optional(),
+    uploadId: z.string().max(64).optional(),
+    /** Where the file came from on the uploader's computer (shown in the events' provenance). */
+    source: z.string().max(1000).optional(),
+  })
   .refine((f) => (f.content === undefined) !== (f.uploadId === undefined), { message: 'give the content or an uploadId, one of the two', path: ['content'] });
+
+/** Who supplied an import's data: recorded with it, shown with every event it brought, the contact for a dispute. */
+export const ProviderName = z
+  .string()
+  .trim()
+  .min(1, 'name the provider of the data (the registry or agency that supplied it)')
+  .max(200)
+  .regex(/^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u2028\u2029]*$/, 'the provider name may not contain control or bidirectional formatting characters');
 
 const ExpressionCheck = z.object({ ok: z.boolean(), type: z.string().optional(), error: z.object({ message: z.string(), column: z.number() }).optional(), compiled: z.boolean().optional() });
 
@@ -553,18 +568,18 @@ export const channels = {
     summary: 'confirm (apply) or withdraw a restrictive measure for one citizen',
   }),
   importFiles: channel({
-    input: z.strictObject({ files: z.array(ImportFile).min(1).max(5), reason: z.string().max(2000).optional(), dryRun: z.boolean().default(false) }),
+    input: z.strictObject({ files: z.array(ImportFile).min(1).max(5), provider: ProviderName, reason: z.string().max(2000).optional(), dryRun: z.boolean().default(false) }),
     output: z.object({ jobId: z.string() }),
     role: 'official',
     summary: 'import uploaded files, or only validate them with dryRun (job)',
   }),
   importFolder: channel({
-    input: z.strictObject({ folder: z.string().min(1).max(4096), reason: z.string().max(2000).optional(), dryRun: z.boolean().default(false) }),
+    input: z.strictObject({ folder: z.string().min(1).max(4096), provider: ProviderName, reason: z.string().max(2000).optional(), dryRun: z.boolean().default(false) }),
     output: z.object({ jobId: z.string() }),
     role: 'official',
     summary: 'import a folder on this machine, or only validate it (job)',
   }),
-  recompute: channel({ input: z.strictObject({ asOf: z.string().max(40).optional() }), output: z.object({ jobId: z.string() }), role: 'admin', summary: 'recompute every score as of an instant (job)' }),
+  recompute: channel({ input: z.strictObject({ asOf: z.string().max(40).refine((v) => parseAsOf(v) !== null, `asOf must be ${AS_OF_FORM}`).optional() }), output: z.object({ jobId: z.string() }), role: 'admin', summary: 'recompute every score as of an instant (job)' }),
   createDemo: channel({ input: z.strictObject({ citizens: z.number().int().min(10).max(1_000_000).default(5000), seed: z.number().int().min(0).default(1) }), output: z.object({ jobId: z.string() }), role: 'admin', summary: 'create the demo population (job)' }),
   jobStatus: channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: JobStatus, role: 'viewer', summary: 'progress and result of a job' }),
   jobCancel: channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: z.object({ cancelled: z.boolean() }), role: 'official', summary: 'cancel a running job' }),

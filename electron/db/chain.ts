@@ -43,6 +43,8 @@ export const CHAINED_TABLES: readonly ChainedTable[] = [
   { table: 'retention_changes' },
   { table: 'account_events' },
   { table: 'access_reads' },
+  { table: 'import_batches' },
+  { table: 'import_files' },
 ];
 
 /** The SQL function the triggers and the verifier hash with (registered on every connection). */

@@ -41,6 +41,8 @@ import { retractEvent } from '../services/retract.js';
 import { decideMeasure, measuresFor } from '../services/measures.js';
 import { approveAdjustment, getProposal, listProposals, proposeAdjustment, proposeRuleset, rejectProposal, requireSecondPerson, TwoPersonRuleError } from '../services/proposals.js';
 import { checkRuleset } from '../services/rulesets.js';
+import { checkImportFolder, defaultImportRoots, ImportFolderError } from '../services/importRoots.js';
+import { clip } from '../services/inputLimits.js';
 import { purposeRequired, recentPurposes, requirePurpose, setPurposeRequired } from '../services/purpose.js';
 import { loadScoringState } from '../services/scoring.js';
 
@@ -58,6 +60,8 @@ export interface HandlerContext {
   dbFile: string;
   jobs: JobManager;
   sessions: SessionStore;
+  /** Folders the console may import from (default: CREDENCE_IMPORT_ROOTS, else ~/Documents; see services/importRoots.ts). */
+  importRoots?: readonly string[];
   /** Import files uploaded to the HTTP bridge, claimed by importFiles (absent over IPC). */
   uploads?: UploadStore;
 }
@@ -252,9 +256,20 @@ export const handlers: Handlers = {
       rmSync(dir, { recursive: true, force: true });
       throw err;
     }
-    return { jobId: jobs.start('import', caller.user, { folder: dir, reason: q.reason, dryRun: q.dryRun, removeAfter: true }) };
+    const origins = Object.fromEntries(q.files.map((f) => [f.name, `upload: ${clip(f.source?.trim() || f.name, 300)}`]));
+    return { jobId: jobs.start('import', caller.user, { folder: dir, provider: q.provider, origins, reason: q.reason, dryRun: q.dryRun, removeAfter: true }) };
   },
-  importFolder: (q, { jobs }, caller) => ({ jobId: jobs.start('import', caller.user, { folder: q.folder, reason: q.reason, dryRun: q.dryRun }) }),
+  importFolder: (q, { jobs, importRoots }, caller) => {
+    // Checked here for an immediate answer, and again by the import itself.
+    const roots = importRoots ?? defaultImportRoots();
+    try {
+      checkImportFolder(q.folder, roots);
+    } catch (err) {
+      if (err instanceof ImportFolderError) throw new RejectedInputError(`folder ${clip(q.folder, 200)}: ${err.message}`);
+      throw err;
+    }
+    return { jobId: jobs.start('import', caller.user, { folder: q.folder, provider: q.provider, importRoots: roots, reason: q.reason, dryRun: q.dryRun }) };
+  },
   recompute: (q, { jobs }, caller) => ({ jobId: jobs.start('recompute', caller.user, { asOf: q.asOf }) }),
   createDemo: (q, { jobs }, caller) => ({ jobId: jobs.start('demo', caller.user, { citizens: q.citizens, seed: q.seed }) }),
   jobStatus: (q, { jobs }) => {

@@ -17,7 +17,15 @@ export async function runJob(db: Db, request: Omit<JobRequest, 'dbFile' | 'cance
   switch (request.kind) {
     case 'import': {
       try {
-        return await importFolder(db, String(p.folder), { actor: request.actor, reason: p.reason as string | undefined, dryRun: Boolean(p.dryRun), onProgress });
+        return await importFolder(db, String(p.folder), {
+          actor: request.actor,
+          provider: p.provider as string | undefined,
+          importRoots: p.importRoots as string[] | undefined,
+          origins: p.origins as Record<string, string> | undefined,
+          reason: p.reason as string | undefined,
+          dryRun: Boolean(p.dryRun),
+          onProgress,
+        });
       } finally {
         if (p.removeAfter) rmSync(String(p.folder), { recursive: true, force: true });
       }

@@ -3,25 +3,87 @@
  * invalid UTF-8 such as Windows-1252, NUL bytes) so a wrong encoding is named
  * as such, with its line, instead of surfacing as garbled fields.
  */
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream, fstatSync, lstatSync, openSync, closeSync, type Stats } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Transform, type TransformCallback } from 'node:stream';
 import Papa from 'papaparse';
+import { clip, jsonErrorMessage, LIMITS, tooDeepAt } from './inputLimits.js';
 
 export class FileFormatError extends Error {
   constructor(
     message: string,
-    readonly line: number,
+    readonly line?: number,
   ) {
     super(message);
   }
 }
 
-/** Passes bytes through unchanged, failing on anything that is not clean UTF-8 text. */
+/** What a path is, in words, when it is not a regular file. */
+function kindOf(stat: Stats): string {
+  if (stat.isSymbolicLink()) return 'a symbolic link';
+  if (stat.isDirectory()) return 'a folder';
+  if (stat.isFIFO()) return 'a named pipe (FIFO)';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/** Raised when a path may not be read at all; the message names no content of it. */
+export class UnsafeFileError extends Error {}
+
+/**
+ * Opens a regular file for reading, refusing symbolic links and special
+ * files (FIFOs, devices, sockets): checked with lstat, then opened without
+ * following a link (O_NOFOLLOW, where the platform has it) and without
+ * blocking on a FIFO (O_NONBLOCK), then checked again on the descriptor, so
+ * a file swapped for a link between the two is still refused. The size is
+ * checked against `maxBytes`.
+ */
+export function openRegularFile(path: string, maxBytes: number): { fd: number; size: number } {
+  let stat: Stats;
+  try {
+    stat = lstatSync(path);
+  } catch (err) {
+    throw new UnsafeFileError(`cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (!stat.isFile()) throw new UnsafeFileError(`is ${kindOf(stat)}: only regular files are imported`);
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UnsafeFileError(code === 'ELOOP' ? 'is a symbolic link: only regular files are imported' : `cannot be read (${code ?? 'error'})`);
+  }
+  const opened = fstatSync(fd);
+  if (!opened.isFile() || opened.ino !== stat.ino || opened.dev !== stat.dev) {
+    closeSync(fd);
+    throw new UnsafeFileError('changed while it was opened: only regular files are imported');
+  }
+  if (opened.size > maxBytes) {
+    closeSync(fd);
+    throw new UnsafeFileError(`is ${opened.size.toLocaleString('en')} bytes; at most ${maxBytes.toLocaleString('en')} are allowed`);
+  }
+  return { fd, size: opened.size };
+}
+
+/**
+ * Passes bytes through unchanged, failing on anything that is not clean UTF-8
+ * text, or on a line (for CSV, a record: a quoted field may span lines)
+ * longer than `maxLine` bytes, before the parser has to hold it.
+ */
 class TextGuard extends Transform {
-  constructor() {
+  constructor(
+    private csv: boolean,
+    private maxLine: number,
+    private onChunk?: (chunk: Buffer) => void,
+  ) {
     super({ readableObjectMode: true });
   }
+
+  /** Bytes of the current line (record) so far, the line it starts on, and whether a CSV quote is open. */
+  private run = 0;
+  private runStart = 1;
+  private inQuote = false;
 
   private decoder = new TextDecoder('utf-8', { fatal: true });
   /** Bytes of a sequence cut at the end of the previous chunk. */
@@ -52,10 +114,64 @@ class TextGuard extends Transform {
       done(new FileFormatError('text is not valid UTF-8 (Windows-1252 or Latin-1?); save the file as UTF-8', this.line + countNewlines(joined, bad)));
       return;
     }
+    const long = this.csv ? this.scanCsv(chunk) : this.scanLines(chunk);
+    if (long !== null) {
+      done(new FileFormatError(long, this.runStart));
+      return;
+    }
+    this.onChunk?.(chunk);
     this.tail = incompleteTail(Buffer.concat([this.tail, chunk]));
     this.line += countNewlines(chunk, chunk.length);
     this.bytesSeen += chunk.length;
     done(null, text);
+  }
+
+  private tooLong(): string {
+    const limit = `${(this.maxLine / 2 ** 20).toLocaleString('en')} MiB`;
+    return this.csv
+      ? `the record starting at line ${this.runStart} is longer than ${limit} (a field too long, or a quote that is never closed); the file was not read further`
+      : `line ${this.runStart} is longer than ${limit}; the file was not read further`;
+  }
+
+  /** JSON Lines: bytes since the last newline. */
+  private scanLines(chunk: Buffer): string | null {
+    let line = this.line;
+    let i = 0;
+    for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, i)) {
+      if (this.run + (nl - i) > this.maxLine) return this.tooLong();
+      this.run = 0;
+      i = nl + 1;
+      this.runStart = ++line;
+    }
+    this.run += chunk.length - i;
+    return this.run > this.maxLine ? this.tooLong() : null;
+  }
+
+  /** CSV (RFC 4180): bytes since the last newline outside quotes; a doubled quote toggles twice. */
+  private scanCsv(chunk: Buffer): string | null {
+    let line = this.line;
+    let run = this.run;
+    let inQuote = this.inQuote;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (b === 34) inQuote = !inQuote;
+      else if (b === 10) {
+        line++;
+        if (!inQuote) {
+          if (run > this.maxLine) return this.tooLong();
+          run = 0;
+          this.runStart = line;
+          continue;
+        }
+      }
+      if (++run > this.maxLine) {
+        this.run = run;
+        return this.tooLong();
+      }
+    }
+    this.run = run;
+    this.inQuote = inQuote;
+    return null;
   }
 
   override _flush(done: TransformCallback): void {
@@ -128,6 +244,24 @@ export interface CsvRecord {
 
 export interface CsvOptions {
   onBytes?: (bytes: number) => void;
+  /** Every byte read, in order (for the file's SHA-256). */
+  onChunk?: (chunk: Buffer) => void;
+  /** Longest line (CSV: record) in bytes. */
+  maxLine?: number;
+  /** Largest file in bytes. */
+  maxBytes?: number;
+}
+
+
+/** A read stream over a regular file only (see openRegularFile); FileFormatError when it may not be read. */
+function openSource(path: string, options: CsvOptions) {
+  try {
+    const { fd } = openRegularFile(path, options.maxBytes ?? Number.MAX_SAFE_INTEGER);
+    return createReadStream('', { fd, highWaterMark: 1 << 20 });
+  } catch (err) {
+    if (err instanceof UnsafeFileError) throw new FileFormatError(err.message);
+    throw err;
+  }
 }
 
 /**
@@ -140,8 +274,8 @@ export interface CsvOptions {
  */
 export function readCsv(path: string, columns: readonly string[], onRow: (row: CsvRecord) => void, options: CsvOptions = {}): Promise<void> {
   return new Promise((resolve, reject) => {
-    const guard = new TextGuard();
-    const source = createReadStream(path, { highWaterMark: 1 << 20 });
+    const source = openSource(path, options);
+    const guard = new TextGuard(true, options.maxLine ?? LIMITS.lineBytes, options.onChunk);
     let failure: unknown = null;
     let order: number[] | null = null;
     let width = 0;
@@ -213,19 +347,19 @@ export function readCsv(path: string, columns: readonly string[], onRow: (row: C
 function checkHeader(header: string[], columns: readonly string[]): void {
   const seen = new Set<string>();
   for (const h of header) {
-    if (seen.has(h)) throw new FileFormatError(`duplicate column '${h}' in the header`, 1);
+    if (seen.has(h)) throw new FileFormatError(`duplicate column '${clip(h)}' in the header`, 1);
     seen.add(h);
   }
   const missing = columns.filter((c) => !seen.has(c));
   if (missing.length > 0) throw new FileFormatError(`header lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (expected ${columns.join(',')})`, 1);
   const extra = header.filter((h) => !columns.includes(h));
-  if (extra.length > 0) throw new FileFormatError(`unknown column${extra.length > 1 ? 's' : ''} ${extra.join(', ')} in the header (expected ${columns.join(',')})`, 1);
+  if (extra.length > 0) throw new FileFormatError(`unknown column${extra.length > 1 ? 's' : ''} ${clip(extra.join(', '))} in the header (expected ${columns.join(',')})`, 1);
 }
 
 /** Yields the lines of a JSON Lines file, parsed, with their line numbers. Blank lines are skipped. */
 export async function* readJsonLines(path: string, options: CsvOptions = {}): AsyncGenerator<{ line: number; value: unknown; error?: string }> {
-  const guard = new TextGuard();
-  const source = createReadStream(path, { highWaterMark: 1 << 20 });
+  const source = openSource(path, options);
+  const guard = new TextGuard(false, options.maxLine ?? LIMITS.lineBytes, options.onChunk);
   let failure: Error | null = null;
   source.on('error', (e) => guard.destroy(e));
   const lines = createInterface({ input: source.pipe(guard), crlfDelay: Infinity });
@@ -243,10 +377,14 @@ export async function* readJsonLines(path: string, options: CsvOptions = {}): As
       options.onBytes(guard.bytesSeen - lastReported);
       lastReported = guard.bytesSeen;
     }
+    if (tooDeepAt(text) >= 0) {
+      yield { line: n, value: undefined, error: `nesting too deep at line ${n} (more than ${LIMITS.jsonDepth} levels)` };
+      continue;
+    }
     try {
       yield { line: n, value: JSON.parse(text) };
     } catch (err) {
-      yield { line: n, value: undefined, error: `not valid JSON: ${(err as Error).message}` };
+      yield { line: n, value: undefined, error: `not valid JSON: ${jsonErrorMessage(err, text)}` };
     }
   }
   if (failure) throw failure;

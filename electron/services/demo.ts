@@ -202,7 +202,7 @@ export async function createDemoPopulation(
     db.pragma('foreign_keys = OFF');
     db.exec('BEGIN IMMEDIATE');
     try {
-      const report = await importFolder(db, dir, { actor, reason: `synthetic demo population (${options.citizens} citizens, seed ${options.seed})`, onProgress: options.onProgress });
+      const report = await importFolder(db, dir, { actor, provider: 'Credence demo generator (synthetic data)', reason: `synthetic demo population (${options.citizens} citizens, seed ${options.seed})`, onProgress: options.onProgress });
       if (!report.ok) throw new Error(`demo import failed: ${report.problems.map(formatProblem).join('; ')}`);
       const ruleset = JSON.parse(readFileSync(join(resources, 'ruleset.json'), 'utf8'));
       const published = publishRuleset(db, ruleset, { actor, reason: 'default ruleset for the demo population', asOf: options.asOf.iso, onProgress: options.onProgress });

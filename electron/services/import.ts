@@ -5,21 +5,22 @@
  * nothing is new. Then scores are updated incrementally (or fully, when most
  * of the population is touched) under the same transaction.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, lstatSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { CITIZEN_ID_PATTERN, EventKindsFile, type EventKindSpec, type InputProblem } from '../../shared/domain.js';
+import { INSTANT_FORM, instantFlaw } from '../../shared/instant.js';
 import type { Db } from '../db/connection.js';
 import { canonicalFields, insertKind, loadKinds } from '../db/kinds.js';
 import { recordOperation } from '../db/operations.js';
 import { contributionWriter, type ContributionWriter } from './contributions.js';
-import { FileFormatError, readCsv, readJsonLines } from './csvSource.js';
+import { FileFormatError, openRegularFile, readCsv, readJsonLines, UnsafeFileError } from './csvSource.js';
+import { checkImportFolder, ImportFolderError } from './importRoots.js';
+import { clip, echo, jsonErrorMessage, LIMITS, lineAt, nameProblem, tooDeepAt } from './inputLimits.js';
 import { CancelledError, loadScoringState, updateScores, type Progress, type ScoreChangeStats, type ScoringPath } from './scoring.js';
 import { checkEventData, EVENT_ID, isIsoDate, parseIsoInstant } from './validation.js';
 
 export const IMPORT_FILES = ['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl'] as const;
-const MAX_LISTED_PROBLEMS = 100;
-/** Index of a citizen validated in this import but not written (a problem was already found). */
-const PENDING_CITIZEN = -1;
 
 export interface ImportCounts {
   kindsAdded: number;
@@ -43,6 +44,16 @@ export interface ImportReport {
 
 export interface ImportOptions {
   actor: string;
+  /** Who supplied the data (registry, agency): recorded with the import and shown with every event it brought. */
+  provider?: string;
+  /**
+   * Folders the import may read from (after resolving links); the folder
+   * must be one of them or inside one. Unset: any folder (the CLI, whose
+   * user reads the files anyway, and tests).
+   */
+  importRoots?: readonly string[];
+  /** For uploaded files: where each came from on the uploader's computer, by interchange name. */
+  origins?: Readonly<Record<string, string>>;
   /** Validate and score everything, report, then roll back: nothing is kept. */
   dryRun?: boolean;
   reason?: string;
@@ -52,24 +63,68 @@ export interface ImportOptions {
   scoringPath?: ScoringPath;
 }
 
+/**
+ * The problems of one import: all counted, the first listed, each message
+ * clipped and the listed ones capped in total size, so a file of huge bad
+ * values still makes a small report (and a small finished job).
+ */
 class Problems {
   list: InputProblem[] = [];
   count = 0;
+  private chars = 0;
   add(p: InputProblem): void {
     this.count++;
-    if (this.list.length < MAX_LISTED_PROBLEMS) this.list.push(p);
+    if (this.list.length >= LIMITS.listedProblems || this.chars >= LIMITS.reportChars) return;
+    const message = clip(p.message, LIMITS.messageChars);
+    const listed: InputProblem = { ...p, message };
+    if (p.file !== undefined) listed.file = clip(p.file, 300);
+    if (p.field !== undefined) listed.field = clip(p.field);
+    this.chars += message.length + (listed.file?.length ?? 0) + (listed.field?.length ?? 0);
+    this.list.push(listed);
   }
+}
+
+/** What was read of one file: for the import's provenance. */
+interface FileRead {
+  name: string;
+  origin: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** Names present in the folder, links and special files included (they are refused when read, by name). */
+function presentIn(dir: string): (typeof IMPORT_FILES)[number][] {
+  return IMPORT_FILES.filter((f) => {
+    try {
+      lstatSync(join(dir, f));
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 export async function importFolder(db: Db, dir: string, options: ImportOptions): Promise<ImportReport> {
   const counts: ImportCounts = { kindsAdded: 0, citizensAdded: 0, citizensUpdated: 0, relationshipsAdded: 0, relationshipsChanged: 0, eventsAdded: 0, eventsUnchanged: 0 };
   const problems = new Problems();
-  const present = IMPORT_FILES.filter((f) => existsSync(join(dir, f)));
   const fail = (): ImportReport => ({ ok: false, problems: problems.list, problemCount: problems.count, counts, operationId: null, scoring: null });
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    problems.add({ file: dir, message: 'not a folder' });
+  const provider = options.provider?.trim();
+  if (provider !== undefined) {
+    const bad = provider === '' ? 'the provider is empty' : nameProblem('name', provider)?.replace(/^name/, 'the provider name');
+    if (bad) {
+      problems.add({ field: 'provider', message: bad });
+      return fail();
+    }
+  }
+  try {
+    // From here on the folder is its resolved path: a link swapped in later is not followed.
+    dir = checkImportFolder(dir, options.importRoots);
+  } catch (err) {
+    if (!(err instanceof ImportFolderError)) throw err;
+    problems.add({ file: dir, message: err.message });
     return fail();
   }
+  const present = presentIn(dir);
   if (present.length === 0) {
     problems.add({ file: dir, message: `no importable file found (expected any of ${IMPORT_FILES.join(', ')})` });
     return fail();
@@ -78,7 +133,7 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
     problems.add({ file: dir, message: 'both events.csv and events.jsonl are present; keep one' });
     return fail();
   }
-  const totalBytes = present.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+  const totalBytes = present.reduce((sum, f) => sum + lstatSync(join(dir, f)).size, 0);
   let doneBytes = 0;
   // Every progress report is also a cancellation point, scoring included.
   const progress: Progress = (phase, done, total) => {
@@ -113,13 +168,21 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
     // rows written meanwhile refer to its id, reserved under the write lock.
     const operationId = ((db.prepare('SELECT max(id) FROM operations').pluck().get() as number | null) ?? 0) + 1;
     const ctx = new ImportContext(db, operationId, problems, counts);
+    const reads: FileRead[] = [];
     for (const file of present) {
       const path = join(dir, file);
+      const hash = createHash('sha256');
+      let bytes = 0;
+      const onChunk = (chunk: Buffer) => {
+        hash.update(chunk);
+        bytes += chunk.length;
+      };
       try {
-        if (file === 'event_kinds.json') ctx.importKinds(path);
-        else if (file === 'citizens.csv') await ctx.importCitizens(path, onBytes);
-        else if (file === 'relationships.csv') await ctx.importRelationships(path, onBytes);
-        else await ctx.importEvents(path, file === 'events.jsonl', onBytes);
+        if (file === 'event_kinds.json') ctx.importKinds(path, onChunk);
+        else if (file === 'citizens.csv') await ctx.importCitizens(path, onBytes, onChunk);
+        else if (file === 'relationships.csv') await ctx.importRelationships(path, onBytes, onChunk);
+        else await ctx.importEvents(path, file === 'events.jsonl', onBytes, onChunk);
+        reads.push({ name: file, origin: options.origins?.[file] ?? path, sha256: hash.digest('hex'), bytes });
       } catch (err) {
         if (err instanceof FileFormatError) problems.add({ file, line: err.line, message: err.message });
         else throw err;
@@ -136,13 +199,16 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
       return { ok: true, problems: [], problemCount: 0, counts, operationId: null, scoring: null };
     }
     const onlyRelationships = counts.kindsAdded + counts.citizensAdded + counts.citizensUpdated + counts.eventsAdded === 0;
+    const source = options.origins ? 'upload' : dir;
     recordOperation(db, {
       id: operationId,
       kind: onlyRelationships ? 'relationship_changed' : 'events_imported',
       actor: options.actor,
       reason: options.reason ?? `import of ${dir}`,
-      details: { folder: dir, files: present, ...counts },
+      // The provider and the files' hashes are in the operation too, so the chain over operations covers them.
+      details: { folder: source, files: present, provider: provider ?? null, sha256: Object.fromEntries(reads.map((r) => [r.name, r.sha256])), ...counts },
     });
+    recordBatch(db, operationId, provider ?? null, source, reads);
     let scoring: ScoreChangeStats | null = null;
     const state = ctx.state;
     if (state && ctx.dirty.size > 0) {
@@ -186,24 +252,53 @@ class ImportContext {
     }
   }
 
-  importKinds(path: string): void {
+  importKinds(path: string, onChunk: (chunk: Buffer) => void): void {
     const file = 'event_kinds.json';
+    let raw: Buffer;
+    try {
+      const { fd, size } = openRegularFile(path, LIMITS.kindsFileBytes);
+      try {
+        raw = Buffer.alloc(size);
+        let got = 0;
+        while (got < size) {
+          const n = readSync(fd, raw, got, size - got, null);
+          if (n === 0) break;
+          got += n;
+        }
+        raw = raw.subarray(0, got);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (err) {
+      if (err instanceof UnsafeFileError) throw new FileFormatError(err.message);
+      throw err;
+    }
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(raw).replace(/^\uFEFF/, '');
+    } catch {
+      // Never the bytes themselves: a file that is not text is not shown.
+      throw new FileFormatError('text is not valid UTF-8; save the file as UTF-8');
+    }
+    onChunk(raw);
+    const deep = tooDeepAt(text);
+    if (deep >= 0) throw new FileFormatError(`nesting too deep at line ${lineAt(text, deep)} (more than ${LIMITS.jsonDepth} levels)`, lineAt(text, deep));
     let json: unknown;
     try {
-      json = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
+      json = JSON.parse(text);
     } catch (err) {
-      this.problems.add({ file, message: `not valid JSON: ${(err as Error).message}` });
+      this.problems.add({ file, message: `not valid JSON: ${jsonErrorMessage(err, text)}` });
       return;
     }
     const parsed = EventKindsFile.safeParse(json);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) this.problems.add({ file, field: issue.path.join('.'), message: issue.message });
+      for (const issue of parsed.error.issues.slice(0, LIMITS.listedProblems)) this.problems.add({ file, field: issue.path.join('.'), message: issue.message });
       return;
     }
     const inFile = new Set<string>();
     for (const spec of parsed.data) {
       if (inFile.has(spec.kind)) {
-        this.problems.add({ file, field: spec.kind, message: `event kind '${spec.kind}' is listed twice` });
+        this.problems.add({ file, field: spec.kind, message: `event kind '${clip(spec.kind)}' is listed twice` });
         continue;
       }
       inFile.add(spec.kind);
@@ -221,7 +316,7 @@ class ImportContext {
     this.contributions = null;
   }
 
-  async importCitizens(path: string, onBytes: (n: number) => void): Promise<void> {
+  async importCitizens(path: string, onBytes: (n: number) => void, onChunk: (chunk: Buffer) => void): Promise<void> {
     const file = 'citizens.csv';
     const find = this.db.prepare('SELECT idx, name, district, birth_date FROM citizens WHERE citizen_id = ?');
     const insert = this.db.prepare('INSERT INTO citizens (citizen_id, name, district, birth_date) VALUES (?, ?, ?, ?)');
@@ -234,19 +329,18 @@ class ImportContext {
         return;
       }
       const [id, name, district, birth] = row.fields;
-      if (!CITIZEN_ID_PATTERN.test(id)) bad(`citizen_id '${id}' must be 1-64 characters of A-Z a-z 0-9 _ -`);
+      let flaw: string | null;
+      if (!CITIZEN_ID_PATTERN.test(id)) bad(`citizen_id '${clip(id)}' must be 1-64 characters of A-Z a-z 0-9 _ -`);
       else if (seen.has(id)) bad(`citizen_id '${id}' appears twice in the file`);
       else if (!name.trim()) bad(`citizen ${id} has an empty name`);
       else if (!district.trim()) bad(`citizen ${id} has an empty district`);
-      else if (birth !== '' && !isIsoDate(birth)) bad(`birth_date '${birth}' is not a date YYYY-MM-DD`);
+      else if ((flaw = nameProblem('name', name) ?? nameProblem('district', district))) bad(`citizen ${id}: ${flaw}`);
+      else if (birth !== '' && !isIsoDate(birth)) bad(`birth_date '${clip(birth)}' is not a date YYYY-MM-DD`);
       else {
         seen.add(id);
-        if (this.problems.count > 0) {
-          // Nothing is written once a problem is found, but later files may
-          // still name this citizen: remember it so they are not reported too.
-          if (!this.citizenIdx.has(id)) this.citizenIdx.set(id, PENDING_CITIZEN);
-          return;
-        }
+        // Rows are written even after a problem (the transaction is rolled
+        // back then): later files and rows are checked against them as they
+        // would be in a clean import, so every problem is found in one run.
         const birthDate = birth === '' ? null : birth;
         const existing = find.get(id) as { idx: number; name: string; district: string; birth_date: string | null } | undefined;
         if (!existing) {
@@ -259,10 +353,10 @@ class ImportContext {
           this.counts.citizensUpdated++;
         }
       }
-    }, { onBytes });
+    }, { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes });
   }
 
-  async importRelationships(path: string, onBytes: (n: number) => void): Promise<void> {
+  async importRelationships(path: string, onBytes: (n: number) => void, onChunk: (chunk: Buffer) => void): Promise<void> {
     const file = 'relationships.csv';
     const find = this.db.prepare('SELECT since, until FROM relationships WHERE a = ? AND b = ?');
     const insert = this.db.prepare('INSERT INTO relationships (a, b, since, until) VALUES (?, ?, ?, ?)');
@@ -277,11 +371,11 @@ class ImportContext {
       const [a, b, since, until] = row.fields;
       const ia = this.citizenIdx.get(a);
       const ib = this.citizenIdx.get(b);
-      if (ia === undefined) bad(`unknown citizen '${a}'`);
-      else if (ib === undefined) bad(`unknown citizen '${b}'`);
+      if (ia === undefined) bad(`unknown citizen '${clip(a)}'`);
+      else if (ib === undefined) bad(`unknown citizen '${clip(b)}'`);
       else if (a === b) bad(`self-loop: citizen ${a} cannot be their own friend`);
-      else if (!isIsoDate(since)) bad(`since '${since}' is not a date YYYY-MM-DD`);
-      else if (until !== '' && !isIsoDate(until)) bad(`until '${until}' is not a date YYYY-MM-DD`);
+      else if (!isIsoDate(since)) bad(`since '${clip(since)}' is not a date YYYY-MM-DD`);
+      else if (until !== '' && !isIsoDate(until)) bad(`until '${clip(until)}' is not a date YYYY-MM-DD`);
       else if (until !== '' && until <= since) bad(`until ${until} is not after since ${since}`);
       else {
         const key = a < b ? `${a}\n${b}` : `${b}\n${a}`;
@@ -290,7 +384,6 @@ class ImportContext {
           return;
         }
         seen.add(key);
-        if (this.problems.count > 0) return;
         const [lo, hi] = ia < ib ? [ia, ib] : [ib, ia];
         const untilValue = until === '' ? null : until;
         const existing = find.get(lo, hi) as { since: string; until: string | null } | undefined;
@@ -309,42 +402,44 @@ class ImportContext {
           this.friendshipChanges.set(x, set);
         }
       }
-    }, { onBytes });
+    }, { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes });
   }
 
-  async importEvents(path: string, jsonl: boolean, onBytes: (n: number) => void): Promise<void> {
+  async importEvents(path: string, jsonl: boolean, onBytes: (n: number) => void, onChunk: (chunk: Buffer) => void): Promise<void> {
     const file = jsonl ? 'events.jsonl' : 'events.csv';
     const insert = this.db.prepare(
       `INSERT INTO events (event_id, citizen_idx, kind, occurred_at, occurred_ms, data, operation_id) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(event_id) DO NOTHING`,
     );
-    const existing = this.db.prepare('SELECT citizen_idx, kind, occurred_ms, data FROM events WHERE event_id = ?');
+    const existing = this.db.prepare('SELECT citizen_idx, kind, occurred_ms, data, operation_id FROM events WHERE event_id = ?');
     if (this.state && !this.contributions) this.contributions = contributionWriter(this.db, this.state.ruleset, this.kinds);
     const handle = (line: number, rec: Record<string, unknown>) => {
       const bad = (message: string) => this.problems.add({ file, line, message });
       const { event_id: id, citizen_id: citizen, kind: kindName, occurred_at: at } = rec;
       let data = rec.data;
-      if (typeof id !== 'string' || !EVENT_ID.test(id)) return bad(`event_id ${JSON.stringify(id)} must be 1-128 characters of A-Z a-z 0-9 _ . : -`);
+      if (typeof id !== 'string' || !EVENT_ID.test(id)) return bad(`event_id ${echo(id)} must be 1-128 characters of A-Z a-z 0-9 _ . : -`);
       if (typeof citizen !== 'string') return bad('citizen_id is missing');
       const citizenIdx = this.citizenIdx.get(citizen);
-      if (citizenIdx === undefined) return bad(`unknown citizen '${citizen}'`);
+      if (citizenIdx === undefined) return bad(`unknown citizen '${clip(citizen)}'`);
       const kind = typeof kindName === 'string' ? this.kinds.get(kindName) : undefined;
-      if (!kind) return bad(`unknown event kind ${JSON.stringify(kindName)}`);
+      if (!kind) return bad(`unknown event kind ${echo(kindName)}`);
       const ms = typeof at === 'string' ? parseIsoInstant(at) : null;
-      if (ms === null) return bad(`occurred_at ${JSON.stringify(at)} is not an ISO 8601 instant with a zone (e.g. 2024-05-01T10:00:00Z)`);
+      if (ms === null) return bad(`occurred_at ${echo(at)} is not ${INSTANT_FORM}: ${typeof at === 'string' ? instantFlaw(at) : 'missing'}`);
       if (typeof data === 'string') {
+        if (tooDeepAt(data) >= 0) return bad(`nesting too deep at line ${line}: data nests more than ${LIMITS.jsonDepth} levels`);
         try {
           data = data.trim() === '' ? {} : JSON.parse(data);
         } catch (err) {
-          return bad(`data is not valid JSON: ${(err as Error).message}`);
+          return bad(`data is not valid JSON: ${jsonErrorMessage(err, data as string)}`);
         }
       }
       const checked = checkEventData(kind, data);
       if (!checked.ok) return bad(checked.message);
-      if (this.problems.count > 0) return;
+      // Written even after a problem (then rolled back), so a repeated id is still found.
       const info = insert.run(id, citizenIdx, kind.kind, at, ms, checked.json, this.operationId);
       if (info.changes === 0) {
-        const prior = existing.get(id) as { citizen_idx: number; kind: string; occurred_ms: number; data: string };
+        const prior = existing.get(id) as { citizen_idx: number; kind: string; occurred_ms: number; data: string; operation_id: number };
+        if (prior.operation_id === this.operationId) return bad(`event_id ${id} appears more than once in the file`);
         if (prior.citizen_idx !== citizenIdx || prior.kind !== kind.kind || prior.occurred_ms !== ms || prior.data !== checked.json) {
           return bad(`event ${id} is already recorded with other content; an event id cannot be reused`);
         }
@@ -352,13 +447,14 @@ class ImportContext {
         return;
       }
       this.counts.eventsAdded++;
-      if (this.contributions) {
+      if (this.contributions && this.problems.count === 0) {
         this.contributions.add(Number(info.lastInsertRowid), citizenIdx, kind.kind, ms, checked.value);
         this.dirty.add(citizenIdx);
       }
     };
+    const reading = { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes };
     if (jsonl) {
-      for await (const row of readJsonLines(path, { onBytes })) {
+      for await (const row of readJsonLines(path, reading)) {
         if (row.error) this.problems.add({ file, line: row.line, message: row.error });
         else if (typeof row.value !== 'object' || row.value === null || Array.isArray(row.value)) this.problems.add({ file, line: row.line, message: 'each line must be a JSON object' });
         else handle(row.line, row.value as Record<string, unknown>);
@@ -370,7 +466,14 @@ class ImportContext {
           const [event_id, citizen_id, kind, occurred_at, data] = row.fields;
           handle(row.line, { event_id, citizen_id, kind, occurred_at, data });
         }
-      }, { onBytes });
+      }, reading);
     }
   }
+}
+
+/** The provenance of an import: who supplied it, from where, each file's SHA-256. */
+function recordBatch(db: Db, operationId: number, provider: string | null, source: string, reads: FileRead[]): void {
+  db.prepare('INSERT INTO import_batches (operation_id, provider, source) VALUES (?, ?, ?)').run(operationId, provider, source);
+  const file = db.prepare('INSERT INTO import_files (operation_id, name, origin, sha256, bytes) VALUES (?, ?, ?, ?, ?)');
+  for (const r of reads) file.run(operationId, r.name, r.origin, r.sha256, r.bytes);
 }

@@ -4,6 +4,8 @@ import { loadKinds } from '../db/kinds.js';
 import { recordOperation } from '../db/operations.js';
 import { contributionWriter } from './contributions.js';
 import { incrementalUpdate, loadScoringState, type ScoreChangeStats } from './scoring.js';
+import { INSTANT_FORM, instantFlaw } from '../../shared/instant.js';
+import { echo } from './inputLimits.js';
 import { RejectedInputError } from './ruleLab.js';
 import { checkEventData, EVENT_ID, parseIsoInstant } from './validation.js';
 
@@ -30,7 +32,7 @@ export function recordEvent(db: Db, event: NewEvent, options: { actor: string; r
   const kind = kinds.get(event.kind);
   if (!kind) throw new InvalidEventError(`unknown event kind '${event.kind}'`);
   const ms = parseIsoInstant(event.occurredAt);
-  if (ms === null) throw new InvalidEventError(`occurred_at '${event.occurredAt}' is not an ISO 8601 instant with a zone`);
+  if (ms === null) throw new InvalidEventError(`occurred_at ${echo(event.occurredAt)} is not ${INSTANT_FORM}: ${instantFlaw(event.occurredAt)}`);
   const checked = checkEventData(kind, event.data);
   if (!checked.ok) throw new InvalidEventError(checked.message);
   return db.transaction(() => {

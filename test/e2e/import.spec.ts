@@ -37,6 +37,7 @@ async function populationOnOverview(page: Page, screenshot: string): Promise<num
 async function chooseFolder(page: Page, dir: string): Promise<void> {
   await openConsole(page, server, '/import');
   await page.getByTestId('import-folder-input').setInputFiles(dir);
+  await page.getByTestId('import-provider').fill('Yatou district registry');
 }
 
 test('a folder whose citizens.csv has an impossible date on line 3 is refused with that line, and nothing changes', async ({ page }, testInfo) => {

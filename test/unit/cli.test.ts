@@ -98,7 +98,8 @@ describe('usage', () => {
     { what: 'an unknown command', args: () => ['frobnicate'], says: /unknown command 'frobnicate'/ },
     { what: 'an unknown subcommand', args: () => ['ledger', 'shred'], says: /unknown command 'shred'/ },
     { what: 'explain without a citizen id', args: () => ['explain'], says: /missing required argument 'citizen_id'/ },
-    { what: 'import without a folder', args: () => ['import'], says: /missing required argument 'dir'/ },
+    { what: 'import without a folder', args: () => ['import', '--provider', 'Yatou registry'], says: /missing required argument 'dir'/ },
+    { what: 'import without a provider', args: () => ['import', work.dir, '--db', join(work.dir, 'unused.sqlite')], says: /required option '--provider <name>'/ },
     { what: 'rules validate without a file', args: () => ['rules', 'validate'], says: /missing required argument 'file'/ },
     { what: 'events retract without an event id', args: () => ['events', 'retract', '--reason', 'x'], says: /missing required argument 'event_id'/ },
     { what: 'events retract without a reason', args: () => ['events', 'retract', 'E000000001', '--db', join(work.dir, 'unused.sqlite')], says: /required option '--reason <text>'/ },
@@ -224,7 +225,7 @@ describe('import', () => {
     const db = join(work.dir, 'bad-import.sqlite');
     await seedCliAccount(db);
 
-    const r = await runCli('import', dir, '--db', db);
+    const r = await runCli('import', dir, '--db', db, '--provider', 'Yatou registry');
 
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/import rejected: 1 problem/);
@@ -240,7 +241,7 @@ describe('import', () => {
     const dir = folder('good-import', 'citizen_id,name,district,birth_date\nC1,Zhang Wei,Yatou,1980-01-01\nC2,Li Na,Yatou,1991-07-15\nC3,Wang Fang,Yatou,1990-02-28\n');
     const db = join(work.dir, 'good-import.sqlite');
     await seedCliAccount(db);
-    const r = await runCli('import', dir, '--db', db);
+    const r = await runCli('import', dir, '--db', db, '--provider', 'Yatou registry');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/3 citizens added/);
   });
@@ -439,13 +440,13 @@ describe('recompute', () => {
     });
   });
 
-  it.each(['yesterday', '2026-13-01', '2026-02-30', '2026-11-01T00:00:00', '2026-11-01T25:00:00Z', '01/11/2026'])(
+  it.each(['yesterday', '2026-13-01', '2026-02-30', '2026-11-01T00:00:00', '2026-11-01T25:00:00Z', '01/11/2026', '2026-11-01T00:00Z', '2026-11-01T00:00:00.0004Z'])(
     '--as-of %s exits 2 and changes nothing',
     async (bad) => {
       const db = copyOfDemo();
       const r = await runCli('recompute', '--as-of', bad, '--db', db);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`'${bad}' is not an ISO 8601 instant`);
+      expect(r.stderr).toContain(`'${bad}' is not a date YYYY-MM-DD or an RFC 3339 instant`);
       expect(await exportScores(db)).toBe(demoExport);
       withDb(db, (d) => expect(d.prepare('SELECT count(*) FROM operations').pluck().get()).toBe(2));
     },

@@ -30,6 +30,7 @@ export function ImportPage() {
   const [selection, setSelection] = useState<Selection>({ files: [], ignored: [] });
   const [folder, setFolder] = useState('');
   const [reason, setReason] = useState('');
+  const [provider, setProvider] = useState('');
   const [run, setRun] = useState<Run | null>(null);
   const [finished, setFinished] = useState<JobStatus | null>(null);
   const [startError, setStartError] = useState<unknown>(null);
@@ -37,6 +38,7 @@ export function ImportPage() {
   const running = run !== null && finished === null;
   const ready = source === 'files' ? canSend(selection) : folder.trim().length > 0;
   const reasonOk = reason.trim().length >= MIN_REASON;
+  const providerOk = provider.trim().length > 0;
 
   /** A new choice of input makes the last report stale. */
   const resetReport = () => {
@@ -54,8 +56,8 @@ export function ImportPage() {
     try {
       const { jobId } =
         source === 'files'
-          ? await call('importFiles', { files: selection.files.map((f) => ({ name: f.name, content: f.content ?? '' })), dryRun, reason: why })
-          : await call('importFolder', { folder: folder.trim(), dryRun, reason: why });
+          ? await call('importFiles', { files: selection.files.map((f) => ({ name: f.name, content: f.content ?? '', source: f.source })), provider: provider.trim(), dryRun, reason: why })
+          : await call('importFolder', { folder: folder.trim(), provider: provider.trim(), dryRun, reason: why });
       setRun({ jobId, dryRun });
     } catch (err) {
       setStartError(err);
@@ -131,6 +133,17 @@ export function ImportPage() {
           2. Validate, then import
         </Title>
         <Stack gap="sm">
+          <TextInput
+            label="Provider of the data"
+            description="The registry or agency that supplied these files. Shown with every event they bring and on disputes, as the party to contact."
+            placeholder="e.g. Yatou district registry"
+            maxLength={200}
+            value={provider}
+            onChange={(e) => setProvider(e.currentTarget.value)}
+            disabled={running}
+            withAsterisk
+            data-testid="import-provider"
+          />
           <Textarea
             label="Reason for the import"
             description="Recorded with the operation and shown to auditors in the ledger. Required to import, at least 10 characters."
@@ -144,10 +157,10 @@ export function ImportPage() {
             data-testid="import-reason"
           />
           <Group>
-            <Button variant="default" onClick={() => void start(true)} disabled={!ready || running} data-testid="import-validate">
+            <Button variant="default" onClick={() => void start(true)} disabled={!ready || running || !providerOk} data-testid="import-validate">
               Validate (dry run)
             </Button>
-            <Button onClick={() => void start(false)} disabled={!ready || running || !reasonOk} data-testid="import-run">
+            <Button onClick={() => void start(false)} disabled={!ready || running || !reasonOk || !providerOk} data-testid="import-run">
               Import
             </Button>
             {!ready && !running && (
@@ -155,9 +168,9 @@ export function ImportPage() {
                 {source === 'folder' ? 'Type the folder first.' : selection.files.length ? 'Fix the files above first.' : 'Choose the files first.'}
               </Text>
             )}
-            {ready && !reasonOk && !running && (
+            {ready && (!reasonOk || !providerOk) && !running && (
               <Text size="sm" c="dimmed">
-                Give a reason to import.
+                {!providerOk ? 'Name the provider of the data.' : 'Give a reason to import.'}
               </Text>
             )}
           </Group>

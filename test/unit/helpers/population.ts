@@ -5,8 +5,8 @@
  * them (so a friend penalty travels several hops), events and friendships
  * exactly on the ttl and `until` boundaries of both as-ofs, contributions on
  * micro-point and cent ties, and a history of operations after publishing
- * (batched imports on a chosen scoring path, retractions, friendship date
- * changes, adjustments, a new as-of).
+ * (batched imports on a chosen scoring path, a recorded event, retractions,
+ * friendship date changes, adjustments, a new as-of, a new ruleset version).
  *
  * A scenario is built from a few drawn numbers by a seeded generator, so
  * fast-check draws (and reports) only those. Each ruleset is given twice:
@@ -167,7 +167,9 @@ export type Step =
   | { op: 'dates'; path: ScoringPath; relationship: RelationshipRow }
   | { op: 'adjust'; citizen: string; points: number }
   | { op: 'record'; event: EventRow }
-  | { op: 'recompute'; asOf: string };
+  | { op: 'recompute'; asOf: string }
+  /** A new ruleset version at the current as-of: other weight, penalty cap and late-payment cap (same ttls, so the boundary events still sit on them). */
+  | { op: 'publish'; ruleset: { spec: Record<string, unknown>; reference: RefRuleset } };
 
 export interface Scenario {
   asOf: string;
@@ -384,7 +386,11 @@ export function buildScenario(p: ScenarioParams): Scenario {
   }
   for (let k = 0; k < 2; k++) steps.push({ op: 'adjust', citizen: rng.pick(ids), points: rng.chance(0.5) ? tiePoints(rng) : -rng.int(50, 300) });
   steps.push({ op: 'recompute', asOf: laterAsOf });
-  // After the move, more history at the new as-of.
+  steps.push({
+    op: 'publish',
+    ruleset: makeRuleset({ ...p.ruleset, weight: rng.pick([0.5, 0.95, 0.25].filter((w) => w !== p.ruleset.weight)), penaltyCap: rng.pick([100, 60, 150]), lateCapMin: rng.pick([-400, -150, -50]) }),
+  });
+  // After the move and the new version, more history.
   steps.push({ op: 'retract', eventId: rng.pick(severeEvents.filter((e) => !retracted.has(e.id))).id });
   steps.push({ op: 'dates', path: 'incremental', relationship: { ...rng.pick(relationships), since: laterDate, until: '' } });
 
@@ -398,6 +404,7 @@ export function referenceInputAfter(s: Scenario, done: number): RefInput {
   const events = s.initial.events.map((e) => ({ id: e.id, citizen: e.citizen, kind: e.kind, occurredAt: e.at, data: e.data, retracted: false }));
   const adjustments: { citizen: string; points: number }[] = [];
   let asOf = s.asOf;
+  let ruleset = s.ruleset.reference;
   for (const step of s.steps.slice(0, done)) {
     if (step.op === 'import') {
       citizens.push(...step.citizens);
@@ -409,6 +416,7 @@ export function referenceInputAfter(s: Scenario, done: number): RefInput {
     } else if (step.op === 'retract') events.find((e) => e.id === step.eventId)!.retracted = true;
     else if (step.op === 'dates') rels.set(`${step.relationship.a}:${step.relationship.b}`, step.relationship);
     else if (step.op === 'adjust') adjustments.push({ citizen: step.citizen, points: step.points });
+    else if (step.op === 'publish') ruleset = step.ruleset.reference;
     else asOf = step.asOf;
   }
   const present = new Set(citizens.map((c) => c.id));
@@ -417,7 +425,7 @@ export function referenceInputAfter(s: Scenario, done: number): RefInput {
     relationships: [...rels.values()].filter((r) => present.has(r.a) && present.has(r.b)),
     events: events.filter((e) => present.has(e.citizen)),
     adjustments,
-    ruleset: s.ruleset.reference,
+    ruleset,
     asOf,
   };
 }

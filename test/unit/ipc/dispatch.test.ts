@@ -323,7 +323,7 @@ const INPUTS = {
     ],
   },
   importFiles: {
-    valid: { files: [IMPORT_FILE], dryRun: true },
+    valid: { files: [IMPORT_FILE], provider: 'Yatou registry', dryRun: true },
     bad: [
       { label: 'no files', input: { files: [] }, field: 'files' },
       { label: 'more than 5 files', input: { files: Array.from({ length: 6 }, () => IMPORT_FILE) }, field: 'files' },
@@ -335,7 +335,7 @@ const INPUTS = {
     ],
   },
   importFolder: {
-    valid: { folder: '/nonexistent/credence-import', dryRun: true },
+    valid: { folder: '/nonexistent/credence-import', provider: 'Yatou registry', dryRun: true },
     bad: [
       { label: 'an empty folder', input: { folder: '' }, field: 'folder' },
       { label: 'a number as folder', input: { folder: 7 }, field: 'folder' },
@@ -663,6 +663,7 @@ describe('roles', () => {
       openDispute: 'not_found', // an event the citizen does not have
       moveDispute: 'not_found', // an unknown dispute
       decideMeasure: 'rejected', // a measure that does not apply
+      importFolder: 'rejected', // a folder that does not exist
       recordEvent: 'rejected', // an unknown citizen
       retractEvent: 'not_found', // an unknown event
       assignDispute: 'not_found', // an unknown dispute

@@ -6,6 +6,9 @@
  * session, and on a locked session; and the access log of record views
  * (with their purpose) and searches.
  */
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { channels, CHANNEL_NAMES, type ChannelName, type Reply, type Role } from '../../../shared/contract.js';
 import { MAY_CALL, mayCall, neededRole } from './roleTable.js';
@@ -35,6 +38,8 @@ const RULESET: Record<string, unknown> = { ...defaultRuleset(), base_score: 1001
 const LATE_BILLS = (RULESET.rules as { id: string }[]).find((r) => r.id === 'late-bills')!;
 
 /** A valid input for every channel on the demo database. */
+const IMPORT_FOLDER = join(tmpdir(), `credence-roles-import-${process.pid}`, 'in');
+
 const VALID: Record<ChannelName, unknown> = {
   authStatus: {},
   setupAdmin: { username: 'second-first-admin', password: 'a long enough password' },
@@ -81,8 +86,8 @@ const VALID: Record<ChannelName, unknown> = {
   moveDispute: { disputeId: 999_999, status: 'under_review', reason: 'role matrix' },
   measures: { citizenId: 'C0000042' },
   decideMeasure: { citizenId: 'C0000042', measureId: 'no-such-measure', decision: 'withdrawn', reason: 'role matrix' },
-  importFiles: { files: [{ name: 'citizens.csv', content: 'citizen_id,name,district,birth_date\n' }], dryRun: true },
-  importFolder: { folder: '/nonexistent/credence-roles', dryRun: true },
+  importFiles: { files: [{ name: 'citizens.csv', content: 'citizen_id,name,district,birth_date\n' }], provider: 'Yatou registry', dryRun: true },
+  importFolder: { folder: IMPORT_FOLDER, provider: 'Yatou registry', dryRun: true },
   recompute: { asOf: '2026-11-02T00:00:00Z' },
   createDemo: { citizens: 10, seed: 2 },
   jobStatus: { jobId: 'no-such-job' },
@@ -141,11 +146,17 @@ let tokens: Record<Role, string>;
 
 beforeAll(async () => {
   api = await openApiContext({ demo: true, now: () => NOW });
+  // A folder inside the import roots, so that an allowed importFolder starts its job.
+  mkdirSync(IMPORT_FOLDER, { recursive: true });
+  api.ctx.importRoots = [dirname(IMPORT_FOLDER)];
   await createAccounts(api.db);
   tokens = await logInEveryRole(api.sessions);
 });
 
-afterAll(() => api?.close());
+afterAll(() => {
+  api?.close();
+  rmSync(dirname(IMPORT_FOLDER), { recursive: true, force: true });
+});
 
 afterEach(() => {
   vi.restoreAllMocks();

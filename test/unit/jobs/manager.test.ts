@@ -133,7 +133,7 @@ describe('imports in a worker', () => {
     const before = rowCounts(api.db);
     const reply = await dispatch(
       'importFiles',
-      { files: [{ name: 'citizens.csv', content: [CITIZENS_HEADER, 'N0000002,Dry Run,Chengxi,1990-02-03', ''].join('\n') }], dryRun: true },
+      { files: [{ name: 'citizens.csv', content: [CITIZENS_HEADER, 'N0000002,Dry Run,Chengxi,1990-02-03', ''].join('\n') }], provider: 'Chengxi registry', dryRun: true },
       api.ctx,
       ADMIN,
     );

@@ -8,9 +8,9 @@
  * file, publishes, then plays a history: imports forced onto the incremental
  * path (and some on the full and automatic paths), a hand-recorded event,
  * retractions, friendship date changes, approved adjustments, a new as-of,
- * more changes after it. After every operation every stored column of every
- * citizen, the export, and sampled explanations are compared with the
- * reference, to the cent (own in micro-points).
+ * a new ruleset version, more changes after them. After every operation
+ * every stored column of every citizen, the export, and sampled explanations
+ * are compared with the reference, to the cent (own in micro-points).
  *
  * Runs are counted: a property that ran fewer than NUM_RUNS scenarios fails
  * (no time limit silently shrinks a run).
@@ -43,7 +43,8 @@ import {
 } from '../helpers/population.js';
 
 const ACTOR = 'invariant-test';
-const NUM_RUNS = 8;
+/** Scenarios per property; INVARIANT_RUNS=50 for a longer soak. */
+const NUM_RUNS = Number(process.env.INVARIANT_RUNS ?? 8);
 /** A failing scenario is reported as drawn: shrinking would replay whole database histories. */
 const FC_OPTIONS = { numRuns: NUM_RUNS, endOnFailure: true, markInterruptAsFailure: true } as const;
 
@@ -250,11 +251,15 @@ async function playHistory(s: Scenario, options: { reimport: boolean; explain: b
       } else if (step.op === 'adjust') {
         const id = proposeAdjustment(db, { citizenId: step.citizen, points: step.points, justification: 'property test adjustment' }, 'proposer');
         approveAdjustment(db, id, 'approver', 'checked');
+      } else if (step.op === 'publish') {
+        const result = publishRuleset(db, step.ruleset.spec, { actor: ACTOR, reason: 'a new ruleset version' });
+        expect(result.problems).toEqual([]);
+        countPath(result, 'full');
       } else {
         countPath(recomputeScores(db, { asOf: step.asOf, actor: ACTOR, reason: 'move the scoring instant' }), 'full');
       }
       checked = expectReferenceFigures(db, referenceInputAfter(s, k + 1), label);
-      if (options.explain && (step.op === 'recompute' || k === s.steps.length - 1)) expectExplanations(db, checked, label);
+      if (options.explain && (step.op === 'recompute' || step.op === 'publish' || k === s.steps.length - 1)) expectExplanations(db, checked, label);
     }
     // A full recompute at the same as-of finds nothing to change, and the figures stay the reference's.
     const again = recomputeScores(db, { actor: ACTOR, asOf: s.laterAsOf, reason: 'recompute at the same instant' });

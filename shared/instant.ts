@@ -1,0 +1,83 @@
+/**
+ * The one definition of an instant (SCORING_MODEL §1): RFC 3339 with a date,
+ * a time WITH seconds, an optional fraction of at most 3 digits (the model
+ * counts in milliseconds: a finer fraction would be silently truncated) and
+ * `Z` or a numeric offset. Every door that takes an instant (import rows,
+ * recorded events, as-of options of the CLI and the contract, recompute)
+ * parses it here. Imports nothing: shared by main process and renderer.
+ */
+
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** What an instant looks like, for error messages. */
+export const INSTANT_FORM = 'an RFC 3339 instant with seconds, at most 3 fraction digits and Z or an offset (e.g. 2024-05-01T10:00:00Z or 2024-05-01T12:00:00.250+02:00)';
+
+function daysIn(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** A real calendar date YYYY-MM-DD. */
+export function isIsoDate(text: string): boolean {
+  const m = DATE_ONLY.exec(text);
+  if (!m) return false;
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysIn(Number(m[1]), month);
+}
+
+function utcMs(year: number, month: number, day: number, h: number, min: number, s: number, ms: number): number {
+  const d = new Date(0);
+  // setUTCFullYear, not Date.UTC: Date.UTC maps years 0-99 to 1900-1999.
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(h, min, s, ms);
+  return d.getTime();
+}
+
+/**
+ * Epoch milliseconds of an instant in the form above, or null for anything
+ * else: no seconds, a fraction of 4+ digits, no zone, an impossible date or
+ * time (hour 24, second 60: a leap second has no millisecond of its own).
+ */
+export function parseInstantMs(text: string): number | null {
+  if (typeof text !== 'string' || text.length > 40) return null;
+  const m = INSTANT.exec(text);
+  if (!m) return null;
+  const [year, month, day, h, min, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || h > 23 || min > 59 || s > 59) return null;
+  const ms = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0'));
+  let offset = 0;
+  if (!m[8]) {
+    const oh = Number(m[10]);
+    const om = Number(m[11]);
+    if (oh > 23 || om > 59) return null;
+    offset = (m[9] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
+  }
+  const t = utcMs(year, month, day, h, min, s, ms) - offset;
+  return Number.isFinite(t) ? t : null;
+}
+
+/** Why `text` is not an instant, in a few words (for messages that already say it is not one). */
+export function instantFlaw(text: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return 'a date without a time';
+  if (/[Tt ]\d{2}:\d{2}(?![:\d])/.test(text)) return 'the time has no seconds';
+  if (/:\d{2}\.\d{4,}/.test(text)) return 'a fraction finer than a millisecond (at most 3 digits)';
+  if (/[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(text)) return 'no zone (Z or an offset)';
+  if (/^\d{4}-\d{2}-\d{2} /.test(text)) return "a space instead of 'T'";
+  return 'not in that form or not a real date and time';
+}
+
+/**
+ * An as-of option: an instant as above, or a date alone meaning its start
+ * (00:00:00Z). Returns the normalised ISO text and epoch ms, or null.
+ */
+export function parseAsOf(text: string): { iso: string; ms: number } | null {
+  const ms = isIsoDate(text) ? parseInstantMs(`${text}T00:00:00Z`) : parseInstantMs(text);
+  if (ms === null) return null;
+  const iso = new Date(ms).toISOString();
+  return { iso, ms };
+}
+
+/** What an as-of option looks like, for error messages. */
+export const AS_OF_FORM = `a date YYYY-MM-DD or ${INSTANT_FORM}`;
