@@ -702,6 +702,12 @@ export const channels = {
     role: 'official',
     summary: 'assign a dispute to a reviewer (an official or administrator), or unassign it',
   }),
+  disputeCounts: channel({
+    input: empty,
+    output: z.object({ active: z.number(), overdue: z.number() }),
+    role: 'viewer',
+    summary: 'how many disputes await a decision and how many of them are overdue (no personal data: the navigation badge)',
+  }),
   disputeReviewers: channel({ input: empty, output: z.array(z.object({ username: z.string(), displayName: z.string(), role: Role })), role: 'official', summary: 'the accounts that may review disputes' }),
 } satisfies Record<ChannelName, ChannelSpec<z.ZodType, z.ZodType>>;
 

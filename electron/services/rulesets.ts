@@ -9,7 +9,7 @@ import { recordOperation } from '../db/operations.js';
 import { insertRuleset } from '../db/rulesets.js';
 import { validateRuleset, type CompiledRuleset } from '../engine/rules.js';
 import { evaluationErrors, rebuildContributions } from './contributions.js';
-import { fullRecompute, loadScoringState, paramsOf, parseInstant, type Progress, type ScoreChangeStats } from './scoring.js';
+import { fullRecompute, loadScoringState, moveScoringInstant, paramsOf, parseInstant, type Progress, type ScoreChangeStats, type ScoringPath } from './scoring.js';
 
 export function checkRuleset(db: Db, input: unknown): { ok: true; ruleset: CompiledRuleset } | { ok: false; problems: InputProblem[] } {
   return validateRuleset(input, loadKinds(db));
@@ -62,7 +62,17 @@ export interface RecomputeResult {
  * model (own, penalty, totals, not only the score) under that operation; one
  * that changes nothing records nothing.
  */
-export function recomputeScores(db: Db, options: { asOf?: string; actor: string; reason?: string; onProgress?: Progress }): RecomputeResult {
+export function recomputeScores(
+  db: Db,
+  options: {
+    asOf?: string;
+    actor: string;
+    reason?: string;
+    onProgress?: Progress;
+    /** `full` (default: everyone, repairing any stale figure), `incremental` (only what the new instant changes; tests), or `auto`. */
+    path?: ScoringPath;
+  },
+): RecomputeResult {
   const state = loadScoringState(db);
   if (!state) throw new Error('no ruleset has been published yet: publish one first (rules publish FILE --reason TEXT)');
   const asOf = parseInstant(options.asOf ?? new Date().toISOString());
@@ -73,7 +83,7 @@ export function recomputeScores(db: Db, options: { asOf?: string; actor: string;
       reason: options.reason ?? `recompute as of ${asOf.iso}`,
       details: { from_as_of: state.asOf, to_as_of: asOf.iso, ruleset_version: state.version },
     });
-    const scoring = fullRecompute(db, { ...state, asOf: asOf.iso, asOfMs: asOf.ms }, op.id, options.onProgress);
+    const scoring = moveScoringInstant(db, state, { ...state, asOf: asOf.iso, asOfMs: asOf.ms }, op.id, { path: options.path ?? 'full', onProgress: options.onProgress });
     if (scoring.ledgerEntries === 0 && scoring.rowsRewritten === 0 && asOf.iso === state.asOf) throw new NothingChanged(scoring);
     return { asOf: asOf.iso, operationId: op.id, scoring };
   });

@@ -470,6 +470,57 @@ export function updateScores(db: Db, state: ScoringState, dirty: Set<number>, op
   return full ? fullRecompute(db, state, operationId, options.onProgress) : incrementalUpdate(db, state, dirty, operationId, options.friendshipChanges);
 }
 
+/**
+ * What moving the scoring instant from `from` to `to` changes: the citizens
+ * with a contribution that counts at one instant and not at the other (it
+ * entered or left a ttl window, or happened in between), and the friendships
+ * active on one date and not on the other (both ends dirty, named as the
+ * cause). Nobody else's inputs change.
+ */
+export function asOfChanges(db: Db, ruleset: CompiledRuleset, from: { asOf: string; asOfMs: number }, to: { asOf: string; asOfMs: number }): { dirty: Set<number>; friendshipChanges: Map<number, Set<number>> } {
+  const at = (param: string) => windowClause(ruleset).replaceAll('@asOf', param);
+  const dirty = new Set(
+    db
+      .prepare(`SELECT DISTINCT citizen_idx FROM contributions WHERE error IS NULL AND (CASE WHEN ${at('@from')} THEN 1 ELSE 0 END) <> (CASE WHEN ${at('@to')} THEN 1 ELSE 0 END)`)
+      .pluck()
+      .all({ from: from.asOfMs, to: to.asOfMs }) as number[],
+  );
+  const friendshipChanges = new Map<number, Set<number>>();
+  const active = (param: string) => `(since <= ${param} AND (until IS NULL OR ${param} < until))`;
+  const edges = db
+    .prepare(`SELECT a, b FROM relationships WHERE ${active('@d1')} <> ${active('@d2')}`)
+    .raw(true)
+    .all({ d1: from.asOf.slice(0, 10), d2: to.asOf.slice(0, 10) }) as [number, number][];
+  for (const [a, b] of edges) {
+    for (const [x, y] of [[a, b], [b, a]]) {
+      dirty.add(x);
+      const set = friendshipChanges.get(x) ?? new Set<number>();
+      set.add(y);
+      friendshipChanges.set(x, set);
+    }
+  }
+  return { dirty, friendshipChanges };
+}
+
+/**
+ * Move scoring to the instant of `to` (same ruleset), on the path
+ * `options.path` chooses: `full` recomputes everyone (and repairs any stored
+ * figure that differs from the model); `incremental` updates only the
+ * citizens whose inputs differ between the two instants and those the
+ * change reaches through friends; `auto` takes the incremental path when at
+ * most a tenth of the population is dirty and the instant moved.
+ */
+export function moveScoringInstant(db: Db, from: ScoringState, to: ScoringState, operationId: number, options: Omit<ScoreUpdateOptions, 'friendshipChanges'> = {}): ScoreChangeStats {
+  const path = options.path ?? 'auto';
+  if (!SCORING_PATHS.includes(path)) throw new Error(`unknown scoring path '${String(path)}' (expected ${SCORING_PATHS.join(', ')})`);
+  if (from.version !== to.version) throw new Error(`moving the scoring instant keeps the ruleset: version ${from.version} is not ${to.version}`);
+  if (path === 'full' || (path === 'auto' && from.asOfMs === to.asOfMs)) return fullRecompute(db, to, operationId, options.onProgress);
+  const changes = asOfChanges(db, to.ruleset, from, to);
+  const stats = updateScores(db, to, changes.dirty, operationId, { path, friendshipChanges: changes.friendshipChanges, onProgress: options.onProgress });
+  saveScoringState(db, to.version, to.asOf, to.asOfMs);
+  return stats;
+}
+
 /** Helper for explanations: the friends view over stored scores. */
 export function storedNetworkView(db: Db, state: ScoringState): NetworkView {
   const friendsOf = activeFriendsOf(db);

@@ -3,7 +3,7 @@
  * record page (citizen channel), the disclosure PDF and the subject-access
  * export read one stored truth. After random operation sequences (imports on
  * either scoring path, retractions, manual adjustments, publishing with a new
- * as-of, recomputes), every one of them is opened for random citizens and
+ * as-of, moving the as-of on either path), every one of them is opened for random citizens and
  * each figure compared to the cent; and a full recompute at the same as-of
  * finds nothing to repair (the stored truth is the model's).
  */
@@ -62,7 +62,7 @@ type Op =
   | { t: 'retract'; pick: number }
   | { t: 'adjust'; citizen: number; points: string }
   | { t: 'publish'; variant: number; asOf: string }
-  | { t: 'recompute'; asOf: string };
+  | { t: 'recompute'; asOf: string; path: ScoringPath };
 
 interface Scenario {
   citizens: number;
@@ -86,7 +86,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.integer({ min: 12, max: 30 }).cha
     { weight: 2, arbitrary: fc.record({ t: fc.constant('retract' as const), pick: fc.nat() }) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('adjust' as const), citizen, points: pointsArb.filter((p) => Number(p) !== 0) }) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('publish' as const), variant: fc.integer({ min: 0, max: 2 }), asOf: fc.constantFrom(...AS_OFS) }) },
-    { weight: 1, arbitrary: fc.record({ t: fc.constant('recompute' as const), asOf: fc.constantFrom(...AS_OFS) }) },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant('recompute' as const), asOf: fc.constantFrom(...AS_OFS), path }) },
   );
   return fc.record({
     citizens: fc.constant(n),
@@ -139,7 +139,7 @@ async function play(s: Scenario): Promise<AdjWorld> {
       const proposal = proposeAdjustment(w.db, { citizenId: id(op.citizen), points: Number(op.points), justification: 'random adjustment' }, by);
       approveAdjustment(w.db, proposal, `${by}-approver`, 'checked');
     } else if (op.t === 'publish') w.publish(op.asOf, ruleset(op.variant));
-    else recomputeScores(w.db, { asOf: op.asOf, actor: 'tester' });
+    else recomputeScores(w.db, { asOf: op.asOf, actor: 'tester', path: op.path });
   }
   return w;
 }
