@@ -102,6 +102,9 @@ function purposeMap(): Record<string, string> {
     return {};
   }
 }
+/** The purpose stated for a record, to send with every read of it (its events, measures, disputes, viewers). */
+export const purposeFor = (citizenId: string): string | undefined => recordPurpose.get(citizenId) || undefined;
+
 export const recordPurpose = {
   /** The purpose stated for this record in this tab; undefined when none was asked yet. */
   get: (citizenId: string): string | undefined => (Object.hasOwn(purposeMap(), citizenId) ? purposeMap()[citizenId] : undefined),
