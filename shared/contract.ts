@@ -184,7 +184,15 @@ const RecordedChange = z.object({
   scoresChanged: z.number(),
 });
 
-const ScoreStats = z.object({ citizens: z.number(), scoresChanged: z.number(), ledgerEntries: z.number(), iterations: z.number().optional(), msPerIteration: z.number().optional() });
+const ScoreStats = z.object({
+  citizens: z.number(),
+  scoresChanged: z.number(),
+  ledgerEntries: z.number(),
+  /** Score rows whose stored figures (score, tier, own, penalty, rule totals) were rewritten. */
+  rowsRewritten: z.number().optional(),
+  iterations: z.number().optional(),
+  msPerIteration: z.number().optional(),
+});
 
 const ImportResult = z.object({
   ok: z.boolean(),
