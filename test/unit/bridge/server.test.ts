@@ -574,12 +574,12 @@ describe('uploads of import files (POST /upload/<name>)', () => {
     expect(reply).toMatchObject({ ok: true, value: { uploadId: expect.any(String) } });
     const uploadId = reply.value.uploadId as string;
     // Another user cannot claim it.
-    const stolen = JSON.parse((await post('importFiles', { files: [{ name: 'event_kinds.json', uploadId }], dryRun: true }, apiHeaders())).body);
+    const stolen = JSON.parse((await post('importFiles', { files: [{ name: 'event_kinds.json', uploadId }], provider: 'Test Registry', dryRun: true }, apiHeaders())).body);
     expect(stolen).toMatchObject({ ok: false, error: { message: expect.stringMatching(/no upload/) } });
-    const claimed = JSON.parse((await post('importFiles', { files: [{ name: 'event_kinds.json', uploadId }], dryRun: true }, apiHeaders({ 'x-credence-session': official }))).body);
+    const claimed = JSON.parse((await post('importFiles', { files: [{ name: 'event_kinds.json', uploadId }], provider: 'Test Registry', dryRun: true }, apiHeaders({ 'x-credence-session': official }))).body);
     expect(claimed).toMatchObject({ ok: true, value: { jobId: expect.any(String) } });
     await api.jobs.wait(claimed.value.jobId);
-    const again = JSON.parse((await post('importFiles', { files: [{ name: 'event_kinds.json', uploadId }], dryRun: true }, apiHeaders({ 'x-credence-session': official }))).body);
+    const again = JSON.parse((await post('importFiles', { files: [{ name: 'event_kinds.json', uploadId }], provider: 'Test Registry', dryRun: true }, apiHeaders({ 'x-credence-session': official }))).body);
     expect(again).toMatchObject({ ok: false, error: { message: expect.stringMatching(/no upload/) } });
   });
 
