@@ -8,10 +8,13 @@
  * its own (two consoles never rebuild each other's files).
  */
 import { Command } from 'commander';
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { startBridge } from './bridge/server.js';
-import { openDatabase } from './db/connection.js';
+import { readSecret } from './cli/secrets.js';
+import { databaseKey, openDatabase } from './db/connection.js';
+import { isPlaintextDatabase } from './db/encryption.js';
+import { passphraseKey, prepareDataFolder, privateProcess, removeStaleUploads, scheduleDailyBackups } from './services/custody.js';
 import { JobKind } from '../shared/contract.js';
 import { JobManager } from './jobs/manager.js';
 import { APP_ROOT, defaultDatabaseFile, RESOURCES_DIR } from './paths.js';
@@ -46,8 +49,15 @@ async function main(): Promise<void> {
   const o = program.opts<{ db?: string; port: string; demoCitizens: string; static?: string; jobTimeLimit?: string }>();
   const staticDir = o.static ? resolve(o.static) : await currentBuild();
   const dbFile = o.db ?? defaultDatabaseFile();
-  mkdirSync(dirname(dbFile), { recursive: true });
-  const db = openDatabase(dbFile);
+  privateProcess();
+  // The app's data folder, or a new one for --db, is private; an existing folder given with --db is left as it is.
+  if (!o.db || !existsSync(dirname(dbFile))) prepareDataFolder(dirname(dbFile));
+  for (const gone of removeStaleUploads()) process.stderr.write(`removed a stale upload folder: ${gone}\n`);
+  // The passphrase at start (CREDENCE_DB_PASSPHRASE, or typed); a database stored unencrypted is encrypted once, in place.
+  const key = await passphraseKey((q) => readSecret('CREDENCE_DB_PASSPHRASE', q), dbFile);
+  if (isPlaintextDatabase(dbFile)) process.stderr.write(`${dbFile} is stored unencrypted: encrypting it now (a copy is encrypted, then replaces it) ...\n`);
+  const db = openDatabase(dbFile, { key, encryptPlaintext: true });
+  const stopBackups = scheduleDailyBackups(db, dbFile, (m) => process.stderr.write(`${m}\n`));
   const population = db.prepare('SELECT count(*) FROM citizens').pluck().get() as number;
   if (population === 0 && !o.db) {
     process.stderr.write(`first start: creating a demo population in ${dbFile} ...\n`);
@@ -57,6 +67,7 @@ async function main(): Promise<void> {
   if (limit !== undefined && !(limit > 0)) throw new Error(`--job-time-limit: a number of seconds above 0, not ${o.jobTimeLimit}`);
   const jobs = new JobManager(dbFile, RESOURCES_DIR, undefined, {
     timeLimitsMs: limit === undefined ? undefined : Object.fromEntries(JobKind.options.map((k) => [k, limit])),
+    databaseKey: databaseKey(db),
   });
   const bridge = await startBridge({
     ctx: { db, dbFile, jobs, sessions: new SessionStore(db) },
@@ -65,6 +76,7 @@ async function main(): Promise<void> {
   });
   process.stdout.write(`Credence console: ${bridge.url}\n`);
   const stop = () => {
+    stopBackups();
     void bridge.close().then(() => {
       flushRefusals(db);
       db.close();

@@ -70,6 +70,7 @@ export const CHANNEL_NAMES = [
   'retractEvent',
   'assignDispute',
   'disputeReviewers',
+  'disputeCounts',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

@@ -170,7 +170,15 @@ const RecordedChange = z.object({
   scoresChanged: z.number(),
 });
 
-const ScoreStats = z.object({ citizens: z.number(), scoresChanged: z.number(), ledgerEntries: z.number(), iterations: z.number().optional(), msPerIteration: z.number().optional() });
+const ScoreStats = z.object({
+  citizens: z.number(),
+  scoresChanged: z.number(),
+  ledgerEntries: z.number(),
+  /** Score rows whose stored figures (score, tier, own, penalty, rule totals) were rewritten. */
+  rowsRewritten: z.number().optional(),
+  iterations: z.number().optional(),
+  msPerIteration: z.number().optional(),
+});
 
 const ImportResult = z.object({
   ok: z.boolean(),
@@ -677,6 +685,12 @@ export const channels = {
     output: z.object({ operationId: z.number() }),
     role: 'official',
     summary: 'assign a dispute to a reviewer (an official or administrator), or unassign it',
+  }),
+  disputeCounts: channel({
+    input: empty,
+    output: z.object({ active: z.number(), overdue: z.number() }),
+    role: 'viewer',
+    summary: 'how many disputes await a decision and how many of them are overdue (no personal data: the navigation badge)',
   }),
   disputeReviewers: channel({ input: empty, output: z.array(z.object({ username: z.string(), displayName: z.string(), role: Role })), role: 'official', summary: 'the accounts that may review disputes' }),
 } satisfies Record<ChannelName, ChannelSpec<z.ZodType, z.ZodType>>;

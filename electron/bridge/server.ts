@@ -12,7 +12,7 @@ import { extname } from 'node:path';
 import { channels } from '../../shared/contract.js';
 import type { Caller, HandlerContext } from '../ipc/handlers.js';
 import { admit, dispatchFromSession } from '../ipc/dispatch.js';
-import { CONTENT_SECURITY_POLICY, resolveStaticFile } from '../shell/security.js';
+import { CONTENT_SECURITY_POLICY, mediaTypeIs, resolveStaticFile } from '../shell/security.js';
 import { RefusalLimiter } from './refusals.js';
 import { UploadStore, UploadTooLargeError } from './uploads.js';
 
@@ -207,10 +207,10 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
         }
         const type = String(req.headers['content-type'] ?? '');
         if (isUpload) {
-          if (!type.startsWith('application/octet-stream')) return send(res, 415, { ok: false, error: { code: 'invalid_input', message: 'content-type must be application/octet-stream' } }, true);
+          if (!mediaTypeIs(type, 'application/octet-stream')) return send(res, 415, { ok: false, error: { code: 'invalid_input', message: 'content-type must be application/octet-stream' } }, true);
           return await upload(req, res, decodeURIComponent(url.pathname.slice('/upload/'.length)));
         }
-        if (!type.startsWith('application/json')) {
+        if (!mediaTypeIs(type, 'application/json')) {
           return send(res, 415, { ok: false, error: { code: 'invalid_input', message: 'content-type must be application/json' } }, true);
         }
         return await api(req, res, url.pathname.slice(5));

@@ -35,7 +35,7 @@ import { CheckpointError, checkpointFileContent, createCheckpoint, integritySumm
 import { renderDisclosure } from '../services/disclosure.js';
 import { subjectAccessExport } from '../services/subjectAccess.js';
 import { csvRow } from '../services/exportScores.js';
-import { assignDispute, disputeReviewers, listDisputes, moveDispute, openDispute } from '../services/disputes.js';
+import { assignDispute, disputeCounts, disputeReviewers, listDisputes, moveDispute, openDispute } from '../services/disputes.js';
 import { recordEvent, storedScoreOf } from '../services/recordEvent.js';
 import { retractEvent } from '../services/retract.js';
 import { decideMeasure, measuresFor } from '../services/measures.js';
@@ -329,6 +329,7 @@ export const handlers: Handlers = {
   },
   assignDispute: (q, { db }, caller) => assignDispute(db, q.disputeId, q.assignee, caller.user, q.reason),
   disputeReviewers: (_i, { db }) => disputeReviewers(db),
+  disputeCounts: (_i, { db }) => disputeCounts(db),
 };
 
 /** A bad key, passphrase or checkpoint is the caller's input, answered as such. */

@@ -15,6 +15,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { JobKind, JobStatus } from '../../shared/contract.js';
+import type { DbKey } from '../db/encryption.js';
 import type { JobMessage } from './protocol.js';
 
 export class JobConflictError extends Error {}
@@ -67,6 +68,8 @@ export interface JobManagerOptions {
   cancelGraceMs?: number;
   /** Another worker script (tests: a job that never checks its stop flag). */
   workerScript?: URL;
+  /** The database's key, handed to each worker (raw: no passphrase crosses the thread boundary). */
+  databaseKey?: DbKey;
 }
 
 export class JobManager {
@@ -91,7 +94,8 @@ export class JobManager {
     const jobId = randomUUID();
     const cancel = new SharedArrayBuffer(8);
     const status: JobStatus = { jobId, kind, state: 'running', phase: 'starting', done: 0, total: 1, startedAt: new Date().toISOString(), error: null, result: null };
-    const worker = spawnWorker({ kind, dbFile: this.dbFile, resources: this.resources, actor, params, cancel }, this.options.workerScript);
+    const keyHex = this.options.databaseKey && 'raw' in this.options.databaseKey ? this.options.databaseKey.raw.toString('hex') : undefined;
+    const worker = spawnWorker({ kind, dbFile: this.dbFile, resources: this.resources, actor, params, cancel, keyHex }, this.options.workerScript);
     const job: Job = { status, flags: new Int32Array(cancel), worker, finished: Promise.resolve(), stopping: null, timers: [] };
     job.finished = new Promise<void>((resolve) => {
       worker.on('message', (m: JobMessage) => {

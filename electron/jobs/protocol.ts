@@ -4,6 +4,8 @@ import type { JobKind } from '../../shared/contract.js';
 export interface JobRequest {
   kind: JobKind;
   dbFile: string;
+  /** The database's raw key in hex, when it is encrypted. */
+  keyHex?: string;
   resources: string;
   actor: string;
   params: Record<string, unknown>;

@@ -16,7 +16,7 @@ const cancel = new Int32Array(request.cancel);
 const post = (m: JobMessage) => parentPort!.postMessage(m);
 
 async function main(): Promise<void> {
-  const db = openDatabase(request.dbFile);
+  const db = openDatabase(request.dbFile, request.keyHex ? { key: { raw: Buffer.from(request.keyHex, 'hex') } } : {});
   let last = 0;
   try {
     const result = await runJob(db, request, (phase, done, total) => {

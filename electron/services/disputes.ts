@@ -145,6 +145,14 @@ export function moveDispute(db: Db, id: number, status: DisputeStatus, by: strin
   })();
 }
 
+/** How many disputes await a decision, and how many of those are past their deadline. */
+export function disputeCounts(db: Db): { active: number; overdue: number } {
+  const row = db
+    .prepare("SELECT count(*) AS active, coalesce(sum(deadline < ?), 0) AS overdue FROM disputes WHERE status IN ('open','under_review')")
+    .get(new Date().toISOString()) as { active: number; overdue: number };
+  return { active: row.active, overdue: row.overdue };
+}
+
 /** The accounts that may review and decide disputes: enabled officials and administrators. */
 export function disputeReviewers(db: Db): { username: string; displayName: string; role: 'official' | 'admin' }[] {
   return db

@@ -16,7 +16,7 @@ import { OperationsPage } from './pages/OperationsPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { RulesPage } from './pages/RulesPage';
 import { SearchPage } from './pages/SearchPage';
-import { DisputesPage, useActiveDisputes } from './pages/DisputesPage';
+import { DisputesPage, useDisputeCounts } from './pages/DisputesPage';
 
 const NAV: { href: string; label: string; roles?: Role[] }[] = [
   { href: '/', label: 'Overview' },
@@ -44,12 +44,11 @@ function PendingBadge() {
 
 /** Disputes awaiting a decision; red when one is overdue. */
 function DisputesBadge() {
-  const { data } = useActiveDisputes();
-  if (!data?.length) return null;
-  const overdue = data.filter((d) => d.overdue).length;
+  const { data } = useDisputeCounts();
+  if (!data?.active) return null;
   return (
-    <Badge size="sm" color={overdue ? 'red' : 'orange'} variant="filled" circle title={`${data.length} awaiting a decision${overdue ? `, ${overdue} overdue` : ''}`} data-testid="nav-disputes-count">
-      {data.length}
+    <Badge size="sm" color={data.overdue ? 'red' : 'orange'} variant="filled" circle title={`${data.active} awaiting a decision${data.overdue ? `, ${data.overdue} overdue` : ''}`} data-testid="nav-disputes-count">
+      {data.active}
     </Badge>
   );
 }

@@ -3,6 +3,7 @@
  * one function per channel on window.credence; in a browser the same calls go
  * to the loopback bridge with the session token from the URL.
  */
+import { takeBridgeToken } from './bridgeToken';
 import type { Api, ChannelName, ErrorCode, Input, Output, Reply } from '../../shared/contract';
 
 declare global {
@@ -21,10 +22,10 @@ export class ApiError extends Error {
 }
 
 function sessionToken(): string | null {
-  const fromUrl = new URLSearchParams(window.location.search).get('token');
-  if (fromUrl) sessionStorage.setItem('credence.token', fromUrl);
-  return fromUrl ?? sessionStorage.getItem('credence.token');
+  return takeBridgeToken({ location: window.location, history: window.history, storage: sessionStorage });
 }
+// Out of the address bar as soon as the console loads, not at the first call.
+if (typeof window !== 'undefined' && !window.credence) sessionToken();
 
 /** The login session (per browser tab): sent with every call, over either transport. */
 const SESSION_KEY = 'credence.session';
@@ -101,6 +102,9 @@ function purposeMap(): Record<string, string> {
     return {};
   }
 }
+/** The purpose stated for a record, to send with every read of it (its events, measures, disputes, viewers). */
+export const purposeFor = (citizenId: string): string | undefined => recordPurpose.get(citizenId) || undefined;
+
 export const recordPurpose = {
   /** The purpose stated for this record in this tab; undefined when none was asked yet. */
   get: (citizenId: string): string | undefined => (Object.hasOwn(purposeMap(), citizenId) ? purposeMap()[citizenId] : undefined),

@@ -78,11 +78,13 @@ function CitizenRecord({ citizenId, purpose, onRefused }: { citizenId: string; p
       }
     },
     retry: false,
+    // Every opening is a read of personal data and is logged: never shown from the cache alone.
+    staleTime: 0,
   });
   const { mayAct } = useAccess();
   const [recording, setRecording] = useState(false);
   usePageTitle(data ? `${data.summary.name} (${citizenId})` : `Record ${citizenId}`);
-  const viewers = useQuery({ queryKey: ['recordViewers', citizenId], queryFn: () => call('recordViewers', { citizenId }), enabled: !!data });
+  const viewers = useQuery({ queryKey: ['recordViewers', citizenId], queryFn: () => call('recordViewers', { citizenId, purpose: purpose || undefined }), enabled: !!data });
   const disputes = useCitizenDisputes(citizenId);
   if (isLoading) return <Loader />;
   if (error || !data) return <ErrorNote error={error} title={`Citizen ${citizenId}`} />;

@@ -26,9 +26,9 @@ const STATUS_OPTIONS = [
   { value: 'all', label: 'All' },
 ];
 
-/** The active disputes (open or under review) and how many are overdue: the navigation badge. */
-export function useActiveDisputes() {
-  return useQuery({ queryKey: ['disputes', 'active'], queryFn: () => call('disputes', { openOnly: true }), refetchInterval: 60_000 });
+/** How many disputes await a decision and how many are overdue: the navigation badge (counts only, no personal data). */
+export function useDisputeCounts() {
+  return useQuery({ queryKey: ['disputes', 'counts'], queryFn: () => call('disputeCounts', {}), refetchInterval: 60_000 });
 }
 
 export function DisputesPage() {

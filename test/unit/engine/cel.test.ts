@@ -255,6 +255,12 @@ describe('macros', () => {
     }
   });
 
+  it('orders strings by code point, as CEL does (JS compares UTF-16 units: U+FFFF would sort after U+10000)', () => {
+    expect(compileOk('event.name < "\\U00010000"', 'bool').evaluate({ name: '\uffff' })).toBe(true);
+    expect(compileOk('event.name > "\\uffff"', 'bool').evaluate({ name: '😀' })).toBe(true);
+    expect(compileOk('event.name < "b"', 'bool').evaluate({ name: 'a😀' })).toBe(true);
+  });
+
   it("split('') splits into code points (Go's strings.Split), where the library splits UTF-16 units", () => {
     expect(compileOk('size(event.name.split("")) == 3', 'bool').evaluate({ name: 'a😀b' })).toBe(true);
     expect(compileOk('size(event.name) == 3', 'bool').evaluate({ name: 'a😀b' })).toBe(true);

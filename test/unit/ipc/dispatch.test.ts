@@ -474,6 +474,7 @@ const INPUTS = {
     ],
   },
   disputeReviewers: { valid: {}, bad: EMPTY_INPUT_BAD },
+  disputeCounts: { valid: {}, bad: EMPTY_INPUT_BAD },
   accountChanges: { valid: {}, bad: [{ label: 'an unknown status', input: { status: 'done' }, field: 'status' }] },
   decideAccountChange: {
     valid: { changeId: 999999, approve: true, reason: 'the person exists and needs this role' },

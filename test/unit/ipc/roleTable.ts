@@ -87,6 +87,7 @@ export const CHANNEL_ROLES = {
   retractEvent: 'official',
   assignDispute: 'official',
   disputeReviewers: 'official',
+  disputeCounts: 'viewer',
 } as const satisfies Record<string, Access>;
 
 /**

@@ -111,6 +111,7 @@ const VALID: Record<ChannelName, unknown> = {
   retractEvent: { eventId: 'E999999999', reason: 'role matrix: retract nothing' },
   assignDispute: { disputeId: 999_999, assignee: null, reason: 'role matrix' },
   disputeReviewers: {},
+  disputeCounts: {},
 };
 
 /** What an allowed call with the VALID input answers when that is not ok, given the state of the database. */

@@ -9,7 +9,7 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import type { Dispute } from '../../../../shared/contract';
-import { call } from '../../api';
+import { call, purposeFor } from '../../api';
 import { when } from '../../format';
 import { sameUser, useAccess } from '../approvals/access';
 import { AssignDisputeModal } from './AssignDisputeModal';
@@ -45,7 +45,7 @@ function decidedText(d: Dispute): string {
 
 function useSubjects(citizenId: string) {
   const { rows } = useCitizenEvents(citizenId);
-  const measures = useQuery({ queryKey: ['measures', citizenId], queryFn: () => call('measures', { citizenId }) });
+  const measures = useQuery({ queryKey: ['measures', citizenId], queryFn: () => call('measures', { citizenId, purpose: purposeFor(citizenId) }) });
   const subjectOf = (d: Dispute): string => {
     if (d.eventId) {
       const ev = rows.find((r) => r.eventId === d.eventId);

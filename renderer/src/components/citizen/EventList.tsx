@@ -9,7 +9,7 @@ import { notifications } from '@mantine/notifications';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Dispute } from '../../../../shared/contract';
-import { call } from '../../api';
+import { call, purposeFor } from '../../api';
 import { score, when } from '../../format';
 import { refreshScores } from './refresh';
 import { ReasonModal } from './ReasonModal';
@@ -24,7 +24,7 @@ const ROW = 34;
 export function useCitizenEvents(citizenId: string) {
   const query = useInfiniteQuery({
     queryKey: ['citizenEvents', citizenId],
-    queryFn: ({ pageParam }) => call('citizenEvents', { citizenId, offset: pageParam, limit: PAGE }),
+    queryFn: ({ pageParam }) => call('citizenEvents', { citizenId, offset: pageParam, limit: PAGE, purpose: purposeFor(citizenId) }),
     initialPageParam: 0,
     getNextPageParam: (last, pages) => (pages.length * PAGE < last.total ? pages.length * PAGE : undefined),
   });

@@ -8,7 +8,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import type { Measure } from '../../../../shared/contract';
-import { call } from '../../api';
+import { call, purposeFor } from '../../api';
 import { when } from '../../format';
 import { useAccess } from '../approvals/access';
 import { ErrorNote } from '../ErrorNote';
@@ -62,7 +62,7 @@ function DecisionModal({ citizenId, d, onClose }: { citizenId: string; d: Decisi
 
 export function MeasuresCard({ citizenId, tier, rulesetVersion }: { citizenId: string; tier: string; rulesetVersion: number }) {
   const { mayAct } = useAccess();
-  const measures = useQuery({ queryKey: ['measures', citizenId], queryFn: () => call('measures', { citizenId }) });
+  const measures = useQuery({ queryKey: ['measures', citizenId], queryFn: () => call('measures', { citizenId, purpose: purposeFor(citizenId) }) });
   const disputes = useCitizenDisputes(citizenId);
   const [deciding, setDeciding] = useState<Decision | null>(null);
   const [disputing, setDisputing] = useState<Measure | null>(null);

@@ -13,7 +13,7 @@ import { call, recordPurpose } from '../../api';
 export function PurposePrompt({ citizenId, refused, onStated }: { citizenId: string; refused?: string; onStated: (purpose: string) => void }) {
   const [purpose, setPurpose] = useState('');
   const settings = useQuery({ queryKey: ['accessSettings'], queryFn: () => call('accessSettings', {}) });
-  const recent = useQuery({ queryKey: ['recentPurposes'], queryFn: () => call('recentPurposes', {}) });
+  const recent = useQuery({ queryKey: ['recentPurposes'], queryFn: () => call('recentPurposes', {}), staleTime: 0 });
   const required = settings.data?.purposeRequired ?? true;
   const hint = recordPurpose.suggestion(citizenId);
   const offered = [...new Set([...(hint ? [hint] : []), ...(recent.data ?? [])])];

@@ -1,7 +1,7 @@
 /** How disputes are named and coloured everywhere on the record, and the citizen's disputes query. */
 import { useQuery } from '@tanstack/react-query';
 import type { Dispute } from '../../../../shared/contract';
-import { call } from '../../api';
+import { call, purposeFor } from '../../api';
 
 export const DISPUTE_LABEL: Record<Dispute['status'], string> = { open: 'open', under_review: 'under review', upheld: 'upheld', rejected: 'rejected' };
 export const DISPUTE_COLOR: Record<Dispute['status'], string> = { open: 'blue', under_review: 'yellow', upheld: 'teal', rejected: 'gray' };
@@ -10,7 +10,7 @@ export const DISPUTE_COLOR: Record<Dispute['status'], string> = { open: 'blue', 
 export const isActive = (d: Dispute): boolean => d.status === 'open' || d.status === 'under_review';
 
 export function useCitizenDisputes(citizenId: string) {
-  return useQuery({ queryKey: ['disputes', citizenId], queryFn: () => call('disputes', { citizenId }) });
+  return useQuery({ queryKey: ['disputes', citizenId], queryFn: () => call('disputes', { citizenId, purpose: purposeFor(citizenId) }) });
 }
 
 /** "in 12 days", "due today", "3 days overdue". */
