@@ -4,7 +4,6 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { InputProblem } from '../shared/domain.js';
 import { openDatabase, type Db } from './db/connection.js';
@@ -18,10 +17,16 @@ import { explainCitizen, NotFoundError } from './services/explain.js';
 import { formatPoints, scoreRows } from './services/exportScores.js';
 import { importFolder } from './services/import.js';
 import { AlreadyRetractedError, retractEvent } from './services/retract.js';
-import { AuthError, createUser } from './services/auth.js';
+import { AuthError, userCount, verifyCredentials } from './services/auth.js';
+import { changeOwnPassword, createFirstAdmin, decideAccountChange, isFounding, listAccountChanges, proposeAccount, TwoPersonRuleError } from './services/accounts.js';
+import { approveRuleset, proposeRuleset } from './services/proposals.js';
+import { RejectedInputError } from './services/ruleLab.js';
+import { authenticate, IdentityError, identityOptions, NEW_PASSWORD_ENV, readLineSecret } from './cli/identity.js';
+import { SecretUnavailableError } from './cli/secrets.js';
+import type { Role } from '../shared/contract.js';
 import { logAccess } from './services/accessLog.js';
 import { field, terminalSafe } from './cli/terminalText.js';
-import { checkRuleset, publishRuleset, recomputeScores } from './services/rulesets.js';
+import { checkRuleset, recomputeScores } from './services/rulesets.js';
 import { parseInstant, type Progress } from './services/scoring.js';
 
 export const DEFAULT_RESOURCES = fileURLToPath(new URL('../resources/default/', import.meta.url));
@@ -50,6 +55,32 @@ function progressBar(): Progress | undefined {
     process.stderr.write(`\r${phase.padEnd(18)} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}%`);
     if (done >= total) process.stderr.write('\n');
   };
+}
+
+/**
+ * Opens the database, authenticates the caller for `needed` (see
+ * cli/identity.ts) and runs `fn` as that account. Refusals the services
+ * raise (the two-person rule, bad input) are rejected input: exit 1.
+ */
+async function asUser<T>(o: { db: string; user?: string; token?: string }, needed: Role, command: string, fn: (db: Db, actor: string) => T | Promise<T>): Promise<T> {
+  const db = openDatabase(o.db);
+  try {
+    const user = await authenticate(db, o, needed, command);
+    return await fn(db, user.username);
+  } catch (err) {
+    if (err instanceof IdentityError || err instanceof TwoPersonRuleError || err instanceof AuthError || err instanceof RejectedInputError || err instanceof NotFoundError || err instanceof SecretUnavailableError) {
+      throw new Rejected(err.message);
+    }
+    throw err;
+  } finally {
+    db.close();
+  }
+}
+
+/** Adds --user and --token to a command that runs as an authenticated account. */
+function authenticated(command: Command): Command {
+  for (const option of identityOptions()) command.addOption(option);
+  return command;
 }
 
 function withDb<T>(file: string, fn: (db: Db) => T): T {
@@ -91,7 +122,6 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   const dbOption = () => new Option('--db <file>', 'the Credence database file').default('credence.sqlite');
-  const actorOption = () => new Option('--actor <name>', 'who performs the operation (recorded in the ledger)').default(userInfo().username || 'unknown');
 
   program
     .command('init')
@@ -99,18 +129,15 @@ export function buildProgram(): Command {
     .addOption(dbOption())
     .action((o) => withDb(o.db, () => out(`database ready: ${o.db}`)));
 
-  program
-    .command('import')
+  authenticated(program.command('import'))
     .description('import a folder: event_kinds.json, citizens.csv, relationships.csv, events.csv or events.jsonl (all or nothing)')
     .argument('<dir>', 'the folder to import')
     .addOption(dbOption())
-    .addOption(actorOption())
     .requiredOption('--provider <name>', 'who supplied the data (registry, agency): shown with every event and on disputes')
     .option('--reason <text>', 'why this data is imported')
-    .action(async (dir: string, o) => {
-      const db = openDatabase(o.db);
-      try {
-        const report = await importFolder(db, dir, { actor: o.actor, provider: o.provider, reason: o.reason, onProgress: progressBar() });
+    .action(async (dir: string, o) =>
+      asUser(o, 'official', 'import', async (db, actor) => {
+        const report = await importFolder(db, dir, { actor, provider: o.provider, reason: o.reason, onProgress: progressBar() });
         if (!report.ok) throw new Rejected(`import rejected: ${report.problemCount} problem(s); nothing was written`, report.problems, report.problemCount);
         const c = report.counts;
         out(
@@ -120,10 +147,8 @@ export function buildProgram(): Command {
                 `${c.relationshipsAdded} relationships added, ${c.relationshipsChanged} changed, ${c.eventsAdded} events added, ${c.eventsUnchanged} already stored` +
                 (report.scoring ? `; ${report.scoring.scoresChanged} scores changed` : ''),
         );
-      } finally {
-        db.close();
-      }
-    });
+      }),
+    );
 
   const rules = program.command('rules').description('validate and publish rulesets');
   rules
@@ -138,56 +163,59 @@ export function buildProgram(): Command {
         out(`${file}: valid (${result.ruleset.rules.length} rules)`);
       }),
     );
-  rules
-    .command('publish')
-    .description('publish a ruleset as a new version and recompute every score')
+  authenticated(rules.command('publish'))
+    .description('propose publishing a ruleset: another administrator approves it (in the console, or with rules approve), which publishes it and recomputes every score')
     .argument('<file>')
     .addOption(dbOption())
-    .addOption(actorOption())
     .requiredOption('--reason <text>', 'the written reason for publishing')
-    .option('--as-of <iso>', 'score as of this instant (default: the current scoring instant, or now)')
     .action((file: string, o) =>
-      withDb(o.db, (db) => {
-        const result = publishRuleset(db, readJsonFile(file), { actor: o.actor, reason: o.reason, asOf: o.asOf, onProgress: progressBar() });
-        if (!result.ok) throw new Rejected(`${file}: not published`, result.problems);
-        out(`published ruleset version ${result.version} (operation ${result.operationId}); ${result.scoring!.scoresChanged} scores changed`);
+      asUser(o, 'admin', 'rules publish', (db, actor) => {
+        const id = proposeRuleset(db, readJsonFile(file), o.reason, actor);
+        out(`proposal ${id}: publishing ${file}, proposed by ${actor}; another administrator approves it (console Approvals page, or: credence rules approve ${id} --reason TEXT)`);
+      }),
+    );
+  authenticated(rules.command('approve'))
+    .description('approve a ruleset proposal made by another administrator: publishes it and recomputes every score')
+    .argument('<proposal_id>')
+    .addOption(dbOption())
+    .requiredOption('--reason <text>', 'why you approve it')
+    .action((idText: string, o) =>
+      asUser(o, 'admin', 'rules approve', (db, actor) => {
+        const result = approveRuleset(db, positiveInt(idText, '<proposal_id>'), actor, o.reason, progressBar());
+        out(`published ruleset version ${result.version} (operation ${result.operationId}), approved by ${actor}; ${result.scoring!.scoresChanged} scores changed`);
         for (const e of result.evaluationErrors ?? []) warn(`warning: rule ${field(e.ruleId)}: ${e.count} evaluation error(s), e.g. ${field(e.example)}\n`);
       }),
     );
 
-  program
-    .command('recompute')
+  authenticated(program.command('recompute'))
     .description('recompute every score as of an instant')
     .addOption(dbOption())
-    .addOption(actorOption())
     .option('--as-of <iso>', 'the instant (default: now)')
     .option('--reason <text>', 'why')
-    .action((o) =>
-      withDb(o.db, (db) => {
-        if (o.asOf) checkInstant(o.asOf);
+    .action((o) => {
+      if (o.asOf) checkInstant(o.asOf);
+      return asUser(o, 'admin', 'recompute', (db, actor) => {
         const started = performance.now();
-        const r = recomputeScores(db, { asOf: o.asOf, actor: o.actor, reason: o.reason, onProgress: progressBar() });
+        const r = recomputeScores(db, { asOf: o.asOf, actor, reason: o.reason, onProgress: progressBar() });
         const s = r.scoring;
         out(
           `recomputed ${s.citizens} citizens as of ${r.asOf} in ${((performance.now() - started) / 1000).toFixed(2)} s: ` +
             `${s.scoresChanged} scores changed, ${s.rowsRewritten} stored rows rewritten, ${s.iterations} fixed-point iterations (${s.msPerIteration?.toFixed(1)} ms each)` +
             (r.operationId === null ? ' (nothing differed from the model: nothing recorded)' : ''),
         );
-      }),
-    );
+      });
+    });
 
   const events = program.command('events').description('act on recorded events');
-  events
-    .command('retract')
+  authenticated(events.command('retract'))
     .description('retract an event (appeal upheld, data-entry error): it stays on record but leaves scoring')
     .argument('<event_id>')
     .addOption(dbOption())
-    .addOption(actorOption())
     .requiredOption('--reason <text>', 'why the event is retracted')
     .action((eventId: string, o) =>
-      withDb(o.db, (db) => {
+      asUser(o, 'official', 'events retract', (db, actor) => {
         try {
-          const r = retractEvent(db, eventId, { actor: o.actor, reason: o.reason });
+          const r = retractEvent(db, eventId, { actor, reason: o.reason });
           out(`retracted ${eventId} (operation ${r.operationId})${r.scoring ? `; ${r.scoring.scoresChanged} scores changed` : ''}`);
         } catch (err) {
           if (err instanceof NotFoundError || err instanceof AlreadyRetractedError) throw new Rejected(err.message);
@@ -197,27 +225,85 @@ export function buildProgram(): Command {
     );
 
   const users = program.command('users').description('local accounts of the console');
-  users
-    .command('add')
-    .description('create an account; the password is read from the CREDENCE_PASSWORD environment variable or the first line of standard input')
+  authenticated(users.command('add'))
+    .description(
+      `create an account. On an empty database: the first administrator, no approval. Otherwise an administrator (--user/--token) proposes it and another administrator approves it (users approve); the new password comes from ${NEW_PASSWORD_ENV}, a prompt or the next line of standard input. --request: the second administrator asks for their own account while the installation is founding (one account, no account change yet); the first administrator approves it`,
+    )
     .argument('<username>')
     .addOption(dbOption())
     .addOption(new Option('--role <role>', 'viewer, official, auditor or admin').choices(['viewer', 'official', 'auditor', 'admin']).makeOptionMandatory())
     .option('--name <display>', 'the name shown in the console', '')
-    .addOption(actorOption())
+    .option('--reason <text>', 'why the account is needed', 'a new account')
+    .option('--request', 'ask for your own administrator account while founding (no identity needed: the first administrator approves)')
     .action(async (username: string, o) => {
-      const password = process.env.CREDENCE_PASSWORD ?? readFileSync(0, 'utf8').split(/\r?\n/)[0];
       const db = openDatabase(o.db);
       try {
-        const user = await createUser(db, { username, displayName: o.name, role: o.role, password }, o.actor);
-        out(`account ${user.username} (${user.role}) created`);
+        const newPassword = () => readLineSecret(NEW_PASSWORD_ENV, `password for the new account ${username}: `, { confirm: true });
+        if (userCount(db) === 0) {
+          if (o.role !== 'admin') throw new Rejected('the first account of a database is an administrator: use --role admin');
+          const user = await createFirstAdmin(db, { username, displayName: o.name, password: await newPassword() }, 'first start (command line)');
+          return out(`account ${user.username} (admin) created: the first administrator`);
+        }
+        if (o.request) {
+          if (!isFounding(db)) throw new Rejected('--request is only for the second administrator of a founding installation; later accounts are proposed by an administrator');
+          const id = await proposeAccount(db, { username, displayName: o.name, role: o.role, password: await newPassword(), reason: o.reason }, username);
+          return out(`account change ${id}: ${username} (${o.role}) asked for; the first administrator approves it (console Users page, or: credence users approve ${id})`);
+        }
+        const actor = await authenticate(db, o, 'admin', 'users add');
+        const id = await proposeAccount(db, { username, displayName: o.name, role: o.role, password: await newPassword(), reason: o.reason }, actor.username);
+        out(`account change ${id}: ${username} (${o.role}) proposed by ${actor.username}; another administrator approves it (console Users page, or: credence users approve ${id}); the user changes the password at first login`);
       } catch (err) {
-        if (err instanceof AuthError) throw new Rejected(err.message);
+        if (err instanceof AuthError || err instanceof IdentityError || err instanceof SecretUnavailableError) throw new Rejected(err.message);
         throw err;
       } finally {
         db.close();
       }
     });
+  for (const verb of ['approve', 'reject'] as const) {
+    authenticated(users.command(verb))
+      .description(`${verb} an account change (a new account, a role change, a re-enabled account) proposed by another administrator`)
+      .argument('<change_id>')
+      .addOption(dbOption())
+      .requiredOption('--reason <text>', `why you ${verb} it`)
+      .action((idText: string, o) =>
+        asUser(o, 'admin', `users ${verb}`, (db, actor) => {
+          const r = decideAccountChange(db, positiveInt(idText, '<change_id>'), verb === 'approve', actor, o.reason);
+          out(`account change ${idText} ${r.status} by ${actor}`);
+        }),
+      );
+  }
+  users
+    .command('password')
+    .description(`change your own password (also when an administrator set it): the current one from ${'CREDENCE_PASSWORD'}, the new one from ${NEW_PASSWORD_ENV} (or prompts, or two lines of standard input)`)
+    .requiredOption('--user <name>', 'your account')
+    .addOption(dbOption())
+    .action(async (o) => {
+      const db = openDatabase(o.db);
+      try {
+        const current = await readLineSecret('CREDENCE_PASSWORD', `current password for ${o.user}: `);
+        const user = await verifyCredentials(db, o.user, current);
+        if (!user) {
+          logAccess(db, { username: o.user, action: 'password_change', detail: 'command line: wrong username or password, or the account is disabled', outcome: 'refused' });
+          throw new Rejected('wrong username or password, or the account is disabled');
+        }
+        await changeOwnPassword(db, user.username, current, await readLineSecret(NEW_PASSWORD_ENV, 'new password: ', { confirm: true }));
+        out(`password of ${user.username} changed`);
+      } catch (err) {
+        if (err instanceof AuthError || err instanceof SecretUnavailableError) throw new Rejected(err.message);
+        throw err;
+      } finally {
+        db.close();
+      }
+    });
+  users
+    .command('pending')
+    .description('account changes awaiting a second administrator')
+    .addOption(dbOption())
+    .action((o) =>
+      withDb(o.db, (db) => {
+        for (const c of listAccountChanges(db, 'pending')) out(`${c.id}\t${c.kind}\t${c.username}\t${c.role}\tproposed by ${c.proposedBy} ${c.proposedAt}\t${c.reason}`);
+      }),
+    );
   users
     .command('list')
     .description('list the accounts')
@@ -231,33 +317,29 @@ export function buildProgram(): Command {
     );
 
   const exp = program.command('export').description('export data');
-  exp
-    .command('scores')
+  authenticated(exp.command('scores'))
     .description('current scores as CSV: citizen_id,score,tier,own,penalty sorted by id')
     .addOption(dbOption())
     .option('--out <file>', 'write to a file instead of stdout')
-    .action(async (o) => {
-      const db = openDatabase(o.db);
-      try {
+    .action((o) =>
+      asUser(o, 'official', 'export scores', async (db, actor) => {
         const sink = o.out ? createWriteStream(o.out) : process.stdout;
-        logAccess(db, { username: userInfo().username || 'unknown', action: 'export', detail: `scores CSV, command line${o.out ? ` to ${o.out}` : ''}`, outcome: 'allowed' });
+        logAccess(db, { username: actor, action: 'export', detail: `scores CSV, command line${o.out ? ` to ${o.out}` : ''}`, outcome: 'allowed' });
         for (const line of scoreRows(db)) {
           if (!sink.write(`${line}\n`)) await new Promise<void>((r) => sink.once('drain', () => r()));
         }
         if (o.out) await new Promise<void>((resolve, reject) => (sink as ReturnType<typeof createWriteStream>).end((err?: Error | null) => (err ? reject(err) : resolve())));
-      } finally {
-        db.close();
-      }
-    });
+      }),
+    );
 
-  program
-    .command('explain')
+  authenticated(program.command('explain'))
     .description("take a citizen's score apart into its causes")
     .argument('<citizen_id>')
     .addOption(dbOption())
     .option('--json', 'print the explanation as JSON')
+    .option('--purpose <text>', 'why you read this record (recorded in the access log)')
     .action((id: string, o) =>
-      withDb(o.db, (db) => {
+      asUser(o, 'viewer', 'explain', (db, actor) => {
         let e;
         try {
           e = explainCitizen(db, id);
@@ -265,6 +347,7 @@ export function buildProgram(): Command {
           if (err instanceof NotFoundError) throw new Rejected(err.message);
           throw err;
         }
+        logAccess(db, { username: actor, action: 'view_record', citizenId: id, detail: 'explained on the command line', purpose: o.purpose ?? null, outcome: 'allowed' });
         if (o.json) return out(JSON.stringify(e, null, 2));
         // Every figure to the cent as the export rounds it (SCORING_MODEL §5).
         const pts = (x: number) => (formatPoints(x).startsWith('-') ? '' : '+') + formatPoints(x);
@@ -283,8 +366,7 @@ export function buildProgram(): Command {
     );
 
 
-  program
-    .command('demo')
+  authenticated(program.command('demo'))
     .description('create a deterministic synthetic population, import it and publish the default ruleset')
     .addOption(dbOption())
     .option('--citizens <n>', 'population size', '2000')
@@ -296,21 +378,22 @@ export function buildProgram(): Command {
       const citizens = positiveInt(o.citizens, '--citizens');
       const seed = positiveInt(o.seed, '--seed', 0);
       const asOf = o.asOf ? checkInstant(o.asOf) : parseInstant(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
-      const db = openDatabase(o.db);
-      try {
-        const r = await createDemoPopulation(db, DEFAULT_RESOURCES, { citizens, seed, asOf, friendsPerCitizen: Number(o.friends), eventsPerCitizen: Number(o.events), onProgress: progressBar() });
-        out(`demo population ready in ${o.db}: ${r.citizens} citizens, ${r.relationships} friendships, ${r.events} events, ruleset v${r.rulesetVersion} as of ${r.asOf}`);
-      } catch (err) {
-        throw new Rejected((err as Error).message);
-      } finally {
-        db.close();
-      }
+      return asUser(o, 'admin', 'demo', async (db, actor) => {
+        // The demo publishes its ruleset without a second person: only into a database that holds nothing yet.
+        if ((db.prepare('SELECT count(*) FROM citizens').pluck().get() as number) > 0) throw new Rejected('demo fills an empty database; this one already holds citizens');
+        try {
+          const r = await createDemoPopulation(db, DEFAULT_RESOURCES, { citizens, seed, asOf, friendsPerCitizen: Number(o.friends), eventsPerCitizen: Number(o.events), onProgress: progressBar(), actor });
+          out(`demo population ready in ${o.db}: ${r.citizens} citizens, ${r.relationships} friendships, ${r.events} events, ruleset v${r.rulesetVersion} as of ${r.asOf}`);
+        } catch (err) {
+          throw new Rejected((err as Error).message);
+        }
+      });
     });
 
-  registerAccountabilityCommands(program, { dbOption, actorOption, withDb, Rejected, out, readJsonFile, checkInstant, progressBar });
-  registerDisclosureCommands(program, { dbOption, withDb, Rejected, out });
-  registerLedgerCommands(program, { dbOption, actorOption, withDb, Rejected, out, readJsonFile, checkInstant, progressBar });
-  registerCustodyCommands(program, { dbOption, actorOption, withDb, Rejected, out, readJsonFile, checkInstant, progressBar });
+  registerAccountabilityCommands(program, { dbOption, authenticated, asUser, withDb, Rejected, out, readJsonFile, checkInstant, progressBar });
+  registerDisclosureCommands(program, { dbOption, authenticated, asUser, withDb, Rejected, out });
+  registerLedgerCommands(program, { dbOption, authenticated, asUser, withDb, Rejected, out, readJsonFile, checkInstant, progressBar });
+  registerCustodyCommands(program, { dbOption, authenticated, asUser, withDb, Rejected, out, readJsonFile, checkInstant, progressBar });
   return program;
 }
 

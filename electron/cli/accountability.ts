@@ -5,6 +5,7 @@
  * rejected input or failed verification, 2 for usage).
  */
 import { Command, CommanderError, Option } from 'commander';
+import type { Role } from '../../shared/contract.js';
 import type { Db } from '../db/connection.js';
 import { NotFoundError } from '../services/explain.js';
 import { purgeExpiredRecords, retentionPolicy, RetentionError, setRetention } from '../services/retention.js';
@@ -13,7 +14,10 @@ import type { Progress } from '../services/scoring.js';
 /** What cli.ts lends to command modules. */
 export interface CliHelpers {
   dbOption: () => Option;
-  actorOption: () => Option;
+  /** Adds --user and --token to a command that runs as an authenticated account (cli/identity.ts). */
+  authenticated: (command: Command) => Command;
+  /** Opens the database, authenticates the caller for `needed` and runs `fn` as that account. */
+  asUser: <T>(o: { db: string; user?: string; token?: string }, needed: Role, command: string, fn: (db: Db, actor: string) => T | Promise<T>) => Promise<T>;
   withDb: <T>(file: string, fn: (db: Db) => T) => T;
   /** Rejected input: printed to stderr, exit 1. */
   Rejected: new (message: string) => Error;
@@ -46,19 +50,17 @@ function registerRetentionCommands(retention: Command, h: CliHelpers): void {
     }
   };
 
-  retention
-    .command('set')
+  h.authenticated(retention.command('set'))
     .description("set how many days events of a kind are kept ('default' for the default of 1826 days, five years)")
     .argument('<kind>', 'the event kind')
     .argument('<days>', "a whole number of days >= 1, or 'default'")
     .addOption(h.dbOption())
-    .addOption(h.actorOption())
     .option('--reason <text>', 'why the period changes (logged)')
     .action((kind: string, daysText: string, o) => {
       const days = daysText === 'default' ? null : Number(daysText);
       if (days !== null && (!/^\d+$/.test(daysText) || !Number.isSafeInteger(days) || days < 1)) throw usage(`<days> must be a whole number >= 1 or 'default', got '${daysText}'`);
-      h.withDb(o.db, (db) => {
-        const r = rejectInput(() => setRetention(db, kind, days, { actor: o.actor, reason: o.reason }));
+      return h.asUser(o, 'admin', 'retention set', (db, actor) => {
+        const r = rejectInput(() => setRetention(db, kind, days, { actor, reason: o.reason }));
         const kindNow = retentionPolicy(db).kinds.find((k) => k.kind === kind)!;
         out(`${kind}: events kept ${kindNow.retentionDays} days${r.newDays === null ? ' (the default)' : ''}${r.oldDays === r.newDays ? ' (unchanged)' : ''}; ${kindNow.expired} would be purged now`);
         if (kindNow.longestRuleTtlDays !== null && kindNow.retentionDays < kindNow.longestRuleTtlDays) {
@@ -88,17 +90,15 @@ function registerRetentionCommands(retention: Command, h: CliHelpers): void {
       });
     });
 
-  retention
-    .command('purge')
+  h.authenticated(retention.command('purge'))
     .description('delete the events older than their kind\'s retention period, and move the scores they counted in (a records_expired operation)')
     .addOption(h.dbOption())
-    .addOption(h.actorOption())
     .option('--as-of <iso>', 'count back from this instant (default: now; not in the future)')
     .requiredOption('--reason <text>', 'the written reason for the purge')
     .action((o) => {
       const asOf = o.asOf ? h.checkInstant(o.asOf).iso : undefined;
-      h.withDb(o.db, (db) => {
-        const r = rejectInput(() => purgeExpiredRecords(db, { asOf, actor: o.actor, reason: o.reason, onProgress: h.progressBar?.() }));
+      return h.asUser(o, 'admin', 'retention purge', (db, actor) => {
+        const r = rejectInput(() => purgeExpiredRecords(db, { asOf, actor, reason: o.reason, onProgress: h.progressBar?.() }));
         const held = r.eventsHeld ? `; ${r.eventsHeld} expired events held because other records refer to them` : '';
         if (r.operationId === null) return out(`nothing expired as of ${r.asOf}: nothing purged${held}`);
         const kinds = Object.entries(r.byKind).map(([kind, k]) => `${kind} ${k.events} (occurred up to ${k.cutOff})`);

@@ -6,8 +6,8 @@
  * rejected input).
  */
 import type { Command, Option } from 'commander';
+import type { Role } from '../../shared/contract.js';
 import { writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import type { Db } from '../db/connection.js';
 import { logAccess } from '../services/accessLog.js';
 import { renderDisclosure } from '../services/disclosure.js';
@@ -17,6 +17,8 @@ import { subjectAccessExport } from '../services/subjectAccess.js';
 /** What cli.ts lends to this module. */
 export interface DisclosureCliHelpers {
   dbOption: () => Option;
+  authenticated: (command: Command) => Command;
+  asUser: <T>(o: { db: string; user?: string; token?: string }, needed: Role, command: string, fn: (db: Db, actor: string) => T | Promise<T>) => Promise<T>;
   withDb: <T>(file: string, fn: (db: Db) => T) => T;
   /** Rejected input: printed to stderr, exit 1. */
   Rejected: new (message: string) => Error;
@@ -24,7 +26,7 @@ export interface DisclosureCliHelpers {
 }
 
 export function registerDisclosureCommands(program: Command, h: DisclosureCliHelpers): void {
-  const { dbOption, withDb, Rejected, out } = h;
+  const { dbOption, authenticated, asUser, Rejected, out } = h;
   const notFoundIsRejected = <T>(fn: () => T): T => {
     try {
       return fn();
@@ -41,17 +43,16 @@ export function registerDisclosureCommands(program: Command, h: DisclosureCliHel
     }
   };
 
-  program
-    .command('disclose')
+  authenticated(program.command('disclose'))
     .description("write a citizen's score disclosure (PDF): score, range, tier, main reasons, calculation, open disputes, how to contest")
     .argument('<citizen_id>')
     .addOption(dbOption())
     .requiredOption('--out <file>', 'the PDF file to write')
-    .option('--by <name>', 'who produces the disclosure (printed on it)', userInfo().username || 'unknown')
+    .option('--purpose <text>', 'why the disclosure is produced (recorded in the access log)')
     .action((id: string, o) =>
-      withDb(o.db, (db) => {
-        const pdf = notFoundIsRejected(() => renderDisclosure(db, id, { generatedBy: o.by }));
-        logAccess(db, { username: o.by, action: 'export', citizenId: id, detail: 'score disclosure (PDF), command line', outcome: 'allowed' });
+      asUser(o, 'official', 'disclose', (db, actor) => {
+        const pdf = notFoundIsRejected(() => renderDisclosure(db, id, { generatedBy: actor }));
+        logAccess(db, { username: actor, action: 'export', citizenId: id, detail: 'score disclosure (PDF), command line', purpose: o.purpose ?? null, outcome: 'allowed' });
         write(o.out, pdf);
         out(`disclosure for ${id} written to ${o.out} (${pdf.length} bytes)`);
       }),
@@ -59,16 +60,23 @@ export function registerDisclosureCommands(program: Command, h: DisclosureCliHel
 
   // The `export` group is defined in cli.ts; a program without one gets it here.
   const exp = program.commands.find((c) => c.name() === 'export') ?? program.command('export').description('export data');
-  exp
-    .command('subject')
+  authenticated(exp.command('subject'))
     .description('everything held on one citizen (subject access), as JSON')
     .argument('<citizen_id>')
     .addOption(dbOption())
     .option('--out <file>', 'write to a file instead of stdout')
+    .option('--purpose <text>', 'why the export is produced (recorded in the access log)')
     .action((id: string, o) =>
-      withDb(o.db, (db) => {
+      asUser(o, 'official', 'export subject', (db, actor) => {
         const json = `${JSON.stringify(notFoundIsRejected(() => subjectAccessExport(db, id)), null, 2)}\n`;
-        logAccess(db, { username: userInfo().username || 'unknown', action: 'export', citizenId: id, detail: 'subject-access export (JSON), command line', outcome: 'allowed' });
+        logAccess(db, {
+          username: actor,
+          action: 'export',
+          citizenId: id,
+          detail: 'subject-access export (JSON), command line, protected fields included: the citizen has the right to all data held on them',
+          purpose: o.purpose ?? null,
+          outcome: 'allowed',
+        });
         if (!o.out) return out(json);
         write(o.out, json);
         out(`subject-access export for ${id} written to ${o.out}`);

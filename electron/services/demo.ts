@@ -184,8 +184,9 @@ export interface DemoPopulationResult {
 export async function createDemoPopulation(
   db: Db,
   resources: string,
-  options: { citizens: number; seed: number; asOf: { iso: string; ms: number }; friendsPerCitizen?: number; eventsPerCitizen?: number; onProgress?: Progress },
+  options: { citizens: number; seed: number; asOf: { iso: string; ms: number }; friendsPerCitizen?: number; eventsPerCitizen?: number; onProgress?: Progress; actor?: string },
 ): Promise<DemoPopulationResult> {
+  const actor = options.actor ?? 'demo';
   const dir = mkdtempSync(join(tmpdir(), 'credence-demo-'));
   try {
     options.onProgress?.('generating population', 0, 1);
@@ -201,10 +202,10 @@ export async function createDemoPopulation(
     db.pragma('foreign_keys = OFF');
     db.exec('BEGIN IMMEDIATE');
     try {
-      const report = await importFolder(db, dir, { actor: 'demo', provider: 'Credence demo generator (synthetic data)', reason: `synthetic demo population (${options.citizens} citizens, seed ${options.seed})`, onProgress: options.onProgress });
+      const report = await importFolder(db, dir, { actor, provider: 'Credence demo generator (synthetic data)', reason: `synthetic demo population (${options.citizens} citizens, seed ${options.seed})`, onProgress: options.onProgress });
       if (!report.ok) throw new Error(`demo import failed: ${report.problems.map(formatProblem).join('; ')}`);
       const ruleset = JSON.parse(readFileSync(join(resources, 'ruleset.json'), 'utf8'));
-      const published = publishRuleset(db, ruleset, { actor: 'demo', reason: 'default ruleset for the demo population', asOf: options.asOf.iso, onProgress: options.onProgress });
+      const published = publishRuleset(db, ruleset, { actor, reason: 'default ruleset for the demo population', asOf: options.asOf.iso, onProgress: options.onProgress });
       if (!published.ok) throw new Error(`default ruleset rejected: ${published.problems.map(formatProblem).join('; ')}`);
       db.exec('COMMIT');
       return { citizens: options.citizens, relationships: report.counts.relationshipsAdded, events: report.counts.eventsAdded, rulesetVersion: published.version!, asOf: options.asOf.iso };

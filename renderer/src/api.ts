@@ -3,6 +3,7 @@
  * one function per channel on window.credence; in a browser the same calls go
  * to the loopback bridge with the session token from the URL.
  */
+import { takeBridgeToken } from './bridgeToken';
 import type { Api, ChannelName, ErrorCode, Input, Output, Reply } from '../../shared/contract';
 import { plainMessage } from './plainMessage';
 
@@ -22,10 +23,10 @@ export class ApiError extends Error {
 }
 
 function sessionToken(): string | null {
-  const fromUrl = new URLSearchParams(window.location.search).get('token');
-  if (fromUrl) sessionStorage.setItem('credence.token', fromUrl);
-  return fromUrl ?? sessionStorage.getItem('credence.token');
+  return takeBridgeToken({ location: window.location, history: window.history, storage: sessionStorage });
 }
+// Out of the address bar as soon as the console loads, not at the first call.
+if (typeof window !== 'undefined' && !window.credence) sessionToken();
 
 /** The login session (per browser tab): sent with every call, over either transport. */
 const SESSION_KEY = 'credence.session';

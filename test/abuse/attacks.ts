@@ -6,6 +6,7 @@
  */
 import { request } from 'node:http';
 import { openDatabase } from '../../electron/db/connection.js';
+import { insertKind } from '../../electron/db/kinds.js';
 import { ACCOUNTS, JOB_TIME_LIMIT_S, PASSWORD, rawCall, type AbuseConsole, type Reply } from './console.js';
 
 export interface Attack {
@@ -206,4 +207,36 @@ const refusedFlood: Attack = {
   },
 };
 
-export const ATTACKS: Attack[] = [bigBodies, parallelLogins, oneAccount, unlockBruteForce, runawayJob, staticReadErrors, refusedFlood];
+const hostileRules: Attack = {
+  name: 'hostile rules in the rule tester: catastrophic regex, heap-exhausting macro, 4-level all(), int64 extremes',
+  async run(c) {
+    const problems: string[] = [];
+    const db = openDatabase(c.dbFile);
+    try {
+      if (!db.prepare("SELECT 1 FROM event_kinds WHERE kind = 'note'").get()) insertKind(db, { kind: 'note', fields: { text: { type: 'string' }, hours: { type: 'number' } } });
+    } finally {
+      db.close();
+    }
+    const rule = (condition: string) => ({ id: 'hostile', name: 'Hostile', description: '', dimension: 'abuse', event_kind: 'note', condition, points: '1' });
+    const test = (condition: string, samples: Record<string, unknown>[]) => c.call('testRule', { rule: rule(condition), samples }, c.sessions.official);
+    const l = `[${Array.from({ length: 90 }, (_, i) => i).join(',')}]`;
+    const heap = "size(event.text.split('').map(a, event.text.split('').map(b, event.text.split('').map(c, a + b + c)))) > 0";
+    const [regexes, macro, nested, extreme] = await Promise.all([
+      Promise.all(Array.from({ length: 8 }, (_, i) => test("event.text.matches('^(a+)+$')", [{ text: `${'a'.repeat(31 + i * 500)}!` }]))),
+      c.call('checkExpression', { eventKind: 'note', expression: heap, expect: 'bool' }, c.sessions.official),
+      test(`${l}.all(a, ${l}.all(b, ${l}.all(c, ${l}.all(d, true))))`, [{}]),
+      test('-(-9223372036854775808) > 0', [{}]),
+    ]);
+    for (const r of regexes) {
+      const rows = (r.body?.value as { rows?: { matched: boolean; error: string | null }[] } | undefined)?.rows;
+      if (!r.body?.ok || rows?.[0]?.matched !== false || rows[0].error !== null) problems.push(`the catastrophic regex: ${JSON.stringify(r.body).slice(0, 200)}`);
+    }
+    if ((macro.body?.value as { ok?: boolean } | undefined)?.ok !== false || !/too expensive/.test(JSON.stringify(macro.body))) problems.push(`the heap-exhausting macro was not refused: ${JSON.stringify(macro.body).slice(0, 200)}`);
+    if (nested.body?.ok !== false || !/too expensive/.test(JSON.stringify(nested.body))) problems.push(`the 4-level all() was not refused: ${JSON.stringify(nested.body).slice(0, 200)}`);
+    if (extreme.body?.ok !== false || !/outside the range/.test(JSON.stringify(extreme.body))) problems.push(`-(-9223372036854775808) was not refused: ${JSON.stringify(extreme.body).slice(0, 200)}`);
+    if (!c.alive()) problems.push('the console died');
+    return problems;
+  },
+};
+
+export const ATTACKS: Attack[] = [bigBodies, parallelLogins, oneAccount, unlockBruteForce, runawayJob, staticReadErrors, refusedFlood, hostileRules];

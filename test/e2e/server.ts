@@ -82,18 +82,34 @@ async function cli(what: string, args: string[], env: Record<string, string> = {
 }
 
 /**
- * Makes the template database: the demo population, then the accounts (in
- * parallel: each `users add` spends most of its time hashing the password).
+ * Makes the template database the way an installation is founded: the first
+ * administrator (no approval), the second asking for their own account and
+ * approved by the first, the demo population, then the other accounts
+ * proposed by the second administrator, approved by the first, and their
+ * initial passwords changed by their owners (in parallel: each step spends
+ * most of its time hashing passwords).
  */
 export async function makeTemplateDatabase(): Promise<void> {
   rmSync(TEMPLATE_DIR, { recursive: true, force: true });
   mkdirSync(TEMPLATE_DIR, { recursive: true });
   const db = join(TEMPLATE_DIR, DB_NAME);
+  const { admin, admin2, ...others } = ACCOUNTS;
+  const as = (a: Account, extra: Record<string, string> = {}) => ({ CREDENCE_USER: a.username, CREDENCE_PASSWORD: a.password, ...extra });
+  const add = (a: Account, extra: string[] = []) => ['users', 'add', a.username, '--role', a.role, '--name', a.displayName, '--db', db, ...extra];
   try {
-    await cli('the demo database could not be created', ['demo', '--db', db, '--citizens', String(DEMO.citizens), '--seed', String(DEMO.seed), '--as-of', DEMO.asOf]);
+    await cli('the first administrator could not be created', add(admin), { CREDENCE_NEW_PASSWORD: admin.password });
+    await cli('the second administrator could not ask for an account', add(admin2, ['--request', '--reason', 'end-to-end tests: the second administrator']), { CREDENCE_NEW_PASSWORD: admin2.password });
+    await cli('the second administrator could not be approved', ['users', 'approve', '1', '--reason', 'end-to-end tests', '--db', db], as(admin));
+    await cli('the demo database could not be created', ['demo', '--db', db, '--citizens', String(DEMO.citizens), '--seed', String(DEMO.seed), '--as-of', DEMO.asOf], as(admin));
+    const initial = 'initial password of the e2e account';
+    for (const a of Object.values(others)) {
+      await cli(`the account ${a.username} could not be proposed`, add(a, ['--reason', 'end-to-end tests']), as(admin2, { CREDENCE_NEW_PASSWORD: initial }));
+    }
+    const pending = Object.values(others).map((_a, i) => String(i + 2));
+    for (const id of pending) await cli(`account change ${id} could not be approved`, ['users', 'approve', id, '--reason', 'end-to-end tests', '--db', db], as(admin));
     await Promise.all(
-      Object.values(ACCOUNTS).map((a) =>
-        cli(`the account ${a.username} could not be created`, ['users', 'add', a.username, '--role', a.role, '--name', a.displayName, '--db', db], { CREDENCE_PASSWORD: a.password }),
+      Object.values(others).map((a) =>
+        cli(`the account ${a.username} could not set its password`, ['users', 'password', '--user', a.username, '--db', db], { CREDENCE_PASSWORD: initial, CREDENCE_NEW_PASSWORD: a.password }),
       ),
     );
   } catch (err) {

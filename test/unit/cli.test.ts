@@ -15,7 +15,7 @@ import { verifyIntegrity } from '../../electron/db/chainVerify.js';
 import { openDatabase, type Db } from '../../electron/db/connection.js';
 import { testAuditor } from './helpers/auditor.js';
 import { defaultRuleset, DEFAULT_KINDS_FILE } from './helpers/defaultResources.js';
-import { parseScores, runCli, scoresById } from './helpers/cliHarness.js';
+import { CLI_USER, parseScores, runCli, scoresById, seedCliAccount, useCliIdentity } from './helpers/cliHarness.js';
 import { tempDir } from './helpers/tempDirs.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -30,9 +30,12 @@ let demoDb: string;
 let demoExport: string;
 let copies = 0;
 
+useCliIdentity();
+
 beforeAll(async () => {
   work = tempDir('cli');
   demoDb = join(work.dir, 'demo-a.sqlite');
+  await seedCliAccount(demoDb);
   const demo = await runCli('demo', '--db', demoDb, ...DEMO_ARGS);
   expect(demo, demo.stderr).toMatchObject({ code: 0 });
   const exported = await runCli('export', 'scores', '--db', demoDb);
@@ -129,6 +132,7 @@ describe('usage', () => {
 describe('demo and export scores', () => {
   it('the same seed and instant give byte-identical exports from two databases', async () => {
     const other = join(work.dir, 'demo-b.sqlite');
+    await seedCliAccount(other);
     const demo = await runCli('demo', '--db', other, ...DEMO_ARGS);
     expect(demo.code, demo.stderr).toBe(0);
     const exported = await exportScores(other);
@@ -138,6 +142,7 @@ describe('demo and export scores', () => {
 
   it('another seed gives another population', async () => {
     const other = join(work.dir, 'demo-seed8.sqlite');
+    await seedCliAccount(other);
     const demo = await runCli('demo', '--db', other, '--citizens', '300', '--seed', '8', '--as-of', AS_OF);
     expect(demo.code, demo.stderr).toBe(0);
     expect(await exportScores(other)).not.toBe(demoExport);
@@ -218,8 +223,9 @@ describe('import', () => {
   it('rejects a folder with a bad row, exits 1 naming file and line, and writes nothing', async () => {
     const dir = folder('bad-import', 'citizen_id,name,district,birth_date\nC1,Zhang Wei,Yatou,1980-01-01\nC2,Li Na,Yatou,1991-07-15\nC3,Wang Fang,Yatou,1990-02-30\nC4,Chen Jie,Yatou,\n');
     const db = join(work.dir, 'bad-import.sqlite');
+    await seedCliAccount(db);
 
-    const r = await runCli('import', dir, '--db', db, '--actor', 'tester', '--provider', 'Yatou registry');
+    const r = await runCli('import', dir, '--db', db, '--provider', 'Yatou registry');
 
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/import rejected: 1 problem/);
@@ -234,7 +240,8 @@ describe('import', () => {
   it('imports the same folder once the row is fixed', async () => {
     const dir = folder('good-import', 'citizen_id,name,district,birth_date\nC1,Zhang Wei,Yatou,1980-01-01\nC2,Li Na,Yatou,1991-07-15\nC3,Wang Fang,Yatou,1990-02-28\n');
     const db = join(work.dir, 'good-import.sqlite');
-    const r = await runCli('import', dir, '--db', db, '--actor', 'tester', '--provider', 'Yatou registry');
+    await seedCliAccount(db);
+    const r = await runCli('import', dir, '--db', db, '--provider', 'Yatou registry');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/3 citizens added/);
   });
@@ -359,7 +366,7 @@ describe('events retract', () => {
     const { eventId, citizenId, points } = contributingEvent(db);
     const before = scoresById(demoExport).get(citizenId)!;
 
-    const r = await runCli('events', 'retract', eventId, '--db', db, '--actor', 'tester', '--reason', 'appeal upheld');
+    const r = await runCli('events', 'retract', eventId, '--db', db, '--reason', 'appeal upheld');
 
     expect(r.code, r.stderr).toBe(0);
     const opId = Number(/\(operation (\d+)\)/.exec(r.stdout)?.[1]);
@@ -369,7 +376,7 @@ describe('events retract', () => {
     expect(Number(after.own)).toBeCloseTo(Number(before.own) - points, 2);
 
     withDb(db, (d) => {
-      expect(d.prepare('SELECT kind, actor, reason FROM operations WHERE id = ?').get(opId)).toEqual({ kind: 'event_retracted', actor: 'tester', reason: 'appeal upheld' });
+      expect(d.prepare('SELECT kind, actor, reason FROM operations WHERE id = ?').get(opId)).toEqual({ kind: 'event_retracted', actor: CLI_USER, reason: 'appeal upheld' });
       const entry = d.prepare('SELECT old_score, new_score, cause FROM ledger WHERE operation_id = ? AND citizen_id = ?').get(opId, citizenId);
       expect(entry).toEqual({ old_score: Math.round(Number(before.score) * 100), new_score: Math.round(Number(after.score) * 100), cause: 'own' });
       expect(d.prepare('SELECT retracted_by FROM events WHERE event_id = ?').pluck().get(eventId)).toBe(opId);
@@ -417,7 +424,7 @@ describe('recompute', () => {
     expect(billRules).toBeGreaterThan(0);
 
     // A year on, every bill payment (ttl 365 days) of the demo is out of its window.
-    const r = await runCli('recompute', '--as-of', '2027-11-01T00:00:00Z', '--db', db, '--actor', 'tester');
+    const r = await runCli('recompute', '--as-of', '2027-11-01T00:00:00Z', '--db', db);
 
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/as of 2027-11-01T00:00:00\.000Z/);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyIntegrity } from '../../../electron/db/chainVerify.js';
 import { openDatabase, type Db } from '../../../electron/db/connection.js';
-import { runCli } from '../helpers/cliHarness.js';
+import { CLI_USER, runCli, seedCliAccount, useCliIdentity } from '../helpers/cliHarness.js';
 import { buildDemoDatabase } from '../helpers/demoDatabase.js';
 import { tempDir } from '../helpers/tempDirs.js';
 
@@ -18,10 +18,13 @@ let work: { dir: string; cleanup: () => void };
 let template: string;
 let copies = 0;
 
+useCliIdentity();
+
 beforeAll(async () => {
   work = tempDir('cli-accountability');
   template = join(work.dir, 'template.sqlite');
   (await buildDemoDatabase(template, { citizens: 300, seed: 7, asOf: AS_OF })).close();
+  await seedCliAccount(template);
 });
 afterAll(() => work?.cleanup());
 
@@ -44,7 +47,7 @@ function withDb<T>(file: string, fn: (db: Db) => T): T {
 describe('retention', () => {
   it('set, show and purge: the expired events go, scores move under a records_expired operation, the ledger verifies', async () => {
     const db = copyOfDemo();
-    const set = await runCli('retention', 'set', 'utility_theft', '365', '--db', db, '--actor', 'dpo', '--reason', 'court order');
+    const set = await runCli('retention', 'set', 'utility_theft', '365', '--db', db, '--reason', 'court order');
     expect(set.code, set.stderr).toBe(0);
     expect(set.stdout).toMatch(/^utility_theft: events kept 365 days; \d+ would be purged now/);
     expect(set.stderr).toMatch(/warning: a rule of the current ruleset counts utility_theft events for 1826 days; they will be purged after 365/);
@@ -60,7 +63,7 @@ describe('retention', () => {
     expect(text.stdout).toMatch(/^bank_arrears\s+1826\* /m);
 
     const eventsBefore = withDb(db, (d) => d.prepare('SELECT count(*) FROM events').pluck().get() as number);
-    const purged = await runCli('retention', 'purge', '--db', db, '--as-of', AS_OF, '--actor', 'dpo', '--reason', 'statutory retention');
+    const purged = await runCli('retention', 'purge', '--db', db, '--as-of', AS_OF, '--reason', 'statutory retention');
     expect(purged.code, purged.stderr).toBe(0);
     const m = /^purged (\d+) expired events as of 2026-11-01T00:00:00\.000Z \(operation (\d+)\): .*utility_theft \d+ \(occurred up to 2025-11-01T00:00:00\.000Z\).*; (\d+) scores changed/.exec(purged.stdout);
     expect(m, purged.stdout).not.toBeNull();
@@ -69,7 +72,7 @@ describe('retention', () => {
     expect(changed).toBeGreaterThan(0);
     withDb(db, (d) => {
       expect(d.prepare('SELECT count(*) FROM events').pluck().get()).toBe(eventsBefore - deleted);
-      expect(d.prepare('SELECT kind, actor FROM operations WHERE id = ?').get(opId)).toEqual({ kind: 'records_expired', actor: 'dpo' });
+      expect(d.prepare('SELECT kind, actor FROM operations WHERE id = ?').get(opId)).toEqual({ kind: 'records_expired', actor: CLI_USER });
       expect(d.prepare('SELECT count(*) FROM ledger WHERE operation_id = ?').pluck().get(opId)).toBe(changed);
     });
     withDb(db, (d) => expect(verifyIntegrity(d)).toMatchObject({ ok: true }));

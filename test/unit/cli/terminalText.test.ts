@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { field, terminalSafe } from '../../../electron/cli/terminalText.js';
 import { createUser } from '../../../electron/services/auth.js';
-import { runCli } from '../helpers/cliHarness.js';
+import { CLI_PASSWORD, CLI_USER, runCli, useCliIdentity } from '../helpers/cliHarness.js';
 import { openApiContext, TEST_PASSWORD, type ApiContext } from '../helpers/apiContext.js';
 
 /** What must never reach a terminal raw. */
@@ -23,7 +23,10 @@ beforeAll(async () => {
   citizenId = api.db.prepare('SELECT citizen_id FROM citizens ORDER BY idx LIMIT 1').pluck().get() as string;
   api.db.prepare('UPDATE citizens SET name = ?, district = ? WHERE citizen_id = ?').run(EVIL, 'North\nforged line\tcolumn', citizenId);
   await createUser(api.db, { username: 'evil-name', displayName: `${EVIL}\nmallory\tadmin`, role: 'viewer', password: TEST_PASSWORD }, 'test');
+  await createUser(api.db, { username: CLI_USER, displayName: CLI_USER, role: 'admin', password: CLI_PASSWORD }, 'test');
 });
+
+useCliIdentity();
 
 afterAll(() => api?.close());
 

@@ -2,8 +2,11 @@
  * Runs the command line in process through `main(argv)`, capturing what it
  * writes to stdout and stderr, and reads the CSV it exports.
  */
-import { vi } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
+import type { Role } from '../../../shared/contract.js';
 import { main } from '../../../electron/cli.js';
+import { openDatabase } from '../../../electron/db/connection.js';
+import { createUser, findUser } from '../../../electron/services/auth.js';
 
 export interface CliResult {
   code: number;
@@ -56,4 +59,31 @@ export function parseScores(csv: string): ScoreRow[] {
 
 export function scoresById(csv: string): Map<string, ScoreRow> {
   return new Map(parseScores(csv).map((r) => [r.citizen_id, r]));
+}
+
+/** The account command-line tests run as (the CLI authenticates every command that changes or reads personal data). */
+export const CLI_USER = 'cli-admin';
+export const CLI_PASSWORD = 'command-line test password';
+
+/** Writes the CLI test account into a database file (test setup: no approval), creating the file if needed. */
+export async function seedCliAccount(file: string, username = CLI_USER, role: Role = 'admin'): Promise<void> {
+  // Encrypted like the command line opens it when the test sets the passphrase.
+  const passphrase = process.env.CREDENCE_DB_PASSPHRASE;
+  const db = openDatabase(file, passphrase ? { key: { passphrase } } : {});
+  try {
+    if (!findUser(db, username)) await createUser(db, { username, displayName: username, role, password: CLI_PASSWORD }, 'test setup');
+  } finally {
+    db.close();
+  }
+}
+
+/** For the calling test file: every runCli authenticates as CLI_USER through the environment. */
+export function useCliIdentity(): void {
+  beforeAll(() => {
+    vi.stubEnv('CREDENCE_USER', CLI_USER);
+    vi.stubEnv('CREDENCE_PASSWORD', CLI_PASSWORD);
+  });
+  afterAll(() => {
+    vi.unstubAllEnvs();
+  });
 }

@@ -6,7 +6,8 @@
  * exactly on the ttl and `until` boundaries of both as-ofs, contributions on
  * micro-point and cent ties, and a history of operations after publishing
  * (batched imports on a chosen scoring path, a recorded event, retractions,
- * friendship date changes, adjustments, a new as-of, a new ruleset version).
+ * friendship date changes, adjustments, a retention purge, a new as-of, a new
+ * ruleset version).
  *
  * A scenario is built from a few drawn numbers by a seeded generator, so
  * fast-check draws (and reports) only those. Each ruleset is given twice:
@@ -18,7 +19,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Db } from '../../../electron/db/connection.js';
-import type { Data, RefInput, RefRule, RefRuleset } from '../../reference/scorer.js';
+import { instantMs, type Data, type RefInput, type RefRule, type RefRuleset } from '../../reference/scorer.js';
 
 const DAY_MS = 86_400_000;
 
@@ -167,7 +168,10 @@ export type Step =
   | { op: 'dates'; path: ScoringPath; relationship: RelationshipRow }
   | { op: 'adjust'; citizen: string; points: number }
   | { op: 'record'; event: EventRow }
-  | { op: 'recompute'; asOf: string }
+  /** Scoring moved to a new as-of, on a chosen path (the incremental one rescores only the citizens the move concerns). */
+  | { op: 'recompute'; asOf: string; path: ScoringPath }
+  /** A kind's retention set to `days`, then a purge as of `asOf` (deletes its events with occurred_at <= asOf - days). */
+  | { op: 'purge'; kind: string; days: number; asOf: string; path: ScoringPath }
   /** A new ruleset version at the current as-of: other weight, penalty cap and late-payment cap (same ttls, so the boundary events still sit on them). */
   | { op: 'publish'; ruleset: { spec: Record<string, unknown>; reference: RefRuleset } };
 
@@ -385,13 +389,17 @@ export function buildScenario(p: ScenarioParams): Scenario {
     steps.push({ op: 'dates', path: pathOf(), relationship: { ...r, ...dates } });
   }
   for (let k = 0; k < 2; k++) steps.push({ op: 'adjust', citizen: rng.pick(ids), points: rng.chance(0.5) ? tiePoints(rng) : -rng.int(50, 300) });
-  steps.push({ op: 'recompute', asOf: laterAsOf });
+  // Retention: court judgments (no ttl: they count until deleted) kept 300-800 days, purged as of the first as-of.
+  const purge = { op: 'purge' as const, kind: 'court_judgment', days: rng.int(300, 800), asOf: new Date(asOfMs).toISOString(), path: pathOf() };
+  const purged = new Set(events.filter((e) => e.kind === purge.kind && Date.parse(e.at) <= asOfMs - purge.days * DAY_MS).map((e) => e.id));
+  steps.push(purge);
+  steps.push({ op: 'recompute', asOf: laterAsOf, path: pathOf() });
   steps.push({
     op: 'publish',
     ruleset: makeRuleset({ ...p.ruleset, weight: rng.pick([0.5, 0.95, 0.25].filter((w) => w !== p.ruleset.weight)), penaltyCap: rng.pick([100, 60, 150]), lateCapMin: rng.pick([-400, -150, -50]) }),
   });
   // After the move and the new version, more history.
-  steps.push({ op: 'retract', eventId: rng.pick(severeEvents.filter((e) => !retracted.has(e.id))).id });
+  steps.push({ op: 'retract', eventId: rng.pick(severeEvents.filter((e) => !retracted.has(e.id) && !purged.has(e.id))).id });
   steps.push({ op: 'dates', path: 'incremental', relationship: { ...rng.pick(relationships), since: laterDate, until: '' } });
 
   return { asOf, laterAsOf, ruleset, initial: inBatch(0), steps };
@@ -417,6 +425,10 @@ export function referenceInputAfter(s: Scenario, done: number): RefInput {
     else if (step.op === 'dates') rels.set(`${step.relationship.a}:${step.relationship.b}`, step.relationship);
     else if (step.op === 'adjust') adjustments.push({ citizen: step.citizen, points: step.points });
     else if (step.op === 'publish') ruleset = step.ruleset.reference;
+    else if (step.op === 'purge') {
+      const cutOff = instantMs(step.asOf) - step.days * DAY_MS;
+      for (let k = events.length - 1; k >= 0; k--) if (events[k].kind === step.kind && instantMs(events[k].occurredAt) <= cutOff) events.splice(k, 1);
+    }
     else asOf = step.asOf;
   }
   const present = new Set(citizens.map((c) => c.id));

@@ -13,7 +13,7 @@ import { CONTEST_ANSWER_DAYS, renderDisclosure } from '../../../electron/service
 import { printable } from '../../../electron/services/disclosurePdf.js';
 import { explainCitizen } from '../../../electron/services/explain.js';
 import { recordEvent } from '../../../electron/services/recordEvent.js';
-import { runCli } from '../helpers/cliHarness.js';
+import { CLI_USER, runCli, seedCliAccount, useCliIdentity } from '../helpers/cliHarness.js';
 import { buildDemoDatabase, openCopy } from '../helpers/demoDatabase.js';
 import { readPdf } from '../helpers/pdfReader.js';
 import { tempDir } from '../helpers/tempDirs.js';
@@ -293,14 +293,17 @@ describe('printable', () => {
 });
 
 describe('credence disclose', () => {
+  useCliIdentity();
+
   it('writes the PDF, and rejects an unknown citizen with exit 1', async () => {
     const dbFile = join(work.dir, `cli-${++copies}.sqlite`);
     openCopy(template, dbFile).close();
+    await seedCliAccount(dbFile);
     const out = join(work.dir, 'cli.pdf');
-    const ok = await runCli('disclose', 'C0000007', '--db', dbFile, '--out', out, '--by', OFFICIAL);
+    const ok = await runCli('disclose', 'C0000007', '--db', dbFile, '--out', out);
     expect(ok, ok.stderr).toMatchObject({ code: 0 });
     expect(ok.stdout).toContain(`written to ${out}`);
-    expect((await pdfText(readFileSync(out), 'cli-read')).text).toContain(`by ${OFFICIAL}`);
+    expect((await pdfText(readFileSync(out), 'cli-read')).text).toContain(`by ${CLI_USER}`);
     const missing = await runCli('disclose', 'C9999999', '--db', dbFile, '--out', join(work.dir, 'none.pdf'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("no citizen with id 'C9999999'");

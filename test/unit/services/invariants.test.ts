@@ -7,10 +7,11 @@
  * contributions on micro-point and cent ties), imports it into a real SQLite
  * file, publishes, then plays a history: imports forced onto the incremental
  * path (and some on the full and automatic paths), a hand-recorded event,
- * retractions, friendship date changes, approved adjustments, a new as-of,
- * a new ruleset version, more changes after them. After every operation
- * every stored column of every citizen, the export, and sampled explanations
- * are compared with the reference, to the cent (own in micro-points).
+ * retractions, friendship date changes, approved adjustments, a retention
+ * purge, a new as-of, a new ruleset version, more changes after them. After
+ * every operation every stored column of every citizen, the export, and
+ * sampled explanations are compared with the reference, to the cent (own in
+ * micro-points).
  *
  * Runs are counted: a property that ran fewer than NUM_RUNS scenarios fails
  * (no time limit silently shrinks a run).
@@ -26,6 +27,7 @@ import { importFolder, type ImportReport } from '../../../electron/services/impo
 import { approveAdjustment, proposeAdjustment } from '../../../electron/services/proposals.js';
 import { recordEvent } from '../../../electron/services/recordEvent.js';
 import { retractEvent } from '../../../electron/services/retract.js';
+import { purgeExpiredRecords, setRetention } from '../../../electron/services/retention.js';
 import { publishRuleset, recomputeScores } from '../../../electron/services/rulesets.js';
 import { centsOf, referenceScores, tierOf, type RefInput, type RefScore } from '../../reference/scorer.js';
 import {
@@ -77,7 +79,7 @@ function publish(db: Db, s: Scenario, asOf = s.asOf): void {
 const fmt = (cents: number) => `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
 
 /** What has been exercised over all runs, so each test can show its path really ran. */
-const seen = { undetermined: 0, runs: 0, incremental: 0, full: 0, comparisons: 0, penaltyHops3: 0, microTies: 0, centTies: 0, explained: 0 };
+const seen = { incrementalAsOf: 0, purged: 0, undetermined: 0, runs: 0, incremental: 0, full: 0, comparisons: 0, penaltyHops3: 0, microTies: 0, centTies: 0, explained: 0 };
 
 /**
  * The reference's figures for a citizen, settling the rare figure the model
@@ -251,12 +253,19 @@ async function playHistory(s: Scenario, options: { reimport: boolean; explain: b
       } else if (step.op === 'adjust') {
         const id = proposeAdjustment(db, { citizenId: step.citizen, points: step.points, justification: 'property test adjustment' }, 'proposer');
         approveAdjustment(db, id, 'approver', 'checked');
+      } else if (step.op === 'purge') {
+        setRetention(db, step.kind, step.days, { actor: ACTOR, reason: 'property test retention' });
+        const purged = purgeExpiredRecords(db, { asOf: step.asOf, actor: ACTOR, reason: 'retention', scoringPath: step.path });
+        seen.purged += purged.eventsDeleted;
+        countPath(purged, step.path);
       } else if (step.op === 'publish') {
         const result = publishRuleset(db, step.ruleset.spec, { actor: ACTOR, reason: 'a new ruleset version' });
         expect(result.problems).toEqual([]);
         countPath(result, 'full');
       } else {
-        countPath(recomputeScores(db, { asOf: step.asOf, actor: ACTOR, reason: 'move the scoring instant' }), 'full');
+        const moved = recomputeScores(db, { asOf: step.asOf, actor: ACTOR, reason: 'move the scoring instant', path: step.path });
+        if (moved.scoring.iterations === undefined) seen.incrementalAsOf++;
+        countPath(moved, step.path);
       }
       checked = expectReferenceFigures(db, referenceInputAfter(s, k + 1), label);
       if (options.explain && (step.op === 'recompute' || step.op === 'publish' || k === s.steps.length - 1)) expectExplanations(db, checked, label);
@@ -304,6 +313,8 @@ describe('invariant 1 against the reference scorer', () => {
     expect(seen.centTies - before.centTies).toBeGreaterThan(0);
     expect(seen.microTies - before.microTies).toBeGreaterThan(0);
     expect(seen.explained - before.explained).toBeGreaterThan(0);
+    expect(seen.purged - before.purged).toBeGreaterThan(0);
+    expect(seen.incrementalAsOf - before.incrementalAsOf).toBeGreaterThan(0);
   });
 
   it('a fresh database given all the data at once and published (the full path) stores the reference figures', async () => {

@@ -15,7 +15,7 @@ import { explainCitizen } from '../../../electron/services/explain.js';
 import { recordEvent } from '../../../electron/services/recordEvent.js';
 import { retractEvent } from '../../../electron/services/retract.js';
 import { SUBJECT_ACCESS_FORMAT, subjectAccessExport, type SubjectAccessExport } from '../../../electron/services/subjectAccess.js';
-import { runCli } from '../helpers/cliHarness.js';
+import { runCli, seedCliAccount, useCliIdentity } from '../helpers/cliHarness.js';
 import { buildDemoDatabase, openCopy } from '../helpers/demoDatabase.js';
 import { tempDir } from '../helpers/tempDirs.js';
 
@@ -189,9 +189,12 @@ describe('subjectAccessExport', () => {
 });
 
 describe('credence export subject', () => {
+  useCliIdentity();
+
   it('prints the export as JSON or writes it to --out, and rejects an unknown citizen with exit 1', async () => {
     const dbFile = join(work.dir, 'cli.sqlite');
     openCopy(template, dbFile).close();
+    await seedCliAccount(dbFile);
     const printed = await runCli('export', 'subject', 'C0000002', '--db', dbFile);
     expect(printed, printed.stderr).toMatchObject({ code: 0 });
     const parsed = JSON.parse(printed.stdout) as SubjectAccessExport;
