@@ -146,6 +146,18 @@ const Explanation = z.object({
   reasonCodes: z.array(z.object({ code: z.string(), label: z.string(), points: z.number() })),
 });
 
+/** Where an event came from: the operation that brought it and, for an import, its provider and events file (SHA-256). */
+const EventSource = z.object({
+  operationId: z.number(),
+  operationKind: z.string(),
+  operator: z.string(),
+  at: z.string(),
+  provider: z.string().nullable(),
+  file: z.string().nullable(),
+  sha256: z.string().nullable(),
+});
+export type EventSource = z.infer<typeof EventSource>;
+
 const EventRow = z.object({
   eventId: z.string(),
   kind: z.string(),
@@ -156,6 +168,8 @@ const EventRow = z.object({
   recordedBy: z.number(),
   /** Protected fields whose values are withheld (shown as "[protected]"); an auditor unmasks them explicitly. */
   masked: z.array(z.string()).optional(),
+  /** Provenance: the import (provider, file, SHA-256, operator, time) or the entry by hand that brought the event. */
+  source: EventSource.nullable().optional(),
 });
 export type EventRow = z.infer<typeof EventRow>;
 
@@ -255,6 +269,8 @@ const Dispute = z.object({
   assignedTo: z.string().nullable(),
   /** For an upheld dispute that moved no score: why (the rule was capped, the event outside the ttl, ...). */
   outcomeNote: z.string().nullable(),
+  /** For a dispute of an event: where it came from; `provider` is whom to contact about a correction. */
+  source: EventSource.nullable().optional(),
 });
 export type Dispute = z.infer<typeof Dispute>;
 
@@ -601,8 +617,16 @@ export const channels = {
   jobStatus: channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: JobStatus, role: 'viewer', summary: 'progress and result of a job' }),
   jobCancel: channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: z.object({ cancelled: z.boolean() }), role: 'official', summary: 'cancel a running job' }),
   operations: channel({
-    input: z.strictObject({ kind: OperationKind.optional(), actor: z.string().max(200).optional(), query: z.string().max(200).optional(), offset, limit: limit(500, 100) }),
-    output: z.object({ total: z.number(), rows: z.array(OperationRow) }),
+    input: z.strictObject({
+      kind: OperationKind.optional(),
+      actor: z.string().max(200).optional(),
+      /** Only the imports that named this provider. */
+      provider: z.string().max(200).optional(),
+      query: z.string().max(200).optional(),
+      offset,
+      limit: limit(500, 100),
+    }),
+    output: z.object({ total: z.number(), rows: z.array(OperationRow), /** Every provider named in an import, for the filter. */ providers: z.array(z.string()).optional() }),
     role: 'viewer',
     summary: 'operations, newest first',
   }),
