@@ -80,7 +80,11 @@ function StatusLine() {
   return (
     <Group gap="xs">
       <Badge variant="light">{data.rulesetVersion ? `ruleset v${data.rulesetVersion}` : 'no ruleset'}</Badge>
-      {data.asOf && <Text size="sm" c="dimmed">scores as of {data.asOf.slice(0, 16).replace('T', ' ')} UTC</Text>}
+      {data.asOf && (
+        <Text size="sm" c="dimmed" title="The instant the scores are computed for: events after it do not count yet. It is not when the scores were last recomputed." data-testid="scoring-date">
+          scoring date {data.asOf.slice(0, 16).replace('T', ' ')} UTC
+        </Text>
+      )}
     </Group>
   );
 }
