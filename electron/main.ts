@@ -1,24 +1,29 @@
 /**
  * The Electron main process: one window on the app:// protocol, the security
- * policy of shell/security.ts, the database in the user-data folder, and the
- * API contract over IPC. Everything else lives in modules that never import
- * electron, so it runs and is tested under plain Node.
+ * policy of shell/security.ts and shell/desktop.ts, the encrypted database in
+ * the user-data folder (its key from the OS keystore, shell/keystore.ts), and
+ * the API contract over IPC. Everything else lives in modules that never
+ * import electron, so it runs and is tested under plain Node.
  */
-import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
-import { mkdirSync } from 'node:fs';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session, shell } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { openDatabase, type Db } from './db/connection.js';
+import { databaseKey, openDatabase, type Db } from './db/connection.js';
+import { isPlaintextDatabase } from './db/encryption.js';
 import { registerIpcHandlers } from './ipc/register.js';
 import { JobManager } from './jobs/manager.js';
 import { RENDERER_DIR, RESOURCES_DIR } from './paths.js';
 import { flushRefusals } from './services/accessLog.js';
 import { SessionStore } from './services/auth.js';
+import { prepareDataFolder, privateProcess, removeStaleUploads, scheduleDailyBackups } from './services/custody.js';
+import { devicePermissionDecision, devToolsAllowed, holdSingleInstance, openExternalSafely } from './shell/desktop.js';
+import { desktopDatabaseKey } from './shell/keystore.js';
 import { APP_SCHEME, APP_URL, CONTENT_SECURITY_POLICY, isAppUrl, mainWindowOptions, permissionDecision, resolveAppAsset } from './shell/security.js';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 let db: Db | null = null;
+let stopBackups: (() => void) | null = null;
 
 function serveApp(): void {
   protocol.handle(APP_SCHEME, async (request) => {
@@ -34,6 +39,13 @@ function serveApp(): void {
 function lockDownSessions(): void {
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionDecision(permission)));
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => permissionDecision(permission));
+  session.defaultSession.setDevicePermissionHandler((details) => devicePermissionDecision(details));
+  for (const event of ['select-hid-device', 'select-serial-port', 'select-usb-device'] as const) {
+    session.defaultSession.on(event as 'select-hid-device', (e: Electron.Event, _details: unknown, callback: (id?: string) => void) => {
+      e.preventDefault();
+      callback();
+    });
+  }
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event, url) => {
       if (!isAppUrl(url)) event.preventDefault();
@@ -42,9 +54,21 @@ function lockDownSessions(): void {
       if (!isAppUrl(url)) event.preventDefault();
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.on('select-bluetooth-device', (event, _devices, callback) => {
+      event.preventDefault();
+      callback('');
+    });
     contents.setWindowOpenHandler(({ url }) => {
-      // Links to the outside world open in the system browser, never in the app.
-      if (url.startsWith('https://')) void shell.openExternal(url);
+      // Only allow-listed sites, in the system browser, after the user agrees; never in the app.
+      void openExternalSafely(url, {
+        confirm: async (href) => {
+          const parent = BrowserWindow.fromWebContents(contents) ?? undefined;
+          const options = { type: 'question' as const, buttons: ['Open in browser', 'Cancel'], defaultId: 1, cancelId: 1, message: `Open ${href} in your web browser?` };
+          const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
+          return response === 0;
+        },
+        open: (href) => shell.openExternal(href),
+      });
       return { action: 'deny' };
     });
   });
@@ -52,30 +76,54 @@ function lockDownSessions(): void {
 
 async function createWindow(): Promise<void> {
   const preload = fileURLToPath(new URL('./preload.cjs', import.meta.url));
-  const win = new BrowserWindow(mainWindowOptions(preload));
+  const win = new BrowserWindow(mainWindowOptions(preload, { devTools: devToolsAllowed(app.isPackaged) }));
   win.once('ready-to-show', () => win.show());
   await win.loadURL(APP_URL);
 }
 
-app.enableSandbox();
-app.whenReady().then(async () => {
-  serveApp();
-  lockDownSessions();
-  const dataDir = app.getPath('userData');
-  mkdirSync(dataDir, { recursive: true });
-  const dbFile = join(dataDir, 'credence.sqlite');
-  db = openDatabase(dbFile);
-  const jobs = new JobManager(dbFile, RESOURCES_DIR);
-  registerIpcHandlers(ipcMain, { db, dbFile, jobs, sessions: new SessionStore(db) });
-  await createWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) void createWindow();
-  });
-});
+function focusExisting(): void {
+  const [win] = BrowserWindow.getAllWindows();
+  if (!win) return;
+  if (win.isMinimized()) win.restore();
+  win.focus();
+}
 
-app.on('window-all-closed', () => {
-  if (db) flushRefusals(db);
-  db?.close();
-  db = null;
-  if (process.platform !== 'darwin') app.quit();
-});
+privateProcess();
+if (holdSingleInstance(app, focusExisting)) {
+  app.enableSandbox();
+  app.whenReady().then(async () => {
+    serveApp();
+    lockDownSessions();
+    const dataDir = app.getPath('userData');
+    prepareDataFolder(dataDir);
+    removeStaleUploads();
+    const dbFile = join(dataDir, 'credence.sqlite');
+    let key;
+    try {
+      key = desktopDatabaseKey(dataDir, safeStorage);
+    } catch (err) {
+      dialog.showErrorBox('Credence cannot protect its data', (err as Error).message);
+      app.quit();
+      return;
+    }
+    if (isPlaintextDatabase(dbFile)) {
+      await dialog.showMessageBox({ type: 'info', message: 'Credence will now encrypt its database, which was stored unencrypted. This happens once; the data stays as it is.' });
+    }
+    db = openDatabase(dbFile, { key, encryptPlaintext: true });
+    stopBackups = scheduleDailyBackups(db, dbFile, (m) => process.stderr.write(`${m}\n`));
+    const jobs = new JobManager(dbFile, RESOURCES_DIR, undefined, { databaseKey: databaseKey(db) });
+    registerIpcHandlers(ipcMain, { db, dbFile, jobs, sessions: new SessionStore(db) });
+    await createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) void createWindow();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    stopBackups?.();
+    if (db) flushRefusals(db);
+    db?.close();
+    db = null;
+    if (process.platform !== 'darwin') app.quit();
+  });
+}

@@ -44,9 +44,10 @@ async function main(): Promise<void> {
     .option('--port <n>', 'port (default: any free port)', '0')
     .option('--demo-citizens <n>', 'size of the demo population created on first start', '5000')
     .option('--job-time-limit <seconds>', 'stop any job that runs longer than this (default: a limit per kind, 10 to 60 minutes)')
+    .option('--import-root <dir...>', 'folders the console may import from (default: CREDENCE_IMPORT_ROOTS, else ~/Documents)')
     .option('--static <dir>', 'serve the console from this build folder (default: a build of the current sources, made when they changed)')
     .parse();
-  const o = program.opts<{ db?: string; port: string; demoCitizens: string; static?: string; jobTimeLimit?: string }>();
+  const o = program.opts<{ db?: string; port: string; demoCitizens: string; static?: string; jobTimeLimit?: string; importRoot?: string[] }>();
   const staticDir = o.static ? resolve(o.static) : await currentBuild();
   const dbFile = o.db ?? defaultDatabaseFile();
   privateProcess();
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
     databaseKey: databaseKey(db),
   });
   const bridge = await startBridge({
-    ctx: { db, dbFile, jobs, sessions: new SessionStore(db) },
+    ctx: { db, dbFile, jobs, sessions: new SessionStore(db), importRoots: o.importRoot?.map((r) => resolve(r)) },
     staticDir,
     port: Number(o.port),
   });

@@ -146,6 +146,18 @@ const Explanation = z.object({
   reasonCodes: z.array(z.object({ code: z.string(), label: z.string(), points: z.number() })),
 });
 
+/** Where an event came from: the operation that brought it and, for an import, its provider and events file (SHA-256). */
+const EventSource = z.object({
+  operationId: z.number(),
+  operationKind: z.string(),
+  operator: z.string(),
+  at: z.string(),
+  provider: z.string().nullable(),
+  file: z.string().nullable(),
+  sha256: z.string().nullable(),
+});
+export type EventSource = z.infer<typeof EventSource>;
+
 const EventRow = z.object({
   eventId: z.string(),
   kind: z.string(),
@@ -156,6 +168,8 @@ const EventRow = z.object({
   recordedBy: z.number(),
   /** Protected fields whose values are withheld (shown as "[protected]"); an auditor unmasks them explicitly. */
   masked: z.array(z.string()).optional(),
+  /** Provenance: the import (provider, file, SHA-256, operator, time) or the entry by hand that brought the event. */
+  source: EventSource.nullable().optional(),
 });
 export type EventRow = z.infer<typeof EventRow>;
 
@@ -170,7 +184,15 @@ const RecordedChange = z.object({
   scoresChanged: z.number(),
 });
 
-const ScoreStats = z.object({ citizens: z.number(), scoresChanged: z.number(), ledgerEntries: z.number(), iterations: z.number().optional(), msPerIteration: z.number().optional() });
+const ScoreStats = z.object({
+  citizens: z.number(),
+  scoresChanged: z.number(),
+  ledgerEntries: z.number(),
+  /** Score rows whose stored figures (score, tier, own, penalty, rule totals) were rewritten. */
+  rowsRewritten: z.number().optional(),
+  iterations: z.number().optional(),
+  msPerIteration: z.number().optional(),
+});
 
 const ImportResult = z.object({
   ok: z.boolean(),
@@ -247,6 +269,8 @@ const Dispute = z.object({
   assignedTo: z.string().nullable(),
   /** For an upheld dispute that moved no score: why (the rule was capped, the event outside the ttl, ...). */
   outcomeNote: z.string().nullable(),
+  /** For a dispute of an event: where it came from; `provider` is whom to contact about a correction. */
+  source: EventSource.nullable().optional(),
 });
 export type Dispute = z.infer<typeof Dispute>;
 
@@ -337,6 +361,15 @@ const Integrity = z.object({
   ledgerCount: z.number(),
   problems: z.array(IntegrityProblem),
   problemCount: z.number(),
+});
+const BackupSummary = z.object({
+  file: z.string(),
+  createdAt: z.string(),
+  bytes: z.number(),
+  encrypted: z.boolean(),
+  ledgerCount: z.number(),
+  chainCount: z.number(),
+  citizens: z.number(),
 });
 const VerifyResult = z.object({ ok: z.boolean(), count: z.number(), head: z.string().optional(), firstBroken: z.number().nullable().optional(), message: z.string().optional() });
 
@@ -584,8 +617,16 @@ export const channels = {
   jobStatus: channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: JobStatus, role: 'viewer', summary: 'progress and result of a job' }),
   jobCancel: channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: z.object({ cancelled: z.boolean() }), role: 'official', summary: 'cancel a running job' }),
   operations: channel({
-    input: z.strictObject({ kind: OperationKind.optional(), actor: z.string().max(200).optional(), query: z.string().max(200).optional(), offset, limit: limit(500, 100) }),
-    output: z.object({ total: z.number(), rows: z.array(OperationRow) }),
+    input: z.strictObject({
+      kind: OperationKind.optional(),
+      actor: z.string().max(200).optional(),
+      /** Only the imports that named this provider. */
+      provider: z.string().max(200).optional(),
+      query: z.string().max(200).optional(),
+      offset,
+      limit: limit(500, 100),
+    }),
+    output: z.object({ total: z.number(), rows: z.array(OperationRow), /** Every provider named in an import, for the filter. */ providers: z.array(z.string()).optional() }),
     role: 'viewer',
     summary: 'operations, newest first',
   }),
@@ -644,6 +685,25 @@ export const channels = {
     summary: 'everything held on one citizen, as JSON (subject access)',
   }),
   verifyLedger: channel({ input: empty, output: VerifyResult, role: 'auditor', summary: 'recompute the ledger hash chain' }),
+  backups: channel({
+    input: empty,
+    output: z.object({ folder: z.string(), keep: z.number(), backups: z.array(BackupSummary) }),
+    role: 'admin',
+    summary: 'the backup folder, how many daily backups are kept, and the backups in it, newest first',
+  }),
+  createBackup: channel({ input: empty, output: BackupSummary, role: 'admin', summary: 'take a consistent, encrypted backup now into the backup folder, with its manifest' }),
+  setBackupSettings: channel({
+    input: z.strictObject({ folder: z.string().min(1).max(4096).nullable().optional(), keep: z.number().int().min(1).max(365) }),
+    output: z.object({ folder: z.string(), keep: z.number() }),
+    role: 'admin',
+    summary: 'where daily backups go (null: beside the database) and how many are kept',
+  }),
+  verifyBackup: channel({
+    input: z.strictObject({ file: z.string().min(1).max(255) }),
+    output: z.object({ ok: z.boolean(), message: z.string() }),
+    role: 'admin',
+    summary: "check a backup in the folder: its hash, SQLite's integrity, the chain, and its manifest",
+  }),
   recentPurposes: channel({ input: empty, output: z.array(z.string()), role: 'viewer', summary: 'the purposes of access this user stated lately, newest first' }),
   accessSettings: channel({ input: empty, output: z.object({ purposeRequired: z.boolean() }), role: 'viewer', summary: 'whether a purpose of access must be stated to open a record' }),
   setAccessSettings: channel({

@@ -12,7 +12,7 @@ import { extname } from 'node:path';
 import { channels } from '../../shared/contract.js';
 import type { Caller, HandlerContext } from '../ipc/handlers.js';
 import { admit, dispatchFromSession } from '../ipc/dispatch.js';
-import { CONTENT_SECURITY_POLICY, resolveStaticFile } from '../shell/security.js';
+import { CONTENT_SECURITY_POLICY, mediaTypeIs, resolveStaticFile } from '../shell/security.js';
 import { RefusalLimiter } from './refusals.js';
 import { UploadStore, UploadTooLargeError } from './uploads.js';
 
@@ -187,7 +187,7 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
   }
 
-  const server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       if (!allowedHosts().has(req.headers.host ?? '')) return send(res, 421, { ok: false, error: { code: 'forbidden', message: 'unexpected Host header' } }, true);
       const origin = req.headers.origin;
@@ -207,10 +207,10 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
         }
         const type = String(req.headers['content-type'] ?? '');
         if (isUpload) {
-          if (!type.startsWith('application/octet-stream')) return send(res, 415, { ok: false, error: { code: 'invalid_input', message: 'content-type must be application/octet-stream' } }, true);
+          if (!mediaTypeIs(type, 'application/octet-stream')) return send(res, 415, { ok: false, error: { code: 'invalid_input', message: 'content-type must be application/octet-stream' } }, true);
           return await upload(req, res, decodeURIComponent(url.pathname.slice('/upload/'.length)));
         }
-        if (!type.startsWith('application/json')) {
+        if (!mediaTypeIs(type, 'application/json')) {
           return send(res, 415, { ok: false, error: { code: 'invalid_input', message: 'content-type must be application/json' } }, true);
         }
         return await api(req, res, url.pathname.slice(5));
@@ -221,6 +221,9 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
       process.stderr.write(`bridge: ${req.method} ${(req.url ?? '').slice(0, 200)} failed: ${(err as Error).stack ?? String(err)}\n`);
       send(res, 500, { ok: false, error: { code: 'internal', message: 'internal error (details are in the console log)' } }, true);
     }
+  };
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => res.destroy());
   });
   // A malformed request or a reset connection ends that connection, nothing else.
   server.on('clientError', (_err, socket) => {

@@ -16,6 +16,7 @@ import { TwoPersonRuleError } from './proposals.js';
 import { retractEvent } from './retract.js';
 import { loadScoringState } from './scoring.js';
 import { whyNoScoreChange } from './noChange.js';
+import { eventSourceReader, type EventSource } from './provenance.js';
 
 export type DisputeStatus = 'open' | 'under_review' | 'upheld' | 'rejected';
 
@@ -38,6 +39,8 @@ export interface DisputeView {
   district: string;
   assignedTo: string | null;
   outcomeNote: string | null;
+  /** For a dispute of an event: where it came from, and so whom to contact. */
+  source: EventSource | null;
 }
 
 const STEP_KIND = { under_review: 'dispute_reviewed', upheld: 'dispute_decided', rejected: 'dispute_decided' } as const;
@@ -221,13 +224,14 @@ export function listDisputes(db: Db, q: DisputeFilter): DisputeView[] {
   }
   const rows = db
     .prepare(
-      `SELECT d.*, c.citizen_id, c.name AS citizen_name, c.district, e.event_id, m.measure_id FROM disputes d JOIN citizens c ON c.idx = d.citizen_idx
+      `SELECT d.*, c.citizen_id, c.name AS citizen_name, c.district, e.event_id, e.operation_id AS event_operation_id, m.measure_id FROM disputes d JOIN citizens c ON c.idx = d.citizen_idx
        LEFT JOIN events e ON e.idx = d.event_idx LEFT JOIN measure_decisions m ON m.id = d.measure_decision_id
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY d.deadline, d.id LIMIT 500`,
     )
-    .all(params) as { id: number; citizen_id: string; citizen_name: string; district: string; assigned_to: string | null; outcome_note: string | null; event_id: string | null; measure_id: string | null; statement: string; status: DisputeStatus; opened_by: string; opened_at: string; deadline: string; operation_id: number | null }[];
+    .all(params) as { id: number; citizen_id: string; citizen_name: string; district: string; assigned_to: string | null; outcome_note: string | null; event_id: string | null; event_operation_id: number | null; measure_id: string | null; statement: string; status: DisputeStatus; opened_by: string; opened_at: string; deadline: string; operation_id: number | null }[];
   const history = db.prepare('SELECT status, changed_by AS by, changed_at AS at, reason FROM dispute_history WHERE dispute_id = ? ORDER BY id');
   const now = new Date().toISOString();
+  const sourceOf = eventSourceReader(db);
   return rows.map((r) => ({
     id: r.id,
     citizenId: r.citizen_id,
@@ -245,5 +249,6 @@ export function listDisputes(db: Db, q: DisputeFilter): DisputeView[] {
     district: r.district,
     assignedTo: r.assigned_to,
     outcomeNote: r.outcome_note,
+    source: r.event_operation_id === null ? null : sourceOf(r.event_operation_id),
   }));
 }

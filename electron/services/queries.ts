@@ -10,6 +10,7 @@ import { centsToScore } from '../engine/scoring.js';
 import { explainCitizen, NotFoundError } from './explain.js';
 import { maskProtected } from './protectedFields.js';
 import { loadScoringState } from './scoring.js';
+import { eventSourceReader, importProviders } from './provenance.js';
 
 /**
  * A text search considers at most this many matches (in index order) and
@@ -179,12 +180,13 @@ export function citizenEvents(db: Db, q: ParsedInput<'citizenEvents'>): Output<'
     .all(idx, q.limit, q.offset) as [string, string, string, string, number | null, number][];
   // Protected fields are withheld unless the caller (an auditor, checked and logged by the handler) unmasks them.
   const kinds = loadKinds(db);
+  const sourceOf = eventSourceReader(db);
   return {
     total,
     rows: rows.map(([eventId, kind, occurredAt, data, retractedBy, recordedBy]) => {
       const parsed = JSON.parse(data) as Record<string, unknown>;
       const shown = q.unmask ? { data: parsed, masked: [] } : maskProtected(kinds.get(kind), parsed);
-      return { eventId, kind, occurredAt, data: shown.data, retracted: retractedBy !== null, retractedBy, recordedBy, masked: shown.masked };
+      return { eventId, kind, occurredAt, data: shown.data, retracted: retractedBy !== null, retractedBy, recordedBy, masked: shown.masked, source: sourceOf(recordedBy) };
     }),
   };
 }
@@ -200,6 +202,10 @@ export function listOperations(db: Db, q: Input<'operations'> & { offset: number
     where.push('o.actor = @actor');
     params.actor = q.actor;
   }
+  if (q.provider) {
+    where.push('o.id IN (SELECT operation_id FROM import_batches WHERE provider = @provider)');
+    params.provider = q.provider;
+  }
   if (q.query) {
     where.push("(o.reason LIKE @like ESCAPE '\\' OR o.details LIKE @like ESCAPE '\\')");
     params.like = `%${q.query.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
@@ -211,7 +217,7 @@ export function listOperations(db: Db, q: Input<'operations'> & { offset: number
       `SELECT o.*, (SELECT count(*) FROM ledger l WHERE l.operation_id = o.id) AS entries FROM operations o ${whereSql} ORDER BY o.id DESC LIMIT @limit OFFSET @offset`,
     )
     .all({ ...params, limit: q.limit, offset: q.offset }) as Parameters<typeof operationFromRow>[0][];
-  return { total, rows: rows.map(operationFromRow) };
+  return { total, rows: rows.map(operationFromRow), providers: importProviders(db) };
 }
 
 export function operationLedger(db: Db, q: ParsedInput<'operationLedger'>): Output<'operationLedger'> {

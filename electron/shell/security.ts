@@ -16,8 +16,8 @@ export const APP_URL = `${APP_ORIGIN}/index.html`;
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
 
-/** BrowserWindow options: the renderer gets no Node, an isolated preload world and the OS sandbox. */
-export function mainWindowOptions(preloadPath: string) {
+/** BrowserWindow options: the renderer gets no Node, an isolated preload world and the OS sandbox; DevTools only unpackaged. */
+export function mainWindowOptions(preloadPath: string, options: { devTools?: boolean } = {}) {
   return {
     width: 1400,
     height: 900,
@@ -39,7 +39,7 @@ export function mainWindowOptions(preloadPath: string) {
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
-      devTools: true,
+      devTools: options.devTools ?? false,
     },
   } as const;
 }
@@ -115,4 +115,15 @@ export function resolveAppAsset(url: string, root: string): { file: string; mime
 /** Every permission (camera, notifications, geolocation, ...) is refused: the console needs none. */
 export function permissionDecision(_permission: string): false {
   return false;
+}
+
+/**
+ * Whether a Content-Type header names exactly `expected` (type/subtype,
+ * compared case-insensitively, parameters such as charset allowed): not a
+ * prefix, so application/jsonp or application/json-evil is not JSON.
+ */
+export function mediaTypeIs(header: string | undefined, expected: string): boolean {
+  if (!header) return false;
+  const essence = header.split(';', 1)[0].trim().toLowerCase();
+  return essence === expected.toLowerCase();
 }

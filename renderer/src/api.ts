@@ -3,7 +3,9 @@
  * one function per channel on window.credence; in a browser the same calls go
  * to the loopback bridge with the session token from the URL.
  */
+import { takeBridgeToken } from './bridgeToken';
 import type { Api, ChannelName, ErrorCode, Input, Output, Reply } from '../../shared/contract';
+import { plainMessage } from './plainMessage';
 
 declare global {
   interface Window {
@@ -21,10 +23,10 @@ export class ApiError extends Error {
 }
 
 function sessionToken(): string | null {
-  const fromUrl = new URLSearchParams(window.location.search).get('token');
-  if (fromUrl) sessionStorage.setItem('credence.token', fromUrl);
-  return fromUrl ?? sessionStorage.getItem('credence.token');
+  return takeBridgeToken({ location: window.location, history: window.history, storage: sessionStorage });
 }
+// Out of the address bar as soon as the console loads, not at the first call.
+if (typeof window !== 'undefined' && !window.credence) sessionToken();
 
 /** The login session (per browser tab): sent with every call, over either transport. */
 const SESSION_KEY = 'credence.session';
@@ -81,7 +83,7 @@ export async function call<K extends ChannelName>(name: K, input: Input<K>): Pro
     : ((await overHttp(name, input, session)) as Reply<Output<K>>);
   if (!reply.ok) {
     if (reply.error.code === 'unauthenticated' || reply.error.code === 'locked') authListeners.forEach((l) => l(reply.error.code as 'unauthenticated' | 'locked'));
-    throw new ApiError(reply.error.code, reply.error.message);
+    throw new ApiError(reply.error.code, plainMessage(reply.error.message));
   }
   return reply.value;
 }

@@ -6,7 +6,7 @@
 import type { Page } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, expect, openConsole, readNumber, shot, test } from './fixtures';
+import { api, expect, openConsole, readNumber, shot, statePurpose, test } from './fixtures';
 import { startCredence, type RunningServer } from './server';
 
 let server: RunningServer;
@@ -118,9 +118,12 @@ test('a valid folder with one new citizen and one event validates, imports, and 
 
   // The new citizen: one event, scored under the published rules (base 1000 + 5 for the donation).
   await entry.getByRole('link', { name: 'C9000010' }).click();
+  await statePurpose(page, 'E2E: checking the imported record');
   await expect(page.getByTestId('citizen-name')).toHaveText('Ada Testwoman');
   await expect(page.getByTestId('citizen-score')).toHaveText('1005.00');
   await expect(page.getByTestId('event-row')).toHaveCount(1);
+  // Provenance: the event names the provider of the import that brought it.
+  await expect(page.getByTestId('event-row').getByTestId('event-source')).toHaveText('Yatou district registry');
   await expect(page.getByTestId('audit-reason')).toHaveText([reason]);
   await shot(page, 'import-new-citizen');
 

@@ -168,7 +168,8 @@ export type Step =
   | { op: 'dates'; path: ScoringPath; relationship: RelationshipRow }
   | { op: 'adjust'; citizen: string; points: number }
   | { op: 'record'; event: EventRow }
-  | { op: 'recompute'; asOf: string }
+  /** Scoring moved to a new as-of, on a chosen path (the incremental one rescores only the citizens the move concerns). */
+  | { op: 'recompute'; asOf: string; path: ScoringPath }
   /** A kind's retention set to `days`, then a purge as of `asOf` (deletes its events with occurred_at <= asOf - days). */
   | { op: 'purge'; kind: string; days: number; asOf: string; path: ScoringPath }
   /** A new ruleset version at the current as-of: other weight, penalty cap and late-payment cap (same ttls, so the boundary events still sit on them). */
@@ -392,7 +393,7 @@ export function buildScenario(p: ScenarioParams): Scenario {
   const purge = { op: 'purge' as const, kind: 'court_judgment', days: rng.int(300, 800), asOf: new Date(asOfMs).toISOString(), path: pathOf() };
   const purged = new Set(events.filter((e) => e.kind === purge.kind && Date.parse(e.at) <= asOfMs - purge.days * DAY_MS).map((e) => e.id));
   steps.push(purge);
-  steps.push({ op: 'recompute', asOf: laterAsOf });
+  steps.push({ op: 'recompute', asOf: laterAsOf, path: pathOf() });
   steps.push({
     op: 'publish',
     ruleset: makeRuleset({ ...p.ruleset, weight: rng.pick([0.5, 0.95, 0.25].filter((w) => w !== p.ruleset.weight)), penaltyCap: rng.pick([100, 60, 150]), lateCapMin: rng.pick([-400, -150, -50]) }),

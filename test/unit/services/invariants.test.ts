@@ -79,7 +79,7 @@ function publish(db: Db, s: Scenario, asOf = s.asOf): void {
 const fmt = (cents: number) => `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
 
 /** What has been exercised over all runs, so each test can show its path really ran. */
-const seen = { purged: 0, undetermined: 0, runs: 0, incremental: 0, full: 0, comparisons: 0, penaltyHops3: 0, microTies: 0, centTies: 0, explained: 0 };
+const seen = { incrementalAsOf: 0, purged: 0, undetermined: 0, runs: 0, incremental: 0, full: 0, comparisons: 0, penaltyHops3: 0, microTies: 0, centTies: 0, explained: 0 };
 
 /**
  * The reference's figures for a citizen, settling the rare figure the model
@@ -263,7 +263,9 @@ async function playHistory(s: Scenario, options: { reimport: boolean; explain: b
         expect(result.problems).toEqual([]);
         countPath(result, 'full');
       } else {
-        countPath(recomputeScores(db, { asOf: step.asOf, actor: ACTOR, reason: 'move the scoring instant' }), 'full');
+        const moved = recomputeScores(db, { asOf: step.asOf, actor: ACTOR, reason: 'move the scoring instant', path: step.path });
+        if (moved.scoring.iterations === undefined) seen.incrementalAsOf++;
+        countPath(moved, step.path);
       }
       checked = expectReferenceFigures(db, referenceInputAfter(s, k + 1), label);
       if (options.explain && (step.op === 'recompute' || step.op === 'publish' || k === s.steps.length - 1)) expectExplanations(db, checked, label);
@@ -312,6 +314,7 @@ describe('invariant 1 against the reference scorer', () => {
     expect(seen.microTies - before.microTies).toBeGreaterThan(0);
     expect(seen.explained - before.explained).toBeGreaterThan(0);
     expect(seen.purged - before.purged).toBeGreaterThan(0);
+    expect(seen.incrementalAsOf - before.incrementalAsOf).toBeGreaterThan(0);
   });
 
   it('a fresh database given all the data at once and published (the full path) stores the reference figures', async () => {

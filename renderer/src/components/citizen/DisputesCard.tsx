@@ -18,6 +18,7 @@ import { deadlineText, DISPUTE_COLOR, DISPUTE_LABEL, isActive, useCitizenDispute
 import { useCitizenEvents } from './EventList';
 import { refreshCases, refreshScores } from './refresh';
 import { ReasonModal } from './ReasonModal';
+import { DisputeContact } from './EventSource';
 
 type Step = 'under_review' | 'upheld' | 'rejected';
 
@@ -129,6 +130,7 @@ function DisputeItem({ d, subject, note, mayAct }: { d: Dispute; subject: string
           <Text size="xs" c="dimmed" data-testid="dispute-people">
             Opened by {d.openedBy} · {d.assignedTo ? `assigned to ${d.assignedTo}` : 'not assigned'}
           </Text>
+          <DisputeContact source={d.source} />
           <Text size="xs" c={d.overdue ? 'red.7' : 'dimmed'} fw={d.overdue ? 600 : undefined} data-testid="dispute-deadline">
             {active ? `Decision due ${when(d.deadline)} UTC (${deadlineText(d.deadline)})` : decidedText(d)}
           </Text>

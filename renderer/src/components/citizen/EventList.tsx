@@ -16,6 +16,7 @@ import { ReasonModal } from './ReasonModal';
 import { useAccess } from '../approvals/access';
 import { DISPUTE_LABEL, isActive, useCitizenDisputes } from './disputeStatus';
 import { OpenDisputeModal, type DisputeTarget } from './OpenDisputeModal';
+import { EventSourceLabel } from './EventSource';
 
 const PAGE = 200;
 const ROW = 34;
@@ -98,6 +99,7 @@ export function EventList({ citizenId }: { citizenId: string }) {
                 <Text size="xs" ff="monospace" c="dimmed" w={110}>
                   {ev.eventId}
                 </Text>
+                <EventSourceLabel source={ev.source} />
                 {ev.retracted && (
                   <Badge size="xs" color="gray" title={`retracted by operation ${ev.retractedBy}`}>
                     retracted

@@ -21,10 +21,12 @@ const STORE_KEY = 'credence.operations.filters';
 interface Filters {
   kind: OperationKind | null;
   actor: string;
+  /** Only imports that named this provider. */
+  provider: string | null;
   query: string;
   page: number;
 }
-const NO_FILTERS: Filters = { kind: null, actor: '', query: '', page: 1 };
+const NO_FILTERS: Filters = { kind: null, actor: '', provider: null, query: '', page: 1 };
 
 function loadFilters(): Filters {
   try {
@@ -57,7 +59,7 @@ export function OperationsList() {
   useEffect(() => sessionStorage.setItem(STORE_KEY, JSON.stringify(filters)), [filters]);
   const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, page: 1, ...patch }));
 
-  const input = { kind: filters.kind ?? undefined, actor: actor || undefined, query: text || undefined, offset: (filters.page - 1) * PAGE_SIZE, limit: PAGE_SIZE };
+  const input = { kind: filters.kind ?? undefined, actor: actor || undefined, provider: filters.provider ?? undefined, query: text || undefined, offset: (filters.page - 1) * PAGE_SIZE, limit: PAGE_SIZE };
   const { data, error, isLoading, isFetching } = useQuery({
     queryKey: ['operations', input],
     queryFn: () => call('operations', input),
@@ -69,7 +71,7 @@ export function OperationsList() {
     // The list may have shrunk since the page was remembered.
     if (data && filters.page > pages) setFilters((f) => ({ ...f, page: pages }));
   }, [data, pages, filters.page]);
-  const filtered = filters.kind !== null || actor !== '' || text !== '';
+  const filtered = filters.kind !== null || actor !== '' || filters.provider !== null || text !== '';
 
   return (
     <>
@@ -92,6 +94,17 @@ export function OperationsList() {
           onChange={(v) => set({ actor: v })}
           w={200}
           data-testid="operations-filter-actor"
+        />
+        <Select
+          label="Provider"
+          placeholder="Any provider"
+          data={[...new Set([...(data?.providers ?? []), ...(filters.provider ? [filters.provider] : [])])]}
+          value={filters.provider}
+          onChange={(v) => set({ provider: v })}
+          clearable
+          searchable
+          w={220}
+          data-testid="operations-filter-provider"
         />
         <TextInput
           label="Reason or details contain"

@@ -225,7 +225,10 @@ describe('migration 0080-proposals-disputes', () => {
   });
 
   it('on a database migrated from the previous version, an adjustment approved before the first scoring counts when a ruleset is published', () => {
-    const { db } = migrated();
+    // Today's services run on today's schema: the upgrade goes all the way.
+    const { db, migrateTo } = atVersion(PREVIOUS);
+    seedPrevious(db);
+    migrateTo(MIGRATIONS[MIGRATIONS.length - 1].version);
     const proposal = proposeAdjustment(db, { citizenId: 'C2', points: 25, justification: 'court order 2026/7' }, 'alice');
     approveAdjustment(db, proposal, 'bob', 'checked');
 
