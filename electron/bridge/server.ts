@@ -187,7 +187,7 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
   }
 
-  const server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       if (!allowedHosts().has(req.headers.host ?? '')) return send(res, 421, { ok: false, error: { code: 'forbidden', message: 'unexpected Host header' } }, true);
       const origin = req.headers.origin;
@@ -221,6 +221,9 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
       process.stderr.write(`bridge: ${req.method} ${(req.url ?? '').slice(0, 200)} failed: ${(err as Error).stack ?? String(err)}\n`);
       send(res, 500, { ok: false, error: { code: 'internal', message: 'internal error (details are in the console log)' } }, true);
     }
+  };
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => res.destroy());
   });
   // A malformed request or a reset connection ends that connection, nothing else.
   server.on('clientError', (_err, socket) => {

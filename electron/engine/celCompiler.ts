@@ -14,14 +14,15 @@ import {
   checkedInt,
   codePointLength,
   compareValues,
-  compileRegex,
   fail,
   formatDouble,
   kindOf,
   mapKey,
+  matchDynamic,
   parseDoubleString,
   parseIntString,
   REFUSED_TYPES,
+  regexProgramSize,
   RULE_LIMITS,
   TYPE_DENOTATIONS,
 } from './celValues.js';
@@ -546,8 +547,7 @@ export class Compiler {
     const s = this.compile(subjectNode);
     const p = this.compile(patternNode);
     if (typeName(subjectNode) !== 'string' || typeName(patternNode) !== 'string') throw new Refusal('matches() takes a string and a string pattern', node.pos);
-    // RE2 runs in time linear in the text (times the pattern's size).
-    const cost = bound(s.cost + p.cost + (s.size.len + 1) * (p.size.len + 1));
+    // RE2 runs in time linear in the text, times the size of the compiled program.
     if (patternNode.op === 'value' && typeof patternNode.args === 'string') {
       const pattern = patternNode.args as string;
       if (pattern.length > RULE_LIMITS.maxPatternLength) throw new Refusal(`regular expression longer than ${RULE_LIMITS.maxPatternLength} characters`, patternNode.pos);
@@ -557,9 +557,12 @@ export class Compiler {
       } catch (err) {
         throw new Refusal(`invalid regular expression (RE2 syntax): ${(err as Error).message}`, patternNode.pos);
       }
+      const cost = bound(s.cost + (s.size.len + 1) * (regexProgramSize(re, pattern) + 1));
       return { fn: (d, v) => re.matcher(s.fn(d, v)).find(), cost, size: SCALAR };
     }
-    return { fn: (d, v) => compileRegex(p.fn(d, v)).matcher(s.fn(d, v)).find(), cost, size: SCALAR };
+    // A pattern computed at run time: its program is measured when it is compiled (matchDynamic).
+    const cost = bound(s.cost + p.cost + (s.size.len + 1) * (p.size.len + 1));
+    return { fn: (d, v) => matchDynamic(p.fn(d, v), s.fn(d, v)), cost, size: SCALAR };
   }
 
   private method(node: AstNode, name: string, receiverNode: AstNode, argNodes: AstNode[]): Compiled {

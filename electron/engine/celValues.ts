@@ -150,6 +150,26 @@ export const BOOL_STRINGS: Record<string, boolean> = { '1': true, t: true, T: tr
 
 const regexCache = new Map<string, RE2JS>();
 
+/**
+ * The size of a compiled RE2 program (instructions): matching costs about
+ * this much per character of text. A repetition makes it much larger than
+ * the pattern's text (`a{1000}` is 7 characters, 1000 instructions). re2js
+ * keeps it internally; the pattern's length is the fallback if that changes.
+ */
+export function regexProgramSize(re: RE2JS, pattern: string): number {
+  const n = (re as unknown as { re2Input?: { prog?: { inst?: unknown[] } } }).re2Input?.prog?.inst?.length;
+  return typeof n === 'number' ? Math.max(n, pattern.length) : pattern.length;
+}
+
+/** Matching `text` against a pattern computed at run time: refused as an evaluation error when the match itself would exceed the cost limit. */
+export function matchDynamic(pattern: string, text: string): boolean {
+  const re = compileRegex(pattern);
+  if ((text.length + 1) * (regexProgramSize(re, pattern) + 1) > RULE_LIMITS.maxCost) {
+    fail(`regular expression too expensive for this text: ${regexProgramSize(re, pattern)} RE2 instructions over ${text.length} characters is above the cost limit of ${RULE_LIMITS.maxCost}`);
+  }
+  return re.matcher(text).find();
+}
+
 export function compileRegex(pattern: string): RE2JS {
   let re = regexCache.get(pattern);
   if (!re) {

@@ -4,7 +4,7 @@
  * schema, run the handler, check the output against the contract, and turn
  * failures into `{ ok: false, error: { code, message } }`.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { channels, CHANNEL_NAMES, type Access, type ChannelName, type ErrorCode, type Reply, type Role } from '../../shared/contract.js';
 import { logAccess } from '../services/accessLog.js';
 import { AuthError } from '../services/auth.js';

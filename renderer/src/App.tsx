@@ -5,6 +5,7 @@ import { AuthGate } from './components/AuthGate';
 import { ApprovalsPage } from './pages/ApprovalsPage';
 import { AccessLogPage } from './pages/AccessLogPage';
 import { LedgerPage } from './pages/LedgerPage';
+import { BackupPage } from './pages/BackupPage';
 import { UsersPage } from './pages/UsersPage';
 import { useQuery } from '@tanstack/react-query';
 import { Link, Route, Router, Switch, useLocation } from 'wouter';
@@ -29,6 +30,7 @@ const NAV: { href: string; label: string; roles?: Role[] }[] = [
   { href: '/access', label: 'Access log', roles: ['auditor', 'admin'] },
   { href: '/ledger', label: 'Ledger verification', roles: ['auditor', 'admin'] },
   { href: '/users', label: 'Users', roles: ['admin'] },
+  { href: '/backups', label: 'Backups', roles: ['admin'] },
 ];
 
 /** Proposals waiting for a second person; polled, since they come from other users. */
@@ -78,7 +80,11 @@ function StatusLine() {
   return (
     <Group gap="xs">
       <Badge variant="light">{data.rulesetVersion ? `ruleset v${data.rulesetVersion}` : 'no ruleset'}</Badge>
-      {data.asOf && <Text size="sm" c="dimmed">scores as of {data.asOf.slice(0, 16).replace('T', ' ')} UTC</Text>}
+      {data.asOf && (
+        <Text size="sm" c="dimmed" title="The instant the scores are computed for: events after it do not count yet. It is not when the scores were last recomputed." data-testid="scoring-date">
+          scoring date {data.asOf.slice(0, 16).replace('T', ' ')} UTC
+        </Text>
+      )}
     </Group>
   );
 }
@@ -120,6 +126,7 @@ export function App() {
             <Route path="/access">{() => <AccessLogPage />}</Route>
             <Route path="/ledger">{() => <LedgerPage />}</Route>
             <Route path="/users">{() => <UsersPage />}</Route>
+            <Route path="/backups">{() => <BackupPage />}</Route>
             <Route>
               <Text>This page does not exist.</Text>
             </Route>

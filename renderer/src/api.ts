@@ -5,6 +5,7 @@
  */
 import { takeBridgeToken } from './bridgeToken';
 import type { Api, ChannelName, ErrorCode, Input, Output, Reply } from '../../shared/contract';
+import { plainMessage } from './plainMessage';
 
 declare global {
   interface Window {
@@ -82,7 +83,7 @@ export async function call<K extends ChannelName>(name: K, input: Input<K>): Pro
     : ((await overHttp(name, input, session)) as Reply<Output<K>>);
   if (!reply.ok) {
     if (reply.error.code === 'unauthenticated' || reply.error.code === 'locked') authListeners.forEach((l) => l(reply.error.code as 'unauthenticated' | 'locked'));
-    throw new ApiError(reply.error.code, reply.error.message);
+    throw new ApiError(reply.error.code, plainMessage(reply.error.message));
   }
   return reply.value;
 }

@@ -4,7 +4,8 @@
  * two officials and an administrator, serving a small static folder that
  * holds one file which cannot be read. Jobs are limited to a few seconds
  * (--job-time-limit) so a job that runs on is stopped within the suite.
- * Also: a viewer's ping, measured throughout an attack.
+ * Also: a viewer's ping (and a load of the console page), measured
+ * throughout an attack.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -171,25 +172,46 @@ export async function startAbuseConsole(): Promise<AbuseConsole> {
 export interface PingRecord {
   /** Milliseconds of each answered ping. */
   latencies: number[];
-  /** Pings that did not answer ok within the deadline, and why. */
+  /** Milliseconds of each load of the console page (a file read: it needs libuv's pool, which hashing could fill). */
+  pageLatencies: number[];
+  /** Pings or page loads that did not answer ok within the deadline, and why. */
   failures: string[];
+}
+
+function getPage(port: number, agent: Agent, timeoutMs: number): Promise<string | null> {
+  return new Promise((resolvePromise) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolvePromise(res.statusCode === 200 ? null : `the page answered ${res.statusCode}`));
+      res.on('error', (err) => resolvePromise(err.message));
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`the page did not load within ${timeoutMs} ms`)));
+    req.on('error', (err) => resolvePromise(err.message));
+    req.end();
+  });
 }
 
 /**
  * A viewer pinging every 50 ms over its own keep-alive connection, as the
- * console does; each ping must answer ok within PING_DEADLINE_MS.
+ * console does, and loading the console page between pings; each must
+ * answer within PING_DEADLINE_MS.
  */
 export function startPinger(c: AbuseConsole): { stop(): Promise<PingRecord> } {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const record: PingRecord = { latencies: [], failures: [] };
+  const record: PingRecord = { latencies: [], pageLatencies: [], failures: [] };
   let running = true;
   const loop = (async () => {
     while (running) {
-      const t = performance.now();
+      let t = performance.now();
       const r = await rawCall(c.port, c.token, '/api/ping', '{}', { 'x-credence-session': c.sessions.viewer }, agent, PING_DEADLINE_MS);
-      const ms = performance.now() - t;
+      let ms = performance.now() - t;
       if (r.body?.ok && ms <= PING_DEADLINE_MS) record.latencies.push(ms);
-      else record.failures.push(r.aborted ?? (r.body?.ok ? `answered after ${ms.toFixed(0)} ms` : `refused: ${JSON.stringify(r.body)}`));
+      else record.failures.push(`ping: ${r.aborted ?? (r.body?.ok ? `answered after ${ms.toFixed(0)} ms` : `refused: ${JSON.stringify(r.body)}`)}`);
+      t = performance.now();
+      const page = await getPage(c.port, agent, PING_DEADLINE_MS);
+      ms = performance.now() - t;
+      if (page === null && ms <= PING_DEADLINE_MS) record.pageLatencies.push(ms);
+      else record.failures.push(`page: ${page ?? `loaded after ${ms.toFixed(0)} ms`}`);
       await new Promise((res) => setTimeout(res, 50));
     }
   })();

@@ -298,3 +298,58 @@ test('the disputes worklist: soonest deadline first, overdue in red, a badge, fi
   await expect(page.getByTestId('nav-disputes-count')).toHaveText('1');
   expect(pageErrors).toEqual([]);
 });
+
+test('a viewer sees only the pages they can use, the rules read-only, without errors; every page has its own title', async ({ page, pageErrors }) => {
+  const viewer = { username: 'e2e-viewer', password: 'e2e-viewer-password-2026', role: 'viewer', displayName: 'E2E Viewer' } as const;
+  const made = await api(server, 'createUser', { username: viewer.username, displayName: viewer.displayName, role: viewer.role, password: viewer.password });
+  if (made.changeId) await api(server, 'decideAccountChange', { changeId: made.changeId, approve: true, reason: 'E2E: a reader for the viewer test' }, ACCOUNTS.admin2);
+  // A password set by an administrator is changed at the first login.
+  const changed = await reply(server, 'changePassword', { current: viewer.password, next: `${viewer.password}-own` }, viewer);
+  expect(changed.ok, changed.error?.message).toBe(true);
+  const refusalsBefore = (await api<{ rows: AccessRow[] }>(server, 'accessLog', { username: viewer.username, limit: 500 }, ACCOUNTS.auditor)).rows.filter((r) => r.outcome === 'refused').length;
+
+  await openConsole(page, server, '/', viewer);
+  await expect(page).toHaveTitle('Overview · Credence');
+  for (const hidden of ['users', 'import', 'access', 'ledger', 'approvals', 'disputes']) await expect(page.getByTestId(`nav-${hidden}`)).toHaveCount(0);
+  for (const shown of ['overview', 'search', 'rules', 'operations']) await expect(page.getByTestId(`nav-${shown}`)).toBeVisible();
+  // The tier chart in the tiers' own colours: as many bar colours as tiers with citizens.
+  const fills = await page.locator('.recharts-bar-rectangle path, .recharts-bar-rectangle rect').evaluateAll((els) => els.map((e) => e.getAttribute('fill')));
+  expect(new Set(fills).size).toBeGreaterThan(2);
+  await shot(page, 'casework-viewer-overview');
+
+  await page.getByTestId('nav-rules').click();
+  await expect(page).toHaveTitle('Rules · Credence');
+  await expect(page.getByTestId('rules-read-only')).toBeVisible();
+  await expect(page.getByTestId('published-ruleset')).toBeVisible();
+  await expect(page.getByRole('button', { name: /Edit in the draft/ })).toHaveCount(0);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByText(/could not check/i)).toHaveCount(0);
+  await shot(page, 'casework-viewer-rules');
+
+  await page.getByTestId('nav-operations').click();
+  await expect(page).toHaveTitle('Operations & ledger · Credence');
+  await expect(page.getByTestId('verify-ledger')).toHaveCount(0);
+  await page.getByTestId('nav-search').click();
+  await expect(page).toHaveTitle('Search · Credence');
+
+  const refusalsAfter = (await api<{ rows: AccessRow[] }>(server, 'accessLog', { username: viewer.username, limit: 500 }, ACCOUNTS.auditor)).rows.filter((r) => r.outcome === 'refused').length;
+  expect(refusalsAfter, 'calls the console made for the viewer that the server refused').toBe(refusalsBefore);
+  expect(pageErrors).toEqual([]);
+});
+
+test('a CEL type error suggests its fix (-10 -> -10.0), and the fix applies in one click', async ({ page, pageErrors }) => {
+  await openConsole(page, server, '/rules');
+  await page.getByTestId('rules-tab-editor').click();
+  await page.locator('[data-testid="rule-item"][data-rule-id="bank-arrears"]').click();
+  const points = page.getByTestId('rule-points');
+  await points.fill('-10 * event.months_overdue');
+  await expect(page.getByTestId('rule-points-error')).toContainText('no such overload');
+  const hint = page.getByTestId('rule-points-hint');
+  await expect(hint).toContainText('-10 → -10.0');
+  await expect(hint).toContainText('-10.0 * event.months_overdue');
+  await shot(page, 'casework-cel-hint', { fullPage: false });
+  await page.getByTestId('rule-points-apply-hint').click();
+  await expect(points).toHaveValue('-10.0 * event.months_overdue');
+  await expect(page.getByTestId('rule-points-ok')).toHaveText('✓ valid, returns double');
+  expect(pageErrors).toEqual([]);
+});

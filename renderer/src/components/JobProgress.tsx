@@ -1,9 +1,10 @@
 /** Follows a long job: progress, phase, a cancel button, and the result once it ends. */
 import { Button, Group, Progress, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { JobStatus } from '../../../shared/contract';
 import { call } from '../api';
+import { overallProgress, phaseText, remainingText } from './jobPhases';
 
 export function JobProgress({ jobId, onFinished }: { jobId: string; onFinished?: (status: JobStatus) => void }) {
   const { data } = useQuery({
@@ -15,13 +16,17 @@ export function JobProgress({ jobId, onFinished }: { jobId: string; onFinished?:
     if (data && data.state !== 'running') onFinished?.(data);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data?.state]);
-  if (!data) return <Text size="sm">Starting…</Text>;
-  const pct = data.total > 0 ? Math.min(100, (100 * data.done) / data.total) : 0;
+  // One bar for the whole job: it never moves back when a phase starts.
+  const furthest = useRef(0);
+  if (!data) return <Text size="sm">Getting ready…</Text>;
+  furthest.current = Math.max(furthest.current, overallProgress(data.phase, data.done, data.total));
+  const pct = 100 * furthest.current;
+  const left = data.state === 'running' ? remainingText(data.startedAt, furthest.current) : null;
   return (
     <Stack gap={4} data-testid="job-progress">
       <Group justify="space-between">
         <Text size="sm">
-          {data.state === 'running' ? `${data.phase}…` : data.state === 'done' ? 'Finished' : data.state === 'cancelled' ? 'Cancelled: nothing was changed' : `Failed: ${data.error}`}
+          {data.state === 'running' ? `${phaseText(data.phase)}… ${Math.floor(pct)}%${left ? `, ${left}` : ''}` : data.state === 'done' ? 'Finished' : data.state === 'cancelled' ? 'Cancelled: nothing was changed' : `Failed: ${data.error}`}
         </Text>
         {data.state === 'running' && (
           <Button size="xs" variant="default" onClick={() => void call('jobCancel', { jobId })}>

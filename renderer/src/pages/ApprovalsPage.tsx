@@ -16,6 +16,7 @@ import { PendingProposal, type Decided } from '../components/approvals/PendingPr
 import { PublishFollow, type PublishRun } from '../components/approvals/PublishFollow';
 import { ErrorNote } from '../components/ErrorNote';
 import { points } from '../format';
+import { usePageTitle } from '../pageTitle';
 
 function DecidedNote({ d, onClose }: { d: Decided; onClose: () => void }) {
   const a = adjustmentOf(d.proposal);
@@ -46,6 +47,7 @@ function DecidedNote({ d, onClose }: { d: Decided; onClose: () => void }) {
 }
 
 export function ApprovalsPage() {
+  usePageTitle('Approvals');
   const pending = useQuery({ queryKey: ['proposals', 'pending'], queryFn: () => call('proposals', { status: 'pending' }) });
   const all = useQuery({ queryKey: ['proposals', 'all'], queryFn: () => call('proposals', {}) });
   const [publish, setPublish] = useState<PublishRun | null>(null);

@@ -152,7 +152,7 @@ function CitizenRecord({ citizenId, purpose, onRefused }: { citizenId: string; p
           </Group>
           {e && (
             <Text size="xs" c="dimmed" mt={4}>
-              ruleset v{e.rulesetVersion} · as of {when(e.asOf)} UTC
+              ruleset v{e.rulesetVersion} · <span title="The instant the score is computed for: events after it do not count yet. It is not when the score was last recomputed.">scoring date {when(e.asOf)} UTC</span>
             </Text>
           )}
         </Card>

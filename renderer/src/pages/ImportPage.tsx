@@ -14,6 +14,7 @@ import { FilePicker } from '../components/ops/FilePicker';
 import { FormatHelp } from '../components/ops/FormatHelp';
 import { ImportReport } from '../components/ops/ImportReport';
 import { canSend, type Selection } from '../components/ops/importSelection';
+import { usePageTitle } from '../pageTitle';
 
 type Source = 'files' | 'folder';
 interface Run {
@@ -25,6 +26,7 @@ const MIN_REASON = 10;
 const isImportResult = (r: JobStatus['result']): r is ImportResult => !!r && 'counts' in r && 'problemCount' in r;
 
 export function ImportPage() {
+  usePageTitle('Import');
   const queries = useQueryClient();
   const [source, setSource] = useState<Source>('files');
   const [selection, setSelection] = useState<Selection>({ files: [], ignored: [] });

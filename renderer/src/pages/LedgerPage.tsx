@@ -14,6 +14,7 @@ import { call } from '../api';
 import { ErrorNote } from '../components/ErrorNote';
 import { saveFile } from '../download';
 import { count, when } from '../format';
+import { usePageTitle } from '../pageTitle';
 
 type Integrity = Output<'checkpoints'>['integrity'];
 
@@ -33,6 +34,7 @@ function ProblemList({ integrity }: { integrity: Integrity }) {
 }
 
 export function LedgerPage() {
+  usePageTitle('Ledger verification');
   const queryClient = useQueryClient();
   const [trustedKey, setTrustedKey] = useState('');
   const pinned = trustedKey.trim();

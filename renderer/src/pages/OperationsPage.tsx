@@ -7,9 +7,15 @@ import { Group, Stack, Text, Title } from '@mantine/core';
 import { OperationDetails } from '../components/ops/OperationDetails';
 import { OperationsList } from '../components/ops/OperationsList';
 import { useVerifyLedger, VerifyLedgerButton, VerifyLedgerResult } from '../components/ops/VerifyLedger';
+import { useCurrentUser } from '../components/AuthGate';
+import { usePageTitle } from '../pageTitle';
 
 export function OperationsPage({ operationId }: { operationId?: number }) {
+  usePageTitle(operationId === undefined ? 'Operations & ledger' : `Operation #${operationId}`);
   const verify = useVerifyLedger();
+  // Verifying the chain is the auditors' (and administrators') job: others are not offered a button the server refuses.
+  const role = useCurrentUser()?.role;
+  const mayVerify = role === 'auditor' || role === 'admin';
   return (
     <Stack maw={1400}>
       <Group justify="space-between" align="start">
@@ -19,9 +25,9 @@ export function OperationsPage({ operationId }: { operationId?: number }) {
             Every action that can change scores is an operation; each score or tier it changed is a hash-chained ledger entry.
           </Text>
         </div>
-        <VerifyLedgerButton verify={verify} />
+        {mayVerify && <VerifyLedgerButton verify={verify} />}
       </Group>
-      <VerifyLedgerResult verify={verify} />
+      {mayVerify && <VerifyLedgerResult verify={verify} />}
       {operationId === undefined ? <OperationsList /> : <OperationDetails key={operationId} operationId={operationId} />}
     </Stack>
   );

@@ -7,7 +7,8 @@ import { call } from '../api';
 import { ErrorNote } from '../components/ErrorNote';
 import { FirstRun } from '../components/FirstRun';
 import { TierBadge } from '../components/TierBadge';
-import { count, when } from '../format';
+import { count, tierColor, when } from '../format';
+import { usePageTitle } from '../pageTitle';
 
 function Stat({ label, value }: { label: string; value: string }) {
   return (
@@ -22,7 +23,13 @@ function Stat({ label, value }: { label: string; value: string }) {
   );
 }
 
+/** The tier a score falls in: the first (highest) tier whose minimum it reaches; tiers come highest first. */
+function tierAt(tiers: { tier: string; min: number }[], score: number): string | null {
+  return tiers.find((t) => score >= t.min)?.tier ?? tiers[tiers.length - 1]?.tier ?? null;
+}
+
 export function OverviewPage() {
+  usePageTitle('Overview');
   const { data, error, isLoading } = useQuery({ queryKey: ['overview'], queryFn: () => call('overview', {}) });
   if (isLoading) return <Loader />;
   if (error || !data) return <ErrorNote error={error} />;
@@ -43,7 +50,7 @@ export function OverviewPage() {
           </Title>
           <BarChart
             h={260}
-            data={data.tiers.map((t) => ({ tier: t.tier, citizens: t.count }))}
+            data={data.tiers.map((t) => ({ tier: t.tier, citizens: t.count, color: `${tierColor(t.tier)}.6` }))}
             dataKey="tier"
             series={[{ name: 'citizens', color: 'indigo.6' }]}
             withTooltip
@@ -63,9 +70,15 @@ export function OverviewPage() {
           <Title order={4} mb="sm">
             Score distribution
           </Title>
-          <BarChart h={260} data={data.histogram.map((b) => ({ score: `${b.from}`, citizens: b.count }))} dataKey="score" series={[{ name: 'citizens', color: 'indigo.5' }]} withTooltip />
+          <BarChart
+            h={260}
+            data={data.histogram.map((b) => ({ score: `${b.from}`, citizens: b.count, color: `${tierColor(tierAt(data.tiers, b.from))}.5` }))}
+            dataKey="score"
+            series={[{ name: 'citizens', color: 'indigo.5' }]}
+            withTooltip
+          />
           <Text size="xs" c="dimmed" mt="xs">
-            Bins of 25 points; the label is the lower bound.
+            Bins of 25 points; the label is the lower bound; each bin in the colour of the tier it falls in.
           </Text>
         </Card>
       </SimpleGrid>

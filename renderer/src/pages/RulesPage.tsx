@@ -3,7 +3,11 @@
  * rule tester; a whole-population simulation and publishing with a reason;
  * and the version history with diffs and "restore as draft".
  */
-import { Accordion, Badge, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Accordion, Anchor, Badge, Loader, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { Link } from 'wouter';
+import { useCurrentUser } from '../components/AuthGate';
+import { when } from '../format';
+import { usePageTitle } from '../pageTitle';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
@@ -29,6 +33,58 @@ function initialTab(): Tab {
 }
 
 export function RulesPage() {
+  usePageTitle('Rules');
+  const user = useCurrentUser();
+  // Viewers read the rules; drafting, checking and simulating are for officials (the server would refuse every check).
+  return user?.role === 'viewer' ? <RulesReadOnly /> : <RulesWorkbench />;
+}
+
+/** The published ruleset and its versions, for a reader: nothing to edit, nothing that calls an official's channel. */
+function RulesReadOnly() {
+  const currentQ = useQuery({ queryKey: ['rulesetCurrent'], queryFn: () => call('rulesetCurrent', {}) });
+  const versionsQ = useQuery({ queryKey: ['rulesetVersions'], queryFn: () => call('rulesetVersions', {}) });
+  if (currentQ.isLoading || versionsQ.isLoading) return <Loader />;
+  if (!currentQ.data) return <ErrorNote error={currentQ.error} />;
+  const versions = versionsQ.data ?? [];
+  return (
+    <Stack gap="sm" data-testid="rules-read-only">
+      <Title order={2}>Rules</Title>
+      <Text size="sm" c="dimmed">
+        The rules every score is computed with. Officials and administrators draft and simulate changes; a second administrator approves them.
+      </Text>
+      <PublishedView current={currentQ.data} version={versions.find((v) => v.version === currentQ.data.version)} />
+      <Title order={4} mt="md">
+        Versions
+      </Title>
+      <Table striped data-testid="rules-versions">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Version</Table.Th>
+            <Table.Th>Published (UTC)</Table.Th>
+            <Table.Th>By</Table.Th>
+            <Table.Th>Reason</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {versions.map((v) => (
+            <Table.Tr key={v.version}>
+              <Table.Td>v{v.version}</Table.Td>
+              <Table.Td>
+                <Anchor component={Link} href={`/operations/${v.operationId}`} size="sm">
+                  {when(v.at)}
+                </Anchor>
+              </Table.Td>
+              <Table.Td>{v.actor}</Table.Td>
+              <Table.Td>{v.reason}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Stack>
+  );
+}
+
+function RulesWorkbench() {
   const currentQ = useQuery({ queryKey: ['rulesetCurrent'], queryFn: () => call('rulesetCurrent', {}) });
   const versionsQ = useQuery({ queryKey: ['rulesetVersions'], queryFn: () => call('rulesetVersions', {}) });
   const current = currentQ.data;

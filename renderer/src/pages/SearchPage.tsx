@@ -17,6 +17,7 @@ import { call } from '../api';
 import { ErrorNote } from '../components/ErrorNote';
 import { TierBadge } from '../components/TierBadge';
 import { count, score } from '../format';
+import { usePageTitle } from '../pageTitle';
 
 type Sort = NonNullable<Input<'search'>['sort']>;
 const PAGE = 100;
@@ -51,6 +52,7 @@ const COLUMNS: { key: Sort; label: string; width: string; align?: 'right' }[] = 
 ];
 
 export function SearchPage() {
+  usePageTitle('Search');
   const [filters, setFilters] = useState<Filters>(loadFilters);
   const [debouncedQuery] = useDebouncedValue(filters.query, 120);
   const [selected, setSelected] = useState(0);

@@ -6,6 +6,7 @@ import type { Role } from '../../../shared/contract';
 import { call } from '../api';
 import { ErrorNote } from '../components/ErrorNote';
 import { when } from '../format';
+import { usePageTitle } from '../pageTitle';
 
 const ROLE_HELP: Record<Role, string> = {
   viewer: 'search and read records',
@@ -15,6 +16,7 @@ const ROLE_HELP: Record<Role, string> = {
 };
 
 export function UsersPage() {
+  usePageTitle('Users');
   const queryClient = useQueryClient();
   const { data, error } = useQuery({ queryKey: ['users'], queryFn: () => call('users', {}) });
   const [username, setUsername] = useState('');

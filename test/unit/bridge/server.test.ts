@@ -5,7 +5,7 @@
  * and content-type rules, malformed bodies, no CORS, 127.0.0.1 only, and the
  * static files (with a CSP, and no way out of the static folder).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -574,12 +574,12 @@ describe('uploads of import files (POST /upload/<name>)', () => {
     expect(reply).toMatchObject({ ok: true, value: { uploadId: expect.any(String) } });
     const uploadId = reply.value.uploadId as string;
     // Another user cannot claim it.
-    const stolen = JSON.parse((await post('importFiles', { files: [{ name: 'event_kinds.json', uploadId }], dryRun: true }, apiHeaders())).body);
+    const stolen = JSON.parse((await post('importFiles', { files: [{ name: 'event_kinds.json', uploadId }], provider: 'Test Registry', dryRun: true }, apiHeaders())).body);
     expect(stolen).toMatchObject({ ok: false, error: { message: expect.stringMatching(/no upload/) } });
-    const claimed = JSON.parse((await post('importFiles', { files: [{ name: 'event_kinds.json', uploadId }], dryRun: true }, apiHeaders({ 'x-credence-session': official }))).body);
+    const claimed = JSON.parse((await post('importFiles', { files: [{ name: 'event_kinds.json', uploadId }], provider: 'Test Registry', dryRun: true }, apiHeaders({ 'x-credence-session': official }))).body);
     expect(claimed).toMatchObject({ ok: true, value: { jobId: expect.any(String) } });
     await api.jobs.wait(claimed.value.jobId);
-    const again = JSON.parse((await post('importFiles', { files: [{ name: 'event_kinds.json', uploadId }], dryRun: true }, apiHeaders({ 'x-credence-session': official }))).body);
+    const again = JSON.parse((await post('importFiles', { files: [{ name: 'event_kinds.json', uploadId }], provider: 'Test Registry', dryRun: true }, apiHeaders({ 'x-credence-session': official }))).body);
     expect(again).toMatchObject({ ok: false, error: { message: expect.stringMatching(/no upload/) } });
   });
 

@@ -8,11 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADJ_KINDS, adjRuleset } from '../helpers/adjWorld.js';
-import { runCli } from '../helpers/cliHarness.js';
+import { runCli, seedCliAccount, useCliIdentity } from '../helpers/cliHarness.js';
 import { tempDir } from '../helpers/tempDirs.js';
 
 /** Databases made through the command line are encrypted under this passphrase. */
 process.env.CREDENCE_DB_PASSPHRASE = 'stale derived columns test passphrase';
+
+useCliIdentity();
 
 let work: { dir: string; cleanup: () => void };
 beforeAll(() => {
@@ -49,20 +51,25 @@ describe('issue 7 repro: stored derived columns through the CLI', () => {
     const rulesetFile = join(work.dir, 'ruleset.json');
     writeFileSync(rulesetFile, JSON.stringify(adjRuleset()));
 
-    await ok('import', batch1, '--db', db, '--actor', 'tester', '--provider', 'test registry');
-    await ok('rules', 'publish', rulesetFile, '--db', db, '--actor', 'tester', '--reason', 'repro', '--as-of', '2025-07-01T00:00:00Z');
+    await seedCliAccount(db);
+    await seedCliAccount(db, 'second-admin');
+    await ok('import', batch1, '--db', db, '--provider', 'test registry');
+    const proposed = await ok('rules', 'publish', rulesetFile, '--db', db, '--reason', 'repro');
+    const proposal = /^proposal (\d+)/.exec(proposed)![1];
+    await ok('rules', 'approve', proposal, '--db', db, '--reason', 'checked', '--user', 'second-admin');
+    await ok('recompute', '--db', db, '--as-of', '2025-07-01T00:00:00Z');
     expect(await kRow(db)).toBe('K,0.00,D,40.00,75.00');
 
-    await ok('import', batch2, '--db', db, '--actor', 'tester', '--provider', 'test registry');
+    await ok('import', batch2, '--db', db, '--provider', 'test registry');
     // A fresh database with the same data gives 100.00 (the cap): so must this one.
     expect(await kRow(db)).toBe('K,0.00,D,40.00,100.00');
     expect(await ok('explain', 'K', '--db', db)).toMatch(/friend penalty 100\.00 /);
 
-    await ok('events', 'retract', 'e3', '--db', db, '--actor', 'tester', '--reason', 'data-entry error');
+    await ok('events', 'retract', 'e3', '--db', db, '--reason', 'data-entry error');
     expect(await kRow(db)).toBe('K,0.00,D,40.00,75.00');
     expect(await ok('explain', 'K', '--db', db)).toMatch(/friend penalty 75\.00 /);
 
     // Nothing left to repair: recompute at the same as-of records nothing.
-    expect(await ok('recompute', '--db', db, '--actor', 'tester', '--as-of', '2025-07-01T00:00:00Z')).toMatch(/0 stored rows rewritten.*nothing recorded/);
+    expect(await ok('recompute', '--db', db, '--as-of', '2025-07-01T00:00:00Z')).toMatch(/0 stored rows rewritten.*nothing recorded/);
   });
 });

@@ -113,6 +113,20 @@ describe('matches() on RE2', () => {
     expect(refused("event.text.matches('a(?=b)')").message).toMatch(/invalid regular expression/);
   });
 
+  it('counts the compiled program, not the pattern text: a short pattern with a large repetition is refused over a long field', () => {
+    // 11 characters, about 1000 RE2 instructions, over up to 4096 characters.
+    expect(refused("event.text.matches('[a-z]{1000}')").message).toMatch(/too expensive/);
+    expect(accepted("'abc'.matches('[a-z]{1000}')").evaluate({})).toBe(false);
+    expect(accepted("event.text.matches('[a-z]{100}')").evaluate({ text: 'a'.repeat(100) })).toBe(true);
+  });
+
+  it('a pattern computed at run time whose program is too large for the text is an evaluation error', () => {
+    const r = accepted(`'${'a'.repeat(240)}'.matches(event.text)`);
+    expect(r.evaluate({ text: 'a+' })).toBe(true);
+    // 35 characters, 5000 instructions, over 240 characters: above the limit, found when compiled.
+    expect(() => r.evaluate({ text: 'x{1000}'.repeat(5) })).toThrow(/too expensive for this text/);
+  });
+
   it('a pattern computed at run time that is invalid is an evaluation error', () => {
     const r = accepted("'abc'.matches(event.text)");
     expect(r.evaluate({ text: 'b' })).toBe(true);

@@ -3,6 +3,7 @@
  * (debounced), showing the error under the field with a caret at its column.
  */
 import { Box, Group, Text, Textarea, UnstyledButton } from '@mantine/core';
+import { celTypeHint } from './celHint';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import type { Ref, RefObject } from 'react';
@@ -46,6 +47,7 @@ export function ExpressionField({ label, description, value, onChange, eventKind
   const error = !empty && result && !result.ok ? result.error : undefined;
   const where = error ? locate(checked, error.column) : undefined;
   const multiline = checked.includes('\n');
+  const hint = error ? celTypeHint(checked, error.message) : null;
 
   const showInField = () => {
     const el = inputRef.current;
@@ -119,6 +121,16 @@ export function ExpressionField({ label, description, value, onChange, eventKind
               show in the field
             </UnstyledButton>
           </Group>
+          {hint && (
+            <Group gap={8} mt={4} wrap="nowrap" data-testid={`${testId}-hint`}>
+              <Text size="sm">
+                {hint.text}: <code>{hint.fixed}</code>
+              </Text>
+              <UnstyledButton onClick={() => onChange(hint.fixed)} fz="xs" c="indigo.7" td="underline" style={{ whiteSpace: 'nowrap' }} data-testid={`${testId}-apply-hint`}>
+                use this
+              </UnstyledButton>
+            </Group>
+          )}
         </Box>
       )}
     </Box>

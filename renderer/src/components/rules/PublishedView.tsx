@@ -56,15 +56,18 @@ export function KindFields({ kind }: { kind: EventKindSpec }) {
   );
 }
 
-export function PublishedView({ current, version, onEdit }: { current: Current; version: RulesetVersion | undefined; onEdit: () => void }) {
+/** `onEdit` absent: a reader who may not draft rulesets (a viewer) sees the ruleset without the editing buttons. */
+export function PublishedView({ current, version, onEdit }: { current: Current; version: RulesetVersion | undefined; onEdit?: () => void }) {
   const spec = current.spec;
   if (!spec) {
     return (
       <Stack>
-        <Text>No ruleset has been published yet. Write one in the draft editor, simulate it and publish it.</Text>
-        <Button onClick={onEdit} w="fit-content">
-          Open the draft editor
-        </Button>
+        <Text>No ruleset has been published yet.{onEdit ? ' Write one in the draft editor, simulate it and publish it.' : ''}</Text>
+        {onEdit && (
+          <Button onClick={onEdit} w="fit-content">
+            Open the draft editor
+          </Button>
+        )}
       </Stack>
     );
   }
@@ -84,9 +87,11 @@ export function PublishedView({ current, version, onEdit }: { current: Current; 
             </Text>
           )}
         </Stack>
-        <Button variant="light" onClick={onEdit}>
-          Edit in the draft
-        </Button>
+        {onEdit && (
+          <Button variant="light" onClick={onEdit}>
+            Edit in the draft
+          </Button>
+        )}
       </Group>
       <SimpleGrid cols={{ base: 2, md: 4 }}>
         <Param label="Base score" value={String(spec.base_score)} hint="every citizen's starting point" />
