@@ -2,7 +2,8 @@
  * Benchmarks: print figures, assert nothing. `npm run bench` runs the 100k
  * size (100k citizens / ~1M friendships / ~2M events); `-- --large` the 1M
  * size; `-- --citizens N` any other; `-- --abuse` a viewer's ping during
- * each attack of the abuse suite. Targets are printed beside the figures.
+ * each attack of the abuse suite; `-- --cel` the rule language. Targets are
+ * printed beside the figures.
  */
 import { createUser } from '../../electron/services/auth.js';
 import { execFileSync } from 'node:child_process';
@@ -19,6 +20,7 @@ import { readFileSync } from 'node:fs';
 const args = process.argv.slice(2);
 const apiOnly = args.includes('--api');
 const abuse = args.includes('--abuse');
+const cel = args.includes('--cel');
 const large = args.includes('--large');
 const citizensArg = args.indexOf('--citizens');
 const citizens = citizensArg >= 0 ? Number(args[citizensArg + 1]) : large ? 1_000_000 : 100_000;
@@ -116,6 +118,7 @@ async function main(): Promise<void> {
 }
 
 if (abuse) await import('./abuse.js');
+else if (cel) await import('./cel.js');
 else if (apiOnly) await import('./api.js');
 else main().catch((err) => {
   console.error(err);

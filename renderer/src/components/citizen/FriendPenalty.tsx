@@ -62,7 +62,7 @@ export function FriendPenalty({ e }: { e: Explanation }) {
               <TierBadge tier={f.tier} size="sm" />
             </Table.Td>
             <Table.Td ta="right" ff="monospace">
-              {f.shortfall > 0 ? f.shortfall.toFixed(2) : '—'}
+              {f.shortfall > 0 ? score(f.shortfall) : '—'}
             </Table.Td>
             <Table.Td ta="right" ff="monospace" c={f.share > 0 ? 'red.7' : 'dimmed'} data-testid="friend-share">
               {f.share > 0 ? `−${f.share.toFixed(2)}` : '0.00'}
