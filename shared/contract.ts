@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { CitizenId, EventKindSpec, OperationKind, RulesetSpec, RuleSpec } from './domain.js';
 import { CHANNEL_NAMES, type ChannelName } from './channels.js';
-import { AS_OF_FORM, parseAsOf } from './instant.js';
+import { AS_OF_FORM, INSTANT_FORM, parseAsOf, parseInstantMs } from './instant.js';
 
 export const Role = z.enum(['viewer', 'official', 'auditor', 'admin']);
 export type Role = z.infer<typeof Role>;
@@ -170,6 +170,13 @@ const EventRow = z.object({
   masked: z.array(z.string()).optional(),
   /** Provenance: the import (provider, file, SHA-256, operator, time) or the entry by hand that brought the event. */
   source: EventSource.nullable().optional(),
+  /** Under the current ruleset: the points each rule gives the event and whether they count at the scoring date. */
+  scoring: z
+    .object({
+      standing: z.enum(['counts', 'expired', 'future', 'no_points', 'retracted', 'unscored']),
+      rules: z.array(z.object({ ruleId: z.string(), ruleName: z.string(), points: z.number(), counts: z.boolean(), error: z.string().nullable() })),
+    })
+    .optional(),
 });
 export type EventRow = z.infer<typeof EventRow>;
 
@@ -361,6 +368,15 @@ const Integrity = z.object({
   ledgerCount: z.number(),
   problems: z.array(IntegrityProblem),
   problemCount: z.number(),
+});
+const BackupSummary = z.object({
+  file: z.string(),
+  createdAt: z.string(),
+  bytes: z.number(),
+  encrypted: z.boolean(),
+  ledgerCount: z.number(),
+  chainCount: z.number(),
+  citizens: z.number(),
 });
 const VerifyResult = z.object({ ok: z.boolean(), count: z.number(), head: z.string().optional(), firstBroken: z.number().nullable().optional(), message: z.string().optional() });
 
@@ -676,6 +692,25 @@ export const channels = {
     summary: 'everything held on one citizen, as JSON (subject access)',
   }),
   verifyLedger: channel({ input: empty, output: VerifyResult, role: 'auditor', summary: 'recompute the ledger hash chain' }),
+  backups: channel({
+    input: empty,
+    output: z.object({ folder: z.string(), keep: z.number(), backups: z.array(BackupSummary) }),
+    role: 'admin',
+    summary: 'the backup folder, how many daily backups are kept, and the backups in it, newest first',
+  }),
+  createBackup: channel({ input: empty, output: BackupSummary, role: 'admin', summary: 'take a consistent, encrypted backup now into the backup folder, with its manifest' }),
+  setBackupSettings: channel({
+    input: z.strictObject({ folder: z.string().min(1).max(4096).nullable().optional(), keep: z.number().int().min(1).max(365) }),
+    output: z.object({ folder: z.string(), keep: z.number() }),
+    role: 'admin',
+    summary: 'where daily backups go (null: beside the database) and how many are kept',
+  }),
+  verifyBackup: channel({
+    input: z.strictObject({ file: z.string().min(1).max(255) }),
+    output: z.object({ ok: z.boolean(), message: z.string() }),
+    role: 'admin',
+    summary: "check a backup in the folder: its hash, SQLite's integrity, the chain, and its manifest",
+  }),
   recentPurposes: channel({ input: empty, output: z.array(z.string()), role: 'viewer', summary: 'the purposes of access this user stated lately, newest first' }),
   accessSettings: channel({ input: empty, output: z.object({ purposeRequired: z.boolean() }), role: 'viewer', summary: 'whether a purpose of access must be stated to open a record' }),
   setAccessSettings: channel({
@@ -690,7 +725,7 @@ export const channels = {
       /** Chosen by the form when it opens, so a second click cannot record the event twice. */
       eventId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'an event id has 1 to 128 characters of A-Z a-z 0-9 _ . : -'),
       kind: z.string().max(64),
-      occurredAt: z.string().max(40),
+      occurredAt: z.string().max(40).refine((v) => parseInstantMs(v) !== null, `occurredAt must be ${INSTANT_FORM}`),
       data: z.record(z.string(), z.unknown()),
       reason: z.string().trim().min(10, 'give a reason of at least 10 characters').max(2000),
     }),

@@ -3,15 +3,12 @@
  * score, the stored cents with their two-step rounding, tiers, reason codes.
  */
 import type { TierSpec } from '../../shared/domain.js';
+import { MICRO, roundHalfAway } from '../../shared/points.js';
 import { clamp } from './network.js';
 
-/** Round half away from zero. */
-function roundHalfAway(x: number): number {
-  return x < 0 ? -Math.round(-x) : Math.round(x);
-}
+// The cent arithmetic of §5 lives in shared/ so that the console formats figures the same way.
+export { centsOfMicro, formatCents, formatPoints, MICRO, scoreCents } from '../../shared/points.js';
 
-/** Micro-points per point (SCORING_MODEL §3: every term of own(i) is a whole number of them). */
-export const MICRO = 1_000_000;
 /** The largest number of points held exactly as micro-points in a double: (2^53 - 1) / 10^6. */
 export const MAX_EXACT_POINTS = Number.MAX_SAFE_INTEGER / MICRO;
 
@@ -55,43 +52,13 @@ export function fromMicro(m: number): number {
   return m / MICRO;
 }
 
-/** The cents of a figure in whole micro-points: round(m / 10^4), half away from zero, in integers. */
-export function centsOfMicro(m: number): number {
-  const sign = m < 0 ? -1 : 1;
-  const abs = Math.abs(m);
-  const q = Math.floor(abs / 1e4);
-  const r = abs - q * 1e4;
-  return sign * (r >= 5000 ? q + 1 : q);
-}
-
-/**
- * The stored score in cents: m = round(s * 10^6) micro-points, then
- * cents = round(m / 10^4), both half away from zero. The second step is done
- * in integers so an exact tie (m ending in 5000) rounds away from zero.
- */
-export function scoreCents(s: number): number {
-  return centsOfMicro(roundHalfAway(s * MICRO));
-}
-
 /** m = round(x * 10^6), half away from zero: a computed figure (score, penalty) in micro-points (§5 first step). */
 export function microOf(x: number): number {
   return roundHalfAway(x * MICRO);
 }
 
-/** Any figure (score, own, penalty, rule total) as shown to the cent: the §5 two-step rounding, "-12.35". */
-export function formatPoints(x: number): string {
-  return formatCents(scoreCents(x));
-}
-
 export function centsToScore(cents: number): number {
   return cents / 100;
-}
-
-/** "994.83" from cents, exact (no float formatting). */
-export function formatCents(cents: number): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
 /** The band with the largest minimum that is <= the stored score. Tiers are strictly descending. */

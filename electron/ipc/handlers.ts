@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { ChannelName, Output, ParsedInput, Role } from '../../shared/contract.js';
 import { listAccess, logAccess } from '../services/accessLog.js';
 import { AuthError, issueCliToken, userCount, type Session, type SessionStore } from '../services/auth.js';
@@ -44,6 +44,9 @@ import { checkRuleset } from '../services/rulesets.js';
 import { checkImportFolder, defaultImportRoots, ImportFolderError } from '../services/importRoots.js';
 import { clip } from '../services/inputLimits.js';
 import { purposeRequired, recentPurposes, requirePurpose, setPurposeRequired } from '../services/purpose.js';
+import { databaseKey } from '../db/connection.js';
+import { BackupError, createBackup, listBackups, verifyBackup, type BackupManifest } from '../services/backup.js';
+import { backupSettings, prepareDataFolder, setBackupSettings } from '../services/custody.js';
 import { loadScoringState } from '../services/scoring.js';
 
 /** Who is calling, as established by the transport from the session. */
@@ -307,6 +310,34 @@ export const handlers: Handlers = {
   disclosure: (q, { db }, caller) => ({ filename: `disclosure-${q.citizenId}.pdf`, base64: renderDisclosure(db, q.citizenId, { generatedBy: caller.user }).toString('base64') }),
   subjectExport: (q, { db }) => ({ filename: `subject-access-${q.citizenId}.json`, json: JSON.stringify(subjectAccessExport(db, q.citizenId), null, 2) }),
   verifyLedger: (_i, { db }) => verifyLedger(db),
+  backups: (_i, { db, dbFile }) => {
+    const { folder, keep } = backupSettings(db, dbFile);
+    return { folder, keep, backups: listBackups(folder).map((b) => backupSummary(b.manifest)) };
+  },
+  createBackup: (_i, { db, dbFile }, caller) => {
+    const { folder } = backupSettings(db, dbFile);
+    prepareDataFolder(folder);
+    const manifest = rejectBadBackup(() => createBackup(db, join(folder, `credence-${new Date().toISOString().replace(/[:.]/g, '-')}.backup`)));
+    logAccess(db, { username: caller.user, action: 'backup', detail: `backup ${manifest.file} (${manifest.bytes} bytes, sha256 ${manifest.sha256}) into ${folder}`, outcome: 'allowed' });
+    return backupSummary(manifest);
+  },
+  setBackupSettings: (q, { db, dbFile }, caller) => {
+    rejectBadBackup(() => setBackupSettings(db, q));
+    const s = backupSettings(db, dbFile);
+    logAccess(db, { username: caller.user, action: 'settings', detail: `daily backups: folder ${s.folder}, keep ${s.keep}`, outcome: 'allowed' });
+    return s;
+  },
+  verifyBackup: (q, { db, dbFile }) => {
+    if (q.file !== basename(q.file)) throw new RejectedInputError('a backup is named by its file name in the backup folder');
+    const { folder } = backupSettings(db, dbFile);
+    try {
+      const c = verifyBackup(join(folder, q.file), databaseKey(db));
+      return { ok: true, message: `${q.file}: intact, chain of ${c.manifest.chain.count} entries verified, matches its manifest` };
+    } catch (err) {
+      if (err instanceof BackupError) return { ok: false, message: err.message };
+      throw err;
+    }
+  },
   recentPurposes: (_i, { db }, caller) => recentPurposes(db, caller.user),
   accessSettings: (_i, { db }) => ({ purposeRequired: purposeRequired(db) }),
   setAccessSettings: (q, { db }, caller) => {
@@ -338,6 +369,19 @@ function rejectBadKey<T>(fn: () => T): T {
     return fn();
   } catch (err) {
     if (err instanceof AuditorKeyError || err instanceof CheckpointError) throw new RejectedInputError(err.message);
+    throw err;
+  }
+}
+
+function backupSummary(m: BackupManifest) {
+  return { file: m.file, createdAt: m.createdAt, bytes: m.bytes, encrypted: m.encrypted, ledgerCount: m.ledger.count, chainCount: m.chain.count, citizens: m.counts.citizens ?? 0 };
+}
+
+function rejectBadBackup<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof BackupError || (err instanceof Error && /between 1 and 365/.test(err.message))) throw new RejectedInputError(err.message);
     throw err;
   }
 }

@@ -5,6 +5,7 @@ import { AuthGate } from './components/AuthGate';
 import { ApprovalsPage } from './pages/ApprovalsPage';
 import { AccessLogPage } from './pages/AccessLogPage';
 import { LedgerPage } from './pages/LedgerPage';
+import { BackupPage } from './pages/BackupPage';
 import { UsersPage } from './pages/UsersPage';
 import { useQuery } from '@tanstack/react-query';
 import { Link, Route, Router, Switch, useLocation } from 'wouter';
@@ -29,6 +30,7 @@ const NAV: { href: string; label: string; roles?: Role[] }[] = [
   { href: '/access', label: 'Access log', roles: ['auditor', 'admin'] },
   { href: '/ledger', label: 'Ledger verification', roles: ['auditor', 'admin'] },
   { href: '/users', label: 'Users', roles: ['admin'] },
+  { href: '/backups', label: 'Backups', roles: ['admin'] },
 ];
 
 /** Proposals waiting for a second person; polled, since they come from other users. */
@@ -124,6 +126,7 @@ export function App() {
             <Route path="/access">{() => <AccessLogPage />}</Route>
             <Route path="/ledger">{() => <LedgerPage />}</Route>
             <Route path="/users">{() => <UsersPage />}</Route>
+            <Route path="/backups">{() => <BackupPage />}</Route>
             <Route>
               <Text>This page does not exist.</Text>
             </Route>

@@ -11,6 +11,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CHAINED_TABLES, contentExpr, HASH_FUNCTION } from '../../electron/db/chain.js';
 import { verifyIntegrity } from '../../electron/db/chainVerify.js';
 import { openDatabase, type Db } from '../../electron/db/connection.js';
 import { keyIdOf, publicKeyPem } from '../../electron/services/auditorKey.js';
@@ -88,6 +89,33 @@ describe('an edited row of each chained table, with the chain rebuilt around it'
     expect(report.ok).toBe(false);
     expect(report.problems.map((p) => p.where)).toContain(table.split(' ')[0]);
     expect(verifyAgainstCheckpoint(db, cp, auditor.publicKeyPem).ok).toBe(false);
+  });
+});
+
+describe('edits made with every trigger dropped', () => {
+  const dropChainTriggers = (db: Db) => {
+    for (const n of db.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'chain\\_%' ESCAPE '\\'").pluck().all() as string[]) db.exec(`DROP TRIGGER ${n}`);
+  };
+
+  it('a row edited with the chain triggers dropped differs from its chain entry, and is named', () => {
+    const { db } = checkpointed();
+    dropAppendOnlyTriggers(db);
+    dropChainTriggers(db);
+    const id = firstRowid(db, 'access_log');
+    db.prepare("UPDATE access_log SET purpose = 'nothing to see' WHERE id = ?").run(id);
+    expect(verifyIntegrity(db).problems.map((p) => p.message)).toContain(`row ${id} differs from what the chain recorded (edited)`);
+  });
+
+  it("a chain entry whose content hash was rewritten to match the edit, without rehashing, fails its own hash", () => {
+    const { db } = checkpointed();
+    dropAppendOnlyTriggers(db);
+    dropChainTriggers(db);
+    const id = firstRowid(db, 'access_log');
+    db.prepare("UPDATE access_log SET purpose = 'nothing to see' WHERE id = ?").run(id);
+    const spec = CHAINED_TABLES.find((t) => t.table === 'access_log')!;
+    const content = db.prepare(`SELECT ${HASH_FUNCTION}(${contentExpr(db, spec, 'x')}) FROM access_log x WHERE id = ?`).pluck().get(id) as string;
+    db.prepare("UPDATE chain SET content_hash = ? WHERE tbl = 'access_log' AND row_id = ?").run(content, id);
+    expect(verifyIntegrity(db).problems.map((p) => p.message).join('\n')).toMatch(/hash does not match the entry \(access_log row \d+ insert was altered\)/);
   });
 });
 

@@ -444,6 +444,23 @@ const INPUTS = {
     ],
   },
   verifyLedger: { valid: {}, bad: EMPTY_INPUT_BAD },
+  backups: { valid: {}, bad: EMPTY_INPUT_BAD },
+  createBackup: { valid: {}, bad: EMPTY_INPUT_BAD },
+  setBackupSettings: {
+    valid: { keep: 7 },
+    bad: [
+      { label: 'keep 0', input: { keep: 0 }, field: 'keep' },
+      { label: 'keep 366', input: { keep: 366 }, field: 'keep' },
+      { label: 'an empty folder', input: { keep: 7, folder: '' }, field: 'folder' },
+    ],
+  },
+  verifyBackup: {
+    valid: { file: 'no-such.backup' },
+    bad: [
+      { label: 'no file', input: {}, field: 'file' },
+      { label: 'an unknown key', input: { file: 'x', all: true }, field: 'all' },
+    ],
+  },
   recentPurposes: { valid: {}, bad: EMPTY_INPUT_BAD },
   accessSettings: { valid: {}, bad: EMPTY_INPUT_BAD },
   setAccessSettings: {

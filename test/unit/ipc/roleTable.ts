@@ -76,6 +76,11 @@ export const CHANNEL_ROLES = {
   createCheckpoint: 'auditor',
   verifyCheckpoint: 'auditor',
   verifyLedger: 'auditor',
+  // Backups: administrators (a backup holds everyone's data, encrypted).
+  backups: 'admin',
+  createBackup: 'admin',
+  setBackupSettings: 'admin',
+  verifyBackup: 'admin',
   // What a citizen is told.
   disclosure: 'official',
   subjectExport: 'official',

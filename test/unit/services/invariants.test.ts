@@ -47,6 +47,8 @@ import {
 const ACTOR = 'invariant-test';
 /** Scenarios per property; INVARIANT_RUNS=50 for a longer soak. */
 const NUM_RUNS = Number(process.env.INVARIANT_RUNS ?? 8);
+/** A whole history takes 1-3 s on an idle machine; the limit leaves room for a loaded one and grows with the runs. */
+const PROPERTY_TIMEOUT = 60_000 + NUM_RUNS * 15_000;
 /** A failing scenario is reported as drawn: shrinking would replay whole database histories. */
 const FC_OPTIONS = { numRuns: NUM_RUNS, endOnFailure: true, markInterruptAsFailure: true } as const;
 
@@ -315,7 +317,7 @@ describe('invariant 1 against the reference scorer', () => {
     expect(seen.explained - before.explained).toBeGreaterThan(0);
     expect(seen.purged - before.purged).toBeGreaterThan(0);
     expect(seen.incrementalAsOf - before.incrementalAsOf).toBeGreaterThan(0);
-  });
+  }, PROPERTY_TIMEOUT);
 
   it('a fresh database given all the data at once and published (the full path) stores the reference figures', async () => {
     const { property, runs } = counted(async (p) => {
@@ -339,7 +341,7 @@ describe('invariant 1 against the reference scorer', () => {
     });
     await fc.assert(property, FC_OPTIONS);
     expect(runs()).toBe(NUM_RUNS);
-  });
+  }, PROPERTY_TIMEOUT);
 });
 
 describe('invariant 1 at the edge of doubles', () => {

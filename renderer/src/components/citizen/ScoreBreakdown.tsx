@@ -96,7 +96,7 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
             Friend penalty{' '}
             <Text span size="xs" c="dimmed">
               ({e.activeFriendCount} active friend{e.activeFriendCount === 1 ? '' : 's'}
-              {e.friendPenaltyUncapped > e.friendPenalty ? `, capped from ${e.friendPenaltyUncapped.toFixed(2)}` : ''})
+              {e.friendPenaltyUncapped > e.friendPenalty ? `, capped from ${score(e.friendPenaltyUncapped)}` : ''})
             </Text>{' '}
             <Anchor component="button" type="button" size="xs" onClick={() => document.getElementById('friends')?.scrollIntoView({ behavior: 'smooth' })}>
               by friend

@@ -53,7 +53,7 @@ function ScoreChange({ e }: { e: LedgerEntry }) {
       ) : (
         <Text span fz="xs" c={delta > 0 ? 'teal.7' : delta < 0 ? 'red.7' : 'dimmed'}>
           ({delta > 0 ? '+' : delta < 0 ? '−' : '±'}
-          {Math.abs(delta).toFixed(2)})
+          {score(Math.abs(delta))})
         </Text>
       )}
     </Group>

@@ -1,0 +1,146 @@
+/**
+ * Backups (administrators): the backups in the backup folder with what each
+ * holds, a backup taken now (a consistent snapshot, encrypted like the
+ * database, with its manifest), each one checkable, and where daily backups
+ * go and how many are kept. Restoring is done with the console stopped:
+ * `credence restore --from FILE` (it verifies first and keeps the replaced file).
+ */
+import { Alert, Badge, Button, Card, Code, Group, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { call } from '../api';
+import { ErrorNote } from '../components/ErrorNote';
+import { count, when } from '../format';
+
+const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+export function BackupPage() {
+  const queryClient = useQueryClient();
+  const list = useQuery({ queryKey: ['backups'], queryFn: () => call('backups', {}) });
+  const [error, setError] = useState<unknown>(null);
+  const [taking, setTaking] = useState(false);
+  const [checks, setChecks] = useState<Record<string, { ok: boolean; message: string }>>({});
+  const [folder, setFolder] = useState('');
+  const [keep, setKeep] = useState<number | string>(7);
+
+  useEffect(() => {
+    if (list.data) {
+      setFolder(list.data.folder);
+      setKeep(list.data.keep);
+    }
+  }, [list.data]);
+
+  const run = async (fn: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await fn();
+      await queryClient.invalidateQueries({ queryKey: ['backups'] });
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const take = () =>
+    run(async () => {
+      setTaking(true);
+      try {
+        await call('createBackup', {});
+      } finally {
+        setTaking(false);
+      }
+    });
+  const check = (file: string) => run(async () => setChecks({ ...checks, [file]: await call('verifyBackup', { file }) }));
+  const save = () => run(() => call('setBackupSettings', { folder: folder.trim() || null, keep: Number(keep) }));
+
+  return (
+    <Stack>
+      <Title order={2}>Backups</Title>
+      <Text size="sm" c="dimmed">
+        A backup is a consistent snapshot taken while the console runs, encrypted like the database, with a manifest of its counts and hashes. One is taken every day;
+        the oldest beyond the number kept are deleted.
+      </Text>
+      <ErrorNote error={error ?? list.error} />
+      <Card withBorder>
+        <Stack>
+          <Group justify="space-between">
+            <Title order={4}>In {list.data?.folder ?? '…'}</Title>
+            <Button loading={taking} onClick={() => void take()} data-testid="backup-now">
+              Back up now
+            </Button>
+          </Group>
+          <Table striped data-testid="backups-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Taken (UTC)</Table.Th>
+                <Table.Th>File</Table.Th>
+                <Table.Th ta="right">Size</Table.Th>
+                <Table.Th ta="right">Citizens</Table.Th>
+                <Table.Th ta="right">Ledger</Table.Th>
+                <Table.Th ta="right">Chain</Table.Th>
+                <Table.Th>Encrypted</Table.Th>
+                <Table.Th>Check</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.data?.backups.map((b) => (
+                <Table.Tr key={b.file}>
+                  <Table.Td>{when(b.createdAt)}</Table.Td>
+                  <Table.Td ff="monospace" fz="xs">
+                    {b.file}
+                  </Table.Td>
+                  <Table.Td ta="right">{megabytes(b.bytes)}</Table.Td>
+                  <Table.Td ta="right">{count(b.citizens)}</Table.Td>
+                  <Table.Td ta="right">{count(b.ledgerCount)}</Table.Td>
+                  <Table.Td ta="right">{count(b.chainCount)}</Table.Td>
+                  <Table.Td>
+                    <Badge color={b.encrypted ? 'green' : 'red'} variant="light">
+                      {b.encrypted ? 'yes' : 'NO'}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    {checks[b.file] ? (
+                      <Badge color={checks[b.file].ok ? 'green' : 'red'} variant="light" title={checks[b.file].message}>
+                        {checks[b.file].ok ? 'intact' : 'damaged'}
+                      </Badge>
+                    ) : (
+                      <Button size="xs" variant="default" onClick={() => void check(b.file)}>
+                        Check
+                      </Button>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          {list.data?.backups.length === 0 && (
+            <Text size="sm" c="dimmed">
+              No backup yet.
+            </Text>
+          )}
+          {Object.entries(checks)
+            .filter(([, c]) => !c.ok)
+            .map(([file, c]) => (
+              <Alert key={file} color="red" title={`${file} cannot be restored`}>
+                {c.message}
+              </Alert>
+            ))}
+        </Stack>
+      </Card>
+      <Card withBorder>
+        <Stack>
+          <Title order={4}>Daily backups</Title>
+          <Group align="end">
+            <TextInput label="Folder" description="Another disk is better; empty: beside the database" value={folder} onChange={(e) => setFolder(e.currentTarget.value)} w={420} data-testid="backup-folder" />
+            <NumberInput label="Keep" description="daily backups" min={1} max={365} value={keep} onChange={setKeep} w={140} data-testid="backup-keep" />
+            <Button variant="default" onClick={() => void save()} data-testid="backup-save">
+              Save
+            </Button>
+          </Group>
+        </Stack>
+      </Card>
+      <Text size="sm">
+        To restore, stop the console and run <Code>credence restore --from FILE</Code>: it verifies the backup first, keeps the replaced database beside it, and asks for a
+        reason (recorded as an operation) if the backup is older than the last checkpoint.
+      </Text>
+    </Stack>
+  );
+}
