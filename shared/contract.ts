@@ -170,6 +170,13 @@ const EventRow = z.object({
   masked: z.array(z.string()).optional(),
   /** Provenance: the import (provider, file, SHA-256, operator, time) or the entry by hand that brought the event. */
   source: EventSource.nullable().optional(),
+  /** Under the current ruleset: the points each rule gives the event and whether they count at the scoring date. */
+  scoring: z
+    .object({
+      standing: z.enum(['counts', 'expired', 'future', 'no_points', 'retracted', 'unscored']),
+      rules: z.array(z.object({ ruleId: z.string(), ruleName: z.string(), points: z.number(), counts: z.boolean(), error: z.string().nullable() })),
+    })
+    .optional(),
 });
 export type EventRow = z.infer<typeof EventRow>;
 

@@ -11,7 +11,8 @@
  *   filters, assignment; the opener cannot decide; an upheld dispute that
  *   moves no score says why.
  */
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { applyKey } from '../../electron/db/encryption';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { api, expect, openConsole, readNumber, reply, shot, statePurpose, test } from './fixtures';
@@ -222,7 +223,10 @@ test('the disputes worklist: soonest deadline first, overdue in red, a badge, fi
   const old = (await api(server, 'openDispute', { citizenId: a.citizenId, eventId: 'E2E-OLD-1', statement: 'I did not live there in 2015' }, official)).disputeId as number;
   const recent = (await api(server, 'openDispute', { citizenId: b.citizenId, eventId: 'E2E-NEW-1', statement: 'the meter was read wrongly' }, official)).disputeId as number;
   // Time passes for the recent one: its deadline is behind us (written to the console's database, as a clock would).
-  const db = new Database(join(server.dir, 'demo.sqlite'));
+  const file = join(server.dir, 'demo.sqlite');
+  const db = new Database(file);
+  applyKey(db, file, { passphrase: process.env.CREDENCE_DB_PASSPHRASE! });
+  db.pragma('busy_timeout = 5000');
   db.prepare("UPDATE disputes SET deadline = '2026-01-01T00:00:00.000Z' WHERE id = ?").run(recent);
   db.close();
 
