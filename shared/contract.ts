@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { CitizenId, EventKindSpec, OperationKind, RulesetSpec, RuleSpec } from './domain.js';
 import { CHANNEL_NAMES, type ChannelName } from './channels.js';
-import { AS_OF_FORM, parseAsOf } from './instant.js';
+import { AS_OF_FORM, INSTANT_FORM, parseAsOf, parseInstantMs } from './instant.js';
 
 export const Role = z.enum(['viewer', 'official', 'auditor', 'admin']);
 export type Role = z.infer<typeof Role>;
@@ -170,6 +170,13 @@ const EventRow = z.object({
   masked: z.array(z.string()).optional(),
   /** Provenance: the import (provider, file, SHA-256, operator, time) or the entry by hand that brought the event. */
   source: EventSource.nullable().optional(),
+  /** Under the current ruleset: the points each rule gives the event and whether they count at the scoring date. */
+  scoring: z
+    .object({
+      standing: z.enum(['counts', 'expired', 'future', 'no_points', 'retracted', 'unscored']),
+      rules: z.array(z.object({ ruleId: z.string(), ruleName: z.string(), points: z.number(), counts: z.boolean(), error: z.string().nullable() })),
+    })
+    .optional(),
 });
 export type EventRow = z.infer<typeof EventRow>;
 
@@ -718,7 +725,7 @@ export const channels = {
       /** Chosen by the form when it opens, so a second click cannot record the event twice. */
       eventId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'an event id has 1 to 128 characters of A-Z a-z 0-9 _ . : -'),
       kind: z.string().max(64),
-      occurredAt: z.string().max(40),
+      occurredAt: z.string().max(40).refine((v) => parseInstantMs(v) !== null, `occurredAt must be ${INSTANT_FORM}`),
       data: z.record(z.string(), z.unknown()),
       reason: z.string().trim().min(10, 'give a reason of at least 10 characters').max(2000),
     }),

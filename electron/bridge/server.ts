@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname } from 'node:path';
 import { channels } from '../../shared/contract.js';
 import type { Caller, HandlerContext } from '../ipc/handlers.js';
-import { admit, dispatchFromSession } from '../ipc/dispatch.js';
+import { admit, dispatchFromSession, type Refusal } from '../ipc/dispatch.js';
 import { CONTENT_SECURITY_POLICY, mediaTypeIs, resolveStaticFile } from '../shell/security.js';
 import { RefusalLimiter } from './refusals.js';
 import { UploadStore, UploadTooLargeError } from './uploads.js';
@@ -126,9 +126,10 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
   /** Who a refusal is counted against: the account behind the session, or everyone without one. */
   const callerKey = (session: string | undefined) => ctx.sessions.peek(session)?.username ?? 'anonymous';
 
-  const tooMany = (res: ServerResponse, wait: number) => {
+  /** The refusal as it would be (same code: a client still sees "locked" or "unauthenticated"), with 429 and the wait. */
+  const tooMany = (res: ServerResponse, wait: number, refusal: Refusal) => {
     res.setHeader('retry-after', String(Math.ceil(wait / 1000)));
-    send(res, 429, { ok: false, error: { code: 'forbidden', message: `too many refused calls: wait ${Math.ceil(wait / 1000)} s` } }, true);
+    send(res, 429, { ok: false, error: { code: refusal.error.code, message: `${refusal.error.message} (too many refused calls: further ones are not looked at for ${Math.ceil(wait / 1000)} s)` } }, true);
   };
 
   /**
@@ -141,7 +142,7 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
     const wait = refusals.blockedFor(who);
     const admitted = admit(name, ctx, session, { log: wait === 0 });
     if (admitted.ok) return admitted.caller;
-    if (wait > 0) tooMany(res, wait);
+    if (wait > 0) tooMany(res, wait, admitted);
     else {
       refusals.refused(who);
       send(res, 200, admitted, true);

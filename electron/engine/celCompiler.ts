@@ -598,7 +598,8 @@ export class Compiler {
             return sep === '' ? Array.from(str) : str.split(sep);
           },
           cost,
-          size: { len: recv.size.len + 1, elem: recv.size },
+          // An empty literal separator gives one-character pieces.
+          size: { len: recv.size.len + 1, elem: argNodes[0].op === 'value' && argNodes[0].args === '' ? { len: 1 } : recv.size },
         };
       default:
         throw new Refusal(`method ${name}() is not supported in rules`, node.pos);

@@ -10,8 +10,13 @@ import { RE2JS } from 're2js';
 export const RULE_LIMITS = {
   /** Longest string an event field may hold for a rule (characters); a longer one is an evaluation error. */
   maxStringLength: 4096,
-  /** Largest worst-case cost of one expression on one event (about one unit per basic step). */
-  maxCost: 1_000_000,
+  /**
+   * Largest worst-case cost of one expression on one event (about one unit per
+   * basic step; measured at 0.3-0.4 µs a unit, so at most about 0.1 s).
+   */
+  maxCost: 250_000,
+  /** Largest worst-case cost of all the rules of one event kind on one event (what recording one event evaluates). */
+  maxEventCost: 500_000,
   /** Longest RE2 pattern for matches(). */
   maxPatternLength: 1000,
 } as const;

@@ -4,7 +4,7 @@
  * whoever publishes fixes them in one pass.
  */
 import { RulesetSpec, type EventKindSpec, type InputProblem, type RuleSpec } from '../../shared/domain.js';
-import { compileExpression, RuleEvaluationError, type EventData, type Evaluator } from './cel.js';
+import { compileExpression, RULE_LIMITS, RuleEvaluationError, type EventData, type Evaluator } from './cel.js';
 
 export interface CompiledRule {
   index: number;
@@ -75,6 +75,8 @@ export function validateRuleset(input: unknown, kinds: Map<string, EventKindSpec
 
   const rules: CompiledRule[] = [];
   const ids = new Set<string>();
+  /** Recording one event evaluates every rule of its kind (on the thread that records it): their worst cases add up. */
+  const costByKind = new Map<string, { cost: number; rules: string[] }>();
   spec.rules.forEach((rule, index) => {
     if (ids.has(rule.id)) problems.push({ rule: rule.id, message: `rule id ${rule.id} appears twice` });
     ids.add(rule.id);
@@ -93,6 +95,11 @@ export function validateRuleset(input: unknown, kinds: Map<string, EventKindSpec
     const points = compileExpression(rule.points, kind, 'number');
     if (!points.ok) problems.push({ rule: rule.id, field: 'points', position: points.error.column, message: points.error.message });
     if (condition.ok && points.ok) {
+      const cost = condition.cost + points.cost;
+      const kindCost = (costByKind.get(rule.event_kind) ?? { cost: 0, rules: [] as string[] });
+      kindCost.cost += cost;
+      kindCost.rules.push(rule.id);
+      costByKind.set(rule.event_kind, kindCost);
       rules.push({
         index,
         spec: rule,
@@ -104,6 +111,15 @@ export function validateRuleset(input: unknown, kinds: Map<string, EventKindSpec
       });
     }
   });
+  for (const [kind, { cost, rules: ruleIds }] of costByKind) {
+    if (cost > RULE_LIMITS.maxEventCost) {
+      problems.push({
+        rule: ruleIds[ruleIds.length - 1],
+        field: 'event_kind',
+        message: `the rules of event kind '${kind}' (${ruleIds.join(', ')}) together cost about ${Math.round(cost)} steps per event in the worst case, the limit is ${RULE_LIMITS.maxEventCost}: simplify or merge some of them`,
+      });
+    }
+  }
   if (problems.length > 0) return { ok: false, problems };
   const byKind = new Map<string, CompiledRule[]>();
   for (const rule of rules) {

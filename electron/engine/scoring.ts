@@ -3,7 +3,7 @@
  * score, the stored cents with their two-step rounding, tiers, reason codes.
  */
 import type { TierSpec } from '../../shared/domain.js';
-import { centsOfMicro, MICRO, roundHalfAway } from '../../shared/points.js';
+import { MICRO, roundHalfAway } from '../../shared/points.js';
 import { clamp } from './network.js';
 
 // The cent arithmetic of §5 lives in shared/ so that the console formats figures the same way.

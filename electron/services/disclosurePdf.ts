@@ -6,14 +6,15 @@
  * `pdftotext` reads it.
  */
 import { createRequire } from 'node:module';
+import type PDFDocument from 'pdfkit';
 
 /**
  * pdfkit (with its font and compression libraries) is loaded on the first PDF,
  * not at start-up: every command-line run would otherwise pay for it.
  */
-let pdfkit: typeof import('pdfkit') | undefined;
-function PDFDocumentClass(): typeof import('pdfkit') {
-  pdfkit ??= createRequire(import.meta.url)('pdfkit') as typeof import('pdfkit');
+let pdfkit: typeof PDFDocument | undefined;
+function PDFDocumentClass(): typeof PDFDocument {
+  pdfkit ??= createRequire(import.meta.url)('pdfkit') as typeof PDFDocument;
   return pdfkit;
 }
 

@@ -11,6 +11,7 @@ import { explainCitizen, NotFoundError } from './explain.js';
 import { maskProtected } from './protectedFields.js';
 import { loadScoringState } from './scoring.js';
 import { eventSourceReader, importProviders } from './provenance.js';
+import { eventScoringReader } from './eventScoring.js';
 
 /**
  * A text search considers at most this many matches (in index order) and
@@ -175,18 +176,19 @@ export function citizenEvents(db: Db, q: ParsedInput<'citizenEvents'>): Output<'
   if (idx === undefined) throw new NotFoundError(`no citizen with id '${q.citizenId}'`);
   const total = db.prepare('SELECT count(*) FROM events WHERE citizen_idx = ?').pluck().get(idx) as number;
   const rows = db
-    .prepare('SELECT event_id, kind, occurred_at, data, retracted_by, operation_id FROM events WHERE citizen_idx = ? ORDER BY occurred_ms DESC, idx DESC LIMIT ? OFFSET ?')
+    .prepare('SELECT event_id, kind, occurred_at, data, retracted_by, operation_id, idx, occurred_ms FROM events WHERE citizen_idx = ? ORDER BY occurred_ms DESC, idx DESC LIMIT ? OFFSET ?')
     .raw(true)
-    .all(idx, q.limit, q.offset) as [string, string, string, string, number | null, number][];
+    .all(idx, q.limit, q.offset) as [string, string, string, string, number | null, number, number, number][];
   // Protected fields are withheld unless the caller (an auditor, checked and logged by the handler) unmasks them.
   const kinds = loadKinds(db);
   const sourceOf = eventSourceReader(db);
+  const scoringOf = eventScoringReader(db);
   return {
     total,
-    rows: rows.map(([eventId, kind, occurredAt, data, retractedBy, recordedBy]) => {
+    rows: rows.map(([eventId, kind, occurredAt, data, retractedBy, recordedBy, eventIdx, occurredMs]) => {
       const parsed = JSON.parse(data) as Record<string, unknown>;
       const shown = q.unmask ? { data: parsed, masked: [] } : maskProtected(kinds.get(kind), parsed);
-      return { eventId, kind, occurredAt, data: shown.data, retracted: retractedBy !== null, retractedBy, recordedBy, masked: shown.masked, source: sourceOf(recordedBy) };
+      return { eventId, kind, occurredAt, data: shown.data, retracted: retractedBy !== null, retractedBy, recordedBy, masked: shown.masked, source: sourceOf(recordedBy), scoring: scoringOf(eventIdx, occurredMs, retractedBy !== null) };
     }),
   };
 }

@@ -614,11 +614,14 @@ describe('a flood of refused calls', () => {
       try {
         const mark = accessMark(flood.db);
         const statuses: number[] = [];
+        const codes = new Set<string>();
         for (let i = 0; i < 300; i++) {
           const r = await fetch(`http://127.0.0.1:${b.port}/api/overview`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-credence-token': b.token }, body: '{}' });
           statuses.push(r.status);
-          await r.arrayBuffer();
+          codes.add(((await r.json()) as { error: { code: string } }).error.code);
         }
+        // A client still learns why (the console shows its login), only not at the bridge's expense.
+        expect([...codes]).toEqual(['unauthenticated']);
         expect(statuses.slice(0, REFUSALS_PER_MINUTE).every((s) => s === 200)).toBe(true);
         expect(statuses.slice(REFUSALS_PER_MINUTE).every((s) => s === 429)).toBe(true);
         const rows = accessSince(flood.db, mark);

@@ -128,6 +128,23 @@ describe('imports in a worker', () => {
     expect(api.db.prepare("SELECT count(*) FROM citizens WHERE citizen_id = 'N0000001'").pluck().get()).toBe(0);
   });
 
+  it('a finished import job of 100 huge bad values keeps a small result (clipped echoes, capped report)', async () => {
+    const folder = join(api.dir, 'huge-bad-values');
+    mkdirSync(folder);
+    const rows = ['a,b,since,until'];
+    for (let i = 0; i < 100; i++) rows.push(`${String(i).padStart(3, '0')}${'Q'.repeat(500_000)},N0000001,2020-01-01,`);
+    writeFileSync(join(folder, 'relationships.csv'), rows.join('\n') + '\n');
+    const before = rowCounts(api.db);
+
+    const jobId = startJob(api.jobs, 'import', { folder, provider: 'Huge registry', reason: 'huge bad values' });
+    await api.jobs.wait(jobId);
+    const status = statusOf(api.jobs, jobId);
+    expect(status.state, status.error ?? '').toBe('done');
+    expect(status.result).toMatchObject({ ok: false, problemCount: 100 });
+    expect(JSON.stringify(status).length).toBeLessThan(32_000);
+    expect(rowCounts(api.db)).toEqual(before);
+  });
+
   it('uploaded files (importFiles) are imported from a temp folder that is removed after the job', async () => {
     const start = vi.spyOn(api.jobs, 'start');
     const before = rowCounts(api.db);

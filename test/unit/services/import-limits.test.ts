@@ -101,8 +101,10 @@ describe('instants (SCORING_MODEL §1: seconds required, at most 3 fraction digi
       expect(() => recordEvent(db, { eventId: 'R1', citizenId: 'C4', kind: 'blood_donation', occurredAt: bad, data: {} }, { actor: 't', reason: 'by hand' })).toThrow(InvalidEventError);
       expect(() => parseInstant(bad)).toThrow(/is not a date YYYY-MM-DD or an RFC 3339 instant/);
       expect(channels.recompute.input.safeParse({ asOf: bad }).success).toBe(false);
+      expect(channels.recordEvent.input.safeParse({ citizenId: 'C4', eventId: 'R1', kind: 'blood_donation', occurredAt: bad, data: {}, reason: 'walk-in donation' }).success).toBe(false);
     }
     expect(channels.recompute.input.safeParse({ asOf: '2025-07-01T00:00:00.123Z' }).success).toBe(true);
+    expect(channels.recordEvent.input.safeParse({ citizenId: 'C4', eventId: 'R1', kind: 'blood_donation', occurredAt: '2025-07-01T00:00:00.123+02:00', data: {}, reason: 'walk-in donation' }).success).toBe(true);
     expect(channels.recompute.input.safeParse({ asOf: '2025-07-01' }).success).toBe(true);
     expect(parseInstant('2025-07-01')).toEqual({ iso: '2025-07-01T00:00:00.000Z', ms: Date.UTC(2025, 6, 1) });
   });
