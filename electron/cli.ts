@@ -3,7 +3,7 @@
  * 1 rejected input (problems printed to stderr), 2 usage.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { InputProblem } from '../shared/domain.js';
 import { openDatabase, type Db } from './db/connection.js';

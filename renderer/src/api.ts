@@ -28,13 +28,30 @@ function sessionToken(): string | null {
 // Out of the address bar as soon as the console loads, not at the first call.
 if (typeof window !== 'undefined' && !window.credence) sessionToken();
 
-/** The login session (per browser tab): sent with every call, over either transport. */
+/** The login session: sent with every call, over either transport. */
 const SESSION_KEY = 'credence.session';
+/**
+ * The login session is one per browser profile, not per tab: kept in
+ * localStorage (scoped to this console's origin, 127.0.0.1 and its port), so
+ * a second tab is logged in as the first, and logging out in one tab logs
+ * out all (see onSessionChange). Without the bridge token of the tab's own
+ * URL the token alone opens nothing, and the main process ends the session
+ * when the account is disabled or its role changes.
+ */
 export const loginSession = {
-  get: (): string | undefined => sessionStorage.getItem(SESSION_KEY) ?? undefined,
-  set: (token: string) => sessionStorage.setItem(SESSION_KEY, token),
-  clear: () => sessionStorage.removeItem(SESSION_KEY),
+  get: (): string | undefined => localStorage.getItem(SESSION_KEY) ?? undefined,
+  set: (token: string) => localStorage.setItem(SESSION_KEY, token),
+  clear: () => localStorage.removeItem(SESSION_KEY),
 };
+
+/** Told when another tab logs in or out, so this one follows. */
+export function onSessionChange(listener: () => void): () => void {
+  const handler = (e: StorageEvent) => {
+    if (e.key === SESSION_KEY || e.key === null) listener();
+  };
+  window.addEventListener('storage', handler);
+  return () => window.removeEventListener('storage', handler);
+}
 
 /** Told when a call finds the session missing, ended or locked, so the app can ask for a login. */
 const authListeners = new Set<(code: 'unauthenticated' | 'locked') => void>();

@@ -7,7 +7,7 @@
 import { request } from 'node:http';
 import { openDatabase } from '../../electron/db/connection.js';
 import { insertKind } from '../../electron/db/kinds.js';
-import { ACCOUNTS, JOB_TIME_LIMIT_S, PASSWORD, rawCall, type AbuseConsole, type Reply } from './console.js';
+import { ACCOUNTS, DB_KEY, JOB_TIME_LIMIT_S, PASSWORD, rawCall, type AbuseConsole, type Reply } from './console.js';
 
 export interface Attack {
   name: string;
@@ -180,7 +180,7 @@ const refusedFlood: Attack = {
   name: '5,000 refused calls from one caller',
   async run(c) {
     const problems: string[] = [];
-    const db = openDatabase(c.dbFile, { readonly: true });
+    const db = openDatabase(c.dbFile, { readonly: true, key: DB_KEY });
     const rows = () => db.prepare("SELECT count(*) FROM access_log WHERE username = 'anonymous' AND action = 'overview'").pluck().get() as number;
     let before: number;
     try {
@@ -211,7 +211,7 @@ const hostileRules: Attack = {
   name: 'hostile rules in the rule tester: catastrophic regex, heap-exhausting macro, 4-level all(), int64 extremes',
   async run(c) {
     const problems: string[] = [];
-    const db = openDatabase(c.dbFile);
+    const db = openDatabase(c.dbFile, { key: DB_KEY });
     try {
       if (!db.prepare("SELECT 1 FROM event_kinds WHERE kind = 'note'").get()) insertKind(db, { kind: 'note', fields: { text: { type: 'string' }, hours: { type: 'number' } } });
     } finally {

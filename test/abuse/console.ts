@@ -19,6 +19,8 @@ import { createUser } from '../../electron/services/auth.js';
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const PASSWORD = 'abuse-suite passphrase 2026';
 export const JOB_TIME_LIMIT_S = 4;
+/** The database is encrypted as in production; serve.ts reads the passphrase from CREDENCE_DB_PASSPHRASE. */
+export const DB_KEY = { passphrase: 'abuse suite database passphrase' };
 /** What every ping of the viewer must answer within, during and after each attack (threat model, guarantee 4). */
 export const PING_DEADLINE_MS = 1000;
 
@@ -85,7 +87,7 @@ export function rawCall(port: number, token: string, path: string, body: string 
 export async function startAbuseConsole(): Promise<AbuseConsole> {
   const dir = mkdtempSync(join(tmpdir(), 'credence-abuse-'));
   const dbFile = join(dir, 'abuse.sqlite');
-  const db = openDatabase(dbFile);
+  const db = openDatabase(dbFile, { key: DB_KEY });
   try {
     await Promise.all(Object.values(ACCOUNTS).map((a) => createUser(db, { username: a.username, displayName: a.username, role: a.role, password: PASSWORD }, 'abuse suite')));
   } finally {
@@ -101,7 +103,7 @@ export async function startAbuseConsole(): Promise<AbuseConsole> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', join(REPO, 'electron/serve.ts'), '--db', dbFile, '--port', '0', '--static', staticDir, '--job-time-limit', String(JOB_TIME_LIMIT_S)],
-    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CREDENCE_DB_PASSPHRASE: DB_KEY.passphrase } },
   );
   let stdout = '';
   let stderr = '';

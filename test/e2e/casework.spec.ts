@@ -355,5 +355,39 @@ test('a CEL type error suggests its fix (-10 -> -10.0), and the fix applies in o
   await page.getByTestId('rule-points-apply-hint').click();
   await expect(points).toHaveValue('-10.0 * event.months_overdue');
   await expect(page.getByTestId('rule-points-ok')).toHaveText('✓ valid, returns double');
+
+  // Harsher points under the same description: the editor and the diff flag the description as possibly wrong.
+  await expect(page.getByTestId('rule-stale-description')).toHaveCount(0);
+  await points.fill('-15.0 * event.months_overdue');
+  await expect(page.getByTestId('rule-stale-description')).toBeVisible();
+  await shot(page, 'casework-stale-description-editor', { fullPage: false });
+  await page.getByTestId('rules-tab-simulate').click();
+  await expect(page.getByTestId('draft-diff-view').getByTestId('diff-stale-description')).toBeVisible();
+  await page.getByTestId('rules-tab-editor').click();
+  await page.getByTestId('rule-description').fill('-15 per month a bank loan is overdue. Counts for 5 years.');
+  await expect(page.getByTestId('rule-stale-description')).toHaveCount(0);
+  await page.getByTestId('rules-tab-simulate').click();
+  await expect(page.getByTestId('draft-diff-view').getByTestId('diff-stale-description')).toHaveCount(0);
   expect(pageErrors).toEqual([]);
+});
+
+test('an explanation shows each rule\'s description next to the points it actually applies', async ({ page }) => {
+  const { rows } = await api<{ rows: { citizenId: string }[] }>(server, 'search', { limit: 30 });
+  let id = '';
+  for (const r of rows) {
+    const rec = await api(server, 'citizen', { citizenId: r.citizenId, purpose: 'E2E: choosing a record with a rule' });
+    if (rec.explanation?.rules.some((x: { ruleId: string }) => x.ruleId === 'bills-on-time')) {
+      id = r.citizenId;
+      break;
+    }
+  }
+  expect(id).not.toBe('');
+  await openConsole(page, server, `/citizen/${id}`);
+  await page.getByTestId('breakdown-rule').filter({ hasText: 'Bills paid on time' }).getByRole('button').click();
+  const described = page.getByTestId('breakdown-rule-description');
+  await expect(described).toContainText('+1 for each bill paid on time');
+  await expect(described).toContainText('Points applied per event: 1');
+  await expect(described).toContainText('at 12 at most');
+  await page.getByTestId('score-breakdown').scrollIntoViewIfNeeded();
+  await shot(page, 'casework-breakdown-description', { fullPage: false });
 });

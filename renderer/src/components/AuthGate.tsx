@@ -9,7 +9,7 @@ import { useIdle } from '@mantine/hooks';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { SessionUser } from '../../../shared/contract';
-import { call, loginSession, onAuthRequired } from '../api';
+import { call, loginSession, onAuthRequired, onSessionChange } from '../api';
 
 const IDLE_LOCK_MS = 5 * 60_000;
 const CurrentUser = createContext<SessionUser | null>(null);
@@ -137,6 +137,39 @@ function UnlockForm({ user, onDone, onLogout }: { user: SessionUser; onDone: () 
   );
 }
 
+/** A password an administrator set (new account, reset) is replaced by the user's own before anything else. */
+function ChangePasswordForm({ user, onDone, onLogout }: { user: SessionUser; onDone: () => void; onLogout: () => void }) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const { error, busy, submit } = useSubmit(async () => {
+    if (next !== repeat) throw new Error('the two new passwords differ');
+    await call('changePassword', { current, next });
+    onDone();
+  });
+  return (
+    <Frame title={`Choose your own password: ${user.displayName} (${user.username})`}>
+      <Text size="sm" c="dimmed">
+        An administrator set your password. Replace it with one only you know before you continue.
+      </Text>
+      <form onSubmit={submit}>
+        <Stack>
+          <PasswordInput label="Current password" value={current} onChange={(e) => setCurrent(e.currentTarget.value)} required autoFocus data-testid="change-current" />
+          <PasswordInput label="New password (8 to 128 characters)" value={next} onChange={(e) => setNext(e.currentTarget.value)} required data-testid="change-next" />
+          <PasswordInput label="New password again" value={repeat} onChange={(e) => setRepeat(e.currentTarget.value)} required data-testid="change-repeat" />
+          {error && <Alert color="red">{error}</Alert>}
+          <Button type="submit" loading={busy} data-testid="change-submit">
+            Change password
+          </Button>
+          <Button variant="subtle" onClick={onLogout}>
+            Log out instead
+          </Button>
+        </Stack>
+      </form>
+    </Frame>
+  );
+}
+
 export function AuthGate({ children }: { children: (user: SessionUser, logout: () => void) => ReactNode }) {
   const queryClient = useQueryClient();
   const status = useQuery({ queryKey: ['authStatus'], queryFn: () => call('authStatus', {}), staleTime: Infinity });
@@ -146,6 +179,8 @@ export function AuthGate({ children }: { children: (user: SessionUser, logout: (
     void status.refetch();
   };
   useEffect(() => onAuthRequired(() => void status.refetch()), [status]);
+  // One login per browser profile: another tab logging in or out is followed here.
+  useEffect(() => onSessionChange(refresh), [status]);
   useEffect(() => {
     if (idle && status.data?.user && !status.data.locked) void call('lock', {}).then(() => status.refetch());
   }, [idle, status]);
@@ -166,5 +201,6 @@ export function AuthGate({ children }: { children: (user: SessionUser, logout: (
   if (needsSetup) return <SetupForm onDone={refresh} />;
   if (!user) return <LoginForm onDone={refresh} />;
   if (locked) return <UnlockForm user={user} onDone={() => void status.refetch()} onLogout={logout} />;
+  if (user.mustChangePassword) return <ChangePasswordForm user={user} onDone={refresh} onLogout={logout} />;
   return <CurrentUser.Provider value={user}>{children(user, logout)}</CurrentUser.Provider>;
 }

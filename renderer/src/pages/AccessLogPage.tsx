@@ -9,6 +9,7 @@ import { ErrorNote } from '../components/ErrorNote';
 import { saveFile } from '../download';
 import { count, when } from '../format';
 import { PurposeSetting } from '../components/ops/PurposeSetting';
+import { BulkReadAlerts } from '../components/ops/BulkReadAlerts';
 import { usePageTitle } from '../pageTitle';
 
 const PAGE = 50;
@@ -27,6 +28,24 @@ const ACTIONS = [
   'logout',
   'unlock',
   'session_end',
+  'view_events',
+  'view_measures',
+  'list_disputes',
+  'view_viewers',
+  'view_ledger',
+  'unmask',
+  'bulk_read_alert',
+  'account_proposed',
+  'account_decided',
+  'account_created',
+  'account_role_changed',
+  'account_disabled',
+  'account_enabled',
+  'account_password_reset',
+  'account_password_changed',
+  'session_revoked',
+  'cli_token',
+  'setting_changed',
   'create_user',
 ];
 
@@ -46,9 +65,10 @@ export function AccessLogPage() {
     <Stack>
       <Title order={2}>Access log</Title>
       <Text size="sm" c="dimmed">
-        Every opening of a citizen's record, every search, every refused call and every login, with the account and the stated purpose. The log cannot be edited.
+        Every read of a citizen's data (records, events, measures, disputes, searches), every unmasking, account change, refused call and login, with the account and the stated purpose. The log cannot be edited.
       </Text>
       <PurposeSetting />
+      <BulkReadAlerts onUser={(u) => (setUsername(u), setPage(1))} />
       <Group align="flex-end">
         <TextInput label="Citizen ID" value={citizenId} onChange={(e) => (setCitizenId(e.currentTarget.value), setPage(1))} w={180} data-testid="access-citizen" />
         <TextInput label="Account" value={username} onChange={(e) => (setUsername(e.currentTarget.value), setPage(1))} w={180} />

@@ -1,6 +1,8 @@
 /** The score taken apart: base, each rule total (expandable to its events), approved manual adjustments, own, friend penalty, final. */
 import { Anchor, Badge, Box, Group, Table, Text, UnstyledButton } from '@mantine/core';
 import { Fragment, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { call } from '../../api';
 import type { Output } from '../../../../shared/contract';
 import { exact, points, score, when } from '../../format';
 
@@ -9,6 +11,9 @@ type Explanation = NonNullable<Output<'citizen'>['explanation']>;
 export function ScoreBreakdown({ e }: { e: Explanation }) {
   const [open, setOpen] = useState<Record<string, boolean>>({});
   const toggle = (id: string) => setOpen((o) => ({ ...o, [id]: !o[id] }));
+  // The rule as published in the version the score was made with: its description, and the points it actually applies.
+  const { data: ruleset } = useQuery({ queryKey: ['rulesetGet', e.rulesetVersion], queryFn: () => call('rulesetGet', { version: e.rulesetVersion }), staleTime: Infinity });
+  const ruleSpec = (id: string) => ruleset?.rules.find((x) => x.id === id);
   return (
     <Table data-testid="score-breakdown" verticalSpacing={6}>
       <Table.Tbody>
@@ -46,6 +51,18 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
                 {points(r.total)}
               </Table.Td>
             </Table.Tr>
+            {open[r.ruleId] && ruleSpec(r.ruleId) && (
+              <Table.Tr bg="gray.0" data-testid="breakdown-rule-description">
+                <Table.Td pl={40} colSpan={2}>
+                  <Text size="xs">{ruleSpec(r.ruleId)!.description}</Text>
+                  <Text size="xs" c="dimmed">
+                    Points applied per event: <code>{ruleSpec(r.ruleId)!.points}</code>
+                    {ruleSpec(r.ruleId)!.cap ? `, total capped ${[ruleSpec(r.ruleId)!.cap!.min !== undefined ? `at ${ruleSpec(r.ruleId)!.cap!.min} at least` : '', ruleSpec(r.ruleId)!.cap!.max !== undefined ? `at ${ruleSpec(r.ruleId)!.cap!.max} at most` : ''].filter(Boolean).join(' and ')}` : ''}
+                    {ruleSpec(r.ruleId)!.ttl_days ? `, for ${ruleSpec(r.ruleId)!.ttl_days} days` : ''}; here {points(r.total)}.
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
             {open[r.ruleId] && r.eventCount > r.events.length && (
               <Table.Tr bg="gray.0">
                 <Table.Td pl={40} colSpan={2}>

@@ -157,6 +157,7 @@ export function DraftEditor({ handle, current, problems, selected, onSelect }: P
                 onChange={(r) => setRule(index, r)}
                 onRemove={() => removeRule(index)}
                 onDuplicate={() => duplicate(index)}
+                published={current.spec?.rules.find((r) => r.id === rule.id)}
               />
               <RuleTester key={`tester-${index}`} rule={cleanRule(rule)} kind={current.kinds.find((k) => k.kind === rule.event_kind)} />
             </Stack>

@@ -5,6 +5,7 @@ import type { EventKindSpec, RuleSpec } from '../../../../shared/domain';
 import { ruleField, type Problem } from './draft';
 import { ExpressionField } from './ExpressionField';
 import { FieldChips } from './FieldChips';
+import { STALE_DESCRIPTION } from './diff';
 
 interface Props {
   rule: RuleSpec;
@@ -16,11 +17,15 @@ interface Props {
   onChange: (rule: RuleSpec) => void;
   onRemove: () => void;
   onDuplicate: () => void;
+  /** The published rule with the same id, to flag a description left behind by a change of points or condition. */
+  published?: RuleSpec;
 }
 
 const numberOrUndefined = (v: number | string): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-export function RuleEditor({ rule, kinds, dimensions, problems, status, onChange, onRemove, onDuplicate }: Props) {
+export function RuleEditor({ rule, kinds, dimensions, problems, status, onChange, onRemove, onDuplicate, published }: Props) {
+  const staleDescription =
+    !!published && (published.points.trim() !== rule.points.trim() || published.condition.trim() !== rule.condition.trim()) && published.description.trim() === rule.description.trim();
   const conditionRef = useRef<HTMLTextAreaElement>(null);
   const pointsRef = useRef<HTMLTextAreaElement>(null);
   const [target, setTarget] = useState<'condition' | 'points'>('condition');
@@ -126,6 +131,11 @@ export function RuleEditor({ rule, kinds, dimensions, problems, status, onChange
           error={fieldError('description')}
           data-testid="rule-description"
         />
+        {staleDescription && (
+          <Alert color="orange" p="xs" data-testid="rule-stale-description">
+            {STALE_DESCRIPTION}
+          </Alert>
+        )}
         <FieldChips kind={kind} target={target} onInsert={insert} />
         <ExpressionField
           label="Condition"

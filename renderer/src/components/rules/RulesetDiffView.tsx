@@ -1,7 +1,7 @@
 /** Shows a ruleset diff: parameters and tiers, rules added, removed and changed field by field. */
 import { Badge, Card, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
 import type { RuleSpec } from '../../../../shared/domain';
-import { RULE_FIELDS, type RulesetDiff, type Value } from './diff';
+import { descriptionUnchanged, RULE_FIELDS, STALE_DESCRIPTION, type RulesetDiff, type Value } from './diff';
 
 const CODE_FIELDS = new Set(['condition', 'points']);
 const BEFORE_BG = 'var(--mantine-color-red-0)';
@@ -111,6 +111,11 @@ export function RulesetDiffView({ diff, beforeLabel, afterLabel, testId = 'rules
                   {c.id}
                 </Text>
               </Group>
+              {descriptionUnchanged(c) && (
+                <Text size="sm" c="orange.8" fw={500} mb={6} data-testid="diff-stale-description">
+                  ⚠ {STALE_DESCRIPTION}
+                </Text>
+              )}
               <ChangeTable rows={c.fields} beforeLabel={beforeLabel} afterLabel={afterLabel} />
             </Card>
           ))}

@@ -83,6 +83,17 @@ export function diffRulesets(before: DraftRuleset, after: DraftRuleset): Ruleset
   return { parameters, tiers, tierOrderChanged, added, removed, changed, ruleOrderChanged, size };
 }
 
+/**
+ * A rule whose points or condition changed while its description stayed the
+ * same: the description (what citizens and officials read) may now contradict
+ * what the rule does, e.g. "-2 for each bill paid late" with points -5.
+ */
+export function descriptionUnchanged(c: RuleChange): boolean {
+  return c.fields.some((f) => f.field === 'points' || f.field === 'condition') && !c.fields.some((f) => f.field === 'description');
+}
+
+export const STALE_DESCRIPTION = 'Its points or condition changed but its description did not: check that the description still says what the rule does.';
+
 /** "2 rules changed, 1 added" — a one-line summary for badges and confirmations. */
 export function summariseDiff(d: RulesetDiff): string {
   if (d.size === 0) return 'no changes';
