@@ -6,10 +6,10 @@
  */
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import type { CliHelpers } from './accountability.js';
 import { getDefaultDatabaseKey, setDefaultDatabaseKey } from '../db/connection.js';
 import { DatabaseKeyError, encryptPlaintextDatabase, isPlaintextDatabase, PASSPHRASE_ENV, PlaintextDatabaseError } from '../db/encryption.js';
+import { logAccess } from '../services/accessLog.js';
 import { BackupError, createBackup, restoreBackup, verifyBackup } from '../services/backup.js';
 import { readSecret, SecretUnavailableError } from './secrets.js';
 
@@ -56,23 +56,22 @@ export function registerCustodyCommands(program: Command, h: CliHelpers): void {
       out(`${o.db} is encrypted; from now on give its passphrase (${PASSPHRASE_ENV} or typed)`);
     });
 
-  program
-    .command('backup')
-    .description('a consistent online snapshot of the database, encrypted like it, with a manifest (counts, ledger and chain heads, SHA-256) beside it')
+  h.authenticated(program.command('backup'))
+    .description('(admin) a consistent online snapshot of the database, encrypted like it, with a manifest (counts, ledger and chain heads, SHA-256) beside it; logged')
     .addOption(h.dbOption())
     .requiredOption('--out <file>', 'the backup file to write (never overwritten; FILE.manifest.json beside it)')
     .action((o) =>
-      h.withDb(o.db, (d) =>
+      h.asUser(o, 'admin', 'backup', (d, actor) =>
         reject(() => {
           const m = createBackup(d, o.out);
+          logAccess(d, { username: actor, action: 'backup', detail: `backup ${o.out} (${m.bytes} bytes, sha256 ${m.sha256}), command line`, outcome: 'allowed' });
           out(`backup written to ${o.out} (${m.bytes} bytes, sha256 ${m.sha256}): ledger ${m.ledger.count} entries, chain ${m.chain.count} entries, ${m.counts.citizens ?? 0} citizens`);
         }),
       ),
     );
 
-  program
-    .command('restore')
-    .description('replace the database (the app and serve stopped) by a backup, after verifying its integrity, chain and manifest; the replaced file is kept beside it')
+  h.authenticated(program.command('restore'))
+    .description('(admin) replace the database (the app and serve stopped) by a backup, after verifying its integrity, chain and manifest; the replaced file is kept beside it')
     .addOption(h.dbOption())
     .requiredOption('--from <file>', 'the backup file (with its manifest beside it)')
     .option('--reason <text>', 'why a backup older than the last checkpoint is restored (recorded as an operation)')
@@ -83,7 +82,10 @@ export function registerCustodyCommands(program: Command, h: CliHelpers): void {
         const c = await reject(() => verifyBackup(o.from, key));
         return out(`backup ${o.from} verified: ${c.manifest.createdAt}, chain ${c.manifest.chain.count} entries intact, matches its manifest`);
       }
-      const r = await reject(() => restoreBackup(o.db, o.from, key, { actor: userInfo().username || 'unknown', reason: o.reason }));
+      // Who restores is an authenticated administrator of the database being replaced.
+      const actor = existsSync(o.db) ? await h.asUser(o, 'admin', 'restore', (_d, who) => who) : null;
+      if (!actor) throw new Rejected(`no database at ${o.db} to restore into: copy the backup there with its manifest and run restore --check, or create the database first`);
+      const r = await reject(() => restoreBackup(o.db, o.from, key, { actor, reason: o.reason }));
       out(
         `restored ${o.db} from ${o.from} (${r.manifest.createdAt})` +
           (r.previous ? `; the replaced database is kept as ${r.previous}` : '') +

@@ -24,6 +24,7 @@ import { databaseKey, openDatabase, type Db } from '../db/connection.js';
 import { durableReplace, fsyncFile, looksEncrypted, type DbKey } from '../db/encryption.js';
 import { ledgerHead } from '../db/ledger.js';
 import { recordOperation } from '../db/operations.js';
+import { logAccess } from './accessLog.js';
 import { describeProblems, lastCheckpoint } from './checkpoints.js';
 
 export const MANIFEST_FORMAT = 'credence-backup/1';
@@ -200,6 +201,13 @@ export function restoreBackup(dbFile: string, backupFile: string, key: DbKey | u
           details: { backup: basename(backupFile), created_at: manifest.createdAt, sha256: manifest.sha256, chain_count: manifest.chain.count, ledger_count: manifest.ledger.count },
         }).id;
       }
+      // What came after the backup is not in it: the restore itself is, with who did it.
+      logAccess(restored, {
+        username: options.actor,
+        action: 'restore',
+        detail: `restored from ${basename(backupFile)} of ${manifest.createdAt} (sha256 ${manifest.sha256}); the replaced database is kept beside it`,
+        outcome: 'allowed',
+      });
       restored.pragma('wal_checkpoint(TRUNCATE)');
       restored.pragma('journal_mode = DELETE');
     } finally {

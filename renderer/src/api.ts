@@ -86,7 +86,7 @@ async function uploadOverHttp(name: string, content: string, session: string | u
 /** importFiles over HTTP: files above the inline size go as streamed uploads, named by their upload id. */
 async function withUploads(input: Input<'importFiles'>, session: string | undefined): Promise<Input<'importFiles'>> {
   const files = await Promise.all(
-    input.files.map(async (f) => (f.content !== undefined && f.content.length > INLINE_MAX ? { name: f.name, uploadId: await uploadOverHttp(f.name, f.content, session) } : f)),
+    input.files.map(async (f) => (f.content !== undefined && f.content.length > INLINE_MAX ? { name: f.name, source: f.source, uploadId: await uploadOverHttp(f.name, f.content, session) } : f)),
   );
   return { ...input, files };
 }

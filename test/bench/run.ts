@@ -15,6 +15,8 @@ import { explainCitizen } from '../../electron/services/explain.js';
 import { importFolder } from '../../electron/services/import.js';
 import { recordEvent } from '../../electron/services/recordEvent.js';
 import { publishRuleset } from '../../electron/services/rulesets.js';
+import { verifyIntegrity } from '../../electron/db/chainVerify.js';
+import { createBackup } from '../../electron/services/backup.js';
 import { readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
@@ -112,6 +114,17 @@ async function main(): Promise<void> {
   }
   line('explain p50', `${percentile(explainTimes, 50).toFixed(2)} ms`);
   line('explain p95', `${percentile(explainTimes, 95).toFixed(2)} ms`);
+
+  // The chain of every record, the ledger and every score, recomputed as an auditor's verify does; then a backup.
+  t = performance.now();
+  const integrity = verifyIntegrity(db2);
+  line(`verify everything (${integrity.chain.count.toLocaleString('en')} chain entries)`, `${((performance.now() - t) / 1000).toFixed(2)} s`);
+  const backupFile = join(root, `bench-${citizens}-${Date.now()}.backup`);
+  t = performance.now();
+  createBackup(db2, backupFile);
+  line('online backup (VACUUM INTO + manifest)', `${((performance.now() - t) / 1000).toFixed(2)} s`);
+  rmSync(backupFile, { force: true });
+  rmSync(`${backupFile}.manifest.json`, { force: true });
   db2.close();
   line('database size', `${(statSync(dbFile).size / 2 ** 20).toFixed(0)} MiB`);
   line('peak RSS (this process)', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`, 'target <= 2 GiB at 1M');

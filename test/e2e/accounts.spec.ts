@@ -22,7 +22,7 @@ test('the login form refuses a wrong password and logs the right one in with its
   await page.getByTestId('login-submit').click();
   await expect(page.getByTestId('login-error')).toContainText('wrong username or password');
   await expect(page.getByTestId('current-user')).toHaveCount(0);
-  expect(await page.evaluate(() => sessionStorage.getItem('credence.session'))).toBeNull();
+  expect(await page.evaluate(() => localStorage.getItem('credence.session'))).toBeNull();
   await shot(page, 'login-wrong-password');
   const refusal = await api(c, 'accessLog', { username: who.username, action: 'login', limit: 1 });
   expect(refusal.rows[0]).toMatchObject({ action: 'login', outcome: 'refused', detail: 'wrong username or password' });
@@ -30,7 +30,7 @@ test('the login form refuses a wrong password and logs the right one in with its
   await page.getByTestId('login-password').fill(who.password);
   await page.getByTestId('login-submit').click();
   await expect(page.getByTestId('current-user')).toHaveText(`${who.displayName} · auditor`);
-  expect(await page.evaluate(() => sessionStorage.getItem('credence.session'))).toMatch(/\S{20,}/);
+  expect(await page.evaluate(() => localStorage.getItem('credence.session'))).toMatch(/\S{20,}/);
   // An auditor's navigation: the access log, but neither import nor users.
   await expect(page.getByTestId('nav-access')).toBeVisible();
   await expect(page.getByTestId('nav-import')).toHaveCount(0);
@@ -40,7 +40,7 @@ test('the login form refuses a wrong password and logs the right one in with its
   // Logging out ends the session: the form again.
   await page.getByTestId('logout').click();
   await expect(page.getByTestId('login-username')).toBeVisible();
-  expect(await page.evaluate(() => sessionStorage.getItem('credence.session'))).toBeNull();
+  expect(await page.evaluate(() => localStorage.getItem('credence.session'))).toBeNull();
   expect(pageErrors).toEqual([]);
 });
 

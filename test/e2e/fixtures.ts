@@ -69,7 +69,7 @@ const pageAccounts = new WeakMap<Page, string>();
  * Opens a page of the console (a hash route such as `/search`) with the
  * bridge token, as the printed URL does, logged in as an account. The login
  * form itself is tested in accounts.spec.ts; here the page is handed a
- * session made through the API, in the tab's sessionStorage where the
+ * session made through the API, in the localStorage where the
  * console keeps it, before its scripts run. Another account needs another
  * browser context (another person at another workstation).
  */
@@ -77,7 +77,7 @@ export async function openConsole(page: Page, c: Connection, route = '/', as: Ac
   const holder = pageAccounts.get(page);
   if (holder === undefined) {
     const session = await loginSession(c, as);
-    await page.addInitScript((token) => sessionStorage.setItem('credence.session', token), session);
+    await page.addInitScript((token) => localStorage.setItem('credence.session', token), session);
     pageAccounts.set(page, as.username);
   } else if (holder !== as.username) {
     throw new Error(`this page is logged in as ${holder}: open ${as.username}'s pages in another browser context`);
