@@ -19,8 +19,8 @@ import { importFolder } from './services/import.js';
 import { AlreadyRetractedError, retractEvent } from './services/retract.js';
 import { AuthError, userCount, verifyCredentials } from './services/auth.js';
 import { changeOwnPassword, createFirstAdmin, decideAccountChange, isFounding, listAccountChanges, proposeAccount, TwoPersonRuleError } from './services/accounts.js';
-import { approveRuleset, proposeRuleset } from './services/proposals.js';
-import { RejectedInputError } from './services/ruleLab.js';
+import { approveRuleset, attachSimulation, getProposal, proposalSimulation, proposeRuleset } from './services/proposals.js';
+import { RejectedInputError, simulateRuleset } from './services/ruleLab.js';
 import { authenticate, IdentityError, identityOptions, NEW_PASSWORD_ENV, readLineSecret } from './cli/identity.js';
 import { SecretUnavailableError } from './cli/secrets.js';
 import type { Role } from '../shared/contract.js';
@@ -170,8 +170,11 @@ export function buildProgram(): Command {
     .requiredOption('--reason <text>', 'the written reason for publishing')
     .action((file: string, o) =>
       asUser(o, 'admin', 'rules publish', (db, actor) => {
-        const id = proposeRuleset(db, readJsonFile(file), o.reason, actor);
+        const ruleset = readJsonFile(file);
+        const simulation = simulateRuleset(db, ruleset, progressBar());
+        const id = proposeRuleset(db, ruleset, o.reason, actor, simulation);
         out(`proposal ${id}: publishing ${file}, proposed by ${actor}; another administrator approves it (console Approvals page, or: credence rules approve ${id} --reason TEXT)`);
+        out(`simulated with the proposal: ${simulation.changed} of ${simulation.citizens} scores would change`);
       }),
     );
   authenticated(rules.command('approve'))
@@ -179,9 +182,22 @@ export function buildProgram(): Command {
     .argument('<proposal_id>')
     .addOption(dbOption())
     .requiredOption('--reason <text>', 'why you approve it')
+    .option('--resimulate', "re-run the proposal's simulation on today's data (when it has changed) instead of approving")
     .action((idText: string, o) =>
       asUser(o, 'admin', 'rules approve', (db, actor) => {
-        const result = approveRuleset(db, positiveInt(idText, '<proposal_id>'), actor, o.reason, progressBar());
+        const id = positiveInt(idText, '<proposal_id>');
+        if (o.resimulate) {
+          const proposal = getProposal(db, id);
+          if (proposal.kind !== 'ruleset') throw new Rejected(`proposal ${id} is not a ruleset`);
+          const simulation = simulateRuleset(db, JSON.parse(proposal.payload), progressBar());
+          attachSimulation(db, id, simulation, actor);
+          out(`proposal ${id} simulated again on today's data: ${simulation.changed} of ${simulation.citizens} scores would change; approve it with: credence rules approve ${id} --reason TEXT`);
+          return;
+        }
+        const stored = proposalSimulation(db, getProposal(db, id));
+        if (stored && !stored.stale) out(`proposal ${id}: simulated by ${stored.ranBy} at ${stored.ranAt}: ${stored.result.changed} of ${stored.result.citizens} scores change`);
+        if (!stored || stored.stale) throw new Rejected(`proposal ${id}: ${stored?.stale ?? 'no simulation'}; run it again first: credence rules approve ${id} --resimulate --reason TEXT`);
+        const result = approveRuleset(db, id, actor, o.reason, progressBar());
         out(`published ruleset version ${result.version} (operation ${result.operationId}), approved by ${actor}; ${result.scoring!.scoresChanged} scores changed`);
         for (const e of result.evaluationErrors ?? []) warn(`warning: rule ${field(e.ruleId)}: ${e.count} evaluation error(s), e.g. ${field(e.example)}\n`);
       }),

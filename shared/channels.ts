@@ -42,6 +42,7 @@ export const CHANNEL_NAMES = [
   'simulate',
   'proposals',
   'proposeRuleset',
+  'attachProposalSimulation',
   'proposeAdjustment',
   'decideProposal',
   'disputes',

@@ -239,8 +239,20 @@ const SimulationResult = z.object({
   topUp: z.array(Mover),
   topDown: z.array(Mover),
   evaluationErrors: RuleErrors,
+  /** What the simulation ran on: the spec (sha256 of its canonical JSON) and the data (last operation, published version). */
+  basis: z.object({ specHash: z.string(), lastOperationId: z.number().nullable(), rulesetVersion: z.number().nullable() }).optional(),
 });
 export type SimulationResult = z.infer<typeof SimulationResult>;
+
+/** The simulation stored with a ruleset proposal, and whether the data has changed since it ran. */
+const ProposalSimulation = z.object({
+  result: SimulationResult,
+  ranBy: z.string(),
+  ranAt: z.string(),
+  /** Null while the data is as it was; otherwise what changed (the approval needs a fresh simulation). */
+  stale: z.string().nullable(),
+});
+export type ProposalSimulation = z.infer<typeof ProposalSimulation>;
 
 const Proposal = z.object({
   id: z.number(),
@@ -254,6 +266,8 @@ const Proposal = z.object({
   decidedAt: z.string().nullable(),
   decisionReason: z.string().nullable(),
   operationId: z.number().nullable(),
+  /** Ruleset proposals: the simulation the approver reviews (null: none yet, approval refused). */
+  simulation: ProposalSimulation.nullable(),
 });
 export type Proposal = z.infer<typeof Proposal>;
 
@@ -356,7 +370,17 @@ const Overview = z.object({
 });
 export type Overview = z.infer<typeof Overview>;
 
-const RulesetVersion = z.object({ version: z.number(), operationId: z.number(), actor: z.string(), at: z.string(), reason: z.string(), rules: z.number() });
+const RulesetVersion = z.object({
+  version: z.number(),
+  operationId: z.number(),
+  actor: z.string(),
+  at: z.string(),
+  reason: z.string(),
+  rules: z.number(),
+  /** Two-person publishing: who proposed the version and who approved it (null for a version published without a proposal). */
+  proposedBy: z.string().nullable().optional(),
+  approvedBy: z.string().nullable().optional(),
+});
 export type RulesetVersion = z.infer<typeof RulesetVersion>;
 
 const IntegrityProblem = z.object({ where: z.string(), at: z.string().nullable(), message: z.string() });
@@ -556,10 +580,21 @@ export const channels = {
     summary: 'proposals awaiting (or past) a second person: rulesets and manual adjustments',
   }),
   proposeRuleset: channel({
-    input: z.strictObject({ ruleset: z.unknown(), reason: z.string().trim().min(10, 'give a reason of at least 10 characters').max(2000) }),
+    input: z.strictObject({
+      ruleset: z.unknown(),
+      reason: z.string().trim().min(10, 'give a reason of at least 10 characters').max(2000),
+      /** The finished simulate job of this very ruleset: stored with the proposal for the approver. */
+      simulationJobId: z.string().min(1, 'simulate the ruleset before proposing it').max(64),
+    }),
     output: z.object({ proposalId: z.number() }),
     role: 'admin',
-    summary: 'propose publishing a ruleset; another administrator approves it',
+    summary: 'propose publishing a simulated ruleset; another administrator approves it',
+  }),
+  attachProposalSimulation: channel({
+    input: z.strictObject({ proposalId: z.number().int().min(1), simulationJobId: z.string().min(1).max(64) }),
+    output: z.object({}),
+    role: 'admin',
+    summary: "replace a pending ruleset proposal's simulation with a fresh run on today's data",
   }),
   proposeAdjustment: channel({
     input: z.strictObject({ citizenId: CitizenId, points: z.number().finite().min(-1000).max(1000), justification: z.string().trim().min(10, 'give a justification of at least 10 characters').max(2000) }),

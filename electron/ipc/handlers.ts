@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { ChannelName, Output, ParsedInput, Role } from '../../shared/contract.js';
+import type { ChannelName, Output, ParsedInput, Role, SimulationResult } from '../../shared/contract.js';
 import { listAccess, logAccess } from '../services/accessLog.js';
 import { AuthError, issueCliToken, userCount, type Session, type SessionStore } from '../services/auth.js';
 import {
@@ -39,7 +39,19 @@ import { assignDispute, disputeCounts, disputeReviewers, listDisputes, moveDispu
 import { recordEvent, storedScoreOf } from '../services/recordEvent.js';
 import { retractEvent } from '../services/retract.js';
 import { decideMeasure, measuresFor } from '../services/measures.js';
-import { approveAdjustment, getProposal, listProposals, proposeAdjustment, proposeRuleset, rejectProposal, requireSecondPerson, TwoPersonRuleError } from '../services/proposals.js';
+import {
+  approveAdjustment,
+  attachSimulation,
+  getProposal,
+  listProposals,
+  proposalSimulation,
+  proposeAdjustment,
+  proposeRuleset,
+  rejectProposal,
+  requireFreshSimulation,
+  requireSecondPerson,
+  TwoPersonRuleError,
+} from '../services/proposals.js';
 import { checkRuleset } from '../services/rulesets.js';
 import { checkImportFolder, defaultImportRoots, ImportFolderError } from '../services/importRoots.js';
 import { clip } from '../services/inputLimits.js';
@@ -67,6 +79,14 @@ export interface HandlerContext {
   importRoots?: readonly string[];
   /** Import files uploaded to the HTTP bridge, claimed by importFiles (absent over IPC). */
   uploads?: UploadStore;
+}
+
+/** The result of a finished simulate job (the server's own, never one the client sends): what a ruleset proposal carries. */
+function simulationOfJob(jobs: JobManager, jobId: string): SimulationResult {
+  const job = jobs.status(jobId);
+  if (!job || job.kind !== 'simulate') throw new RejectedInputError(`no simulation job '${jobId}': simulate the ruleset first`);
+  if (job.state !== 'done' || !job.result) throw new RejectedInputError(`simulation job '${jobId}' is ${job.state === 'done' ? 'without a result' : job.state}: wait for it to finish, or run it again`);
+  return job.result as SimulationResult;
 }
 
 function sessionUser(s: Session) {
@@ -211,8 +231,13 @@ export const handlers: Handlers = {
       decidedAt: p.decided_at,
       decisionReason: p.decision_reason,
       operationId: p.operation_id,
+      simulation: proposalSimulation(db, p),
     })),
-  proposeRuleset: (q, { db }, caller) => ({ proposalId: proposeRuleset(db, q.ruleset, q.reason, caller.user) }),
+  proposeRuleset: (q, { db, jobs }, caller) => ({ proposalId: proposeRuleset(db, q.ruleset, q.reason, caller.user, () => simulationOfJob(jobs, q.simulationJobId)) }),
+  attachProposalSimulation: (q, { db, jobs }, caller) => {
+    attachSimulation(db, q.proposalId, simulationOfJob(jobs, q.simulationJobId), caller.user);
+    return {};
+  },
   proposeAdjustment: (q, { db }, caller) => ({ proposalId: proposeAdjustment(db, q, caller.user) }),
   decideProposal: (q, { db, jobs }, caller) => {
     const p = getProposal(db, q.proposalId);
@@ -224,6 +249,7 @@ export const handlers: Handlers = {
     if (p.kind === 'adjustment') return { status: 'approved', jobId: null, ...approveAdjustment(db, q.proposalId, caller.user, q.reason) };
     if (p.status !== 'pending') throw new TwoPersonRuleError(`proposal ${p.id} is already ${p.status}`);
     requireSecondPerson(db, p, caller.user, 'another administrator');
+    requireFreshSimulation(db, p);
     return { status: 'publishing', jobId: jobs.start('publish', caller.user, { proposalId: q.proposalId, reason: q.reason }), operationId: null };
   },
   disputes: (q, { db }) => listDisputes(db, q),

@@ -7,7 +7,8 @@ import type { Db } from '../db/connection.js';
 import { recordOperation } from '../db/operations.js';
 import { assertIndependent, TwoPersonRuleError } from './accounts.js';
 import { NotFoundError } from './explain.js';
-import { RejectedInputError } from './ruleLab.js';
+import type { SimulationResult } from '../../shared/contract.js';
+import { RejectedInputError, simulationBasis } from './ruleLab.js';
 import { checkRuleset, publishRuleset, type PublishResult } from './rulesets.js';
 import { incrementalUpdate, loadScoringState, type Progress } from './scoring.js';
 
@@ -25,6 +26,15 @@ export interface ProposalRow {
   decided_at: string | null;
   decision_reason: string | null;
   operation_id: number | null;
+  /** JSON StoredSimulation, ruleset proposals only. */
+  simulation: string | null;
+}
+
+/** The simulation stored with a ruleset proposal: its result (with the basis it ran on), who ran it and when. */
+export interface StoredSimulation {
+  result: SimulationResult;
+  ranBy: string;
+  ranAt: string;
 }
 
 export interface AdjustmentPayload {
@@ -32,20 +42,77 @@ export interface AdjustmentPayload {
   points: number;
 }
 
-function insertProposal(db: Db, kind: ProposalRow['kind'], payload: unknown, reason: string, by: string): number {
+function insertProposal(db: Db, kind: ProposalRow['kind'], payload: unknown, reason: string, by: string, simulation: StoredSimulation | null = null): number {
   return Number(
     db
-      .prepare("INSERT INTO proposals (kind, payload, reason, proposed_by, proposed_at, status) VALUES (?, ?, ?, ?, ?, 'pending')")
-      .run(kind, JSON.stringify(payload), reason, by, new Date().toISOString()).lastInsertRowid,
+      .prepare("INSERT INTO proposals (kind, payload, reason, proposed_by, proposed_at, status, simulation) VALUES (?, ?, ?, ?, ?, 'pending', ?)")
+      .run(kind, JSON.stringify(payload), reason, by, new Date().toISOString(), simulation && JSON.stringify(simulation)).lastInsertRowid,
   );
 }
 
-export function proposeRuleset(db: Db, ruleset: unknown, reason: string, by: string): number {
-  const checked = checkRuleset(db, ruleset);
-  if (!checked.ok) throw new RejectedInputError(`the ruleset does not validate: ${checked.problems.map((p) => `${p.rule ? `rule ${p.rule}: ` : ''}${p.message}`).join('; ')}`);
-  const published = loadScoringState(db)?.ruleset.spec;
-  if (published && JSON.stringify(published) === JSON.stringify(checked.ruleset.spec)) throw new RejectedInputError('the proposed ruleset is identical to the published version');
-  return insertProposal(db, 'ruleset', checked.ruleset.spec, reason, by);
+/** Null while the data a simulation ran on is still the data; otherwise what changed since, in words. */
+export function simulationStaleness(db: Db, basis: SimulationResult['basis'], spec: unknown): string | null {
+  if (!basis) return 'the simulation does not say what data it ran on';
+  const now = simulationBasis(db, spec);
+  if (basis.specHash !== now.specHash) return 'the simulation is of another ruleset';
+  if (basis.rulesetVersion !== now.rulesetVersion) return `the published ruleset changed since the simulation (version ${basis.rulesetVersion ?? 'none'}, now ${now.rulesetVersion ?? 'none'})`;
+  if (basis.lastOperationId !== now.lastOperationId) {
+    const count = db.prepare('SELECT count(*) FROM operations WHERE id > ?').pluck().get(basis.lastOperationId ?? 0) as number;
+    return `the data changed since the simulation: ${count} operation(s) after operation ${basis.lastOperationId ?? 'none'}, the last is ${now.lastOperationId}`;
+  }
+  return null;
+}
+
+/** A simulation fit to go with `spec` now: finished, of this very ruleset, on today's data. */
+function acceptSimulation(db: Db, spec: unknown, result: SimulationResult | null | undefined, by: string, what: string): StoredSimulation {
+  if (!result) throw new RejectedInputError(`${what}: simulate the ruleset first; an unsimulated ruleset cannot be proposed or approved`);
+  if (!result.ok) throw new RejectedInputError(`${what}: the simulation did not run the ruleset (${result.problems.map((p) => p.message).join('; ') || 'no result'})`);
+  const stale = simulationStaleness(db, result.basis, spec);
+  if (stale) throw new RejectedInputError(`${what}: ${stale}; run the simulation again`);
+  return { result, ranBy: by, ranAt: new Date().toISOString() };
+}
+
+/**
+ * Propose a ruleset with the simulation its proposer ran on it (the result of
+ * a finished simulate job): refused without one, with one of another ruleset,
+ * or with one the data has moved past. `simulation` may be a function, called
+ * once the ruleset has validated.
+ */
+export function proposeRuleset(db: Db, ruleset: unknown, reason: string, by: string, simulation: SimulationResult | null | (() => SimulationResult | null)): number {
+  return db.transaction(() => {
+    const checked = checkRuleset(db, ruleset);
+    if (!checked.ok) throw new RejectedInputError(`the ruleset does not validate: ${checked.problems.map((p) => `${p.rule ? `rule ${p.rule}: ` : ''}${p.message}`).join('; ')}`);
+    const published = loadScoringState(db)?.ruleset.spec;
+    if (published && JSON.stringify(published) === JSON.stringify(checked.ruleset.spec)) throw new RejectedInputError('the proposed ruleset is identical to the published version');
+    // The ruleset's own problems first: they say more than a missing simulation does.
+    const stored = acceptSimulation(db, checked.ruleset.spec, typeof simulation === 'function' ? simulation() : simulation, by, 'proposal refused');
+    return insertProposal(db, 'ruleset', checked.ruleset.spec, reason, by, stored);
+  })();
+}
+
+/** Replace a pending ruleset proposal's simulation with a fresh run (the approver's, when the data has changed). */
+export function attachSimulation(db: Db, id: number, simulation: SimulationResult | null, by: string): void {
+  db.transaction(() => {
+    const p = getProposal(db, id);
+    if (p.kind !== 'ruleset') throw new TwoPersonRuleError(`proposal ${id} is not a ruleset`);
+    requirePending(p);
+    const stored = acceptSimulation(db, JSON.parse(p.payload), simulation, by, `simulation for proposal ${id} refused`);
+    db.prepare("UPDATE proposals SET simulation = ? WHERE id = ? AND status = 'pending'").run(JSON.stringify(stored), id);
+  })();
+}
+
+/** The stored simulation of a proposal, and whether the data has moved past it. */
+export function proposalSimulation(db: Db, p: ProposalRow): (StoredSimulation & { stale: string | null }) | null {
+  if (p.kind !== 'ruleset' || !p.simulation) return null;
+  const stored = JSON.parse(p.simulation) as StoredSimulation;
+  return { ...stored, stale: p.status === 'pending' ? simulationStaleness(db, stored.result.basis, JSON.parse(p.payload)) : null };
+}
+
+/** Approving a ruleset needs a simulation on today's data. */
+export function requireFreshSimulation(db: Db, p: ProposalRow): void {
+  const sim = proposalSimulation(db, p);
+  if (!sim) throw new TwoPersonRuleError(`proposal ${p.id} has no simulation; run one on it before approving`);
+  if (sim.stale) throw new TwoPersonRuleError(`proposal ${p.id}: ${sim.stale}; run the simulation again before approving`);
 }
 
 export function proposeAdjustment(db: Db, input: { citizenId: string; points: number; justification: string }, by: string): number {
@@ -121,6 +188,7 @@ export function approveRuleset(db: Db, id: number, approver: string, reason: str
     if (p.kind !== 'ruleset') throw new TwoPersonRuleError(`proposal ${id} is not a ruleset`);
     requirePending(p);
     requireSecondPerson(db, p, approver);
+    requireFreshSimulation(db, p);
     const result = publishRuleset(db, JSON.parse(p.payload), {
       actor: approver,
       reason: p.reason,

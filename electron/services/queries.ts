@@ -233,7 +233,19 @@ export function operationLedger(db: Db, q: ParsedInput<'operationLedger'>): Outp
 
 export function rulesetVersions(db: Db): Output<'rulesetVersions'> {
   const rows = db
-    .prepare('SELECT r.version, r.operation_id, r.spec, o.actor, o.at, o.reason FROM rulesets r JOIN operations o ON o.id = r.operation_id ORDER BY r.version DESC')
-    .all() as { version: number; operation_id: number; spec: string; actor: string; at: string; reason: string }[];
-  return rows.map((r) => ({ version: r.version, operationId: r.operation_id, actor: r.actor, at: r.at, reason: r.reason, rules: (JSON.parse(r.spec).rules as unknown[]).length }));
+    .prepare('SELECT r.version, r.operation_id, r.spec, o.actor, o.at, o.reason, o.details FROM rulesets r JOIN operations o ON o.id = r.operation_id ORDER BY r.version DESC')
+    .all() as { version: number; operation_id: number; spec: string; actor: string; at: string; reason: string; details: string | null }[];
+  return rows.map((r) => {
+    const details = (r.details ? JSON.parse(r.details) : {}) as { proposed_by?: unknown; approved_by?: unknown };
+    return {
+      version: r.version,
+      operationId: r.operation_id,
+      actor: r.actor,
+      at: r.at,
+      reason: r.reason,
+      rules: (JSON.parse(r.spec).rules as unknown[]).length,
+      proposedBy: typeof details.proposed_by === 'string' ? details.proposed_by : null,
+      approvedBy: typeof details.approved_by === 'string' ? details.approved_by : null,
+    };
+  });
 }

@@ -6,6 +6,7 @@
  * real publish inside a transaction that is always rolled back: the same
  * engine, nothing written.
  */
+import { createHash } from 'node:crypto';
 import type { Output, ParsedInput, SimulationResult } from '../../shared/contract.js';
 import type { Db } from '../db/connection.js';
 import { loadKinds } from '../db/kinds.js';
@@ -84,17 +85,29 @@ function snapshot(db: Db): Snapshot {
   return { cents, tier };
 }
 
+/** sha256 of a validated spec's canonical JSON (the validator fixes the key order): two drafts with the same hash are the same ruleset. */
+export function specHash(spec: unknown): string {
+  return createHash('sha256').update(JSON.stringify(spec)).digest('hex');
+}
+
+/** What a simulation of `spec` runs on now: the spec, the last operation (any change to the data is one) and the published version. */
+export function simulationBasis(db: Db, spec: unknown): NonNullable<SimulationResult['basis']> {
+  const lastOperationId = (db.prepare('SELECT max(id) FROM operations').pluck().get() as number | null) ?? null;
+  return { specHash: specHash(spec), lastOperationId, rulesetVersion: (db.prepare('SELECT ruleset_version FROM scoring_state WHERE id = 1').pluck().get() as number | undefined) ?? null };
+}
+
 /** Simulate publishing `draft`: the real publish in a transaction that is rolled back. */
 export function simulateRuleset(db: Db, draft: unknown, onProgress?: Progress): SimulationResult {
   const checked = checkRuleset(db, draft);
   const empty: SimulationResult = { ok: false, problems: [], citizens: 0, changed: 0, histogram: [], tiers: [], transitions: [], districts: [], topUp: [], topDown: [], evaluationErrors: [] };
   if (!checked.ok) return { ...empty, problems: checked.problems };
-  const before = snapshot(db);
   const tx = db.transaction(() => {
+    const basis = simulationBasis(db, checked.ruleset.spec);
+    const before = snapshot(db);
     const published = publishRuleset(db, draft, { actor: 'simulation', reason: 'simulation (rolled back)', onProgress });
     if (!published.ok) throw new SimulationDone({ ...empty, problems: published.problems });
     const after = snapshot(db);
-    throw new SimulationDone(summarise(db, checked.ruleset.spec.tiers.map((t) => t.name), before, after, published.evaluationErrors ?? []));
+    throw new SimulationDone({ ...summarise(db, checked.ruleset.spec.tiers.map((t) => t.name), before, after, published.evaluationErrors ?? []), basis });
   });
   try {
     tx();

@@ -1,7 +1,7 @@
 /**
  * Rules: edit a rule in the draft editor, simulate it over the population,
  * propose it with a written reason; a second administrator reviews it on the
- * Approvals page, simulates it and approves it, which publishes it, and the
+ * Approvals page with the proposer's simulation and approves it, which publishes it, and the
  * proposal's reason is in an affected citizen's audit trail. The proposer
  * alone cannot publish. CEL errors at their column as you type; protected
  * fields refused. Publishing changes data, so this file has its own console.
@@ -104,14 +104,16 @@ test('a harsher bank-arrears rule is simulated and proposed by one administrator
   await expect(card.getByTestId('proposal-diff-view')).toContainText('-15.0 * event.months_overdue');
   await expect(card.getByTestId('proposal-waiting')).toHaveCount(0);
 
-  // They simulate it too, and see what the proposer saw.
+  // They see what the proposer saw: the simulation is stored with the proposal, on data that has not changed since.
   const simulation = card.getByRole('button', { name: /Simulation over the whole population/ });
-  await expect(simulation).toContainText('not simulated');
-  await simulation.click();
-  await card.getByTestId('proposal-simulate').click();
-  await expect(card.getByTestId('sim-changed')).toHaveText(changed.toLocaleString('en'), { timeout: 30_000 });
   await expect(simulation).toContainText('simulated');
   await expect(simulation).not.toContainText('not simulated');
+  await expect(simulation).not.toContainText('out of date');
+  await simulation.click();
+  await expect(card.getByTestId('proposal-simulation-by')).toContainText(`Simulated by ${ACCOUNTS.admin.username}`);
+  await expect(card.getByTestId('sim-changed')).toHaveText(changed.toLocaleString('en'));
+  await expect(card.getByTestId('proposal-simulate')).toHaveCount(0);
+  await expect(card.getByTestId('proposal-simulation-stale')).toHaveCount(0);
   await shot(approver, 'approvals-proposal-simulated');
 
   // Approve with their own reason, through the confirmation: that publishes version 2.
@@ -121,7 +123,7 @@ test('a harsher bank-arrears rule is simulated and proposed by one administrator
   await card.getByTestId('proposal-approve').click();
   const confirm = approver.getByRole('dialog', { name: `Approve and publish proposal #${proposalId}?` });
   await expect(confirm).toContainText(reason);
-  await expect(confirm).toContainText(`Simulated: ${changed.toLocaleString('en')} of`);
+  await expect(confirm).toContainText(`Simulated by ${ACCOUNTS.admin.username}: ${changed.toLocaleString('en')} of`);
   await shot(approver, 'approvals-approve-confirm', { fullPage: false });
   await confirm.getByTestId('proposal-approve-confirm').click();
   await expect(approver.getByTestId('publish-outcome')).toContainText(`Proposal #${proposalId} approved: version 2 is published`, { timeout: 30_000 });
@@ -172,7 +174,12 @@ test('the proposer alone cannot publish: their own proposal waits for another ad
   const rule = spec.rules.find((r: { id: string }) => r.id === 'bank-arrears');
   rule.points = '-20.0 * event.months_overdue';
   const reason = `E2E: one administrator trying to publish alone (${Date.now()})`;
-  const { proposalId } = await api(server, 'proposeRuleset', { ruleset: spec, reason });
+  // Unsimulated, it is refused; with a finished simulation of it, proposed.
+  const unsimulated = await reply(server, 'proposeRuleset', { ruleset: spec, reason, simulationJobId: 'never-ran' });
+  expect(unsimulated.error?.message).toContain("no simulation job 'never-ran'");
+  const { jobId } = await api(server, 'simulate', { ruleset: spec });
+  await expect.poll(async () => (await api(server, 'jobStatus', { jobId })).state, { timeout: 30_000 }).toBe('done');
+  const { proposalId } = await api(server, 'proposeRuleset', { ruleset: spec, reason, simulationJobId: jobId });
 
   await openConsole(page, server, '/approvals');
   const card = page.locator(`[data-testid="pending-proposal"][data-proposal-id="${proposalId}"]`);
@@ -265,7 +272,7 @@ test('a rule cannot read a protected field: the field chip is refused, the expre
   expect(validation.ok).toBe(false);
   expect(JSON.stringify(validation.problems)).toContain('protected');
   const pendingBefore = (await api(server, 'proposals', { status: 'pending' })).length;
-  const refused = await reply(server, 'proposeRuleset', { ruleset: spec, reason: 'an attempt to read a protected field' });
+  const refused = await reply(server, 'proposeRuleset', { ruleset: spec, reason: 'an attempt to read a protected field', simulationJobId: 'none' });
   expect(refused.ok).toBe(false);
   expect(refused.error?.code).toBe('rejected');
   expect(refused.error?.message).toContain('protected');

@@ -65,7 +65,10 @@ describe('one person cannot become two', () => {
     // The initial password must be changed first; Mallory knows it, so she changes it.
     expect(await call(PUPPET, 'proposals', {})).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/change your password/) } });
     await value(PUPPET, 'changePassword', { current: PUPPET_PASSWORD, next: 'mallory owns this one too' });
-    const { proposalId } = await value(MALLORY, 'proposeRuleset', { ruleset: { ...defaultRuleset(), base_score: 1200 }, reason: 'raise every score by two hundred points' });
+    const ruleset = { ...defaultRuleset(), base_score: 1200 };
+    const simulationJobId = api.jobs.start('simulate', MALLORY, { ruleset });
+    await api.jobs.wait(simulationJobId);
+    const { proposalId } = await value(MALLORY, 'proposeRuleset', { ruleset, reason: 'raise every score by two hundred points', simulationJobId });
     const before = api.db.prepare('SELECT count(*) FROM rulesets').pluck().get();
     const approval = await call(PUPPET, 'decideProposal', { proposalId, approve: true, reason: 'approved by a second person' });
     expect(approval).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/created, re-enabled, given its role or had its password reset by mallory/) } });

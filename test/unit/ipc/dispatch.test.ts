@@ -247,13 +247,21 @@ const INPUTS = {
     ],
   },
   proposeRuleset: {
-    valid: { ruleset: CHANGED_RULESET, reason: 'propose a changed base score' },
+    valid: { ruleset: CHANGED_RULESET, reason: 'propose a changed base score', simulationJobId: 'a-simulate-job' },
     bad: [
       { label: 'a reason under 10 characters', input: { ruleset: DEFAULT_RULESET, reason: 'because' }, field: 'reason' },
       { label: 'a reason that is short once trimmed', input: { ruleset: DEFAULT_RULESET, reason: '      ok          ' }, field: 'reason' },
       { label: 'no reason', input: { ruleset: DEFAULT_RULESET }, field: 'reason' },
       { label: 'a reason over 2000 characters', input: { ruleset: DEFAULT_RULESET, reason: 'r'.repeat(2001) }, field: 'reason' },
-      { label: 'an unknown key', input: { ruleset: DEFAULT_RULESET, reason: 'a good enough reason', force: true }, field: 'force' },
+      { label: 'an unknown key', input: { ruleset: DEFAULT_RULESET, reason: 'a good enough reason', simulationJobId: 'j', force: true }, field: 'force' },
+      { label: 'no simulation', input: { ruleset: DEFAULT_RULESET, reason: 'a good enough reason' }, field: 'simulationJobId' },
+    ],
+  },
+  attachProposalSimulation: {
+    valid: { proposalId: 1, simulationJobId: 'a-simulate-job' },
+    bad: [
+      { label: 'a proposal id of 0', input: { proposalId: 0, simulationJobId: 'j' }, field: 'proposalId' },
+      { label: 'no simulation', input: { proposalId: 1 }, field: 'simulationJobId' },
     ],
   },
   proposeAdjustment: {
@@ -589,7 +597,9 @@ describe('input validation at the door', () => {
   });
 
   it('a proposal reason is passed on trimmed', async () => {
-    const { proposalId } = await ok('proposeRuleset', { ruleset: CHANGED_RULESET, reason: '   tighten the late-bill rule   ' });
+    const simulationJobId = api.jobs.start('simulate', 'tester', { ruleset: CHANGED_RULESET });
+    await api.jobs.wait(simulationJobId);
+    const { proposalId } = await ok('proposeRuleset', { ruleset: CHANGED_RULESET, reason: '   tighten the late-bill rule   ', simulationJobId });
     const proposal = (await ok('proposals', {})).find((p) => p.id === proposalId);
     expect(proposal).toMatchObject({ kind: 'ruleset', reason: 'tighten the late-bill rule', proposedBy: 'tester', status: 'pending' });
   });
@@ -678,6 +688,8 @@ describe('roles', () => {
       setupAdmin: 'forbidden', // accounts exist already
       unlock: 'unauthenticated', // a caller without a session
       decideProposal: 'not_found', // an unknown proposal
+      proposeRuleset: 'rejected', // an unknown simulation job
+      attachProposalSimulation: 'rejected', // an unknown simulation job
       openDispute: 'not_found', // an event the citizen does not have
       moveDispute: 'not_found', // an unknown dispute
       decideMeasure: 'rejected', // a measure that does not apply

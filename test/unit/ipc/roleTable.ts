@@ -55,6 +55,7 @@ export const CHANNEL_ROLES = {
   // Proposals (two-person rule) and disputes.
   proposals: 'viewer',
   proposeRuleset: 'admin',
+  attachProposalSimulation: 'admin',
   proposeAdjustment: 'official',
   decideProposal: 'official',
   disputes: 'viewer',

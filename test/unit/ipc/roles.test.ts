@@ -78,7 +78,8 @@ const VALID: Record<ChannelName, unknown> = {
   testRule: { rule: LATE_BILLS, samples: [{ on_time: false }] },
   simulate: { ruleset: RULESET },
   proposals: {},
-  proposeRuleset: { ruleset: RULESET, reason: 'role matrix: propose a changed base score' },
+  proposeRuleset: { ruleset: RULESET, reason: 'role matrix: propose a changed base score', simulationJobId: 'no-such-job' },
+  attachProposalSimulation: { proposalId: 999_999, simulationJobId: 'no-such-job' },
   proposeAdjustment: { citizenId: 'C0000042', points: 5, justification: 'role matrix: an adjustment to propose' },
   decideProposal: { proposalId: 999_999, approve: false, reason: 'role matrix' },
   disputes: {},
@@ -123,6 +124,8 @@ const ALLOWED_BUT_NOT_OK: Partial<Record<ChannelName, { code: string; message: R
   setupAdmin: { code: 'forbidden', message: /already exists/ },
   jobStatus: { code: 'not_found', message: /no job/ },
   decideProposal: { code: 'not_found', message: /no proposal/ },
+  proposeRuleset: { code: 'rejected', message: /no simulation job 'no-such-job'/ },
+  attachProposalSimulation: { code: 'rejected', message: /no simulation job 'no-such-job'/ },
   openDispute: { code: 'not_found', message: /no event/ },
   moveDispute: { code: 'not_found', message: /no dispute/ },
   decideMeasure: { code: 'rejected', message: /does not apply/ },
@@ -140,7 +143,7 @@ const ALLOWED_BUT_NOT_OK: Partial<Record<ChannelName, { code: string; message: R
 /** Channels that start a job: an allowed call's job is cancelled and awaited before the next test. */
 const JOB_CHANNELS = new Set<ChannelName>(['simulate', 'importFiles', 'importFolder', 'recompute', 'createDemo']);
 /** Channels that write (or start a job that writes): never an auditor's. */
-const WRITE_CHANNELS: ChannelName[] = [...JOB_CHANNELS, 'createUser', 'proposeRuleset', 'proposeAdjustment', 'decideProposal', 'openDispute', 'moveDispute', 'decideMeasure', 'jobCancel', 'decideAccountChange', 'changeRole', 'enableUser', 'disableUser', 'resetPassword', 'revokeSession', 'setBulkReadThreshold', 'setAccessSettings', 'recordEvent', 'retractEvent', 'assignDispute'];
+const WRITE_CHANNELS: ChannelName[] = [...JOB_CHANNELS, 'createUser', 'proposeRuleset', 'attachProposalSimulation', 'proposeAdjustment', 'decideProposal', 'openDispute', 'moveDispute', 'decideMeasure', 'jobCancel', 'decideAccountChange', 'changeRole', 'enableUser', 'disableUser', 'resetPassword', 'revokeSession', 'setBulkReadThreshold', 'setAccessSettings', 'recordEvent', 'retractEvent', 'assignDispute'];
 /** Channels that end or lock the session they come with: called with a fresh login. */
 const CONSUMES_SESSION = new Set<ChannelName>(['lock', 'logout']);
 /** Decided from the hand-written table (roleTable.ts), not from the contract under test. */
@@ -232,7 +235,9 @@ describe('every channel x every role', () => {
   });
 
   it('every refusal is logged: an official approving a ruleset proposal is refused, and the refusal is in the access log', async () => {
-    const proposed = await dispatchFromSession('proposeRuleset', { ruleset: RULESET, reason: 'a ruleset for an official to approve' }, api.ctx, tokens.admin);
+    const simulationJobId = api.jobs.start('simulate', 'admin', { ruleset: RULESET });
+    await api.jobs.wait(simulationJobId);
+    const proposed = await dispatchFromSession('proposeRuleset', { ruleset: RULESET, reason: 'a ruleset for an official to approve', simulationJobId }, api.ctx, tokens.admin);
     if (!proposed.ok) throw new Error(proposed.error.message);
     const { proposalId } = proposed.value as { proposalId: number };
     const mark = accessMark(api.db);

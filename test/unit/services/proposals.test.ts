@@ -15,14 +15,16 @@ import { explainCitizen, NotFoundError } from '../../../electron/services/explai
 import {
   approveAdjustment,
   approveRuleset,
+  attachSimulation,
   getProposal,
   listProposals,
+  proposalSimulation,
   proposeAdjustment,
   proposeRuleset,
   rejectProposal,
   TwoPersonRuleError,
 } from '../../../electron/services/proposals.js';
-import { RejectedInputError } from '../../../electron/services/ruleLab.js';
+import { RejectedInputError, simulateRuleset } from '../../../electron/services/ruleLab.js';
 import { recomputeScores } from '../../../electron/services/rulesets.js';
 import {
   ACCOUNTABILITY_AS_OF,
@@ -52,14 +54,19 @@ beforeEach(() => {
 
 const JUSTIFICATION = 'court order 2024/118 set the record straight';
 
+/** Propose a ruleset with the proposer's simulation of it, as the console does. */
+function proposeSimulated(ruleset: unknown, reason: string, by: string): number {
+  return proposeRuleset(db, ruleset, reason, by, simulateRuleset(db, ruleset));
+}
+
 function proposeFor(citizenId: string, points: number, by = 'alice'): number {
   return proposeAdjustment(db, { citizenId, points, justification: JUSTIFICATION }, by);
 }
 
 /** The default ruleset with utility theft at -80 instead of -60 (C3: 820 -> 800). */
-function harsherRuleset(): Record<string, unknown> {
+function harsherRuleset(points = '-80'): Record<string, unknown> {
   const spec = defaultRuleset() as { rules: { id: string; points: string }[] };
-  spec.rules.find((r) => r.id === 'utility-theft')!.points = '-80';
+  spec.rules.find((r) => r.id === 'utility-theft')!.points = points;
   return spec as unknown as Record<string, unknown>;
 }
 
@@ -87,7 +94,7 @@ describe('the proposer cannot approve their own proposal', () => {
   });
 
   it.each(['bob', 'BOB', 'Bob'])('a ruleset proposed by Bob is refused when %s approves it, and nothing is published', (approver) => {
-    const id = proposeRuleset(db, harsherRuleset(), 'utility theft weighs more from now on', 'Bob');
+    const id = proposeSimulated(harsherRuleset(), 'utility theft weighs more from now on', 'Bob');
     const before = { ops: operationCount(db), ledger: ledgerCount(db), scores: storedScores(db) };
 
     expect(() => approveRuleset(db, id, approver, 'fine')).toThrow(TwoPersonRuleError);
@@ -108,7 +115,7 @@ describe('the proposer cannot approve their own proposal', () => {
   });
 
   it('a second user can approve a ruleset', () => {
-    const id = proposeRuleset(db, harsherRuleset(), 'utility theft weighs more from now on', 'alice');
+    const id = proposeSimulated(harsherRuleset(), 'utility theft weighs more from now on', 'alice');
     const result = approveRuleset(db, id, 'bob', 'agreed in the board meeting');
     expect(result).toMatchObject({ ok: true, version: 2 });
     expect(getProposal(db, id)).toMatchObject({ status: 'approved', decided_by: 'bob', operation_id: result.operationId });
@@ -244,7 +251,7 @@ describe('approving an adjustment', () => {
 describe('approving a ruleset', () => {
   it('publishes it: a new version, a ruleset_published operation naming proposed_by and approved_by, scores moved under it', () => {
     const spec = harsherRuleset();
-    const id = proposeRuleset(db, spec, 'utility theft weighs more from now on', 'alice');
+    const id = proposeSimulated(spec, 'utility theft weighs more from now on', 'alice');
     expect(rulesetCount()).toBe(1);
 
     const result = approveRuleset(db, id, 'bob', 'agreed in the board meeting');
@@ -264,13 +271,13 @@ describe('approving a ruleset', () => {
   });
 
   it('keeps the scoring instant of the published ruleset', () => {
-    const result = approveRuleset(db, proposeRuleset(db, harsherRuleset(), 'utility theft weighs more from now on', 'alice'), 'bob', 'agreed');
+    const result = approveRuleset(db, proposeSimulated(harsherRuleset(), 'utility theft weighs more from now on', 'alice'), 'bob', 'agreed');
     expect(operation(db, result.operationId!).details.as_of).toBe(ACCOUNTABILITY_AS_OF);
   });
 
   it('an adjustment approved before survives the new ruleset', () => {
     approveAdjustment(db, proposeFor('C3', 40), 'bob', 'checked');
-    approveRuleset(db, proposeRuleset(db, harsherRuleset(), 'utility theft weighs more from now on', 'alice'), 'bob', 'agreed');
+    approveRuleset(db, proposeSimulated(harsherRuleset(), 'utility theft weighs more from now on', 'alice'), 'bob', 'agreed');
     expect(scoreOf(db, 'C3')).toMatchObject({ own: 840, cents: 84000 });
   });
 });
@@ -302,11 +309,11 @@ describe('a proposal is decided once', () => {
   });
 
   it('an approved ruleset cannot be approved again, nor a rejected one at all', () => {
-    const approved = proposeRuleset(db, harsherRuleset(), 'utility theft weighs more from now on', 'alice');
+    const approved = proposeSimulated(harsherRuleset(), 'utility theft weighs more from now on', 'alice');
     approveRuleset(db, approved, 'bob', 'agreed');
     expect(() => approveRuleset(db, approved, 'carol', 'agreed too')).toThrow(/already approved/);
 
-    const rejected = proposeRuleset(db, defaultRuleset(), 'back to the old weights', 'alice');
+    const rejected = proposeSimulated(defaultRuleset(), 'back to the old weights', 'alice');
     rejectProposal(db, rejected, 'bob', 'not now');
     expect(() => approveRuleset(db, rejected, 'carol', 'yes now')).toThrow(/already rejected/);
     expect(rulesetCount()).toBe(2);
@@ -325,7 +332,7 @@ describe('a proposal is decided once', () => {
 
   it('an adjustment is not approved as a ruleset, nor a ruleset as an adjustment', () => {
     const adjustment = proposeFor('C4', 35);
-    const ruleset = proposeRuleset(db, harsherRuleset(), 'utility theft weighs more from now on', 'alice');
+    const ruleset = proposeSimulated(harsherRuleset(), 'utility theft weighs more from now on', 'alice');
     expect(() => approveRuleset(db, adjustment, 'bob', 'ok')).toThrow(/is not a ruleset/);
     expect(() => approveAdjustment(db, ruleset, 'bob', 'ok')).toThrow(/is not an adjustment/);
     expect(getProposal(db, adjustment).status).toBe('pending');
@@ -374,15 +381,15 @@ describe('proposing', () => {
   ])('an invalid ruleset ($what) cannot be proposed', ({ edit, message }) => {
     const spec = defaultRuleset() as { rules: { id: string }[] };
     edit(spec.rules.find((r) => r.id === 'utility-theft') as never);
-    expect(() => proposeRuleset(db, spec, 'this should never be stored', 'alice')).toThrow(RejectedInputError);
-    expect(() => proposeRuleset(db, spec, 'this should never be stored', 'alice')).toThrow(message);
+    expect(() => proposeSimulated(spec, 'this should never be stored', 'alice')).toThrow(RejectedInputError);
+    expect(() => proposeSimulated(spec, 'this should never be stored', 'alice')).toThrow(message);
     expect(listProposals(db)).toEqual([]);
   });
 
   it('a ruleset whose measure names an unknown tier cannot be proposed', () => {
     const spec = defaultRuleset() as { measures: { tiers: string[] }[] };
     spec.measures[0].tiers.push('Z');
-    expect(() => proposeRuleset(db, spec, 'this should never be stored', 'alice')).toThrow(/names tier Z, which the ruleset does not define/);
+    expect(() => proposeSimulated(spec, 'this should never be stored', 'alice')).toThrow(/names tier Z, which the ruleset does not define/);
     expect(listProposals(db)).toEqual([]);
   });
 
@@ -411,7 +418,7 @@ describe('the decideProposal handler', () => {
 
   it('refuses a non-admin approving a ruleset, and starts no job', async () => {
     const { ctx, start } = context();
-    const id = proposeRuleset(db, harsherRuleset(), 'utility theft weighs more from now on', 'alice');
+    const id = proposeSimulated(harsherRuleset(), 'utility theft weighs more from now on', 'alice');
     const call = () => handlers.decideProposal({ proposalId: id, approve: true, reason: 'looks fine' }, ctx, as('bob', 'official'));
     await expect(async () => call()).rejects.toThrow(AuthError);
     await expect(async () => call()).rejects.toMatchObject({ code: 'forbidden' });
@@ -421,7 +428,7 @@ describe('the decideProposal handler', () => {
 
   it('refuses the proposing administrator approving their own ruleset (any case), and starts no job', async () => {
     const { ctx, start } = context();
-    const id = proposeRuleset(db, harsherRuleset(), 'utility theft weighs more from now on', 'alice');
+    const id = proposeSimulated(harsherRuleset(), 'utility theft weighs more from now on', 'alice');
     await expect(async () => handlers.decideProposal({ proposalId: id, approve: true, reason: 'looks fine' }, ctx, as('Alice', 'admin'))).rejects.toThrow(TwoPersonRuleError);
     expect(start).not.toHaveBeenCalled();
     expect(getProposal(db, id).status).toBe('pending');
@@ -429,7 +436,7 @@ describe('the decideProposal handler', () => {
 
   it('a second administrator approving a ruleset starts the publish job for that proposal', async () => {
     const { ctx, start } = context();
-    const id = proposeRuleset(db, harsherRuleset(), 'utility theft weighs more from now on', 'alice');
+    const id = proposeSimulated(harsherRuleset(), 'utility theft weighs more from now on', 'alice');
     const out = await handlers.decideProposal({ proposalId: id, approve: true, reason: 'looks fine' }, ctx, as('bob', 'admin'));
     expect(out).toEqual({ status: 'publishing', jobId: 'job-1', operationId: null });
     expect(start).toHaveBeenCalledWith('publish', 'bob', { proposalId: id, reason: 'looks fine' });
@@ -450,5 +457,101 @@ describe('the decideProposal handler', () => {
     const { ctx } = context();
     const id = proposeFor('C4', 35);
     expect(await handlers.decideProposal({ proposalId: id, approve: false, reason: 'my mistake' }, ctx, as('alice', 'official'))).toEqual({ status: 'withdrawn', jobId: null, operationId: null });
+  });
+});
+
+describe("a ruleset proposal carries its proposer's simulation", () => {
+  const REASON = 'utility theft weighs more from now on';
+
+  it('refuses an unsimulated ruleset, and stores nothing', () => {
+    expect(() => proposeRuleset(db, harsherRuleset(), REASON, 'alice', null)).toThrow(RejectedInputError);
+    expect(() => proposeRuleset(db, harsherRuleset(), REASON, 'alice', null)).toThrow(/simulate the ruleset first/);
+    expect(listProposals(db)).toEqual([]);
+  });
+
+  it('refuses the simulation of another ruleset (a different draft, or the published one)', () => {
+    const other = harsherRuleset('-81');
+    expect(() => proposeRuleset(db, harsherRuleset(), REASON, 'alice', simulateRuleset(db, other))).toThrow(/the simulation is of another ruleset/);
+    const published = defaultRuleset();
+    expect(() => proposeRuleset(db, harsherRuleset(), REASON, 'alice', simulateRuleset(db, published))).toThrow(/another ruleset/);
+    expect(listProposals(db)).toEqual([]);
+  });
+
+  it('refuses a simulation that failed, or one without its basis', () => {
+    const broken = { ...harsherRuleset(), tiers: [] };
+    expect(() => proposeRuleset(db, harsherRuleset(), REASON, 'alice', simulateRuleset(db, broken))).toThrow(/did not run the ruleset/);
+    const { basis: _basis, ...bare } = simulateRuleset(db, harsherRuleset());
+    expect(() => proposeRuleset(db, harsherRuleset(), REASON, 'alice', bare)).toThrow(/does not say what data it ran on/);
+    expect(listProposals(db)).toEqual([]);
+  });
+
+  it('refuses a simulation the data has moved past', () => {
+    const simulation = simulateRuleset(db, harsherRuleset());
+    approveAdjustment(db, proposeFor('C4', 35), 'bob', 'checked the court order');
+    expect(() => proposeRuleset(db, harsherRuleset(), REASON, 'alice', simulation)).toThrow(/the data changed since the simulation/);
+    expect(listProposals(db, 'pending').filter((p) => p.kind === 'ruleset')).toEqual([]);
+  });
+
+  it('stores the result with the data it ran on, and who ran it', () => {
+    const simulation = simulateRuleset(db, harsherRuleset());
+    const id = proposeRuleset(db, harsherRuleset(), REASON, 'alice', simulation);
+    const stored = proposalSimulation(db, getProposal(db, id));
+    expect(stored).toMatchObject({ result: simulation, ranBy: 'alice', stale: null });
+    expect(simulation.basis).toEqual({ specHash: expect.stringMatching(/^[0-9a-f]{64}$/), lastOperationId: expect.any(Number), rulesetVersion: 1 });
+    expect(simulation.changed).toBeGreaterThan(0);
+  });
+
+  it('flags the stored simulation stale when the data changes, refuses the approval until a fresh one is attached', async () => {
+    const id = proposeSimulated(harsherRuleset(), REASON, 'alice');
+    approveAdjustment(db, proposeFor('C4', 35), 'bob', 'checked the court order');
+    expect(proposalSimulation(db, getProposal(db, id))?.stale).toMatch(/the data changed since the simulation: 1 operation\(s\)/);
+    const before = { ops: operationCount(db), version: currentRulesetVersion(db) };
+    expect(() => approveRuleset(db, id, 'bob', 'agreed')).toThrow(/run the simulation again before approving/);
+    const start = vi.fn(() => 'job-1');
+    const ctx = { db, dbFile: db.name, jobs: { start } as unknown as JobManager, sessions: undefined as never } as HandlerContext;
+    await expect(async () => handlers.decideProposal({ proposalId: id, approve: true, reason: 'looks fine' }, ctx, { user: 'bob', role: 'admin' })).rejects.toThrow(/run the simulation again/);
+    expect(start).not.toHaveBeenCalled();
+    expect({ ops: operationCount(db), version: currentRulesetVersion(db) }).toEqual(before);
+
+    // A simulation of another ruleset does not refresh it; a fresh one of this ruleset does.
+    expect(() => attachSimulation(db, id, simulateRuleset(db, defaultRuleset()), 'bob')).toThrow(/another ruleset/);
+    attachSimulation(db, id, simulateRuleset(db, harsherRuleset()), 'bob');
+    expect(proposalSimulation(db, getProposal(db, id))).toMatchObject({ ranBy: 'bob', stale: null });
+    expect(approveRuleset(db, id, 'bob', 'agreed')).toMatchObject({ ok: true, version: 2 });
+    expect(() => attachSimulation(db, id, simulateRuleset(db, harsherRuleset()), 'bob')).toThrow(/already approved/);
+  });
+
+  it('a newly published ruleset makes the simulation stale too', () => {
+    const first = proposeSimulated(harsherRuleset(), REASON, 'alice');
+    const other = harsherRuleset('-85');
+    const second = proposeSimulated(other, REASON, 'alice');
+    approveRuleset(db, first, 'bob', 'agreed');
+    expect(proposalSimulation(db, getProposal(db, second))?.stale).toMatch(/published ruleset changed since the simulation \(version 1, now 2\)/);
+    expect(() => approveRuleset(db, second, 'bob', 'agreed')).toThrow(TwoPersonRuleError);
+  });
+
+  it('the published operation names the proposer and the approver', () => {
+    const id = proposeSimulated(harsherRuleset(), REASON, 'alice');
+    const result = approveRuleset(db, id, 'bob', 'agreed in the board meeting');
+    expect(operation(db, result.operationId!)).toMatchObject({ kind: 'ruleset_published', actor: 'bob', details: { proposal_id: id, proposed_by: 'alice', approved_by: 'bob' } });
+    expect(getProposal(db, id)).toMatchObject({ proposed_by: 'alice', decided_by: 'bob' });
+  });
+
+  it('the handler takes the simulation from a finished simulate job of the server, never from the client', async () => {
+    const simulation = simulateRuleset(db, harsherRuleset());
+    const jobs = new Map<string, unknown>([
+      ['done', { kind: 'simulate', state: 'done', result: simulation }],
+      ['running', { kind: 'simulate', state: 'running', result: null }],
+      ['publish', { kind: 'publish', state: 'done', result: { ok: true, problems: [] } }],
+    ]);
+    const ctx = { db, dbFile: db.name, jobs: { status: (id: string) => jobs.get(id) } as unknown as JobManager, sessions: undefined as never } as HandlerContext;
+    const admin: Caller = { user: 'alice', role: 'admin' };
+    for (const [jobId, says] of [['nope', /no simulation job 'nope'/], ['running', /is running: wait for it/], ['publish', /no simulation job 'publish'/]] as const) {
+      await expect(async () => handlers.proposeRuleset({ ruleset: harsherRuleset(), reason: REASON, simulationJobId: jobId }, ctx, admin)).rejects.toThrow(says);
+    }
+    expect(listProposals(db)).toEqual([]);
+    const { proposalId } = await handlers.proposeRuleset({ ruleset: harsherRuleset(), reason: REASON, simulationJobId: 'done' }, ctx, admin);
+    const listed = (await handlers.proposals({}, ctx, admin)).find((p) => p.id === proposalId);
+    expect(listed?.simulation).toMatchObject({ ranBy: 'alice', stale: null, result: { changed: simulation.changed } });
   });
 });

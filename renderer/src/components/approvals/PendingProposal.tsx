@@ -5,7 +5,7 @@
  * publishes and rescores everyone.
  */
 import { Alert, Anchor, Badge, Button, Card, Group, List, Modal, Stack, Text } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import type { Output, Proposal } from '../../../../shared/contract';
@@ -75,8 +75,7 @@ export function PendingProposal({ proposal: p, onPublishing, onDecided, publishi
   const [confirming, setConfirming] = useState(false);
   const [withdrawing, setWithdrawing] = useState(false);
   const [simulation, setSimulation] = useState<SimulationRun | null>(null);
-  const current = useQuery({ queryKey: ['rulesetCurrent'], queryFn: () => call('rulesetCurrent', {}), enabled: p.kind === 'ruleset' });
-  const simulated = simulationFor(simulation, current.data?.version ?? null);
+  const simulated = p.kind === 'ruleset' ? simulationFor(p) : null;
   const reasonOk = reason.trim().length >= MIN_REASON;
 
   const decide = useMutation({
@@ -150,7 +149,7 @@ export function PendingProposal({ proposal: p, onPublishing, onDecided, publishi
             <Group>
               <Button
                 color="teal"
-                disabled={!reasonOk || (p.kind === 'ruleset' && publishing)}
+                disabled={!reasonOk || (p.kind === 'ruleset' && (publishing || !simulated))}
                 loading={decide.isPending && decide.variables === true}
                 onClick={() => (p.kind === 'ruleset' ? setConfirming(true) : decide.mutate(true))}
                 data-testid="proposal-approve"
@@ -163,6 +162,11 @@ export function PendingProposal({ proposal: p, onPublishing, onDecided, publishi
               {!reasonOk && (
                 <Text size="sm" c="dimmed">
                   Give a reason to approve or reject.
+                </Text>
+              )}
+              {p.kind === 'ruleset' && !simulated && (
+                <Text size="sm" c="orange.8" data-testid="proposal-needs-simulation">
+                  Approval waits for a simulation on today's data (see Simulation above).
                 </Text>
               )}
               {p.kind === 'ruleset' && publishing && (
@@ -206,16 +210,9 @@ export function PendingProposal({ proposal: p, onPublishing, onDecided, publishi
             <List.Item>
               {spec?.rules.length ?? 0} rules, proposed by {p.proposedBy}: <i>“{p.reason}”</i>
             </List.Item>
-            {simulated && moves ? (
+            {simulated && moves && (
               <List.Item>
-                Simulated: {count(simulated.changed)} of {count(simulated.citizens)} scores change, {count(moves.up)} citizens move up a tier and {count(moves.down)} down.
-              </List.Item>
-            ) : (
-              <List.Item>
-                <Text span size="sm" c="orange.8" fw={600}>
-                  You have not simulated this proposal
-                </Text>
-                : you have not seen what it does to the population.
+                Simulated by {p.simulation?.ranBy}: {count(simulated.changed)} of {count(simulated.citizens)} scores change, {count(moves.up)} citizens move up a tier and {count(moves.down)} down.
               </List.Item>
             )}
             <List.Item>It is published as a new version now: every score is recomputed and each change is written to the ledger, with {p.proposedBy} as proposer and you as approver.</List.Item>

@@ -1,14 +1,17 @@
 /**
  * What a proposed ruleset would change: its size, the diff against the
- * published version (rules, parameters, tiers and the tier measures), and a
- * whole-population simulation the approver can run before deciding.
+ * published version (rules, parameters, tiers and the tier measures), and the
+ * whole-population simulation the proposer ran, stored with the proposal.
+ * When the data has changed since, an administrator runs it again on today's
+ * data (the server refuses the approval until then).
  */
 import { Accordion, Alert, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { Proposal, SimulationResult } from '../../../../shared/contract';
 import type { MeasureSpec, RulesetSpec } from '../../../../shared/domain';
 import { call } from '../../api';
+import { when } from '../../format';
 import { ErrorNote } from '../ErrorNote';
 import { JobProgress } from '../JobProgress';
 import { diffRulesets, summariseDiff } from '../rules/diff';
@@ -98,15 +101,16 @@ function MeasureChanges({ changes, spec, after }: { changes: MeasureChange[]; sp
   );
 }
 
-/** The simulation of a proposal is tied to the published version it was compared with. */
-export function simulationFor(run: SimulationRun | null, publishedVersion: number | null): SimulationResult | null {
-  return run?.result?.ok && hasFigures(run.result) && run.key === String(publishedVersion) ? run.result : null;
+/** The proposal's stored simulation, when it still holds: run on today's data (the server says when the data has changed since). */
+export function simulationFor(proposal: Proposal): SimulationResult | null {
+  const sim = proposal.simulation;
+  return sim && !sim.stale && sim.result.ok && hasFigures(sim.result) ? sim.result : null;
 }
 
 interface Props {
   proposal: Proposal;
   spec: RulesetSpec;
-  /** Whether this user may run the simulation (an official's channel; auditors read only). */
+  /** Whether this user may run the simulation again and attach it (administrators). */
   maySimulate: boolean;
   run: SimulationRun | null;
   onRun: (run: SimulationRun | null) => void;
@@ -119,12 +123,21 @@ export function RulesetProposal({ proposal, spec, maySimulate, run, onRun }: Pro
   const diff = useMemo(() => diffRulesets(published, spec), [published, spec]);
   const measures = useMemo(() => diffMeasures(published.measures ?? [], spec.measures ?? []), [published, spec]);
   const ruleNames = useMemo(() => new Map([...published.rules, ...spec.rules].map((r) => [r.id, r.name])), [published, spec]);
+  const qc = useQueryClient();
+  const stored = proposal.simulation;
   const start = useMutation({
     mutationFn: () => call('simulate', { ruleset: spec }),
-    onSuccess: ({ jobId }) => onRun({ jobId, key: String(publishedVersion) }),
+    onSuccess: ({ jobId }) => onRun({ jobId, key: String(proposal.id) }),
+  });
+  const attach = useMutation({
+    mutationFn: (jobId: string) => call('attachProposalSimulation', { proposalId: proposal.id, simulationJobId: jobId }),
+    onSuccess: async () => {
+      onRun(null);
+      await qc.invalidateQueries({ queryKey: ['proposals'] });
+    },
   });
   const running = run !== null && !run.result && !run.failure;
-  const stale = run !== null && run.key !== String(publishedVersion);
+  const stale = stored?.stale ?? null;
   const baseLabel = publishedVersion ? `published v${publishedVersion}` : 'defaults';
   const restrictions = (spec.measures ?? []).filter((m) => m.kind === 'restriction').length;
 
@@ -150,7 +163,7 @@ export function RulesetProposal({ proposal, spec, maySimulate, run, onRun }: Pro
           <Accordion.Panel>
             <Stack gap="md">
               <RulesetDiffView diff={diff} beforeLabel={baseLabel} afterLabel={`proposal #${proposal.id}`} testId="proposal-diff-view" />
-              <MeasureChanges changes={measures} spec={spec} after={tierTotalsAfter(simulationFor(run, publishedVersion))} />
+              <MeasureChanges changes={measures} spec={spec} after={tierTotalsAfter(simulationFor(proposal))} />
             </Stack>
           </Accordion.Panel>
         </Accordion.Item>
@@ -160,13 +173,13 @@ export function RulesetProposal({ proposal, spec, maySimulate, run, onRun }: Pro
               <Text size="sm" fw={500}>
                 Simulation over the whole population
               </Text>
-              {simulationFor(run, publishedVersion) ? (
+              {simulationFor(proposal) ? (
                 <Badge color="teal" variant="light">
                   simulated
                 </Badge>
               ) : (
                 <Badge color="orange" variant="light">
-                  not simulated
+                  {stored ? 'simulation out of date' : 'not simulated'}
                 </Badge>
               )}
             </Group>
@@ -174,38 +187,45 @@ export function RulesetProposal({ proposal, spec, maySimulate, run, onRun }: Pro
           <Accordion.Panel>
             <Stack gap="sm">
               <Group justify="space-between" align="flex-start">
-                <Text size="sm" c="dimmed" maw={640}>
-                  Scores every citizen under the proposal exactly as publishing would, then rolls everything back: nothing is written and no ledger entry is made.
+                <Text size="sm" c="dimmed" maw={640} data-testid="proposal-simulation-by">
+                  {stored
+                    ? `Simulated by ${stored.ranBy} on ${when(stored.ranAt)} UTC, on the data of that moment: every citizen scored under the proposal exactly as publishing would, then rolled back.`
+                    : 'This proposal has no simulation: it cannot be approved until one is run on it.'}
                 </Text>
-                {maySimulate && (
-                  <Button onClick={() => start.mutate()} loading={start.isPending} disabled={running} data-testid="proposal-simulate">
-                    {run?.result && !stale ? 'Simulate again' : 'Simulate this proposal'}
+                {maySimulate && (!stored || stale) && (
+                  <Button onClick={() => start.mutate()} loading={start.isPending || attach.isPending} disabled={running} data-testid="proposal-simulate">
+                    Simulate again on today's data
                   </Button>
                 )}
               </Group>
               <ErrorNote error={start.error} title="The simulation could not start" />
+              <ErrorNote error={attach.error} title="The new simulation was not attached" />
               {run && running && (
                 <JobProgress
                   key={run.jobId}
                   jobId={run.jobId}
                   onFinished={(status) => {
-                    if (status.state === 'done' && status.result) onRun({ ...run, result: status.result as SimulationResult });
-                    else onRun({ ...run, failure: status.state === 'cancelled' ? 'The simulation was cancelled.' : `The simulation failed: ${status.error ?? 'unknown error'}` });
+                    if (status.state === 'done' && status.result) {
+                      onRun({ ...run, result: status.result as SimulationResult });
+                      attach.mutate(run.jobId);
+                    } else onRun({ ...run, failure: status.state === 'cancelled' ? 'The simulation was cancelled.' : `The simulation failed: ${status.error ?? 'unknown error'}` });
                   }}
                 />
               )}
               {run?.failure && <Alert color="red">{run.failure}</Alert>}
-              {stale && run?.result && (
-                <Alert color="yellow">Another version was published after this simulation: simulate again to compare with {baseLabel}.</Alert>
-              )}
-              {run?.result && !run.result.ok && (
-                <Alert color="red" title="The proposal no longer validates">
-                  {run.result.problems.map((p) => p.message).join('; ')}
+              {stale && (
+                <Alert color="yellow" title="The data changed since this simulation" data-testid="proposal-simulation-stale">
+                  {stale}. Approval waits for a simulation on today's data{maySimulate ? ': simulate again.' : '.'}
                 </Alert>
               )}
-              {run?.result?.ok && hasFigures(run.result) && (
+              {stored && !stored.result.ok && (
+                <Alert color="red" title="The proposal no longer validates">
+                  {stored.result.problems.map((p) => p.message).join('; ')}
+                </Alert>
+              )}
+              {stored?.result.ok && hasFigures(stored.result) && (
                 <div style={{ opacity: stale ? 0.55 : 1 }}>
-                  <SimulationResults result={run.result} ruleNames={ruleNames} subject="proposal" />
+                  <SimulationResults result={stored.result} ruleNames={ruleNames} subject="proposal" />
                 </div>
               )}
             </Stack>

@@ -156,7 +156,15 @@ export function OperationDetails({ operationId }: { operationId: number }) {
           </DataList.Item>
           <DataList.Item>
             <DataList.ItemLabel>By</DataList.ItemLabel>
-            <DataList.ItemValue>{op.actor}</DataList.ItemValue>
+            <DataList.ItemValue data-testid="operation-by">
+              {typeof op.details.proposed_by === 'string' && typeof op.details.approved_by === 'string' ? (
+                <>
+                  proposed by <b>{op.details.proposed_by}</b>, approved by <b>{op.details.approved_by}</b>
+                </>
+              ) : (
+                op.actor
+              )}
+            </DataList.ItemValue>
           </DataList.Item>
           <DataList.Item>
             <DataList.ItemLabel>When</DataList.ItemLabel>

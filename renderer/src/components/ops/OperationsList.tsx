@@ -156,7 +156,14 @@ export function OperationsList() {
                     <Table.Td>
                       <OperationKindBadge kind={op.kind} />
                     </Table.Td>
-                    <Table.Td>{op.actor}</Table.Td>
+                    <Table.Td data-testid="operation-row-by">
+                      {op.actor}
+                      {typeof op.details.proposed_by === 'string' && (
+                        <Text size="xs" c="dimmed">
+                          proposed by {op.details.proposed_by}
+                        </Text>
+                      )}
+                    </Table.Td>
                     <Table.Td>
                       <Text size="sm" lineClamp={2}>
                         {op.reason}

@@ -1,8 +1,9 @@
 /**
  * Propose the draft for publication under the two-person rule: a written
  * reason, a confirmation that says what will happen, and a pointer to the
- * Approvals page, where another administrator reviews, may simulate, and
- * approves it. Only that approval publishes the new version.
+ * Approvals page, where another administrator reviews it with the proposer's
+ * simulation (stored with the proposal) and approves it. Only that approval
+ * publishes the new version; an unsimulated draft cannot be proposed.
  */
 import { Alert, Anchor, Button, Card, Group, List, Modal, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
@@ -48,7 +49,7 @@ export function PublishPanel({ draft, draftKey, changes, hasChanges, valid, vali
   const pending = useQuery({ queryKey: ['proposals', 'pending'], queryFn: () => call('proposals', { status: 'pending' }) });
   const waiting = (pending.data ?? []).filter((p) => p.kind === 'ruleset');
   const propose = useMutation({
-    mutationFn: () => call('proposeRuleset', { ruleset: draft, reason: reason.trim() }),
+    mutationFn: () => call('proposeRuleset', { ruleset: draft, reason: reason.trim(), simulationJobId: simulation?.jobId ?? '' }),
     onSuccess: ({ proposalId }) => {
       setConfirming(false);
       setProposed({ proposalId, key: draftKey });
@@ -59,15 +60,16 @@ export function PublishPanel({ draft, draftKey, changes, hasChanges, valid, vali
   });
 
   const reasonOk = reason.trim().length >= MIN_REASON;
+  const simulated = simulation?.result?.ok && hasFigures(simulation.result) && simulation.key === draftKey ? simulation.result : null;
   const blockers = [
     !isAdmin && 'only an administrator can propose a ruleset',
     !hasChanges && 'the draft is the same as the published ruleset',
     !valid && !validating && 'the draft has problems',
     validating && 'the draft is being checked',
+    valid && !simulated && 'simulate this draft first (Simulate tab): the approver sees your simulation',
     proposed?.key === draftKey && `this draft is already proposal #${proposed.proposalId}`,
     !reasonOk && `write a reason of at least ${MIN_REASON} characters`,
   ].filter(Boolean) as string[];
-  const simulated = simulation?.result?.ok && hasFigures(simulation.result) && simulation.key === draftKey ? simulation.result : null;
   const moves = simulated ? tierMoves(simulated.transitions, simulated.tiers) : null;
 
   return (
@@ -75,7 +77,7 @@ export function PublishPanel({ draft, draftKey, changes, hasChanges, valid, vali
       <Stack gap="sm">
         <Title order={4}>Propose for approval</Title>
         <Text size="sm" c="dimmed">
-          Publishing needs two administrators. You propose the draft with a reason; another administrator reviews it on the Approvals page (what it changes and, if they wish, a simulation) and approves or rejects it. Only the approval
+          Publishing needs two administrators. You propose the draft with a reason; another administrator reviews it on the Approvals page (what it changes and your simulation, run again if the data has changed since) and approves or rejects it. Only the approval
           publishes it, as version {nextVersion} unless another version comes first: every score is recomputed and each change is written to the ledger, with both names on the operation.
         </Text>
         {waiting.length > 0 && (
@@ -128,16 +130,9 @@ export function PublishPanel({ draft, draftKey, changes, hasChanges, valid, vali
             <List.Item>
               {draft.rules.length} rules; compared with the published ruleset: {changes}.
             </List.Item>
-            {simulated && moves ? (
+            {simulated && moves && (
               <List.Item>
-                Simulated: {count(simulated.changed)} of {count(simulated.citizens)} scores change, {count(moves.up)} citizens move up a tier and {count(moves.down)} down.
-              </List.Item>
-            ) : (
-              <List.Item>
-                <Text span size="sm" c="orange.8" fw={600}>
-                  This draft has not been simulated{simulation?.result ? ' since its last change' : ''}
-                </Text>
-                : the approver can simulate it, but you have not seen what it does to the population.
+                Simulated: {count(simulated.changed)} of {count(simulated.citizens)} scores change, {count(moves.up)} citizens move up a tier and {count(moves.down)} down. This simulation goes with the proposal for the approver.
               </List.Item>
             )}
             <List.Item>Nothing changes now. The proposal waits until another administrator approves it (which publishes it) or rejects it; you can withdraw it meanwhile.</List.Item>

@@ -100,7 +100,15 @@ export function VersionHistory({ versions, currentVersion, handle, draftChanges,
                       {when(v.at)}
                     </Anchor>
                   </Table.Td>
-                  <Table.Td>{v.actor}</Table.Td>
+                  <Table.Td data-testid="version-by">
+                    {v.proposedBy && v.approvedBy ? (
+                      <Text size="sm">
+                        proposed by <b>{v.proposedBy}</b>, approved by <b>{v.approvedBy}</b>
+                      </Text>
+                    ) : (
+                      v.actor
+                    )}
+                  </Table.Td>
                   <Table.Td maw={420}>
                     <Text size="sm">{v.reason}</Text>
                   </Table.Td>
