@@ -29,13 +29,14 @@ function formatDuration(ms: number): string {
  * when run from source, where a tiny bootstrap registers tsx in the worker
  * first (loader flags in execArgv do not reach worker threads on Node 20).
  */
-function spawnWorker(workerData: unknown, script?: URL): Worker {
+function spawnWorker(workerData: unknown, memoryLimitMb: number, script?: URL): Worker {
   const ext = extname(fileURLToPath(script ?? import.meta.url));
   const url = script ?? new URL(`./worker${ext}`, import.meta.url);
-  if (ext !== '.ts') return new Worker(url, { workerData });
+  const resourceLimits = { maxOldGenerationSizeMb: memoryLimitMb };
+  if (ext !== '.ts') return new Worker(url, { workerData, resourceLimits });
   const tsx = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return new Worker(bootstrap, { eval: true, workerData, resourceLimits });
 }
 
 interface Job {
@@ -59,6 +60,12 @@ export const JOB_TIME_LIMITS_MS: Record<JobKind, number> = {
   recompute: 30 * 60_000,
   demo: 60 * 60_000,
 };
+/**
+ * The heap a job may use (a 1M-citizen import or publish stays well under
+ * it); past it the worker is stopped, its transaction dies with it, and the
+ * main process and other users never see the memory.
+ */
+export const JOB_MEMORY_LIMIT_MB = 4096;
 /** How long a job asked to stop may take to stop on its own before it is terminated. */
 export const CANCEL_GRACE_MS = 2_000;
 
@@ -66,6 +73,8 @@ export interface JobManagerOptions {
   /** Time limits per kind (defaults: JOB_TIME_LIMITS_MS). */
   timeLimitsMs?: Partial<Record<JobKind, number>>;
   cancelGraceMs?: number;
+  /** Heap limit of each job's worker, in MB (default: JOB_MEMORY_LIMIT_MB). */
+  memoryLimitMb?: number;
   /** Another worker script (tests: a job that never checks its stop flag). */
   workerScript?: URL;
   /** The database's key, handed to each worker (raw: no passphrase crosses the thread boundary). */
@@ -95,7 +104,8 @@ export class JobManager {
     const cancel = new SharedArrayBuffer(8);
     const status: JobStatus = { jobId, kind, state: 'running', phase: 'starting', done: 0, total: 1, startedAt: new Date().toISOString(), error: null, result: null };
     const keyHex = this.options.databaseKey && 'raw' in this.options.databaseKey ? this.options.databaseKey.raw.toString('hex') : undefined;
-    const worker = spawnWorker({ kind, dbFile: this.dbFile, resources: this.resources, actor, params, cancel, keyHex }, this.options.workerScript);
+    const memoryLimitMb = this.options.memoryLimitMb ?? JOB_MEMORY_LIMIT_MB;
+    const worker = spawnWorker({ kind, dbFile: this.dbFile, resources: this.resources, actor, params, cancel, keyHex }, memoryLimitMb, this.options.workerScript);
     const job: Job = { status, flags: new Int32Array(cancel), worker, finished: Promise.resolve(), stopping: null, timers: [] };
     job.finished = new Promise<void>((resolve) => {
       worker.on('message', (m: JobMessage) => {
@@ -105,8 +115,13 @@ export class JobManager {
         else if (m.type === 'failed') Object.assign(status, job.stopping ?? { state: 'failed', error: m.error });
         else Object.assign(status, job.stopping ?? { state: 'cancelled', error: 'cancelled: nothing was changed' });
       });
-      worker.on('error', (err) => {
-        if (status.state === 'running') Object.assign(status, job.stopping ?? { state: 'failed', error: err.message });
+      worker.on('error', (err: NodeJS.ErrnoException) => {
+        if (status.state !== 'running') return;
+        const error =
+          err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? `the job needed more than ${memoryLimitMb} MB of memory and was stopped: nothing was changed`
+            : err.message;
+        Object.assign(status, job.stopping ?? { state: 'failed', error });
       });
       worker.on('exit', (code) => {
         for (const t of job.timers) clearTimeout(t);

@@ -127,10 +127,11 @@ test('the explanation adds up to the displayed score, to the cent, and shows rea
   const shownEvents = await eventRows.count();
   expect(shownEvents).toBeGreaterThan(0);
   expect(shownEvents).toBeLessThanOrEqual(chosen.eventCount);
-  // newest first, with date, kind and id
+  // newest first, with date and id, under the heading of its kind (the kind that had the newest event comes first)
   await expect(eventRows.first()).toContainText(/\d{4}-\d\d-\d\d \d\d:\d\d/);
   await expect(eventRows.first()).toContainText(events.rows[0].eventId);
-  await expect(eventRows.first()).toContainText(events.rows[0].kind.replace(/_/g, ' '));
+  await expect(page.getByTestId('event-kind-group').first()).toHaveAttribute('data-kind', events.rows[0].kind);
+  await expect(eventRows.first().getByTestId('event-standing')).toBeVisible();
 
   // A rule opens on the events that made its total.
   const firstRule = ruleRows.first();

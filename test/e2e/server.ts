@@ -107,11 +107,11 @@ export async function makeTemplateDatabase(): Promise<void> {
     }
     const pending = Object.values(others).map((_a, i) => String(i + 2));
     for (const id of pending) await cli(`account change ${id} could not be approved`, ['users', 'approve', id, '--reason', 'end-to-end tests', '--db', db], as(admin));
-    await Promise.all(
-      Object.values(others).map((a) =>
-        cli(`the account ${a.username} could not set its password`, ['users', 'password', '--user', a.username, '--db', db], { CREDENCE_PASSWORD: initial, CREDENCE_NEW_PASSWORD: a.password }),
-      ),
-    );
+    // One after another: each is a write transaction that reads first, and SQLite refuses to upgrade a
+    // read snapshot another writer has moved past (SQLITE_BUSY_SNAPSHOT), busy timeout or not.
+    for (const a of Object.values(others)) {
+      await cli(`the account ${a.username} could not set its password`, ['users', 'password', '--user', a.username, '--db', db], { CREDENCE_PASSWORD: initial, CREDENCE_NEW_PASSWORD: a.password });
+    }
   } catch (err) {
     rmSync(TEMPLATE_DIR, { recursive: true, force: true });
     throw err;

@@ -266,7 +266,25 @@ describe('a job that does not stop on its own', () => {
     expect(rowCounts(own.db)).toEqual(before);
   });
 
-  it('every kind of job has a time limit', async () => {
+  it('a job past its memory budget is stopped, says so, and leaves the database as it was; the slot frees', async () => {
+    const GREEDY = new URL('../helpers/greedyJobWorker.ts', import.meta.url);
+    const jobs = new JobManager(own.dbFile, RESOURCES_DIR, undefined, { workerScript: GREEDY, memoryLimitMb: 96 });
+    const before = rowCounts(own.db);
+    const jobId = startJob(jobs, 'import', {});
+    await jobs.wait(jobId);
+    expect(statusOf(jobs, jobId)).toMatchObject({ state: 'failed', error: expect.stringMatching(/more than 96 MB of memory and was stopped: nothing was changed/) });
+    expect(rowCounts(own.db)).toEqual(before);
+    expect(own.db.prepare("SELECT count(*) FROM citizens WHERE citizen_id LIKE 'GREEDY%'").pluck().get()).toBe(0);
+    expect(own.db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
+    const next = startJob(jobs, 'import', {});
+    expect(statusOf(jobs, next).state).toBe('running');
+    await jobs.wait(next);
+  });
+
+  it('every kind of job has a time limit, and every job a memory budget', async () => {
+    const { JOB_MEMORY_LIMIT_MB } = await import('../../../electron/jobs/manager.js');
+    expect(JOB_MEMORY_LIMIT_MB).toBeGreaterThan(0);
+
     const { JOB_TIME_LIMITS_MS } = await import('../../../electron/jobs/manager.js');
     const { JobKind } = await import('../../../shared/contract.js');
     for (const kind of JobKind.options) expect(JOB_TIME_LIMITS_MS[kind], kind).toBeGreaterThan(0);
