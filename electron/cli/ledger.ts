@@ -5,7 +5,7 @@
  * `ledger verify` (the whole record against a checkpoint, with the pinned
  * public key; without both it fails). Exit 1 for anything not verified.
  */
-import { Command, CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { CliHelpers } from './accountability.js';
 import { verifyIntegrity } from '../db/chainVerify.js';
