@@ -16,6 +16,7 @@ import { RENDERER_DIR, RESOURCES_DIR } from './paths.js';
 import { flushRefusals } from './services/accessLog.js';
 import { SessionStore } from './services/auth.js';
 import { prepareDataFolder, privateProcess, removeStaleUploads, scheduleDailyBackups } from './services/custody.js';
+import { cliArguments } from './shell/cliMode.js';
 import { devicePermissionDecision, devToolsAllowed, holdSingleInstance, openExternalSafely } from './shell/desktop.js';
 import { desktopDatabaseKey } from './shell/keystore.js';
 import { APP_SCHEME, APP_URL, CONTENT_SECURITY_POLICY, isAppUrl, mainWindowOptions, permissionDecision, resolveAppAsset } from './shell/security.js';
@@ -88,8 +89,24 @@ function focusExisting(): void {
   win.focus();
 }
 
+/** A start-up that fails (a database from a newer Credence, a wrong key, a full disk) says why, then quits. */
+function startupFailed(err: unknown): void {
+  dialog.showErrorBox('Credence could not start', err instanceof Error ? err.message : String(err));
+  app.exit(1);
+}
+
 privateProcess();
-if (holdSingleInstance(app, focusExisting)) {
+const cliArgs = cliArguments(process.argv, app.isPackaged);
+if (cliArgs) {
+  // `credence cli <command>`: the command line, no window, no single-instance lock (it may run beside the console).
+  import('./cli.js')
+    .then(({ main }) => main(cliArgs))
+    .then((code) => app.exit(code))
+    .catch((err: unknown) => {
+      process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+      app.exit(1);
+    });
+} else if (holdSingleInstance(app, focusExisting)) {
   app.enableSandbox();
   app.whenReady().then(async () => {
     serveApp();
@@ -117,7 +134,7 @@ if (holdSingleInstance(app, focusExisting)) {
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) void createWindow();
     });
-  });
+  }).catch(startupFailed);
 
   app.on('window-all-closed', () => {
     stopBackups?.();

@@ -4,7 +4,7 @@
  * cli.ts, with its option factories and error conventions (exit 1 for
  * rejected input or failed verification, 2 for usage).
  */
-import { Command, CommanderError, Option } from 'commander';
+import { type Command, CommanderError, type Option } from 'commander';
 import type { Role } from '../../shared/contract.js';
 import type { Db } from '../db/connection.js';
 import { NotFoundError } from '../services/explain.js';
@@ -29,11 +29,6 @@ export interface CliHelpers {
 }
 
 const usage = (message: string) => new CommanderError(2, 'credence.usage', message);
-
-/** The subcommand `name` of `parent`, created if the program does not define it yet. */
-function subcommand(parent: Command, name: string): Command {
-  return parent.commands.find((c) => c.name() === name) ?? parent.command(name);
-}
 
 export function registerAccountabilityCommands(program: Command, helpers: CliHelpers): void {
   registerRetentionCommands(program.command('retention').description('how long records are kept, and purging the expired ones'), helpers);

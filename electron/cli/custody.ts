@@ -4,7 +4,7 @@
  * opens a database; `db encrypt` for a database written before encryption;
  * `backup` and `restore`. Files the process creates are private (umask 077).
  */
-import { Command } from 'commander';
+import { type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import type { CliHelpers } from './accountability.js';
 import { getDefaultDatabaseKey, setDefaultDatabaseKey } from '../db/connection.js';

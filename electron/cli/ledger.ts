@@ -5,7 +5,7 @@
  * `ledger verify` (the whole record against a checkpoint, with the pinned
  * public key; without both it fails). Exit 1 for anything not verified.
  */
-import { Command, CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { CliHelpers } from './accountability.js';
 import { verifyIntegrity } from '../db/chainVerify.js';
@@ -57,9 +57,8 @@ export function registerLedgerCommands(program: Command, h: CliHelpers): void {
     });
 
   const ledger = program.command('ledger').description('checkpoint and verify the chain of every record and the ledger');
-  ledger
-    .command('checkpoint')
-    .description(`verify everything, sign the heads with the auditor key (passphrase from ${AUDITOR_PASSPHRASE_ENV} or typed), record it and write the checkpoint file`)
+  h.authenticated(ledger.command('checkpoint'))
+    .description(`(auditor) verify everything, sign the heads with the auditor key (passphrase from ${AUDITOR_PASSPHRASE_ENV} or typed), record it under the auditor's account and write the checkpoint file`)
     .addOption(h.dbOption())
     .requiredOption('--out <file>', 'the checkpoint file to write (the auditor keeps it)')
     .requiredOption('--key <file>', "the auditor's key file (auditor-key create)")
@@ -67,7 +66,7 @@ export function registerLedgerCommands(program: Command, h: CliHelpers): void {
       const keyFile = h.readJsonFile(o.key);
       const passphrase = await reject(() => readSecret(AUDITOR_PASSPHRASE_ENV, `passphrase of ${o.key}: `));
       const signer = await reject(() => unlockAuditorKey(keyFile, passphrase));
-      const cp = await reject(() => h.withDb(o.db, (db) => createCheckpoint(db, signer)));
+      const cp = await h.asUser(o, 'auditor', 'ledger checkpoint', (db, actor) => reject(() => createCheckpoint(db, signer, { actor })));
       writeFileSync(o.out, checkpointFileContent(cp));
       out(`checkpoint signed by auditor key ${cp.keyId} written to ${o.out}: ledger ${cp.count} entries (head ${cp.head}), chain ${cp.chainCount} entries (head ${cp.chainHead})`);
     });

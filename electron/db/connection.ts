@@ -80,6 +80,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.pragma('cache_size = -262144');
     db.pragma('temp_store = MEMORY');
     registerChainFunctions(db);
+    if (!options.readonly) takeWriteLockAtBegin(db);
     migrate(db, options.targetVersion);
     // Recreate chain triggers that are missing or stale; never back-fills rows.
     if (!options.readonly) db.transaction(() => syncChain(db, { backfillNew: false }))();
@@ -93,6 +94,28 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     }
     throw err;
   }
+}
+
+/**
+ * Every transaction of a writable connection begins IMMEDIATE: it takes the
+ * write lock first, waiting its turn (busy_timeout) behind another writer:
+ * the console, a job, the command line. A deferred transaction reads first
+ * and, if another connection commits meanwhile, SQLite refuses its first
+ * write at once (SQLITE_BUSY_SNAPSHOT, no waiting): one user's save would fail
+ * because of another's. Nested calls still become savepoints.
+ */
+function takeWriteLockAtBegin(db: Db): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn: Parameters<Db['transaction']>[0]) => {
+    const tx = transaction(fn);
+    const immediate = tx.immediate;
+    return Object.assign((...args: unknown[]) => immediate(...args), {
+      default: immediate,
+      deferred: tx.deferred,
+      immediate,
+      exclusive: tx.exclusive,
+    });
+  }) as Db['transaction'];
 }
 
 export function latestSchemaVersion(): number {

@@ -2,7 +2,7 @@
  * The implementation of every channel of the API contract, over the services.
  * Both transports call these through `dispatch`; neither has its own.
  */
-import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ChannelName, Output, ParsedInput, Role, SimulationResult } from '../../shared/contract.js';

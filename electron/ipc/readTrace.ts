@@ -49,6 +49,15 @@ export function recordRead(db: Db, name: ChannelName, input: Row, output: unknow
       logRead(db, { username, action: 'view_ledger', citizenIds: ids(rows, 'citizenId'), detail: `ledger entries of operation ${input.operationId} from ${input.offset}: ${rows.length} entries`, purpose });
       return;
     }
+    case 'jobStatus': {
+      // A finished simulation names the citizens whose score moves most: that is a read of their data.
+      const status = output as { kind?: string; state?: string; result?: { topUp?: Row[]; topDown?: Row[] } | null };
+      if (status.kind !== 'simulate' || status.state !== 'done' || !status.result) return;
+      const movers = [...(status.result.topUp ?? []), ...(status.result.topDown ?? [])];
+      if (movers.length === 0) return;
+      logRead(db, { username, action: 'view_simulation', citizenIds: ids(movers, 'citizenId'), detail: `simulation ${String(input.jobId)}: ${movers.length} top mover(s) shown`, purpose });
+      return;
+    }
     default:
   }
 }

@@ -131,12 +131,26 @@ function reasonsSection(pdf: PrintedDocument, e: Explanation, describe: Map<stri
     const what =
       r.code === 'friend_penalty'
         ? `Some of your friends are scored below ${threshold}; see "Friend penalty" below.`
-        : (describe.get(r.code) ?? '');
+        : `${describe.get(r.code) ?? ''}${pointsApplied(e, r.code)}`;
     const detail = `Reason code ${r.code}. ${what}`;
     pdf.ensureSpace(pdf.paragraphHeight(title, { bold: true }) + pdf.paragraphHeight(detail, { indent: 14 }));
     pdf.paragraph(title, { bold: true });
     pdf.paragraph(detail, { indent: 14 });
   });
+}
+
+/**
+ * What the rule actually gave each of the citizen's records, beside its
+ * description: a description can be out of date ("-2 for each bill paid
+ * late" while the published points are -5), and the figures are what count.
+ */
+function pointsApplied(e: Explanation, ruleId: string): string {
+  const rule = e.rules.find((r) => r.ruleId === ruleId);
+  if (!rule || rule.events.length === 0) return '';
+  const each = [...new Set(rule.events.map((ev) => ev.points))].sort((a, b) => a - b);
+  const range = each.length === 1 ? pts(each[0]) : `${pts(each[0])} to ${pts(each[each.length - 1])}`;
+  const records = rule.eventCount === 1 ? '1 record' : `${rule.eventCount} records`;
+  return ` Points applied: ${range} per record (${records}${rule.capped ? `, capped at a total of ${pts(rule.total)}` : ''}).`;
 }
 
 function calculationSection(pdf: PrintedDocument, e: Explanation, base: number): void {

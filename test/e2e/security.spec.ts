@@ -6,7 +6,7 @@
  * to call it.
  */
 import { request } from 'node:http';
-import { expect, loginSession, sharedConsole, test } from './fixtures';
+import { expect, loginSession, sharedConsole, test, type ApiJson } from './fixtures';
 import { ACCOUNTS } from './server';
 
 const c = sharedConsole();
@@ -15,7 +15,7 @@ interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
-  json: any;
+  json: ApiJson;
 }
 
 function call(path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {

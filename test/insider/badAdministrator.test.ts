@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelName, Reply } from '../../shared/contract.js';
+import { RulesetSpec } from '../../shared/domain.js';
 import { dispatchFromSession } from '../../electron/ipc/dispatch.js';
 import { createFirstAdmin } from '../../electron/services/accounts.js';
 import { createUser, findUser } from '../../electron/services/auth.js';
@@ -168,6 +169,21 @@ describe('reads leave a trace', () => {
     expect(row.detail).toContain(`${page.rows.length} citizen(s)`);
     expect(row.detail).toContain(page.rows[0].citizenId);
     expect(api.db.prepare('SELECT count(*) FROM access_reads WHERE username = ?').pluck().get('nosy')).toBeGreaterThanOrEqual(50);
+  });
+
+  it('a finished simulation names its top movers: reading it is logged with those citizens', async () => {
+    const base = RulesetSpec.parse(defaultRuleset());
+    const harsher = { ...base, friend_penalty: { ...base.friend_penalty, weight: 0.9 } };
+    const { jobId } = (await value(HONEST, 'simulate', { ruleset: harsher })) as { jobId: string };
+    await api.ctx.jobs.wait(jobId);
+    const mark = accessMark(api.db);
+    const status = (await value(HONEST, 'jobStatus', { jobId })) as { state: string; result: { topUp: { citizenId: string }[]; topDown: { citizenId: string }[] } };
+    expect(status.state).toBe('done');
+    const movers = [...status.result.topUp, ...status.result.topDown].map((m) => m.citizenId);
+    expect(movers.length).toBeGreaterThan(0);
+    const rows = accessSince(api.db, mark).filter((row) => row.action === 'view_simulation');
+    expect(rows).toEqual([expect.objectContaining({ username: HONEST, outcome: 'allowed' })]);
+    expect(rows[0].detail).toContain(movers[0]);
   });
 
   it('paging through the population raises a bulk-read alert the auditor sees, once per hour', async () => {

@@ -14,7 +14,7 @@ export function JobProgress({ jobId, onFinished }: { jobId: string; onFinished?:
   });
   useEffect(() => {
     if (data && data.state !== 'running') onFinished?.(data);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Once per state change: the callback's identity changes on every render of the parent.
   }, [data?.state]);
   // One bar for the whole job: it never moves back when a phase starts.
   const furthest = useRef(0);

@@ -30,6 +30,8 @@ beforeAll(async () => {
   Object.assign(globalThis, {
     window: { location: { href: `${base}?token=${bridge.token}` }, history: { state: null, replaceState: () => undefined } },
     sessionStorage: { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v), removeItem: (k: string) => void store.delete(k) },
+    // The login session is kept per browser profile (localStorage); the bridge token per tab (sessionStorage).
+    localStorage: { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v), removeItem: (k: string) => void store.delete(k) },
     fetch: (url: string, init: RequestInit) => {
       sent.push({ url, bytes: typeof init.body === 'string' ? Buffer.byteLength(init.body) : 0 });
       return realFetch(new URL(url, base), init);

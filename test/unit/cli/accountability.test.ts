@@ -3,7 +3,7 @@
  * set|show|purge`), with their exit codes: 0 ok, 1 rejected input, 2 usage.
  * The ledger's checkpoint commands are tested in ledger.test.ts.
  */
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyIntegrity } from '../../../electron/db/chainVerify.js';
@@ -33,7 +33,6 @@ function copyOfDemo(): string {
   copyFileSync(template, file);
   return file;
 }
-const path = (name: string) => join(work.dir, `${copies}-${name}`);
 
 function withDb<T>(file: string, fn: (db: Db) => T): T {
   const db = openDatabase(file);

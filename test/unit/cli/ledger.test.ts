@@ -7,7 +7,8 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cliHarness.js';
+import { CLI_PASSWORD, runCli, seedCliAccount } from '../helpers/cliHarness.js';
+import { openDatabase } from '../../../electron/db/connection.js';
 import { buildDemoDatabase } from '../helpers/demoDatabase.js';
 import { tempDir } from '../helpers/tempDirs.js';
 
@@ -21,10 +22,14 @@ beforeAll(async () => {
   mkdirSync(join(work.dir, 'usb'));
   db = join(work.dir, 'data', 'credence.sqlite');
   (await buildDemoDatabase(db, { citizens: 60, seed: 5 })).close();
+  await seedCliAccount(db, 'cli-auditor', 'auditor');
+  await seedCliAccount(db, 'cli-viewer', 'viewer');
 });
 afterAll(() => work?.cleanup());
 afterEach(() => {
   delete process.env.CREDENCE_AUDITOR_PASSPHRASE;
+  delete process.env.CREDENCE_USER;
+  delete process.env.CREDENCE_PASSWORD;
 });
 
 describe('auditor-key create, ledger checkpoint, ledger verify', () => {
@@ -54,8 +59,21 @@ describe('auditor-key create, ledger checkpoint, ledger verify', () => {
     expect((await runCli('auditor-key', 'create', '--db', db, '--out', key)).code).toBe(1);
 
     const cp = join(work.dir, 'usb', 'checkpoint.json');
-    const signed = await runCli('ledger', 'checkpoint', '--db', db, '--key', key, '--out', cp);
+    // Signing records a checkpoint: only an authenticated auditor may, and it is recorded under that account.
+    const anonymous = await runCli('ledger', 'checkpoint', '--db', db, '--key', key, '--out', cp);
+    expect(anonymous.code).toBe(1);
+    process.env.CREDENCE_PASSWORD = CLI_PASSWORD;
+    const asViewer = await runCli('ledger', 'checkpoint', '--db', db, '--key', key, '--out', cp, '--user', 'cli-viewer');
+    expect(asViewer.code).toBe(1);
+    expect(asViewer.stderr).toMatch(/auditor/);
+    const signed = await runCli('ledger', 'checkpoint', '--db', db, '--key', key, '--out', cp, '--user', 'cli-auditor');
     expect(signed.code, signed.stderr).toBe(0);
+    const recorded = openDatabase(db);
+    try {
+      expect(recorded.prepare('SELECT actor FROM ledger_checkpoints ORDER BY id DESC LIMIT 1').pluck().get()).toBe('cli-auditor');
+    } finally {
+      recorded.close();
+    }
 
     const ok = await runCli('ledger', 'verify', '--db', db, '--checkpoint', cp, '--public-key', `${key}.pub.pem`);
     expect(ok.code, ok.stderr).toBe(0);

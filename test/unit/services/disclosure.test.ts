@@ -123,6 +123,21 @@ describe('renderDisclosure', () => {
     });
   });
 
+  it("puts the points each record actually got beside a rule's description (a stale description cannot mislead)", () => {
+    const e = explainCitizen(db, subject);
+    const ruleReasons = e.reasonCodes.filter((r) => r.code !== 'friend_penalty');
+    expect(ruleReasons.length).toBeGreaterThan(0);
+    for (const reason of ruleReasons) {
+      const rule = e.rules.find((r) => r.ruleId === reason.code)!;
+      const each = [...new Set(rule.events.map((ev) => ev.points))].sort((a, b) => a - b);
+      const sign = (x: number) => `${x > 0 ? '+' : '-'}${Math.abs(x).toFixed(2)}`;
+      const range = each.length === 1 ? sign(each[0]) : `${sign(each[0])} to ${sign(each[each.length - 1])}`;
+      const records = rule.eventCount === 1 ? '1 record' : `${rule.eventCount} records`;
+      expect(text).toContain(`Reason code ${reason.code}.`);
+      expect(text).toContain(`Points applied: ${range} per record (${records}`);
+    }
+  });
+
   it('shows the contribution of every rule: name, dimension, total, cap and record count', () => {
     const e = explainCitizen(db, subject);
     for (const r of e.rules) {

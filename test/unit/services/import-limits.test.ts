@@ -18,7 +18,7 @@ import { checkImportFolder } from '../../../electron/services/importRoots.js';
 import { echo, LIMITS, tooDeepAt } from '../../../electron/services/inputLimits.js';
 import { InvalidEventError, recordEvent } from '../../../electron/services/recordEvent.js';
 import { parseInstant } from '../../../electron/services/scoring.js';
-import { csvQuote, dbSnapshot, eventRow, folder, KINDS_JSON, openTempDb, removeTempDirs, seedBaseline, tempDir, writeFolder } from '../helpers/importFixtures.js';
+import { csvQuote, dbSnapshot, eventRow, folder, openTempDb, removeTempDirs, seedBaseline, tempDir, writeFolder } from '../helpers/importFixtures.js';
 
 const CITIZENS_HEADER = 'citizen_id,name,district,birth_date';
 const EVENTS_HEADER = 'event_id,citizen_id,kind,occurred_at,data';
