@@ -279,3 +279,41 @@ test('a rule cannot read a protected field: the field chip is refused, the expre
   expect((await api(server, 'proposals', { status: 'pending' })).length).toBe(pendingBefore);
   expect((await api(server, 'rulesetCurrent')).version).toBe(current.version);
 });
+
+test("the data changes after the proposer's simulation: the approver sees it is out of date, runs it again, and only then may approve", async ({ browser }) => {
+  const current = await api(server, 'rulesetCurrent');
+  const spec = structuredClone(current.spec);
+  spec.rules.find((r: { id: string }) => r.id === 'bank-arrears').points = '-12.0 * event.months_overdue';
+  const { jobId } = await api(server, 'simulate', { ruleset: spec });
+  await expect.poll(async () => (await api(server, 'jobStatus', { jobId })).state, { timeout: 30_000 }).toBe('done');
+  const { proposalId } = await api(server, 'proposeRuleset', { ruleset: spec, reason: `E2E: a proposal the data moves past (${Date.now()})`, simulationJobId: jobId });
+  const stored = (await api(server, 'proposals', { status: 'pending' })).find((p: { id: number }) => p.id === proposalId);
+  const citizenId = [...stored.simulation.result.topDown, ...stored.simulation.result.topUp][0].citizenId;
+
+  // A manual adjustment, proposed by one administrator and approved by the other: the data the simulation ran on has changed.
+  const adjustment = await api(server, 'proposeAdjustment', { citizenId, points: 5, justification: 'E2E: a court order after the simulation' });
+  await api(server, 'decideProposal', { proposalId: adjustment.proposalId, approve: true, reason: 'checked the order' }, ACCOUNTS.admin2);
+  const refused = await reply(server, 'decideProposal', { proposalId, approve: true, reason: 'approving a stale simulation' }, ACCOUNTS.admin2);
+  expect(refused.error?.message).toContain('run the simulation again before approving');
+
+  const approver = await secondWorkstation(browser);
+  await openConsole(approver, server, '/approvals', ACCOUNTS.admin2);
+  const card = approver.locator(`[data-testid="pending-proposal"][data-proposal-id="${proposalId}"]`);
+  const simulation = card.getByRole('button', { name: /Simulation over the whole population/ });
+  await expect(simulation).toContainText('simulation out of date');
+  await simulation.click();
+  await expect(card.getByTestId('proposal-simulation-stale')).toContainText('the data changed since the simulation: 1 operation(s)');
+  await card.getByTestId('proposal-reason').fill('E2E: reviewed on today’s data');
+  await expect(card.getByTestId('proposal-approve')).toBeDisabled();
+  await expect(card.getByTestId('proposal-needs-simulation')).toBeVisible();
+  await card.getByTestId('proposal-simulate').click();
+  await expect(card.getByTestId('proposal-simulation-by')).toContainText(`Simulated by ${ACCOUNTS.admin2.username}`, { timeout: 30_000 });
+  await expect(simulation).not.toContainText('out of date');
+  await expect(card.getByTestId('proposal-simulation-stale')).toHaveCount(0);
+  await expect(card.getByTestId('proposal-approve')).toBeEnabled();
+  await shot(approver, 'approvals-proposal-resimulated');
+  // Leave the published version as it was for the other tests: reject it.
+  await card.getByTestId('proposal-reject').click();
+  await expect.poll(async () => (await api(server, 'proposals', { status: 'pending' })).some((p: { id: number }) => p.id === proposalId)).toBe(false);
+  expect((await api(server, 'rulesetCurrent')).version).toBe(current.version);
+});
