@@ -5,10 +5,11 @@
  * `--resimulate` has run it again on today's data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADJ_KINDS, adjRuleset } from '../helpers/adjWorld.js';
-import { runCli, seedCliAccount, useCliIdentity } from '../helpers/cliHarness.js';
+import { runCli, runCliOk, seedCliAccount, useCliIdentity } from '../helpers/cliHarness.js';
+import { writeFolder } from '../helpers/importFixtures.js';
 import { tempDir } from '../helpers/tempDirs.js';
 
 process.env.CREDENCE_DB_PASSPHRASE = 'proposal simulation test passphrase';
@@ -21,18 +22,8 @@ beforeAll(() => {
 });
 afterAll(() => work.cleanup());
 
-function folder(name: string, files: Record<string, string>): string {
-  const dir = join(work.dir, name);
-  mkdirSync(dir, { recursive: true });
-  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
-  return dir;
-}
-
-async function ok(...args: string[]): Promise<string> {
-  const r = await runCli(...args);
-  expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r.stdout;
-}
+const folder = (name: string, files: Record<string, string>): string => writeFolder(join(work.dir, name), files);
+const ok = runCliOk;
 
 describe('rules publish / approve with the stored simulation', () => {
   it('stores the simulation, refuses a stale one at approval, approves after --resimulate', async () => {

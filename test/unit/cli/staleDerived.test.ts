@@ -5,10 +5,11 @@
  * 75.00; `recompute` at the same as-of does not repair it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADJ_KINDS, adjRuleset } from '../helpers/adjWorld.js';
-import { runCli, seedCliAccount, useCliIdentity } from '../helpers/cliHarness.js';
+import { runCliOk, seedCliAccount, useCliIdentity } from '../helpers/cliHarness.js';
+import { writeFolder } from '../helpers/importFixtures.js';
 import { tempDir } from '../helpers/tempDirs.js';
 
 /** Databases made through the command line are encrypted under this passphrase. */
@@ -22,18 +23,8 @@ beforeAll(() => {
 });
 afterAll(() => work.cleanup());
 
-function folder(name: string, files: Record<string, string>): string {
-  const dir = join(work.dir, name);
-  mkdirSync(dir, { recursive: true });
-  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
-  return dir;
-}
-
-async function ok(...args: string[]): Promise<string> {
-  const r = await runCli(...args);
-  expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r.stdout;
-}
+const folder = (name: string, files: Record<string, string>): string => writeFolder(join(work.dir, name), files);
+const ok = runCliOk;
 
 const kRow = async (db: string) => (await ok('export', 'scores', '--db', db)).split('\n').find((l) => l.startsWith('K,'));
 

@@ -2,7 +2,7 @@
  * Runs the command line in process through `main(argv)`, capturing what it
  * writes to stdout and stderr, and reads the CSV it exports.
  */
-import { afterAll, beforeAll, vi } from 'vitest';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
 import type { Role } from '../../../shared/contract.js';
 import { main } from '../../../electron/cli.js';
 import { openDatabase } from '../../../electron/db/connection.js';
@@ -38,6 +38,13 @@ export async function runCli(...args: string[]): Promise<CliResult> {
     stderr.mockRestore();
   }
   return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+/** Runs a command that must succeed (exit 0, stderr in the failure message) and returns its stdout. */
+export async function runCliOk(...args: string[]): Promise<string> {
+  const r = await runCli(...args);
+  expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+  return r.stdout;
 }
 
 export interface ScoreRow {
