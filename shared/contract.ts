@@ -314,18 +314,28 @@ const DemoResult = z.object({ citizens: z.number(), relationships: z.number(), e
 export const JobKind = z.enum(['import', 'publish', 'simulate', 'recompute', 'demo']);
 export type JobKind = z.infer<typeof JobKind>;
 
-const JobStatus = z.object({
-  jobId: z.string(),
-  kind: JobKind,
-  state: z.enum(['running', 'done', 'failed', 'cancelled']),
-  phase: z.string(),
-  done: z.number(),
-  total: z.number(),
-  startedAt: z.string(),
-  error: z.string().nullable(),
-  /** By kind; PublishResult last, since its optional fields would also accept the others' shapes. */
-  result: z.union([SimulationResult, ImportResult, RecomputeResult, DemoResult, PublishResult]).nullable(),
-});
+/** What each kind of job returns: the job manager checks a worker's result against it, and the jobStatus channel again. */
+export const JobResult = { import: ImportResult, publish: PublishResult, simulate: SimulationResult, recompute: RecomputeResult, demo: DemoResult } as const satisfies Record<
+  JobKind,
+  z.ZodType
+>;
+export type JobResult<K extends JobKind = JobKind> = z.infer<(typeof JobResult)[K]>;
+
+function jobStatusOf<K extends JobKind>(kind: K) {
+  return z.object({
+    jobId: z.string(),
+    kind: z.literal(kind),
+    state: z.enum(['running', 'done', 'failed', 'cancelled']),
+    phase: z.string(),
+    done: z.number(),
+    total: z.number(),
+    startedAt: z.string(),
+    error: z.string().nullable(),
+    result: z.nullable(JobResult[kind]),
+  });
+}
+/** A job's progress and, once done, its result, of the shape its kind returns (narrowed by `kind`). */
+const JobStatus = z.discriminatedUnion('kind', [jobStatusOf('import'), jobStatusOf('publish'), jobStatusOf('simulate'), jobStatusOf('recompute'), jobStatusOf('demo')]);
 export type JobStatus = z.infer<typeof JobStatus>;
 
 const ImportFileName = z.enum(['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl']);
