@@ -5,7 +5,7 @@
  * generated from this table, and the renderer's client is typed from it.
  */
 import { z } from 'zod';
-import { CitizenId, EventKindSpec, OperationKind, RulesetSpec, RuleSpec } from './domain.js';
+import { CitizenId, EventKindSpec, Explanation, InputProblem, OperationKind, RulesetSpec, RuleSpec } from './domain.js';
 import { CHANNEL_NAMES, type ChannelName } from './channels.js';
 import { AS_OF_FORM, INSTANT_FORM, parseAsOf, parseInstantMs } from './instant.js';
 
@@ -69,14 +69,8 @@ export type AccessAlert = z.infer<typeof AccessAlert>;
 const offset = z.number().int().min(0).default(0);
 const limit = (max: number, dflt: number) => z.number().int().min(1).max(max).default(dflt);
 
-const Problem = z.object({
-  file: z.string().optional(),
-  line: z.number().optional(),
-  rule: z.string().optional(),
-  field: z.string().optional(),
-  position: z.number().optional(),
-  message: z.string(),
-});
+/** A problem found in an input (the domain's InputProblem). */
+const Problem = InputProblem;
 
 const OperationRow = z.object({
   id: z.number(),
@@ -115,36 +109,6 @@ const CitizenSummary = z.object({
   tier: z.string().nullable(),
 });
 export type CitizenSummary = z.infer<typeof CitizenSummary>;
-
-const Explanation = z.object({
-  citizenId: z.string(),
-  name: z.string(),
-  district: z.string(),
-  rulesetVersion: z.number(),
-  asOf: z.string(),
-  base: z.number(),
-  rules: z.array(
-    z.object({
-      ruleId: z.string(),
-      ruleName: z.string(),
-      dimension: z.string(),
-      raw: z.number(),
-      total: z.number(),
-      capped: z.boolean(),
-      eventCount: z.number(),
-      events: z.array(z.object({ eventId: z.string(), occurredAt: z.string(), points: z.number() })),
-    }),
-  ),
-  adjustments: z.number(),
-  own: z.number(),
-  friendPenalty: z.number(),
-  friendPenaltyUncapped: z.number(),
-  friends: z.array(z.object({ citizenId: z.string(), name: z.string(), score: z.number(), tier: z.string(), shortfall: z.number(), share: z.number() })),
-  activeFriendCount: z.number(),
-  score: z.number(),
-  tier: z.string(),
-  reasonCodes: z.array(z.object({ code: z.string(), label: z.string(), points: z.number() })),
-});
 
 /** Where an event came from: the operation that brought it and, for an import, its provider and events file (SHA-256). */
 const EventSource = z.object({

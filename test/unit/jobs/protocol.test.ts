@@ -12,6 +12,7 @@ import { dispatch } from '../../../electron/ipc/dispatch.js';
 import { JobManager } from '../../../electron/jobs/manager.js';
 import { JobParamsError, type JobParamsInput, type JobMessage } from '../../../electron/jobs/protocol.js';
 import { RESOURCES_DIR } from '../../../electron/paths.js';
+import { RulesetSpec } from '../../../shared/domain.js';
 import { defaultRuleset } from '../helpers/defaultResources.js';
 import { ADMIN, openApiContext, rowCounts, type ApiContext } from '../helpers/apiContext.js';
 
@@ -105,7 +106,7 @@ describe("a worker's reply outside the schema is refused and the job reported fa
 
   it('a malformed simulation never becomes the simulation a proposal carries', async () => {
     const jobs = new JobManager(api.dbFile, RESOURCES_DIR, undefined, { workerScript: MALFORMED });
-    const changed = { ...defaultRuleset(), base_score: defaultRuleset().base_score + 10 };
+    const changed = { ...defaultRuleset(), base_score: RulesetSpec.parse(defaultRuleset()).base_score + 10 };
     const jobId = jobs.start('simulate', 'tester', { ruleset: changed });
     await jobs.wait(jobId);
     expect(statusOf(jobs, jobId).state).toBe('failed');
