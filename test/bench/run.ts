@@ -2,8 +2,8 @@
  * Benchmarks: print figures, assert nothing. `npm run bench` runs the 100k
  * size (100k citizens / ~1M friendships / ~2M events); `-- --large` the 1M
  * size; `-- --citizens N` any other; `-- --abuse` a viewer's ping during
- * each attack of the abuse suite; `-- --cel` the rule language. Targets are
- * printed beside the figures.
+ * each attack of the abuse suite; `-- --cel` the rule language; `-- --search`
+ * name search at 1M citizens. Targets are printed beside the figures.
  */
 import { createUser } from '../../electron/services/auth.js';
 import { execFileSync } from 'node:child_process';
@@ -23,6 +23,7 @@ const args = process.argv.slice(2);
 const apiOnly = args.includes('--api');
 const abuse = args.includes('--abuse');
 const cel = args.includes('--cel');
+const nameSearch = args.includes('--search');
 const large = args.includes('--large');
 const citizensArg = args.indexOf('--citizens');
 const citizens = citizensArg >= 0 ? Number(args[citizensArg + 1]) : large ? 1_000_000 : 100_000;
@@ -132,6 +133,7 @@ async function main(): Promise<void> {
 
 if (abuse) await import('./abuse.js');
 else if (cel) await import('./cel.js');
+else if (nameSearch) await import('./search.js');
 else if (apiOnly) await import('./api.js');
 else main().catch((err) => {
   console.error(err);
