@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { CitizenId, EventKindSpec, OperationKind, RulesetSpec, RuleSpec } from './domain.js';
 import { CHANNEL_NAMES, type ChannelName } from './channels.js';
+import { LANGUAGES } from './language.js';
 import { AS_OF_FORM, INSTANT_FORM, parseAsOf, parseInstantMs } from './instant.js';
 
 export const Role = z.enum(['viewer', 'official', 'auditor', 'admin']);
@@ -17,7 +18,8 @@ export type Access = Role | 'public';
 const Username = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a username has 1 to 64 characters of A-Z a-z 0-9 . _ -');
 const Password = z.string().min(8, 'a password has at least 8 characters').max(128, 'a password has at most 128 characters');
 /** `mustChangePassword`: the password was set by someone else (new account, reset); only changing it is allowed. */
-const SessionUser = z.object({ username: z.string(), displayName: z.string(), role: Role, mustChangePassword: z.boolean().optional() });
+export const Language = z.enum(LANGUAGES);
+const SessionUser = z.object({ username: z.string(), displayName: z.string(), role: Role, mustChangePassword: z.boolean().optional(), language: Language.optional() });
 export type SessionUser = z.infer<typeof SessionUser>;
 const AccessRow = z.object({
   id: z.number(),
@@ -430,7 +432,7 @@ export const channels = {
     summary: 'is anybody logged in on this session; does the first administrator still need creating',
   }),
   setupAdmin: channel({
-    input: z.strictObject({ username: Username, displayName: z.string().max(100).default(''), password: Password }),
+    input: z.strictObject({ username: Username, displayName: z.string().max(100).default(''), password: Password, language: Language.optional() }),
     output: z.object({ token: z.string(), user: SessionUser }),
     role: 'public',
     summary: 'create the first administrator (only while no account exists) and log in',
@@ -472,6 +474,7 @@ export const channels = {
     role: 'admin',
     summary: "set a temporary password (shown once) that the user must change at the next login; ends the user's sessions",
   }),
+  setLanguage: channel({ input: z.strictObject({ language: Language }), output: z.object({}), role: 'viewer', summary: 'choose the language the console speaks to you (English or Simplified Chinese)' }),
   changePassword: channel({ input: z.strictObject({ current: z.string().max(128), next: Password }), output: z.object({}), role: 'viewer', summary: 'change your own password' }),
   accountHistory: channel({ input: z.strictObject({ username: z.string().max(64).optional() }), output: z.array(AccountEvent), role: 'auditor', summary: 'who created, re-enabled, re-roled, disabled or reset which account, approved by whom, why' }),
   sessions: channel({ input: empty, output: z.array(SessionInfo), role: 'admin', summary: 'the live login sessions' }),

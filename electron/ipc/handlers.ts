@@ -19,6 +19,7 @@ import {
   proposeEnable,
   proposeRoleChange,
   resetPassword,
+  setLanguage,
 } from '../services/accounts.js';
 import { accessAlerts, setBulkReadThreshold } from '../services/readLog.js';
 import type { Db } from '../db/connection.js';
@@ -91,7 +92,7 @@ function simulationOfJob(jobs: JobManager, jobId: string): SimulationResult {
 
 function sessionUser(s: Session) {
   // Only said when true: the usual session user stays { username, displayName, role }.
-  return { username: s.username, displayName: s.displayName, role: s.role, ...(s.mustChangePassword ? { mustChangePassword: true } : {}) };
+  return { username: s.username, displayName: s.displayName, role: s.role, ...(s.mustChangePassword ? { mustChangePassword: true } : {}), ...(s.language ? { language: s.language } : {}) };
 }
 
 export type Handlers = { [K in ChannelName]: (input: ParsedInput<K>, ctx: HandlerContext, caller: Caller) => Output<K> | Promise<Output<K>> };
@@ -114,6 +115,7 @@ export const handlers: Handlers = {
     if (userCount(db) > 0) throw new AuthError('forbidden', 'the first administrator already exists: log in');
     await createFirstAdmin(db, { username: q.username, displayName: q.displayName, password: q.password }, 'first start');
     const s = await sessions.login(q.username, q.password);
+    if (q.language) setLanguage(db, s.username, q.language, s);
     return { token: s.token, user: sessionUser(s) };
   },
   login: async (q, { sessions }) => {
@@ -169,6 +171,10 @@ export const handlers: Handlers = {
   },
   changePassword: async (q, { db }, caller) => {
     await changeOwnPassword(db, caller.user, q.current, q.next);
+    return {};
+  },
+  setLanguage: (q, { db, sessions }, caller) => {
+    setLanguage(db, caller.user, q.language, sessions.peek(caller.sessionToken));
     return {};
   },
   accountHistory: (q, { db }) => accountHistory(db, q.username),

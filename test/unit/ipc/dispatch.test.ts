@@ -523,6 +523,13 @@ const INPUTS = {
     valid: { current: 'not the current password', next: 'a brand new password' },
     bad: [{ label: 'a new password of 7 characters', input: { current: TEST_PASSWORD, next: '1234567' }, field: 'next' }],
   },
+  setLanguage: {
+    valid: { language: 'zh-CN' },
+    bad: [
+      { label: 'a language the console does not speak', input: { language: 'fr' }, field: 'language' },
+      { label: 'no language', input: {}, field: 'language' },
+    ],
+  },
   accountHistory: { valid: {}, bad: [{ label: 'a username over 64 characters', input: { username: 'u'.repeat(65) }, field: 'username' }] },
   sessions: { valid: {}, bad: EMPTY_INPUT_BAD },
   revokeSession: { valid: { sessionId: 'no-such-session', reason: 'a lost laptop' }, bad: [{ label: 'no reason', input: { sessionId: 'x' }, field: 'reason' }] },
@@ -703,6 +710,7 @@ describe('roles', () => {
       disableUser: 'not_found',
       resetPassword: 'not_found',
       changePassword: 'not_found', // the test caller has no account
+      setLanguage: 'not_found',
     };
     for (const name of CHANNEL_NAMES) {
       // A fresh username, so that createUser does not conflict with the account the role matrix made.
