@@ -112,6 +112,8 @@ export type LedgerEntryWithOperation = z.infer<typeof LedgerEntryWithOperation>;
 const CitizenSummary = z.object({
   citizenId: z.string(),
   name: z.string(),
+  /** The name in Latin letters (e.g. pinyin) when the data gives one. */
+  nameLatin: z.string().nullable(),
   district: z.string(),
   score: z.number().nullable(),
   tier: z.string().nullable(),

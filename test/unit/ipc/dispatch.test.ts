@@ -823,13 +823,16 @@ describe('read channels on the demo database', () => {
     for (const d of value) expect(DEMO_DISTRICTS).toContain(d);
   });
 
-  it('search by a known name finds that citizen', async () => {
-    const { citizen_id, name } = api.db.prepare("SELECT citizen_id, name FROM citizens WHERE citizen_id = 'C0000042'").get() as { citizen_id: string; name: string };
-    const value = await ok('search', { query: name, limit: 500 });
-    expect(value.rows.map((r) => r.citizenId)).toContain(citizen_id);
-    expect(value.total).toBe(value.rows.length);
-    const firstWord = name.split(' ')[0];
-    for (const row of value.rows) expect(row.name.split(' ')[0]).toBe(firstWord);
+  it('search by a known name, in characters or in pinyin, finds that citizen', async () => {
+    const { citizen_id, name, name_latin } = api.db.prepare("SELECT citizen_id, name, name_latin FROM citizens WHERE citizen_id = 'C0000042'").get() as { citizen_id: string; name: string; name_latin: string };
+    const byName = await ok('search', { query: name, limit: 500 });
+    expect(byName.rows.map((r) => r.citizenId)).toContain(citizen_id);
+    expect(byName.total).toBe(byName.rows.length);
+    for (const row of byName.rows) expect(row.name.startsWith(name) || row.name.endsWith(name)).toBe(true);
+    const byPinyin = await ok('search', { query: name_latin, limit: 500 });
+    expect(byPinyin.rows.map((r) => r.citizenId)).toContain(citizen_id);
+    const [surname] = name_latin.split(' ');
+    for (const row of byPinyin.rows) expect(row.nameLatin?.split(' ')[0]).toBe(surname);
   });
 
   it('search by an id finds exactly that citizen with its stored score', async () => {
