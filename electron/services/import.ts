@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { CITIZEN_ID_PATTERN, EventKindsFile, type EventKindSpec, type InputProblem } from '../../shared/domain.js';
 import { INSTANT_FORM, instantFlaw } from '../../shared/instant.js';
 import type { Db } from '../db/connection.js';
+import { CJK_CHAR } from '../db/nameSearch.js';
 import { canonicalFields, insertKind, loadKinds } from '../db/kinds.js';
 import { recordOperation } from '../db/operations.js';
 import { contributionWriter, type ContributionWriter } from './contributions.js';
@@ -327,9 +328,9 @@ class ImportContext {
 
   async importCitizens(path: string, onBytes: (n: number) => void, onChunk: (chunk: Buffer) => void): Promise<void> {
     const file = 'citizens.csv';
-    const find = this.db.prepare('SELECT idx, name, district, birth_date FROM citizens WHERE citizen_id = ?');
-    const insert = this.db.prepare('INSERT INTO citizens (citizen_id, name, district, birth_date) VALUES (?, ?, ?, ?)');
-    const update = this.db.prepare('UPDATE citizens SET name = ?, district = ?, birth_date = ? WHERE idx = ?');
+    const find = this.db.prepare('SELECT idx, name, name_latin, district, birth_date FROM citizens WHERE citizen_id = ?');
+    const insert = this.db.prepare('INSERT INTO citizens (citizen_id, name, name_latin, district, birth_date) VALUES (?, ?, ?, ?, ?)');
+    const update = this.db.prepare('UPDATE citizens SET name = ?, name_latin = ?, district = ?, birth_date = ? WHERE idx = ?');
     const seen = new Set<string>();
     this.clock.switch('parse');
     await readCsv(path, ['citizen_id', 'name', 'district', 'birth_date'], this.timed((row) => {
@@ -338,13 +339,14 @@ class ImportContext {
         bad(row.ragged);
         return;
       }
-      const [id, name, district, birth] = row.fields;
+      const [id, name, district, birth, latin] = row.fields;
       let flaw: string | null;
       if (!CITIZEN_ID_PATTERN.test(id)) bad(`citizen_id '${clip(id)}' must be 1-64 characters of A-Z a-z 0-9 _ -`);
       else if (seen.has(id)) bad(`citizen_id '${id}' appears twice in the file`);
       else if (!name.trim()) bad(`citizen ${id} has an empty name`);
       else if (!district.trim()) bad(`citizen ${id} has an empty district`);
-      else if ((flaw = nameProblem('name', name) ?? nameProblem('district', district))) bad(`citizen ${id}: ${flaw}`);
+      else if ((flaw = nameProblem('name', name) ?? nameProblem('name_latin', latin) ?? nameProblem('district', district))) bad(`citizen ${id}: ${flaw}`);
+      else if (CJK_CHAR.test(latin)) bad(`citizen ${id}: name_latin '${clip(latin)}' holds Chinese, Japanese or Korean characters; it is the name in Latin letters (pinyin), and may be left empty`);
       else if (birth !== '' && !isIsoDate(birth)) bad(`birth_date '${clip(birth)}' is not a date YYYY-MM-DD`);
       else {
         seen.add(id);
@@ -352,19 +354,20 @@ class ImportContext {
         // back then): later files and rows are checked against them as they
         // would be in a clean import, so every problem is found in one run.
         const birthDate = birth === '' ? null : birth;
+        const nameLatin = latin.trim() === '' ? null : latin;
         this.clock.switch('write');
-        const existing = find.get(id) as { idx: number; name: string; district: string; birth_date: string | null } | undefined;
+        const existing = find.get(id) as { idx: number; name: string; name_latin: string | null; district: string; birth_date: string | null } | undefined;
         if (!existing) {
-          const idx = Number(insert.run(id, name, district, birthDate).lastInsertRowid);
+          const idx = Number(insert.run(id, name, nameLatin, district, birthDate).lastInsertRowid);
           this.citizenIdx.set(id, idx);
           this.dirty.add(idx);
           this.counts.citizensAdded++;
-        } else if (existing.name !== name || existing.district !== district || existing.birth_date !== birthDate) {
-          update.run(name, district, birthDate, existing.idx);
+        } else if (existing.name !== name || existing.name_latin !== nameLatin || existing.district !== district || existing.birth_date !== birthDate) {
+          update.run(name, nameLatin, district, birthDate, existing.idx);
           this.counts.citizensUpdated++;
         }
       }
-    }), { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes });
+    }), { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes, optional: ['name_latin'] });
   }
 
   async importRelationships(path: string, onBytes: (n: number) => void, onChunk: (chunk: Buffer) => void): Promise<void> {

@@ -3,10 +3,11 @@
  * size (100k citizens / ~0.9M friendships / ~2M events, generated
  * deterministically); `-- --large` the 1M size (1M / ~9M / ~20M) end to end;
  * `-- --citizens N` any other; `-- --abuse` a viewer's ping during each
- * attack of the abuse suite; `-- --cel` the rule language. Each headline
- * figure is printed next to its anchor, measured in the same run (a raw
- * better-sqlite3 insert of the same rows, a raw scan of the events:
- * anchors.ts), and its goal, with a breakdown by phase.
+ * attack of the abuse suite; `-- --cel` the rule language; `-- --search`
+ * name search at 1M citizens. Each headline figure is printed next to its
+ * anchor, measured in the same run (a raw better-sqlite3 insert of the same
+ * rows, a raw scan of the events: anchors.ts), and its goal, with a
+ * breakdown by phase.
  */
 import { createUser } from '../../electron/services/auth.js';
 import { execFileSync } from 'node:child_process';
@@ -31,6 +32,7 @@ const args = process.argv.slice(2);
 const apiOnly = args.includes('--api');
 const abuse = args.includes('--abuse');
 const cel = args.includes('--cel');
+const nameSearch = args.includes('--search');
 const large = args.includes('--large');
 const citizensArg = args.indexOf('--citizens');
 const citizens = citizensArg >= 0 ? Number(args[citizensArg + 1]) : large ? 1_000_000 : 100_000;
@@ -224,6 +226,7 @@ async function main(): Promise<void> {
 
 if (abuse) await import('./abuse.js');
 else if (cel) await import('./cel.js');
+else if (nameSearch) await import('./search.js');
 else if (apiOnly) await import('./api.js');
 else main().catch((err) => {
   console.error(err);
