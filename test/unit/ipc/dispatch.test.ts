@@ -13,6 +13,7 @@ import { dispatch, isChannel, roleAllows } from '../../../electron/ipc/dispatch.
 import { handlers } from '../../../electron/ipc/handlers.js';
 import { mayCall as mayCallByTable, neededRole } from './roleTable.js';
 import { JobConflictError } from '../../../electron/jobs/manager.js';
+import { parseJob } from '../../../electron/jobs/protocol.js';
 import { DEMO_DISTRICTS } from '../../../electron/services/demo.js';
 import { defaultRuleset, DEFAULT_KINDS_FILE } from '../helpers/defaultResources.js';
 import { testAuditor } from '../helpers/auditor.js';
@@ -39,8 +40,9 @@ afterEach(() => {
 
 /** Replace the job manager's start so no worker runs; an upload folder handed to it is removed as the job would. */
 function stubJobStart(impl?: () => string) {
-  return vi.spyOn(api.jobs, 'start').mockImplementation((_kind, _actor, params) => {
-    if (params.removeAfter) rmSync(String(params.folder), { recursive: true, force: true });
+  return vi.spyOn(api.jobs, 'start').mockImplementation((kind, _actor, params) => {
+    const job = parseJob(kind, params);
+    if (job.kind === 'import' && job.params.removeAfter) rmSync(job.params.folder, { recursive: true, force: true });
     return impl ? impl() : FAKE_JOB_ID;
   });
 }
