@@ -5,7 +5,7 @@
  * generated from this table, and the renderer's client is typed from it.
  */
 import { z } from 'zod';
-import { CitizenId, EventKindSpec, OperationKind, RulesetSpec, RuleSpec } from './domain.js';
+import { CitizenId, EventKindSpec, Explanation, InputProblem, OperationKind, RulesetSpec, RuleSpec } from './domain.js';
 import { CHANNEL_NAMES, type ChannelName } from './channels.js';
 import { LANGUAGES } from './language.js';
 import { AS_OF_FORM, INSTANT_FORM, parseAsOf, parseInstantMs } from './instant.js';
@@ -72,14 +72,8 @@ export type AccessAlert = z.infer<typeof AccessAlert>;
 const offset = z.number().int().min(0).default(0);
 const limit = (max: number, dflt: number) => z.number().int().min(1).max(max).default(dflt);
 
-const Problem = z.object({
-  file: z.string().optional(),
-  line: z.number().optional(),
-  rule: z.string().optional(),
-  field: z.string().optional(),
-  position: z.number().optional(),
-  message: z.string(),
-});
+/** A problem found in an input (the domain's InputProblem). */
+const Problem = InputProblem;
 
 const OperationRow = z.object({
   id: z.number(),
@@ -113,41 +107,13 @@ export type LedgerEntryWithOperation = z.infer<typeof LedgerEntryWithOperation>;
 const CitizenSummary = z.object({
   citizenId: z.string(),
   name: z.string(),
+  /** The name in Latin letters (e.g. pinyin) when the data gives one. */
+  nameLatin: z.string().nullable(),
   district: z.string(),
   score: z.number().nullable(),
   tier: z.string().nullable(),
 });
 export type CitizenSummary = z.infer<typeof CitizenSummary>;
-
-const Explanation = z.object({
-  citizenId: z.string(),
-  name: z.string(),
-  district: z.string(),
-  rulesetVersion: z.number(),
-  asOf: z.string(),
-  base: z.number(),
-  rules: z.array(
-    z.object({
-      ruleId: z.string(),
-      ruleName: z.string(),
-      dimension: z.string(),
-      raw: z.number(),
-      total: z.number(),
-      capped: z.boolean(),
-      eventCount: z.number(),
-      events: z.array(z.object({ eventId: z.string(), occurredAt: z.string(), points: z.number() })),
-    }),
-  ),
-  adjustments: z.number(),
-  own: z.number(),
-  friendPenalty: z.number(),
-  friendPenaltyUncapped: z.number(),
-  friends: z.array(z.object({ citizenId: z.string(), name: z.string(), score: z.number(), tier: z.string(), shortfall: z.number(), share: z.number() })),
-  activeFriendCount: z.number(),
-  score: z.number(),
-  tier: z.string(),
-  reasonCodes: z.array(z.object({ code: z.string(), label: z.string(), points: z.number() })),
-});
 
 /** Where an event came from: the operation that brought it and, for an import, its provider and events file (SHA-256). */
 const EventSource = z.object({
@@ -317,18 +283,28 @@ const DemoResult = z.object({ citizens: z.number(), relationships: z.number(), e
 export const JobKind = z.enum(['import', 'publish', 'simulate', 'recompute', 'demo']);
 export type JobKind = z.infer<typeof JobKind>;
 
-const JobStatus = z.object({
-  jobId: z.string(),
-  kind: JobKind,
-  state: z.enum(['running', 'done', 'failed', 'cancelled']),
-  phase: z.string(),
-  done: z.number(),
-  total: z.number(),
-  startedAt: z.string(),
-  error: z.string().nullable(),
-  /** By kind; PublishResult last, since its optional fields would also accept the others' shapes. */
-  result: z.union([SimulationResult, ImportResult, RecomputeResult, DemoResult, PublishResult]).nullable(),
-});
+/** What each kind of job returns: the job manager checks a worker's result against it, and the jobStatus channel again. */
+export const JobResult = { import: ImportResult, publish: PublishResult, simulate: SimulationResult, recompute: RecomputeResult, demo: DemoResult } as const satisfies Record<
+  JobKind,
+  z.ZodType
+>;
+export type JobResult<K extends JobKind = JobKind> = z.infer<(typeof JobResult)[K]>;
+
+function jobStatusOf<K extends JobKind>(kind: K) {
+  return z.object({
+    jobId: z.string(),
+    kind: z.literal(kind),
+    state: z.enum(['running', 'done', 'failed', 'cancelled']),
+    phase: z.string(),
+    done: z.number(),
+    total: z.number(),
+    startedAt: z.string(),
+    error: z.string().nullable(),
+    result: z.nullable(JobResult[kind]),
+  });
+}
+/** A job's progress and, once done, its result, of the shape its kind returns (narrowed by `kind`). */
+const JobStatus = z.discriminatedUnion('kind', [jobStatusOf('import'), jobStatusOf('publish'), jobStatusOf('simulate'), jobStatusOf('recompute'), jobStatusOf('demo')]);
 export type JobStatus = z.infer<typeof JobStatus>;
 
 const ImportFileName = z.enum(['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl']);

@@ -89,7 +89,7 @@ function simulationOfJob(jobs: JobManager, jobId: string): SimulationResult {
   const job = jobs.status(jobId);
   if (!job || job.kind !== 'simulate') throw new RejectedInputError(`no simulation job '${jobId}': simulate the ruleset first`);
   if (job.state !== 'done' || !job.result) throw new RejectedInputError(`simulation job '${jobId}' is ${job.state === 'done' ? 'without a result' : job.state}: wait for it to finish, or run it again`);
-  return job.result as SimulationResult;
+  return job.result;
 }
 
 function sessionUser(s: Session) {

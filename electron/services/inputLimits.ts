@@ -65,8 +65,8 @@ export function echo(value: unknown): string {
 }
 
 /** Why a name or district cannot be stored, or null. */
-export function nameProblem(what: 'name' | 'district', text: string): string | null {
-  const max = what === 'name' ? LIMITS.nameChars : LIMITS.districtChars;
+export function nameProblem(what: 'name' | 'name_latin' | 'district', text: string): string | null {
+  const max = what === 'district' ? LIMITS.districtChars : LIMITS.nameChars;
   if (text.length > max) return `${what} is ${text.length.toLocaleString('en')} characters long; at most ${max} are allowed`;
   const control = CONTROL.exec(text);
   if (control) return `${what} contains the control character U+${hex(control[0])}`;
