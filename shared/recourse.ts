@@ -71,8 +71,8 @@ export const Outlook = z.object({
       status: z.string(),
       score: z.number(),
       tier: z.string(),
-      /** Upholding moves no score, and why (the event does not count, or its rule is capped). */
-      noChange: z.string().nullable(),
+      /** Upholding moves no score, and why: the event does not count at the as-of, or its rule total is capped. */
+      noChange: z.enum(['not_counted', 'capped']).nullable(),
       reach: Reach,
     }),
   ),

@@ -305,7 +305,7 @@ function pendingDisputes(db: Db, state: ScoringState, citizen: number, target: M
     const ownMicro = ownMicroOf(state.ruleset, sumsAt(state.ruleset, without, state.asOfMs), target.adjustMicro);
     const counted = target.contributions.some((c) => c.eventIdx === d.event_idx && countsAt(state.ruleset.rules[c.rule], c.occurredMs, state.asOfMs));
     if (ownMicro === microOf(stored.own)) {
-      const noChange = counted ? 'its rule total is capped: without the event the total is the same' : 'the event does not count at the as-of (outside its ttl window, or no rule gives it points)';
+      const noChange = counted ? ('capped' as const) : ('not_counted' as const);
       return { disputeId: d.id, eventId: d.event_id, status: d.status, score: stored.cents / 100, tier: stored.tier, noChange, reach: { citizens: 0, maxHops: 0, byHop: [] } };
     }
     const w = whatIf(db, state, new Map([[citizen, fromMicro(ownMicro)]]));
