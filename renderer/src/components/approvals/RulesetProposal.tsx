@@ -22,6 +22,7 @@ import { EMPTY_RULESET } from '../rules/draft';
 import { RulesetDiffView } from '../rules/RulesetDiffView';
 import { hasFigures, type SimulationRun } from '../rules/SimulatePanel';
 import { SimulationResults } from '../rules/SimulationResults';
+import { useRuleText } from '../../i18n/ruleText';
 
 type MeasureChange = { id: string; name: string; kind: MeasureSpec['kind']; change: 'added' | 'removed' | 'changed'; detail: string };
 
@@ -42,6 +43,7 @@ export function diffMeasures(before: MeasureSpec[], after: MeasureSpec[]): Measu
         b.kind !== m.kind && t('approvals:proposal.measure.kind', { before: measureKind(b.kind), after: measureKind(m.kind) }),
         b.tiers.join(',') !== m.tiers.join(',') && t('approvals:proposal.measure.tiers', { before: seriesList(b.tiers), after: seriesList(m.tiers) }),
         (b.description ?? '') !== (m.description ?? '') && t('approvals:proposal.measure.description'),
+        JSON.stringify(b.i18n ?? {}) !== JSON.stringify(m.i18n ?? {}) && t('approvals:proposal.measure.translations'),
       ].filter((x): x is string => typeof x === 'string');
       if (parts.length) out.push({ id: m.id, name: m.name, kind: m.kind, change: 'changed', detail: parts.join(t('approvals:proposal.measure.separator')) });
     }
@@ -130,7 +132,8 @@ export function RulesetProposal({ proposal, spec, maySimulate, run, onRun }: Pro
   const publishedVersion = current.data?.version ?? null;
   const diff = useMemo(() => diffRulesets(published, spec), [published, spec]);
   const measures = useMemo(() => diffMeasures(published.measures ?? [], spec.measures ?? []), [published, spec]);
-  const ruleNames = useMemo(() => new Map([...published.rules, ...spec.rules].map((r) => [r.id, r.name])), [published, spec]);
+  const ruleText = useRuleText();
+  const ruleNames = useMemo(() => new Map([...published.rules, ...spec.rules].map((r) => [r.id, ruleText.name(r)])), [published, spec, ruleText]);
   const qc = useQueryClient();
   const stored = proposal.simulation;
   const start = useMutation({

@@ -9,6 +9,7 @@ import i18next from '../../i18n';
 import { seriesList } from '../../lists';
 import { TierBadge } from '../TierBadge';
 import type { Current } from './draft';
+import { useRuleText } from '../../i18n/ruleText';
 
 const t = i18next.t.bind(i18next);
 
@@ -68,6 +69,7 @@ export function KindFields({ kind }: { kind: EventKindSpec }) {
 export function PublishedView({ current, version, onEdit }: { current: Current; version: RulesetVersion | undefined; onEdit?: () => void }) {
   const { t } = useTranslation('rules');
   const spec = current.spec;
+  const ruleText = useRuleText();
   if (!spec) {
     return (
       <Stack>
@@ -143,12 +145,12 @@ export function PublishedView({ current, version, onEdit }: { current: Current; 
                 <Table.Tr key={r.id}>
                   <Table.Td maw={300}>
                     <Text size="sm" fw={600}>
-                      {r.name}
+                      {ruleText.name(r)}
                     </Text>
                     <Text size="xs" c="dimmed" ff="monospace">
                       {r.id}
                     </Text>
-                    <Text size="xs">{r.description}</Text>
+                    <Text size="xs">{ruleText.text(r).description}</Text>
                   </Table.Td>
                   <Table.Td>
                     <Badge variant="default" tt="none">
