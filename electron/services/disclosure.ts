@@ -16,6 +16,8 @@ import { formatPoints } from '../engine/scoring.js';
 import { disputeDeadlineSetting, openDisputes } from './citizenTables.js';
 import { PrintedDocument, type Column } from './disclosurePdf.js';
 import { explainCitizen } from './explain.js';
+import { outlookSection } from './disclosureOutlook.js';
+import { scoreOutlook } from './outlook.js';
 import { translator, type Translate } from './translate.js';
 
 /**
@@ -120,6 +122,7 @@ function render(db: Db, citizenId: string, options: DisclosureOptions, language:
   calculationSection(c);
   friendPenaltySection(c);
   recordsSection(c);
+  outlookSection(pdf, t, scoreOutlook(db, citizenId));
   disputesSection(c, db, { id: e.citizenId, idx }, answerDays);
   contestSection(c, answerDays);
 

@@ -17,6 +17,7 @@ import type { Db } from '../db/connection.js';
 import { rawPenaltyOf, updateFixedPoint, type MutableNetworkView } from '../engine/network.js';
 import { countsAt, type CompiledRuleset } from '../engine/rules.js';
 import { fromMicro, microOf, scoreCents, tierFor, toMicro } from '../engine/scoring.js';
+import { columnsOf } from './citizenTables.js';
 import { NotFoundError } from './explain.js';
 import { reachOf, whatIf } from './networkReach.js';
 import { adjustmentMicroOf, assembleOwn, loadScoringState, type ScoringState } from './scoring.js';
@@ -293,6 +294,9 @@ function eventIdsOf(db: Db, changes: SumChange[]): Map<number, { eventId: string
 
 /** What upholding each pending dispute of an event would change now: the event leaves scoring (SCORING_MODEL §1 retraction). */
 function pendingDisputes(db: Db, state: ScoringState, citizen: number, target: Member): Outlook['disputes'] {
+  // A database restored from another build may hold a disputes table of another shape (or none): then no dispute is projected.
+  const columns = new Set(columnsOf(db, 'disputes'));
+  if (!['id', 'citizen_idx', 'event_idx', 'status'].every((c) => columns.has(c))) return [];
   const rows = db
     .prepare(
       `SELECT d.id, d.status, d.event_idx, e.event_id FROM disputes d JOIN events e ON e.idx = d.event_idx

@@ -71,10 +71,15 @@ describe('main-process message catalogs', () => {
     let checked = 0;
     for (const file of sourceFiles(join(ROOT, 'electron'))) {
       const source = readFileSync(file, 'utf8');
+      // A file that makes a translator names its namespace; one that is handed a translator qualifies its keys (ns:key).
       const namespace = /translator\([^,)]+,\s*'([\w-]+)'\)/.exec(source)?.[1];
-      if (!namespace) continue;
+      if (!namespace && !/\bTranslate\b/.test(source)) continue;
       for (const m of source.matchAll(/\bt\(\s*'([^'`$]+)'/g)) {
-        const [ns, key] = m[1].includes(':') ? (m[1].split(':', 2) as [string, string]) : [namespace, m[1]];
+        if (!namespace && !m[1].includes(':')) {
+          problems.push(`${relative(ROOT, file)}: ${m[1]} has no namespace (write ns:key)`);
+          continue;
+        }
+        const [ns, key] = m[1].includes(':') ? (m[1].split(':', 2) as [string, string]) : [namespace!, m[1]];
         checked++;
         for (const language of LANGUAGES) {
           const keys = stems(flatten(MESSAGES[language][ns] ?? {}).keys());

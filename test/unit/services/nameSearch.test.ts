@@ -26,6 +26,7 @@ const POPULATION: [id: string, name: string, latin: string][] = [
   ['C09', 'Zoë Müller', ''],
   ['C10', '黄', ''],
   ['C11', '𠮷田 太郎', 'Yoshida Taro'],
+  ['C12', '阿卜杜拉·艾力·买买提', 'Abdulla Eli Memet'],
 ];
 
 let db: Db;
@@ -63,7 +64,10 @@ describe('search by a Chinese name', () => {
 
   it('finds each part of a name written with a middle dot or a space, and a character outside the BMP', () => {
     expect(found('阿依古丽')).toEqual(['C07']);
-    expect(found('买买提')).toEqual(['C07']);
+    expect(found('买买提')).toEqual(['C07', 'C12']);
+    // A part in the middle of the name is fenced on both sides too.
+    expect(found('艾力')).toEqual(['C12']);
+    expect(found('阿卜杜拉 艾力')).toEqual(['C12']);
     expect(found('𠮷田')).toEqual(['C11']);
     expect(found('太郎')).toEqual(['C11']);
     expect(found('黄')).toEqual(['C10']);

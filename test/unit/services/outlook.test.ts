@@ -13,6 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../electron/db/connection.js';
+import { renderDisclosure } from '../../../electron/services/disclosure.js';
 import { openDispute } from '../../../electron/services/disputes.js';
 import { explainCitizen } from '../../../electron/services/explain.js';
 import { importFolder } from '../../../electron/services/import.js';
@@ -20,6 +21,7 @@ import { friendPenaltyByDistrict, networkView } from '../../../electron/services
 import { scoreOutlook } from '../../../electron/services/outlook.js';
 import { publishRuleset } from '../../../electron/services/rulesets.js';
 import { eventRow, folder, openTempDb, removeTempDirs } from '../helpers/importFixtures.js';
+import { readPdf } from '../helpers/pdfReader.js';
 
 const KINDS = JSON.stringify([{ kind: 'record', fields: { p: { type: 'number' } } }]);
 export const SMALL_RULESET = {
@@ -99,6 +101,20 @@ describe('outlook of a chain A - B - C where A\'s record expires', () => {
     const o = scoreOutlook(db, 'C');
     expect(o.points.map((p) => [p.at, p.score, p.tier, p.penalty])).toEqual([['2025-03-14T00:00:00.000Z', 1000, 'A', 0]]);
     expect(o.nextTier).toBeNull();
+  });
+
+  it("the disclosure says when A's score is expected to rise, labelled a projection", async () => {
+    const { text } = await readPdf(renderDisclosure(db, 'A', { generatedBy: 'official-1', now: new Date('2025-01-02T00:00:00Z') }));
+    expect(text).toContain('Score outlook (projection)');
+    expect(text).toContain('A projection under the current ruleset (version 1)');
+    expect(text).toContain('Your score is expected to rise to 1000.00 (A) on 2025-03-14, when the record of 2024-03-14 expires.');
+    expect(text).toContain('You are expected to reach tier A (960 or more) on 2025-03-14');
+  });
+
+  it("B's disclosure gives no date on which only a friend's record changes: that would disclose the friend's record", async () => {
+    const { text } = await readPdf(renderDisclosure(db, 'B', { generatedBy: 'official-1', now: new Date('2025-01-02T00:00:00Z') }));
+    expect(text).not.toContain('2025-03-14');
+    expect(text).toContain('Your score is expected to rise to 1000.00 (A) on 2026-06-01, when the record of 2024-06-01 expires.');
   });
 
   it("network view: A's shortfall costs B 42.86, all of B's penalty; B's costs A and C 21.43 each", () => {
