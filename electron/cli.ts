@@ -130,7 +130,7 @@ export function buildProgram(): Command {
     .action((o) => withDb(o.db, () => out(`database ready: ${o.db}`)));
 
   authenticated(program.command('import'))
-    .description('import a folder: event_kinds.json, citizens.csv, relationships.csv, events.csv or events.jsonl (all or nothing)')
+    .description('import a folder: event_kinds.json, citizens.csv, consents.csv, relationships.csv, events.csv or events.jsonl (all or nothing)')
     .argument('<dir>', 'the folder to import')
     .addOption(dbOption())
     .requiredOption('--provider <name>', 'who supplied the data (registry, agency): shown with every event and on disputes')
@@ -144,7 +144,8 @@ export function buildProgram(): Command {
           report.operationId === null
             ? 'nothing new: every record is already stored'
             : `imported (operation ${report.operationId}): ${c.kindsAdded} event kinds, ${c.citizensAdded} citizens added, ${c.citizensUpdated} updated, ` +
-                `${c.relationshipsAdded} relationships added, ${c.relationshipsChanged} changed, ${c.eventsAdded} events added, ${c.eventsUnchanged} already stored` +
+                `${c.relationshipsAdded} relationships added, ${c.relationshipsChanged} changed, ${c.eventsAdded} events added, ${c.eventsUnchanged} already stored, ` +
+                `${c.consentsAdded} consent records added` +
                 (report.scoring ? `; ${report.scoring.scoresChanged} scores changed` : ''),
         );
       }),

@@ -94,11 +94,13 @@ const LedgerEntry = z.object({
   citizenId: z.string(),
   operationId: z.number(),
   oldScore: z.number().nullable(),
-  newScore: z.number(),
+  /** Null: the citizen left scope (cause `scope`). */
+  newScore: z.number().nullable(),
   oldTier: z.string().nullable(),
-  newTier: z.string(),
+  newTier: z.string().nullable(),
   rulesetVersion: z.number(),
-  cause: z.enum(['own', 'friends']),
+  /** `scope`: the citizen entered or left scope (consent, SCORING_MODEL §6). */
+  cause: z.enum(['own', 'friends', 'scope']),
   causeFriends: z.array(z.string()),
   hash: z.string(),
 });
@@ -213,6 +215,8 @@ const ImportResult = z.object({
     relationshipsChanged: z.number(),
     eventsAdded: z.number(),
     eventsUnchanged: z.number(),
+    consentsAdded: z.number(),
+    consentsUnchanged: z.number(),
   }),
   operationId: z.number().nullable(),
   scoring: ScoreStats.nullable(),
@@ -328,7 +332,7 @@ const JobStatus = z.object({
 });
 export type JobStatus = z.infer<typeof JobStatus>;
 
-const ImportFileName = z.enum(['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl']);
+const ImportFileName = z.enum(['event_kinds.json', 'citizens.csv', 'consents.csv', 'relationships.csv', 'events.csv', 'events.jsonl']);
 /** An import file: its content inline (desktop IPC, small files), or the id the bridge gave its streamed upload (POST /upload/<name>). */
 const ImportFile = z
   .strictObject({

@@ -133,7 +133,7 @@ function ledgerFromRow(r: LedgerDbRow): LedgerEntry {
     citizenId: r.citizen_id,
     operationId: r.operation_id,
     oldScore: r.old_score === null ? null : centsToScore(r.old_score),
-    newScore: centsToScore(r.new_score),
+    newScore: r.new_score === null ? null : centsToScore(r.new_score),
     oldTier: r.old_tier,
     newTier: r.new_tier,
     rulesetVersion: r.ruleset_version,

@@ -36,7 +36,7 @@ const citizenLink = (id: string) => (
 );
 
 function ScoreChange({ e }: { e: LedgerEntry }) {
-  const delta = e.oldScore === null ? null : e.newScore - e.oldScore;
+  const delta = e.oldScore === null || e.newScore === null ? null : e.newScore - e.oldScore;
   return (
     <Group gap={6} wrap="nowrap" ff="monospace" fz="sm">
       <Text span c="dimmed" fz="sm">

@@ -18,6 +18,7 @@ const LABELS: Record<OperationKind, string> = {
   dispute_reviewed: 'Dispute under review',
   dispute_decided: 'Dispute decided',
   backup_restored: 'Backup restored',
+  consent_changed: 'Consent changed',
 };
 
 const COLORS: Record<OperationKind, string> = {
@@ -34,6 +35,7 @@ const COLORS: Record<OperationKind, string> = {
   dispute_reviewed: 'yellow',
   dispute_decided: 'grape',
   backup_restored: 'red',
+  consent_changed: 'teal',
 };
 
 export const operationKindLabel = (kind: OperationKind): string => LABELS[kind] ?? kind;
