@@ -17,6 +17,7 @@ import { explainCitizen, NotFoundError } from './services/explain.js';
 import { formatPoints, scoreRows } from './services/exportScores.js';
 import { importFolder } from './services/import.js';
 import { AlreadyRetractedError, retractEvent } from './services/retract.js';
+import { recordConsent } from './services/consent.js';
 import { AuthError, userCount, verifyCredentials } from './services/auth.js';
 import { changeOwnPassword, createFirstAdmin, decideAccountChange, isFounding, listAccountChanges, proposeAccount, TwoPersonRuleError } from './services/accounts.js';
 import { approveRuleset, attachSimulation, getProposal, proposalSimulation, proposeRuleset } from './services/proposals.js';
@@ -238,6 +239,24 @@ export function buildProgram(): Command {
           if (err instanceof NotFoundError || err instanceof AlreadyRetractedError) throw new Rejected(err.message);
           throw err;
         }
+      }),
+    );
+
+  const consent = program.command('consent').description("a citizen's consent to being scored");
+  authenticated(consent.command('record'))
+    .description("append a consent record (given, withdrawn, refused) with its evidence; when the ruleset requires consent, the citizen and their friends are rescored")
+    .argument('<citizen_id>')
+    .addOption(dbOption())
+    .requiredOption('--status <status>', 'given, withdrawn or refused')
+    .requiredOption('--evidence <text>', 'the form number or the channel it came through')
+    .requiredOption('--reason <text>', 'why it is recorded')
+    .option('--at <instant>', 'when the citizen gave, withdrew or refused it (RFC 3339; default now)')
+    .action((citizenId: string, o) =>
+      asUser(o, 'official', 'consent record', (db, actor) => {
+        const r = recordConsent(db, { citizenId, status: o.status, at: o.at ?? new Date().toISOString(), evidence: o.evidence }, { actor, reason: o.reason });
+        const scope = r.inScopeBefore === r.inScopeAfter ? (r.inScopeAfter ? 'in scope' : 'out of scope') : r.inScopeAfter ? 'entered scope' : 'left scope';
+        const later = r.afterScoringInstant ? '; dated after the scoring instant, it counts once scores are computed as of that date' : '';
+        out(`recorded ${o.status} for ${citizenId} (operation ${r.operationId}): ${scope}${r.scoring ? `; ${r.scoring.scoresChanged} scores changed` : ''}${later}`);
       }),
     );
 

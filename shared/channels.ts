@@ -76,6 +76,7 @@ export const CHANNEL_NAMES = [
   'assignDispute',
   'disputeReviewers',
   'disputeCounts',
+  'recordConsent',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

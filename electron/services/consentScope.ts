@@ -63,3 +63,8 @@ export function consentChangedBetween(db: Db, fromMs: number, toMs: number): num
   const [lo, hi] = fromMs <= toMs ? [fromMs, toMs] : [toMs, fromMs];
   return db.prepare('SELECT DISTINCT citizen_idx FROM consents WHERE at_ms > ? AND at_ms <= ?').pluck().all(lo, hi) as number[];
 }
+
+/** How many citizens have consent `given` at an instant: those a ruleset requiring consent would score. */
+export function countGivenAt(db: Db, asOfMs: number): number {
+  return db.prepare(`SELECT count(*) FROM (${LATEST_AT}) WHERE status = 'given'`).pluck().get({ asOf: asOfMs }) as number;
+}

@@ -12,6 +12,8 @@ import { formatPoints } from '../engine/scoring.js';
 import { disputeDeadlineSetting, openDisputes } from './citizenTables.js';
 import { PrintedDocument, printable, type Column } from './disclosurePdf.js';
 import { explainCitizen } from './explain.js';
+import { consentOf } from './consent.js';
+import { consentSection, outOfScope, renderUnscoredDisclosure } from './disclosureConsent.js';
 
 /**
  * Days within which the console promises a written answer to a contest, by
@@ -61,6 +63,8 @@ export function renderDisclosure(db: Db, citizenId: string, options: DisclosureO
 }
 
 function render(db: Db, citizenId: string, options: DisclosureOptions): Buffer {
+  const unscored = outOfScope(db, citizenId);
+  if (unscored) return renderUnscoredDisclosure(citizenId, unscored, { generatedBy: options.generatedBy, now: options.now ?? new Date() });
   const e = explainCitizen(db, citizenId);
   const published = getRuleset(db, e.rulesetVersion);
   if (!published) throw new Error(`ruleset version ${e.rulesetVersion} is missing`);
@@ -105,6 +109,7 @@ function render(db: Db, citizenId: string, options: DisclosureOptions): Buffer {
   recordsSection(pdf, e);
   disputesSection(pdf, db, { id: e.citizenId, idx }, answerDays);
   contestSection(pdf, answerDays);
+  consentSection(pdf, consentOf(db, idx));
 
   pdf.heading('About this document', 110);
   pdf.fields([

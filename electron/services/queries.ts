@@ -12,6 +12,8 @@ import { maskProtected } from './protectedFields.js';
 import { loadScoringState } from './scoring.js';
 import { eventSourceReader, importProviders } from './provenance.js';
 import { eventScoringReader } from './eventScoring.js';
+import { consentOf } from './consent.js';
+import { consentRequired, countGivenAt } from './consentScope.js';
 
 /**
  * A text search considers at most this many matches (in index order) and
@@ -36,9 +38,13 @@ export function overview(db: Db): Output<'overview'> {
       for (let bin = rows[0][0]; bin <= rows[rows.length - 1][0]; bin++) histogram.push({ from: bin * width, to: (bin + 1) * width, count: counts.get(bin) ?? 0 });
     }
   }
+  // Scope: everyone with a score is in scope; with consent required, the rest are out of it.
+  const required = state !== null && consentRequired(state.ruleset);
+  const givenAtAsOf = state ? countGivenAt(db, state.asOfMs) : 0;
   return {
     population,
     scored,
+    consent: { required, inScope: state ? scored : population, outOfScope: required ? population - scored : 0, givenAtAsOf },
     rulesetVersion: state?.version ?? null,
     asOf: state?.asOf ?? null,
     tiers,
@@ -101,6 +107,13 @@ export function search(db: Db, q: ParsedInput<'search'>): Output<'search'> {
   if (q.maxScore !== undefined) {
     where.push('s.cents <= @maxCents');
     params.maxCents = Math.round(q.maxScore * 100);
+  }
+  if (q.scope) {
+    // In scope is scored; out of scope is unscored while a ruleset that requires consent is published.
+    const state = loadScoringState(db);
+    const required = state !== null && consentRequired(state.ruleset);
+    if (q.scope === 'in') where.push(state ? 's.citizen_idx IS NOT NULL' : '1');
+    else where.push(required ? 's.citizen_idx IS NULL' : '0');
   }
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   // Without text or filters the total is the population; otherwise count up to the cap.
@@ -168,6 +181,7 @@ export function citizenRecord(db: Db, citizenId: string): Output<'citizen'> {
     explanation: c.cents === null ? null : explainCitizen(db, citizenId, { maxEventsPerRule: EVENTS_PER_RULE_SHOWN }),
     history,
     eventCount: db.prepare('SELECT count(*) FROM events WHERE citizen_idx = ?').pluck().get(c.idx) as number,
+    consent: consentOf(db, c.idx),
   };
 }
 

@@ -94,6 +94,8 @@ export const CHANNEL_ROLES = {
   assignDispute: 'official',
   disputeReviewers: 'official',
   disputeCounts: 'viewer',
+  // Consent: recorded by officials (it changes who is scored); read on the record.
+  recordConsent: 'official',
 } as const satisfies Record<string, Access>;
 
 /**

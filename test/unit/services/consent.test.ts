@@ -16,7 +16,10 @@ import type { Db } from '../../../electron/db/connection.js';
 import { verifyIntegrity } from '../../../electron/db/chainVerify.js';
 import { verifyLedger } from '../../../electron/db/ledger.js';
 import { consentOf, recordConsent } from '../../../electron/services/consent.js';
+import { renderDisclosure } from '../../../electron/services/disclosure.js';
 import { explainCitizen } from '../../../electron/services/explain.js';
+import { subjectAccessExport } from '../../../electron/services/subjectAccess.js';
+import { readPdf } from '../helpers/pdfReader.js';
 import { importFolder, type ImportReport } from '../../../electron/services/import.js';
 import { publishRuleset, recomputeScores } from '../../../electron/services/rulesets.js';
 import { BASELINE_AS_OF, centsOf, dbSnapshot, DEFAULT_RULESET, folder, openTempDb, removeTempDirs, seedBaseline } from '../helpers/importFixtures.js';
@@ -257,5 +260,44 @@ describe('recording consent by hand: careless and hostile input', () => {
     const r = recordConsent(db, good, OFFICIAL);
     expect(r).toMatchObject({ inScopeBefore: true, inScopeAfter: true, scoring: null });
     expect(centsOf(db, 'C1')).toBe(before);
+  });
+});
+
+describe('what the citizen is told', () => {
+  beforeEach(async () => {
+    expect((await importConsents(lines(HEADER, 'C1,given,2024-01-01T00:00:00Z,form 1/2024', 'C2,given,2024-01-01T00:00:00Z,form 2/2024'))).ok).toBe(true);
+    publishConsentRequired();
+  });
+
+  it('the disclosure of a scored citizen states their consent, its evidence and how to withdraw', async () => {
+    const { text } = await readPdf(renderDisclosure(db, 'C1', { generatedBy: 'Officer Test', now: new Date('2026-11-02T09:00:00Z') }));
+    expect(text).toContain('Your consent to being scored is given on the scoring date');
+    expect(text).toContain('so you are scored');
+    expect(text).toContain('form 1/2024');
+    expect(text).toContain('How to withdraw your consent');
+    expect(text).toContain('You may withdraw your consent at any time');
+  });
+
+  it('the disclosure of an out-of-scope citizen says plainly they are not scored and why, and names no one else', async () => {
+    const { text } = await readPdf(renderDisclosure(db, 'C3', { generatedBy: 'Officer Test', now: new Date('2026-11-02T09:00:00Z') }));
+    expect(text).toContain('You are not scored');
+    expect(text).toContain('This office scores only people who have given their consent');
+    expect(text).toContain('No consent of yours to being scored is on record');
+    expect(text).not.toMatch(/Bo Wang|Ann Lee|C1\b|C2\b/);
+  });
+
+  it('the subject-access export carries the consent history, the status that counts and how to withdraw', () => {
+    recordConsent(db, { citizenId: 'C1', status: 'withdrawn', at: '2024-12-15T09:30:00Z', evidence: 'letter 88' }, OFFICIAL);
+    const x = subjectAccessExport(db, 'C1');
+    expect(x.score).toBeNull();
+    expect(x.consent).toMatchObject({ required: true, atScoringInstant: 'withdrawn', inScope: false });
+    expect(x.consent.history.map((h) => [h.status, h.evidence, h.recordedBy])).toEqual([
+      ['withdrawn', 'letter 88', 'official-1'],
+      ['given', 'form 1/2024', 'tester'],
+    ]);
+    expect(x.consent.status).toMatch(/withdrawn.*so you are not scored/);
+    expect(x.consent.howToWithdraw.join(' ')).toMatch(/withdraw your consent at any time/);
+    expect(x.ledger.at(-1)).toMatchObject({ newScore: null, newTier: null, cause: 'scope' });
+    expect(x.otherTables.consents).toBeUndefined();
   });
 });
