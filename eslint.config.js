@@ -60,6 +60,18 @@ export default tseslint.config(
     },
   },
   {
+    // One source per shape: a shape in the contract or the domain is a zod
+    // schema and its type is z.infer of it, never an interface or object
+    // type written beside it by hand (the two drift apart).
+    files: ['shared/contract.ts', 'shared/domain.ts'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: 'ExportNamedDeclaration > TSInterfaceDeclaration', message: 'a shape in shared/ is a zod schema: export its type as z.infer<typeof Schema>, not an interface written by hand' },
+        { selector: 'ExportNamedDeclaration > TSTypeAliasDeclaration > TSTypeLiteral.typeAnnotation', message: 'a shape in shared/ is a zod schema: export its type as z.infer<typeof Schema>, not an object type written by hand' },
+      ],
+    },
+  },
+  {
     files: ['renderer/src/**/*.ts', 'renderer/src/**/*.tsx'],
     rules: {
       'no-restricted-imports': ['error', {

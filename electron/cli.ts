@@ -5,7 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { InputProblem } from '../shared/domain.js';
+import type { Explanation, InputProblem } from '../shared/domain.js';
 import { openDatabase, type Db } from './db/connection.js';
 import { formatProblem } from './engine/rules.js';
 import { registerAccountabilityCommands } from './cli/accountability.js';
@@ -117,19 +117,48 @@ function warn(text: string): void {
   process.stderr.write(terminalSafe(text));
 }
 
+/** --db, on every command that opens the database. */
+function dbOption(): Option {
+  return new Option('--db <file>', 'the Credence database file').default('credence.sqlite');
+}
+
 export function buildProgram(): Command {
   const program = new Command('credence')
     .description('Credence: explainable rule-based scoring with a verifiable ledger')
     .showHelpAfterError()
     .exitOverride();
-  const dbOption = () => new Option('--db <file>', 'the Credence database file').default('credence.sqlite');
+  addInitCommand(program);
+  addImportCommand(program);
+  addRulesCommands(program.command('rules').description('validate and publish rulesets'));
+  addRecomputeCommand(program);
+  addEventsCommands(program.command('events').description('act on recorded events'));
+  addConsentCommands(program.command('consent').description("a citizen's consent to being scored"));
+  const users = program.command('users').description('local accounts of the console');
+  addUserAddCommand(users);
+  addUserDecisionCommands(users);
+  addUserPasswordCommand(users);
+  addUserListCommands(users);
+  addExportCommands(program.command('export').description('export data'));
+  addExplainCommand(program);
+  addDemoCommand(program);
+  registerAccountabilityCommands(program, { dbOption, authenticated, asUser, withDb, Rejected, out, readJsonFile, checkInstant, progressBar });
+  registerDisclosureCommands(program, { dbOption, authenticated, asUser, withDb, Rejected, out });
+  registerLedgerCommands(program, { dbOption, authenticated, asUser, withDb, Rejected, out, readJsonFile, checkInstant, progressBar });
+  registerCustodyCommands(program, { dbOption, authenticated, asUser, withDb, Rejected, out, readJsonFile, checkInstant, progressBar });
+  return program;
+}
 
+/** credence init: create or upgrade a database. */
+function addInitCommand(program: Command): void {
   program
     .command('init')
     .description('create (or upgrade) a database')
     .addOption(dbOption())
     .action((o) => withDb(o.db, () => out(`database ready: ${o.db}`)));
+}
 
+/** credence import: a folder of interchange files, all or nothing. */
+function addImportCommand(program: Command): void {
   authenticated(program.command('import'))
     .description('import a folder: event_kinds.json, citizens.csv, consents.csv, relationships.csv, events.csv or events.jsonl (all or nothing)')
     .argument('<dir>', 'the folder to import')
@@ -151,8 +180,10 @@ export function buildProgram(): Command {
         );
       }),
     );
+}
 
-  const rules = program.command('rules').description('validate and publish rulesets');
+/** credence rules validate | publish | approve: a ruleset goes live only with a second administrator. */
+function addRulesCommands(rules: Command): void {
   rules
     .command('validate')
     .description('check a ruleset file against the registered event kinds')
@@ -204,7 +235,10 @@ export function buildProgram(): Command {
         for (const e of result.evaluationErrors ?? []) warn(`warning: rule ${field(e.ruleId)}: ${e.count} evaluation error(s), e.g. ${field(e.example)}\n`);
       }),
     );
+}
 
+/** credence recompute: every score as of an instant. */
+function addRecomputeCommand(program: Command): void {
   authenticated(program.command('recompute'))
     .description('recompute every score as of an instant')
     .addOption(dbOption())
@@ -223,8 +257,10 @@ export function buildProgram(): Command {
         );
       });
     });
+}
 
-  const events = program.command('events').description('act on recorded events');
+/** credence events retract. */
+function addEventsCommands(events: Command): void {
   authenticated(events.command('retract'))
     .description('retract an event (appeal upheld, data-entry error): it stays on record but leaves scoring')
     .argument('<event_id>')
@@ -241,8 +277,10 @@ export function buildProgram(): Command {
         }
       }),
     );
+}
 
-  const consent = program.command('consent').description("a citizen's consent to being scored");
+/** credence consent record: one consent record by hand (an official). */
+function addConsentCommands(consent: Command): void {
   authenticated(consent.command('record'))
     .description("append a consent record (given, withdrawn, refused) with its evidence; when the ruleset requires consent, the citizen and their friends are rescored")
     .argument('<citizen_id>')
@@ -259,8 +297,10 @@ export function buildProgram(): Command {
         out(`recorded ${o.status} for ${citizenId} (operation ${r.operationId}): ${scope}${r.scoring ? `; ${r.scoring.scoresChanged} scores changed` : ''}${later}`);
       }),
     );
+}
 
-  const users = program.command('users').description('local accounts of the console');
+/** credence users add: the first administrator, a proposed account, or a founding request. */
+function addUserAddCommand(users: Command): void {
   authenticated(users.command('add'))
     .description(
       `create an account. On an empty database: the first administrator, no approval. Otherwise an administrator (--user/--token) proposes it and another administrator approves it (users approve); the new password comes from ${NEW_PASSWORD_ENV}, a prompt or the next line of standard input. --request: the second administrator asks for their own account while the installation is founding (one account, no account change yet); the first administrator approves it`,
@@ -295,6 +335,10 @@ export function buildProgram(): Command {
         db.close();
       }
     });
+}
+
+/** credence users approve | reject: the second administrator's decision on an account change. */
+function addUserDecisionCommands(users: Command): void {
   for (const verb of ['approve', 'reject'] as const) {
     authenticated(users.command(verb))
       .description(`${verb} an account change (a new account, a role change, a re-enabled account) proposed by another administrator`)
@@ -308,6 +352,10 @@ export function buildProgram(): Command {
         }),
       );
   }
+}
+
+/** credence users password: change your own password. */
+function addUserPasswordCommand(users: Command): void {
   users
     .command('password')
     .description(`change your own password (also when an administrator set it): the current one from ${'CREDENCE_PASSWORD'}, the new one from ${NEW_PASSWORD_ENV} (or prompts, or two lines of standard input)`)
@@ -331,6 +379,10 @@ export function buildProgram(): Command {
         db.close();
       }
     });
+}
+
+/** credence users pending | list. */
+function addUserListCommands(users: Command): void {
   users
     .command('pending')
     .description('account changes awaiting a second administrator')
@@ -351,8 +403,10 @@ export function buildProgram(): Command {
         }
       }),
     );
+}
 
-  const exp = program.command('export').description('export data');
+/** credence export scores: the current scores as CSV. */
+function addExportCommands(exp: Command): void {
   authenticated(exp.command('scores'))
     .description('current scores as CSV: citizen_id,score,tier,own,penalty sorted by id')
     .addOption(dbOption())
@@ -367,7 +421,10 @@ export function buildProgram(): Command {
         if (o.out) await new Promise<void>((resolve, reject) => (sink as ReturnType<typeof createWriteStream>).end((err?: Error | null) => (err ? reject(err) : resolve())));
       }),
     );
+}
 
+/** credence explain: a citizen's score taken apart into its causes. */
+function addExplainCommand(program: Command): void {
   authenticated(program.command('explain'))
     .description("take a citizen's score apart into its causes")
     .argument('<citizen_id>')
@@ -385,23 +442,29 @@ export function buildProgram(): Command {
         }
         logAccess(db, { username: actor, action: 'view_record', citizenId: id, detail: 'explained on the command line', purpose: o.purpose ?? null, outcome: 'allowed' });
         if (o.json) return out(JSON.stringify(e, null, 2));
-        // Every figure to the cent as the export rounds it (SCORING_MODEL §5).
-        const pts = (x: number) => (formatPoints(x).startsWith('-') ? '' : '+') + formatPoints(x);
-        const lines = [`${field(e.citizenId)} ${field(e.name)} (${field(e.district)})`, `score ${formatPoints(e.score)} tier ${e.tier}  ruleset v${e.rulesetVersion}, as of ${e.asOf}`, `  base ${formatPoints(e.base)}`];
-        for (const r of e.rules) {
-          lines.push(`  ${pts(r.total).padStart(9)}  ${field(r.ruleName)} [${field(r.ruleId)}, ${field(r.dimension)}]${r.capped ? ` capped from ${pts(r.raw)}` : ''}`);
-          for (const ev of r.events) lines.push(`             ${pts(ev.points)} ${field(ev.eventId)} ${ev.occurredAt}`);
-        }
-        lines.push(`  = own ${formatPoints(e.own)}`);
-        lines.push(`  - friend penalty ${formatPoints(e.friendPenalty)} (uncapped ${formatPoints(e.friendPenaltyUncapped)}, ${e.activeFriendCount} active friends)`);
-        for (const f of e.friends.filter((f) => f.share > 0)) lines.push(`      ${f.share.toFixed(4)} from ${field(f.citizenId)} ${field(f.name)} (${formatPoints(f.score)} ${f.tier})`);
-        lines.push(`  = ${formatPoints(e.score)} (${e.tier})`);
-        if (e.reasonCodes.length) lines.push('reason codes:', ...e.reasonCodes.map((r, i) => `  ${i + 1}. ${field(r.label)} (${field(r.code)}) ${pts(r.points)}`));
-        out(lines.join('\n'));
+        out(formatExplanation(e));
       }),
     );
+}
 
+/** A citizen's explanation as text, every figure to the cent as the export rounds it (SCORING_MODEL §5). */
+function formatExplanation(e: Explanation): string {
+  const pts = (x: number) => (formatPoints(x).startsWith('-') ? '' : '+') + formatPoints(x);
+  const lines = [`${field(e.citizenId)} ${field(e.name)} (${field(e.district)})`, `score ${formatPoints(e.score)} tier ${e.tier}  ruleset v${e.rulesetVersion}, as of ${e.asOf}`, `  base ${formatPoints(e.base)}`];
+  for (const r of e.rules) {
+    lines.push(`  ${pts(r.total).padStart(9)}  ${field(r.ruleName)} [${field(r.ruleId)}, ${field(r.dimension)}]${r.capped ? ` capped from ${pts(r.raw)}` : ''}`);
+    for (const ev of r.events) lines.push(`             ${pts(ev.points)} ${field(ev.eventId)} ${ev.occurredAt}`);
+  }
+  lines.push(`  = own ${formatPoints(e.own)}`);
+  lines.push(`  - friend penalty ${formatPoints(e.friendPenalty)} (uncapped ${formatPoints(e.friendPenaltyUncapped)}, ${e.activeFriendCount} active friends)`);
+  for (const f of e.friends.filter((f) => f.share > 0)) lines.push(`      ${f.share.toFixed(4)} from ${field(f.citizenId)} ${field(f.name)} (${formatPoints(f.score)} ${f.tier})`);
+  lines.push(`  = ${formatPoints(e.score)} (${e.tier})`);
+  if (e.reasonCodes.length) lines.push('reason codes:', ...e.reasonCodes.map((r, i) => `  ${i + 1}. ${field(r.label)} (${field(r.code)}) ${pts(r.points)}`));
+  return lines.join('\n');
+}
 
+/** credence demo: a deterministic synthetic population in an empty database. */
+function addDemoCommand(program: Command): void {
   authenticated(program.command('demo'))
     .description('create a deterministic synthetic population, import it and publish the default ruleset')
     .addOption(dbOption())
@@ -425,14 +488,7 @@ export function buildProgram(): Command {
         }
       });
     });
-
-  registerAccountabilityCommands(program, { dbOption, authenticated, asUser, withDb, Rejected, out, readJsonFile, checkInstant, progressBar });
-  registerDisclosureCommands(program, { dbOption, authenticated, asUser, withDb, Rejected, out });
-  registerLedgerCommands(program, { dbOption, authenticated, asUser, withDb, Rejected, out, readJsonFile, checkInstant, progressBar });
-  registerCustodyCommands(program, { dbOption, authenticated, asUser, withDb, Rejected, out, readJsonFile, checkInstant, progressBar });
-  return program;
 }
-
 
 function checkInstant(text: string): { iso: string; ms: number } {
   try {

@@ -18,6 +18,7 @@ export const CHANNEL_NAMES = [
   'disableUser',
   'resetPassword',
   'changePassword',
+  'setLanguage',
   'accountHistory',
   'sessions',
   'revokeSession',

@@ -5,8 +5,9 @@
  * generated from this table, and the renderer's client is typed from it.
  */
 import { z } from 'zod';
-import { CitizenId, ConsentStatus, EventKindSpec, OperationKind, RulesetSpec, RuleSpec } from './domain.js';
+import { CitizenId, ConsentStatus, EventKindSpec, Explanation, InputProblem, OperationKind, RulesetSpec, RuleSpec } from './domain.js';
 import { CHANNEL_NAMES, type ChannelName } from './channels.js';
+import { LANGUAGES } from './language.js';
 import { AS_OF_FORM, INSTANT_FORM, parseAsOf, parseInstantMs } from './instant.js';
 
 export const Role = z.enum(['viewer', 'official', 'auditor', 'admin']);
@@ -17,7 +18,8 @@ export type Access = Role | 'public';
 const Username = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a username has 1 to 64 characters of A-Z a-z 0-9 . _ -');
 const Password = z.string().min(8, 'a password has at least 8 characters').max(128, 'a password has at most 128 characters');
 /** `mustChangePassword`: the password was set by someone else (new account, reset); only changing it is allowed. */
-const SessionUser = z.object({ username: z.string(), displayName: z.string(), role: Role, mustChangePassword: z.boolean().optional() });
+export const Language = z.enum(LANGUAGES);
+const SessionUser = z.object({ username: z.string(), displayName: z.string(), role: Role, mustChangePassword: z.boolean().optional(), language: Language.optional() });
 export type SessionUser = z.infer<typeof SessionUser>;
 const AccessRow = z.object({
   id: z.number(),
@@ -69,14 +71,8 @@ export type AccessAlert = z.infer<typeof AccessAlert>;
 const offset = z.number().int().min(0).default(0);
 const limit = (max: number, dflt: number) => z.number().int().min(1).max(max).default(dflt);
 
-const Problem = z.object({
-  file: z.string().optional(),
-  line: z.number().optional(),
-  rule: z.string().optional(),
-  field: z.string().optional(),
-  position: z.number().optional(),
-  message: z.string(),
-});
+/** A problem found in an input (the domain's InputProblem). */
+const Problem = InputProblem;
 
 const OperationRow = z.object({
   id: z.number(),
@@ -112,41 +108,13 @@ export type LedgerEntryWithOperation = z.infer<typeof LedgerEntryWithOperation>;
 const CitizenSummary = z.object({
   citizenId: z.string(),
   name: z.string(),
+  /** The name in Latin letters (e.g. pinyin) when the data gives one. */
+  nameLatin: z.string().nullable(),
   district: z.string(),
   score: z.number().nullable(),
   tier: z.string().nullable(),
 });
 export type CitizenSummary = z.infer<typeof CitizenSummary>;
-
-const Explanation = z.object({
-  citizenId: z.string(),
-  name: z.string(),
-  district: z.string(),
-  rulesetVersion: z.number(),
-  asOf: z.string(),
-  base: z.number(),
-  rules: z.array(
-    z.object({
-      ruleId: z.string(),
-      ruleName: z.string(),
-      dimension: z.string(),
-      raw: z.number(),
-      total: z.number(),
-      capped: z.boolean(),
-      eventCount: z.number(),
-      events: z.array(z.object({ eventId: z.string(), occurredAt: z.string(), points: z.number() })),
-    }),
-  ),
-  adjustments: z.number(),
-  own: z.number(),
-  friendPenalty: z.number(),
-  friendPenaltyUncapped: z.number(),
-  friends: z.array(z.object({ citizenId: z.string(), name: z.string(), score: z.number(), tier: z.string(), shortfall: z.number(), share: z.number() })),
-  activeFriendCount: z.number(),
-  score: z.number(),
-  tier: z.string(),
-  reasonCodes: z.array(z.object({ code: z.string(), label: z.string(), points: z.number() })),
-});
 
 /** Where an event came from: the operation that brought it and, for an import, its provider and events file (SHA-256). */
 const EventSource = z.object({
@@ -333,18 +301,28 @@ const DemoResult = z.object({ citizens: z.number(), relationships: z.number(), e
 export const JobKind = z.enum(['import', 'publish', 'simulate', 'recompute', 'demo']);
 export type JobKind = z.infer<typeof JobKind>;
 
-const JobStatus = z.object({
-  jobId: z.string(),
-  kind: JobKind,
-  state: z.enum(['running', 'done', 'failed', 'cancelled']),
-  phase: z.string(),
-  done: z.number(),
-  total: z.number(),
-  startedAt: z.string(),
-  error: z.string().nullable(),
-  /** By kind; PublishResult last, since its optional fields would also accept the others' shapes. */
-  result: z.union([SimulationResult, ImportResult, RecomputeResult, DemoResult, PublishResult]).nullable(),
-});
+/** What each kind of job returns: the job manager checks a worker's result against it, and the jobStatus channel again. */
+export const JobResult = { import: ImportResult, publish: PublishResult, simulate: SimulationResult, recompute: RecomputeResult, demo: DemoResult } as const satisfies Record<
+  JobKind,
+  z.ZodType
+>;
+export type JobResult<K extends JobKind = JobKind> = z.infer<(typeof JobResult)[K]>;
+
+function jobStatusOf<K extends JobKind>(kind: K) {
+  return z.object({
+    jobId: z.string(),
+    kind: z.literal(kind),
+    state: z.enum(['running', 'done', 'failed', 'cancelled']),
+    phase: z.string(),
+    done: z.number(),
+    total: z.number(),
+    startedAt: z.string(),
+    error: z.string().nullable(),
+    result: z.nullable(JobResult[kind]),
+  });
+}
+/** A job's progress and, once done, its result, of the shape its kind returns (narrowed by `kind`). */
+const JobStatus = z.discriminatedUnion('kind', [jobStatusOf('import'), jobStatusOf('publish'), jobStatusOf('simulate'), jobStatusOf('recompute'), jobStatusOf('demo')]);
 export type JobStatus = z.infer<typeof JobStatus>;
 
 const ImportFileName = z.enum(['event_kinds.json', 'citizens.csv', 'consents.csv', 'relationships.csv', 'events.csv', 'events.jsonl']);
@@ -474,7 +452,7 @@ export const channels = {
     summary: 'is anybody logged in on this session; does the first administrator still need creating',
   }),
   setupAdmin: channel({
-    input: z.strictObject({ username: Username, displayName: z.string().max(100).default(''), password: Password }),
+    input: z.strictObject({ username: Username, displayName: z.string().max(100).default(''), password: Password, language: Language.optional() }),
     output: z.object({ token: z.string(), user: SessionUser }),
     role: 'public',
     summary: 'create the first administrator (only while no account exists) and log in',
@@ -516,6 +494,7 @@ export const channels = {
     role: 'admin',
     summary: "set a temporary password (shown once) that the user must change at the next login; ends the user's sessions",
   }),
+  setLanguage: channel({ input: z.strictObject({ language: Language }), output: z.object({}), role: 'viewer', summary: 'choose the language the console speaks to you (English or Simplified Chinese)' }),
   changePassword: channel({ input: z.strictObject({ current: z.string().max(128), next: Password }), output: z.object({}), role: 'viewer', summary: 'change your own password' }),
   accountHistory: channel({ input: z.strictObject({ username: z.string().max(64).optional() }), output: z.array(AccountEvent), role: 'auditor', summary: 'who created, re-enabled, re-roled, disabled or reset which account, approved by whom, why' }),
   sessions: channel({ input: empty, output: z.array(SessionInfo), role: 'admin', summary: 'the live login sessions' }),

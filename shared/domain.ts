@@ -93,62 +93,67 @@ export const ConsentStatus = z.enum(['given', 'withdrawn', 'refused']);
 export type ConsentStatus = z.infer<typeof ConsentStatus>;
 
 /** A problem found in an input: where (file, line, rule, position) and why. */
-export interface InputProblem {
-  file?: string;
-  line?: number;
-  rule?: string;
-  field?: string;
-  position?: number;
-  message: string;
-}
+export const InputProblem = z.object({
+  file: z.string().optional(),
+  line: z.number().optional(),
+  rule: z.string().optional(),
+  field: z.string().optional(),
+  position: z.number().optional(),
+  message: z.string(),
+});
+export type InputProblem = z.infer<typeof InputProblem>;
 
 /** One rule's part of a citizen's explanation. */
-export interface RuleContribution {
-  ruleId: string;
-  ruleName: string;
-  dimension: string;
+export const RuleContribution = z.object({
+  ruleId: z.string(),
+  ruleName: z.string(),
+  dimension: z.string(),
   /** Sum of the event contributions before the cap. */
-  raw: number;
+  raw: z.number(),
   /** Total after the cap: what counts. */
-  total: number;
-  capped: boolean;
+  total: z.number(),
+  capped: z.boolean(),
   /** How many events count under this rule; `events` may list only the newest of them. */
-  eventCount: number;
-  events: { eventId: string; occurredAt: string; points: number }[];
-}
+  eventCount: z.number(),
+  events: z.array(z.object({ eventId: z.string(), occurredAt: z.string(), points: z.number() })),
+});
+export type RuleContribution = z.infer<typeof RuleContribution>;
 
-export interface FriendShare {
-  citizenId: string;
-  name: string;
-  score: number;
-  tier: string;
-  shortfall: number;
-  share: number;
-}
+export const FriendShare = z.object({
+  citizenId: z.string(),
+  name: z.string(),
+  score: z.number(),
+  tier: z.string(),
+  shortfall: z.number(),
+  share: z.number(),
+});
+export type FriendShare = z.infer<typeof FriendShare>;
 
-export interface ReasonCode {
+export const ReasonCode = z.object({
   /** A rule id, or `friend_penalty`. */
-  code: string;
-  label: string;
-  points: number;
-}
+  code: z.string(),
+  label: z.string(),
+  points: z.number(),
+});
+export type ReasonCode = z.infer<typeof ReasonCode>;
 
 /** Everything a score is made of (SCORING_MODEL §5). */
-export interface Explanation {
-  citizenId: string;
-  name: string;
-  district: string;
-  rulesetVersion: number;
-  asOf: string;
-  base: number;
-  rules: RuleContribution[];
-  adjustments: number;
-  own: number;
-  friendPenalty: number;
-  friendPenaltyUncapped: number;
-  friends: FriendShare[];
-  activeFriendCount: number;
-  score: number;
-  tier: string;
-  reasonCodes: ReasonCode[];
-}
+export const Explanation = z.object({
+  citizenId: z.string(),
+  name: z.string(),
+  district: z.string(),
+  rulesetVersion: z.number(),
+  asOf: z.string(),
+  base: z.number(),
+  rules: z.array(RuleContribution),
+  adjustments: z.number(),
+  own: z.number(),
+  friendPenalty: z.number(),
+  friendPenaltyUncapped: z.number(),
+  friends: z.array(FriendShare),
+  activeFriendCount: z.number(),
+  score: z.number(),
+  tier: z.string(),
+  reasonCodes: z.array(ReasonCode),
+});
+export type Explanation = z.infer<typeof Explanation>;

@@ -99,6 +99,11 @@ END`;
 
 export const CHAIN_ACTIONS = ['insert', 'update', 'delete'] as const;
 
+/** The insert trigger of a chained table, as syncChain installs it (a bulk appender puts it back with this). */
+export function insertTriggerSql(db: Db, spec: ChainedTable): string {
+  return triggerSql(db, spec, 'insert');
+}
+
 /** The trigger names a chained table must have. */
 export function chainTriggerNames(table: string): string[] {
   return CHAIN_ACTIONS.map((a) => `chain_${table}_${a}`);

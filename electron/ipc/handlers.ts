@@ -19,6 +19,7 @@ import {
   proposeEnable,
   proposeRoleChange,
   resetPassword,
+  setLanguage,
 } from '../services/accounts.js';
 import { accessAlerts, setBulkReadThreshold } from '../services/readLog.js';
 import type { Db } from '../db/connection.js';
@@ -87,12 +88,12 @@ function simulationOfJob(jobs: JobManager, jobId: string): SimulationResult {
   const job = jobs.status(jobId);
   if (!job || job.kind !== 'simulate') throw new RejectedInputError(`no simulation job '${jobId}': simulate the ruleset first`);
   if (job.state !== 'done' || !job.result) throw new RejectedInputError(`simulation job '${jobId}' is ${job.state === 'done' ? 'without a result' : job.state}: wait for it to finish, or run it again`);
-  return job.result as SimulationResult;
+  return job.result;
 }
 
 function sessionUser(s: Session) {
   // Only said when true: the usual session user stays { username, displayName, role }.
-  return { username: s.username, displayName: s.displayName, role: s.role, ...(s.mustChangePassword ? { mustChangePassword: true } : {}) };
+  return { username: s.username, displayName: s.displayName, role: s.role, ...(s.mustChangePassword ? { mustChangePassword: true } : {}), ...(s.language ? { language: s.language } : {}) };
 }
 
 export type Handlers = { [K in ChannelName]: (input: ParsedInput<K>, ctx: HandlerContext, caller: Caller) => Output<K> | Promise<Output<K>> };
@@ -115,6 +116,7 @@ export const handlers: Handlers = {
     if (userCount(db) > 0) throw new AuthError('forbidden', 'the first administrator already exists: log in');
     await createFirstAdmin(db, { username: q.username, displayName: q.displayName, password: q.password }, 'first start');
     const s = await sessions.login(q.username, q.password);
+    if (q.language) setLanguage(db, s.username, q.language, s);
     return { token: s.token, user: sessionUser(s) };
   },
   login: async (q, { sessions }) => {
@@ -170,6 +172,10 @@ export const handlers: Handlers = {
   },
   changePassword: async (q, { db }, caller) => {
     await changeOwnPassword(db, caller.user, q.current, q.next);
+    return {};
+  },
+  setLanguage: (q, { db, sessions }, caller) => {
+    setLanguage(db, caller.user, q.language, sessions.peek(caller.sessionToken));
     return {};
   },
   accountHistory: (q, { db }) => accountHistory(db, q.username),

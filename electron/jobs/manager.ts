@@ -14,9 +14,10 @@ import { rmSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { z } from 'zod';
 import type { JobKind, JobStatus } from '../../shared/contract.js';
 import type { DbKey } from '../db/encryption.js';
-import type { JobMessage } from './protocol.js';
+import { describeIssues, jobMessage, parseJob, type JobParamsInput, type JobRequest } from './protocol.js';
 
 export class JobConflictError extends Error {}
 
@@ -29,7 +30,7 @@ function formatDuration(ms: number): string {
  * when run from source, where a tiny bootstrap registers tsx in the worker
  * first (loader flags in execArgv do not reach worker threads on Node 20).
  */
-function spawnWorker(workerData: unknown, memoryLimitMb: number, script?: URL): Worker {
+function spawnWorker(workerData: JobRequest, memoryLimitMb: number, script?: URL): Worker {
   const ext = extname(fileURLToPath(script ?? import.meta.url));
   const url = script ?? new URL(`./worker${ext}`, import.meta.url);
   const resourceLimits = { maxOldGenerationSizeMb: memoryLimitMb };
@@ -97,7 +98,13 @@ export class JobManager {
     this.grace = options.cancelGraceMs ?? CANCEL_GRACE_MS;
   }
 
-  start(kind: JobKind, actor: string, params: Record<string, unknown>): string {
+  /**
+   * Starts a job of `kind` in a worker. Its parameters are checked against
+   * the kind's schema first: a caller's mistake is a JobParamsError naming
+   * the kind and the field, and no worker starts.
+   */
+  start<K extends JobKind>(kind: K, actor: string, params: JobParamsInput<K>): string {
+    const request = parseJob(kind, params);
     const running = [...this.jobs.values()].find((j) => j.status.state === 'running');
     if (running) throw new JobConflictError(`another job is running (${running.status.kind}, started ${running.status.startedAt}); wait for it or cancel it`);
     const jobId = randomUUID();
@@ -105,11 +112,19 @@ export class JobManager {
     const status: JobStatus = { jobId, kind, state: 'running', phase: 'starting', done: 0, total: 1, startedAt: new Date().toISOString(), error: null, result: null };
     const keyHex = this.options.databaseKey && 'raw' in this.options.databaseKey ? this.options.databaseKey.raw.toString('hex') : undefined;
     const memoryLimitMb = this.options.memoryLimitMb ?? JOB_MEMORY_LIMIT_MB;
-    const worker = spawnWorker({ kind, dbFile: this.dbFile, resources: this.resources, actor, params, cancel, keyHex }, memoryLimitMb, this.options.workerScript);
+    const worker = spawnWorker({ job: request, dbFile: this.dbFile, resources: this.resources, actor, cancel, keyHex }, memoryLimitMb, this.options.workerScript);
     const job: Job = { status, flags: new Int32Array(cancel), worker, finished: Promise.resolve(), stopping: null, timers: [] };
+    // What a worker sends crosses a thread boundary: each message is checked against the protocol, a result against its kind's schema.
+    const messages = jobMessage<JobKind>(kind);
     job.finished = new Promise<void>((resolve) => {
-      worker.on('message', (m: JobMessage) => {
+      worker.on('message', (raw: unknown) => {
         if (status.state !== 'running') return;
+        const parsed = messages.safeParse(raw);
+        if (!parsed.success) {
+          Object.assign(status, { state: 'failed', error: this.refuseMessage(job, kind, raw, parsed.error) });
+          return;
+        }
+        const m = parsed.data;
         if (m.type === 'progress') Object.assign(status, { phase: m.phase, done: m.done, total: m.total });
         else if (m.type === 'done') Object.assign(status, { state: 'done', result: m.result, phase: 'finished', done: status.total });
         else if (m.type === 'failed') Object.assign(status, job.stopping ?? { state: 'failed', error: m.error });
@@ -127,7 +142,7 @@ export class JobManager {
         for (const t of job.timers) clearTimeout(t);
         if (status.state === 'running') Object.assign(status, job.stopping ?? { state: 'failed', error: `job worker stopped unexpectedly (exit ${code})` });
         // An uploaded folder is the job's to remove, even if the worker died before it could.
-        if (params.removeAfter && typeof params.folder === 'string') rmSync(params.folder, { recursive: true, force: true });
+        if (request.kind === 'import' && request.params.removeAfter) rmSync(request.params.folder, { recursive: true, force: true });
         this.onFinished?.(status);
         resolve();
       });
@@ -139,6 +154,20 @@ export class JobManager {
     this.jobs.set(jobId, job);
     this.prune();
     return jobId;
+  }
+
+  /**
+   * A message outside the protocol (a malformed result, a bug in a job) is
+   * refused: the job is reported failed and its result never reaches the
+   * console or a proposal. A worker whose work has not returned is stopped
+   * at once, so its transaction dies uncommitted.
+   */
+  private refuseMessage(job: Job, kind: JobKind, raw: unknown, error: z.ZodError): string {
+    const what = typeof raw === 'object' && raw !== null && 'type' in raw && raw.type === 'done' ? 'a result' : 'a message';
+    const refused = `the ${kind} job sent ${what} outside the job protocol, refused: ${describeIssues(error)}`;
+    if (Atomics.load(job.flags, 1) === 1) return `${refused}; its work had returned: what it recorded is in the operations log`;
+    void job.worker.terminate();
+    return `${refused}; the job was stopped: nothing was changed`;
   }
 
   /**

@@ -8,24 +8,33 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db/connection.js';
 import { CancelledError } from '../services/scoring.js';
-import type { JobMessage, JobRequest } from './protocol.js';
+import { describeIssues, JobRequest, type JobMessage } from './protocol.js';
 import { runJob } from './run.js';
 
-const request = workerData as JobRequest;
-const cancel = new Int32Array(request.cancel);
 const post = (m: JobMessage) => parentPort!.postMessage(m);
 
 async function main(): Promise<void> {
+  const parsed = JobRequest.safeParse(workerData);
+  if (!parsed.success) {
+    post({ type: 'failed', error: `the job worker was handed a request outside the job protocol: ${describeIssues(parsed.error)}` });
+    return;
+  }
+  const request = parsed.data;
+  const cancel = new Int32Array(request.cancel);
   const db = openDatabase(request.dbFile, request.keyHex ? { key: { raw: Buffer.from(request.keyHex, 'hex') } } : {});
   let last = 0;
   try {
-    const result = await runJob(db, request, (phase, done, total) => {
-      if (Atomics.load(cancel, 0) === 1) throw new CancelledError();
-      const now = Date.now();
-      if (now - last >= 100 || done >= total) {
-        last = now;
-        post({ type: 'progress', phase, done, total });
-      }
+    const result = await runJob(db, request.job, {
+      actor: request.actor,
+      resources: request.resources,
+      onProgress: (phase, done, total) => {
+        if (Atomics.load(cancel, 0) === 1) throw new CancelledError();
+        const now = Date.now();
+        if (now - last >= 100 || done >= total) {
+          last = now;
+          post({ type: 'progress', phase, done, total });
+        }
+      },
     });
     // Finished means committed: a cancel that arrived too late changes nothing,
     // and the manager no longer terminates a job whose work has returned.

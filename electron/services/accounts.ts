@@ -13,7 +13,8 @@ import { randomBytes } from 'node:crypto';
 import { Role } from '../../shared/contract.js';
 import type { Db } from '../db/connection.js';
 import { logAccess } from './accessLog.js';
-import { AuthError, findUser, hashPassword, userCount, verifyPassword, type UserRow } from './auth.js';
+import type { Language } from '../../shared/language.js';
+import { AuthError, findUser, hashPassword, userCount, verifyPassword, type Session, type UserRow } from './auth.js';
 import { NotFoundError } from './explain.js';
 
 /** A decision that needs a second, independent person was attempted by one. Answered as a conflict. */
@@ -353,4 +354,10 @@ export function roleReaches(role: Role, needed: Role): boolean {
   if (role === needed || role === 'admin') return true;
   if (needed === 'viewer') return true;
   return false;
+}
+
+/** Stores the account's console language and applies it to the session at once (no restart, no new login). */
+export function setLanguage(db: Db, username: string, language: Language, session?: Session): void {
+  if (db.prepare('UPDATE users SET language = ? WHERE username = ?').run(language, username).changes === 0) throw new NotFoundError(`no account named '${username}'`);
+  if (session) session.language = language;
 }

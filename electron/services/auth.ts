@@ -11,6 +11,7 @@
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import commonPasswords from 'fxa-common-password-list';
 import type { Role } from '../../shared/contract.js';
+import type { Language } from '../../shared/language.js';
 import type { Db } from '../db/connection.js';
 import { logAccess } from './accessLog.js';
 
@@ -121,6 +122,7 @@ export interface UserRow {
   created_by: string;
   disabled_at: string | null;
   must_change_password: 0 | 1;
+  language: Language | null;
 }
 
 export function userCount(db: Db): number {
@@ -202,6 +204,8 @@ export interface Session {
   locked: boolean;
   /** The password was set by someone else (new account, reset): nothing but changing it is allowed. */
   mustChangePassword: boolean;
+  /** The account's chosen console language; null until chosen. */
+  language: Language | null;
 }
 
 export interface SessionInfo {
@@ -315,6 +319,7 @@ export class SessionStore {
       lastActive: this.now(),
       locked: false,
       mustChangePassword: user.must_change_password === 1,
+      language: user.language,
     };
     this.sessions.set(session.token, session);
     logAccess(this.db, { username: user.username, action: 'login', detail: `role ${user.role}`, outcome: 'allowed' });
@@ -448,3 +453,4 @@ export class SessionStore {
     }
   }
 }
+

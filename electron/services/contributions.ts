@@ -8,11 +8,17 @@ import type { Db } from '../db/connection.js';
 import type { EventData } from '../engine/cel.js';
 import { evaluateRule, type CompiledRule, type CompiledRuleset, type Contribution } from '../engine/rules.js';
 import { fromMicro, MAX_EXACT_POINTS, toMicro } from '../engine/scoring.js';
+import { NO_CLOCK, type PhaseTimer } from './phaseClock.js';
 
 export interface ContributionWriter {
-  /** Evaluate every rule of the event's kind and store the non-zero results and errors. */
+  /** Evaluate every rule of the event's kind and store the non-zero results and errors (written in batches: call flush). */
   add(eventIdx: number, citizenIdx: number, kind: string, occurredMs: number, data: Record<string, unknown>): void;
+  /** Write the contributions still held. */
+  flush(): void;
 }
+
+/** Contributions per INSERT statement (6 parameters each). */
+const ROWS_PER_STATEMENT = 128;
 
 /**
  * c(r, e) as scored: the rule's points rounded to micro-points, half away
@@ -38,8 +44,19 @@ export function ruleInput(kind: EventKindSpec, data: Record<string, unknown>): E
   return out;
 }
 
-export function contributionWriter(db: Db, ruleset: CompiledRuleset, kinds: Map<string, EventKindSpec>): ContributionWriter {
-  const insert = db.prepare('INSERT INTO contributions (citizen_idx, rule_index, event_idx, occurred_ms, points, error) VALUES (?, ?, ?, ?, ?, ?)');
+/** Evaluates as events come, writes the results in multi-row statements (time counted to `write` on the clock). */
+export function contributionWriter(db: Db, ruleset: CompiledRuleset, kinds: Map<string, EventKindSpec>, clock: PhaseTimer = NO_CLOCK): ContributionWriter {
+  const sql = 'INSERT INTO contributions (citizen_idx, rule_index, event_idx, occurred_ms, points, error) VALUES ';
+  const insertMany = db.prepare(sql + Array(ROWS_PER_STATEMENT).fill('(?, ?, ?, ?, ?, ?)').join(', '));
+  const insertOne = db.prepare(`${sql}(?, ?, ?, ?, ?, ?)`);
+  let pending: (number | string | null)[] = [];
+  let rows = 0;
+  const flush = () => {
+    if (rows === ROWS_PER_STATEMENT) insertMany.run(pending);
+    else for (let k = 0; k < rows; k++) insertOne.run(pending.slice(k * 6, k * 6 + 6));
+    pending = [];
+    rows = 0;
+  };
   return {
     add(eventIdx, citizenIdx, kind, occurredMs, data) {
       const rules = ruleset.byKind.get(kind);
@@ -47,9 +64,13 @@ export function contributionWriter(db: Db, ruleset: CompiledRuleset, kinds: Map<
       const input = ruleInput(kinds.get(kind)!, data);
       for (const rule of rules) {
         const c = contributionOf(rule, input);
-        if (c.points !== 0 || c.error !== null) insert.run(citizenIdx, rule.index, eventIdx, occurredMs, c.points, c.error);
+        if (c.points !== 0 || c.error !== null) {
+          pending.push(citizenIdx, rule.index, eventIdx, occurredMs, c.points, c.error);
+          if (++rows === ROWS_PER_STATEMENT) clock.within('write', flush);
+        }
       }
     },
+    flush: () => clock.within('write', flush),
   };
 }
 
@@ -76,6 +97,7 @@ export function rebuildContributions(
     const rows = page.all(...kindsWithRules, last) as [number, number, string, number, string][];
     if (rows.length === 0) break;
     for (const [idx, citizen, kind, ms, data] of rows) writer.add(idx, citizen, kind, ms, JSON.parse(data));
+    writer.flush();
     last = rows[rows.length - 1][0];
     done += rows.length;
     onProgress?.(done, total);

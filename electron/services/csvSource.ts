@@ -250,6 +250,8 @@ export interface CsvOptions {
   maxLine?: number;
   /** Largest file in bytes. */
   maxBytes?: number;
+  /** Columns the header may leave out (read as empty fields), after the required ones in `fields`. */
+  optional?: readonly string[];
 }
 
 
@@ -318,8 +320,8 @@ export function readCsv(path: string, columns: readonly string[], onRow: (row: C
           if (record.length === 1 && record[0] === '') return; // an empty line
           if (!order) {
             const header = record.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h).trim());
-            checkHeader(header, columns);
-            order = columns.map((c) => header.indexOf(c));
+            checkHeader(header, columns, options.optional ?? []);
+            order = [...columns, ...(options.optional ?? [])].map((c) => header.indexOf(c));
             width = header.length;
             return;
           }
@@ -327,7 +329,7 @@ export function readCsv(path: string, columns: readonly string[], onRow: (row: C
             options.onBytes(guard.bytesSeen - lastReported);
             lastReported = guard.bytesSeen;
           }
-          const fields = order.map((i) => record[i] ?? '');
+          const fields = order.map((i) => (i < 0 ? '' : (record[i] ?? '')));
           onRow(record.length === width ? { line: start, fields } : { line: start, fields, ragged: `row has ${record.length} fields, the header has ${width}` });
         } catch (err) {
           stop(err, parser);
@@ -344,7 +346,7 @@ export function readCsv(path: string, columns: readonly string[], onRow: (row: C
   });
 }
 
-function checkHeader(header: string[], columns: readonly string[]): void {
+function checkHeader(header: string[], columns: readonly string[], optional: readonly string[]): void {
   const seen = new Set<string>();
   for (const h of header) {
     if (seen.has(h)) throw new FileFormatError(`duplicate column '${clip(h)}' in the header`, 1);
@@ -352,8 +354,9 @@ function checkHeader(header: string[], columns: readonly string[]): void {
   }
   const missing = columns.filter((c) => !seen.has(c));
   if (missing.length > 0) throw new FileFormatError(`header lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (expected ${columns.join(',')})`, 1);
-  const extra = header.filter((h) => !columns.includes(h));
-  if (extra.length > 0) throw new FileFormatError(`unknown column${extra.length > 1 ? 's' : ''} ${clip(extra.join(', '))} in the header (expected ${columns.join(',')})`, 1);
+  const extra = header.filter((h) => !columns.includes(h) && !optional.includes(h));
+  const expected = `${columns.join(',')}${optional.length ? `, and optionally ${optional.join(',')}` : ''}`;
+  if (extra.length > 0) throw new FileFormatError(`unknown column${extra.length > 1 ? 's' : ''} ${clip(extra.join(', '))} in the header (expected ${expected})`, 1);
 }
 
 /** Yields the lines of a JSON Lines file, parsed, with their line numbers. Blank lines are skipped. */

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Db } from '../db/connection.js';
 import { formatProblem } from '../engine/rules.js';
+import { demoName, DEMO_DISTRICTS } from './demoNames.js';
 import { importFolder } from './import.js';
 import { publishRuleset } from './rulesets.js';
 import type { Progress } from './scoring.js';
@@ -24,9 +25,7 @@ export interface DemoOptions {
   eventsPerCitizen?: number;
 }
 
-export const DEMO_DISTRICTS = ['Chengxi', 'Dongshan', 'Gangwan', 'Ningjin', 'Xunshan', 'Yatou', 'Chongshan', 'Haiyang'];
-const FAMILY = ['Wang', 'Li', 'Zhang', 'Liu', 'Chen', 'Yang', 'Huang', 'Zhao', 'Wu', 'Zhou', 'Xu', 'Sun', 'Ma', 'Zhu', 'Hu', 'Guo', 'He', 'Lin', 'Gao', 'Luo'];
-const GIVEN = ['Wei', 'Fang', 'Na', 'Min', 'Jing', 'Lei', 'Qiang', 'Yan', 'Jun', 'Hua', 'Ping', 'Gang', 'Xiu', 'Ying', 'Hong', 'Tao', 'Bin', 'Yun', 'Chao', 'Lan', 'Mei', 'Ning', 'Kai', 'Rui', 'Hao', 'Xin', 'Yu', 'Jie', 'Li', 'Dan'];
+export { DEMO_DISTRICTS };
 
 /** mulberry32: a small, fast, seedable PRNG; good enough for synthetic data. */
 function rng(seed: number): () => number {
@@ -82,11 +81,12 @@ export function writeDemoFolder(dir: string, kindsFile: string, options: DemoOpt
   const district = new Uint8Array(n);
 
   const citizens = new BufferedFile(join(dir, 'citizens.csv'));
-  citizens.line('citizen_id,name,district,birth_date');
+  citizens.line('citizen_id,name,district,birth_date,name_latin');
   for (let i = 0; i < n; i++) {
     district[i] = Math.floor(random() * DEMO_DISTRICTS.length);
     const born = options.asOfMs - (18 + random() * 62) * 365.25 * DAY;
-    citizens.line(`${citizenIdFor(i)},${pick(FAMILY)} ${pick(GIVEN)}${random() < 0.4 ? pick(GIVEN).toLowerCase() : ''},${DEMO_DISTRICTS[district[i]]},${isoDate(born)}`);
+    const { name, latin } = demoName(random, new Date(born).getUTCFullYear());
+    citizens.line(`${citizenIdFor(i)},${name},${DEMO_DISTRICTS[district[i]]},${isoDate(born)},${latin}`);
   }
   citizens.close();
 

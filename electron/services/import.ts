@@ -11,9 +11,12 @@ import { join } from 'node:path';
 import { CITIZEN_ID_PATTERN, ConsentStatus, EventKindsFile, type EventKindSpec, type InputProblem } from '../../shared/domain.js';
 import { INSTANT_FORM, instantFlaw } from '../../shared/instant.js';
 import type { Db } from '../db/connection.js';
+import { CJK_CHAR } from '../db/nameSearch.js';
 import { canonicalFields, insertKind, loadKinds } from '../db/kinds.js';
 import { recordOperation } from '../db/operations.js';
 import { contributionWriter, type ContributionWriter } from './contributions.js';
+import { EventBatchWriter } from './eventBatch.js';
+import { NO_CLOCK, type PhaseTimer } from './phaseClock.js';
 import { FileFormatError, openRegularFile, readCsv, readJsonLines, UnsafeFileError } from './csvSource.js';
 import { checkImportFolder, ImportFolderError } from './importRoots.js';
 import { clip, echo, jsonErrorMessage, LIMITS, lineAt, nameProblem, tooDeepAt } from './inputLimits.js';
@@ -65,6 +68,8 @@ export interface ImportOptions {
   signal?: AbortSignal;
   /** Force the full or the incremental scoring path (tests); default `auto`. */
   scoringPath?: ScoringPath;
+  /** Where the time goes, by phase (`npm run bench`). */
+  clock?: PhaseTimer;
 }
 
 /**
@@ -181,7 +186,8 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
     // that only changes friendships is a relationship_changed operation);
     // rows written meanwhile refer to its id, reserved under the write lock.
     const operationId = ((db.prepare('SELECT max(id) FROM operations').pluck().get() as number | null) ?? 0) + 1;
-    const ctx = new ImportContext(db, operationId, problems, counts);
+    const clock = options.clock ?? NO_CLOCK;
+    const ctx = new ImportContext(db, operationId, problems, counts, clock);
     const reads: FileRead[] = [];
     for (const file of present) {
       const path = join(dir, file);
@@ -214,6 +220,7 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
       finish(tx.rollback);
       return { ok: true, problems: [], problemCount: 0, counts, operationId: null, scoring: null };
     }
+    clock.switch('write');
     const others = counts.kindsAdded + counts.citizensAdded + counts.citizensUpdated + counts.eventsAdded;
     const onlyRelationships = others + counts.consentsAdded === 0;
     const onlyConsents = others + counts.relationshipsAdded + counts.relationshipsChanged === 0;
@@ -231,6 +238,7 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
     const state = ctx.state;
     if (state && ctx.dirty.size > 0) {
       progress('scoring', 0, 1);
+      clock.switch('scoring');
       scoring = updateScores(db, state, ctx.dirty, operationId, { path: options.scoringPath, friendshipChanges: ctx.friendshipChanges, onProgress: progress });
     }
     if (options.dryRun) {
@@ -238,6 +246,7 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
       return { ok: true, problems: [], problemCount: 0, counts, operationId: null, scoring };
     }
     progress('committing', 1, 1);
+    clock.switch('commit');
     finish(tx.commit);
     return { ok: true, problems: [], problemCount: 0, counts, operationId, scoring };
   } catch (err) {
@@ -262,6 +271,7 @@ class ImportContext {
     private operationId: number,
     private problems: Problems,
     private counts: ImportCounts,
+    readonly clock: PhaseTimer,
   ) {
     this.kinds = loadKinds(db);
     this.state = loadScoringState(db);
@@ -336,23 +346,25 @@ class ImportContext {
 
   async importCitizens(path: string, onBytes: (n: number) => void, onChunk: (chunk: Buffer) => void): Promise<void> {
     const file = 'citizens.csv';
-    const find = this.db.prepare('SELECT idx, name, district, birth_date FROM citizens WHERE citizen_id = ?');
-    const insert = this.db.prepare('INSERT INTO citizens (citizen_id, name, district, birth_date) VALUES (?, ?, ?, ?)');
-    const update = this.db.prepare('UPDATE citizens SET name = ?, district = ?, birth_date = ? WHERE idx = ?');
+    const find = this.db.prepare('SELECT idx, name, name_latin, district, birth_date FROM citizens WHERE citizen_id = ?');
+    const insert = this.db.prepare('INSERT INTO citizens (citizen_id, name, name_latin, district, birth_date) VALUES (?, ?, ?, ?, ?)');
+    const update = this.db.prepare('UPDATE citizens SET name = ?, name_latin = ?, district = ?, birth_date = ? WHERE idx = ?');
     const seen = new Set<string>();
-    await readCsv(path, ['citizen_id', 'name', 'district', 'birth_date'], (row) => {
+    this.clock.switch('parse');
+    await readCsv(path, ['citizen_id', 'name', 'district', 'birth_date'], this.timed((row) => {
       const bad = (message: string) => this.problems.add({ file, line: row.line, message });
       if (row.ragged) {
         bad(row.ragged);
         return;
       }
-      const [id, name, district, birth] = row.fields;
+      const [id, name, district, birth, latin] = row.fields;
       let flaw: string | null;
       if (!CITIZEN_ID_PATTERN.test(id)) bad(`citizen_id '${clip(id)}' must be 1-64 characters of A-Z a-z 0-9 _ -`);
       else if (seen.has(id)) bad(`citizen_id '${id}' appears twice in the file`);
       else if (!name.trim()) bad(`citizen ${id} has an empty name`);
       else if (!district.trim()) bad(`citizen ${id} has an empty district`);
-      else if ((flaw = nameProblem('name', name) ?? nameProblem('district', district))) bad(`citizen ${id}: ${flaw}`);
+      else if ((flaw = nameProblem('name', name) ?? nameProblem('name_latin', latin) ?? nameProblem('district', district))) bad(`citizen ${id}: ${flaw}`);
+      else if (CJK_CHAR.test(latin)) bad(`citizen ${id}: name_latin '${clip(latin)}' holds Chinese, Japanese or Korean characters; it is the name in Latin letters (pinyin), and may be left empty`);
       else if (birth !== '' && !isIsoDate(birth)) bad(`birth_date '${clip(birth)}' is not a date YYYY-MM-DD`);
       else {
         seen.add(id);
@@ -360,18 +372,20 @@ class ImportContext {
         // back then): later files and rows are checked against them as they
         // would be in a clean import, so every problem is found in one run.
         const birthDate = birth === '' ? null : birth;
-        const existing = find.get(id) as { idx: number; name: string; district: string; birth_date: string | null } | undefined;
+        const nameLatin = latin.trim() === '' ? null : latin;
+        this.clock.switch('write');
+        const existing = find.get(id) as { idx: number; name: string; name_latin: string | null; district: string; birth_date: string | null } | undefined;
         if (!existing) {
-          const idx = Number(insert.run(id, name, district, birthDate).lastInsertRowid);
+          const idx = Number(insert.run(id, name, nameLatin, district, birthDate).lastInsertRowid);
           this.citizenIdx.set(id, idx);
           this.dirty.add(idx);
           this.counts.citizensAdded++;
-        } else if (existing.name !== name || existing.district !== district || existing.birth_date !== birthDate) {
-          update.run(name, district, birthDate, existing.idx);
+        } else if (existing.name !== name || existing.name_latin !== nameLatin || existing.district !== district || existing.birth_date !== birthDate) {
+          update.run(name, nameLatin, district, birthDate, existing.idx);
           this.counts.citizensUpdated++;
         }
       }
-    }, { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes });
+    }), { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes, optional: ['name_latin'] });
   }
 
   /**
@@ -423,7 +437,8 @@ class ImportContext {
     const insert = this.db.prepare('INSERT INTO relationships (a, b, since, until) VALUES (?, ?, ?, ?)');
     const update = this.db.prepare('UPDATE relationships SET since = ?, until = ? WHERE a = ? AND b = ?');
     const seen = new Set<string>();
-    await readCsv(path, ['a', 'b', 'since', 'until'], (row) => {
+    this.clock.switch('parse');
+    await readCsv(path, ['a', 'b', 'since', 'until'], this.timed((row) => {
       const bad = (message: string) => this.problems.add({ file, line: row.line, message });
       if (row.ragged) {
         bad(row.ragged);
@@ -447,6 +462,7 @@ class ImportContext {
         seen.add(key);
         const [lo, hi] = ia < ib ? [ia, ib] : [ib, ia];
         const untilValue = until === '' ? null : until;
+        this.clock.switch('write');
         const existing = find.get(lo, hi) as { since: string; until: string | null } | undefined;
         if (!existing) {
           insert.run(lo, hi, since, untilValue);
@@ -463,19 +479,27 @@ class ImportContext {
           this.friendshipChanges.set(x, set);
         }
       }
-    }, { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes });
+    }), { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes });
   }
 
   async importEvents(path: string, jsonl: boolean, onBytes: (n: number) => void, onChunk: (chunk: Buffer) => void): Promise<void> {
     const file = jsonl ? 'events.jsonl' : 'events.csv';
-    const insert = this.db.prepare(
-      `INSERT INTO events (event_id, citizen_idx, kind, occurred_at, occurred_ms, data, operation_id) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(event_id) DO NOTHING`,
-    );
-    const existing = this.db.prepare('SELECT citizen_idx, kind, occurred_ms, data, operation_id FROM events WHERE event_id = ?');
-    if (this.state && !this.contributions) this.contributions = contributionWriter(this.db, this.state.ruleset, this.kinds);
+    const clock = this.clock;
+    if (this.state && !this.contributions) this.contributions = contributionWriter(this.db, this.state.ruleset, this.kinds, clock);
+    const contributions = this.contributions;
+    const writer = new EventBatchWriter(this.db, this.operationId, {
+      problem: (line, message) => this.problems.add({ file, line, message }),
+      unchanged: () => this.counts.eventsUnchanged++,
+      added: (e, idx) => {
+        this.counts.eventsAdded++;
+        if (contributions && this.problems.count === 0) {
+          contributions.add(idx, e.citizenIdx, e.kind, e.ms, e.value);
+          this.dirty.add(e.citizenIdx);
+        }
+      },
+    }, clock);
     const handle = (line: number, rec: Record<string, unknown>) => {
-      const bad = (message: string) => this.problems.add({ file, line, message });
+      const bad = (message: string) => writer.problem(line, message);
       const { event_id: id, citizen_id: citizen, kind: kindName, occurred_at: at } = rec;
       let data = rec.data;
       if (typeof id !== 'string' || !EVENT_ID.test(id)) return bad(`event_id ${echo(id)} must be 1-128 characters of A-Z a-z 0-9 _ . : -`);
@@ -497,38 +521,47 @@ class ImportContext {
       const checked = checkEventData(kind, data);
       if (!checked.ok) return bad(checked.message);
       // Written even after a problem (then rolled back), so a repeated id is still found.
-      const info = insert.run(id, citizenIdx, kind.kind, at, ms, checked.json, this.operationId);
-      if (info.changes === 0) {
-        const prior = existing.get(id) as { citizen_idx: number; kind: string; occurred_ms: number; data: string; operation_id: number };
-        if (prior.operation_id === this.operationId) return bad(`event_id ${id} appears more than once in the file`);
-        if (prior.citizen_idx !== citizenIdx || prior.kind !== kind.kind || prior.occurred_ms !== ms || prior.data !== checked.json) {
-          return bad(`event ${id} is already recorded with other content; an event id cannot be reused`);
-        }
-        this.counts.eventsUnchanged++;
-        return;
-      }
-      this.counts.eventsAdded++;
-      if (this.contributions && this.problems.count === 0) {
-        this.contributions.add(Number(info.lastInsertRowid), citizenIdx, kind.kind, ms, checked.value);
-        this.dirty.add(citizenIdx);
-      }
+      writer.event({ line, id, citizenIdx, kind: kind.kind, at: at as string, ms, json: checked.json, value: checked.value });
     };
     const reading = { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes };
-    if (jsonl) {
-      for await (const row of readJsonLines(path, reading)) {
-        if (row.error) this.problems.add({ file, line: row.line, message: row.error });
-        else if (typeof row.value !== 'object' || row.value === null || Array.isArray(row.value)) this.problems.add({ file, line: row.line, message: 'each line must be a JSON object' });
-        else handle(row.line, row.value as Record<string, unknown>);
-      }
-    } else {
-      await readCsv(path, ['event_id', 'citizen_id', 'kind', 'occurred_at', 'data'], (row) => {
-        if (row.ragged) this.problems.add({ file, line: row.line, message: row.ragged });
-        else {
-          const [event_id, citizen_id, kind, occurred_at, data] = row.fields;
-          handle(row.line, { event_id, citizen_id, kind, occurred_at, data });
+    clock.switch('parse');
+    try {
+      if (jsonl) {
+        for await (const row of readJsonLines(path, reading)) {
+          clock.switch('validate');
+          if (row.error) writer.problem(row.line, row.error);
+          else if (typeof row.value !== 'object' || row.value === null || Array.isArray(row.value)) writer.problem(row.line, 'each line must be a JSON object');
+          else handle(row.line, row.value as Record<string, unknown>);
+          clock.switch('parse');
         }
-      }, reading);
+      } else {
+        await readCsv(path, ['event_id', 'citizen_id', 'kind', 'occurred_at', 'data'], (row) => {
+          clock.switch('validate');
+          if (row.ragged) writer.problem(row.line, row.ragged);
+          else {
+            const [event_id, citizen_id, kind, occurred_at, data] = row.fields;
+            handle(row.line, { event_id, citizen_id, kind, occurred_at, data });
+          }
+          clock.switch('parse');
+        }, reading);
+      }
+    } catch (err) {
+      // Rows before a malformed spot are written and their problems listed, as a row-by-row import would.
+      if (err instanceof FileFormatError) writer.finish();
+      throw err;
     }
+    writer.finish();
+    contributions?.flush();
+  }
+
+  /** A row callback timed as validation (the parser's own time counts as parsing). */
+  private timed<R>(onRow: (row: R) => void): (row: R) => void {
+    const clock = this.clock;
+    return (row) => {
+      clock.switch('validate');
+      onRow(row);
+      clock.switch('parse');
+    };
   }
 }
 

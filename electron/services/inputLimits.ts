@@ -67,8 +67,8 @@ export function echo(value: unknown): string {
 }
 
 /** Why a name or district cannot be stored, or null. */
-export function nameProblem(what: 'name' | 'district' | 'evidence', text: string): string | null {
-  const max = what === 'name' ? LIMITS.nameChars : what === 'district' ? LIMITS.districtChars : LIMITS.evidenceChars;
+export function nameProblem(what: 'name' | 'name_latin' | 'district' | 'evidence', text: string): string | null {
+  const max = what === 'district' ? LIMITS.districtChars : what === 'evidence' ? LIMITS.evidenceChars : LIMITS.nameChars;
   if (text.length > max) return `${what} is ${text.length.toLocaleString('en')} characters long; at most ${max} are allowed`;
   const control = CONTROL.exec(text);
   if (control) return `${what} contains the control character U+${hex(control[0])}`;

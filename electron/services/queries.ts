@@ -5,6 +5,7 @@
 import type { Input, LedgerEntry, LedgerEntryWithOperation, OperationRow, Output, ParsedInput } from '../../shared/contract.js';
 import type { Db } from '../db/connection.js';
 import { loadKinds } from '../db/kinds.js';
+import { nameMatch } from '../db/nameSearch.js';
 import type { LedgerRow } from '../db/ledger.js';
 import { centsToScore } from '../engine/scoring.js';
 import { explainCitizen, NotFoundError } from './explain.js';
@@ -58,37 +59,28 @@ export function districts(db: Db): string[] {
   return db.prepare('SELECT DISTINCT district FROM citizens ORDER BY district').pluck().all() as string[];
 }
 
-/** An FTS5 query matching every word of `text` as a prefix of a name word. */
-function ftsPrefixQuery(text: string): string | null {
-  const words = text
-    .normalize('NFKC')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean)
-    .slice(0, 8);
-  return words.length ? words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' ') : null;
-}
-
 const SORT_SQL = { name: 'c.name', citizenId: 'c.citizen_id', score: 's.cents', district: 'c.district' } as const;
 
 export function search(db: Db, q: ParsedInput<'search'>): Output<'search'> {
   const where: string[] = [];
   const params: Record<string, unknown> = { cap: SEARCH_MATCH_LIMIT + 1 };
-  let from = 'citizens c LEFT JOIN scores s ON s.citizen_idx = c.idx';
   const text = q.query.trim();
+  let candidates: string | null = null;
   if (text) {
-    let candidates: string;
     if (/^[A-Za-z0-9_-]+$/.test(text) && /\d/.test(text)) {
       // Looks like an id: a prefix range on the unique index.
       candidates = 'SELECT idx FROM citizens WHERE citizen_id >= @idLo AND citizen_id < @idHi ORDER BY citizen_id LIMIT @cap';
       params.idLo = text;
       params.idHi = `${text}\u{10FFFF}`;
     } else {
-      const match = ftsPrefixQuery(text);
+      const match = nameMatch(text);
       if (!match) return { total: 0, capped: false, rows: [] };
-      candidates = 'SELECT rowid AS idx FROM citizens_fts WHERE citizens_fts MATCH @match LIMIT @cap';
-      params.match = `name : (${match})`;
+      const latin = 'SELECT rowid AS idx FROM citizens_fts WHERE citizens_fts MATCH @latin';
+      const cjk = 'SELECT rowid AS idx FROM citizens_cjk WHERE citizens_cjk MATCH @cjk';
+      candidates = `${match.latin && match.cjk ? `SELECT idx FROM (${latin} INTERSECT ${cjk})` : match.latin ? latin : cjk} LIMIT @cap`;
+      if (match.latin) params.latin = match.latin;
+      if (match.cjk) params.cjk = match.cjk;
     }
-    from = `(${candidates}) m CROSS JOIN citizens c ON c.idx = m.idx LEFT JOIN scores s ON s.citizen_idx = c.idx`;
   }
   if (q.district) {
     where.push('c.district = @district');
@@ -115,22 +107,29 @@ export function search(db: Db, q: ParsedInput<'search'>): Output<'search'> {
     if (q.scope === 'in') where.push(state ? 's.citizen_idx IS NOT NULL' : '1');
     else where.push(required ? 's.citizen_idx IS NULL' : '0');
   }
+  // Up to 10,000 matches are counted and ordered on every keystroke: each
+  // join is made only where it is needed (scores for a score filter or
+  // order; the page's own rows are joined last, 100 at most).
+  const needsScores = q.scope !== undefined || q.tier !== undefined || q.minScore !== undefined || q.maxScore !== undefined || q.sort === 'score';
+  const citizens = candidates ? `(${candidates}) m CROSS JOIN citizens c ON c.idx = m.idx` : 'citizens c';
+  const from = needsScores ? `${citizens} LEFT JOIN scores s ON s.citizen_idx = c.idx` : citizens;
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  // Without text or filters the total is the population; otherwise count up to the cap.
-  const counted = !text && where.length === 0
-    ? (db.prepare('SELECT count(*) FROM citizens').pluck().get() as number)
+  // Without filters the total is the population, or the number of matches; otherwise count up to the cap.
+  const counted = where.length === 0
+    ? (db.prepare(candidates ? `SELECT count(*) FROM (${candidates})` : 'SELECT count(*) FROM citizens').pluck().get(params) as number)
     : (db.prepare(`SELECT count(*) FROM (SELECT 1 FROM ${from} ${whereSql} LIMIT @cap)`).pluck().get(params) as number);
-  const capped = !!text || where.length > 0 ? counted > SEARCH_MATCH_LIMIT : false;
+  const capped = candidates !== null || where.length > 0 ? counted > SEARCH_MATCH_LIMIT : false;
   const dir = q.descending ? 'DESC' : 'ASC';
   const order = `${SORT_SQL[q.sort]} ${dir}${q.sort === 'citizenId' ? '' : `, c.citizen_id ${dir}`}`;
+  const page = `SELECT c.idx FROM ${from} ${whereSql} ORDER BY ${order} LIMIT @limit OFFSET @offset`;
   const rows = db
-    .prepare(`SELECT c.citizen_id, c.name, c.district, s.cents, s.tier FROM ${from} ${whereSql} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
+    .prepare(`SELECT c.citizen_id, c.name, c.name_latin, c.district, s.cents, s.tier FROM (${page}) p CROSS JOIN citizens c ON c.idx = p.idx LEFT JOIN scores s ON s.citizen_idx = c.idx ORDER BY ${order}`)
     .raw(true)
-    .all({ ...params, limit: q.limit, offset: q.offset }) as [string, string, string, number | null, string | null][];
+    .all({ ...params, limit: q.limit, offset: q.offset }) as [string, string, string | null, string, number | null, string | null][];
   return {
     total: capped ? SEARCH_MATCH_LIMIT : counted,
     capped,
-    rows: rows.map(([citizenId, name, district, cents, tier]) => ({ citizenId, name, district, score: cents === null ? null : centsToScore(cents), tier })),
+    rows: rows.map(([citizenId, name, nameLatin, district, cents, tier]) => ({ citizenId, name, nameLatin, district, score: cents === null ? null : centsToScore(cents), tier })),
   };
 }
 
@@ -161,8 +160,8 @@ const EVENTS_PER_RULE_SHOWN = 100;
 
 export function citizenRecord(db: Db, citizenId: string): Output<'citizen'> {
   const c = db
-    .prepare('SELECT c.idx, c.citizen_id, c.name, c.district, c.birth_date, s.cents, s.tier FROM citizens c LEFT JOIN scores s ON s.citizen_idx = c.idx WHERE c.citizen_id = ?')
-    .get(citizenId) as { idx: number; citizen_id: string; name: string; district: string; birth_date: string | null; cents: number | null; tier: string | null } | undefined;
+    .prepare('SELECT c.idx, c.citizen_id, c.name, c.name_latin, c.district, c.birth_date, s.cents, s.tier FROM citizens c LEFT JOIN scores s ON s.citizen_idx = c.idx WHERE c.citizen_id = ?')
+    .get(citizenId) as { idx: number; citizen_id: string; name: string; name_latin: string | null; district: string; birth_date: string | null; cents: number | null; tier: string | null } | undefined;
   if (!c) throw new NotFoundError(`no citizen with id '${citizenId}'`);
   const history = (
     db
@@ -177,7 +176,7 @@ export function citizenRecord(db: Db, citizenId: string): Output<'citizen'> {
     return { ...ledgerFromRow(r), operation };
   });
   return {
-    summary: { citizenId: c.citizen_id, name: c.name, district: c.district, birthDate: c.birth_date, score: c.cents === null ? null : centsToScore(c.cents), tier: c.tier },
+    summary: { citizenId: c.citizen_id, name: c.name, nameLatin: c.name_latin, district: c.district, birthDate: c.birth_date, score: c.cents === null ? null : centsToScore(c.cents), tier: c.tier },
     explanation: c.cents === null ? null : explainCitizen(db, citizenId, { maxEventsPerRule: EVENTS_PER_RULE_SHOWN }),
     history,
     eventCount: db.prepare('SELECT count(*) FROM events WHERE citizen_idx = ?').pluck().get(c.idx) as number,

@@ -59,11 +59,14 @@ export function logRead(db: Db, e: ReadEntry, now = Date.now()): number {
 function checkBulkRead(db: Db, username: string, accessId: number, now: number): void {
   const threshold = bulkReadThreshold(db);
   const since = now - HOUR_MS;
-  const citizens = db.prepare('SELECT count(DISTINCT citizen_id) FROM access_reads WHERE username = ? AND at_ms > ?').pluck().get(username, since) as number;
-  if (citizens <= threshold) return;
   // One alert per user per hour: the auditor's panel is not flooded while the reading goes on.
+  // Checked first, so that reading on after an alert costs no count (every search is a read).
   const recent = db.prepare('SELECT 1 FROM access_alerts WHERE username = ? AND at > ?').get(username, new Date(since).toISOString());
   if (recent) return;
+  // Passing the threshold is told by its first threshold + 1 distinct citizens; the full count only when alerting.
+  const over = db.prepare('SELECT count(*) FROM (SELECT DISTINCT citizen_id FROM access_reads WHERE username = ? AND at_ms > ? LIMIT ?)').pluck().get(username, since, threshold + 1) as number;
+  if (over <= threshold) return;
+  const citizens = db.prepare('SELECT count(DISTINCT citizen_id) FROM access_reads WHERE username = ? AND at_ms > ?').pluck().get(username, since) as number;
   const at = new Date(now).toISOString();
   db.prepare('INSERT INTO access_alerts (at, username, citizens, threshold, window_start, access_id) VALUES (?, ?, ?, ?, ?, ?)').run(at, username, citizens, threshold, new Date(since).toISOString(), accessId);
   logAccess(db, { username, action: 'bulk_read_alert', detail: `${citizens} distinct citizens read in the last hour (threshold ${threshold})`, outcome: 'allowed' });

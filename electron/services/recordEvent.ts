@@ -47,7 +47,9 @@ export function recordEvent(db: Db, event: NewEvent, options: { actor: string; r
     );
     const state = loadScoringState(db);
     if (!state) return { operationId: op.id, scoring: null };
-    contributionWriter(db, state.ruleset, kinds).add(idx, citizenIdx, kind.kind, ms, checked.value);
+    const contributions = contributionWriter(db, state.ruleset, kinds);
+    contributions.add(idx, citizenIdx, kind.kind, ms, checked.value);
+    contributions.flush();
     return { operationId: op.id, scoring: incrementalUpdate(db, state, new Set([citizenIdx]), op.id) };
   })();
 }

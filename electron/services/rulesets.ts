@@ -85,6 +85,7 @@ export function recomputeScores(
     });
     const scoring = moveScoringInstant(db, state, { ...state, asOf: asOf.iso, asOfMs: asOf.ms }, op.id, { path: options.path ?? 'full', onProgress: options.onProgress });
     if (scoring.ledgerEntries === 0 && scoring.rowsRewritten === 0 && asOf.iso === state.asOf) throw new NothingChanged(scoring);
+    options.onProgress?.('committing', 1, 1);
     return { asOf: asOf.iso, operationId: op.id, scoring };
   });
   try {

@@ -427,6 +427,7 @@ export function fullRecompute(
     }
     if (i % 100_000 === 0) onProgress?.('writing scores', i, n);
   }
+  onProgress?.('ledger', 0, entries.length);
   appendLedgerEntries(db, entries);
   saveScoringState(db, state.version, state.asOf, state.asOfMs);
   return { citizens, scoresChanged: changed, ledgerEntries: entries.length, rowsRewritten: writer.rewritten(), iterations: fixed.iterations, msPerIteration: fixed.msPerIteration };

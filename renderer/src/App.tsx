@@ -8,9 +8,12 @@ import { LedgerPage } from './pages/LedgerPage';
 import { BackupPage } from './pages/BackupPage';
 import { UsersPage } from './pages/UsersPage';
 import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { LanguageSwitch } from './components/LanguageSwitch';
 import { Link, Route, Router, Switch, useLocation } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
 import { call } from './api';
+import { when } from './format';
 import { CitizenPage } from './pages/CitizenPage';
 import { ImportPage } from './pages/ImportPage';
 import { OperationsPage } from './pages/OperationsPage';
@@ -19,26 +22,28 @@ import { RulesPage } from './pages/RulesPage';
 import { SearchPage } from './pages/SearchPage';
 import { DisputesPage, useDisputeCounts } from './pages/DisputesPage';
 
-const NAV: { href: string; label: string; roles?: Role[] }[] = [
-  { href: '/', label: 'Overview' },
-  { href: '/search', label: 'Search' },
-  { href: '/rules', label: 'Rules' },
-  { href: '/approvals', label: 'Approvals', roles: ['official', 'auditor', 'admin'] },
-  { href: '/disputes', label: 'Disputes', roles: ['official', 'auditor', 'admin'] },
-  { href: '/import', label: 'Import', roles: ['official', 'admin'] },
-  { href: '/operations', label: 'Operations & ledger' },
-  { href: '/access', label: 'Access log', roles: ['auditor', 'admin'] },
-  { href: '/ledger', label: 'Ledger verification', roles: ['auditor', 'admin'] },
-  { href: '/users', label: 'Users', roles: ['admin'] },
-  { href: '/backups', label: 'Backups', roles: ['admin'] },
+/** Each entry's label is common:nav.<key>. */
+const NAV: { href: string; key: string; roles?: Role[] }[] = [
+  { href: '/', key: 'overview' },
+  { href: '/search', key: 'search' },
+  { href: '/rules', key: 'rules' },
+  { href: '/approvals', key: 'approvals', roles: ['official', 'auditor', 'admin'] },
+  { href: '/disputes', key: 'disputes', roles: ['official', 'auditor', 'admin'] },
+  { href: '/import', key: 'import', roles: ['official', 'admin'] },
+  { href: '/operations', key: 'operations' },
+  { href: '/access', key: 'access', roles: ['auditor', 'admin'] },
+  { href: '/ledger', key: 'ledger', roles: ['auditor', 'admin'] },
+  { href: '/users', key: 'users', roles: ['admin'] },
+  { href: '/backups', key: 'backups', roles: ['admin'] },
 ];
 
 /** Proposals waiting for a second person; polled, since they come from other users. */
 function PendingBadge() {
+  const { t } = useTranslation('common');
   const { data } = useQuery({ queryKey: ['proposals', 'pending'], queryFn: () => call('proposals', { status: 'pending' }), refetchInterval: 30_000 });
   if (!data?.length) return null;
   return (
-    <Badge size="sm" color="yellow" variant="filled" circle title={`${data.length} proposal${data.length === 1 ? '' : 's'} waiting for a decision`} data-testid="nav-approvals-count">
+    <Badge size="sm" color="yellow" variant="filled" circle title={t('header.pendingProposals', { count: data.length })} aria-label={t('header.pendingProposals', { count: data.length })} data-testid="nav-approvals-count">
       {data.length}
     </Badge>
   );
@@ -46,10 +51,12 @@ function PendingBadge() {
 
 /** Disputes awaiting a decision; red when one is overdue. */
 function DisputesBadge() {
+  const { t } = useTranslation('common');
   const { data } = useDisputeCounts();
   if (!data?.active) return null;
+  const label = data.overdue ? t('header.disputesAwaitingOverdue', { count: data.active, overdue: data.overdue }) : t('header.disputesAwaiting', { count: data.active });
   return (
-    <Badge size="sm" color={data.overdue ? 'red' : 'orange'} variant="filled" circle title={`${data.active} awaiting a decision${data.overdue ? `, ${data.overdue} overdue` : ''}`} data-testid="nav-disputes-count">
+    <Badge size="sm" color={data.overdue ? 'red' : 'orange'} variant="filled" circle title={label} aria-label={label} data-testid="nav-disputes-count">
       {data.active}
     </Badge>
   );
@@ -57,39 +64,45 @@ function DisputesBadge() {
 
 function Navigation({ role }: { role: Role }) {
   const [location] = useLocation();
+  const { t } = useTranslation('common');
   return (
-    <>
+    <nav aria-label={t('nav.label')}>
       {NAV.filter((item) => !item.roles || item.roles.includes(role)).map((item) => (
         <NavLink
           key={item.href}
           component={Link}
           href={item.href}
-          label={item.label}
+          label={t(`nav.${item.key}`)}
           rightSection={item.href === '/approvals' ? <PendingBadge /> : item.href === '/disputes' ? <DisputesBadge /> : undefined}
           data-testid={`nav-${item.href.slice(1) || 'overview'}`}
           active={item.href === '/' ? location === '/' : location.startsWith(item.href) || (item.href === '/search' && location.startsWith('/citizen'))}
         />
       ))}
-    </>
+    </nav>
   );
 }
 
 function StatusLine() {
+  const { t } = useTranslation('common');
   const { data } = useQuery({ queryKey: ['overview'], queryFn: () => call('overview', {}) });
   if (!data) return null;
   return (
     <Group gap="xs">
-      <Badge variant="light">{data.rulesetVersion ? `ruleset v${data.rulesetVersion}` : 'no ruleset'}</Badge>
+      <Badge variant="light">{data.rulesetVersion ? t('header.rulesetVersion', { version: data.rulesetVersion }) : t('header.noRuleset')}</Badge>
       {data.asOf && (
-        <Text size="sm" c="dimmed" title="The instant the scores are computed for: events after it do not count yet. It is not when the scores were last recomputed." data-testid="scoring-date">
-          scoring date {data.asOf.slice(0, 16).replace('T', ' ')} UTC
+        <Text size="sm" c="dimmed" title={t('header.scoringDateHelp')} data-testid="scoring-date">
+          {t('header.scoringDate', { instant: when(data.asOf) })}
         </Text>
       )}
+      <Text size="xs" c="dimmed" data-testid="time-zone-note">
+        {t('header.timesInUtc')}
+      </Text>
     </Group>
   );
 }
 
 export function App() {
+  const { t } = useTranslation('common');
   return (
     <AuthGate>
       {(user, logout) => (
@@ -97,14 +110,17 @@ export function App() {
       <AppShell header={{ height: 52 }} navbar={{ width: 220, breakpoint: 'sm' }} padding="md">
         <AppShell.Header>
           <Group h="100%" px="md" justify="space-between">
-            <Title order={3}>Credence</Title>
+            <Title order={1} size="h3">
+              {t('appName')}
+            </Title>
             <Group>
               <StatusLine />
+              <LanguageSwitch saveToAccount />
               <Text size="sm" data-testid="current-user">
-                {user.displayName} · {user.role}
+                {user.displayName} · {t(`roles.${user.role}`)}
               </Text>
               <Button size="xs" variant="default" onClick={logout} data-testid="logout">
-                Log out
+                {t('header.logout')}
               </Button>
             </Group>
           </Group>
@@ -128,7 +144,7 @@ export function App() {
             <Route path="/users">{() => <UsersPage />}</Route>
             <Route path="/backups">{() => <BackupPage />}</Route>
             <Route>
-              <Text>This page does not exist.</Text>
+              <Text>{t('notFound')}</Text>
             </Route>
           </Switch>
         </AppShell.Main>

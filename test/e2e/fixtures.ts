@@ -91,7 +91,7 @@ export async function openConsole(page: Page, c: Connection, route = '/', as: Ac
   }
   await page.goto(`${c.base}/?token=${c.token}#${route}`);
   await expect(page.getByTestId('current-user')).toContainText(`· ${as.role}`);
-  await expect(page.getByRole('heading', { name: 'Credence', level: 3 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Credence', level: 1 })).toBeVisible();
   if (route.startsWith('/citizen/')) await statePurpose(page);
 }
 

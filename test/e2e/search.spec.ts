@@ -4,6 +4,7 @@ import { api, expect, openConsole, sharedConsole, shot, statePurpose, test } fro
 interface Row {
   citizenId: string;
   name: string;
+  nameLatin: string | null;
   district: string;
 }
 
@@ -11,13 +12,14 @@ const c = sharedConsole();
 const search = (query: string, limit = 100) => api<{ total: number; rows: Row[] }>(c, 'search', { query, limit });
 
 /**
- * A citizen reached by typing part of their name that several citizens share
- * ("Wang Yi" for Wang Yingyu), so the arrows have to move to reach them.
+ * A citizen reached by typing part of their name in pinyin that several
+ * citizens share ("Wang Xi" for Wang Xiuying), so the arrows have to move to
+ * reach them.
  */
 async function pickTarget(): Promise<{ surname: string; fragment: string; target: Row; matches: Row[] }> {
   const { rows } = await search('', 200);
   for (const row of rows) {
-    const [surname, given] = row.name.split(' ');
+    const [surname, given] = (row.nameLatin ?? '').split(' ');
     if (!surname || !given || given.length < 3) continue;
     const fragment = `${surname} ${given.slice(0, 2)}`;
     const found = await search(fragment);
@@ -49,7 +51,8 @@ test('typing part of a name lists the matches as you type, and arrows + Enter op
   const rows = page.getByTestId('search-row');
   await expect(rows).toHaveCount(matches.length);
   await expect(rows.locator(':scope > span:nth-child(1)')).toHaveText(matches.map((m) => m.citizenId));
-  await expect(rows.locator(':scope > span:nth-child(2)')).toHaveText(matches.map((m) => m.name));
+  // Each row shows the name and, beside it, its pinyin.
+  await expect(rows.locator(':scope > span:nth-child(2)')).toHaveText(matches.map((m) => `${m.name} ${m.nameLatin}`));
   await expect(rows.first()).toHaveAttribute('aria-selected', 'true');
   await shot(page, 'search-results');
 
@@ -66,6 +69,7 @@ test('typing part of a name lists the matches as you type, and arrows + Enter op
   await expect(page).toHaveURL(new RegExp(`#/citizen/${target.citizenId}$`));
   await statePurpose(page);
   await expect(page.getByTestId('citizen-name')).toHaveText(target.name);
+  await expect(page.getByTestId('citizen-name-latin')).toHaveText(target.nameLatin ?? '');
   await expect(page.getByText(target.citizenId, { exact: true })).toBeVisible();
   await shot(page, 'search-opened-citizen');
   expect(pageErrors).toEqual([]);

@@ -4,24 +4,35 @@
  * without keyboard or mouse activity (the password unlocks it) and a session
  * ends after 8 hours (enforced by the main process).
  */
-import { Alert, Button, Card, Center, Loader, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Center, Group, Loader, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useIdle } from '@mantine/hooks';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { SessionUser } from '../../../shared/contract';
 import { call, loginSession, onAuthRequired, onSessionChange } from '../api';
+import { applyLanguage, currentLanguage, takePickedBeforeLogin } from '../i18n';
+import { LanguageSwitch } from './LanguageSwitch';
 
 const IDLE_LOCK_MS = 5 * 60_000;
 const CurrentUser = createContext<SessionUser | null>(null);
 export const useCurrentUser = () => useContext(CurrentUser);
 
 function Frame({ title, children }: { title: string; children: ReactNode }) {
+  const { t } = useTranslation('common');
   return (
-    <Center mih="100vh" bg="gray.0">
-      <Card withBorder shadow="sm" w={420} padding="xl">
+    <Center mih="100vh" bg="gray.0" component="main">
+      <Card withBorder shadow="sm" w={440} padding="xl">
         <Stack>
-          <Title order={2}>Credence</Title>
-          <Text fw={600}>{title}</Text>
+          <Group justify="space-between" align="center">
+            <Title order={1} size="h2">
+              {t('appName')}
+            </Title>
+            <LanguageSwitch saveToAccount={false} />
+          </Group>
+          <Text fw={600} component="h2" m={0} size="md">
+            {title}
+          </Text>
           {children}
         </Stack>
       </Card>
@@ -52,26 +63,30 @@ function SetupForm({ onDone }: { onDone: () => void }) {
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
+  const { t } = useTranslation('common');
   const { error, busy, submit } = useSubmit(async () => {
-    if (password !== repeat) throw new Error('the two passwords differ');
-    const r = await call('setupAdmin', { username, displayName, password });
+    if (password !== repeat) throw new Error(t('auth.passwordsDiffer'));
+    const r = await call('setupAdmin', { username, displayName, password, language: currentLanguage() });
     loginSession.set(r.token);
     onDone();
   });
   return (
-    <Frame title="First start: create the first administrator">
+    <Frame title={t('auth.setupTitle')}>
       <Text size="sm" c="dimmed">
-        This account manages users and rulesets. Every action in the console is recorded under the account that made it.
+        {t('auth.setupIntro')}
+      </Text>
+      <Text size="sm" c="dimmed">
+        {t('auth.setupLanguage')}
       </Text>
       <form onSubmit={submit}>
         <Stack>
-          <TextInput label="Username" value={username} onChange={(e) => setUsername(e.currentTarget.value)} required data-testid="setup-username" />
-          <TextInput label="Full name" value={displayName} onChange={(e) => setDisplayName(e.currentTarget.value)} />
-          <PasswordInput label="Password (8 to 128 characters)" value={password} onChange={(e) => setPassword(e.currentTarget.value)} required data-testid="setup-password" />
-          <PasswordInput label="Repeat the password" value={repeat} onChange={(e) => setRepeat(e.currentTarget.value)} required data-testid="setup-repeat" />
+          <TextInput label={t('auth.username')} value={username} onChange={(e) => setUsername(e.currentTarget.value)} required data-testid="setup-username" />
+          <TextInput label={t('auth.fullName')} value={displayName} onChange={(e) => setDisplayName(e.currentTarget.value)} />
+          <PasswordInput label={t('auth.passwordRange')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} required data-testid="setup-password" />
+          <PasswordInput label={t('auth.repeatPassword')} value={repeat} onChange={(e) => setRepeat(e.currentTarget.value)} required data-testid="setup-repeat" />
           {error && <Alert color="red">{error}</Alert>}
           <Button type="submit" loading={busy} data-testid="setup-submit">
-            Create and log in
+            {t('auth.createAndLogIn')}
           </Button>
         </Stack>
       </form>
@@ -82,27 +97,28 @@ function SetupForm({ onDone }: { onDone: () => void }) {
 function LoginForm({ onDone }: { onDone: () => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  const { t } = useTranslation('common');
   const { error, busy, submit } = useSubmit(async () => {
     const r = await call('login', { username, password });
     loginSession.set(r.token);
     onDone();
   });
   return (
-    <Frame title="Log in">
+    <Frame title={t('auth.loginTitle')}>
       <form onSubmit={submit}>
         <Stack>
-          <TextInput label="Username" value={username} onChange={(e) => setUsername(e.currentTarget.value)} required autoFocus data-testid="login-username" />
-          <PasswordInput label="Password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} required data-testid="login-password" />
+          <TextInput label={t('auth.username')} value={username} onChange={(e) => setUsername(e.currentTarget.value)} required autoFocus data-testid="login-username" />
+          <PasswordInput label={t('auth.password')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} required data-testid="login-password" />
           {error && (
             <Alert color="red" data-testid="login-error">
               {error}
             </Alert>
           )}
           <Button type="submit" loading={busy} data-testid="login-submit">
-            Log in
+            {t('auth.logIn')}
           </Button>
           <Text size="xs" c="dimmed">
-            Failed attempts are recorded and slow further attempts down. Every record you open is logged with your name.
+            {t('auth.loginNotice')}
           </Text>
         </Stack>
       </form>
@@ -112,24 +128,25 @@ function LoginForm({ onDone }: { onDone: () => void }) {
 
 function UnlockForm({ user, onDone, onLogout }: { user: SessionUser; onDone: () => void; onLogout: () => void }) {
   const [password, setPassword] = useState('');
+  const { t } = useTranslation('common');
   const { error, busy, submit } = useSubmit(async () => {
     await call('unlock', { password });
     onDone();
   });
   return (
-    <Frame title={`Locked: ${user.displayName} (${user.username})`}>
+    <Frame title={t('auth.lockedTitle', { displayName: user.displayName, username: user.username })}>
       <Text size="sm" c="dimmed">
-        The console locked after 5 minutes without activity.
+        {t('auth.lockedIntro')}
       </Text>
       <form onSubmit={submit}>
         <Stack>
-          <PasswordInput label="Password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} required autoFocus data-testid="unlock-password" />
+          <PasswordInput label={t('auth.password')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} required autoFocus data-testid="unlock-password" />
           {error && <Alert color="red">{error}</Alert>}
           <Button type="submit" loading={busy} data-testid="unlock-submit">
-            Unlock
+            {t('auth.unlock')}
           </Button>
           <Button variant="subtle" onClick={onLogout}>
-            Log out instead
+            {t('auth.logOutInstead')}
           </Button>
         </Stack>
       </form>
@@ -142,27 +159,28 @@ function ChangePasswordForm({ user, onDone, onLogout }: { user: SessionUser; onD
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
+  const { t } = useTranslation('common');
   const { error, busy, submit } = useSubmit(async () => {
-    if (next !== repeat) throw new Error('the two new passwords differ');
+    if (next !== repeat) throw new Error(t('auth.newPasswordsDiffer'));
     await call('changePassword', { current, next });
     onDone();
   });
   return (
-    <Frame title={`Choose your own password: ${user.displayName} (${user.username})`}>
+    <Frame title={t('auth.changeTitle', { displayName: user.displayName, username: user.username })}>
       <Text size="sm" c="dimmed">
-        An administrator set your password. Replace it with one only you know before you continue.
+        {t('auth.changeIntro')}
       </Text>
       <form onSubmit={submit}>
         <Stack>
-          <PasswordInput label="Current password" value={current} onChange={(e) => setCurrent(e.currentTarget.value)} required autoFocus data-testid="change-current" />
-          <PasswordInput label="New password (8 to 128 characters)" value={next} onChange={(e) => setNext(e.currentTarget.value)} required data-testid="change-next" />
-          <PasswordInput label="New password again" value={repeat} onChange={(e) => setRepeat(e.currentTarget.value)} required data-testid="change-repeat" />
+          <PasswordInput label={t('auth.currentPassword')} value={current} onChange={(e) => setCurrent(e.currentTarget.value)} required autoFocus data-testid="change-current" />
+          <PasswordInput label={t('auth.newPasswordRange')} value={next} onChange={(e) => setNext(e.currentTarget.value)} required data-testid="change-next" />
+          <PasswordInput label={t('auth.newPasswordAgain')} value={repeat} onChange={(e) => setRepeat(e.currentTarget.value)} required data-testid="change-repeat" />
           {error && <Alert color="red">{error}</Alert>}
           <Button type="submit" loading={busy} data-testid="change-submit">
-            Change password
+            {t('auth.changePassword')}
           </Button>
           <Button variant="subtle" onClick={onLogout}>
-            Log out instead
+            {t('auth.logOutInstead')}
           </Button>
         </Stack>
       </form>
@@ -184,6 +202,15 @@ export function AuthGate({ children }: { children: (user: SessionUser, logout: (
   useEffect(() => {
     if (idle && status.data?.user && !status.data.locked) void call('lock', {}).then(() => status.refetch());
   }, [idle, status]);
+  // A language picked on the login screen is saved to the account; otherwise the account's own applies; an account that never chose keeps the one shown.
+  const user = status.data?.user;
+  useEffect(() => {
+    if (!user || status.data?.locked) return;
+    const picked = takePickedBeforeLogin();
+    if (picked && picked !== user.language) void call('setLanguage', { language: picked });
+    else if (user.language) applyLanguage(user.language);
+    else if (!user.mustChangePassword) void call('setLanguage', { language: currentLanguage() });
+  }, [user, status.data?.locked]);
   const logout = () => {
     void call('logout', {}).finally(() => {
       loginSession.clear();
@@ -193,11 +220,11 @@ export function AuthGate({ children }: { children: (user: SessionUser, logout: (
   if (status.isLoading || !status.data) {
     return (
       <Center mih="100vh">
-        <Loader />
+        <Loader aria-label="…" />
       </Center>
     );
   }
-  const { needsSetup, user, locked } = status.data;
+  const { needsSetup, locked } = status.data;
   if (needsSetup) return <SetupForm onDone={refresh} />;
   if (!user) return <LoginForm onDone={refresh} />;
   if (locked) return <UnlockForm user={user} onDone={() => void status.refetch()} onLogout={logout} />;

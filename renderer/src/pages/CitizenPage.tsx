@@ -105,6 +105,11 @@ function CitizenRecord({ citizenId, purpose, onRefused }: { citizenId: string; p
           <Title order={2} data-testid="citizen-name">
             {summary.name}
           </Title>
+          {summary.nameLatin && (
+            <Text size="sm" data-testid="citizen-name-latin">
+              {summary.nameLatin}
+            </Text>
+          )}
           <Text c="dimmed" size="sm">
             <Text span ff="monospace">
               {summary.citizenId}

@@ -207,7 +207,15 @@ export function SearchPage() {
                   }}
                 >
                   <span style={{ width: '16%', fontFamily: 'monospace' }}>{row.citizenId}</span>
-                  <span style={{ width: '34%' }}>{row.name}</span>
+                  <span style={{ width: '34%' }}>
+                    {row.name}
+                    {row.nameLatin && (
+                      <>
+                        {' '}
+                        <Text span size="xs" c="dimmed">{row.nameLatin}</Text>
+                      </>
+                    )}
+                  </span>
                   <span style={{ width: '22%' }}>{row.district}</span>
                   <span style={{ width: '16%', textAlign: 'right', fontVariantNumeric: 'tabular-nums', paddingRight: 16 }}>{score(row.score)}</span>
                   <span style={{ width: '12%' }}>

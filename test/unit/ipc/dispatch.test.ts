@@ -13,6 +13,7 @@ import { dispatch, isChannel, roleAllows } from '../../../electron/ipc/dispatch.
 import { handlers } from '../../../electron/ipc/handlers.js';
 import { mayCall as mayCallByTable, neededRole } from './roleTable.js';
 import { JobConflictError } from '../../../electron/jobs/manager.js';
+import { parseJob } from '../../../electron/jobs/protocol.js';
 import { DEMO_DISTRICTS } from '../../../electron/services/demo.js';
 import { defaultRuleset, DEFAULT_KINDS_FILE } from '../helpers/defaultResources.js';
 import { testAuditor } from '../helpers/auditor.js';
@@ -39,8 +40,9 @@ afterEach(() => {
 
 /** Replace the job manager's start so no worker runs; an upload folder handed to it is removed as the job would. */
 function stubJobStart(impl?: () => string) {
-  return vi.spyOn(api.jobs, 'start').mockImplementation((_kind, _actor, params) => {
-    if (params.removeAfter) rmSync(String(params.folder), { recursive: true, force: true });
+  return vi.spyOn(api.jobs, 'start').mockImplementation((kind, _actor, params) => {
+    const job = parseJob(kind, params);
+    if (job.kind === 'import' && job.params.removeAfter) rmSync(job.params.folder, { recursive: true, force: true });
     return impl ? impl() : FAKE_JOB_ID;
   });
 }
@@ -533,6 +535,13 @@ const INPUTS = {
     valid: { current: 'not the current password', next: 'a brand new password' },
     bad: [{ label: 'a new password of 7 characters', input: { current: TEST_PASSWORD, next: '1234567' }, field: 'next' }],
   },
+  setLanguage: {
+    valid: { language: 'zh-CN' },
+    bad: [
+      { label: 'a language the console does not speak', input: { language: 'fr' }, field: 'language' },
+      { label: 'no language', input: {}, field: 'language' },
+    ],
+  },
   accountHistory: { valid: {}, bad: [{ label: 'a username over 64 characters', input: { username: 'u'.repeat(65) }, field: 'username' }] },
   sessions: { valid: {}, bad: EMPTY_INPUT_BAD },
   revokeSession: { valid: { sessionId: 'no-such-session', reason: 'a lost laptop' }, bad: [{ label: 'no reason', input: { sessionId: 'x' }, field: 'reason' }] },
@@ -714,6 +723,7 @@ describe('roles', () => {
       disableUser: 'not_found',
       resetPassword: 'not_found',
       changePassword: 'not_found', // the test caller has no account
+      setLanguage: 'not_found',
     };
     for (const name of CHANNEL_NAMES) {
       // A fresh username, so that createUser does not conflict with the account the role matrix made.
@@ -826,13 +836,16 @@ describe('read channels on the demo database', () => {
     for (const d of value) expect(DEMO_DISTRICTS).toContain(d);
   });
 
-  it('search by a known name finds that citizen', async () => {
-    const { citizen_id, name } = api.db.prepare("SELECT citizen_id, name FROM citizens WHERE citizen_id = 'C0000042'").get() as { citizen_id: string; name: string };
-    const value = await ok('search', { query: name, limit: 500 });
-    expect(value.rows.map((r) => r.citizenId)).toContain(citizen_id);
-    expect(value.total).toBe(value.rows.length);
-    const firstWord = name.split(' ')[0];
-    for (const row of value.rows) expect(row.name.split(' ')[0]).toBe(firstWord);
+  it('search by a known name, in characters or in pinyin, finds that citizen', async () => {
+    const { citizen_id, name, name_latin } = api.db.prepare("SELECT citizen_id, name, name_latin FROM citizens WHERE citizen_id = 'C0000042'").get() as { citizen_id: string; name: string; name_latin: string };
+    const byName = await ok('search', { query: name, limit: 500 });
+    expect(byName.rows.map((r) => r.citizenId)).toContain(citizen_id);
+    expect(byName.total).toBe(byName.rows.length);
+    for (const row of byName.rows) expect(row.name.startsWith(name) || row.name.endsWith(name)).toBe(true);
+    const byPinyin = await ok('search', { query: name_latin, limit: 500 });
+    expect(byPinyin.rows.map((r) => r.citizenId)).toContain(citizen_id);
+    const [surname] = name_latin.split(' ');
+    for (const row of byPinyin.rows) expect(row.nameLatin?.split(' ')[0]).toBe(surname);
   });
 
   it('search by an id finds exactly that citizen with its stored score', async () => {

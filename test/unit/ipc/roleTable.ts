@@ -24,8 +24,9 @@ export const CHANNEL_ROLES = {
   enableUser: 'admin',
   disableUser: 'admin',
   resetPassword: 'admin',
-  // Everyone changes their own password and may take a command-line token for themselves.
+  // Everyone changes their own password and language and may take a command-line token for themselves.
   changePassword: 'viewer',
+  setLanguage: 'viewer',
   issueCliToken: 'viewer',
   accountHistory: 'auditor',
   sessions: 'admin',

@@ -56,6 +56,7 @@ const VALID: Record<ChannelName, unknown> = {
   disableUser: { username: 'nobody-here', reason: 'role matrix: no such account' },
   resetPassword: { username: 'nobody-here', reason: 'role matrix: no such account' },
   changePassword: { current: 'not the current password', next: 'a brand new password' },
+  setLanguage: { language: 'en' },
   accountHistory: {},
   sessions: {},
   revokeSession: { sessionId: 'no-such-session', reason: 'role matrix: no such session' },
@@ -293,9 +294,10 @@ describe('calls without a valid session', () => {
       expect(reply, name).toMatchObject({ ok: false, error: { code: 'locked' } });
     }
     for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    // The account's language is whatever the role matrix above last set; it is not the point here.
     expect(await dispatchFromSession('authStatus', {}, ctx, token)).toEqual({
       ok: true,
-      value: { needsSetup: false, locked: true, user: { username: USERNAMES.official, displayName: 'Test official', role: 'official' } },
+      value: { needsSetup: false, locked: true, user: { username: USERNAMES.official, displayName: 'Test official', role: 'official', language: expect.any(String) } },
     });
 
     const mark = accessMark(api.db);
@@ -305,7 +307,7 @@ describe('calls without a valid session', () => {
 
     expect(await dispatchFromSession('unlock', { password: TEST_PASSWORD }, ctx, token)).toEqual({
       ok: true,
-      value: { username: USERNAMES.official, displayName: 'Test official', role: 'official' },
+      value: { username: USERNAMES.official, displayName: 'Test official', role: 'official', language: expect.any(String) },
     });
     expect(await dispatchFromSession('ping', {}, ctx, token)).toMatchObject({ ok: true });
   });

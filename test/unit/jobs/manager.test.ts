@@ -11,6 +11,7 @@ import type { JobKind, JobStatus } from '../../../shared/contract.js';
 import { verifyLedger } from '../../../electron/db/ledger.js';
 import { dispatch } from '../../../electron/ipc/dispatch.js';
 import { JobConflictError, JobManager } from '../../../electron/jobs/manager.js';
+import { JobParams, type JobParamsInput } from '../../../electron/jobs/protocol.js';
 import { RESOURCES_DIR } from '../../../electron/paths.js';
 import { defaultRuleset } from '../helpers/defaultResources.js';
 import { ADMIN, DEMO_CITIZENS, openApiContext, pollUntil, rowCounts, type ApiContext } from '../helpers/apiContext.js';
@@ -23,7 +24,7 @@ let api: ApiContext;
 /** Every job a test started, so that no worker outlives the file when a test fails half-way. */
 const started: { jobs: JobManager; jobId: string }[] = [];
 
-function startJob(jobs: JobManager, kind: JobKind, params: Record<string, unknown>): string {
+function startJob<K extends JobKind>(jobs: JobManager, kind: K, params: JobParamsInput<K>): string {
   const jobId = jobs.start(kind, 'tester', params);
   started.push({ jobs, jobId });
   return jobId;
@@ -157,7 +158,7 @@ describe('imports in a worker', () => {
     if (!reply.ok) throw new Error(reply.error.message);
     const { jobId } = reply.value as { jobId: string };
     started.push({ jobs: api.jobs, jobId });
-    const folder = String(start.mock.calls[0][2].folder);
+    const folder = JobParams.import.parse(start.mock.calls[0][2]).folder;
     expect(existsSync(join(folder, 'citizens.csv'))).toBe(true);
     await api.jobs.wait(jobId);
     const status = statusOf(api.jobs, jobId);
@@ -259,7 +260,7 @@ describe('a job that does not stop on its own', () => {
   it('a job past its time limit is stopped the same way, and its status says so', async () => {
     const jobs = stubbornManager({ timeLimitsMs: { simulate: 300 } });
     const before = rowCounts(own.db);
-    const jobId = startJob(jobs, 'simulate', {});
+    const jobId = startJob(jobs, 'simulate', { ruleset: defaultRuleset() });
     await jobs.wait(jobId);
     expect(statusOf(jobs, jobId)).toMatchObject({ state: 'failed', error: expect.stringMatching(/time limit of 0 s|time limit/) });
     expect(statusOf(jobs, jobId).error).toMatch(/nothing was changed/);
@@ -270,13 +271,13 @@ describe('a job that does not stop on its own', () => {
     const GREEDY = new URL('../helpers/greedyJobWorker.ts', import.meta.url);
     const jobs = new JobManager(own.dbFile, RESOURCES_DIR, undefined, { workerScript: GREEDY, memoryLimitMb: 96 });
     const before = rowCounts(own.db);
-    const jobId = startJob(jobs, 'import', {});
+    const jobId = startJob(jobs, 'import', { folder: own.dir });
     await jobs.wait(jobId);
     expect(statusOf(jobs, jobId)).toMatchObject({ state: 'failed', error: expect.stringMatching(/more than 96 MB of memory and was stopped: nothing was changed/) });
     expect(rowCounts(own.db)).toEqual(before);
     expect(own.db.prepare("SELECT count(*) FROM citizens WHERE citizen_id LIKE 'GREEDY%'").pluck().get()).toBe(0);
     expect(own.db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
-    const next = startJob(jobs, 'import', {});
+    const next = startJob(jobs, 'import', { folder: own.dir });
     expect(statusOf(jobs, next).state).toBe('running');
     await jobs.wait(next);
   });

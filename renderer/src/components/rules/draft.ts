@@ -8,6 +8,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Output } from '../../../../shared/contract';
 import type { RuleSpec, RulesetSpec } from '../../../../shared/domain';
+import defaultRuleset from '../../../../resources/default/ruleset.json';
 
 export type Num = number | null;
 
@@ -34,22 +35,14 @@ export type Current = Output<'rulesetCurrent'>;
 
 const STORAGE_KEY = 'credence.rules.draft';
 
-/** The defaults of SCORING_MODEL §2, for a database where nothing was published yet. */
-export const EMPTY_RULESET: RulesetSpec = {
-  base_score: 1000,
-  score_min: 0,
-  score_max: 2000,
-  friend_penalty: { threshold: 850, weight: 0.5, cap: 100 },
-  tiers: [
-    { name: 'AAA', min: 1050 },
-    { name: 'AA', min: 1030 },
-    { name: 'A', min: 960 },
-    { name: 'B', min: 850 },
-    { name: 'C', min: 600 },
-    { name: 'D', min: 0 },
-  ],
-  rules: [],
-};
+/**
+ * The parameters of the default ruleset (resources/default/ruleset.json, the
+ * one a new installation's demo publishes; SCORING_MODEL §2) without its
+ * rules: the starting point for a database where nothing was published yet.
+ * Taken from that file, never restated here.
+ */
+const { rules: _defaultRules, measures: _defaultMeasures, ...defaultParameters } = defaultRuleset;
+export const EMPTY_RULESET: RulesetSpec = { ...defaultParameters, rules: [] };
 
 /** JSON with sorted keys: two drafts with the same content give the same string. */
 export function canonical(value: unknown): string {

@@ -1,0 +1,147 @@
+/**
+ * Bulk appends to the chain (chain.ts) for writers of many rows at once: an
+ * import's events, a recompute's ledger entries. The per-row trigger builds
+ * each row's content in SQL and calls back into JavaScript twice per row to
+ * hash it, most of an import's time; here the same entries are computed in a
+ * tight loop and written in multi-row statements.
+ *
+ * The result is the chain the trigger would have written, entry for entry:
+ * the content text is the one contentExpr() builds in SQL (the JSON object of
+ * the row's columns in table order, NULL members left out, strings escaped as
+ * SQLite's JSON functions escape them), hashed and linked the same way. While
+ * the appender is open, the table's insert trigger is dropped inside the
+ * caller's write transaction and recreated, with the same SQL, when it
+ * finishes; the transaction is all-or-nothing, so a failed or cancelled run
+ * rolls the trigger back into place with everything else, and no other
+ * connection can write in between (the caller holds the write lock).
+ * Nothing changes for the verifier: it recomputes every hash from the rows.
+ */
+import type { Db } from './connection.js';
+import { CHAIN_GENESIS, CHAINED_TABLES, chainEntryText, insertTriggerSql, sha256Hex, type ChainedTable } from './chain.js';
+
+/** Entries per INSERT statement (8 parameters each: well under SQLite's limit). */
+const ROWS_PER_STATEMENT = 128;
+
+/** A column value as the chain content holds it: NULL (left out), an integer, or text. */
+export type ChainValue = string | number | null | undefined;
+
+interface Column {
+  name: string;
+  /** Declared type (STRICT tables): an INTEGER column's value must be a whole number. */
+  integer: boolean;
+  /** `"name":`, as the member starts in the content JSON. */
+  key: string;
+}
+
+/** A UTF-16 surrogate without its pair (in a `u` regex, a paired one is a single code point). */
+const LONE_SURROGATE = /\p{Cs}/u;
+/** Any surrogate, paired or not: a quick test that almost all text passes. */
+const ANY_SURROGATE = /[\ud800-\udfff]/;
+
+/** Text of a column value inside the content JSON, as SQLite's json_object writes it. */
+function jsonValue(table: string, column: Column, value: string | number): string {
+  if (typeof value === 'string') {
+    // Identical to SQLite's jsonAppendString for well-formed text: it escapes
+    // '"', '\\' and the control characters exactly as JSON.stringify does.
+    // A lone surrogate cannot be stored as UTF-8 at all: refused, never guessed.
+    if (ANY_SURROGATE.test(value) && LONE_SURROGATE.test(value)) throw new Error(`${table}.${column.name}: text with a lone surrogate cannot be chained`);
+    return JSON.stringify(value);
+  }
+  if (!Number.isSafeInteger(value)) throw new Error(`${table}.${column.name}: ${value} is not a whole number; only integer and text columns are chained here`);
+  return String(value);
+}
+
+export class ChainAppender {
+  private readonly columns: Column[];
+  private readonly spec: ChainedTable;
+  private seq: number;
+  private prev: string;
+  private pending: (string | number | null)[] = [];
+  private pendingRows = 0;
+  private readonly insertMany;
+  private readonly insertOne;
+  private open = true;
+  private readonly state: string | null;
+
+  /**
+   * Opens an appender for `table` inside the caller's write transaction.
+   * `provided` names the columns the caller gives values for; every other
+   * column must be one the chain leaves out (nullable, no default), or the
+   * appender refuses to start: its content would not be the row's.
+   */
+  constructor(
+    private readonly db: Db,
+    table: string,
+    provided: readonly string[],
+  ) {
+    if (!db.inTransaction) throw new Error('the chain appender runs inside the write transaction of the rows it chains');
+    const spec = CHAINED_TABLES.find((t) => t.table === table);
+    if (!spec) throw new Error(`${table} is not a chained table`);
+    if (spec.mutable?.length) {
+      // Rows start with their mutable columns NULL (an event is retracted later, by an update the trigger chains).
+      for (const c of spec.mutable) if (provided.includes(c)) throw new Error(`${table}.${c} is mutable: a new row is chained with it empty`);
+    }
+    this.spec = spec;
+    const info = db.prepare('SELECT name, type, "notnull" AS required, dflt_value AS dflt FROM pragma_table_info(?) ORDER BY cid').all(table) as {
+      name: string;
+      type: string;
+      required: number;
+      dflt: string | null;
+    }[];
+    const content = info.filter((c) => /^[a-z_][a-z0-9_]*$/.test(c.name) && !spec.mutable?.includes(c.name));
+    for (const c of content) {
+      if (!provided.includes(c.name) && (c.required || c.dflt !== null)) throw new Error(`${table}.${c.name} has a value the appender is not given: its content hash would differ`);
+    }
+    for (const p of provided) if (!content.some((c) => c.name === p)) throw new Error(`${table} has no chained column ${p}`);
+    this.columns = content.filter((c) => provided.includes(c.name)).map((c) => ({ name: c.name, integer: c.type.toUpperCase() === 'INTEGER', key: `${JSON.stringify(c.name)}:` }));
+    // A new row's mutable state, as the trigger records it: the JSON array of its (empty) mutable columns.
+    this.state = spec.mutable?.length ? `[${spec.mutable.map(() => 'null').join(',')}]` : null;
+    const head = db.prepare('SELECT seq, hash FROM chain ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    this.seq = head?.seq ?? 0;
+    this.prev = head?.hash ?? CHAIN_GENESIS;
+    const row = `(?, '${table}', ?, 'insert', ?, ?, ?, ?)`;
+    const sql = 'INSERT INTO chain (seq, tbl, row_id, action, content_hash, state, prev_hash, hash) VALUES ';
+    this.insertMany = db.prepare(sql + Array(ROWS_PER_STATEMENT).fill(row).join(', '));
+    this.insertOne = db.prepare(sql + row);
+    db.exec(`DROP TRIGGER chain_${table}_insert`);
+  }
+
+  /** The content text of a row, exactly as contentExpr() builds it in SQL. */
+  contentOf(values: Readonly<Record<string, ChainValue>>): string {
+    let text = '';
+    for (const c of this.columns) {
+      const v = values[c.name];
+      if (v === null || v === undefined) continue;
+      if (c.integer && typeof v !== 'number') throw new Error(`${this.spec.table}.${c.name} is an integer column, given ${typeof v}`);
+      text += `${text === '' ? '{' : ','}${c.key}${jsonValue(this.spec.table, c, v)}`;
+    }
+    return text === '' ? '{}' : `${text}}`;
+  }
+
+  /** Appends the insert entry of row `rowId` (just written, in row order) with these column values. */
+  append(rowId: number, values: Readonly<Record<string, ChainValue>>): void {
+    if (!this.open) throw new Error('the chain appender is finished');
+    const seq = ++this.seq;
+    const content = sha256Hex(this.contentOf(values));
+    const state = this.state;
+    const hash = sha256Hex(chainEntryText({ seq, tbl: this.spec.table, row_id: rowId, action: 'insert', content_hash: content, state, prev_hash: this.prev }));
+    this.pending.push(seq, rowId, content, state, this.prev, hash);
+    this.prev = hash;
+    if (++this.pendingRows === ROWS_PER_STATEMENT) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pendingRows === ROWS_PER_STATEMENT) this.insertMany.run(this.pending);
+    else for (let k = 0; k < this.pendingRows; k++) this.insertOne.run(this.pending.slice(k * 6, k * 6 + 6));
+    this.pending = [];
+    this.pendingRows = 0;
+  }
+
+  /** Writes what is pending and puts the insert trigger back, as it was. */
+  finish(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.flush();
+    this.db.exec(insertTriggerSql(this.db, this.spec));
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Writes an import's validated events in batches: multi-row INSERTs (one
+ * statement per 128 rows instead of one per row), their chain entries
+ * computed in a tight loop (chainAppender.ts) instead of by the per-row
+ * trigger. Problems and outcomes are reported in file order, as rows come.
+ *
+ * Each event gets the next free index in file order; an event id already
+ * stored (a re-import, or a repeat inside the file) is left alone by the
+ * insert and then looked up, exactly as a row-by-row import would.
+ */
+import type { Db } from '../db/connection.js';
+import { ChainAppender } from '../db/chainAppender.js';
+import type { PhaseTimer } from './phaseClock.js';
+
+/** A row that passed validation, ready to be written. */
+export interface ValidEvent {
+  line: number;
+  id: string;
+  citizenIdx: number;
+  kind: string;
+  at: string;
+  ms: number;
+  /** The data as canonical JSON (stored). */
+  json: string;
+  /** The data as checked (what rules are evaluated on). */
+  value: Record<string, unknown>;
+}
+
+export interface EventBatchHooks {
+  problem(line: number, message: string): void;
+  /** A new event is stored, with this index (called after the batch's problems). */
+  added(event: ValidEvent, idx: number): void;
+  /** The same event was already stored by an earlier import. */
+  unchanged(): void;
+}
+
+const EVENT_COLUMNS = ['idx', 'event_id', 'citizen_idx', 'kind', 'occurred_at', 'occurred_ms', 'data', 'operation_id'] as const;
+/** Rows per INSERT statement (8 parameters each). */
+const ROWS_PER_STATEMENT = 128;
+/** Rows held before they are written: a bound on memory whatever the file's size. */
+const BATCH_ROWS = ROWS_PER_STATEMENT * 16;
+
+type Item = ValidEvent | { line: number; problem: string };
+
+export class EventBatchWriter {
+  private items: Item[] = [];
+  private events = 0;
+  private nextIdx: number;
+  private readonly chain: ChainAppender;
+  private readonly insertMany;
+  private readonly insertOne;
+  private readonly stored;
+
+  constructor(
+    private readonly db: Db,
+    private readonly operationId: number,
+    private readonly hooks: EventBatchHooks,
+    private readonly clock: PhaseTimer,
+  ) {
+    this.nextIdx = ((db.prepare('SELECT max(idx) FROM events').pluck().get() as number | null) ?? 0) + 1;
+    const row = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
+    const sql = `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES `;
+    this.insertMany = db.prepare(`${sql}${Array(ROWS_PER_STATEMENT).fill(row).join(', ')} ON CONFLICT(event_id) DO NOTHING`);
+    this.insertOne = db.prepare(`${sql}${row} ON CONFLICT(event_id) DO NOTHING`);
+    this.stored = db.prepare('SELECT idx, citizen_idx, kind, occurred_ms, data, operation_id FROM events WHERE event_id = ?');
+    this.chain = clock.within('chain', () => new ChainAppender(db, 'events', EVENT_COLUMNS));
+  }
+
+  problem(line: number, message: string): void {
+    this.items.push({ line, problem: message });
+    if (this.items.length >= BATCH_ROWS) this.flush();
+  }
+
+  event(e: ValidEvent): void {
+    this.items.push(e);
+    if (++this.events >= BATCH_ROWS) this.flush();
+  }
+
+  /** Writes what is held, then puts the chain trigger back. */
+  finish(): void {
+    this.flush();
+    this.clock.within('chain', () => this.chain.finish());
+  }
+
+  private flush(): void {
+    const items = this.items;
+    this.items = [];
+    this.events = 0;
+    const rows = items.filter((x): x is ValidEvent => !('problem' in x));
+    const idx = new Float64Array(rows.length);
+    const clean = this.clock.within('write', () => this.insert(rows, idx));
+    // In file order: problems, and which rows were written (the usual case: all, nothing to look up).
+    const added: number[] = [];
+    let k = 0;
+    for (const item of items) {
+      if ('problem' in item) this.hooks.problem(item.line, item.problem);
+      else {
+        const at = k++;
+        if (clean[Math.floor(at / ROWS_PER_STATEMENT)] || this.wasInserted(item, idx[at])) added.push(at);
+      }
+    }
+    this.clock.within('chain', () => {
+      for (const at of added) {
+        const e = rows[at];
+        this.chain.append(idx[at], { idx: idx[at], event_id: e.id, citizen_idx: e.citizenIdx, kind: e.kind, occurred_at: e.at, occurred_ms: e.ms, data: e.json, operation_id: this.operationId });
+      }
+    });
+    this.clock.within('evaluate', () => {
+      for (const at of added) this.hooks.added(rows[at], idx[at]);
+    });
+  }
+
+  private insert(rows: ValidEvent[], idx: Float64Array): boolean[] {
+    const clean: boolean[] = [];
+    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+      const end = Math.min(rows.length, start + ROWS_PER_STATEMENT);
+      const params: (string | number)[] = [];
+      for (let i = start; i < end; i++) {
+        const e = rows[i];
+        idx[i] = this.nextIdx++;
+        params.push(idx[i], e.id, e.citizenIdx, e.kind, e.at, e.ms, e.json, this.operationId);
+      }
+      if (end - start === ROWS_PER_STATEMENT) clean.push(this.insertMany.run(params).changes === ROWS_PER_STATEMENT);
+      else {
+        let changes = 0;
+        for (let i = 0; i < end - start; i++) changes += this.insertOne.run(params.slice(i * 8, i * 8 + 8)).changes;
+        clean.push(changes === end - start);
+      }
+    }
+    return clean;
+  }
+
+  /** After a statement that left some rows out: this row's outcome, problems reported. */
+  private wasInserted(e: ValidEvent, idx: number): boolean {
+    const prior = this.stored.get(e.id) as { idx: number; citizen_idx: number; kind: string; occurred_ms: number; data: string; operation_id: number };
+    if (prior.idx === idx) return true;
+    if (prior.operation_id === this.operationId) this.hooks.problem(e.line, `event_id ${e.id} appears more than once in the file`);
+    else if (prior.citizen_idx !== e.citizenIdx || prior.kind !== e.kind || prior.occurred_ms !== e.ms || prior.data !== e.json) {
+      this.hooks.problem(e.line, `event ${e.id} is already recorded with other content; an event id cannot be reused`);
+    } else this.hooks.unchanged();
+    return false;
+  }
+}

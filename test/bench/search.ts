@@ -1,0 +1,106 @@
+/**
+ * Name search benchmarks (`npm run bench -- --search`): at 1M citizens of
+ * the demo population (Chinese names with pinyin), the latency of a search
+ * through the console API (access logging included) for as-you-type Latin
+ * prefixes, and for Chinese surnames, given names and full names. The
+ * database is built once into .bench/ and reused (`-- --citizens N` for
+ * another size). Figures only.
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { openDatabase } from '../../electron/db/connection.js';
+import type { Caller } from '../../electron/ipc/handlers.js';
+import { dispatch } from '../../electron/ipc/dispatch.js';
+import { JobManager } from '../../electron/jobs/manager.js';
+import { RESOURCES_DIR } from '../../electron/paths.js';
+import { SessionStore } from '../../electron/services/auth.js';
+import { writeDemoFolder } from '../../electron/services/demo.js';
+import { importFolder } from '../../electron/services/import.js';
+import { publishRuleset } from '../../electron/services/rulesets.js';
+import { readFileSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+const citizensArg = args.indexOf('--citizens');
+const citizens = citizensArg >= 0 ? Number(args[citizensArg + 1]) : 1_000_000;
+const root = resolve('.bench');
+const caller: Caller = { user: 'bench', role: 'viewer' };
+const asOf = '2026-11-01T00:00:00Z';
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function line(label: string, value: string, target = ''): void {
+  console.log(`${label.padEnd(44)} ${value.padStart(14)}  ${target}`);
+}
+
+/** Citizens with names and scores (few events, no friendships: search reads neither). */
+async function build(dbFile: string): Promise<void> {
+  const t = performance.now();
+  const folder = join(root, `search-pop-${citizens}`);
+  rmSync(folder, { recursive: true, force: true });
+  writeDemoFolder(folder, join(RESOURCES_DIR, 'event_kinds.json'), { citizens, seed: 12, asOfMs: Date.parse(asOf), friendsPerCitizen: 0, eventsPerCitizen: 1 });
+  const db = openDatabase(dbFile);
+  try {
+    const report = await importFolder(db, folder, { actor: 'bench', reason: 'search bench population' });
+    if (!report.ok) throw new Error(`bench import failed: ${JSON.stringify(report.problems.slice(0, 3))}`);
+    const published = publishRuleset(db, JSON.parse(readFileSync(join(RESOURCES_DIR, 'ruleset.json'), 'utf8')), { actor: 'bench', reason: 'bench', asOf });
+    if (!published.ok) throw new Error('bench ruleset rejected');
+  } finally {
+    db.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+  console.log(`built ${dbFile} in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+}
+
+/** Each query typed letter by letter as far as its words go: "li wei" is searched as "li", "li w", "li we", "li wei". */
+function asTyped(queries: string[]): string[] {
+  return queries.flatMap((q) => Array.from({ length: q.length - 1 }, (_, i) => q.slice(0, i + 2)).filter((p) => !p.endsWith(' ')));
+}
+
+const QUERIES: { label: string; queries: string[] }[] = [
+  { label: 'pinyin / Latin multi-word prefixes', queries: asTyped(['wang fang', 'li wei', 'zhang xiuy', 'chen yan', 'liu jing', 'zhao min', 'ma ping', 'ouyang n', 'huang zih']) },
+  { label: 'Chinese surname only', queries: ['王', '李', '张', '刘', '陈', '黄', '欧阳', '诸葛', '吕', '万'] },
+  { label: 'Chinese given name only', queries: ['伟', '芳', '娜', '建国', '秀英', '子涵', '浩然', '婷婷', '明哲', '晶'] },
+  { label: 'Chinese full name', queries: ['王芳', '张伟', '李建国', '陈子涵', '刘秀英', '欧阳娜', '黄浩然', '周晓燕', '孙丽', '马一鸣'] },
+];
+
+async function main(): Promise<void> {
+  mkdirSync(root, { recursive: true });
+  const dbFile = join(root, `search-${citizens}.sqlite`);
+  if (!existsSync(dbFile)) await build(dbFile);
+  const t = performance.now();
+  const db = openDatabase(dbFile);
+  const opened = performance.now() - t;
+  const ctx = { db, dbFile, jobs: new JobManager(dbFile, RESOURCES_DIR), sessions: new SessionStore(db) };
+  console.log(`\nName search, ${citizens.toLocaleString('en')} citizens, through the console API with access logging (figures, not assertions)\n`);
+  if (opened > 1000) line('open (migrations ran)', `${(opened / 1000).toFixed(1)} s`);
+  const run = async (query: string) => {
+    const start = performance.now();
+    const r = await dispatch('search', { query, limit: 100 }, ctx, caller);
+    const ms = performance.now() - start;
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    return { ms, total: (r.value as { total: number }).total };
+  };
+  for (const q of QUERIES.flatMap((g) => g.queries)) await run(q); // warm the page cache
+  for (const { label, queries } of QUERIES) {
+    const times: number[] = [];
+    let hits = 0;
+    for (let round = 0; round < 5; round++) {
+      for (const q of queries) {
+        const { ms, total } = await run(q);
+        times.push(ms);
+        hits += total;
+      }
+    }
+    line(`search p50: ${label}`, `${percentile(times, 50).toFixed(2)} ms`);
+    line(`search p95: ${label}`, `${percentile(times, 95).toFixed(2)} ms`, `target <= 10 ms (${times.length} searches, ${Math.round(hits / times.length).toLocaleString('en')} matches on average)`);
+  }
+  db.close();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

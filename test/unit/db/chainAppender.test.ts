@@ -1,0 +1,150 @@
+/**
+ * The bulk chain appender (electron/db/chainAppender.ts) writes the chain the
+ * per-row trigger would have written: the same content text for any row,
+ * hashes the verifier recomputes, the trigger back in place with the same
+ * SQL whether the run commits, fails or is cancelled, and an edited row is
+ * still found.
+ */
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ChainAppender } from '../../../electron/db/chainAppender.js';
+import { contentExpr, insertTriggerSql } from '../../../electron/db/chain.js';
+import { verifyIntegrity } from '../../../electron/db/chainVerify.js';
+import type { Db } from '../../../electron/db/connection.js';
+import { importFolder } from '../../../electron/services/import.js';
+import { CancelledError } from '../../../electron/services/scoring.js';
+import { folder, KINDS_FILE, openTempDb, removeTempDirs } from '../helpers/importFixtures.js';
+import { readFileSync } from 'node:fs';
+
+afterEach(removeTempDirs);
+
+const EVENTS = { table: 'events', mutable: ['retracted_by'] } as const;
+const COLUMNS = ['idx', 'event_id', 'citizen_idx', 'kind', 'occurred_at', 'occurred_ms', 'data', 'operation_id'];
+
+function triggerSql(db: Db): string | undefined {
+  return db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'chain_events_insert'").pluck().get() as string | undefined;
+}
+
+/** A database with one citizen, one kind and one operation for events to refer to. */
+function world(): Db {
+  const { db } = openTempDb();
+  db.pragma('foreign_keys = OFF');
+  db.exec(`
+    INSERT INTO event_kinds (kind, fields) VALUES ('k', '{}');
+    INSERT INTO citizens (citizen_id, name, district) VALUES ('C1', 'A', 'D');
+    INSERT INTO operations (kind, actor, at, reason, details) VALUES ('events_imported', 'tester', '2026-11-01T00:00:00Z', 'test', '{}');
+  `);
+  return db;
+}
+
+/** Any text SQLite can store: quotes, backslashes, control characters, non-ASCII, astral characters. */
+const text = fc.string({ unit: fc.constantFrom('"', '\\', '\n', '\t', '\u0000', '\u0001', '\u001f', '\u007f', '\u2028', 'é', '中', '😀', 'a', ' ', '/', "'", '<') });
+
+describe('the bulk chain appender', () => {
+  it("builds the content text of any row exactly as the chain's SQL does", () => {
+    const db = world();
+    const insert = db.prepare('INSERT INTO events (idx, event_id, citizen_idx, kind, occurred_at, occurred_ms, data, operation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const sql = db.prepare(`SELECT ${contentExpr(db, EVENTS, 'x')} FROM events AS x WHERE idx = ?`).pluck();
+    let idx = 0;
+    fc.assert(
+      fc.property(text, text, text, fc.maxSafeInteger(), fc.integer(), (eventId, at, data, ms, citizen) => {
+        idx++;
+        db.exec('BEGIN');
+        try {
+          const appender = new ChainAppender(db, 'events', COLUMNS);
+          const values = { idx, event_id: eventId, citizen_idx: citizen, kind: 'k', occurred_at: at, occurred_ms: ms, data, operation_id: 1 };
+          insert.run(idx, eventId, citizen, 'k', at, ms, data, 1);
+          expect(appender.contentOf(values)).toBe(sql.get(idx));
+          appender.finish();
+        } finally {
+          db.exec('ROLLBACK');
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('writes entries the verifier recomputes, and puts the trigger back with the same SQL', () => {
+    const db = world();
+    const before = triggerSql(db);
+    db.exec('BEGIN');
+    const appender = new ChainAppender(db, 'events', COLUMNS);
+    expect(triggerSql(db)).toBeUndefined();
+    const insert = db.prepare('INSERT INTO events (idx, event_id, citizen_idx, kind, occurred_at, occurred_ms, data, operation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    for (let i = 1; i <= 300; i++) {
+      const row = { idx: i, event_id: `E${i}`, citizen_idx: 1, kind: 'k', occurred_at: '2026-01-01T00:00:00Z', occurred_ms: i * 1000, data: `{"note":"\\"${i}\\" 中"}`, operation_id: 1 };
+      insert.run(...Object.values(row));
+      appender.append(i, row);
+    }
+    appender.finish();
+    db.exec('COMMIT');
+    expect(triggerSql(db)).toBe(before);
+    expect(triggerSql(db)).toBe(insertTriggerSql(db, EVENTS));
+    // The trigger chains the next row after the bulk ones.
+    db.prepare("INSERT INTO events (event_id, citizen_idx, kind, occurred_at, occurred_ms, data, operation_id) VALUES ('after', 1, 'k', '2026-01-01T00:00:00Z', 0, '{}', 1)").run();
+    const report = verifyIntegrity(db);
+    expect(report.problems).toEqual([]);
+    expect(report.chain.count).toBe(1 + 300 + 1);
+  });
+
+  it('refuses to run outside a transaction, or on a table whose rows it is not given every value of', () => {
+    const db = world();
+    expect(() => new ChainAppender(db, 'events', COLUMNS)).toThrow(/inside the write transaction/);
+    db.exec('BEGIN');
+    expect(() => new ChainAppender(db, 'events', COLUMNS.filter((c) => c !== 'data'))).toThrow(/events\.data has a value the appender is not given/);
+    expect(() => new ChainAppender(db, 'events', [...COLUMNS, 'retracted_by'])).toThrow(/mutable/);
+    expect(() => new ChainAppender(db, 'citizens', ['idx'])).toThrow(/not a chained table/);
+    db.exec('ROLLBACK');
+    expect(triggerSql(db)).toBe(insertTriggerSql(db, EVENTS));
+  });
+
+  const files = {
+    'event_kinds.json': readFileSync(KINDS_FILE, 'utf8'),
+    'citizens.csv': 'citizen_id,name,district,birth_date\nC1,Wang Wei,Yatou,1980-01-01\nC2,Li Na,Yatou,\n',
+    'events.csv': [
+      'event_id,citizen_id,kind,occurred_at,data',
+      ...Array.from({ length: 700 }, (_, i) => `E${i},C${1 + (i % 2)},volunteer_service,2024-05-01T10:00:00Z,"{""hours"":${1 + (i % 9)},""organisation"":""Red Cross 红十字 \\""${i}\\""""}"`),
+    ].join('\n'),
+  };
+
+  it('an import chains every event it writes; an event edited afterwards is named', async () => {
+    const { db } = openTempDb();
+    const report = await importFolder(db, folder(files), { actor: 'tester' });
+    expect(report).toMatchObject({ ok: true, counts: { eventsAdded: 700 } });
+    expect(triggerSql(db)).toBe(insertTriggerSql(db, EVENTS));
+    expect(verifyIntegrity(db).problems).toEqual([]);
+    // An insider edits one event's data behind the triggers' back.
+    db.exec('DROP TRIGGER chain_events_update');
+    db.prepare("UPDATE events SET data = '{\"hours\":99}' WHERE event_id = 'E345'").run();
+    const idx = db.prepare("SELECT idx FROM events WHERE event_id = 'E345'").pluck().get();
+    expect(verifyIntegrity(db).problems).toEqual(
+      expect.arrayContaining([expect.objectContaining({ where: 'events', at: String(idx), message: `row ${idx} differs from what the chain recorded (edited)` })]),
+    );
+  });
+
+  it('a cancelled or failed import leaves the trigger in place and nothing in the chain', async () => {
+    const { db } = openTempDb();
+    const sql = triggerSql(db);
+    const head = () => db.prepare('SELECT count(*) FROM chain').pluck().get();
+    const before = head();
+    const controller = new AbortController();
+    let reports = 0;
+    await expect(
+      importFolder(db, folder(files), {
+        actor: 'tester',
+        signal: controller.signal,
+        onProgress: (phase) => {
+          // The second report is the first row of events.csv (the first: citizens.csv): the appender is open.
+          if (phase === 'reading files' && ++reports === 2) controller.abort();
+        },
+      }),
+    ).rejects.toBeInstanceOf(CancelledError);
+    expect(triggerSql(db)).toBe(sql);
+    expect(head()).toBe(before);
+    const bad = await importFolder(db, folder({ ...files, 'events.csv': `${files['events.csv']}\nE9999,C404,volunteer_service,2024-05-01T10:00:00Z,{}` }), { actor: 'tester' });
+    expect(bad.ok).toBe(false);
+    expect(triggerSql(db)).toBe(sql);
+    expect(head()).toBe(before);
+    expect(verifyIntegrity(db).problems).toEqual([]);
+  });
+});
