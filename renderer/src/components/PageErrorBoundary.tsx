@@ -5,9 +5,29 @@
  */
 import { Alert, Button, Code, Group, Stack, Text } from '@mantine/core';
 import { Component, type ErrorInfo, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 
 interface State {
   error: Error | null;
+}
+
+/** The words of the fallback; a function component, since a class cannot use the translation hook. */
+function PageFailed({ error }: { error: Error }) {
+  const { t } = useTranslation('errors');
+  return (
+    <Alert color="red" title={t('page.title')} m="md" role="alert">
+      <Stack gap="sm">
+        <Text size="sm">{t('page.body')}</Text>
+        <Code block>{error.message}</Code>
+        <Group>
+          <Button variant="default" onClick={() => window.history.back()}>
+            {t('page.back')}
+          </Button>
+          <Button onClick={() => window.location.reload()}>{t('page.reload')}</Button>
+        </Group>
+      </Stack>
+    </Alert>
+  );
 }
 
 export class PageErrorBoundary extends Component<{ children: ReactNode; resetKey?: string }, State> {
@@ -28,20 +48,6 @@ export class PageErrorBoundary extends Component<{ children: ReactNode; resetKey
 
   override render(): ReactNode {
     const { error } = this.state;
-    if (!error) return this.props.children;
-    return (
-      <Alert color="red" title="This page could not be shown" m="md" role="alert">
-        <Stack gap="sm">
-          <Text size="sm">
-            The console met an error while drawing this page. Your data is unchanged: every change is saved whole or not at all. Go back, or reload the console; if it happens again, give IT staff the text below.
-          </Text>
-          <Code block>{error.message}</Code>
-          <Group>
-            <Button variant="default" onClick={() => window.history.back()}>Go back</Button>
-            <Button onClick={() => window.location.reload()}>Reload the console</Button>
-          </Group>
-        </Stack>
-      </Alert>
-    );
+    return error ? <PageFailed error={error} /> : this.props.children;
   }
 }

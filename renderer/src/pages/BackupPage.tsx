@@ -8,13 +8,17 @@
 import { Alert, Badge, Button, Card, Code, Group, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { call } from '../api';
 import { ErrorNote } from '../components/ErrorNote';
-import { count, when } from '../format';
+import { count, intlLocale, when } from '../format';
+import { usePageTitle } from '../pageTitle';
 
-const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toLocaleString(intlLocale(), { minimumFractionDigits: 1, maximumFractionDigits: 1 })} MiB`;
 
 export function BackupPage() {
+  const { t } = useTranslation('backup');
+  usePageTitle(t('title'));
   const queryClient = useQueryClient();
   const list = useQuery({ queryKey: ['backups'], queryFn: () => call('backups', {}) });
   const [error, setError] = useState<unknown>(null);
@@ -53,31 +57,30 @@ export function BackupPage() {
 
   return (
     <Stack>
-      <Title order={2}>Backups</Title>
+      <Title order={2}>{t('title')}</Title>
       <Text size="sm" c="dimmed">
-        A backup is a consistent snapshot taken while the console runs, encrypted like the database, with a manifest of its counts and hashes. One is taken every day;
-        the oldest beyond the number kept are deleted.
+        {t('intro')}
       </Text>
       <ErrorNote error={error ?? list.error} />
       <Card withBorder>
         <Stack>
           <Group justify="space-between">
-            <Title order={4}>In {list.data?.folder ?? '…'}</Title>
+            <Title order={3} size="h4">{t('inFolder', { folder: list.data?.folder ?? '…' })}</Title>
             <Button loading={taking} onClick={() => void take()} data-testid="backup-now">
-              Back up now
+              {t('now')}
             </Button>
           </Group>
           <Table striped data-testid="backups-table">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Taken (UTC)</Table.Th>
-                <Table.Th>File</Table.Th>
-                <Table.Th ta="right">Size</Table.Th>
-                <Table.Th ta="right">Citizens</Table.Th>
-                <Table.Th ta="right">Ledger</Table.Th>
-                <Table.Th ta="right">Chain</Table.Th>
-                <Table.Th>Encrypted</Table.Th>
-                <Table.Th>Check</Table.Th>
+                <Table.Th>{t('col.taken')}</Table.Th>
+                <Table.Th>{t('col.file')}</Table.Th>
+                <Table.Th ta="right">{t('col.size')}</Table.Th>
+                <Table.Th ta="right">{t('col.citizens')}</Table.Th>
+                <Table.Th ta="right">{t('col.ledger')}</Table.Th>
+                <Table.Th ta="right">{t('col.chain')}</Table.Th>
+                <Table.Th>{t('col.encrypted')}</Table.Th>
+                <Table.Th>{t('col.check')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -93,17 +96,17 @@ export function BackupPage() {
                   <Table.Td ta="right">{count(b.chainCount)}</Table.Td>
                   <Table.Td>
                     <Badge color={b.encrypted ? 'green' : 'red'} variant="light">
-                      {b.encrypted ? 'yes' : 'NO'}
+                      {b.encrypted ? t('encryptedYes') : t('encryptedNo')}
                     </Badge>
                   </Table.Td>
                   <Table.Td>
                     {checks[b.file] ? (
                       <Badge color={checks[b.file].ok ? 'green' : 'red'} variant="light" title={checks[b.file].message}>
-                        {checks[b.file].ok ? 'intact' : 'damaged'}
+                        {checks[b.file].ok ? t('intact') : t('damaged')}
                       </Badge>
                     ) : (
                       <Button size="xs" variant="default" onClick={() => void check(b.file)}>
-                        Check
+                        {t('col.check')}
                       </Button>
                     )}
                   </Table.Td>
@@ -113,13 +116,13 @@ export function BackupPage() {
           </Table>
           {list.data?.backups.length === 0 && (
             <Text size="sm" c="dimmed">
-              No backup yet.
+              {t('none')}
             </Text>
           )}
           {Object.entries(checks)
             .filter(([, c]) => !c.ok)
             .map(([file, c]) => (
-              <Alert key={file} color="red" title={`${file} cannot be restored`}>
+              <Alert key={file} color="red" title={t('cannotRestore', { file })}>
                 {c.message}
               </Alert>
             ))}
@@ -127,19 +130,18 @@ export function BackupPage() {
       </Card>
       <Card withBorder>
         <Stack>
-          <Title order={4}>Daily backups</Title>
+          <Title order={3} size="h4">{t('daily')}</Title>
           <Group align="end">
-            <TextInput label="Folder" description="Another disk is better; empty: beside the database" value={folder} onChange={(e) => setFolder(e.currentTarget.value)} w={420} data-testid="backup-folder" />
-            <NumberInput label="Keep" description="daily backups" min={1} max={365} value={keep} onChange={setKeep} w={140} data-testid="backup-keep" />
+            <TextInput label={t('folder')} description={t('folderHelp')} value={folder} onChange={(e) => setFolder(e.currentTarget.value)} w={420} data-testid="backup-folder" />
+            <NumberInput label={t('keep')} description={t('keepHelp')} min={1} max={365} value={keep} onChange={setKeep} w={140} data-testid="backup-keep" />
             <Button variant="default" onClick={() => void save()} data-testid="backup-save">
-              Save
+              {t('save')}
             </Button>
           </Group>
         </Stack>
       </Card>
       <Text size="sm">
-        To restore, stop the console and run <Code>credence restore --from FILE</Code>: it verifies the backup first, keeps the replaced database beside it, and asks for a
-        reason (recorded as an operation) if the backup is older than the last checkpoint.
+        <Trans t={t} i18nKey="restore" components={{ code: <Code /> }} />
       </Text>
     </Stack>
   );

@@ -4,6 +4,7 @@
  * the ledger's hash chain.
  */
 import { Group, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { OperationDetails } from '../components/ops/OperationDetails';
 import { OperationsList } from '../components/ops/OperationsList';
 import { useVerifyLedger, VerifyLedgerButton, VerifyLedgerResult } from '../components/ops/VerifyLedger';
@@ -11,7 +12,8 @@ import { useCurrentUser } from '../components/AuthGate';
 import { usePageTitle } from '../pageTitle';
 
 export function OperationsPage({ operationId }: { operationId?: number }) {
-  usePageTitle(operationId === undefined ? 'Operations & ledger' : `Operation #${operationId}`);
+  const { t } = useTranslation('operations');
+  usePageTitle(operationId === undefined ? t('title') : t('operationTitle', { id: operationId }));
   const verify = useVerifyLedger();
   // Verifying the chain is the auditors' (and administrators') job: others are not offered a button the server refuses.
   const role = useCurrentUser()?.role;
@@ -20,9 +22,9 @@ export function OperationsPage({ operationId }: { operationId?: number }) {
     <Stack maw={1400}>
       <Group justify="space-between" align="start">
         <div>
-          <Title order={2}>Operations &amp; ledger</Title>
+          <Title order={2}>{t('title')}</Title>
           <Text size="sm" c="dimmed">
-            Every action that can change scores is an operation; each score or tier it changed is a hash-chained ledger entry.
+            {t('intro')}
           </Text>
         </div>
         {mayVerify && <VerifyLedgerButton verify={verify} />}

@@ -8,6 +8,7 @@ import { Anchor, Badge, Box, Group, Popover, Stack, Table, Text } from '@mantine
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { LedgerEntry } from '../../../../shared/contract';
 import { call } from '../../api';
@@ -36,6 +37,7 @@ const citizenLink = (id: string) => (
 );
 
 function ScoreChange({ e }: { e: LedgerEntry }) {
+  const { t } = useTranslation('operations');
   const delta = e.oldScore === null || e.newScore === null ? null : e.newScore - e.oldScore;
   return (
     <Group gap={6} wrap="nowrap" ff="monospace" fz="sm">
@@ -48,7 +50,7 @@ function ScoreChange({ e }: { e: LedgerEntry }) {
       </Text>
       {delta === null ? (
         <Text span c="dimmed" fz="xs">
-          first score
+          {e.cause !== 'scope' ? t('entries.firstScore') : e.newScore === null ? t('entries.leftScope') : t('entries.enteredScope')}
         </Text>
       ) : (
         <Text span fz="xs" c={delta > 0 ? 'teal.7' : delta < 0 ? 'red.7' : 'dimmed'}>
@@ -74,10 +76,18 @@ function TierChange({ e }: { e: LedgerEntry }) {
 }
 
 function Cause({ e }: { e: LedgerEntry }) {
+  const { t } = useTranslation('operations');
   if (e.cause === 'own') {
     return (
-      <Badge variant="light" color="gray" tt="none" title="the citizen's own rule totals changed">
-        own records
+      <Badge variant="light" color="gray" tt="none" title={t('entries.ownTitle')}>
+        {t('entries.ownRecords')}
+      </Badge>
+    );
+  }
+  if (e.cause === 'scope') {
+    return (
+      <Badge variant="light" color="teal" tt="none" title={t('entries.scopeTitle')}>
+        {t('entries.scope')}
       </Badge>
     );
   }
@@ -86,20 +96,20 @@ function Cause({ e }: { e: LedgerEntry }) {
   const rest = e.causeFriends.length - shown.length;
   return (
     <Group gap={6} wrap="nowrap" style={{ overflow: 'hidden' }}>
-      <Badge variant="light" color="cyan" tt="none" title="only the friend penalty changed, moved by these friends">
-        friends
+      <Badge variant="light" color="cyan" tt="none" title={t('entries.friendsTitle')}>
+        {t('entries.friends')}
       </Badge>
       {shown.map(citizenLink)}
       {rest > 0 && (
         <Popover width={260} position="bottom-start" shadow="md" withinPortal>
           <Popover.Target>
             <Anchor component="button" type="button" fz="sm">
-              +{rest} more
+              {t('entries.more', { count: rest })}
             </Anchor>
           </Popover.Target>
           <Popover.Dropdown>
             <Text size="xs" c="dimmed" mb={4}>
-              The {e.causeFriends.length} friends whose change moved the penalty:
+              {t('entries.friendsList', { count: e.causeFriends.length })}
             </Text>
             <Stack gap={2} mah={240} style={{ overflowY: 'auto' }}>
               {e.causeFriends.map(citizenLink)}
@@ -114,6 +124,7 @@ function Cause({ e }: { e: LedgerEntry }) {
 const cell = { whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' } as const;
 
 function EntryRow({ e }: { e: LedgerEntry }) {
+  const { t } = useTranslation('operations');
   return (
     <Table.Tr h={ROW_HEIGHT} data-testid="ledger-row">
       <Table.Td ff="monospace" fz="sm" style={cell}>
@@ -130,7 +141,7 @@ function EntryRow({ e }: { e: LedgerEntry }) {
         <Cause e={e} />
       </Table.Td>
       <Table.Td fz="sm" style={cell}>
-        v{e.rulesetVersion}
+        {t('entries.version', { version: e.rulesetVersion })}
       </Table.Td>
       <Table.Td ff="monospace" fz="xs" c="dimmed" style={cell} title={e.hash}>
         {e.hash.slice(0, 12)}…
@@ -140,6 +151,7 @@ function EntryRow({ e }: { e: LedgerEntry }) {
 }
 
 export function LedgerEntries({ operationId, total }: { operationId: number; total: number }) {
+  const { t } = useTranslation('operations');
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const items = virtual.getVirtualItems();
@@ -154,18 +166,18 @@ export function LedgerEntries({ operationId, total }: { operationId: number; tot
   const bottom = items.length ? virtual.getTotalSize() - items[items.length - 1].end : 0;
   return (
     <>
-      <ErrorNote error={failed} title="Some ledger entries could not be loaded" />
+      <ErrorNote error={failed} title={t('entries.loadFailed')} />
       <Box ref={scroller} h={Math.min(MAX_HEIGHT, (total + 1) * ROW_HEIGHT + 4)} style={{ overflowY: 'auto', border: '1px solid var(--mantine-color-gray-3)', borderRadius: 4 }} data-testid="ledger-scroller">
         <Table stickyHeader layout="fixed" highlightOnHover verticalSpacing={0} data-testid="ledger-table">
           <Table.Thead>
             <Table.Tr h={ROW_HEIGHT}>
-              <Table.Th w={90}>Seq</Table.Th>
-              <Table.Th w={130}>Citizen</Table.Th>
-              <Table.Th w={250}>Score: old → new</Table.Th>
-              <Table.Th w={120}>Tier</Table.Th>
-              <Table.Th>Cause</Table.Th>
-              <Table.Th w={80}>Ruleset</Table.Th>
-              <Table.Th w={130}>Hash</Table.Th>
+              <Table.Th w={90}>{t('entries.seq')}</Table.Th>
+              <Table.Th w={130}>{t('entries.citizen')}</Table.Th>
+              <Table.Th w={250}>{t('entries.scoreChange')}</Table.Th>
+              <Table.Th w={120}>{t('entries.tier')}</Table.Th>
+              <Table.Th>{t('entries.cause')}</Table.Th>
+              <Table.Th w={80}>{t('entries.ruleset')}</Table.Th>
+              <Table.Th w={130}>{t('entries.hash')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -178,7 +190,7 @@ export function LedgerEntries({ operationId, total }: { operationId: number; tot
                 <Table.Tr key={item.key} h={ROW_HEIGHT}>
                   <Table.Td colSpan={7}>
                     <Text size="sm" c="dimmed">
-                      loading entry {item.index + 1}…
+                      {t('entries.loading', { n: item.index + 1 })}
                     </Text>
                   </Table.Td>
                 </Table.Tr>

@@ -8,12 +8,13 @@ import { Anchor, Autocomplete, Group, Loader, Pagination, Select, Table, Text, T
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import type { OperationKind } from '../../../../shared/domain';
 import { call } from '../../api';
 import { count } from '../../format';
 import { ErrorNote } from '../ErrorNote';
-import { OPERATION_KIND_OPTIONS, OperationKindBadge, utc } from './operationKinds';
+import { operationKindOptions, OperationKindBadge, utcSeconds } from './operationKinds';
 
 const PAGE_SIZE = 50;
 const STORE_KEY = 'credence.operations.filters';
@@ -52,6 +53,7 @@ function moveFocus(e: KeyboardEvent<HTMLTableRowElement>, open: () => void) {
 }
 
 export function OperationsList() {
+  const { t } = useTranslation('operations');
   const [, navigate] = useLocation();
   const [filters, setFilters] = useState<Filters>(loadFilters);
   const [actor] = useDebouncedValue(filters.actor.trim(), 300);
@@ -71,15 +73,16 @@ export function OperationsList() {
     // The list may have shrunk since the page was remembered.
     if (data && filters.page > pages) setFilters((f) => ({ ...f, page: pages }));
   }, [data, pages, filters.page]);
+  const range = { from: count(input.offset + 1), to: count(Math.min(data?.total ?? 0, input.offset + PAGE_SIZE)) };
   const filtered = filters.kind !== null || actor !== '' || filters.provider !== null || text !== '';
 
   return (
     <>
       <Group align="end" gap="sm">
         <Select
-          label="Kind"
-          placeholder="All kinds"
-          data={OPERATION_KIND_OPTIONS}
+          label={t('list.kind')}
+          placeholder={t('list.allKinds')}
+          data={operationKindOptions()}
           value={filters.kind}
           onChange={(v) => set({ kind: v as OperationKind | null })}
           clearable
@@ -87,8 +90,8 @@ export function OperationsList() {
           data-testid="operations-filter-kind"
         />
         <Autocomplete
-          label="By"
-          placeholder="user name (exact)"
+          label={t('list.by')}
+          placeholder={t('list.byPlaceholder')}
           data={[...seenActors].sort()}
           value={filters.actor}
           onChange={(v) => set({ actor: v })}
@@ -96,8 +99,8 @@ export function OperationsList() {
           data-testid="operations-filter-actor"
         />
         <Select
-          label="Provider"
-          placeholder="Any provider"
+          label={t('list.provider')}
+          placeholder={t('list.anyProvider')}
           data={[...new Set([...(data?.providers ?? []), ...(filters.provider ? [filters.provider] : [])])]}
           value={filters.provider}
           onChange={(v) => set({ provider: v })}
@@ -107,15 +110,15 @@ export function OperationsList() {
           data-testid="operations-filter-provider"
         />
         <TextInput
-          label="Reason or details contain"
-          placeholder="e.g. appeal, C0000042, November"
+          label={t('list.query')}
+          placeholder={t('list.queryPlaceholder')}
           value={filters.query}
           onChange={(e) => set({ query: e.currentTarget.value })}
           style={{ flex: 1 }}
           miw={220}
           data-testid="operations-filter-query"
         />
-        {isFetching && <Loader size="sm" mb={8} />}
+        {isFetching && <Loader size="sm" mb={8} aria-label={t('common:auth.loading')} />}
       </Group>
       <ErrorNote error={error} />
       {isLoading ? (
@@ -123,20 +126,24 @@ export function OperationsList() {
       ) : data ? (
         <>
           <Text size="sm" c="dimmed" data-testid="operations-total">
-            {count(data.total)} operation{data.total === 1 ? '' : 's'}
-            {filtered ? (data.total === 1 ? ' matches the filters' : ' match the filters') : ' in all'}
-            {data.total > PAGE_SIZE && `; showing ${count(input.offset + 1)}–${count(Math.min(data.total, input.offset + PAGE_SIZE))}`}
+            {data.total > PAGE_SIZE
+              ? filtered
+                ? t('list.totalFilteredRange', { count: data.total, total: count(data.total), ...range })
+                : t('list.totalAllRange', { count: data.total, total: count(data.total), ...range })
+              : filtered
+                ? t('list.totalFiltered', { count: data.total, total: count(data.total) })
+                : t('list.totalAll', { count: data.total, total: count(data.total) })}
           </Text>
           <Table highlightOnHover withTableBorder verticalSpacing={6} data-testid="operations-table">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th w={70}>#</Table.Th>
-                <Table.Th w={190}>When (UTC)</Table.Th>
-                <Table.Th w={190}>Kind</Table.Th>
-                <Table.Th w={140}>By</Table.Th>
-                <Table.Th>Reason</Table.Th>
+                <Table.Th w={190}>{t('list.when')}</Table.Th>
+                <Table.Th w={190}>{t('list.kind')}</Table.Th>
+                <Table.Th w={140}>{t('list.by')}</Table.Th>
+                <Table.Th>{t('list.reason')}</Table.Th>
                 <Table.Th w={150} ta="right">
-                  Ledger entries
+                  {t('list.ledgerEntries')}
                 </Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -151,7 +158,7 @@ export function OperationsList() {
                       </Anchor>
                     </Table.Td>
                     <Table.Td ff="monospace" fz="sm">
-                      {utc(op.at).replace(' UTC', '')}
+                      {utcSeconds(op.at)}
                     </Table.Td>
                     <Table.Td>
                       <OperationKindBadge kind={op.kind} />
@@ -160,7 +167,7 @@ export function OperationsList() {
                       {op.actor}
                       {typeof op.details.proposed_by === 'string' && (
                         <Text size="xs" c="dimmed">
-                          proposed by {op.details.proposed_by}
+                          {t('list.proposedBy', { name: op.details.proposed_by })}
                         </Text>
                       )}
                     </Table.Td>
@@ -179,7 +186,7 @@ export function OperationsList() {
                 <Table.Tr>
                   <Table.Td colSpan={6}>
                     <Text c="dimmed" size="sm" ta="center" py="md">
-                      {filtered ? 'No operation matches these filters.' : 'No operation has been recorded yet.'}
+                      {filtered ? t('list.noneMatch') : t('list.noneYet')}
                     </Text>
                   </Table.Td>
                 </Table.Tr>

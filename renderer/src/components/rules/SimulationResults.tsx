@@ -5,6 +5,7 @@ import type { SimulationResult } from '../../../../shared/contract';
 import { count } from '../../format';
 import { DistrictsTable, EvaluationErrorsTable, MoversTable } from './SimulationTables';
 import { tierMoves, TransitionMatrix } from './TransitionMatrix';
+import { ScopeChange } from '../consent/ScopeChange';
 
 function Stat({ label, value, hint, testId }: { label: string; value: string; hint?: string; testId?: string }) {
   return (
@@ -38,6 +39,7 @@ export function SimulationResults({ result, ruleNames, subject = 'draft' }: { re
   const bands = used.includes(true) ? result.histogram.slice(first, last + 1) : result.histogram;
   return (
     <Stack gap="md" data-testid="simulation-results">
+      <ScopeChange scope={result.scope} />
       <SimpleGrid cols={{ base: 2, md: 4 }}>
         <Stat label="Scores that change" value={count(result.changed)} hint={pct(result.changed)} testId="sim-changed" />
         <Stat label="Move up a tier" value={count(moves.up)} hint={pct(moves.up)} />

@@ -19,6 +19,8 @@ export interface DraftRuleset {
   friend_penalty: { threshold: Num; weight: Num; cap: Num };
   tiers: { name: string; min: Num }[];
   rules: RuleSpec[];
+  /** Score only citizens who consented (SCORING_MODEL §3); absent: false. */
+  consent_required?: boolean;
 }
 
 export interface StoredDraft {
@@ -63,6 +65,8 @@ export function cleanRule(rule: RuleSpec): RuleSpec {
   if (typeof rule.cap?.min === 'number') cap.min = rule.cap.min;
   if (typeof rule.cap?.max === 'number') cap.max = rule.cap.max;
   if (cap.min !== undefined || cap.max !== undefined) out.cap = cap;
+  // The rule's texts in other languages travel with it: editing a rule must not drop them.
+  if (rule.i18n && Object.keys(rule.i18n).length > 0) out.i18n = rule.i18n;
   return out;
 }
 
