@@ -78,6 +78,9 @@ export const CHANNEL_NAMES = [
   'disputeReviewers',
   'disputeCounts',
   'recordConsent',
+  'scoreOutlook',
+  'networkView',
+  'friendPenaltyShare',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

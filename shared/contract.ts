@@ -9,6 +9,7 @@ import { CitizenId, ConsentStatus, EventKindSpec, Explanation, InputProblem, Ope
 import { CHANNEL_NAMES, type ChannelName } from './channels.js';
 import { LANGUAGES } from './language.js';
 import { AS_OF_FORM, INSTANT_FORM, parseAsOf, parseInstantMs } from './instant.js';
+import { FriendPenaltyShare, NetworkView, Outlook } from './recourse.js';
 
 export const Role = z.enum(['viewer', 'official', 'auditor', 'admin']);
 export type Role = z.infer<typeof Role>;
@@ -842,6 +843,24 @@ export const channels = {
     }),
     role: 'official',
     summary: "record a citizen's consent, withdrawal or refusal with its evidence; with consent required, the citizen and their friends are rescored",
+  }),
+  scoreOutlook: channel({
+    input: z.strictObject({ citizenId: CitizenId, purpose }),
+    output: Outlook,
+    role: 'viewer',
+    summary: "a citizen's score outlook under the current ruleset: dated changes already known, pending disputes, the next tier (a projection)",
+  }),
+  networkView: channel({
+    input: z.strictObject({ citizenId: CitizenId, purpose }),
+    output: NetworkView,
+    role: 'viewer',
+    summary: "the friends a citizen's shortfall penalises, with the points each loses because of them",
+  }),
+  friendPenaltyShare: channel({
+    input: empty,
+    output: FriendPenaltyShare,
+    role: 'viewer',
+    summary: "the friend penalty's share of all points deducted, by district (aggregates, no personal data)",
   }),
 } satisfies Record<ChannelName, ChannelSpec<z.ZodType, z.ZodType>>;
 

@@ -41,6 +41,8 @@ import { recordEvent, storedScoreOf } from '../services/recordEvent.js';
 import { retractEvent } from '../services/retract.js';
 import { recordConsent } from '../services/consent.js';
 import { decideMeasure, measuresFor } from '../services/measures.js';
+import { friendPenaltyByDistrict, networkView } from '../services/network.js';
+import { scoreOutlook } from '../services/outlook.js';
 import {
   approveAdjustment,
   attachSimulation,
@@ -411,6 +413,16 @@ export const handlers: Handlers = {
       friendsMoved,
     };
   },
+  // Part of the record: the same purpose rule as opening it; each read is logged by readTrace.
+  scoreOutlook: (q, { db }, caller) => {
+    requirePurpose(db, { username: caller.user, action: 'view_outlook', citizenId: q.citizenId, purpose: q.purpose });
+    return scoreOutlook(db, q.citizenId);
+  },
+  networkView: (q, { db }, caller) => {
+    requirePurpose(db, { username: caller.user, action: 'view_network', citizenId: q.citizenId, purpose: q.purpose });
+    return networkView(db, q.citizenId);
+  },
+  friendPenaltyShare: (_i, { db }) => friendPenaltyByDistrict(db),
 };
 
 /** A bad key, passphrase or checkpoint is the caller's input, answered as such. */

@@ -15,7 +15,7 @@ export interface ConsentNotice {
 }
 
 export function consentNotice(c: ConsentView): ConsentNotice {
-  const at = c.asOf ? ` on the scoring date (${c.asOf})` : '';
+  const at = c.asOf ? ` on the scoring date (${c.asOf.slice(0, 19).replace('T', ' ')} UTC)` : '';
   const current = c.atScoringInstant ? `Your consent to being scored is ${STATUS_WORDS[c.atScoringInstant]}${at}.` : `No consent of yours to being scored is on record${at}.`;
   const effect = !c.required
     ? ' This office currently scores every resident, whether or not they consented; your consent record is kept and decides your scoring if the office scores only people who consented.'

@@ -14,6 +14,8 @@ import { PrintedDocument, printable, type Column } from './disclosurePdf.js';
 import { explainCitizen } from './explain.js';
 import { consentOf } from './consent.js';
 import { consentSection, outOfScope, renderUnscoredDisclosure } from './disclosureConsent.js';
+import { outlookSection } from './disclosureOutlook.js';
+import { scoreOutlook } from './outlook.js';
 
 /**
  * Days within which the console promises a written answer to a contest, by
@@ -107,6 +109,7 @@ function render(db: Db, citizenId: string, options: DisclosureOptions): Buffer {
   calculationSection(pdf, e, spec.base_score);
   friendPenaltySection(pdf, e, spec.friend_penalty);
   recordsSection(pdf, e);
+  outlookSection(pdf, scoreOutlook(db, citizenId));
   disputesSection(pdf, db, { id: e.citizenId, idx }, answerDays);
   contestSection(pdf, answerDays);
   consentSection(pdf, consentOf(db, idx));

@@ -25,6 +25,8 @@ import { DisputesCard } from '../components/citizen/DisputesCard';
 import { isActive, useCitizenDisputes } from '../components/citizen/disputeStatus';
 import { EventList } from '../components/citizen/EventList';
 import { FriendPenalty } from '../components/citizen/FriendPenalty';
+import { NetworkReach } from '../components/citizen/NetworkReach';
+import { OutlookCard } from '../components/citizen/OutlookCard';
 import { MeasuresCard } from '../components/citizen/MeasuresCard';
 import { ScoreBreakdown } from '../components/citizen/ScoreBreakdown';
 import { ErrorNote } from '../components/ErrorNote';
@@ -228,6 +230,13 @@ function CitizenRecord({ citizenId, purpose, onRefused }: { citizenId: string; p
             </Text>
             <FriendPenalty e={e} />
           </Card>
+        </SimpleGrid>
+      )}
+
+      {e && (
+        <SimpleGrid cols={{ base: 1, lg: 2 }}>
+          <OutlookCard citizenId={summary.citizenId} />
+          <NetworkReach citizenId={summary.citizenId} />
         </SimpleGrid>
       )}
 

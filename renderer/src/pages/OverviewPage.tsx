@@ -10,6 +10,7 @@ import { ChartWithTable } from '../components/ChartWithTable';
 import { ErrorNote } from '../components/ErrorNote';
 import { FirstRun } from '../components/FirstRun';
 import { ScopeSummary } from '../components/consent/ScopeSummary';
+import { FriendPenaltyPanel } from '../components/overview/FriendPenaltyPanel';
 import { operationKindLabel } from '../components/ops/operationKinds';
 import { TierBadge } from '../components/TierBadge';
 import { count, tierColor, when } from '../format';
@@ -170,6 +171,7 @@ export function OverviewPage() {
         <TierChart data={data} />
         <ScoreHistogram data={data} />
       </SimpleGrid>
+      <FriendPenaltyPanel />
       <RecentOperations data={data} />
     </Stack>
   );

@@ -119,6 +119,9 @@ const VALID: Record<ChannelName, unknown> = {
   disputeReviewers: {},
   disputeCounts: {},
   recordConsent: { citizenId: 'C9999999', status: 'withdrawn', at: '2026-10-01T00:00:00Z', evidence: 'role matrix letter', reason: 'role matrix: a citizen nobody has' },
+  scoreOutlook: { citizenId: 'C0000042' },
+  networkView: { citizenId: 'C0000042' },
+  friendPenaltyShare: {},
 };
 
 /** What an allowed call with the VALID input answers when that is not ok, given the state of the database. */
