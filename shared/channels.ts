@@ -81,6 +81,8 @@ export const CHANNEL_NAMES = [
   'scoreOutlook',
   'networkView',
   'friendPenaltyShare',
+  'fairnessReport',
+  'exportFairnessReport',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

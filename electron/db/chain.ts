@@ -46,6 +46,7 @@ export const CHAINED_TABLES: readonly ChainedTable[] = [
   { table: 'import_batches' },
   { table: 'import_files' },
   { table: 'consents' },
+  { table: 'fairness_reports' },
 ];
 
 /** The SQL function the triggers and the verifier hash with (registered on every connection). */

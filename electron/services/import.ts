@@ -16,6 +16,7 @@ import { canonicalFields, insertKind, loadKinds } from '../db/kinds.js';
 import { recordOperation } from '../db/operations.js';
 import { contributionWriter, type ContributionWriter } from './contributions.js';
 import { EventBatchWriter } from './eventBatch.js';
+import { PairList, PairSet } from './pairSet.js';
 import { checkEventRow, csvRecord, EVENT_CSV_COLUMNS, jsonLineRecord, type EventLine } from './eventRows.js';
 import { readEventsInWorker } from './eventsInWorker.js';
 import { NO_CLOCK, type PhaseTimer } from './phaseClock.js';
@@ -249,7 +250,7 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
     if (state && ctx.dirty.size > 0) {
       progress('scoring', 0, 1);
       clock.switch('scoring');
-      scoring = updateScores(db, state, ctx.dirty, operationId, { path: options.scoringPath, friendshipChanges: ctx.friendshipChanges, onProgress: progress });
+      scoring = updateScores(db, state, ctx.dirty, operationId, { path: options.scoringPath, friendshipChanges: () => ctx.changedPairs.byMember(), onProgress: progress });
     }
     if (options.dryRun) {
       finish(tx.rollback);
@@ -271,7 +272,8 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
 class ImportContext {
   readonly state;
   readonly dirty = new Set<number>();
-  readonly friendshipChanges = new Map<number, Set<number>>();
+  /** Friendships that began or changed dates (both ends are dirty): named as the cause on the incremental path. */
+  readonly changedPairs = new PairList();
   private kinds: Map<string, EventKindSpec>;
   private citizenIdx = new Map<string, number>();
   private contributions: ContributionWriter | null = null;
@@ -445,9 +447,9 @@ class ImportContext {
   async importRelationships(path: string, onBytes: (n: number) => void, onChunk: (chunk: Buffer) => void): Promise<void> {
     const file = 'relationships.csv';
     const find = this.db.prepare('SELECT since, until FROM relationships WHERE a = ? AND b = ?');
-    const insert = this.db.prepare('INSERT INTO relationships (a, b, since, until) VALUES (?, ?, ?, ?)');
+    const insert = this.db.prepare('INSERT INTO relationships (a, b, since, until) VALUES (?, ?, ?, ?) ON CONFLICT(a, b) DO NOTHING');
     const update = this.db.prepare('UPDATE relationships SET since = ?, until = ? WHERE a = ? AND b = ?');
-    const seen = new Set<string>();
+    const seen = new PairSet();
     this.clock.switch('parse');
     await readCsv(path, ['a', 'b', 'since', 'until'], this.timed((row) => {
       const bad = (message: string) => this.problems.add({ file, line: row.line, message });
@@ -465,30 +467,23 @@ class ImportContext {
       else if (until !== '' && !isIsoDate(until)) bad(`until '${clip(until)}' is not a date YYYY-MM-DD`);
       else if (until !== '' && until <= since) bad(`until ${until} is not after since ${since}`);
       else {
-        const key = a < b ? `${a}\n${b}` : `${b}\n${a}`;
-        if (seen.has(key)) {
+        const [lo, hi] = ia < ib ? [ia, ib] : [ib, ia];
+        if (!seen.add(lo, hi)) {
           bad(`the pair ${a},${b} appears twice in the file`);
           return;
         }
-        seen.add(key);
-        const [lo, hi] = ia < ib ? [ia, ib] : [ib, ia];
         const untilValue = until === '' ? null : until;
         this.clock.switch('write');
-        const existing = find.get(lo, hi) as { since: string; until: string | null } | undefined;
-        if (!existing) {
-          insert.run(lo, hi, since, untilValue);
-          this.counts.relationshipsAdded++;
-        } else if (existing.since !== since || existing.until !== untilValue) {
+        if (insert.run(lo, hi, since, untilValue).changes === 1) this.counts.relationshipsAdded++;
+        else {
+          const existing = find.get(lo, hi) as { since: string; until: string | null };
+          if (existing.since === since && existing.until === untilValue) return;
           update.run(since, untilValue, lo, hi);
           this.counts.relationshipsChanged++;
-        } else return;
+        }
         this.dirty.add(lo);
         this.dirty.add(hi);
-        for (const [x, y] of [[lo, hi], [hi, lo]]) {
-          const set = this.friendshipChanges.get(x) ?? new Set<number>();
-          set.add(y);
-          this.friendshipChanges.set(x, set);
-        }
+        this.changedPairs.push(lo, hi);
       }
     }), { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes });
   }
