@@ -11,6 +11,7 @@ import { ErrorNote } from '../components/ErrorNote';
 import { FirstRun } from '../components/FirstRun';
 import { ScopeSummary } from '../components/consent/ScopeSummary';
 import { FriendPenaltyPanel } from '../components/overview/FriendPenaltyPanel';
+import { CurrentFairnessPanel } from '../components/rules/FairnessHistory';
 import { operationKindLabel } from '../components/ops/operationKinds';
 import { TierBadge } from '../components/TierBadge';
 import { count, tierColor, when } from '../format';
@@ -172,6 +173,7 @@ export function OverviewPage() {
         <ScoreHistogram data={data} />
       </SimpleGrid>
       <FriendPenaltyPanel />
+      <CurrentFairnessPanel />
       <RecentOperations data={data} />
     </Stack>
   );
