@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, lstatSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { CITIZEN_ID_PATTERN, EventKindsFile, type EventKindSpec, type InputProblem } from '../../shared/domain.js';
+import { isLanguage, LANGUAGES } from '../../shared/language.js';
 import type { Db } from '../db/connection.js';
 import { CJK_CHAR } from '../db/nameSearch.js';
 import { canonicalFields, insertKind, loadKinds } from '../db/kinds.js';
@@ -340,10 +341,12 @@ class ImportContext {
 
   async importCitizens(path: string, onBytes: (n: number) => void, onChunk: (chunk: Buffer) => void): Promise<void> {
     const file = 'citizens.csv';
-    const find = this.db.prepare('SELECT idx, name, name_latin, district, birth_date FROM citizens WHERE citizen_id = ?');
-    const insert = this.db.prepare('INSERT INTO citizens (citizen_id, name, name_latin, district, birth_date) VALUES (?, ?, ?, ?, ?)');
-    const update = this.db.prepare('UPDATE citizens SET name = ?, name_latin = ?, district = ?, birth_date = ? WHERE idx = ?');
+    const find = this.db.prepare('SELECT idx, name, name_latin, district, birth_date, language FROM citizens WHERE citizen_id = ?');
+    const insert = this.db.prepare('INSERT INTO citizens (citizen_id, name, name_latin, district, birth_date, language) VALUES (?, ?, ?, ?, ?, ?)');
+    const update = this.db.prepare('UPDATE citizens SET name = ?, name_latin = ?, district = ?, birth_date = ?, language = ? WHERE idx = ?');
     const seen = new Set<string>();
+    // A file without the language column leaves the languages on record as they are; with it, an empty field clears one.
+    let languageColumn = false;
     this.clock.switch('parse');
     await readCsv(path, ['citizen_id', 'name', 'district', 'birth_date'], this.timed((row) => {
       const bad = (message: string) => this.problems.add({ file, line: row.line, message });
@@ -351,7 +354,7 @@ class ImportContext {
         bad(row.ragged);
         return;
       }
-      const [id, name, district, birth, latin] = row.fields;
+      const [id, name, district, birth, latin, lang] = row.fields;
       let flaw: string | null;
       if (!CITIZEN_ID_PATTERN.test(id)) bad(`citizen_id '${clip(id)}' must be 1-64 characters of A-Z a-z 0-9 _ -`);
       else if (seen.has(id)) bad(`citizen_id '${id}' appears twice in the file`);
@@ -360,6 +363,7 @@ class ImportContext {
       else if ((flaw = nameProblem('name', name) ?? nameProblem('name_latin', latin) ?? nameProblem('district', district))) bad(`citizen ${id}: ${flaw}`);
       else if (CJK_CHAR.test(latin)) bad(`citizen ${id}: name_latin '${clip(latin)}' holds Chinese, Japanese or Korean characters; it is the name in Latin letters (pinyin), and may be left empty`);
       else if (birth !== '' && !isIsoDate(birth)) bad(`birth_date '${clip(birth)}' is not a date YYYY-MM-DD`);
+      else if (lang !== '' && !isLanguage(lang)) bad(`citizen ${id}: language '${clip(lang)}' is not one of ${LANGUAGES.join(', ')} (or empty)`);
       else {
         seen.add(id);
         // Rows are written even after a problem (the transaction is rolled
@@ -368,18 +372,19 @@ class ImportContext {
         const birthDate = birth === '' ? null : birth;
         const nameLatin = latin.trim() === '' ? null : latin;
         this.clock.switch('write');
-        const existing = find.get(id) as { idx: number; name: string; name_latin: string | null; district: string; birth_date: string | null } | undefined;
+        const existing = find.get(id) as { idx: number; name: string; name_latin: string | null; district: string; birth_date: string | null; language: string | null } | undefined;
+        const language = languageColumn ? (lang === '' ? null : lang) : (existing?.language ?? null);
         if (!existing) {
-          const idx = Number(insert.run(id, name, nameLatin, district, birthDate).lastInsertRowid);
+          const idx = Number(insert.run(id, name, nameLatin, district, birthDate, language).lastInsertRowid);
           this.citizenIdx.set(id, idx);
           this.dirty.add(idx);
           this.counts.citizensAdded++;
-        } else if (existing.name !== name || existing.name_latin !== nameLatin || existing.district !== district || existing.birth_date !== birthDate) {
-          update.run(name, nameLatin, district, birthDate, existing.idx);
+        } else if (existing.name !== name || existing.name_latin !== nameLatin || existing.district !== district || existing.birth_date !== birthDate || existing.language !== language) {
+          update.run(name, nameLatin, district, birthDate, language, existing.idx);
           this.counts.citizensUpdated++;
         }
       }
-    }), { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes, optional: ['name_latin'] });
+    }), { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes, optional: ['name_latin', 'language'], onHeader: (columns) => (languageColumn = columns.includes('language')) });
   }
 
   async importRelationships(path: string, onBytes: (n: number) => void, onChunk: (chunk: Buffer) => void): Promise<void> {
