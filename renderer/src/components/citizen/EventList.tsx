@@ -16,7 +16,7 @@ import { points, score, when } from '../../format';
 import { refreshScores } from './refresh';
 import { ReasonModal } from './ReasonModal';
 import { useAccess } from '../approvals/access';
-import { DISPUTE_LABEL, isActive, useCitizenDisputes } from './disputeStatus';
+import { disputeLabel, isActive, useCitizenDisputes } from './disputeStatus';
 import { OpenDisputeModal, type DisputeTarget } from './OpenDisputeModal';
 import { EventSourceLabel } from './EventSource';
 
@@ -167,10 +167,10 @@ export function EventList({ citizenId }: { citizenId: string }) {
                                 size="xs"
                                 color={active ? 'orange' : dispute.status === 'upheld' ? 'teal' : 'gray'}
                                 variant={active ? 'filled' : 'light'}
-                                title={`dispute #${dispute.id}: ${DISPUTE_LABEL[dispute.status]}`}
+                                title={`dispute #${dispute.id}: ${disputeLabel(dispute.status)}`}
                                 data-testid="event-disputed-badge"
                               >
-                                {active ? 'disputed' : `dispute ${DISPUTE_LABEL[dispute.status]}`}
+                                {active ? 'disputed' : `dispute ${disputeLabel(dispute.status)}`}
                               </Badge>
                             )}
                           </Group>
