@@ -5,7 +5,7 @@
  * generated from this table, and the renderer's client is typed from it.
  */
 import { z } from 'zod';
-import { CitizenId, EventKindSpec, Explanation, InputProblem, OperationKind, RulesetSpec, RuleSpec } from './domain.js';
+import { CitizenId, EventKindSpec, Explanation, InputProblem, OperationKind, RulesetSpec, RuleSpec, TextTranslations } from './domain.js';
 import { CHANNEL_NAMES, type ChannelName } from './channels.js';
 import { LANGUAGES } from './language.js';
 import { AS_OF_FORM, INSTANT_FORM, parseAsOf, parseInstantMs } from './instant.js';
@@ -267,6 +267,8 @@ const Measure = z.object({
   id: z.string(),
   name: z.string(),
   description: z.string().nullable(),
+  /** The measure's name and description in other languages (shared/localizedText.ts picks the reader's). */
+  i18n: TextTranslations.optional(),
   kind: z.enum(['benefit', 'restriction']),
   status: z.enum(['applies', 'proposed', 'confirmed', 'withdrawn']),
   decidedBy: z.string().nullable(),

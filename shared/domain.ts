@@ -3,6 +3,7 @@
  * Imports nothing of the project, no Node, no DOM: only zod.
  */
 import { z } from 'zod';
+import { LANGUAGES, type Language } from './language.js';
 
 /** A citizen id: 1–64 characters of A-Z a-z 0-9 _ - (SCORING_MODEL §1). */
 export const CITIZEN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -25,6 +26,41 @@ export const EventKindSpec = z.strictObject({
 export type EventKindSpec = z.infer<typeof EventKindSpec>;
 export const EventKindsFile = z.array(EventKindSpec);
 
+/** C0/C1 controls, bidirectional embeddings/overrides/isolates and line separators: they break or reorder the text shown around them. */
+const UNSAFE_TEXT = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u2028\u2029]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Text a person reads (a translated name or description): at most `max` characters, one line, nothing that reorders what is shown around it. */
+export function readableText(max: number) {
+  return z
+    .string()
+    .max(max)
+    .superRefine((text, ctx) => {
+      const bad = UNSAFE_TEXT.exec(text);
+      if (bad) {
+        const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+        ctx.addIssue({ code: 'custom', message: `contains the control, bidirectional formatting or separator character U+${code} at character ${bad.index + 1}` });
+      } else if (LONE_SURROGATE.test(text)) ctx.addIssue({ code: 'custom', message: 'contains a lone UTF-16 surrogate' });
+    });
+}
+
+/** A rule's or a measure's texts in one more language; what it leaves out is read in the ruleset's own words. */
+export const TextTranslation = z.strictObject({
+  name: readableText(200).min(1, 'a translated name may not be empty'),
+  description: readableText(2000).optional(),
+});
+export type TextTranslation = z.infer<typeof TextTranslation>;
+
+/**
+ * Texts per console language (`{"zh-CN": {"name": ..., "description": ...}}`).
+ * They are shown to readers only: they never enter CEL and do not change a score.
+ */
+export const TextTranslations = z.strictObject(
+  Object.fromEntries(LANGUAGES.map((language) => [language, TextTranslation.optional()])) as Record<Language, z.ZodOptional<typeof TextTranslation>>,
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `${issue.keys.join(', ')} is not a console language (${LANGUAGES.join(', ')})` : undefined) },
+);
+export type TextTranslations = z.infer<typeof TextTranslations>;
+
 /** One rule of a ruleset (SCORING_MODEL §2). */
 export const RuleSpec = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'rule id must be 1-64 characters of A-Z a-z 0-9 _ . -'),
@@ -36,6 +72,8 @@ export const RuleSpec = z.strictObject({
   points: z.string().min(1).max(2000),
   ttl_days: z.number().int().positive().optional(),
   cap: z.strictObject({ min: z.number().finite().optional(), max: z.number().finite().optional() }).optional(),
+  /** The name and description in other console languages (README, "Interchange format"). */
+  i18n: TextTranslations.optional(),
 });
 export type RuleSpec = z.infer<typeof RuleSpec>;
 
@@ -48,6 +86,8 @@ export const MeasureSpec = z.strictObject({
   description: z.string().max(2000).optional(),
   kind: z.enum(['benefit', 'restriction']),
   tiers: z.array(z.string().min(1).max(16)).min(1),
+  /** The name and description in other console languages. */
+  i18n: TextTranslations.optional(),
 });
 export type MeasureSpec = z.infer<typeof MeasureSpec>;
 
@@ -100,6 +140,8 @@ export type InputProblem = z.infer<typeof InputProblem>;
 export const RuleContribution = z.object({
   ruleId: z.string(),
   ruleName: z.string(),
+  /** The rule's name and description in other languages, for `localizedText`. */
+  i18n: TextTranslations.optional(),
   dimension: z.string(),
   /** Sum of the event contributions before the cap. */
   raw: z.number(),

@@ -106,8 +106,9 @@ export class ChainAppender {
     db.exec(`DROP TRIGGER chain_${table}_insert`);
   }
 
-  /** The content text of a row, exactly as contentExpr() builds it in SQL. */
-  contentOf(values: Readonly<Record<string, ChainValue>>): string {
+  /** The content text of a row (its values by column name), exactly as contentExpr() builds it in SQL. */
+  contentOf(row: object): string {
+    const values = row as Readonly<Record<string, ChainValue>>;
     let text = '';
     for (const c of this.columns) {
       const v = values[c.name];
@@ -119,7 +120,7 @@ export class ChainAppender {
   }
 
   /** Appends the insert entry of row `rowId` (just written, in row order) with these column values. */
-  append(rowId: number, values: Readonly<Record<string, ChainValue>>): void {
+  append(rowId: number, values: object): void {
     if (!this.open) throw new Error('the chain appender is finished');
     const seq = ++this.seq;
     const content = sha256Hex(this.contentOf(values));

@@ -4,6 +4,7 @@
  * the rows alone and names the first entry that does not match.
  */
 import { createHash } from 'node:crypto';
+import { ChainAppender } from './chainAppender.js';
 import type { Db } from './connection.js';
 import { getOperation, operationDigest, type OperationRow } from './operations.js';
 
@@ -61,15 +62,29 @@ export function ledgerHead(db: Db): { count: number; head: string; lastSeq: numb
   return { count, head: row?.hash ?? GENESIS_HASH, lastSeq: row?.seq ?? 0 };
 }
 
+const LEDGER_COLUMNS = ['seq', 'citizen_id', 'operation_id', 'old_score', 'new_score', 'old_tier', 'new_tier', 'ruleset_version', 'cause', 'cause_friends', 'prev_hash', 'hash'] as const;
+/** Entries per INSERT statement (12 parameters each). */
+const ROWS_PER_STATEMENT = 64;
+/** From this many entries on, their chain entries are computed in bulk (chainAppender.ts) rather than by the per-row trigger. */
+const BULK_FROM = 64;
+
 /** Appends entries in order; call inside the transaction that changed the scores. */
 export function appendLedgerEntries(db: Db, entries: LedgerEntryInput[]): void {
   if (entries.length === 0) return;
   let { head, lastSeq } = ledgerHead(db);
-  const insert = db.prepare(
-    `INSERT INTO ledger (seq, citizen_id, operation_id, old_score, new_score, old_tier, new_tier, ruleset_version, cause, cause_friends, prev_hash, hash)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const sql = `INSERT INTO ledger (${LEDGER_COLUMNS.join(', ')}) VALUES `;
+  const row = `(${LEDGER_COLUMNS.map(() => '?').join(', ')})`;
+  const insertOne = db.prepare(sql + row);
+  const insertMany = entries.length >= ROWS_PER_STATEMENT ? db.prepare(sql + Array(ROWS_PER_STATEMENT).fill(row).join(', ')) : null;
+  const chain = entries.length >= BULK_FROM ? new ChainAppender(db, 'ledger', LEDGER_COLUMNS) : null;
   const digests = new Map<number, string>();
+  let pending: LedgerRow[] = [];
+  const flush = () => {
+    if (insertMany && pending.length === ROWS_PER_STATEMENT) insertMany.run(pending.flatMap((r) => LEDGER_COLUMNS.map((c) => r[c])));
+    else for (const r of pending) insertOne.run(LEDGER_COLUMNS.map((c) => r[c]));
+    if (chain) for (const r of pending) chain.append(r.seq, r);
+    pending = [];
+  };
   for (const e of entries) {
     let digest = digests.get(e.operationId);
     if (!digest) {
@@ -92,10 +107,13 @@ export function appendLedgerEntries(db: Db, entries: LedgerEntryInput[]): void {
       prev_hash: head,
     };
     const hash = entryHash(row, digest);
-    insert.run(row.seq, row.citizen_id, row.operation_id, row.old_score, row.new_score, row.old_tier, row.new_tier, row.ruleset_version, row.cause, row.cause_friends, row.prev_hash, hash);
+    pending.push({ ...row, hash });
+    if (pending.length === ROWS_PER_STATEMENT) flush();
     head = hash;
     lastSeq = row.seq;
   }
+  flush();
+  chain?.finish();
 }
 
 export interface Checkpoint {

@@ -42,6 +42,7 @@ export function explainCitizen(db: Db, citizenId: string, options: { maxEventsPe
     rules.push({
       ruleId: rule.spec.id,
       ruleName: rule.spec.name,
+      ...(rule.spec.i18n && { i18n: rule.spec.i18n }),
       dimension: rule.spec.dimension,
       raw,
       total,

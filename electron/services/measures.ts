@@ -4,6 +4,7 @@
  * an official confirms it for that citizen with a reason, and a confirmed
  * restriction can be disputed.
  */
+import type { TextTranslations } from '../../shared/domain.js';
 import type { Db } from '../db/connection.js';
 import { NotFoundError } from './explain.js';
 import { RejectedInputError } from './ruleLab.js';
@@ -13,6 +14,8 @@ export interface MeasureView {
   id: string;
   name: string;
   description: string | null;
+  /** The name and description in other languages. */
+  i18n?: TextTranslations;
   kind: 'benefit' | 'restriction';
   /** benefit: applies; restriction: proposed until confirmed; withdrawn after a decision or upheld dispute. */
   status: 'applies' | 'proposed' | 'confirmed' | 'withdrawn';
@@ -30,9 +33,10 @@ export function measuresFor(db: Db, citizenId: string): MeasureView[] {
   return (state.ruleset.spec.measures ?? [])
     .filter((m) => m.tiers.includes(c.tier))
     .map((m) => {
-      if (m.kind === 'benefit') return { id: m.id, name: m.name, description: m.description ?? null, kind: m.kind, status: 'applies', decidedBy: null, decidedAt: null, reason: null };
+      const texts = { id: m.id, name: m.name, description: m.description ?? null, ...(m.i18n && { i18n: m.i18n }) };
+      if (m.kind === 'benefit') return { ...texts, kind: m.kind, status: 'applies', decidedBy: null, decidedAt: null, reason: null };
       const d = latest.get(c.idx, m.id, state.version) as { decision: 'confirmed' | 'withdrawn'; decided_by: string; decided_at: string; reason: string } | undefined;
-      return { id: m.id, name: m.name, description: m.description ?? null, kind: m.kind, status: d ? d.decision : 'proposed', decidedBy: d?.decided_by ?? null, decidedAt: d?.decided_at ?? null, reason: d?.reason ?? null };
+      return { ...texts, kind: m.kind, status: d ? d.decision : 'proposed', decidedBy: d?.decided_by ?? null, decidedAt: d?.decided_at ?? null, reason: d?.reason ?? null };
     });
 }
 

@@ -213,6 +213,9 @@ function sameFigures(old: StoredScore, f: Figures, s: number): boolean {
   return old.cents === f.cents && old.tier === f.tier && old.own === f.own && old.penalty === f.penalty && old.totals === f.totals && microOf(old.s) === microOf(s);
 }
 
+/** Score rows per upsert statement (7 parameters each). */
+const SCORE_ROWS_PER_STATEMENT = 128;
+
 /**
  * Writes one citizen's score row whenever any stored figure differs from the
  * model (not only when the score moved: a citizen clamped at score_min keeps
@@ -220,11 +223,26 @@ function sameFigures(old: StoredScore, f: Figures, s: number): boolean {
  * stored score or tier changed.
  */
 function scoreWriter(db: Db, state: ScoringState, operationId: number) {
-  const upsert = db.prepare(
-    `INSERT INTO scores (citizen_idx, cents, tier, s, own, penalty, totals) VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT(citizen_idx) DO UPDATE SET cents = excluded.cents, tier = excluded.tier, s = excluded.s, own = excluded.own,
-       penalty = excluded.penalty, totals = excluded.totals`,
-  );
+  // Rows are written in multi-row statements: call flush() before anything reads scores again.
+  const sql = 'INSERT INTO scores (citizen_idx, cents, tier, s, own, penalty, totals) VALUES ';
+  const upsertSet = `ON CONFLICT(citizen_idx) DO UPDATE SET cents = excluded.cents, tier = excluded.tier, s = excluded.s, own = excluded.own,
+       penalty = excluded.penalty, totals = excluded.totals`;
+  const upsertOne = db.prepare(`${sql}(?, ?, ?, ?, ?, ?, ?) ${upsertSet}`);
+  const upsertMany = db.prepare(`${sql}${Array(SCORE_ROWS_PER_STATEMENT).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')} ${upsertSet}`);
+  let pending: (number | string)[] = [];
+  let pendingRows = 0;
+  const flush = () => {
+    if (pendingRows === SCORE_ROWS_PER_STATEMENT) upsertMany.run(pending);
+    else for (let k = 0; k < pendingRows; k++) upsertOne.run(pending.slice(k * 7, k * 7 + 7));
+    pending = [];
+    pendingRows = 0;
+  };
+  const upsert = {
+    run(...row: (number | string)[]) {
+      pending.push(...row);
+      if (++pendingRows === SCORE_ROWS_PER_STATEMENT) flush();
+    },
+  };
   const citizenId = db.prepare('SELECT citizen_id FROM citizens WHERE idx = ?').pluck();
   let rewritten = 0;
   const write = (idx: number, old: StoredScore | undefined, own: OwnScore, s: number, penalty: number, friendsThatMoved: () => number[]): LedgerEntryInput | null => {
@@ -249,7 +267,7 @@ function scoreWriter(db: Db, state: ScoringState, operationId: number) {
       causeFriends: friendIds,
     };
   };
-  return { write, rewritten: () => rewritten };
+  return { write, flush, rewritten: () => rewritten };
 }
 
 function loadStoredScores(db: Db, n: number): (StoredScore | undefined)[] {
@@ -343,6 +361,7 @@ export function fullRecompute(db: Db, state: ScoringState, operationId: number, 
     }
     if (i % 100_000 === 0) onProgress?.('writing scores', i, n);
   }
+  writer.flush();
   onProgress?.('ledger', 0, entries.length);
   appendLedgerEntries(db, entries);
   saveScoringState(db, state.version, state.asOf, state.asOfMs);
@@ -438,6 +457,7 @@ export function incrementalUpdate(
     const entry = writer.write(i, oldRows.get(i), own, s, penalty, friendsThatMoved);
     if (entry) entries.push(entry);
   }
+  writer.flush();
   appendLedgerEntries(db, entries);
   return { citizens: touched.length, scoresChanged: entries.length, ledgerEntries: entries.length, rowsRewritten: writer.rewritten() };
 }

@@ -90,7 +90,8 @@ export async function openConsole(page: Page, c: Connection, route = '/', as: Ac
     throw new Error(`this page is logged in as ${holder}: open ${as.username}'s pages in another browser context`);
   }
   await page.goto(`${c.base}/?token=${c.token}#${route}`);
-  await expect(page.getByTestId('current-user')).toContainText(`· ${as.role}`);
+  // The display name, not the role: the role is written in the account's language.
+  await expect(page.getByTestId('current-user')).toContainText(`${as.displayName} · `);
   await expect(page.getByRole('heading', { name: 'Credence', level: 1 })).toBeVisible();
   if (route.startsWith('/citizen/')) await statePurpose(page);
 }

@@ -30,6 +30,7 @@ import { ScoreBreakdown } from '../components/citizen/ScoreBreakdown';
 import { ErrorNote } from '../components/ErrorNote';
 import { TierBadge } from '../components/TierBadge';
 import { count, points, score, when } from '../format';
+import { useRuleText } from '../i18n/ruleText';
 
 /** One record per mount: a link to another record (a friend's) asks for that record's purpose afresh. */
 export function CitizenPage({ citizenId }: { citizenId: string }) {
@@ -86,9 +87,15 @@ function CitizenRecord({ citizenId, purpose, onRefused }: { citizenId: string; p
   usePageTitle(data ? `${data.summary.name} (${citizenId})` : `Record ${citizenId}`);
   const viewers = useQuery({ queryKey: ['recordViewers', citizenId], queryFn: () => call('recordViewers', { citizenId, purpose: purpose || undefined }), enabled: !!data });
   const disputes = useCitizenDisputes(citizenId);
+  const ruleText = useRuleText();
   if (isLoading) return <Loader />;
   if (error || !data) return <ErrorNote error={error} title={`Citizen ${citizenId}`} />;
   const { summary, explanation: e, history } = data;
+  /** A rule's reason code in the reader's language (the rule's translation); other codes as the server words them. */
+  const reasonLabel = (r: { code: string; label: string }) => {
+    const rule = e?.rules.find((x) => x.ruleId === r.code);
+    return rule ? ruleText.name({ name: rule.ruleName, i18n: rule.i18n }) : r.label;
+  };
   const activeDisputes = (disputes.data ?? []).filter(isActive);
   const overdue = activeDisputes.filter((d) => d.overdue).length;
   const chart = [...history]
@@ -177,7 +184,7 @@ function CitizenRecord({ citizenId, purpose, onRefused }: { citizenId: string; p
               <List type="ordered" data-testid="reason-codes">
                 {e.reasonCodes.map((r) => (
                   <List.Item key={r.code}>
-                    {r.label}{' '}
+                    {reasonLabel(r)}{' '}
                     <Text span c="red.7" ff="monospace">
                       {points(r.points)}
                     </Text>

@@ -22,6 +22,7 @@ import { PublishPanel } from '../components/rules/PublishPanel';
 import { RulesetDiffView } from '../components/rules/RulesetDiffView';
 import { SimulatePanel, type SimulationRun } from '../components/rules/SimulatePanel';
 import { VersionHistory } from '../components/rules/VersionHistory';
+import { useRuleText } from '../i18n/ruleText';
 
 const TABS = ['published', 'editor', 'simulate', 'history'] as const;
 type Tab = (typeof TABS)[number];
@@ -111,7 +112,8 @@ function RulesWorkbench() {
   const published = current?.spec ?? EMPTY_RULESET;
   const diff = useMemo(() => diffRulesets(published, handle.draft), [published, handle.draft]);
   const summary = summariseDiff(diff);
-  const ruleNames = useMemo(() => new Map([...published.rules, ...handle.draft.rules].map((r) => [r.id, r.name])), [published, handle.draft]);
+  const ruleText = useRuleText();
+  const ruleNames = useMemo(() => new Map([...published.rules, ...handle.draft.rules].map((r) => [r.id, ruleText.name(r)])), [published, handle.draft, ruleText]);
   const versions = versionsQ.data ?? [];
 
   if (currentQ.isLoading || versionsQ.isLoading) return <Loader />;

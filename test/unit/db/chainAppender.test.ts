@@ -13,7 +13,9 @@ import { verifyIntegrity } from '../../../electron/db/chainVerify.js';
 import type { Db } from '../../../electron/db/connection.js';
 import { importFolder } from '../../../electron/services/import.js';
 import { CancelledError } from '../../../electron/services/scoring.js';
-import { folder, KINDS_FILE, openTempDb, removeTempDirs } from '../helpers/importFixtures.js';
+import { DEFAULT_RULESET, folder, KINDS_FILE, openTempDb, removeTempDirs } from '../helpers/importFixtures.js';
+import { publishRuleset } from '../../../electron/services/rulesets.js';
+import { verifyLedger } from '../../../electron/db/ledger.js';
 import { readFileSync } from 'node:fs';
 
 afterEach(removeTempDirs);
@@ -146,5 +148,20 @@ describe('the bulk chain appender', () => {
     expect(triggerSql(db)).toBe(sql);
     expect(head()).toBe(before);
     expect(verifyIntegrity(db).problems).toEqual([]);
+  });
+
+  it('a publish over many citizens chains its ledger entries in bulk; an entry edited afterwards is named', async () => {
+    const { db } = openTempDb();
+    const citizens = Array.from({ length: 150 }, (_, i) => `C${i},Name ${i},Yatou,`).join('\n');
+    const report = await importFolder(db, folder({ 'event_kinds.json': files['event_kinds.json'], 'citizens.csv': `citizen_id,name,district,birth_date\n${citizens}\n` }), { actor: 'tester' });
+    expect(report.ok).toBe(true);
+    const published = publishRuleset(db, DEFAULT_RULESET, { actor: 'tester', reason: 'test', asOf: '2026-11-01T00:00:00Z' });
+    expect(published.scoring?.ledgerEntries).toBe(150);
+    expect(db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'chain_ledger_insert'").pluck().get()).toBe(insertTriggerSql(db, { table: 'ledger' }));
+    expect(verifyIntegrity(db).problems).toEqual([]);
+    db.exec('DROP TRIGGER ledger_no_update; DROP TRIGGER chain_ledger_update');
+    db.prepare('UPDATE ledger SET new_score = new_score + 1 WHERE seq = 77').run();
+    expect(verifyLedger(db)).toMatchObject({ ok: false, firstBroken: 77 });
+    expect(verifyIntegrity(db).problems).toEqual(expect.arrayContaining([expect.objectContaining({ where: 'ledger', at: '77', message: 'row 77 differs from what the chain recorded (edited)' })]));
   });
 });

@@ -73,6 +73,7 @@ describe('benefits', () => {
         id: BIKE,
         name: 'Deposit-free public bike rental',
         description: expect.any(String),
+        i18n: { 'zh-CN': { name: '公共自行车免押金租用', description: expect.any(String) as string } },
         kind: 'benefit',
         status: 'applies',
         decidedBy: null,
@@ -114,7 +115,7 @@ describe('restrictions', () => {
   it('a citizen in tier D has the restriction proposed, not applied', () => {
     expect(scoreOf(db, 'D1').tier).toBe('D');
     expect(measuresFor(db, 'D1')).toEqual([
-      { id: RESTRICTION, name: 'No fast-track permits', description: expect.any(String), kind: 'restriction', status: 'proposed', decidedBy: null, decidedAt: null, reason: null },
+      { id: RESTRICTION, name: 'No fast-track permits', description: expect.any(String), i18n: { 'zh-CN': { name: '不适用行政许可绿色通道', description: expect.any(String) as string } }, kind: 'restriction', status: 'proposed', decidedBy: null, decidedAt: null, reason: null },
     ]);
     expect(decisionRows()).toEqual([]);
   });

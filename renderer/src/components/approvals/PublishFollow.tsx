@@ -13,6 +13,7 @@ import { count } from '../../format';
 import { JobProgress } from '../JobProgress';
 import { EvaluationErrorsTable } from '../rules/SimulationTables';
 import { rulesetOf } from './proposalText';
+import { useRuleText } from '../../i18n/ruleText';
 
 export interface PublishRun {
   proposal: Proposal;
@@ -22,6 +23,7 @@ export interface PublishRun {
 
 export function PublishFollow({ run, onFinished, onDismiss }: { run: PublishRun; onFinished: (status: JobStatus) => void; onDismiss: () => void }) {
   const qc = useQueryClient();
+  const ruleText = useRuleText();
   const finished = (status: JobStatus) => {
     onFinished(status);
     const r = status.result as PublishResult | null;
@@ -69,7 +71,7 @@ export function PublishFollow({ run, onFinished, onDismiss }: { run: PublishRun;
             .
           </Text>
         )}
-        {(r.evaluationErrors?.length ?? 0) > 0 && <EvaluationErrorsTable errors={r.evaluationErrors ?? []} ruleNames={new Map(rulesetOf(run.proposal)?.rules.map((x) => [x.id, x.name]) ?? [])} />}
+        {(r.evaluationErrors?.length ?? 0) > 0 && <EvaluationErrorsTable errors={r.evaluationErrors ?? []} ruleNames={new Map(rulesetOf(run.proposal)?.rules.map((x) => [x.id, ruleText.name(x)]) ?? [])} />}
       </Stack>
     </Alert>
   );

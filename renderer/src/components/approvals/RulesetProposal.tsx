@@ -19,6 +19,7 @@ import { EMPTY_RULESET } from '../rules/draft';
 import { RulesetDiffView } from '../rules/RulesetDiffView';
 import { hasFigures, type SimulationRun } from '../rules/SimulatePanel';
 import { SimulationResults } from '../rules/SimulationResults';
+import { useRuleText } from '../../i18n/ruleText';
 
 type MeasureChange = { id: string; name: string; kind: MeasureSpec['kind']; change: 'added' | 'removed' | 'changed'; detail: string };
 
@@ -36,6 +37,7 @@ export function diffMeasures(before: MeasureSpec[], after: MeasureSpec[]): Measu
         b.kind !== m.kind && `kind ${b.kind} → ${m.kind}`,
         b.tiers.join(',') !== m.tiers.join(',') && `tiers ${b.tiers.join(', ')} → ${m.tiers.join(', ')}`,
         (b.description ?? '') !== (m.description ?? '') && 'description changed',
+        JSON.stringify(b.i18n ?? {}) !== JSON.stringify(m.i18n ?? {}) && 'translated texts changed',
       ].filter(Boolean);
       if (parts.length) out.push({ id: m.id, name: m.name, kind: m.kind, change: 'changed', detail: parts.join('; ') });
     }
@@ -122,7 +124,8 @@ export function RulesetProposal({ proposal, spec, maySimulate, run, onRun }: Pro
   const publishedVersion = current.data?.version ?? null;
   const diff = useMemo(() => diffRulesets(published, spec), [published, spec]);
   const measures = useMemo(() => diffMeasures(published.measures ?? [], spec.measures ?? []), [published, spec]);
-  const ruleNames = useMemo(() => new Map([...published.rules, ...spec.rules].map((r) => [r.id, r.name])), [published, spec]);
+  const ruleText = useRuleText();
+  const ruleNames = useMemo(() => new Map([...published.rules, ...spec.rules].map((r) => [r.id, ruleText.name(r)])), [published, spec, ruleText]);
   const qc = useQueryClient();
   const stored = proposal.simulation;
   const start = useMutation({

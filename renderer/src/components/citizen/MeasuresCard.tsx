@@ -16,6 +16,7 @@ import { isActive, useCitizenDisputes } from './disputeStatus';
 import { OpenDisputeModal } from './OpenDisputeModal';
 import { refreshCases } from './refresh';
 import { ReasonModal } from './ReasonModal';
+import { useRuleText } from '../../i18n/ruleText';
 
 const STATUS: Record<Measure['status'], { label: string; color: string; variant: 'filled' | 'light' | 'outline' }> = {
   applies: { label: 'applies', color: 'teal', variant: 'light' },
@@ -66,6 +67,7 @@ export function MeasuresCard({ citizenId, tier, rulesetVersion }: { citizenId: s
   const disputes = useCitizenDisputes(citizenId);
   const [deciding, setDeciding] = useState<Decision | null>(null);
   const [disputing, setDisputing] = useState<Measure | null>(null);
+  const ruleText = useRuleText();
   if (measures.error) return <ErrorNote error={measures.error} title="The measures could not be loaded" />;
   if (!measures.data) return null;
   if (measures.data.length === 0) {
@@ -79,7 +81,9 @@ export function MeasuresCard({ citizenId, tier, rulesetVersion }: { citizenId: s
   return (
     <Stack gap="xs">
       <Stack gap="xs" data-testid="measures">
-        {measures.data.map((m) => {
+        {measures.data.map((measure) => {
+          // The name and description in the reader's language, also in the dialogs opened from this row.
+          const m = { ...measure, name: ruleText.name(measure), description: ruleText.text(measure).description || null };
           const s = STATUS[m.status];
           const restriction = m.kind === 'restriction';
           return (

@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { call } from '../../api';
 import type { Output } from '../../../../shared/contract';
 import { exact, points, score, when } from '../../format';
+import { useRuleText } from '../../i18n/ruleText';
 
 type Explanation = NonNullable<Output<'citizen'>['explanation']>;
 
@@ -14,6 +15,7 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
   // The rule as published in the version the score was made with: its description, and the points it actually applies.
   const { data: ruleset } = useQuery({ queryKey: ['rulesetGet', e.rulesetVersion], queryFn: () => call('rulesetGet', { version: e.rulesetVersion }), staleTime: Infinity });
   const ruleSpec = (id: string) => ruleset?.rules.find((x) => x.id === id);
+  const ruleText = useRuleText();
   return (
     <Table data-testid="score-breakdown" verticalSpacing={6}>
       <Table.Tbody>
@@ -31,7 +33,7 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
                   <Group gap="xs">
                     <Text size="sm">{open[r.ruleId] ? '▾' : '▸'}</Text>
                     <Text size="sm" fw={500}>
-                      {r.ruleName}
+                      {ruleText.name({ name: r.ruleName, i18n: r.i18n })}
                     </Text>
                     <Badge size="xs" variant="light" color="gray">
                       {r.dimension}
@@ -54,7 +56,7 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
             {open[r.ruleId] && ruleSpec(r.ruleId) && (
               <Table.Tr bg="gray.0" data-testid="breakdown-rule-description">
                 <Table.Td pl={40} colSpan={2}>
-                  <Text size="xs">{ruleSpec(r.ruleId)!.description}</Text>
+                  <Text size="xs">{ruleText.text(ruleSpec(r.ruleId)!).description}</Text>
                   <Text size="xs" c="dimmed">
                     Points applied per event: <code>{ruleSpec(r.ruleId)!.points}</code>
                     {ruleSpec(r.ruleId)!.cap ? `, total capped ${[ruleSpec(r.ruleId)!.cap!.min !== undefined ? `at ${ruleSpec(r.ruleId)!.cap!.min} at least` : '', ruleSpec(r.ruleId)!.cap!.max !== undefined ? `at ${ruleSpec(r.ruleId)!.cap!.max} at most` : ''].filter(Boolean).join(' and ')}` : ''}

@@ -6,6 +6,7 @@ import type { EventKindSpec, RuleSpec } from '../../../../shared/domain';
 import { when } from '../../format';
 import { TierBadge } from '../TierBadge';
 import type { Current } from './draft';
+import { useRuleText } from '../../i18n/ruleText';
 
 export function ttlText(days: number | undefined): string {
   if (!days) return 'forever';
@@ -59,6 +60,7 @@ export function KindFields({ kind }: { kind: EventKindSpec }) {
 /** `onEdit` absent: a reader who may not draft rulesets (a viewer) sees the ruleset without the editing buttons. */
 export function PublishedView({ current, version, onEdit }: { current: Current; version: RulesetVersion | undefined; onEdit?: () => void }) {
   const spec = current.spec;
+  const ruleText = useRuleText();
   if (!spec) {
     return (
       <Stack>
@@ -134,12 +136,12 @@ export function PublishedView({ current, version, onEdit }: { current: Current; 
                 <Table.Tr key={r.id}>
                   <Table.Td maw={300}>
                     <Text size="sm" fw={600}>
-                      {r.name}
+                      {ruleText.name(r)}
                     </Text>
                     <Text size="xs" c="dimmed" ff="monospace">
                       {r.id}
                     </Text>
-                    <Text size="xs">{r.description}</Text>
+                    <Text size="xs">{ruleText.text(r).description}</Text>
                   </Table.Td>
                   <Table.Td>
                     <Badge variant="default" tt="none">

@@ -4,6 +4,7 @@
  * between versions; officials read it before publishing.
  */
 import type { RuleSpec } from '../../../../shared/domain';
+import { LANGUAGES } from '../../../../shared/language';
 import { cleanRule, type DraftRuleset, type Num } from './draft';
 
 export type Value = string | number | null | undefined;
@@ -51,6 +52,11 @@ export const RULE_FIELDS: [string, (r: RuleSpec) => Value][] = [
   ['ttl_days', (r) => r.ttl_days],
   ['cap.min', (r) => r.cap?.min],
   ['cap.max', (r) => r.cap?.max],
+  // The texts in each console language: a change of wording alone is a change to approve.
+  ...LANGUAGES.flatMap((language): [string, (r: RuleSpec) => Value][] => [
+    [`i18n.${language}.name`, (r) => r.i18n?.[language]?.name],
+    [`i18n.${language}.description`, (r) => r.i18n?.[language]?.description],
+  ]),
 ];
 
 const same = (a: Value, b: Value) => (a ?? null) === (b ?? null);

@@ -63,6 +63,8 @@ export function cleanRule(rule: RuleSpec): RuleSpec {
   if (typeof rule.cap?.min === 'number') cap.min = rule.cap.min;
   if (typeof rule.cap?.max === 'number') cap.max = rule.cap.max;
   if (cap.min !== undefined || cap.max !== undefined) out.cap = cap;
+  // The rule's texts in other languages travel with it: editing a rule must not drop them.
+  if (rule.i18n && Object.keys(rule.i18n).length > 0) out.i18n = rule.i18n;
   return out;
 }
 
