@@ -202,8 +202,8 @@ function DisputeItem({ d, subject, note, mayAct }: { d: Dispute; subject: string
           <Trans
             t={t}
             i18nKey="card.retractedBy"
-            values={{ operation: d.operationId, kind: operationKindLabel('appeal_decided') }}
-            components={{ link: <Anchor component={Link} href={`/operations/${d.operationId}`} data-testid="dispute-operation" /> }}
+            values={{ operation: d.operationId, kind: operationKindLabel('appeal_decided').toLocaleLowerCase() }}
+            components={{ op: <Anchor component={Link} href={`/operations/${d.operationId}`} data-testid="dispute-operation" /> }}
           />
         </Text>
       )}

@@ -1,10 +1,12 @@
 /** The citizen's disclosure (PDF) and subject-access export (JSON); each download is recorded in the access log. */
 import { Button, Group, Text } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { call } from '../../api';
 import { base64ToBytes, saveFile } from '../../download';
 
 export function ExportButtons({ citizenId }: { citizenId: string }) {
+  const { t } = useTranslation('citizen');
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const run = async (what: 'disclosure' | 'subjectExport') => {
@@ -27,10 +29,10 @@ export function ExportButtons({ citizenId }: { citizenId: string }) {
   return (
     <Group gap="xs">
       <Button size="xs" variant="default" loading={busy === 'disclosure'} onClick={() => void run('disclosure')} data-testid="download-disclosure">
-        Score disclosure (PDF)
+        {t('export.disclosure')}
       </Button>
       <Button size="xs" variant="default" loading={busy === 'subjectExport'} onClick={() => void run('subjectExport')} data-testid="download-subject-export">
-        Everything held (JSON)
+        {t('export.subject')}
       </Button>
       {error && (
         <Text size="xs" c="red">
