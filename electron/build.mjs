@@ -19,12 +19,18 @@ const common = {
   logLevel: 'warning',
 };
 
-/** The ESM bundles: main process, job worker, rule-sandbox worker and command line, side by side (each finds its workers beside it). */
+/** The ESM bundles: main process, job worker, rule-sandbox worker, import events worker and command line, side by side (each finds its workers beside it). */
 export async function buildNodeBundles() {
   await build({
     ...common,
     format: 'esm',
-    entryPoints: { main: 'electron/main.ts', worker: 'electron/jobs/worker.ts', ruleWorker: 'electron/jobs/ruleWorker.ts', cli: 'electron/cli.ts' },
+    entryPoints: {
+      main: 'electron/main.ts',
+      worker: 'electron/jobs/worker.ts',
+      ruleWorker: 'electron/jobs/ruleWorker.ts',
+      eventWorker: 'electron/services/eventWorker.ts',
+      cli: 'electron/cli.ts',
+    },
     outdir: 'dist-electron',
     outExtension: { '.js': '.mjs' },
     // Bundled CommonJS dependencies (commander) call require: give the ESM bundle one.
@@ -40,5 +46,5 @@ export async function buildAll() {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await buildAll();
-  console.log('built dist-electron/main.mjs, worker.mjs, ruleWorker.mjs, cli.mjs, preload.cjs');
+  console.log('built dist-electron/main.mjs, worker.mjs, ruleWorker.mjs, eventWorker.mjs, cli.mjs, preload.cjs');
 }

@@ -77,6 +77,9 @@ export const CHANNEL_NAMES = [
   'assignDispute',
   'disputeReviewers',
   'disputeCounts',
+  'scoreOutlook',
+  'networkView',
+  'friendPenaltyShare',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

@@ -9,6 +9,7 @@ import { CitizenId, EventKindSpec, Explanation, InputProblem, OperationKind, Rul
 import { CHANNEL_NAMES, type ChannelName } from './channels.js';
 import { LANGUAGES } from './language.js';
 import { AS_OF_FORM, INSTANT_FORM, parseAsOf, parseInstantMs } from './instant.js';
+import { FriendPenaltyShare, NetworkView, Outlook } from './recourse.js';
 
 export const Role = z.enum(['viewer', 'official', 'auditor', 'admin']);
 export type Role = z.infer<typeof Role>;
@@ -768,6 +769,24 @@ export const channels = {
     summary: 'how many disputes await a decision and how many of them are overdue (no personal data: the navigation badge)',
   }),
   disputeReviewers: channel({ input: empty, output: z.array(z.object({ username: z.string(), displayName: z.string(), role: Role })), role: 'official', summary: 'the accounts that may review disputes' }),
+  scoreOutlook: channel({
+    input: z.strictObject({ citizenId: CitizenId, purpose }),
+    output: Outlook,
+    role: 'viewer',
+    summary: "a citizen's score outlook under the current ruleset: dated changes already known, pending disputes, the next tier (a projection)",
+  }),
+  networkView: channel({
+    input: z.strictObject({ citizenId: CitizenId, purpose }),
+    output: NetworkView,
+    role: 'viewer',
+    summary: "the friends a citizen's shortfall penalises, with the points each loses because of them",
+  }),
+  friendPenaltyShare: channel({
+    input: empty,
+    output: FriendPenaltyShare,
+    role: 'viewer',
+    summary: "the friend penalty's share of all points deducted, by district (aggregates, no personal data)",
+  }),
 } satisfies Record<ChannelName, ChannelSpec<z.ZodType, z.ZodType>>;
 
 export type Channels = typeof channels;

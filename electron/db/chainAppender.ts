@@ -25,7 +25,8 @@ const ROWS_PER_STATEMENT = 128;
 /** A column value as the chain content holds it: NULL (left out), an integer, or text. */
 export type ChainValue = string | number | null | undefined;
 
-interface Column {
+/** A column of a chained table as its content text holds it. */
+export interface ChainColumn {
   name: string;
   /** Declared type (STRICT tables): an INTEGER column's value must be a whole number. */
   integer: boolean;
@@ -39,7 +40,7 @@ const LONE_SURROGATE = /\p{Cs}/u;
 const ANY_SURROGATE = /[\ud800-\udfff]/;
 
 /** Text of a column value inside the content JSON, as SQLite's json_object writes it. */
-function jsonValue(table: string, column: Column, value: string | number): string {
+function jsonValue(table: string, column: ChainColumn, value: string | number): string {
   if (typeof value === 'string') {
     // Identical to SQLite's jsonAppendString for well-formed text: it escapes
     // '"', '\\' and the control characters exactly as JSON.stringify does.
@@ -51,8 +52,22 @@ function jsonValue(table: string, column: Column, value: string | number): strin
   return String(value);
 }
 
+/** The content text of a row of `table` (its values by column name), exactly as contentExpr() builds it in SQL. */
+export function chainContentText(table: string, columns: readonly ChainColumn[], row: object): string {
+  const values = row as Readonly<Record<string, ChainValue>>;
+  let text = '';
+  for (const c of columns) {
+    const v = values[c.name];
+    if (v === null || v === undefined) continue;
+    if (c.integer && typeof v !== 'number') throw new Error(`${table}.${c.name} is an integer column, given ${typeof v}`);
+    text += `${text === '' ? '{' : ','}${c.key}${jsonValue(table, c, v)}`;
+  }
+  return text === '' ? '{}' : `${text}}`;
+}
+
 export class ChainAppender {
-  private readonly columns: Column[];
+  /** The columns given, in table order (for a worker that builds content texts: chainContentText). */
+  readonly columns: ChainColumn[];
   private readonly spec: ChainedTable;
   private seq: number;
   private prev: string;
@@ -108,22 +123,18 @@ export class ChainAppender {
 
   /** The content text of a row (its values by column name), exactly as contentExpr() builds it in SQL. */
   contentOf(row: object): string {
-    const values = row as Readonly<Record<string, ChainValue>>;
-    let text = '';
-    for (const c of this.columns) {
-      const v = values[c.name];
-      if (v === null || v === undefined) continue;
-      if (c.integer && typeof v !== 'number') throw new Error(`${this.spec.table}.${c.name} is an integer column, given ${typeof v}`);
-      text += `${text === '' ? '{' : ','}${c.key}${jsonValue(this.spec.table, c, v)}`;
-    }
-    return text === '' ? '{}' : `${text}}`;
+    return chainContentText(this.spec.table, this.columns, row);
   }
 
   /** Appends the insert entry of row `rowId` (just written, in row order) with these column values. */
   append(rowId: number, values: object): void {
+    this.appendHashed(rowId, sha256Hex(this.contentOf(values)));
+  }
+
+  /** Appends the insert entry of row `rowId` whose content text (chainContentText) hashes to `content`. */
+  appendHashed(rowId: number, content: string): void {
     if (!this.open) throw new Error('the chain appender is finished');
     const seq = ++this.seq;
-    const content = sha256Hex(this.contentOf(values));
     const state = this.state;
     const hash = sha256Hex(chainEntryText({ seq, tbl: this.spec.table, row_id: rowId, action: 'insert', content_hash: content, state, prev_hash: this.prev }));
     this.pending.push(seq, rowId, content, state, this.prev, hash);

@@ -40,6 +40,8 @@ import { assignDispute, disputeCounts, disputeReviewers, listDisputes, moveDispu
 import { recordEvent, storedScoreOf } from '../services/recordEvent.js';
 import { retractEvent } from '../services/retract.js';
 import { decideMeasure, measuresFor } from '../services/measures.js';
+import { friendPenaltyByDistrict, networkView } from '../services/network.js';
+import { scoreOutlook } from '../services/outlook.js';
 import {
   approveAdjustment,
   attachSimulation,
@@ -393,6 +395,16 @@ export const handlers: Handlers = {
   assignDispute: (q, { db }, caller) => assignDispute(db, q.disputeId, q.assignee, caller.user, q.reason),
   disputeReviewers: (_i, { db }) => disputeReviewers(db),
   disputeCounts: (_i, { db }) => disputeCounts(db),
+  // Part of the record: the same purpose rule as opening it; each read is logged by readTrace.
+  scoreOutlook: (q, { db }, caller) => {
+    requirePurpose(db, { username: caller.user, action: 'view_outlook', citizenId: q.citizenId, purpose: q.purpose });
+    return scoreOutlook(db, q.citizenId);
+  },
+  networkView: (q, { db }, caller) => {
+    requirePurpose(db, { username: caller.user, action: 'view_network', citizenId: q.citizenId, purpose: q.purpose });
+    return networkView(db, q.citizenId);
+  },
+  friendPenaltyShare: (_i, { db }) => friendPenaltyByDistrict(db),
 };
 
 /** A bad key, passphrase or checkpoint is the caller's input, answered as such. */

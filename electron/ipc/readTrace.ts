@@ -49,6 +49,17 @@ export function recordRead(db: Db, name: ChannelName, input: Row, output: unknow
       logRead(db, { username, action: 'view_ledger', citizenIds: ids(rows, 'citizenId'), detail: `ledger entries of operation ${input.operationId} from ${input.offset}: ${rows.length} entries`, purpose });
       return;
     }
+    case 'scoreOutlook': {
+      const o = output as { pointsTotal?: number; disputes?: unknown[] };
+      logRead(db, { username, action: 'view_outlook', citizenId, citizenIds: citizenId ? [citizenId] : [], detail: `score outlook: ${o.pointsTotal ?? 0} dated change(s), ${o.disputes?.length ?? 0} pending dispute(s)`, purpose });
+      return;
+    }
+    case 'networkView': {
+      // The friends it names, with their scores, are read too.
+      const friends = ids((output as { friends?: Row[] }).friends ?? [], 'citizenId');
+      logRead(db, { username, action: 'view_network', citizenId, citizenIds: citizenId ? [citizenId, ...friends] : friends, detail: `friends penalised by this record's shortfall: ${friends.length}`, purpose });
+      return;
+    }
     case 'jobStatus': {
       // A finished simulation names the citizens whose score moves most: that is a read of their data.
       const status = output as { kind?: string; state?: string; result?: { topUp?: Row[]; topDown?: Row[] } | null };

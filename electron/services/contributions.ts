@@ -13,8 +13,23 @@ import { NO_CLOCK, type PhaseTimer } from './phaseClock.js';
 export interface ContributionWriter {
   /** Evaluate every rule of the event's kind and store the non-zero results and errors (written in batches: call flush). */
   add(eventIdx: number, citizenIdx: number, kind: string, occurredMs: number, data: Record<string, unknown>): void;
+  /** Store contributions already evaluated (by an import's worker thread): [rule index, points, error]. */
+  addEvaluated(eventIdx: number, citizenIdx: number, occurredMs: number, evaluated: readonly [number, number, string | null][]): void;
   /** Write the contributions still held. */
   flush(): void;
+}
+
+/** The non-zero contributions and errors of one event: [rule index, points, error]. */
+export function evaluateEvent(ruleset: CompiledRuleset, kinds: Map<string, EventKindSpec>, kind: string, data: Record<string, unknown>): [number, number, string | null][] {
+  const rules = ruleset.byKind.get(kind);
+  if (!rules) return [];
+  const input = ruleInput(kinds.get(kind)!, data);
+  const out: [number, number, string | null][] = [];
+  for (const rule of rules) {
+    const c = contributionOf(rule, input);
+    if (c.points !== 0 || c.error !== null) out.push([rule.index, c.points, c.error]);
+  }
+  return out;
 }
 
 /** Contributions per INSERT statement (6 parameters each). */
@@ -68,6 +83,12 @@ export function contributionWriter(db: Db, ruleset: CompiledRuleset, kinds: Map<
           pending.push(citizenIdx, rule.index, eventIdx, occurredMs, c.points, c.error);
           if (++rows === ROWS_PER_STATEMENT) clock.within('write', flush);
         }
+      }
+    },
+    addEvaluated(eventIdx, citizenIdx, occurredMs, evaluated) {
+      for (const [ruleIndex, points, error] of evaluated) {
+        pending.push(citizenIdx, ruleIndex, eventIdx, occurredMs, points, error);
+        if (++rows === ROWS_PER_STATEMENT) clock.within('write', flush);
       }
     },
     flush: () => clock.within('write', flush),

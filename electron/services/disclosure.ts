@@ -12,6 +12,8 @@ import { formatPoints } from '../engine/scoring.js';
 import { disputeDeadlineSetting, openDisputes } from './citizenTables.js';
 import { PrintedDocument, printable, type Column } from './disclosurePdf.js';
 import { explainCitizen } from './explain.js';
+import { outlookSection } from './disclosureOutlook.js';
+import { scoreOutlook } from './outlook.js';
 
 /**
  * Days within which the console promises a written answer to a contest, by
@@ -103,6 +105,7 @@ function render(db: Db, citizenId: string, options: DisclosureOptions): Buffer {
   calculationSection(pdf, e, spec.base_score);
   friendPenaltySection(pdf, e, spec.friend_penalty);
   recordsSection(pdf, e);
+  outlookSection(pdf, scoreOutlook(db, citizenId));
   disputesSection(pdf, db, { id: e.citizenId, idx }, answerDays);
   contestSection(pdf, answerDays);
 

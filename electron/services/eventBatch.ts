@@ -10,37 +10,39 @@
  */
 import type { Db } from '../db/connection.js';
 import { ChainAppender } from '../db/chainAppender.js';
+import type { ValidEvent } from './eventRows.js';
 import type { PhaseTimer } from './phaseClock.js';
 
-/** A row that passed validation, ready to be written. */
-export interface ValidEvent {
-  line: number;
-  id: string;
-  citizenIdx: number;
-  kind: string;
-  at: string;
-  ms: number;
-  /** The data as canonical JSON (stored). */
-  json: string;
-  /** The data as checked (what rules are evaluated on). */
-  value: Record<string, unknown>;
+/** A checked row, and what a worker thread already computed for it (eventWorker.ts). */
+export interface BatchEvent extends ValidEvent {
+  /** Its index, assigned by the worker from firstIdx on, in file order. */
+  idx?: number;
+  /** SHA-256 of its chain content text (chainContentText). */
+  contentHash?: string;
+  /** Its non-zero contributions under the scoring ruleset: [rule index, points, error]. */
+  contributions?: [number, number, string | null][];
 }
 
 export interface EventBatchHooks {
   problem(line: number, message: string): void;
   /** A new event is stored, with this index (called after the batch's problems). */
-  added(event: ValidEvent, idx: number): void;
+  added(event: BatchEvent, idx: number): void;
   /** The same event was already stored by an earlier import. */
   unchanged(): void;
 }
 
-const EVENT_COLUMNS = ['idx', 'event_id', 'citizen_idx', 'kind', 'occurred_at', 'occurred_ms', 'data', 'operation_id'] as const;
+export const EVENT_COLUMNS = ['idx', 'event_id', 'citizen_idx', 'kind', 'occurred_at', 'occurred_ms', 'data', 'operation_id'] as const;
 /** Rows per INSERT statement (8 parameters each). */
 const ROWS_PER_STATEMENT = 128;
 /** Rows held before they are written: a bound on memory whatever the file's size. */
 const BATCH_ROWS = ROWS_PER_STATEMENT * 16;
 
-type Item = ValidEvent | { line: number; problem: string };
+type Item = BatchEvent | { line: number; problem: string };
+
+/** An event row by column name, as its chain content holds it. */
+export function eventChainRow(e: ValidEvent, idx: number, operationId: number): Record<(typeof EVENT_COLUMNS)[number], string | number> {
+  return { idx, event_id: e.id, citizen_idx: e.citizenIdx, kind: e.kind, occurred_at: e.at, occurred_ms: e.ms, data: e.json, operation_id: operationId };
+}
 
 export class EventBatchWriter {
   private items: Item[] = [];
@@ -66,12 +68,22 @@ export class EventBatchWriter {
     this.chain = clock.within('chain', () => new ChainAppender(db, 'events', EVENT_COLUMNS));
   }
 
+  /** The index the next event gets (a worker assigns them from here on). */
+  get firstFreeIdx(): number {
+    return this.nextIdx;
+  }
+
+  /** The chain columns of events, for a worker that hashes content texts. */
+  get chainColumns() {
+    return this.chain.columns;
+  }
+
   problem(line: number, message: string): void {
     this.items.push({ line, problem: message });
     if (this.items.length >= BATCH_ROWS) this.flush();
   }
 
-  event(e: ValidEvent): void {
+  event(e: BatchEvent): void {
     this.items.push(e);
     if (++this.events >= BATCH_ROWS) this.flush();
   }
@@ -86,7 +98,7 @@ export class EventBatchWriter {
     const items = this.items;
     this.items = [];
     this.events = 0;
-    const rows = items.filter((x): x is ValidEvent => !('problem' in x));
+    const rows = items.filter((x): x is BatchEvent => !('problem' in x));
     const idx = new Float64Array(rows.length);
     const clean = this.clock.within('write', () => this.insert(rows, idx));
     // In file order: problems, and which rows were written (the usual case: all, nothing to look up).
@@ -102,7 +114,8 @@ export class EventBatchWriter {
     this.clock.within('chain', () => {
       for (const at of added) {
         const e = rows[at];
-        this.chain.append(idx[at], { idx: idx[at], event_id: e.id, citizen_idx: e.citizenIdx, kind: e.kind, occurred_at: e.at, occurred_ms: e.ms, data: e.json, operation_id: this.operationId });
+        if (e.contentHash !== undefined) this.chain.appendHashed(idx[at], e.contentHash);
+        else this.chain.append(idx[at], eventChainRow(e, idx[at], this.operationId));
       }
     });
     this.clock.within('evaluate', () => {
@@ -110,14 +123,14 @@ export class EventBatchWriter {
     });
   }
 
-  private insert(rows: ValidEvent[], idx: Float64Array): boolean[] {
+  private insert(rows: BatchEvent[], idx: Float64Array): boolean[] {
     const clean: boolean[] = [];
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
       const end = Math.min(rows.length, start + ROWS_PER_STATEMENT);
       const params: (string | number)[] = [];
       for (let i = start; i < end; i++) {
         const e = rows[i];
-        idx[i] = this.nextIdx++;
+        idx[i] = e.idx ?? this.nextIdx++;
         params.push(idx[i], e.id, e.citizenIdx, e.kind, e.at, e.ms, e.json, this.operationId);
       }
       if (end - start === ROWS_PER_STATEMENT) clean.push(this.insertMany.run(params).changes === ROWS_PER_STATEMENT);
@@ -131,7 +144,7 @@ export class EventBatchWriter {
   }
 
   /** After a statement that left some rows out: this row's outcome, problems reported. */
-  private wasInserted(e: ValidEvent, idx: number): boolean {
+  private wasInserted(e: BatchEvent, idx: number): boolean {
     const prior = this.stored.get(e.id) as { idx: number; citizen_idx: number; kind: string; occurred_ms: number; data: string; operation_id: number };
     if (prior.idx === idx) return true;
     if (prior.operation_id === this.operationId) this.hooks.problem(e.line, `event_id ${e.id} appears more than once in the file`);

@@ -9,19 +9,20 @@ import { createHash } from 'node:crypto';
 import { closeSync, lstatSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { CITIZEN_ID_PATTERN, EventKindsFile, type EventKindSpec, type InputProblem } from '../../shared/domain.js';
-import { INSTANT_FORM, instantFlaw } from '../../shared/instant.js';
 import type { Db } from '../db/connection.js';
 import { CJK_CHAR } from '../db/nameSearch.js';
 import { canonicalFields, insertKind, loadKinds } from '../db/kinds.js';
 import { recordOperation } from '../db/operations.js';
 import { contributionWriter, type ContributionWriter } from './contributions.js';
 import { EventBatchWriter } from './eventBatch.js';
+import { checkEventRow, csvRecord, EVENT_CSV_COLUMNS, jsonLineRecord, type EventLine } from './eventRows.js';
+import { readEventsInWorker } from './eventsInWorker.js';
 import { NO_CLOCK, type PhaseTimer } from './phaseClock.js';
 import { FileFormatError, openRegularFile, readCsv, readJsonLines, UnsafeFileError } from './csvSource.js';
 import { checkImportFolder, ImportFolderError } from './importRoots.js';
-import { clip, echo, jsonErrorMessage, LIMITS, lineAt, nameProblem, tooDeepAt } from './inputLimits.js';
+import { clip, jsonErrorMessage, LIMITS, lineAt, nameProblem, tooDeepAt } from './inputLimits.js';
 import { CancelledError, loadScoringState, updateScores, type Progress, type ScoreChangeStats, type ScoringPath } from './scoring.js';
-import { checkEventData, EVENT_ID, isIsoDate, parseIsoInstant } from './validation.js';
+import { isIsoDate } from './validation.js';
 
 export const IMPORT_FILES = ['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl'] as const;
 
@@ -66,7 +67,13 @@ export interface ImportOptions {
   scoringPath?: ScoringPath;
   /** Where the time goes, by phase (`npm run bench`). */
   clock?: PhaseTimer;
+  /** Read events in a worker thread: `auto` (default) for files from EVENT_WORKER_MIN_BYTES on; `always` and `never` for tests. */
+  eventWorker?: EventWorkerUse;
 }
+
+export type EventWorkerUse = 'auto' | 'always' | 'never';
+/** From this size on, an events file is read, checked and evaluated in a worker thread (starting one costs more than a small file). */
+export const EVENT_WORKER_MIN_BYTES = 4 * 2 ** 20;
 
 /**
  * The problems of one import: all counted, the first listed, each message
@@ -173,12 +180,13 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
     // rows written meanwhile refer to its id, reserved under the write lock.
     const operationId = ((db.prepare('SELECT max(id) FROM operations').pluck().get() as number | null) ?? 0) + 1;
     const clock = options.clock ?? NO_CLOCK;
-    const ctx = new ImportContext(db, operationId, problems, counts, clock);
+    const ctx = new ImportContext(db, operationId, problems, counts, clock, options.eventWorker ?? 'auto');
     const reads: FileRead[] = [];
     for (const file of present) {
       const path = join(dir, file);
       const hash = createHash('sha256');
       let bytes = 0;
+      let readByWorker: { sha256: string; bytes: number } | null = null;
       const onChunk = (chunk: Buffer) => {
         hash.update(chunk);
         bytes += chunk.length;
@@ -187,8 +195,9 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
         if (file === 'event_kinds.json') ctx.importKinds(path, onChunk);
         else if (file === 'citizens.csv') await ctx.importCitizens(path, onBytes, onChunk);
         else if (file === 'relationships.csv') await ctx.importRelationships(path, onBytes, onChunk);
-        else await ctx.importEvents(path, file === 'events.jsonl', onBytes, onChunk);
-        reads.push({ name: file, origin: options.origins?.[file] ?? path, sha256: hash.digest('hex'), bytes });
+        // (a large events file is read by a worker thread, which hashes its bytes)
+        else readByWorker = await ctx.importEvents(path, file === 'events.jsonl', onBytes, onChunk);
+        reads.push({ name: file, origin: options.origins?.[file] ?? path, sha256: readByWorker?.sha256 ?? hash.digest('hex'), bytes: readByWorker?.bytes ?? bytes });
       } catch (err) {
         if (err instanceof FileFormatError) problems.add({ file, line: err.line, message: err.message });
         else throw err;
@@ -254,6 +263,7 @@ class ImportContext {
     private problems: Problems,
     private counts: ImportCounts,
     readonly clock: PhaseTimer,
+    private eventWorker: EventWorkerUse,
   ) {
     this.kinds = loadKinds(db);
     this.state = loadScoringState(db);
@@ -421,7 +431,7 @@ class ImportContext {
     }), { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes });
   }
 
-  async importEvents(path: string, jsonl: boolean, onBytes: (n: number) => void, onChunk: (chunk: Buffer) => void): Promise<void> {
+  async importEvents(path: string, jsonl: boolean, onBytes: (n: number) => void, onChunk: (chunk: Buffer) => void): Promise<{ sha256: string; bytes: number } | null> {
     const file = jsonl ? 'events.jsonl' : 'events.csv';
     const clock = this.clock;
     if (this.state && !this.contributions) this.contributions = contributionWriter(this.db, this.state.ruleset, this.kinds, clock);
@@ -432,57 +442,69 @@ class ImportContext {
       added: (e, idx) => {
         this.counts.eventsAdded++;
         if (contributions && this.problems.count === 0) {
-          contributions.add(idx, e.citizenIdx, e.kind, e.ms, e.value);
+          if (e.contributions) contributions.addEvaluated(idx, e.citizenIdx, e.ms, e.contributions);
+          else contributions.add(idx, e.citizenIdx, e.kind, e.ms, e.value);
           this.dirty.add(e.citizenIdx);
         }
       },
     }, clock);
-    const handle = (line: number, rec: Record<string, unknown>) => {
-      const bad = (message: string) => writer.problem(line, message);
-      const { event_id: id, citizen_id: citizen, kind: kindName, occurred_at: at } = rec;
-      let data = rec.data;
-      if (typeof id !== 'string' || !EVENT_ID.test(id)) return bad(`event_id ${echo(id)} must be 1-128 characters of A-Z a-z 0-9 _ . : -`);
-      if (typeof citizen !== 'string') return bad('citizen_id is missing');
-      const citizenIdx = this.citizenIdx.get(citizen);
-      if (citizenIdx === undefined) return bad(`unknown citizen '${clip(citizen)}'`);
-      const kind = typeof kindName === 'string' ? this.kinds.get(kindName) : undefined;
-      if (!kind) return bad(`unknown event kind ${echo(kindName)}`);
-      const ms = typeof at === 'string' ? parseIsoInstant(at) : null;
-      if (ms === null) return bad(`occurred_at ${echo(at)} is not ${INSTANT_FORM}: ${typeof at === 'string' ? instantFlaw(at) : 'missing'}`);
-      if (typeof data === 'string') {
-        if (tooDeepAt(data) >= 0) return bad(`nesting too deep at line ${line}: data nests more than ${LIMITS.jsonDepth} levels`);
-        try {
-          data = data.trim() === '' ? {} : JSON.parse(data);
-        } catch (err) {
-          return bad(`data is not valid JSON: ${jsonErrorMessage(err, data as string)}`);
-        }
+    const inWorker = this.eventWorker === 'always' || (this.eventWorker === 'auto' && lstatSync(path).size >= EVENT_WORKER_MIN_BYTES);
+    if (inWorker) {
+      // Parsing, validation, evaluation and content hashing run in a worker thread; this one writes.
+      clock.switch('waiting for the worker');
+      const read = await readEventsInWorker(
+        {
+          path,
+          jsonl,
+          maxLine: LIMITS.lineBytes,
+          maxBytes: LIMITS.dataFileBytes,
+          kinds: [...this.kinds.values()],
+          citizenIds: [...this.citizenIdx.keys()],
+          citizenIdx: Int32Array.from(this.citizenIdx.values()),
+          ruleset: this.state?.ruleset.spec ?? null,
+          columns: writer.chainColumns,
+          operationId: this.operationId,
+          firstIdx: writer.firstFreeIdx,
+        },
+        {
+          onBytes,
+          batch: (problems, rows) => {
+            let p = 0;
+            for (const r of rows) {
+              while (p < problems.length && problems[p][0] < r.line) writer.problem(...problems[p++]);
+              writer.event(r);
+            }
+            while (p < problems.length) writer.problem(...problems[p++]);
+            clock.switch('waiting for the worker');
+          },
+        },
+      ).catch((err: unknown) => {
+        if (err instanceof FileFormatError) writer.finish();
+        throw err;
+      });
+      writer.finish();
+      contributions?.flush();
+      return read;
+    }
+    const lookups = { citizenIdx: (id: string) => this.citizenIdx.get(id), kind: (name: string) => this.kinds.get(name) };
+    const onLine = (l: EventLine) => {
+      clock.switch('validate');
+      if ('problem' in l) writer.problem(l.line, l.problem);
+      else {
+        // Written even after a problem (then rolled back), so a repeated id is still found.
+        const checked = checkEventRow(l.line, l.record, lookups);
+        if ('problem' in checked) writer.problem(l.line, checked.problem);
+        else writer.event(checked);
       }
-      const checked = checkEventData(kind, data);
-      if (!checked.ok) return bad(checked.message);
-      // Written even after a problem (then rolled back), so a repeated id is still found.
-      writer.event({ line, id, citizenIdx, kind: kind.kind, at: at as string, ms, json: checked.json, value: checked.value });
+      clock.switch('parse');
     };
     const reading = { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes };
     clock.switch('parse');
     try {
       if (jsonl) {
-        for await (const row of readJsonLines(path, reading)) {
-          clock.switch('validate');
-          if (row.error) writer.problem(row.line, row.error);
-          else if (typeof row.value !== 'object' || row.value === null || Array.isArray(row.value)) writer.problem(row.line, 'each line must be a JSON object');
-          else handle(row.line, row.value as Record<string, unknown>);
-          clock.switch('parse');
-        }
+        for await (const row of readJsonLines(path, reading)) onLine(jsonLineRecord(row.line, row.value, row.error));
       } else {
-        await readCsv(path, ['event_id', 'citizen_id', 'kind', 'occurred_at', 'data'], (row) => {
-          clock.switch('validate');
-          if (row.ragged) writer.problem(row.line, row.ragged);
-          else {
-            const [event_id, citizen_id, kind, occurred_at, data] = row.fields;
-            handle(row.line, { event_id, citizen_id, kind, occurred_at, data });
-          }
-          clock.switch('parse');
-        }, reading);
+        await readCsv(path, EVENT_CSV_COLUMNS, (row) => onLine(row.ragged ? { line: row.line, problem: row.ragged } : { line: row.line, record: csvRecord(row.fields) }), reading);
       }
     } catch (err) {
       // Rows before a malformed spot are written and their problems listed, as a row-by-row import would.
@@ -491,6 +513,7 @@ class ImportContext {
     }
     writer.finish();
     contributions?.flush();
+    return null;
   }
 
   /** A row callback timed as validation (the parser's own time counts as parsing). */

@@ -92,7 +92,7 @@ function windowClause(ruleset: CompiledRuleset): string {
   return `occurred_ms <= @asOf AND occurred_ms > (CASE rule_index ${cases} ELSE -9223372036854775807 END)`;
 }
 
-interface OwnScore {
+export interface OwnScore {
   /** own(i) in whole micro-points (SCORING_MODEL §3): exact, whatever the path or the order of the sums. */
   ownMicro: number;
   /** Rule totals that are not zero, as canonical JSON {ruleId: total in points}. */
@@ -135,7 +135,7 @@ function microParams(ruleset: CompiledRuleset): MicroParams {
 const MICRO_SUM = 'total(round(points * 1000000))';
 
 /** own(i) from the per-rule micro-point sums of one citizen (rows in rule order) and their approved adjustments in micro-points. */
-function assembleOwn(ruleset: CompiledRuleset, sums: [number, number][], adjustMicro = 0): OwnScore {
+export function assembleOwn(ruleset: CompiledRuleset, sums: [number, number][], adjustMicro = 0): OwnScore {
   const p = microParams(ruleset);
   let sum = 0;
   const totals: Record<string, number> = {};

@@ -39,7 +39,7 @@ export interface SubjectAccessExport {
   format: typeof SUBJECT_ACCESS_FORMAT;
   formatVersion: typeof SUBJECT_ACCESS_FORMAT_VERSION;
   generatedAt: string;
-  citizen: { citizenId: string; name: string; district: string; birthDate: string | null };
+  citizen: { citizenId: string; name: string; nameLatin: string | null; district: string; birthDate: string | null };
   events: {
     eventId: string;
     kind: string;
@@ -92,8 +92,8 @@ export function subjectAccessExport(db: Db, citizenId: string, options: { now?: 
 }
 
 function collect(db: Db, citizenId: string, now: Date): SubjectAccessExport {
-  const c = db.prepare('SELECT idx, citizen_id, name, district, birth_date FROM citizens WHERE citizen_id = ?').get(citizenId) as
-    | { idx: number; citizen_id: string; name: string; district: string; birth_date: string | null }
+  const c = db.prepare('SELECT idx, citizen_id, name, name_latin, district, birth_date FROM citizens WHERE citizen_id = ?').get(citizenId) as
+    | { idx: number; citizen_id: string; name: string; name_latin: string | null; district: string; birth_date: string | null }
     | undefined;
   if (!c) throw new NotFoundError(`no citizen with id '${citizenId}'`);
   const state = loadScoringState(db);
@@ -198,7 +198,7 @@ function collect(db: Db, citizenId: string, now: Date): SubjectAccessExport {
     format: SUBJECT_ACCESS_FORMAT,
     formatVersion: SUBJECT_ACCESS_FORMAT_VERSION,
     generatedAt: now.toISOString(),
-    citizen: { citizenId: c.citizen_id, name: c.name, district: c.district, birthDate: c.birth_date },
+    citizen: { citizenId: c.citizen_id, name: c.name, nameLatin: c.name_latin, district: c.district, birthDate: c.birth_date },
     events: eventRows.map((e) => ({
       eventId: e.event_id,
       kind: e.kind,

@@ -8,6 +8,7 @@
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
 import { openDatabase } from '../../electron/db/connection.js';
 import type { Caller } from '../../electron/ipc/handlers.js';
 import { dispatch } from '../../electron/ipc/dispatch.js';
@@ -16,7 +17,9 @@ import { RESOURCES_DIR } from '../../electron/paths.js';
 import { SessionStore } from '../../electron/services/auth.js';
 import { writeDemoFolder } from '../../electron/services/demo.js';
 import { importFolder } from '../../electron/services/import.js';
+import { search } from '../../electron/services/queries.js';
 import { publishRuleset } from '../../electron/services/rulesets.js';
+import { channels } from '../../shared/contract.js';
 import { readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
@@ -47,6 +50,8 @@ async function build(dbFile: string): Promise<void> {
     if (!report.ok) throw new Error(`bench import failed: ${JSON.stringify(report.problems.slice(0, 3))}`);
     const published = publishRuleset(db, JSON.parse(readFileSync(join(RESOURCES_DIR, 'ruleset.json'), 'utf8')), { actor: 'bench', reason: 'bench', asOf });
     if (!published.ok) throw new Error('bench ruleset rejected');
+    // Searches then read the database file itself, not a gigabyte of write-ahead log.
+    db.pragma('wal_checkpoint(TRUNCATE)');
   } finally {
     db.close();
     rmSync(folder, { recursive: true, force: true });
@@ -74,28 +79,47 @@ async function main(): Promise<void> {
   const db = openDatabase(dbFile);
   const opened = performance.now() - t;
   const ctx = { db, dbFile, jobs: new JobManager(dbFile, RESOURCES_DIR), sessions: new SessionStore(db) };
-  console.log(`\nName search, ${citizens.toLocaleString('en')} citizens, through the console API with access logging (figures, not assertions)\n`);
+  console.log(`\nName search, ${citizens.toLocaleString('en')} citizens, 100 rows a page (figures, not assertions; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)\n`);
   if (opened > 1000) line('open (migrations ran)', `${(opened / 1000).toFixed(1)} s`);
-  const run = async (query: string) => {
+  const viaApi = async (query: string) => {
     const start = performance.now();
     const r = await dispatch('search', { query, limit: 100 }, ctx, caller);
     const ms = performance.now() - start;
     if (!r.ok) throw new Error(JSON.stringify(r.error));
     return { ms, total: (r.value as { total: number }).total };
   };
-  for (const q of QUERIES.flatMap((g) => g.queries)) await run(q); // warm the page cache
+  // Wall time is what a user waits; on a shared, loaded machine it includes
+  // waiting for a core, so the CPU time of the same search is printed too.
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const query = (text: string) => {
+    const cpu = cpuMs();
+    const start = performance.now();
+    const { total } = search(db, channels.search.input.parse({ query: text, limit: 100 }));
+    return { ms: performance.now() - start, cpu: cpuMs() - cpu, total };
+  };
+  for (const q of QUERIES.flatMap((g) => g.queries)) await viaApi(q); // warm the page cache
   for (const { label, queries } of QUERIES) {
     const times: number[] = [];
+    const cpuTimes: number[] = [];
+    const apiTimes: number[] = [];
     let hits = 0;
     for (let round = 0; round < 5; round++) {
       for (const q of queries) {
-        const { ms, total } = await run(q);
+        const { ms, cpu, total } = query(q);
         times.push(ms);
+        cpuTimes.push(cpu);
         hits += total;
+        apiTimes.push((await viaApi(q)).ms);
       }
     }
     line(`search p50: ${label}`, `${percentile(times, 50).toFixed(2)} ms`);
     line(`search p95: ${label}`, `${percentile(times, 95).toFixed(2)} ms`, `target <= 10 ms (${times.length} searches, ${Math.round(hits / times.length).toLocaleString('en')} matches on average)`);
+    line('  CPU time of the same searches: p50 / p95', `${percentile(cpuTimes, 50).toFixed(1)} / ${percentile(cpuTimes, 95).toFixed(1)} ms`);
+    line('  through the API, access log written: p50', `${percentile(apiTimes, 50).toFixed(2)} ms`);
+    line('  through the API, access log written: p95', `${percentile(apiTimes, 95).toFixed(2)} ms`, '(one logged read per search: a committed, chained row per citizen shown)');
   }
   db.close();
 }

@@ -21,7 +21,7 @@ const migration: Migration = {
       DROP TRIGGER citizens_fts_update;
       DROP TABLE citizens_fts;
       CREATE VIRTUAL TABLE citizens_fts USING fts5(name, name_latin, content='citizens', content_rowid='idx',
-        tokenize='unicode61 remove_diacritics 2', prefix='2 3');
+        tokenize='unicode61 remove_diacritics 2', prefix='1 2 3 4');
       CREATE VIRTUAL TABLE citizens_cjk USING fts5(name_parts, content='', contentless_delete=1, tokenize='trigram');
       CREATE TRIGGER citizens_fts_insert AFTER INSERT ON citizens BEGIN
         INSERT INTO citizens_fts(rowid, name, name_latin) VALUES (new.idx, new.name, new.name_latin);

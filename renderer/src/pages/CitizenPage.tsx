@@ -19,6 +19,8 @@ import { DisputesCard } from '../components/citizen/DisputesCard';
 import { EventList } from '../components/citizen/EventList';
 import { FriendPenalty } from '../components/citizen/FriendPenalty';
 import { MeasuresCard } from '../components/citizen/MeasuresCard';
+import { NetworkReach } from '../components/citizen/NetworkReach';
+import { OutlookCard } from '../components/citizen/OutlookCard';
 import { PurposePrompt } from '../components/citizen/PurposePrompt';
 import { RecordEventModal } from '../components/citizen/RecordEventModal';
 import { RecordHeader } from '../components/citizen/RecordHeader';
@@ -100,7 +102,7 @@ function Section({ title, id, note, children }: { title: string; id?: string; no
   );
 }
 
-/** How the score is made, by rule and by friend; the tier's measures and the manual adjustments. */
+/** How the score is made, by rule and by friend; its outlook and network reach; the tier's measures and the manual adjustments. */
 function ScoreDetails({ citizenId, e }: { citizenId: string; e: Explanation }) {
   const { t } = useTranslation('citizen');
   return (
@@ -112,6 +114,10 @@ function ScoreDetails({ citizenId, e }: { citizenId: string; e: Explanation }) {
         <Section title={t('sections.friends')} id="friends" note={t('sections.friendsNote')}>
           <FriendPenalty e={e} />
         </Section>
+      </SimpleGrid>
+      <SimpleGrid cols={{ base: 1, lg: 2 }}>
+        <OutlookCard citizenId={citizenId} />
+        <NetworkReach citizenId={citizenId} />
       </SimpleGrid>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <Section title={t('sections.measures', { tier: e.tier })} id="measures">

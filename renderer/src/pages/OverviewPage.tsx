@@ -9,6 +9,7 @@ import { call } from '../api';
 import { ChartWithTable } from '../components/ChartWithTable';
 import { ErrorNote } from '../components/ErrorNote';
 import { FirstRun } from '../components/FirstRun';
+import { FriendPenaltyPanel } from '../components/overview/FriendPenaltyPanel';
 import { operationKindLabel } from '../components/ops/operationKinds';
 import { TierBadge } from '../components/TierBadge';
 import { count, tierColor, when } from '../format';
@@ -168,6 +169,7 @@ export function OverviewPage() {
         <TierChart data={data} />
         <ScoreHistogram data={data} />
       </SimpleGrid>
+      <FriendPenaltyPanel />
       <RecentOperations data={data} />
     </Stack>
   );

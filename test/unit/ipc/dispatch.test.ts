@@ -502,6 +502,22 @@ const INPUTS = {
   },
   disputeReviewers: { valid: {}, bad: EMPTY_INPUT_BAD },
   disputeCounts: { valid: {}, bad: EMPTY_INPUT_BAD },
+  scoreOutlook: {
+    valid: { citizenId: 'C0000001', purpose: 'case 13' },
+    bad: [
+      { label: 'a citizenId with forbidden characters', input: { citizenId: "C1' OR 1=1" }, field: 'citizenId' },
+      { label: 'a purpose over 500 characters', input: { citizenId: 'C0000001', purpose: 'p'.repeat(501) }, field: 'purpose' },
+      { label: 'an asOf of its own (the outlook is of the stored data)', input: { citizenId: 'C0000001', asOf: '2030-01-01' }, field: 'asOf' },
+    ],
+  },
+  networkView: {
+    valid: { citizenId: 'C0000001' },
+    bad: [
+      { label: 'no citizenId', input: {}, field: 'citizenId' },
+      { label: 'an unknown key', input: { citizenId: 'C0000001', hops: 3 }, field: 'hops' },
+    ],
+  },
+  friendPenaltyShare: { valid: {}, bad: EMPTY_INPUT_BAD },
   accountChanges: { valid: {}, bad: [{ label: 'an unknown status', input: { status: 'done' }, field: 'status' }] },
   decideAccountChange: {
     valid: { changeId: 999999, approve: true, reason: 'the person exists and needs this role' },

@@ -95,6 +95,10 @@ export const CHANNEL_ROLES = {
   assignDispute: 'official',
   disputeReviewers: 'official',
   disputeCounts: 'viewer',
+  // Recourse and network (issue 13): part of reading a record; the district aggregate names no one.
+  scoreOutlook: 'viewer',
+  networkView: 'viewer',
+  friendPenaltyShare: 'viewer',
 } as const satisfies Record<string, Access>;
 
 /**

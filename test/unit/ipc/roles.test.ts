@@ -118,6 +118,9 @@ const VALID: Record<ChannelName, unknown> = {
   assignDispute: { disputeId: 999_999, assignee: null, reason: 'role matrix' },
   disputeReviewers: {},
   disputeCounts: {},
+  scoreOutlook: { citizenId: 'C0000042' },
+  networkView: { citizenId: 'C0000042' },
+  friendPenaltyShare: {},
 };
 
 /** What an allowed call with the VALID input answers when that is not ok, given the state of the database. */

@@ -10,7 +10,7 @@ import { JobManager } from '../../../electron/jobs/manager.js';
 import { RESOURCES_DIR } from '../../../electron/paths.js';
 import { SessionStore } from '../../../electron/services/auth.js';
 import { importFolder } from '../../../electron/services/import.js';
-import { search } from '../../../electron/services/queries.js';
+import { search, SEARCH_MATCH_LIMIT } from '../../../electron/services/queries.js';
 import { accessMark, accessSince } from '../helpers/apiContext.js';
 import { csvQuote, folder, KINDS_JSON, openTempDb, removeTempDirs } from '../helpers/importFixtures.js';
 
@@ -26,6 +26,7 @@ const POPULATION: [id: string, name: string, latin: string][] = [
   ['C09', 'Zoë Müller', ''],
   ['C10', '黄', ''],
   ['C11', '𠮷田 太郎', 'Yoshida Taro'],
+  ['C12', '阿卜杜拉·艾力·买买提', 'Abdulla Eli Memet'],
 ];
 
 let db: Db;
@@ -63,7 +64,10 @@ describe('search by a Chinese name', () => {
 
   it('finds each part of a name written with a middle dot or a space, and a character outside the BMP', () => {
     expect(found('阿依古丽')).toEqual(['C07']);
-    expect(found('买买提')).toEqual(['C07']);
+    expect(found('买买提')).toEqual(['C07', 'C12']);
+    // A part in the middle of the name is fenced on both sides too.
+    expect(found('艾力')).toEqual(['C12']);
+    expect(found('阿卜杜拉 艾力')).toEqual(['C12']);
     expect(found('𠮷田')).toEqual(['C11']);
     expect(found('太郎')).toEqual(['C11']);
     expect(found('黄')).toEqual(['C10']);
@@ -146,5 +150,42 @@ describe('search through the console API', () => {
     expect(logged[0].detail).toContain('"query":"王芳"');
     const named = db.prepare('SELECT citizen_id FROM access_reads WHERE access_id = ? ORDER BY citizen_id').pluck().all(logged[0].id);
     expect(named).toEqual(['C01', 'C06']);
+  });
+});
+
+describe('a broad search', () => {
+  it('considers the first SEARCH_MATCH_LIMIT matches, says so, and pages through them in order', async () => {
+    const { db: big } = openTempDb();
+    try {
+      const n = SEARCH_MATCH_LIMIT + 50;
+      // Ids in the reverse of the import order, so the order shown is not the index order.
+      const rows = Array.from({ length: n }, (_, i) => `Z${String(n - i).padStart(5, '0')},王${i % 2 ? '伟' : '芳'},${i % 3 ? '历下区' : '市中区'},,Wang ${i % 2 ? 'Wei' : 'Fang'}`);
+      const report = await importFolder(big, folder({ 'citizens.csv': ['citizen_id,name,district,birth_date,name_latin', ...rows].join('\n') }), { actor: 'test' });
+      expect(report.ok).toBe(true);
+      const page = (query: string, offset: number, extra: { district?: string } = {}) => search(big, { query, sort: 'citizenId', descending: false, offset, limit: 100, ...extra });
+      for (const query of ['王', 'wang']) {
+        const first = page(query, 0);
+        expect(first).toMatchObject({ total: SEARCH_MATCH_LIMIT, capped: true });
+        // The first SEARCH_MATCH_LIMIT in index order are the highest ids; shown lowest first.
+        expect(first.rows[0].citizenId).toBe(`Z${String(n - SEARCH_MATCH_LIMIT + 1).padStart(5, '0')}`);
+        const ids = [0, 100, 200].flatMap((offset) => page(query, offset).rows.map((r) => r.citizenId));
+        expect(ids).toEqual([...ids].sort());
+        expect(new Set(ids).size).toBe(300);
+        expect(page(query, SEARCH_MATCH_LIMIT).rows).toEqual([]);
+        expect(page(query, SEARCH_MATCH_LIMIT)).toMatchObject({ total: SEARCH_MATCH_LIMIT, capped: true });
+      }
+      // Narrowed below the cap, the count is exact.
+      const fang = page('王芳', 0);
+      expect(fang).toMatchObject({ total: n / 2, capped: false });
+      const inDistrict = page('wang fang', 0, { district: '市中区' });
+      expect(inDistrict.capped).toBe(false);
+      expect(inDistrict.total).toBe(rows.filter((r) => r.includes('王芳,市中区')).length);
+      // A filter over a capped name search counts what it keeps of the matches considered, and says the search was capped.
+      const broad = page('王', 0, { district: '市中区' });
+      expect(broad).toMatchObject({ capped: true, total: rows.slice(0, SEARCH_MATCH_LIMIT).filter((r) => r.includes(',市中区,')).length });
+      expect(broad.rows.every((r) => r.district === '市中区')).toBe(true);
+    } finally {
+      big.close();
+    }
   });
 });

@@ -106,7 +106,7 @@ describe('subjectAccessExport', () => {
     expect(x.formatVersion).toBe(1);
     expect(x.generatedAt).toBe(NOW.toISOString());
     expect(x.citizen).toEqual(
-      db.prepare('SELECT citizen_id AS citizenId, name, district, birth_date AS birthDate FROM citizens WHERE idx = ?').get(subjectIdx),
+      db.prepare('SELECT citizen_id AS citizenId, name, name_latin AS nameLatin, district, birth_date AS birthDate FROM citizens WHERE idx = ?').get(subjectIdx),
     );
   });
 

@@ -1,0 +1,140 @@
+/**
+ * The worker thread of a large import's events file: reads it (UTF-8 and
+ * size checks, SHA-256), parses and validates each row, evaluates the
+ * scoring ruleset's rules on it and hashes its chain content, then hands
+ * batches to the importing thread, which writes them in its transaction
+ * (eventBatch.ts). The CPU work runs beside the writes instead of between
+ * them; the result is the one the importing thread would reach alone
+ * (import.ts runs the same functions in-thread for small files).
+ *
+ * At most MAX_IN_FLIGHT batches wait to be written: the worker blocks until
+ * the importing thread catches up, so memory stays bounded whatever the
+ * file's size. The importing thread terminates the worker on cancel.
+ */
+import { createHash } from 'node:crypto';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { EventKindSpec } from '../../shared/domain.js';
+import { chainContentText, type ChainColumn } from '../db/chainAppender.js';
+import { sha256Hex } from '../db/chain.js';
+import { validateRuleset } from '../engine/rules.js';
+import { evaluateEvent } from './contributions.js';
+import { FileFormatError, readCsv, readJsonLines } from './csvSource.js';
+import { eventChainRow, type BatchEvent } from './eventBatch.js';
+import { checkEventRow, csvRecord, EVENT_CSV_COLUMNS, jsonLineRecord, type EventLine } from './eventRows.js';
+
+export interface EventWorkerInput {
+  path: string;
+  jsonl: boolean;
+  maxLine: number;
+  maxBytes: number;
+  kinds: EventKindSpec[];
+  /** Every citizen id the import knows (stored and just imported), with its index. */
+  citizenIds: string[];
+  citizenIdx: Int32Array;
+  /** The scoring ruleset's spec (compiled here), or null: no ruleset published, nothing to evaluate. */
+  ruleset: unknown;
+  columns: ChainColumn[];
+  operationId: number;
+  /** The index of the first new event; each valid row takes the next one, in file order. */
+  firstIdx: number;
+  /** [0]: batches sent and not yet written. */
+  inFlight: SharedArrayBuffer;
+}
+
+export type EventWorkerMessage =
+  | { type: 'batch'; bytes: number; problems: [number, string][]; rows: BatchEvent[] }
+  | { type: 'done'; bytes: number; sha256: string; fileBytes: number }
+  | { type: 'formatError'; bytes: number; message: string; line?: number }
+  | { type: 'failed'; message: string };
+
+export const MAX_IN_FLIGHT = 4;
+const BATCH_LINES = 4096;
+
+function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Promise<void> {
+  const citizens = new Map<string, number>();
+  input.citizenIds.forEach((id, k) => citizens.set(id, input.citizenIdx[k]));
+  const kinds = new Map(input.kinds.map((k) => [k.kind, k]));
+  let ruleset = null;
+  if (input.ruleset !== null) {
+    const compiled = validateRuleset(input.ruleset, kinds);
+    if (!compiled.ok) throw new Error(`the scoring ruleset no longer validates: ${compiled.problems[0].message}`);
+    ruleset = compiled.ruleset;
+  }
+  const lookups = { citizenIdx: (id: string) => citizens.get(id), kind: (name: string) => kinds.get(name) };
+  const flags = new Int32Array(input.inFlight);
+  const hash = createHash('sha256');
+  let fileBytes = 0;
+  let bytes = 0;
+  let nextIdx = input.firstIdx;
+  let problems: [number, string][] = [];
+  let rows: BatchEvent[] = [];
+
+  const send = () => {
+    for (;;) {
+      const waiting = Atomics.load(flags, 0);
+      if (waiting < MAX_IN_FLIGHT) break;
+      Atomics.wait(flags, 0, waiting, 200);
+    }
+    Atomics.add(flags, 0, 1);
+    post({ type: 'batch', bytes, problems, rows });
+    bytes = 0;
+    problems = [];
+    rows = [];
+  };
+  const onLine = (l: EventLine) => {
+    if ('problem' in l) problems.push([l.line, l.problem]);
+    else {
+      const checked = checkEventRow(l.line, l.record, lookups);
+      if ('problem' in checked) problems.push([l.line, checked.problem]);
+      else {
+        const idx = nextIdx++;
+        const { value, ...row } = checked;
+        rows.push({
+          ...row,
+          value: {},
+          idx,
+          contentHash: sha256Hex(chainContentText('events', input.columns, eventChainRow(checked, idx, input.operationId))),
+          contributions: ruleset ? evaluateEvent(ruleset, kinds, checked.kind, value) : [],
+        });
+      }
+    }
+    if (rows.length + problems.length >= BATCH_LINES) send();
+  };
+  const reading = {
+    onChunk: (chunk: Buffer) => {
+      hash.update(chunk);
+      fileBytes += chunk.length;
+    },
+    onBytes: (n: number) => {
+      bytes += n;
+    },
+    maxLine: input.maxLine,
+    maxBytes: input.maxBytes,
+  };
+  const read = input.jsonl
+    ? (async () => {
+        for await (const row of readJsonLines(input.path, reading)) onLine(jsonLineRecord(row.line, row.value, row.error));
+      })()
+    : readCsv(input.path, EVENT_CSV_COLUMNS, (row) => onLine(row.ragged ? { line: row.line, problem: row.ragged } : { line: row.line, record: csvRecord(row.fields) }), reading);
+  return read.then(
+    () => {
+      if (rows.length + problems.length > 0) send();
+      post({ type: 'done', bytes, sha256: hash.digest('hex'), fileBytes });
+    },
+    (err: unknown) => {
+      if (!(err instanceof FileFormatError)) throw err;
+      if (rows.length + problems.length > 0) send();
+      post({ type: 'formatError', bytes, message: err.message, line: err.line });
+    },
+  );
+}
+
+if (parentPort && (workerData as { eventWorker?: boolean } | null)?.eventWorker) {
+  const port = parentPort;
+  const post = (m: EventWorkerMessage) => port.postMessage(m);
+  try {
+    run(workerData as EventWorkerInput, post).catch((err: unknown) => post({ type: 'failed', message: err instanceof Error ? err.message : String(err) }));
+  } catch (err) {
+    post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+  }
+}

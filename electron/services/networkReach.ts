@@ -1,0 +1,116 @@
+/**
+ * Whom a change reaches through friendships (issue 13, part 2): the engine's
+ * incremental fixed-point update run on the stored scores with some
+ * citizens' own scores replaced, nothing written; and the reverse of the
+ * friend-penalty attribution (the friends a citizen's shortfall penalises).
+ */
+import type { Reach } from '../../shared/recourse.js';
+import type { Db } from '../db/connection.js';
+import { activeFriendsOf } from '../db/relationships.js';
+import { attributePenalty, updateFixedPoint, type MutableNetworkView } from '../engine/network.js';
+import { scoreCents } from '../engine/scoring.js';
+import { storedNetworkView, type ScoringState } from './scoring.js';
+
+export interface WhatIf {
+  /** Score of every citizen whose score moved, after the change. */
+  after: Map<number, number>;
+  /** Their stored score before. */
+  before: Map<number, number>;
+  view: MutableNetworkView;
+}
+
+/**
+ * The fixed point after replacing the own score (points) of some citizens,
+ * reached from the stored one by the engine's push update, as an
+ * incremental rescoring would (SCORING_MODEL §7.1); the database is only read.
+ */
+export function whatIf(db: Db, state: ScoringState, ownOverride: Map<number, number>): WhatIf {
+  const friendsOf = activeFriendsOf(db);
+  const date = state.asOf.slice(0, 10);
+  const friendCache = new Map<number, number[]>();
+  const storedS = db.prepare('SELECT s FROM scores WHERE citizen_idx = ?').pluck();
+  const storedOwn = db.prepare('SELECT own FROM scores WHERE citizen_idx = ?').pluck();
+  const after = new Map<number, number>();
+  const view: MutableNetworkView = {
+    friends(i) {
+      let f = friendCache.get(i);
+      if (!f) {
+        f = friendsOf(i, date);
+        friendCache.set(i, f);
+      }
+      return f;
+    },
+    score: (i) => after.get(i) ?? (storedS.get(i) as number),
+    own: (i) => ownOverride.get(i) ?? (storedOwn.get(i) as number),
+    setScore: (i, s) => {
+      after.set(i, s);
+    },
+  };
+  const before = updateFixedPoint(view, state.params, ownOverride.keys());
+  for (const i of [...after.keys()]) if (!before.has(i)) after.delete(i);
+  return { after, before, view };
+}
+
+/**
+ * Citizens other than `sources` whose stored score (cents) moves, by their
+ * friendship distance from the sources, walked through the citizens whose
+ * score moved at all (the only way a change travels).
+ */
+export function reachOf(w: WhatIf, sources: Iterable<number>): Reach {
+  const distance = new Map<number, number>();
+  let frontier = [...sources];
+  for (const s of frontier) distance.set(s, 0);
+  for (let hops = 1; frontier.length > 0; hops++) {
+    const next: number[] = [];
+    for (const i of frontier) {
+      const friends = w.view.friends(i);
+      for (let k = 0; k < friends.length; k++) {
+        const j = friends[k];
+        if (distance.has(j) || !w.before.has(j)) continue;
+        distance.set(j, hops);
+        next.push(j);
+      }
+    }
+    frontier = next;
+  }
+  const counts = new Map<number, number>();
+  for (const [i, old] of w.before) {
+    const hops = distance.get(i);
+    if (hops === undefined || hops === 0) continue;
+    if (scoreCents(old) === scoreCents(w.after.get(i)!)) continue;
+    counts.set(hops, (counts.get(hops) ?? 0) + 1);
+  }
+  const byHop = [...counts].sort((a, b) => a[0] - b[0]).map(([hops, citizens]) => ({ hops, citizens }));
+  return { citizens: byHop.reduce((n, h) => n + h.citizens, 0), maxHops: byHop.length ? byHop[byHop.length - 1].hops : 0, byHop };
+}
+
+export interface PenalisedFriend {
+  friend: number;
+  /** The friend's stored friend penalty. */
+  penalty: number;
+  /** The part of it attributed to `citizen` (SCORING_MODEL §4 attribution). */
+  lost: number;
+}
+
+/**
+ * The friends whose penalty `citizen`'s shortfall makes up, with the share
+ * each loses because of them: the same attribution as the friend's own
+ * explanation (shares of the stored penalty), read from the other side.
+ */
+export function penalisedFriends(db: Db, state: ScoringState, citizen: number): PenalisedFriend[] {
+  const view = storedNetworkView(db, state);
+  const storedPenalty = db.prepare('SELECT penalty FROM scores WHERE citizen_idx = ?').pluck();
+  const out: PenalisedFriend[] = [];
+  const friends = view.friends(citizen);
+  for (let k = 0; k < friends.length; k++) {
+    const f = friends[k];
+    const breakdown = attributePenalty(view, f, state.params);
+    const mine = breakdown.shares.find((sh) => sh.friend === citizen);
+    if (!mine || mine.shortfall <= 0) continue;
+    const penalty = storedPenalty.get(f) as number;
+    const scale = breakdown.raw === 0 ? 0 : penalty / breakdown.raw;
+    const per = state.params.weight / breakdown.shares.length;
+    out.push({ friend: f, penalty, lost: per * mine.shortfall * scale });
+  }
+  return out;
+}

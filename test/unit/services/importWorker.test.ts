@@ -1,0 +1,137 @@
+/**
+ * A large events file is read, checked, evaluated and content-hashed in a
+ * worker thread (eventWorker.ts) while the importing thread writes. The
+ * result must be the one the importing thread reaches alone: every table,
+ * the chain, the scores and ledger, the report and its problems, the
+ * provenance hashes; a cancel stops it without a trace.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { verifyIntegrity } from '../../../electron/db/chainVerify.js';
+import type { Db } from '../../../electron/db/connection.js';
+import { importFolder, type EventWorkerUse } from '../../../electron/services/import.js';
+import { publishRuleset } from '../../../electron/services/rulesets.js';
+import { CancelledError } from '../../../electron/services/scoring.js';
+import { dbSnapshot, DEFAULT_RULESET, folder, KINDS_FILE, openTempDb, removeTempDirs } from '../helpers/importFixtures.js';
+
+afterEach(() => {
+  folders.clear();
+  removeTempDirs();
+});
+
+const kinds = readFileSync(KINDS_FILE, 'utf8');
+const citizens = ['citizen_id,name,district,birth_date', ...Array.from({ length: 40 }, (_, i) => `C${i},Name ${i},Yatou,1980-01-01`)].join('\n');
+const kindsOf = ['bill_payment', 'volunteer_service', 'bank_arrears'];
+function eventRows(n: number, from = 0): string[] {
+  return Array.from({ length: n }, (_, k) => {
+    const i = from + k;
+    const kind = kindsOf[i % 3];
+    const data = kind === 'bill_payment' ? `{""amount"":${i % 90},""on_time"":${i % 4 !== 0},""provider"":""water""}` : kind === 'volunteer_service' ? `{""hours"":${1 + (i % 9)},""organisation"":""红十字""}` : `{""amount"":900,""months_overdue"":${1 + (i % 5)},""lender"":""ABC""}`;
+    return `E${i},C${i % 40},${kind},2026-${String(1 + (i % 9)).padStart(2, '0')}-0${1 + (i % 8)}T10:00:00Z,"${data}"`;
+  });
+}
+const header = 'event_id,citizen_id,kind,occurred_at,data';
+
+/** The same folders for every world: operations record the folder they read. */
+const folders = new Map<string, { base: string; events: string }>();
+function foldersFor(events: string): { base: string; events: string } {
+  let f = folders.get(events);
+  if (!f) {
+    f = { base: folder({ 'event_kinds.json': kinds, 'citizens.csv': citizens }), events: folder({ 'events.csv': events }) };
+    folders.set(events, f);
+  }
+  return f;
+}
+
+async function world(use: EventWorkerUse, events: string): Promise<{ db: Db; report: Awaited<ReturnType<typeof importFolder>> }> {
+  const { db } = openTempDb();
+  const dirs = foldersFor(events);
+  await importFolder(db, dirs.base, { actor: 'tester' });
+  publishRuleset(db, DEFAULT_RULESET, { actor: 'tester', reason: 'test', asOf: '2026-11-01T00:00:00Z' });
+  const report = await importFolder(db, dirs.events, { actor: 'tester', eventWorker: use });
+  return { db, report };
+}
+
+/** A report without the solver's wall-clock time. */
+function report(r: Awaited<ReturnType<typeof importFolder>>): unknown {
+  return { ...r, scoring: r.scoring && { ...r.scoring, msPerIteration: undefined } };
+}
+
+/** Every table and the chain, without the wall-clock times of operations (and what hashes them). */
+function state(db: Db): unknown {
+  const snapshot = dbSnapshot(db) as Record<string, unknown[][]>;
+  return {
+    ...snapshot,
+    operations: db.prepare('SELECT id, kind, actor, reason, details FROM operations ORDER BY id').raw(true).all(),
+    ledger: db.prepare('SELECT seq, citizen_id, operation_id, old_score, new_score, old_tier, new_tier, cause, cause_friends FROM ledger ORDER BY seq').raw(true).all(),
+    chain: db.prepare("SELECT seq, tbl, row_id, action, content_hash, state FROM chain WHERE tbl NOT IN ('operations', 'ledger') ORDER BY seq").raw(true).all(),
+  };
+}
+
+describe('events read in a worker thread', () => {
+  it('give the database, chain, scores and report the importing thread reaches alone', async () => {
+    const events = [header, ...eventRows(9000)].join('\n');
+    const alone = await world('never', events);
+    const worker = await world('always', events);
+    expect(report(worker.report)).toEqual(report(alone.report));
+    expect(worker.report).toMatchObject({ ok: true, counts: { eventsAdded: 9000 } });
+    expect(state(worker.db)).toEqual(state(alone.db));
+    expect(verifyIntegrity(worker.db).problems).toEqual([]);
+    const sha = createHash('sha256').update(events).digest('hex');
+    expect(worker.db.prepare("SELECT sha256, bytes FROM import_files WHERE name = 'events.csv'").get()).toEqual({ sha256: sha, bytes: Buffer.byteLength(events) });
+  });
+
+  it('list the same problems, in file order, and keep nothing', async () => {
+    const rows = eventRows(6000);
+    rows[10] = 'E10,C404,bill_payment,2026-01-01T10:00:00Z,{}'; // unknown citizen
+    rows[5000] = rows[4999]; // the same id twice
+    rows[5500] = 'E5500,C1,bill_payment,2026-01-01T10:00,{}'; // no seconds
+    const events = [header, ...rows, 'E9,C1,bill_payment,2026-01-01T10:00:00Z,{}'].join('\n'); // reuses an id with other content
+    const alone = await world('never', events);
+    const worker = await world('always', events);
+    expect(alone.report.ok).toBe(false);
+    expect(report(worker.report)).toEqual(report(alone.report));
+    expect(worker.report.problems.map((p) => p.line)).toEqual([12, 5002, 5502, 6002]);
+    expect(state(worker.db)).toEqual(state(alone.db));
+  });
+
+  it('a re-import of the same file through the worker changes nothing', async () => {
+    const events = [header, ...eventRows(3000)].join('\n');
+    const { db } = await world('always', events);
+    const before = state(db);
+    const again = await importFolder(db, folder({ 'events.csv': events }), { actor: 'tester', eventWorker: 'always' });
+    expect(again).toMatchObject({ ok: true, operationId: null, counts: { eventsAdded: 0, eventsUnchanged: 3000 } });
+    expect(state(db)).toEqual(before);
+  });
+
+  it('a cancel while the worker reads leaves the database as it was', async () => {
+    const events = [header, ...eventRows(20000)].join('\n');
+    const { db } = await world('always', [header, ...eventRows(10)].join('\n'));
+    const before = state(db);
+    const controller = new AbortController();
+    let reports = 0;
+    await expect(
+      importFolder(db, folder({ 'events.csv': events }), {
+        actor: 'tester',
+        eventWorker: 'always',
+        signal: controller.signal,
+        onProgress: () => {
+          if (++reports === 2) controller.abort();
+        },
+      }),
+    ).rejects.toBeInstanceOf(CancelledError);
+    expect(state(db)).toEqual(before);
+    expect(verifyIntegrity(db).problems).toEqual([]);
+  });
+
+  it('a malformed spot stops the file with its line, after the rows before it', async () => {
+    const rows = eventRows(5000);
+    rows.splice(4500, 0, 'E-bad,C1,bill_payment,2026-01-01T10:00:00Z,"{""amount"":1}');
+    const events = [header, ...rows].join('\n');
+    const alone = await world('never', events);
+    const worker = await world('always', events);
+    expect(report(worker.report)).toEqual(report(alone.report));
+    expect(worker.report.problems.at(-1)).toMatchObject({ file: 'events.csv', line: 4502 });
+  });
+});

@@ -1,0 +1,177 @@
+/**
+ * Score outlook and network reach (issue 13 parts 1 and 2) on populations
+ * small enough to compute by hand (T = 850, w = 0.5, P = 100, default tiers).
+ *
+ * Chain A - B - C. A has a record of -300 that counts 365 days, B one of
+ * -150 that counts 730 days, C none. As of 2025-01-01 (A and B below T):
+ *   s_A = 700 - 0.5 (850 - s_B),  s_B = 850 - 0.25 (850 - s_A)
+ *   => s_B = 5650/7 = 807.14 (C), s_A = 4750/7 = 678.57 (C),
+ *      s_C = 1000 - 0.5 (850 - s_B) = 6850/7 = 978.57 (A).
+ * 2025-03-14 (A's record of 2024-03-14 expires): A 1000.00 (A), B 850.00 (B:
+ * its friends' shortfall is gone), C 1000.00 (A).
+ * 2026-06-01 (B's record of 2024-06-01 expires): B 1000.00 (A).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../../electron/db/connection.js';
+import { renderDisclosure } from '../../../electron/services/disclosure.js';
+import { openDispute } from '../../../electron/services/disputes.js';
+import { explainCitizen } from '../../../electron/services/explain.js';
+import { importFolder } from '../../../electron/services/import.js';
+import { friendPenaltyByDistrict, networkView } from '../../../electron/services/network.js';
+import { scoreOutlook } from '../../../electron/services/outlook.js';
+import { publishRuleset } from '../../../electron/services/rulesets.js';
+import { eventRow, folder, openTempDb, removeTempDirs } from '../helpers/importFixtures.js';
+import { readPdf } from '../helpers/pdfReader.js';
+
+const KINDS = JSON.stringify([{ kind: 'record', fields: { p: { type: 'number' } } }]);
+export const SMALL_RULESET = {
+  base_score: 1000,
+  score_min: 0,
+  score_max: 2000,
+  friend_penalty: { threshold: 850, weight: 0.5, cap: 100 },
+  tiers: [
+    { name: 'AAA', min: 1050 },
+    { name: 'AA', min: 1030 },
+    { name: 'A', min: 960 },
+    { name: 'B', min: 850 },
+    { name: 'C', min: 600 },
+    { name: 'D', min: 0 },
+  ],
+  rules: [
+    { id: 'short', name: 'Severe record', description: 'counts a year', dimension: 'legal', event_kind: 'record', condition: 'event.p <= -300.0', points: 'event.p', ttl_days: 365 },
+    { id: 'long', name: 'Minor record', description: 'counts two years', dimension: 'legal', event_kind: 'record', condition: 'event.p > -300.0', points: 'event.p', ttl_days: 730 },
+  ],
+};
+
+/** A small population: citizens (id, district), friendships, events (id, citizen, instant, points). */
+export async function smallWorld(citizens: [string, string][], friendships: [string, string][], events: [string, string, string, number][], asOf: string): Promise<Db> {
+  const { db } = openTempDb();
+  const files = {
+    'event_kinds.json': KINDS,
+    'citizens.csv': ['citizen_id,name,district,birth_date', ...citizens.map(([id, d]) => `${id},Citizen ${id},${d},`), ''].join('\n'),
+    'relationships.csv': ['a,b,since,until', ...friendships.map(([a, b]) => `${a},${b},2020-01-01,`), ''].join('\n'),
+    'events.csv': ['event_id,citizen_id,kind,occurred_at,data', ...events.map(([id, c, at, p]) => eventRow(id, c, 'record', at, { p })), ''].join('\n'),
+  };
+  const report = await importFolder(db, folder(files), { actor: 'test', reason: 'small world' });
+  if (!report.ok) throw new Error(JSON.stringify(report.problems));
+  const published = publishRuleset(db, SMALL_RULESET, { actor: 'test', reason: 'small ruleset', asOf });
+  if (!published.ok) throw new Error(JSON.stringify(published.problems));
+  return db;
+}
+
+afterAll(() => removeTempDirs());
+
+describe('outlook of a chain A - B - C where A\'s record expires', () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await smallWorld(
+      [['A', 'North'], ['B', 'North'], ['C', 'South']],
+      [['A', 'B'], ['B', 'C']],
+      [['A1', 'A', '2024-03-14T00:00:00Z', -300], ['B1', 'B', '2024-06-01T00:00:00Z', -150]],
+      '2025-01-01T00:00:00Z',
+    );
+  });
+
+  it('today: A 678.57 (C), B 807.14 (C), C 978.57 (A)', () => {
+    expect(scoreOutlook(db, 'A').now).toMatchObject({ score: 678.57, tier: 'C' });
+    expect(scoreOutlook(db, 'B').now).toMatchObject({ score: 807.14, tier: 'C' });
+    expect(scoreOutlook(db, 'C').now).toMatchObject({ score: 978.57, tier: 'A' });
+  });
+
+  it("A rises to 1000.00 (A) on 2025-03-14, when its record of 2024-03-14 expires, and that is its next tier", () => {
+    const o = scoreOutlook(db, 'A');
+    expect(o.points.map((p) => [p.at, p.score, p.tier, p.records.map((r) => `${r.eventId} ${r.change} ${r.points}`)])).toEqual([
+      ['2025-03-14T00:00:00.000Z', 1000, 'A', ['A1 expires -300']],
+    ]);
+    expect(o.nextTier).toMatchObject({ tier: 'A', at: '2025-03-14T00:00:00.000Z', score: 1000, recordsTotal: 1 });
+    expect(o.nextTier!.records.map((r) => r.eventId)).toEqual(['A1']);
+  });
+
+  it("B's friend penalty is recomputed with A's outlook: 850.00 (B) on 2025-03-14 without a record of its own, 1000.00 (A) on 2026-06-01", () => {
+    const o = scoreOutlook(db, 'B');
+    expect(o.points.map((p) => [p.at, p.score, p.tier, p.penalty, p.friendsMoved, p.records.map((r) => r.eventId)])).toEqual([
+      ['2025-03-14T00:00:00.000Z', 850, 'B', 0, true, []],
+      ['2026-06-01T00:00:00.000Z', 1000, 'A', 0, false, ['B1']],
+    ]);
+    // The next tier (B) comes through A's expiry: no record of B's own is needed.
+    expect(o.nextTier).toMatchObject({ tier: 'B', at: '2025-03-14T00:00:00.000Z', recordsTotal: 0 });
+  });
+
+  it('C, two hops from A, loses its penalty on 2025-03-14 and has no next tier known', () => {
+    const o = scoreOutlook(db, 'C');
+    expect(o.points.map((p) => [p.at, p.score, p.tier, p.penalty])).toEqual([['2025-03-14T00:00:00.000Z', 1000, 'A', 0]]);
+    expect(o.nextTier).toBeNull();
+  });
+
+  it("the disclosure says when A's score is expected to rise, labelled a projection", async () => {
+    const { text } = await readPdf(renderDisclosure(db, 'A', { generatedBy: 'official-1', now: new Date('2025-01-02T00:00:00Z') }));
+    expect(text).toContain('Score outlook (projection)');
+    expect(text).toContain('A projection under the current ruleset (version 1)');
+    expect(text).toContain('Your score is expected to rise to 1000.00 (A) on 2025-03-14, when the record of 2024-03-14 expires.');
+    expect(text).toContain('You are expected to reach tier A (960 or more) on 2025-03-14');
+  });
+
+  it("B's disclosure gives no date on which only a friend's record changes: that would disclose the friend's record", async () => {
+    const { text } = await readPdf(renderDisclosure(db, 'B', { generatedBy: 'official-1', now: new Date('2025-01-02T00:00:00Z') }));
+    expect(text).not.toContain('2025-03-14');
+    expect(text).toContain('Your score is expected to rise to 1000.00 (A) on 2026-06-01, when the record of 2024-06-01 expires.');
+  });
+
+  it("network view: A's shortfall costs B 42.86, all of B's penalty; B's costs A and C 21.43 each", () => {
+    const a = networkView(db, 'A');
+    expect(a.shortfall).toBeCloseTo(850 - 4750 / 7, 9);
+    expect(a.friends.map((f) => [f.citizenId, f.lost.toFixed(6), f.penalty.toFixed(6)])).toEqual([['B', (300 / 7).toFixed(6), (300 / 7).toFixed(6)]]);
+    const b = networkView(db, 'B');
+    expect(b.friends.map((f) => [f.citizenId, f.lost.toFixed(6)])).toEqual([['A', (150 / 7).toFixed(6)], ['C', (150 / 7).toFixed(6)]]);
+    // Shares of the stored penalties, which are whole micro-points.
+    expect(b.total).toBeCloseTo(300 / 7, 5);
+  });
+
+  it("the reverse attribution adds up to the friends' shares attributed to this citizen in their own explanations", () => {
+    for (const id of ['A', 'B', 'C']) {
+      const v = networkView(db, id);
+      let fromExplanations = 0;
+      for (const f of v.friends) {
+        const share = explainCitizen(db, f.citizenId).friends.find((x) => x.citizenId === id)!.share;
+        expect(f.lost).toBeCloseTo(share, 9);
+        fromExplanations += share;
+      }
+      expect(v.total).toBeCloseTo(fromExplanations, 9);
+    }
+  });
+
+  it("upholding a dispute of A's record would give A 1000.00 (A) now and move B and C, one and two hops away", () => {
+    openDispute(db, { citizenId: 'A', eventId: 'A1', statement: 'the record is wrong' }, 'official-1');
+    const o = scoreOutlook(db, 'A');
+    expect(o.disputes).toHaveLength(1);
+    expect(o.disputes[0]).toMatchObject({ eventId: 'A1', score: 1000, tier: 'A', noChange: null, reach: { citizens: 2, maxHops: 2, byHop: [{ hops: 1, citizens: 1 }, { hops: 2, citizens: 1 }] } });
+  });
+
+  it('the friend penalty share by district: North loses 450 own points and 64.29 to friends, South 21.43 to friends', () => {
+    const rows = friendPenaltyByDistrict(db).rows;
+    const north = rows.find((r) => r.district === 'North')!;
+    const south = rows.find((r) => r.district === 'South')!;
+    const all = rows.find((r) => r.district === null)!;
+    expect(north.friendLoss).toBeCloseTo(300 / 7 + 150 / 7, 5);
+    expect(north.loss).toBeCloseTo(450 + 450 / 7, 5);
+    expect(south.friendLoss).toBeCloseTo(150 / 7, 5);
+    expect(south.share).toBeCloseTo(1, 9);
+    expect(all.friendLoss).toBeCloseTo(600 / 7, 5);
+    expect(all.share).toBeCloseTo(600 / 7 / (450 + 600 / 7), 8);
+  });
+});
+
+describe('how far a change travels on a path graph', () => {
+  it('upholding a dispute at one end of a path of five citizens below the threshold moves the four others, 1 to 4 hops away', async () => {
+    const ids = ['P1', 'P2', 'P3', 'P4', 'P5'];
+    const db = await smallWorld(
+      ids.map((id) => [id, 'Path'] as [string, string]),
+      ids.slice(1).map((id, k) => [ids[k], id] as [string, string]),
+      ids.map((id) => [`${id}-r`, id, '2024-12-01T00:00:00Z', -200] as [string, string, string, number]),
+      '2025-01-01T00:00:00Z',
+    );
+    openDispute(db, { citizenId: 'P1', eventId: 'P1-r', statement: 'not mine' }, 'official-1');
+    const reach = scoreOutlook(db, 'P1').disputes[0].reach;
+    expect(reach).toEqual({ citizens: 4, maxHops: 4, byHop: [1, 2, 3, 4].map((hops) => ({ hops, citizens: 1 })) });
+  });
+});
