@@ -19,6 +19,7 @@ import { importFolder } from './services/import.js';
 import { AlreadyRetractedError, retractEvent } from './services/retract.js';
 import { AuthError, userCount, verifyCredentials } from './services/auth.js';
 import { changeOwnPassword, createFirstAdmin, decideAccountChange, isFounding, listAccountChanges, proposeAccount, TwoPersonRuleError } from './services/accounts.js';
+import { FairnessAcknowledgementError } from './services/fairness.js';
 import { approveRuleset, attachSimulation, getProposal, proposalSimulation, proposeRuleset } from './services/proposals.js';
 import { RejectedInputError, simulateRuleset } from './services/ruleLab.js';
 import { authenticate, IdentityError, identityOptions, NEW_PASSWORD_ENV, readLineSecret } from './cli/identity.js';
@@ -213,6 +214,7 @@ function addRulesCommands(rules: Command): void {
     .addOption(dbOption())
     .requiredOption('--reason <text>', 'why you approve it')
     .option('--resimulate', "re-run the proposal's simulation on today's data (when it has changed) instead of approving")
+    .option('--acknowledge-fairness <text>', 'why the groups its fairness report flags (below four fifths of the best-off group) are accepted; required when it flags any')
     .action((idText: string, o) =>
       asUser(o, 'admin', 'rules approve', (db, actor) => {
         const id = positiveInt(idText, '<proposal_id>');
@@ -227,7 +229,17 @@ function addRulesCommands(rules: Command): void {
         const stored = proposalSimulation(db, getProposal(db, id));
         if (stored && !stored.stale) out(`proposal ${id}: simulated by ${stored.ranBy} at ${stored.ranAt}: ${stored.result.changed} of ${stored.result.citizens} scores change`);
         if (!stored || stored.stale) throw new Rejected(`proposal ${id}: ${stored?.stale ?? 'no simulation'}; run it again first: credence rules approve ${id} --resimulate --reason TEXT`);
-        const result = approveRuleset(db, id, actor, o.reason, progressBar());
+        for (const f of stored.result.fairness?.flags ?? []) {
+          out(`fairness: ${f.dimension} ${field(f.group)}: ${f.size} citizens, adverse-impact ratio ${f.ratio.toFixed(2)} (below 0.80)${f.ratioBefore === null ? '' : `, ${f.ratioBefore.toFixed(2)} under the published ruleset`}`);
+        }
+        const ack = typeof o.acknowledgeFairness === 'string' ? o.acknowledgeFairness : undefined;
+        let result;
+        try {
+          result = approveRuleset(db, id, actor, o.reason, progressBar(), ack);
+        } catch (err) {
+          if (err instanceof FairnessAcknowledgementError) throw new Rejected(`${err.message} (--acknowledge-fairness TEXT)`);
+          throw err;
+        }
         out(`published ruleset version ${result.version} (operation ${result.operationId}), approved by ${actor}; ${result.scoring!.scoresChanged} scores changed`);
         for (const e of result.evaluationErrors ?? []) warn(`warning: rule ${field(e.ruleId)}: ${e.count} evaluation error(s), e.g. ${field(e.example)}\n`);
       }),

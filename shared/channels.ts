@@ -80,6 +80,8 @@ export const CHANNEL_NAMES = [
   'scoreOutlook',
   'networkView',
   'friendPenaltyShare',
+  'fairnessReport',
+  'exportFairnessReport',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

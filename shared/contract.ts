@@ -10,6 +10,7 @@ import { CHANNEL_NAMES, type ChannelName } from './channels.js';
 import { LANGUAGES } from './language.js';
 import { AS_OF_FORM, INSTANT_FORM, parseAsOf, parseInstantMs } from './instant.js';
 import { FriendPenaltyShare, NetworkView, Outlook } from './recourse.js';
+import { FairnessReport } from './fairness.js';
 
 export const Role = z.enum(['viewer', 'official', 'auditor', 'admin']);
 export type Role = z.infer<typeof Role>;
@@ -190,7 +191,7 @@ export type ImportResult = z.infer<typeof ImportResult>;
 
 const RuleErrors = z.array(z.object({ ruleId: z.string(), count: z.number(), example: z.string() }));
 
-const PublishResult = z.object({ ok: z.boolean(), problems: z.array(Problem), version: z.number().optional(), operationId: z.number().optional(), scoring: ScoreStats.optional(), evaluationErrors: RuleErrors.optional() });
+const PublishResult = z.object({ ok: z.boolean(), problems: z.array(Problem), version: z.number().optional(), operationId: z.number().optional(), scoring: ScoreStats.optional(), evaluationErrors: RuleErrors.optional(), fairness: FairnessReport.optional() });
 export type PublishResult = z.infer<typeof PublishResult>;
 
 const Mover = z.object({ citizenId: z.string(), name: z.string(), district: z.string(), before: z.number().nullable(), after: z.number(), beforeTier: z.string().nullable(), afterTier: z.string() });
@@ -210,6 +211,8 @@ const SimulationResult = z.object({
   evaluationErrors: RuleErrors,
   /** What the simulation ran on: the spec (sha256 of its canonical JSON) and the data (last operation, published version). */
   basis: z.object({ specHash: z.string(), lastOperationId: z.number().nullable(), rulesetVersion: z.number().nullable() }).optional(),
+  /** The draft's scores by district and age band against the published ruleset's (shared/fairness.ts). */
+  fairness: FairnessReport.optional(),
 });
 export type SimulationResult = z.infer<typeof SimulationResult>;
 
@@ -222,6 +225,18 @@ const ProposalSimulation = z.object({
   stale: z.string().nullable(),
 });
 export type ProposalSimulation = z.infer<typeof ProposalSimulation>;
+
+/** A fairness report: of the current scores (`current`), or kept with a published version, with the approver's acknowledgement of its flags. */
+const FairnessReportReply = z.object({
+  current: z.boolean(),
+  rulesetVersion: z.number().nullable(),
+  /** Null: nothing published yet, or a version published before reports were kept. */
+  report: FairnessReport.nullable(),
+  operationId: z.number().nullable(),
+  acknowledgement: z.string().nullable(),
+  acknowledgedBy: z.string().nullable(),
+});
+export type FairnessReportReply = z.infer<typeof FairnessReportReply>;
 
 const Proposal = z.object({
   id: z.number(),
@@ -585,7 +600,13 @@ export const channels = {
     summary: 'propose a manual score adjustment; another user approves it',
   }),
   decideProposal: channel({
-    input: z.strictObject({ proposalId: z.number().int().min(1), approve: z.boolean(), reason: z.string().trim().min(5, 'give a reason of at least 5 characters').max(2000) }),
+    input: z.strictObject({
+      proposalId: z.number().int().min(1),
+      approve: z.boolean(),
+      reason: z.string().trim().min(5, 'give a reason of at least 5 characters').max(2000),
+      /** Approving a ruleset whose fairness report has flags: why they are accepted (refused without one). */
+      fairnessAcknowledgement: z.string().trim().max(2000).optional(),
+    }),
     output: z.object({ status: z.enum(['approved', 'rejected', 'withdrawn', 'publishing']), jobId: z.string().nullable(), operationId: z.number().nullable() }),
     role: 'official',
     summary: 'approve or reject a proposal (never your own); a ruleset approval publishes it (job)',
@@ -786,6 +807,18 @@ export const channels = {
     output: FriendPenaltyShare,
     role: 'viewer',
     summary: "the friend penalty's share of all points deducted, by district (aggregates, no personal data)",
+  }),
+  fairnessReport: channel({
+    input: z.strictObject({ version: z.number().int().min(1).optional() }),
+    output: FairnessReportReply,
+    role: 'viewer',
+    summary: 'the fairness report of the current scores, or the one kept with a published version (aggregates by district and age band)',
+  }),
+  exportFairnessReport: channel({
+    input: z.strictObject({ version: z.number().int().min(1).optional(), proposalId: z.number().int().min(1).optional() }),
+    output: z.object({ filename: z.string(), csv: z.string(), rows: z.number() }),
+    role: 'viewer',
+    summary: "a fairness report as CSV: the current scores', a published version's or a ruleset proposal's simulation (logged as an export)",
   }),
 } satisfies Record<ChannelName, ChannelSpec<z.ZodType, z.ZodType>>;
 

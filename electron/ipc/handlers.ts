@@ -42,6 +42,7 @@ import { retractEvent } from '../services/retract.js';
 import { decideMeasure, measuresFor } from '../services/measures.js';
 import { friendPenaltyByDistrict, networkView } from '../services/network.js';
 import { scoreOutlook } from '../services/outlook.js';
+import { exportFairness, fairnessOf } from '../services/fairness.js';
 import {
   approveAdjustment,
   attachSimulation,
@@ -51,6 +52,7 @@ import {
   proposeAdjustment,
   proposeRuleset,
   rejectProposal,
+  requireFairnessAcknowledgement,
   requireFreshSimulation,
   requireSecondPerson,
   TwoPersonRuleError,
@@ -258,7 +260,12 @@ export const handlers: Handlers = {
     if (p.status !== 'pending') throw new TwoPersonRuleError(`proposal ${p.id} is already ${p.status}`);
     requireSecondPerson(db, p, caller.user, 'another administrator');
     requireFreshSimulation(db, p);
-    return { status: 'publishing', jobId: jobs.start('publish', caller.user, { proposalId: q.proposalId, reason: q.reason }), operationId: null };
+    requireFairnessAcknowledgement(db, p, q.fairnessAcknowledgement);
+    return {
+      status: 'publishing',
+      jobId: jobs.start('publish', caller.user, { proposalId: q.proposalId, reason: q.reason, ...(q.fairnessAcknowledgement ? { fairnessAcknowledgement: q.fairnessAcknowledgement } : {}) }),
+      operationId: null,
+    };
   },
   disputes: (q, { db }) => listDisputes(db, q),
   openDispute: (q, { db }, caller) => ({ disputeId: openDispute(db, q, caller.user) }),
@@ -405,6 +412,12 @@ export const handlers: Handlers = {
     return networkView(db, q.citizenId);
   },
   friendPenaltyShare: (_i, { db }) => friendPenaltyByDistrict(db),
+  fairnessReport: (q, { db }) => fairnessOf(db, q.version),
+  exportFairnessReport: (q, { db }, caller) => {
+    const exported = exportFairness(db, q);
+    logAccess(db, { username: caller.user, action: 'export', detail: `fairness report CSV of ${exported.source} (${exported.rows} rows)`, outcome: 'allowed' });
+    return { filename: exported.filename, csv: exported.csv, rows: exported.rows };
+  },
 };
 
 /** A bad key, passphrase or checkpoint is the caller's input, answered as such. */

@@ -107,7 +107,7 @@ export function simulateRuleset(db: Db, draft: unknown, onProgress?: Progress): 
     const published = publishRuleset(db, draft, { actor: 'simulation', reason: 'simulation (rolled back)', onProgress });
     if (!published.ok) throw new SimulationDone({ ...empty, problems: published.problems });
     const after = snapshot(db);
-    throw new SimulationDone({ ...summarise(db, checked.ruleset.spec.tiers.map((t) => t.name), before, after, published.evaluationErrors ?? []), basis });
+    throw new SimulationDone({ ...summarise(db, checked.ruleset.spec.tiers.map((t) => t.name), before, after, published.evaluationErrors ?? []), basis, fairness: published.fairness });
   });
   try {
     tx();

@@ -286,6 +286,7 @@ const INPUTS = {
       { label: 'no reason', input: { proposalId: 1, approve: true }, field: 'reason' },
       { label: 'a reason under 5 characters once trimmed', input: { proposalId: 1, approve: true, reason: '  ok  ' }, field: 'reason' },
       { label: 'an unknown key', input: { proposalId: 1, approve: true, reason: 'looks right', as: 'admin' }, field: 'as' },
+      { label: 'a fairness acknowledgement over 2000 characters', input: { proposalId: 1, approve: true, reason: 'looks right', fairnessAcknowledgement: 'x'.repeat(2001) }, field: 'fairnessAcknowledgement' },
     ],
   },
   disputes: {
@@ -518,6 +519,22 @@ const INPUTS = {
     ],
   },
   friendPenaltyShare: { valid: {}, bad: EMPTY_INPUT_BAD },
+  fairnessReport: {
+    valid: {},
+    bad: [
+      { label: 'version 0', input: { version: 0 }, field: 'version' },
+      { label: 'a fractional version', input: { version: 1.5 }, field: 'version' },
+      { label: 'an unknown key', input: { version: 1, district: 'North' }, field: 'district' },
+    ],
+  },
+  exportFairnessReport: {
+    valid: {},
+    bad: [
+      { label: 'a string as version', input: { version: '1' }, field: 'version' },
+      { label: 'proposalId 0', input: { proposalId: 0 }, field: 'proposalId' },
+      { label: 'an unknown key', input: { path: '/etc/passwd' }, field: 'path' },
+    ],
+  },
   accountChanges: { valid: {}, bad: [{ label: 'an unknown status', input: { status: 'done' }, field: 'status' }] },
   decideAccountChange: {
     valid: { changeId: 999999, approve: true, reason: 'the person exists and needs this role' },

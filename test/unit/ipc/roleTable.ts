@@ -99,6 +99,8 @@ export const CHANNEL_ROLES = {
   scoreOutlook: 'viewer',
   networkView: 'viewer',
   friendPenaltyShare: 'viewer',
+  fairnessReport: 'viewer',
+  exportFairnessReport: 'viewer',
 } as const satisfies Record<string, Access>;
 
 /**

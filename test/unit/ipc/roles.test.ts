@@ -121,6 +121,8 @@ const VALID: Record<ChannelName, unknown> = {
   scoreOutlook: { citizenId: 'C0000042' },
   networkView: { citizenId: 'C0000042' },
   friendPenaltyShare: {},
+  fairnessReport: {},
+  exportFairnessReport: {},
 };
 
 /** What an allowed call with the VALID input answers when that is not ok, given the state of the database. */
