@@ -716,11 +716,16 @@ export const channels = {
     summary: "verify the whole record against a checkpoint file signed by the pinned auditor key: rewritten, deleted or truncated history, edited records, scores",
   }),
   disclosure: channel({
-    input: z.strictObject({ citizenId: CitizenId, purpose }),
+    input: z.strictObject({
+      citizenId: CitizenId,
+      purpose,
+      /** The language to write it in; without it, the citizen's own, else English. */
+      language: Language.optional(),
+    }),
     output: z.object({ filename: z.string(), base64: z.string() }),
     role: 'official',
     readOnly: true,
-    summary: "the citizen's score disclosure as a PDF",
+    summary: "the citizen's score disclosure as a PDF, in the citizen's language or the one asked for",
   }),
   subjectExport: channel({
     input: z.strictObject({ citizenId: CitizenId, purpose }),

@@ -348,7 +348,7 @@ export const handlers: Handlers = {
     const r = verifyAgainstCheckpoint(db, cp, trusted);
     return { ok: r.ok, signature: { status: r.signature.status, message: r.signature.message }, mismatches: r.mismatches, integrity: r.integrity ? integritySummary(r.integrity) : null };
   },
-  disclosure: (q, { db }, caller) => ({ filename: `disclosure-${q.citizenId}.pdf`, base64: renderDisclosure(db, q.citizenId, { generatedBy: caller.user }).toString('base64') }),
+  disclosure: (q, { db }, caller) => ({ filename: `disclosure-${q.citizenId}.pdf`, base64: renderDisclosure(db, q.citizenId, { generatedBy: caller.user, language: q.language }).toString('base64') }),
   subjectExport: (q, { db }) => ({ filename: `subject-access-${q.citizenId}.json`, json: JSON.stringify(subjectAccessExport(db, q.citizenId), null, 2) }),
   verifyLedger: (_i, { db }) => verifyLedger(db),
   backups: (_i, { db, dbFile }) => {

@@ -9,12 +9,14 @@ import { createHash } from 'node:crypto';
 import { closeSync, lstatSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { CITIZEN_ID_PATTERN, EventKindsFile, type EventKindSpec, type InputProblem } from '../../shared/domain.js';
+import { isLanguage, LANGUAGES } from '../../shared/language.js';
 import type { Db } from '../db/connection.js';
 import { CJK_CHAR } from '../db/nameSearch.js';
 import { canonicalFields, insertKind, loadKinds } from '../db/kinds.js';
 import { recordOperation } from '../db/operations.js';
 import { contributionWriter, type ContributionWriter } from './contributions.js';
 import { EventBatchWriter } from './eventBatch.js';
+import { PairList, PairSet } from './pairSet.js';
 import { checkEventRow, csvRecord, EVENT_CSV_COLUMNS, jsonLineRecord, type EventLine } from './eventRows.js';
 import { readEventsInWorker } from './eventsInWorker.js';
 import { NO_CLOCK, type PhaseTimer } from './phaseClock.js';
@@ -230,7 +232,7 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
     if (state && ctx.dirty.size > 0) {
       progress('scoring', 0, 1);
       clock.switch('scoring');
-      scoring = updateScores(db, state, ctx.dirty, operationId, { path: options.scoringPath, friendshipChanges: ctx.friendshipChanges, onProgress: progress });
+      scoring = updateScores(db, state, ctx.dirty, operationId, { path: options.scoringPath, friendshipChanges: () => ctx.changedPairs.byMember(), onProgress: progress });
     }
     if (options.dryRun) {
       finish(tx.rollback);
@@ -252,7 +254,8 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
 class ImportContext {
   readonly state;
   readonly dirty = new Set<number>();
-  readonly friendshipChanges = new Map<number, Set<number>>();
+  /** Friendships that began or changed dates (both ends are dirty): named as the cause on the incremental path. */
+  readonly changedPairs = new PairList();
   private kinds: Map<string, EventKindSpec>;
   private citizenIdx = new Map<string, number>();
   private contributions: ContributionWriter | null = null;
@@ -338,10 +341,12 @@ class ImportContext {
 
   async importCitizens(path: string, onBytes: (n: number) => void, onChunk: (chunk: Buffer) => void): Promise<void> {
     const file = 'citizens.csv';
-    const find = this.db.prepare('SELECT idx, name, name_latin, district, birth_date FROM citizens WHERE citizen_id = ?');
-    const insert = this.db.prepare('INSERT INTO citizens (citizen_id, name, name_latin, district, birth_date) VALUES (?, ?, ?, ?, ?)');
-    const update = this.db.prepare('UPDATE citizens SET name = ?, name_latin = ?, district = ?, birth_date = ? WHERE idx = ?');
+    const find = this.db.prepare('SELECT idx, name, name_latin, district, birth_date, language FROM citizens WHERE citizen_id = ?');
+    const insert = this.db.prepare('INSERT INTO citizens (citizen_id, name, name_latin, district, birth_date, language) VALUES (?, ?, ?, ?, ?, ?)');
+    const update = this.db.prepare('UPDATE citizens SET name = ?, name_latin = ?, district = ?, birth_date = ?, language = ? WHERE idx = ?');
     const seen = new Set<string>();
+    // A file without the language column leaves the languages on record as they are; with it, an empty field clears one.
+    let languageColumn = false;
     this.clock.switch('parse');
     await readCsv(path, ['citizen_id', 'name', 'district', 'birth_date'], this.timed((row) => {
       const bad = (message: string) => this.problems.add({ file, line: row.line, message });
@@ -349,7 +354,7 @@ class ImportContext {
         bad(row.ragged);
         return;
       }
-      const [id, name, district, birth, latin] = row.fields;
+      const [id, name, district, birth, latin, lang] = row.fields;
       let flaw: string | null;
       if (!CITIZEN_ID_PATTERN.test(id)) bad(`citizen_id '${clip(id)}' must be 1-64 characters of A-Z a-z 0-9 _ -`);
       else if (seen.has(id)) bad(`citizen_id '${id}' appears twice in the file`);
@@ -358,6 +363,7 @@ class ImportContext {
       else if ((flaw = nameProblem('name', name) ?? nameProblem('name_latin', latin) ?? nameProblem('district', district))) bad(`citizen ${id}: ${flaw}`);
       else if (CJK_CHAR.test(latin)) bad(`citizen ${id}: name_latin '${clip(latin)}' holds Chinese, Japanese or Korean characters; it is the name in Latin letters (pinyin), and may be left empty`);
       else if (birth !== '' && !isIsoDate(birth)) bad(`birth_date '${clip(birth)}' is not a date YYYY-MM-DD`);
+      else if (lang !== '' && !isLanguage(lang)) bad(`citizen ${id}: language '${clip(lang)}' is not one of ${LANGUAGES.join(', ')} (or empty)`);
       else {
         seen.add(id);
         // Rows are written even after a problem (the transaction is rolled
@@ -366,26 +372,27 @@ class ImportContext {
         const birthDate = birth === '' ? null : birth;
         const nameLatin = latin.trim() === '' ? null : latin;
         this.clock.switch('write');
-        const existing = find.get(id) as { idx: number; name: string; name_latin: string | null; district: string; birth_date: string | null } | undefined;
+        const existing = find.get(id) as { idx: number; name: string; name_latin: string | null; district: string; birth_date: string | null; language: string | null } | undefined;
+        const language = languageColumn ? (lang === '' ? null : lang) : (existing?.language ?? null);
         if (!existing) {
-          const idx = Number(insert.run(id, name, nameLatin, district, birthDate).lastInsertRowid);
+          const idx = Number(insert.run(id, name, nameLatin, district, birthDate, language).lastInsertRowid);
           this.citizenIdx.set(id, idx);
           this.dirty.add(idx);
           this.counts.citizensAdded++;
-        } else if (existing.name !== name || existing.name_latin !== nameLatin || existing.district !== district || existing.birth_date !== birthDate) {
-          update.run(name, nameLatin, district, birthDate, existing.idx);
+        } else if (existing.name !== name || existing.name_latin !== nameLatin || existing.district !== district || existing.birth_date !== birthDate || existing.language !== language) {
+          update.run(name, nameLatin, district, birthDate, language, existing.idx);
           this.counts.citizensUpdated++;
         }
       }
-    }), { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes, optional: ['name_latin'] });
+    }), { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes, optional: ['name_latin', 'language'], onHeader: (columns) => (languageColumn = columns.includes('language')) });
   }
 
   async importRelationships(path: string, onBytes: (n: number) => void, onChunk: (chunk: Buffer) => void): Promise<void> {
     const file = 'relationships.csv';
     const find = this.db.prepare('SELECT since, until FROM relationships WHERE a = ? AND b = ?');
-    const insert = this.db.prepare('INSERT INTO relationships (a, b, since, until) VALUES (?, ?, ?, ?)');
+    const insert = this.db.prepare('INSERT INTO relationships (a, b, since, until) VALUES (?, ?, ?, ?) ON CONFLICT(a, b) DO NOTHING');
     const update = this.db.prepare('UPDATE relationships SET since = ?, until = ? WHERE a = ? AND b = ?');
-    const seen = new Set<string>();
+    const seen = new PairSet();
     this.clock.switch('parse');
     await readCsv(path, ['a', 'b', 'since', 'until'], this.timed((row) => {
       const bad = (message: string) => this.problems.add({ file, line: row.line, message });
@@ -403,30 +410,23 @@ class ImportContext {
       else if (until !== '' && !isIsoDate(until)) bad(`until '${clip(until)}' is not a date YYYY-MM-DD`);
       else if (until !== '' && until <= since) bad(`until ${until} is not after since ${since}`);
       else {
-        const key = a < b ? `${a}\n${b}` : `${b}\n${a}`;
-        if (seen.has(key)) {
+        const [lo, hi] = ia < ib ? [ia, ib] : [ib, ia];
+        if (!seen.add(lo, hi)) {
           bad(`the pair ${a},${b} appears twice in the file`);
           return;
         }
-        seen.add(key);
-        const [lo, hi] = ia < ib ? [ia, ib] : [ib, ia];
         const untilValue = until === '' ? null : until;
         this.clock.switch('write');
-        const existing = find.get(lo, hi) as { since: string; until: string | null } | undefined;
-        if (!existing) {
-          insert.run(lo, hi, since, untilValue);
-          this.counts.relationshipsAdded++;
-        } else if (existing.since !== since || existing.until !== untilValue) {
+        if (insert.run(lo, hi, since, untilValue).changes === 1) this.counts.relationshipsAdded++;
+        else {
+          const existing = find.get(lo, hi) as { since: string; until: string | null };
+          if (existing.since === since && existing.until === untilValue) return;
           update.run(since, untilValue, lo, hi);
           this.counts.relationshipsChanged++;
-        } else return;
+        }
         this.dirty.add(lo);
         this.dirty.add(hi);
-        for (const [x, y] of [[lo, hi], [hi, lo]]) {
-          const set = this.friendshipChanges.get(x) ?? new Set<number>();
-          set.add(y);
-          this.friendshipChanges.set(x, set);
-        }
+        this.changedPairs.push(lo, hi);
       }
     }), { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes });
   }

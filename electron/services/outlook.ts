@@ -182,7 +182,8 @@ export function scoreOutlook(db: Db, citizenId: string, options: OutlookOptions 
   const sums = new Map<number, Map<number, number>>();
   const friends = new Map<number, number[]>();
   const changes: SumChange[] = [];
-  const edgeInstants = new Set<number>();
+  /** Members whose friendships begin or end at an instant: only they get their friend list again then. */
+  const edgeInstants = new Map<number, Set<number>>();
   for (const m of members.values()) {
     if (m.barrier) {
       // Any score >= T gives the shortfall (0) the barrier has at every instant.
@@ -197,9 +198,16 @@ export function scoreOutlook(db: Db, citizenId: string, options: OutlookOptions 
     own.set(m.idx, fromMicro(ownMicroOf(ruleset, s, m.adjustMicro)));
     friends.set(m.idx, activeAt(m.relations, asOfMs));
     changes.push(...sumChanges(ruleset, m.idx, m.contributions, asOfMs, horizon));
-    for (const r of m.relations) for (const at of [r.sinceMs, r.untilMs]) if (at > asOfMs && at <= horizon) edgeInstants.add(at);
+    for (const r of m.relations) {
+      for (const at of [r.sinceMs, r.untilMs]) {
+        if (at <= asOfMs || at > horizon) continue;
+        const set = edgeInstants.get(at) ?? new Set<number>();
+        set.add(m.idx);
+        edgeInstants.set(at, set);
+      }
+    }
   }
-  const instants = [...new Set([...changes.map((c) => c.at), ...edgeInstants])].sort((a, b) => a - b);
+  const instants = [...new Set([...changes.map((c) => c.at), ...edgeInstants.keys()])].sort((a, b) => a - b);
   changes.sort((a, b) => a.at - b.at);
 
   const view: MutableNetworkView = {
@@ -233,15 +241,12 @@ export function scoreOutlook(db: Db, citizenId: string, options: OutlookOptions 
       if (c.citizen === citizen) mine.push(c);
     }
     for (const i of dirty) own.set(i, fromMicro(ownMicroOf(ruleset, sums.get(i)!, members.get(i)!.adjustMicro)));
-    if (edgeInstants.has(at)) {
-      for (const m of members.values()) {
-        if (m.barrier) continue;
-        const next = activeAt(m.relations, at);
-        const prev = friends.get(m.idx)!;
-        if (next.length !== prev.length || next.some((f, n) => f !== prev[n])) {
-          friends.set(m.idx, next);
-          dirty.add(m.idx);
-        }
+    for (const idx of edgeInstants.get(at) ?? []) {
+      const next = activeAt(members.get(idx)!.relations, at);
+      const prev = friends.get(idx)!;
+      if (next.length !== prev.length || next.some((f, n) => f !== prev[n])) {
+        friends.set(idx, next);
+        dirty.add(idx);
       }
     }
     updateFixedPoint(view, params, dirty);

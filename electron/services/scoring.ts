@@ -474,8 +474,8 @@ export const SCORING_PATHS: readonly ScoringPath[] = ['auto', 'full', 'increment
 
 export interface ScoreUpdateOptions {
   path?: ScoringPath;
-  /** Friendships that began, ended or changed dates, by citizen (incremental path: named as the cause). */
-  friendshipChanges?: Map<number, Set<number>>;
+  /** Friendships that began, ended or changed dates, by citizen (incremental path: named as the cause); a function is called only on that path. */
+  friendshipChanges?: Map<number, Set<number>> | (() => Map<number, Set<number>>);
   onProgress?: Progress;
 }
 
@@ -488,7 +488,9 @@ export function updateScores(db: Db, state: ScoringState, dirty: Set<number>, op
     const population = db.prepare('SELECT count(*) FROM citizens').pluck().get() as number;
     full = dirty.size * 10 > population;
   }
-  return full ? fullRecompute(db, state, operationId, options.onProgress) : incrementalUpdate(db, state, dirty, operationId, options.friendshipChanges);
+  if (full) return fullRecompute(db, state, operationId, options.onProgress);
+  const changes = typeof options.friendshipChanges === 'function' ? options.friendshipChanges() : options.friendshipChanges;
+  return incrementalUpdate(db, state, dirty, operationId, changes);
 }
 
 /**

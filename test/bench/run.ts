@@ -4,7 +4,7 @@
  * deterministically); `-- --large` the 1M size (1M / ~9M / ~20M) end to end;
  * `-- --citizens N` any other; `-- --abuse` a viewer's ping during each
  * attack of the abuse suite; `-- --cel` the rule language; `-- --search`
- * name search at 1M citizens. Each headline figure is printed next to its
+ * name search at 1M citizens; `-- --outlook` the score outlook (outlook.ts). Each headline figure is printed next to its
  * anchor, measured in the same run (a raw better-sqlite3 insert of the same
  * rows, a raw scan of the events: anchors.ts), and its goal, with a
  * breakdown by phase.
@@ -33,6 +33,7 @@ const apiOnly = args.includes('--api');
 const abuse = args.includes('--abuse');
 const cel = args.includes('--cel');
 const nameSearch = args.includes('--search');
+const outlook = args.includes('--outlook');
 const large = args.includes('--large');
 const citizensArg = args.indexOf('--citizens');
 const citizens = citizensArg >= 0 ? Number(args[citizensArg + 1]) : large ? 1_000_000 : 100_000;
@@ -227,6 +228,7 @@ async function main(): Promise<void> {
 if (abuse) await import('./abuse.js');
 else if (cel) await import('./cel.js');
 else if (nameSearch) await import('./search.js');
+else if (outlook) await import('./outlook.js');
 else if (apiOnly) await import('./api.js');
 else main().catch((err) => {
   console.error(err);

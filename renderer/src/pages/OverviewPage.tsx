@@ -10,6 +10,7 @@ import { ChartWithTable } from '../components/ChartWithTable';
 import { ErrorNote } from '../components/ErrorNote';
 import { FirstRun } from '../components/FirstRun';
 import { FriendPenaltyPanel } from '../components/overview/FriendPenaltyPanel';
+import { CurrentFairnessPanel } from '../components/rules/FairnessHistory';
 import { operationKindLabel } from '../components/ops/operationKinds';
 import { TierBadge } from '../components/TierBadge';
 import { count, tierColor, when } from '../format';
@@ -170,6 +171,7 @@ export function OverviewPage() {
         <ScoreHistogram data={data} />
       </SimpleGrid>
       <FriendPenaltyPanel />
+      <CurrentFairnessPanel />
       <RecentOperations data={data} />
     </Stack>
   );
