@@ -6,7 +6,7 @@
  * them, manual adjustments under the two-person rule, the citizen's disputes,
  * the audit trail, and every event on record.
  */
-import { Alert, Button, Card, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -27,6 +27,8 @@ import { RecordHeader } from '../components/citizen/RecordHeader';
 import { RecordViewers } from '../components/citizen/RecordViewers';
 import { ScoreBreakdown } from '../components/citizen/ScoreBreakdown';
 import { ScoreSummary } from '../components/citizen/ScoreSummary';
+import { ConsentCard } from '../components/consent/ConsentCard';
+import { UnscoredNotice } from '../components/consent/UnscoredNotice';
 import { ErrorNote } from '../components/ErrorNote';
 import { count } from '../format';
 import { usePageTitle } from '../pageTitle';
@@ -163,9 +165,11 @@ function CitizenRecord({ citizenId, purpose, onRefused }: { citizenId: string; p
   return (
     <Stack>
       <RecordHeader record={data} />
-      {!e && <Alert color="gray">{t('noScore')}</Alert>}
+      {!e && <UnscoredNotice name={summary.name} consent={data.consent} />}
+      {!e && <ConsentCard citizenId={summary.citizenId} name={summary.name} consent={data.consent} />}
       {e && <ScoreSummary record={data} e={e} />}
       {e && <ScoreDetails citizenId={summary.citizenId} e={e} />}
+      {e && <ConsentCard citizenId={summary.citizenId} name={summary.name} consent={data.consent} />}
       <Section title={t('sections.disputes')} id="disputes">
         <DisputesCard citizenId={summary.citizenId} />
       </Section>

@@ -31,7 +31,7 @@ function useSearchResults(filters: Filters) {
   const [debouncedQuery] = useDebouncedValue(filters.query, 120);
   const params = useMemo(
     () => searchParams(filters, debouncedQuery),
-    [debouncedQuery, filters.district, filters.tier, filters.minScore, filters.maxScore, filters.sort, filters.descending],
+    [debouncedQuery, filters.district, filters.tier, filters.scope, filters.minScore, filters.maxScore, filters.sort, filters.descending],
   );
   const results = useInfiniteQuery({
     queryKey: ['search', params],

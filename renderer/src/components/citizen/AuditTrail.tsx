@@ -6,6 +6,7 @@ import type { LedgerEntryWithOperation } from '../../../../shared/contract';
 import { score, when } from '../../format';
 import { operationKindLabel } from '../ops/operationKinds';
 import { TierBadge } from '../TierBadge';
+import { ScopeCauseBadge } from '../consent/ScopeCauseBadge';
 
 export function AuditTrail({ entries }: { entries: LedgerEntryWithOperation[] }) {
   const { t } = useTranslation('citizen');
@@ -60,7 +61,9 @@ export function AuditTrail({ entries }: { entries: LedgerEntryWithOperation[] })
               </Group>
             </Table.Td>
             <Table.Td>
-              {l.cause === 'own' ? (
+              {l.cause === 'scope' ? (
+                <ScopeCauseBadge />
+              ) : l.cause === 'own' ? (
                 <Badge variant="light">{t('operations:entries.ownRecords')}</Badge>
               ) : (
                 <Group gap={4}>

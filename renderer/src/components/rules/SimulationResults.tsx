@@ -7,6 +7,7 @@ import { count, intlLocale } from '../../format';
 import { FairnessReportView, type FairnessCsvSource } from './FairnessReport';
 import { DistrictsTable, EvaluationErrorsTable, MoversTable } from './SimulationTables';
 import { tierMoves, TransitionMatrix } from './TransitionMatrix';
+import { ScopeChange } from '../consent/ScopeChange';
 
 function Stat({ label, value, hint, testId }: { label: string; value: string; hint?: string; testId?: string }) {
   return (
@@ -82,6 +83,7 @@ export function SimulationResults({
   const bands = used.includes(true) ? result.histogram.slice(first, last + 1) : result.histogram;
   return (
     <Stack gap="md" data-testid="simulation-results">
+      <ScopeChange scope={result.scope} />
       <SimpleGrid cols={{ base: 2, md: 4 }}>
         <Stat label={t('results.changed')} value={count(result.changed)} hint={pct(result.changed)} testId="sim-changed" />
         <Stat label={t('results.up')} value={count(moves.up)} hint={pct(moves.up)} />

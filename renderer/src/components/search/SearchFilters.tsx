@@ -34,6 +34,19 @@ export function SearchFilters({ filters, update, inputRef }: { filters: Filters;
         w={110}
         data-testid="filter-tier"
       />
+      <Select
+        label={t('consent:search.scope')}
+        placeholder={t('consent:search.any')}
+        clearable
+        data={[
+          { value: 'in', label: t('consent:search.in') },
+          { value: 'out', label: t('consent:search.out') },
+        ]}
+        value={filters.scope}
+        onChange={(v) => update({ scope: v === 'in' || v === 'out' ? v : null })}
+        w={210}
+        data-testid="filter-scope"
+      />
       <NumberInput label={t('filter.scoreFrom')} value={filters.minScore} onChange={(v) => update({ minScore: typeof v === 'number' ? v : '' })} w={120} hideControls />
       <NumberInput label={t('filter.scoreTo')} value={filters.maxScore} onChange={(v) => update({ maxScore: typeof v === 'number' ? v : '' })} w={120} hideControls />
     </Group>

@@ -7,6 +7,8 @@ export interface Filters {
   query: string;
   district: string | null;
   tier: string | null;
+  /** In scope (scored) or out of scope (not scored: consent required and not given). */
+  scope: 'in' | 'out' | null;
   minScore: number | '';
   maxScore: number | '';
   sort: Sort;
@@ -14,7 +16,7 @@ export interface Filters {
 }
 
 const STORAGE_KEY = 'credence.search';
-const INITIAL: Filters = { query: '', district: null, tier: null, minScore: '', maxScore: '', sort: 'citizenId', descending: false };
+const INITIAL: Filters = { query: '', district: null, tier: null, scope: null, minScore: '', maxScore: '', sort: 'citizenId', descending: false };
 
 export function loadFilters(): Filters {
   try {
@@ -32,6 +34,7 @@ export function searchParams(filters: Filters, query: string): Omit<Input<'searc
     query,
     district: filters.district ?? undefined,
     tier: filters.tier ?? undefined,
+    scope: filters.scope ?? undefined,
     minScore: filters.minScore === '' ? undefined : filters.minScore,
     maxScore: filters.maxScore === '' ? undefined : filters.maxScore,
     sort: filters.sort,
