@@ -26,7 +26,7 @@ interface Props {
 }
 
 export function ReasonModal({ title, children, label, description, placeholder, minLength = 5, maxLength = 2000, confirmLabel, confirmColor, testId, onClose, onConfirm }: Props) {
-  const { t } = useTranslation('reason');
+  const { t } = useTranslation('citizen');
   const [text, setText] = useState('');
   const action = useMutation({ mutationFn: () => onConfirm(text.trim()), onSuccess: onClose });
   const short = text.trim().length < minLength;
@@ -35,7 +35,7 @@ export function ReasonModal({ title, children, label, description, placeholder, 
       <Stack gap="sm">
         {children}
         <Textarea
-          label={label ?? t('label')}
+          label={label ?? t('reasonModal.reason')}
           description={description}
           placeholder={placeholder}
           value={text}
@@ -46,13 +46,13 @@ export function ReasonModal({ title, children, label, description, placeholder, 
           maxLength={maxLength}
           required
           data-autofocus
-          error={text.length > 0 && short ? t('tooShort', { min: minLength, typed: text.trim().length }) : undefined}
+          error={text.length > 0 && short ? t('reasonModal.tooShort', { count: minLength, typed: text.trim().length }) : undefined}
           data-testid={`${testId}-reason`}
         />
-        <ErrorNote error={action.error} title={t('notDone')} />
+        <ErrorNote error={action.error} title={t('reasonModal.notDone')} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
-            {t('cancel')}
+            {t('reasonModal.cancel')}
           </Button>
           <Button color={confirmColor} disabled={short} loading={action.isPending} onClick={() => action.mutate()} data-testid={`${testId}-confirm`}>
             {confirmLabel}
