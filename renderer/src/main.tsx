@@ -11,6 +11,7 @@ import { StrictMode, useSyncExternalStore } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { PageErrorBoundary } from './components/PageErrorBoundary';
+import { keepFocusAfterDialogs } from './focusReturn';
 
 /**
  * WCAG 2.1 AA contrast (axe-core checks every page in the end-to-end run):
@@ -66,6 +67,8 @@ function GuardedApp() {
     </PageErrorBoundary>
   );
 }
+
+keepFocusAfterDialogs();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
