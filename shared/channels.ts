@@ -77,9 +77,12 @@ export const CHANNEL_NAMES = [
   'assignDispute',
   'disputeReviewers',
   'disputeCounts',
+  'recordConsent',
   'scoreOutlook',
   'networkView',
   'friendPenaltyShare',
+  'fairnessReport',
+  'exportFairnessReport',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

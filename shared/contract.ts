@@ -5,11 +5,12 @@
  * generated from this table, and the renderer's client is typed from it.
  */
 import { z } from 'zod';
-import { CitizenId, EventKindSpec, Explanation, InputProblem, OperationKind, RulesetSpec, RuleSpec, TextTranslations } from './domain.js';
+import { CitizenId, ConsentStatus, EventKindSpec, Explanation, InputProblem, OperationKind, RulesetSpec, RuleSpec, TextTranslations } from './domain.js';
 import { CHANNEL_NAMES, type ChannelName } from './channels.js';
 import { LANGUAGES } from './language.js';
 import { AS_OF_FORM, INSTANT_FORM, parseAsOf, parseInstantMs } from './instant.js';
 import { FriendPenaltyShare, NetworkView, Outlook } from './recourse.js';
+import { FairnessReport } from './fairness.js';
 
 export const Role = z.enum(['viewer', 'official', 'auditor', 'admin']);
 export type Role = z.infer<typeof Role>;
@@ -91,11 +92,13 @@ const LedgerEntry = z.object({
   citizenId: z.string(),
   operationId: z.number(),
   oldScore: z.number().nullable(),
-  newScore: z.number(),
+  /** Null: the citizen left scope (cause `scope`). */
+  newScore: z.number().nullable(),
   oldTier: z.string().nullable(),
-  newTier: z.string(),
+  newTier: z.string().nullable(),
   rulesetVersion: z.number(),
-  cause: z.enum(['own', 'friends']),
+  /** `scope`: the citizen entered or left scope (consent, SCORING_MODEL §6). */
+  cause: z.enum(['own', 'friends', 'scope']),
   causeFriends: z.array(z.string()),
   hash: z.string(),
 });
@@ -182,6 +185,8 @@ const ImportResult = z.object({
     relationshipsChanged: z.number(),
     eventsAdded: z.number(),
     eventsUnchanged: z.number(),
+    consentsAdded: z.number(),
+    consentsUnchanged: z.number(),
   }),
   operationId: z.number().nullable(),
   scoring: ScoreStats.nullable(),
@@ -190,7 +195,7 @@ export type ImportResult = z.infer<typeof ImportResult>;
 
 const RuleErrors = z.array(z.object({ ruleId: z.string(), count: z.number(), example: z.string() }));
 
-const PublishResult = z.object({ ok: z.boolean(), problems: z.array(Problem), version: z.number().optional(), operationId: z.number().optional(), scoring: ScoreStats.optional(), evaluationErrors: RuleErrors.optional() });
+const PublishResult = z.object({ ok: z.boolean(), problems: z.array(Problem), version: z.number().optional(), operationId: z.number().optional(), scoring: ScoreStats.optional(), evaluationErrors: RuleErrors.optional(), fairness: FairnessReport.optional() });
 export type PublishResult = z.infer<typeof PublishResult>;
 
 const Mover = z.object({ citizenId: z.string(), name: z.string(), district: z.string(), before: z.number().nullable(), after: z.number(), beforeTier: z.string().nullable(), afterTier: z.string() });
@@ -208,8 +213,25 @@ const SimulationResult = z.object({
   topUp: z.array(Mover),
   topDown: z.array(Mover),
   evaluationErrors: RuleErrors,
+  /**
+   * Scope (SCORING_MODEL §3): citizens who would leave or enter scope (lose or
+   * gain a score), and the friend penalties of those scored both before and
+   * after that would rise or fall, with the mean penalty before and after.
+   */
+  scope: z
+    .object({
+      leaving: z.number(),
+      entering: z.number(),
+      penaltiesUp: z.number(),
+      penaltiesDown: z.number(),
+      meanPenaltyBefore: z.number(),
+      meanPenaltyAfter: z.number(),
+    })
+    .optional(),
   /** What the simulation ran on: the spec (sha256 of its canonical JSON) and the data (last operation, published version). */
   basis: z.object({ specHash: z.string(), lastOperationId: z.number().nullable(), rulesetVersion: z.number().nullable() }).optional(),
+  /** The draft's scores by district and age band against the published ruleset's (shared/fairness.ts). */
+  fairness: FairnessReport.optional(),
 });
 export type SimulationResult = z.infer<typeof SimulationResult>;
 
@@ -222,6 +244,18 @@ const ProposalSimulation = z.object({
   stale: z.string().nullable(),
 });
 export type ProposalSimulation = z.infer<typeof ProposalSimulation>;
+
+/** A fairness report: of the current scores (`current`), or kept with a published version, with the approver's acknowledgement of its flags. */
+const FairnessReportReply = z.object({
+  current: z.boolean(),
+  rulesetVersion: z.number().nullable(),
+  /** Null: nothing published yet, or a version published before reports were kept. */
+  report: FairnessReport.nullable(),
+  operationId: z.number().nullable(),
+  acknowledgement: z.string().nullable(),
+  acknowledgedBy: z.string().nullable(),
+});
+export type FairnessReportReply = z.infer<typeof FairnessReportReply>;
 
 const Proposal = z.object({
   id: z.number(),
@@ -309,7 +343,7 @@ function jobStatusOf<K extends JobKind>(kind: K) {
 const JobStatus = z.discriminatedUnion('kind', [jobStatusOf('import'), jobStatusOf('publish'), jobStatusOf('simulate'), jobStatusOf('recompute'), jobStatusOf('demo')]);
 export type JobStatus = z.infer<typeof JobStatus>;
 
-const ImportFileName = z.enum(['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl']);
+const ImportFileName = z.enum(['event_kinds.json', 'citizens.csv', 'consents.csv', 'relationships.csv', 'events.csv', 'events.jsonl']);
 /** An import file: its content inline (desktop IPC, small files), or the id the bridge gave its streamed upload (POST /upload/<name>). */
 const ImportFile = z
   .strictObject({
@@ -339,9 +373,36 @@ const RuleTestResult = z.object({
 });
 export type RuleTestResult = z.infer<typeof RuleTestResult>;
 
+/** One consent record as the record page shows it: what, when, the evidence, who recorded it and why (SCORING_MODEL §1). */
+const ConsentRecordRow = z.object({
+  seq: z.number(),
+  status: ConsentStatus,
+  at: z.string(),
+  evidence: z.string(),
+  operationId: z.number(),
+  recordedBy: z.string(),
+  recordedAt: z.string(),
+  reason: z.string(),
+});
+/** A citizen's consent and scope (SCORING_MODEL §3 "Scope"). */
+const ConsentView = z.object({
+  /** The published ruleset scores only citizens who consented. */
+  required: z.boolean(),
+  asOf: z.string().nullable(),
+  /** The consent at the scoring instant (null: none) and the latest record whatever its instant. */
+  atScoringInstant: ConsentStatus.nullable(),
+  latest: ConsentStatus.nullable(),
+  inScope: z.boolean(),
+  /** Newest first. */
+  history: z.array(ConsentRecordRow),
+});
+export type ConsentView = z.infer<typeof ConsentView>;
+
 const Overview = z.object({
   population: z.number(),
   scored: z.number(),
+  /** Scope (SCORING_MODEL §3): in and out of scope at the scoring instant, and how many have consent given then (what turning consent_required on would keep). */
+  consent: z.object({ required: z.boolean(), inScope: z.number(), outOfScope: z.number(), givenAtAsOf: z.number() }),
   rulesetVersion: z.number().nullable(),
   asOf: z.string().nullable(),
   tiers: z.array(z.object({ tier: z.string(), min: z.number(), count: z.number() })),
@@ -497,6 +558,8 @@ export const channels = {
       tier: z.string().max(16).optional(),
       minScore: z.number().finite().optional(),
       maxScore: z.number().finite().optional(),
+      /** `in`: scored; `out`: not scored because the ruleset requires consent they have not given (SCORING_MODEL §3). */
+      scope: z.enum(['in', 'out']).optional(),
       sort: SearchSort.default('citizenId'),
       descending: z.boolean().default(false),
       offset,
@@ -519,9 +582,10 @@ export const channels = {
       explanation: Explanation.nullable(),
       history: z.array(LedgerEntryWithOperation),
       eventCount: z.number(),
+      consent: ConsentView,
     }),
     role: 'viewer',
-    summary: "a citizen's record: score explained, audit trail",
+    summary: "a citizen's record: score explained, audit trail, consent",
   }),
   citizenEvents: channel({
     /** `unmask`: show protected fields (auditors only; each unmasking is logged). */
@@ -585,7 +649,13 @@ export const channels = {
     summary: 'propose a manual score adjustment; another user approves it',
   }),
   decideProposal: channel({
-    input: z.strictObject({ proposalId: z.number().int().min(1), approve: z.boolean(), reason: z.string().trim().min(5, 'give a reason of at least 5 characters').max(2000) }),
+    input: z.strictObject({
+      proposalId: z.number().int().min(1),
+      approve: z.boolean(),
+      reason: z.string().trim().min(5, 'give a reason of at least 5 characters').max(2000),
+      /** Approving a ruleset whose fairness report has flags: why they are accepted (refused without one). */
+      fairnessAcknowledgement: z.string().trim().max(2000).optional(),
+    }),
     output: z.object({ status: z.enum(['approved', 'rejected', 'withdrawn', 'publishing']), jobId: z.string().nullable(), operationId: z.number().nullable() }),
     role: 'official',
     summary: 'approve or reject a proposal (never your own); a ruleset approval publishes it (job)',
@@ -695,11 +765,16 @@ export const channels = {
     summary: "verify the whole record against a checkpoint file signed by the pinned auditor key: rewritten, deleted or truncated history, edited records, scores",
   }),
   disclosure: channel({
-    input: z.strictObject({ citizenId: CitizenId, purpose }),
+    input: z.strictObject({
+      citizenId: CitizenId,
+      purpose,
+      /** The language to write it in; without it, the citizen's own, else English. */
+      language: Language.optional(),
+    }),
     output: z.object({ filename: z.string(), base64: z.string() }),
     role: 'official',
     readOnly: true,
-    summary: "the citizen's score disclosure as a PDF",
+    summary: "the citizen's score disclosure as a PDF, in the citizen's language or the one asked for",
   }),
   subjectExport: channel({
     input: z.strictObject({ citizenId: CitizenId, purpose }),
@@ -769,6 +844,32 @@ export const channels = {
     summary: 'how many disputes await a decision and how many of them are overdue (no personal data: the navigation badge)',
   }),
   disputeReviewers: channel({ input: empty, output: z.array(z.object({ username: z.string(), displayName: z.string(), role: Role })), role: 'official', summary: 'the accounts that may review disputes' }),
+  recordConsent: channel({
+    input: z.strictObject({
+      citizenId: CitizenId,
+      status: ConsentStatus,
+      /** When the citizen gave, withdrew or refused consent (the instant on the form). */
+      at: z.string().max(40).refine((v) => parseInstantMs(v) !== null, `at must be ${INSTANT_FORM}`),
+      evidence: z.string().trim().min(1, 'give the evidence: the form number or the channel').max(500),
+      reason: z.string().trim().min(10, 'give a reason of at least 10 characters').max(2000),
+    }),
+    output: z.object({
+      operationId: z.number(),
+      citizenId: z.string(),
+      before: z.object({ score: z.number(), tier: z.string() }).nullable(),
+      after: z.object({ score: z.number(), tier: z.string() }).nullable(),
+      inScopeBefore: z.boolean(),
+      inScopeAfter: z.boolean(),
+      /** The record is dated after the scoring instant: it counts once scores are computed as of that date. */
+      afterScoringInstant: z.boolean(),
+      /** Scores that moved: the citizen's and their friends'. */
+      scoresChanged: z.number(),
+      /** Friends whose stored score or tier changed (their ledger entries are under the operation). */
+      friendsMoved: z.number(),
+    }),
+    role: 'official',
+    summary: "record a citizen's consent, withdrawal or refusal with its evidence; with consent required, the citizen and their friends are rescored",
+  }),
   scoreOutlook: channel({
     input: z.strictObject({ citizenId: CitizenId, purpose }),
     output: Outlook,
@@ -786,6 +887,18 @@ export const channels = {
     output: FriendPenaltyShare,
     role: 'viewer',
     summary: "the friend penalty's share of all points deducted, by district (aggregates, no personal data)",
+  }),
+  fairnessReport: channel({
+    input: z.strictObject({ version: z.number().int().min(1).optional() }),
+    output: FairnessReportReply,
+    role: 'viewer',
+    summary: 'the fairness report of the current scores, or the one kept with a published version (aggregates by district and age band)',
+  }),
+  exportFairnessReport: channel({
+    input: z.strictObject({ version: z.number().int().min(1).optional(), proposalId: z.number().int().min(1).optional() }),
+    output: z.object({ filename: z.string(), csv: z.string(), rows: z.number() }),
+    role: 'viewer',
+    summary: "a fairness report as CSV: the current scores', a published version's or a ruleset proposal's simulation (logged as an export)",
   }),
 } satisfies Record<ChannelName, ChannelSpec<z.ZodType, z.ZodType>>;
 

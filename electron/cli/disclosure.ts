@@ -5,7 +5,8 @@
  * in cli.ts, with its option factories and error conventions (exit 1 for
  * rejected input).
  */
-import type { Command, Option } from 'commander';
+import { Option as CommanderOption, type Command, type Option } from 'commander';
+import { LANGUAGES, type Language } from '../../shared/language.js';
 import type { Role } from '../../shared/contract.js';
 import { writeFileSync } from 'node:fs';
 import type { Db } from '../db/connection.js';
@@ -49,9 +50,11 @@ export function registerDisclosureCommands(program: Command, h: DisclosureCliHel
     .addOption(dbOption())
     .requiredOption('--out <file>', 'the PDF file to write')
     .option('--purpose <text>', 'why the disclosure is produced (recorded in the access log)')
+    .addOption(new CommanderOption('--language <language>', "the disclosure's language (default: the citizen's, else English)").choices([...LANGUAGES]))
     .action((id: string, o) =>
       asUser(o, 'official', 'disclose', (db, actor) => {
-        const pdf = notFoundIsRejected(() => renderDisclosure(db, id, { generatedBy: actor }));
+        const language = o.language as Language | undefined;
+        const pdf = notFoundIsRejected(() => renderDisclosure(db, id, { generatedBy: actor, language }));
         logAccess(db, { username: actor, action: 'export', citizenId: id, detail: 'score disclosure (PDF), command line', purpose: o.purpose ?? null, outcome: 'allowed' });
         write(o.out, pdf);
         out(`disclosure for ${id} written to ${o.out} (${pdf.length} bytes)`);

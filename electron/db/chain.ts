@@ -45,6 +45,8 @@ export const CHAINED_TABLES: readonly ChainedTable[] = [
   { table: 'access_reads' },
   { table: 'import_batches' },
   { table: 'import_files' },
+  { table: 'consents' },
+  { table: 'fairness_reports' },
 ];
 
 /** The SQL function the triggers and the verifier hash with (registered on every connection). */

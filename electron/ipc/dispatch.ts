@@ -12,6 +12,7 @@ import { JobConflictError } from '../jobs/manager.js';
 import { AlreadyRetractedError } from '../services/retract.js';
 import { NotFoundError } from '../services/explain.js';
 import { RejectedInputError } from '../services/ruleLab.js';
+import { FairnessAcknowledgementError } from '../services/fairness.js';
 import { TwoPersonRuleError } from '../services/proposals.js';
 import { handlers, type Caller, type HandlerContext } from './handlers.js';
 import { recordRead } from './readTrace.js';
@@ -69,7 +70,7 @@ export async function dispatch(name: string, rawInput: unknown, ctx: HandlerCont
     }
     if (err instanceof NotFoundError) return fail('not_found', err.message);
     if (err instanceof JobConflictError || err instanceof AlreadyRetractedError || err instanceof TwoPersonRuleError) return fail('conflict', err.message);
-    if (err instanceof RejectedInputError) return fail('rejected', err.message);
+    if (err instanceof RejectedInputError || err instanceof FairnessAcknowledgementError) return fail('rejected', err.message);
     return fail('internal', `${name} failed: ${(err as Error).message}`);
   }
 }

@@ -39,9 +39,11 @@ import { csvRow } from '../services/exportScores.js';
 import { assignDispute, disputeCounts, disputeReviewers, listDisputes, moveDispute, openDispute } from '../services/disputes.js';
 import { recordEvent, storedScoreOf } from '../services/recordEvent.js';
 import { retractEvent } from '../services/retract.js';
+import { recordConsent } from '../services/consent.js';
 import { decideMeasure, measuresFor } from '../services/measures.js';
 import { friendPenaltyByDistrict, networkView } from '../services/network.js';
 import { scoreOutlook } from '../services/outlook.js';
+import { exportFairness, fairnessOf } from '../services/fairness.js';
 import {
   approveAdjustment,
   attachSimulation,
@@ -51,6 +53,7 @@ import {
   proposeAdjustment,
   proposeRuleset,
   rejectProposal,
+  requireFairnessAcknowledgement,
   requireFreshSimulation,
   requireSecondPerson,
   TwoPersonRuleError,
@@ -258,7 +261,12 @@ export const handlers: Handlers = {
     if (p.status !== 'pending') throw new TwoPersonRuleError(`proposal ${p.id} is already ${p.status}`);
     requireSecondPerson(db, p, caller.user, 'another administrator');
     requireFreshSimulation(db, p);
-    return { status: 'publishing', jobId: jobs.start('publish', caller.user, { proposalId: q.proposalId, reason: q.reason }), operationId: null };
+    requireFairnessAcknowledgement(db, p, q.fairnessAcknowledgement);
+    return {
+      status: 'publishing',
+      jobId: jobs.start('publish', caller.user, { proposalId: q.proposalId, reason: q.reason, ...(q.fairnessAcknowledgement ? { fairnessAcknowledgement: q.fairnessAcknowledgement } : {}) }),
+      operationId: null,
+    };
   },
   disputes: (q, { db }) => listDisputes(db, q),
   openDispute: (q, { db }, caller) => ({ disputeId: openDispute(db, q, caller.user) }),
@@ -341,7 +349,7 @@ export const handlers: Handlers = {
     const r = verifyAgainstCheckpoint(db, cp, trusted);
     return { ok: r.ok, signature: { status: r.signature.status, message: r.signature.message }, mismatches: r.mismatches, integrity: r.integrity ? integritySummary(r.integrity) : null };
   },
-  disclosure: (q, { db }, caller) => ({ filename: `disclosure-${q.citizenId}.pdf`, base64: renderDisclosure(db, q.citizenId, { generatedBy: caller.user }).toString('base64') }),
+  disclosure: (q, { db }, caller) => ({ filename: `disclosure-${q.citizenId}.pdf`, base64: renderDisclosure(db, q.citizenId, { generatedBy: caller.user, language: q.language }).toString('base64') }),
   subjectExport: (q, { db }) => ({ filename: `subject-access-${q.citizenId}.json`, json: JSON.stringify(subjectAccessExport(db, q.citizenId), null, 2) }),
   verifyLedger: (_i, { db }) => verifyLedger(db),
   backups: (_i, { db, dbFile }) => {
@@ -395,6 +403,23 @@ export const handlers: Handlers = {
   assignDispute: (q, { db }, caller) => assignDispute(db, q.disputeId, q.assignee, caller.user, q.reason),
   disputeReviewers: (_i, { db }) => disputeReviewers(db),
   disputeCounts: (_i, { db }) => disputeCounts(db),
+  recordConsent: (q, { db }, caller) => {
+    const before = storedScoreOf(db, q.citizenId);
+    const r = recordConsent(db, { citizenId: q.citizenId, status: q.status, at: q.at, evidence: q.evidence }, { actor: caller.user, reason: q.reason });
+    logAccess(db, { username: caller.user, action: 'record_consent', citizenId: q.citizenId, detail: `recorded consent ${q.status} at ${q.at} (operation ${r.operationId})`, outcome: 'allowed' });
+    const friendsMoved = db.prepare('SELECT count(DISTINCT citizen_id) FROM ledger WHERE operation_id = ? AND citizen_id <> ?').pluck().get(r.operationId, q.citizenId) as number;
+    return {
+      operationId: r.operationId,
+      citizenId: q.citizenId,
+      before,
+      after: storedScoreOf(db, q.citizenId),
+      inScopeBefore: r.inScopeBefore,
+      inScopeAfter: r.inScopeAfter,
+      afterScoringInstant: r.afterScoringInstant,
+      scoresChanged: r.scoring?.scoresChanged ?? 0,
+      friendsMoved,
+    };
+  },
   // Part of the record: the same purpose rule as opening it; each read is logged by readTrace.
   scoreOutlook: (q, { db }, caller) => {
     requirePurpose(db, { username: caller.user, action: 'view_outlook', citizenId: q.citizenId, purpose: q.purpose });
@@ -405,6 +430,12 @@ export const handlers: Handlers = {
     return networkView(db, q.citizenId);
   },
   friendPenaltyShare: (_i, { db }) => friendPenaltyByDistrict(db),
+  fairnessReport: (q, { db }) => fairnessOf(db, q.version),
+  exportFairnessReport: (q, { db }, caller) => {
+    const exported = exportFairness(db, q);
+    logAccess(db, { username: caller.user, action: 'export', detail: `fairness report CSV of ${exported.source} (${exported.rows} rows)`, outcome: 'allowed' });
+    return { filename: exported.filename, csv: exported.csv, rows: exported.rows };
+  },
 };
 
 /** A bad key, passphrase or checkpoint is the caller's input, answered as such. */

@@ -23,7 +23,7 @@ export const JobParams = {
     /** The folder is an upload of the job's own: removed when the job ends, whatever happens. */
     removeAfter: z.boolean().optional(),
   }),
-  publish: z.strictObject({ proposalId: z.number().int().positive(), reason: z.string() }),
+  publish: z.strictObject({ proposalId: z.number().int().positive(), reason: z.string(), fairnessAcknowledgement: z.string().optional() }),
   /**
    * A draft ruleset as the console sent it: any JSON (the simulation itself
    * reports what is wrong with it), but nothing a thread boundary or a JSON

@@ -40,7 +40,7 @@ export async function runJob(db: Db, job: Job, { actor, resources, onProgress }:
       }
     }
     case 'publish':
-      return approveRuleset(db, job.params.proposalId, actor, job.params.reason, onProgress);
+      return approveRuleset(db, job.params.proposalId, actor, job.params.reason, onProgress, job.params.fairnessAcknowledgement);
     case 'simulate':
       return simulateRuleset(db, job.params.ruleset, onProgress);
     case 'recompute':

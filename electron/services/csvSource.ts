@@ -252,6 +252,8 @@ export interface CsvOptions {
   maxBytes?: number;
   /** Columns the header may leave out (read as empty fields), after the required ones in `fields`. */
   optional?: readonly string[];
+  /** Called with the header's column names once it is checked: tells an optional column left out from one left empty. */
+  onHeader?: (columns: string[]) => void;
 }
 
 
@@ -323,6 +325,7 @@ export function readCsv(path: string, columns: readonly string[], onRow: (row: C
             checkHeader(header, columns, options.optional ?? []);
             order = [...columns, ...(options.optional ?? [])].map((c) => header.indexOf(c));
             width = header.length;
+            options.onHeader?.(header);
             return;
           }
           if (options.onBytes && guard.bytesSeen !== lastReported) {

@@ -3,17 +3,26 @@
  * disclosure states (REFERENCE.md: the score, its range, up to 4 key adverse
  * factors, the date and who produced it) plus the rest of the explanation
  * (SCORING_MODEL §5), open disputes and how to contest. It discloses nothing
- * about any other person.
+ * about any other person. It is written in the citizen's language: the one
+ * asked for when printing, else the one on their record, else English; rule
+ * and measure names in that language where the ruleset has them.
  */
-import type { Explanation, TierSpec } from '../../shared/domain.js';
+import type { Explanation, RulesetSpec, TierSpec } from '../../shared/domain.js';
+import { isLanguage, type Language } from '../../shared/language.js';
+import { localizedText } from '../../shared/localizedText.js';
 import type { Db } from '../db/connection.js';
 import { getRuleset } from '../db/rulesets.js';
 import { formatPoints } from '../engine/scoring.js';
 import { disputeDeadlineSetting, openDisputes } from './citizenTables.js';
-import { PrintedDocument, printable, type Column } from './disclosurePdf.js';
+import { PrintedDocument, type Column } from './disclosurePdf.js';
 import { explainCitizen } from './explain.js';
+import { consentOf } from './consent.js';
+import { consentSection, outOfScope, renderUnscoredDisclosure } from './disclosureConsent.js';
 import { outlookSection } from './disclosureOutlook.js';
 import { scoreOutlook } from './outlook.js';
+import { RejectedInputError } from './ruleLab.js';
+import type { Outlook } from '../../shared/recourse.js';
+import { translator, type Translate } from './translate.js';
 
 /**
  * Days within which the console promises a written answer to a contest, by
@@ -28,6 +37,8 @@ export interface DisclosureOptions {
   /** Who produces the disclosure (the official's name): printed on it. */
   generatedBy: string;
   now?: Date;
+  /** The language to write it in; without it, the citizen's own (citizens.language), else English. */
+  language?: Language;
 }
 
 const DAY_MS = 86_400_000;
@@ -39,103 +50,136 @@ function pts(x: number): string {
   return `${x > 0 ? '+' : '-'}${text}`;
 }
 
-function utc(iso: string | Date): string {
-  const d = typeof iso === 'string' ? new Date(iso) : iso;
-  return Number.isNaN(d.getTime()) ? String(iso) : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-
 function scoreText(score: number): string {
   return formatPoints(score);
 }
 
-function tierBands(tiers: TierSpec[]): { name: string; scores: string }[] {
-  return tiers.map((t, i) => {
-    if (tiers.length === 1) return { name: t.name, scores: 'every score' };
-    if (i === 0) return { name: t.name, scores: `${t.min} or more` };
-    if (i === tiers.length - 1) return { name: t.name, scores: `under ${tiers[i - 1].min}` };
-    return { name: t.name, scores: `${t.min} to under ${tiers[i - 1].min}` };
-  });
+/** The language a disclosure of `citizenId` is written in: `requested`, else the one on the citizen's record, else English. */
+export function disclosureLanguage(db: Db, citizenId: string, requested?: Language): Language {
+  if (requested) return requested;
+  const hasColumn = (db.prepare("SELECT count(*) FROM pragma_table_info('citizens') WHERE name = 'language'").pluck().get() as number) > 0;
+  const stored = hasColumn ? (db.prepare('SELECT language FROM citizens WHERE citizen_id = ?').pluck().get(citizenId) as string | null | undefined) : null;
+  return isLanguage(stored) ? stored : 'en';
 }
 
 export function renderDisclosure(db: Db, citizenId: string, options: DisclosureOptions): Buffer {
   // One read transaction: score, explanation and disputes come from the same state even while the console writes.
-  return db.transaction(() => render(db, citizenId, options))();
+  return db.transaction(() => {
+    return render(db, citizenId, options, disclosureLanguage(db, citizenId, options.language));
+  })();
 }
 
-function render(db: Db, citizenId: string, options: DisclosureOptions): Buffer {
+/** Everything a section needs to write itself in the reader's language. */
+interface Context {
+  pdf: PrintedDocument;
+  t: Translate;
+  language: Language;
+  e: Explanation;
+  spec: RulesetSpec;
+  utc: (iso: string | Date) => string;
+}
+
+function render(db: Db, citizenId: string, options: DisclosureOptions, language: Language): Buffer {
+  const unscored = outOfScope(db, citizenId);
+  if (unscored) return renderUnscoredDisclosure(citizenId, unscored, { generatedBy: options.generatedBy, now: options.now ?? new Date() });
   const e = explainCitizen(db, citizenId);
   const published = getRuleset(db, e.rulesetVersion);
   if (!published) throw new Error(`ruleset version ${e.rulesetVersion} is missing`);
   const spec = published.spec;
   const now = options.now ?? new Date();
+  const t = translator(language, 'disclosure');
+  const utc = (iso: string | Date): string => {
+    const d = typeof iso === 'string' ? new Date(iso) : iso;
+    return Number.isNaN(d.getTime()) ? String(iso) : t('utc', { instant: d.toISOString().slice(0, 19).replace('T', ' ') });
+  };
   const idx = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(citizenId) as number;
-  const describe = new Map(spec.rules.map((r) => [r.id, r.description]));
-  describe.set('manual_adjustment', 'An adjustment of your score made by an official and approved by a second official, each with a written justification.');
   const answerDays = disputeDeadlineSetting(db, CONTEST_ANSWER_DAYS);
 
-  const pdf = new PrintedDocument({ title: 'Score disclosure', author: options.generatedBy, subject: `Score disclosure for ${e.citizenId}`, createdAt: now });
-  pdf.title('Score disclosure', 'Credence rule-based scoring: your score, how it was calculated, and how to contest it.');
+  const pdf = new PrintedDocument({ title: t('title'), author: options.generatedBy, subject: t('subject', { citizenId: e.citizenId }), createdAt: now, language }, { embedAll: language === 'zh-CN' });
+  const c: Context = { pdf, t, language, e, spec, utc };
+  pdf.title(t('title'), t('subtitle'));
 
-  const name = printable(e.name);
+  const name = pdf.printable(e.name);
   pdf.fields([
-    ['Name', name.changed ? `${name.text} (some characters of the name cannot be printed in this document; the record holds the name exactly)` : name.text],
-    ['Citizen ID', e.citizenId],
-    ['District', e.district],
-    ['Generated', `${utc(now)} by ${options.generatedBy}`],
+    [t('field.name'), name.changed ? t('nameNotPrintable', { name: name.text }) : name.text],
+    [t('field.citizenId'), e.citizenId],
+    [t('field.district'), e.district],
+    [t('field.generated'), t('generatedAtBy', { instant: utc(now), user: options.generatedBy })],
   ]);
 
-  const bands = tierBands(spec.tiers);
+  const bands = tierBands(t, spec.tiers);
   const yours = bands.findIndex((b) => b.name === e.tier);
   const tierColumns: Column[] = [
-    { header: 'Tier', width: 0.2 },
-    { header: 'Scores in the tier', width: 0.5 },
+    { header: t('tiers.tier'), width: 0.2 },
+    { header: t('tiers.scores'), width: 0.5 },
     { header: '', width: 0.3 },
   ];
-  const tierRows = bands.map((b, i) => [b.name, b.scores, i === yours ? 'your tier' : '']);
+  const tierRows = bands.map((b, i) => [b.name, b.scores, i === yours ? t('tiers.yours') : '']);
   const tierOptions = { bold: new Set([yours]), shade: new Set([yours]) };
-  pdf.heading('Your score', 82 + pdf.tableHeight(tierColumns, tierRows, tierOptions));
-  pdf.scoreBox(scoreText(e.score), `Tier ${e.tier}`, [
-    `Possible range: ${spec.score_min} to ${spec.score_max}`,
-    `Every citizen starts at ${spec.base_score}`,
-    `Scored as of ${utc(e.asOf)}, ruleset version ${e.rulesetVersion}`,
+  pdf.heading(t('score.heading'), 82 + pdf.tableHeight(tierColumns, tierRows, tierOptions));
+  pdf.scoreBox(scoreText(e.score), t('score.tier', { tier: e.tier }), [
+    t('score.range', { min: spec.score_min, max: spec.score_max }),
+    t('score.start', { base: spec.base_score }),
+    t('score.asOf', { instant: utc(e.asOf), version: e.rulesetVersion }),
   ]);
   pdf.table(tierColumns, tierRows, tierOptions);
 
-  reasonsSection(pdf, e, describe, spec.friend_penalty.threshold);
-  calculationSection(pdf, e, spec.base_score);
-  friendPenaltySection(pdf, e, spec.friend_penalty);
-  recordsSection(pdf, e);
-  outlookSection(pdf, scoreOutlook(db, citizenId));
-  disputesSection(pdf, db, { id: e.citizenId, idx }, answerDays);
-  contestSection(pdf, answerDays);
+  reasonsSection(c);
+  calculationSection(c);
+  friendPenaltySection(c);
+  recordsSection(c);
+  outlookSection(pdf, t, outlookIfBounded(db, citizenId));
+  disputesSection(c, db, { id: e.citizenId, idx }, answerDays);
+  contestSection(c, answerDays);
+  consentSection(pdf, consentOf(db, idx));
 
-  pdf.heading('About this document', 110);
+  pdf.heading(t('about.heading'), 110);
   pdf.fields([
-    ['Generated', utc(now)],
-    ['Generated by', options.generatedBy],
-    ['Ruleset version', String(e.rulesetVersion)],
-    ['Scores as of', utc(e.asOf)],
-    ['Produced with', 'Credence console'],
+    [t('field.generated'), utc(now)],
+    [t('field.generatedBy'), options.generatedBy],
+    [t('field.rulesetVersion'), String(e.rulesetVersion)],
+    [t('field.scoresAsOf'), utc(e.asOf)],
+    [t('field.producedWith'), t('about.producedWith')],
   ]);
-  pdf.paragraph('Records dated after the as-of instant are not yet counted. The rules, their points and the tier bands are those of the published ruleset version named above.', { muted: true });
+  pdf.paragraph(t('about.note'), { muted: true });
 
-  return pdf.finish((page, pages) => `Score disclosure for ${e.citizenId} - generated ${utc(now)} - ruleset version ${e.rulesetVersion} - page ${page} of ${pages}`);
+  return pdf.finish((page, pages) => t('footer', { citizenId: e.citizenId, instant: utc(now), version: e.rulesetVersion, page, pages }));
 }
 
-function reasonsSection(pdf: PrintedDocument, e: Explanation, describe: Map<string, string>, threshold: number): void {
-  pdf.heading('Main reasons lowering your score', 110);
+function tierBands(t: Translate, tiers: TierSpec[]): { name: string; scores: string }[] {
+  return tiers.map((tier, i) => {
+    if (tiers.length === 1) return { name: tier.name, scores: t('band.every') };
+    if (i === 0) return { name: tier.name, scores: t('band.atLeast', { min: tier.min }) };
+    if (i === tiers.length - 1) return { name: tier.name, scores: t('band.under', { max: tiers[i - 1].min }) };
+    return { name: tier.name, scores: t('band.between', { min: tier.min, max: tiers[i - 1].min }) };
+  });
+}
+
+/** A rule's name in the disclosure's language (the ruleset's own words where it has no translation). */
+function ruleName(c: Context, r: Explanation['rules'][number]): string {
+  return localizedText({ name: r.ruleName, i18n: r.i18n }, c.language).name;
+}
+
+function reasonsSection(c: Context): void {
+  const { pdf, t, e, spec } = c;
+  pdf.heading(t('reasons.heading'), 110);
   if (e.reasonCodes.length === 0) {
-    pdf.paragraph('No factor lowers your score.');
+    pdf.paragraph(t('reasons.none'));
     return;
   }
-  pdf.paragraph(`The largest factors that lower your score, largest first (at most 4). Each has a reason code you can quote when you ask about it.`, { muted: true });
+  pdf.paragraph(t('reasons.intro'), { muted: true });
   e.reasonCodes.forEach((r, i) => {
-    const title = `${i + 1}. ${r.label}: ${pts(r.points)} points`;
+    const rule = e.rules.find((x) => x.ruleId === r.code);
+    const ruleSpec = spec.rules.find((x) => x.id === r.code);
+    const label = r.code === 'friend_penalty' ? t('reasons.friendsLabel') : r.code === 'manual_adjustment' ? t('reasons.adjustmentLabel') : rule ? ruleName(c, rule) : r.label;
+    const title = t('reasons.item', { n: i + 1, label, points: pts(r.points) });
     const what =
       r.code === 'friend_penalty'
-        ? `Some of your friends are scored below ${threshold}; see "Friend penalty" below.`
-        : `${describe.get(r.code) ?? ''}${pointsApplied(e, r.code)}`;
-    const detail = `Reason code ${r.code}. ${what}`;
+        ? t('reasons.friends', { threshold: spec.friend_penalty.threshold })
+        : r.code === 'manual_adjustment'
+          ? t('reasons.adjustment')
+          : [ruleSpec ? localizedText(ruleSpec, c.language).description : '', pointsApplied(c, r.code)].filter(Boolean).join(' ');
+    const detail = t('reasons.detail', { code: r.code, what });
     pdf.ensureSpace(pdf.paragraphHeight(title, { bold: true }) + pdf.paragraphHeight(detail, { indent: 14 }));
     pdf.paragraph(title, { bold: true });
     pdf.paragraph(detail, { indent: 14 });
@@ -147,36 +191,36 @@ function reasonsSection(pdf: PrintedDocument, e: Explanation, describe: Map<stri
  * description: a description can be out of date ("-2 for each bill paid
  * late" while the published points are -5), and the figures are what count.
  */
-function pointsApplied(e: Explanation, ruleId: string): string {
-  const rule = e.rules.find((r) => r.ruleId === ruleId);
+function pointsApplied(c: Context, ruleId: string): string {
+  const rule = c.e.rules.find((r) => r.ruleId === ruleId);
   if (!rule || rule.events.length === 0) return '';
   const each = [...new Set(rule.events.map((ev) => ev.points))].sort((a, b) => a - b);
-  const range = each.length === 1 ? pts(each[0]) : `${pts(each[0])} to ${pts(each[each.length - 1])}`;
-  const records = rule.eventCount === 1 ? '1 record' : `${rule.eventCount} records`;
-  return ` Points applied: ${range} per record (${records}${rule.capped ? `, capped at a total of ${pts(rule.total)}` : ''}).`;
+  const range = each.length === 1 ? pts(each[0]) : c.t('reasons.pointRange', { low: pts(each[0]), high: pts(each[each.length - 1]) });
+  return rule.capped ? c.t('reasons.appliedCapped', { range, count: rule.eventCount, total: pts(rule.total) }) : c.t('reasons.applied', { range, count: rule.eventCount });
 }
 
-function calculationSection(pdf: PrintedDocument, e: Explanation, base: number): void {
-  const intro = 'Your score is the starting score plus the total of each rule that applies to your records, minus the friend penalty. A rule may have a cap: a limit on its total, whatever the number of records.';
-  const rows: string[][] = [['Starting score', '', '', formatPoints(base), '']];
+function calculationSection(c: Context): void {
+  const { pdf, t, e } = c;
+  const intro = t('calc.intro');
+  const rows: string[][] = [[t('calc.start'), '', '', formatPoints(c.spec.base_score), '']];
   for (const r of e.rules) {
-    rows.push([`${r.ruleName} (${r.ruleId})`, r.dimension, String(r.eventCount), pts(r.total), r.capped ? `capped; records add up to ${pts(r.raw)}` : 'not capped']);
+    rows.push([t('calc.rule', { name: ruleName(c, r), id: r.ruleId }), r.dimension, String(r.eventCount), pts(r.total), r.capped ? t('calc.cappedFrom', { raw: pts(r.raw) }) : t('calc.notCapped')]);
   }
-  if (e.adjustments !== 0) rows.push(['Manual adjustments', '', '', pts(e.adjustments), '']);
+  if (e.adjustments !== 0) rows.push([t('calc.adjustments'), '', '', pts(e.adjustments), '']);
   const own = rows.length;
-  rows.push(['Score from your own records', '', '', formatPoints(e.own), '']);
-  rows.push(['Friend penalty', 'friends', '', pts(-e.friendPenalty), e.friendPenaltyUncapped > e.friendPenalty ? 'capped' : 'not capped']);
+  rows.push([t('calc.own'), '', '', formatPoints(e.own), '']);
+  rows.push([t('calc.friendPenalty'), t('calc.friends'), '', pts(-e.friendPenalty), e.friendPenaltyUncapped > e.friendPenalty ? t('calc.capped') : t('calc.notCapped')]);
   const final = rows.length;
-  rows.push([`Your score (tier ${e.tier})`, '', '', scoreText(e.score), 'rounded to 2 decimals']);
+  rows.push([t('calc.final', { tier: e.tier }), '', '', scoreText(e.score), t('calc.rounded')]);
   const columns: Column[] = [
-    { header: 'Item', width: 0.36 },
-    { header: 'Dimension', width: 0.13 },
-    { header: 'Records', width: 0.1, align: 'right' },
-    { header: 'Points', width: 0.13, align: 'right' },
-    { header: 'Cap', width: 0.28 },
+    { header: t('calc.item'), width: 0.36 },
+    { header: t('calc.dimension'), width: 0.13 },
+    { header: t('calc.records'), width: 0.1, align: 'right' },
+    { header: t('calc.points'), width: 0.13, align: 'right' },
+    { header: t('calc.cap'), width: 0.28 },
   ];
   const tableOptions = { bold: new Set([own, final]), shade: new Set([final]) };
-  pdf.heading('How your score is calculated', pdf.paragraphHeight(intro) + pdf.tableHeight(columns, rows, tableOptions));
+  pdf.heading(t('calc.heading'), pdf.paragraphHeight(intro) + pdf.tableHeight(columns, rows, tableOptions));
   pdf.paragraph(intro, { muted: true });
   pdf.table(columns, rows, tableOptions);
 }
@@ -191,56 +235,67 @@ function calculationSection(pdf: PrintedDocument, e: Explanation, base: number):
  * needs; contesting a friendship itself goes through the relationship
  * records, which the subject-access export lists (by id).
  */
-function friendPenaltySection(pdf: PrintedDocument, e: Explanation, fp: { threshold: number; weight: number; cap: number }): void {
-  pdf.heading('Friend penalty', 150);
-  pdf.paragraph(
-    `Friends whose score is below ${fp.threshold} lower your score: the penalty is ${fp.weight} times the average shortfall below ${fp.threshold} over all your friendships active on the as-of date, and at most ${fp.cap} points.`,
-  );
+function friendPenaltySection(c: Context): void {
+  const { pdf, t, e } = c;
+  const fp = c.spec.friend_penalty;
+  pdf.heading(t('friends.heading'), 150);
+  pdf.paragraph(t('friends.explain', { threshold: fp.threshold, weight: fp.weight, cap: fp.cap }));
   pdf.fields([
-    ['Active friendships', String(e.activeFriendCount)],
-    ['Friend penalty', `${pts(-e.friendPenalty)} points`],
-    ['Cap', e.friendPenaltyUncapped > e.friendPenalty ? `the cap of ${fp.cap} points applied` : `not reached (cap ${fp.cap} points)`],
+    [t('friends.active'), String(e.activeFriendCount)],
+    [t('friends.penalty'), t('friends.points', { points: pts(-e.friendPenalty) })],
+    [t('friends.cap'), e.friendPenaltyUncapped > e.friendPenalty ? t('friends.capApplied', { cap: fp.cap }) : t('friends.capNotReached', { cap: fp.cap })],
   ]);
-  pdf.paragraph('To protect your friends, this document does not show which friends caused the penalty or how much each contributed: that would reveal their scores.', { muted: true });
+  pdf.paragraph(t('friends.privacy'), { muted: true });
 }
 
-function recordsSection(pdf: PrintedDocument, e: Explanation): void {
-  pdf.heading('Records that count toward your score', 90);
-  const rows = e.rules.flatMap((r) => r.events.map((ev) => [ev.occurredAt.slice(0, 10), ev.eventId, r.ruleName, pts(ev.points)]));
+function recordsSection(c: Context): void {
+  const { pdf, t, e } = c;
+  pdf.heading(t('records.heading'), 90);
+  const rows = e.rules.flatMap((r) => r.events.map((ev) => [ev.occurredAt.slice(0, 10), ev.eventId, ruleName(c, r), pts(ev.points)]));
   if (rows.length === 0) {
-    pdf.paragraph('No record counts toward your score.');
+    pdf.paragraph(t('records.none'));
     return;
   }
-  pdf.paragraph('Quote the record ID when you contest a record. Records outside a rule\'s counting period, and records withdrawn after a review, are not listed.', { muted: true });
+  pdf.paragraph(t('records.intro'), { muted: true });
   pdf.table(
     [
-      { header: 'Date', width: 0.17 },
-      { header: 'Record ID', width: 0.25 },
-      { header: 'Rule', width: 0.4 },
-      { header: 'Points', width: 0.18, align: 'right' },
+      { header: t('records.date'), width: 0.17 },
+      { header: t('records.id'), width: 0.25 },
+      { header: t('records.rule'), width: 0.4 },
+      { header: t('records.points'), width: 0.18, align: 'right' },
     ],
     rows,
   );
 }
 
-function disputesSection(pdf: PrintedDocument, db: Db, citizen: { id: string; idx: number }, answerDays: number): void {
-  pdf.heading('Open disputes');
+const DISPUTE_STATES = new Set(['open', 'under_review', 'upheld', 'rejected']);
+
+/** What a dispute is about ("record E12", "measure no-fast-track-permits"), in the disclosure's language. */
+function disputeAbout(t: Translate, about: string | null): string {
+  const m = /^(record|measure) (.+)$/.exec(about ?? '');
+  if (!m) return about ?? '';
+  return m[1] === 'record' ? t('disputes.aboutRecord', { id: m[2] }) : t('disputes.aboutMeasure', { id: m[2] });
+}
+
+function disputesSection(c: Context, db: Db, citizen: { id: string; idx: number }, answerDays: number): void {
+  const { pdf, t } = c;
+  pdf.heading(t('disputes.heading'));
   const read = openDisputes(db, citizen);
   if (read.status === 'unknown') {
-    pdf.paragraph('The status of your disputes could not be read for this document. Ask the office that gave it to you.');
+    pdf.paragraph(t('disputes.unknown'));
     return;
   }
   if (read.disputes.length === 0) {
-    pdf.paragraph('No open disputes.');
+    pdf.paragraph(t('disputes.none'));
     return;
   }
   pdf.table(
     [
-      { header: 'Dispute', width: 0.2 },
-      { header: 'Opened', width: 0.15 },
-      { header: 'About', width: 0.3 },
-      { header: 'Status', width: 0.15 },
-      { header: 'Answer due by', width: 0.2 },
+      { header: t('disputes.dispute'), width: 0.2 },
+      { header: t('disputes.opened'), width: 0.15 },
+      { header: t('disputes.about'), width: 0.3 },
+      { header: t('disputes.status'), width: 0.15 },
+      { header: t('disputes.due'), width: 0.2 },
     ],
     read.disputes.map((d) => {
       const opened = d.openedAt ? Date.parse(d.openedAt) : NaN;
@@ -248,18 +303,31 @@ function disputesSection(pdf: PrintedDocument, db: Db, citizen: { id: string; id
       const due = d.deadline
         ? d.deadline.slice(0, 10)
         : Number.isNaN(opened)
-          ? `${answerDays} days after opening`
+          ? t('disputes.dueAfter', { days: answerDays })
           : new Date(opened + answerDays * DAY_MS).toISOString().slice(0, 10);
-      return [d.id, d.openedAt ? d.openedAt.slice(0, 10) : '', d.about ?? '', (d.status ?? 'open').replace(/_/g, ' '), due];
+      const status = d.status ?? 'open';
+      const state = DISPUTE_STATES.has(status) ? t(`disputes.state.${status}`) : status.replace(/_/g, ' ');
+      return [d.id, d.openedAt ? d.openedAt.slice(0, 10) : '', disputeAbout(t, d.about), state, due];
     }),
   );
 }
 
-function contestSection(pdf: PrintedDocument, answerDays: number): void {
-  pdf.heading('How to contest', 160);
-  pdf.bullet('You have the right to contest this score and any record it is based on. Tell the office which record (by its record ID) or which part of the calculation you contest, and why.');
-  pdf.bullet('A contested score or record is reviewed by a person, not by the scoring system alone. A record found to be wrong, or that cannot be verified, is withdrawn and your score is recalculated.');
-  pdf.bullet(`You will receive a written answer within ${answerDays} days of your request.`);
-  pdf.bullet('A score is never the sole basis of a decision about you. If a decision relied on this score, you may ask for it to be reviewed by a person.');
-  pdf.bullet('You may also ask for a copy of all the data held about you.');
+function contestSection(c: Context, answerDays: number): void {
+  const { pdf, t } = c;
+  pdf.heading(t('contest.heading'), 160);
+  pdf.bullet(t('contest.right'));
+  pdf.bullet(t('contest.human'));
+  pdf.bullet(t('contest.answer', { days: answerDays }));
+  pdf.bullet(t('contest.notSole'));
+  pdf.bullet(t('contest.copy'));
+}
+
+/** The outlook, or null where working it out is refused as too large (the section then says so). */
+function outlookIfBounded(db: Db, citizenId: string): Outlook | null {
+  try {
+    return scoreOutlook(db, citizenId);
+  } catch (err) {
+    if (err instanceof RejectedInputError) return null;
+    throw err;
+  }
 }

@@ -10,6 +10,7 @@
 import type { Outlook } from '../../shared/recourse.js';
 import { formatPoints } from '../engine/scoring.js';
 import type { PrintedDocument } from './disclosurePdf.js';
+import type { Translate } from './translate.js';
 
 /** Rows of the outlook table; the rest are counted. */
 const ROWS_SHOWN = 12;
@@ -24,40 +25,54 @@ export function outlookSentence(now: Outlook['now'], p: Outlook['points'][number
   return `Your score is expected to ${move} on ${date(p.at)}${when}.`;
 }
 
-export function outlookSection(pdf: PrintedDocument, o: Outlook): void {
+/** The outlook's first change, as the disclosure states it in its language (`outlookSentence` is the English of it). */
+function outlookLine(t: Translate, now: Outlook['now'], p: Outlook['points'][number]): string {
+  const record = p.records.find((r) => r.change === 'expires') ?? p.records[0];
+  const move = p.score > now.score ? 'rise' : p.score < now.score ? 'fall' : 'stay';
+  const figures = { score: formatPoints(p.score), tier: p.tier, date: date(p.at) };
+  if (!record) return t(`disclosure:outlook.${move}`, figures);
+  return t(`disclosure:outlook.${move}When`, { ...figures, recordDate: date(record.occurredAt), change: t(record.change === 'expires' ? 'disclosure:outlook.expires' : 'disclosure:outlook.starts') });
+}
+
+export function outlookSection(pdf: PrintedDocument, t: Translate, o: Outlook | null): void {
+  if (!o) {
+    pdf.heading(t('disclosure:outlook.heading'), 60);
+    pdf.paragraph(t('disclosure:outlook.unavailable'));
+    return;
+  }
   const own = o.points.filter((p) => p.records.length > 0);
-  const intro = `A projection under the current ruleset (version ${o.rulesetVersion}), from the data held on ${date(o.asOf)}: the dates on which records of yours stop counting, and your score from then on if nothing else happens. New records, decided disputes or a new ruleset change it.`;
-  pdf.heading('Score outlook (projection)', 120);
-  pdf.paragraph(intro, { muted: true });
+  pdf.heading(t('disclosure:outlook.heading'), 120);
+  pdf.paragraph(t('disclosure:outlook.intro', { version: o.rulesetVersion, date: date(o.asOf) }), { muted: true });
   if (own.length === 0) {
-    pdf.paragraph('None of your records stops counting after that date: your score stays as it is unless something new happens.');
+    pdf.paragraph(t('disclosure:outlook.none'));
   } else {
-    pdf.paragraph(outlookSentence(o.now, own[0]), { bold: true });
+    pdf.paragraph(outlookLine(t, o.now, own[0]), { bold: true });
     const rows = own.slice(0, ROWS_SHOWN).map((p) => {
       const r = p.records[0];
-      const more = p.records.length > 1 ? ` and ${p.records.length - 1} more` : '';
-      return [date(p.at), `${r.eventId} of ${date(r.occurredAt)} ${r.change === 'expires' ? 'expires' : 'starts to count'}${more}`, formatPoints(p.score), p.tier];
+      const what = { eventId: r.eventId, recordDate: date(r.occurredAt), change: t(r.change === 'expires' ? 'disclosure:outlook.expires' : 'disclosure:outlook.starts') };
+      return [date(p.at), p.records.length > 1 ? t('disclosure:outlook.rowMore', { ...what, more: p.records.length - 1 }) : t('disclosure:outlook.row', what), formatPoints(p.score), p.tier];
     });
     pdf.table(
       [
-        { header: 'From', width: 0.17 },
-        { header: 'Record', width: 0.5 },
-        { header: 'Score then', width: 0.18, align: 'right' },
-        { header: 'Tier', width: 0.15 },
+        { header: t('disclosure:outlook.from'), width: 0.17 },
+        { header: t('disclosure:outlook.record'), width: 0.5 },
+        { header: t('disclosure:outlook.scoreThen'), width: 0.18, align: 'right' },
+        { header: t('disclosure:outlook.tier'), width: 0.15 },
       ],
       rows,
     );
-    if (own.length > ROWS_SHOWN) pdf.paragraph(`And ${own.length - ROWS_SHOWN} later dates.`, { muted: true });
+    if (own.length > ROWS_SHOWN) pdf.paragraph(t('disclosure:outlook.later', { count: own.length - ROWS_SHOWN }), { muted: true });
   }
   const n = o.nextTier;
   if (n && n.recordsTotal > 0) {
-    pdf.paragraph(`You are expected to reach tier ${n.tier} (${n.min} or more) on ${date(n.at)}, with ${formatPoints(n.score)}, once ${n.recordsTotal === 1 ? 'one record of yours has' : `${n.recordsTotal} records of yours have`} stopped counting.`);
+    pdf.paragraph(t('disclosure:outlook.nextTier', { tier: n.tier, min: n.min, date: date(n.at), score: formatPoints(n.score), count: n.recordsTotal }));
   }
   for (const d of o.disputes) {
+    const which = { id: d.disputeId, eventId: d.eventId };
     pdf.paragraph(
       d.noChange
-        ? `If your open dispute #${d.disputeId} (record ${d.eventId}) is upheld, your score does not change: ${d.noChange === 'capped' ? 'the rule total is capped' : 'the record does not count at that date'}.`
-        : `If your open dispute #${d.disputeId} (record ${d.eventId}) is upheld, your score would be ${formatPoints(d.score)} (${d.tier}).`,
+        ? t(d.noChange === 'capped' ? 'disclosure:outlook.disputeCapped' : 'disclosure:outlook.disputeNotCounting', which)
+        : t('disclosure:outlook.disputeScore', { ...which, score: formatPoints(d.score), tier: d.tier }),
     );
   }
 }

@@ -2,10 +2,14 @@
  * The page layout of printed documents (the score disclosure): an A4 page
  * with a title, sections, paragraphs, label/value lists and tables that break
  * across pages (repeating their header), and a footer on every page. Text
- * stays text (the 14 standard PDF fonts, no embedding), so a screen reader or
- * `pdftotext` reads it.
+ * stays text, so a screen reader or `pdftotext` reads it: in the standard PDF
+ * fonts (Windows-1252, nothing embedded) or, for Chinese and any other text
+ * they cannot print, in Noto Sans SC (regular and bold), embedded as a subset
+ * of the glyphs used.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type PDFDocument from 'pdfkit';
 
 /**
@@ -16,6 +20,44 @@ let pdfkit: typeof PDFDocument | undefined;
 function PDFDocumentClass(): typeof PDFDocument {
   pdfkit ??= createRequire(import.meta.url)('pdfkit') as typeof PDFDocument;
   return pdfkit;
+}
+
+interface FontFiles {
+  regular: Buffer;
+  bold: Buffer;
+  /** Whether the embedded font has a glyph for a code point (both weights cover the same characters). */
+  hasGlyph: (codePoint: number) => boolean;
+}
+
+let fontFiles: FontFiles | undefined;
+/** Noto Sans SC from @embedpdf/fonts-sc, read and parsed once per process (the packaged app ships these two weights only). */
+function unicodeFonts(): FontFiles {
+  if (!fontFiles) {
+    const require = createRequire(import.meta.url);
+    const dir = join(dirname(require.resolve('@embedpdf/fonts-sc')), '..', 'fonts');
+    const regular = readFileSync(join(dir, 'NotoSansHans-Regular.otf'));
+    const bold = readFileSync(join(dir, 'NotoSansHans-Bold.otf'));
+    // fontkit is pdfkit's own font parser: taken from where pdfkit finds it.
+    const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as { create: (data: Buffer) => { hasGlyphForCodePoint: (cp: number) => boolean } };
+    const font = fontkit.create(regular);
+    fontFiles = { regular, bold, hasGlyph: (cp) => font.hasGlyphForCodePoint(cp) };
+  }
+  return fontFiles;
+}
+
+/** Text the embedded Unicode font can print: characters it has no glyph for become '?', and `changed` says so. */
+export function printableUnicode(text: string): { text: string; changed: boolean } {
+  const { hasGlyph } = unicodeFonts();
+  let out = '';
+  for (const ch of text.normalize('NFC')) {
+    const cp = ch.codePointAt(0)!;
+    if (ch === '\n' || (cp >= 0x20 && hasGlyph(cp))) out += ch;
+    else {
+      const base = ch.normalize('NFKD').replace(/\p{M}/gu, '');
+      out += base && [...base].every((c) => hasGlyph(c.codePointAt(0)!)) ? base : '?';
+    }
+  }
+  return { text: out, changed: out !== text.normalize('NFC') };
 }
 
 const MARGIN = 56;
@@ -52,7 +94,6 @@ export function printable(text: string): { text: string; changed: boolean } {
   return { text: out, changed: out !== text.normalize('NFC') };
 }
 
-const p = (text: string) => printable(text).text;
 
 export interface Column {
   header: string;
@@ -72,16 +113,49 @@ export class PrintedDocument {
   private readonly doc: PDFKit.PDFDocument;
   private readonly left = MARGIN;
   private readonly width: number;
+  private embedded = false;
+  private readonly embedAll: boolean;
 
-  constructor(info: { title: string; author: string; subject: string; createdAt: Date }) {
+  /**
+   * `embedAll`: every text in the embedded font (a Chinese document: one face
+   * for Chinese and Latin keeps them on one baseline); otherwise only the
+   * texts the standard fonts cannot print.
+   */
+  constructor(info: { title: string; author: string; subject: string; createdAt: Date; language?: string }, options: { embedAll?: boolean } = {}) {
+    this.embedAll = options.embedAll ?? false;
     this.doc = new (PDFDocumentClass())({
       size: 'A4',
       margins: { top: MARGIN, bottom: MARGIN + 14, left: MARGIN, right: MARGIN },
       bufferPages: true,
-      info: { Title: p(info.title), Author: p(info.author), Subject: p(info.subject), Creator: 'Credence', CreationDate: info.createdAt },
+      lang: info.language,
+      // The document information is metadata, not drawn: it keeps every character.
+      info: { Title: info.title, Author: info.author, Subject: info.subject, Creator: 'Credence', CreationDate: info.createdAt },
     });
     this.width = this.doc.page.width - 2 * MARGIN;
     this.doc.font('Helvetica').fontSize(BODY).fillColor(INK);
+  }
+
+  /**
+   * `text` as this document prints it, and whether that differs from it:
+   * in the standard fonts when they print it whole, else in the embedded font.
+   */
+  printable(text: string): { text: string; changed: boolean; embedded: boolean } {
+    const standard = this.embedAll ? null : printable(text);
+    if (standard && !standard.changed) return { ...standard, embedded: false };
+    return { ...printableUnicode(text), embedded: true };
+  }
+
+  /** Select the font that prints `text` (regular or bold) and return the text as printed. */
+  private face(text: string, bold = false): string {
+    const fitted = this.printable(text);
+    if (fitted.embedded && !this.embedded) {
+      const files = unicodeFonts();
+      this.doc.registerFont('NotoSansSC', files.regular);
+      this.doc.registerFont('NotoSansSC-Bold', files.bold);
+      this.embedded = true;
+    }
+    this.doc.font(fitted.embedded ? (bold ? 'NotoSansSC-Bold' : 'NotoSansSC') : bold ? 'Helvetica-Bold' : 'Helvetica');
+    return fitted.text;
   }
 
   private get bottom(): number {
@@ -94,8 +168,9 @@ export class PrintedDocument {
   }
 
   title(text: string, subtitle: string): void {
-    this.doc.font('Helvetica-Bold').fontSize(20).fillColor(INK).text(p(text), this.left, this.doc.y, { width: this.width });
-    this.doc.moveDown(0.2).font('Helvetica').fontSize(BODY).fillColor(MUTED).text(p(subtitle), { width: this.width });
+    this.doc.fontSize(20).fillColor(INK).text(this.face(text, true), this.left, this.doc.y, { width: this.width });
+    this.doc.moveDown(0.2);
+    this.doc.fontSize(BODY).fillColor(MUTED).text(this.face(subtitle), { width: this.width });
     this.doc.moveDown(0.4);
     this.line(1.2);
     this.doc.moveDown(0.6);
@@ -115,7 +190,7 @@ export class PrintedDocument {
     const usable = this.bottom - this.doc.page.margins.top;
     this.ensureSpace(Math.min(usable, 34 + keepWithNext));
     this.doc.moveDown(0.8);
-    this.doc.font('Helvetica-Bold').fontSize(12.5).fillColor(INK).text(p(text), this.left, this.doc.y, { width: this.width });
+    this.doc.fontSize(12.5).fillColor(INK).text(this.face(text, true), this.left, this.doc.y, { width: this.width });
     this.doc.moveDown(0.15);
     this.line();
     this.doc.moveDown(0.45);
@@ -124,17 +199,18 @@ export class PrintedDocument {
 
   /** The height a paragraph() of `text` takes. */
   paragraphHeight(text: string, options: { bold?: boolean; indent?: number } = {}): number {
-    this.doc.font(options.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(BODY);
-    return this.doc.heightOfString(p(text), { width: this.width - (options.indent ?? 0), lineGap: 1.5 }) + BODY * 0.35 * 1.2;
+    const printed = this.face(text, options.bold);
+    this.doc.fontSize(BODY);
+    return this.doc.heightOfString(printed, { width: this.width - (options.indent ?? 0), lineGap: 1.5 }) + BODY * 0.35 * 1.2;
   }
 
   paragraph(text: string, options: { bold?: boolean; muted?: boolean; indent?: number } = {}): void {
     const indent = options.indent ?? 0;
+    const printed = this.face(text, options.bold);
     this.doc
-      .font(options.bold ? 'Helvetica-Bold' : 'Helvetica')
       .fontSize(BODY)
       .fillColor(options.muted ? MUTED : INK)
-      .text(p(text), this.left + indent, this.doc.y, { width: this.width - indent, lineGap: 1.5 });
+      .text(printed, this.left + indent, this.doc.y, { width: this.width - indent, lineGap: 1.5 });
     this.doc.moveDown(0.35).fillColor(INK);
   }
 
@@ -142,8 +218,8 @@ export class PrintedDocument {
   bullet(text: string): void {
     this.ensureSpace(BODY * 2);
     const y = this.doc.y;
-    this.doc.font('Helvetica').fontSize(BODY).fillColor(INK).text('•', this.left + 4, y, { width: 10, lineBreak: false });
-    this.doc.text(p(text), this.left + 16, y, { width: this.width - 16, lineGap: 1.5 });
+    this.doc.fontSize(BODY).fillColor(INK).text(this.face('•'), this.left + 4, y, { width: 10, lineBreak: false });
+    this.doc.text(this.face(text), this.left + 16, y, { width: this.width - 16, lineGap: 1.5 });
     this.doc.moveDown(0.25);
   }
 
@@ -151,12 +227,12 @@ export class PrintedDocument {
   fields(pairs: [string, string][]): void {
     const labelWidth = 130;
     for (const [label, value] of pairs) {
-      const text = p(value);
-      const h = this.doc.font('Helvetica').fontSize(BODY).heightOfString(text, { width: this.width - labelWidth });
+      const text = this.face(value);
+      const h = this.doc.fontSize(BODY).heightOfString(text, { width: this.width - labelWidth });
       this.ensureSpace(h + 4);
       const y = this.doc.y;
-      this.doc.font('Helvetica').fillColor(MUTED).text(p(label), this.left, y, { width: labelWidth - 8 });
-      this.doc.fillColor(INK).text(text, this.left + labelWidth, y, { width: this.width - labelWidth });
+      this.doc.fillColor(MUTED).text(this.face(label), this.left, y, { width: labelWidth - 8 });
+      this.doc.fillColor(INK).text(this.face(value), this.left + labelWidth, y, { width: this.width - labelWidth });
       this.doc.y = Math.max(this.doc.y, y + h) + 3;
     }
     this.doc.x = this.left;
@@ -169,13 +245,13 @@ export class PrintedDocument {
     this.ensureSpace(height + 12);
     const y = this.doc.y;
     this.doc.save().rect(this.left, y, this.width, height).fill(SHADE).restore();
-    this.doc.font('Helvetica-Bold').fontSize(30).fillColor(INK).text(p(score), this.left + 14, y + (height - 30) / 2, { width: 150, lineBreak: false });
+    this.doc.fontSize(30).fillColor(INK).text(this.face(score, true), this.left + 14, y + (height - 30) / 2, { width: 150, lineBreak: false });
     let ly = y + (height - lineHeight * (lines.length + 1)) / 2;
-    this.doc.font('Helvetica-Bold').fontSize(BODY + 2).text(p(tier), this.left + 180, ly, { width: this.width - 194, lineBreak: false });
-    this.doc.font('Helvetica').fontSize(BODY);
+    this.doc.fontSize(BODY + 2).text(this.face(tier, true), this.left + 180, ly, { width: this.width - 194, lineBreak: false });
+    this.doc.fontSize(BODY);
     for (const l of lines) {
       ly += lineHeight;
-      this.doc.text(p(l), this.left + 180, ly + 1, { width: this.width - 194, lineBreak: false });
+      this.doc.text(this.face(l), this.left + 180, ly + 1, { width: this.width - 194, lineBreak: false });
     }
     this.doc.x = this.left;
     this.doc.y = y + height + 12;
@@ -185,24 +261,22 @@ export class PrintedDocument {
   private layoutTable(columns: Column[], rows: string[][], options: TableOptions) {
     const widths = columns.map((c) => c.width * this.width);
     const pad = 5;
-    const layoutRow = (cells: string[], font: string, shade: boolean, isHeader = false) => {
-      this.doc.font(font).fontSize(BODY - 0.5);
-      const texts = cells.map(p);
-      const h = Math.max(...texts.map((t, i) => this.doc.heightOfString(t, { width: widths[i] - 2 * pad }))) + 2 * pad;
+    const layoutRow = (cells: string[], bold: boolean, shade: boolean, isHeader = false) => {
+      const h = Math.max(...cells.map((c, i) => this.doc.fontSize(BODY - 0.5).heightOfString(this.face(c, bold), { width: widths[i] - 2 * pad }))) + 2 * pad;
       const draw = (y: number) => {
         if (shade) this.doc.save().rect(this.left, y, this.width, h).fill(SHADE).restore();
-        this.doc.font(font).fontSize(BODY - 0.5).fillColor(INK);
+        this.doc.fontSize(BODY - 0.5).fillColor(INK);
         let x = this.left;
-        texts.forEach((t, i) => {
-          this.doc.text(t, x + pad, y + pad, { width: widths[i] - 2 * pad, align: columns[i].align ?? 'left' });
+        cells.forEach((c, i) => {
+          this.doc.text(this.face(c, bold), x + pad, y + pad, { width: widths[i] - 2 * pad, align: columns[i].align ?? 'left' });
           x += widths[i];
         });
         this.doc.save().lineWidth(isHeader ? 0.9 : 0.3).strokeColor(isHeader ? INK : RULE).moveTo(this.left, y + h).lineTo(this.left + this.width, y + h).stroke().restore();
       };
       return { h, draw };
     };
-    const header = layoutRow(columns.map((c) => c.header), 'Helvetica-Bold', false, true);
-    const body = rows.map((cells, index) => layoutRow(cells, options.bold?.has(index) ? 'Helvetica-Bold' : 'Helvetica', options.shade?.has(index) ?? false));
+    const header = layoutRow(columns.map((c) => c.header), true, false, true);
+    const body = rows.map((cells, index) => layoutRow(cells, options.bold?.has(index) ?? false, options.shade?.has(index) ?? false));
     return { header, body, height: header.h + body.reduce((sum, r) => sum + r.h, 0) };
   }
 
@@ -244,7 +318,8 @@ export class PrintedDocument {
       this.doc.page.margins.bottom = 0;
       const y = this.doc.page.height - MARGIN + 10;
       this.doc.save().lineWidth(0.3).strokeColor(RULE).moveTo(this.left, y - 6).lineTo(this.left + this.width, y - 6).stroke().restore();
-      this.doc.font('Helvetica').fontSize(8).fillColor(MUTED).text(p(footer(i - range.start + 1, range.count)), this.left, y, { width: this.width, align: 'center', lineBreak: false });
+      const text = this.face(footer(i - range.start + 1, range.count));
+      this.doc.fontSize(8).fillColor(MUTED).text(text, this.left, y, { width: this.width, align: 'center', lineBreak: false });
       this.doc.page.margins.bottom = bottom;
     }
     this.doc.end();

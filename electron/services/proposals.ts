@@ -10,6 +10,7 @@ import { NotFoundError } from './explain.js';
 import type { SimulationResult } from '../../shared/contract.js';
 import { RejectedInputError, simulationBasis } from './ruleLab.js';
 import { checkRuleset, publishRuleset, type PublishResult } from './rulesets.js';
+import { requireAcknowledgement } from './fairness.js';
 import { incrementalUpdate, loadScoringState, type Progress } from './scoring.js';
 
 export { TwoPersonRuleError } from './accounts.js';
@@ -181,19 +182,38 @@ export function approveAdjustment(db: Db, id: number, approver: string, reason: 
   })();
 }
 
+/**
+ * A ruleset approval with flags in the simulation's fairness report needs the
+ * approver's acknowledgement, with a reason: checked before the publish job
+ * starts, and again by the publish on the scores it actually computed.
+ */
+export function requireFairnessAcknowledgement(db: Db, p: ProposalRow, acknowledgement: string | null | undefined): void {
+  requireAcknowledgement(proposalSimulation(db, p)?.result.fairness, acknowledgement, `approval of proposal ${p.id} refused`);
+}
+
 /** Approve a ruleset: the real publish (long: run it in a job), with proposer and approver recorded. */
-export function approveRuleset(db: Db, id: number, approver: string, reason: string, onProgress?: Progress): PublishResult {
+export function approveRuleset(db: Db, id: number, approver: string, reason: string, onProgress?: Progress, acknowledgement?: string | null): PublishResult {
   return db.transaction(() => {
     const p = getProposal(db, id);
     if (p.kind !== 'ruleset') throw new TwoPersonRuleError(`proposal ${id} is not a ruleset`);
     requirePending(p);
     requireSecondPerson(db, p, approver);
     requireFreshSimulation(db, p);
+    requireFairnessAcknowledgement(db, p, acknowledgement);
+    const flags = proposalSimulation(db, p)?.result.fairness?.flags.length ?? 0;
+    const ack = acknowledgement?.trim() ? acknowledgement.trim() : null;
     const result = publishRuleset(db, JSON.parse(p.payload), {
       actor: approver,
       reason: p.reason,
       onProgress,
-      details: { proposal_id: id, proposed_by: p.proposed_by, approved_by: approver, approval_note: reason },
+      details: {
+        proposal_id: id,
+        proposed_by: p.proposed_by,
+        approved_by: approver,
+        approval_note: reason,
+        ...(flags ? { fairness_flags: flags, fairness_acknowledgement: ack } : {}),
+      },
+      fairness: { mode: 'require-acknowledgement', acknowledgement: ack ? { reason: ack, by: approver } : null },
     });
     if (!result.ok) throw new RejectedInputError(`the proposed ruleset no longer validates: ${result.problems.map((x) => x.message).join('; ')}`);
     markDecided(db, id, 'approved', approver, reason, result.operationId ?? null);

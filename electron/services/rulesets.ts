@@ -8,7 +8,9 @@ import { loadKinds } from '../db/kinds.js';
 import { recordOperation } from '../db/operations.js';
 import { insertRuleset } from '../db/rulesets.js';
 import { validateRuleset, type CompiledRuleset } from '../engine/rules.js';
+import type { FairnessReport } from '../../shared/fairness.js';
 import { evaluationErrors, rebuildContributions } from './contributions.js';
+import { fairnessReport, requireAcknowledgement, scoresSide, storeFairnessReport } from './fairness.js';
 import { fullRecompute, loadScoringState, moveScoringInstant, paramsOf, parseInstant, type Progress, type ScoreChangeStats, type ScoringPath } from './scoring.js';
 
 export function checkRuleset(db: Db, input: unknown): { ok: true; ruleset: CompiledRuleset } | { ok: false; problems: InputProblem[] } {
@@ -22,12 +24,26 @@ export interface PublishResult {
   operationId?: number;
   scoring?: ScoreChangeStats;
   evaluationErrors?: { ruleId: string; count: number; example: string }[];
+  /** The new version's scores by district and age band against the version it replaced (stored with it). */
+  fairness?: FairnessReport;
 }
 
 export function publishRuleset(
   db: Db,
   input: unknown,
-  options: { actor: string; reason: string; asOf?: string; onProgress?: Progress; details?: Record<string, unknown> },
+  options: {
+    actor: string;
+    reason: string;
+    asOf?: string;
+    onProgress?: Progress;
+    details?: Record<string, unknown>;
+    /**
+     * The approver's acknowledgement of the fairness report's flags. With
+     * `fairness: 'require-acknowledgement'`, a report with flags and no
+     * acknowledgement aborts the publish (nothing is written).
+     */
+    fairness?: { mode: 'require-acknowledgement' | 'record'; acknowledgement?: { reason: string; by: string } | null };
+  },
 ): PublishResult {
   if (!options.reason?.trim()) return { ok: false, problems: [{ message: 'publishing a ruleset needs a written reason' }] };
   const checked = checkRuleset(db, input);
@@ -35,6 +51,14 @@ export function publishRuleset(
   return db.transaction(() => {
     const previous = loadScoringState(db);
     const asOf = options.asOf ? parseInstant(options.asOf) : previous ? { iso: previous.asOf, ms: previous.asOfMs } : parseInstant(new Date().toISOString());
+    const before = previous
+      ? scoresSide(
+          db,
+          previous.version,
+          previous.ruleset.spec.tiers.map((t) => t.name),
+          asOf.ms,
+        )
+      : null;
     const op = recordOperation(db, {
       kind: 'ruleset_published',
       actor: options.actor,
@@ -44,8 +68,21 @@ export function publishRuleset(
     const version = insertRuleset(db, checked.ruleset.spec, op.id);
     rebuildContributions(db, checked.ruleset, loadKinds(db), (done, total) => options.onProgress?.('evaluating rules', done, total));
     const state = { version, ruleset: checked.ruleset, asOf: asOf.iso, asOfMs: asOf.ms, params: paramsOf(checked.ruleset) };
-    const scoring = fullRecompute(db, state, op.id, options.onProgress);
-    return { ok: true, problems: [], version, operationId: op.id, scoring, evaluationErrors: evaluationErrors(db, checked.ruleset) };
+    const scoring = fullRecompute(db, state, op.id, options.onProgress, { unscoredWereOutOfScope: previous !== null });
+    const fairness = fairnessReport(
+      asOf.iso,
+      before,
+      scoresSide(
+        db,
+        version,
+        checked.ruleset.spec.tiers.map((t) => t.name),
+        asOf.ms,
+      ),
+    );
+    const acknowledgement = options.fairness?.acknowledgement ?? null;
+    if (options.fairness?.mode === 'require-acknowledgement') requireAcknowledgement(fairness, acknowledgement?.reason, `publishing version ${version} refused`);
+    storeFairnessReport(db, version, op.id, fairness, fairness.flags.length && acknowledgement ? acknowledgement : null);
+    return { ok: true, problems: [], version, operationId: op.id, scoring, evaluationErrors: evaluationErrors(db, checked.ruleset), fairness };
   })();
 }
 

@@ -2,12 +2,14 @@
 import { Button, Card, Group, NumberInput, Stack, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { call } from '../api';
 import { ErrorNote } from './ErrorNote';
 import { JobProgress } from './JobProgress';
 
 export function FirstRun() {
+  const { t } = useTranslation('firstRun');
   const [citizens, setCitizens] = useState<number>(5000);
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -23,19 +25,19 @@ export function FirstRun() {
   return (
     <Card withBorder maw={720} data-testid="first-run">
       <Stack>
-        <Title order={3}>Welcome to Credence</Title>
-        <Text>This database holds no citizens yet. Start from a synthetic demo population, or import your own records.</Text>
+        <Title order={3}>{t('title')}</Title>
+        <Text>{t('intro')}</Text>
         <Group align="flex-end">
-          <NumberInput label="Demo population" min={100} max={1_000_000} step={1000} value={citizens} onChange={(v) => setCitizens(Number(v) || 5000)} w={180} />
+          <NumberInput label={t('population')} min={100} max={1_000_000} step={1000} value={citizens} onChange={(v) => setCitizens(Number(v) || 5000)} w={180} />
           <Button onClick={start} disabled={!!jobId} data-testid="create-demo">
-            Create demo population
+            {t('create')}
           </Button>
           <Button component={Link} href="/import" variant="default">
-            Import a folder…
+            {t('importFolder')}
           </Button>
         </Group>
         <Text size="xs" c="dimmed">
-          The demo is generated deterministically, imported and scored with the default ruleset (Rongcheng-style point catalogue); every step is recorded as an operation by the actor “demo”.
+          {t('note')}
         </Text>
         <ErrorNote error={error} />
         {jobId && <JobProgress jobId={jobId} onFinished={() => void queryClient.invalidateQueries()} />}

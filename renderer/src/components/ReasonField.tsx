@@ -4,10 +4,12 @@
  * characters are still missing instead of failing on submit.
  */
 import { Textarea, type TextareaProps } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 
 export const hasReason = (text: string, min: number): boolean => text.trim().length >= min;
 
 export function ReasonField({ value, onChange, min, ...rest }: Omit<TextareaProps, 'value' | 'onChange' | 'error'> & { value: string; onChange: (v: string) => void; min: number }) {
+  const { t } = useTranslation('reason');
   return (
     <Textarea
       autosize
@@ -17,7 +19,7 @@ export function ReasonField({ value, onChange, min, ...rest }: Omit<TextareaProp
       {...rest}
       value={value}
       onChange={(e) => onChange(e.currentTarget.value)}
-      error={value.length > 0 && !hasReason(value, min) ? `at least ${min} characters (${value.trim().length} so far)` : undefined}
+      error={value.length > 0 && !hasReason(value, min) ? t('tooShort', { min, typed: value.trim().length }) : undefined}
     />
   );
 }

@@ -7,6 +7,7 @@
 import { Alert, Anchor, Loader, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { Proposal } from '../../../shared/contract';
 import { call } from '../api';
@@ -19,26 +20,28 @@ import { points } from '../format';
 import { usePageTitle } from '../pageTitle';
 
 function DecidedNote({ d, onClose }: { d: Decided; onClose: () => void }) {
+  const { t } = useTranslation('approvals');
   const a = adjustmentOf(d.proposal);
-  const what = a ? `${points(a.points)} points for ${a.citizenId}` : 'ruleset';
+  const status = t(`status.${d.reply.status}`);
   const color = d.reply.status === 'approved' ? 'teal' : 'gray';
   return (
     <Alert color={color} withCloseButton onClose={onClose} data-testid="decision-result">
-      Proposal #{d.proposal.id} ({what}) {d.reply.status}.
+      {a ? t('outcome.adjustment', { id: d.proposal.id, points: points(a.points), citizenId: a.citizenId, status }) : t('outcome.ruleset', { id: d.proposal.id, status })}
       {a && d.reply.status === 'approved' && (
         <>
           {' '}
-          The score is updated:{' '}
-          <Anchor component={Link} href={`/citizen/${encodeURIComponent(a.citizenId)}`} size="sm">
-            open {a.citizenId}
-          </Anchor>
+          <Trans
+            i18nKey="approvals:outcome.scoreUpdated"
+            values={{ citizenId: a.citizenId }}
+            components={{ link: <Anchor component={Link} href={`/citizen/${encodeURIComponent(a.citizenId)}`} size="sm" /> }}
+          />
         </>
       )}
       {d.reply.operationId !== null && (
         <>
           {' · '}
           <Anchor component={Link} href={`/operations/${d.reply.operationId}`} size="sm">
-            operation #{d.reply.operationId}
+            {t('outcome.operation', { id: d.reply.operationId })}
           </Anchor>
         </>
       )}
@@ -47,7 +50,8 @@ function DecidedNote({ d, onClose }: { d: Decided; onClose: () => void }) {
 }
 
 export function ApprovalsPage() {
-  usePageTitle('Approvals');
+  const { t } = useTranslation('approvals');
+  usePageTitle(t('title'));
   const pending = useQuery({ queryKey: ['proposals', 'pending'], queryFn: () => call('proposals', { status: 'pending' }) });
   const all = useQuery({ queryKey: ['proposals', 'all'], queryFn: () => call('proposals', {}) });
   const [publish, setPublish] = useState<PublishRun | null>(null);
@@ -62,9 +66,9 @@ export function ApprovalsPage() {
   return (
     <Stack gap="md">
       <div>
-        <Title order={2}>Approvals</Title>
+        <Title order={2}>{t('title')}</Title>
         <Text size="sm" c="dimmed" maw={900}>
-          Publishing a ruleset and adjusting a score by hand need two people: one proposes with a reason, another approves or rejects with theirs. Nobody decides their own proposal; its proposer can withdraw it. Both names are kept with the proposal and with the operation it produces.
+          {t('intro')}
         </Text>
       </div>
 
@@ -73,11 +77,11 @@ export function ApprovalsPage() {
         <DecidedNote key={d.proposal.id} d={d} onClose={() => setDecided((list) => list.filter((x) => x !== d))} />
       ))}
 
-      <Title order={3}>Waiting for a decision ({queue.length})</Title>
-      <ErrorNote error={pending.error} title="The pending proposals could not be loaded" />
+      <Title order={3}>{t('waiting', { n: queue.length })}</Title>
+      <ErrorNote error={pending.error} title={t('pendingFailed')} />
       {queue.length === 0 && !pending.error && (
         <Text c="dimmed" data-testid="no-pending">
-          Nothing is waiting for a decision.
+          {t('nothingWaiting')}
         </Text>
       )}
       {queue.map((p) => (
@@ -91,13 +95,13 @@ export function ApprovalsPage() {
       ))}
 
       <Title order={3} mt="md">
-        Decided
+        {t('decided')}
       </Title>
-      <ErrorNote error={all.error} title="The decided proposals could not be loaded" />
+      <ErrorNote error={all.error} title={t('decidedFailed')} />
       {all.data && <PastProposals proposals={past} />}
       {all.data && all.data.length >= 200 && (
         <Text size="xs" c="dimmed">
-          Only the latest 200 proposals are listed here; every approved one is also an operation in Operations & ledger.
+          {t('latest200')}
         </Text>
       )}
     </Stack>

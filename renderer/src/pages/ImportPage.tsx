@@ -6,6 +6,7 @@
 import { Accordion, Button, Card, Group, SegmentedControl, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ImportResult, JobStatus } from '../../../shared/contract';
 import { call } from '../api';
 import { ErrorNote } from '../components/ErrorNote';
@@ -26,7 +27,8 @@ const MIN_REASON = 10;
 const isImportResult = (r: JobStatus['result']): r is ImportResult => !!r && 'counts' in r && 'problemCount' in r;
 
 export function ImportPage() {
-  usePageTitle('Import');
+  const { t } = useTranslation('import');
+  usePageTitle(t('title'));
   const queries = useQueryClient();
   const [source, setSource] = useState<Source>('files');
   const [selection, setSelection] = useState<Selection>({ files: [], ignored: [] });
@@ -80,16 +82,15 @@ export function ImportPage() {
   return (
     <Stack maw={1100}>
       <div>
-        <Title order={2}>Import</Title>
+        <Title order={2}>{t('title')}</Title>
         <Text c="dimmed" size="sm">
-          Add or update event kinds, citizens, friendships and events from interchange files. Validate first: it checks every row and computes the new scores
-          without keeping anything.
+          {t('intro')}
         </Text>
       </div>
 
       <Card withBorder>
         <Group justify="space-between" mb="sm">
-          <Title order={4}>1. Choose the files</Title>
+          <Title order={4}>{t('step1')}</Title>
           <SegmentedControl
             size="xs"
             value={source}
@@ -99,9 +100,10 @@ export function ImportPage() {
             }}
             disabled={running}
             data={[
-              { value: 'files', label: 'Upload files' },
-              { value: 'folder', label: 'Folder path on this computer' },
+              { value: 'files', label: t('sourceFiles') },
+              { value: 'folder', label: t('sourceFolder') },
             ]}
+            aria-label={t('sourceLabel')}
             data-testid="import-source"
           />
         </Group>
@@ -116,8 +118,8 @@ export function ImportPage() {
           />
         ) : (
           <TextInput
-            label="Folder"
-            description="The folder is read directly by Credence on the computer it runs on, without uploading; use this for files over 512 MB."
+            label={t('folder')}
+            description={t('folderHelp')}
             placeholder="/data/exports/2026-11"
             value={folder}
             onChange={(e) => {
@@ -132,13 +134,13 @@ export function ImportPage() {
 
       <Card withBorder>
         <Title order={4} mb="sm">
-          2. Validate, then import
+          {t('step2')}
         </Title>
         <Stack gap="sm">
           <TextInput
-            label="Provider of the data"
-            description="The registry or agency that supplied these files. Shown with every event they bring and on disputes, as the party to contact."
-            placeholder="e.g. Yatou district registry"
+            label={t('provider')}
+            description={t('providerHelp')}
+            placeholder={t('providerPlaceholder')}
             maxLength={200}
             value={provider}
             onChange={(e) => setProvider(e.currentTarget.value)}
@@ -147,9 +149,9 @@ export function ImportPage() {
             data-testid="import-provider"
           />
           <Textarea
-            label="Reason for the import"
-            description="Recorded with the operation and shown to auditors in the ledger. Required to import, at least 10 characters."
-            placeholder="e.g. Monthly transfer from the district registry, November 2026"
+            label={t('reason')}
+            description={t('reasonHelp', { min: MIN_REASON })}
+            placeholder={t('reasonPlaceholder')}
             autosize
             minRows={2}
             maxLength={2000}
@@ -160,27 +162,27 @@ export function ImportPage() {
           />
           <Group>
             <Button variant="default" onClick={() => void start(true)} disabled={!ready || running || !providerOk} data-testid="import-validate">
-              Validate (dry run)
+              {t('validate')}
             </Button>
             <Button onClick={() => void start(false)} disabled={!ready || running || !reasonOk || !providerOk} data-testid="import-run">
-              Import
+              {t('run')}
             </Button>
             {!ready && !running && (
               <Text size="sm" c="dimmed">
-                {source === 'folder' ? 'Type the folder first.' : selection.files.length ? 'Fix the files above first.' : 'Choose the files first.'}
+                {source === 'folder' ? t('typeFolder') : selection.files.length ? t('fixFiles') : t('chooseFiles')}
               </Text>
             )}
             {ready && (!reasonOk || !providerOk) && !running && (
               <Text size="sm" c="dimmed">
-                {!providerOk ? 'Name the provider of the data.' : 'Give a reason to import.'}
+                {!providerOk ? t('nameProvider') : t('giveReason')}
               </Text>
             )}
           </Group>
-          <ErrorNote error={startError} title="The job could not start" />
+          <ErrorNote error={startError} title={t('startFailed')} />
           {run && (
             <Stack gap="sm" data-testid={run.dryRun ? 'import-validate-job' : 'import-run-job'}>
               <Text size="sm" fw={600}>
-                {run.dryRun ? 'Validation (dry run: nothing will be kept)' : 'Import'}
+                {run.dryRun ? t('runningValidation') : t('runningImport')}
               </Text>
               {/* Once the report is in, the progress bar has said all it can. */}
               {!result && <JobProgress key={run.jobId} jobId={run.jobId} onFinished={onFinished} />}
@@ -192,7 +194,7 @@ export function ImportPage() {
 
       <Accordion variant="contained" defaultValue="format">
         <Accordion.Item value="format">
-          <Accordion.Control>The import format: files and columns</Accordion.Control>
+          <Accordion.Control>{t('formatTitle')}</Accordion.Control>
           <Accordion.Panel>
             <FormatHelp />
           </Accordion.Panel>

@@ -11,6 +11,7 @@ import { usePageTitle } from '../pageTitle';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { call } from '../api';
 import { ErrorNote } from '../components/ErrorNote';
 import { diffRulesets, summariseDiff } from '../components/rules/diff';
@@ -34,7 +35,8 @@ function initialTab(): Tab {
 }
 
 export function RulesPage() {
-  usePageTitle('Rules');
+  const { t } = useTranslation('rules');
+  usePageTitle(t('title'));
   const user = useCurrentUser();
   // Viewers read the rules; drafting, checking and simulating are for officials (the server would refuse every check).
   return user?.role === 'viewer' ? <RulesReadOnly /> : <RulesWorkbench />;
@@ -42,6 +44,7 @@ export function RulesPage() {
 
 /** The published ruleset and its versions, for a reader: nothing to edit, nothing that calls an official's channel. */
 function RulesReadOnly() {
+  const { t } = useTranslation('rules');
   const currentQ = useQuery({ queryKey: ['rulesetCurrent'], queryFn: () => call('rulesetCurrent', {}) });
   const versionsQ = useQuery({ queryKey: ['rulesetVersions'], queryFn: () => call('rulesetVersions', {}) });
   if (currentQ.isLoading || versionsQ.isLoading) return <Loader />;
@@ -49,27 +52,27 @@ function RulesReadOnly() {
   const versions = versionsQ.data ?? [];
   return (
     <Stack gap="sm" data-testid="rules-read-only">
-      <Title order={2}>Rules</Title>
+      <Title order={2}>{t('title')}</Title>
       <Text size="sm" c="dimmed">
-        The rules every score is computed with. Officials and administrators draft and simulate changes; a second administrator approves them.
+        {t('readOnlyIntro')}
       </Text>
       <PublishedView current={currentQ.data} version={versions.find((v) => v.version === currentQ.data.version)} />
       <Title order={4} mt="md">
-        Versions
+        {t('versions')}
       </Title>
       <Table striped data-testid="rules-versions">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Version</Table.Th>
-            <Table.Th>Published (UTC)</Table.Th>
-            <Table.Th>By</Table.Th>
-            <Table.Th>Reason</Table.Th>
+            <Table.Th>{t('version')}</Table.Th>
+            <Table.Th>{t('publishedUtc')}</Table.Th>
+            <Table.Th>{t('by')}</Table.Th>
+            <Table.Th>{t('reason')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {versions.map((v) => (
             <Table.Tr key={v.version}>
-              <Table.Td>v{v.version}</Table.Td>
+              <Table.Td>{t('versionShort', { version: v.version })}</Table.Td>
               <Table.Td>
                 <Anchor component={Link} href={`/operations/${v.operationId}`} size="sm">
                   {when(v.at)}
@@ -86,6 +89,7 @@ function RulesReadOnly() {
 }
 
 function RulesWorkbench() {
+  const { t } = useTranslation('rules');
   const currentQ = useQuery({ queryKey: ['rulesetCurrent'], queryFn: () => call('rulesetCurrent', {}) });
   const versionsQ = useQuery({ queryKey: ['rulesetVersions'], queryFn: () => call('rulesetVersions', {}) });
   const current = currentQ.data;
@@ -129,26 +133,26 @@ function RulesWorkbench() {
 
   return (
     <Stack gap="sm">
-      <Title order={2}>Rules</Title>
+      <Title order={2}>{t('title')}</Title>
       <DraftStatus handle={handle} currentVersion={current.version} changes={diff.size} summary={summary} problems={problems.length} validating={validating} unchecked={!!validation.error && !validating} />
-      <ErrorNote error={validation.error} title="The draft could not be checked" />
+      <ErrorNote error={validation.error} title={t('checkFailed')} />
       <Tabs value={tab} onChange={(v) => v && setTab(v as Tab)} keepMounted keepMountedMode="display-none">
         <Tabs.List mb="md">
           <Tabs.Tab value="published" data-testid="rules-tab-published">
-            Published{current.version ? ` (v${current.version})` : ''}
+            {current.version ? t('tab.publishedVersion', { version: current.version }) : t('tab.published')}
           </Tabs.Tab>
           <Tabs.Tab
             value="editor"
             data-testid="rules-tab-editor"
             rightSection={problems.length > 0 ? <Badge color="red" size="xs">{problems.length}</Badge> : diff.size > 0 ? <Badge color="yellow" size="xs">{diff.size}</Badge> : null}
           >
-            Draft editor
+            {t('tab.editor')}
           </Tabs.Tab>
           <Tabs.Tab value="simulate" data-testid="rules-tab-simulate">
-            Simulate &amp; propose
+            {t('tab.simulate')}
           </Tabs.Tab>
           <Tabs.Tab value="history" data-testid="rules-tab-history">
-            History ({versions.length})
+            {t('tab.history', { n: versions.length })}
           </Tabs.Tab>
         </Tabs.List>
 
@@ -166,11 +170,15 @@ function RulesWorkbench() {
               <Accordion.Item value="diff">
                 <Accordion.Control>
                   <Text size="sm">
-                    <b>What the draft changes</b> compared with {current.version ? `version ${current.version}` : 'the defaults'}: {summary}
+                    <Trans
+                      i18nKey="rules:draftChanges"
+                      values={{ base: current.version ? t('baseVersion', { version: current.version }) : t('baseDefaults'), summary }}
+                      components={{ b: <b /> }}
+                    />
                   </Text>
                 </Accordion.Control>
                 <Accordion.Panel>
-                  <RulesetDiffView diff={diff} beforeLabel={current.version ? `published v${current.version}` : 'defaults'} afterLabel="draft" testId="draft-diff-view" />
+                  <RulesetDiffView diff={diff} beforeLabel={current.version ? t('diff.publishedVersion', { version: current.version }) : t('diff.defaults')} afterLabel={t('diff.draft')} testId="draft-diff-view" />
                 </Accordion.Panel>
               </Accordion.Item>
             </Accordion>

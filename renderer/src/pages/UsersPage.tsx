@@ -7,6 +7,7 @@
 import { Alert, Badge, Button, Card, Code, Group, PasswordInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { Role } from '../../../shared/contract';
 import { call } from '../api';
 import { useCurrentUser } from '../components/AuthGate';
@@ -16,15 +17,12 @@ import { AccountActions, CliTokenCard, PendingChanges, SessionsCard } from '../c
 import { when } from '../format';
 import { usePageTitle } from '../pageTitle';
 
-export const ROLE_HELP: Record<Role, string> = {
-  viewer: 'search and read records',
-  official: 'also record events, open disputes, import, propose adjustments',
-  auditor: 'read everything including access logs and the ledger, verify; writes nothing',
-  admin: 'users, rulesets, settings',
-};
+const ROLES: Role[] = ['viewer', 'official', 'auditor', 'admin'];
 
 export function UsersPage() {
-  usePageTitle('Users');
+  const { t } = useTranslation('users');
+  usePageTitle(t('title'));
+  const roleLine = (r: Role) => t('roleOption', { role: t(`common:roles.${r}`), help: t(`roleHelp.${r}`) });
   const me = useCurrentUser();
   const queryClient = useQueryClient();
   const { data, error } = useQuery({ queryKey: ['users'], queryFn: () => call('users', {}) });
@@ -46,7 +44,7 @@ export function UsersPage() {
     setResult(null);
     try {
       const c = await call('createUser', { username, displayName, role, password, reason });
-      setResult({ ok: true, message: `Account ${c.username} (${c.role}) proposed (change ${c.changeId}): another administrator approves it below. The user changes the initial password at first login.` });
+      setResult({ ok: true, message: t('created', { username: c.username, role: t(`common:roles.${c.role}`), changeId: c.changeId }) });
       setUsername('');
       setDisplayName('');
       setPassword('');
@@ -61,18 +59,18 @@ export function UsersPage() {
   };
   return (
     <Stack>
-      <Title order={2}>Users</Title>
+      <Title order={2}>{t('title')}</Title>
       <ErrorNote error={error} />
       <PendingChanges me={me?.username ?? ''} />
       <Table striped data-testid="users-table">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Account</Table.Th>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Role</Table.Th>
-            <Table.Th>Created</Table.Th>
-            <Table.Th>By</Table.Th>
-            <Table.Th>Actions</Table.Th>
+            <Table.Th>{t('account')}</Table.Th>
+            <Table.Th>{t('name')}</Table.Th>
+            <Table.Th>{t('role')}</Table.Th>
+            <Table.Th>{t('created_at')}</Table.Th>
+            <Table.Th>{t('by')}</Table.Th>
+            <Table.Th>{t('actions')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -82,9 +80,9 @@ export function UsersPage() {
               <Table.Td>{u.displayName}</Table.Td>
               <Table.Td>
                 <Group gap={4}>
-                  <Badge variant="light">{u.role}</Badge>
-                  {u.disabled && <Badge color="gray">disabled</Badge>}
-                  {u.mustChangePassword && <Badge color="yellow">password to change</Badge>}
+                  <Badge variant="light">{t(`common:roles.${u.role}`)}</Badge>
+                  {u.disabled && <Badge color="gray">{t('disabled')}</Badge>}
+                  {u.mustChangePassword && <Badge color="yellow">{t('passwordToChange')}</Badge>}
                 </Group>
               </Table.Td>
               <Table.Td>{when(u.createdAt)}</Table.Td>
@@ -100,24 +98,24 @@ export function UsersPage() {
         <Card withBorder maw={560}>
           <form onSubmit={create}>
             <Stack>
-              <Title order={4}>New account</Title>
+              <Title order={4}>{t('newAccount')}</Title>
               <Group grow>
-                <TextInput label="Username" value={username} onChange={(e) => setUsername(e.currentTarget.value)} required data-testid="new-username" />
-                <TextInput label="Full name" value={displayName} onChange={(e) => setDisplayName(e.currentTarget.value)} />
+                <TextInput label={t('username')} value={username} onChange={(e) => setUsername(e.currentTarget.value)} required data-testid="new-username" />
+                <TextInput label={t('fullName')} value={displayName} onChange={(e) => setDisplayName(e.currentTarget.value)} />
               </Group>
-              <Select label="Role" data={(Object.keys(ROLE_HELP) as Role[]).map((r) => ({ value: r, label: `${r}: ${ROLE_HELP[r]}` }))} value={role} onChange={(v) => v && setRole(v as Role)} allowDeselect={false} />
-              <PasswordInput label="Initial password (8 to 128 characters; changed at first login)" value={password} onChange={(e) => setPassword(e.currentTarget.value)} required data-testid="new-password" />
-              <ReasonField label="Why this account is needed" value={reason} onChange={setReason} min={5} data-testid="new-reason" />
+              <Select label={t('role')} data={ROLES.map((r) => ({ value: r, label: roleLine(r) }))} value={role} onChange={(v) => v && setRole(v as Role)} allowDeselect={false} />
+              <PasswordInput label={t('initialPassword')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} required data-testid="new-password" />
+              <ReasonField label={t('whyNeeded')} value={reason} onChange={setReason} min={5} data-testid="new-reason" />
               {result && (
                 <Alert color={result.ok ? 'green' : 'red'} data-testid="create-result">
                   {result.message}
                 </Alert>
               )}
               <Button type="submit" loading={busy} disabled={busy || !hasReason(reason, 5)} data-testid="create-account">
-                Propose account
+                {t('propose')}
               </Button>
               <Text size="xs" c="dimmed">
-                A new account takes effect when another administrator approves it: one not set up by you. Account changes are recorded under your name.
+                {t('proposeNote')}
               </Text>
             </Stack>
           </form>
@@ -128,7 +126,7 @@ export function UsersPage() {
         </Stack>
       </Group>
       <Text size="xs" c="dimmed">
-        Roles: {(Object.keys(ROLE_HELP) as Role[]).map((r) => `${r}: ${ROLE_HELP[r]}`).join('; ')}. <Code>credence users add</Code> does the same on the command line.
+        <Trans i18nKey="users:rolesFooter" values={{ list: ROLES.map(roleLine).join(t('listSeparator')) }} components={{ code: <Code /> }} />
       </Text>
     </Stack>
   );

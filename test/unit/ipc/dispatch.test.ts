@@ -286,6 +286,7 @@ const INPUTS = {
       { label: 'no reason', input: { proposalId: 1, approve: true }, field: 'reason' },
       { label: 'a reason under 5 characters once trimmed', input: { proposalId: 1, approve: true, reason: '  ok  ' }, field: 'reason' },
       { label: 'an unknown key', input: { proposalId: 1, approve: true, reason: 'looks right', as: 'admin' }, field: 'as' },
+      { label: 'a fairness acknowledgement over 2000 characters', input: { proposalId: 1, approve: true, reason: 'looks right', fairnessAcknowledgement: 'x'.repeat(2001) }, field: 'fairnessAcknowledgement' },
     ],
   },
   disputes: {
@@ -502,6 +503,16 @@ const INPUTS = {
   },
   disputeReviewers: { valid: {}, bad: EMPTY_INPUT_BAD },
   disputeCounts: { valid: {}, bad: EMPTY_INPUT_BAD },
+  recordConsent: {
+    // A citizen nobody has: the door lets it through, the service refuses it.
+    valid: { citizenId: 'C9999999', status: 'withdrawn', at: '2026-10-01T00:00:00Z', evidence: 'letter 12', reason: 'withdrawal letter received' },
+    bad: [
+      { label: 'a status outside the model', input: { citizenId: 'C0000001', status: 'revoked', at: '2026-10-01T00:00:00Z', evidence: 'letter 12', reason: 'withdrawal letter received' }, field: 'status' },
+      { label: 'an instant without seconds', input: { citizenId: 'C0000001', status: 'given', at: '2026-10-01T00:00Z', evidence: 'form 3', reason: 'consent form received' }, field: 'at' },
+      { label: 'no evidence', input: { citizenId: 'C0000001', status: 'given', at: '2026-10-01T00:00:00Z', evidence: '  ', reason: 'consent form received' }, field: 'evidence' },
+      { label: 'a short reason', input: { citizenId: 'C0000001', status: 'given', at: '2026-10-01T00:00:00Z', evidence: 'form 3', reason: 'ok' }, field: 'reason' },
+    ],
+  },
   scoreOutlook: {
     valid: { citizenId: 'C0000001', purpose: 'case 13' },
     bad: [
@@ -518,6 +529,22 @@ const INPUTS = {
     ],
   },
   friendPenaltyShare: { valid: {}, bad: EMPTY_INPUT_BAD },
+  fairnessReport: {
+    valid: {},
+    bad: [
+      { label: 'version 0', input: { version: 0 }, field: 'version' },
+      { label: 'a fractional version', input: { version: 1.5 }, field: 'version' },
+      { label: 'an unknown key', input: { version: 1, district: 'North' }, field: 'district' },
+    ],
+  },
+  exportFairnessReport: {
+    valid: {},
+    bad: [
+      { label: 'a string as version', input: { version: '1' }, field: 'version' },
+      { label: 'proposalId 0', input: { proposalId: 0 }, field: 'proposalId' },
+      { label: 'an unknown key', input: { path: '/etc/passwd' }, field: 'path' },
+    ],
+  },
   accountChanges: { valid: {}, bad: [{ label: 'an unknown status', input: { status: 'done' }, field: 'status' }] },
   decideAccountChange: {
     valid: { changeId: 999999, approve: true, reason: 'the person exists and needs this role' },
@@ -721,6 +748,7 @@ describe('roles', () => {
       importFolder: 'rejected', // a folder that does not exist
       recordEvent: 'rejected', // an unknown citizen
       retractEvent: 'not_found', // an unknown event
+      recordConsent: 'not_found', // an unknown citizen
       assignDispute: 'not_found', // an unknown dispute
       decideAccountChange: 'not_found', // an unknown account change
       changeRole: 'not_found', // an unknown account

@@ -72,6 +72,6 @@ describe('citizens.csv name_latin', () => {
   });
 
   it('still refuses an unknown column, naming the optional one among those expected', async () => {
-    await expectRefused(lines(`${HEADER},pinyin`, 'C2,李娜,市中区,,Li Na,Li Na'), 1, /unknown column pinyin in the header \(expected citizen_id,name,district,birth_date, and optionally name_latin\)/);
+    await expectRefused(lines(`${HEADER},pinyin`, 'C2,李娜,市中区,,Li Na,Li Na'), 1, /unknown column pinyin in the header \(expected citizen_id,name,district,birth_date, and optionally name_latin,language\)/);
   });
 });

@@ -1,41 +1,45 @@
 /** Proposals already decided: who proposed what and why, who decided, when and why, and the operation it produced. */
 import { Anchor, Badge, Table, Text } from '@mantine/core';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { Proposal } from '../../../../shared/contract';
 import { points, when } from '../../format';
-import { adjustmentOf, KIND_LABEL, PROPOSAL_STATUS_COLOR, rulesetOf } from './proposalText';
+import { adjustmentOf, kindLabel, PROPOSAL_STATUS_COLOR, rulesetOf, statusLabel } from './proposalText';
 
 function What({ p }: { p: Proposal }) {
+  const { t } = useTranslation('approvals');
   const a = adjustmentOf(p);
   if (a) {
     return (
       <Text size="sm">
-        <Text span ff="monospace" c={a.points < 0 ? 'red.7' : 'teal.7'}>
-          {points(a.points)}
-        </Text>{' '}
-        for{' '}
-        <Anchor component={Link} href={`/citizen/${encodeURIComponent(a.citizenId)}`} size="sm" ff="monospace">
-          {a.citizenId}
-        </Anchor>
+        <Trans
+          i18nKey="approvals:past.adjustment"
+          values={{ points: points(a.points), citizenId: a.citizenId }}
+          components={{
+            pts: <Text span ff="monospace" c={a.points < 0 ? 'red.7' : 'teal.7'} />,
+            link: <Anchor component={Link} href={`/citizen/${encodeURIComponent(a.citizenId)}`} size="sm" ff="monospace" />,
+          }}
+        />
       </Text>
     );
   }
   const spec = rulesetOf(p);
-  return <Text size="sm">{spec ? `${spec.rules.length} rules, ${spec.tiers.length} tiers` : 'ruleset'}</Text>;
+  return <Text size="sm">{spec ? t('past.rulesetSize', { rules: spec.rules.length, tiers: spec.tiers.length }) : t('past.ruleset')}</Text>;
 }
 
 export function PastProposals({ proposals }: { proposals: Proposal[] }) {
-  if (proposals.length === 0) return <Text c="dimmed">Nothing decided yet.</Text>;
+  const { t } = useTranslation('approvals');
+  if (proposals.length === 0) return <Text c="dimmed">{t('past.nothing')}</Text>;
   return (
     <Table.ScrollContainer minWidth={1000}>
       <Table striped verticalSpacing="xs" data-testid="past-proposals">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Proposal</Table.Th>
-            <Table.Th>What</Table.Th>
-            <Table.Th>Proposed</Table.Th>
-            <Table.Th>Decision</Table.Th>
-            <Table.Th>Operation</Table.Th>
+            <Table.Th>{t('past.proposal')}</Table.Th>
+            <Table.Th>{t('past.what')}</Table.Th>
+            <Table.Th>{t('past.proposed')}</Table.Th>
+            <Table.Th>{t('past.decision')}</Table.Th>
+            <Table.Th>{t('past.operation')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -46,7 +50,7 @@ export function PastProposals({ proposals }: { proposals: Proposal[] }) {
                   #{p.id}
                 </Text>
                 <Text size="xs" c="dimmed">
-                  {KIND_LABEL[p.kind]}
+                  {kindLabel(p.kind)}
                 </Text>
               </Table.Td>
               <Table.Td>
@@ -60,7 +64,7 @@ export function PastProposals({ proposals }: { proposals: Proposal[] }) {
               </Table.Td>
               <Table.Td maw={320}>
                 <Badge color={PROPOSAL_STATUS_COLOR[p.status]} variant="light" data-testid="past-proposal-status">
-                  {p.status}
+                  {statusLabel(p.status)}
                 </Badge>
                 {p.decisionReason && <Text size="sm">{p.decisionReason}</Text>}
                 <Text size="xs" c="dimmed">
@@ -74,7 +78,7 @@ export function PastProposals({ proposals }: { proposals: Proposal[] }) {
                   </Anchor>
                 ) : (
                   <Text size="sm" c="dimmed">
-                    none
+                    {t('past.none')}
                   </Text>
                 )}
               </Table.Td>

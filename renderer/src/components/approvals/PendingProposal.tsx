@@ -5,10 +5,12 @@
  * publishes and rescores everyone.
  */
 import { Alert, Anchor, Badge, Button, Card, Group, List, Modal, Stack, Text } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient, type UseMutationResult } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import type { Output, Proposal } from '../../../../shared/contract';
+import type { Output, Proposal, SimulationResult } from '../../../../shared/contract';
+import type { RulesetSpec } from '../../../../shared/domain';
 import { call } from '../../api';
 import { count, points, when } from '../../format';
 import { refreshCases, refreshScores } from '../citizen/refresh';
@@ -18,8 +20,9 @@ import { ErrorNote } from '../ErrorNote';
 import type { SimulationRun } from '../rules/SimulatePanel';
 import { tierMoves } from '../rules/TransitionMatrix';
 import { mayDecide, sameUser, useAccess } from './access';
-import { adjustmentOf, KIND_LABEL, rulesetOf } from './proposalText';
+import { adjustmentOf, kindLabel, rulesetOf } from './proposalText';
 import { RulesetProposal, simulationFor } from './RulesetProposal';
+import { FairnessAcknowledgement } from './FairnessAcknowledgement';
 
 const MIN_REASON = 5;
 
@@ -37,14 +40,17 @@ interface Props {
   publishing: boolean;
 }
 
+type Decide = UseMutationResult<Output<'decideProposal'>, Error, boolean>;
+
 function AdjustmentWhat({ p }: { p: Proposal }) {
+  const { t } = useTranslation('approvals');
   const a = adjustmentOf(p);
-  if (!a) return <Text c="red">This adjustment proposal has no readable citizen and points.</Text>;
+  if (!a) return <Text c="red">{t('pending.adjustmentUnreadable')}</Text>;
   return (
     <Group gap="lg" data-testid="proposal-adjustment">
       <div>
         <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-          Citizen
+          {t('pending.citizen')}
         </Text>
         <Anchor component={Link} href={`/citizen/${encodeURIComponent(a.citizenId)}`} ff="monospace" data-testid="proposal-citizen-link">
           {a.citizenId}
@@ -52,147 +58,70 @@ function AdjustmentWhat({ p }: { p: Proposal }) {
       </div>
       <div>
         <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-          Points
+          {t('pending.points')}
         </Text>
         <Text ff="monospace" fw={700} c={a.points < 0 ? 'red.7' : 'teal.7'} data-testid="proposal-points">
           {points(a.points)}
         </Text>
       </div>
       <Text size="xs" c="dimmed" maw={420}>
-        Added to the citizen's own score (within the score range) from the moment of approval; friends' penalties follow. Open the record to see the current score and its reasons.
+        {t('pending.adjustmentHelp')}
       </Text>
     </Group>
   );
 }
 
-export function PendingProposal({ proposal: p, onPublishing, onDecided, publishing }: Props) {
-  const qc = useQueryClient();
-  const access = useAccess();
-  const own = sameUser(p.proposedBy, access.username);
-  const decides = mayDecide(p, access);
-  const spec = rulesetOf(p);
-  const [reason, setReason] = useState('');
-  const [confirming, setConfirming] = useState(false);
-  const [withdrawing, setWithdrawing] = useState(false);
-  const [simulation, setSimulation] = useState<SimulationRun | null>(null);
-  const simulated = p.kind === 'ruleset' ? simulationFor(p) : null;
-  const reasonOk = reason.trim().length >= MIN_REASON;
-
-  const decide = useMutation({
-    mutationFn: (approve: boolean) => call('decideProposal', { proposalId: p.id, approve, reason: reason.trim() }),
-    onSuccess: async (reply) => {
-      setConfirming(false);
-      if (reply.status === 'publishing' && reply.jobId) return onPublishing(p, reply.jobId);
-      onDecided({ proposal: p, reply });
-      await (reply.status === 'approved' ? refreshScores(qc) : refreshCases(qc));
-    },
-  });
-
-  const waitingFor = p.kind === 'ruleset' ? 'another administrator' : 'another user';
-  const moves = simulated ? tierMoves(simulated.transitions, simulated.tiers) : null;
-
+/** Kind, number, whose it is, who proposed it when, and why. */
+function ProposalHeading({ p, own }: { p: Proposal; own: boolean }) {
+  const { t } = useTranslation('approvals');
   return (
-    <Card withBorder padding="md" data-testid="pending-proposal" data-proposal-id={p.id} style={{ borderLeft: `4px solid var(--mantine-color-${own ? 'gray' : 'yellow'}-6)` }}>
-      <Stack gap="sm">
-        <Group justify="space-between" align="flex-start">
-          <div>
-            <Group gap="xs">
-              <Badge color={p.kind === 'ruleset' ? 'indigo' : 'grape'} variant="light" data-testid="proposal-kind">
-                {KIND_LABEL[p.kind]}
+    <>
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Group gap="xs">
+            <Badge color={p.kind === 'ruleset' ? 'indigo' : 'grape'} variant="light" data-testid="proposal-kind">
+              {kindLabel(p.kind)}
+            </Badge>
+            <Text fw={700}>{t('pending.number', { id: p.id })}</Text>
+            {own && (
+              <Badge color="gray" variant="outline" data-testid="proposal-waiting">
+                {p.kind === 'ruleset' ? t('pending.yoursAdmin') : t('pending.yoursUser')}
               </Badge>
-              <Text fw={700}>Proposal #{p.id}</Text>
-              {own && (
-                <Badge color="gray" variant="outline" data-testid="proposal-waiting">
-                  yours — waiting for {waitingFor}
-                </Badge>
-              )}
-            </Group>
-            <Text size="sm" c="dimmed">
-              proposed by <b>{p.proposedBy}</b> on {when(p.proposedAt)} UTC
-            </Text>
-          </div>
-        </Group>
-        <Text size="sm" data-testid="proposal-reason-text">
-          {p.kind === 'adjustment' ? 'Justification' : 'Reason'}: <i>“{p.reason}”</i>
-        </Text>
-
-        {p.kind === 'adjustment' && <AdjustmentWhat p={p} />}
-        {p.kind === 'ruleset' &&
-          (spec ? (
-            <RulesetProposal proposal={p} spec={spec} maySimulate={access.mayAct} run={simulation} onRun={setSimulation} />
-          ) : (
-            <Text c="red">This ruleset proposal has no readable ruleset.</Text>
-          ))}
-
-        {own && (
-          <Group gap="sm">
-            <Text size="sm" c="dimmed">
-              Waiting for {waitingFor} to approve or reject it. You can withdraw it meanwhile.
-            </Text>
-            <Button size="xs" variant="default" onClick={() => setWithdrawing(true)} data-testid="proposal-withdraw">
-              Withdraw…
-            </Button>
+            )}
           </Group>
-        )}
-        {decides && (
-          <Stack gap="xs">
-            <ReasonField
-              label="Your reason"
-              description="Required for either decision; kept with the proposal and, on approval, with the operation"
-              placeholder="e.g. Checked against the council decision of 12 October"
-              value={reason}
-              onChange={setReason}
-              min={MIN_REASON}
-              required
-              data-testid="proposal-reason"
-            />
-            <Group>
-              <Button
-                color="teal"
-                disabled={!reasonOk || (p.kind === 'ruleset' && (publishing || !simulated))}
-                loading={decide.isPending && decide.variables === true}
-                onClick={() => (p.kind === 'ruleset' ? setConfirming(true) : decide.mutate(true))}
-                data-testid="proposal-approve"
-              >
-                {p.kind === 'ruleset' ? 'Approve and publish…' : 'Approve'}
-              </Button>
-              <Button color="red" variant="light" disabled={!reasonOk} loading={decide.isPending && decide.variables === false} onClick={() => decide.mutate(false)} data-testid="proposal-reject">
-                Reject
-              </Button>
-              {!reasonOk && (
-                <Text size="sm" c="dimmed">
-                  Give a reason to approve or reject.
-                </Text>
-              )}
-              {p.kind === 'ruleset' && !simulated && (
-                <Text size="sm" c="orange.8" data-testid="proposal-needs-simulation">
-                  Approval waits for a simulation on today's data (see Simulation above).
-                </Text>
-              )}
-              {p.kind === 'ruleset' && publishing && (
-                <Text size="sm" c="dimmed">
-                  A ruleset is being published; approve this one when it has finished.
-                </Text>
-              )}
-            </Group>
-            <ErrorNote error={decide.error} title="The decision was not recorded" />
-          </Stack>
-        )}
-        {!decides && !own && (
-          <Alert color="gray" variant="light" data-testid="proposal-not-yours">
-            {access.mayAct && p.kind === 'ruleset'
-              ? 'Only an administrator other than the proposer can approve a ruleset.'
-              : 'Your role reads proposals but does not decide them.'}
-          </Alert>
-        )}
-      </Stack>
+          <Text size="sm" c="dimmed">
+            <Trans i18nKey="approvals:pending.proposedBy" values={{ by: p.proposedBy, when: when(p.proposedAt) }} components={{ b: <b /> }} />
+          </Text>
+        </div>
+      </Group>
+      <Text size="sm" data-testid="proposal-reason-text">
+        <Trans i18nKey={p.kind === 'adjustment' ? 'approvals:pending.justification' : 'approvals:pending.reason'} values={{ reason: p.reason }} components={{ i: <i /> }} />
+      </Text>
+    </>
+  );
+}
 
+/** The proposer's own view: waiting for someone else, with a way to withdraw. */
+function ProposerWaiting({ p, onDecided }: { p: Proposal; onDecided: (d: Decided) => void }) {
+  const { t } = useTranslation('approvals');
+  const qc = useQueryClient();
+  const [withdrawing, setWithdrawing] = useState(false);
+  return (
+    <>
+      <Group gap="sm">
+        <Text size="sm" c="dimmed">
+          {p.kind === 'ruleset' ? t('pending.ownWaitingAdmin') : t('pending.ownWaitingUser')}
+        </Text>
+        <Button size="xs" variant="default" onClick={() => setWithdrawing(true)} data-testid="proposal-withdraw">
+          {t('pending.withdraw')}
+        </Button>
+      </Group>
       {withdrawing && (
         <ReasonModal
-          title={`Withdraw proposal #${p.id}`}
-          description="Kept with the proposal"
-          placeholder="e.g. Superseded by a corrected proposal"
-          confirmLabel="Withdraw the proposal"
+          title={t('pending.withdrawTitle', { id: p.id })}
+          description={t('pending.withdrawHelp')}
+          placeholder={t('pending.withdrawPlaceholder')}
+          confirmLabel={t('pending.withdrawConfirm')}
           testId="proposal-withdraw"
           onClose={() => setWithdrawing(false)}
           onConfirm={async (why) => {
@@ -201,36 +130,167 @@ export function PendingProposal({ proposal: p, onPublishing, onDecided, publishi
             await refreshCases(qc);
           }}
         >
-          <Text size="sm">Nothing it proposes will happen; the proposal stays in the list of decided ones as withdrawn.</Text>
+          <Text size="sm">{t('pending.withdrawBody')}</Text>
         </ReasonModal>
       )}
-      <Modal opened={confirming} onClose={() => setConfirming(false)} title={<Text fw={700}>Approve and publish proposal #{p.id}?</Text>} size="lg">
-        <Stack gap="sm">
-          <List size="sm" spacing={4}>
-            <List.Item>
-              {spec?.rules.length ?? 0} rules, proposed by {p.proposedBy}: <i>“{p.reason}”</i>
-            </List.Item>
-            {simulated && moves && (
-              <List.Item>
-                Simulated by {p.simulation?.ranBy}: {count(simulated.changed)} of {count(simulated.citizens)} scores change, {count(moves.up)} citizens move up a tier and {count(moves.down)} down.
-              </List.Item>
-            )}
-            <List.Item>It is published as a new version now: every score is recomputed and each change is written to the ledger, with {p.proposedBy} as proposer and you as approver.</List.Item>
-          </List>
-          <Text size="sm">
-            Your reason: <i>“{reason.trim()}”</i>
+    </>
+  );
+}
+
+interface DecisionProps {
+  p: Proposal;
+  reason: string;
+  onReason: (reason: string) => void;
+  decide: Decide;
+  /** Approving a ruleset opens the confirmation instead of deciding at once. */
+  onConfirmRuleset: () => void;
+  simulated: boolean;
+  publishing: boolean;
+}
+
+/** The second person's decision: a reason, then approve or reject, with what still stands in the way. */
+function DecisionForm({ p, reason, onReason, decide, onConfirmRuleset, simulated, publishing }: DecisionProps) {
+  const { t } = useTranslation('approvals');
+  const reasonOk = reason.trim().length >= MIN_REASON;
+  const ruleset = p.kind === 'ruleset';
+  return (
+    <Stack gap="xs">
+      <ReasonField
+        label={t('pending.yourReason')}
+        description={t('pending.yourReasonHelp')}
+        placeholder={t('pending.yourReasonPlaceholder')}
+        value={reason}
+        onChange={onReason}
+        min={MIN_REASON}
+        required
+        data-testid="proposal-reason"
+      />
+      <Group>
+        <Button
+          color="teal"
+          disabled={!reasonOk || (ruleset && (publishing || !simulated))}
+          loading={decide.isPending && decide.variables === true}
+          onClick={() => (ruleset ? onConfirmRuleset() : decide.mutate(true))}
+          data-testid="proposal-approve"
+        >
+          {ruleset ? t('pending.approveAndPublish') : t('pending.approve')}
+        </Button>
+        <Button color="red" variant="light" disabled={!reasonOk} loading={decide.isPending && decide.variables === false} onClick={() => decide.mutate(false)} data-testid="proposal-reject">
+          {t('pending.reject')}
+        </Button>
+        {!reasonOk && (
+          <Text size="sm" c="dimmed">
+            {t('pending.giveReason')}
           </Text>
-          <ErrorNote error={decide.error} title="The approval was not recorded" />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirming(false)}>
-              Cancel
-            </Button>
-            <Button color="teal" onClick={() => decide.mutate(true)} loading={decide.isPending} data-testid="proposal-approve-confirm">
-              Approve and publish
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+        )}
+        {ruleset && !simulated && (
+          <Text size="sm" c="orange.8" data-testid="proposal-needs-simulation">
+            {t('pending.needsSimulation')}
+          </Text>
+        )}
+        {ruleset && publishing && (
+          <Text size="sm" c="dimmed">
+            {t('pending.publishingOther')}
+          </Text>
+        )}
+      </Group>
+      <ErrorNote error={decide.error} title={t('pending.decisionFailed')} />
+    </Stack>
+  );
+}
+
+interface ConfirmProps {
+  p: Proposal;
+  spec: RulesetSpec | null;
+  simulated: SimulationResult | null;
+  reason: string;
+  decide: Decide;
+  opened: boolean;
+  onClose: () => void;
+  acknowledgement: string;
+  onAcknowledgement: (v: string) => void;
+}
+
+/** Approving a ruleset publishes it and rescores everyone: say so, with the simulation's figures, before doing it. */
+function ApproveRulesetModal({ p, spec, simulated, reason, decide, opened, onClose, acknowledgement, onAcknowledgement }: ConfirmProps) {
+  const { t } = useTranslation('approvals');
+  const moves = simulated ? tierMoves(simulated.transitions, simulated.tiers) : null;
+  return (
+    <Modal opened={opened} onClose={onClose} title={<Text fw={700}>{t('confirm.title', { id: p.id })}</Text>} size="lg">
+      <Stack gap="sm">
+        <List size="sm" spacing={4}>
+          <List.Item>
+            <Trans i18nKey="approvals:confirm.rules" values={{ rules: spec?.rules.length ?? 0, by: p.proposedBy, reason: p.reason }} components={{ i: <i /> }} />
+          </List.Item>
+          {simulated && moves && (
+            <List.Item>
+              {t('confirm.simulated', { by: p.simulation?.ranBy, changed: count(simulated.changed), citizens: count(simulated.citizens), up: count(moves.up), down: count(moves.down) })}
+            </List.Item>
+          )}
+          <List.Item>{t('confirm.effect', { by: p.proposedBy })}</List.Item>
+        </List>
+        <Text size="sm">
+          <Trans i18nKey="approvals:confirm.yourReason" values={{ reason: reason.trim() }} components={{ i: <i /> }} />
+        </Text>
+        <FairnessAcknowledgement report={simulated?.fairness} value={acknowledgement} onChange={onAcknowledgement} />
+        <ErrorNote error={decide.error} title={t('confirm.failed')} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            {t('confirm.cancel')}
+          </Button>
+          <Button color="teal" onClick={() => decide.mutate(true)} loading={decide.isPending} data-testid="proposal-approve-confirm">
+            {t('confirm.approve')}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+export function PendingProposal({ proposal: p, onPublishing, onDecided, publishing }: Props) {
+  const { t } = useTranslation('approvals');
+  const qc = useQueryClient();
+  const access = useAccess();
+  const own = sameUser(p.proposedBy, access.username);
+  const decides = mayDecide(p, access);
+  const spec = rulesetOf(p);
+  const [reason, setReason] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const [acknowledgement, setAcknowledgement] = useState('');
+  const [simulation, setSimulation] = useState<SimulationRun | null>(null);
+  const simulated = p.kind === 'ruleset' ? simulationFor(p) : null;
+
+  const decide = useMutation({
+    mutationFn: (approve: boolean) =>
+      call('decideProposal', { proposalId: p.id, approve, reason: reason.trim(), ...(approve && acknowledgement.trim() ? { fairnessAcknowledgement: acknowledgement.trim() } : {}) }),
+    onSuccess: async (reply) => {
+      setConfirming(false);
+      if (reply.status === 'publishing' && reply.jobId) return onPublishing(p, reply.jobId);
+      onDecided({ proposal: p, reply });
+      await (reply.status === 'approved' ? refreshScores(qc) : refreshCases(qc));
+    },
+  });
+
+  return (
+    <Card withBorder padding="md" data-testid="pending-proposal" data-proposal-id={p.id} style={{ borderLeft: `4px solid var(--mantine-color-${own ? 'gray' : 'yellow'}-6)` }}>
+      <Stack gap="sm">
+        <ProposalHeading p={p} own={own} />
+        {p.kind === 'adjustment' && <AdjustmentWhat p={p} />}
+        {p.kind === 'ruleset' &&
+          (spec ? (
+            <RulesetProposal proposal={p} spec={spec} maySimulate={access.mayAct} run={simulation} onRun={setSimulation} />
+          ) : (
+            <Text c="red">{t('pending.rulesetUnreadable')}</Text>
+          ))}
+        {own && <ProposerWaiting p={p} onDecided={onDecided} />}
+        {decides && <DecisionForm p={p} reason={reason} onReason={setReason} decide={decide} onConfirmRuleset={() => setConfirming(true)} simulated={simulated !== null} publishing={publishing} />}
+        {!decides && !own && (
+          <Alert color="gray" variant="light" data-testid="proposal-not-yours">
+            {access.mayAct && p.kind === 'ruleset' ? t('pending.notYoursAdmin') : t('pending.notYoursRole')}
+          </Alert>
+        )}
+      </Stack>
+      <ApproveRulesetModal p={p} spec={spec} simulated={simulated} reason={reason} decide={decide} opened={confirming} onClose={() => setConfirming(false)} acknowledgement={acknowledgement} onAcknowledgement={setAcknowledgement} />
     </Card>
   );
 }

@@ -7,6 +7,7 @@
 import { Alert, Anchor, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { JobStatus, Proposal, PublishResult } from '../../../../shared/contract';
 import { count } from '../../format';
@@ -23,16 +24,17 @@ export interface PublishRun {
 
 export function PublishFollow({ run, onFinished, onDismiss }: { run: PublishRun; onFinished: (status: JobStatus) => void; onDismiss: () => void }) {
   const qc = useQueryClient();
+  const { t } = useTranslation('approvals');
   const ruleText = useRuleText();
   const finished = (status: JobStatus) => {
     onFinished(status);
     const r = status.result as PublishResult | null;
-    if (status.state === 'done' && r?.ok) notifications.show({ color: 'teal', title: `Ruleset version ${r.version} published`, message: r.scoring ? `${count(r.scoring.scoresChanged)} scores changed` : undefined });
+    if (status.state === 'done' && r?.ok) notifications.show({ color: 'teal', title: t('publish.notified', { version: r.version }), message: r.scoring ? t('publish.notifiedScores', { n: count(r.scoring.scoresChanged) }) : undefined });
     void qc.invalidateQueries();
   };
   if (!run.status) {
     return (
-      <Alert color="blue" title={`Publishing proposal #${run.proposal.id}`} data-testid="publish-progress">
+      <Alert color="blue" title={t('publish.running', { id: run.proposal.id })} data-testid="publish-progress">
         <JobProgress key={run.jobId} jobId={run.jobId} onFinished={finished} />
       </Alert>
     );
@@ -41,34 +43,32 @@ export function PublishFollow({ run, onFinished, onDismiss }: { run: PublishRun;
   const r = status.result as PublishResult | null;
   if (status.state !== 'done' || !r) {
     return (
-      <Alert color={status.state === 'cancelled' ? 'gray' : 'red'} title={`Proposal #${run.proposal.id} was not published`} withCloseButton onClose={onDismiss} data-testid="publish-outcome">
-        {status.state === 'cancelled' ? 'Publishing was cancelled: nothing was changed.' : `Publishing failed: ${status.error ?? 'unknown error'}.`} The proposal is still pending.
+      <Alert color={status.state === 'cancelled' ? 'gray' : 'red'} title={t('publish.notPublished', { id: run.proposal.id })} withCloseButton onClose={onDismiss} data-testid="publish-outcome">
+        {status.state === 'cancelled' ? t('publish.cancelled') : t('publish.failed', { error: status.error ?? t('publish.unknownError') })}
       </Alert>
     );
   }
   if (!r.ok) {
     return (
-      <Alert color="red" title={`Proposal #${run.proposal.id} was not published`} withCloseButton onClose={onDismiss} data-testid="publish-outcome">
+      <Alert color="red" title={t('publish.notPublished', { id: run.proposal.id })} withCloseButton onClose={onDismiss} data-testid="publish-outcome">
         {r.problems.map((p) => p.message).join('; ')}
       </Alert>
     );
   }
   return (
-    <Alert color="teal" title={`Proposal #${run.proposal.id} approved: version ${r.version} is published`} withCloseButton onClose={onDismiss} data-testid="publish-outcome">
+    <Alert color="teal" title={t('publish.published', { id: run.proposal.id, version: r.version })} withCloseButton onClose={onDismiss} data-testid="publish-outcome">
       <Stack gap={6}>
         {r.scoring && (
           <Text size="sm">
-            {count(r.scoring.scoresChanged)} of {count(r.scoring.citizens)} scores changed; {count(r.scoring.ledgerEntries)} ledger entries written
-            {r.operationId !== undefined && (
-              <>
-                {' '}
-                by{' '}
-                <Anchor component={Link} href={`/operations/${r.operationId}`} size="sm">
-                  operation #{r.operationId}
-                </Anchor>
-              </>
+            {r.operationId !== undefined ? (
+              <Trans
+                i18nKey="approvals:publish.scoringBy"
+                values={{ changed: count(r.scoring.scoresChanged), citizens: count(r.scoring.citizens), entries: count(r.scoring.ledgerEntries), op: r.operationId }}
+                components={{ link: <Anchor component={Link} href={`/operations/${r.operationId}`} size="sm" /> }}
+              />
+            ) : (
+              t('publish.scoring', { changed: count(r.scoring.scoresChanged), citizens: count(r.scoring.citizens), entries: count(r.scoring.ledgerEntries) })
             )}
-            .
           </Text>
         )}
         {(r.evaluationErrors?.length ?? 0) > 0 && <EvaluationErrorsTable errors={r.evaluationErrors ?? []} ruleNames={new Map(rulesetOf(run.proposal)?.rules.map((x) => [x.id, ruleText.name(x)]) ?? [])} />}

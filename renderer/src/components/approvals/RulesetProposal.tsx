@@ -8,10 +8,13 @@
 import { Accordion, Alert, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { Proposal, SimulationResult } from '../../../../shared/contract';
 import type { MeasureSpec, RulesetSpec } from '../../../../shared/domain';
 import { call } from '../../api';
-import { when } from '../../format';
+import { count, when } from '../../format';
+import i18next from '../../i18n';
+import { seriesList } from '../../lists';
 import { ErrorNote } from '../ErrorNote';
 import { JobProgress } from '../JobProgress';
 import { diffRulesets, summariseDiff } from '../rules/diff';
@@ -23,36 +26,39 @@ import { useRuleText } from '../../i18n/ruleText';
 
 type MeasureChange = { id: string; name: string; kind: MeasureSpec['kind']; change: 'added' | 'removed' | 'changed'; detail: string };
 
-/** Measures are not in the rules diff, yet they say what a tier brings: compare them by id. */
+const t = i18next.t.bind(i18next);
+const measureKind = (kind: MeasureSpec['kind']): string => (kind === 'restriction' ? t('approvals:proposal.measureKind.restriction') : t('approvals:proposal.measureKind.benefit'));
+
+/** Measures are not in the rules diff, yet they say what a tier brings: compare them by id (worded in the reader's language). */
 export function diffMeasures(before: MeasureSpec[], after: MeasureSpec[]): MeasureChange[] {
   const out: MeasureChange[] = [];
   const old = new Map(before.map((m) => [m.id, m]));
   const now = new Map(after.map((m) => [m.id, m]));
   for (const m of after) {
     const b = old.get(m.id);
-    if (!b) out.push({ id: m.id, name: m.name, kind: m.kind, change: 'added', detail: `for tiers ${m.tiers.join(', ')}` });
+    if (!b) out.push({ id: m.id, name: m.name, kind: m.kind, change: 'added', detail: t('approvals:proposal.measure.forTiers', { tiers: seriesList(m.tiers) }) });
     else {
       const parts = [
-        b.name !== m.name && `name “${b.name}” → “${m.name}”`,
-        b.kind !== m.kind && `kind ${b.kind} → ${m.kind}`,
-        b.tiers.join(',') !== m.tiers.join(',') && `tiers ${b.tiers.join(', ')} → ${m.tiers.join(', ')}`,
-        (b.description ?? '') !== (m.description ?? '') && 'description changed',
-        JSON.stringify(b.i18n ?? {}) !== JSON.stringify(m.i18n ?? {}) && 'translated texts changed',
-      ].filter(Boolean);
-      if (parts.length) out.push({ id: m.id, name: m.name, kind: m.kind, change: 'changed', detail: parts.join('; ') });
+        b.name !== m.name && t('approvals:proposal.measure.name', { before: b.name, after: m.name }),
+        b.kind !== m.kind && t('approvals:proposal.measure.kind', { before: measureKind(b.kind), after: measureKind(m.kind) }),
+        b.tiers.join(',') !== m.tiers.join(',') && t('approvals:proposal.measure.tiers', { before: seriesList(b.tiers), after: seriesList(m.tiers) }),
+        (b.description ?? '') !== (m.description ?? '') && t('approvals:proposal.measure.description'),
+        JSON.stringify(b.i18n ?? {}) !== JSON.stringify(m.i18n ?? {}) && t('approvals:proposal.measure.translations'),
+      ].filter((x): x is string => typeof x === 'string');
+      if (parts.length) out.push({ id: m.id, name: m.name, kind: m.kind, change: 'changed', detail: parts.join(t('approvals:proposal.measure.separator')) });
     }
   }
-  for (const m of before) if (!now.has(m.id)) out.push({ id: m.id, name: m.name, kind: m.kind, change: 'removed', detail: `was for tiers ${m.tiers.join(', ')}` });
+  for (const m of before) if (!now.has(m.id)) out.push({ id: m.id, name: m.name, kind: m.kind, change: 'removed', detail: t('approvals:proposal.measure.wasForTiers', { tiers: seriesList(m.tiers) }) });
   return out;
 }
 
 function reach(m: MeasureSpec | undefined, after: Map<string, number> | null): string {
   if (!m) return '';
-  if (!after) return 'Simulate the proposal to see how many citizens its tiers would hold.';
-  const n = m.tiers.reduce((sum, t) => sum + (after.get(t) ?? 0), 0);
+  if (!after) return t('approvals:proposal.reachUnknown');
+  const n = m.tiers.reduce((sum, tier) => sum + (after.get(tier) ?? 0), 0);
   return m.kind === 'restriction'
-    ? `${n.toLocaleString('en')} citizens would be in tiers ${m.tiers.join(', ')}; it applies to each only once an official confirms it.`
-    : `${n.toLocaleString('en')} citizens would be in tiers ${m.tiers.join(', ')} and receive it.`;
+    ? t('approvals:proposal.reachRestriction', { n: count(n), tiers: seriesList(m.tiers) })
+    : t('approvals:proposal.reachBenefit', { n: count(n), tiers: seriesList(m.tiers) });
 }
 
 const CHANGE_COLOR = { added: 'green', removed: 'red', changed: 'yellow' } as const;
@@ -64,11 +70,12 @@ function tierTotalsAfter(sim: SimulationResult | null): Map<string, number> | nu
 }
 
 function MeasureChanges({ changes, spec, after }: { changes: MeasureChange[]; spec: RulesetSpec; after: Map<string, number> | null }) {
+  const { t } = useTranslation('approvals');
   if (changes.length === 0) return null;
   return (
     <Stack gap={6}>
       <Text fw={600} size="sm">
-        Tier measures ({changes.length})
+        {t('proposal.measures', { n: changes.length })}
       </Text>
       <Table withTableBorder data-testid="proposal-measure-diff">
         <Table.Tbody>
@@ -76,14 +83,14 @@ function MeasureChanges({ changes, spec, after }: { changes: MeasureChange[]; sp
             <Table.Tr key={c.id}>
               <Table.Td w={90}>
                 <Badge color={CHANGE_COLOR[c.change]} variant="light">
-                  {c.change}
+                  {t(`proposal.change.${c.change}`)}
                 </Badge>
               </Table.Td>
               <Table.Td>
                 <Text size="sm" fw={500}>
                   {c.name}{' '}
                   <Badge size="xs" color={c.kind === 'restriction' ? 'red' : 'teal'} variant="light">
-                    {c.kind}
+                    {measureKind(c.kind)}
                   </Badge>
                 </Text>
                 <Text size="xs" c="dimmed">
@@ -119,6 +126,7 @@ interface Props {
 }
 
 export function RulesetProposal({ proposal, spec, maySimulate, run, onRun }: Props) {
+  const { t } = useTranslation('approvals');
   const current = useQuery({ queryKey: ['rulesetCurrent'], queryFn: () => call('rulesetCurrent', {}) });
   const published = current.data?.spec ?? EMPTY_RULESET;
   const publishedVersion = current.data?.version ?? null;
@@ -141,31 +149,29 @@ export function RulesetProposal({ proposal, spec, maySimulate, run, onRun }: Pro
   });
   const running = run !== null && !run.result && !run.failure;
   const stale = stored?.stale ?? null;
-  const baseLabel = publishedVersion ? `published v${publishedVersion}` : 'defaults';
+  const baseLabel = publishedVersion ? t('rules:diff.publishedVersion', { version: publishedVersion }) : t('rules:diff.defaults');
   const restrictions = (spec.measures ?? []).filter((m) => m.kind === 'restriction').length;
 
   return (
     <Stack gap="sm">
       <Text size="sm" data-testid="proposal-ruleset-summary">
-        {spec.rules.length} rules, {spec.tiers.length} tiers ({spec.tiers.map((t) => t.name).join(', ')}), {(spec.measures ?? []).length} tier measures ({restrictions} restriction
-        {restrictions === 1 ? '' : 's'}). Compared with {baseLabel}: <b>{summariseDiff(diff)}</b>
-        {measures.length > 0 && (
-          <>
-            , <b>{measures.length} measure change{measures.length === 1 ? '' : 's'}</b>
-          </>
+        {t('proposal.size', { count: restrictions, rules: spec.rules.length, tiers: spec.tiers.length, names: seriesList(spec.tiers.map((tier) => tier.name)), measures: (spec.measures ?? []).length })}{' '}
+        {measures.length > 0 ? (
+          <Trans i18nKey="approvals:proposal.comparedWithMeasures" count={measures.length} values={{ base: baseLabel, diff: summariseDiff(diff) }} components={{ b: <b /> }} />
+        ) : (
+          <Trans i18nKey="approvals:proposal.compared" values={{ base: baseLabel, diff: summariseDiff(diff) }} components={{ b: <b /> }} />
         )}
-        .
       </Text>
       <Accordion variant="contained" multiple defaultValue={['diff']} data-testid="proposal-diff">
         <Accordion.Item value="diff">
           <Accordion.Control>
             <Text size="sm" fw={500}>
-              What proposal #{proposal.id} changes compared with {baseLabel}
+              {t('proposal.changes', { id: proposal.id, base: baseLabel })}
             </Text>
           </Accordion.Control>
           <Accordion.Panel>
             <Stack gap="md">
-              <RulesetDiffView diff={diff} beforeLabel={baseLabel} afterLabel={`proposal #${proposal.id}`} testId="proposal-diff-view" />
+              <RulesetDiffView diff={diff} beforeLabel={baseLabel} afterLabel={t('proposal.after', { id: proposal.id })} testId="proposal-diff-view" />
               <MeasureChanges changes={measures} spec={spec} after={tierTotalsAfter(simulationFor(proposal))} />
             </Stack>
           </Accordion.Panel>
@@ -174,15 +180,15 @@ export function RulesetProposal({ proposal, spec, maySimulate, run, onRun }: Pro
           <Accordion.Control>
             <Group gap="xs">
               <Text size="sm" fw={500}>
-                Simulation over the whole population
+                {t('proposal.simulation')}
               </Text>
               {simulationFor(proposal) ? (
                 <Badge color="teal" variant="light">
-                  simulated
+                  {t('proposal.simulated')}
                 </Badge>
               ) : (
                 <Badge color="orange" variant="light">
-                  {stored ? 'simulation out of date' : 'not simulated'}
+                  {stored ? t('proposal.outOfDate') : t('proposal.notSimulated')}
                 </Badge>
               )}
             </Group>
@@ -191,18 +197,16 @@ export function RulesetProposal({ proposal, spec, maySimulate, run, onRun }: Pro
             <Stack gap="sm">
               <Group justify="space-between" align="flex-start">
                 <Text size="sm" c="dimmed" maw={640} data-testid="proposal-simulation-by">
-                  {stored
-                    ? `Simulated by ${stored.ranBy} on ${when(stored.ranAt)} UTC, on the data of that moment: every citizen scored under the proposal exactly as publishing would, then rolled back.`
-                    : 'This proposal has no simulation: it cannot be approved until one is run on it.'}
+                  {stored ? t('proposal.simulatedBy', { by: stored.ranBy, when: when(stored.ranAt) }) : t('proposal.noSimulation')}
                 </Text>
                 {maySimulate && (!stored || stale) && (
                   <Button onClick={() => start.mutate()} loading={start.isPending || attach.isPending} disabled={running} data-testid="proposal-simulate">
-                    Simulate again on today's data
+                    {t('proposal.simulateAgain')}
                   </Button>
                 )}
               </Group>
-              <ErrorNote error={start.error} title="The simulation could not start" />
-              <ErrorNote error={attach.error} title="The new simulation was not attached" />
+              <ErrorNote error={start.error} title={t('rules:simulate.startFailed')} />
+              <ErrorNote error={attach.error} title={t('proposal.attachFailed')} />
               {run && running && (
                 <JobProgress
                   key={run.jobId}
@@ -211,24 +215,24 @@ export function RulesetProposal({ proposal, spec, maySimulate, run, onRun }: Pro
                     if (status.state === 'done' && status.result) {
                       onRun({ ...run, result: status.result as SimulationResult });
                       attach.mutate(run.jobId);
-                    } else onRun({ ...run, failure: status.state === 'cancelled' ? 'The simulation was cancelled.' : `The simulation failed: ${status.error ?? 'unknown error'}` });
+                    } else onRun({ ...run, failure: status.state === 'cancelled' ? t('rules:simulate.cancelled') : t('rules:simulate.failed', { error: status.error ?? t('rules:simulate.unknownError') }) });
                   }}
                 />
               )}
               {run?.failure && <Alert color="red">{run.failure}</Alert>}
               {stale && (
-                <Alert color="yellow" title="The data changed since this simulation" data-testid="proposal-simulation-stale">
-                  {stale}. Approval waits for a simulation on today's data{maySimulate ? ': simulate again.' : '.'}
+                <Alert color="yellow" title={t('proposal.staleTitle')} data-testid="proposal-simulation-stale">
+                  {maySimulate ? t('proposal.staleMaySimulate', { stale }) : t('proposal.stale', { stale })}
                 </Alert>
               )}
               {stored && !stored.result.ok && (
-                <Alert color="red" title="The proposal no longer validates">
+                <Alert color="red" title={t('proposal.invalid')}>
                   {stored.result.problems.map((p) => p.message).join('; ')}
                 </Alert>
               )}
               {stored?.result.ok && hasFigures(stored.result) && (
                 <div style={{ opacity: stale ? 0.55 : 1 }}>
-                  <SimulationResults result={stored.result} ruleNames={ruleNames} subject="proposal" />
+                  <SimulationResults result={stored.result} ruleNames={ruleNames} subject="proposal" fairnessCsv={{ proposalId: proposal.id }} />
                 </div>
               )}
             </Stack>

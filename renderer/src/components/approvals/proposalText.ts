@@ -1,6 +1,7 @@
 /** Reading a proposal's payload (typed `unknown` by the contract) and naming its status. */
 import type { Proposal } from '../../../../shared/contract';
 import type { RulesetSpec } from '../../../../shared/domain';
+import i18next from '../../i18n';
 
 export const PROPOSAL_STATUS_COLOR: Record<Proposal['status'], string> = { pending: 'yellow', approved: 'teal', rejected: 'red', withdrawn: 'gray' };
 
@@ -17,4 +18,8 @@ export function rulesetOf(p: Proposal): RulesetSpec | null {
   return Array.isArray(spec.rules) && Array.isArray(spec.tiers) ? spec : null;
 }
 
-export const KIND_LABEL: Record<Proposal['kind'], string> = { ruleset: 'Ruleset', adjustment: 'Score adjustment' };
+/** What kind of proposal it is, in the reader's language. */
+export const kindLabel = (kind: Proposal['kind']): string => (kind === 'ruleset' ? i18next.t('approvals:kind.ruleset') : i18next.t('approvals:kind.adjustment'));
+
+/** A proposal's status, in the reader's language. */
+export const statusLabel = (status: Proposal['status']): string => i18next.t(`approvals:status.${status}`);

@@ -5,13 +5,34 @@
  */
 import { ActionIcon, Alert, Badge, Button, Group, Paper, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { useRef, useState, type DragEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { count } from '../../format';
-import { addToSelection, filesFromDrop, formatBytes, IMPORT_FILE_NAMES, selectionProblems, type Selection } from './importSelection';
+import { andList, seriesList } from '../../lists';
+import { addToSelection, filesFromDrop, formatBytes, IMPORT_FILE_NAMES, selectionProblems, type FileProblem, type IgnoredFile, type Selection } from './importSelection';
 
 /** Chromium's folder picker; React passes the unknown attribute through. */
 const FOLDER_ATTRS = { webkitdirectory: '', directory: '' } as Record<string, string>;
 
+/** Why a picked file cannot be sent, in the reader's words. */
+function useFileProblemText(): (p: FileProblem) => string {
+  const { t } = useTranslation('import');
+  return (p) => (p.code === 'notUtf8' ? t('fileError.notUtf8', { line: p.line }) : p.code === 'utf16' ? t('fileError.utf16') : t('fileError.tooLarge'));
+}
+
+function IgnoredFiles({ ignored }: { ignored: IgnoredFile[] }) {
+  const { t } = useTranslation('import');
+  const shown = ignored.slice(0, 8).map((f) => (f.duplicateOf ? t('picker.ignoredDuplicate', { source: f.source, name: f.duplicateOf }) : f.source));
+  const names = seriesList(shown);
+  return (
+    <Text size="xs" c="dimmed" data-testid="import-ignored">
+      {ignored.length > 8 ? t('picker.ignoredMore', { count: ignored.length, names, more: ignored.length - 8 }) : t('picker.ignored', { count: ignored.length, names })}
+    </Text>
+  );
+}
+
 export function FilePicker({ selection, onChange, disabled }: { selection: Selection; onChange: (s: Selection) => void; disabled?: boolean }) {
+  const { t } = useTranslation('import');
+  const problemText = useFileProblemText();
   const folderInput = useRef<HTMLInputElement>(null);
   const filesInput = useRef<HTMLInputElement>(null);
   const [reading, setReading] = useState(false);
@@ -24,7 +45,7 @@ export function FilePicker({ selection, onChange, disabled }: { selection: Selec
     try {
       onChange(await addToSelection(selection, files, replace));
     } catch (err) {
-      setReadError(`Could not read the files: ${(err as Error).message}. If they changed on disk, pick them again.`);
+      setReadError(t('picker.readError', { error: (err as Error).message }));
     } finally {
       setReading(false);
     }
@@ -62,19 +83,19 @@ export function FilePicker({ selection, onChange, disabled }: { selection: Selec
         <Group justify="space-between" wrap="wrap">
           <Group gap="sm">
             <Button onClick={() => folderInput.current?.click()} disabled={disabled} loading={reading} data-testid="import-pick-folder">
-              Choose folder…
+              {t('picker.chooseFolder')}
             </Button>
             <Button variant="default" onClick={() => filesInput.current?.click()} disabled={disabled || reading} data-testid="import-pick-files">
-              Add files…
+              {t('picker.addFiles')}
             </Button>
             {selection.files.length > 0 && (
               <Button variant="subtle" color="gray" onClick={() => onChange({ files: [], ignored: [] })} disabled={disabled} data-testid="import-clear">
-                Clear
+                {t('picker.clear')}
               </Button>
             )}
           </Group>
           <Text size="sm" c="dimmed">
-            or drop a folder or files here
+            {t('picker.drop')}
           </Text>
         </Group>
         <input ref={folderInput} type="file" multiple hidden {...FOLDER_ATTRS} onChange={(e) => fromInput(e.currentTarget, true)} data-testid="import-folder-input" />
@@ -93,17 +114,17 @@ export function FilePicker({ selection, onChange, disabled }: { selection: Selec
 
       {selection.files.length === 0 ? (
         <Text size="sm" c="dimmed" data-testid="import-no-files">
-          No file chosen yet. The import recognises {IMPORT_FILE_NAMES.join(', ')}; other files in the folder are left out.
+          {t('picker.noFiles', { names: andList(IMPORT_FILE_NAMES) })}
         </Text>
       ) : (
         <Table withTableBorder verticalSpacing={6} data-testid="import-file-list">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>File</Table.Th>
-              <Table.Th>Picked from</Table.Th>
-              <Table.Th ta="right">Size</Table.Th>
-              <Table.Th ta="right">Lines</Table.Th>
-              <Table.Th>Status</Table.Th>
+              <Table.Th>{t('picker.file')}</Table.Th>
+              <Table.Th>{t('picker.pickedFrom')}</Table.Th>
+              <Table.Th ta="right">{t('picker.size')}</Table.Th>
+              <Table.Th ta="right">{t('picker.lines')}</Table.Th>
+              <Table.Th>{t('picker.status')}</Table.Th>
               <Table.Th w={40} />
             </Table.Tr>
           </Table.Thead>
@@ -119,17 +140,17 @@ export function FilePicker({ selection, onChange, disabled }: { selection: Selec
                 <Table.Td>
                   {f.error ? (
                     <Text size="sm" c="red">
-                      {f.error}
+                      {problemText(f.error)}
                     </Text>
                   ) : (
                     <Badge color="gray" variant="light" tt="none">
-                      read, UTF-8
+                      {t('picker.readOk')}
                     </Badge>
                   )}
                 </Table.Td>
                 <Table.Td>
-                  <Tooltip label={`Leave ${f.name} out`}>
-                    <ActionIcon variant="subtle" color="gray" aria-label={`Remove ${f.name}`} disabled={disabled} onClick={() => onChange({ ...selection, files: selection.files.filter((x) => x.name !== f.name) })}>
+                  <Tooltip label={t('picker.leaveOut', { name: f.name })}>
+                    <ActionIcon variant="subtle" color="gray" aria-label={t('picker.remove', { name: f.name })} disabled={disabled} onClick={() => onChange({ ...selection, files: selection.files.filter((x) => x.name !== f.name) })}>
                       ×
                     </ActionIcon>
                   </Tooltip>
@@ -140,25 +161,17 @@ export function FilePicker({ selection, onChange, disabled }: { selection: Selec
         </Table>
       )}
 
-      {selection.ignored.length > 0 && (
-        <Text size="xs" c="dimmed" data-testid="import-ignored">
-          Left out ({selection.ignored.length}, not part of the import format): {selection.ignored.slice(0, 8).join(', ')}
-          {selection.ignored.length > 8 ? `, and ${selection.ignored.length - 8} more` : ''}
-        </Text>
-      )}
+      {selection.ignored.length > 0 && <IgnoredFiles ignored={selection.ignored} />}
 
       {(problems.files.length > 0 || problems.together.length > 0) && (
-        <Alert color="orange" title="These files cannot be sent as they are" data-testid="import-selection-problems">
+        <Alert color="orange" title={t('picker.problemsTitle')} data-testid="import-selection-problems">
           <Stack gap={2}>
             {problems.files.length > 0 && (
-              <Text size="sm">
-                Fix {problems.files.join(' and ')} as described in red above and choose {problems.files.length === 1 ? 'it' : 'them'} again, or remove{' '}
-                {problems.files.length === 1 ? 'it' : 'them'} with ×.
-              </Text>
+              <Text size="sm">{t('picker.fixThem', { count: problems.files.length, names: andList(problems.files) })}</Text>
             )}
             {problems.together.map((p) => (
               <Text key={p} size="sm">
-                {p}
+                {p === 'bothEvents' && t('picker.bothEvents')}
               </Text>
             ))}
           </Stack>

@@ -9,7 +9,7 @@ import type { Input } from '../../../../shared/contract';
 
 export type ImportFileName = Input<'importFiles'>['files'][number]['name'];
 
-export const IMPORT_FILE_NAMES: readonly ImportFileName[] = ['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl'];
+export const IMPORT_FILE_NAMES: readonly ImportFileName[] = ['event_kinds.json', 'citizens.csv', 'consents.csv', 'relationships.csv', 'events.csv', 'events.jsonl'];
 
 /** The contract's limit on one file's content (characters). */
 export const MAX_FILE_CHARS = 512 * 2 ** 20;
@@ -23,15 +23,26 @@ export interface PickedFile {
   /** The text, once read and found to be UTF-8. */
   content: string | null;
   lines: number | null;
-  /** Why the file cannot be sent as it is. */
-  error: string | null;
+  /** Why the file cannot be sent as it is (worded by the page, in the reader's language). */
+  error: FileProblem | null;
+}
+
+export type FileProblem = { code: 'tooLarge' } | { code: 'utf16' } | { code: 'notUtf8'; line: number };
+
+/** A file of the pick left out: not part of the format, or a second file of a name already picked (`duplicateOf`). */
+export interface IgnoredFile {
+  source: string;
+  duplicateOf?: ImportFileName;
 }
 
 export interface Selection {
   files: PickedFile[];
   /** Files of the pick that are not part of the interchange format. */
-  ignored: string[];
+  ignored: IgnoredFile[];
 }
+
+/** What stops the files from going together: for now, both forms of the events file. */
+export type SelectionConflict = 'bothEvents';
 
 const isImportName = (name: string): name is ImportFileName => (IMPORT_FILE_NAMES as readonly string[]).includes(name);
 
@@ -39,12 +50,12 @@ const sourceOf = (f: File): string => f.webkitRelativePath || f.name;
 const depth = (f: File): number => sourceOf(f).split('/').length;
 
 /** Keeps one file per recognised name (the one nearest the top of the folder) and lists the rest as ignored. */
-export function recognise(picked: File[]): { keep: File[]; ignored: string[] } {
+export function recognise(picked: File[]): { keep: File[]; ignored: IgnoredFile[] } {
   const byName = new Map<ImportFileName, File>();
-  const ignored: string[] = [];
+  const ignored: IgnoredFile[] = [];
   for (const f of [...picked].sort((a, b) => depth(a) - depth(b) || sourceOf(a).localeCompare(sourceOf(b)))) {
-    if (!isImportName(f.name)) ignored.push(sourceOf(f));
-    else if (byName.has(f.name)) ignored.push(`${sourceOf(f)} (another ${f.name} was already picked)`);
+    if (!isImportName(f.name)) ignored.push({ source: sourceOf(f) });
+    else if (byName.has(f.name)) ignored.push({ source: sourceOf(f), duplicateOf: f.name });
     else byName.set(f.name, f);
   }
   const keep = IMPORT_FILE_NAMES.flatMap((n) => (byName.has(n) ? [byName.get(n)!] : []));
@@ -101,18 +112,18 @@ function countLines(text: string): number {
 export async function readPicked(file: File & { name: ImportFileName }): Promise<PickedFile> {
   const base = { name: file.name, source: sourceOf(file), bytes: file.size, lastModified: file.lastModified, content: null, lines: null };
   if (file.size > MAX_FILE_CHARS) {
-    return { ...base, error: `larger than 512 MB, too large to upload; import the folder by its path on this computer instead` };
+    return { ...base, error: { code: 'tooLarge' } };
   }
   const bytes = new Uint8Array(await file.arrayBuffer());
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    return { ...base, error: 'the file is UTF-16 encoded; save it as UTF-8' };
+    return { ...base, error: { code: 'utf16' } };
   }
   try {
     const content = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return { ...base, content, lines: countLines(content), error: null };
   } catch {
     const line = lineOfByte(bytes, firstBadByte(bytes));
-    return { ...base, error: `line ${line}: text is not valid UTF-8 (Windows-1252 or Latin-1?); save the file as UTF-8` };
+    return { ...base, error: { code: 'notUtf8', line } };
   }
 }
 
@@ -130,9 +141,9 @@ export async function addToSelection(current: Selection, picked: File[], replace
 }
 
 /** Why the selection cannot be sent as it is: problems of single files, then of the files together. */
-export function selectionProblems(sel: Selection): { files: string[]; together: string[] } {
+export function selectionProblems(sel: Selection): { files: string[]; together: SelectionConflict[] } {
   const names = new Set(sel.files.map((f) => f.name));
-  const together = names.has('events.csv') && names.has('events.jsonl') ? ['Both events.csv and events.jsonl are chosen; an import takes one of them. Remove the other.'] : [];
+  const together: SelectionConflict[] = names.has('events.csv') && names.has('events.jsonl') ? ['bothEvents'] : [];
   return { files: sel.files.filter((f) => f.error).map((f) => f.name), together };
 }
 

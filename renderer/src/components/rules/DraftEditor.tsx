@@ -5,6 +5,7 @@
  */
 import { Alert, Anchor, Badge, Button, Grid, Group, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { RuleSpec } from '../../../../shared/domain';
 import { canonical, cleanRule, describeProblem, newRule, problemsOfRule, type Current, type DraftHandle, type Problem } from './draft';
 import { ParametersEditor } from './ParametersEditor';
@@ -22,9 +23,10 @@ interface Props {
 }
 
 export function ProblemList({ problems, onOpen }: { problems: Problem[]; onOpen?: (p: Problem) => void }) {
+  const { t } = useTranslation('rules');
   if (problems.length === 0) return null;
   return (
-    <Alert color="red" title={problems.length === 1 ? "1 problem: the draft cannot be simulated or published until it is fixed" : `${problems.length} problems: the draft cannot be simulated or published until they are fixed`} data-testid="validation-problems">
+    <Alert color="red" title={t('problem.listTitle', { count: problems.length })} data-testid="validation-problems">
       <Stack gap={2}>
         {problems.map((p, i) => (
           <Text key={i} size="sm" data-testid="validation-problem">
@@ -43,6 +45,7 @@ export function ProblemList({ problems, onOpen }: { problems: Problem[]; onOpen?
 }
 
 export function DraftEditor({ handle, current, problems, selected, onSelect }: Props) {
+  const { t } = useTranslation('rules');
   const { draft, update } = handle;
   const [removed, setRemoved] = useState<{ rule: RuleSpec; index: number } | null>(null);
   const published = new Map((current.spec?.rules ?? []).map((r) => [r.id, canonical(cleanRule(r))]));
@@ -74,7 +77,7 @@ export function DraftEditor({ handle, current, problems, selected, onSelect }: P
     const taken = new Set(draft.rules.map((r) => r.id));
     let id = `${src.id}-copy`.slice(0, 64);
     for (let n = 2; taken.has(id); n++) id = `${src.id}-copy${n}`.slice(0, 64);
-    update((d) => ({ ...d, rules: [...d.rules.slice(0, i + 1), { ...structuredClone(src), id, name: `${src.name} (copy)` }, ...d.rules.slice(i + 1)] }));
+    update((d) => ({ ...d, rules: [...d.rules.slice(0, i + 1), { ...structuredClone(src), id, name: t('editor.copyName', { name: src.name }) }, ...d.rules.slice(i + 1)] }));
     onSelect(i + 1);
   };
   const openProblem = (p: Problem) => {
@@ -89,9 +92,9 @@ export function DraftEditor({ handle, current, problems, selected, onSelect }: P
       {removed && (
         <Alert color="gray" p="xs" withCloseButton onClose={() => setRemoved(null)}>
           <Group gap="xs">
-            <Text size="sm">Rule “{removed.rule.name}” removed from the draft.</Text>
+            <Text size="sm">{t('editor.removed', { name: removed.rule.name })}</Text>
             <Anchor component="button" type="button" size="sm" onClick={undoRemove} data-testid="undo-remove">
-              Undo
+              {t('editor.undo')}
             </Anchor>
           </Group>
         </Alert>
@@ -101,14 +104,14 @@ export function DraftEditor({ handle, current, problems, selected, onSelect }: P
           <Stack gap={4}>
             <NavLink
               component="button"
-              label="Parameters and tiers"
+              label={t('editor.parameters')}
               active={selected === 'parameters'}
               onClick={() => onSelect('parameters')}
               rightSection={parameterProblems.length > 0 && <Badge color="red" size="sm">{parameterProblems.length}</Badge>}
               data-testid="select-parameters"
             />
             <Text size="xs" c="dimmed" fw={600} tt="uppercase" mt="xs" px="xs">
-              Rules ({draft.rules.length})
+              {t('editor.rules', { n: draft.rules.length })}
             </Text>
             <ScrollArea.Autosize mah="calc(100vh - 320px)">
               {draft.rules.map((r, i) => {
@@ -118,7 +121,7 @@ export function DraftEditor({ handle, current, problems, selected, onSelect }: P
                   <NavLink
                     component="button"
                     key={i}
-                    label={r.name || 'Unnamed rule'}
+                    label={r.name || t('editor.unnamed')}
                     description={`${r.id} · ${r.event_kind}`}
                     active={index === i}
                     onClick={() => onSelect(i)}
@@ -126,12 +129,12 @@ export function DraftEditor({ handle, current, problems, selected, onSelect }: P
                     data-rule-id={r.id}
                     rightSection={
                       n > 0 ? (
-                        <Badge color="red" size="sm" title={`${n} problem${n === 1 ? '' : 's'}`}>
+                        <Badge color="red" size="sm" title={t('problem.count', { count: n })}>
                           {n}
                         </Badge>
                       ) : status !== 'same' ? (
                         <Badge color={status === 'new' ? 'green' : 'yellow'} size="xs" variant="light">
-                          {status}
+                          {status === 'new' ? t('editor.status.new') : t('editor.status.changed')}
                         </Badge>
                       ) : null
                     }
@@ -140,7 +143,7 @@ export function DraftEditor({ handle, current, problems, selected, onSelect }: P
               })}
             </ScrollArea.Autosize>
             <Button variant="light" size="xs" mt="xs" onClick={addRule} disabled={current.kinds.length === 0} data-testid="add-rule">
-              Add a rule
+              {t('editor.addRule')}
             </Button>
           </Stack>
         </Grid.Col>

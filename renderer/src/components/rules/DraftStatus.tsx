@@ -1,6 +1,7 @@
 /** One line saying what the draft is (based on which version, how far from it, valid or not), with a way to discard it. */
 import { Alert, Badge, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { when } from '../../format';
 import type { DraftHandle } from './draft';
 
@@ -16,53 +17,60 @@ interface Props {
 }
 
 export function DraftStatus({ handle, currentVersion, changes, summary, problems, validating, unchecked }: Props) {
+  const { t } = useTranslation('rules');
   const [confirm, setConfirm] = useState(false);
+  const basis = handle.stored
+    ? handle.basedOn
+      ? t('status.basedOn', { version: handle.basedOn })
+      : t('status.basedOnNothing')
+    : currentVersion
+      ? t('status.notStarted', { version: currentVersion })
+      : t('status.notStartedDefaults');
+  const line = [basis, handle.restoredFrom !== undefined && t('status.restoredFrom', { version: handle.restoredFrom }), handle.savedAt && t('status.savedAt', { when: when(handle.savedAt) })];
+  const shownSummary = changes ? summary : t('diff.noChanges');
   const behind = handle.stored && handle.basedOn !== currentVersion;
   return (
     <Stack gap="xs">
       <Group gap="xs" data-testid="draft-status">
         <Text size="sm" fw={600}>
-          Draft
+          {t('status.draft')}
         </Text>
         <Text size="sm" c="dimmed">
-          {handle.stored ? `based on ${handle.basedOn ? `version ${handle.basedOn}` : 'no published version'}` : `not started: a copy of ${currentVersion ? `version ${currentVersion}` : 'the defaults'}`}
-          {handle.restoredFrom !== undefined && `, restored from version ${handle.restoredFrom}`}
-          {handle.savedAt && ` · saved on this computer ${when(handle.savedAt)} UTC`}
+          {line.filter((x): x is string => typeof x === 'string' && x !== '').join(' · ')}
         </Text>
         <Badge variant="light" color={changes ? 'yellow' : 'gray'} data-testid="draft-changes" title={summary}>
-          {changes ? summary : 'no changes'}
+          {shownSummary}
         </Badge>
         {validating || unchecked ? (
           <Badge variant="light" color="gray" data-testid="draft-validity">
-            {unchecked ? 'not checked' : 'checking…'}
+            {unchecked ? t('status.notChecked') : t('status.checking')}
           </Badge>
         ) : problems > 0 ? (
           <Badge color="red" data-testid="draft-validity">
-            {problems} problem{problems === 1 ? '' : 's'}
+            {t('problem.count', { count: problems })}
           </Badge>
         ) : (
           <Badge color="teal" variant="light" data-testid="draft-validity">
-            valid
+            {t('status.valid')}
           </Badge>
         )}
         {handle.stored && (
           <Button size="compact-xs" variant="subtle" color="red" onClick={() => setConfirm(true)} data-testid="discard-draft">
-            Discard draft
+            {t('status.discard')}
           </Button>
         )}
       </Group>
       {behind && (
         <Alert color="yellow" p="xs" data-testid="draft-behind">
-          This draft started from {handle.basedOn ? `version ${handle.basedOn}` : 'an empty database'}, but version {currentVersion} has been published since. Its changes are counted against version {currentVersion}: check them
-          before publishing, or discard the draft.
+          {handle.basedOn ? t('status.behind', { based: handle.basedOn, current: currentVersion }) : t('status.behindEmpty', { current: currentVersion })}
         </Alert>
       )}
-      <Modal opened={confirm} onClose={() => setConfirm(false)} title={<Text fw={700}>Discard the draft?</Text>}>
+      <Modal opened={confirm} onClose={() => setConfirm(false)} title={<Text fw={700}>{t('status.discardTitle')}</Text>}>
         <Stack gap="sm">
-          <Text size="sm">The draft ({changes ? summary : 'no changes'}) is thrown away and the editor starts again from the published ruleset.</Text>
+          <Text size="sm">{t('status.discardBody', { summary: shownSummary })}</Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setConfirm(false)}>
-              Keep it
+              {t('status.keep')}
             </Button>
             <Button
               color="red"
@@ -72,7 +80,7 @@ export function DraftStatus({ handle, currentVersion, changes, summary, problems
               }}
               data-testid="discard-confirm"
             >
-              Discard
+              {t('status.discardConfirm')}
             </Button>
           </Group>
         </Stack>

@@ -7,6 +7,7 @@ import { celTypeHint } from './celHint';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import type { Ref, RefObject } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { call } from '../../api';
 
 interface Props {
@@ -33,6 +34,7 @@ export function locate(text: string, column: number): { line: number; lineText: 
 }
 
 export function ExpressionField({ label, description, value, onChange, eventKind, expect, testId, inputRef, onFocus }: Props) {
+  const { t } = useTranslation('rules');
   const [checked] = useDebouncedValue(value, 300);
   const check = useQuery({
     queryKey: ['checkExpression', eventKind, expect, checked],
@@ -80,22 +82,22 @@ export function ExpressionField({ label, description, value, onChange, eventKind
       <Group gap={6} mt={4} mih={18}>
         {empty && (
           <Text size="xs" c="red" data-testid={`${testId}-error`}>
-            An expression is required.
+            {t('expression.required')}
           </Text>
         )}
         {!empty && pending && (
           <Text size="xs" c="dimmed">
-            checking…
+            {t('expression.checking')}
           </Text>
         )}
         {!empty && !pending && result?.ok && (
           <Text size="xs" c="teal.8" data-testid={`${testId}-ok`}>
-            ✓ valid, returns {result.type}
+            {t('expression.valid', { type: result.type })}
           </Text>
         )}
         {check.error && (
           <Text size="xs" c="red">
-            Could not check: {check.error instanceof Error ? check.error.message : String(check.error)}
+            {t('expression.couldNotCheck', { error: check.error instanceof Error ? check.error.message : String(check.error) })}
           </Text>
         )}
       </Group>
@@ -115,19 +117,19 @@ export function ExpressionField({ label, description, value, onChange, eventKind
           </Box>
           <Group gap={8} justify="space-between" wrap="nowrap">
             <Text size="sm" c="red.8">
-              {multiline ? `Line ${where.line}, column ${where.col}` : `Column ${error.column}`}: {error.message}
+              {multiline ? t('expression.lineColumn', { line: where.line, col: where.col, message: error.message }) : t('expression.column', { col: error.column, message: error.message })}
             </Text>
             <UnstyledButton onClick={showInField} fz="xs" c="red.8" td="underline" style={{ whiteSpace: 'nowrap' }}>
-              show in the field
+              {t('expression.showInField')}
             </UnstyledButton>
           </Group>
           {hint && (
             <Group gap={8} mt={4} wrap="nowrap" data-testid={`${testId}-hint`}>
               <Text size="sm">
-                {hint.text}: <code>{hint.fixed}</code>
+                <Trans i18nKey="rules:expression.hint" values={{ text: hint.text, fixed: hint.fixed }} components={{ code: <code /> }} />
               </Text>
               <UnstyledButton onClick={() => onChange(hint.fixed)} fz="xs" c="indigo.7" td="underline" style={{ whiteSpace: 'nowrap' }} data-testid={`${testId}-apply-hint`}>
-                use this
+                {t('expression.useThis')}
               </UnstyledButton>
             </Group>
           )}

@@ -1,31 +1,31 @@
 /** The event kind's fields as chips that insert `event.<field>`; protected fields are shown but refused. */
 import { Badge, Button, Code, Group, Text, Tooltip } from '@mantine/core';
+import { Trans, useTranslation } from 'react-i18next';
 import type { EventKindSpec, FieldType } from '../../../../shared/domain';
 
-const TYPE_HINT: Record<FieldType, string> = {
-  number: 'number, a CEL double: write 2.0, not 2',
-  string: 'string',
-  bool: 'bool',
-  date: 'date, a string YYYY-MM-DD',
-};
-
-export function FieldChips({ kind, target, onInsert }: { kind: EventKindSpec | undefined; target: string; onInsert: (text: string) => void }) {
-  if (!kind) return <Text size="sm" c="dimmed">Choose an event kind to see the fields a rule can read.</Text>;
+export function FieldChips({ kind, target, onInsert }: { kind: EventKindSpec | undefined; target: 'condition' | 'points'; onInsert: (text: string) => void }) {
+  const { t } = useTranslation('rules');
+  const typeHint: Record<FieldType, string> = { number: t('fields.type.number'), string: t('fields.type.string'), bool: t('fields.type.bool'), date: t('fields.type.date') };
+  if (!kind) return <Text size="sm" c="dimmed">{t('fields.chooseKind')}</Text>;
   const fields = Object.entries(kind.fields);
   return (
     <div data-testid="field-chips">
       <Text size="sm" mb={4}>
-        Fields of <Code>{kind.kind}</Code>: click to insert into the <b>{target}</b>. <Code>has(event.field)</Code> tests presence.
+        <Trans
+          i18nKey="rules:fields.intro"
+          values={{ kind: kind.kind, target: target === 'condition' ? t('fields.target.condition') : t('fields.target.points') }}
+          components={{ kind: <Code />, b: <b />, code: <Code /> }}
+        />
       </Text>
       <Group gap={6}>
         {fields.length === 0 && (
           <Text size="sm" c="dimmed">
-            This kind declares no fields.
+            {t('fields.none')}
           </Text>
         )}
         {fields.map(([name, spec]) =>
           spec.protected ? (
-            <Tooltip key={name} label="protected: rules cannot read it" withArrow>
+            <Tooltip key={name} label={t('fields.protected')} withArrow>
               <Badge
                 variant="outline"
                 color="gray"
@@ -41,7 +41,7 @@ export function FieldChips({ kind, target, onInsert }: { kind: EventKindSpec | u
               </Badge>
             </Tooltip>
           ) : (
-            <Tooltip key={name} label={TYPE_HINT[spec.type]} withArrow>
+            <Tooltip key={name} label={typeHint[spec.type]} withArrow>
               <Button
                 size="compact-sm"
                 variant="light"

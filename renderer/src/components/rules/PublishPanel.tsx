@@ -9,6 +9,7 @@ import { Alert, Anchor, Button, Card, Group, List, Modal, Stack, Text, Title } f
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { call } from '../../api';
 import { count, when } from '../../format';
@@ -41,6 +42,7 @@ interface Props {
 const MIN_REASON = 10;
 
 export function PublishPanel({ draft, draftKey, changes, hasChanges, valid, validating, nextVersion, simulation }: Props) {
+  const { t } = useTranslation('rules');
   const queryClient = useQueryClient();
   const { isAdmin } = useAccess();
   const [reason, setReason] = useState('');
@@ -54,7 +56,7 @@ export function PublishPanel({ draft, draftKey, changes, hasChanges, valid, vali
       setConfirming(false);
       setProposed({ proposalId, key: draftKey });
       setReason('');
-      notifications.show({ color: 'blue', title: `Proposal #${proposalId} created`, message: 'Another administrator must approve it before it is published.' });
+      notifications.show({ color: 'blue', title: t('publish.created', { id: proposalId }), message: t('publish.createdBody') });
       void queryClient.invalidateQueries({ queryKey: ['proposals'] });
     },
   });
@@ -62,42 +64,41 @@ export function PublishPanel({ draft, draftKey, changes, hasChanges, valid, vali
   const reasonOk = reason.trim().length >= MIN_REASON;
   const simulated = simulation?.result?.ok && hasFigures(simulation.result) && simulation.key === draftKey ? simulation.result : null;
   const blockers = [
-    !isAdmin && 'only an administrator can propose a ruleset',
-    !hasChanges && 'the draft is the same as the published ruleset',
-    !valid && !validating && 'the draft has problems',
-    validating && 'the draft is being checked',
-    valid && !simulated && 'simulate this draft first (Simulate tab): the approver sees your simulation',
-    proposed?.key === draftKey && `this draft is already proposal #${proposed.proposalId}`,
-    !reasonOk && `write a reason of at least ${MIN_REASON} characters`,
-  ].filter(Boolean) as string[];
+    !isAdmin && t('publish.notAdmin'),
+    !hasChanges && t('publish.noChanges'),
+    !valid && !validating && t('publish.hasProblems'),
+    validating && t('publish.checking'),
+    valid && !simulated && t('publish.simulateFirst'),
+    proposed?.key === draftKey && t('publish.alreadyProposed', { id: proposed.proposalId }),
+    !reasonOk && t('publish.reasonShort', { min: MIN_REASON }),
+  ].filter((x): x is string => typeof x === 'string');
   const moves = simulated ? tierMoves(simulated.transitions, simulated.tiers) : null;
 
   return (
     <Card withBorder padding="md">
       <Stack gap="sm">
-        <Title order={4}>Propose for approval</Title>
+        <Title order={4}>{t('publish.title')}</Title>
         <Text size="sm" c="dimmed">
-          Publishing needs two administrators. You propose the draft with a reason; another administrator reviews it on the Approvals page (what it changes and your simulation, run again if the data has changed since) and approves or rejects it. Only the approval
-          publishes it, as version {nextVersion} unless another version comes first: every score is recomputed and each change is written to the ledger, with both names on the operation.
+          {t('publish.intro', { version: nextVersion })}
         </Text>
         {waiting.length > 0 && (
-          <Alert color="yellow" title={`${waiting.length === 1 ? 'A ruleset proposal is' : `${waiting.length} ruleset proposals are`} already waiting`} data-testid="pending-ruleset-proposals">
+          <Alert color="yellow" title={t('publish.waiting', { count: waiting.length })} data-testid="pending-ruleset-proposals">
             <Stack gap={2}>
               {waiting.map((p) => (
                 <Text size="sm" key={p.id}>
-                  #{p.id} by {p.proposedBy} on {when(p.proposedAt)}: <i>“{p.reason}”</i>
+                  <Trans i18nKey="rules:publish.waitingItem" values={{ id: p.id, by: p.proposedBy, when: when(p.proposedAt), reason: p.reason }} components={{ i: <i /> }} />
                 </Text>
               ))}
               <Anchor component={Link} href="/approvals" size="sm">
-                Review them on the Approvals page
+                {t('publish.reviewThem')}
               </Anchor>
             </Stack>
           </Alert>
         )}
         <ReasonField
-          label="Reason"
-          description="Why this change: the approver reads it, and it is kept with the version and shown to auditors"
-          placeholder="e.g. Cap volunteering at +30 after the council decision of 12 October"
+          label={t('publish.reason')}
+          description={t('publish.reasonHelp')}
+          placeholder={t('publish.reasonPlaceholder')}
           value={reason}
           onChange={setReason}
           min={MIN_REASON}
@@ -105,48 +106,48 @@ export function PublishPanel({ draft, draftKey, changes, hasChanges, valid, vali
         />
         <Group>
           <Button onClick={() => setConfirming(true)} disabled={blockers.length > 0} data-testid="publish-button">
-            Propose for approval…
+            {t('publish.propose')}
           </Button>
           {blockers.length > 0 && (
             <Text size="sm" c="dimmed">
-              Not yet: {blockers.join('; ')}.
+              {t('publish.notYet', { list: blockers.join(t('publish.listSeparator')) })}
             </Text>
           )}
         </Group>
         {proposed && (
-          <Alert color="blue" title={`Proposal #${proposed.proposalId} is waiting for another administrator`} data-testid="propose-result" withCloseButton onClose={() => setProposed(null)}>
+          <Alert color="blue" title={t('publish.proposedTitle', { id: proposed.proposalId })} data-testid="propose-result" withCloseButton onClose={() => setProposed(null)}>
             <Text size="sm">
-              Nothing is published yet. Your draft stays in the editor; once the proposal is approved it is the published ruleset.{' '}
+              {t('publish.proposedBody')}{' '}
               <Anchor component={Link} href="/approvals" size="sm" data-testid="propose-result-link">
-                Follow it on the Approvals page
+                {t('publish.follow')}
               </Anchor>
             </Text>
           </Alert>
         )}
       </Stack>
-      <Modal opened={confirming} onClose={() => setConfirming(false)} title={<Text fw={700}>Propose this draft for approval?</Text>} size="lg">
+      <Modal opened={confirming} onClose={() => setConfirming(false)} title={<Text fw={700}>{t('publish.confirmTitle')}</Text>} size="lg">
         <Stack gap="sm">
           <List size="sm" spacing={4}>
             <List.Item>
-              {draft.rules.length} rules; compared with the published ruleset: {changes}.
+              {t('publish.confirmRules', { rules: draft.rules.length, changes })}
             </List.Item>
             {simulated && moves && (
               <List.Item>
-                Simulated: {count(simulated.changed)} of {count(simulated.citizens)} scores change, {count(moves.up)} citizens move up a tier and {count(moves.down)} down. This simulation goes with the proposal for the approver.
+                {t('publish.confirmSimulated', { changed: count(simulated.changed), citizens: count(simulated.citizens), up: count(moves.up), down: count(moves.down) })}
               </List.Item>
             )}
-            <List.Item>Nothing changes now. The proposal waits until another administrator approves it (which publishes it) or rejects it; you can withdraw it meanwhile.</List.Item>
+            <List.Item>{t('publish.confirmNothing')}</List.Item>
           </List>
           <Text size="sm">
-            Reason: <i>“{reason.trim()}”</i>
+            <Trans i18nKey="rules:publish.confirmReason" values={{ reason: reason.trim() }} components={{ i: <i /> }} />
           </Text>
-          <ErrorNote error={propose.error} title="The proposal was not made" />
+          <ErrorNote error={propose.error} title={t('publish.failed')} />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setConfirming(false)}>
-              Cancel
+              {t('publish.cancel')}
             </Button>
             <Button onClick={() => propose.mutate()} loading={propose.isPending} data-testid="publish-confirm">
-              Propose for approval
+              {t('publish.confirm')}
             </Button>
           </Group>
         </Stack>

@@ -1,23 +1,30 @@
 /** The published ruleset as it scores today: parameters, tiers, every rule, and the event kinds rules may read. */
 import { Anchor, Badge, Button, Card, Code, Group, SimpleGrid, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { RulesetVersion } from '../../../../shared/contract';
 import type { EventKindSpec, RuleSpec } from '../../../../shared/domain';
 import { when } from '../../format';
+import i18next from '../../i18n';
+import { seriesList } from '../../lists';
 import { TierBadge } from '../TierBadge';
 import type { Current } from './draft';
 import { useRuleText } from '../../i18n/ruleText';
 
+const t = i18next.t.bind(i18next);
+
 export function ttlText(days: number | undefined): string {
-  if (!days) return 'forever';
+  if (!days) return t('rules:published.forever');
   const years = days / 365.25;
-  return years >= 1 && Math.abs(years - Math.round(years)) < 0.01 ? `${days} days (${Math.round(years)} y)` : `${days} days`;
+  return years >= 1 && Math.abs(years - Math.round(years)) < 0.01 ? t('rules:published.daysYears', { count: days, years: Math.round(years) }) : t('rules:published.days', { count: days });
 }
 
 export function capText(cap: RuleSpec['cap']): string {
-  if (!cap || (cap.min === undefined && cap.max === undefined)) return 'none';
-  return [cap.min !== undefined ? `≥ ${cap.min}` : null, cap.max !== undefined ? `≤ ${cap.max}` : null].filter(Boolean).join(', ');
+  if (!cap || (cap.min === undefined && cap.max === undefined)) return t('rules:published.capNone');
+  return seriesList([cap.min !== undefined ? t('rules:published.capMin', { min: cap.min }) : null, cap.max !== undefined ? t('rules:published.capMax', { max: cap.max }) : null].filter((x): x is string => x !== null));
 }
+
+const ruleCount = (n: number): string => (n === 0 ? t('rules:published.noRules') : t('rules:published.ruleCount', { count: n }));
 
 function Param({ label, value, hint }: { label: string; value: string; hint: string }) {
   return (
@@ -36,13 +43,14 @@ function Param({ label, value, hint }: { label: string; value: string; hint: str
 }
 
 export function KindFields({ kind }: { kind: EventKindSpec }) {
+  const { t } = useTranslation('rules');
   const fields = Object.entries(kind.fields);
-  if (fields.length === 0) return <Text size="sm" c="dimmed">no fields</Text>;
+  if (fields.length === 0) return <Text size="sm" c="dimmed">{t('fields.noFields')}</Text>;
   return (
     <Group gap={6}>
       {fields.map(([name, spec]) =>
         spec.protected ? (
-          <Tooltip key={name} label="protected: rules cannot read it">
+          <Tooltip key={name} label={t('fields.protected')}>
             <Badge variant="outline" color="gray" td="line-through" tt="none">
               {name}: {spec.type}
             </Badge>
@@ -59,15 +67,16 @@ export function KindFields({ kind }: { kind: EventKindSpec }) {
 
 /** `onEdit` absent: a reader who may not draft rulesets (a viewer) sees the ruleset without the editing buttons. */
 export function PublishedView({ current, version, onEdit }: { current: Current; version: RulesetVersion | undefined; onEdit?: () => void }) {
+  const { t } = useTranslation('rules');
   const spec = current.spec;
   const ruleText = useRuleText();
   if (!spec) {
     return (
       <Stack>
-        <Text>No ruleset has been published yet.{onEdit ? ' Write one in the draft editor, simulate it and publish it.' : ''}</Text>
+        <Text>{onEdit ? t('published.noneEdit') : t('published.none')}</Text>
         {onEdit && (
           <Button onClick={onEdit} w="fit-content">
-            Open the draft editor
+            {t('published.openEditor')}
           </Button>
         )}
       </Stack>
@@ -78,57 +87,57 @@ export function PublishedView({ current, version, onEdit }: { current: Current; 
     <Stack data-testid="published-ruleset">
       <Group justify="space-between" align="flex-start">
         <Stack gap={2}>
-          <Title order={3}>Version {current.version}</Title>
+          <Title order={3}>{t('published.version', { version: current.version })}</Title>
           {version && (
             <Text size="sm" c="dimmed">
-              Published {when(version.at)} UTC by {version.actor} (
-              <Anchor component={Link} href={`/operations/${version.operationId}`} size="sm">
-                operation #{version.operationId}
-              </Anchor>
-              ): “{version.reason}”
+              <Trans
+                i18nKey="rules:published.publishedBy"
+                values={{ when: when(version.at), by: version.actor, op: version.operationId, reason: version.reason }}
+                components={{ link: <Anchor component={Link} href={`/operations/${version.operationId}`} size="sm" /> }}
+              />
             </Text>
           )}
         </Stack>
         {onEdit && (
           <Button variant="light" onClick={onEdit}>
-            Edit in the draft
+            {t('published.edit')}
           </Button>
         )}
       </Group>
       <SimpleGrid cols={{ base: 2, md: 4 }}>
-        <Param label="Base score" value={String(spec.base_score)} hint="every citizen's starting point" />
-        <Param label="Score range" value={`${spec.score_min} – ${spec.score_max}`} hint="every score is clamped to it" />
-        <Param label="Friend penalty" value={`T ${fp.threshold} · w ${fp.weight}`} hint={`a friend below ${fp.threshold} counts against you, with weight ${fp.weight}`} />
-        <Param label="Penalty cap" value={String(fp.cap)} hint="the largest friend penalty" />
+        <Param label={t('published.baseScore')} value={String(spec.base_score)} hint={t('published.baseScoreHint')} />
+        <Param label={t('published.range')} value={`${spec.score_min} – ${spec.score_max}`} hint={t('published.rangeHint')} />
+        <Param label={t('published.friendPenalty')} value={`T ${fp.threshold} · w ${fp.weight}`} hint={t('published.friendPenaltyHint', { threshold: fp.threshold, weight: fp.weight })} />
+        <Param label={t('published.cap')} value={String(fp.cap)} hint={t('published.capHint')} />
       </SimpleGrid>
       <Group gap="sm">
         <Text size="sm" fw={600}>
-          Tiers
+          {t('published.tiers')}
         </Text>
-        {spec.tiers.map((t) => (
-          <Group key={t.name} gap={4}>
-            <TierBadge tier={t.name} size="sm" />
+        {spec.tiers.map((tier) => (
+          <Group key={tier.name} gap={4}>
+            <TierBadge tier={tier.name} size="sm" />
             <Text size="sm" c="dimmed">
-              ≥ {t.min}
+              ≥ {tier.min}
             </Text>
           </Group>
         ))}
       </Group>
       <Card withBorder padding="sm">
         <Title order={4} mb="xs">
-          Rules ({spec.rules.length})
+          {t('published.rules', { n: spec.rules.length })}
         </Title>
         <Table.ScrollContainer minWidth={900}>
           <Table striped verticalSpacing="xs" data-testid="published-rules">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Rule</Table.Th>
-                <Table.Th>Dimension</Table.Th>
-                <Table.Th>Event kind</Table.Th>
-                <Table.Th>Condition</Table.Th>
-                <Table.Th>Points</Table.Th>
-                <Table.Th>Counts for</Table.Th>
-                <Table.Th>Cap</Table.Th>
+                <Table.Th>{t('published.rule')}</Table.Th>
+                <Table.Th>{t('published.dimension')}</Table.Th>
+                <Table.Th>{t('published.eventKind')}</Table.Th>
+                <Table.Th>{t('published.condition')}</Table.Th>
+                <Table.Th>{t('published.points')}</Table.Th>
+                <Table.Th>{t('published.countsFor')}</Table.Th>
+                <Table.Th>{t('published.capColumn')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -173,10 +182,10 @@ export function PublishedView({ current, version, onEdit }: { current: Current; 
       </Card>
       <Card withBorder padding="sm">
         <Title order={4} mb={4}>
-          Event kinds
+          {t('published.kinds')}
         </Title>
         <Text size="sm" c="dimmed" mb="xs">
-          The fields a rule may read as <Code>event.&lt;field&gt;</Code>. Struck-out fields are protected: no rule can read them.
+          <Trans i18nKey="rules:published.kindsIntro" values={{ expression: 'event.<field>' }} components={{ code: <Code /> }} />
         </Text>
         <Table verticalSpacing={6}>
           <Table.Tbody>
@@ -192,7 +201,7 @@ export function PublishedView({ current, version, onEdit }: { current: Current; 
                 </Table.Td>
                 <Table.Td w={160}>
                   <Text size="xs" c="dimmed">
-                    {spec.rules.filter((r) => r.event_kind === k.kind).length || 'no'} rule{spec.rules.filter((r) => r.event_kind === k.kind).length === 1 ? '' : 's'}
+                    {ruleCount(spec.rules.filter((r) => r.event_kind === k.kind).length)}
                   </Text>
                 </Table.Td>
               </Table.Tr>

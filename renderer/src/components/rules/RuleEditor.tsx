@@ -1,11 +1,12 @@
 /** Edits one rule of the draft: its fields, its CEL condition and points, ttl and cap. */
 import { Alert, Autocomplete, Badge, Button, Card, Group, NumberInput, Select, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { useRef, useState } from 'react';
+import { useRef, useState, type RefObject } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { EventKindSpec, RuleSpec } from '../../../../shared/domain';
 import { ruleField, type Problem } from './draft';
 import { ExpressionField } from './ExpressionField';
 import { FieldChips } from './FieldChips';
-import { STALE_DESCRIPTION } from './diff';
+import { staleDescription } from './diff';
 
 interface Props {
   rule: RuleSpec;
@@ -21,24 +22,25 @@ interface Props {
   published?: RuleSpec;
 }
 
+type Patch = (p: Partial<RuleSpec>) => void;
+/** The messages of the problems on these fields, joined, for a field's error. */
+type FieldError = (...fields: string[]) => string | undefined;
+type Target = 'condition' | 'points';
+
 const numberOrUndefined = (v: number | string): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-export function RuleEditor({ rule, kinds, dimensions, problems, status, onChange, onRemove, onDuplicate, published }: Props) {
-  const staleDescription =
-    !!published && (published.points.trim() !== rule.points.trim() || published.condition.trim() !== rule.condition.trim()) && published.description.trim() === rule.description.trim();
+/** Points or condition changed while the description stayed: it may no longer say what the rule does. */
+function descriptionLeftBehind(rule: RuleSpec, published: RuleSpec | undefined): boolean {
+  if (!published) return false;
+  const logicChanged = published.points.trim() !== rule.points.trim() || published.condition.trim() !== rule.condition.trim();
+  return logicChanged && published.description.trim() === rule.description.trim();
+}
+
+/** Inserting a field chip's text at the caret of the expression last focused. */
+function useExpressionInsert(rule: RuleSpec, patch: Patch) {
   const conditionRef = useRef<HTMLTextAreaElement>(null);
   const pointsRef = useRef<HTMLTextAreaElement>(null);
-  const [target, setTarget] = useState<'condition' | 'points'>('condition');
-  const patch = (p: Partial<RuleSpec>) => onChange({ ...rule, ...p });
-  const kind = kinds.find((k) => k.kind === rule.event_kind);
-
-  // Problems the live expression check does not already show, placed under their field.
-  const fieldError = (...fields: string[]) => {
-    const messages = problems.filter((p) => fields.includes(ruleField(p))).map((p) => p.message);
-    return messages.length ? messages.join('; ') : undefined;
-  };
-  const ruleLevel = problems.filter((p) => ruleField(p) === '');
-
+  const [target, setTarget] = useState<Target>('condition');
   const insert = (text: string) => {
     const el = (target === 'condition' ? conditionRef : pointsRef).current;
     const old = rule[target];
@@ -50,79 +52,170 @@ export function RuleEditor({ rule, kinds, dimensions, problems, status, onChange
       el?.setSelectionRange(start + text.length, start + text.length);
     });
   };
+  return { conditionRef, pointsRef, target, setTarget, insert };
+}
 
+function RuleHeading({ rule, status, onRemove, onDuplicate }: Pick<Props, 'rule' | 'status' | 'onRemove' | 'onDuplicate'>) {
+  const { t } = useTranslation('rules');
+  return (
+    <Group justify="space-between" wrap="nowrap" align="flex-start">
+      <Group gap="xs">
+        <Title order={4}>{rule.name || t('editor.unnamed')}</Title>
+        {status === 'new' && (
+          <Badge color="green" variant="light">
+            {t('editor.status.new')}
+          </Badge>
+        )}
+        {status === 'changed' && (
+          <Badge color="yellow" variant="light">
+            {t('editor.status.changed')}
+          </Badge>
+        )}
+      </Group>
+      <Group gap="xs" wrap="nowrap">
+        <Button size="xs" variant="default" onClick={onDuplicate} data-testid="duplicate-rule">
+          {t('rule.duplicate')}
+        </Button>
+        <Button size="xs" variant="light" color="red" onClick={onRemove} data-testid="remove-rule">
+          {t('rule.remove')}
+        </Button>
+      </Group>
+    </Group>
+  );
+}
+
+/** Id, name, dimension and event kind. */
+function RuleIdentity({ rule, kinds, dimensions, kindKnown, patch, fieldError }: { rule: RuleSpec; kinds: EventKindSpec[]; dimensions: string[]; kindKnown: boolean; patch: Patch; fieldError: FieldError }) {
+  const { t } = useTranslation('rules');
+  return (
+    <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm" verticalSpacing="xs">
+      <TextInput
+        label={t('rule.id')}
+        description={t('rule.idHelp')}
+        value={rule.id}
+        onChange={(e) => patch({ id: e.currentTarget.value })}
+        error={fieldError('id')}
+        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+        data-testid="rule-id"
+      />
+      <TextInput label={t('rule.name')} description={t('rule.nameHelp')} value={rule.name} onChange={(e) => patch({ name: e.currentTarget.value })} error={fieldError('name')} data-testid="rule-name" />
+      <Autocomplete
+        label={t('rule.dimension')}
+        description={t('rule.dimensionHelp')}
+        data={dimensions}
+        value={rule.dimension}
+        onChange={(v) => patch({ dimension: v })}
+        error={fieldError('dimension')}
+        data-testid="rule-dimension"
+      />
+      <Select
+        label={t('rule.eventKind')}
+        description={t('rule.eventKindHelp')}
+        data={kinds.map((k) => k.kind)}
+        value={kindKnown ? rule.event_kind : null}
+        placeholder={rule.event_kind || t('rule.chooseKind')}
+        onChange={(v) => v && patch({ event_kind: v })}
+        allowDeselect={false}
+        searchable
+        error={fieldError('event_kind')}
+        data-testid="rule-event-kind"
+      />
+    </SimpleGrid>
+  );
+}
+
+interface ExpressionsProps {
+  rule: RuleSpec;
+  eventKind: string;
+  patch: Patch;
+  conditionRef: RefObject<HTMLTextAreaElement | null>;
+  pointsRef: RefObject<HTMLTextAreaElement | null>;
+  onTarget: (target: Target) => void;
+}
+
+/** The condition and the points, each checked live by the server. */
+function RuleExpressions({ rule, eventKind, patch, conditionRef, pointsRef, onTarget }: ExpressionsProps) {
+  const { t } = useTranslation('rules');
+  return (
+    <>
+      <ExpressionField
+        label={t('rule.condition')}
+        description={t('rule.conditionHelp')}
+        value={rule.condition}
+        onChange={(condition) => patch({ condition })}
+        eventKind={eventKind}
+        expect="bool"
+        testId="rule-condition"
+        inputRef={conditionRef}
+        onFocus={() => onTarget('condition')}
+      />
+      <ExpressionField
+        label={t('rule.points')}
+        description={t('rule.pointsHelp')}
+        value={rule.points}
+        onChange={(points) => patch({ points })}
+        eventKind={eventKind}
+        expect="number"
+        testId="rule-points"
+        inputRef={pointsRef}
+        onFocus={() => onTarget('points')}
+      />
+    </>
+  );
+}
+
+/** How long an event counts, and the cap on the rule's total. */
+function RuleLimits({ rule, patch, fieldError }: { rule: RuleSpec; patch: Patch; fieldError: FieldError }) {
+  const { t } = useTranslation('rules');
   const setCap = (side: 'min' | 'max', v: number | string) => {
     const cap = { ...rule.cap, [side]: numberOrUndefined(v) };
     patch({ cap: cap.min === undefined && cap.max === undefined ? undefined : cap });
   };
+  return (
+    <SimpleGrid cols={{ base: 1, md: 3 }} spacing="sm">
+      <NumberInput
+        label={t('rule.ttl')}
+        description={t('rule.ttlHelp')}
+        value={rule.ttl_days ?? ''}
+        onChange={(v) => patch({ ttl_days: numberOrUndefined(v) })}
+        min={1}
+        allowDecimal={false}
+        allowNegative={false}
+        error={fieldError('ttl_days')}
+        data-testid="rule-ttl"
+      />
+      <NumberInput label={t('rule.capMin')} description={t('rule.capMinHelp')} value={rule.cap?.min ?? ''} onChange={(v) => setCap('min', v)} error={fieldError('cap', 'cap.min')} data-testid="rule-cap-min" />
+      <NumberInput label={t('rule.capMax')} description={t('rule.capMaxHelp')} value={rule.cap?.max ?? ''} onChange={(v) => setCap('max', v)} error={fieldError('cap.max') ?? !!fieldError('cap')} data-testid="rule-cap-max" />
+    </SimpleGrid>
+  );
+}
+
+export function RuleEditor({ rule, kinds, dimensions, problems, status, onChange, onRemove, onDuplicate, published }: Props) {
+  const { t } = useTranslation('rules');
+  const patch: Patch = (p) => onChange({ ...rule, ...p });
+  const kind = kinds.find((k) => k.kind === rule.event_kind);
+  const { conditionRef, pointsRef, target, setTarget, insert } = useExpressionInsert(rule, patch);
+
+  // Problems the live expression check does not already show, placed under their field.
+  const fieldError: FieldError = (...fields) => {
+    const messages = problems.filter((p) => fields.includes(ruleField(p))).map((p) => p.message);
+    return messages.length ? messages.join('; ') : undefined;
+  };
+  const ruleLevel = problems.filter((p) => ruleField(p) === '');
 
   return (
     <Card withBorder padding="md" data-testid="rule-editor">
       <Stack gap="sm">
-        <Group justify="space-between" wrap="nowrap" align="flex-start">
-          <Group gap="xs">
-            <Title order={4}>{rule.name || 'Unnamed rule'}</Title>
-            {status === 'new' && (
-              <Badge color="green" variant="light">
-                new
-              </Badge>
-            )}
-            {status === 'changed' && (
-              <Badge color="yellow" variant="light">
-                changed
-              </Badge>
-            )}
-          </Group>
-          <Group gap="xs" wrap="nowrap">
-            <Button size="xs" variant="default" onClick={onDuplicate} data-testid="duplicate-rule">
-              Duplicate
-            </Button>
-            <Button size="xs" variant="light" color="red" onClick={onRemove} data-testid="remove-rule">
-              Remove rule
-            </Button>
-          </Group>
-        </Group>
+        <RuleHeading rule={rule} status={status} onRemove={onRemove} onDuplicate={onDuplicate} />
         {ruleLevel.map((p, i) => (
           <Alert key={i} color="red" p="xs">
             {p.message}
           </Alert>
         ))}
-        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm" verticalSpacing="xs">
-          <TextInput
-            label="Rule id"
-            description="A-Z a-z 0-9 _ . - ; used in reason codes"
-            value={rule.id}
-            onChange={(e) => patch({ id: e.currentTarget.value })}
-            error={fieldError('id')}
-            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-            data-testid="rule-id"
-          />
-          <TextInput label="Name" description="What citizens and auditors read" value={rule.name} onChange={(e) => patch({ name: e.currentTarget.value })} error={fieldError('name')} data-testid="rule-name" />
-          <Autocomplete
-            label="Dimension"
-            description="A free label: financial, civic, legal…"
-            data={dimensions}
-            value={rule.dimension}
-            onChange={(v) => patch({ dimension: v })}
-            error={fieldError('dimension')}
-            data-testid="rule-dimension"
-          />
-          <Select
-            label="Event kind"
-            description="The events this rule scores"
-            data={kinds.map((k) => k.kind)}
-            value={kind ? rule.event_kind : null}
-            placeholder={rule.event_kind || 'choose a kind'}
-            onChange={(v) => v && patch({ event_kind: v })}
-            allowDeselect={false}
-            searchable
-            error={fieldError('event_kind')}
-            data-testid="rule-event-kind"
-          />
-        </SimpleGrid>
+        <RuleIdentity rule={rule} kinds={kinds} dimensions={dimensions} kindKnown={!!kind} patch={patch} fieldError={fieldError} />
         <Textarea
-          label="Description"
-          description="Why the rule exists and what it does; shown in explanations"
+          label={t('rule.description')}
+          description={t('rule.descriptionHelp')}
           value={rule.description}
           onChange={(e) => patch({ description: e.currentTarget.value })}
           autosize
@@ -131,66 +224,17 @@ export function RuleEditor({ rule, kinds, dimensions, problems, status, onChange
           error={fieldError('description')}
           data-testid="rule-description"
         />
-        {staleDescription && (
+        {descriptionLeftBehind(rule, published) && (
           <Alert color="orange" p="xs" data-testid="rule-stale-description">
-            {STALE_DESCRIPTION}
+            {staleDescription()}
           </Alert>
         )}
         <FieldChips kind={kind} target={target} onInsert={insert} />
-        <ExpressionField
-          label="Condition"
-          description="A CEL expression returning bool over event; the rule applies to an event only when it is true"
-          value={rule.condition}
-          onChange={(condition) => patch({ condition })}
-          eventKind={kind ? rule.event_kind : ''}
-          expect="bool"
-          testId="rule-condition"
-          inputRef={conditionRef}
-          onFocus={() => setTarget('condition')}
-        />
-        <ExpressionField
-          label="Points"
-          description="A CEL expression returning a number (a literal such as -20 in the simple case); negative lowers the score"
-          value={rule.points}
-          onChange={(points) => patch({ points })}
-          eventKind={kind ? rule.event_kind : ''}
-          expect="number"
-          testId="rule-points"
-          inputRef={pointsRef}
-          onFocus={() => setTarget('points')}
-        />
-        <SimpleGrid cols={{ base: 1, md: 3 }} spacing="sm">
-          <NumberInput
-            label="Counts for (days)"
-            description="Empty: the event counts forever"
-            value={rule.ttl_days ?? ''}
-            onChange={(v) => patch({ ttl_days: numberOrUndefined(v) })}
-            min={1}
-            allowDecimal={false}
-            allowNegative={false}
-            error={fieldError('ttl_days')}
-            data-testid="rule-ttl"
-          />
-          <NumberInput
-            label="Cap: lowest total"
-            description="≤ 0; empty: no lower limit"
-            value={rule.cap?.min ?? ''}
-            onChange={(v) => setCap('min', v)}
-            error={fieldError('cap', 'cap.min')}
-            data-testid="rule-cap-min"
-          />
-          <NumberInput
-            label="Cap: highest total"
-            description="≥ 0; empty: no upper limit"
-            value={rule.cap?.max ?? ''}
-            onChange={(v) => setCap('max', v)}
-            error={fieldError('cap.max') ?? !!fieldError('cap')}
-            data-testid="rule-cap-max"
-          />
-        </SimpleGrid>
+        <RuleExpressions rule={rule} eventKind={kind ? rule.event_kind : ''} patch={patch} conditionRef={conditionRef} pointsRef={pointsRef} onTarget={setTarget} />
+        <RuleLimits rule={rule} patch={patch} fieldError={fieldError} />
         {!kind && rule.event_kind && (
           <Text size="sm" c="red">
-            The event kind “{rule.event_kind}” is not registered in this database.
+            {t('rule.unknownKind', { kind: rule.event_kind })}
           </Text>
         )}
       </Stack>

@@ -3,6 +3,7 @@ import { ActionIcon, Anchor, Autocomplete, Badge, Button, Card, Group, NumberInp
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { RuleTestResult } from '../../../../shared/contract';
 import type { EventKindSpec, RuleSpec } from '../../../../shared/domain';
@@ -14,56 +15,60 @@ import { canonical } from './draft';
 type Sample = Record<string, number | string | boolean | undefined>;
 
 function SampleInput({ type, value, onChange, label }: { type: string; value: Sample[string]; onChange: (v: Sample[string]) => void; label: string }) {
+  const { t } = useTranslation('rules');
+  const absent = t('tester.absent');
   const common = { size: 'xs' as const, 'aria-label': label, miw: 110 };
-  if (type === 'number') return <NumberInput {...common} hideControls placeholder="absent" value={typeof value === 'number' ? value : ''} onChange={(v) => onChange(typeof v === 'number' ? v : undefined)} />;
+  if (type === 'number') return <NumberInput {...common} hideControls placeholder={absent} value={typeof value === 'number' ? value : ''} onChange={(v) => onChange(typeof v === 'number' ? v : undefined)} />;
   if (type === 'bool')
-    return <Select {...common} placeholder="absent" clearable data={['true', 'false']} value={value === undefined ? null : String(value)} onChange={(v) => onChange(v === null ? undefined : v === 'true')} />;
-  return <TextInput {...common} placeholder={type === 'date' ? 'YYYY-MM-DD' : 'absent'} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.currentTarget.value === '' ? undefined : e.currentTarget.value)} />;
+    return <Select {...common} placeholder={absent} clearable data={['true', 'false']} value={value === undefined ? null : String(value)} onChange={(v) => onChange(v === null ? undefined : v === 'true')} />;
+  return <TextInput {...common} placeholder={type === 'date' ? 'YYYY-MM-DD' : absent} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.currentTarget.value === '' ? undefined : e.currentTarget.value)} />;
 }
 
-const showData = (data: Record<string, unknown>) =>
+/** The event's data as the rule sees it, in CEL-like notation (code, not translated); `none` when it has no fields. */
+const showData = (data: Record<string, unknown>, none: string) =>
   Object.entries(data)
     .map(([k, v]) => `${k}=${typeof v === 'string' ? JSON.stringify(v) : String(v)}`)
-    .join(', ') || '(no fields)';
+    .join(', ') || none;
 
 function Results({ result, citizenId }: { result: RuleTestResult; citizenId: string | null }) {
+  const { t } = useTranslation('rules');
   const matched = result.rows.filter((r) => r.matched).length;
   const counted = result.rows.filter((r) => r.matched && r.counted && r.error === null).length;
   const failed = result.rows.filter((r) => r.error !== null).length;
   return (
     <Stack gap="xs" data-testid="test-results">
       <Text size="sm" c="dimmed">
-        {result.rows.length} event{result.rows.length === 1 ? '' : 's'}: {matched} matched, {counted} of them counted{failed ? `, ${failed} failed to evaluate` : ''}.
+        {failed ? t('tester.summaryFailed', { count: result.rows.length, matched, counted, failed }) : t('tester.summary', { count: result.rows.length, matched, counted })}
       </Text>
       <Group gap="md">
         <Text size="sm">
-          Sum of counted events: <b>{points(result.raw)}</b>
+          <Trans i18nKey="rules:tester.sum" values={{ points: points(result.raw) }} components={{ b: <b /> }} />
         </Text>
         <Text size="sm">
-          Rule total{citizenId ? ' for this citizen' : ''}: <b data-testid="test-total">{points(result.total)}</b>
+          <Trans i18nKey={citizenId ? 'rules:tester.totalCitizen' : 'rules:tester.total'} values={{ points: points(result.total) }} components={{ b: <b data-testid="test-total" /> }} />
         </Text>
-        {result.capped && <Badge color="orange">cut by the cap</Badge>}
+        {result.capped && <Badge color="orange">{t('tester.capped')}</Badge>}
         {citizenId && (
           <Anchor component={Link} href={`/citizen/${encodeURIComponent(citizenId)}`} size="sm">
-            open {citizenId}
+            {t('tester.open', { id: citizenId })}
           </Anchor>
         )}
       </Group>
       {result.rows.length === 0 ? (
         <Text size="sm" c="dimmed">
-          {citizenId ? 'This citizen has no events of this kind.' : 'No samples to run.'}
+          {citizenId ? t('tester.noEvents') : t('tester.noSamples')}
         </Text>
       ) : (
         <Table.ScrollContainer minWidth={700} mah={360}>
           <Table striped verticalSpacing={4} fz="sm">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Event</Table.Th>
-                <Table.Th>Data the rule sees</Table.Th>
-                <Table.Th>Matched</Table.Th>
-                <Table.Th ta="right">Points</Table.Th>
-                <Table.Th>Counted</Table.Th>
-                <Table.Th>Error</Table.Th>
+                <Table.Th>{t('tester.event')}</Table.Th>
+                <Table.Th>{t('tester.data')}</Table.Th>
+                <Table.Th>{t('tester.matched')}</Table.Th>
+                <Table.Th ta="right">{t('tester.points')}</Table.Th>
+                <Table.Th>{t('tester.counted')}</Table.Th>
+                <Table.Th>{t('tester.error')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -71,7 +76,7 @@ function Results({ result, citizenId }: { result: RuleTestResult; citizenId: str
                 <Table.Tr key={i} data-testid="test-row">
                   <Table.Td>
                     <Text size="sm" ff="monospace">
-                      {r.eventId ?? `sample ${i + 1}`}
+                      {r.eventId ?? t('tester.sample', { n: i + 1 })}
                     </Text>
                     {r.occurredAt && (
                       <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
@@ -81,20 +86,20 @@ function Results({ result, citizenId }: { result: RuleTestResult; citizenId: str
                   </Table.Td>
                   <Table.Td>
                     <Text size="xs" ff="monospace" style={{ wordBreak: 'break-word' }}>
-                      {showData(r.data)}
+                      {showData(r.data, t('tester.noData'))}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{r.matched ? <Badge color="indigo">yes</Badge> : <Text size="sm" c="dimmed">no</Text>}</Table.Td>
+                  <Table.Td>{r.matched ? <Badge color="indigo">{t('tester.yes')}</Badge> : <Text size="sm" c="dimmed">{t('tester.no')}</Text>}</Table.Td>
                   <Table.Td ta="right" ff="monospace">
                     {r.matched ? points(r.points) : '—'}
                   </Table.Td>
                   <Table.Td>
                     {r.counted ? (
-                      'yes'
+                      t('tester.yes')
                     ) : (
-                      <Tooltip label="outside the rule's ttl window, or after the scores' as-of instant">
+                      <Tooltip label={t('tester.expiredHelp')}>
                         <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
-                          no (expired)
+                          {t('tester.expired')}
                         </Text>
                       </Tooltip>
                     )}
@@ -117,6 +122,7 @@ function Results({ result, citizenId }: { result: RuleTestResult; citizenId: str
 }
 
 export function RuleTester({ rule, kind }: { rule: RuleSpec; kind: EventKindSpec | undefined }) {
+  const { t } = useTranslation('rules');
   const [mode, setMode] = useState<'samples' | 'citizen'>('samples');
   const [samples, setSamples] = useState<Sample[]>([{}]);
   const [citizen, setCitizen] = useState('');
@@ -147,22 +153,23 @@ export function RuleTester({ rule, kind }: { rule: RuleSpec; kind: EventKindSpec
     <Card withBorder padding="md" data-testid="rule-tester">
       <Stack gap="sm">
         <Group justify="space-between">
-          <Title order={5}>Test this rule</Title>
+          <Title order={5}>{t('tester.title')}</Title>
           <SegmentedControl
             size="xs"
             value={mode}
             onChange={(v) => setMode(v as 'samples' | 'citizen')}
             data={[
-              { value: 'samples', label: 'On sample events' },
-              { value: 'citizen', label: 'On one citizen' },
+              { value: 'samples', label: t('tester.modeSamples') },
+              { value: 'citizen', label: t('tester.modeCitizen') },
             ]}
+            aria-label={t('tester.modeLabel')}
             data-testid="test-mode"
           />
         </Group>
         {mode === 'samples' ? (
           <Stack gap={6}>
             <Text size="xs" c="dimmed">
-              One row per event of kind {kind?.kind ?? '?'}; leave a field empty for an event without it. Protected fields are never passed to rules.
+              {t('tester.samplesHelp', { kind: kind?.kind ?? '?' })}
             </Text>
             {fields.length > 0 && (
               <Table.ScrollContainer minWidth={120 * fields.length + 60}>
@@ -182,11 +189,11 @@ export function RuleTester({ rule, kind }: { rule: RuleSpec; kind: EventKindSpec
                       <Table.Tr key={i} data-testid="sample-row">
                         {fields.map(([name, f]) => (
                           <Table.Td key={name}>
-                            <SampleInput type={f.type} label={`sample ${i + 1} ${name}`} value={s[name]} onChange={(v) => setSamples((all) => all.map((x, j) => (j === i ? { ...x, [name]: v } : x)))} />
+                            <SampleInput type={f.type} label={t('tester.sampleField', { n: i + 1, field: name })} value={s[name]} onChange={(v) => setSamples((all) => all.map((x, j) => (j === i ? { ...x, [name]: v } : x)))} />
                           </Table.Td>
                         ))}
                         <Table.Td>
-                          <ActionIcon variant="subtle" color="gray" aria-label={`remove sample ${i + 1}`} onClick={() => setSamples((all) => all.filter((_, j) => j !== i))}>
+                          <ActionIcon variant="subtle" color="gray" aria-label={t('tester.removeSample', { n: i + 1 })} onClick={() => setSamples((all) => all.filter((_, j) => j !== i))}>
                             ✕
                           </ActionIcon>
                         </Table.Td>
@@ -198,15 +205,15 @@ export function RuleTester({ rule, kind }: { rule: RuleSpec; kind: EventKindSpec
             )}
             <Group>
               <Button size="xs" variant="default" onClick={() => setSamples((all) => [...all, {}])} disabled={samples.length >= 200} data-testid="add-sample">
-                Add a sample event
+                {t('tester.addSample')}
               </Button>
             </Group>
           </Stack>
         ) : (
           <Autocomplete
-            label="Citizen"
-            description="The rule runs on this citizen's events of this kind, as of the current scores' instant"
-            placeholder="name or id, e.g. C0000001"
+            label={t('tester.citizen')}
+            description={t('tester.citizenHelp')}
+            placeholder={t('tester.citizenPlaceholder')}
             value={citizen}
             onChange={setCitizen}
             data={[...names.keys()]}
@@ -227,15 +234,15 @@ export function RuleTester({ rule, kind }: { rule: RuleSpec; kind: EventKindSpec
         )}
         <Group>
           <Button onClick={() => run.mutate()} loading={run.isPending} disabled={mode === 'citizen' ? citizen.trim() === '' : samples.length === 0} data-testid="test-run">
-            Run the test
+            {t('tester.run')}
           </Button>
           {stale && (
             <Text size="sm" c="orange.8">
-              The rule changed since this test: run it again.
+              {t('tester.stale')}
             </Text>
           )}
         </Group>
-        <ErrorNote error={run.error} title="The rule could not be tested" />
+        <ErrorNote error={run.error} title={t('tester.failed')} />
         {run.data && !run.isPending && <Results result={run.data.result} citizenId={run.data.citizenId} />}
       </Stack>
     </Card>

@@ -1,24 +1,27 @@
 /** Shows a ruleset diff: parameters and tiers, rules added, removed and changed field by field. */
 import { Badge, Card, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { RuleSpec } from '../../../../shared/domain';
-import { descriptionUnchanged, RULE_FIELDS, STALE_DESCRIPTION, type RulesetDiff, type Value } from './diff';
+import { descriptionUnchanged, RULE_FIELDS, staleDescription, type RulesetDiff, type Value } from './diff';
 
 const CODE_FIELDS = new Set(['condition', 'points']);
 const BEFORE_BG = 'var(--mantine-color-red-0)';
 const AFTER_BG = 'var(--mantine-color-green-0)';
 
 function Shown({ field, value }: { field: string; value: Value }) {
-  if (value === undefined || value === null || value === '') return <Text c="dimmed" size="sm">{field.startsWith('cap') || field === 'ttl_days' ? 'none' : '—'}</Text>;
+  const { t } = useTranslation('rules');
+  if (value === undefined || value === null || value === '') return <Text c="dimmed" size="sm">{field.startsWith('cap') || field === 'ttl_days' ? t('diff.none') : '—'}</Text>;
   if (CODE_FIELDS.has(field)) return <Code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word', background: 'transparent' }}>{String(value)}</Code>;
   return <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>{String(value)}</Text>;
 }
 
 function ChangeTable({ rows, beforeLabel, afterLabel }: { rows: { field: string; before: Value; after: Value }[]; beforeLabel: string; afterLabel: string }) {
+  const { t } = useTranslation('rules');
   return (
     <Table withTableBorder withColumnBorders layout="fixed">
       <Table.Thead>
         <Table.Tr>
-          <Table.Th w={170}>Field</Table.Th>
+          <Table.Th w={170}>{t('diff.field')}</Table.Th>
           <Table.Th>{beforeLabel}</Table.Th>
           <Table.Th>{afterLabel}</Table.Th>
         </Table.Tr>
@@ -45,11 +48,12 @@ function ChangeTable({ rows, beforeLabel, afterLabel }: { rows: { field: string;
 }
 
 function WholeRule({ rule, tone }: { rule: RuleSpec; tone: 'added' | 'removed' }) {
+  const { t } = useTranslation('rules');
   return (
     <Card withBorder padding="sm" style={{ borderLeft: `4px solid var(--mantine-color-${tone === 'added' ? 'green' : 'red'}-6)` }} data-testid={`diff-rule-${tone}`}>
       <Group gap="xs" mb={4}>
         <Badge color={tone === 'added' ? 'green' : 'red'} variant="light">
-          {tone}
+          {tone === 'added' ? t('diff.tone.added') : t('diff.tone.removed')}
         </Badge>
         <Text fw={600}>{rule.name}</Text>
         <Text size="sm" c="dimmed" ff="monospace">
@@ -77,34 +81,39 @@ function WholeRule({ rule, tone }: { rule: RuleSpec; tone: 'added' | 'removed' }
 }
 
 export function RulesetDiffView({ diff, beforeLabel, afterLabel, testId = 'ruleset-diff' }: { diff: RulesetDiff; beforeLabel: string; afterLabel: string; testId?: string }) {
+  const { t } = useTranslation('rules');
   if (diff.size === 0) {
     return (
       <Text c="dimmed" data-testid={testId}>
-        {beforeLabel} and {afterLabel} are identical: they score every citizen alike.
+        {t('diff.identical', { before: beforeLabel, after: afterLabel })}
       </Text>
     );
   }
   const params = [
     ...diff.parameters,
-    ...diff.tiers.map((t) => ({ field: `tier ${t.name} minimum`, before: t.before === undefined ? '(no such tier)' : t.before, after: t.after === undefined ? '(removed)' : t.after })),
+    ...diff.tiers.map((tier) => ({
+      field: t('diff.tierMinimum', { name: tier.name }),
+      before: tier.before === undefined ? t('diff.noSuchTier') : tier.before,
+      after: tier.after === undefined ? t('diff.removedValue') : tier.after,
+    })),
   ];
   return (
     <Stack gap="md" data-testid={testId}>
       {(params.length > 0 || diff.tierOrderChanged) && (
         <Stack gap={6}>
-          <Title order={5}>Parameters and tiers</Title>
+          <Title order={5}>{t('diff.parametersAndTiers')}</Title>
           {params.length > 0 && <ChangeTable rows={params} beforeLabel={beforeLabel} afterLabel={afterLabel} />}
-          {diff.tierOrderChanged && <Text size="sm">The order of the tiers changed.</Text>}
+          {diff.tierOrderChanged && <Text size="sm">{t('diff.tierOrder')}</Text>}
         </Stack>
       )}
       {diff.changed.length > 0 && (
         <Stack gap={6}>
-          <Title order={5}>Rules changed ({diff.changed.length})</Title>
+          <Title order={5}>{t('diff.rulesChangedTitle', { n: diff.changed.length })}</Title>
           {diff.changed.map((c) => (
             <Card key={c.id} withBorder padding="sm" style={{ borderLeft: '4px solid var(--mantine-color-yellow-6)' }} data-testid="diff-rule-changed">
               <Group gap="xs" mb={6}>
                 <Badge color="yellow" variant="light">
-                  changed
+                  {t('diff.tone.changed')}
                 </Badge>
                 <Text fw={600}>{c.name}</Text>
                 <Text size="sm" c="dimmed" ff="monospace">
@@ -113,7 +122,7 @@ export function RulesetDiffView({ diff, beforeLabel, afterLabel, testId = 'rules
               </Group>
               {descriptionUnchanged(c) && (
                 <Text size="sm" c="orange.8" fw={500} mb={6} data-testid="diff-stale-description">
-                  ⚠ {STALE_DESCRIPTION}
+                  ⚠ {staleDescription()}
                 </Text>
               )}
               <ChangeTable rows={c.fields} beforeLabel={beforeLabel} afterLabel={afterLabel} />
@@ -123,7 +132,7 @@ export function RulesetDiffView({ diff, beforeLabel, afterLabel, testId = 'rules
       )}
       {diff.added.length > 0 && (
         <Stack gap={6}>
-          <Title order={5}>Rules added ({diff.added.length})</Title>
+          <Title order={5}>{t('diff.rulesAddedTitle', { n: diff.added.length })}</Title>
           {diff.added.map((r) => (
             <WholeRule key={r.id} rule={r} tone="added" />
           ))}
@@ -131,13 +140,13 @@ export function RulesetDiffView({ diff, beforeLabel, afterLabel, testId = 'rules
       )}
       {diff.removed.length > 0 && (
         <Stack gap={6}>
-          <Title order={5}>Rules removed ({diff.removed.length})</Title>
+          <Title order={5}>{t('diff.rulesRemovedTitle', { n: diff.removed.length })}</Title>
           {diff.removed.map((r) => (
             <WholeRule key={r.id} rule={r} tone="removed" />
           ))}
         </Stack>
       )}
-      {diff.ruleOrderChanged && <Text size="sm">The order of the rules changed.</Text>}
+      {diff.ruleOrderChanged && <Text size="sm">{t('diff.ruleOrderChanged')}</Text>}
     </Stack>
   );
 }

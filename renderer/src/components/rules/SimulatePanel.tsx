@@ -5,6 +5,7 @@
  */
 import { Alert, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import type { SimulationResult } from '../../../../shared/contract';
 import { call } from '../../api';
 import { ErrorNote } from '../ErrorNote';
@@ -25,6 +26,8 @@ export interface SimulationRun {
   key: string;
   result?: SimulationResult;
   failure?: string;
+  /** The failure is a cancellation (shown in grey, not red). */
+  cancelled?: boolean;
 }
 
 interface Props {
@@ -39,6 +42,7 @@ interface Props {
 }
 
 export function SimulatePanel({ draft, draftKey, valid, validating, run, onRun, ruleNames, onOpenProblem }: Props) {
+  const { t } = useTranslation('rules');
   const start = useMutation({
     mutationFn: () => call('simulate', { ruleset: draft }),
     onSuccess: ({ jobId }) => onRun({ jobId, key: draftKey }),
@@ -50,39 +54,40 @@ export function SimulatePanel({ draft, draftKey, valid, validating, run, onRun, 
       <Stack gap="sm">
         <Group justify="space-between" align="flex-start">
           <div>
-            <Title order={4}>Simulate over the whole population</Title>
+            <Title order={4}>{t('simulate.title')}</Title>
             <Text size="sm" c="dimmed">
-              Scores every citizen under the draft exactly as publishing would, then rolls everything back: nothing is written and no ledger entry is made.
+              {t('simulate.intro')}
             </Text>
           </div>
           <Button onClick={() => start.mutate()} loading={start.isPending} disabled={!valid || validating || running} data-testid="simulate-button">
-            {run && !stale && !running ? 'Simulate again' : 'Simulate the draft'}
+            {run && !stale && !running ? t('simulate.again') : t('simulate.run')}
           </Button>
         </Group>
         {!valid && !validating && (
           <Text size="sm" c="red.8">
-            Fix the draft's problems first.
+            {t('simulate.fixFirst')}
           </Text>
         )}
-        <ErrorNote error={start.error} title="The simulation could not start" />
+        <ErrorNote error={start.error} title={t('simulate.startFailed')} />
         {run && running && (
           <JobProgress
             key={run.jobId}
             jobId={run.jobId}
             onFinished={(status) => {
               if (status.state === 'done' && status.result) onRun({ ...run, result: status.result as SimulationResult });
-              else onRun({ ...run, failure: status.state === 'cancelled' ? 'The simulation was cancelled.' : `The simulation failed: ${status.error ?? 'unknown error'}` });
+              else if (status.state === 'cancelled') onRun({ ...run, failure: t('simulate.cancelled'), cancelled: true });
+              else onRun({ ...run, failure: t('simulate.failed', { error: status.error ?? t('simulate.unknownError') }) });
             }}
           />
         )}
         {run?.failure && (
-          <Alert color={run.failure.includes('cancelled') ? 'gray' : 'red'} data-testid="simulation-failure">
+          <Alert color={run.cancelled ? 'gray' : 'red'} data-testid="simulation-failure">
             {run.failure}
           </Alert>
         )}
         {stale && run?.result && (
           <Alert color="yellow" data-testid="simulation-stale">
-            The draft changed after this simulation: these results describe an earlier draft. Simulate again before publishing.
+            {t('simulate.stale')}
           </Alert>
         )}
         {run?.result && !run.result.ok && <ProblemList problems={run.result.problems} onOpen={onOpenProblem} />}
@@ -92,11 +97,10 @@ export function SimulatePanel({ draft, draftKey, valid, validating, run, onRun, 
           </div>
         )}
         {run?.result?.ok && !hasFigures(run.result) && (
-          <Alert color="orange" title="The simulation ran, but its figures did not arrive" data-testid="simulation-incomplete">
+          <Alert color="orange" title={t('simulate.incompleteTitle')} data-testid="simulation-incomplete">
             <Stack gap="xs">
               <Text size="sm">
-                The server finished the simulation, but its reply carried no histogram, tier transitions, districts or movers, so there is nothing to compare. Please tell IT staff: the job status
-                reply drops the figures of simulation results.
+                {t('simulate.incompleteBody')}
               </Text>
               {Array.isArray(run.result.evaluationErrors) && <EvaluationErrorsTable errors={run.result.evaluationErrors} ruleNames={ruleNames} />}
             </Stack>

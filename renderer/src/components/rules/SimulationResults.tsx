@@ -1,10 +1,13 @@
 /** What publishing the draft (or a proposed ruleset) would do to the population: distribution before/after, tier moves, districts, movers, errors. */
 import { BarChart } from '@mantine/charts';
-import { Card, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Card, SimpleGrid, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { SimulationResult } from '../../../../shared/contract';
-import { count } from '../../format';
+import { count, intlLocale } from '../../format';
+import { FairnessReportView, type FairnessCsvSource } from './FairnessReport';
 import { DistrictsTable, EvaluationErrorsTable, MoversTable } from './SimulationTables';
 import { tierMoves, TransitionMatrix } from './TransitionMatrix';
+import { ScopeChange } from '../consent/ScopeChange';
 
 function Stat({ label, value, hint, testId }: { label: string; value: string; hint?: string; testId?: string }) {
   return (
@@ -24,12 +27,54 @@ function Stat({ label, value, hint, testId }: { label: string; value: string; hi
   );
 }
 
+type Band = SimulationResult['histogram'][number];
+
+/** The histogram as a table, for screen readers (the chart itself is an image to them). */
+function HistogramTable({ bands, afterLabel }: { bands: Band[]; afterLabel: string }) {
+  const { t } = useTranslation('rules');
+  return (
+    <VisuallyHidden>
+      <Table data-testid="sim-histogram-table">
+        <Table.Caption>{t('results.tableCaption')}</Table.Caption>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">{t('results.band')}</Table.Th>
+            <Table.Th scope="col">{t('results.before')}</Table.Th>
+            <Table.Th scope="col">{afterLabel}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {bands.map((b) => (
+            <Table.Tr key={b.from}>
+              <Table.Th scope="row">{t('results.bandRange', { from: b.from, to: b.to })}</Table.Th>
+              <Table.Td>{count(b.before)}</Table.Td>
+              <Table.Td>{count(b.after)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </VisuallyHidden>
+  );
+}
+
 /** `subject` names the simulated ruleset in labels: the draft on the Rules page, the proposal on the Approvals page. */
-export function SimulationResults({ result, ruleNames, subject = 'draft' }: { result: SimulationResult; ruleNames: Map<string, string>; subject?: string }) {
-  const Subject = subject.charAt(0).toUpperCase() + subject.slice(1);
+export function SimulationResults({
+  result,
+  ruleNames,
+  subject = 'draft',
+  fairnessCsv,
+}: {
+  result: SimulationResult;
+  ruleNames: Map<string, string>;
+  subject?: 'draft' | 'proposal';
+  /** Where the fairness report's CSV comes from (a proposal's stored simulation); none for an unproposed draft. */
+  fairnessCsv?: FairnessCsvSource;
+}) {
+  const { t } = useTranslation('rules');
+  const afterLabel = subject === 'proposal' ? t('results.afterProposal') : t('results.afterDraft');
   const moves = tierMoves(result.transitions, result.tiers);
   const errorEvents = result.evaluationErrors.reduce((s, e) => s + e.count, 0);
-  const pct = (n: number) => (result.citizens ? `${((100 * n) / result.citizens).toFixed(1)}% of ${count(result.citizens)}` : '');
+  const pct = (n: number) => (result.citizens ? t('results.share', { pct: ((100 * n) / result.citizens).toLocaleString(intlLocale(), { minimumFractionDigits: 1, maximumFractionDigits: 1 }), total: count(result.citizens) }) : '');
   const width = result.histogram.length ? result.histogram[0].to - result.histogram[0].from : 0;
   // The server's bins start at 0; leave out the empty bands at both ends so the populated range is readable.
   const used = result.histogram.map((b) => b.before + b.after > 0);
@@ -38,66 +83,69 @@ export function SimulationResults({ result, ruleNames, subject = 'draft' }: { re
   const bands = used.includes(true) ? result.histogram.slice(first, last + 1) : result.histogram;
   return (
     <Stack gap="md" data-testid="simulation-results">
+      <ScopeChange scope={result.scope} />
       <SimpleGrid cols={{ base: 2, md: 4 }}>
-        <Stat label="Scores that change" value={count(result.changed)} hint={pct(result.changed)} testId="sim-changed" />
-        <Stat label="Move up a tier" value={count(moves.up)} hint={pct(moves.up)} />
-        <Stat label="Move down a tier" value={count(moves.down)} hint={pct(moves.down)} />
-        <Stat label="Evaluation errors" value={count(errorEvents)} hint={`events, in ${result.evaluationErrors.length} rule${result.evaluationErrors.length === 1 ? '' : 's'}`} />
+        <Stat label={t('results.changed')} value={count(result.changed)} hint={pct(result.changed)} testId="sim-changed" />
+        <Stat label={t('results.up')} value={count(moves.up)} hint={pct(moves.up)} />
+        <Stat label={t('results.down')} value={count(moves.down)} hint={pct(moves.down)} />
+        <Stat label={t('results.errors')} value={count(errorEvents)} hint={t('results.errorsHint', { count: result.evaluationErrors.length })} />
       </SimpleGrid>
       <Card withBorder>
-        <Title order={4}>Score distribution, before and after</Title>
+        <Title order={4}>{t('results.histogram')}</Title>
         <Text size="xs" c="dimmed" mb="sm">
-          Citizens per {width}-point band; the label is the band's lower bound. Grey: scores under the published ruleset; indigo: under the {subject}.
+          {subject === 'proposal' ? t('results.histogramHelpProposal', { width }) : t('results.histogramHelpDraft', { width })}
         </Text>
-        <div data-testid="sim-histogram">
+        <HistogramTable bands={bands} afterLabel={afterLabel} />
+        <div data-testid="sim-histogram" aria-hidden>
           <BarChart
             h={300}
             data={bands.map((b) => ({ score: String(b.from), before: b.before, after: b.after }))}
             dataKey="score"
             series={[
-              { name: 'before', label: 'Published (before)', color: 'gray.5' },
-              { name: 'after', label: `${Subject} (after)`, color: 'indigo.6' },
+              { name: 'before', label: t('results.before'), color: 'gray.5' },
+              { name: 'after', label: afterLabel, color: 'indigo.6' },
             ]}
             withLegend
             withTooltip
             tooltipAnimationDuration={0}
             barProps={{ isAnimationActive: false }}
-            xAxisLabel="score"
-            yAxisLabel="citizens"
+            xAxisLabel={t('results.scoreAxis')}
+            yAxisLabel={t('results.citizensAxis')}
           />
         </div>
       </Card>
       <Card withBorder>
-        <Title order={4}>Tier transitions</Title>
+        <Title order={4}>{t('results.transitions')}</Title>
         <Text size="xs" c="dimmed" mb="sm">
-          Rows: tier under the published ruleset; columns: tier under the {subject}. The shaded diagonal keeps its tier; green cells move up, red cells move down.
+          {subject === 'proposal' ? t('results.transitionsHelpProposal') : t('results.transitionsHelpDraft')}
         </Text>
         <TransitionMatrix tiers={result.tiers} transitions={result.transitions} />
       </Card>
       <Card withBorder>
         <Title order={4} mb="sm">
-          By district
+          {t('results.byDistrict')}
         </Title>
         <DistrictsTable districts={result.districts} />
       </Card>
+      {result.fairness && <FairnessReportView report={result.fairness} subject={subject} csv={fairnessCsv} />}
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <Card withBorder>
           <Title order={4} mb="sm">
-            Largest rises
+            {t('results.rises')}
           </Title>
           <MoversTable movers={result.topUp} testId="sim-top-up" />
         </Card>
         <Card withBorder>
           <Title order={4} mb="sm">
-            Largest falls
+            {t('results.falls')}
           </Title>
           <MoversTable movers={result.topDown} testId="sim-top-down" />
         </Card>
       </SimpleGrid>
       <Card withBorder>
-        <Title order={4}>Evaluation errors per rule</Title>
+        <Title order={4}>{t('results.errorsTitle')}</Title>
         <Text size="xs" c="dimmed" mb="sm">
-          An expression that fails on an event (missing field, division by zero, non-finite number) gives 0 points for that event.
+          {t('results.errorsHelp')}
         </Text>
         <EvaluationErrorsTable errors={result.evaluationErrors} ruleNames={ruleNames} />
       </Card>

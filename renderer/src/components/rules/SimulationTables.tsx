@@ -1,6 +1,7 @@
 /** The simulation's tables: effect by district, the citizens who move most, and evaluation errors per rule. */
 import { Anchor, Group, Table, Text, UnstyledButton } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { SimulationResult } from '../../../../shared/contract';
 import { count, points, score } from '../../format';
@@ -15,13 +16,14 @@ const delta = (x: number) => (
 type DistrictSort = 'district' | 'changed' | 'delta';
 
 export function DistrictsTable({ districts }: { districts: SimulationResult['districts'] }) {
+  const { t } = useTranslation('rules');
   const [sort, setSort] = useState<DistrictSort>('district');
   const rows = [...districts].sort((a, b) =>
     sort === 'district' ? a.district.localeCompare(b.district) : sort === 'changed' ? b.changed / b.citizens - a.changed / a.citizens : a.meanAfter - a.meanBefore - (b.meanAfter - b.meanBefore),
   );
   const header = (key: DistrictSort, label: string, align?: 'right') => (
-    <Table.Th ta={align}>
-      <UnstyledButton fw={600} fz="sm" onClick={() => setSort(key)} aria-sort={sort === key ? 'descending' : 'none'}>
+    <Table.Th ta={align} aria-sort={sort === key ? (key === 'district' ? 'ascending' : 'descending') : 'none'}>
+      <UnstyledButton fw={600} fz="sm" onClick={() => setSort(key)}>
         {label} {sort === key ? '▼' : ''}
       </UnstyledButton>
     </Table.Th>
@@ -31,18 +33,18 @@ export function DistrictsTable({ districts }: { districts: SimulationResult['dis
       <Table striped verticalSpacing={4} fz="sm" data-testid="sim-districts" style={{ fontVariantNumeric: 'tabular-nums' }} stickyHeader>
         <Table.Thead>
           <Table.Tr>
-            {header('district', 'District')}
-            <Table.Th ta="right">Citizens</Table.Th>
-            {header('changed', 'Scores changed', 'right')}
-            <Table.Th ta="right">Mean before</Table.Th>
-            <Table.Th ta="right">Mean after</Table.Th>
-            {header('delta', 'Mean change', 'right')}
+            {header('district', t('tables.district'))}
+            <Table.Th ta="right">{t('tables.citizens')}</Table.Th>
+            {header('changed', t('tables.scoresChanged'), 'right')}
+            <Table.Th ta="right">{t('tables.meanBefore')}</Table.Th>
+            <Table.Th ta="right">{t('tables.meanAfter')}</Table.Th>
+            {header('delta', t('tables.meanChange'), 'right')}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {rows.map((d) => (
             <Table.Tr key={d.district}>
-              <Table.Td>{d.district || '(none)'}</Table.Td>
+              <Table.Td>{d.district || t('tables.noDistrict')}</Table.Td>
               <Table.Td ta="right">{count(d.citizens)}</Table.Td>
               <Table.Td ta="right">
                 {count(d.changed)}{' '}
@@ -62,17 +64,18 @@ export function DistrictsTable({ districts }: { districts: SimulationResult['dis
 }
 
 export function MoversTable({ movers, testId }: { movers: SimulationResult['topUp']; testId: string }) {
-  if (movers.length === 0) return <Text size="sm" c="dimmed" data-testid={testId}>Nobody.</Text>;
+  const { t } = useTranslation('rules');
+  if (movers.length === 0) return <Text size="sm" c="dimmed" data-testid={testId}>{t('tables.nobody')}</Text>;
   return (
     <Table.ScrollContainer minWidth={480}>
       <Table verticalSpacing={4} fz="sm" data-testid={testId} style={{ fontVariantNumeric: 'tabular-nums' }}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Citizen</Table.Th>
-            <Table.Th ta="right">Before</Table.Th>
-            <Table.Th ta="right">After</Table.Th>
-            <Table.Th ta="right">Change</Table.Th>
-            <Table.Th>Tier</Table.Th>
+            <Table.Th>{t('tables.citizen')}</Table.Th>
+            <Table.Th ta="right">{t('tables.before')}</Table.Th>
+            <Table.Th ta="right">{t('tables.after')}</Table.Th>
+            <Table.Th ta="right">{t('tables.change')}</Table.Th>
+            <Table.Th>{t('tables.tier')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -109,19 +112,20 @@ export function MoversTable({ movers, testId }: { movers: SimulationResult['topU
 }
 
 export function EvaluationErrorsTable({ errors, ruleNames }: { errors: SimulationResult['evaluationErrors']; ruleNames: Map<string, string> }) {
+  const { t } = useTranslation('rules');
   if (errors.length === 0)
     return (
       <Text size="sm" c="teal.8" data-testid="sim-eval-errors">
-        No rule failed on any event.
+        {t('tables.noErrors')}
       </Text>
     );
   return (
     <Table verticalSpacing={4} fz="sm" data-testid="sim-eval-errors">
       <Table.Thead>
         <Table.Tr>
-          <Table.Th>Rule</Table.Th>
-          <Table.Th ta="right">Events that failed</Table.Th>
-          <Table.Th>Example error</Table.Th>
+          <Table.Th>{t('tables.rule')}</Table.Th>
+          <Table.Th ta="right">{t('tables.failedEvents')}</Table.Th>
+          <Table.Th>{t('tables.example')}</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>

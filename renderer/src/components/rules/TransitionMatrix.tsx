@@ -1,5 +1,6 @@
 /** Citizens by tier before (rows) and after (columns) a simulated ruleset; the diagonal is "no tier change". */
 import { Table, Text, Tooltip } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { count } from '../../format';
 import { TierBadge } from '../TierBadge';
 
@@ -25,23 +26,24 @@ function cellBackground(i: number, j: number, n: number, lastRow: boolean): stri
 }
 
 export function TransitionMatrix({ tiers, transitions }: { tiers: string[]; transitions: number[][] }) {
+  const { t } = useTranslation('rules');
   const colTotals = tiers.map((_, j) => transitions.reduce((s, row) => s + (row[j] ?? 0), 0));
   return (
     <Table.ScrollContainer minWidth={120 + 80 * (tiers.length + 1)}>
-      <Table withTableBorder withColumnBorders ta="center" verticalSpacing={6} data-testid="sim-transitions" style={{ fontVariantNumeric: 'tabular-nums' }}>
+      <Table withTableBorder withColumnBorders ta="center" verticalSpacing={6} data-testid="sim-transitions" aria-label={t('matrix.label')} style={{ fontVariantNumeric: 'tabular-nums' }}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th ta="left">
               <Text size="xs" c="dimmed">
-                before ↓ · after →
+                {t('matrix.corner')}
               </Text>
             </Table.Th>
-            {tiers.map((t) => (
-              <Table.Th key={t} ta="center">
-                <TierBadge tier={t} size="sm" />
+            {tiers.map((tier) => (
+              <Table.Th key={tier} ta="center">
+                <TierBadge tier={tier} size="sm" />
               </Table.Th>
             ))}
-            <Table.Th ta="right">Total</Table.Th>
+            <Table.Th ta="right">{t('matrix.total')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -50,12 +52,16 @@ export function TransitionMatrix({ tiers, transitions }: { tiers: string[]; tran
             const total = row.reduce((a, b) => a + b, 0);
             return (
               <Table.Tr key={i}>
-                <Table.Th ta="left">{lastRow ? <Text size="sm">not scored before</Text> : <TierBadge tier={tiers[i]} size="sm" />}</Table.Th>
-                {tiers.map((t, j) => {
+                <Table.Th ta="left">{lastRow ? <Text size="sm">{t('matrix.notScored')}</Text> : <TierBadge tier={tiers[i]} size="sm" />}</Table.Th>
+                {tiers.map((tier, j) => {
                   const n = row[j] ?? 0;
-                  const label = lastRow ? `${count(n)} citizens without a score get ${t}` : i === j ? `${count(n)} citizens stay ${t}` : `${count(n)} citizens move from ${tiers[i]} to ${t}`;
+                  const label = lastRow
+                    ? t('matrix.newlyScored', { n: count(n), tier })
+                    : i === j
+                      ? t('matrix.stay', { n: count(n), tier })
+                      : t('matrix.move', { n: count(n), from: tiers[i], to: tier });
                   return (
-                    <Tooltip key={t} label={label} openDelay={300}>
+                    <Tooltip key={tier} label={label} openDelay={300}>
                       <Table.Td ta="center" style={{ background: cellBackground(i, j, n, lastRow) }} data-testid={`transition-${i}-${j}`}>
                         <Text size="sm" c={n === 0 ? 'dimmed' : undefined} fw={i !== j && n > 0 ? 600 : undefined}>
                           {n === 0 ? '·' : count(n)}
@@ -75,7 +81,7 @@ export function TransitionMatrix({ tiers, transitions }: { tiers: string[]; tran
           <Table.Tr>
             <Table.Th ta="left">
               <Text size="sm" c="dimmed">
-                Total after
+                {t('matrix.totalAfter')}
               </Text>
             </Table.Th>
             {colTotals.map((n, j) => (

@@ -7,6 +7,7 @@ import { Anchor, Badge, Button, Card, Group, Loader, Modal, Select, Stack, Table
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { RulesetVersion } from '../../../../shared/contract';
 import { call } from '../../api';
@@ -15,16 +16,18 @@ import { ErrorNote } from '../ErrorNote';
 import { diffRulesets, summariseDiff } from './diff';
 import type { DraftHandle, DraftRuleset } from './draft';
 import { RulesetDiffView } from './RulesetDiffView';
+import { FairnessHistoryButton } from './FairnessHistoryButton';
 
 type Pick = string | null; // a version number as text, or 'draft'
 
 const versionQuery = (version: number) => ({ queryKey: ['rulesetGet', version], queryFn: () => call('rulesetGet', { version }), staleTime: Infinity });
 
 function useSide(pick: Pick, draft: DraftRuleset) {
+  const { t } = useTranslation('rules');
   const version = pick && pick !== 'draft' ? Number(pick) : null;
   const q = useQuery({ ...versionQuery(version ?? 0), enabled: version !== null });
-  if (pick === 'draft') return { spec: draft as DraftRuleset | undefined, label: 'the draft', loading: false, error: null };
-  return { spec: q.data as DraftRuleset | undefined, label: version ? `version ${version}` : '', loading: q.isLoading, error: q.error };
+  if (pick === 'draft') return { spec: draft as DraftRuleset | undefined, label: t('history.theDraft'), loading: false, error: null };
+  return { spec: q.data as DraftRuleset | undefined, label: version ? t('history.versionLabel', { version }) : '', loading: q.isLoading, error: q.error };
 }
 
 interface Props {
@@ -36,6 +39,7 @@ interface Props {
 }
 
 export function VersionHistory({ versions, currentVersion, handle, draftChanges, onRestored }: Props) {
+  const { t } = useTranslation('rules');
   const queryClient = useQueryClient();
   const [from, setFrom] = useState<Pick>(versions[1] ? String(versions[1].version) : versions[0] ? String(versions[0].version) : null);
   const [to, setTo] = useState<Pick>(versions[1] ? String(versions[0].version) : 'draft');
@@ -43,7 +47,10 @@ export function VersionHistory({ versions, currentVersion, handle, draftChanges,
   const [restoreError, setRestoreError] = useState<unknown>(null);
   const a = useSide(from, handle.draft);
   const b = useSide(to, handle.draft);
-  const options = [{ value: 'draft', label: 'The draft' }, ...versions.map((v) => ({ value: String(v.version), label: `Version ${v.version}${v.version === currentVersion ? ' (published)' : ''}` }))];
+  const options = [
+    { value: 'draft', label: t('history.optionDraft') },
+    ...versions.map((v) => ({ value: String(v.version), label: v.version === currentVersion ? t('history.optionCurrent', { version: v.version }) : t('history.optionVersion', { version: v.version }) })),
+  ];
 
   const restore = async (version: number) => {
     setPendingRestore(null);
@@ -51,7 +58,7 @@ export function VersionHistory({ versions, currentVersion, handle, draftChanges,
     try {
       const spec = await queryClient.fetchQuery(versionQuery(version));
       handle.replace(spec, version);
-      notifications.show({ title: `Version ${version} restored as the draft`, message: 'Review it, simulate it and publish it with a reason to make it current.' });
+      notifications.show({ title: t('history.restored', { version }), message: t('history.restoredBody') });
       onRestored();
     } catch (err) {
       setRestoreError(err);
@@ -67,18 +74,18 @@ export function VersionHistory({ versions, currentVersion, handle, draftChanges,
     <Stack gap="md">
       <Card withBorder padding="sm">
         <Title order={4} mb="xs">
-          Published versions
+          {t('history.published')}
         </Title>
-        <ErrorNote error={restoreError} title="The version could not be restored" />
+        <ErrorNote error={restoreError} title={t('history.restoreFailed')} />
         <Table.ScrollContainer minWidth={820}>
           <Table striped highlightOnHover verticalSpacing={6} data-testid="versions-table">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Version</Table.Th>
-                <Table.Th>When (UTC)</Table.Th>
-                <Table.Th>By</Table.Th>
-                <Table.Th>Reason</Table.Th>
-                <Table.Th ta="right">Rules</Table.Th>
+                <Table.Th>{t('version')}</Table.Th>
+                <Table.Th>{t('history.when')}</Table.Th>
+                <Table.Th>{t('by')}</Table.Th>
+                <Table.Th>{t('reason')}</Table.Th>
+                <Table.Th ta="right">{t('history.rules')}</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
@@ -87,10 +94,10 @@ export function VersionHistory({ versions, currentVersion, handle, draftChanges,
                 <Table.Tr key={v.version} data-testid="version-row" data-version={v.version}>
                   <Table.Td>
                     <Group gap={6} wrap="nowrap">
-                      <Text fw={600}>v{v.version}</Text>
+                      <Text fw={600}>{t('versionShort', { version: v.version })}</Text>
                       {v.version === currentVersion && (
                         <Badge size="sm" color="teal">
-                          published
+                          {t('history.current')}
                         </Badge>
                       )}
                     </Group>
@@ -103,7 +110,7 @@ export function VersionHistory({ versions, currentVersion, handle, draftChanges,
                   <Table.Td data-testid="version-by">
                     {v.proposedBy && v.approvedBy ? (
                       <Text size="sm">
-                        proposed by <b>{v.proposedBy}</b>, approved by <b>{v.approvedBy}</b>
+                        <Trans i18nKey="rules:history.proposedApproved" values={{ proposer: v.proposedBy, approver: v.approvedBy }} components={{ b: <b /> }} />
                       </Text>
                     ) : (
                       v.actor
@@ -116,10 +123,11 @@ export function VersionHistory({ versions, currentVersion, handle, draftChanges,
                   <Table.Td>
                     <Group gap={6} justify="flex-end" wrap="nowrap">
                       <Button size="compact-xs" variant="default" disabled={!versions[i + 1]} onClick={() => compareWithPrevious(i)} data-testid={`compare-previous-${v.version}`}>
-                        Diff with previous
+                        {t('history.diffPrevious')}
                       </Button>
+                      <FairnessHistoryButton version={v.version} />
                       <Button size="compact-xs" variant="light" onClick={() => askRestore(v.version)} data-testid={`restore-version-${v.version}`}>
-                        Restore as draft
+                        {t('history.restore')}
                       </Button>
                     </Group>
                   </Table.Td>
@@ -130,18 +138,18 @@ export function VersionHistory({ versions, currentVersion, handle, draftChanges,
         </Table.ScrollContainer>
         {versions.length === 0 && (
           <Text size="sm" c="dimmed">
-            No version has been published yet.
+            {t('history.none')}
           </Text>
         )}
       </Card>
       <Card withBorder padding="sm">
         <Group align="flex-end" mb="sm">
           <Title order={4} mr="md">
-            Compare
+            {t('history.compare')}
           </Title>
-          <Select label="From" data={options} value={from} onChange={setFrom} w={220} allowDeselect={false} data-testid="diff-from" />
+          <Select label={t('history.from')} data={options} value={from} onChange={setFrom} w={220} allowDeselect={false} data-testid="diff-from" />
           <Text pb={8}>→</Text>
-          <Select label="To" data={options} value={to} onChange={setTo} w={220} allowDeselect={false} data-testid="diff-to" />
+          <Select label={t('history.to')} data={options} value={to} onChange={setTo} w={220} allowDeselect={false} data-testid="diff-to" />
           {a.spec && b.spec && (
             <Text size="sm" c="dimmed" pb={8}>
               {summariseDiff(diffRulesets(a.spec, b.spec))}
@@ -152,17 +160,17 @@ export function VersionHistory({ versions, currentVersion, handle, draftChanges,
         {(a.loading || b.loading) && <Loader size="sm" />}
         {a.spec && b.spec && <RulesetDiffView diff={diffRulesets(a.spec, b.spec)} beforeLabel={a.label} afterLabel={b.label} />}
       </Card>
-      <Modal opened={pendingRestore !== null} onClose={() => setPendingRestore(null)} title={<Text fw={700}>Replace the current draft?</Text>}>
+      <Modal opened={pendingRestore !== null} onClose={() => setPendingRestore(null)} title={<Text fw={700}>{t('history.replaceTitle')}</Text>}>
         <Stack gap="sm">
           <Text size="sm">
-            Your draft has {draftChanges} change{draftChanges === 1 ? '' : 's'} from the published ruleset. Restoring version {pendingRestore} replaces them; they cannot be recovered.
+            {t('history.replaceBody', { count: draftChanges, version: pendingRestore })}
           </Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setPendingRestore(null)}>
-              Keep my draft
+              {t('history.keep')}
             </Button>
             <Button color="red" onClick={() => pendingRestore !== null && void restore(pendingRestore)} data-testid="restore-confirm">
-              Replace with version {pendingRestore}
+              {t('history.replace', { version: pendingRestore })}
             </Button>
           </Group>
         </Stack>

@@ -4,6 +4,8 @@
  * `-10 * event.months_overdue` fails with "no such overload: int * double".
  * The hint writes the whole-number literals as decimals: `-10.0 * ...`.
  */
+import i18next from '../../i18n';
+
 const OVERLOAD = /no such overload: (?:int|double|uint) \S+ (?:int|double|uint)|found no matching overload/;
 
 /** Integer literals outside strings and not already part of a decimal, an identifier or a field name. */
@@ -23,5 +25,5 @@ export function celTypeHint(expression: string, message: string): { text: string
   const fixed = decimalise(expression);
   if (fixed === expression) return null;
   const example = /(?<![\w.])(-?\d+)(?![\w.])/.exec(expression)?.[1] ?? '10';
-  return { text: `Numbers from events are decimals: write whole numbers as decimals, ${example} → ${example}.0`, fixed };
+  return { text: i18next.t('rules:expression.decimalsHint', { example }), fixed };
 }

@@ -5,6 +5,7 @@
  */
 import type { RuleSpec } from '../../../../shared/domain';
 import { LANGUAGES } from '../../../../shared/language';
+import i18next from '../../i18n';
 import { cleanRule, type DraftRuleset, type Num } from './draft';
 
 export type Value = string | number | null | undefined;
@@ -98,17 +99,20 @@ export function descriptionUnchanged(c: RuleChange): boolean {
   return c.fields.some((f) => f.field === 'points' || f.field === 'condition') && !c.fields.some((f) => f.field === 'description');
 }
 
-export const STALE_DESCRIPTION = 'Its points or condition changed but its description did not: check that the description still says what the rule does.';
+const t = i18next.t.bind(i18next);
 
-/** "2 rules changed, 1 added" — a one-line summary for badges and confirmations. */
+/** The warning for a rule whose description may no longer say what it does, in the reader's language. */
+export const staleDescription = (): string => t('rules:diff.staleDescription');
+
+/** "2 rules changed, 1 added" — a one-line summary for badges and confirmations, in the reader's language. */
 export function summariseDiff(d: RulesetDiff): string {
-  if (d.size === 0) return 'no changes';
+  if (d.size === 0) return t('rules:diff.noChanges');
   const parts: string[] = [];
-  if (d.changed.length) parts.push(`${d.changed.length} rule${d.changed.length === 1 ? '' : 's'} changed`);
-  if (d.added.length) parts.push(`${d.added.length} added`);
-  if (d.removed.length) parts.push(`${d.removed.length} removed`);
-  if (d.ruleOrderChanged) parts.push('rule order changed');
+  if (d.changed.length) parts.push(t('rules:diff.rulesChanged', { count: d.changed.length }));
+  if (d.added.length) parts.push(t('rules:diff.added', { n: d.added.length }));
+  if (d.removed.length) parts.push(t('rules:diff.removed', { n: d.removed.length }));
+  if (d.ruleOrderChanged) parts.push(t('rules:diff.ruleOrder'));
   const params = d.parameters.length + d.tiers.length + (d.tierOrderChanged ? 1 : 0);
-  if (params) parts.push(`${params} parameter${params === 1 ? '' : 's'} changed`);
-  return parts.join(', ');
+  if (params) parts.push(t('rules:diff.parameters', { count: params }));
+  return parts.join(t('rules:diff.separator'));
 }

@@ -8,6 +8,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Output } from '../../../../shared/contract';
 import type { RuleSpec, RulesetSpec } from '../../../../shared/domain';
+import i18next from '../../i18n';
 import defaultRuleset from '../../../../resources/default/ruleset.json';
 
 export type Num = number | null;
@@ -19,6 +20,8 @@ export interface DraftRuleset {
   friend_penalty: { threshold: Num; weight: Num; cap: Num };
   tiers: { name: string; min: Num }[];
   rules: RuleSpec[];
+  /** Score only citizens who consented (SCORING_MODEL §3); absent: false. */
+  consent_required?: boolean;
 }
 
 export interface StoredDraft {
@@ -72,7 +75,7 @@ export function newRule(draft: DraftRuleset, kinds: Current['kinds']): RuleSpec 
   const taken = new Set(draft.rules.map((r) => r.id));
   let n = draft.rules.length + 1;
   while (taken.has(`new-rule-${n}`)) n++;
-  return { id: `new-rule-${n}`, name: `New rule ${n}`, description: '', dimension: 'civic', event_kind: kinds[0]?.kind ?? '', condition: 'true', points: '0' };
+  return { id: `new-rule-${n}`, name: i18next.t('rules:editor.newRuleName', { n }), description: '', dimension: 'civic', event_kind: kinds[0]?.kind ?? '', condition: 'true', points: '0' };
 }
 
 function readStored(): StoredDraft | null {
@@ -151,7 +154,11 @@ export function problemsOfRule(problems: Problem[], rule: RuleSpec, index: numbe
   return problems.filter((p) => p.rule !== undefined && (p.rule === rule.id || p.rule === `#${index + 1}` || (p.field ?? '').startsWith(`rules.${index}.`)));
 }
 
+/** "rule bank-arrears · condition · column 23: <message>", in the reader's language (field names stay as the ruleset spells them). */
 export function describeProblem(p: Problem): string {
-  const where = [p.rule ? `rule ${p.rule}` : undefined, ruleField(p) || p.field, p.position !== undefined ? `column ${p.position}` : undefined].filter(Boolean).join(' · ');
-  return where ? `${where}: ${p.message}` : p.message;
+  const t = i18next.t.bind(i18next);
+  const where = [p.rule ? t('rules:problem.rule', { rule: p.rule }) : undefined, ruleField(p) || p.field, p.position !== undefined ? t('rules:problem.column', { n: p.position }) : undefined]
+    .filter(Boolean)
+    .join(t('rules:problem.whereSeparator'));
+  return where ? t('rules:problem.at', { where, message: p.message }) : p.message;
 }

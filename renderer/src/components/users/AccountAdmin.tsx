@@ -2,6 +2,7 @@
 import { Alert, Badge, Button, Card, Code, CopyButton, Group, Menu, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { Role } from '../../../../shared/contract';
 import { call } from '../../api';
 import { when } from '../../format';
@@ -17,6 +18,7 @@ interface Account {
 type Dialog = { kind: 'disable' | 'enable' | 'reset' } | { kind: 'role'; role: Role } | null;
 
 export function AccountActions({ user, self, onDone }: { user: Account; self: boolean; onDone: () => Promise<unknown> }) {
+  const { t } = useTranslation('users');
   const [dialog, setDialog] = useState<Dialog>(null);
   const [newRole, setNewRole] = useState<Role | null>(null);
   const [temporary, setTemporary] = useState<string | null>(null);
@@ -27,26 +29,26 @@ export function AccountActions({ user, self, onDone }: { user: Account; self: bo
       <Menu withinPortal>
         <Menu.Target>
           <Button size="xs" variant="light" data-testid={`actions-${user.username}`}>
-            Actions
+            {t('actions')}
           </Button>
         </Menu.Target>
         <Menu.Dropdown>
           {user.disabled ? (
             <Menu.Item onClick={() => setDialog({ kind: 'enable' })} data-testid={`enable-${user.username}`}>
-              Re-enable (another administrator approves)
+              {t('menu.reEnable')}
             </Menu.Item>
           ) : (
             <Menu.Item color="red" onClick={() => setDialog({ kind: 'disable' })} data-testid={`disable-${user.username}`}>
-              Disable now
+              {t('menu.disable')}
             </Menu.Item>
           )}
           {!self && (
             <Menu.Item onClick={() => setDialog({ kind: 'reset' })} data-testid={`reset-${user.username}`}>
-              Reset password
+              {t('menu.reset')}
             </Menu.Item>
           )}
           <Menu.Item onClick={() => setDialog({ kind: 'role', role: user.role })} data-testid={`role-${user.username}`}>
-            Change role (another administrator approves)
+            {t('menu.changeRole')}
           </Menu.Item>
         </Menu.Dropdown>
       </Menu>
@@ -57,45 +59,45 @@ export function AccountActions({ user, self, onDone }: { user: Account; self: bo
       )}
       {temporary && (
         <Alert color="yellow" withCloseButton onClose={() => setTemporary(null)} mt="xs" data-testid="temporary-password">
-          Temporary password for {user.username} (shown once; they change it at the next login): <Code>{temporary}</Code>
+          <Trans i18nKey="users:temporary" values={{ username: user.username, password: temporary }} components={{ code: <Code /> }} />
         </Alert>
       )}
       {dialog?.kind === 'disable' && (
-        <ReasonModal title={`Disable ${user.username}`} confirmLabel="Disable now" confirmColor="red" testId="disable" onClose={close} onConfirm={async (reason) => {
+        <ReasonModal title={t('disable.title', { username: user.username })} confirmLabel={t('disable.confirm')} confirmColor="red" testId="disable" onClose={close} onConfirm={async (reason) => {
           const r = await call('disableUser', { username: user.username, reason });
-          setNotice(`disabled; ${r.sessionsEnded} session(s) ended`);
+          setNotice(t('disable.done', { count: r.sessionsEnded }));
           await onDone();
         }}>
-          <Text size="sm">The account stops working at once: its open sessions end on their next call. Re-enabling it needs two administrators.</Text>
+          <Text size="sm">{t('disable.body')}</Text>
         </ReasonModal>
       )}
       {dialog?.kind === 'enable' && (
-        <ReasonModal title={`Re-enable ${user.username}`} confirmLabel="Propose" testId="enable" onClose={close} onConfirm={async (reason) => {
+        <ReasonModal title={t('enable.title', { username: user.username })} confirmLabel={t('enable.confirm')} testId="enable" onClose={close} onConfirm={async (reason) => {
           const r = await call('enableUser', { username: user.username, reason });
-          setNotice(`re-enabling proposed (change ${r.changeId})`);
+          setNotice(t('enable.done', { changeId: r.changeId }));
           await onDone();
         }}>
-          <Text size="sm">Another administrator approves it in the list of pending changes.</Text>
+          <Text size="sm">{t('enable.body')}</Text>
         </ReasonModal>
       )}
       {dialog?.kind === 'reset' && (
-        <ReasonModal title={`Reset the password of ${user.username}`} confirmLabel="Reset" confirmColor="orange" testId="reset" onClose={close} onConfirm={async (reason) => {
+        <ReasonModal title={t('reset.title', { username: user.username })} confirmLabel={t('reset.confirm')} confirmColor="orange" testId="reset" onClose={close} onConfirm={async (reason) => {
           const r = await call('resetPassword', { username: user.username, reason });
           setTemporary(r.temporaryPassword);
           await onDone();
         }}>
-          <Text size="sm">A temporary password is generated and shown once; the user must change it at the next login. Their sessions end now. An account whose password you reset can never approve your proposals.</Text>
+          <Text size="sm">{t('reset.body')}</Text>
         </ReasonModal>
       )}
       {dialog?.kind === 'role' && (
-        <ReasonModal title={`Change the role of ${user.username}`} confirmLabel="Propose" testId="role" onClose={close} onConfirm={async (reason) => {
-          if (!newRole || newRole === user.role) throw new Error('choose a role other than the current one');
+        <ReasonModal title={t('roleChange.title', { username: user.username })} confirmLabel={t('roleChange.confirm')} testId="role" onClose={close} onConfirm={async (reason) => {
+          if (!newRole || newRole === user.role) throw new Error(t('roleChange.sameRole'));
           const r = await call('changeRole', { username: user.username, role: newRole, reason });
-          setNotice(`role ${newRole} proposed (change ${r.changeId})`);
+          setNotice(t('roleChange.done', { role: t(`common:roles.${newRole}`), changeId: r.changeId }));
           await onDone();
         }}>
-          <Select label="New role" data={['viewer', 'official', 'auditor', 'admin'].filter((r) => r !== user.role)} value={newRole} onChange={(v) => setNewRole(v as Role | null)} data-testid="role-select" />
-          <Text size="sm">Another administrator approves it; the user's sessions end when it takes effect. Nobody raises their own role, and the last administrator keeps the role.</Text>
+          <Select label={t('roleChange.newRole')} data={(['viewer', 'official', 'auditor', 'admin'] as const).filter((r) => r !== user.role).map((r) => ({ value: r, label: t(`common:roles.${r}`) }))} value={newRole} onChange={(v) => setNewRole(v as Role | null)} data-testid="role-select" />
+          <Text size="sm">{t('roleChange.body')}</Text>
         </ReasonModal>
       )}
     </>
@@ -103,33 +105,38 @@ export function AccountActions({ user, self, onDone }: { user: Account; self: bo
 }
 
 export function PendingChanges({ me }: { me: string }) {
+  const { t } = useTranslation('users');
   const queryClient = useQueryClient();
   const { data, error } = useQuery({ queryKey: ['accountChanges'], queryFn: () => call('accountChanges', { status: 'pending' }) });
   const [deciding, setDeciding] = useState<{ id: number; approve: boolean } | null>(null);
   if (!data?.length && !error) return null;
   return (
     <Card withBorder data-testid="pending-changes">
-      <Title order={4}>Awaiting a second administrator</Title>
+      <Title order={4}>{t('pending.title')}</Title>
       <ErrorNote error={error} />
       <Table>
         <Table.Tbody>
           {data?.map((c) => (
             <Table.Tr key={c.id} data-testid={`change-${c.id}`}>
               <Table.Td>
-                {c.kind === 'create' ? 'new account' : c.kind === 'role' ? 'role change' : 're-enable'} <b>{c.username}</b> as <Badge variant="light">{c.role}</Badge>
+                <Trans
+                  i18nKey={c.kind === 'create' ? 'users:pending.create' : c.kind === 'role' ? 'users:pending.role' : 'users:pending.enable'}
+                  values={{ username: c.username, role: t(`common:roles.${c.role}`) }}
+                  components={{ b: <b />, role: <Badge variant="light" /> }}
+                />
               </Table.Td>
               <Table.Td>
-                proposed by {c.proposedBy}, {when(c.proposedAt)}: {c.reason}
+                {t('pending.proposed', { by: c.proposedBy, when: when(c.proposedAt), reason: c.reason })}
               </Table.Td>
               <Table.Td>
                 <Group gap="xs" justify="flex-end">
                   {c.proposedBy.toLowerCase() !== me.toLowerCase() && (
                     <Button size="xs" onClick={() => setDeciding({ id: c.id, approve: true })} data-testid={`approve-change-${c.id}`}>
-                      Approve
+                      {t('pending.approve')}
                     </Button>
                   )}
                   <Button size="xs" variant="default" onClick={() => setDeciding({ id: c.id, approve: false })} data-testid={`reject-change-${c.id}`}>
-                    {c.proposedBy.toLowerCase() === me.toLowerCase() ? 'Withdraw' : 'Reject'}
+                    {c.proposedBy.toLowerCase() === me.toLowerCase() ? t('pending.withdraw') : t('pending.reject')}
                   </Button>
                 </Group>
               </Table.Td>
@@ -139,8 +146,8 @@ export function PendingChanges({ me }: { me: string }) {
       </Table>
       {deciding && (
         <ReasonModal
-          title={`${deciding.approve ? 'Approve' : 'Reject'} account change ${deciding.id}`}
-          confirmLabel={deciding.approve ? 'Approve' : 'Reject'}
+          title={deciding.approve ? t('pending.approveTitle', { id: deciding.id }) : t('pending.rejectTitle', { id: deciding.id })}
+          confirmLabel={deciding.approve ? t('pending.approve') : t('pending.reject')}
           testId="decide-change"
           onClose={() => setDeciding(null)}
           onConfirm={async (reason) => {
@@ -148,7 +155,7 @@ export function PendingChanges({ me }: { me: string }) {
             await Promise.all([queryClient.invalidateQueries({ queryKey: ['accountChanges'] }), queryClient.invalidateQueries({ queryKey: ['users'] })]);
           }}
         >
-          <Text size="sm">You approve as a second, independent person: not for an account you set up, nor for one that set you up.</Text>
+          <Text size="sm">{t('pending.body')}</Text>
         </ReasonModal>
       )}
     </Card>
@@ -156,25 +163,26 @@ export function PendingChanges({ me }: { me: string }) {
 }
 
 export function SessionsCard() {
+  const { t } = useTranslation('users');
   const queryClient = useQueryClient();
   const { data, error } = useQuery({ queryKey: ['sessions'], queryFn: () => call('sessions', {}) });
   const [ending, setEnding] = useState<string | null>(null);
   return (
     <Card withBorder data-testid="sessions">
-      <Title order={4}>Live sessions</Title>
+      <Title order={4}>{t('sessions.title')}</Title>
       <ErrorNote error={error} />
       <Table>
         <Table.Tbody>
           {data?.map((s) => (
             <Table.Tr key={s.id}>
               <Table.Td>
-                {s.username} <Badge variant="light">{s.role}</Badge> {s.current && <Badge color="blue">you</Badge>} {s.locked && <Badge color="gray">locked</Badge>}
+                {s.username} <Badge variant="light">{t(`common:roles.${s.role}`)}</Badge> {s.current && <Badge color="blue">{t('sessions.you')}</Badge>} {s.locked && <Badge color="gray">{t('sessions.locked')}</Badge>}
               </Table.Td>
-              <Table.Td>since {when(s.startedAt)}, last {when(s.lastActive)}</Table.Td>
+              <Table.Td>{t('sessions.times', { start: when(s.startedAt), last: when(s.lastActive) })}</Table.Td>
               <Table.Td>
                 {!s.current && (
                   <Button size="xs" variant="light" color="red" onClick={() => setEnding(s.id)} data-testid={`end-session-${s.username}`}>
-                    End
+                    {t('sessions.end')}
                   </Button>
                 )}
               </Table.Td>
@@ -183,11 +191,11 @@ export function SessionsCard() {
         </Table.Tbody>
       </Table>
       {ending && (
-        <ReasonModal title="End this session" confirmLabel="End session" confirmColor="red" testId="end-session" onClose={() => setEnding(null)} onConfirm={async (reason) => {
+        <ReasonModal title={t('sessions.endTitle')} confirmLabel={t('sessions.endConfirm')} confirmColor="red" testId="end-session" onClose={() => setEnding(null)} onConfirm={async (reason) => {
           await call('revokeSession', { sessionId: ending, reason });
           await queryClient.invalidateQueries({ queryKey: ['sessions'] });
         }}>
-          <Text size="sm">The user is logged out on their next call.</Text>
+          <Text size="sm">{t('sessions.endBody')}</Text>
         </ReasonModal>
       )}
     </Card>
@@ -195,25 +203,26 @@ export function SessionsCard() {
 }
 
 export function CliTokenCard() {
+  const { t } = useTranslation('users');
   const [token, setToken] = useState<{ token: string; expiresAt: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
   return (
     <Card withBorder>
       <Stack gap="xs">
-        <Title order={4}>Command-line token</Title>
+        <Title order={4}>{t('cli.title')}</Title>
         <Text size="sm" c="dimmed">
-          One command on the command line as you, within 10 minutes: <Code>credence ... --token TOKEN</Code>.
+          <Trans i18nKey="users:cli.intro" components={{ code: <Code /> }} />
         </Text>
         <ErrorNote error={error} />
         {token && (
           <Group gap="xs">
             <Code data-testid="cli-token">{token.token}</Code>
-            <CopyButton value={token.token}>{({ copied, copy }) => <Button size="xs" variant="light" onClick={copy}>{copied ? 'Copied' : 'Copy'}</Button>}</CopyButton>
-            <Text size="xs">valid until {when(token.expiresAt)}</Text>
+            <CopyButton value={token.token}>{({ copied, copy }) => <Button size="xs" variant="light" onClick={copy}>{copied ? t('cli.copied') : t('cli.copy')}</Button>}</CopyButton>
+            <Text size="xs">{t('cli.validUntil', { when: when(token.expiresAt) })}</Text>
           </Group>
         )}
         <Button variant="light" onClick={() => call('issueCliToken', {}).then(setToken, setError)} data-testid="issue-cli-token">
-          Take a token
+          {t('cli.take')}
         </Button>
       </Stack>
     </Card>
