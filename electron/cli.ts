@@ -17,6 +17,7 @@ import { explainCitizen, NotFoundError } from './services/explain.js';
 import { formatPoints, scoreRows } from './services/exportScores.js';
 import { importFolder } from './services/import.js';
 import { AlreadyRetractedError, retractEvent } from './services/retract.js';
+import { recordConsent } from './services/consent.js';
 import { AuthError, userCount, verifyCredentials } from './services/auth.js';
 import { changeOwnPassword, createFirstAdmin, decideAccountChange, isFounding, listAccountChanges, proposeAccount, TwoPersonRuleError } from './services/accounts.js';
 import { FairnessAcknowledgementError } from './services/fairness.js';
@@ -132,6 +133,7 @@ export function buildProgram(): Command {
   addRulesCommands(program.command('rules').description('validate and publish rulesets'));
   addRecomputeCommand(program);
   addEventsCommands(program.command('events').description('act on recorded events'));
+  addConsentCommands(program.command('consent').description("a citizen's consent to being scored"));
   const users = program.command('users').description('local accounts of the console');
   addUserAddCommand(users);
   addUserDecisionCommands(users);
@@ -159,7 +161,7 @@ function addInitCommand(program: Command): void {
 /** credence import: a folder of interchange files, all or nothing. */
 function addImportCommand(program: Command): void {
   authenticated(program.command('import'))
-    .description('import a folder: event_kinds.json, citizens.csv, relationships.csv, events.csv or events.jsonl (all or nothing)')
+    .description('import a folder: event_kinds.json, citizens.csv, consents.csv, relationships.csv, events.csv or events.jsonl (all or nothing)')
     .argument('<dir>', 'the folder to import')
     .addOption(dbOption())
     .requiredOption('--provider <name>', 'who supplied the data (registry, agency): shown with every event and on disputes')
@@ -173,7 +175,8 @@ function addImportCommand(program: Command): void {
           report.operationId === null
             ? 'nothing new: every record is already stored'
             : `imported (operation ${report.operationId}): ${c.kindsAdded} event kinds, ${c.citizensAdded} citizens added, ${c.citizensUpdated} updated, ` +
-                `${c.relationshipsAdded} relationships added, ${c.relationshipsChanged} changed, ${c.eventsAdded} events added, ${c.eventsUnchanged} already stored` +
+                `${c.relationshipsAdded} relationships added, ${c.relationshipsChanged} changed, ${c.eventsAdded} events added, ${c.eventsUnchanged} already stored, ` +
+                `${c.consentsAdded} consent records added` +
                 (report.scoring ? `; ${report.scoring.scoresChanged} scores changed` : ''),
         );
       }),
@@ -284,6 +287,26 @@ function addEventsCommands(events: Command): void {
           if (err instanceof NotFoundError || err instanceof AlreadyRetractedError) throw new Rejected(err.message);
           throw err;
         }
+      }),
+    );
+}
+
+/** credence consent record: one consent record by hand (an official). */
+function addConsentCommands(consent: Command): void {
+  authenticated(consent.command('record'))
+    .description("append a consent record (given, withdrawn, refused) with its evidence; when the ruleset requires consent, the citizen and their friends are rescored")
+    .argument('<citizen_id>')
+    .addOption(dbOption())
+    .requiredOption('--status <status>', 'given, withdrawn or refused')
+    .requiredOption('--evidence <text>', 'the form number or the channel it came through')
+    .requiredOption('--reason <text>', 'why it is recorded')
+    .option('--at <instant>', 'when the citizen gave, withdrew or refused it (RFC 3339; default now)')
+    .action((citizenId: string, o) =>
+      asUser(o, 'official', 'consent record', (db, actor) => {
+        const r = recordConsent(db, { citizenId, status: o.status, at: o.at ?? new Date().toISOString(), evidence: o.evidence }, { actor, reason: o.reason });
+        const scope = r.inScopeBefore === r.inScopeAfter ? (r.inScopeAfter ? 'in scope' : 'out of scope') : r.inScopeAfter ? 'entered scope' : 'left scope';
+        const later = r.afterScoringInstant ? '; dated after the scoring instant, it counts once scores are computed as of that date' : '';
+        out(`recorded ${o.status} for ${citizenId} (operation ${r.operationId}): ${scope}${r.scoring ? `; ${r.scoring.scoresChanged} scores changed` : ''}${later}`);
       }),
     );
 }

@@ -77,6 +77,7 @@ export const CHANNEL_NAMES = [
   'assignDispute',
   'disputeReviewers',
   'disputeCounts',
+  'recordConsent',
   'scoreOutlook',
   'networkView',
   'friendPenaltyShare',

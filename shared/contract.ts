@@ -5,7 +5,7 @@
  * generated from this table, and the renderer's client is typed from it.
  */
 import { z } from 'zod';
-import { CitizenId, EventKindSpec, Explanation, InputProblem, OperationKind, RulesetSpec, RuleSpec, TextTranslations } from './domain.js';
+import { CitizenId, ConsentStatus, EventKindSpec, Explanation, InputProblem, OperationKind, RulesetSpec, RuleSpec, TextTranslations } from './domain.js';
 import { CHANNEL_NAMES, type ChannelName } from './channels.js';
 import { LANGUAGES } from './language.js';
 import { AS_OF_FORM, INSTANT_FORM, parseAsOf, parseInstantMs } from './instant.js';
@@ -92,11 +92,13 @@ const LedgerEntry = z.object({
   citizenId: z.string(),
   operationId: z.number(),
   oldScore: z.number().nullable(),
-  newScore: z.number(),
+  /** Null: the citizen left scope (cause `scope`). */
+  newScore: z.number().nullable(),
   oldTier: z.string().nullable(),
-  newTier: z.string(),
+  newTier: z.string().nullable(),
   rulesetVersion: z.number(),
-  cause: z.enum(['own', 'friends']),
+  /** `scope`: the citizen entered or left scope (consent, SCORING_MODEL §6). */
+  cause: z.enum(['own', 'friends', 'scope']),
   causeFriends: z.array(z.string()),
   hash: z.string(),
 });
@@ -183,6 +185,8 @@ const ImportResult = z.object({
     relationshipsChanged: z.number(),
     eventsAdded: z.number(),
     eventsUnchanged: z.number(),
+    consentsAdded: z.number(),
+    consentsUnchanged: z.number(),
   }),
   operationId: z.number().nullable(),
   scoring: ScoreStats.nullable(),
@@ -209,6 +213,21 @@ const SimulationResult = z.object({
   topUp: z.array(Mover),
   topDown: z.array(Mover),
   evaluationErrors: RuleErrors,
+  /**
+   * Scope (SCORING_MODEL §3): citizens who would leave or enter scope (lose or
+   * gain a score), and the friend penalties of those scored both before and
+   * after that would rise or fall, with the mean penalty before and after.
+   */
+  scope: z
+    .object({
+      leaving: z.number(),
+      entering: z.number(),
+      penaltiesUp: z.number(),
+      penaltiesDown: z.number(),
+      meanPenaltyBefore: z.number(),
+      meanPenaltyAfter: z.number(),
+    })
+    .optional(),
   /** What the simulation ran on: the spec (sha256 of its canonical JSON) and the data (last operation, published version). */
   basis: z.object({ specHash: z.string(), lastOperationId: z.number().nullable(), rulesetVersion: z.number().nullable() }).optional(),
   /** The draft's scores by district and age band against the published ruleset's (shared/fairness.ts). */
@@ -324,7 +343,7 @@ function jobStatusOf<K extends JobKind>(kind: K) {
 const JobStatus = z.discriminatedUnion('kind', [jobStatusOf('import'), jobStatusOf('publish'), jobStatusOf('simulate'), jobStatusOf('recompute'), jobStatusOf('demo')]);
 export type JobStatus = z.infer<typeof JobStatus>;
 
-const ImportFileName = z.enum(['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl']);
+const ImportFileName = z.enum(['event_kinds.json', 'citizens.csv', 'consents.csv', 'relationships.csv', 'events.csv', 'events.jsonl']);
 /** An import file: its content inline (desktop IPC, small files), or the id the bridge gave its streamed upload (POST /upload/<name>). */
 const ImportFile = z
   .strictObject({
@@ -354,9 +373,36 @@ const RuleTestResult = z.object({
 });
 export type RuleTestResult = z.infer<typeof RuleTestResult>;
 
+/** One consent record as the record page shows it: what, when, the evidence, who recorded it and why (SCORING_MODEL §1). */
+const ConsentRecordRow = z.object({
+  seq: z.number(),
+  status: ConsentStatus,
+  at: z.string(),
+  evidence: z.string(),
+  operationId: z.number(),
+  recordedBy: z.string(),
+  recordedAt: z.string(),
+  reason: z.string(),
+});
+/** A citizen's consent and scope (SCORING_MODEL §3 "Scope"). */
+const ConsentView = z.object({
+  /** The published ruleset scores only citizens who consented. */
+  required: z.boolean(),
+  asOf: z.string().nullable(),
+  /** The consent at the scoring instant (null: none) and the latest record whatever its instant. */
+  atScoringInstant: ConsentStatus.nullable(),
+  latest: ConsentStatus.nullable(),
+  inScope: z.boolean(),
+  /** Newest first. */
+  history: z.array(ConsentRecordRow),
+});
+export type ConsentView = z.infer<typeof ConsentView>;
+
 const Overview = z.object({
   population: z.number(),
   scored: z.number(),
+  /** Scope (SCORING_MODEL §3): in and out of scope at the scoring instant, and how many have consent given then (what turning consent_required on would keep). */
+  consent: z.object({ required: z.boolean(), inScope: z.number(), outOfScope: z.number(), givenAtAsOf: z.number() }),
   rulesetVersion: z.number().nullable(),
   asOf: z.string().nullable(),
   tiers: z.array(z.object({ tier: z.string(), min: z.number(), count: z.number() })),
@@ -512,6 +558,8 @@ export const channels = {
       tier: z.string().max(16).optional(),
       minScore: z.number().finite().optional(),
       maxScore: z.number().finite().optional(),
+      /** `in`: scored; `out`: not scored because the ruleset requires consent they have not given (SCORING_MODEL §3). */
+      scope: z.enum(['in', 'out']).optional(),
       sort: SearchSort.default('citizenId'),
       descending: z.boolean().default(false),
       offset,
@@ -534,9 +582,10 @@ export const channels = {
       explanation: Explanation.nullable(),
       history: z.array(LedgerEntryWithOperation),
       eventCount: z.number(),
+      consent: ConsentView,
     }),
     role: 'viewer',
-    summary: "a citizen's record: score explained, audit trail",
+    summary: "a citizen's record: score explained, audit trail, consent",
   }),
   citizenEvents: channel({
     /** `unmask`: show protected fields (auditors only; each unmasking is logged). */
@@ -795,6 +844,32 @@ export const channels = {
     summary: 'how many disputes await a decision and how many of them are overdue (no personal data: the navigation badge)',
   }),
   disputeReviewers: channel({ input: empty, output: z.array(z.object({ username: z.string(), displayName: z.string(), role: Role })), role: 'official', summary: 'the accounts that may review disputes' }),
+  recordConsent: channel({
+    input: z.strictObject({
+      citizenId: CitizenId,
+      status: ConsentStatus,
+      /** When the citizen gave, withdrew or refused consent (the instant on the form). */
+      at: z.string().max(40).refine((v) => parseInstantMs(v) !== null, `at must be ${INSTANT_FORM}`),
+      evidence: z.string().trim().min(1, 'give the evidence: the form number or the channel').max(500),
+      reason: z.string().trim().min(10, 'give a reason of at least 10 characters').max(2000),
+    }),
+    output: z.object({
+      operationId: z.number(),
+      citizenId: z.string(),
+      before: z.object({ score: z.number(), tier: z.string() }).nullable(),
+      after: z.object({ score: z.number(), tier: z.string() }).nullable(),
+      inScopeBefore: z.boolean(),
+      inScopeAfter: z.boolean(),
+      /** The record is dated after the scoring instant: it counts once scores are computed as of that date. */
+      afterScoringInstant: z.boolean(),
+      /** Scores that moved: the citizen's and their friends'. */
+      scoresChanged: z.number(),
+      /** Friends whose stored score or tier changed (their ledger entries are under the operation). */
+      friendsMoved: z.number(),
+    }),
+    role: 'official',
+    summary: "record a citizen's consent, withdrawal or refusal with its evidence; with consent required, the citizen and their friends are rescored",
+  }),
   scoreOutlook: channel({
     input: z.strictObject({ citizenId: CitizenId, purpose }),
     output: Outlook,

@@ -105,6 +105,8 @@ export const RulesetSpec = z.strictObject({
   rules: z.array(RuleSpec),
   /** What each tier brings. A restriction is never applied by the score alone: an official confirms it per citizen. */
   measures: z.array(MeasureSpec).optional(),
+  /** When true, only citizens whose consent at the scoring instant is `given` are scored (SCORING_MODEL §3 "Scope"); absent: false. */
+  consent_required: z.boolean().optional(),
 });
 export type RulesetSpec = z.infer<typeof RulesetSpec>;
 
@@ -122,8 +124,13 @@ export const OperationKind = z.enum([
   'dispute_reviewed',
   'dispute_decided',
   'backup_restored',
+  'consent_changed',
 ]);
 export type OperationKind = z.infer<typeof OperationKind>;
+
+/** A consent record's status (SCORING_MODEL §1): only `given` puts a citizen in scope when the ruleset requires consent. */
+export const ConsentStatus = z.enum(['given', 'withdrawn', 'refused']);
+export type ConsentStatus = z.infer<typeof ConsentStatus>;
 
 /** A problem found in an input: where (file, line, rule, position) and why. */
 export const InputProblem = z.object({

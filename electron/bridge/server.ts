@@ -24,7 +24,7 @@ export const MAX_BODY = 4 * 2 ** 20;
 /** Login channels are open to anyone holding the bridge token: their bodies are small. */
 export const MAX_PUBLIC_BODY = 64 * 2 ** 10;
 /** The file names an upload may carry: those importFiles accepts. */
-const UPLOAD_NAMES = new Set(['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl']);
+const UPLOAD_NAMES = new Set(['event_kinds.json', 'citizens.csv', 'consents.csv', 'relationships.csv', 'events.csv', 'events.jsonl']);
 
 export interface BridgeOptions {
   ctx: HandlerContext;

@@ -45,6 +45,7 @@ export const CHAINED_TABLES: readonly ChainedTable[] = [
   { table: 'access_reads' },
   { table: 'import_batches' },
   { table: 'import_files' },
+  { table: 'consents' },
   { table: 'fairness_reports' },
 ];
 

@@ -205,6 +205,8 @@ function verifyScores(db: Db, problems: Problems): void {
     )
     .iterate() as IterableIterator<{ id: string; cents: number | null; tier: string | null; ledgerCents: number | null; ledgerTier: string | null }>;
   for (const r of rows) {
+    // A last entry without a new score (cause `scope`: the citizen left scope) explains a citizen with no stored score.
+    if (r.cents === null && r.ledgerCents === null) continue;
     if (r.cents === null) problems.add('scores', r.id, `${r.id} has ledger entries (last: ${r.ledgerCents} cents, tier ${r.ledgerTier}) but no stored score`);
     else if (r.ledgerCents === null) problems.add('scores', r.id, `${r.id} has a stored score (${r.cents} cents) that no ledger entry explains`);
     else if (r.cents !== r.ledgerCents || r.tier !== r.ledgerTier)

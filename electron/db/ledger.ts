@@ -14,24 +14,28 @@ export interface LedgerEntryInput {
   citizenId: string;
   operationId: number;
   oldCents: number | null;
-  newCents: number;
+  /** Null when the citizen left scope (cause `scope`). */
+  newCents: number | null;
   oldTier: string | null;
-  newTier: string;
+  newTier: string | null;
   rulesetVersion: number;
-  cause: 'own' | 'friends';
+  /** `scope`: the citizen entered or left scope (SCORING_MODEL §6); old or new score is then null. */
+  cause: LedgerCause;
   causeFriends: string[];
 }
+
+export type LedgerCause = 'own' | 'friends' | 'scope';
 
 export interface LedgerRow {
   seq: number;
   citizen_id: string;
   operation_id: number;
   old_score: number | null;
-  new_score: number;
+  new_score: number | null;
   old_tier: string | null;
-  new_tier: string;
+  new_tier: string | null;
   ruleset_version: number;
-  cause: 'own' | 'friends';
+  cause: LedgerCause;
   cause_friends: string;
   prev_hash: string;
   hash: string;

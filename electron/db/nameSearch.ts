@@ -17,6 +17,15 @@
  * up fewer than three characters). The fenced text is built by the triggers
  * in plain SQL, so every writer of `citizens` keeps the index in step.
  *
+ * Measured on 1M demo names (CPU time, scratch comparison, 2026-11-30): this
+ * index holds 33 MiB, builds in 3.6 s, and looks up a surname, a given name
+ * or a full name in 0.9 / 1.5 / 1.6 ms at the 95th percentile. Splitting the
+ * name into one token per character for unicode61 (queried as a phrase)
+ * holds 26 MiB, builds in 1.7 s and looks up in 0.8 / 1.5 / 3.5 ms, but the
+ * split cannot be written in SQL: every writer, or a function registered on
+ * every connection, would have to make it. A scan (LIKE '%明哲') costs 14 ms
+ * for a rare given name, and grows with the population.
+ *
  * Changing `CJK_RANGES`, `NAME_PART_SEPARATORS` or the fence changes what
  * the triggers index: it needs a migration that rebuilds `citizens_cjk`
  * (test/unit/db/nameSearch.test.ts compares the stored triggers with this).

@@ -39,6 +39,7 @@ import { csvRow } from '../services/exportScores.js';
 import { assignDispute, disputeCounts, disputeReviewers, listDisputes, moveDispute, openDispute } from '../services/disputes.js';
 import { recordEvent, storedScoreOf } from '../services/recordEvent.js';
 import { retractEvent } from '../services/retract.js';
+import { recordConsent } from '../services/consent.js';
 import { decideMeasure, measuresFor } from '../services/measures.js';
 import { friendPenaltyByDistrict, networkView } from '../services/network.js';
 import { scoreOutlook } from '../services/outlook.js';
@@ -402,6 +403,23 @@ export const handlers: Handlers = {
   assignDispute: (q, { db }, caller) => assignDispute(db, q.disputeId, q.assignee, caller.user, q.reason),
   disputeReviewers: (_i, { db }) => disputeReviewers(db),
   disputeCounts: (_i, { db }) => disputeCounts(db),
+  recordConsent: (q, { db }, caller) => {
+    const before = storedScoreOf(db, q.citizenId);
+    const r = recordConsent(db, { citizenId: q.citizenId, status: q.status, at: q.at, evidence: q.evidence }, { actor: caller.user, reason: q.reason });
+    logAccess(db, { username: caller.user, action: 'record_consent', citizenId: q.citizenId, detail: `recorded consent ${q.status} at ${q.at} (operation ${r.operationId})`, outcome: 'allowed' });
+    const friendsMoved = db.prepare('SELECT count(DISTINCT citizen_id) FROM ledger WHERE operation_id = ? AND citizen_id <> ?').pluck().get(r.operationId, q.citizenId) as number;
+    return {
+      operationId: r.operationId,
+      citizenId: q.citizenId,
+      before,
+      after: storedScoreOf(db, q.citizenId),
+      inScopeBefore: r.inScopeBefore,
+      inScopeAfter: r.inScopeAfter,
+      afterScoringInstant: r.afterScoringInstant,
+      scoresChanged: r.scoring?.scoresChanged ?? 0,
+      friendsMoved,
+    };
+  },
   // Part of the record: the same purpose rule as opening it; each read is logged by readTrace.
   scoreOutlook: (q, { db }, caller) => {
     requirePurpose(db, { username: caller.user, action: 'view_outlook', citizenId: q.citizenId, purpose: q.purpose });

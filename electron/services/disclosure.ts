@@ -16,8 +16,12 @@ import { formatPoints } from '../engine/scoring.js';
 import { disputeDeadlineSetting, openDisputes } from './citizenTables.js';
 import { PrintedDocument, type Column } from './disclosurePdf.js';
 import { explainCitizen } from './explain.js';
+import { consentOf } from './consent.js';
+import { consentSection, outOfScope, renderUnscoredDisclosure } from './disclosureConsent.js';
 import { outlookSection } from './disclosureOutlook.js';
 import { scoreOutlook } from './outlook.js';
+import { RejectedInputError } from './ruleLab.js';
+import type { Outlook } from '../../shared/recourse.js';
 import { translator, type Translate } from './translate.js';
 
 /**
@@ -76,6 +80,8 @@ interface Context {
 }
 
 function render(db: Db, citizenId: string, options: DisclosureOptions, language: Language): Buffer {
+  const unscored = outOfScope(db, citizenId);
+  if (unscored) return renderUnscoredDisclosure(citizenId, unscored, { generatedBy: options.generatedBy, now: options.now ?? new Date() });
   const e = explainCitizen(db, citizenId);
   const published = getRuleset(db, e.rulesetVersion);
   if (!published) throw new Error(`ruleset version ${e.rulesetVersion} is missing`);
@@ -125,6 +131,7 @@ function render(db: Db, citizenId: string, options: DisclosureOptions, language:
   outlookSection(pdf, t, scoreOutlook(db, citizenId));
   disputesSection(c, db, { id: e.citizenId, idx }, answerDays);
   contestSection(c, answerDays);
+  consentSection(pdf, consentOf(db, idx));
 
   pdf.heading(t('about.heading'), 110);
   pdf.fields([
@@ -313,4 +320,14 @@ function contestSection(c: Context, answerDays: number): void {
   pdf.bullet(t('contest.answer', { days: answerDays }));
   pdf.bullet(t('contest.notSole'));
   pdf.bullet(t('contest.copy'));
+}
+
+/** The outlook, or null where working it out is refused as too large (the section then says so). */
+function outlookIfBounded(db: Db, citizenId: string): Outlook | null {
+  try {
+    return scoreOutlook(db, citizenId);
+  } catch (err) {
+    if (err instanceof RejectedInputError) return null;
+    throw err;
+  }
 }

@@ -4,6 +4,7 @@ import type { Db } from '../db/connection.js';
 import { attributePenalty } from '../engine/network.js';
 import { countsAt } from '../engine/rules.js';
 import { centsToScore, fromMicro, microOf, reasonCodes, tierFor, toMicro } from '../engine/scoring.js';
+import { scopeReader } from './consentScope.js';
 import { adjustmentOf, loadScoringState, storedNetworkView } from './scoring.js';
 
 export class NotFoundError extends Error {}
@@ -18,7 +19,10 @@ export function explainCitizen(db: Db, citizenId: string, options: { maxEventsPe
   const stored = db.prepare('SELECT cents, tier, s, own, penalty, totals FROM scores WHERE citizen_idx = ?').get(citizen.idx) as
     | { cents: number; tier: string; s: number; own: number; penalty: number; totals: string }
     | undefined;
-  if (!stored) throw new NotFoundError(`citizen '${citizenId}' has no score yet`);
+  if (!stored) {
+    if (!scopeReader(db, state)(citizen.idx)) throw new NotFoundError(`citizen '${citizenId}' is not scored: the ruleset requires consent and they have not given it as of ${state.asOf}`);
+    throw new NotFoundError(`citizen '${citizenId}' has no score yet`);
+  }
   // Every figure below is the stored one (own, rule totals, penalty, score):
   // the explanation, the export, the record page and the disclosure read one
   // truth (SCORING_MODEL §7.1). The events show where the totals come from.

@@ -1,6 +1,6 @@
 /**
  * Import of an interchange folder (event_kinds.json, citizens.csv,
- * relationships.csv, events.csv | events.jsonl), all-or-nothing: one
+ * consents.csv, relationships.csv, events.csv | events.jsonl), all-or-nothing: one
  * transaction, rolled back if any row is invalid, the run is cancelled or
  * nothing is new. Then scores are updated incrementally (or fully, when most
  * of the population is touched) under the same transaction.
@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, lstatSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { CITIZEN_ID_PATTERN, EventKindsFile, type EventKindSpec, type InputProblem } from '../../shared/domain.js';
+import { CITIZEN_ID_PATTERN, ConsentStatus, EventKindsFile, type EventKindSpec, type InputProblem } from '../../shared/domain.js';
+import { INSTANT_FORM, instantFlaw } from '../../shared/instant.js';
 import { isLanguage, LANGUAGES } from '../../shared/language.js';
 import type { Db } from '../db/connection.js';
 import { CJK_CHAR } from '../db/nameSearch.js';
@@ -22,11 +23,13 @@ import { readEventsInWorker } from './eventsInWorker.js';
 import { NO_CLOCK, type PhaseTimer } from './phaseClock.js';
 import { FileFormatError, openRegularFile, readCsv, readJsonLines, UnsafeFileError } from './csvSource.js';
 import { checkImportFolder, ImportFolderError } from './importRoots.js';
-import { clip, jsonErrorMessage, LIMITS, lineAt, nameProblem, tooDeepAt } from './inputLimits.js';
+import { clip, echo, jsonErrorMessage, LIMITS, lineAt, nameProblem, tooDeepAt } from './inputLimits.js';
+import { consentRequired } from './consentScope.js';
 import { CancelledError, loadScoringState, updateScores, type Progress, type ScoreChangeStats, type ScoringPath } from './scoring.js';
-import { isIsoDate } from './validation.js';
+import { isIsoDate, parseIsoInstant } from './validation.js';
 
-export const IMPORT_FILES = ['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl'] as const;
+/** In the order they are read: consents and relationships name citizens, so citizens.csv comes first. */
+export const IMPORT_FILES = ['event_kinds.json', 'citizens.csv', 'consents.csv', 'relationships.csv', 'events.csv', 'events.jsonl'] as const;
 
 export interface ImportCounts {
   kindsAdded: number;
@@ -36,6 +39,8 @@ export interface ImportCounts {
   relationshipsChanged: number;
   eventsAdded: number;
   eventsUnchanged: number;
+  consentsAdded: number;
+  consentsUnchanged: number;
 }
 
 export interface ImportReport {
@@ -119,7 +124,17 @@ function presentIn(dir: string): (typeof IMPORT_FILES)[number][] {
 }
 
 export async function importFolder(db: Db, dir: string, options: ImportOptions): Promise<ImportReport> {
-  const counts: ImportCounts = { kindsAdded: 0, citizensAdded: 0, citizensUpdated: 0, relationshipsAdded: 0, relationshipsChanged: 0, eventsAdded: 0, eventsUnchanged: 0 };
+  const counts: ImportCounts = {
+    kindsAdded: 0,
+    citizensAdded: 0,
+    citizensUpdated: 0,
+    relationshipsAdded: 0,
+    relationshipsChanged: 0,
+    eventsAdded: 0,
+    eventsUnchanged: 0,
+    consentsAdded: 0,
+    consentsUnchanged: 0,
+  };
   const problems = new Problems();
   const fail = (): ImportReport => ({ ok: false, problems: problems.list, problemCount: problems.count, counts, operationId: null, scoring: null });
   const provider = options.provider?.trim();
@@ -196,6 +211,7 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
       try {
         if (file === 'event_kinds.json') ctx.importKinds(path, onChunk);
         else if (file === 'citizens.csv') await ctx.importCitizens(path, onBytes, onChunk);
+        else if (file === 'consents.csv') await ctx.importConsents(path, onBytes, onChunk);
         else if (file === 'relationships.csv') await ctx.importRelationships(path, onBytes, onChunk);
         // (a large events file is read by a worker thread, which hashes its bytes)
         else readByWorker = await ctx.importEvents(path, file === 'events.jsonl', onBytes, onChunk);
@@ -209,18 +225,21 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
       finish(tx.rollback);
       return fail();
     }
-    const changed = counts.kindsAdded + counts.citizensAdded + counts.citizensUpdated + counts.relationshipsAdded + counts.relationshipsChanged + counts.eventsAdded;
+    const changed =
+      counts.kindsAdded + counts.citizensAdded + counts.citizensUpdated + counts.relationshipsAdded + counts.relationshipsChanged + counts.eventsAdded + counts.consentsAdded;
     if (changed === 0) {
       // Re-importing known data: nothing to record, not even the operation.
       finish(tx.rollback);
       return { ok: true, problems: [], problemCount: 0, counts, operationId: null, scoring: null };
     }
     clock.switch('write');
-    const onlyRelationships = counts.kindsAdded + counts.citizensAdded + counts.citizensUpdated + counts.eventsAdded === 0;
+    const others = counts.kindsAdded + counts.citizensAdded + counts.citizensUpdated + counts.eventsAdded;
+    const onlyRelationships = others + counts.consentsAdded === 0;
+    const onlyConsents = others + counts.relationshipsAdded + counts.relationshipsChanged === 0;
     const source = options.origins ? 'upload' : dir;
     recordOperation(db, {
       id: operationId,
-      kind: onlyRelationships ? 'relationship_changed' : 'events_imported',
+      kind: onlyRelationships ? 'relationship_changed' : onlyConsents ? 'consent_changed' : 'events_imported',
       actor: options.actor,
       reason: options.reason ?? `import of ${dir}`,
       // The provider and the files' hashes are in the operation too, so the chain over operations covers them.
@@ -385,6 +404,49 @@ class ImportContext {
         }
       }
     }), { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes, optional: ['name_latin', 'language'], onHeader: (columns) => (languageColumn = columns.includes('language')) });
+  }
+
+  /**
+   * consents.csv: an append-only consent history (SCORING_MODEL §1). A record
+   * is known by its citizen and instant: the same record again is skipped (a
+   * re-import changes nothing), the same citizen and instant with another
+   * status or evidence is an error, as is the same citizen and instant twice
+   * in one file (which came last would be a guess).
+   */
+  async importConsents(path: string, onBytes: (n: number) => void, onChunk: (chunk: Buffer) => void): Promise<void> {
+    const file = 'consents.csv';
+    const find = this.db.prepare('SELECT status, evidence, operation_id FROM consents WHERE citizen_idx = ? AND at_ms = ? ORDER BY seq DESC LIMIT 1');
+    const insert = this.db.prepare('INSERT INTO consents (citizen_idx, status, at, at_ms, evidence, operation_id) VALUES (?, ?, ?, ?, ?, ?)');
+    const scopeMatters = this.state !== null && consentRequired(this.state.ruleset);
+    await readCsv(path, ['citizen_id', 'status', 'at', 'evidence'], (row) => {
+      const bad = (message: string) => this.problems.add({ file, line: row.line, message });
+      if (row.ragged) {
+        bad(row.ragged);
+        return;
+      }
+      const [citizen, status, at, evidence] = row.fields;
+      const idx = this.citizenIdx.get(citizen);
+      const ms = parseIsoInstant(at);
+      let flaw: string | null;
+      if (idx === undefined) bad(`unknown citizen '${clip(citizen)}'`);
+      else if (!ConsentStatus.safeParse(status).success) bad(`status ${echo(status)} must be one of ${ConsentStatus.options.join(', ')}`);
+      else if (ms === null) bad(`at ${echo(at)} is not ${INSTANT_FORM}: ${instantFlaw(at)}`);
+      else if (!evidence.trim()) bad(`consent of ${citizen} at ${at} has no evidence (form number, channel)`);
+      else if ((flaw = nameProblem('evidence', evidence))) bad(`consent of ${citizen} at ${at}: ${flaw}`);
+      else {
+        const prior = find.get(idx, ms) as { status: string; evidence: string; operation_id: number } | undefined;
+        if (prior?.operation_id === this.operationId) bad(`consent of ${citizen} at ${at} appears twice in the file`);
+        else if (prior && (prior.status !== status || prior.evidence !== evidence)) {
+          bad(`consent of ${citizen} at ${at} is already recorded as ${prior.status} with other evidence; the consent history is append-only: record a new status at a later instant`);
+        } else if (prior) this.counts.consentsUnchanged++;
+        else {
+          // Written even after a problem (then rolled back), so a repeated record is still found.
+          insert.run(idx, status, at, ms, evidence, this.operationId);
+          this.counts.consentsAdded++;
+          if (scopeMatters) this.dirty.add(idx);
+        }
+      }
+    }, { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes });
   }
 
   async importRelationships(path: string, onBytes: (n: number) => void, onChunk: (chunk: Buffer) => void): Promise<void> {

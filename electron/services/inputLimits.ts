@@ -11,6 +11,8 @@ export const LIMITS = {
   nameChars: 200,
   /** Characters of a district (the search filter takes up to 100). */
   districtChars: 100,
+  /** Characters of a consent record's evidence (form number, channel). */
+  evidenceChars: 500,
   /** UTF-8 bytes of one string field of an event's data. */
   stringFieldBytes: 4096,
   /** Depth of JSON nesting: event data is one flat object, a kinds file four levels. */
@@ -65,8 +67,8 @@ export function echo(value: unknown): string {
 }
 
 /** Why a name or district cannot be stored, or null. */
-export function nameProblem(what: 'name' | 'name_latin' | 'district', text: string): string | null {
-  const max = what === 'district' ? LIMITS.districtChars : LIMITS.nameChars;
+export function nameProblem(what: 'name' | 'name_latin' | 'district' | 'evidence', text: string): string | null {
+  const max = what === 'district' ? LIMITS.districtChars : what === 'evidence' ? LIMITS.evidenceChars : LIMITS.nameChars;
   if (text.length > max) return `${what} is ${text.length.toLocaleString('en')} characters long; at most ${max} are allowed`;
   const control = CONTROL.exec(text);
   if (control) return `${what} contains the control character U+${hex(control[0])}`;

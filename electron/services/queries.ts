@@ -13,6 +13,8 @@ import { maskProtected } from './protectedFields.js';
 import { loadScoringState } from './scoring.js';
 import { eventSourceReader, importProviders } from './provenance.js';
 import { eventScoringReader } from './eventScoring.js';
+import { consentOf } from './consent.js';
+import { consentRequired, countGivenAt } from './consentScope.js';
 
 /**
  * A text search considers at most this many matches (in index order) and
@@ -41,9 +43,13 @@ export function overview(db: Db): Output<'overview'> {
       for (let bin = rows[0][0]; bin <= rows[rows.length - 1][0]; bin++) histogram.push({ from: bin * width, to: (bin + 1) * width, count: counts.get(bin) ?? 0 });
     }
   }
+  // Scope: everyone with a score is in scope; with consent required, the rest are out of it.
+  const required = state !== null && consentRequired(state.ruleset);
+  const givenAtAsOf = state ? countGivenAt(db, state.asOfMs) : 0;
   return {
     population,
     scored,
+    consent: { required, inScope: state ? scored : population, outOfScope: required ? population - scored : 0, givenAtAsOf },
     rulesetVersion: state?.version ?? null,
     asOf: state?.asOf ?? null,
     tiers,
@@ -98,11 +104,18 @@ export function search(db: Db, q: ParsedInput<'search'>): Output<'search'> {
     where.push('s.cents <= @maxCents');
     params.maxCents = Math.round(q.maxScore * 100);
   }
+  if (q.scope) {
+    // In scope is scored; out of scope is unscored while a ruleset that requires consent is published.
+    const state = loadScoringState(db);
+    const required = state !== null && consentRequired(state.ruleset);
+    if (q.scope === 'in') where.push(state ? 's.citizen_idx IS NOT NULL' : '1');
+    else where.push(required ? 's.citizen_idx IS NULL' : '0');
+  }
   // Up to SEARCH_MATCH_LIMIT matches are counted and ordered on every
   // keystroke: they are looked up once (a materialized CTE) for both the
   // count and the page, each join is made only where it is needed (scores
   // for a score filter or order), and the page's own rows are joined last.
-  const needsScores = q.tier !== undefined || q.minScore !== undefined || q.maxScore !== undefined || q.sort === 'score';
+  const needsScores = q.scope !== undefined || q.tier !== undefined || q.minScore !== undefined || q.maxScore !== undefined || q.sort === 'score';
   // One match more than the limit is looked up, to tell that there are more;
   // it is counted, never shown nor filtered.
   const source = candidates ? '(SELECT idx FROM m LIMIT @shown) m CROSS JOIN citizens c ON c.idx = m.idx' : 'citizens c';
@@ -142,7 +155,7 @@ function ledgerFromRow(r: LedgerDbRow): LedgerEntry {
     citizenId: r.citizen_id,
     operationId: r.operation_id,
     oldScore: r.old_score === null ? null : centsToScore(r.old_score),
-    newScore: centsToScore(r.new_score),
+    newScore: r.new_score === null ? null : centsToScore(r.new_score),
     oldTier: r.old_tier,
     newTier: r.new_tier,
     rulesetVersion: r.ruleset_version,
@@ -177,6 +190,7 @@ export function citizenRecord(db: Db, citizenId: string): Output<'citizen'> {
     explanation: c.cents === null ? null : explainCitizen(db, citizenId, { maxEventsPerRule: EVENTS_PER_RULE_SHOWN }),
     history,
     eventCount: db.prepare('SELECT count(*) FROM events WHERE citizen_idx = ?').pluck().get(c.idx) as number,
+    consent: consentOf(db, c.idx),
   };
 }
 

@@ -73,16 +73,50 @@ class SimulationDone extends Error {
 interface Snapshot {
   cents: Map<number, number>;
   tier: Map<number, string>;
+  /** The friend penalty in micro-points. */
+  penalty: Map<number, number>;
 }
 
 function snapshot(db: Db): Snapshot {
   const cents = new Map<number, number>();
   const tier = new Map<number, string>();
-  for (const [idx, c, t] of db.prepare('SELECT citizen_idx, cents, tier FROM scores').raw(true).iterate() as IterableIterator<[number, number, string]>) {
+  const penalty = new Map<number, number>();
+  for (const [idx, c, t, p] of db.prepare('SELECT citizen_idx, cents, tier, penalty FROM scores').raw(true).iterate() as IterableIterator<[number, number, string, number]>) {
     cents.set(idx, c);
     tier.set(idx, t);
+    penalty.set(idx, Math.round(p * 1e6));
   }
-  return { cents, tier };
+  return { cents, tier, penalty };
+}
+
+/** Who leaves and enters scope (loses or gains a score), and how the friend penalties of those scored both times move. */
+function scopeChange(before: Snapshot, after: Snapshot): NonNullable<SimulationResult['scope']> {
+  let leaving = 0;
+  let entering = 0;
+  let penaltiesUp = 0;
+  let penaltiesDown = 0;
+  let sumBefore = 0;
+  let sumAfter = 0;
+  for (const idx of before.cents.keys()) if (!after.cents.has(idx)) leaving++;
+  for (const [idx, p] of after.penalty) {
+    const old = before.penalty.get(idx);
+    sumAfter += p;
+    if (old === undefined) {
+      entering++;
+      continue;
+    }
+    if (p > old) penaltiesUp++;
+    else if (p < old) penaltiesDown++;
+  }
+  for (const p of before.penalty.values()) sumBefore += p;
+  return {
+    leaving,
+    entering,
+    penaltiesUp,
+    penaltiesDown,
+    meanPenaltyBefore: before.penalty.size ? sumBefore / before.penalty.size / 1e6 : 0,
+    meanPenaltyAfter: after.penalty.size ? sumAfter / after.penalty.size / 1e6 : 0,
+  };
 }
 
 /** sha256 of a validated spec's canonical JSON (the validator fixes the key order): two drafts with the same hash are the same ruleset. */
@@ -107,7 +141,7 @@ export function simulateRuleset(db: Db, draft: unknown, onProgress?: Progress): 
     const published = publishRuleset(db, draft, { actor: 'simulation', reason: 'simulation (rolled back)', onProgress });
     if (!published.ok) throw new SimulationDone({ ...empty, problems: published.problems });
     const after = snapshot(db);
-    throw new SimulationDone({ ...summarise(db, checked.ruleset.spec.tiers.map((t) => t.name), before, after, published.evaluationErrors ?? []), basis, fairness: published.fairness });
+    throw new SimulationDone({ ...summarise(db, checked.ruleset.spec.tiers.map((t) => t.name), before, after, published.evaluationErrors ?? []), scope: scopeChange(before, after), basis, fairness: published.fairness });
   });
   try {
     tx();

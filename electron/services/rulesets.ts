@@ -68,7 +68,7 @@ export function publishRuleset(
     const version = insertRuleset(db, checked.ruleset.spec, op.id);
     rebuildContributions(db, checked.ruleset, loadKinds(db), (done, total) => options.onProgress?.('evaluating rules', done, total));
     const state = { version, ruleset: checked.ruleset, asOf: asOf.iso, asOfMs: asOf.ms, params: paramsOf(checked.ruleset) };
-    const scoring = fullRecompute(db, state, op.id, options.onProgress);
+    const scoring = fullRecompute(db, state, op.id, options.onProgress, { unscoredWereOutOfScope: previous !== null });
     const fairness = fairnessReport(
       asOf.iso,
       before,

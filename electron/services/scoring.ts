@@ -13,6 +13,7 @@ import { buildGraph, clamp, csrView, rawPenaltyOf, solveFixedPoint, updateFixedP
 import { validateRuleset, type CompiledRuleset } from '../engine/rules.js';
 import { capTotal, fromMicro, microOf, scoreCents, tierFor, toMicro } from '../engine/scoring.js';
 import { AS_OF_FORM, parseAsOf } from '../../shared/instant.js';
+import { consentChangedBetween, consentRequired, scopeMask, scopeReader } from './consentScope.js';
 
 export interface ScoringState {
   version: number;
@@ -244,8 +245,38 @@ function scoreWriter(db: Db, state: ScoringState, operationId: number) {
     },
   };
   const citizenId = db.prepare('SELECT citizen_id FROM citizens WHERE idx = ?').pluck();
+  const drop = db.prepare('DELETE FROM scores WHERE citizen_idx = ?');
   let rewritten = 0;
-  const write = (idx: number, old: StoredScore | undefined, own: OwnScore, s: number, penalty: number, friendsThatMoved: () => number[]): LedgerEntryInput | null => {
+  /**
+   * A citizen out of scope (SCORING_MODEL §3) has no score: a stored one is
+   * removed, with a ledger entry of cause `scope` and no new score or tier.
+   */
+  const remove = (idx: number, old: StoredScore | undefined): LedgerEntryInput | null => {
+    if (!old) return null;
+    drop.run(idx);
+    rewritten++;
+    return {
+      citizenId: citizenId.get(idx) as string,
+      operationId,
+      oldCents: old.cents,
+      newCents: null,
+      oldTier: old.tier,
+      newTier: null,
+      rulesetVersion: state.version,
+      cause: 'scope',
+      causeFriends: [],
+    };
+  };
+  /** `enteredScope`: a citizen without a stored score who existed and was out of scope gets one (cause `scope`, no old score). */
+  const write = (
+    idx: number,
+    old: StoredScore | undefined,
+    own: OwnScore,
+    s: number,
+    penalty: number,
+    friendsThatMoved: () => number[],
+    enteredScope = false,
+  ): LedgerEntryInput | null => {
     const cents = scoreCents(s);
     const f: Figures = { cents, tier: tierFor(cents, state.ruleset.spec.tiers), own: fromMicro(own.ownMicro), penalty: fromMicro(microOf(penalty)), totals: own.totals };
     const same = old !== undefined && sameFigures(old, f, s);
@@ -263,11 +294,11 @@ function scoreWriter(db: Db, state: ScoringState, operationId: number) {
       oldTier: old?.tier ?? null,
       newTier: f.tier,
       rulesetVersion: state.version,
-      cause: ownChanged ? 'own' : 'friends',
+      cause: !old && enteredScope ? 'scope' : ownChanged ? 'own' : 'friends',
       causeFriends: friendIds,
     };
   };
-  return { write, flush, rewritten: () => rewritten };
+  return { write, remove, flush, rewritten: () => rewritten };
 }
 
 function loadStoredScores(db: Db, n: number): (StoredScore | undefined)[] {
@@ -285,12 +316,49 @@ function shortfallMoved(oldS: number | undefined, newS: number, threshold: numbe
 }
 
 /**
+ * The active friendships between two in-scope citizens, and, for each
+ * in-scope citizen, the friends who entered or left scope (a stored score
+ * appeared or went): they changed N(i), so they are named as the cause.
+ */
+function inScopeEdgeList(edges: { a: Int32Array; b: Int32Array; count: number }, scope: Uint8Array, old: (StoredScore | undefined)[]) {
+  const a = new Int32Array(edges.count);
+  const b = new Int32Array(edges.count);
+  let count = 0;
+  const scopeCause = new Map<number, Set<number>>();
+  const flipped = (i: number) => (scope[i] === 1) !== (old[i] !== undefined);
+  const name = (i: number, friend: number) => {
+    const set = scopeCause.get(i) ?? new Set<number>();
+    set.add(friend);
+    scopeCause.set(i, set);
+  };
+  for (let e = 0; e < edges.count; e++) {
+    const x = edges.a[e];
+    const y = edges.b[e];
+    if (scope[x] && scope[y]) {
+      a[count] = x;
+      b[count] = y;
+      count++;
+    }
+    if (scope[y] && flipped(x)) name(y, x);
+    if (scope[x] && flipped(y)) name(x, y);
+  }
+  return { a, b, count, scopeCause };
+}
+
+/**
  * Recompute every citizen's score as of `state.asOf` from the contributions
  * and the active friendships, and write what changed under `operationId`.
  * Every stored figure that differs from the model is rewritten, so this also
  * repairs rows an earlier engine left stale.
  */
-export function fullRecompute(db: Db, state: ScoringState, operationId: number, onProgress?: Progress): ScoreChangeStats {
+export function fullRecompute(
+  db: Db,
+  state: ScoringState,
+  operationId: number,
+  onProgress?: Progress,
+  /** Citizens without a stored score were out of scope (a ruleset or the instant changed, not the population): one who gets a score enters scope. */
+  options: { unscoredWereOutOfScope?: boolean } = {},
+): ScoreChangeStats {
   const n = ((db.prepare('SELECT max(idx) FROM citizens').pluck().get() as number | null) ?? 0) + 1;
   const exists = new Uint8Array(n);
   for (const idx of db.prepare('SELECT idx FROM citizens').pluck().iterate() as IterableIterator<number>) exists[idx] = 1;
@@ -338,13 +406,17 @@ export function fullRecompute(db: Db, state: ScoringState, operationId: number, 
   for (let i = 0; i < n; i++) own[i] = fromMicro(ownMicro[i]);
 
   onProgress?.('friend network', 0, 1);
+  const scope = scopeMask(db, state, n);
+  const old = loadStoredScores(db, n);
   const edges = loadActiveEdges(db, state.asOf.slice(0, 10));
-  const graph = buildGraph(n, edges.a, edges.b, edges.count);
+  // Out-of-scope citizens are in no one's N(i): their friendships are left out of the graph.
+  const inScopeEdges = scope ? inScopeEdgeList(edges, scope, old) : { ...edges, scopeCause: new Map<number, Set<number>>() };
+  const graph = buildGraph(n, inScopeEdges.a, inScopeEdges.b, inScopeEdges.count);
   const fixed = solveFixedPoint(own, graph, state.params, (it, change) => onProgress?.('fixed point', it, Math.max(it, Math.ceil(Math.log10(Math.max(change, 1e-11) / 1e-11)) + it)));
 
   onProgress?.('writing scores', 0, n);
-  const old = loadStoredScores(db, n);
   const writer = scoreWriter(db, state, operationId);
+  const entersScope = consentRequired(state.ruleset) || options.unscoredWereOutOfScope === true;
   const view = csrView(graph, fixed.s);
   const entries: LedgerEntryInput[] = [];
   let changed = 0;
@@ -352,9 +424,21 @@ export function fullRecompute(db: Db, state: ScoringState, operationId: number, 
   for (let i = 0; i < n; i++) {
     if (!exists[i]) continue;
     citizens++;
-    const friendsThatMoved = () => Array.from(graph.neighbors.subarray(graph.offsets[i], graph.offsets[i + 1])).filter((j) => shortfallMoved(old[j]?.s, fixed.s[j], state.params.threshold));
+    if (scope && !scope[i]) {
+      const left = writer.remove(i, old[i]);
+      if (left) {
+        entries.push(left);
+        changed++;
+      }
+      continue;
+    }
+    const friendsThatMoved = () => {
+      const moved = Array.from(graph.neighbors.subarray(graph.offsets[i], graph.offsets[i + 1])).filter((j) => shortfallMoved(old[j]?.s, fixed.s[j], state.params.threshold));
+      const scoped = inScopeEdges.scopeCause.get(i);
+      return scoped ? [...new Set([...moved, ...scoped])] : moved;
+    };
     const penalty = Math.min(state.params.cap, rawPenaltyOf(view, i, state.params));
-    const entry = writer.write(i, old[i], { ownMicro: ownMicro[i], totals: totals[i] }, fixed.s[i], penalty, friendsThatMoved);
+    const entry = writer.write(i, old[i], { ownMicro: ownMicro[i], totals: totals[i] }, fixed.s[i], penalty, friendsThatMoved, entersScope);
     if (entry) {
       entries.push(entry);
       changed++;
@@ -372,9 +456,8 @@ export function fullRecompute(db: Db, state: ScoringState, operationId: number, 
  * A database-backed view for incremental updates: friends and scores are read
  * on demand, moved scores are held in memory until written.
  */
-function databaseView(db: Db, state: ScoringState, ownOverride: Map<number, OwnScore>): MutableNetworkView & { moved: Map<number, number> } {
-  const friendsOf = activeFriendsOf(db);
-  const date = state.asOf.slice(0, 10);
+function databaseView(db: Db, state: ScoringState, ownOverride: Map<number, OwnScore>, inScope: (i: number) => boolean): MutableNetworkView & { moved: Map<number, number> } {
+  const friendsOf = inScopeFriends(db, state, inScope);
   const friendCache = new Map<number, number[]>();
   const storedS = db.prepare('SELECT s FROM scores WHERE citizen_idx = ?').pluck();
   const storedOwn = db.prepare('SELECT own FROM scores WHERE citizen_idx = ?').pluck();
@@ -384,7 +467,7 @@ function databaseView(db: Db, state: ScoringState, ownOverride: Map<number, OwnS
     friends(i) {
       let f = friendCache.get(i);
       if (!f) {
-        f = friendsOf(i, date);
+        f = friendsOf(i);
         friendCache.set(i, f);
       }
       return f;
@@ -424,13 +507,32 @@ export function incrementalUpdate(
   /** Friendships that began, ended or changed dates, by citizen: they are named as the cause too. */
   friendshipChanges?: Map<number, Set<number>>,
 ): ScoreChangeStats {
-  const ownNow = new Map<number, OwnScore>();
-  for (const i of dirty) ownNow.set(i, ownScoreOf(db, state, i));
-  const view = databaseView(db, state, ownNow);
+  const inScope = scopeReader(db, state);
   const before = db.prepare('SELECT s FROM scores WHERE citizen_idx = ?').pluck();
-  updateFixedPoint(view, state.params, dirty);
+  // A dirty citizen whose scope differs from what is stored (a consent
+  // change, a moved instant) entered or left everyone's N(i): their in-scope
+  // friends are dirty too, and name them as the cause.
+  const scopeChanges = new Map<number, Set<number>>();
+  const allFriends = activeFriendsOf(db);
+  const date = state.asOf.slice(0, 10);
+  const scored = new Set<number>();
+  for (const i of dirty) {
+    if ((before.get(i) !== undefined) === inScope(i)) continue;
+    for (const j of allFriends(i, date)) {
+      if (!inScope(j)) continue;
+      scored.add(j);
+      const set = scopeChanges.get(j) ?? new Set<number>();
+      set.add(i);
+      scopeChanges.set(j, set);
+    }
+  }
+  for (const i of dirty) if (inScope(i)) scored.add(i);
+  const ownNow = new Map<number, OwnScore>();
+  for (const i of scored) if (dirty.has(i)) ownNow.set(i, ownScoreOf(db, state, i));
+  const view = databaseView(db, state, ownNow, inScope);
+  updateFixedPoint(view, state.params, scored);
 
-  const touchedSet = new Set<number>([...dirty, ...view.moved.keys()]);
+  const touchedSet = new Set<number>([...dirty, ...scored, ...view.moved.keys()]);
   for (const j of view.moved.keys()) {
     if (!shortfallMoved(before.get(j) as number | undefined, view.score(j), state.params.threshold)) continue;
     const friends = view.friends(j);
@@ -442,7 +544,13 @@ export function incrementalUpdate(
   for (const i of touched) oldRows.set(i, getStored.get(i) as StoredScore | undefined);
   const writer = scoreWriter(db, state, operationId);
   const entries: LedgerEntryInput[] = [];
+  const entersScope = consentRequired(state.ruleset);
   for (const i of touched) {
+    if (!inScope(i)) {
+      const left = writer.remove(i, oldRows.get(i));
+      if (left) entries.push(left);
+      continue;
+    }
     let own = ownNow.get(i);
     if (!own) {
       const row = oldRows.get(i)!;
@@ -451,10 +559,10 @@ export function incrementalUpdate(
     const s = view.score(i);
     const friendsThatMoved = () => {
       const moved = Array.from(view.friends(i)).filter((j) => view.moved.has(j) && shortfallMoved(oldRows.get(j)?.s, view.score(j), state.params.threshold));
-      return [...new Set([...moved, ...(friendshipChanges?.get(i) ?? [])])];
+      return [...new Set([...moved, ...[...(friendshipChanges?.get(i) ?? [])].filter(inScope), ...(scopeChanges.get(i) ?? [])])];
     };
     const penalty = Math.min(state.params.cap, rawPenaltyOf(view, i, state.params));
-    const entry = writer.write(i, oldRows.get(i), own, s, penalty, friendsThatMoved);
+    const entry = writer.write(i, oldRows.get(i), own, s, penalty, friendsThatMoved, entersScope);
     if (entry) entries.push(entry);
   }
   writer.flush();
@@ -508,6 +616,8 @@ export function asOfChanges(db: Db, ruleset: CompiledRuleset, from: { asOf: stri
       .pluck()
       .all({ from: from.asOfMs, to: to.asOfMs }) as number[],
   );
+  // With consent required, a consent record between the two instants may move its citizen in or out of scope.
+  if (consentRequired(ruleset)) for (const i of consentChangedBetween(db, from.asOfMs, to.asOfMs)) dirty.add(i);
   const friendshipChanges = new Map<number, Set<number>>();
   const active = (param: string) => `(since <= ${param} AND (until IS NULL OR ${param} < until))`;
   const edges = db
@@ -537,7 +647,7 @@ export function moveScoringInstant(db: Db, from: ScoringState, to: ScoringState,
   const path = options.path ?? 'auto';
   if (!SCORING_PATHS.includes(path)) throw new Error(`unknown scoring path '${String(path)}' (expected ${SCORING_PATHS.join(', ')})`);
   if (from.version !== to.version) throw new Error(`moving the scoring instant keeps the ruleset: version ${from.version} is not ${to.version}`);
-  if (path === 'full' || (path === 'auto' && from.asOfMs === to.asOfMs)) return fullRecompute(db, to, operationId, options.onProgress);
+  if (path === 'full' || (path === 'auto' && from.asOfMs === to.asOfMs)) return fullRecompute(db, to, operationId, options.onProgress, { unscoredWereOutOfScope: true });
   const changes = asOfChanges(db, to.ruleset, from, to);
   const stats = updateScores(db, to, changes.dirty, operationId, { path, friendshipChanges: changes.friendshipChanges, onProgress: options.onProgress });
   saveScoringState(db, to.version, to.asOf, to.asOfMs);
@@ -546,8 +656,15 @@ export function moveScoringInstant(db: Db, from: ScoringState, to: ScoringState,
 
 /** Helper for explanations: the friends view over stored scores. */
 export function storedNetworkView(db: Db, state: ScoringState): NetworkView {
+  const friendsOf = inScopeFriends(db, state, scopeReader(db, state));
+  const storedS = db.prepare('SELECT s FROM scores WHERE citizen_idx = ?').pluck();
+  return { friends: (i) => friendsOf(i), score: (i) => storedS.get(i) as number };
+}
+
+/** N(i) without the weights: i's friends whose friendship is active at the state's instant and who are in scope (SCORING_MODEL §4). */
+function inScopeFriends(db: Db, state: Pick<ScoringState, 'asOf' | 'ruleset'>, inScope: (i: number) => boolean): (i: number) => number[] {
   const friendsOf = activeFriendsOf(db);
   const date = state.asOf.slice(0, 10);
-  const storedS = db.prepare('SELECT s FROM scores WHERE citizen_idx = ?').pluck();
-  return { friends: (i) => friendsOf(i, date), score: (i) => storedS.get(i) as number };
+  if (!consentRequired(state.ruleset)) return (i) => friendsOf(i, date);
+  return (i) => friendsOf(i, date).filter(inScope);
 }

@@ -20,12 +20,14 @@ import { centsToScore } from '../engine/scoring.js';
 import { citizenRows, columnsOf, jsonSafe, otherCitizenTables, tableExists, type CitizenRows } from './citizenTables.js';
 import { explainCitizen, NotFoundError } from './explain.js';
 import { loadScoringState } from './scoring.js';
+import { consentOf, type ConsentView } from './consent.js';
+import { consentNotice, type ConsentNotice } from './consentNotice.js';
 
 export const SUBJECT_ACCESS_FORMAT = 'credence-subject-access';
 export const SUBJECT_ACCESS_FORMAT_VERSION = 1;
 
 /** Tables whose rows about the citizen the export reads itself (or that hold nothing per citizen). */
-const CORE_TABLES = new Set(['citizens', 'events', 'contributions', 'scores', 'ledger', 'relationships', 'operations', 'rulesets', 'scoring_state', 'event_kinds']);
+const CORE_TABLES = new Set(['consents', 'citizens', 'events', 'contributions', 'scores', 'ledger', 'relationships', 'operations', 'rulesets', 'scoring_state', 'event_kinds']);
 /** Tables other features add; always listed in the export, as `absent` until they exist. */
 const NAMED_TABLES = ['access_log', 'disputes', 'adjustments'];
 /** Operations about the whole population, never about one other person. */
@@ -62,9 +64,9 @@ export interface SubjectAccessExport {
     seq: number;
     operation: OperationView;
     oldScore: number | null;
-    newScore: number;
+    newScore: number | null;
     oldTier: string | null;
-    newTier: string;
+    newTier: string | null;
     rulesetVersion: number;
     cause: string;
     causeFriends: string[];
@@ -74,6 +76,8 @@ export interface SubjectAccessExport {
   relationships: { otherCitizenId: string; since: string; until: string | null; activeAtAsOf: boolean | null }[];
   /** Rows about the citizen in tables other features add, by table. */
   otherTables: Record<string, CitizenRows>;
+  /** The citizen's consent history (newest first), the consent that counts, and how to withdraw it. */
+  consent: ConsentView & ConsentNotice;
 }
 
 interface OperationDbRow {
@@ -148,9 +152,9 @@ function collect(db: Db, citizenId: string, now: Date): SubjectAccessExport {
       seq: number;
       operation_id: number;
       old_score: number | null;
-      new_score: number;
+      new_score: number | null;
       old_tier: string | null;
-      new_tier: string;
+      new_tier: string | null;
       ruleset_version: number;
       cause: string;
       cause_friends: string;
@@ -161,7 +165,7 @@ function collect(db: Db, citizenId: string, now: Date): SubjectAccessExport {
     seq: l.seq,
     operation: operation(l.operation_id),
     oldScore: l.old_score === null ? null : centsToScore(l.old_score),
-    newScore: centsToScore(l.new_score),
+    newScore: l.new_score === null ? null : centsToScore(l.new_score),
     oldTier: l.old_tier,
     newTier: l.new_tier,
     rulesetVersion: l.ruleset_version,
@@ -171,6 +175,7 @@ function collect(db: Db, citizenId: string, now: Date): SubjectAccessExport {
     hash: l.hash,
   }));
 
+  const consentView = consentOf(db, c.idx);
   const asOfDate = state ? state.asOf.slice(0, 10) : null;
   const relationships = (
     db
@@ -225,6 +230,7 @@ function collect(db: Db, citizenId: string, now: Date): SubjectAccessExport {
     ledger,
     relationships,
     otherTables,
+    consent: { ...consentView, ...consentNotice(consentView) },
   };
 }
 

@@ -29,6 +29,9 @@ const theme = createTheme({
   defaultRadius: 'sm',
   // Latin text in the system face; Chinese in Noto Sans SC, bundled, so every workstation shows the same glyphs offline.
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans SC", sans-serif',
+  // Headings and code have stacks of their own in Mantine: without the bundled face a workstation with no Chinese system font shows empty boxes there.
+  headings: { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans SC", sans-serif' },
+  fontFamilyMonospace: 'ui-monospace, SFMono-Regular, Menlo, Monaco, Consolas, "Liberation Mono", "Courier New", monospace, "Noto Sans SC"',
 });
 
 const contrast: CSSVariablesResolver = () => ({
@@ -66,6 +69,9 @@ function GuardedApp() {
     </PageErrorBoundary>
   );
 }
+
+// Both weights of the Chinese face load at once, not when a bold heading first needs them: text laid out before its face arrived was drawn as empty boxes.
+for (const weight of [400, 700]) void document.fonts.load(`${weight} 16px "Noto Sans SC"`, '信用');
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

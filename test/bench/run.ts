@@ -4,7 +4,7 @@
  * deterministically); `-- --large` the 1M size (1M / ~9M / ~20M) end to end;
  * `-- --citizens N` any other; `-- --abuse` a viewer's ping during each
  * attack of the abuse suite; `-- --cel` the rule language; `-- --search`
- * name search at 1M citizens. Each headline figure is printed next to its
+ * name search at 1M citizens; `-- --outlook` the score outlook (outlook.ts). Each headline figure is printed next to its
  * anchor, measured in the same run (a raw better-sqlite3 insert of the same
  * rows, a raw scan of the events: anchors.ts), and its goal, with a
  * breakdown by phase.
@@ -33,7 +33,10 @@ const apiOnly = args.includes('--api');
 const abuse = args.includes('--abuse');
 const cel = args.includes('--cel');
 const nameSearch = args.includes('--search');
+const outlook = args.includes('--outlook');
 const large = args.includes('--large');
+/** Only the headline figures (import and recompute with their anchors and phases). */
+const headline = args.includes('--headline');
 const citizensArg = args.indexOf('--citizens');
 const citizens = citizensArg >= 0 ? Number(args[citizensArg + 1]) : large ? 1_000_000 : 100_000;
 const root = resolve('.bench');
@@ -127,9 +130,11 @@ async function main(): Promise<void> {
   phases('import', importClock.ms);
 
   // Publishing re-evaluates every event under the new ruleset.
-  t = performance.now();
-  publishRuleset(db, { ...ruleset, base_score: 1001 }, { actor: 'bench', reason: 'bench republish', asOf });
-  line(`publish ${size} (re-evaluate all events + recompute)`, seconds(performance.now() - t));
+  if (!headline) {
+    t = performance.now();
+    publishRuleset(db, { ...ruleset, base_score: 1001 }, { actor: 'bench', reason: 'bench republish', asOf });
+    line(`publish ${size} (re-evaluate all events + recompute)`, seconds(performance.now() - t));
+  }
 
   // Recompute in the process, as a job runs it: the as-of moves 45 days (bills leave their one-year window: about half the scores change), then again at the same instant (nothing changes).
   const scan = rawScan(db);
@@ -157,6 +162,11 @@ async function main(): Promise<void> {
   phases('recompute', none.clock.ms);
   line('fixed point: iterations', String(moved.scoring.iterations));
   line('fixed point: ms per iteration', (moved.scoring.msPerIteration ?? 0).toFixed(1), 'target <= 15 ms at 100k');
+  if (headline) {
+    db.close();
+    line('peak RSS after import', `${rssAfterImport.toFixed(0)} MiB`, `goal <= ${goals.rssMiB} MiB at 1M`);
+    return;
+  }
   // The command line authenticates: an administrator for the recompute below (bench setup, no approval).
   await createUser(db, { username: 'bench', displayName: 'bench', role: 'admin', password: 'bench command-line password' }, 'bench setup');
   db.close();
@@ -227,6 +237,7 @@ async function main(): Promise<void> {
 if (abuse) await import('./abuse.js');
 else if (cel) await import('./cel.js');
 else if (nameSearch) await import('./search.js');
+else if (outlook) await import('./outlook.js');
 else if (apiOnly) await import('./api.js');
 else main().catch((err) => {
   console.error(err);

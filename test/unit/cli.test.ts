@@ -452,3 +452,33 @@ describe('recompute', () => {
     },
   );
 });
+
+describe('consent record', () => {
+  it('appends a consent record under a consent_changed operation with the logged-in author and reason', async () => {
+    const db = copyOfDemo();
+    const citizenId = withDb(db, (d) => d.prepare('SELECT citizen_id FROM citizens ORDER BY idx LIMIT 1').pluck().get() as string);
+    const r = await runCli('consent', 'record', citizenId, '--db', db, '--status', 'withdrawn', '--at', '2026-10-01T09:00:00Z', '--evidence', 'letter 7', '--reason', 'withdrawal letter received');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/recorded withdrawn for .* \(operation \d+\): in scope/);
+    withDb(db, (d) => {
+      expect(d.prepare("SELECT o.actor, o.reason, c.status, c.evidence FROM consents c JOIN operations o ON o.id = c.operation_id WHERE o.kind = 'consent_changed'").get()).toEqual({
+        actor: CLI_USER,
+        reason: 'withdrawal letter received',
+        status: 'withdrawn',
+        evidence: 'letter 7',
+      });
+      expect(verifyIntegrity(d)).toMatchObject({ ok: true });
+    });
+  });
+
+  it.each([
+    ['a status outside the model', ['--status', 'revoked', '--at', '2026-10-01T09:00:00Z'], /status "revoked" must be one of given, withdrawn, refused/],
+    ['an instant without seconds', ['--status', 'given', '--at', '2026-10-01T09:00Z'], /is not an RFC 3339 instant/],
+  ])('exits 1 on %s and writes nothing', async (_what, args, says) => {
+    const db = copyOfDemo();
+    const r = await runCli('consent', 'record', 'C0000001', '--db', db, '--evidence', 'form 1', '--reason', 'form received', ...args);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(says);
+    withDb(db, (d) => expect(d.prepare('SELECT count(*) FROM consents').pluck().get()).toBe(0));
+  });
+});

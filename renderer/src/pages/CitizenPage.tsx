@@ -7,7 +7,7 @@
  * the audit trail, and every event on record.
  */
 import { LineChart } from '@mantine/charts';
-import { Alert, Anchor, Badge, Card, Group, List, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Card, Group, List, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from '@mantine/core';
@@ -33,6 +33,8 @@ import { ErrorNote } from '../components/ErrorNote';
 import { TierBadge } from '../components/TierBadge';
 import { count, points, score, when } from '../format';
 import { useRuleText } from '../i18n/ruleText';
+import { ConsentCard } from '../components/consent/ConsentCard';
+import { UnscoredNotice } from '../components/consent/UnscoredNotice';
 
 /** One record per mount: a link to another record (a friend's) asks for that record's purpose afresh. */
 export function CitizenPage({ citizenId }: { citizenId: string }) {
@@ -172,7 +174,8 @@ function CitizenRecord({ citizenId, purpose, onRefused }: { citizenId: string; p
         </Card>
       </Group>
 
-      {!e && <Alert color="gray">This citizen has no score yet: no ruleset has been published since they were recorded.</Alert>}
+      {!e && <UnscoredNotice name={summary.name} consent={data.consent} />}
+      {!e && <ConsentCard citizenId={summary.citizenId} name={summary.name} consent={data.consent} />}
 
       {e && (
         <SimpleGrid cols={{ base: 1, lg: 2 }}>
@@ -256,6 +259,8 @@ function CitizenRecord({ citizenId, purpose, onRefused }: { citizenId: string; p
           </Card>
         </SimpleGrid>
       )}
+
+      {e && <ConsentCard citizenId={summary.citizenId} name={summary.name} consent={data.consent} />}
 
       <Card withBorder id="disputes">
         <Title order={4} mb="xs">

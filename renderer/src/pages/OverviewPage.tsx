@@ -9,7 +9,9 @@ import { call } from '../api';
 import { ChartWithTable } from '../components/ChartWithTable';
 import { ErrorNote } from '../components/ErrorNote';
 import { FirstRun } from '../components/FirstRun';
+import { ScopeSummary } from '../components/consent/ScopeSummary';
 import { FriendPenaltyPanel } from '../components/overview/FriendPenaltyPanel';
+import { CurrentFairnessPanel } from '../components/rules/FairnessHistory';
 import { operationKindLabel } from '../components/ops/operationKinds';
 import { TierBadge } from '../components/TierBadge';
 import { count, tierColor, when } from '../format';
@@ -165,11 +167,13 @@ export function OverviewPage() {
         <Stat label={t('stat.ruleset')} value={data.rulesetVersion ? t('stat.rulesetVersion', { version: data.rulesetVersion }) : t('stat.noRuleset')} />
         <Stat label={t('stat.ledgerEntries')} value={count(data.ledgerEntries)} />
       </SimpleGrid>
+      <ScopeSummary data={data} />
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <TierChart data={data} />
         <ScoreHistogram data={data} />
       </SimpleGrid>
       <FriendPenaltyPanel />
+      <CurrentFairnessPanel />
       <RecentOperations data={data} />
     </Stack>
   );

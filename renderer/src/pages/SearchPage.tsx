@@ -11,6 +11,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
 import type { CitizenSummary, Input } from '../../../shared/contract';
 import { call } from '../api';
@@ -28,13 +29,15 @@ interface Filters {
   query: string;
   district: string | null;
   tier: string | null;
+  /** In scope (scored) or out of scope (not scored: consent required and not given). */
+  scope: 'in' | 'out' | null;
   minScore: number | '';
   maxScore: number | '';
   sort: Sort;
   descending: boolean;
 }
 
-const INITIAL: Filters = { query: '', district: null, tier: null, minScore: '', maxScore: '', sort: 'citizenId', descending: false };
+const INITIAL: Filters = { query: '', district: null, tier: null, scope: null, minScore: '', maxScore: '', sort: 'citizenId', descending: false };
 
 function loadFilters(): Filters {
   try {
@@ -71,12 +74,13 @@ export function SearchPage() {
       query: debouncedQuery,
       district: filters.district ?? undefined,
       tier: filters.tier ?? undefined,
+      scope: filters.scope ?? undefined,
       minScore: filters.minScore === '' ? undefined : filters.minScore,
       maxScore: filters.maxScore === '' ? undefined : filters.maxScore,
       sort: filters.sort,
       descending: filters.descending,
     }),
-    [debouncedQuery, filters.district, filters.tier, filters.minScore, filters.maxScore, filters.sort, filters.descending],
+    [debouncedQuery, filters.district, filters.tier, filters.scope, filters.minScore, filters.maxScore, filters.sort, filters.descending],
   );
   const results = useInfiniteQuery({
     queryKey: ['search', params],
@@ -125,6 +129,7 @@ export function SearchPage() {
     return () => window.removeEventListener('keydown', slash);
   }, []);
 
+  const { t: tc } = useTranslation('consent');
   const sortBy = (key: Sort) => update(filters.sort === key ? { descending: !filters.descending } : { sort: key, descending: key === 'score' });
 
   return (
@@ -144,6 +149,19 @@ export function SearchPage() {
         />
         <Select label="District" placeholder="All" clearable data={districts ?? []} value={filters.district} onChange={(v) => update({ district: v })} w={170} data-testid="filter-district" />
         <Select label="Tier" placeholder="All" clearable data={current?.spec?.tiers.map((t) => t.name) ?? []} value={filters.tier} onChange={(v) => update({ tier: v })} w={110} data-testid="filter-tier" />
+        <Select
+          label={tc('search.scope')}
+          placeholder={tc('search.any')}
+          clearable
+          data={[
+            { value: 'in', label: tc('search.in') },
+            { value: 'out', label: tc('search.out') },
+          ]}
+          value={filters.scope}
+          onChange={(v) => update({ scope: v === 'in' || v === 'out' ? v : null })}
+          w={210}
+          data-testid="filter-scope"
+        />
         <NumberInput label="Score from" value={filters.minScore} onChange={(v) => update({ minScore: typeof v === 'number' ? v : '' })} w={120} hideControls />
         <NumberInput label="to" value={filters.maxScore} onChange={(v) => update({ maxScore: typeof v === 'number' ? v : '' })} w={120} hideControls />
       </Group>

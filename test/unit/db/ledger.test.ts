@@ -146,7 +146,7 @@ describe('the append-only triggers', () => {
       `INSERT OR REPLACE INTO ledger (seq, citizen_id, operation_id, old_score, new_score, old_tier, new_tier, ruleset_version, cause, cause_friends, prev_hash, hash)
        VALUES (@seq, @citizen_id, @operation_id, @old_score, @new_score, @old_tier, @new_tier, @ruleset_version, @cause, @cause_friends, @prev_hash, @hash)`,
     );
-    expect(() => replace.run({ ...row, new_score: row.new_score + 10_000 })).toThrow(/append-only/);
+    expect(() => replace.run({ ...row, new_score: (row.new_score ?? 0) + 10_000 })).toThrow(/append-only/);
     expect(ledgerRow(db, 5)).toEqual(row);
   });
 

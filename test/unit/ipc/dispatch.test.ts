@@ -503,6 +503,16 @@ const INPUTS = {
   },
   disputeReviewers: { valid: {}, bad: EMPTY_INPUT_BAD },
   disputeCounts: { valid: {}, bad: EMPTY_INPUT_BAD },
+  recordConsent: {
+    // A citizen nobody has: the door lets it through, the service refuses it.
+    valid: { citizenId: 'C9999999', status: 'withdrawn', at: '2026-10-01T00:00:00Z', evidence: 'letter 12', reason: 'withdrawal letter received' },
+    bad: [
+      { label: 'a status outside the model', input: { citizenId: 'C0000001', status: 'revoked', at: '2026-10-01T00:00:00Z', evidence: 'letter 12', reason: 'withdrawal letter received' }, field: 'status' },
+      { label: 'an instant without seconds', input: { citizenId: 'C0000001', status: 'given', at: '2026-10-01T00:00Z', evidence: 'form 3', reason: 'consent form received' }, field: 'at' },
+      { label: 'no evidence', input: { citizenId: 'C0000001', status: 'given', at: '2026-10-01T00:00:00Z', evidence: '  ', reason: 'consent form received' }, field: 'evidence' },
+      { label: 'a short reason', input: { citizenId: 'C0000001', status: 'given', at: '2026-10-01T00:00:00Z', evidence: 'form 3', reason: 'ok' }, field: 'reason' },
+    ],
+  },
   scoreOutlook: {
     valid: { citizenId: 'C0000001', purpose: 'case 13' },
     bad: [
@@ -738,6 +748,7 @@ describe('roles', () => {
       importFolder: 'rejected', // a folder that does not exist
       recordEvent: 'rejected', // an unknown citizen
       retractEvent: 'not_found', // an unknown event
+      recordConsent: 'not_found', // an unknown citizen
       assignDispute: 'not_found', // an unknown dispute
       decideAccountChange: 'not_found', // an unknown account change
       changeRole: 'not_found', // an unknown account

@@ -95,6 +95,8 @@ export const CHANNEL_ROLES = {
   assignDispute: 'official',
   disputeReviewers: 'official',
   disputeCounts: 'viewer',
+  // Consent: recorded by officials (it changes who is scored); read on the record.
+  recordConsent: 'official',
   // Recourse and network (issue 13): part of reading a record; the district aggregate names no one.
   scoreOutlook: 'viewer',
   networkView: 'viewer',

@@ -118,6 +118,7 @@ const VALID: Record<ChannelName, unknown> = {
   assignDispute: { disputeId: 999_999, assignee: null, reason: 'role matrix' },
   disputeReviewers: {},
   disputeCounts: {},
+  recordConsent: { citizenId: 'C9999999', status: 'withdrawn', at: '2026-10-01T00:00:00Z', evidence: 'role matrix letter', reason: 'role matrix: a citizen nobody has' },
   scoreOutlook: { citizenId: 'C0000042' },
   networkView: { citizenId: 'C0000042' },
   friendPenaltyShare: {},
@@ -137,6 +138,7 @@ const ALLOWED_BUT_NOT_OK: Partial<Record<ChannelName, { code: string; message: R
   decideMeasure: { code: 'rejected', message: /does not apply/ },
   recordEvent: { code: 'rejected', message: /unknown event kind/ },
   retractEvent: { code: 'not_found', message: /no event/ },
+  recordConsent: { code: 'not_found', message: /no citizen with id 'C9999999'/ },
   assignDispute: { code: 'not_found', message: /no dispute/ },
   decideAccountChange: { code: 'not_found', message: /no account change/ },
   changeRole: { code: 'not_found', message: /no account named/ },
@@ -149,7 +151,7 @@ const ALLOWED_BUT_NOT_OK: Partial<Record<ChannelName, { code: string; message: R
 /** Channels that start a job: an allowed call's job is cancelled and awaited before the next test. */
 const JOB_CHANNELS = new Set<ChannelName>(['simulate', 'importFiles', 'importFolder', 'recompute', 'createDemo']);
 /** Channels that write (or start a job that writes): never an auditor's. */
-const WRITE_CHANNELS: ChannelName[] = [...JOB_CHANNELS, 'createUser', 'proposeRuleset', 'attachProposalSimulation', 'proposeAdjustment', 'decideProposal', 'openDispute', 'moveDispute', 'decideMeasure', 'jobCancel', 'decideAccountChange', 'changeRole', 'enableUser', 'disableUser', 'resetPassword', 'revokeSession', 'setBulkReadThreshold', 'setAccessSettings', 'recordEvent', 'retractEvent', 'assignDispute'];
+const WRITE_CHANNELS: ChannelName[] = [...JOB_CHANNELS, 'createUser', 'proposeRuleset', 'attachProposalSimulation', 'proposeAdjustment', 'decideProposal', 'openDispute', 'moveDispute', 'decideMeasure', 'jobCancel', 'decideAccountChange', 'changeRole', 'enableUser', 'disableUser', 'resetPassword', 'revokeSession', 'setBulkReadThreshold', 'setAccessSettings', 'recordEvent', 'retractEvent', 'assignDispute', 'recordConsent'];
 /** Channels that end or lock the session they come with: called with a fresh login. */
 const CONSUMES_SESSION = new Set<ChannelName>(['lock', 'logout']);
 /** Decided from the hand-written table (roleTable.ts), not from the contract under test. */

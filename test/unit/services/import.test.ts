@@ -526,7 +526,7 @@ describe('import: re-import', () => {
     const before = dbSnapshot(db);
     const report = await run(BASELINE_FILES);
     expect(report).toMatchObject({ ok: true, operationId: null, scoring: null, problemCount: 0 });
-    expect(report.counts).toEqual({ kindsAdded: 0, citizensAdded: 0, citizensUpdated: 0, relationshipsAdded: 0, relationshipsChanged: 0, eventsAdded: 0, eventsUnchanged: 4 });
+    expect(report.counts).toEqual({ kindsAdded: 0, citizensAdded: 0, citizensUpdated: 0, relationshipsAdded: 0, relationshipsChanged: 0, eventsAdded: 0, eventsUnchanged: 4, consentsAdded: 0, consentsUnchanged: 0 });
     expect(dbSnapshot(db)).toEqual(before);
   });
 

@@ -22,6 +22,7 @@ import { tierMoves } from '../rules/TransitionMatrix';
 import { mayDecide, sameUser, useAccess } from './access';
 import { adjustmentOf, kindLabel, rulesetOf } from './proposalText';
 import { RulesetProposal, simulationFor } from './RulesetProposal';
+import { FairnessAcknowledgement } from './FairnessAcknowledgement';
 
 const MIN_REASON = 5;
 
@@ -206,10 +207,12 @@ interface ConfirmProps {
   decide: Decide;
   opened: boolean;
   onClose: () => void;
+  acknowledgement: string;
+  onAcknowledgement: (v: string) => void;
 }
 
 /** Approving a ruleset publishes it and rescores everyone: say so, with the simulation's figures, before doing it. */
-function ApproveRulesetModal({ p, spec, simulated, reason, decide, opened, onClose }: ConfirmProps) {
+function ApproveRulesetModal({ p, spec, simulated, reason, decide, opened, onClose, acknowledgement, onAcknowledgement }: ConfirmProps) {
   const { t } = useTranslation('approvals');
   const moves = simulated ? tierMoves(simulated.transitions, simulated.tiers) : null;
   return (
@@ -229,6 +232,7 @@ function ApproveRulesetModal({ p, spec, simulated, reason, decide, opened, onClo
         <Text size="sm">
           <Trans i18nKey="approvals:confirm.yourReason" values={{ reason: reason.trim() }} components={{ i: <i /> }} />
         </Text>
+        <FairnessAcknowledgement report={simulated?.fairness} value={acknowledgement} onChange={onAcknowledgement} />
         <ErrorNote error={decide.error} title={t('confirm.failed')} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
@@ -252,11 +256,13 @@ export function PendingProposal({ proposal: p, onPublishing, onDecided, publishi
   const spec = rulesetOf(p);
   const [reason, setReason] = useState('');
   const [confirming, setConfirming] = useState(false);
+  const [acknowledgement, setAcknowledgement] = useState('');
   const [simulation, setSimulation] = useState<SimulationRun | null>(null);
   const simulated = p.kind === 'ruleset' ? simulationFor(p) : null;
 
   const decide = useMutation({
-    mutationFn: (approve: boolean) => call('decideProposal', { proposalId: p.id, approve, reason: reason.trim() }),
+    mutationFn: (approve: boolean) =>
+      call('decideProposal', { proposalId: p.id, approve, reason: reason.trim(), ...(approve && acknowledgement.trim() ? { fairnessAcknowledgement: acknowledgement.trim() } : {}) }),
     onSuccess: async (reply) => {
       setConfirming(false);
       if (reply.status === 'publishing' && reply.jobId) return onPublishing(p, reply.jobId);
@@ -284,7 +290,7 @@ export function PendingProposal({ proposal: p, onPublishing, onDecided, publishi
           </Alert>
         )}
       </Stack>
-      <ApproveRulesetModal p={p} spec={spec} simulated={simulated} reason={reason} decide={decide} opened={confirming} onClose={() => setConfirming(false)} />
+      <ApproveRulesetModal p={p} spec={spec} simulated={simulated} reason={reason} decide={decide} opened={confirming} onClose={() => setConfirming(false)} acknowledgement={acknowledgement} onAcknowledgement={setAcknowledgement} />
     </Card>
   );
 }

@@ -232,7 +232,7 @@ export function RulesetProposal({ proposal, spec, maySimulate, run, onRun }: Pro
               )}
               {stored?.result.ok && hasFigures(stored.result) && (
                 <div style={{ opacity: stale ? 0.55 : 1 }}>
-                  <SimulationResults result={stored.result} ruleNames={ruleNames} subject="proposal" />
+                  <SimulationResults result={stored.result} ruleNames={ruleNames} subject="proposal" fairnessCsv={{ proposalId: proposal.id }} />
                 </div>
               )}
             </Stack>

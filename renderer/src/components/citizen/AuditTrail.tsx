@@ -4,6 +4,7 @@ import { Link } from 'wouter';
 import type { LedgerEntryWithOperation } from '../../../../shared/contract';
 import { score, when } from '../../format';
 import { TierBadge } from '../TierBadge';
+import { ScopeCauseBadge } from '../consent/ScopeCauseBadge';
 
 export function AuditTrail({ entries }: { entries: LedgerEntryWithOperation[] }) {
   if (entries.length === 0) return <Text c="dimmed">No ledger entry yet.</Text>;
@@ -57,7 +58,9 @@ export function AuditTrail({ entries }: { entries: LedgerEntryWithOperation[] })
               </Group>
             </Table.Td>
             <Table.Td>
-              {l.cause === 'own' ? (
+              {l.cause === 'scope' ? (
+                <ScopeCauseBadge />
+              ) : l.cause === 'own' ? (
                 <Badge variant="light">own records</Badge>
               ) : (
                 <Group gap={4}>

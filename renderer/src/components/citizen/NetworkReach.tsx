@@ -91,8 +91,8 @@ function PendingReach({ citizenId }: { citizenId: string }) {
                 id: d.disputeId,
                 eventId: d.eventId,
                 count: d.reach.citizens,
-                hops: d.reach.maxHops,
-                byHop: d.reach.byHop.map((h) => t('reach.hop', { hops: h.hops, count: h.citizens })).join(t('reach.separator')),
+                distance: t('reach.distance', { count: d.reach.maxHops }),
+                byHop: d.reach.byHop.map((h) => t('reach.hop', { citizens: h.citizens, distance: t('reach.distance', { count: h.hops }) })).join(t('reach.separator')),
               })}
         </Text>
       ))}

@@ -11,7 +11,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Output } from '../../../../shared/contract';
 import { call, purposeFor } from '../../api';
-import { day, points as signedPoints, score, when } from '../../format';
+import { count, day, points as signedPoints, score, when } from '../../format';
 import { ChartWithTable } from '../ChartWithTable';
 import { ErrorNote } from '../ErrorNote';
 import { TierBadge } from '../TierBadge';
@@ -58,7 +58,8 @@ function Headline({ o }: { o: Outlook }) {
 
 function OutlookChart({ o }: { o: Outlook }) {
   const { t } = useTranslation('outlook');
-  const data = [{ date: day(o.asOf), score: o.now.score }, ...o.points.map((p) => ({ date: day(p.at), score: p.score }))];
+  // Time on a true time scale: steps far apart in time are drawn far apart.
+  const data = [{ ms: Date.parse(o.asOf), score: o.now.score }, ...o.points.map((p) => ({ ms: Date.parse(p.at), score: p.score }))];
   return (
     <ChartWithTable
       testId="outlook-chart"
@@ -66,13 +67,15 @@ function OutlookChart({ o }: { o: Outlook }) {
         <LineChart
           h={220}
           data={data}
-          dataKey="date"
+          dataKey="ms"
           series={[{ name: 'score', label: t('chart.score'), color: 'indigo.6' }]}
           curveType="stepAfter"
-          yAxisProps={{ domain: ['auto', 'auto'] }}
+          xAxisProps={{ type: 'number', scale: 'time', domain: ['dataMin', 'dataMax'], tickFormatter: (v: number) => day(new Date(v).toISOString()) }}
+          yAxisProps={{ domain: ['auto', 'auto'], width: 64, tickFormatter: (v: number) => count(v) }}
           referenceLines={o.nextTier ? [{ y: o.nextTier.min, label: t('chart.tierLine', { tier: o.nextTier.tier }), color: 'teal.6' }] : []}
           valueFormatter={(v) => score(v)}
           accessibilityLayer={false}
+          withTooltip={false}
           withDots
         />
       }
@@ -96,8 +99,8 @@ function NextTier({ o }: { o: Outlook }) {
     <Stack gap={4} data-testid="outlook-next-tier">
       <Text size="sm">
         {n.recordsTotal === 0
-          ? t('next.byFriends', { tier: n.tier, min: score(n.min), date: day(n.at), score: score(n.score) })
-          : t('next.byRecords', { tier: n.tier, min: score(n.min), date: day(n.at), score: score(n.score), count: n.recordsTotal })}
+          ? t('next.byFriends', { tier: n.tier, min: count(n.min), date: day(n.at), score: score(n.score) })
+          : t('next.byRecords', { tier: n.tier, min: count(n.min), date: day(n.at), score: score(n.score), count: n.recordsTotal })}
       </Text>
       {n.records.length > 0 && (
         <List size="sm" spacing={2}>
@@ -144,7 +147,7 @@ function Disputes({ o }: { o: Outlook }) {
                 ? t(`disputes.noChange.${d.noChange}`)
                 : d.reach.citizens === 0
                   ? t('disputes.reachNone')
-                  : t('disputes.reachSome', { count: d.reach.citizens, hops: d.reach.maxHops })}
+                  : t('disputes.reachSome', { count: d.reach.citizens, distance: t('distance', { count: d.reach.maxHops }) })}
             </Table.Td>
           </Table.Tr>
         ))}

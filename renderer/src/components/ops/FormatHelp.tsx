@@ -11,7 +11,7 @@ export function FormatHelp() {
       notes: t('format.kindsNotes'),
       example: '[{ "kind": "bill_payment", "fields": { "amount": { "type": "number" }, "on_time": { "type": "bool" } } }]',
     },
-    { name: 'citizens.csv', header: 'citizen_id,name,district,birth_date', notes: t('format.citizensNotes'), example: t('format.citizensExample') },
+    { name: 'citizens.csv', header: 'citizen_id,name,district,birth_date,name_latin', notes: t('format.citizensNotes'), example: t('format.citizensExample') },
     { name: 'relationships.csv', header: 'a,b,since,until', notes: t('format.relationshipsNotes'), example: 'C0000042,C0000107,2019-06-01,' },
     {
       name: 'events.csv',

@@ -38,7 +38,7 @@ const citizenLink = (id: string) => (
 
 function ScoreChange({ e }: { e: LedgerEntry }) {
   const { t } = useTranslation('operations');
-  const delta = e.oldScore === null ? null : e.newScore - e.oldScore;
+  const delta = e.oldScore === null || e.newScore === null ? null : e.newScore - e.oldScore;
   return (
     <Group gap={6} wrap="nowrap" ff="monospace" fz="sm">
       <Text span c="dimmed" fz="sm">
@@ -50,7 +50,7 @@ function ScoreChange({ e }: { e: LedgerEntry }) {
       </Text>
       {delta === null ? (
         <Text span c="dimmed" fz="xs">
-          {t('entries.firstScore')}
+          {e.cause !== 'scope' ? t('entries.firstScore') : e.newScore === null ? t('entries.leftScope') : t('entries.enteredScope')}
         </Text>
       ) : (
         <Text span fz="xs" c={delta > 0 ? 'teal.7' : delta < 0 ? 'red.7' : 'dimmed'}>
@@ -81,6 +81,13 @@ function Cause({ e }: { e: LedgerEntry }) {
     return (
       <Badge variant="light" color="gray" tt="none" title={t('entries.ownTitle')}>
         {t('entries.ownRecords')}
+      </Badge>
+    );
+  }
+  if (e.cause === 'scope') {
+    return (
+      <Badge variant="light" color="teal" tt="none" title={t('entries.scopeTitle')}>
+        {t('entries.scope')}
       </Badge>
     );
   }

@@ -9,7 +9,7 @@ import type { Input } from '../../../../shared/contract';
 
 export type ImportFileName = Input<'importFiles'>['files'][number]['name'];
 
-export const IMPORT_FILE_NAMES: readonly ImportFileName[] = ['event_kinds.json', 'citizens.csv', 'relationships.csv', 'events.csv', 'events.jsonl'];
+export const IMPORT_FILE_NAMES: readonly ImportFileName[] = ['event_kinds.json', 'citizens.csv', 'consents.csv', 'relationships.csv', 'events.csv', 'events.jsonl'];
 
 /** The contract's limit on one file's content (characters). */
 export const MAX_FILE_CHARS = 512 * 2 ** 20;

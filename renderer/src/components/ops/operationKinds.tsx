@@ -21,6 +21,7 @@ const COLORS: Record<OperationKind, string> = {
   dispute_reviewed: 'yellow',
   dispute_decided: 'grape',
   backup_restored: 'red',
+  consent_changed: 'teal',
 };
 
 /** The kind's name in the console's language (operations:kind.<kind>); an unknown kind keeps its code. */

@@ -46,6 +46,7 @@ export function FriendPenaltyPanel() {
               { name: 'friends', label: t('panel.friends'), color: 'orange.6' },
             ]}
             valueFormatter={(v) => score(v)}
+            yAxisProps={{ width: 64, tickFormatter: (v: number) => count(v) }}
             accessibilityLayer={false}
             withLegend
             withTooltip

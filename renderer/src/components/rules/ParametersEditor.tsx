@@ -2,6 +2,7 @@
 import { ActionIcon, Alert, Button, Card, Group, NumberInput, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { TierBadge } from '../TierBadge';
+import { ConsentRequiredField } from '../consent/ConsentRequiredField';
 import type { DraftRuleset, Num, Problem } from './draft';
 
 const num = (v: number | string): Num => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -50,6 +51,11 @@ export function ParametersEditor({ draft, problems, onChange }: { draft: DraftRu
             <NumberInput label={t('parameters.cap')} description={t('parameters.capHelp')} value={fp.cap ?? ''} onChange={(v) => setFp({ cap: num(v) })} error={at('friend_penalty.cap')} data-testid="param-fp-cap" />
           </SimpleGrid>
         </div>
+        <ConsentRequiredField value={draft.consent_required === true} onChange={(v) => {
+            // Off is the default: left out, so a draft switched on and off again is the published ruleset.
+            const { consent_required: _was, ...rest } = draft;
+            onChange(v ? { ...rest, consent_required: true } : rest);
+          }} />
         <div>
           <Text fw={600} size="sm">
             {t('parameters.tiers')}

@@ -4,8 +4,10 @@ import { Card, SimpleGrid, Stack, Table, Text, Title, VisuallyHidden } from '@ma
 import { useTranslation } from 'react-i18next';
 import type { SimulationResult } from '../../../../shared/contract';
 import { count, intlLocale } from '../../format';
+import { FairnessReportView, type FairnessCsvSource } from './FairnessReport';
 import { DistrictsTable, EvaluationErrorsTable, MoversTable } from './SimulationTables';
 import { tierMoves, TransitionMatrix } from './TransitionMatrix';
+import { ScopeChange } from '../consent/ScopeChange';
 
 function Stat({ label, value, hint, testId }: { label: string; value: string; hint?: string; testId?: string }) {
   return (
@@ -56,7 +58,18 @@ function HistogramTable({ bands, afterLabel }: { bands: Band[]; afterLabel: stri
 }
 
 /** `subject` names the simulated ruleset in labels: the draft on the Rules page, the proposal on the Approvals page. */
-export function SimulationResults({ result, ruleNames, subject = 'draft' }: { result: SimulationResult; ruleNames: Map<string, string>; subject?: 'draft' | 'proposal' }) {
+export function SimulationResults({
+  result,
+  ruleNames,
+  subject = 'draft',
+  fairnessCsv,
+}: {
+  result: SimulationResult;
+  ruleNames: Map<string, string>;
+  subject?: 'draft' | 'proposal';
+  /** Where the fairness report's CSV comes from (a proposal's stored simulation); none for an unproposed draft. */
+  fairnessCsv?: FairnessCsvSource;
+}) {
   const { t } = useTranslation('rules');
   const afterLabel = subject === 'proposal' ? t('results.afterProposal') : t('results.afterDraft');
   const moves = tierMoves(result.transitions, result.tiers);
@@ -70,6 +83,7 @@ export function SimulationResults({ result, ruleNames, subject = 'draft' }: { re
   const bands = used.includes(true) ? result.histogram.slice(first, last + 1) : result.histogram;
   return (
     <Stack gap="md" data-testid="simulation-results">
+      <ScopeChange scope={result.scope} />
       <SimpleGrid cols={{ base: 2, md: 4 }}>
         <Stat label={t('results.changed')} value={count(result.changed)} hint={pct(result.changed)} testId="sim-changed" />
         <Stat label={t('results.up')} value={count(moves.up)} hint={pct(moves.up)} />
@@ -113,6 +127,7 @@ export function SimulationResults({ result, ruleNames, subject = 'draft' }: { re
         </Title>
         <DistrictsTable districts={result.districts} />
       </Card>
+      {result.fairness && <FairnessReportView report={result.fairness} subject={subject} csv={fairnessCsv} />}
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <Card withBorder>
           <Title order={4} mb="sm">

@@ -16,6 +16,7 @@ import { ErrorNote } from '../ErrorNote';
 import { diffRulesets, summariseDiff } from './diff';
 import type { DraftHandle, DraftRuleset } from './draft';
 import { RulesetDiffView } from './RulesetDiffView';
+import { FairnessHistoryButton } from './FairnessHistoryButton';
 
 type Pick = string | null; // a version number as text, or 'draft'
 
@@ -124,6 +125,7 @@ export function VersionHistory({ versions, currentVersion, handle, draftChanges,
                       <Button size="compact-xs" variant="default" disabled={!versions[i + 1]} onClick={() => compareWithPrevious(i)} data-testid={`compare-previous-${v.version}`}>
                         {t('history.diffPrevious')}
                       </Button>
+                      <FairnessHistoryButton version={v.version} />
                       <Button size="compact-xs" variant="light" onClick={() => askRestore(v.version)} data-testid={`restore-version-${v.version}`}>
                         {t('history.restore')}
                       </Button>

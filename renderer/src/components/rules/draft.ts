@@ -20,6 +20,8 @@ export interface DraftRuleset {
   friend_penalty: { threshold: Num; weight: Num; cap: Num };
   tiers: { name: string; min: Num }[];
   rules: RuleSpec[];
+  /** Score only citizens who consented (SCORING_MODEL §3); absent: false. */
+  consent_required?: boolean;
 }
 
 export interface StoredDraft {

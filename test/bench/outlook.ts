@@ -1,0 +1,143 @@
+/**
+ * `npm run bench -- --outlook [--citizens N] [--events-per-citizen K]`:
+ * the score outlook (issue 13) of one citizen with 10,000 events in a
+ * population of N (default 100k; the goal is stated at 1M), the outlook of
+ * ordinary citizens, the network view and the district aggregate. Figures,
+ * no assertions. The population is the demo generator's; the citizen with
+ * 10k events is the lowest-scored one with friends, so that the friends
+ * below the threshold have to be projected too.
+ */
+import { mkdirSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { openDatabase } from '../../electron/db/connection.js';
+import { writeDemoFolder } from '../../electron/services/demo.js';
+import { importFolder } from '../../electron/services/import.js';
+import { friendPenaltyByDistrict, networkView } from '../../electron/services/network.js';
+import { scoreOutlook } from '../../electron/services/outlook.js';
+import { publishRuleset } from '../../electron/services/rulesets.js';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const citizens = arg('--citizens', args.includes('--large') ? 1_000_000 : 100_000);
+const eventsPerCitizen = arg('--events-per-citizen', 20);
+const root = resolve('.bench');
+const resources = resolve('resources/default');
+const asOf = '2026-11-01T00:00:00Z';
+const asOfMs = Date.parse(asOf);
+const DAY = 86_400_000;
+const TARGET_EVENTS = 10_000;
+
+const line = (label: string, value: string, note = '') => console.log(`${label.padEnd(52)} ${value.padStart(12)}  ${note}`);
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+/** 10k records over the five years before the as-of: late and on-time bills, judgments, arrears, thefts. */
+function targetEvents(citizenId: string): string {
+  const rows = ['event_id,citizen_id,kind,occurred_at,data'];
+  for (let i = 0; i < TARGET_EVENTS; i++) {
+    const at = new Date(asOfMs - Math.floor(((i + 0.5) / TARGET_EVENTS) * 5 * 365 * DAY) - (i % 86_400) * 1000).toISOString().replace('.000Z', 'Z');
+    const pick = i % 10;
+    const [kind, data] =
+      pick < 6
+        ? ['bill_payment', { amount: 40 + (i % 50), on_time: pick % 2 === 0, provider: 'water' }]
+        : pick < 8
+          ? ['court_judgment', { case_type: pick === 6 ? 'civil' : 'other', court: 'District court' }]
+          : pick === 8
+            ? ['bank_arrears', { amount: 500, months_overdue: 1 + (i % 4), lender: 'Bank' }]
+            : ['utility_theft', { value: 100, utility: 'power' }];
+    rows.push(`OUTLOOK-${i},${citizenId},${kind},${at},"${JSON.stringify(data).replace(/"/g, '""')}"`);
+  }
+  return rows.join('\n') + '\n';
+}
+
+async function main(): Promise<void> {
+  mkdirSync(root, { recursive: true });
+  const folder = join(root, `outlook-pop-${citizens}-${eventsPerCitizen}`);
+  if (!existsSync(join(folder, 'events.csv'))) {
+    const made = writeDemoFolder(folder, join(resources, 'event_kinds.json'), { citizens, seed: 42, asOfMs, friendsPerCitizen: 10, eventsPerCitizen });
+    console.log(`generated ${made.citizens} citizens, ${made.relationships} friendships, ${made.events} events`);
+  }
+  const dbFile = join(root, `outlook-${citizens}-${eventsPerCitizen}.sqlite`);
+  let db = openDatabase(dbFile);
+  const built = (db.prepare("SELECT count(*) FROM events WHERE event_id LIKE 'OUTLOOK-%'").pluck().get() as number) === TARGET_EVENTS;
+  if (!built) {
+    db.close();
+    for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) rmSync(f, { force: true });
+    db = openDatabase(dbFile);
+    const kindsOnly = join(root, 'outlook-kinds-only');
+    mkdirSync(kindsOnly, { recursive: true });
+    execFileSync('cp', [join(resources, 'event_kinds.json'), kindsOnly]);
+    await importFolder(db, kindsOnly, { actor: 'bench' });
+    publishRuleset(db, JSON.parse(readFileSync(join(resources, 'ruleset.json'), 'utf8')), { actor: 'bench', reason: 'bench', asOf });
+    const t = performance.now();
+    const report = await importFolder(db, folder, { actor: 'bench' });
+    if (!report.ok) throw new Error(JSON.stringify(report.problems.slice(0, 3)));
+    console.log(`imported the population in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
+  const target = db
+    .prepare(
+      `SELECT c.citizen_id FROM scores s JOIN citizens c ON c.idx = s.citizen_idx
+       WHERE EXISTS (SELECT 1 FROM relationships r WHERE r.a = c.idx OR r.b = c.idx) ORDER BY s.cents, c.idx LIMIT 1`,
+    )
+    .pluck()
+    .get() as string;
+  if (!built) {
+    const dir = join(root, `outlook-target-${citizens}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'events.csv'), targetEvents(target));
+    const report = await importFolder(db, dir, { actor: 'bench' });
+    if (!report.ok) throw new Error(JSON.stringify(report.problems.slice(0, 3)));
+  }
+  const heaviest = db.prepare("SELECT citizen_id FROM citizens c JOIN events e ON e.citizen_idx = c.idx WHERE e.event_id = 'OUTLOOK-0'").pluck().get() as string;
+
+  console.log(`\nScore outlook, ${citizens.toLocaleString('en')} citizens, ${eventsPerCitizen} events per citizen on average (figures, not assertions)\n`);
+  const runs: number[] = [];
+  let last = scoreOutlook(db, heaviest);
+  for (let i = 0; i < 7; i++) {
+    const t = performance.now();
+    last = scoreOutlook(db, heaviest);
+    runs.push(performance.now() - t);
+  }
+  line(`outlook of ${heaviest} (${TARGET_EVENTS.toLocaleString('en')} events) p50`, ms(percentile(runs, 50)), `goal <= 100 ms at 1M citizens`);
+  line('  max of 7 runs', ms(Math.max(...runs)));
+  line('  dated changes / citizens considered', `${last.pointsTotal} / ${last.considered}`);
+
+  const ids = db.prepare('SELECT citizen_id FROM citizens ORDER BY random() LIMIT 200').pluck().all() as string[];
+  const ordinary: number[] = [];
+  const considered: number[] = [];
+  for (const id of ids) {
+    const t = performance.now();
+    considered.push(scoreOutlook(db, id).considered);
+    ordinary.push(performance.now() - t);
+  }
+  line('outlook of 200 random citizens p50', ms(percentile(ordinary, 50)));
+  line('outlook of 200 random citizens p95', ms(percentile(ordinary, 95)));
+  line('  citizens considered p50 / max', `${percentile(considered, 50)} / ${Math.max(...considered)}`);
+  const low = db.prepare('SELECT c.citizen_id FROM scores s JOIN citizens c ON c.idx = s.citizen_idx ORDER BY s.cents LIMIT 100').pluck().all() as string[];
+  const lowTimes: number[] = [];
+  for (const id of low) {
+    const t = performance.now();
+    scoreOutlook(db, id);
+    lowTimes.push(performance.now() - t);
+  }
+  line('outlook of the 100 lowest scores p50', ms(percentile(lowTimes, 50)));
+  line('outlook of the 100 lowest scores p95', ms(percentile(lowTimes, 95)));
+
+  const networkTimes: number[] = [];
+  for (const id of low) {
+    const t = performance.now();
+    networkView(db, id);
+    networkTimes.push(performance.now() - t);
+  }
+  line('network view (friends penalised) p95, lowest scores', ms(percentile(networkTimes, 95)));
+  const t = performance.now();
+  friendPenaltyByDistrict(db);
+  line('friend penalty share by district (whole population)', ms(performance.now() - t));
+  db.close();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,155 @@
+/**
+ * The officials' working pages in Simplified Chinese: rules (editor, live
+ * expression check, simulation with its chart and table, proposing),
+ * approvals (the proposer's view and the approver's, approving publishes),
+ * import (a file with a bad row refused, in Chinese) and users. Each page is
+ * screenshotted for a reader to look at. The accounts' language is set
+ * through the API as a user would pick it, and put back to English after.
+ * Publishing changes data, so this file has its own console.
+ */
+import type { Browser, Page } from '@playwright/test';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { api, expect, openConsole, shot, test } from './fixtures';
+import { ACCOUNTS, startCredence, type RunningServer } from './server';
+
+let server: RunningServer;
+const proposer = ACCOUNTS.admin;
+const approver = ACCOUNTS.admin2;
+
+test.beforeAll(async () => {
+  server = await startCredence();
+  for (const who of [proposer, approver]) await api(server, 'setLanguage', { language: 'zh-CN' }, who);
+});
+test.afterAll(async () => {
+  if (server) for (const who of [proposer, approver]) await api(server, 'setLanguage', { language: 'en' }, who);
+  await server?.stop();
+});
+
+async function secondWorkstation(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  return context.newPage();
+}
+
+test('rules in Chinese: the editor checks an expression, the simulation is labelled and tabled, and the draft is proposed', async ({ page, pageErrors }) => {
+  test.setTimeout(180_000);
+  await openConsole(page, server, '/rules', proposer);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expect(page.getByRole('heading', { name: '评分规则', level: 2 })).toBeVisible();
+  await expect(page.getByTestId('rules-tab-published')).toHaveText('已发布（第1版）');
+  await expect(page.getByTestId('published-rules').getByRole('columnheader', { name: '记录类型' })).toBeVisible();
+  await shot(page, 'zh-rules-published');
+
+  await page.getByTestId('rules-tab-editor').click();
+  await page.locator('[data-testid="rule-item"][data-rule-id="bank-arrears"]').click();
+  await expect(page.getByTestId('rule-tester')).toContainText('测试此规则');
+  await page.getByTestId('rule-points').fill('-15.0 * event.months_overdue');
+  await expect(page.getByTestId('rule-points-ok')).toHaveText('✓ 有效，返回 double');
+  await expect(page.getByTestId('draft-validity')).toHaveText('校验通过');
+  await expect(page.getByTestId('draft-changes')).toHaveText('修改评分规则 1 条');
+  await expect(page.locator('[data-testid="rule-item"][data-rule-id="bank-arrears"]')).toContainText('已修改');
+  await shot(page, 'zh-rules-editor');
+
+  // A CEL error: the position in Chinese, the compiler's message as it is (code).
+  await page.getByTestId('rule-points').fill('-15 * event.months_overdue');
+  await expect(page.getByTestId('rule-points-error')).toContainText(/第 \d+ 列：/);
+  await expect(page.getByTestId('rule-points-hint')).toContainText('信用记录中的数值均为小数');
+  await page.getByTestId('rule-points-apply-hint').click();
+  await expect(page.getByTestId('rule-points-ok')).toHaveText('✓ 有效，返回 double');
+
+  await page.getByTestId('rules-tab-simulate').click();
+  await expect(page.getByTestId('draft-diff')).toContainText('草稿的变动');
+  await page.getByTestId('simulate-button').click();
+  const results = page.getByTestId('simulation-results');
+  await expect(results).toBeVisible({ timeout: 90_000 });
+  await expect(results).toContainText('信用分分布（调整前后对比）');
+  const histogram = page.getByTestId('sim-histogram');
+  await expect(histogram.getByText('已发布（调整前）')).toBeVisible();
+  await expect(histogram.getByText('草稿（调整后）')).toBeVisible();
+  // The chart's figures as a table for screen readers, in Chinese.
+  const table = page.getByRole('table', { name: '各分数段公民人数（调整前后对比）' });
+  await expect(table.getByRole('columnheader', { name: '分数段' })).toBeAttached();
+  expect(await table.locator('tbody tr').count()).toBeGreaterThan(2);
+  await expect(page.getByRole('table', { name: '调整前（行）与调整后（列）各信用等级的公民人数' })).toBeVisible();
+  await expect(page.getByTestId('sim-top-up')).toHaveText('无。');
+  await expect(page.getByTestId('sim-districts').getByRole('columnheader', { name: /辖区/ })).toBeVisible();
+  await shot(page, 'zh-rules-simulation');
+
+  await page.getByTestId('publish-reason').fill('根据市政府常务会议决定，加大对银行逾期的扣分力度');
+  await page.getByTestId('publish-button').click();
+  const dialog = page.getByRole('dialog', { name: '将此草稿提交审批？' });
+  await expect(dialog).toContainText('模拟测算：');
+  await shot(page, 'zh-rules-propose-confirm', { fullPage: false });
+  await dialog.getByTestId('publish-confirm').click();
+  await expect(page.getByTestId('propose-result')).toContainText(/提议 #\d+ 正等待另一位系统管理员决定/);
+
+  await page.getByTestId('rules-tab-history').click();
+  await expect(page.getByTestId('versions-table').getByRole('columnheader', { name: '时间（UTC）' })).toBeVisible();
+  await expect(page.getByTestId('versions-table')).toContainText('第1版');
+  await shot(page, 'zh-rules-history');
+
+  await page.getByTestId('nav-approvals').click();
+  await expect(page.getByRole('heading', { name: '审批', level: 2 })).toBeVisible();
+  const mine = page.getByTestId('pending-proposal').first();
+  await expect(mine.getByTestId('proposal-kind')).toHaveText('规则集');
+  await expect(mine.getByTestId('proposal-waiting')).toHaveText('您的提议——等待另一位系统管理员决定');
+  await shot(page, 'zh-approvals-proposer');
+  expect(pageErrors).toEqual([]);
+});
+
+test('approvals in Chinese: the second administrator reads the proposal and its simulation, approves it, and it is published', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const page = await secondWorkstation(browser);
+  await openConsole(page, server, '/approvals', approver);
+  const card = page.getByTestId('pending-proposal').first();
+  await expect(card).toContainText(`由 ${proposer.username} 于`);
+  await expect(card.getByTestId('proposal-reason-text')).toContainText('理由：');
+  await expect(card.getByRole('button', { name: /全量模拟测算/ })).toContainText('已模拟测算');
+  await card.getByRole('button', { name: /全量模拟测算/ }).click();
+  await expect(card.getByTestId('proposal-simulation-by')).toContainText(`由 ${proposer.username} 于`);
+  await expect(card.getByTestId('simulation-results')).toContainText('提议（调整后）');
+  await shot(page, 'zh-approvals-approver');
+
+  await card.getByTestId('proposal-reason').fill('已对照市政府常务会议决定核实');
+  await card.getByTestId('proposal-approve').click();
+  const confirm = page.getByRole('dialog', { name: /批准并发布提议 #\d+？/ });
+  await expect(confirm).toContainText('规则集将立即作为新版本发布');
+  await shot(page, 'zh-approvals-confirm', { fullPage: false });
+  await confirm.getByTestId('proposal-approve-confirm').click();
+  await expect(page.getByTestId('publish-outcome')).toContainText(/提议 #\d+ 已批准：第2版已发布/, { timeout: 120_000 });
+  await expect(page.getByTestId('past-proposal-status').first()).toHaveText('已批准');
+  await shot(page, 'zh-approvals-published');
+  await page.context().close();
+});
+
+test('import in Chinese: a citizens file with an impossible date is refused, naming the line, and nothing is written', async ({ page }, testInfo) => {
+  const dir = join(testInfo.outputPath('zh-bad-folder'));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'citizens.csv'), 'citizen_id,name,district,birth_date\nC9100001,王芳,崖头街道,1980-05-01\nC9100002,李伟,崖头街道,2024-02-30\n');
+  writeFileSync(join(dir, 'notes.txt'), '不属于导入格式\n');
+  await openConsole(page, server, '/import', proposer);
+  await expect(page.getByRole('heading', { name: '数据导入', level: 2 })).toBeVisible();
+  await expect(page.getByTestId('import-no-files')).toContainText('尚未选择文件');
+  await expect(page.getByTestId('import-format-help')).toContainText('全部写入或全部不写入');
+  await shot(page, 'zh-import-empty');
+
+  await page.getByTestId('import-folder-input').setInputFiles(dir);
+  await expect(page.getByTestId('import-file-list').getByRole('columnheader', { name: '来源位置' })).toBeVisible();
+  await expect(page.getByTestId('import-ignored')).toContainText('未纳入（1 个，不属于导入格式）');
+  await page.getByTestId('import-provider').fill('崖头街道办事处');
+  await page.getByTestId('import-validate').click();
+  await expect(page.getByTestId('import-report-failed')).toContainText('发现 1 个问题：未写入任何内容', { timeout: 60_000 });
+  await expect(page.getByTestId('import-problems').getByRole('columnheader', { name: '行号' })).toBeVisible();
+  await expect(page.getByTestId('import-problem-row').locator('td').nth(1)).toHaveText('3');
+  await shot(page, 'zh-import-refused');
+});
+
+test('users in Chinese: accounts with their roles, pending changes, sessions and the command-line token', async ({ page }) => {
+  await openConsole(page, server, '/users', proposer);
+  await expect(page.getByRole('heading', { name: '用户管理', level: 2 })).toBeVisible();
+  await expect(page.getByTestId('users-table').getByRole('columnheader', { name: '账号' })).toBeVisible();
+  await expect(page.getByTestId(`user-${approver.username}`)).toContainText('系统管理员');
+  await expect(page.getByTestId('sessions')).toContainText('当前会话');
+  await expect(page.getByTestId('create-account')).toHaveText('提议新建账号');
+  await shot(page, 'zh-users');
+});
