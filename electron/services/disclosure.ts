@@ -128,7 +128,7 @@ function render(db: Db, citizenId: string, options: DisclosureOptions, language:
   calculationSection(c);
   friendPenaltySection(c);
   recordsSection(c);
-  outlookSection(pdf, t, scoreOutlook(db, citizenId));
+  outlookSection(pdf, t, outlookIfBounded(db, citizenId));
   disputesSection(c, db, { id: e.citizenId, idx }, answerDays);
   contestSection(c, answerDays);
   consentSection(pdf, consentOf(db, idx));
