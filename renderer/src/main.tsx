@@ -46,6 +46,9 @@ const contrast: CSSVariablesResolver = () => ({
     '--mantine-color-lime-light-color': '#3b6a0a',
     '--mantine-color-green-light-color': '#1f6b30',
     '--mantine-color-teal-light-color': '#066649',
+    // Warning and success text on white: Mantine's orange and teal shades stay under 4.5:1.
+    '--credence-warning-text': '#a13a06',
+    '--credence-ok-text': '#066649',
   },
   dark: {},
 });

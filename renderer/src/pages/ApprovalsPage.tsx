@@ -33,7 +33,7 @@ function DecidedNote({ d, onClose }: { d: Decided; onClose: () => void }) {
           <Trans
             i18nKey="approvals:outcome.scoreUpdated"
             values={{ citizenId: a.citizenId }}
-            components={{ link: <Anchor component={Link} href={`/citizen/${encodeURIComponent(a.citizenId)}`} size="sm" /> }}
+            components={{ lnk: <Anchor component={Link} href={`/citizen/${encodeURIComponent(a.citizenId)}`} size="sm" /> }}
           />
         </>
       )}

@@ -66,7 +66,7 @@ export function DisputesPage() {
         <Text size="sm" data-testid="disputes-total">
           {t('total', { count: data.length, total: count(data.length) })}
           {overdue > 0 && (
-            <Text span c="red.7" fw={600}>
+            <Text span c="red.9" fw={600}>
               {' · '}
               {t('totalOverdue', { count: overdue, overdue: count(overdue) })}
             </Text>
@@ -95,10 +95,10 @@ export function DisputesPage() {
           <Table.Tbody>
             {data.map((d) => (
               <Table.Tr key={d.id} data-testid="disputes-row" data-overdue={d.overdue} style={d.overdue ? { boxShadow: 'inset 4px 0 0 var(--mantine-color-red-6)' } : undefined}>
-                <Table.Td c={d.overdue ? 'red.7' : undefined} fw={d.overdue ? 600 : undefined} data-testid="disputes-deadline">
+                <Table.Td c={d.overdue ? 'red.9' : undefined} fw={d.overdue ? 600 : undefined} data-testid="disputes-deadline">
                   {when(d.deadline)}
                   {isActive(d) && (
-                    <Text span size="xs" c={d.overdue ? 'red.7' : 'dimmed'}>
+                    <Text span size="xs" c={d.overdue ? 'red.9' : 'dimmed'}>
                       {' '}
                       ({deadlineText(d.deadline)})
                     </Text>

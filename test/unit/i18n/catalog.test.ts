@@ -121,6 +121,17 @@ describe('translation catalogs', () => {
     expect(problems).toEqual([]);
   });
 
+  it('no message names a <Trans> component after a void HTML element (a <link> or <br> tag renders empty)', () => {
+    const VOID = /<\/?(area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr)>/;
+    const problems: string[] = [];
+    for (const [language, namespaces] of all) {
+      for (const [namespace, messages] of namespaces) {
+        for (const [key, message] of messages) if (VOID.test(message)) problems.push(`${language}/${namespace}.json "${key}": ${VOID.exec(message)![0]}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('every key the renderer asks for exists in both languages', () => {
     const problems: string[] = [];
     let checked = 0;

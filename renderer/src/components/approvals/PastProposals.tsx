@@ -16,8 +16,8 @@ function What({ p }: { p: Proposal }) {
           i18nKey="approvals:past.adjustment"
           values={{ points: points(a.points), citizenId: a.citizenId }}
           components={{
-            pts: <Text span ff="monospace" c={a.points < 0 ? 'red.7' : 'teal.7'} />,
-            link: <Anchor component={Link} href={`/citizen/${encodeURIComponent(a.citizenId)}`} size="sm" ff="monospace" />,
+            pts: <Text span ff="monospace" c={a.points < 0 ? 'red.9' : 'var(--credence-ok-text)'} />,
+            lnk: <Anchor component={Link} href={`/citizen/${encodeURIComponent(a.citizenId)}`} size="sm" ff="monospace" />,
           }}
         />
       </Text>

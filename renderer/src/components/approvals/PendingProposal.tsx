@@ -60,7 +60,7 @@ function AdjustmentWhat({ p }: { p: Proposal }) {
         <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
           {t('pending.points')}
         </Text>
-        <Text ff="monospace" fw={700} c={a.points < 0 ? 'red.7' : 'teal.7'} data-testid="proposal-points">
+        <Text ff="monospace" fw={700} c={a.points < 0 ? 'red.9' : 'var(--credence-ok-text)'} data-testid="proposal-points">
           {points(a.points)}
         </Text>
       </div>
@@ -184,7 +184,7 @@ function DecisionForm({ p, reason, onReason, decide, onConfirmRuleset, simulated
           </Text>
         )}
         {ruleset && !simulated && (
-          <Text size="sm" c="orange.8" data-testid="proposal-needs-simulation">
+          <Text size="sm" c="var(--credence-warning-text)" data-testid="proposal-needs-simulation">
             {t('pending.needsSimulation')}
           </Text>
         )}

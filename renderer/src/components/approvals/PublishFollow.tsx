@@ -64,7 +64,7 @@ export function PublishFollow({ run, onFinished, onDismiss }: { run: PublishRun;
               <Trans
                 i18nKey="approvals:publish.scoringBy"
                 values={{ changed: count(r.scoring.scoresChanged), citizens: count(r.scoring.citizens), entries: count(r.scoring.ledgerEntries), op: r.operationId }}
-                components={{ link: <Anchor component={Link} href={`/operations/${r.operationId}`} size="sm" /> }}
+                components={{ lnk: <Anchor component={Link} href={`/operations/${r.operationId}`} size="sm" /> }}
               />
             ) : (
               t('publish.scoring', { changed: count(r.scoring.scoresChanged), citizens: count(r.scoring.citizens), entries: count(r.scoring.ledgerEntries) })

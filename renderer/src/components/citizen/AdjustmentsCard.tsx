@@ -107,7 +107,7 @@ function AdjustmentRows({ list }: { list: Proposal[] }) {
               <Table.Td
                 ff="monospace"
                 w={90}
-                c={p.status === 'rejected' ? 'dimmed' : a && a.points < 0 ? 'red.7' : 'teal.7'}
+                c={p.status === 'rejected' ? 'dimmed' : a && a.points < 0 ? 'red.9' : 'var(--credence-ok-text)'}
                 style={p.status === 'rejected' ? { textDecoration: 'line-through' } : undefined}
                 title={p.status === 'rejected' ? t('adjust.rejectedTitle') : undefined}
               >

@@ -138,7 +138,7 @@ function DisputeItem({ d, subject, note, mayAct }: { d: Dispute; subject: string
             {d.assignedTo ? t('card.peopleAssigned', { opener: d.openedBy, assignee: d.assignedTo }) : t('card.peopleUnassigned', { opener: d.openedBy })}
           </Text>
           <DisputeContact source={d.source} />
-          <Text size="xs" c={d.overdue ? 'red.7' : 'dimmed'} fw={d.overdue ? 600 : undefined} data-testid="dispute-deadline">
+          <Text size="xs" c={d.overdue ? 'red.9' : 'dimmed'} fw={d.overdue ? 600 : undefined} data-testid="dispute-deadline">
             {active ? t('card.due', { deadline: when(d.deadline), left: deadlineText(d.deadline) }) : decidedText(d)}
           </Text>
         </div>
@@ -171,7 +171,7 @@ function DisputeItem({ d, subject, note, mayAct }: { d: Dispute; subject: string
         )}
       </Group>
       {note && (
-        <Text size="xs" c="orange.8" mt={4} data-testid="dispute-measure-note">
+        <Text size="xs" c="var(--credence-warning-text)" mt={4} data-testid="dispute-measure-note">
           {note}
         </Text>
       )}
@@ -208,7 +208,7 @@ function DisputeItem({ d, subject, note, mayAct }: { d: Dispute; subject: string
         </Text>
       )}
       {d.outcomeNote && (
-        <Text size="sm" mt="xs" c="orange.9" data-testid="dispute-outcome-note">
+        <Text size="sm" mt="xs" c="var(--credence-warning-text)" data-testid="dispute-outcome-note">
           {d.outcomeNote}
         </Text>
       )}

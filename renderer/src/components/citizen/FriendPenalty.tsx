@@ -71,7 +71,7 @@ export function FriendPenalty({ e }: { e: Explanation }) {
             <Table.Td ta="right" ff="monospace">
               {f.shortfall > 0 ? score(f.shortfall) : '—'}
             </Table.Td>
-            <Table.Td ta="right" ff="monospace" c={f.share > 0 ? 'red.7' : 'dimmed'} data-testid="friend-share">
+            <Table.Td ta="right" ff="monospace" c={f.share > 0 ? 'red.9' : 'dimmed'} data-testid="friend-share">
               {f.share > 0 ? `−${f.share.toFixed(2)}` : '0.00'}
             </Table.Td>
           </Table.Tr>

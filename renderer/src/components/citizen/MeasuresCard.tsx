@@ -56,7 +56,7 @@ function DecisionModal({ citizenId, d, onClose }: { citizenId: string; d: Decisi
         {confirm ? t('measures.confirmEffect') : d.measure.status === 'confirmed' ? t('measures.liftEffect') : t('measures.withdrawEffect')}
       </Text>
       {d.measure.status === 'withdrawn' && d.measure.reason && (
-        <Text size="sm" c="orange.8">
+        <Text size="sm" c="var(--credence-warning-text)">
           <Trans t={t} i18nKey="measures.wasWithdrawn" values={{ by: d.measure.decidedBy, at: when(d.measure.decidedAt ?? ''), reason: d.measure.reason }} components={{ i: <i /> }} />
         </Text>
       )}

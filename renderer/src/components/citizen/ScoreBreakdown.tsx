@@ -73,7 +73,7 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
                   </Group>
                 </UnstyledButton>
               </Table.Td>
-              <Table.Td ta="right" ff="monospace" c={r.total < 0 ? 'red.7' : 'teal.7'} data-testid="breakdown-rule-total">
+              <Table.Td ta="right" ff="monospace" c={r.total < 0 ? 'red.9' : 'var(--credence-ok-text)'} data-testid="breakdown-rule-total">
                 {points(r.total)}
               </Table.Td>
             </Table.Tr>
@@ -119,7 +119,7 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
                 {t('breakdown.adjustmentsNote')}
               </Text>
             </Table.Td>
-            <Table.Td ta="right" ff="monospace" c={e.adjustments < 0 ? 'red.7' : 'teal.7'} data-testid="breakdown-adjustments">
+            <Table.Td ta="right" ff="monospace" c={e.adjustments < 0 ? 'red.9' : 'var(--credence-ok-text)'} data-testid="breakdown-adjustments">
               {points(e.adjustments)}
             </Table.Td>
           </Table.Tr>
@@ -142,7 +142,7 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
               {t('breakdown.byFriend')}
             </Anchor>
           </Table.Td>
-          <Table.Td ta="right" ff="monospace" c={e.friendPenalty > 0 ? 'red.7' : undefined} data-testid="breakdown-penalty">
+          <Table.Td ta="right" ff="monospace" c={e.friendPenalty > 0 ? 'red.9' : undefined} data-testid="breakdown-penalty">
             {e.friendPenalty > 0 ? `−${exact(e.friendPenalty)}` : '0.00'}
           </Table.Td>
         </Table.Tr>

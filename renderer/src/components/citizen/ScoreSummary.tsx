@@ -32,7 +32,7 @@ function MainReasons({ e }: { e: Explanation }) {
           {e.reasonCodes.map((r) => (
             <List.Item key={r.code}>
               {reasonLabel(r)}{' '}
-              <Text span c="red.7" ff="monospace">
+              <Text span c="red.9" ff="monospace">
                 {points(r.points)}
               </Text>
             </List.Item>

@@ -54,7 +54,7 @@ export function ConsentCard({ citizenId, name, consent }: { citizenId: string; n
           </Group>
         )}
         {laterRecord && (
-          <Text size="sm" c="orange.8">
+          <Text size="sm" c="var(--credence-warning-text)">
             {t('card.latestLater', { status: t(`status.${consent.latest!}`) })}
           </Text>
         )}

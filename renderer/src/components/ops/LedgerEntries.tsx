@@ -53,7 +53,7 @@ function ScoreChange({ e }: { e: LedgerEntry }) {
           {e.cause !== 'scope' ? t('entries.firstScore') : e.newScore === null ? t('entries.leftScope') : t('entries.enteredScope')}
         </Text>
       ) : (
-        <Text span fz="xs" c={delta > 0 ? 'teal.7' : delta < 0 ? 'red.7' : 'dimmed'}>
+        <Text span fz="xs" c={delta > 0 ? 'var(--credence-ok-text)' : delta < 0 ? 'red.9' : 'dimmed'}>
           ({delta > 0 ? '+' : delta < 0 ? '−' : '±'}
           {score(Math.abs(delta))})
         </Text>

@@ -91,7 +91,7 @@ export function ExpressionField({ label, description, value, onChange, eventKind
           </Text>
         )}
         {!empty && !pending && result?.ok && (
-          <Text size="xs" c="teal.8" data-testid={`${testId}-ok`}>
+          <Text size="xs" c="var(--credence-ok-text)" data-testid={`${testId}-ok`}>
             {t('expression.valid', { type: result.type })}
           </Text>
         )}
@@ -116,10 +116,10 @@ export function ExpressionField({ label, description, value, onChange, eventKind
             <span style={{ color: 'var(--mantine-color-red-7)', fontWeight: 700 }}>{' '.repeat(where.col - 1)}^</span>
           </Box>
           <Group gap={8} justify="space-between" wrap="nowrap">
-            <Text size="sm" c="red.8">
+            <Text size="sm" c="red.9">
               {multiline ? t('expression.lineColumn', { line: where.line, col: where.col, message: error.message }) : t('expression.column', { col: error.column, message: error.message })}
             </Text>
-            <UnstyledButton onClick={showInField} fz="xs" c="red.8" td="underline" style={{ whiteSpace: 'nowrap' }}>
+            <UnstyledButton onClick={showInField} fz="xs" c="red.9" td="underline" style={{ whiteSpace: 'nowrap' }}>
               {t('expression.showInField')}
             </UnstyledButton>
           </Group>

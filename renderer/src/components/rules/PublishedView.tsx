@@ -93,7 +93,7 @@ export function PublishedView({ current, version, onEdit }: { current: Current; 
               <Trans
                 i18nKey="rules:published.publishedBy"
                 values={{ when: when(version.at), by: version.actor, op: version.operationId, reason: version.reason }}
-                components={{ link: <Anchor component={Link} href={`/operations/${version.operationId}`} size="sm" /> }}
+                components={{ lnk: <Anchor component={Link} href={`/operations/${version.operationId}`} size="sm" /> }}
               />
             </Text>
           )}

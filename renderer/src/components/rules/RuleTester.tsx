@@ -237,7 +237,7 @@ export function RuleTester({ rule, kind }: { rule: RuleSpec; kind: EventKindSpec
             {t('tester.run')}
           </Button>
           {stale && (
-            <Text size="sm" c="orange.8">
+            <Text size="sm" c="var(--credence-warning-text)">
               {t('tester.stale')}
             </Text>
           )}

@@ -121,7 +121,7 @@ export function RulesetDiffView({ diff, beforeLabel, afterLabel, testId = 'rules
                 </Text>
               </Group>
               {descriptionUnchanged(c) && (
-                <Text size="sm" c="orange.8" fw={500} mb={6} data-testid="diff-stale-description">
+                <Text size="sm" c="var(--credence-warning-text)" fw={500} mb={6} data-testid="diff-stale-description">
                   ⚠ {staleDescription()}
                 </Text>
               )}

@@ -64,7 +64,7 @@ export function SimulatePanel({ draft, draftKey, valid, validating, run, onRun, 
           </Button>
         </Group>
         {!valid && !validating && (
-          <Text size="sm" c="red.8">
+          <Text size="sm" c="red.9">
             {t('simulate.fixFirst')}
           </Text>
         )}

@@ -8,7 +8,7 @@ import { count, points, score } from '../../format';
 import { TierBadge } from '../TierBadge';
 
 const delta = (x: number) => (
-  <Text span size="sm" c={x > 0 ? 'teal.8' : x < 0 ? 'red.8' : 'dimmed'} ff="monospace">
+  <Text span size="sm" c={x > 0 ? 'var(--credence-ok-text)' : x < 0 ? 'red.9' : 'dimmed'} ff="monospace">
     {points(x)}
   </Text>
 );
@@ -115,7 +115,7 @@ export function EvaluationErrorsTable({ errors, ruleNames }: { errors: Simulatio
   const { t } = useTranslation('rules');
   if (errors.length === 0)
     return (
-      <Text size="sm" c="teal.8" data-testid="sim-eval-errors">
+      <Text size="sm" c="var(--credence-ok-text)" data-testid="sim-eval-errors">
         {t('tables.noErrors')}
       </Text>
     );
@@ -139,7 +139,7 @@ export function EvaluationErrorsTable({ errors, ruleNames }: { errors: Simulatio
             </Table.Td>
             <Table.Td ta="right">{count(e.count)}</Table.Td>
             <Table.Td>
-              <Text size="xs" c="red.8" ff="monospace">
+              <Text size="xs" c="red.9" ff="monospace">
                 {e.example}
               </Text>
             </Table.Td>

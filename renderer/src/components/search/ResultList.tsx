@@ -29,8 +29,8 @@ function ColumnHeads({ filters, sortBy }: { filters: Filters; sortBy: (key: Sort
       <Table.Thead>
         <Table.Tr>
           {COLUMNS.map((c) => (
-            <Table.Th key={c.key} w={c.width} ta={c.align}>
-              <UnstyledButton onClick={() => sortBy(c.key)} fw={600} aria-sort={filters.sort === c.key ? (filters.descending ? 'descending' : 'ascending') : 'none'}>
+            <Table.Th key={c.key} w={c.width} ta={c.align} aria-sort={filters.sort === c.key ? (filters.descending ? 'descending' : 'ascending') : 'none'}>
+              <UnstyledButton onClick={() => sortBy(c.key)} fw={600}>
                 {t(`column.${c.key}`)} {filters.sort === c.key ? (filters.descending ? '▼' : '▲') : ''}
               </UnstyledButton>
             </Table.Th>
