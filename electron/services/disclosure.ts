@@ -20,6 +20,8 @@ import { consentOf } from './consent.js';
 import { consentSection, outOfScope, renderUnscoredDisclosure } from './disclosureConsent.js';
 import { outlookSection } from './disclosureOutlook.js';
 import { scoreOutlook } from './outlook.js';
+import { RejectedInputError } from './ruleLab.js';
+import type { Outlook } from '../../shared/recourse.js';
 import { translator, type Translate } from './translate.js';
 
 /**
@@ -126,7 +128,7 @@ function render(db: Db, citizenId: string, options: DisclosureOptions, language:
   calculationSection(c);
   friendPenaltySection(c);
   recordsSection(c);
-  outlookSection(pdf, t, scoreOutlook(db, citizenId));
+  outlookSection(pdf, t, outlookIfBounded(db, citizenId));
   disputesSection(c, db, { id: e.citizenId, idx }, answerDays);
   contestSection(c, answerDays);
   consentSection(pdf, consentOf(db, idx));
@@ -318,4 +320,14 @@ function contestSection(c: Context, answerDays: number): void {
   pdf.bullet(t('contest.answer', { days: answerDays }));
   pdf.bullet(t('contest.notSole'));
   pdf.bullet(t('contest.copy'));
+}
+
+/** The outlook, or null where working it out is refused as too large (the section then says so). */
+function outlookIfBounded(db: Db, citizenId: string): Outlook | null {
+  try {
+    return scoreOutlook(db, citizenId);
+  } catch (err) {
+    if (err instanceof RejectedInputError) return null;
+    throw err;
+  }
 }

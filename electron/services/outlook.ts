@@ -20,14 +20,20 @@ import { fromMicro, microOf, scoreCents, tierFor, toMicro } from '../engine/scor
 import { columnsOf } from './citizenTables.js';
 import { NotFoundError } from './explain.js';
 import { reachOf, whatIf } from './networkReach.js';
+import { RejectedInputError } from './ruleLab.js';
 import { adjustmentMicroOf, assembleOwn, loadScoringState, type ScoringState } from './scoring.js';
 
 /** Points of the outlook sent to the console; the rest are counted. */
 export const POINTS_SHOWN = 400;
 /** Records listed with the next tier; the rest are counted. */
 const NEXT_TIER_RECORDS_SHOWN = 20;
-/** A projection that would need more citizens' data than this is refused rather than left to run on. */
-export const MAX_REGION = 200_000;
+/**
+ * A projection that would need more citizens' data than this is refused
+ * rather than left to hold the main process (THREAT_MODEL guarantee 4): at
+ * 100k demo citizens the friends who may fall below the threshold percolate
+ * through most of the population, and such an outlook takes seconds.
+ */
+export const MAX_REGION = 5_000;
 
 interface Contribution {
   rule: number;
@@ -128,6 +134,8 @@ function activeAt(relations: Relation[], atMs: number): number[] {
 export interface OutlookOptions {
   /** Look no further than this instant (default: the last change of the citizen's own record). */
   untilMs?: number;
+  /** Refuse beyond this many citizens' data (default MAX_REGION). */
+  maxRegion?: number;
 }
 
 export function scoreOutlook(db: Db, citizenId: string, options: OutlookOptions = {}): Outlook {
@@ -167,7 +175,7 @@ export function scoreOutlook(db: Db, citizenId: string, options: OutlookOptions 
     const m = members.get(queue.pop()!)!;
     for (const r of m.relations) {
       if (members.has(r.friend) || r.sinceMs > horizon || r.untilMs <= fromDay) continue;
-      if (members.size >= MAX_REGION) throw new Error(`the outlook of ${citizenId} would need the data of more than ${MAX_REGION} citizens below or near the friend-penalty threshold`);
+      if (members.size >= (options.maxRegion ?? MAX_REGION)) throw new RejectedInputError(`the outlook of ${citizenId} would need the data of more than ${options.maxRegion ?? MAX_REGION} citizens (friends who may fall below the friend-penalty threshold, and theirs): it is not projected in this population`);
       const f = loadOnce(r.friend);
       const barrier = fromMicro(lowestOwnMicro(ruleset, f, asOfMs, horizon)) - largestPenalty >= params.threshold;
       members.set(r.friend, { ...f, barrier });

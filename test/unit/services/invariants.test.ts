@@ -26,6 +26,8 @@ import { scoreRows } from '../../../electron/services/exportScores.js';
 import { importFolder, type ImportReport } from '../../../electron/services/import.js';
 import { approveAdjustment, proposeAdjustment } from '../../../electron/services/proposals.js';
 import { recordEvent } from '../../../electron/services/recordEvent.js';
+import { recordConsent } from '../../../electron/services/consent.js';
+import { writeFileSync } from 'node:fs';
 import { retractEvent } from '../../../electron/services/retract.js';
 import { purgeExpiredRecords, setRetention } from '../../../electron/services/retention.js';
 import { publishRuleset, recomputeScores } from '../../../electron/services/rulesets.js';
@@ -81,7 +83,7 @@ function publish(db: Db, s: Scenario, asOf = s.asOf): void {
 const fmt = (cents: number) => `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
 
 /** What has been exercised over all runs, so each test can show its path really ran. */
-const seen = { incrementalAsOf: 0, purged: 0, undetermined: 0, runs: 0, incremental: 0, full: 0, comparisons: 0, penaltyHops3: 0, microTies: 0, centTies: 0, explained: 0 };
+const seen = { consentSteps: 0, incrementalAsOf: 0, purged: 0, undetermined: 0, runs: 0, incremental: 0, full: 0, comparisons: 0, penaltyHops3: 0, microTies: 0, centTies: 0, explained: 0 };
 
 /**
  * The reference's figures for a citizen, settling the rare figure the model
@@ -196,14 +198,16 @@ function replayLedger(db: Db): void {
     seq: number;
     citizen_id: string;
     old_score: number | null;
-    new_score: number;
+    new_score: number | null;
     old_tier: string | null;
-    new_tier: string;
+    new_tier: string | null;
   }[];
   for (const row of rows) {
     const prior = replayed.get(row.citizen_id);
     expect({ seq: row.seq, old: row.old_score, tier: row.old_tier }).toEqual({ seq: row.seq, old: prior?.cents ?? null, tier: prior?.tier ?? null });
-    replayed.set(row.citizen_id, { cents: row.new_score, tier: row.new_tier });
+    // A scope entry without a new score: the citizen left scope and has no stored score.
+    if (row.new_score === null || row.new_tier === null) replayed.delete(row.citizen_id);
+    else replayed.set(row.citizen_id, { cents: row.new_score, tier: row.new_tier });
   }
   expect(new Map(storedScores(db).map((r) => [r.citizen_id, { cents: r.cents, tier: r.tier }]))).toEqual(replayed);
   expect(verifyLedger(db).ok).toBe(true);
@@ -341,6 +345,106 @@ describe('invariant 1 against the reference scorer', () => {
     });
     await fc.assert(property, FC_OPTIONS);
     expect(runs()).toBe(NUM_RUNS);
+  }, PROPERTY_TIMEOUT);
+});
+
+/**
+ * Consent scope (SCORING_MODEL §3) against the reference: a population where
+ * some never consented, some withdrew, and records sit exactly on the as-of
+ * and a millisecond after it; a ruleset with consent_required; then consent
+ * recorded by hand (withdrawals, re-given consent, a record at the as-of, one
+ * after it), a consents.csv import on the incremental path, and a move of
+ * the instant on the incremental path. After every step the stored figures
+ * are the reference's, and a full recompute at the end finds nothing to repair.
+ */
+type ConsentRow = { citizen: string; status: 'given' | 'withdrawn' | 'refused'; at: string };
+async function playConsentHistory(p: ScenarioParams): Promise<void> {
+  const s = buildScenario(p);
+  const ids = [...s.initial.citizens.map((c) => c.id)];
+  let seed = p.seed;
+  const rand = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 2246822519) + 0x9e3779b9) >>> 0) / 2 ** 32);
+  const pick = <T,>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
+  const asOfMs = Date.parse(s.asOf);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const consents: ConsentRow[] = [];
+  for (const id of ids) {
+    const r = rand();
+    if (r < 0.12) continue; // never consented
+    consents.push({ citizen: id, status: r < 0.2 ? 'refused' : 'given', at: iso(asOfMs - Math.floor(rand() * 400) * 86_400_000 - 1000) });
+    if (rand() < 0.1) consents.push({ citizen: id, status: 'withdrawn', at: iso(asOfMs - Math.floor(rand() * 30) * 3_600_000 - 1) });
+    // Exactly at the as-of counts; a millisecond after does not.
+    if (rand() < 0.04) consents.push({ citizen: id, status: rand() < 0.5 ? 'given' : 'withdrawn', at: iso(asOfMs) });
+    else if (rand() < 0.04) consents.push({ citizen: id, status: rand() < 0.5 ? 'given' : 'withdrawn', at: iso(asOfMs + 1) });
+  }
+  const db = openIn('consent');
+  const ref = (): RefInput => ({ ...referenceInputAfter(s, 0), ruleset: { ...s.ruleset.reference, consentRequired: true }, consent: consents });
+  let asOf = s.asOf;
+  const check = (label: string) => expectReferenceFigures(db, { ...ref(), asOf }, label);
+  try {
+    const dir = writeFolder(freshPath('consent-initial'), { kinds: true, ...s.initial });
+    writeFileSync(join(dir, 'consents.csv'), ['citizen_id,status,at,evidence', ...consents.map((c) => `${c.citizen},${c.status},${c.at},form ${c.citizen}`)].join('\n') + '\n');
+    await importOk(db, dir);
+    const published = publishRuleset(db, { ...s.ruleset.spec, consent_required: true }, { actor: ACTOR, reason: 'consent required', asOf });
+    expect(published.problems).toEqual([]);
+    check('publish with consent required');
+    const record = (c: ConsentRow, label: string) => {
+      recordConsent(db, { citizenId: c.citizen, status: c.status, at: c.at, evidence: 'counter' }, { actor: ACTOR, reason: 'recorded at the counter' });
+      consents.push(c);
+      seen.consentSteps++;
+      check(label);
+    };
+    const scored = () => storedScores(db).map((r) => r.citizen_id);
+    const unscored = () => ids.filter((id) => !scored().includes(id));
+    // Withdrawals of low scorers' friends and of anyone, then the same people give consent again.
+    const withdrawn: string[] = [];
+    for (let k = 0; k < 4; k++) {
+      const id = pick(scored());
+      withdrawn.push(id);
+      record({ citizen: id, status: 'withdrawn', at: iso(asOfMs - 60_000 * (k + 1)) }, `withdrawal ${k + 1}`);
+    }
+    for (const [k, id] of withdrawn.slice(0, 2).entries()) record({ citizen: id, status: 'given', at: iso(asOfMs - 30_000 + k) }, `consent given again ${k + 1}`);
+    record({ citizen: pick(unscored()), status: 'given', at: iso(asOfMs) }, 'consent exactly at the as-of');
+    record({ citizen: pick(scored()), status: 'withdrawn', at: iso(asOfMs) }, 'withdrawal exactly at the as-of');
+    record({ citizen: pick(scored()), status: 'withdrawn', at: iso(asOfMs + 1) }, 'withdrawal a millisecond after the as-of');
+    // An import of consent records on the incremental path.
+    const batch: ConsentRow[] = [
+      { citizen: pick(unscored()), status: 'given', at: iso(asOfMs - 5000) },
+      { citizen: pick(scored()), status: 'refused', at: iso(asOfMs - 4000) },
+    ];
+    const importDir = writeFolder(freshPath('consent-batch'), {});
+    writeFileSync(join(importDir, 'consents.csv'), ['citizen_id,status,at,evidence', ...batch.map((c) => `${c.citizen},${c.status},${c.at},letter`)].join('\n') + '\n');
+    countPath(await importOk(db, importDir, 'incremental'), 'incremental');
+    consents.push(...batch);
+    check('consents imported on the incremental path');
+    // A withdrawal between the two instants, then the instant moves on the incremental path.
+    const laterMs = Date.parse(s.laterAsOf);
+    record({ citizen: pick(scored()), status: 'withdrawn', at: iso(Math.min(laterMs, Date.now()) - 1000) }, 'withdrawal before the later as-of');
+    const moved = recomputeScores(db, { asOf: s.laterAsOf, actor: ACTOR, reason: 'move the scoring instant', path: 'incremental' });
+    expect(moved.scoring.iterations).toBeUndefined();
+    asOf = s.laterAsOf;
+    check('instant moved on the incremental path');
+    const again = recomputeScores(db, { actor: ACTOR, asOf, reason: 'recompute at the same instant' });
+    expect(again.scoring.ledgerEntries).toBe(0);
+    expect(again.scoring.rowsRewritten).toBe(0);
+    replayLedger(db);
+  } finally {
+    db.close();
+  }
+}
+
+describe('invariant 1 with consent scope', () => {
+  it('consent recorded, withdrawn, given again, at and after the as-of, imported and crossed by a moved instant: the incremental paths store the reference figures', async () => {
+    const before = seen.consentSteps;
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(scenarioParamsArb(150, 250), async (p) => {
+        runs++;
+        await playConsentHistory(p);
+      }),
+      FC_OPTIONS,
+    );
+    expect(runs).toBe(NUM_RUNS);
+    expect(seen.consentSteps - before).toBeGreaterThanOrEqual(NUM_RUNS * 10);
   }, PROPERTY_TIMEOUT);
 });
 

@@ -19,6 +19,7 @@ import { explainCitizen } from '../../../electron/services/explain.js';
 import { importFolder } from '../../../electron/services/import.js';
 import { friendPenaltyByDistrict, networkView } from '../../../electron/services/network.js';
 import { scoreOutlook } from '../../../electron/services/outlook.js';
+import { RejectedInputError } from '../../../electron/services/ruleLab.js';
 import { publishRuleset } from '../../../electron/services/rulesets.js';
 import { eventRow, folder, openTempDb, removeTempDirs } from '../helpers/importFixtures.js';
 import { readPdf } from '../helpers/pdfReader.js';
@@ -173,5 +174,8 @@ describe('how far a change travels on a path graph', () => {
     openDispute(db, { citizenId: 'P1', eventId: 'P1-r', statement: 'not mine' }, 'official-1');
     const reach = scoreOutlook(db, 'P1').disputes[0].reach;
     expect(reach).toEqual({ citizens: 4, maxHops: 4, byHop: [1, 2, 3, 4].map((hops) => ({ hops, citizens: 1 })) });
+    // Bounded work: an outlook that would need more citizens' data than allowed is refused, not left to run.
+    expect(() => scoreOutlook(db, 'P1', { maxRegion: 3 })).toThrow(RejectedInputError);
+    expect(() => scoreOutlook(db, 'P1', { maxRegion: 3 })).toThrow(/more than 3 citizens/);
   });
 });

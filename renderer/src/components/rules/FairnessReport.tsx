@@ -42,32 +42,38 @@ function Status({ g }: { g: FairnessGroup }) {
   const { t } = useTranslation('fairness');
   if (g.flagged)
     return (
-      <Badge color="red" variant="filled" data-testid="fairness-flagged">
+      <Badge color="red" variant="filled" data-testid="fairness-flagged" style={{ flexShrink: 0 }}>
         {t('status.flagged')}
       </Badge>
     );
   if (g.tooSmall)
     return (
-      <Badge color="gray" variant="outline">
+      <Text size="xs" c="dimmed" fs="italic">
         {t('status.tooSmall')}
-      </Badge>
+      </Text>
     );
   if (g.reference)
     return (
-      <Badge color="indigo" variant="light">
+      <Text size="xs" c="indigo.8" fw={600}>
         {t('status.reference')}
-      </Badge>
+      </Text>
     );
   return null;
 }
 
-/** Non-empty tiers of a group, best first: "A 10 · C 30". */
-function tierLine(side: FairnessSide, g: FairnessGroup): string {
-  return side.tiers
-    .map((tier, i) => [tier, g.tierCounts[i]] as const)
-    .filter(([, n]) => n > 0)
-    .map(([tier, n]) => `${tier} ${count(n)}`)
-    .join(' · ');
+/** Non-empty tiers of a group, best first: "A 10 · C 30", each pair kept on one line. */
+function TierLine({ side, g }: { side: FairnessSide; g: FairnessGroup }) {
+  const parts = side.tiers.map((tier, i) => [tier, g.tierCounts[i]] as const).filter(([, n]) => n > 0);
+  return (
+    <Text size="xs" ff="monospace">
+      {parts.map(([tier, n], i) => (
+        <span key={tier} style={{ whiteSpace: 'nowrap' }}>
+          {i > 0 && ' · '}
+          {`${tier} ${count(n)}`}
+        </span>
+      ))}
+    </Text>
+  );
 }
 
 function DimensionTable({ dimension, after, before, subject }: { dimension: FairnessDimension['dimension']; after: FairnessSide; before: FairnessSide | null; subject: FairnessSubject }) {
@@ -119,9 +125,7 @@ function DimensionTable({ dimension, after, before, subject }: { dimension: Fair
                   <BeforeAfter hasBefore={hasBefore} before={ratio(p?.ratio ?? null)} after={ratio(g.ratio)} />
                 </Table.Td>
                 <Table.Td>
-                  <Text size="xs" ff="monospace">
-                    {tierLine(after, g)}
-                  </Text>
+                  <TierLine side={after} g={g} />
                 </Table.Td>
                 <Table.Td>
                   <Status g={g} />
