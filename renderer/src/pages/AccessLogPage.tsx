@@ -3,6 +3,7 @@ import { Anchor, Badge, Button, Group, Pagination, Select, Stack, Table, Text, T
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { call } from '../api';
 import { ErrorNote } from '../components/ErrorNote';
@@ -50,7 +51,9 @@ const ACTIONS = [
 ];
 
 export function AccessLogPage() {
-  usePageTitle('Access log');
+  const { t } = useTranslation('accessLog');
+  usePageTitle(t('title'));
+  const actionLabel = (code: string): string => t(`action.${code}`, { defaultValue: code.replace(/_/g, ' ') });
   const [citizenId, setCitizenId] = useState('');
   const [username, setUsername] = useState('');
   const [action, setAction] = useState<string | null>(null);
@@ -63,38 +66,38 @@ export function AccessLogPage() {
   });
   return (
     <Stack>
-      <Title order={2}>Access log</Title>
+      <Title order={2}>{t('title')}</Title>
       <Text size="sm" c="dimmed">
-        Every read of a citizen's data (records, events, measures, disputes, searches), every unmasking, account change, refused call and login, with the account and the stated purpose. The log cannot be edited.
+        {t('intro')}
       </Text>
       <PurposeSetting />
       <BulkReadAlerts onUser={(u) => (setUsername(u), setPage(1))} />
       <Group align="flex-end">
-        <TextInput label="Citizen ID" value={citizenId} onChange={(e) => (setCitizenId(e.currentTarget.value), setPage(1))} w={180} data-testid="access-citizen" />
-        <TextInput label="Account" value={username} onChange={(e) => (setUsername(e.currentTarget.value), setPage(1))} w={180} />
-        <Select label="Action" clearable placeholder="All, including refusals" data={ACTIONS} value={action} onChange={(v) => (setAction(v), setPage(1))} w={200} />
+        <TextInput label={t('filter.citizen')} value={citizenId} onChange={(e) => (setCitizenId(e.currentTarget.value), setPage(1))} w={180} data-testid="access-citizen" />
+        <TextInput label={t('filter.account')} value={username} onChange={(e) => (setUsername(e.currentTarget.value), setPage(1))} w={180} />
+        <Select label={t('filter.action')} clearable placeholder={t('filter.allActions')} data={ACTIONS.map((code) => ({ value: code, label: actionLabel(code) }))} value={action} onChange={(v) => (setAction(v), setPage(1))} w={200} />
         <Button
           variant="default"
           onClick={() => void call('exportAccessLog', filters).then((r) => saveFile(r.filename, r.csv, 'text/csv'))}
           data-testid="export-access-log"
         >
-          Download as CSV
+          {t('download')}
         </Button>
       </Group>
       <ErrorNote error={error} />
       {data && (
         <>
-          <Text size="sm">{count(data.total)} entries</Text>
+          <Text size="sm">{t('total', { count: data.total, total: count(data.total) })}</Text>
           <Table striped data-testid="access-table">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>When (UTC)</Table.Th>
-                <Table.Th>Account</Table.Th>
-                <Table.Th>Action</Table.Th>
-                <Table.Th>Citizen</Table.Th>
-                <Table.Th>Detail</Table.Th>
-                <Table.Th>Purpose</Table.Th>
-                <Table.Th>Outcome</Table.Th>
+                <Table.Th>{t('col.when')}</Table.Th>
+                <Table.Th>{t('col.account')}</Table.Th>
+                <Table.Th>{t('col.action')}</Table.Th>
+                <Table.Th>{t('col.citizen')}</Table.Th>
+                <Table.Th>{t('col.detail')}</Table.Th>
+                <Table.Th>{t('col.purpose')}</Table.Th>
+                <Table.Th>{t('col.outcome')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -102,7 +105,13 @@ export function AccessLogPage() {
                 <Table.Tr key={r.id} data-testid="access-row">
                   <Table.Td>{when(r.at)}</Table.Td>
                   <Table.Td>{r.username}</Table.Td>
-                  <Table.Td>{r.action}</Table.Td>
+                  <Table.Td>
+                    {actionLabel(r.action)}
+                    {/* The code as the CSV export and the CLI write it, so a row on screen is found in either. */}
+                    <Text size="xs" c="dimmed" ff="monospace">
+                      {r.action}
+                    </Text>
+                  </Table.Td>
                   <Table.Td>
                     {r.citizenId && (
                       <Anchor component={Link} href={`/citizen/${encodeURIComponent(r.citizenId)}`} ff="monospace" size="sm">
@@ -118,14 +127,20 @@ export function AccessLogPage() {
                   <Table.Td>{r.purpose ?? ''}</Table.Td>
                   <Table.Td>
                     <Badge color={r.outcome === 'allowed' ? 'gray' : 'red'} variant="light">
-                      {r.outcome}
+                      {t(`outcome.${r.outcome}`, { defaultValue: r.outcome })}
                     </Badge>
                   </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
-          <Pagination total={Math.max(1, Math.ceil(data.total / PAGE))} value={page} onChange={setPage} />
+          <Pagination
+            total={Math.max(1, Math.ceil(data.total / PAGE))}
+            value={page}
+            onChange={setPage}
+            getControlProps={(control) => ({ 'aria-label': t(`page.${control}`) })}
+            getItemProps={(n) => ({ 'aria-label': t('page.number', { n }) })}
+          />
         </>
       )}
     </Stack>

@@ -3,28 +3,23 @@
  * first, overdue ones in red; filters by status, district, who opened it,
  * who it is assigned to, and overdue; assignment to a reviewer from the list.
  */
-import { Anchor, Badge, Button, Checkbox, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Checkbox, Group, Select, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { Dispute, Input } from '../../../shared/contract';
 import { call, recordPurpose } from '../api';
 import { useAccess } from '../components/approvals/access';
 import { AssignDisputeModal } from '../components/citizen/AssignDisputeModal';
-import { deadlineText, DISPUTE_COLOR, DISPUTE_LABEL, isActive } from '../components/citizen/disputeStatus';
+import { deadlineText, DISPUTE_COLOR, disputeLabel, isActive } from '../components/citizen/disputeStatus';
 import { ErrorNote } from '../components/ErrorNote';
 import { count, when } from '../format';
 import { usePageTitle } from '../pageTitle';
 
-const STATUS_OPTIONS = [
-  { value: 'active', label: 'Awaiting a decision' },
-  { value: 'open', label: 'Open' },
-  { value: 'under_review', label: 'Under review' },
-  { value: 'upheld', label: 'Upheld' },
-  { value: 'rejected', label: 'Rejected' },
-  { value: 'all', label: 'All' },
-];
+/** The status filter's choices; each label is disputes:filter.status_<value>. */
+const STATUS_FILTERS = ['active', 'open', 'under_review', 'upheld', 'rejected', 'all'] as const;
 
 /** How many disputes await a decision and how many are overdue: the navigation badge (counts only, no personal data). */
 export function useDisputeCounts() {
@@ -32,7 +27,8 @@ export function useDisputeCounts() {
 }
 
 export function DisputesPage() {
-  usePageTitle('Disputes');
+  const { t } = useTranslation('disputes');
+  usePageTitle(t('title'));
   const { mayAct, username } = useAccess();
   const [status, setStatus] = useState('active');
   const [district, setDistrict] = useState<string | null>(null);
@@ -54,25 +50,25 @@ export function DisputesPage() {
   const overdue = data?.filter((d) => d.overdue).length ?? 0;
   return (
     <Stack>
-      <Title order={2}>Disputes</Title>
+      <Title order={2}>{t('title')}</Title>
       <Text size="sm" c="dimmed">
-        Soonest deadline first. The official who opened a dispute may review it; another official decides it. Every step is an operation and is in the access log.
+        {t('intro')}
       </Text>
       <Group align="flex-end">
-        <Select label="Status" data={STATUS_OPTIONS} value={status} onChange={(v) => setStatus(v ?? 'active')} allowDeselect={false} w={200} data-testid="disputes-filter-status" />
-        <Select label="District" placeholder="All" clearable data={districts ?? []} value={district} onChange={setDistrict} w={170} data-testid="disputes-filter-district" />
-        <TextInput label="Opened by" placeholder="account" value={openedBy} onChange={(e) => setOpenedBy(e.currentTarget.value)} w={170} data-testid="disputes-filter-opened-by" />
-        <Checkbox label="Assigned to me" checked={mine} onChange={(e) => setMine(e.currentTarget.checked)} mb={8} data-testid="disputes-filter-mine" />
-        <Checkbox label="Overdue only" checked={overdueOnly} onChange={(e) => setOverdueOnly(e.currentTarget.checked)} mb={8} data-testid="disputes-filter-overdue" />
+        <Select label={t('filter.status')} data={STATUS_FILTERS.map((value) => ({ value, label: t(`filter.status_${value}`) }))} value={status} onChange={(v) => setStatus(v ?? 'active')} allowDeselect={false} w={200} data-testid="disputes-filter-status" />
+        <Select label={t('filter.district')} placeholder={t('filter.all')} clearable data={districts ?? []} value={district} onChange={setDistrict} w={170} data-testid="disputes-filter-district" />
+        <TextInput label={t('filter.openedBy')} placeholder={t('filter.account')} value={openedBy} onChange={(e) => setOpenedBy(e.currentTarget.value)} w={170} data-testid="disputes-filter-opened-by" />
+        <Checkbox label={t('filter.mine')} checked={mine} onChange={(e) => setMine(e.currentTarget.checked)} mb={8} data-testid="disputes-filter-mine" />
+        <Checkbox label={t('filter.overdueOnly')} checked={overdueOnly} onChange={(e) => setOverdueOnly(e.currentTarget.checked)} mb={8} data-testid="disputes-filter-overdue" />
       </Group>
-      <ErrorNote error={error} title="The disputes could not be loaded" />
+      <ErrorNote error={error} title={t('loadFailed')} />
       {data && (
         <Text size="sm" data-testid="disputes-total">
-          {count(data.length)} dispute{data.length === 1 ? '' : 's'}
+          {t('total', { count: data.length, total: count(data.length) })}
           {overdue > 0 && (
             <Text span c="red.7" fw={600}>
-              {' '}
-              · {overdue} overdue
+              {' · '}
+              {t('totalOverdue', { count: overdue, overdue: count(overdue) })}
             </Text>
           )}
         </Text>
@@ -81,15 +77,19 @@ export function DisputesPage() {
         <Table striped highlightOnHover data-testid="disputes-table">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Decision due (UTC)</Table.Th>
+              <Table.Th>{t('col.due')}</Table.Th>
               <Table.Th>#</Table.Th>
-              <Table.Th>Citizen</Table.Th>
-              <Table.Th>District</Table.Th>
-              <Table.Th>About</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Opened by</Table.Th>
-              <Table.Th>Assigned to</Table.Th>
-              {mayAct && <Table.Th />}
+              <Table.Th>{t('col.citizen')}</Table.Th>
+              <Table.Th>{t('filter.district')}</Table.Th>
+              <Table.Th>{t('col.about')}</Table.Th>
+              <Table.Th>{t('filter.status')}</Table.Th>
+              <Table.Th>{t('filter.openedBy')}</Table.Th>
+              <Table.Th>{t('col.assignedTo')}</Table.Th>
+              {mayAct && (
+                <Table.Th>
+                  <VisuallyHidden>{t('col.actions')}</VisuallyHidden>
+                </Table.Th>
+              )}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -106,7 +106,7 @@ export function DisputesPage() {
                 </Table.Td>
                 <Table.Td>{d.id}</Table.Td>
                 <Table.Td>
-                  <Anchor component={Link} href={`/citizen/${encodeURIComponent(d.citizenId)}`} onClick={() => recordPurpose.suggest(d.citizenId, `dispute #${d.id}`)}>
+                  <Anchor component={Link} href={`/citizen/${encodeURIComponent(d.citizenId)}`} onClick={() => recordPurpose.suggest(d.citizenId, t('purposeHint', { id: d.id }))}>
                     {d.citizenName}
                   </Anchor>{' '}
                   <Text span size="xs" ff="monospace" c="dimmed">
@@ -116,28 +116,28 @@ export function DisputesPage() {
                 <Table.Td>{d.district}</Table.Td>
                 <Table.Td>
                   <Text size="sm" ff="monospace">
-                    {d.eventId ? `event ${d.eventId}` : `restriction ${d.measureId}`}
+                    {d.eventId ? t('card.subjectEvent', { event: d.eventId }) : t('card.subjectRestriction', { id: d.measureId })}
                   </Text>
                 </Table.Td>
                 <Table.Td>
                   <Group gap={4} wrap="nowrap">
                     <Badge color={DISPUTE_COLOR[d.status]} variant={isActive(d) ? 'filled' : 'light'}>
-                      {DISPUTE_LABEL[d.status]}
+                      {disputeLabel(d.status)}
                     </Badge>
                     {d.overdue && (
                       <Badge color="red" variant="filled">
-                        overdue
+                        {t('overdue')}
                       </Badge>
                     )}
                   </Group>
                 </Table.Td>
                 <Table.Td>{d.openedBy}</Table.Td>
-                <Table.Td data-testid="disputes-assignee">{d.assignedTo ?? <Text span c="dimmed" size="sm">nobody</Text>}</Table.Td>
+                <Table.Td data-testid="disputes-assignee">{d.assignedTo ?? <Text span c="dimmed" size="sm">{t('nobody')}</Text>}</Table.Td>
                 {mayAct && (
                   <Table.Td>
                     {isActive(d) && (
                       <Button size="compact-xs" variant="default" onClick={() => setAssigning(d)} data-testid="disputes-assign">
-                        Assign…
+                        {t('card.assign')}
                       </Button>
                     )}
                   </Table.Td>
@@ -149,7 +149,7 @@ export function DisputesPage() {
       )}
       {data && data.length === 0 && (
         <Text c="dimmed" data-testid="disputes-none">
-          No dispute matches.
+          {t('noneMatch')}
         </Text>
       )}
       {assigning && <AssignDisputeModal d={assigning} onClose={() => setAssigning(null)} />}

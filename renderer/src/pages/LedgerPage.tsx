@@ -9,6 +9,7 @@
 import { Alert, Badge, Button, Card, FileButton, Group, List, PasswordInput, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Output } from '../../../shared/contract';
 import { call } from '../api';
 import { ErrorNote } from '../components/ErrorNote';
@@ -19,6 +20,7 @@ import { usePageTitle } from '../pageTitle';
 type Integrity = Output<'checkpoints'>['integrity'];
 
 function ProblemList({ integrity }: { integrity: Integrity }) {
+  const { t } = useTranslation('ledger');
   if (integrity.problemCount === 0) return null;
   return (
     <List size="sm" data-testid="integrity-problems">
@@ -28,13 +30,14 @@ function ProblemList({ integrity }: { integrity: Integrity }) {
           {p.at ? ` ${p.at}` : ''}: {p.message}
         </List.Item>
       ))}
-      {integrity.problemCount > integrity.problems.length && <List.Item>… and {count(integrity.problemCount - integrity.problems.length)} more</List.Item>}
+      {integrity.problemCount > integrity.problems.length && <List.Item>{t('moreProblems', { count: integrity.problemCount - integrity.problems.length, more: count(integrity.problemCount - integrity.problems.length) })}</List.Item>}
     </List>
   );
 }
 
 export function LedgerPage() {
-  usePageTitle('Ledger verification');
+  const { t } = useTranslation('ledger');
+  usePageTitle(t('title'));
   const queryClient = useQueryClient();
   const [trustedKey, setTrustedKey] = useState('');
   const pinned = trustedKey.trim();
@@ -71,30 +74,32 @@ export function LedgerPage() {
       const checkpoint = JSON.parse(await file.text());
       setResult({ ...(await call('verifyCheckpoint', { checkpoint, trustedPublicKey: pinned })), file: file.name });
     } catch (err) {
-      setError(err instanceof SyntaxError ? new Error(`${file.name} is not a checkpoint file (not JSON)`) : err);
+      setError(err instanceof SyntaxError ? new Error(t('notJson', { file: file.name })) : err);
     }
   };
 
   const integrity = list.data?.integrity;
   return (
     <Stack>
-      <Title order={2}>Ledger verification</Title>
+      <Title order={2}>{t('title')}</Title>
       <Text size="sm" c="dimmed">
-        Every record that may never change — operations, ledger entries, the access log, events, rulesets, checkpoints — is one hash chain, and every stored score must equal
-        its last ledger entry. A checkpoint signed with the auditor&apos;s own key fixes the chain at a moment; verifying against it later, with the auditor&apos;s public key,
-        detects any edit, deletion, truncation or re-signing before it.
+        {t('intro')}
       </Text>
       <ErrorNote error={error ?? list.error} />
       {integrity && (
         <Alert
           color={integrity.ok ? 'yellow' : 'red'}
-          title={integrity.ok ? `Record consistent: ${count(integrity.chainCount)} chain entries, ${count(integrity.ledgerCount)} ledger entries` : `Record damaged: ${count(integrity.problemCount)} problem(s)`}
+          title={
+            integrity.ok
+              ? t('consistent', { chain: count(integrity.chainCount), ledger: count(integrity.ledgerCount) })
+              : t('damaged', { count: integrity.problemCount, problems: count(integrity.problemCount) })
+          }
           data-testid="chain-status"
           data-ok={integrity.ok}
         >
           {integrity.ok ? (
             <Text size="xs">
-              Consistent is not verified: someone who rewrote all of it would also pass. Verify against a checkpoint you kept. <span style={{ fontFamily: 'monospace' }}>head {integrity.chainHead}</span>
+              {t('consistentNote')} <span style={{ fontFamily: 'monospace' }}>{t('head', { hash: integrity.chainHead })}</span>
             </Text>
           ) : (
             <ProblemList integrity={integrity} />
@@ -103,10 +108,10 @@ export function LedgerPage() {
       )}
       <Card withBorder>
         <Stack>
-          <Title order={4}>Verify against a checkpoint</Title>
+          <Title order={3} size="h4">{t('verify.title')}</Title>
           <Textarea
-            label="Your auditor public key (required)"
-            description="The .pub.pem written by credence auditor-key create, from your own copy — never from this machine."
+            label={t('verify.key')}
+            description={t('verify.keyHelp')}
             autosize
             minRows={2}
             value={trustedKey}
@@ -117,22 +122,22 @@ export function LedgerPage() {
             <FileButton onChange={(f) => void verify(f)} accept="application/json,.json" disabled={!pinned}>
               {(props) => (
                 <Button {...props} disabled={!pinned} data-testid="verify-checkpoint">
-                  Choose a checkpoint file and verify…
+                  {t('verify.choose')}
                 </Button>
               )}
             </FileButton>
             {!pinned && (
               <Text size="sm" c="dimmed">
-                Paste your public key first: a checkpoint is only as good as the key it is checked against.
+                {t('verify.pasteFirst')}
               </Text>
             )}
           </Group>
           {result && (
-            <Alert color={result.ok ? 'green' : 'red'} title={result.ok ? `Verified against ${result.file}` : `Verification failed against ${result.file}`} data-testid="checkpoint-result" data-ok={result.ok}>
-              <Text size="sm">Signature: {result.signature.message}</Text>
+            <Alert color={result.ok ? 'green' : 'red'} title={result.ok ? t('verify.ok', { file: result.file }) : t('verify.failed', { file: result.file })} data-testid="checkpoint-result" data-ok={result.ok}>
+              <Text size="sm">{t('verify.signature', { message: result.signature.message })}</Text>
               {result.ok && result.integrity && (
                 <Text size="sm">
-                  {count(result.integrity.chainCount)} chain entries and {count(result.integrity.ledgerCount)} ledger entries verified; every stored score matches the ledger.
+                  {t('verify.counts', { chain: count(result.integrity.chainCount), ledger: count(result.integrity.ledgerCount) })}
                 </Text>
               )}
               {!result.ok && (
@@ -149,40 +154,40 @@ export function LedgerPage() {
       </Card>
       <Card withBorder>
         <Stack>
-          <Title order={4}>Take a signed checkpoint</Title>
+          <Title order={3} size="h4">{t('take.title')}</Title>
           <Text size="sm" c="dimmed">
-            Choose your auditor key file (from your removable media) and type its passphrase. The key is used for this signature only and never stored here.
+            {t('take.intro')}
           </Text>
           <Group align="end">
             <FileButton onChange={(f) => void chooseKey(f)} accept="application/json,.json,.key">
               {(props) => (
                 <Button variant="default" {...props} data-testid="choose-auditor-key">
-                  {keyFile ? `Key: ${keyFile.name}` : 'Choose your auditor key…'}
+                  {keyFile ? t('take.key', { file: keyFile.name }) : t('take.chooseKey')}
                 </Button>
               )}
             </FileButton>
-            <PasswordInput label="Passphrase" value={passphrase} onChange={(e) => setPassphrase(e.currentTarget.value)} w={260} data-testid="auditor-passphrase" />
+            <PasswordInput label={t('take.passphrase')} value={passphrase} onChange={(e) => setPassphrase(e.currentTarget.value)} w={260} data-testid="auditor-passphrase" />
             <Button loading={taking} disabled={!keyFile || !passphrase} onClick={() => void take()} data-testid="take-checkpoint">
-              Sign and save the checkpoint
+              {t('take.sign')}
             </Button>
           </Group>
         </Stack>
       </Card>
       {list.data && (
         <Card withBorder>
-          <Title order={4} mb="xs">
-            Checkpoints recorded in this database
+          <Title order={3} size="h4" mb="xs">
+            {t('list.title')}
           </Title>
           <Table striped data-testid="checkpoints-table">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>When (UTC)</Table.Th>
-                <Table.Th>By</Table.Th>
-                <Table.Th ta="right">Ledger</Table.Th>
-                <Table.Th ta="right">Chain</Table.Th>
-                <Table.Th>Key</Table.Th>
-                <Table.Th>Signature</Table.Th>
-                <Table.Th>Chain today</Table.Th>
+                <Table.Th>{t('list.when')}</Table.Th>
+                <Table.Th>{t('list.by')}</Table.Th>
+                <Table.Th ta="right">{t('list.ledger')}</Table.Th>
+                <Table.Th ta="right">{t('list.chain')}</Table.Th>
+                <Table.Th>{t('list.key')}</Table.Th>
+                <Table.Th>{t('list.signature')}</Table.Th>
+                <Table.Th>{t('list.chainToday')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -197,12 +202,12 @@ export function LedgerPage() {
                   </Table.Td>
                   <Table.Td>
                     <Badge color={c.signatureStatus === 'valid' ? 'green' : c.signatureStatus === 'unpinned' ? 'gray' : 'red'} variant="light">
-                      {c.signatureStatus === 'unpinned' ? 'paste your key to check' : c.signatureStatus}
+                      {t(`signatureStatus.${c.signatureStatus}`, { defaultValue: c.signatureStatus })}
                     </Badge>
                   </Table.Td>
                   <Table.Td>
                     <Badge color={c.matchesChain ? 'green' : 'red'} variant="light">
-                      {c.matchesChain === null ? 'not comparable' : c.matchesChain ? 'matches' : 'history differs'}
+                      {c.matchesChain === null ? t('list.notComparable') : c.matchesChain ? t('list.matches') : t('list.differs')}
                     </Badge>
                   </Table.Td>
                 </Table.Tr>
@@ -211,7 +216,7 @@ export function LedgerPage() {
           </Table>
           {list.data.checkpoints.length === 0 && (
             <Text size="sm" c="dimmed">
-              No checkpoint yet.
+              {t('list.none')}
             </Text>
           )}
         </Card>

@@ -6,6 +6,7 @@
 import { Alert, Anchor, Badge, Button, Group, NumberInput, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { Proposal } from '../../../../shared/contract';
 import { call } from '../../api';
@@ -19,6 +20,7 @@ import { refreshCases } from './refresh';
 const MIN_JUSTIFICATION = 10;
 
 function ProposeForm({ citizenId }: { citizenId: string }) {
+  const { t } = useTranslation('citizen');
   const qc = useQueryClient();
   const [amount, setAmount] = useState<number | string>('');
   const [justification, setJustification] = useState('');
@@ -45,26 +47,26 @@ function ProposeForm({ citizenId }: { citizenId: string }) {
     >
       <Stack gap="xs">
         <Text size="sm" fw={600}>
-          Propose an adjustment
+          {t('adjust.propose')}
         </Text>
         <Group align="flex-start" grow preventGrowOverflow={false}>
           <NumberInput
-            label="Points"
-            description="Added to the own score; negative lowers it"
-            placeholder="e.g. 25 or -10"
+            label={t('adjust.points')}
+            description={t('adjust.pointsHelp')}
+            placeholder={t('adjust.pointsPlaceholder')}
             value={amount}
             onChange={setAmount}
             min={-1000}
             max={1000}
             decimalScale={2}
             maw={180}
-            error={amount !== '' && !amountOk ? 'a non-zero number from −1000 to 1000' : undefined}
+            error={amount !== '' && !amountOk ? t('adjust.pointsError') : undefined}
             data-testid="adjust-points"
           />
           <ReasonField
-            label="Justification"
-            description="Why, with the decision or document it rests on"
-            placeholder="e.g. Court ruling 2026/114 annulled the fine recorded on 3 March"
+            label={t('adjust.justification')}
+            description={t('adjust.justificationHelp')}
+            placeholder={t('adjust.justificationPlaceholder')}
             value={justification}
             onChange={setJustification}
             min={MIN_JUSTIFICATION}
@@ -73,18 +75,18 @@ function ProposeForm({ citizenId }: { citizenId: string }) {
         </Group>
         <Group>
           <Button type="submit" variant="light" disabled={!amountOk || !justificationOk} loading={propose.isPending} data-testid="adjust-submit">
-            Propose for approval
+            {t('adjust.submit')}
           </Button>
           <Text size="xs" c="dimmed">
-            Nothing changes until a second user approves it on the Approvals page; you cannot approve your own proposal.
+            {t('adjust.secondUser')}
           </Text>
         </Group>
-        <ErrorNote error={propose.error} title="The adjustment was not proposed" />
+        <ErrorNote error={propose.error} title={t('adjust.failed')} />
         {done && (
           <Alert color="blue" data-testid="adjust-result" withCloseButton onClose={() => setDone(null)}>
-            Proposal #{done.id} ({points(done.points)} points) is waiting for a second user.{' '}
+            {t('adjust.waiting', { id: done.id, points: points(done.points) })}{' '}
             <Anchor component={Link} href="/approvals" size="sm">
-              Open Approvals
+              {t('adjust.openApprovals')}
             </Anchor>
           </Alert>
         )}
@@ -94,6 +96,7 @@ function ProposeForm({ citizenId }: { citizenId: string }) {
 }
 
 function AdjustmentRows({ list }: { list: Proposal[] }) {
+  const { t } = useTranslation('citizen');
   return (
     <Table verticalSpacing={4} data-testid="adjustment-proposals">
       <Table.Tbody>
@@ -106,7 +109,7 @@ function AdjustmentRows({ list }: { list: Proposal[] }) {
                 w={90}
                 c={p.status === 'rejected' ? 'dimmed' : a && a.points < 0 ? 'red.7' : 'teal.7'}
                 style={p.status === 'rejected' ? { textDecoration: 'line-through' } : undefined}
-                title={p.status === 'rejected' ? 'rejected: not applied' : undefined}
+                title={p.status === 'rejected' ? t('adjust.rejectedTitle') : undefined}
               >
                 {a ? points(a.points) : '—'}
               </Table.Td>
@@ -114,16 +117,16 @@ function AdjustmentRows({ list }: { list: Proposal[] }) {
                 <Text size="sm">{p.reason}</Text>
                 <Group gap={6} mt={2} wrap="wrap">
                   <Badge size="sm" color={p.status === 'pending' ? 'yellow' : p.status === 'approved' ? 'teal' : 'gray'} variant="light" style={{ flexShrink: 0 }} data-testid="adjustment-status">
-                    {p.status === 'pending' ? 'waiting for approval' : p.status}
+                    {t(`adjust.status_${p.status}`, { defaultValue: p.status })}
                   </Badge>
                   <Text size="xs" c="dimmed">
-                    #{p.id} proposed by {p.proposedBy} on {when(p.proposedAt)}
-                    {p.decidedBy && ` · ${p.status} by ${p.decidedBy} on ${when(p.decidedAt ?? '')}`}
+                    {t('adjust.proposedBy', { id: p.id, by: p.proposedBy, at: when(p.proposedAt) })}
+                    {p.decidedBy && ` · ${p.status === 'approved' ? t('adjust.approvedBy', { by: p.decidedBy, at: when(p.decidedAt ?? '') }) : t('adjust.decidedBy', { status: t(`adjust.status_${p.status}`, { defaultValue: p.status }), by: p.decidedBy, at: when(p.decidedAt ?? '') })}`}
                     {p.operationId !== null && (
                       <>
                         {' · '}
                         <Anchor component={Link} href={`/operations/${p.operationId}`} size="xs">
-                          operation #{p.operationId}
+                          {t('adjust.operation', { id: p.operationId })}
                         </Anchor>
                       </>
                     )}
@@ -139,17 +142,18 @@ function AdjustmentRows({ list }: { list: Proposal[] }) {
 }
 
 export function AdjustmentsCard({ citizenId }: { citizenId: string }) {
+  const { t } = useTranslation('citizen');
   const { mayAct } = useAccess();
   const proposals = useQuery({ queryKey: ['proposals', 'all'], queryFn: () => call('proposals', {}) });
   const mine = (proposals.data ?? []).filter((p) => adjustmentOf(p)?.citizenId === citizenId && p.status !== 'withdrawn');
   return (
     <Stack gap="sm">
-      <ErrorNote error={proposals.error} title="The proposals could not be loaded" />
+      <ErrorNote error={proposals.error} title={t('adjust.loadFailed')} />
       {mine.length > 0 ? (
         <AdjustmentRows list={mine} />
       ) : (
         <Text size="sm" c="dimmed">
-          No manual adjustment has been proposed for this citizen.
+          {t('adjust.none')}
         </Text>
       )}
       {mayAct && <ProposeForm citizenId={citizenId} />}

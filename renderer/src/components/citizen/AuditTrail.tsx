@@ -1,22 +1,25 @@
 /** Every ledger entry of a citizen with the operation behind it: who, when, why, which ruleset, what moved. */
 import { Anchor, Badge, Group, Table, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { LedgerEntryWithOperation } from '../../../../shared/contract';
 import { score, when } from '../../format';
+import { operationKindLabel } from '../ops/operationKinds';
 import { TierBadge } from '../TierBadge';
 import { ScopeCauseBadge } from '../consent/ScopeCauseBadge';
 
 export function AuditTrail({ entries }: { entries: LedgerEntryWithOperation[] }) {
-  if (entries.length === 0) return <Text c="dimmed">No ledger entry yet.</Text>;
+  const { t } = useTranslation('citizen');
+  if (entries.length === 0) return <Text c="dimmed">{t('audit.none')}</Text>;
   return (
     <Table striped verticalSpacing="xs" data-testid="audit-trail">
       <Table.Thead>
         <Table.Tr>
-          <Table.Th>When (UTC)</Table.Th>
-          <Table.Th>Operation</Table.Th>
-          <Table.Th>Reason</Table.Th>
-          <Table.Th>Score</Table.Th>
-          <Table.Th>Cause</Table.Th>
+          <Table.Th>{t('audit.when')}</Table.Th>
+          <Table.Th>{t('audit.operation')}</Table.Th>
+          <Table.Th>{t('audit.reason')}</Table.Th>
+          <Table.Th>{t('audit.score')}</Table.Th>
+          <Table.Th>{t('audit.cause')}</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -25,18 +28,18 @@ export function AuditTrail({ entries }: { entries: LedgerEntryWithOperation[] })
             <Table.Td>
               <Text size="sm">{when(l.operation.at)}</Text>
               <Text size="xs" c="dimmed">
-                entry #{l.seq}
+                {t('audit.entry', { seq: l.seq })}
               </Text>
             </Table.Td>
             <Table.Td>
               <Anchor component={Link} href={`/operations/${l.operationId}`} size="sm">
-                #{l.operationId} {l.operation.kind.replace(/_/g, ' ')}
+                {/* Lower case in running text ("#12 ruleset published"); Chinese has no case. */}
+                {t('audit.operationLink', { id: l.operationId, kind: operationKindLabel(l.operation.kind).toLocaleLowerCase() })}
               </Anchor>
               <Text size="xs" c="dimmed">
                 {typeof l.operation.details.proposed_by === 'string'
-                  ? `proposed by ${l.operation.details.proposed_by}, approved by ${String(l.operation.details.approved_by ?? l.operation.actor)}`
-                  : `by ${l.operation.actor}`}{' '}
-                · ruleset v{l.rulesetVersion}
+                  ? t('audit.proposedApproved', { proposer: l.operation.details.proposed_by, approver: String(l.operation.details.approved_by ?? l.operation.actor), version: l.rulesetVersion })
+                  : t('audit.by', { actor: l.operation.actor, version: l.rulesetVersion })}
               </Text>
             </Table.Td>
             <Table.Td maw={360}>
@@ -61,11 +64,11 @@ export function AuditTrail({ entries }: { entries: LedgerEntryWithOperation[] })
               {l.cause === 'scope' ? (
                 <ScopeCauseBadge />
               ) : l.cause === 'own' ? (
-                <Badge variant="light">own records</Badge>
+                <Badge variant="light">{t('operations:entries.ownRecords')}</Badge>
               ) : (
                 <Group gap={4}>
                   <Badge variant="light" color="grape">
-                    friends
+                    {t('operations:entries.friends')}
                   </Badge>
                   {l.causeFriends.map((f) => (
                     <Anchor key={f} component={Link} href={`/citizen/${encodeURIComponent(f)}`} size="xs" ff="monospace">

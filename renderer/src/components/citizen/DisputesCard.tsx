@@ -7,6 +7,10 @@ import { Anchor, Badge, Button, Group, Paper, Stack, Text, Timeline } from '@man
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import i18next from '../../i18n';
+import { operationKindLabel } from '../ops/operationKinds';
+import { eventKindLabel } from './eventKinds';
 import { Link } from 'wouter';
 import type { Dispute } from '../../../../shared/contract';
 import { call, purposeFor } from '../../api';
@@ -14,7 +18,7 @@ import { when } from '../../format';
 import { sameUser, useAccess } from '../approvals/access';
 import { AssignDisputeModal } from './AssignDisputeModal';
 import { ErrorNote } from '../ErrorNote';
-import { deadlineText, DISPUTE_COLOR, DISPUTE_LABEL, isActive, useCitizenDisputes } from './disputeStatus';
+import { deadlineText, DISPUTE_COLOR, disputeLabel, isActive, useCitizenDisputes } from './disputeStatus';
 import { useCitizenEvents } from './EventList';
 import { refreshCases, refreshScores } from './refresh';
 import { ReasonModal } from './ReasonModal';
@@ -23,14 +27,15 @@ import { DisputeContact } from './EventSource';
 type Step = 'under_review' | 'upheld' | 'rejected';
 
 export function DisputeStatusBadge({ d }: { d: Dispute }) {
+  const { t } = useTranslation('disputes');
   return (
     <Group gap={4}>
       <Badge color={DISPUTE_COLOR[d.status]} variant={isActive(d) ? 'filled' : 'light'} data-testid="dispute-status">
-        {DISPUTE_LABEL[d.status]}
+        {disputeLabel(d.status)}
       </Badge>
       {d.overdue && (
         <Badge color="red" variant="filled" data-testid="dispute-overdue">
-          overdue
+          {t('overdue')}
         </Badge>
       )}
     </Group>
@@ -40,78 +45,80 @@ export function DisputeStatusBadge({ d }: { d: Dispute }) {
 /** When a closed dispute was decided, measured against its deadline. */
 function decidedText(d: Dispute): string {
   const decided = d.history[d.history.length - 1];
-  if (!decided) return `Deadline was ${when(d.deadline)} UTC`;
-  return `Decided ${when(decided.at)} UTC, ${decided.at <= d.deadline ? 'within' : 'after'} the deadline of ${when(d.deadline)} UTC`;
+  if (!decided) return i18next.t('disputes:card.deadlineWas', { deadline: when(d.deadline) });
+  const times = { at: when(decided.at), deadline: when(d.deadline) };
+  return decided.at <= d.deadline ? i18next.t('disputes:card.decidedWithin', times) : i18next.t('disputes:card.decidedAfter', times);
 }
 
 function useSubjects(citizenId: string) {
+  const { t } = useTranslation('disputes');
   const { rows } = useCitizenEvents(citizenId);
   const measures = useQuery({ queryKey: ['measures', citizenId], queryFn: () => call('measures', { citizenId, purpose: purposeFor(citizenId) }) });
   const subjectOf = (d: Dispute): string => {
     if (d.eventId) {
       const ev = rows.find((r) => r.eventId === d.eventId);
-      return ev ? `event ${d.eventId}: ${ev.kind.replace(/_/g, ' ')} of ${when(ev.occurredAt)}` : `event ${d.eventId}`;
+      return ev ? t('card.subjectEventOf', { event: d.eventId, kind: eventKindLabel(ev.kind), at: when(ev.occurredAt) }) : t('card.subjectEvent', { event: d.eventId });
     }
     const m = measures.data?.find((x) => x.id === d.measureId);
-    return `restriction ${m ? `“${m.name}”` : d.measureId}`;
+    return m ? t('card.subjectRestrictionNamed', { name: m.name }) : t('card.subjectRestriction', { id: d.measureId });
   };
   /** Restrictions are decided per ruleset version: after a new version (or a tier change) the disputed decision may no longer be in force. */
   const measureNote = (d: Dispute): string | null => {
     if (!d.measureId || !isActive(d) || !measures.data) return null;
     const m = measures.data.find((x) => x.id === d.measureId);
-    if (!m) return 'This restriction no longer comes with the citizen’s tier: it is not applied.';
-    if (m.status !== 'confirmed') return `Under the current ruleset this restriction is ${m.status === 'withdrawn' ? 'withdrawn' : 'not confirmed'}: it is not applied.`;
+    if (!m) return t('card.noLongerWithTier');
+    if (m.status !== 'confirmed') return m.status === 'withdrawn' ? t('card.nowWithdrawn') : t('card.notConfirmed');
     return null;
   };
   return { subjectOf, measureNote };
 }
 
 function StepModal({ d, step, subject, onClose }: { d: Dispute; step: Step; subject: string; onClose: () => void }) {
+  const { t } = useTranslation('disputes');
   const qc = useQueryClient();
   const text: Record<Step, { title: string; button: string; color?: string; effect: string }> = {
-    under_review: { title: `Start reviewing dispute #${d.id}`, button: 'Start the review', effect: 'The dispute moves to “under review”; it can then be upheld or rejected.' },
+    under_review: { title: t('step.reviewTitle', { id: d.id }), button: t('step.reviewButton'), effect: t('step.reviewEffect') },
     upheld: {
-      title: `Uphold dispute #${d.id}`,
-      button: 'Uphold the dispute',
+      title: t('step.upholdTitle', { id: d.id }),
+      button: t('step.upholdButton'),
       color: 'teal',
-      effect: d.eventId
-        ? `Upholding retracts ${subject}: it stops counting, the score is recomputed now and the ledger entries point at an “appeal decided” operation with your name and reason.`
-        : `Upholding withdraws the ${subject} for this citizen.`,
+      effect: d.eventId ? t('step.upholdEffectEvent', { subject }) : t('step.upholdEffectRestriction', { subject }),
     },
     rejected: {
-      title: `Reject dispute #${d.id}`,
-      button: 'Reject the dispute',
+      title: t('step.rejectTitle', { id: d.id }),
+      button: t('step.rejectButton'),
       color: 'red',
-      effect: d.eventId ? `${subject} stays on record and keeps counting.` : `The ${subject} stays applied.`,
+      effect: d.eventId ? t('step.rejectEffectEvent', { subject }) : t('step.rejectEffectRestriction', { subject }),
     },
   };
-  const t = text[step];
+  const words = text[step];
   return (
     <ReasonModal
-      title={t.title}
-      description="Kept in the dispute's history and shown to the citizen's case handlers and auditors"
-      confirmLabel={t.button}
-      confirmColor={t.color}
+      title={words.title}
+      description={t('step.description')}
+      confirmLabel={words.button}
+      confirmColor={words.color}
       testId={`dispute-${step}`}
       onClose={onClose}
       onConfirm={async (reason) => {
         const r = await call('moveDispute', { disputeId: d.id, status: step, reason });
-        notifications.show({ color: DISPUTE_COLOR[step], title: `Dispute #${d.id} ${DISPUTE_LABEL[step]}`, message: r.operationId ? `recorded as operation #${r.operationId}` : undefined });
+        notifications.show({ color: DISPUTE_COLOR[step], title: t('step.done', { id: d.id, status: disputeLabel(step) }), message: r.operationId ? t('recordedAs', { operation: r.operationId }) : undefined });
         await (step === 'upheld' ? refreshScores(qc) : refreshCases(qc));
       }}
     >
       <Text size="sm">
-        Disputed: <b>{subject}</b>
+        {t('step.disputed')} <b>{subject}</b>
       </Text>
       <Text size="sm">
-        Citizen's statement: <i>“{d.statement}”</i>
+        {t('card.statement')} <i>“{d.statement}”</i>
       </Text>
-      <Text size="sm">{t.effect}</Text>
+      <Text size="sm">{words.effect}</Text>
     </ReasonModal>
   );
 }
 
 function DisputeItem({ d, subject, note, mayAct }: { d: Dispute; subject: string; note: string | null; mayAct: boolean }) {
+  const { t } = useTranslation('disputes');
   const [step, setStep] = useState<Step | null>(null);
   const [assigning, setAssigning] = useState(false);
   const { username } = useAccess();
@@ -123,40 +130,40 @@ function DisputeItem({ d, subject, note, mayAct }: { d: Dispute; subject: string
       <Group justify="space-between" align="flex-start" wrap="nowrap">
         <div>
           <Group gap="xs">
-            <Text fw={600}>Dispute #{d.id}</Text>
+            <Text fw={600}>{t('card.title', { id: d.id })}</Text>
             <DisputeStatusBadge d={d} />
           </Group>
           <Text size="sm">{subject}</Text>
           <Text size="xs" c="dimmed" data-testid="dispute-people">
-            Opened by {d.openedBy} · {d.assignedTo ? `assigned to ${d.assignedTo}` : 'not assigned'}
+            {d.assignedTo ? t('card.peopleAssigned', { opener: d.openedBy, assignee: d.assignedTo }) : t('card.peopleUnassigned', { opener: d.openedBy })}
           </Text>
           <DisputeContact source={d.source} />
           <Text size="xs" c={d.overdue ? 'red.7' : 'dimmed'} fw={d.overdue ? 600 : undefined} data-testid="dispute-deadline">
-            {active ? `Decision due ${when(d.deadline)} UTC (${deadlineText(d.deadline)})` : decidedText(d)}
+            {active ? t('card.due', { deadline: when(d.deadline), left: deadlineText(d.deadline) }) : decidedText(d)}
           </Text>
         </div>
         {mayAct && active && (
           <Group gap="xs" wrap="nowrap">
             <Button size="xs" variant="default" onClick={() => setAssigning(true)} data-testid="dispute-assign-button">
-              Assign…
+              {t('card.assign')}
             </Button>
             {d.status === 'open' && (
               <Button size="xs" variant="light" onClick={() => setStep('under_review')} data-testid="dispute-review-button">
-                Start review…
+                {t('card.startReview')}
               </Button>
             )}
             {d.status === 'under_review' && opener && (
               <Text size="xs" c="dimmed" maw={220} data-testid="dispute-second-person">
-                You opened this dispute: another official decides it.
+                {t('card.secondPerson')}
               </Text>
             )}
             {d.status === 'under_review' && !opener && (
               <>
                 <Button size="xs" color="teal" onClick={() => setStep('upheld')} data-testid="dispute-uphold-button">
-                  Uphold…
+                  {t('card.uphold')}
                 </Button>
                 <Button size="xs" color="red" variant="light" onClick={() => setStep('rejected')} data-testid="dispute-reject-button">
-                  Reject…
+                  {t('card.reject')}
                 </Button>
               </>
             )}
@@ -169,7 +176,7 @@ function DisputeItem({ d, subject, note, mayAct }: { d: Dispute; subject: string
         </Text>
       )}
       <Text size="sm" mt="xs" data-testid="dispute-statement">
-        Citizen's statement: <i>“{d.statement}”</i>
+        {t('card.statement')} <i>“{d.statement}”</i>
       </Text>
       <Timeline mt="sm" bulletSize={12} lineWidth={2} active={d.history.length - 1} color={DISPUTE_COLOR[d.status]} data-testid="dispute-history">
         {d.history.map((h, i) => (
@@ -178,10 +185,10 @@ function DisputeItem({ d, subject, note, mayAct }: { d: Dispute; subject: string
             title={
               <Group gap={8}>
                 <Text size="sm" fw={600}>
-                  {DISPUTE_LABEL[h.status as Dispute['status']] ?? h.status}
+                  {disputeLabel(h.status)}
                 </Text>
                 <Text size="xs" c="dimmed">
-                  {when(h.at)} UTC · {h.by}
+                  {t('card.historyBy', { at: when(h.at), by: h.by })}
                 </Text>
               </Group>
             }
@@ -192,11 +199,12 @@ function DisputeItem({ d, subject, note, mayAct }: { d: Dispute; subject: string
       </Timeline>
       {d.operationId !== null && (
         <Text size="sm" mt="xs">
-          The event was retracted by{' '}
-          <Anchor component={Link} href={`/operations/${d.operationId}`} data-testid="dispute-operation">
-            operation #{d.operationId} (appeal decided)
-          </Anchor>
-          .
+          <Trans
+            t={t}
+            i18nKey="card.retractedBy"
+            values={{ operation: d.operationId, kind: operationKindLabel('appeal_decided').toLocaleLowerCase() }}
+            components={{ op: <Anchor component={Link} href={`/operations/${d.operationId}`} data-testid="dispute-operation" /> }}
+          />
         </Text>
       )}
       {d.outcomeNote && (
@@ -211,17 +219,18 @@ function DisputeItem({ d, subject, note, mayAct }: { d: Dispute; subject: string
 }
 
 export function DisputesCard({ citizenId }: { citizenId: string }) {
+  const { t } = useTranslation('disputes');
   const { mayAct } = useAccess();
   const disputes = useCitizenDisputes(citizenId);
   const { subjectOf, measureNote } = useSubjects(citizenId);
-  if (disputes.error) return <ErrorNote error={disputes.error} title="The disputes could not be loaded" />;
+  if (disputes.error) return <ErrorNote error={disputes.error} title={t('loadFailed')} />;
   if (!disputes.data) return null;
   // Active ones first, soonest deadline first (the server's order); decided ones after, newest first.
   const list = [...disputes.data.filter(isActive), ...disputes.data.filter((d) => !isActive(d)).sort((a, b) => b.id - a.id)];
   if (list.length === 0) {
     return (
       <Text c="dimmed" size="sm" data-testid="disputes-empty">
-        No disputes. {mayAct ? 'Record one from an event in the list below, or from a confirmed restriction, with the citizen’s statement.' : ''}
+        {mayAct ? t('card.noneMayAct') : t('card.none')}
       </Text>
     );
   }

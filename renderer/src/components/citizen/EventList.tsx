@@ -5,20 +5,23 @@
  * retracted, disputed), and for officials "Dispute" (the citizen's
  * statement) and "Retract" (with a reason).
  */
-import { Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Dispute, EventRow } from '../../../../shared/contract';
 import type { EventKindSpec } from '../../../../shared/domain';
 import { call, purposeFor } from '../../api';
-import { points, score, when } from '../../format';
+import { count, points, score, when } from '../../format';
 import { refreshScores } from './refresh';
 import { ReasonModal } from './ReasonModal';
 import { useAccess } from '../approvals/access';
-import { DISPUTE_LABEL, isActive, useCitizenDisputes } from './disputeStatus';
+import { disputeLabel, isActive, useCitizenDisputes } from './disputeStatus';
 import { OpenDisputeModal, type DisputeTarget } from './OpenDisputeModal';
 import { EventSourceLabel } from './EventSource';
+import { eventFieldLabel, eventKindLabel, fieldTypeLabel } from './eventKinds';
+import i18next from '../../i18n';
 
 const PAGE = 200;
 
@@ -67,29 +70,38 @@ function groupByKind(rows: EventRow[], kinds: EventKindSpec[]): KindGroup[] {
   return [...groups.values()];
 }
 
-const cell = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
+const cell = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'boolean' ? i18next.t(v ? 'citizen:yes' : 'citizen:no') : String(v));
 
-const STANDING: Record<NonNullable<EventRow['scoring']>['standing'], { label: string; color: string; title: string }> = {
-  counts: { label: 'counts', color: 'teal', title: 'its points count in the score at the scoring date' },
-  expired: { label: 'expired', color: 'gray', title: "older than the rule's time window (ttl) at the scoring date: its points no longer count" },
-  future: { label: 'not yet', color: 'blue', title: 'it occurred after the scoring date: it counts from the next recompute after it' },
-  no_points: { label: 'no points', color: 'gray', title: 'no rule of the current ruleset gives it points' },
-  retracted: { label: 'retracted', color: 'gray', title: 'retracted: kept on record, never counted' },
-  unscored: { label: 'no ruleset', color: 'gray', title: 'no ruleset is published yet' },
+/** Each standing's words are citizen:standing.<standing> (label) and citizen:standing.<standing>_title. */
+const STANDING_COLOR: Record<NonNullable<EventRow['scoring']>['standing'], string> = {
+  counts: 'teal',
+  expired: 'gray',
+  future: 'blue',
+  no_points: 'gray',
+  retracted: 'gray',
+  unscored: 'gray',
 };
 
 function StandingBadge({ ev }: { ev: EventRow }) {
+  const { t } = useTranslation('citizen');
   const standing = ev.scoring?.standing ?? (ev.retracted ? 'retracted' : undefined);
   if (!standing) return null;
-  const s = STANDING[standing];
+  const title = t(`standing.${standing}_title`);
   return (
-    <Badge size="xs" color={s.color} variant={standing === 'counts' ? 'light' : 'outline'} title={ev.retracted ? `${s.title} (operation ${ev.retractedBy})` : s.title} data-testid="event-standing">
-      {s.label}
+    <Badge
+      size="xs"
+      color={STANDING_COLOR[standing]}
+      variant={standing === 'counts' ? 'light' : 'outline'}
+      title={ev.retracted ? t('standing.retractedBy', { title, operation: ev.retractedBy }) : title}
+      data-testid="event-standing"
+    >
+      {t(`standing.${standing}`)}
     </Badge>
   );
 }
 
 export function EventList({ citizenId }: { citizenId: string }) {
+  const { t } = useTranslation('citizen');
   const { query, rows } = useCitizenEvents(citizenId);
   const { mayAct } = useAccess();
   const disputes = useCitizenDisputes(citizenId);
@@ -99,17 +111,17 @@ export function EventList({ citizenId }: { citizenId: string }) {
   const qc = useQueryClient();
   const { data: current } = useQuery({ queryKey: ['rulesetCurrent'], queryFn: () => call('rulesetCurrent', {}) });
   const groups = useMemo(() => groupByKind(rows, current?.kinds ?? []), [rows, current]);
-  if (query.data && rows.length === 0) return <Text c="dimmed">No events recorded.</Text>;
+  if (query.data && rows.length === 0) return <Text c="dimmed">{t('events.none')}</Text>;
   const actionsFor = (ev: EventRow, active: boolean | undefined) => {
-    const label = `${ev.kind.replace(/_/g, ' ')} of ${when(ev.occurredAt)} (${ev.eventId})`;
+    const label = t('events.label', { kind: eventKindLabel(ev.kind), at: when(ev.occurredAt), id: ev.eventId });
     if (!mayAct || ev.retracted || active) return null;
     return (
       <Group gap={2} wrap="nowrap">
         <Button size="compact-xs" variant="subtle" color="orange" onClick={() => setDisputing({ eventId: ev.eventId, label })} data-testid="event-dispute-button">
-          Dispute
+          {t('events.dispute')}
         </Button>
         <Button size="compact-xs" variant="subtle" color="gray" onClick={() => setRetracting({ eventId: ev.eventId, label })} data-testid="event-retract-button">
-          Retract
+          {t('events.retract')}
         </Button>
       </Group>
     );
@@ -120,7 +132,7 @@ export function EventList({ citizenId }: { citizenId: string }) {
         {groups.map((g) => (
           <div key={g.kind} data-testid="event-kind-group" data-kind={g.kind}>
             <Text fw={600} size="sm" mb={4}>
-              {g.kind.replace(/_/g, ' ')}{' '}
+              {eventKindLabel(g.kind)}{' '}
               <Text span size="xs" c="dimmed">
                 ({g.rows.length})
               </Text>
@@ -129,17 +141,19 @@ export function EventList({ citizenId }: { citizenId: string }) {
               <Table striped withTableBorder fz="xs" verticalSpacing={4}>
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th>Occurred (UTC)</Table.Th>
+                    <Table.Th>{t('events.occurred')}</Table.Th>
                     {g.fields.map((f) => (
-                      <Table.Th key={f.name} title={f.protected ? 'protected: kept on record, never read by a rule' : f.type}>
-                        {f.name.replace(/_/g, ' ')}
+                      <Table.Th key={f.name} title={f.protected ? t('events.protectedTitle') : fieldTypeLabel(f.type)}>
+                        {eventFieldLabel(f.name)}
                         {f.protected ? ' 🔒' : ''}
                       </Table.Th>
                     ))}
-                    <Table.Th ta="right">Points</Table.Th>
-                    <Table.Th>Counts?</Table.Th>
-                    <Table.Th>Event</Table.Th>
-                    <Table.Th />
+                    <Table.Th ta="right">{t('events.points')}</Table.Th>
+                    <Table.Th>{t('events.counts')}</Table.Th>
+                    <Table.Th>{t('events.event')}</Table.Th>
+                    <Table.Th>
+                      <VisuallyHidden>{t('events.actions')}</VisuallyHidden>
+                    </Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -167,10 +181,10 @@ export function EventList({ citizenId }: { citizenId: string }) {
                                 size="xs"
                                 color={active ? 'orange' : dispute.status === 'upheld' ? 'teal' : 'gray'}
                                 variant={active ? 'filled' : 'light'}
-                                title={`dispute #${dispute.id}: ${DISPUTE_LABEL[dispute.status]}`}
+                                title={t('events.disputeTitle', { id: dispute.id, status: disputeLabel(dispute.status) })}
                                 data-testid="event-disputed-badge"
                               >
-                                {active ? 'disputed' : `dispute ${DISPUTE_LABEL[dispute.status]}`}
+                                {active ? t('events.disputed') : t('events.disputeStatus', { status: disputeLabel(dispute.status) })}
                               </Badge>
                             )}
                           </Group>
@@ -192,17 +206,17 @@ export function EventList({ citizenId }: { citizenId: string }) {
         ))}
         {query.hasNextPage && (
           <Button variant="default" size="xs" w="fit-content" loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()} data-testid="event-list-more">
-            Show more events ({rows.length} of {query.data?.pages[0]?.total ?? '…'} shown)
+            {t('events.more', { shown: count(rows.length), total: query.data?.pages[0] ? count(query.data.pages[0].total) : '…' })}
           </Button>
         )}
       </Stack>
       {disputing && <OpenDisputeModal citizenId={citizenId} target={disputing} onClose={() => setDisputing(null)} />}
       {retracting && (
         <ReasonModal
-          title={`Retract ${retracting.label}`}
-          description="Kept with the event_retracted operation; the event stays on record, marked retracted"
+          title={t('events.retractTitle', { label: retracting.label })}
+          description={t('events.retractHelp')}
           minLength={10}
-          confirmLabel="Retract the event"
+          confirmLabel={t('events.retractConfirm')}
           confirmColor="red"
           testId="event-retract"
           onClose={() => setRetracting(null)}
@@ -210,13 +224,13 @@ export function EventList({ citizenId }: { citizenId: string }) {
             const r = await call('retractEvent', { eventId: retracting.eventId, reason });
             notifications.show({
               color: 'orange',
-              title: `Event ${r.eventId} retracted (operation #${r.operationId})`,
-              message: `Score ${score(r.before?.score)} → ${score(r.after?.score)}; ${r.scoresChanged} score${r.scoresChanged === 1 ? '' : 's'} changed`,
+              title: t('events.retracted', { id: r.eventId, operation: r.operationId }),
+              message: t('events.retractedScores', { count: r.scoresChanged, changed: count(r.scoresChanged), before: score(r.before?.score), after: score(r.after?.score) }),
             });
             await refreshScores(qc);
           }}
         >
-          <Text size="sm">The event stops counting and the scores it moved are recomputed now. To record a citizen's objection instead, open a dispute.</Text>
+          <Text size="sm">{t('events.retractEffect')}</Text>
         </ReasonModal>
       )}
     </>

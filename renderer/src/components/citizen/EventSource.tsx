@@ -5,24 +5,29 @@
  */
 import { Text, Tooltip } from '@mantine/core';
 import type { EventSource } from '../../../../shared/contract';
+import { useTranslation } from 'react-i18next';
 import { when } from '../../format';
+import i18next from '../../i18n';
 
 export function sourceHeadline(source: EventSource | null | undefined): string {
-  if (!source) return 'source unknown';
-  if (source.operationKind === 'event_recorded') return `entered by ${source.operator}`;
-  return source.provider ?? 'provider not recorded';
+  if (!source) return i18next.t('citizen:source.unknown');
+  if (source.operationKind === 'event_recorded') return i18next.t('citizen:source.enteredBy', { operator: source.operator });
+  return source.provider ?? i18next.t('citizen:source.providerNotRecorded');
 }
 
 function details(source: EventSource): string[] {
-  const lines = [source.operationKind === 'event_recorded' ? `Entered by hand by ${source.operator}` : `Provider: ${source.provider ?? 'not recorded (imported before providers were)'}`];
-  if (source.file) lines.push(`File: ${source.file}`);
+  const byHand = source.operationKind === 'event_recorded';
+  const lines = [byHand ? i18next.t('citizen:source.enteredByHand', { operator: source.operator }) : source.provider ? i18next.t('citizen:source.provider', { provider: source.provider }) : i18next.t('citizen:source.providerUnknown')];
+  if (source.file) lines.push(i18next.t('citizen:source.file', { file: source.file }));
   if (source.sha256) lines.push(`SHA-256: ${source.sha256}`);
-  lines.push(`${source.operationKind === 'event_recorded' ? 'Recorded' : `Imported by ${source.operator}`} at ${when(source.at)} UTC, operation #${source.operationId}`);
+  const at = { at: when(source.at), operation: source.operationId, operator: source.operator };
+  lines.push(byHand ? i18next.t('citizen:source.recordedAt', at) : i18next.t('citizen:source.importedAt', at));
   return lines;
 }
 
 /** A compact source cell for an event row. */
 export function EventSourceLabel({ source, width = 150 }: { source: EventSource | null | undefined; width?: number }) {
+  useTranslation('citizen');
   const label = (
     <Text size="xs" c="dimmed" w={width} truncate="end" data-testid="event-source">
       {sourceHeadline(source)}
@@ -47,12 +52,12 @@ export function EventSourceLabel({ source, width = 150 }: { source: EventSource 
 
 /** For a dispute of an event: whom to contact about a correction. */
 export function DisputeContact({ source }: { source: EventSource | null | undefined }) {
+  useTranslation('citizen');
   if (!source) return null;
-  const contact = source.operationKind === 'event_recorded' ? `${source.operator} (entered the event by hand)` : (source.provider ?? 'not recorded for this import');
+  const contact = source.operationKind === 'event_recorded' ? i18next.t('citizen:source.contactByHand', { operator: source.operator }) : (source.provider ?? i18next.t('citizen:source.contactUnknown'));
   return (
     <Text size="xs" c="dimmed" data-testid="dispute-provider">
-      Provider to contact: {contact}
-      {source.file ? ` · file ${source.file}` : ''}
+      {source.file ? i18next.t('citizen:source.contactWithFile', { contact, file: source.file }) : i18next.t('citizen:source.contact', { contact })}
     </Text>
   );
 }

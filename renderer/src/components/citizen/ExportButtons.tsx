@@ -7,9 +7,9 @@ import { call } from '../../api';
 import { base64ToBytes, saveFile } from '../../download';
 
 export function ExportButtons({ citizenId }: { citizenId: string }) {
+  const { t } = useTranslation('citizen');
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const { t } = useTranslation('disclosure');
   // 'citizen': the language on the citizen's record (English when it has none).
   const [language, setLanguage] = useState<string>('citizen');
   const run = async (what: 'disclosure' | 'subjectExport') => {
@@ -34,9 +34,9 @@ export function ExportButtons({ citizenId }: { citizenId: string }) {
       <Select
         size="xs"
         w={160}
-        aria-label={t('languageLabel')}
+        aria-label={t('disclosure:languageLabel')}
         data={[
-          { value: 'citizen', label: t('citizenLanguage') },
+          { value: 'citizen', label: t('disclosure:citizenLanguage') },
           { value: 'en', label: LANGUAGE_NAMES.en },
           { value: 'zh-CN', label: LANGUAGE_NAMES['zh-CN'] },
         ]}
@@ -46,10 +46,10 @@ export function ExportButtons({ citizenId }: { citizenId: string }) {
         data-testid="disclosure-language"
       />
       <Button size="xs" variant="default" loading={busy === 'disclosure'} onClick={() => void run('disclosure')} data-testid="download-disclosure">
-        Score disclosure (PDF)
+        {t('export.disclosure')}
       </Button>
       <Button size="xs" variant="default" loading={busy === 'subjectExport'} onClick={() => void run('subjectExport')} data-testid="download-subject-export">
-        Everything held (JSON)
+        {t('export.subject')}
       </Button>
       {error && (
         <Text size="xs" c="red">

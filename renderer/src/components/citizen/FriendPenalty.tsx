@@ -2,33 +2,40 @@
 import { Anchor, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { call } from '../../api';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { Output } from '../../../../shared/contract';
-import { score } from '../../format';
+import { count, score } from '../../format';
 import { TierBadge } from '../TierBadge';
 
 type Explanation = NonNullable<Output<'citizen'>['explanation']>;
 
 /** How the penalty is computed under the ruleset the score was made with: threshold, weight, cap. */
 function PenaltyRule({ e }: { e: Explanation }) {
+  const { t } = useTranslation('citizen');
   const { data } = useQuery({ queryKey: ['rulesetGet', e.rulesetVersion], queryFn: () => call('rulesetGet', { version: e.rulesetVersion }), staleTime: Infinity });
   if (!data) return null;
   const fp = data.friend_penalty;
   return (
     <Text size="sm" mb="xs" data-testid="friend-penalty-rule">
-      Under ruleset v{e.rulesetVersion}: each friend scoring below the threshold of <b>{fp.threshold}</b> adds their shortfall; the sum is multiplied by the weight{' '}
-      <b>{fp.weight}</b>, divided by the number of friends ({e.activeFriendCount}), and capped at <b>{fp.cap}</b> points.
-      {fp.weight === 0 ? ' The weight is 0: the friend penalty is switched off.' : ''}
+      <Trans
+        t={t}
+        i18nKey="friends.rule"
+        values={{ version: e.rulesetVersion, threshold: fp.threshold, weight: fp.weight, friends: count(e.activeFriendCount), cap: fp.cap }}
+        components={{ b: <b /> }}
+      />
+      {fp.weight === 0 ? ` ${t('friends.off')}` : ''}
     </Text>
   );
 }
 
 export function FriendPenalty({ e }: { e: Explanation }) {
+  const { t } = useTranslation('citizen');
   if (e.friends.length === 0)
     return (
       <>
         <PenaltyRule e={e} />
-        <Text c="dimmed">No active friendships at the scoring date.</Text>
+        <Text c="dimmed">{t('friends.none')}</Text>
       </>
     );
   return (
@@ -37,11 +44,11 @@ export function FriendPenalty({ e }: { e: Explanation }) {
     <Table striped data-testid="friends-table">
       <Table.Thead>
         <Table.Tr>
-          <Table.Th>Friend</Table.Th>
-          <Table.Th ta="right">Score</Table.Th>
-          <Table.Th>Tier</Table.Th>
-          <Table.Th ta="right">Shortfall</Table.Th>
-          <Table.Th ta="right">Share of penalty</Table.Th>
+          <Table.Th>{t('friends.friend')}</Table.Th>
+          <Table.Th ta="right">{t('friends.score')}</Table.Th>
+          <Table.Th>{t('friends.tier')}</Table.Th>
+          <Table.Th ta="right">{t('friends.shortfall')}</Table.Th>
+          <Table.Th ta="right">{t('friends.share')}</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>

@@ -7,6 +7,7 @@ import { Badge, Button, Group, Paper, Stack, Text } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { Measure } from '../../../../shared/contract';
 import { call, purposeFor } from '../../api';
 import { when } from '../../format';
@@ -18,43 +19,45 @@ import { refreshCases } from './refresh';
 import { ReasonModal } from './ReasonModal';
 import { useRuleText } from '../../i18n/ruleText';
 
-const STATUS: Record<Measure['status'], { label: string; color: string; variant: 'filled' | 'light' | 'outline' }> = {
-  applies: { label: 'applies', color: 'teal', variant: 'light' },
-  proposed: { label: 'proposed — not applied', color: 'orange', variant: 'outline' },
-  confirmed: { label: 'confirmed — applied', color: 'red', variant: 'filled' },
-  withdrawn: { label: 'withdrawn — not applied', color: 'gray', variant: 'light' },
+/** Each status's words are citizen:measures.status_<status>. */
+const STATUS: Record<Measure['status'], { color: string; variant: 'filled' | 'light' | 'outline' }> = {
+  applies: { color: 'teal', variant: 'light' },
+  proposed: { color: 'orange', variant: 'outline' },
+  confirmed: { color: 'red', variant: 'filled' },
+  withdrawn: { color: 'gray', variant: 'light' },
 };
 
 type Decision = { measure: Measure; decision: 'confirmed' | 'withdrawn' };
 
 function DecisionModal({ citizenId, d, onClose }: { citizenId: string; d: Decision; onClose: () => void }) {
+  const { t } = useTranslation('citizen');
   const qc = useQueryClient();
   const confirm = d.decision === 'confirmed';
   return (
     <ReasonModal
-      title={`${confirm ? 'Apply' : 'Withdraw'} the restriction “${d.measure.name}”`}
-      description="Why, for this citizen: recorded with your name, shown with the measure and to auditors"
-      confirmLabel={confirm ? 'Confirm and apply' : 'Withdraw the restriction'}
+      title={confirm ? t('measures.applyTitle', { name: d.measure.name }) : t('measures.withdrawTitle', { name: d.measure.name })}
+      description={t('measures.decisionHelp')}
+      confirmLabel={confirm ? t('measures.confirmApply') : t('measures.withdrawButton')}
       confirmColor={confirm ? 'red' : undefined}
       testId={`measure-${confirm ? 'confirm' : 'withdraw'}`}
       onClose={onClose}
       onConfirm={async (reason) => {
         await call('decideMeasure', { citizenId, measureId: d.measure.id, decision: d.decision, reason });
-        notifications.show({ color: confirm ? 'red' : 'gray', title: `${d.measure.name}: ${confirm ? 'confirmed' : 'withdrawn'}`, message: `for ${citizenId}` });
+        notifications.show({
+          color: confirm ? 'red' : 'gray',
+          title: confirm ? t('measures.confirmedNote', { name: d.measure.name }) : t('measures.withdrawnNote', { name: d.measure.name }),
+          message: t('measures.forCitizen', { citizenId }),
+        });
         await refreshCases(qc);
       }}
     >
       {d.measure.description && <Text size="sm">{d.measure.description}</Text>}
       <Text size="sm">
-        {confirm
-          ? 'Confirming applies this restriction to the citizen from now on. The score alone never applies it: this decision is yours. The citizen can dispute it.'
-          : d.measure.status === 'confirmed'
-            ? 'Withdrawing lifts the restriction for this citizen from now on.'
-            : 'Withdrawing records that the restriction is not to be applied to this citizen.'}
+        {confirm ? t('measures.confirmEffect') : d.measure.status === 'confirmed' ? t('measures.liftEffect') : t('measures.withdrawEffect')}
       </Text>
       {d.measure.status === 'withdrawn' && d.measure.reason && (
         <Text size="sm" c="orange.8">
-          It was withdrawn by {d.measure.decidedBy} on {when(d.measure.decidedAt ?? '')}: <i>“{d.measure.reason}”</i>
+          <Trans t={t} i18nKey="measures.wasWithdrawn" values={{ by: d.measure.decidedBy, at: when(d.measure.decidedAt ?? ''), reason: d.measure.reason }} components={{ i: <i /> }} />
         </Text>
       )}
     </ReasonModal>
@@ -62,18 +65,19 @@ function DecisionModal({ citizenId, d, onClose }: { citizenId: string; d: Decisi
 }
 
 export function MeasuresCard({ citizenId, tier, rulesetVersion }: { citizenId: string; tier: string; rulesetVersion: number }) {
+  const { t } = useTranslation('citizen');
   const { mayAct } = useAccess();
   const measures = useQuery({ queryKey: ['measures', citizenId], queryFn: () => call('measures', { citizenId, purpose: purposeFor(citizenId) }) });
   const disputes = useCitizenDisputes(citizenId);
   const [deciding, setDeciding] = useState<Decision | null>(null);
   const [disputing, setDisputing] = useState<Measure | null>(null);
   const ruleText = useRuleText();
-  if (measures.error) return <ErrorNote error={measures.error} title="The measures could not be loaded" />;
+  if (measures.error) return <ErrorNote error={measures.error} title={t('measures.loadFailed')} />;
   if (!measures.data) return null;
   if (measures.data.length === 0) {
     return (
       <Text c="dimmed" size="sm" data-testid="measures-empty">
-        Tier {tier} brings no measures under ruleset v{rulesetVersion}.
+        {t('measures.none', { tier, version: rulesetVersion })}
       </Text>
     );
   }
@@ -101,14 +105,14 @@ export function MeasuresCard({ citizenId, tier, rulesetVersion }: { citizenId: s
                   {m.name}
                 </Text>
                 <Badge color={restriction ? 'red' : 'teal'} variant="light" style={{ flexShrink: 0 }} data-testid="measure-kind">
-                  {m.kind}
+                  {restriction ? t('measures.restriction') : t('measures.benefit')}
                 </Badge>
                 <Badge color={s.color} variant={s.variant} style={{ flexShrink: 0 }} data-testid="measure-status">
-                  {s.label}
+                  {t(`measures.status_${m.status}`)}
                 </Badge>
                 {disputed.has(m.id) && (
                   <Badge color="orange" variant="filled" style={{ flexShrink: 0 }} data-testid="measure-disputed-badge">
-                    disputed
+                    {t('measures.disputed')}
                   </Badge>
                 )}
               </Group>
@@ -119,24 +123,29 @@ export function MeasuresCard({ citizenId, tier, rulesetVersion }: { citizenId: s
               )}
               {m.decidedBy && (
                 <Text size="xs" mt={4} data-testid="measure-decision">
-                  {m.status === 'confirmed' ? 'Confirmed' : 'Withdrawn'} by {m.decidedBy} on {when(m.decidedAt ?? '')} UTC: <i>“{m.reason}”</i>
+                  <Trans
+                    t={t}
+                    i18nKey={m.status === 'confirmed' ? 'measures.confirmedBy' : 'measures.withdrawnBy'}
+                    values={{ by: m.decidedBy, at: when(m.decidedAt ?? ''), reason: m.reason }}
+                    components={{ i: <i /> }}
+                  />
                 </Text>
               )}
               {mayAct && restriction && (
                 <Group gap={6} mt="xs">
                   {m.status !== 'confirmed' && (
                     <Button size="compact-sm" color="red" variant="light" onClick={() => setDeciding({ measure: m, decision: 'confirmed' })} data-testid="measure-confirm-button">
-                      Confirm…
+                      {t('measures.confirm')}
                     </Button>
                   )}
                   {m.status !== 'withdrawn' && (
                     <Button size="compact-sm" variant="default" onClick={() => setDeciding({ measure: m, decision: 'withdrawn' })} data-testid="measure-withdraw-button">
-                      Withdraw…
+                      {t('measures.withdraw')}
                     </Button>
                   )}
                   {m.status === 'confirmed' && !disputed.has(m.id) && (
                     <Button size="compact-sm" color="orange" variant="light" onClick={() => setDisputing(m)} data-testid="measure-dispute-button">
-                      Dispute…
+                      {t('measures.dispute')}
                     </Button>
                   )}
                 </Group>
@@ -146,7 +155,7 @@ export function MeasuresCard({ citizenId, tier, rulesetVersion }: { citizenId: s
         })}
       </Stack>
       <Text size="xs" c="dimmed">
-        The measures of tier {tier} under ruleset v{rulesetVersion}. A restriction is never applied by the score alone: an official confirms it for this citizen, with a reason.
+        {t('measures.footer', { tier, version: rulesetVersion })}
       </Text>
       {deciding && <DecisionModal citizenId={citizenId} d={deciding} onClose={() => setDeciding(null)} />}
       {disputing && <OpenDisputeModal citizenId={citizenId} target={{ measureId: disputing.id, label: disputing.name }} onClose={() => setDisputing(null)} />}

@@ -2,6 +2,7 @@
 import { List, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
 import { call } from '../../api';
 import { refreshCases } from './refresh';
 import { ReasonModal } from './ReasonModal';
@@ -9,35 +10,32 @@ import { ReasonModal } from './ReasonModal';
 export type DisputeTarget = { eventId: string; measureId?: undefined; label: string } | { measureId: string; eventId?: undefined; label: string };
 
 export function OpenDisputeModal({ citizenId, target, onClose }: { citizenId: string; target: DisputeTarget; onClose: () => void }) {
+  const { t } = useTranslation('disputes');
   const qc = useQueryClient();
-  const subject = target.eventId ? `event ${target.eventId}` : `the restriction “${target.label}”`;
+  const subject = target.eventId ? t('open.subjectEvent', { event: target.eventId }) : t('open.subjectRestriction', { name: target.label });
   return (
     <ReasonModal
-      title={`Dispute ${subject}`}
-      label="The citizen's statement"
-      description="What the citizen says is wrong, as they said it. It is kept with the dispute and shown to whoever decides it."
-      placeholder="e.g. The fare was paid with a transfer ticket; the inspector did not scan it."
+      title={t('open.title', { subject })}
+      label={t('open.statement')}
+      description={t('open.statementHelp')}
+      placeholder={t('open.statementPlaceholder')}
       maxLength={5000}
-      confirmLabel="Open the dispute"
+      confirmLabel={t('open.confirm')}
       testId="open-dispute"
       onClose={onClose}
       onConfirm={async (statement) => {
         const { disputeId } = await call('openDispute', { citizenId, statement, ...(target.eventId ? { eventId: target.eventId } : { measureId: target.measureId }) });
-        notifications.show({ color: 'blue', title: `Dispute #${disputeId} opened`, message: `about ${subject}` });
+        notifications.show({ color: 'blue', title: t('open.done', { id: disputeId }), message: t('open.doneAbout', { subject }) });
         await refreshCases(qc);
       }}
     >
       <Text size="sm">
-        Disputing: <b>{target.label}</b>
+        {t('open.disputing')} <b>{target.label}</b>
       </Text>
       <List size="sm" spacing={2}>
-        <List.Item>The dispute is recorded with your name and gets a deadline for a decision (30 days unless the administrators set another).</List.Item>
-        <List.Item>
-          {target.eventId
-            ? 'The event keeps counting until the dispute is upheld; upholding it retracts the event and recomputes the score.'
-            : 'The restriction stays applied until the dispute is upheld; upholding it withdraws the restriction.'}
-        </List.Item>
-        <List.Item>An official moves it to review, then upholds or rejects it, each time with a reason.</List.Item>
+        <List.Item>{t('open.step1')}</List.Item>
+        <List.Item>{target.eventId ? t('open.step2Event') : t('open.step2Restriction')}</List.Item>
+        <List.Item>{t('open.step3')}</List.Item>
       </List>
     </ReasonModal>
   );

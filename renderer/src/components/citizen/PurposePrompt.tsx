@@ -7,10 +7,12 @@
 import { Alert, Anchor, Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { call, recordPurpose } from '../../api';
 
 export function PurposePrompt({ citizenId, refused, onStated }: { citizenId: string; refused?: string; onStated: (purpose: string) => void }) {
+  const { t } = useTranslation('citizen');
   const [purpose, setPurpose] = useState('');
   const settings = useQuery({ queryKey: ['accessSettings'], queryFn: () => call('accessSettings', {}) });
   const recent = useQuery({ queryKey: ['recentPurposes'], queryFn: () => call('recentPurposes', {}), staleTime: 0 });
@@ -23,19 +25,14 @@ export function PurposePrompt({ citizenId, refused, onStated }: { citizenId: str
   return (
     <Stack maw={720}>
       <Anchor component={Link} href="/search" size="sm">
-        ← Search
+        ← {t('backToSearch')}
       </Anchor>
       <Card withBorder padding="lg" data-testid="purpose-prompt">
-        <Title order={3} mb={4}>
-          Why are you opening the record of{' '}
-          <Text span inherit ff="monospace">
-            {citizenId}
-          </Text>
-          ?
+        <Title order={2} size="h3" mb={4}>
+          <Trans t={t} i18nKey="purpose.question" values={{ citizenId }} components={{ id: <Text span inherit ff="monospace" /> }} />
         </Title>
         <Text size="sm" c="dimmed" mb="md">
-          The purpose is recorded with this opening in the access log and shown under "Who opened this record". It is kept for this record only.
-          {required ? ' An administrator has made it mandatory.' : ''}
+          {required ? t('purpose.explainMandatory') : t('purpose.explain')}
         </Text>
         {refused && (
           <Alert color="red" mb="md" role="alert" data-testid="purpose-refused">
@@ -50,8 +47,8 @@ export function PurposePrompt({ citizenId, refused, onStated }: { citizenId: str
         >
           <TextInput
             autoFocus
-            label="Purpose of access"
-            placeholder="e.g. case 2026/118, dispute review, citizen's request at the counter"
+            label={t('purpose.label')}
+            placeholder={t('purpose.placeholder')}
             value={purpose}
             onChange={(e) => setPurpose(e.currentTarget.value)}
             maxLength={500}
@@ -60,7 +57,7 @@ export function PurposePrompt({ citizenId, refused, onStated }: { citizenId: str
           {offered.length > 0 && (
             <Group gap={6} mt="xs" data-testid="purpose-recent">
               <Text size="xs" c="dimmed">
-                {hint ? 'Suggested and recent:' : 'Your recent purposes:'}
+                {hint ? t('purpose.suggested') : t('purpose.recent')}
               </Text>
               {offered.map((p) => (
                 <Button key={p} size="compact-xs" variant="light" onClick={() => onStated(p)} data-testid="purpose-recent-option">
@@ -71,11 +68,11 @@ export function PurposePrompt({ citizenId, refused, onStated }: { citizenId: str
           )}
           <Group mt="md">
             <Button type="submit" disabled={!purpose.trim()} data-testid="purpose-submit">
-              Open the record
+              {t('purpose.open')}
             </Button>
             {!required && (
               <Button variant="subtle" color="gray" onClick={() => onStated('')} data-testid="purpose-skip">
-                Open without a purpose
+                {t('purpose.skip')}
               </Button>
             )}
           </Group>

@@ -6,6 +6,7 @@
 import { Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorNote } from '../ErrorNote';
 
 interface Props {
@@ -24,7 +25,8 @@ interface Props {
   onConfirm: (text: string) => Promise<unknown>;
 }
 
-export function ReasonModal({ title, children, label = 'Reason', description, placeholder, minLength = 5, maxLength = 2000, confirmLabel, confirmColor, testId, onClose, onConfirm }: Props) {
+export function ReasonModal({ title, children, label, description, placeholder, minLength = 5, maxLength = 2000, confirmLabel, confirmColor, testId, onClose, onConfirm }: Props) {
+  const { t } = useTranslation('citizen');
   const [text, setText] = useState('');
   const action = useMutation({ mutationFn: () => onConfirm(text.trim()), onSuccess: onClose });
   const short = text.trim().length < minLength;
@@ -33,7 +35,7 @@ export function ReasonModal({ title, children, label = 'Reason', description, pl
       <Stack gap="sm">
         {children}
         <Textarea
-          label={label}
+          label={label ?? t('reasonModal.reason')}
           description={description}
           placeholder={placeholder}
           value={text}
@@ -44,13 +46,13 @@ export function ReasonModal({ title, children, label = 'Reason', description, pl
           maxLength={maxLength}
           required
           data-autofocus
-          error={text.length > 0 && short ? `at least ${minLength} characters (${text.trim().length} so far)` : undefined}
+          error={text.length > 0 && short ? t('reasonModal.tooShort', { count: minLength, typed: text.trim().length }) : undefined}
           data-testid={`${testId}-reason`}
         />
-        <ErrorNote error={action.error} title="Not done" />
+        <ErrorNote error={action.error} title={t('reasonModal.notDone')} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
-            Cancel
+            {t('reasonModal.cancel')}
           </Button>
           <Button color={confirmColor} disabled={short} loading={action.isPending} onClick={() => action.mutate()} data-testid={`${testId}-confirm`}>
             {confirmLabel}

@@ -8,13 +8,15 @@
 import { Alert, Badge, Button, Group, Modal, NumberInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { Output } from '../../../../shared/contract';
 import type { EventKindSpec } from '../../../../shared/domain';
 import { call } from '../../api';
-import { score } from '../../format';
+import { count, score } from '../../format';
 import { ErrorNote } from '../ErrorNote';
 import { hasReason, ReasonField } from '../ReasonField';
 import { refreshScores } from './refresh';
+import { eventFieldLabel, eventKindLabel, fieldTypeLabel } from './eventKinds';
 
 type FieldValue = string | number | boolean | '';
 
@@ -35,15 +37,16 @@ function dataOf(kind: EventKindSpec, values: Record<string, FieldValue>): Record
 }
 
 function FieldInput({ name, type, isProtected, value, onChange }: { name: string; type: string; isProtected: boolean; value: FieldValue; onChange: (v: FieldValue) => void }) {
+  const { t } = useTranslation('citizen');
   const label = (
     <Group gap={6} component="span">
-      <span>{name.replace(/_/g, ' ')}</span>
+      <span>{eventFieldLabel(name)}</span>
       <Text span size="xs" c="dimmed">
-        {type}
+        {fieldTypeLabel(type)}
       </Text>
       {isProtected && (
-        <Badge size="xs" color="grape" variant="light" title="Kept on record, never read by a rule">
-          protected
+        <Badge size="xs" color="grape" variant="light" title={t('record.protectedTitle')}>
+          {t('record.protected')}
         </Badge>
       )}
     </Group>
@@ -54,11 +57,11 @@ function FieldInput({ name, type, isProtected, value, onChange }: { name: string
     return (
       <Select
         label={label}
-        placeholder="not given"
+        placeholder={t('record.notGiven')}
         clearable
         data={[
-          { value: 'true', label: 'yes' },
-          { value: 'false', label: 'no' },
+          { value: 'true', label: t('yes') },
+          { value: 'false', label: t('no') },
         ]}
         value={value === '' ? null : String(value)}
         onChange={(v) => onChange(v === null ? '' : v === 'true')}
@@ -71,6 +74,7 @@ function FieldInput({ name, type, isProtected, value, onChange }: { name: string
 }
 
 export function RecordEventModal({ citizenId, onClose }: { citizenId: string; onClose: () => void }) {
+  const { t } = useTranslation('citizen');
   const qc = useQueryClient();
   const { data: current } = useQuery({ queryKey: ['rulesetCurrent'], queryFn: () => call('rulesetCurrent', {}) });
   const [eventId] = useState(newEventId);
@@ -89,25 +93,36 @@ export function RecordEventModal({ citizenId, onClose }: { citizenId: string; on
     },
   });
   return (
-    <Modal opened onClose={onClose} title={<Text fw={700}>Record an event for {citizenId}</Text>} size="xl" data-testid="record-event-modal">
+    <Modal opened onClose={onClose} title={<Text fw={700}>{t('record.title', { citizenId })}</Text>} size="xl" data-testid="record-event-modal">
       {result ? (
         <Stack>
-          <Alert color="teal" title={`Event ${result.eventId} recorded (operation #${result.operationId})`} data-testid="record-event-result">
-            Score {score(result.before?.score)} → <b>{score(result.after?.score)}</b>
-            {result.before && result.after ? ` (tier ${result.before.tier} → ${result.after.tier})` : ''}; {result.scoresChanged} score{result.scoresChanged === 1 ? '' : 's'} changed, this citizen's and their friends'.
+          <Alert color="teal" title={t('record.done', { id: result.eventId, operation: result.operationId })} data-testid="record-event-result">
+            <Trans
+              t={t}
+              i18nKey={result.before && result.after ? 'record.doneScoreTier' : 'record.doneScore'}
+              count={result.scoresChanged}
+              values={{
+                before: score(result.before?.score),
+                after: score(result.after?.score),
+                tierBefore: result.before?.tier,
+                tierAfter: result.after?.tier,
+                changed: count(result.scoresChanged),
+              }}
+              components={{ b: <b /> }}
+            />
           </Alert>
           <Group justify="flex-end">
             <Button onClick={onClose} data-testid="record-event-close">
-              Close
+              {t('record.close')}
             </Button>
           </Group>
         </Stack>
       ) : (
         <Stack gap="sm">
           <Select
-            label="Kind of event"
-            placeholder="Choose"
-            data={(current?.kinds ?? []).map((k) => ({ value: k.kind, label: `${k.kind.replace(/_/g, ' ')}${rulesFor(k.kind) ? '' : ' (no rule scores it)'}` }))}
+            label={t('record.kind')}
+            placeholder={t('record.choose')}
+            data={(current?.kinds ?? []).map((k) => ({ value: k.kind, label: rulesFor(k.kind) ? eventKindLabel(k.kind) : t('record.kindUnscored', { kind: eventKindLabel(k.kind) }) }))}
             value={kindName}
             onChange={(v) => {
               setKindName(v);
@@ -127,24 +142,24 @@ export function RecordEventModal({ citizenId, onClose }: { citizenId: string; on
           )}
           <TextInput
             type="datetime-local"
-            label="Occurred at (UTC)"
+            label={t('record.occurred')}
             value={occurredAt}
             onChange={(e) => setOccurredAt(e.currentTarget.value)}
             required
             w={260}
             data-testid="record-event-occurred"
           />
-          <ReasonField label="Reason for recording it by hand" description="Kept with the operation: the source (a letter, a court decision, a counter visit)" min={10} value={reason} onChange={setReason} data-testid="record-event-reason" />
+          <ReasonField label={t('record.reason')} description={t('record.reasonHelp')} min={10} value={reason} onChange={setReason} data-testid="record-event-reason" />
           <Text size="xs" c="dimmed">
-            Event id {eventId}. Checked like an imported row; fields left empty are not recorded.
+            {t('record.note', { id: eventId })}
           </Text>
-          <ErrorNote error={save.error} title="Not recorded" />
+          <ErrorNote error={save.error} title={t('record.failed')} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t('reasonModal.cancel')}
             </Button>
             <Button disabled={!kind || !occurredAt || !hasReason(reason, 10)} loading={save.isPending} onClick={() => save.mutate()} data-testid="record-event-submit">
-              Record the event
+              {t('record.submit')}
             </Button>
           </Group>
         </Stack>

@@ -1,15 +1,39 @@
 /** The score taken apart: base, each rule total (expandable to its events), approved manual adjustments, own, friend penalty, final. */
 import { Anchor, Badge, Box, Group, Table, Text, UnstyledButton } from '@mantine/core';
 import { Fragment, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
 import { call } from '../../api';
 import type { Output } from '../../../../shared/contract';
-import { exact, points, score, when } from '../../format';
+import { count, exact, points, score, when } from '../../format';
 import { useRuleText } from '../../i18n/ruleText';
 
 type Explanation = NonNullable<Output<'citizen'>['explanation']>;
+type RuleSpec = NonNullable<Output<'rulesetGet'>>['rules'][number];
+
+/** How a rule applies its points, as published: per event, its cap, its time window; each a sentence of its own. */
+function RuleTerms({ spec, total }: { spec: RuleSpec; total: number }) {
+  const { t } = useTranslation('citizen');
+  const cap = spec.cap;
+  const capText =
+    cap && cap.min !== undefined && cap.max !== undefined
+      ? t('breakdown.capBoth', { min: cap.min, max: cap.max })
+      : cap && cap.max !== undefined
+        ? t('breakdown.capMax', { max: cap.max })
+        : cap && cap.min !== undefined
+          ? t('breakdown.capMin', { min: cap.min })
+          : null;
+  return (
+    <Text size="xs" c="dimmed">
+      <Trans t={t} i18nKey="breakdown.perEvent" values={{ expression: spec.points }} components={{ code: <code /> }} />
+      {capText && ` ${capText}`}
+      {spec.ttl_days ? ` ${t('breakdown.ttl', { count: spec.ttl_days, days: count(spec.ttl_days) })}` : ''} {t('breakdown.here', { total: points(total) })}
+    </Text>
+  );
+}
 
 export function ScoreBreakdown({ e }: { e: Explanation }) {
+  const { t } = useTranslation('citizen');
   const [open, setOpen] = useState<Record<string, boolean>>({});
   const toggle = (id: string) => setOpen((o) => ({ ...o, [id]: !o[id] }));
   // The rule as published in the version the score was made with: its description, and the points it actually applies.
@@ -20,7 +44,7 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
     <Table data-testid="score-breakdown" verticalSpacing={6}>
       <Table.Tbody>
         <Table.Tr>
-          <Table.Td>Base score</Table.Td>
+          <Table.Td>{t('breakdown.base')}</Table.Td>
           <Table.Td ta="right" ff="monospace" data-testid="breakdown-base">
             {score(e.base)}
           </Table.Td>
@@ -39,11 +63,11 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
                       {r.dimension}
                     </Badge>
                     <Text size="xs" c="dimmed">
-                      {r.eventCount} event{r.eventCount === 1 ? '' : 's'}
+                      {t('breakdown.events', { count: r.eventCount, events: count(r.eventCount) })}
                     </Text>
                     {r.capped && (
-                      <Badge size="xs" color="orange" variant="light" title={`the rule's cap cut ${points(r.raw)} to ${points(r.total)}`}>
-                        capped from {points(r.raw)}
+                      <Badge size="xs" color="orange" variant="light" title={t('breakdown.cappedTitle', { raw: points(r.raw), total: points(r.total) })}>
+                        {t('breakdown.cappedFrom', { raw: points(r.raw) })}
                       </Badge>
                     )}
                   </Group>
@@ -57,11 +81,7 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
               <Table.Tr bg="gray.0" data-testid="breakdown-rule-description">
                 <Table.Td pl={40} colSpan={2}>
                   <Text size="xs">{ruleText.text(ruleSpec(r.ruleId)!).description}</Text>
-                  <Text size="xs" c="dimmed">
-                    Points applied per event: <code>{ruleSpec(r.ruleId)!.points}</code>
-                    {ruleSpec(r.ruleId)!.cap ? `, total capped ${[ruleSpec(r.ruleId)!.cap!.min !== undefined ? `at ${ruleSpec(r.ruleId)!.cap!.min} at least` : '', ruleSpec(r.ruleId)!.cap!.max !== undefined ? `at ${ruleSpec(r.ruleId)!.cap!.max} at most` : ''].filter(Boolean).join(' and ')}` : ''}
-                    {ruleSpec(r.ruleId)!.ttl_days ? `, for ${ruleSpec(r.ruleId)!.ttl_days} days` : ''}; here {points(r.total)}.
-                  </Text>
+                  <RuleTerms spec={ruleSpec(r.ruleId)!} total={r.total} />
                 </Table.Td>
               </Table.Tr>
             )}
@@ -69,7 +89,7 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
               <Table.Tr bg="gray.0">
                 <Table.Td pl={40} colSpan={2}>
                   <Text size="xs" c="dimmed">
-                    The newest {r.events.length} of {r.eventCount} events; all of them are in the events list below.
+                    {t('breakdown.newest', { shown: count(r.events.length), total: count(r.eventCount) })}
                   </Text>
                 </Table.Td>
               </Table.Tr>
@@ -93,10 +113,10 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
           <Table.Tr data-testid="breakdown-adjustments-row">
             <Table.Td>
               <Text size="sm" fw={500} span>
-                Manual adjustments
+                {t('breakdown.adjustments')}
               </Text>{' '}
               <Text span size="xs" c="dimmed">
-                (proposed and approved by two different users; each is an operation in the audit trail)
+                {t('breakdown.adjustmentsNote')}
               </Text>
             </Table.Td>
             <Table.Td ta="right" ff="monospace" c={e.adjustments < 0 ? 'red.7' : 'teal.7'} data-testid="breakdown-adjustments">
@@ -105,20 +125,21 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
           </Table.Tr>
         )}
         <Table.Tr style={{ borderTop: '2px solid var(--mantine-color-gray-4)' }}>
-          <Table.Td fw={600}>Own score {Math.abs(e.own - (e.base + e.rules.reduce((s, r) => s + r.total, 0) + e.adjustments)) > 1e-6 ? '(clamped to the score range)' : ''}</Table.Td>
+          <Table.Td fw={600}>{Math.abs(e.own - (e.base + e.rules.reduce((s, r) => s + r.total, 0) + e.adjustments)) > 1e-6 ? t('breakdown.ownClamped') : t('breakdown.own')}</Table.Td>
           <Table.Td ta="right" ff="monospace" fw={600} data-testid="breakdown-own">
             {score(e.own)}
           </Table.Td>
         </Table.Tr>
         <Table.Tr>
           <Table.Td>
-            Friend penalty{' '}
+            {t('breakdown.penalty')}{' '}
             <Text span size="xs" c="dimmed">
-              ({e.activeFriendCount} active friend{e.activeFriendCount === 1 ? '' : 's'}
-              {e.friendPenaltyUncapped > e.friendPenalty ? `, capped from ${score(e.friendPenaltyUncapped)}` : ''})
+              {e.friendPenaltyUncapped > e.friendPenalty
+                ? t('breakdown.penaltyFriendsCapped', { count: e.activeFriendCount, friends: count(e.activeFriendCount), uncapped: score(e.friendPenaltyUncapped) })
+                : t('breakdown.penaltyFriends', { count: e.activeFriendCount, friends: count(e.activeFriendCount) })}
             </Text>{' '}
             <Anchor component="button" type="button" size="xs" onClick={() => document.getElementById('friends')?.scrollIntoView({ behavior: 'smooth' })}>
-              by friend
+              {t('breakdown.byFriend')}
             </Anchor>
           </Table.Td>
           <Table.Td ta="right" ff="monospace" c={e.friendPenalty > 0 ? 'red.7' : undefined} data-testid="breakdown-penalty">
@@ -126,7 +147,7 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
           </Table.Td>
         </Table.Tr>
         <Table.Tr style={{ borderTop: '2px solid var(--mantine-color-gray-6)' }}>
-          <Table.Td fw={700}>Score</Table.Td>
+          <Table.Td fw={700}>{t('breakdown.score')}</Table.Td>
           <Table.Td ta="right" ff="monospace" fw={700} data-testid="breakdown-score">
             {score(e.score)}
           </Table.Td>
@@ -135,7 +156,7 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
       <Table.Caption>
         <Box ta="left">
           <Text size="xs" c="dimmed">
-            Ruleset version {e.rulesetVersion}, as of {when(e.asOf)} UTC. Stored scores are rounded to the cent.
+            {t('breakdown.caption', { version: e.rulesetVersion, asOf: when(e.asOf) })}
           </Text>
         </Box>
       </Table.Caption>
