@@ -11,6 +11,7 @@ import { StrictMode, useSyncExternalStore } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { PageErrorBoundary } from './components/PageErrorBoundary';
+import { keepFocusAfterDialogs } from './focusReturn';
 
 /**
  * WCAG 2.1 AA contrast (axe-core checks every page in the end-to-end run):
@@ -70,6 +71,7 @@ function GuardedApp() {
   );
 }
 
+keepFocusAfterDialogs();
 // Both weights of the Chinese face load at once, not when a bold heading first needs them: text laid out before its face arrived was drawn as empty boxes.
 for (const weight of [400, 700]) void document.fonts.load(`${weight} 16px "Noto Sans SC"`, '信用');
 
