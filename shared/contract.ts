@@ -907,7 +907,8 @@ export type Input<K extends ChannelName> = z.input<Channels[K]['input']>;
 export type ParsedInput<K extends ChannelName> = z.output<Channels[K]['input']>;
 export type Output<K extends ChannelName> = z.output<Channels[K]['output']>;
 
-export type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };
+/** A refusal says why in English (`message`) and, where the main process has it keyed, as a `server:` message key with its parameters for the reader's language (shared/messages.ts). */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; key?: string; params?: Record<string, string | number> } };
 export type ErrorCode = 'invalid_input' | 'not_found' | 'forbidden' | 'conflict' | 'rejected' | 'unknown_channel' | 'unauthenticated' | 'locked' | 'internal';
 
 /** The client both transports give the renderer. */

@@ -9,12 +9,29 @@
 import type { Language } from './language.js';
 import enDisclosure from './locales/en/disclosure.json';
 import zhDisclosure from './locales/zh-CN/disclosure.json';
+import enServer from './locales/en/server.json';
+import zhServer from './locales/zh-CN/server.json';
 
 export type Catalog = { [key: string]: string | Catalog };
 
 export const MESSAGES: Record<Language, Record<string, Catalog>> = {
-  en: { disclosure: enDisclosure },
-  'zh-CN': { disclosure: zhDisclosure },
+  en: { disclosure: enDisclosure, server: enServer },
+  'zh-CN': { disclosure: zhDisclosure, server: zhServer },
 };
 
 export const MESSAGE_NAMESPACES = Object.keys(MESSAGES.en);
+
+type Leaves<T, P extends string = ''> = { [K in keyof T & string]: T[K] extends string ? `${P}${K}` : Leaves<T[K], `${P}${K}.`> }[keyof T & string];
+
+/** A message the main process can refuse or fail with, in the `server` namespace: TypeScript refuses a key English lacks, the catalog test one Chinese lacks. */
+export type ServerMessageKey = Leaves<typeof enServer>;
+
+/**
+ * What a refusal says, keyed: the renderer (or the command line) puts
+ * `server:<key>` with `params` in the reader's language, falling back to the
+ * English `message` sent beside it.
+ */
+export interface Keyed {
+  key: ServerMessageKey;
+  params?: Record<string, string | number>;
+}

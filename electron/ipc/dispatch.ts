@@ -16,6 +16,7 @@ import { FairnessAcknowledgementError } from '../services/fairness.js';
 import { TwoPersonRuleError } from '../services/proposals.js';
 import { handlers, type Caller, type HandlerContext } from './handlers.js';
 import { recordRead } from './readTrace.js';
+import type { Keyed } from '../../shared/messages.js';
 
 const ROLE_RANK: Record<Role, number> = { viewer: 0, official: 1, auditor: 1, admin: 2 };
 
@@ -39,21 +40,46 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-export type Refusal = { ok: false; error: { code: ErrorCode; message: string } };
+export type Refusal = { ok: false; error: { code: ErrorCode; message: string; key?: string; params?: Record<string, string | number> } };
 
-function fail(code: ErrorCode, message: string): Refusal {
-  return { ok: false, error: { code, message } };
+function fail(code: ErrorCode, message: string, keyed?: Keyed): Refusal {
+  return { ok: false, error: keyed ? { code, message, key: keyed.key, ...(keyed.params && { params: keyed.params }) } : { code, message } };
 }
+
+/** The first problem of an input, keyed by zod's issue code: the field and why, for the reader's language. */
+export function inputIssueKeyed(channel: string, error: z.ZodError): Keyed {
+  const issue = error.issues[0];
+  const field = issue.path.length ? issue.path.join('.') : 'input';
+  const list = (xs: readonly unknown[]) => xs.map(String).join(', ');
+  switch (issue.code) {
+    case 'invalid_type':
+      return { key: 'input.invalid_type', params: { channel, field, expected: issue.expected } };
+    case 'too_small':
+      return { key: 'input.too_small', params: { channel, field, minimum: Number(issue.minimum) } };
+    case 'too_big':
+      return { key: 'input.too_big', params: { channel, field, maximum: Number(issue.maximum) } };
+    case 'invalid_format':
+      return { key: 'input.invalid_format', params: { channel, field } };
+    case 'invalid_value':
+      return { key: 'input.invalid_value', params: { channel, field, values: list(issue.values) } };
+    case 'unrecognized_keys':
+      return { key: 'input.unrecognized_keys', params: { channel, keys: list(issue.keys) } };
+    default:
+      return { key: 'input.other', params: { channel, field, reason: issue.message } };
+  }
+}
+
+const roleRefusal = (channel: string, needed: string, caller: Caller): Keyed => ({ key: 'role.needs', params: { channel, role: needed, user: caller.user, current: caller.role } });
 
 export async function dispatch(name: string, rawInput: unknown, ctx: HandlerContext, caller: Caller): Promise<Reply<unknown>> {
   if (!isChannel(name)) return fail('unknown_channel', `no channel named '${name}'`);
   const spec = channels[name];
   if (!roleAllows(caller.role, spec.role, 'readOnly' in spec && spec.readOnly === true)) {
     logAccess(ctx.db, { username: caller.user, action: name, detail: `refused: needs ${spec.role}, is ${caller.role}`, outcome: 'refused' });
-    return fail('forbidden', `${name} needs the ${spec.role} role; ${caller.user} is ${caller.role}`);
+    return fail('forbidden', `${name} needs the ${spec.role} role; ${caller.user} is ${caller.role}`, roleRefusal(name, spec.role, caller));
   }
   const parsed = spec.input.safeParse(rawInput ?? {});
-  if (!parsed.success) return fail('invalid_input', `${name}: ${describeIssues(parsed.error)}`);
+  if (!parsed.success) return fail('invalid_input', `${name}: ${describeIssues(parsed.error)}`, inputIssueKeyed(name, parsed.error));
   try {
     const handler = handlers[name] as (input: unknown, c: HandlerContext, who: Caller) => unknown;
     const value = await handler(parsed.data, ctx, caller);
@@ -66,10 +92,11 @@ export async function dispatch(name: string, rawInput: unknown, ctx: HandlerCont
     if (err instanceof AuthError) {
       // Failed logins and unlocks are logged by the session store; other refusals here.
       if (err.code === 'forbidden') logAccess(ctx.db, { username: caller.user, action: name, detail: `refused: ${err.message}`, outcome: 'refused' });
-      return fail(err.code, err.message);
+      return fail(err.code, err.message, err.keyed);
     }
     if (err instanceof NotFoundError) return fail('not_found', err.message);
-    if (err instanceof JobConflictError || err instanceof AlreadyRetractedError || err instanceof TwoPersonRuleError) return fail('conflict', err.message);
+    if (err instanceof TwoPersonRuleError) return fail('conflict', err.message, err.keyed);
+    if (err instanceof JobConflictError || err instanceof AlreadyRetractedError) return fail('conflict', err.message);
     if (err instanceof RejectedInputError || err instanceof FairnessAcknowledgementError) return fail('rejected', err.message);
     return fail('internal', `${name} failed: ${(err as Error).message}`);
   }
@@ -116,19 +143,19 @@ export function admit(name: string, ctx: HandlerContext, sessionToken: string | 
     // A password someone else set (new account, reset) is changed before anything else is done.
     if (s.mustChangePassword && name !== 'changePassword') {
       logAccess(ctx.db, { username: s.username, action: name, detail: 'refused: the password must be changed first', outcome: 'refused' });
-      return fail('forbidden', 'change your password first: it was set by an administrator');
+      return fail('forbidden', 'change your password first: it was set by an administrator', { key: 'auth.changePasswordFirst' });
     }
   } catch (err) {
     if (err instanceof AuthError) {
       const who = ctx.sessions.peek(sessionToken)?.username ?? 'anonymous';
       if (options.log) logAccess(ctx.db, { username: who, action: name, detail: `refused: ${err.code === 'locked' ? 'session locked' : sessionToken ? 'no valid session' : 'no session'}`, outcome: 'refused' });
-      return fail(err.code, err.message);
+      return fail(err.code, err.message, err.keyed);
     }
     throw err;
   }
   if (!roleAllows(caller.role, spec.role, 'readOnly' in spec && spec.readOnly === true)) {
     if (options.log) logAccess(ctx.db, { username: caller.user, action: name, detail: `refused: needs ${spec.role}, is ${caller.role}`, outcome: 'refused' });
-    return fail('forbidden', `${name} needs the ${spec.role} role; ${caller.user} is ${caller.role}`);
+    return fail('forbidden', `${name} needs the ${spec.role} role; ${caller.user} is ${caller.role}`, roleRefusal(name, spec.role, caller));
   }
   return { ok: true, caller };
 }

@@ -9,6 +9,7 @@
  * creation, re-enabling, role change or password reset the proposer made
  * (directly or through accounts set up that way), nor the other way round.
  */
+import type { Keyed } from '../../shared/messages.js';
 import { randomBytes } from 'node:crypto';
 import { Role } from '../../shared/contract.js';
 import type { Db } from '../db/connection.js';
@@ -18,7 +19,15 @@ import { AuthError, findUser, hashPassword, userCount, verifyPassword, type Sess
 import { NotFoundError } from './explain.js';
 
 /** A decision that needs a second, independent person was attempted by one. Answered as a conflict. */
-export class TwoPersonRuleError extends Error {}
+export class TwoPersonRuleError extends Error {
+  constructor(
+    message: string,
+    /** The message keyed, for the reader's language. */
+    readonly keyed?: Keyed,
+  ) {
+    super(message);
+  }
+}
 
 const RANK: Record<Role, number> = { viewer: 0, official: 1, auditor: 1, admin: 2 };
 const USERNAME = /^[A-Za-z0-9._-]{1,64}$/;
@@ -103,7 +112,13 @@ export function accountsControlledBy(db: Db, username: string): Set<string> {
 
 /** Refuses an approval by the proposer, or by an account either of them set up for the other. */
 export function assertIndependent(db: Db, proposer: string, approver: string, what: string, another = 'another user'): void {
-  if (proposer.toLowerCase() === approver.toLowerCase()) throw new TwoPersonRuleError(`${what} was made by ${proposer}: ${another} must approve it`);
+  if (proposer.toLowerCase() === approver.toLowerCase()) {
+    const which = /^(proposal|account change) (\d+)$/.exec(what);
+    const who = /^another (user|administrator|official)$/.exec(another)?.[1];
+    const keyed: Keyed | undefined =
+      which && who ? { key: which[1] === 'proposal' ? 'twoPerson.proposalMadeBy' : 'twoPerson.accountChangeMadeBy', params: { id: Number(which[2]), proposer, another: who } } : undefined;
+    throw new TwoPersonRuleError(`${what} was made by ${proposer}: ${another} must approve it`, keyed);
+  }
   if (accountsControlledBy(db, proposer).has(approver.toLowerCase())) {
     throw new TwoPersonRuleError(
       `${approver} cannot approve ${what}: the account ${approver} was created, re-enabled, given its role or had its password reset by ${proposer} (directly or through accounts ${proposer} set up)`,
@@ -269,7 +284,7 @@ export function decideAccountChange(db: Db, id: number, approve: boolean, by: st
       logAccess(db, { username: by, action: 'account_decided', detail: `${status} change ${id} (${c.kind} ${c.username} as ${c.role}): ${why}`, outcome: 'allowed' });
       return { status, endSessionsOf: [] };
     }
-    if (c.username.toLowerCase() === by.toLowerCase()) throw new TwoPersonRuleError(`account change ${id} concerns ${by}: another administrator must approve it`);
+    if (c.username.toLowerCase() === by.toLowerCase()) throw new TwoPersonRuleError(`account change ${id} concerns ${by}: another administrator must approve it`, { key: 'twoPerson.ownAccountChange', params: { id, user: by } });
     assertIndependent(db, c.proposed_by, by, `account change ${id}`);
     const founding = c.kind === 'create' && c.proposed_by.toLowerCase() === c.username.toLowerCase();
     let endSessionsOf: string[] = [];

@@ -8,6 +8,7 @@
  * may wait, one attempt per account (and per locked session) is checked at
  * a time, and every attempt is counted before its hash is computed.
  */
+import type { Keyed } from '../../shared/messages.js';
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import commonPasswords from 'fxa-common-password-list';
 import type { Role } from '../../shared/contract.js';
@@ -69,6 +70,8 @@ export class AuthError extends Error {
   constructor(
     readonly code: 'unauthenticated' | 'locked' | 'forbidden' | 'invalid_input' | 'conflict',
     message: string,
+    /** The message keyed, for the reader's language. */
+    readonly keyed?: Keyed,
   ) {
     super(message);
   }
@@ -256,7 +259,7 @@ export class SessionStore {
    * when the hash queue is full. Returns the failures a success may clear:
    * those counted before this attempt began, not those made alongside it.
    */
-  private reserve(table: Map<string, Attempts>, key: string, refuse: (detail: string, message: string) => never): number {
+  private reserve(table: Map<string, Attempts>, key: string, refuse: (detail: string, message: string, keyed: Keyed) => never): number {
     let a = table.get(key);
     if (!a) {
       if (table.size >= 100_000) for (const [k, v] of table) if (!v.busy && v.until <= this.now()) table.delete(k);
@@ -267,10 +270,13 @@ export class SessionStore {
     if (a.busy) {
       a.count++;
       a.until = Math.max(a.until, now + waitAfter(a.count));
-      refuse('attempt while another was being checked', 'another attempt for this account is being checked: try again in a moment');
+      refuse('attempt while another was being checked', 'another attempt for this account is being checked: try again in a moment', { key: 'auth.attemptInProgress' });
     }
-    if (a.until > now) refuse('attempt during the wait after failed attempts', `too many failed attempts: wait ${Math.ceil((a.until - now) / 1000)} s and try again`);
-    if (hashQueue.load >= HASH_QUEUE_MAX) refuse('refused: too many logins being checked', 'the console is busy checking other logins: try again in a few seconds');
+    if (a.until > now) {
+      const seconds = Math.ceil((a.until - now) / 1000);
+      refuse('attempt during the wait after failed attempts', `too many failed attempts: wait ${seconds} s and try again`, { key: 'auth.wait', params: { seconds } });
+    }
+    if (hashQueue.load >= HASH_QUEUE_MAX) refuse('refused: too many logins being checked', 'the console is busy checking other logins: try again in a few seconds', { key: 'auth.busy' });
     const before = a.count;
     a.count++;
     a.busy = true;
@@ -290,9 +296,9 @@ export class SessionStore {
 
   async login(username: string, password: string): Promise<Session> {
     const key = username.toLowerCase();
-    const before = this.reserve(this.failures, key, (detail, message) => {
+    const before = this.reserve(this.failures, key, (detail, message, keyed) => {
       logAccess(this.db, { username, action: 'login', detail, outcome: 'refused' });
-      throw new AuthError('unauthenticated', message);
+      throw new AuthError('unauthenticated', message, keyed);
     });
     let ok = false;
     let user: UserRow | undefined;
@@ -306,7 +312,7 @@ export class SessionStore {
     }
     if (!ok || !user) {
       logAccess(this.db, { username, action: 'login', detail: user?.disabled_at ? 'account disabled' : 'wrong username or password', outcome: 'refused' });
-      throw new AuthError('unauthenticated', 'wrong username or password');
+      throw new AuthError('unauthenticated', 'wrong username or password', { key: 'auth.wrongPassword' });
     }
     const token = randomBytes(32).toString('base64url');
     const session: Session = {
@@ -334,7 +340,7 @@ export class SessionStore {
    */
   resolve(token: string | undefined, options: { touch: boolean } = { touch: true }): Session {
     const session = token ? this.sessions.get(token) : undefined;
-    if (!session) throw new AuthError('unauthenticated', 'please log in');
+    if (!session) throw new AuthError('unauthenticated', 'please log in', { key: 'auth.loginRequired' });
     const account = this.db.prepare('SELECT role, disabled_at, must_change_password FROM users WHERE username = ?').get(session.username) as
       | { role: Role; disabled_at: string | null; must_change_password: number }
       | undefined;
@@ -342,17 +348,17 @@ export class SessionStore {
       this.sessions.delete(session.token);
       const why = !account || account.disabled_at ? 'the account was disabled' : `the role changed to ${account.role}`;
       logAccess(this.db, { username: session.username, action: 'session_end', detail: why, outcome: 'allowed' });
-      throw new AuthError('unauthenticated', `the session ended: ${why}; please log in again`);
+      throw new AuthError('unauthenticated', `the session ended: ${why}; please log in again`, !account || account.disabled_at ? { key: 'auth.accountDisabled' } : { key: 'auth.roleChanged', params: { role: account.role } });
     }
     session.mustChangePassword = account.must_change_password === 1;
     const now = this.now();
     if (now - session.startedAt > SESSION_MAX_MS) {
       this.sessions.delete(session.token);
       logAccess(this.db, { username: session.username, action: 'session_end', detail: 'ended after 8 hours', outcome: 'allowed' });
-      throw new AuthError('unauthenticated', 'the session ended after 8 hours: please log in again');
+      throw new AuthError('unauthenticated', 'the session ended after 8 hours: please log in again', { key: 'auth.expired' });
     }
     if (!session.locked && now - session.lastActive > IDLE_LOCK_MS) session.locked = true;
-    if (session.locked) throw new AuthError('locked', 'the console locked after 5 minutes without activity: enter your password');
+    if (session.locked) throw new AuthError('locked', 'the console locked after 5 minutes without activity: enter your password', { key: 'auth.locked' });
     if (options.touch) session.lastActive = now;
     return session;
   }
@@ -373,18 +379,18 @@ export class SessionStore {
    */
   async unlock(token: string | undefined, password: string): Promise<Session> {
     const session = this.peek(token);
-    if (!session) throw new AuthError('unauthenticated', 'please log in');
+    if (!session) throw new AuthError('unauthenticated', 'please log in', { key: 'auth.loginRequired' });
     const key = session.token;
     const end = (why: string): never => {
       this.sessions.delete(key);
       this.unlocks.delete(key);
       logAccess(this.db, { username: session.username, action: 'session_end', detail: why, outcome: 'refused' });
-      throw new AuthError('unauthenticated', 'the session ended after too many wrong passwords: please log in again');
+      throw new AuthError('unauthenticated', 'the session ended after too many wrong passwords: please log in again', { key: 'auth.tooManyUnlocks' });
     };
-    const before = this.reserve(this.unlocks, key, (detail, message) => {
+    const before = this.reserve(this.unlocks, key, (detail, message, keyed) => {
       logAccess(this.db, { username: session.username, action: 'unlock', detail, outcome: 'refused' });
       if ((this.unlocks.get(key)?.count ?? 0) >= UNLOCK_FAILURES_MAX) end(`ended after ${UNLOCK_FAILURES_MAX} failed unlocks`);
-      throw new AuthError('locked', message);
+      throw new AuthError('locked', message, keyed);
     });
     let ok = false;
     let user: UserRow | undefined;
@@ -400,9 +406,9 @@ export class SessionStore {
     }
     if (!ok) {
       logAccess(this.db, { username: session.username, action: 'unlock', detail: 'wrong password', outcome: 'refused' });
-      throw new AuthError('locked', 'wrong password');
+      throw new AuthError('locked', 'wrong password', { key: 'auth.wrongUnlockPassword' });
     }
-    if (!this.sessions.has(key)) throw new AuthError('unauthenticated', 'please log in');
+    if (!this.sessions.has(key)) throw new AuthError('unauthenticated', 'please log in', { key: 'auth.loginRequired' });
     session.locked = false;
     session.lastActive = this.now();
     return this.resolve(token);

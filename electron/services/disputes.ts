@@ -104,7 +104,7 @@ export function moveDispute(db: Db, id: number, status: DisputeStatus, by: strin
   const opener = db.prepare('SELECT d.opened_by, c.citizen_id FROM disputes d JOIN citizens c ON c.idx = d.citizen_idx WHERE d.id = ?').get(id) as { opened_by: string; citizen_id: string } | undefined;
   if (opener && (status === 'upheld' || status === 'rejected') && opener.opened_by.toLowerCase() === by.toLowerCase()) {
     logAccess(db, { username: by, action: ACTION[status], citizenId: opener.citizen_id, detail: `refused: ${by} opened dispute ${id} and cannot decide it`, outcome: 'refused' });
-    throw new TwoPersonRuleError(`dispute ${id} was opened by ${opener.opened_by}: another official must decide it`);
+    throw new TwoPersonRuleError(`dispute ${id} was opened by ${opener.opened_by}: another official must decide it`, { key: 'twoPerson.ownDispute', params: { id, opener: opener.opened_by } });
   }
   return db.transaction(() => {
     const d = db
@@ -115,7 +115,7 @@ export function moveDispute(db: Db, id: number, status: DisputeStatus, by: strin
     if (!d) throw new NotFoundError(`no dispute ${id}`);
     if (!NEXT[d.status].includes(status)) throw new RejectedInputError(`a dispute that is ${d.status.replace('_', ' ')} cannot become ${status.replace('_', ' ')}`);
     const citizenId = citizenIdOf(db, d.citizen_idx);
-    if ((status === 'upheld' || status === 'rejected') && d.opened_by.toLowerCase() === by.toLowerCase()) throw new TwoPersonRuleError(`dispute ${id} was opened by ${d.opened_by}: another official must decide it`);
+    if ((status === 'upheld' || status === 'rejected') && d.opened_by.toLowerCase() === by.toLowerCase()) throw new TwoPersonRuleError(`dispute ${id} was opened by ${d.opened_by}: another official must decide it`, { key: 'twoPerson.ownDispute', params: { id, opener: d.opened_by } });
     let operationId: number | null = null;
     let stepOperationId: number;
     let outcomeNote: string | null = null;

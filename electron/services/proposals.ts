@@ -112,8 +112,8 @@ export function proposalSimulation(db: Db, p: ProposalRow): (StoredSimulation & 
 /** Approving a ruleset needs a simulation on today's data. */
 export function requireFreshSimulation(db: Db, p: ProposalRow): void {
   const sim = proposalSimulation(db, p);
-  if (!sim) throw new TwoPersonRuleError(`proposal ${p.id} has no simulation; run one on it before approving`);
-  if (sim.stale) throw new TwoPersonRuleError(`proposal ${p.id}: ${sim.stale}; run the simulation again before approving`);
+  if (!sim) throw new TwoPersonRuleError(`proposal ${p.id} has no simulation; run one on it before approving`, { key: 'twoPerson.noSimulation', params: { id: p.id } });
+  if (sim.stale) throw new TwoPersonRuleError(`proposal ${p.id}: ${sim.stale}; run the simulation again before approving`, { key: 'twoPerson.staleSimulation', params: { id: p.id, why: sim.stale } });
 }
 
 export function proposeAdjustment(db: Db, input: { citizenId: string; points: number; justification: string }, by: string): number {

@@ -17,6 +17,9 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** The refusal keyed in the `server` namespace, when the main process keys it: shown in the reader's language (errorText). */
+    readonly key?: string,
+    readonly params?: Record<string, string | number>,
   ) {
     super(message);
   }
@@ -100,7 +103,7 @@ export async function call<K extends ChannelName>(name: K, input: Input<K>): Pro
     : ((await overHttp(name, input, session)) as Reply<Output<K>>);
   if (!reply.ok) {
     if (reply.error.code === 'unauthenticated' || reply.error.code === 'locked') authListeners.forEach((l) => l(reply.error.code as 'unauthenticated' | 'locked'));
-    throw new ApiError(reply.error.code, plainMessage(reply.error.message));
+    throw new ApiError(reply.error.code, plainMessage(reply.error.message), reply.error.key, reply.error.params);
   }
   return reply.value;
 }

@@ -12,6 +12,7 @@ import { useTranslation } from 'react-i18next';
 import type { SessionUser } from '../../../shared/contract';
 import { call, loginSession, onAuthRequired, onSessionChange } from '../api';
 import { applyLanguage, currentLanguage, takePickedBeforeLogin } from '../i18n';
+import { errorText } from '../i18n/errorText';
 import { LanguageSwitch } from './LanguageSwitch';
 
 const IDLE_LOCK_MS = 5 * 60_000;
@@ -50,7 +51,8 @@ function useSubmit(action: () => Promise<void>) {
     try {
       await action();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      // Wrong password, wait, locked: the server's refusal in the reader's language.
+      setError(errorText(err));
     } finally {
       setBusy(false);
     }

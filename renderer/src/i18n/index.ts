@@ -15,12 +15,18 @@ import { closestLanguage, isLanguage, LANGUAGES, type Language } from '../../../
 
 type Catalog = Record<string, unknown>;
 const files = import.meta.glob<Catalog>('./locales/*/*.json', { eager: true, import: 'default' });
+// The main process's refusals (shared/locales/<language>/server.json), keyed so the reader gets them in their language.
+const server = import.meta.glob<Catalog>('../../../shared/locales/*/server.json', { eager: true, import: 'default' });
 
 const resources: Record<string, Record<string, Catalog>> = {};
 for (const [path, catalog] of Object.entries(files)) {
   const match = /\.\/locales\/([^/]+)\/([^/]+)\.json$/.exec(path);
   if (!match) continue;
   (resources[match[1]] ??= {})[match[2]] = catalog;
+}
+for (const [path, catalog] of Object.entries(server)) {
+  const match = /\/locales\/([^/]+)\/server\.json$/.exec(path);
+  if (match) (resources[match[1]] ??= {}).server = catalog;
 }
 export const NAMESPACES = Object.keys(resources.en ?? {});
 
