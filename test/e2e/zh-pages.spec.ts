@@ -1,0 +1,104 @@
+/**
+ * The pages of the record, the search, the overview, disputes, operations,
+ * the access log, ledger verification and backups, walked in Simplified
+ * Chinese: headings, table heads and figures in the language, dates the
+ * Chinese way, and a screenshot of each page to look at
+ * (test-results/screenshots/zh-*.png).
+ */
+import type { Page } from '@playwright/test';
+import { api, expect, loginSession, shot, sharedConsole, statePurpose, test } from './fixtures';
+import { ACCOUNTS } from './server';
+
+const c = sharedConsole();
+const who = ACCOUNTS.admin;
+
+test.beforeAll(async () => {
+  await api(c, 'setLanguage', { language: 'zh-CN' }, who);
+});
+// The administrator's language is stored with the account: put it back for the other specs whatever happens here.
+test.afterAll(async () => {
+  await api(c, 'setLanguage', { language: 'en' }, who);
+});
+
+/** Opens a page logged in as the administrator, whose account speaks Chinese. */
+async function openInChinese(page: Page, route: string): Promise<void> {
+  const session = await loginSession(c, who);
+  await page.addInitScript((token) => localStorage.setItem('credence.session', token), session);
+  await page.goto(`${c.base}/?token=${c.token}#${route}`);
+  await expect(page.getByTestId('current-user')).toContainText('系统管理员');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+}
+
+const heading = (page: Page, name: string) => page.getByRole('heading', { level: 2, name });
+
+test('overview, search and a citizen\'s record in Chinese, with the charts as tables', async ({ page, pageErrors }) => {
+  await openInChinese(page, '/');
+  await expect(heading(page, '概览')).toBeVisible();
+  await expect(page.getByRole('heading', { name: '各信用等级公民人数' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '信用分分布' })).toBeVisible();
+  // The tier chart's figures as a table, for a screen reader and on request.
+  await page.getByTestId('tier-chart-toggle').click();
+  await expect(page.getByTestId('tier-chart-table').getByRole('columnheader', { name: '公民人数' })).toBeVisible();
+  await expect(page.getByTestId('tier-chart-toggle')).toHaveText('以图表显示');
+  await expect(page.getByRole('columnheader', { name: '时间（UTC）' }).first()).toBeVisible();
+  await shot(page, 'zh-overview-page');
+
+  await page.getByTestId('nav-search').click();
+  await expect(heading(page, '查询公民')).toBeVisible();
+  await expect(page.getByTestId('search-total')).toContainText(/共 [\d,]+ 名公民/);
+  await expect(page.getByRole('button', { name: /信用分/ })).toBeVisible();
+  await shot(page, 'zh-search');
+
+  const first = (await api(c, 'search', { query: '', limit: 1, sort: 'score', descending: false }, who)).rows[0] as { citizenId: string };
+  await page.goto(`${c.base}/?token=${c.token}#/citizen/${first.citizenId}`);
+  await expect(page.getByTestId('purpose-prompt')).toContainText('您为何要查阅');
+  await shot(page, 'zh-purpose-prompt', { fullPage: false });
+  await statePurpose(page, '端到端测试：中文界面');
+  await expect(page.getByRole('heading', { name: '拉低信用分的主要原因' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '信用分构成' })).toBeVisible();
+  await expect(page.getByTestId('breakdown-base')).toBeVisible();
+  await expect(page.getByTestId('score-breakdown')).toContainText('基础分');
+  await expect(page.getByRole('heading', { name: '审计轨迹：信用分为何变化' })).toBeVisible();
+  await expect(page.getByTestId('record-viewers')).toContainText('端到端测试：中文界面');
+  // Dates the Chinese way: 2026/11/01 00:00.
+  await expect(page.getByTestId('audit-trail')).toContainText(/\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}/);
+  await expect(page.getByTestId('event-list')).toContainText('发生时间（UTC）');
+  await shot(page, 'zh-citizen');
+  expect(pageErrors).toEqual([]);
+});
+
+test('disputes, operations, access log, ledger verification and backups in Chinese', async ({ page, pageErrors }) => {
+  await openInChinese(page, '/disputes');
+  await expect(heading(page, '异议')).toBeVisible();
+  await expect(page.getByTestId('disputes-filter-status')).toHaveValue('待决定');
+  await shot(page, 'zh-disputes');
+
+  await page.getByTestId('nav-operations').click();
+  await expect(heading(page, '操作与台账')).toBeVisible();
+  await expect(page.getByTestId('operations-total')).toContainText(/共 [\d,]+ 项操作/);
+  await expect(page.getByTestId('operation-row').filter({ hasText: '发布规则集' }).first()).toBeVisible();
+  await shot(page, 'zh-operations');
+  await page.getByTestId('operation-row').filter({ hasText: '发布规则集' }).first().click();
+  await expect(page.getByTestId('operation-details')).toContainText('写入的台账条目');
+  await expect(page.getByTestId('ledger-table')).toContainText('信用分：原 → 新');
+  await shot(page, 'zh-operation');
+  await page.getByTestId('verify-ledger').click();
+  await expect(page.getByTestId('verify-result')).toContainText('台账完好');
+
+  await page.getByTestId('nav-access').click();
+  await expect(heading(page, '访问日志')).toBeVisible();
+  await expect(page.getByTestId('access-table')).toContainText('登录');
+  await expect(page.getByTestId('bulk-read-alerts')).toContainText('批量查阅');
+  await shot(page, 'zh-access-log');
+
+  await page.getByTestId('nav-ledger').click();
+  await expect(heading(page, '台账校验')).toBeVisible();
+  await expect(page.getByTestId('chain-status')).toContainText('记录一致');
+  await shot(page, 'zh-ledger');
+
+  await page.getByTestId('nav-backups').click();
+  await expect(heading(page, '备份')).toBeVisible();
+  await expect(page.getByTestId('backup-now')).toHaveText('立即备份');
+  await shot(page, 'zh-backups');
+  expect(pageErrors).toEqual([]);
+});
