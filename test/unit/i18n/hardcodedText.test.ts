@@ -44,6 +44,7 @@ export const CONVERTED = [
   'components/JobProgress.tsx',
   'components/FirstRun.tsx',
   'components/ReasonField.tsx',
+  'components/citizen/ReasonModal.tsx',
 ];
 
 const READER_ATTRIBUTES = new Set(['label', 'title', 'placeholder', 'description', 'aria-label', 'alt', 'confirmLabel', 'xAxisLabel', 'yAxisLabel']);
