@@ -7,9 +7,16 @@
 
 /** A set of pairs (lo, hi) of non-negative 32-bit integers: open addressing, linear probing. */
 export class PairSet {
-  private los = new Int32Array(1 << 16).fill(-1);
-  private his = new Int32Array(1 << 16);
+  private los: Int32Array;
+  private his: Int32Array;
   private count = 0;
+
+  /** `capacity`: slots to start with, a power of two (it doubles at half full). */
+  constructor(capacity = 1 << 16) {
+    if (capacity < 2 || (capacity & (capacity - 1)) !== 0) throw new RangeError('capacity is a power of two');
+    this.los = new Int32Array(capacity).fill(-1);
+    this.his = new Int32Array(capacity);
+  }
 
   get size(): number {
     return this.count;
