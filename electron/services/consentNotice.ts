@@ -4,8 +4,7 @@
  * scoring, and how to withdraw. One wording, so both documents say the same.
  */
 import type { ConsentView } from './consent.js';
-
-const STATUS_WORDS = { given: 'given', withdrawn: 'withdrawn', refused: 'refused' } as const;
+import { translator, type Translate } from './translate.js';
 
 export interface ConsentNotice {
   /** One sentence: the consent that counts and what it means for scoring. */
@@ -14,20 +13,17 @@ export interface ConsentNotice {
   howToWithdraw: string[];
 }
 
-export function consentNotice(c: ConsentView): ConsentNotice {
-  const at = c.asOf ? ` on the scoring date (${c.asOf.slice(0, 19).replace('T', ' ')} UTC)` : '';
-  const current = c.atScoringInstant ? `Your consent to being scored is ${STATUS_WORDS[c.atScoringInstant]}${at}.` : `No consent of yours to being scored is on record${at}.`;
-  const effect = !c.required
-    ? ' This office currently scores every resident, whether or not they consented; your consent record is kept and decides your scoring if the office scores only people who consented.'
-    : c.inScope
-      ? ' This office scores only people who consented, so you are scored.'
-      : ' This office scores only people who consented, so you are not scored: you have no score, no tier and no measures, and your records do not affect anyone else\'s score.';
-  return {
-    status: current + effect,
-    howToWithdraw: [
-      'You may withdraw your consent at any time, free of charge and without giving a reason: in person or in writing at the office that gave you this document. Bring or quote this document so the office can find your record.',
-      'The office records the withdrawal with the date it was made and the evidence (your form or letter). Where the office scores only people who consented, from that date you are no longer scored, your score and tier lapse, and your friends\' scores are recalculated without you.',
-      'Withdrawing does not delete your records; you may ask for a copy of everything held about you. You may give your consent again later in the same way.',
-    ],
-  };
+/** In the reader's language: `t` is a disclosure-namespace translator (English unless given). */
+export function consentNotice(c: ConsentView, t: Translate = translator('en', 'disclosure')): ConsentNotice {
+  const asOf = c.asOf ? `${c.asOf.slice(0, 19).replace('T', ' ')} UTC` : null;
+  const status = c.atScoringInstant ? t(`consent.statusWord.${c.atScoringInstant}`) : null;
+  const current = status
+    ? asOf
+      ? t('consent.current', { status, asOf })
+      : t('consent.currentNoDate', { status })
+    : asOf
+      ? t('consent.none', { asOf })
+      : t('consent.noneNoDate');
+  const effect = !c.required ? t('consent.notRequired') : c.inScope ? t('consent.inScope') : t('consent.outOfScope');
+  return { status: `${current} ${effect}`, howToWithdraw: [t('consent.how1'), t('consent.how2'), t('consent.how3')] };
 }

@@ -131,8 +131,7 @@ function render(db: Db, citizenId: string, options: DisclosureOptions, language:
   outlookSection(pdf, t, outlookIfBounded(db, citizenId));
   disputesSection(c, db, { id: e.citizenId, idx }, answerDays);
   contestSection(c, answerDays);
-  // The consent section is written in English only so far: a Chinese disclosure leaves it out rather than mix languages.
-  if (language === 'en') consentSection(pdf, consentOf(db, idx));
+  consentSection(pdf, consentOf(db, idx), t);
 
   pdf.heading(t('about.heading'), 110);
   pdf.fields([

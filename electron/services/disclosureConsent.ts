@@ -9,6 +9,7 @@ import { consentOf, type ConsentView } from './consent.js';
 import { consentNotice } from './consentNotice.js';
 import { PrintedDocument, printable } from './disclosurePdf.js';
 import { NotFoundError } from './explain.js';
+import { translator, type Translate } from './translate.js';
 
 function utc(iso: string): string {
   const d = new Date(iso);
@@ -16,21 +17,21 @@ function utc(iso: string): string {
 }
 
 /** "Your consent": status, history with evidence, how to withdraw. */
-export function consentSection(pdf: PrintedDocument, consent: ConsentView): void {
-  const notice = consentNotice(consent);
-  pdf.heading('Your consent', 140);
+export function consentSection(pdf: PrintedDocument, consent: ConsentView, t: Translate = translator('en', 'disclosure')): void {
+  const notice = consentNotice(consent, t);
+  pdf.heading(t('consent.heading'), 140);
   pdf.paragraph(notice.status);
   if (consent.history.length > 0) {
     pdf.table(
       [
-        { header: 'Date', width: 0.3 },
-        { header: 'Consent', width: 0.2 },
-        { header: 'Evidence', width: 0.5 },
+        { header: t('consent.date'), width: 0.3 },
+        { header: t('consent.status'), width: 0.2 },
+        { header: t('consent.evidence'), width: 0.5 },
       ],
-      consent.history.map((h) => [utc(h.at), h.status, printable(h.evidence).text]),
+      consent.history.map((h) => [utc(h.at), t(`consent.statusWord.${h.status}`), printable(h.evidence).text]),
     );
   }
-  pdf.paragraph('How to withdraw your consent', { bold: true });
+  pdf.paragraph(t('consent.howTitle'), { bold: true });
   for (const line of notice.howToWithdraw) pdf.bullet(line);
 }
 
