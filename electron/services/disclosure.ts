@@ -81,7 +81,7 @@ interface Context {
 
 function render(db: Db, citizenId: string, options: DisclosureOptions, language: Language): Buffer {
   const unscored = outOfScope(db, citizenId);
-  if (unscored) return renderUnscoredDisclosure(citizenId, unscored, { generatedBy: options.generatedBy, now: options.now ?? new Date() });
+  if (unscored) return renderUnscoredDisclosure(citizenId, unscored, { generatedBy: options.generatedBy, now: options.now ?? new Date(), language });
   const e = explainCitizen(db, citizenId);
   const published = getRuleset(db, e.rulesetVersion);
   if (!published) throw new Error(`ruleset version ${e.rulesetVersion} is missing`);

@@ -9,6 +9,7 @@ import { consentOf, type ConsentView } from './consent.js';
 import { consentNotice } from './consentNotice.js';
 import { PrintedDocument, printable } from './disclosurePdf.js';
 import { NotFoundError } from './explain.js';
+import type { Language } from '../../shared/language.js';
 import { translator, type Translate } from './translate.js';
 
 function utc(iso: string): string {
@@ -43,23 +44,32 @@ export function outOfScope(db: Db, citizenId: string): { idx: number; name: stri
   return consent.inScope || consent.asOf === null ? null : { ...c, consent };
 }
 
-/** The disclosure of a citizen who is not scored because the ruleset requires consent they have not given. */
-export function renderUnscoredDisclosure(citizenId: string, who: NonNullable<ReturnType<typeof outOfScope>>, options: { generatedBy: string; now: Date }): Buffer {
+/** The disclosure of a citizen who is not scored because the ruleset requires consent they have not given, in `language`. */
+export function renderUnscoredDisclosure(
+  citizenId: string,
+  who: NonNullable<ReturnType<typeof outOfScope>>,
+  options: { generatedBy: string; now: Date; language: Language },
+): Buffer {
   if (who.consent.inScope) throw new NotFoundError(`citizen '${citizenId}' is in scope`);
-  const pdf = new PrintedDocument({ title: 'Score disclosure', author: options.generatedBy, subject: `Score disclosure for ${citizenId}`, createdAt: options.now });
-  pdf.title('Score disclosure', 'Credence rule-based scoring: whether you are scored, and why.');
+  const { language } = options;
+  const t = translator(language, 'disclosure');
+  const utc = (iso: string): string => {
+    const d = new Date(iso);
+    return Number.isNaN(d.getTime()) ? iso : t('utc', { instant: d.toISOString().slice(0, 19).replace('T', ' ') });
+  };
+  const now = options.now.toISOString();
+  const pdf = new PrintedDocument({ title: t('title'), author: options.generatedBy, subject: t('subject', { citizenId }), createdAt: options.now, language }, { embedAll: language === 'zh-CN' });
+  pdf.title(t('title'), t('unscored.subtitle'));
   const name = printable(who.name);
   pdf.fields([
-    ['Name', name.changed ? `${name.text} (some characters of the name cannot be printed in this document; the record holds the name exactly)` : name.text],
-    ['Citizen ID', citizenId],
-    ['District', who.district],
-    ['Generated', `${utc(options.now.toISOString())} by ${options.generatedBy}`],
+    [t('field.name'), name.changed ? t('nameNotPrintable', { name: name.text }) : name.text],
+    [t('field.citizenId'), citizenId],
+    [t('field.district'), who.district],
+    [t('field.generated'), t('generatedAtBy', { instant: utc(now), user: options.generatedBy })],
   ]);
-  pdf.heading('You are not scored', 80);
-  pdf.paragraph(
-    `This office scores only people who have given their consent, and your consent was not given on the scoring date (${utc(who.consent.asOf!)}). You therefore have no score and no tier, no measure applies to you because of a score, and your records do not count toward anyone else's score, including your friends'.`,
-  );
-  pdf.paragraph('Your records are kept as the law requires; you may ask for a copy of everything held about you. If you give your consent, you are scored from the date you give it.', { muted: true });
-  consentSection(pdf, who.consent);
-  return pdf.finish((page, pages) => `Score disclosure for ${citizenId} - generated ${utc(options.now.toISOString())} - not scored - page ${page} of ${pages}`);
+  pdf.heading(t('unscored.heading'), 80);
+  pdf.paragraph(t('unscored.why', { asOf: utc(who.consent.asOf!) }));
+  pdf.paragraph(t('unscored.kept'), { muted: true });
+  consentSection(pdf, who.consent, t);
+  return pdf.finish((page, pages) => t('unscored.footer', { citizenId, instant: utc(now), page, pages }));
 }

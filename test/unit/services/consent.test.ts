@@ -286,6 +286,15 @@ describe('what the citizen is told', () => {
     expect(text).not.toMatch(/Bo Wang|Ann Lee|C1\b|C2\b/);
   });
 
+  it('in Chinese, the out-of-scope disclosure says the same in Chinese, consent section included', async () => {
+    const { text } = await readPdf(renderDisclosure(db, 'C3', { generatedBy: 'Officer Test', now: new Date('2026-11-02T09:00:00Z'), language: 'zh-CN' }));
+    expect(text).toContain('您不纳入评分');
+    expect(text).toContain('本机关只对已作出授权同意的人员评分');
+    expect(text).toContain('没有您对信用评分的授权同意记录');
+    expect(text).toContain('如何撤回授权同意');
+    expect(text).not.toMatch(/You are not scored|Your consent/);
+  });
+
   it('the subject-access export carries the consent history, the status that counts and how to withdraw', () => {
     recordConsent(db, { citizenId: 'C1', status: 'withdrawn', at: '2024-12-15T09:30:00Z', evidence: 'letter 88' }, OFFICIAL);
     const x = subjectAccessExport(db, 'C1');
