@@ -60,7 +60,7 @@ test('a withdrawal recorded on the Consent card unscores the citizen and moves a
     if (pair) break;
   }
   expect(pair, 'a low scorer who penalises a friend').not.toBeNull();
-  const { citizen, friend, penalty } = pair!;
+  const { citizen, name, friend, penalty } = pair!;
 
   // The official records the withdrawal on the record.
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -78,7 +78,10 @@ test('a withdrawal recorded on the Consent card unscores the citizen and moves a
   await expect(modal.getByTestId('consent-effect')).toContainText('out of scope');
   await shot(page, 'consent-record-modal', { fullPage: false });
   await modal.getByTestId('consent-confirm').click();
-  // The record rescored at once: it turns into the out-of-scope record (the form's summary may go with it).
+  // The record turns into the out-of-scope record underneath; the form keeps its result open until Done.
+  await expect(page.getByTestId('consent-result')).toContainText(`${name} is no longer scored.`);
+  await expect(page.getByTestId('consent-friends-moved')).toContainText(/friend/);
+  await page.getByTestId('consent-done').click();
 
   // The record says plainly that the citizen is not scored, and why.
   await expect(page.getByTestId('citizen-unscored')).toContainText('the published ruleset scores only citizens who consented, and their consent was withdrawn');

@@ -166,10 +166,10 @@ function CitizenRecord({ citizenId, purpose, onRefused }: { citizenId: string; p
     <Stack>
       <RecordHeader record={data} />
       {!e && <UnscoredNotice name={summary.name} consent={data.consent} />}
-      {!e && <ConsentCard citizenId={summary.citizenId} name={summary.name} consent={data.consent} />}
       {e && <ScoreSummary record={data} e={e} />}
       {e && <ScoreDetails citizenId={summary.citizenId} e={e} />}
-      {e && <ConsentCard citizenId={summary.citizenId} name={summary.name} consent={data.consent} />}
+      {/* One place for both a scored and an unscored record, so a consent just recorded keeps its result open while the record turns. */}
+      <ConsentCard citizenId={summary.citizenId} name={summary.name} consent={data.consent} />
       <Section title={t('sections.disputes')} id="disputes">
         <DisputesCard citizenId={summary.citizenId} />
       </Section>
