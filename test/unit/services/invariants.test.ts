@@ -395,21 +395,24 @@ async function playConsentHistory(p: ScenarioParams): Promise<void> {
     };
     const scored = () => storedScores(db).map((r) => r.citizen_id);
     const unscored = () => ids.filter((id) => !scored().includes(id));
+    // The history is append-only per citizen and instant: never pick someone who already has a record at that instant.
+    const free = (from: string[], at: string) => pick(from.filter((id) => !consents.some((c) => c.citizen === id && c.at === at)));
     // Withdrawals of low scorers' friends and of anyone, then the same people give consent again.
     const withdrawn: string[] = [];
     for (let k = 0; k < 4; k++) {
-      const id = pick(scored());
+      const at = iso(asOfMs - 60_000 * (k + 1));
+      const id = free(scored(), at);
       withdrawn.push(id);
-      record({ citizen: id, status: 'withdrawn', at: iso(asOfMs - 60_000 * (k + 1)) }, `withdrawal ${k + 1}`);
+      record({ citizen: id, status: 'withdrawn', at }, `withdrawal ${k + 1}`);
     }
     for (const [k, id] of withdrawn.slice(0, 2).entries()) record({ citizen: id, status: 'given', at: iso(asOfMs - 30_000 + k) }, `consent given again ${k + 1}`);
-    record({ citizen: pick(unscored()), status: 'given', at: iso(asOfMs) }, 'consent exactly at the as-of');
-    record({ citizen: pick(scored()), status: 'withdrawn', at: iso(asOfMs) }, 'withdrawal exactly at the as-of');
-    record({ citizen: pick(scored()), status: 'withdrawn', at: iso(asOfMs + 1) }, 'withdrawal a millisecond after the as-of');
+    record({ citizen: free(unscored(), iso(asOfMs)), status: 'given', at: iso(asOfMs) }, 'consent exactly at the as-of');
+    record({ citizen: free(scored(), iso(asOfMs)), status: 'withdrawn', at: iso(asOfMs) }, 'withdrawal exactly at the as-of');
+    record({ citizen: free(scored(), iso(asOfMs + 1)), status: 'withdrawn', at: iso(asOfMs + 1) }, 'withdrawal a millisecond after the as-of');
     // An import of consent records on the incremental path.
     const batch: ConsentRow[] = [
-      { citizen: pick(unscored()), status: 'given', at: iso(asOfMs - 5000) },
-      { citizen: pick(scored()), status: 'refused', at: iso(asOfMs - 4000) },
+      { citizen: free(unscored(), iso(asOfMs - 5000)), status: 'given', at: iso(asOfMs - 5000) },
+      { citizen: free(scored(), iso(asOfMs - 4000)), status: 'refused', at: iso(asOfMs - 4000) },
     ];
     const importDir = writeFolder(freshPath('consent-batch'), {});
     writeFileSync(join(importDir, 'consents.csv'), ['citizen_id,status,at,evidence', ...batch.map((c) => `${c.citizen},${c.status},${c.at},letter`)].join('\n') + '\n');
@@ -418,7 +421,8 @@ async function playConsentHistory(p: ScenarioParams): Promise<void> {
     check('consents imported on the incremental path');
     // A withdrawal between the two instants, then the instant moves on the incremental path.
     const laterMs = Date.parse(s.laterAsOf);
-    record({ citizen: pick(scored()), status: 'withdrawn', at: iso(Math.min(laterMs, Date.now()) - 1000) }, 'withdrawal before the later as-of');
+    const beforeLater = iso(Math.min(laterMs, Date.now()) - 1000);
+    record({ citizen: free(scored(), beforeLater), status: 'withdrawn', at: beforeLater }, 'withdrawal before the later as-of');
     const moved = recomputeScores(db, { asOf: s.laterAsOf, actor: ACTOR, reason: 'move the scoring instant', path: 'incremental' });
     expect(moved.scoring.iterations).toBeUndefined();
     asOf = s.laterAsOf;
