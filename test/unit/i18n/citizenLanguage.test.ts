@@ -1,5 +1,5 @@
 /**
- * citizens.csv's optional `language` column (migration 0415): en or zh-CN,
+ * citizens.csv's optional `language` column (migration 0420): en or zh-CN,
  * anything else refused with file and line and nothing written; a file
  * without the column leaves the languages on record alone, an empty field
  * clears one.

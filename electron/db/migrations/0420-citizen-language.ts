@@ -7,7 +7,7 @@ import type { Migration } from './index.js';
  * language when printing.
  */
 const migration: Migration = {
-  version: 415,
+  version: 420,
   name: 'citizen-language',
   up(db) {
     db.exec("ALTER TABLE citizens ADD COLUMN language TEXT CHECK (language IS NULL OR language IN ('en', 'zh-CN'))");
