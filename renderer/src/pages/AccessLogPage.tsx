@@ -75,7 +75,7 @@ export function AccessLogPage() {
       <Group align="flex-end">
         <TextInput label={t('filter.citizen')} value={citizenId} onChange={(e) => (setCitizenId(e.currentTarget.value), setPage(1))} w={180} data-testid="access-citizen" />
         <TextInput label={t('filter.account')} value={username} onChange={(e) => (setUsername(e.currentTarget.value), setPage(1))} w={180} />
-        <Select label={t('filter.action')} clearable placeholder={t('filter.allActions')} data={ACTIONS.map((code) => ({ value: code, label: actionLabel(code) }))} value={action} onChange={(v) => (setAction(v), setPage(1))} w={200} />
+        <Select label={t('filter.action')} clearable placeholder={t('filter.allActions')} data={ACTIONS.map((code) => ({ value: code, label: actionLabel(code) }))} value={action} onChange={(v) => (setAction(v), setPage(1))} w={200} data-testid="access-action" />
         <Button
           variant="default"
           onClick={() => void call('exportAccessLog', filters).then((r) => saveFile(r.filename, r.csv, 'text/csv'))}
