@@ -27,7 +27,7 @@ import { authenticate, IdentityError, identityOptions, NEW_PASSWORD_ENV, readLin
 import { SecretUnavailableError } from './cli/secrets.js';
 import type { Role } from '../shared/contract.js';
 import { logAccess } from './services/accessLog.js';
-import { field, terminalSafe } from './cli/terminalText.js';
+import { field, padColumns, terminalSafe } from './cli/terminalText.js';
 import { checkRuleset, recomputeScores } from './services/rulesets.js';
 import { parseInstant, type Progress } from './services/scoring.js';
 import { localizedName } from '../shared/localizedText.js';
@@ -75,7 +75,7 @@ function progressBar(): Progress | undefined {
     const width = 30;
     const frac = total > 0 ? Math.min(1, done / total) : 0;
     const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
-    process.stderr.write(`\r${phaseName(phase).padEnd(18)} [${bar}] ${num(frac, { style: 'percent', maximumFractionDigits: 0 }).padStart(4)}`);
+    process.stderr.write(`\r${padColumns(phaseName(phase), 26)} [${bar}] ${num(frac, { style: 'percent', maximumFractionDigits: 0 }).padStart(4)}`);
     if (done >= total) process.stderr.write('\n');
   };
 }

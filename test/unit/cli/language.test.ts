@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseLanguage, langArgument, localeLanguage } from '../../../electron/cli/i18n.js';
+import { displayWidth, wrapColumns } from '../../../electron/cli/terminalText.js';
 import { openDatabase } from '../../../electron/db/connection.js';
 import { CLI_USER, runCli, seedCliAccount, useCliIdentity } from '../helpers/cliHarness.js';
 import { buildDemoDatabase } from '../helpers/demoDatabase.js';
@@ -123,6 +124,23 @@ describe('help and usage errors', () => {
     expect(flag.stdout).toBe(english.stdout);
   });
 
+  it('wraps the Chinese help at 80 terminal columns (a character takes two), never starting a line with a comma', async () => {
+    expect(displayWidth('信用分 968.40')).toBe(13);
+    const text = '导入一个文件夹：event_kinds.json、citizens.csv、consents.csv、relationships.csv、events.csv 或 events.jsonl（全部成功或全部不写入），共计若干条记录。';
+    for (const width of [10, 20, 33, 47]) {
+      const lines = wrapColumns(text, width).split('\n');
+      expect(lines.join('').replace(/\s/g, ''), `width ${width}`).toBe(text.replace(/\s/g, ''));
+      for (const line of lines) {
+        expect(line, `width ${width}`).not.toMatch(/^[，。；：、）]/);
+        // only a Latin word too long for any line overruns (with the punctuation that cannot start the next one)
+        if (!/^[^\s，。；：、）]+[，。；：、）]*$/.test(line) || /[\u4e00-\u9fff]/.test(line)) expect(displayWidth(line), `${width}: ${line}`).toBeLessThanOrEqual(width);
+      }
+    }
+    const help = await neutral(() => runCli('--lang', 'zh-CN', '--help'));
+    const wide = help.stdout.split('\n').filter((l) => displayWidth(l) > 80);
+    expect(wide).toEqual([]);
+  });
+
   it("commander's usage errors are in the chosen language, exit 2", async () => {
     const unknown = await neutral(() => runCli('--lang', 'zh-CN', 'frobnicate'));
     expect(unknown.code).toBe(2);
@@ -192,7 +210,7 @@ describe('reports and refusals', () => {
     const r = await withEnv({ CREDENCE_LANG: 'zh-CN' }, () => runCli('ledger', 'verify', '--db', db));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('台账校验失败：未与审计人员的检查点核对（请指定 --checkpoint FILE --public-key FILE）');
-    expect(r.stderr).toMatch(/记录自身一致（哈希链 [\d,]+ 条，链头 [0-9a-f]{64}；台账 [\d,]+ 条）/);
+    expect(r.stderr).toMatch(/当前记录自身一致（哈希链 [\d,]+ 条，链头 [0-9a-f]{64}；台账 [\d,]+ 条）/);
     expect(r.stderr).not.toContain('verification FAILED');
   });
 
@@ -239,6 +257,19 @@ describe('reports and refusals', () => {
     setAccountLanguage(db, CLI_USER, null);
     const unset = await withEnv({ LC_ALL: undefined, LANG: 'zh_CN.UTF-8' }, () => runCli('recompute', '--db', db, '--as-of', AS_OF));
     expect(unset.stdout).toMatch(/^已按评分基准时间/);
+  });
+
+  it('shows the retention periods in Chinese, the headings padded by terminal columns, the rows as stored', async () => {
+    const zh = await neutral(() => runCli('--lang', 'zh-CN', 'retention', 'show', '--as-of', AS_OF, '--db', template));
+    const en = await neutral(() => runCli('retention', 'show', '--as-of', AS_OF, '--db', template));
+    expect(zh.code, zh.stderr).toBe(0);
+    const [title, heading, ...rows] = zh.stdout.trimEnd().split('\n');
+    expect(title).toBe('保存期限（截至 UTC 2026/11/01 00:00:00）');
+    expect(heading).toMatch(/^记录类型 {16} {3}天数  截止时间 {16} {3}记录数 {3}已到期 {3}暂留$/);
+    expect(displayWidth(heading)).toBe(en.stdout.split('\n')[1].length);
+    expect(rows.at(-1)).toBe('* 默认期限；已到期：下次清除时删除；暂留：已到期但仍被其他记录引用（如有异议），予以保留');
+    // The rows (kinds, days, ISO cut-offs, counts) are the same in both languages.
+    expect(rows.slice(0, -1)).toEqual(en.stdout.trimEnd().split('\n').slice(2, -1));
   });
 
   it('explains a citizen in Chinese: labels, the tier, the instant in UTC', async () => {
