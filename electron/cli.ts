@@ -30,6 +30,10 @@ import { logAccess } from './services/accessLog.js';
 import { field, terminalSafe } from './cli/terminalText.js';
 import { checkRuleset, recomputeScores } from './services/rulesets.js';
 import { parseInstant, type Progress } from './services/scoring.js';
+import { localizedName } from '../shared/localizedText.js';
+import { LANGUAGES } from '../shared/language.js';
+import { chooseLanguage, cliLanguage, instant, LANG_OPTION, LanguageChoiceError, num, refusalText, serverMessage, setCliLanguage, t } from './cli/i18n.js';
+import { localizeHelp } from './cli/helpText.js';
 
 export const DEFAULT_RESOURCES = fileURLToPath(new URL('../resources/default/', import.meta.url));
 
@@ -43,6 +47,23 @@ class Rejected extends Error {
   }
 }
 
+/** The phases the services report, as the catalog names them (phase.*); an unknown one as reported. */
+const PHASES: Record<string, string> = {
+  'reading files': 'readingFiles',
+  committing: 'committing',
+  'generating population': 'generatingPopulation',
+  'finding expired records': 'findingExpired',
+  'deleting expired records': 'deletingExpired',
+  'evaluating rules': 'evaluatingRules',
+  scoring: 'scoring',
+  'rule totals': 'ruleTotals',
+  'friend network': 'friendNetwork',
+  'fixed point': 'fixedPoint',
+  'writing scores': 'writingScores',
+  ledger: 'ledger',
+};
+export const phaseName = (phase: string): string => (PHASES[phase] ? t(`phase.${PHASES[phase]}`) : phase);
+
 /** A progress bar on stderr when it is a terminal; silent otherwise. */
 function progressBar(): Progress | undefined {
   if (!process.stderr.isTTY) return undefined;
@@ -54,7 +75,7 @@ function progressBar(): Progress | undefined {
     const width = 30;
     const frac = total > 0 ? Math.min(1, done / total) : 0;
     const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
-    process.stderr.write(`\r${phase.padEnd(18)} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}%`);
+    process.stderr.write(`\r${phaseName(phase).padEnd(18)} [${bar}] ${num(frac, { style: 'percent', maximumFractionDigits: 0 }).padStart(4)}`);
     if (done >= total) process.stderr.write('\n');
   };
 }
@@ -71,7 +92,7 @@ async function asUser<T>(o: { db: string; user?: string; token?: string }, neede
     return await fn(db, user.username);
   } catch (err) {
     if (err instanceof IdentityError || err instanceof TwoPersonRuleError || err instanceof AuthError || err instanceof RejectedInputError || err instanceof NotFoundError || err instanceof SecretUnavailableError) {
-      throw new Rejected(err.message);
+      throw new Rejected(refusalText(err));
     }
     throw err;
   } finally {
@@ -99,12 +120,12 @@ function readJsonFile(path: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Rejected(`cannot read ${path}: ${(err as Error).message}`);
+    throw new Rejected(t('file.cannotRead', { file: path, reason: (err as Error).message }));
   }
   try {
     return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    throw new Rejected(`${path} is not valid JSON: ${(err as Error).message}`);
+    throw new Rejected(t('file.notJson', { file: path, reason: (err as Error).message }));
   }
 }
 
@@ -120,26 +141,27 @@ function warn(text: string): void {
 
 /** --db, on every command that opens the database. */
 function dbOption(): Option {
-  return new Option('--db <file>', 'the Credence database file').default('credence.sqlite');
+  return new Option('--db <file>', t('help.db')).default('credence.sqlite');
 }
 
 export function buildProgram(): Command {
-  const program = new Command('credence')
-    .description('Credence: explainable rule-based scoring with a verifiable ledger')
-    .showHelpAfterError()
-    .exitOverride();
+  const program = new Command('credence').description(t('help.program')).showHelpAfterError().exitOverride();
+  // Before any subcommand exists: they inherit the help option, the help's titles and the translated usage errors.
+  localizeHelp(program);
+  // Read before the program is built (the help is in the chosen language); declared here so it is accepted and shown.
+  program.addOption(new Option(`${LANG_OPTION} <language>`, t('help.lang')).choices([...LANGUAGES]));
   addInitCommand(program);
   addImportCommand(program);
-  addRulesCommands(program.command('rules').description('validate and publish rulesets'));
+  addRulesCommands(program.command('rules').description(t('rules.description')));
   addRecomputeCommand(program);
-  addEventsCommands(program.command('events').description('act on recorded events'));
-  addConsentCommands(program.command('consent').description("a citizen's consent to being scored"));
-  const users = program.command('users').description('local accounts of the console');
+  addEventsCommands(program.command('events').description(t('events.description')));
+  addConsentCommands(program.command('consent').description(t('consent.description')));
+  const users = program.command('users').description(t('users.description'));
   addUserAddCommand(users);
   addUserDecisionCommands(users);
   addUserPasswordCommand(users);
   addUserListCommands(users);
-  addExportCommands(program.command('export').description('export data'));
+  addExportCommands(program.command('export').description(t('export.description')));
   addExplainCommand(program);
   addDemoCommand(program);
   registerAccountabilityCommands(program, { dbOption, authenticated, asUser, withDb, Rejected, out, readJsonFile, checkInstant, progressBar });
@@ -153,32 +175,27 @@ export function buildProgram(): Command {
 function addInitCommand(program: Command): void {
   program
     .command('init')
-    .description('create (or upgrade) a database')
+    .description(t('init.description'))
     .addOption(dbOption())
-    .action((o) => withDb(o.db, () => out(`database ready: ${o.db}`)));
+    .action((o) => withDb(o.db, () => out(t('init.ready', { file: o.db }))));
 }
 
 /** credence import: a folder of interchange files, all or nothing. */
 function addImportCommand(program: Command): void {
   authenticated(program.command('import'))
-    .description('import a folder: event_kinds.json, citizens.csv, consents.csv, relationships.csv, events.csv or events.jsonl (all or nothing)')
-    .argument('<dir>', 'the folder to import')
+    .description(t('import.description'))
+    .argument('<dir>', t('import.dir'))
     .addOption(dbOption())
-    .requiredOption('--provider <name>', 'who supplied the data (registry, agency): shown with every event and on disputes')
-    .option('--reason <text>', 'why this data is imported')
+    .requiredOption('--provider <name>', t('import.provider'))
+    .option('--reason <text>', t('import.reason'))
     .action(async (dir: string, o) =>
       asUser(o, 'official', 'import', async (db, actor) => {
         const report = await importFolder(db, dir, { actor, provider: o.provider, reason: o.reason, onProgress: progressBar() });
-        if (!report.ok) throw new Rejected(`import rejected: ${report.problemCount} problem(s); nothing was written`, report.problems, report.problemCount);
+        if (!report.ok) throw new Rejected(t('import.rejected', { count: report.problemCount }), report.problems, report.problemCount);
+        if (report.operationId === null) return out(t('import.nothingNew'));
         const c = report.counts;
-        out(
-          report.operationId === null
-            ? 'nothing new: every record is already stored'
-            : `imported (operation ${report.operationId}): ${c.kindsAdded} event kinds, ${c.citizensAdded} citizens added, ${c.citizensUpdated} updated, ` +
-                `${c.relationshipsAdded} relationships added, ${c.relationshipsChanged} changed, ${c.eventsAdded} events added, ${c.eventsUnchanged} already stored, ` +
-                `${c.consentsAdded} consent records added` +
-                (report.scoring ? `; ${report.scoring.scoresChanged} scores changed` : ''),
-        );
+        const counts = { operation: report.operationId, ...c };
+        out(report.scoring ? t('import.doneScored', { ...counts, scoresChanged: report.scoring.scoresChanged }) : t('import.done', counts));
       }),
     );
 }
@@ -187,64 +204,67 @@ function addImportCommand(program: Command): void {
 function addRulesCommands(rules: Command): void {
   rules
     .command('validate')
-    .description('check a ruleset file against the registered event kinds')
-    .argument('<file>')
+    .description(t('rules.validate.description'))
+    .argument('<file>', t('rules.validate.file'))
     .addOption(dbOption())
     .action((file: string, o) =>
       withDb(o.db, (db) => {
         const result = checkRuleset(db, readJsonFile(file));
-        if (!result.ok) throw new Rejected(`${file}: ${result.problems.length} problem(s)`, result.problems);
-        out(`${file}: valid (${result.ruleset.rules.length} rules)`);
+        if (!result.ok) throw new Rejected(t('rules.validate.problems', { file, count: result.problems.length }), result.problems);
+        out(t('rules.validate.valid', { file, count: result.ruleset.rules.length }));
       }),
     );
   authenticated(rules.command('publish'))
-    .description('propose publishing a ruleset: another administrator approves it (in the console, or with rules approve), which publishes it and recomputes every score')
-    .argument('<file>')
+    .description(t('rules.publish.description'))
+    .argument('<file>', t('rules.publish.file'))
     .addOption(dbOption())
-    .requiredOption('--reason <text>', 'the written reason for publishing')
+    .requiredOption('--reason <text>', t('rules.publish.reason'))
     .action((file: string, o) =>
       asUser(o, 'admin', 'rules publish', (db, actor) => {
         const ruleset = readJsonFile(file);
         const simulation = simulateRuleset(db, ruleset, progressBar());
         const id = proposeRuleset(db, ruleset, o.reason, actor, simulation);
-        out(`proposal ${id}: publishing ${file}, proposed by ${actor}; another administrator approves it (console Approvals page, or: credence rules approve ${id} --reason TEXT)`);
-        out(`simulated with the proposal: ${simulation.changed} of ${simulation.citizens} scores would change`);
+        out(t('rules.publish.proposed', { id, file, actor }));
+        out(t('rules.publish.simulated', { count: simulation.citizens, changed: simulation.changed }));
       }),
     );
   authenticated(rules.command('approve'))
-    .description('approve a ruleset proposal made by another administrator: publishes it and recomputes every score')
-    .argument('<proposal_id>')
+    .description(t('rules.approve.description'))
+    .argument('<proposal_id>', t('rules.approve.id'))
     .addOption(dbOption())
-    .requiredOption('--reason <text>', 'why you approve it')
-    .option('--resimulate', "re-run the proposal's simulation on today's data (when it has changed) instead of approving")
-    .option('--acknowledge-fairness <text>', 'why the groups its fairness report flags (below four fifths of the best-off group) are accepted; required when it flags any')
+    .requiredOption('--reason <text>', t('rules.approve.reason'))
+    .option('--resimulate', t('rules.approve.resimulate'))
+    .option('--acknowledge-fairness <text>', t('rules.approve.acknowledge'))
     .action((idText: string, o) =>
       asUser(o, 'admin', 'rules approve', (db, actor) => {
         const id = positiveInt(idText, '<proposal_id>');
         if (o.resimulate) {
           const proposal = getProposal(db, id);
-          if (proposal.kind !== 'ruleset') throw new Rejected(`proposal ${id} is not a ruleset`);
+          if (proposal.kind !== 'ruleset') throw new Rejected(t('rules.approve.notRuleset', { id }));
           const simulation = simulateRuleset(db, JSON.parse(proposal.payload), progressBar());
           attachSimulation(db, id, simulation, actor);
-          out(`proposal ${id} simulated again on today's data: ${simulation.changed} of ${simulation.citizens} scores would change; approve it with: credence rules approve ${id} --reason TEXT`);
+          out(t('rules.approve.resimulated', { id, count: simulation.citizens, changed: simulation.changed }));
           return;
         }
         const stored = proposalSimulation(db, getProposal(db, id));
-        if (stored && !stored.stale) out(`proposal ${id}: simulated by ${stored.ranBy} at ${stored.ranAt}: ${stored.result.changed} of ${stored.result.citizens} scores change`);
-        if (!stored || stored.stale) throw new Rejected(`proposal ${id}: ${stored?.stale ?? 'no simulation'}; run it again first: credence rules approve ${id} --resimulate --reason TEXT`);
+        if (stored && !stored.stale) out(t('rules.approve.storedSimulation', { id, by: stored.ranBy, at: instant(stored.ranAt), count: stored.result.citizens, changed: stored.result.changed }));
+        if (!stored) throw new Rejected(t('rules.approve.noSimulation', { id }));
+        if (stored.stale) throw new Rejected(t('rules.approve.staleSimulation', { id, why: stored.stale }));
+        const ratio = (x: number) => num(x, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
         for (const f of stored.result.fairness?.flags ?? []) {
-          out(`fairness: ${f.dimension} ${field(f.group)}: ${f.size} citizens, adverse-impact ratio ${f.ratio.toFixed(2)} (below 0.80)${f.ratioBefore === null ? '' : `, ${f.ratioBefore.toFixed(2)} under the published ruleset`}`);
+          const flag = { dimension: f.dimension, group: field(f.group), count: f.size, ratio: ratio(f.ratio), threshold: ratio(0.8) };
+          out(f.ratioBefore === null ? t('rules.approve.fairnessFlag', flag) : t('rules.approve.fairnessFlagBefore', { ...flag, before: ratio(f.ratioBefore) }));
         }
         const ack = typeof o.acknowledgeFairness === 'string' ? o.acknowledgeFairness : undefined;
         let result;
         try {
           result = approveRuleset(db, id, actor, o.reason, progressBar(), ack);
         } catch (err) {
-          if (err instanceof FairnessAcknowledgementError) throw new Rejected(`${err.message} (--acknowledge-fairness TEXT)`);
+          if (err instanceof FairnessAcknowledgementError) throw new Rejected(t('rules.approve.acknowledgeNeeded', { message: refusalText(err) }));
           throw err;
         }
-        out(`published ruleset version ${result.version} (operation ${result.operationId}), approved by ${actor}; ${result.scoring!.scoresChanged} scores changed`);
-        for (const e of result.evaluationErrors ?? []) warn(`warning: rule ${field(e.ruleId)}: ${e.count} evaluation error(s), e.g. ${field(e.example)}\n`);
+        out(t('rules.approve.published', { version: result.version, operation: result.operationId, actor, count: result.scoring!.scoresChanged }));
+        for (const e of result.evaluationErrors ?? []) warn(`${t('rules.approve.evaluationErrors', { rule: field(e.ruleId), count: e.count, example: field(e.example) })}\n`);
       }),
     );
 }
@@ -252,21 +272,26 @@ function addRulesCommands(rules: Command): void {
 /** credence recompute: every score as of an instant. */
 function addRecomputeCommand(program: Command): void {
   authenticated(program.command('recompute'))
-    .description('recompute every score as of an instant')
+    .description(t('recompute.description'))
     .addOption(dbOption())
-    .option('--as-of <iso>', 'the instant (default: now)')
-    .option('--reason <text>', 'why')
+    .option('--as-of <iso>', t('recompute.asOf'))
+    .option('--reason <text>', t('recompute.reason'))
     .action((o) => {
       if (o.asOf) checkInstant(o.asOf);
       return asUser(o, 'admin', 'recompute', (db, actor) => {
         const started = performance.now();
         const r = recomputeScores(db, { asOf: o.asOf, actor, reason: o.reason, onProgress: progressBar() });
         const s = r.scoring;
-        out(
-          `recomputed ${s.citizens} citizens as of ${r.asOf} in ${((performance.now() - started) / 1000).toFixed(2)} s: ` +
-            `${s.scoresChanged} scores changed, ${s.rowsRewritten} stored rows rewritten, ${s.iterations} fixed-point iterations (${s.msPerIteration?.toFixed(1)} ms each)` +
-            (r.operationId === null ? ' (nothing differed from the model: nothing recorded)' : ''),
-        );
+        const figures = {
+          count: s.citizens,
+          asOf: instant(r.asOf),
+          seconds: num((performance.now() - started) / 1000, { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+          changed: s.scoresChanged,
+          rewritten: s.rowsRewritten,
+          iterations: s.iterations,
+          msEach: num(s.msPerIteration ?? 0, { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+        };
+        out(r.operationId === null ? t('recompute.doneNothingRecorded', figures) : t('recompute.done', figures));
       });
     });
 }
@@ -274,17 +299,17 @@ function addRecomputeCommand(program: Command): void {
 /** credence events retract. */
 function addEventsCommands(events: Command): void {
   authenticated(events.command('retract'))
-    .description('retract an event (appeal upheld, data-entry error): it stays on record but leaves scoring')
-    .argument('<event_id>')
+    .description(t('events.retract.description'))
+    .argument('<event_id>', t('events.retract.id'))
     .addOption(dbOption())
-    .requiredOption('--reason <text>', 'why the event is retracted')
+    .requiredOption('--reason <text>', t('events.retract.reason'))
     .action((eventId: string, o) =>
       asUser(o, 'official', 'events retract', (db, actor) => {
         try {
           const r = retractEvent(db, eventId, { actor, reason: o.reason });
-          out(`retracted ${eventId} (operation ${r.operationId})${r.scoring ? `; ${r.scoring.scoresChanged} scores changed` : ''}`);
+          out(r.scoring ? t('events.retract.doneScored', { id: eventId, operation: r.operationId, count: r.scoring.scoresChanged }) : t('events.retract.done', { id: eventId, operation: r.operationId }));
         } catch (err) {
-          if (err instanceof NotFoundError || err instanceof AlreadyRetractedError) throw new Rejected(err.message);
+          if (err instanceof NotFoundError || err instanceof AlreadyRetractedError) throw new Rejected(refusalText(err));
           throw err;
         }
       }),
@@ -294,19 +319,21 @@ function addEventsCommands(events: Command): void {
 /** credence consent record: one consent record by hand (an official). */
 function addConsentCommands(consent: Command): void {
   authenticated(consent.command('record'))
-    .description("append a consent record (given, withdrawn, refused) with its evidence; when the ruleset requires consent, the citizen and their friends are rescored")
-    .argument('<citizen_id>')
+    .description(t('consent.record.description'))
+    .argument('<citizen_id>', t('consent.record.id'))
     .addOption(dbOption())
-    .requiredOption('--status <status>', 'given, withdrawn or refused')
-    .requiredOption('--evidence <text>', 'the form number or the channel it came through')
-    .requiredOption('--reason <text>', 'why it is recorded')
-    .option('--at <instant>', 'when the citizen gave, withdrew or refused it (RFC 3339; default now)')
+    .requiredOption('--status <status>', t('consent.record.status'))
+    .requiredOption('--evidence <text>', t('consent.record.evidence'))
+    .requiredOption('--reason <text>', t('consent.record.reason'))
+    .option('--at <instant>', t('consent.record.at'))
     .action((citizenId: string, o) =>
       asUser(o, 'official', 'consent record', (db, actor) => {
         const r = recordConsent(db, { citizenId, status: o.status, at: o.at ?? new Date().toISOString(), evidence: o.evidence }, { actor, reason: o.reason });
-        const scope = r.inScopeBefore === r.inScopeAfter ? (r.inScopeAfter ? 'in scope' : 'out of scope') : r.inScopeAfter ? 'entered scope' : 'left scope';
-        const later = r.afterScoringInstant ? '; dated after the scoring instant, it counts once scores are computed as of that date' : '';
-        out(`recorded ${o.status} for ${citizenId} (operation ${r.operationId}): ${scope}${r.scoring ? `; ${r.scoring.scoresChanged} scores changed` : ''}${later}`);
+        const scope = r.inScopeBefore === r.inScopeAfter ? (r.inScopeAfter ? 'inScope' : 'outOfScope') : r.inScopeAfter ? 'enteredScope' : 'leftScope';
+        const lines = [t(`consent.record.${scope}`, { status: t(`consent.status.${String(o.status)}`, { defaultValue: String(o.status) }), id: citizenId, operation: r.operationId })];
+        if (r.scoring) lines.push(t('consent.record.scoresChanged', { count: r.scoring.scoresChanged }));
+        if (r.afterScoringInstant) lines.push(t('consent.record.afterScoringInstant'));
+        out(lines.join(t('list.clauseSeparator')));
       }),
     );
 }
@@ -314,34 +341,32 @@ function addConsentCommands(consent: Command): void {
 /** credence users add: the first administrator, a proposed account, or a founding request. */
 function addUserAddCommand(users: Command): void {
   authenticated(users.command('add'))
-    .description(
-      `create an account. On an empty database: the first administrator, no approval. Otherwise an administrator (--user/--token) proposes it and another administrator approves it (users approve); the new password comes from ${NEW_PASSWORD_ENV}, a prompt or the next line of standard input. --request: the second administrator asks for their own account while the installation is founding (one account, no account change yet); the first administrator approves it`,
-    )
-    .argument('<username>')
+    .description(t('users.add.description', { variable: NEW_PASSWORD_ENV }))
+    .argument('<username>', t('users.add.username'))
     .addOption(dbOption())
-    .addOption(new Option('--role <role>', 'viewer, official, auditor or admin').choices(['viewer', 'official', 'auditor', 'admin']).makeOptionMandatory())
-    .option('--name <display>', 'the name shown in the console', '')
-    .option('--reason <text>', 'why the account is needed', 'a new account')
-    .option('--request', 'ask for your own administrator account while founding (no identity needed: the first administrator approves)')
+    .addOption(new Option('--role <role>', t('users.add.role')).choices(['viewer', 'official', 'auditor', 'admin']).makeOptionMandatory())
+    .option('--name <display>', t('users.add.name'), '')
+    .option('--reason <text>', t('users.add.reason'), 'a new account')
+    .option('--request', t('users.add.request'))
     .action(async (username: string, o) => {
       const db = openDatabase(o.db);
       try {
-        const newPassword = () => readLineSecret(NEW_PASSWORD_ENV, `password for the new account ${username}: `, { confirm: true });
+        const newPassword = () => readLineSecret(NEW_PASSWORD_ENV, t('users.add.passwordPrompt', { user: username }), { confirm: true });
         if (userCount(db) === 0) {
-          if (o.role !== 'admin') throw new Rejected('the first account of a database is an administrator: use --role admin');
+          if (o.role !== 'admin') throw new Rejected(t('users.add.firstIsAdmin'));
           const user = await createFirstAdmin(db, { username, displayName: o.name, password: await newPassword() }, 'first start (command line)');
-          return out(`account ${user.username} (admin) created: the first administrator`);
+          return out(t('users.add.firstAdmin', { user: user.username }));
         }
         if (o.request) {
-          if (!isFounding(db)) throw new Rejected('--request is only for the second administrator of a founding installation; later accounts are proposed by an administrator');
+          if (!isFounding(db)) throw new Rejected(t('users.add.requestNotFounding'));
           const id = await proposeAccount(db, { username, displayName: o.name, role: o.role, password: await newPassword(), reason: o.reason }, username);
-          return out(`account change ${id}: ${username} (${o.role}) asked for; the first administrator approves it (console Users page, or: credence users approve ${id})`);
+          return out(t('users.add.requested', { id, user: username, role: o.role }));
         }
         const actor = await authenticate(db, o, 'admin', 'users add');
         const id = await proposeAccount(db, { username, displayName: o.name, role: o.role, password: await newPassword(), reason: o.reason }, actor.username);
-        out(`account change ${id}: ${username} (${o.role}) proposed by ${actor.username}; another administrator approves it (console Users page, or: credence users approve ${id}); the user changes the password at first login`);
+        out(t('users.add.proposed', { id, user: username, role: o.role, actor: actor.username }));
       } catch (err) {
-        if (err instanceof AuthError || err instanceof IdentityError || err instanceof SecretUnavailableError) throw new Rejected(err.message);
+        if (err instanceof AuthError || err instanceof IdentityError || err instanceof SecretUnavailableError) throw new Rejected(refusalText(err));
         throw err;
       } finally {
         db.close();
@@ -353,14 +378,14 @@ function addUserAddCommand(users: Command): void {
 function addUserDecisionCommands(users: Command): void {
   for (const verb of ['approve', 'reject'] as const) {
     authenticated(users.command(verb))
-      .description(`${verb} an account change (a new account, a role change, a re-enabled account) proposed by another administrator`)
-      .argument('<change_id>')
+      .description(t(`users.${verb}.description`))
+      .argument('<change_id>', t('users.changeId'))
       .addOption(dbOption())
-      .requiredOption('--reason <text>', `why you ${verb} it`)
+      .requiredOption('--reason <text>', t(`users.${verb}.reason`))
       .action((idText: string, o) =>
         asUser(o, 'admin', `users ${verb}`, (db, actor) => {
           const r = decideAccountChange(db, positiveInt(idText, '<change_id>'), verb === 'approve', actor, o.reason);
-          out(`account change ${idText} ${r.status} by ${actor}`);
+          out(t('users.decided', { id: idText, status: r.status, decision: t(`users.status.${r.status}`, { defaultValue: r.status }), actor }));
         }),
       );
   }
@@ -370,22 +395,22 @@ function addUserDecisionCommands(users: Command): void {
 function addUserPasswordCommand(users: Command): void {
   users
     .command('password')
-    .description(`change your own password (also when an administrator set it): the current one from ${'CREDENCE_PASSWORD'}, the new one from ${NEW_PASSWORD_ENV} (or prompts, or two lines of standard input)`)
-    .requiredOption('--user <name>', 'your account')
+    .description(t('users.password.description', { current: 'CREDENCE_PASSWORD', next: NEW_PASSWORD_ENV }))
+    .requiredOption('--user <name>', t('users.password.user'))
     .addOption(dbOption())
     .action(async (o) => {
       const db = openDatabase(o.db);
       try {
-        const current = await readLineSecret('CREDENCE_PASSWORD', `current password for ${o.user}: `);
+        const current = await readLineSecret('CREDENCE_PASSWORD', t('users.password.currentPrompt', { user: o.user }));
         const user = await verifyCredentials(db, o.user, current);
         if (!user) {
           logAccess(db, { username: o.user, action: 'password_change', detail: 'command line: wrong username or password, or the account is disabled', outcome: 'refused' });
-          throw new Rejected('wrong username or password, or the account is disabled');
+          throw new Rejected(t('identity.wrongPassword'));
         }
-        await changeOwnPassword(db, user.username, current, await readLineSecret(NEW_PASSWORD_ENV, 'new password: ', { confirm: true }));
-        out(`password of ${user.username} changed`);
+        await changeOwnPassword(db, user.username, current, await readLineSecret(NEW_PASSWORD_ENV, t('users.password.newPrompt'), { confirm: true }));
+        out(t('users.password.changed', { user: user.username }));
       } catch (err) {
-        if (err instanceof AuthError || err instanceof SecretUnavailableError) throw new Rejected(err.message);
+        if (err instanceof AuthError || err instanceof SecretUnavailableError) throw new Rejected(refusalText(err));
         throw err;
       } finally {
         db.close();
@@ -397,21 +422,24 @@ function addUserPasswordCommand(users: Command): void {
 function addUserListCommands(users: Command): void {
   users
     .command('pending')
-    .description('account changes awaiting a second administrator')
+    .description(t('users.pending.description'))
     .addOption(dbOption())
     .action((o) =>
       withDb(o.db, (db) => {
-        for (const c of listAccountChanges(db, 'pending')) out(`${c.id}\t${c.kind}\t${c.username}\t${c.role}\tproposed by ${c.proposedBy} ${c.proposedAt}\t${c.reason}`);
+        // Columns a script reads: IDs, codes and ISO instants as stored; only the labels follow the language.
+        for (const c of listAccountChanges(db, 'pending')) out([c.id, c.kind, c.username, c.role, t('users.pending.proposedBy', { user: c.proposedBy, at: c.proposedAt }), c.reason].join('\t'));
       }),
     );
   users
     .command('list')
-    .description('list the accounts')
+    .description(t('users.list.description'))
     .addOption(dbOption())
     .action((o) =>
       withDb(o.db, (db) => {
         for (const u of db.prepare('SELECT username, role, display_name, created_at, disabled_at FROM users ORDER BY username').all() as Record<string, string | null>[]) {
-          out(`${field(u.username)}\t${u.role}\t${field(u.display_name)}\tcreated ${u.created_at}${u.disabled_at ? `\tdisabled ${u.disabled_at}` : ''}`);
+          const columns = [field(u.username), u.role, field(u.display_name), t('users.list.created', { at: u.created_at })];
+          if (u.disabled_at) columns.push(t('users.list.disabled', { at: u.disabled_at }));
+          out(columns.join('\t'));
         }
       }),
     );
@@ -420,9 +448,9 @@ function addUserListCommands(users: Command): void {
 /** credence export scores: the current scores as CSV. */
 function addExportCommands(exp: Command): void {
   authenticated(exp.command('scores'))
-    .description('current scores as CSV: citizen_id,score,tier,own,penalty sorted by id')
+    .description(t('export.scores.description'))
     .addOption(dbOption())
-    .option('--out <file>', 'write to a file instead of stdout')
+    .option('--out <file>', t('export.scores.out'))
     .action((o) =>
       asUser(o, 'official', 'export scores', async (db, actor) => {
         const sink = o.out ? createWriteStream(o.out) : process.stdout;
@@ -438,18 +466,18 @@ function addExportCommands(exp: Command): void {
 /** credence explain: a citizen's score taken apart into its causes. */
 function addExplainCommand(program: Command): void {
   authenticated(program.command('explain'))
-    .description("take a citizen's score apart into its causes")
-    .argument('<citizen_id>')
+    .description(t('explain.description'))
+    .argument('<citizen_id>', t('explain.id'))
     .addOption(dbOption())
-    .option('--json', 'print the explanation as JSON')
-    .option('--purpose <text>', 'why you read this record (recorded in the access log)')
+    .option('--json', t('explain.json'))
+    .option('--purpose <text>', t('explain.purpose'))
     .action((id: string, o) =>
       asUser(o, 'viewer', 'explain', (db, actor) => {
         let e;
         try {
           e = explainCitizen(db, id);
         } catch (err) {
-          if (err instanceof NotFoundError) throw new Rejected(err.message);
+          if (err instanceof NotFoundError) throw new Rejected(refusalText(err));
           throw err;
         }
         logAccess(db, { username: actor, action: 'view_record', citizenId: id, detail: 'explained on the command line', purpose: o.purpose ?? null, outcome: 'allowed' });
@@ -462,44 +490,84 @@ function addExplainCommand(program: Command): void {
 /** A citizen's explanation as text, every figure to the cent as the export rounds it (SCORING_MODEL §5). */
 function formatExplanation(e: Explanation): string {
   const pts = (x: number) => (formatPoints(x).startsWith('-') ? '' : '+') + formatPoints(x);
-  const lines = [`${field(e.citizenId)} ${field(e.name)} (${field(e.district)})`, `score ${formatPoints(e.score)} tier ${e.tier}  ruleset v${e.rulesetVersion}, as of ${e.asOf}`, `  base ${formatPoints(e.base)}`];
+  const language = cliLanguage();
+  const ruleName = new Map(e.rules.map((r) => [r.ruleId, localizedName({ name: r.ruleName, i18n: r.i18n }, language)]));
+  const lines = [
+    t('explain.citizen', { id: field(e.citizenId), name: field(e.name), district: field(e.district) }),
+    t('explain.summary', { score: formatPoints(e.score), tier: e.tier, version: e.rulesetVersion, asOf: instant(e.asOf) }),
+    `  ${t('explain.base', { points: formatPoints(e.base) })}`,
+  ];
   for (const r of e.rules) {
-    lines.push(`  ${pts(r.total).padStart(9)}  ${field(r.ruleName)} [${field(r.ruleId)}, ${field(r.dimension)}]${r.capped ? ` capped from ${pts(r.raw)}` : ''}`);
+    const rule = { name: field(ruleName.get(r.ruleId) ?? r.ruleName), id: field(r.ruleId), dimension: field(r.dimension), raw: pts(r.raw) };
+    lines.push(`  ${pts(r.total).padStart(9)}  ${r.capped ? t('explain.ruleCapped', rule) : t('explain.rule', rule)}`);
     for (const ev of r.events) lines.push(`             ${pts(ev.points)} ${field(ev.eventId)} ${ev.occurredAt}`);
   }
-  lines.push(`  = own ${formatPoints(e.own)}`);
-  lines.push(`  - friend penalty ${formatPoints(e.friendPenalty)} (uncapped ${formatPoints(e.friendPenaltyUncapped)}, ${e.activeFriendCount} active friends)`);
-  for (const f of e.friends.filter((f) => f.share > 0)) lines.push(`      ${f.share.toFixed(4)} from ${field(f.citizenId)} ${field(f.name)} (${formatPoints(f.score)} ${f.tier})`);
+  lines.push(`  ${t('explain.own', { points: formatPoints(e.own) })}`);
+  lines.push(`  ${t('explain.friendPenalty', { points: formatPoints(e.friendPenalty), uncapped: formatPoints(e.friendPenaltyUncapped), count: e.activeFriendCount })}`);
+  for (const f of e.friends.filter((f) => f.share > 0)) {
+    lines.push(`      ${t('explain.friendShare', { share: f.share.toFixed(4), id: field(f.citizenId), name: field(f.name), score: formatPoints(f.score), tier: f.tier })}`);
+  }
   lines.push(`  = ${formatPoints(e.score)} (${e.tier})`);
-  if (e.reasonCodes.length) lines.push('reason codes:', ...e.reasonCodes.map((r, i) => `  ${i + 1}. ${field(r.label)} (${field(r.code)}) ${pts(r.points)}`));
+  if (e.reasonCodes.length) {
+    const label = (r: { code: string; label: string }) => (r.code === 'friend_penalty' ? t('explain.friendPenaltyCode') : (ruleName.get(r.code) ?? r.label));
+    lines.push(t('explain.reasonCodes'), ...e.reasonCodes.map((r, i) => `  ${i + 1}. ${field(label(r))} (${field(r.code)}) ${pts(r.points)}`));
+  }
   return lines.join('\n');
 }
 
 /** credence demo: a deterministic synthetic population in an empty database. */
 function addDemoCommand(program: Command): void {
   authenticated(program.command('demo'))
-    .description('create a deterministic synthetic population, import it and publish the default ruleset')
+    .description(t('demo.description'))
     .addOption(dbOption())
-    .option('--citizens <n>', 'population size', '2000')
-    .option('--seed <s>', 'random seed', '1')
-    .option('--as-of <iso>', 'the scoring instant (events are dated before it)', '')
-    .option('--friends <k>', 'average friendships per citizen', '4')
-    .option('--events <k>', 'average records per citizen', '12')
+    .option('--citizens <n>', t('demo.citizens'), '2000')
+    .option('--seed <s>', t('demo.seed'), '1')
+    .option('--as-of <iso>', t('demo.asOf'), '')
+    .option('--friends <k>', t('demo.friends'), '4')
+    .option('--events <k>', t('demo.events'), '12')
     .action(async (o) => {
       const citizens = positiveInt(o.citizens, '--citizens');
       const seed = positiveInt(o.seed, '--seed', 0);
       const asOf = o.asOf ? checkInstant(o.asOf) : parseInstant(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
       return asUser(o, 'admin', 'demo', async (db, actor) => {
         // The demo publishes its ruleset without a second person: only into a database that holds nothing yet.
-        if ((db.prepare('SELECT count(*) FROM citizens').pluck().get() as number) > 0) throw new Rejected('demo fills an empty database; this one already holds citizens');
+        if ((db.prepare('SELECT count(*) FROM citizens').pluck().get() as number) > 0) throw new Rejected(t('demo.notEmpty'));
         try {
           const r = await createDemoPopulation(db, DEFAULT_RESOURCES, { citizens, seed, asOf, friendsPerCitizen: Number(o.friends), eventsPerCitizen: Number(o.events), onProgress: progressBar(), actor });
-          out(`demo population ready in ${o.db}: ${r.citizens} citizens, ${r.relationships} friendships, ${r.events} events, ruleset v${r.rulesetVersion} as of ${r.asOf}`);
+          out(t('demo.ready', { file: o.db, count: r.citizens, friendships: r.relationships, events: r.events, version: r.rulesetVersion, asOf: instant(r.asOf) }));
         } catch (err) {
-          throw new Rejected((err as Error).message);
+          throw new Rejected(refusalText(err as Error));
         }
       });
     });
+}
+
+/**
+ * Where a problem is, in the reader's language, with the console's wording
+ * (server:problem.*); its reason as the check wrote it. A combination the
+ * catalog has no sentence for is written as the engine writes it.
+ */
+function problemText(p: InputProblem): string {
+  const has = { file: p.file !== undefined, line: p.line !== undefined, rule: p.rule !== undefined, field: p.field !== undefined, column: p.position !== undefined };
+  const shape = Object.entries(has)
+    .filter(([, present]) => present)
+    .map(([k]) => k)
+    .join('+');
+  const params = { file: p.file ?? '', line: p.line ?? 0, rule: p.rule ?? '', field: p.field ?? '', column: p.position ?? 0, message: p.message };
+  switch (shape) {
+    case 'file+line':
+      return serverMessage('problem.fileLine', params);
+    case 'file':
+      return serverMessage('problem.file', params);
+    case 'rule+field':
+      return serverMessage('problem.ruleField', params);
+    case 'rule+field+column':
+      return serverMessage('problem.ruleFieldColumn', params);
+    case 'field':
+      return serverMessage('problem.field', params);
+    default:
+      return formatProblem(p);
+  }
 }
 
 function checkInstant(text: string): { iso: string; ms: number } {
@@ -512,11 +580,18 @@ function checkInstant(text: string): { iso: string; ms: number } {
 
 function positiveInt(text: string, name: string, min = 1): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min) throw new CommanderError(2, 'credence.usage', `${name} must be an integer >= ${min}, got '${text}'`);
+  if (!Number.isInteger(n) || n < min) throw new CommanderError(2, 'credence.usage', t('usage.integer', { name, min, value: text }));
   return n;
 }
 
 export async function main(argv: string[]): Promise<number> {
+  try {
+    setCliLanguage(chooseLanguage(argv));
+  } catch (err) {
+    if (!(err instanceof LanguageChoiceError)) throw err;
+    process.stderr.write(`${terminalSafe(err.message)}\n`);
+    return 2;
+  }
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -524,16 +599,16 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return 0;
-      if (err.code === 'credence.usage') process.stderr.write(`error: ${terminalSafe(err.message)}\n`);
+      if (err.code === 'credence.usage') process.stderr.write(`${terminalSafe(t('usage.error', { message: err.message }))}\n`);
       return 2;
     }
     if (err instanceof Rejected) {
       process.stderr.write(`${terminalSafe(err.message)}\n`);
-      for (const p of err.problems) process.stderr.write(`  ${field(formatProblem(p))}\n`);
-      if (err.problemCount > err.problems.length) process.stderr.write(`  ... and ${err.problemCount - err.problems.length} more\n`);
+      for (const p of err.problems) process.stderr.write(`  ${field(problemText(p))}\n`);
+      if (err.problemCount > err.problems.length) process.stderr.write(`  ${t('problems.more', { count: err.problemCount - err.problems.length })}\n`);
       return 1;
     }
-    process.stderr.write(`error: ${terminalSafe((err as Error).message)}\n`);
+    process.stderr.write(`${terminalSafe(t('usage.error', { message: refusalText(err as Error) }))}\n`);
     if (process.env.CREDENCE_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     return 1;
   }

@@ -29,7 +29,10 @@ const AccessRow = z.object({
   username: z.string(),
   action: z.string(),
   citizenId: z.string().nullable(),
+  /** English text; the console shows `server:<detailKey>` with detailParams when there is a key (shared/keyedText.ts). */
   detail: z.string(),
+  detailKey: z.string().nullable().optional(),
+  detailParams: z.record(z.string(), z.unknown()).nullable().optional(),
   purpose: z.string().nullable(),
   outcome: z.enum(['allowed', 'refused', 'failed']),
 });

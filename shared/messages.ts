@@ -11,12 +11,14 @@ import enDisclosure from './locales/en/disclosure.json';
 import zhDisclosure from './locales/zh-CN/disclosure.json';
 import enServer from './locales/en/server.json';
 import zhServer from './locales/zh-CN/server.json';
+import enCli from './locales/en/cli.json';
+import zhCli from './locales/zh-CN/cli.json';
 
 export type Catalog = { [key: string]: string | Catalog };
 
 export const MESSAGES: Record<Language, Record<string, Catalog>> = {
-  en: { disclosure: enDisclosure, server: enServer },
-  'zh-CN': { disclosure: zhDisclosure, server: zhServer },
+  en: { disclosure: enDisclosure, server: enServer, cli: enCli },
+  'zh-CN': { disclosure: zhDisclosure, server: zhServer, cli: zhCli },
 };
 
 export const MESSAGE_NAMESPACES = Object.keys(MESSAGES.en);

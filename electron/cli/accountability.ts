@@ -10,6 +10,7 @@ import type { Db } from '../db/connection.js';
 import { NotFoundError } from '../services/explain.js';
 import { purgeExpiredRecords, retentionPolicy, RetentionError, setRetention } from '../services/retention.js';
 import type { Progress } from '../services/scoring.js';
+import { instant, refusalText, t } from './i18n.js';
 
 /** What cli.ts lends to command modules. */
 export interface CliHelpers {
@@ -31,7 +32,7 @@ export interface CliHelpers {
 const usage = (message: string) => new CommanderError(2, 'credence.usage', message);
 
 export function registerAccountabilityCommands(program: Command, helpers: CliHelpers): void {
-  registerRetentionCommands(program.command('retention').description('how long records are kept, and purging the expired ones'), helpers);
+  registerRetentionCommands(program.command('retention').description(t('retention.description')), helpers);
 }
 
 function registerRetentionCommands(retention: Command, h: CliHelpers): void {
@@ -40,64 +41,74 @@ function registerRetentionCommands(retention: Command, h: CliHelpers): void {
     try {
       return fn();
     } catch (err) {
-      if (err instanceof RetentionError || err instanceof NotFoundError) throw new Rejected(err.message);
+      if (err instanceof RetentionError || err instanceof NotFoundError) throw new Rejected(refusalText(err));
       throw err;
     }
   };
 
   h.authenticated(retention.command('set'))
-    .description("set how many days events of a kind are kept ('default' for the default of 1826 days, five years)")
-    .argument('<kind>', 'the event kind')
-    .argument('<days>', "a whole number of days >= 1, or 'default'")
+    .description(t('retention.set.description'))
+    .argument('<kind>', t('retention.set.kind'))
+    .argument('<days>', t('retention.set.days'))
     .addOption(h.dbOption())
-    .option('--reason <text>', 'why the period changes (logged)')
+    .option('--reason <text>', t('retention.set.reason'))
     .action((kind: string, daysText: string, o) => {
       const days = daysText === 'default' ? null : Number(daysText);
-      if (days !== null && (!/^\d+$/.test(daysText) || !Number.isSafeInteger(days) || days < 1)) throw usage(`<days> must be a whole number >= 1 or 'default', got '${daysText}'`);
+      if (days !== null && (!/^\d+$/.test(daysText) || !Number.isSafeInteger(days) || days < 1)) throw usage(t('retention.set.badDays', { value: daysText }));
       return h.asUser(o, 'admin', 'retention set', (db, actor) => {
         const r = rejectInput(() => setRetention(db, kind, days, { actor, reason: o.reason }));
         const kindNow = retentionPolicy(db).kinds.find((k) => k.kind === kind)!;
-        out(`${kind}: events kept ${kindNow.retentionDays} days${r.newDays === null ? ' (the default)' : ''}${r.oldDays === r.newDays ? ' (unchanged)' : ''}; ${kindNow.expired} would be purged now`);
+        const which = r.newDays === null ? (r.oldDays === r.newDays ? 'keptDefaultUnchanged' : 'keptDefault') : r.oldDays === r.newDays ? 'keptUnchanged' : 'kept';
+        out(t(`retention.set.${which}`, { kind, count: kindNow.retentionDays, expired: kindNow.expired }));
         if (kindNow.longestRuleTtlDays !== null && kindNow.retentionDays < kindNow.longestRuleTtlDays) {
-          process.stderr.write(`warning: a rule of the current ruleset counts ${kind} events for ${kindNow.longestRuleTtlDays} days; they will be purged after ${kindNow.retentionDays}\n`);
+          process.stderr.write(`${t('retention.set.shorterThanRule', { kind, ruleDays: kindNow.longestRuleTtlDays, count: kindNow.retentionDays })}\n`);
         }
       });
     });
 
   retention
     .command('show')
-    .description('the retention period of every event kind, and how many events a purge would delete')
+    .description(t('retention.show.description'))
     .addOption(h.dbOption())
-    .option('--as-of <iso>', 'count back from this instant (default: now)')
-    .option('--json', 'print as JSON')
+    .option('--as-of <iso>', t('retention.show.asOf'))
+    .option('--json', t('retention.show.json'))
     .action((o) => {
       const asOf = o.asOf ? h.checkInstant(o.asOf).iso : undefined;
       h.withDb(o.db, (db) => {
         const policy = retentionPolicy(db, asOf);
         if (o.json) return out(JSON.stringify(policy, null, 2));
-        const lines = [`retention as of ${policy.asOf}`, `${'kind'.padEnd(24)} ${'days'.padStart(6)}  ${'cut-off'.padEnd(24)} ${'events'.padStart(8)} ${'expired'.padStart(8)} ${'held'.padStart(6)}`];
+        const head = (key: string) => t(`retention.show.column.${key}`);
+        const lines = [
+          t('retention.show.title', { asOf: instant(policy.asOf) }),
+          `${head('kind').padEnd(24)} ${head('days').padStart(6)}  ${head('cutOff').padEnd(24)} ${head('events').padStart(8)} ${head('expired').padStart(8)} ${head('held').padStart(6)}`,
+        ];
         for (const k of policy.kinds) {
           const cells = [String(k.events).padStart(8), String(k.expired).padStart(8), String(k.held).padStart(6)];
           lines.push(`${k.kind.padEnd(24)} ${String(k.retentionDays).padStart(6)}${k.isDefault ? '*' : ' '} ${k.cutOff.padEnd(24)} ${cells.join(' ')}`);
         }
-        lines.push('* the default period; expired: deleted by the next purge; held: expired but still referred to (e.g. disputed), kept');
+        lines.push(t('retention.show.legend'));
         out(lines.join('\n'));
       });
     });
 
   h.authenticated(retention.command('purge'))
-    .description('delete the events older than their kind\'s retention period, and move the scores they counted in (a records_expired operation)')
+    .description(t('retention.purge.description'))
     .addOption(h.dbOption())
-    .option('--as-of <iso>', 'count back from this instant (default: now; not in the future)')
-    .requiredOption('--reason <text>', 'the written reason for the purge')
+    .option('--as-of <iso>', t('retention.purge.asOf'))
+    .requiredOption('--reason <text>', t('retention.purge.reason'))
     .action((o) => {
       const asOf = o.asOf ? h.checkInstant(o.asOf).iso : undefined;
       return h.asUser(o, 'admin', 'retention purge', (db, actor) => {
         const r = rejectInput(() => purgeExpiredRecords(db, { asOf, actor, reason: o.reason, onProgress: h.progressBar?.() }));
-        const held = r.eventsHeld ? `; ${r.eventsHeld} expired events held because other records refer to them` : '';
-        if (r.operationId === null) return out(`nothing expired as of ${r.asOf}: nothing purged${held}`);
-        const kinds = Object.entries(r.byKind).map(([kind, k]) => `${kind} ${k.events} (occurred up to ${k.cutOff})`);
-        out(`purged ${r.eventsDeleted} expired events as of ${r.asOf} (operation ${r.operationId}): ${kinds.join(', ')}; ${r.scoring?.scoresChanged ?? 0} scores changed${held}`);
+        const lines: string[] = [];
+        if (r.operationId === null) lines.push(t('retention.purge.nothing', { asOf: instant(r.asOf) }));
+        else {
+          const kinds = Object.entries(r.byKind).map(([kind, k]) => t('retention.purge.kind', { kind, count: k.events, cutOff: instant(k.cutOff) }));
+          lines.push(t('retention.purge.done', { count: r.eventsDeleted, asOf: instant(r.asOf), operation: r.operationId, kinds: kinds.join(t('list.separator')) }));
+          lines.push(t('retention.purge.scoresChanged', { count: r.scoring?.scoresChanged ?? 0 }));
+        }
+        if (r.eventsHeld) lines.push(t('retention.purge.held', { count: r.eventsHeld }));
+        out(lines.join(t('list.clauseSeparator')));
       });
     });
 }

@@ -12,12 +12,13 @@ import { DatabaseKeyError, encryptPlaintextDatabase, isPlaintextDatabase, PASSPH
 import { logAccess } from '../services/accessLog.js';
 import { BackupError, createBackup, restoreBackup, verifyBackup } from '../services/backup.js';
 import { readSecret, SecretUnavailableError } from './secrets.js';
+import { instant, refusalText, t } from './i18n.js';
 
 /** Commands that handle the key themselves. */
 const OWN_KEY = new Set(['encrypt']);
 
 async function passphraseFor(file: string, confirm: boolean): Promise<string> {
-  return readSecret(PASSPHRASE_ENV, `passphrase of the database ${file}: `, { confirm });
+  return readSecret(PASSPHRASE_ENV, t('custody.passphrasePrompt', { file }), { confirm });
 }
 
 export function registerCustodyCommands(program: Command, h: CliHelpers): void {
@@ -26,7 +27,7 @@ export function registerCustodyCommands(program: Command, h: CliHelpers): void {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof BackupError || err instanceof DatabaseKeyError || err instanceof PlaintextDatabaseError || err instanceof SecretUnavailableError) throw new Rejected(err.message);
+      if (err instanceof BackupError || err instanceof DatabaseKeyError || err instanceof PlaintextDatabaseError || err instanceof SecretUnavailableError) throw new Rejected(refusalText(err));
       throw err;
     }
   };
@@ -36,7 +37,7 @@ export function registerCustodyCommands(program: Command, h: CliHelpers): void {
     const file = action.opts().db;
     if (typeof file !== 'string' || OWN_KEY.has(action.name())) return;
     if (!process.env[PASSPHRASE_ENV] && isPlaintextDatabase(file)) {
-      process.stderr.write(`warning: ${file} is not encrypted: anyone who can read the file reads every name in it. Encrypt it: credence db encrypt --db ${file}\n`);
+      process.stderr.write(`${t('custody.notEncrypted', { file })}\n`);
       setDefaultDatabaseKey(undefined);
       return;
     }
@@ -44,52 +45,51 @@ export function registerCustodyCommands(program: Command, h: CliHelpers): void {
     setDefaultDatabaseKey({ passphrase: await passphraseFor(file, !existsSync(file)) });
   });
 
-  const db = program.command('db').description('the database file');
+  const db = program.command('db').description(t('custody.db.description'));
   db.command('encrypt')
-    .description(`encrypt a database written before encryption, in place (passphrase from ${PASSPHRASE_ENV} or typed twice); a crash leaves the original`)
+    .description(t('custody.encrypt.description', { variable: PASSPHRASE_ENV }))
     .addOption(h.dbOption())
     .action(async (o) => {
-      if (!existsSync(o.db)) throw new Rejected(`no database at ${o.db}`);
-      if (!isPlaintextDatabase(o.db)) throw new Rejected(`${o.db} is already encrypted (or not a database)`);
+      if (!existsSync(o.db)) throw new Rejected(t('custody.encrypt.noDatabase', { file: o.db }));
+      if (!isPlaintextDatabase(o.db)) throw new Rejected(t('custody.encrypt.already', { file: o.db }));
       const passphrase = await reject(() => passphraseFor(o.db, true));
       await reject(() => encryptPlaintextDatabase(o.db, { passphrase }));
-      out(`${o.db} is encrypted; from now on give its passphrase (${PASSPHRASE_ENV} or typed)`);
+      out(t('custody.encrypt.done', { file: o.db, variable: PASSPHRASE_ENV }));
     });
 
   h.authenticated(program.command('backup'))
-    .description('(admin) a consistent online snapshot of the database, encrypted like it, with a manifest (counts, ledger and chain heads, SHA-256) beside it; logged')
+    .description(t('custody.backup.description'))
     .addOption(h.dbOption())
-    .requiredOption('--out <file>', 'the backup file to write (never overwritten; FILE.manifest.json beside it)')
+    .requiredOption('--out <file>', t('custody.backup.out'))
     .action((o) =>
       h.asUser(o, 'admin', 'backup', (d, actor) =>
         reject(() => {
           const m = createBackup(d, o.out);
           logAccess(d, { username: actor, action: 'backup', detail: `backup ${o.out} (${m.bytes} bytes, sha256 ${m.sha256}), command line`, outcome: 'allowed' });
-          out(`backup written to ${o.out} (${m.bytes} bytes, sha256 ${m.sha256}): ledger ${m.ledger.count} entries, chain ${m.chain.count} entries, ${m.counts.citizens ?? 0} citizens`);
+          out(t('custody.backup.done', { file: o.out, bytes: m.bytes, sha256: m.sha256, ledger: m.ledger.count, chain: m.chain.count, count: m.counts.citizens ?? 0 }));
         }),
       ),
     );
 
   h.authenticated(program.command('restore'))
-    .description('(admin) replace the database (the app and serve stopped) by a backup, after verifying its integrity, chain and manifest; the replaced file is kept beside it')
+    .description(t('custody.restore.description'))
     .addOption(h.dbOption())
-    .requiredOption('--from <file>', 'the backup file (with its manifest beside it)')
-    .option('--reason <text>', 'why a backup older than the last checkpoint is restored (recorded as an operation)')
-    .option('--check', 'only verify the backup, replace nothing')
+    .requiredOption('--from <file>', t('custody.restore.from'))
+    .option('--reason <text>', t('custody.restore.reason'))
+    .option('--check', t('custody.restore.check'))
     .action(async (o) => {
       const key = getDefaultDatabaseKey();
       if (o.check) {
         const c = await reject(() => verifyBackup(o.from, key));
-        return out(`backup ${o.from} verified: ${c.manifest.createdAt}, chain ${c.manifest.chain.count} entries intact, matches its manifest`);
+        return out(t('custody.restore.verified', { file: o.from, at: instant(c.manifest.createdAt), count: c.manifest.chain.count }));
       }
       // Who restores is an authenticated administrator of the database being replaced.
       const actor = existsSync(o.db) ? await h.asUser(o, 'admin', 'restore', (_d, who) => who) : null;
-      if (!actor) throw new Rejected(`no database at ${o.db} to restore into: copy the backup there with its manifest and run restore --check, or create the database first`);
+      if (!actor) throw new Rejected(t('custody.restore.noDatabase', { file: o.db }));
       const r = await reject(() => restoreBackup(o.db, o.from, key, { actor, reason: o.reason }));
-      out(
-        `restored ${o.db} from ${o.from} (${r.manifest.createdAt})` +
-          (r.previous ? `; the replaced database is kept as ${r.previous}` : '') +
-          (r.operationId ? `; recorded as operation ${r.operationId}` : ''),
-      );
+      const lines = [t('custody.restore.done', { file: o.db, from: o.from, at: instant(r.manifest.createdAt) })];
+      if (r.previous) lines.push(t('custody.restore.previous', { file: r.previous }));
+      if (r.operationId) lines.push(t('custody.restore.operation', { operation: r.operationId }));
+      out(lines.join(t('list.clauseSeparator')));
     });
 }

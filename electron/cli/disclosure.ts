@@ -14,6 +14,7 @@ import { logAccess } from '../services/accessLog.js';
 import { renderDisclosure } from '../services/disclosure.js';
 import { NotFoundError } from '../services/explain.js';
 import { subjectAccessExport } from '../services/subjectAccess.js';
+import { refusalText, t } from './i18n.js';
 
 /** What cli.ts lends to this module. */
 export interface DisclosureCliHelpers {
@@ -32,7 +33,7 @@ export function registerDisclosureCommands(program: Command, h: DisclosureCliHel
     try {
       return fn();
     } catch (err) {
-      if (err instanceof NotFoundError) throw new Rejected(err.message);
+      if (err instanceof NotFoundError) throw new Rejected(refusalText(err));
       throw err;
     }
   };
@@ -40,35 +41,35 @@ export function registerDisclosureCommands(program: Command, h: DisclosureCliHel
     try {
       writeFileSync(file, content);
     } catch (err) {
-      throw new Rejected(`cannot write ${file}: ${(err as Error).message}`);
+      throw new Rejected(t('file.cannotWrite', { file, reason: (err as Error).message }));
     }
   };
 
   authenticated(program.command('disclose'))
-    .description("write a citizen's score disclosure (PDF): score, range, tier, main reasons, calculation, open disputes, how to contest")
-    .argument('<citizen_id>')
+    .description(t('disclose.description'))
+    .argument('<citizen_id>', t('disclose.id'))
     .addOption(dbOption())
-    .requiredOption('--out <file>', 'the PDF file to write')
-    .option('--purpose <text>', 'why the disclosure is produced (recorded in the access log)')
-    .addOption(new CommanderOption('--language <language>', "the disclosure's language (default: the citizen's, else English)").choices([...LANGUAGES]))
+    .requiredOption('--out <file>', t('disclose.out'))
+    .option('--purpose <text>', t('disclose.purpose'))
+    .addOption(new CommanderOption('--language <language>', t('disclose.language')).choices([...LANGUAGES]))
     .action((id: string, o) =>
       asUser(o, 'official', 'disclose', (db, actor) => {
         const language = o.language as Language | undefined;
         const pdf = notFoundIsRejected(() => renderDisclosure(db, id, { generatedBy: actor, language }));
         logAccess(db, { username: actor, action: 'export', citizenId: id, detail: 'score disclosure (PDF), command line', purpose: o.purpose ?? null, outcome: 'allowed' });
         write(o.out, pdf);
-        out(`disclosure for ${id} written to ${o.out} (${pdf.length} bytes)`);
+        out(t('disclose.done', { id, file: o.out, bytes: pdf.length }));
       }),
     );
 
   // The `export` group is defined in cli.ts; a program without one gets it here.
-  const exp = program.commands.find((c) => c.name() === 'export') ?? program.command('export').description('export data');
+  const exp = program.commands.find((c) => c.name() === 'export') ?? program.command('export').description(t('export.description'));
   authenticated(exp.command('subject'))
-    .description('everything held on one citizen (subject access), as JSON')
-    .argument('<citizen_id>')
+    .description(t('export.subject.description'))
+    .argument('<citizen_id>', t('export.subject.id'))
     .addOption(dbOption())
-    .option('--out <file>', 'write to a file instead of stdout')
-    .option('--purpose <text>', 'why the export is produced (recorded in the access log)')
+    .option('--out <file>', t('export.subject.out'))
+    .option('--purpose <text>', t('export.subject.purpose'))
     .action((id: string, o) =>
       asUser(o, 'official', 'export subject', (db, actor) => {
         const json = `${JSON.stringify(notFoundIsRejected(() => subjectAccessExport(db, id)), null, 2)}\n`;
@@ -82,7 +83,7 @@ export function registerDisclosureCommands(program: Command, h: DisclosureCliHel
         });
         if (!o.out) return out(json);
         write(o.out, json);
-        out(`subject-access export for ${id} written to ${o.out}`);
+        out(t('export.subject.done', { id, file: o.out }));
       }),
     );
 }

@@ -15,6 +15,7 @@ import { logAccess } from '../services/accessLog.js';
 import { roleReaches } from '../services/accounts.js';
 import { redeemCliToken, verifyCredentials, type UserRow } from '../services/auth.js';
 import { readSecret, SecretUnavailableError } from './secrets.js';
+import { adoptAccountLanguage, t } from './i18n.js';
 
 /** An identity that could not be established: exit 1, logged. */
 export class IdentityError extends Error {}
@@ -26,8 +27,8 @@ export const NEW_PASSWORD_ENV = 'CREDENCE_NEW_PASSWORD';
 
 export function identityOptions(): Option[] {
   return [
-    new Option('--user <name>', `the account running the command (or ${USER_ENV}); its password from ${PASSWORD_ENV}, a prompt or the first line of standard input`),
-    new Option('--token <token>', `a one-time token taken in the console (Users > command-line token), instead of a password (or ${TOKEN_ENV})`),
+    new Option('--user <name>', t('identity.userOption', { userVariable: USER_ENV, passwordVariable: PASSWORD_ENV })),
+    new Option('--token <token>', t('identity.tokenOption', { variable: TOKEN_ENV })),
   ];
 }
 
@@ -50,7 +51,7 @@ export async function readLineSecret(env: string, question: string, options: { c
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   if (process.stdin.isTTY) return readSecret(env, question, options);
   const line = nextStdinLine();
-  if (!line) throw new SecretUnavailableError(`${question.replace(/:\s*$/, '')}: set ${env} or give it on standard input`);
+  if (!line) throw new SecretUnavailableError(t('secrets.missingLine', { what: question.replace(/[:：]\s*$/, ''), variable: env }));
   return line;
 }
 
@@ -61,29 +62,34 @@ export async function readLineSecret(env: string, question: string, options: { c
 export async function authenticate(db: Db, o: { user?: string; token?: string }, needed: Role, command: string): Promise<UserRow> {
   const token = o.token ?? process.env[TOKEN_ENV];
   const username = o.user ?? process.env[USER_ENV];
-  const refuse = (who: string, why: string): never => {
+  // The access log keeps its detail in English (stored data, read by any reader); the person at the terminal reads the refusal in their language.
+  const refuse = (who: string, why: string, key: string, params: Record<string, string> = {}): never => {
     logAccess(db, { username: who, action: 'login', detail: `command line (${command}): ${why}`, outcome: 'refused' });
-    throw new IdentityError(`${command}: ${why}`);
+    throw new IdentityError(t('identity.refused', { command, why: t(`identity.${key}`, params) }));
   };
   let user: UserRow | null;
   if (token) {
     user = redeemCliToken(db, token);
-    if (!user) return refuse(username ?? 'anonymous', 'the token is unknown, used or expired (take a new one in the console)');
-    if (username && username.toLowerCase() !== user.username.toLowerCase()) return refuse(username, `the token was issued to ${user.username}, not ${username}`);
+    if (!user) return refuse(username ?? 'anonymous', 'the token is unknown, used or expired (take a new one in the console)', 'badToken');
+    if (username && username.toLowerCase() !== user.username.toLowerCase()) {
+      return refuse(username, `the token was issued to ${user.username}, not ${username}`, 'tokenOfAnother', { owner: user.username, user: username });
+    }
   } else {
-    if (!username) throw new IdentityError(`${command} needs an identity: --user NAME (or ${USER_ENV}) with ${PASSWORD_ENV}, or --token (or ${TOKEN_ENV}) from the console`);
+    if (!username) throw new IdentityError(t('identity.needed', { command, userVariable: USER_ENV, passwordVariable: PASSWORD_ENV, tokenVariable: TOKEN_ENV }));
     let password: string;
     try {
-      password = await readLineSecret(PASSWORD_ENV, `password for ${username}: `);
+      password = await readLineSecret(PASSWORD_ENV, t('identity.passwordPrompt', { user: username }));
     } catch (err) {
       if (err instanceof SecretUnavailableError) throw new IdentityError(err.message);
       throw err;
     }
     user = await verifyCredentials(db, username, password);
-    if (!user) return refuse(username, 'wrong username or password, or the account is disabled');
+    if (!user) return refuse(username, 'wrong username or password, or the account is disabled', 'wrongPassword');
   }
-  if (user.must_change_password) return refuse(user.username, 'the password was set by an administrator: log in to the console and change it first');
-  if (!roleReaches(user.role, needed)) return refuse(user.username, `needs the ${needed} role; ${user.username} is ${user.role}`);
+  // From here on the command speaks the account's language, unless --lang or CREDENCE_LANG chose one.
+  adoptAccountLanguage(user.language);
+  if (user.must_change_password) return refuse(user.username, 'the password was set by an administrator: log in to the console and change it first', 'changePasswordFirst');
+  if (!roleReaches(user.role, needed)) return refuse(user.username, `needs the ${needed} role; ${user.username} is ${user.role}`, 'needsRole', { role: needed, user: user.username, current: user.role });
   logAccess(db, { username: user.username, action: 'login', detail: `command line (${command}), role ${user.role}${token ? ', one-time token' : ''}`, outcome: 'allowed' });
   return user;
 }

@@ -12,6 +12,7 @@ import { verifyIntegrity } from '../db/chainVerify.js';
 import { AuditorKeyError, assertOutsideFolder, createAuditorKey, parseTrustedKey, unlockAuditorKey } from '../services/auditorKey.js';
 import { CheckpointError, checkpointFileContent, createCheckpoint, describeProblems, parseCheckpoint, verifyAgainstCheckpoint } from '../services/checkpoints.js';
 import { readSecret, SecretUnavailableError } from './secrets.js';
+import { instant, refusalText, t } from './i18n.js';
 
 export const AUDITOR_PASSPHRASE_ENV = 'CREDENCE_AUDITOR_PASSPHRASE';
 
@@ -23,7 +24,7 @@ export function registerLedgerCommands(program: Command, h: CliHelpers): void {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof CheckpointError || err instanceof AuditorKeyError || err instanceof SecretUnavailableError) throw new Rejected(err.message);
+      if (err instanceof CheckpointError || err instanceof AuditorKeyError || err instanceof SecretUnavailableError) throw new Rejected(refusalText(err));
       throw err;
     }
   };
@@ -31,59 +32,62 @@ export function registerLedgerCommands(program: Command, h: CliHelpers): void {
     try {
       return readFileSync(file, 'utf8');
     } catch (err) {
-      throw new Rejected(`cannot read ${file}: ${(err as Error).message}`);
+      throw new Rejected(t('file.cannotRead', { file, reason: (err as Error).message }));
     }
   };
 
-  const auditorKey = program.command('auditor-key').description("the auditor's checkpoint signing key");
+  const auditorKey = program.command('auditor-key').description(t('ledger.key.group'));
   auditorKey
     .command('create')
-    .description(`generate the auditor's signing key, encrypted under a passphrase (${AUDITOR_PASSPHRASE_ENV} or typed); also writes FILE.pub.pem`)
-    .requiredOption('--out <file>', 'where to write the key: removable media or the auditor\'s own folder, never the database folder')
+    .description(t('ledger.key.description', { variable: AUDITOR_PASSPHRASE_ENV }))
+    .requiredOption('--out <file>', t('ledger.key.out'))
     .addOption(h.dbOption())
     .action(async (o) => {
       await reject(async () => {
         assertOutsideFolder(o.out, o.db);
-        const passphrase = await readSecret(AUDITOR_PASSPHRASE_ENV, 'passphrase for the new auditor key: ', { confirm: true });
+        const passphrase = await readSecret(AUDITOR_PASSPHRASE_ENV, t('ledger.key.passphrasePrompt'), { confirm: true });
         const key = createAuditorKey(passphrase);
         try {
           writeFileSync(o.out, `${JSON.stringify(key.file, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
         } catch (err) {
-          throw new Rejected(`cannot write ${o.out}: ${(err as Error).message}`);
+          throw new Rejected(t('file.cannotWrite', { file: o.out, reason: (err as Error).message }));
         }
         writeFileSync(`${o.out}.pub.pem`, key.publicKeyPem, { mode: 0o644 });
-        out(`auditor key ${key.keyId} written to ${o.out} (encrypted); its public key to ${o.out}.pub.pem: pin it when verifying`);
+        out(t('ledger.key.done', { id: key.keyId, file: o.out, publicFile: `${o.out}.pub.pem` }));
       });
     });
 
-  const ledger = program.command('ledger').description('checkpoint and verify the chain of every record and the ledger');
+  const ledger = program.command('ledger').description(t('ledger.description'));
   h.authenticated(ledger.command('checkpoint'))
-    .description(`(auditor) verify everything, sign the heads with the auditor key (passphrase from ${AUDITOR_PASSPHRASE_ENV} or typed), record it under the auditor's account and write the checkpoint file`)
+    .description(t('ledger.checkpoint.description', { variable: AUDITOR_PASSPHRASE_ENV }))
     .addOption(h.dbOption())
-    .requiredOption('--out <file>', 'the checkpoint file to write (the auditor keeps it)')
-    .requiredOption('--key <file>', "the auditor's key file (auditor-key create)")
+    .requiredOption('--out <file>', t('ledger.checkpoint.out'))
+    .requiredOption('--key <file>', t('ledger.checkpoint.key'))
     .action(async (o) => {
       const keyFile = h.readJsonFile(o.key);
-      const passphrase = await reject(() => readSecret(AUDITOR_PASSPHRASE_ENV, `passphrase of ${o.key}: `));
+      const passphrase = await reject(() => readSecret(AUDITOR_PASSPHRASE_ENV, t('ledger.checkpoint.passphrasePrompt', { file: o.key })));
       const signer = await reject(() => unlockAuditorKey(keyFile, passphrase));
       const cp = await h.asUser(o, 'auditor', 'ledger checkpoint', (db, actor) => reject(() => createCheckpoint(db, signer, { actor })));
       writeFileSync(o.out, checkpointFileContent(cp));
-      out(`checkpoint signed by auditor key ${cp.keyId} written to ${o.out}: ledger ${cp.count} entries (head ${cp.head}), chain ${cp.chainCount} entries (head ${cp.chainHead})`);
+      out(t('ledger.checkpoint.done', { id: cp.keyId, file: o.out, ledger: cp.count, head: cp.head, chain: cp.chainCount, chainHead: cp.chainHead }));
     });
 
   ledger
     .command('verify')
-    .description('recompute the chain of every record, the ledger and the stored scores, and check them against a checkpoint signed by the pinned auditor key; fails without both')
+    .description(t('ledger.verify.description'))
     .addOption(h.dbOption())
-    .option('--checkpoint <file>', 'a checkpoint file the auditor kept')
-    .option('--public-key <file>', "the auditor's public key (FILE.pub.pem, or the key file itself)")
+    .option('--checkpoint <file>', t('ledger.verify.checkpoint'))
+    .option('--public-key <file>', t('ledger.verify.publicKey'))
     .action(async (o) => {
-      if (o.publicKey && !o.checkpoint) throw usage('--public-key needs --checkpoint <file>');
-      if (o.checkpoint && !o.publicKey) throw new Rejected(`verification FAILED: ${o.checkpoint} cannot be trusted without the auditor's public key: pass --public-key FILE`);
+      if (o.publicKey && !o.checkpoint) throw usage(t('ledger.verify.publicKeyAlone'));
+      if (o.checkpoint && !o.publicKey) throw new Rejected(t('ledger.verify.noPublicKey', { file: o.checkpoint }));
       if (!o.checkpoint) {
         const report = h.withDb(o.db, (db) => verifyIntegrity(db));
-        const state = report.ok ? `the record is consistent (chain ${report.chain.count} entries, head ${report.chain.head}; ledger ${report.ledger.count} entries)` : `the record is DAMAGED: ${describeProblems(report)}`;
-        throw new Rejected(`verification FAILED: not checked against an auditor's checkpoint (pass --checkpoint FILE --public-key FILE); a consistent record proves nothing against someone who rewrote all of it. ${state}`);
+        throw new Rejected(
+          report.ok
+            ? t('ledger.verify.noCheckpointConsistent', { chain: report.chain.count, head: report.chain.head, ledger: report.ledger.count })
+            : t('ledger.verify.noCheckpointDamaged', { problems: describeProblems(report) }),
+        );
       }
       const cp = await reject(() => {
         try {
@@ -96,14 +100,11 @@ export function registerLedgerCommands(program: Command, h: CliHelpers): void {
       const trusted = await reject(() => parseTrustedKey(readText(o.publicKey)));
       const result = h.withDb(o.db, (db) => verifyAgainstCheckpoint(db, cp, trusted));
       if (!result.ok) {
-        const lines = [`verification FAILED against ${o.checkpoint} (${cp.at}):`, ...result.mismatches.map((m) => `  ${m}`)];
+        const lines = [t('ledger.verify.failed', { file: o.checkpoint, at: instant(cp.at) }), ...result.mismatches.map((m) => `  ${m}`)];
         for (const p of result.integrity?.problems ?? []) lines.push(`  ${p.where}${p.at ? ` ${p.at}` : ''}: ${p.message}`);
         throw new Rejected(lines.join('\n'));
       }
       const r = result.integrity!;
-      out(
-        `verified: ${result.signature.message}; the record holds everything the checkpoint of ${cp.at} fixed (ledger ${cp.count} of ${r.ledger.count} entries, chain ${cp.chainCount} of ${r.chain.count}); ` +
-          `every record matches its chain entry and every stored score its last ledger entry`,
-      );
+      out(t('ledger.verify.verified', { signature: result.signature.message, at: instant(cp.at), ledger: cp.count, ledgerNow: r.ledger.count, chain: cp.chainCount, chainNow: r.chain.count }));
     });
 }

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { t } from './i18n.js';
 
 export class SecretUnavailableError extends Error {}
 
@@ -36,7 +37,7 @@ export async function readSecret(env: string, question: string, options: { confi
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   if (process.stdin.isTTY) {
     const first = await promptHidden(question);
-    if (options.confirm && (await promptHidden('again: ')) !== first) throw new SecretUnavailableError('the two entries differ');
+    if (options.confirm && (await promptHidden(t('secrets.again'))) !== first) throw new SecretUnavailableError(t('secrets.differ'));
     return first;
   }
   let line: string;
@@ -45,6 +46,6 @@ export async function readSecret(env: string, question: string, options: { confi
   } catch {
     line = '';
   }
-  if (!line) throw new SecretUnavailableError(`${question.replace(/:\s*$/, '')}: set ${env} or type it at a terminal`);
+  if (!line) throw new SecretUnavailableError(t('secrets.missing', { what: question.replace(/[:：]\s*$/, ''), variable: env }));
   return line;
 }

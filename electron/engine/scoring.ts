@@ -3,7 +3,7 @@
  * score, the stored cents with their two-step rounding, tiers, reason codes.
  */
 import type { TierSpec } from '../../shared/domain.js';
-import { MICRO, roundHalfAway } from '../../shared/points.js';
+import { MICRO, microOfComputed } from '../../shared/points.js';
 import { clamp } from './network.js';
 
 // The cent arithmetic of §5 lives in shared/ so that the console formats figures the same way.
@@ -52,9 +52,9 @@ export function fromMicro(m: number): number {
   return m / MICRO;
 }
 
-/** m = round(x * 10^6), half away from zero: a computed figure (score, penalty) in micro-points (§5 first step). */
+/** m = round(x * 10^6), half away from zero: a computed figure (score, penalty) in micro-points (§5 first step), a figure within the fixed point's tolerance of a half taken as the tie. */
 export function microOf(x: number): number {
-  return roundHalfAway(x * MICRO);
+  return microOfComputed(x);
 }
 
 export function centsToScore(cents: number): number {

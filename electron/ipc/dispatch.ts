@@ -75,7 +75,7 @@ export async function dispatch(name: string, rawInput: unknown, ctx: HandlerCont
   if (!isChannel(name)) return fail('unknown_channel', `no channel named '${name}'`);
   const spec = channels[name];
   if (!roleAllows(caller.role, spec.role, 'readOnly' in spec && spec.readOnly === true)) {
-    logAccess(ctx.db, { username: caller.user, action: name, detail: `refused: needs ${spec.role}, is ${caller.role}`, outcome: 'refused' });
+    logAccess(ctx.db, { username: caller.user, action: name, detail: { key: 'access.refusedRole', params: { role: spec.role, current: caller.role } }, outcome: 'refused' });
     return fail('forbidden', `${name} needs the ${spec.role} role; ${caller.user} is ${caller.role}`, roleRefusal(name, spec.role, caller));
   }
   const parsed = spec.input.safeParse(rawInput ?? {});
@@ -91,7 +91,7 @@ export async function dispatch(name: string, rawInput: unknown, ctx: HandlerCont
   } catch (err) {
     if (err instanceof AuthError) {
       // Failed logins and unlocks are logged by the session store; other refusals here.
-      if (err.code === 'forbidden') logAccess(ctx.db, { username: caller.user, action: name, detail: `refused: ${err.message}`, outcome: 'refused' });
+      if (err.code === 'forbidden') logAccess(ctx.db, { username: caller.user, action: name, detail: { key: 'access.refusedBecause', params: { reason: err.keyed ?? err.message } }, outcome: 'refused' });
       return fail(err.code, err.message, err.keyed);
     }
     if (err instanceof NotFoundError) return fail('not_found', err.message);
@@ -105,20 +105,20 @@ export async function dispatch(name: string, rawInput: unknown, ctx: HandlerCont
 /** Reads of personal data that the access log records: opening a record, searching. */
 function recordAccess(ctx: HandlerContext, name: ChannelName, input: Record<string, unknown>, caller: Caller): void {
   if (name === 'citizen') {
-    logAccess(ctx.db, { username: caller.user, action: 'view_record', citizenId: String(input.citizenId), detail: 'opened the record', purpose: (input.purpose as string | undefined) ?? null, outcome: 'allowed' });
+    logAccess(ctx.db, { username: caller.user, action: 'view_record', citizenId: String(input.citizenId), detail: { key: 'access.openedRecord' }, purpose: (input.purpose as string | undefined) ?? null, outcome: 'allowed' });
   } else if (name === 'exportAccessLog') {
-    logAccess(ctx.db, { username: caller.user, action: 'export', detail: `access log CSV ${JSON.stringify(input)}`, outcome: 'allowed' });
+    logAccess(ctx.db, { username: caller.user, action: 'export', detail: { key: 'access.exportAccessLog', params: { filters: JSON.stringify(input) } }, outcome: 'allowed' });
   } else if (name === 'disclosure' || name === 'subjectExport') {
     logAccess(ctx.db, {
       username: caller.user,
       action: 'export',
       citizenId: String(input.citizenId),
-      detail: name === 'disclosure' ? 'score disclosure (PDF)' : 'subject-access export (JSON), protected fields included: the citizen has the right to all data held on them',
+      detail: { key: name === 'disclosure' ? 'access.exportDisclosure' : 'access.exportSubject' },
       purpose: (input.purpose as string | undefined) ?? null,
       outcome: 'allowed',
     });
   } else if (name === 'testRule' && input.citizenId) {
-    logAccess(ctx.db, { username: caller.user, action: 'view_record', citizenId: String(input.citizenId), detail: 'tested a rule on the record', outcome: 'allowed' });
+    logAccess(ctx.db, { username: caller.user, action: 'view_record', citizenId: String(input.citizenId), detail: { key: 'access.testedRule' }, outcome: 'allowed' });
   }
 }
 
@@ -142,19 +142,19 @@ export function admit(name: string, ctx: HandlerContext, sessionToken: string | 
     caller = { user: s.username, role: s.role, sessionToken };
     // A password someone else set (new account, reset) is changed before anything else is done.
     if (s.mustChangePassword && name !== 'changePassword') {
-      logAccess(ctx.db, { username: s.username, action: name, detail: 'refused: the password must be changed first', outcome: 'refused' });
+      logAccess(ctx.db, { username: s.username, action: name, detail: { key: 'access.refusedMustChangePassword' }, outcome: 'refused' });
       return fail('forbidden', 'change your password first: it was set by an administrator', { key: 'auth.changePasswordFirst' });
     }
   } catch (err) {
     if (err instanceof AuthError) {
       const who = ctx.sessions.peek(sessionToken)?.username ?? 'anonymous';
-      if (options.log) logAccess(ctx.db, { username: who, action: name, detail: `refused: ${err.code === 'locked' ? 'session locked' : sessionToken ? 'no valid session' : 'no session'}`, outcome: 'refused' });
+      if (options.log) logAccess(ctx.db, { username: who, action: name, detail: { key: err.code === 'locked' ? 'access.refusedSessionLocked' : sessionToken ? 'access.refusedNoValidSession' : 'access.refusedNoSession' }, outcome: 'refused' });
       return fail(err.code, err.message, err.keyed);
     }
     throw err;
   }
   if (!roleAllows(caller.role, spec.role, 'readOnly' in spec && spec.readOnly === true)) {
-    if (options.log) logAccess(ctx.db, { username: caller.user, action: name, detail: `refused: needs ${spec.role}, is ${caller.role}`, outcome: 'refused' });
+    if (options.log) logAccess(ctx.db, { username: caller.user, action: name, detail: { key: 'access.refusedRole', params: { role: spec.role, current: caller.role } }, outcome: 'refused' });
     return fail('forbidden', `${name} needs the ${spec.role} role; ${caller.user} is ${caller.role}`, roleRefusal(name, spec.role, caller));
   }
   return { ok: true, caller };

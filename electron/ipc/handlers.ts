@@ -161,18 +161,18 @@ export const handlers: Handlers = {
   accountChanges: (q, { db }) => listAccountChanges(db, q.status),
   decideAccountChange: (q, { db, sessions }, caller) => {
     const r = decideAccountChange(db, q.changeId, q.approve, caller.user, q.reason);
-    for (const u of r.endSessionsOf) sessions.endSessionsOf(u, 'the role changed');
+    for (const u of r.endSessionsOf) sessions.endSessionsOf(u, { key: 'access.whyRoleChanged' });
     return { status: r.status };
   },
   changeRole: (q, { db }, caller) => ({ changeId: proposeRoleChange(db, q, caller.user) }),
   enableUser: (q, { db }, caller) => ({ changeId: proposeEnable(db, q, caller.user) }),
   disableUser: (q, { db, sessions }, caller) => {
     disableAccount(db, q.username, q.reason, caller.user);
-    return { sessionsEnded: sessions.endSessionsOf(q.username, `disabled by ${caller.user}`) };
+    return { sessionsEnded: sessions.endSessionsOf(q.username, { key: 'access.whyDisabledBy', params: { user: caller.user } }) };
   },
   resetPassword: async (q, { db, sessions }, caller) => {
     const temporaryPassword = await resetPassword(db, q.username, q.reason, caller.user);
-    return { temporaryPassword, sessionsEnded: sessions.endSessionsOf(q.username, `password reset by ${caller.user}`) };
+    return { temporaryPassword, sessionsEnded: sessions.endSessionsOf(q.username, { key: 'access.whyPasswordResetBy', params: { user: caller.user } }) };
   },
   changePassword: async (q, { db }, caller) => {
     await changeOwnPassword(db, caller.user, q.current, q.next);
@@ -360,13 +360,13 @@ export const handlers: Handlers = {
     const { folder } = backupSettings(db, dbFile);
     prepareDataFolder(folder);
     const manifest = rejectBadBackup(() => createBackup(db, join(folder, `credence-${new Date().toISOString().replace(/[:.]/g, '-')}.backup`)));
-    logAccess(db, { username: caller.user, action: 'backup', detail: `backup ${manifest.file} (${manifest.bytes} bytes, sha256 ${manifest.sha256}) into ${folder}`, outcome: 'allowed' });
+    logAccess(db, { username: caller.user, action: 'backup', detail: { key: 'access.backup', params: { file: manifest.file, bytes: manifest.bytes, sha256: manifest.sha256, folder } }, outcome: 'allowed' });
     return backupSummary(manifest);
   },
   setBackupSettings: (q, { db, dbFile }, caller) => {
     rejectBadBackup(() => setBackupSettings(db, q));
     const s = backupSettings(db, dbFile);
-    logAccess(db, { username: caller.user, action: 'settings', detail: `daily backups: folder ${s.folder}, keep ${s.keep}`, outcome: 'allowed' });
+    logAccess(db, { username: caller.user, action: 'settings', detail: { key: 'access.backupSettings', params: { folder: String(s.folder), keep: Number(s.keep) } }, outcome: 'allowed' });
     return s;
   },
   verifyBackup: (q, { db, dbFile }) => {
@@ -389,7 +389,7 @@ export const handlers: Handlers = {
   recordEvent: (q, { db }, caller) => {
     const before = storedScoreOf(db, q.citizenId);
     const { operationId, scoring } = recordEvent(db, { eventId: q.eventId, citizenId: q.citizenId, kind: q.kind, occurredAt: q.occurredAt, data: q.data }, { actor: caller.user, reason: q.reason });
-    logAccess(db, { username: caller.user, action: 'record_event', citizenId: q.citizenId, detail: `recorded ${q.kind} event ${q.eventId} (operation ${operationId})`, outcome: 'allowed' });
+    logAccess(db, { username: caller.user, action: 'record_event', citizenId: q.citizenId, detail: { key: 'access.eventRecorded', params: { kind: q.kind, event: q.eventId, operation: operationId } }, outcome: 'allowed' });
     return { operationId, eventId: q.eventId, citizenId: q.citizenId, before, after: storedScoreOf(db, q.citizenId), scoresChanged: scoring?.scoresChanged ?? 0 };
   },
   retractEvent: (q, { db }, caller) => {
@@ -397,7 +397,7 @@ export const handlers: Handlers = {
     if (!citizenId) throw new NotFoundError(`no event with id '${q.eventId}'`);
     const before = storedScoreOf(db, citizenId);
     const { operationId, scoring } = retractEvent(db, q.eventId, { actor: caller.user, reason: q.reason });
-    logAccess(db, { username: caller.user, action: 'retract_event', citizenId, detail: `retracted event ${q.eventId} (operation ${operationId})`, outcome: 'allowed' });
+    logAccess(db, { username: caller.user, action: 'retract_event', citizenId, detail: { key: 'access.eventRetracted', params: { event: q.eventId, operation: operationId } }, outcome: 'allowed' });
     return { operationId, eventId: q.eventId, citizenId, before, after: storedScoreOf(db, citizenId), scoresChanged: scoring?.scoresChanged ?? 0 };
   },
   assignDispute: (q, { db }, caller) => assignDispute(db, q.disputeId, q.assignee, caller.user, q.reason),
@@ -406,7 +406,7 @@ export const handlers: Handlers = {
   recordConsent: (q, { db }, caller) => {
     const before = storedScoreOf(db, q.citizenId);
     const r = recordConsent(db, { citizenId: q.citizenId, status: q.status, at: q.at, evidence: q.evidence }, { actor: caller.user, reason: q.reason });
-    logAccess(db, { username: caller.user, action: 'record_consent', citizenId: q.citizenId, detail: `recorded consent ${q.status} at ${q.at} (operation ${r.operationId})`, outcome: 'allowed' });
+    logAccess(db, { username: caller.user, action: 'record_consent', citizenId: q.citizenId, detail: { key: 'access.consentRecorded', params: { status: q.status, at: q.at, operation: r.operationId } }, outcome: 'allowed' });
     const friendsMoved = db.prepare('SELECT count(DISTINCT citizen_id) FROM ledger WHERE operation_id = ? AND citizen_id <> ?').pluck().get(r.operationId, q.citizenId) as number;
     return {
       operationId: r.operationId,
@@ -433,7 +433,7 @@ export const handlers: Handlers = {
   fairnessReport: (q, { db }) => fairnessOf(db, q.version),
   exportFairnessReport: (q, { db }, caller) => {
     const exported = exportFairness(db, q);
-    logAccess(db, { username: caller.user, action: 'export', detail: `fairness report CSV of ${exported.source} (${exported.rows} rows)`, outcome: 'allowed' });
+    logAccess(db, { username: caller.user, action: 'export', detail: { key: 'access.exportFairness', params: { source: exported.source, rows: exported.rows } }, outcome: 'allowed' });
     return { filename: exported.filename, csv: exported.csv, rows: exported.rows };
   },
 };

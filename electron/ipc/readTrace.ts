@@ -20,44 +20,44 @@ export function recordRead(db: Db, name: ChannelName, input: Row, output: unknow
     case 'search': {
       const rows = rowsOf(output);
       const { query, district, tier, minScore, maxScore, offset, limit } = input;
-      logRead(db, { username, action: 'search', citizenIds: ids(rows, 'citizenId'), detail: `search ${JSON.stringify({ query, district, tier, minScore, maxScore, offset, limit })}`, purpose });
+      logRead(db, { username, action: 'search', citizenIds: ids(rows, 'citizenId'), detail: { key: 'access.read.search', params: { filters: JSON.stringify({ query, district, tier, minScore, maxScore, offset, limit }) } }, purpose });
       return;
     }
     case 'citizenEvents': {
       const rows = rowsOf(output);
       const eventIds = ids(rows, 'eventId');
-      logRead(db, { username, action: 'view_events', citizenId, citizenIds: citizenId ? [citizenId] : [], detail: `${rows.length} event(s) from ${input.offset}: ${eventIds.slice(0, 10).join(' ')}${eventIds.length > 10 ? ' ...' : ''}`, purpose });
+      logRead(db, { username, action: 'view_events', citizenId, citizenIds: citizenId ? [citizenId] : [], detail: { key: 'access.read.events', params: { count: rows.length, offset: Number(input.offset), ids: `${eventIds.slice(0, 10).join(' ')}${eventIds.length > 10 ? ' ...' : ''}` } }, purpose });
       if (input.unmask) {
-        logAccess(db, { username, action: 'unmask', citizenId, detail: `protected fields shown unmasked on ${rows.length} event(s): ${eventIds.join(' ')}`, purpose, outcome: 'allowed' });
+        logAccess(db, { username, action: 'unmask', citizenId, detail: { key: 'access.unmask', params: { count: rows.length, ids: eventIds.join(' ') } }, purpose, outcome: 'allowed' });
       }
       return;
     }
     case 'measures':
-      logRead(db, { username, action: 'view_measures', citizenId, citizenIds: citizenId ? [citizenId] : [], detail: `${rowsOf(output).length} measure(s)`, purpose });
+      logRead(db, { username, action: 'view_measures', citizenId, citizenIds: citizenId ? [citizenId] : [], detail: { key: 'access.read.measures', params: { count: rowsOf(output).length } }, purpose });
       return;
     case 'disputes': {
       const rows = rowsOf(output);
       const { status, openOnly } = input;
-      logRead(db, { username, action: 'list_disputes', citizenId, citizenIds: ids(rows, 'citizenId'), detail: `${rows.length} dispute(s) ${JSON.stringify({ citizenId, status, openOnly })}: ${ids(rows, 'id').slice(0, 20).join(' ')}`, purpose });
+      logRead(db, { username, action: 'list_disputes', citizenId, citizenIds: ids(rows, 'citizenId'), detail: { key: 'access.read.disputes', params: { count: rows.length, filters: JSON.stringify({ citizenId, status, openOnly }), ids: ids(rows, 'id').slice(0, 20).join(' ') } }, purpose });
       return;
     }
     case 'recordViewers':
-      logRead(db, { username, action: 'view_viewers', citizenId, citizenIds: citizenId ? [citizenId] : [], detail: `${rowsOf(output).length} opening(s) of the record listed`, purpose });
+      logRead(db, { username, action: 'view_viewers', citizenId, citizenIds: citizenId ? [citizenId] : [], detail: { key: 'access.read.viewers', params: { count: rowsOf(output).length } }, purpose });
       return;
     case 'operationLedger': {
       const rows = rowsOf(output);
-      logRead(db, { username, action: 'view_ledger', citizenIds: ids(rows, 'citizenId'), detail: `ledger entries of operation ${input.operationId} from ${input.offset}: ${rows.length} entries`, purpose });
+      logRead(db, { username, action: 'view_ledger', citizenIds: ids(rows, 'citizenId'), detail: { key: 'access.read.ledger', params: { operation: String(input.operationId), offset: Number(input.offset), count: rows.length } }, purpose });
       return;
     }
     case 'scoreOutlook': {
       const o = output as { pointsTotal?: number; disputes?: unknown[] };
-      logRead(db, { username, action: 'view_outlook', citizenId, citizenIds: citizenId ? [citizenId] : [], detail: `score outlook: ${o.pointsTotal ?? 0} dated change(s), ${o.disputes?.length ?? 0} pending dispute(s)`, purpose });
+      logRead(db, { username, action: 'view_outlook', citizenId, citizenIds: citizenId ? [citizenId] : [], detail: { key: 'access.read.outlook', params: { changes: o.pointsTotal ?? 0, disputes: o.disputes?.length ?? 0 } }, purpose });
       return;
     }
     case 'networkView': {
       // The friends it names, with their scores, are read too.
       const friends = ids((output as { friends?: Row[] }).friends ?? [], 'citizenId');
-      logRead(db, { username, action: 'view_network', citizenId, citizenIds: citizenId ? [citizenId, ...friends] : friends, detail: `friends penalised by this record's shortfall: ${friends.length}`, purpose });
+      logRead(db, { username, action: 'view_network', citizenId, citizenIds: citizenId ? [citizenId, ...friends] : friends, detail: { key: 'access.read.network', params: { count: friends.length } }, purpose });
       return;
     }
     case 'jobStatus': {
@@ -66,7 +66,7 @@ export function recordRead(db: Db, name: ChannelName, input: Row, output: unknow
       if (status.kind !== 'simulate' || status.state !== 'done' || !status.result) return;
       const movers = [...(status.result.topUp ?? []), ...(status.result.topDown ?? [])];
       if (movers.length === 0) return;
-      logRead(db, { username, action: 'view_simulation', citizenIds: ids(movers, 'citizenId'), detail: `simulation ${String(input.jobId)}: ${movers.length} top mover(s) shown`, purpose });
+      logRead(db, { username, action: 'view_simulation', citizenIds: ids(movers, 'citizenId'), detail: { key: 'access.read.simulation', params: { job: String(input.jobId), count: movers.length } }, purpose });
       return;
     }
     default:

@@ -1,24 +1,38 @@
 /** Who looked at what: every record opened, search made, export taken, call refused, login tried. */
+import type { AccessAction } from '../../shared/accessActions.js';
+import { englishText } from '../../shared/englishText.js';
+import type { KeyedText } from '../../shared/keyedText.js';
 import type { Db } from '../db/connection.js';
 
 export interface AccessEntry {
   username: string;
-  action: string;
+  /** A code of shared/accessActions.ts, or the channel of a refused call. */
+  action: AccessAction;
   citizenId?: string | null;
-  detail: string;
+  /** What was done: keyed (shown in the reader's language, the English kept beside it), or English text as the command line writes it. */
+  detail: string | KeyedText;
   purpose?: string | null;
   outcome: 'allowed' | 'refused' | 'failed';
 }
 
+/** Parameters of a keyed detail longer than this are not kept (the English text is). */
+const MAX_PARAMS_CHARS = 4000;
+
 function insert(db: Db, e: AccessEntry, at = new Date().toISOString()): number {
-  const info = db.prepare('INSERT INTO access_log (at, username, action, citizen_id, detail, purpose, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+  const keyed = typeof e.detail === 'string' ? null : e.detail;
+  const text = keyed ? englishText(keyed) : (e.detail as string);
+  const params = keyed?.params ? JSON.stringify(keyed.params) : null;
+  const keep = keyed !== null && (params === null || params.length <= MAX_PARAMS_CHARS);
+  const info = db.prepare('INSERT INTO access_log (at, username, action, citizen_id, detail, purpose, outcome, detail_key, detail_params) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
     at,
     e.username,
     e.action,
     e.citizenId ?? null,
-    e.detail.slice(0, 500),
+    text.slice(0, 500),
     e.purpose?.slice(0, 500) ?? null,
     e.outcome,
+    keep ? keyed.key : null,
+    keep ? params : null,
   );
   return Number(info.lastInsertRowid);
 }
@@ -49,7 +63,7 @@ function writeFold(db: Db, f: Fold): void {
   if (f.folded === 0 || !db.open) return;
   insert(db, {
     ...f.entry,
-    detail: `repeated ${f.folded} more times between ${new Date(f.start).toISOString()} and ${new Date(f.start + FOLD_WINDOW_MS).toISOString()}: ${f.entry.detail}`,
+    detail: { key: 'access.repeated', params: { count: f.folded, from: new Date(f.start).toISOString(), to: new Date(f.start + FOLD_WINDOW_MS).toISOString(), detail: f.entry.detail } },
   });
   f.folded = 0;
 }
@@ -114,7 +128,11 @@ export interface AccessRow {
   username: string;
   action: string;
   citizenId: string | null;
+  /** The English text. */
   detail: string;
+  /** The detail as a `server` key and its parameters (rows written since migration 0430 by the console), else null. */
+  detailKey: string | null;
+  detailParams: Record<string, unknown> | null;
   purpose: string | null;
   outcome: 'allowed' | 'refused' | 'failed';
 }
@@ -136,8 +154,10 @@ export function listAccess(db: Db, q: { citizenId?: string; username?: string; a
   }
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = db.prepare(`SELECT count(*) FROM access_log ${whereSql}`).pluck().get(params) as number;
-  const rows = db
-    .prepare(`SELECT id, at, username, action, citizen_id AS citizenId, detail, purpose, outcome FROM access_log ${whereSql} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
-    .all({ ...params, limit: q.limit, offset: q.offset }) as AccessRow[];
+  const rows = (
+    db
+      .prepare(`SELECT id, at, username, action, citizen_id AS citizenId, detail, detail_key AS detailKey, detail_params AS detailParams, purpose, outcome FROM access_log ${whereSql} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit: q.limit, offset: q.offset }) as (Omit<AccessRow, 'detailParams'> & { detailParams: string | null })[]
+  ).map((r) => ({ ...r, detailParams: r.detailParams === null ? null : (JSON.parse(r.detailParams) as Record<string, unknown>) }));
   return { total, rows };
 }

@@ -10,6 +10,8 @@
  * (directly or through accounts set up that way), nor the other way round.
  */
 import type { Keyed } from '../../shared/messages.js';
+import type { KeyedText } from '../../shared/keyedText.js';
+import { englishText } from '../../shared/englishText.js';
 import { randomBytes } from 'node:crypto';
 import { Role } from '../../shared/contract.js';
 import type { Db } from '../db/connection.js';
@@ -68,7 +70,8 @@ function requireReason(reason: string): string {
 }
 
 /** Appends to the account history and the access log, in the caller's transaction. */
-export function recordAccountEvent(db: Db, e: { username: string; action: AccountAction; actor: string; approvedBy?: string | null; changeId?: number | null; reason: string; detail?: string }): void {
+export function recordAccountEvent(db: Db, e: { username: string; action: AccountAction; actor: string; approvedBy?: string | null; changeId?: number | null; reason: string | KeyedText; detail?: KeyedText }): void {
+  const reason = typeof e.reason === 'string' ? e.reason : englishText(e.reason);
   db.prepare('INSERT INTO account_events (at, username, action, actor, approved_by, change_id, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
     new Date().toISOString(),
     e.username,
@@ -76,11 +79,12 @@ export function recordAccountEvent(db: Db, e: { username: string; action: Accoun
     e.actor,
     e.approvedBy ?? null,
     e.changeId ?? null,
-    e.reason,
-    e.detail ?? '',
+    reason,
+    e.detail ? englishText(e.detail) : '',
   );
-  const approved = e.approvedBy ? `, approved by ${e.approvedBy}` : '';
-  logAccess(db, { username: e.actor, action: `account_${e.action}`, detail: `${e.username}${e.detail ? ` (${e.detail})` : ''}${approved}: ${e.reason}`, outcome: 'allowed' });
+  const params = { user: e.username, reason: e.reason, ...(e.detail && { detail: e.detail }), ...(e.approvedBy && { approver: e.approvedBy }) };
+  const key = e.detail ? (e.approvedBy ? 'access.account.eventDetailApproved' : 'access.account.eventDetail') : e.approvedBy ? 'access.account.eventApproved' : 'access.account.event';
+  logAccess(db, { username: e.actor, action: `account_${e.action}`, detail: { key, params }, outcome: 'allowed' });
 }
 
 /** Actions that give the actor a hold on the account: they set its password, its role or its existence. */
@@ -151,7 +155,7 @@ function insertChange(db: Db, c: { kind: AccountChange['kind']; username: string
       .prepare("INSERT INTO account_changes (kind, username, display_name, role, password_hash, reason, proposed_by, proposed_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')")
       .run(c.kind, c.username, c.displayName ?? null, c.role, c.passwordHash ?? null, c.reason, c.by, new Date().toISOString()).lastInsertRowid,
   );
-  logAccess(db, { username: c.by, action: 'account_proposed', detail: `${c.kind} ${c.username} as ${c.role} (change ${id}): ${c.reason}`, outcome: 'allowed' });
+  logAccess(db, { username: c.by, action: 'account_proposed', detail: { key: 'access.account.proposed', params: { kind: c.kind, user: c.username, role: c.role, id, reason: c.reason } }, outcome: 'allowed' });
   return id;
 }
 
@@ -169,7 +173,7 @@ export async function createFirstAdmin(db: Db, input: { username: string; displa
       new Date().toISOString(),
       createdBy,
     );
-    recordAccountEvent(db, { username: input.username, action: 'created', actor: createdBy, reason: 'the first administrator of an empty database', detail: 'role admin' });
+    recordAccountEvent(db, { username: input.username, action: 'created', actor: createdBy, reason: { key: 'access.account.firstAdmin' }, detail: { key: 'access.account.role', params: { role: 'admin' } } });
     return findUser(db, input.username)!;
   })();
 }
@@ -281,7 +285,7 @@ export function decideAccountChange(db: Db, id: number, approve: boolean, by: st
     if (!approve) {
       const status = c.proposed_by.toLowerCase() === by.toLowerCase() ? 'withdrawn' : 'rejected';
       mark(status);
-      logAccess(db, { username: by, action: 'account_decided', detail: `${status} change ${id} (${c.kind} ${c.username} as ${c.role}): ${why}`, outcome: 'allowed' });
+      logAccess(db, { username: by, action: 'account_decided', detail: { key: 'access.account.decided', params: { status, id, kind: c.kind, user: c.username, role: c.role, reason: why } }, outcome: 'allowed' });
       return { status, endSessionsOf: [] };
     }
     if (c.username.toLowerCase() === by.toLowerCase()) throw new TwoPersonRuleError(`account change ${id} concerns ${by}: another administrator must approve it`, { key: 'twoPerson.ownAccountChange', params: { id, user: by } });
@@ -300,18 +304,18 @@ export function decideAccountChange(db: Db, id: number, approve: boolean, by: st
         founding ? 0 : 1,
       );
       // A founding administrator chose their own password: nobody else holds their account.
-      recordAccountEvent(db, { username: c.username, action: 'created', actor: founding ? c.username : c.proposed_by, approvedBy: by, changeId: id, reason: c.reason, detail: `role ${c.role}${founding ? ', asked for by themselves while founding' : ''}` });
+      recordAccountEvent(db, { username: c.username, action: 'created', actor: founding ? c.username : c.proposed_by, approvedBy: by, changeId: id, reason: c.reason, detail: { key: founding ? 'access.account.roleFounding' : 'access.account.role', params: { role: c.role } } });
     } else if (c.kind === 'role') {
       const u = existingUser(db, c.username);
       if (u.role === 'admin' && c.role !== 'admin' && !u.disabled_at && enabledAdmins(db) <= 1) throw new AuthError('forbidden', `${u.username} is the last administrator: give another account the admin role first`);
       db.prepare('UPDATE users SET role = ? WHERE id = ?').run(c.role, u.id);
-      recordAccountEvent(db, { username: u.username, action: 'role_changed', actor: c.proposed_by, approvedBy: by, changeId: id, reason: c.reason, detail: `${u.role} -> ${c.role}` });
+      recordAccountEvent(db, { username: u.username, action: 'role_changed', actor: c.proposed_by, approvedBy: by, changeId: id, reason: c.reason, detail: { key: 'access.account.roleChange', params: { from: u.role, to: c.role } } });
       endSessionsOf = [u.username];
     } else {
       const u = existingUser(db, c.username);
       if (!u.disabled_at) throw new AuthError('conflict', `${u.username} is not disabled any more`);
       db.prepare('UPDATE users SET disabled_at = NULL WHERE id = ?').run(u.id);
-      recordAccountEvent(db, { username: u.username, action: 'enabled', actor: c.proposed_by, approvedBy: by, changeId: id, reason: c.reason, detail: `role ${u.role}` });
+      recordAccountEvent(db, { username: u.username, action: 'enabled', actor: c.proposed_by, approvedBy: by, changeId: id, reason: c.reason, detail: { key: 'access.account.role', params: { role: u.role } } });
     }
     mark('approved');
     return { status: 'approved', endSessionsOf };
@@ -326,7 +330,7 @@ export function disableAccount(db: Db, username: string, reason: string, by: str
     if (u.disabled_at) throw new AuthError('conflict', `${u.username} is already disabled`);
     if (u.role === 'admin' && enabledAdmins(db) <= 1) throw new AuthError('forbidden', `${u.username} is the last administrator and cannot be disabled`);
     db.prepare('UPDATE users SET disabled_at = ? WHERE id = ?').run(new Date().toISOString(), u.id);
-    recordAccountEvent(db, { username: u.username, action: 'disabled', actor: by, reason: why, detail: `role ${u.role}` });
+    recordAccountEvent(db, { username: u.username, action: 'disabled', actor: by, reason: why, detail: { key: 'access.account.role', params: { role: u.role } } });
   })();
 }
 
@@ -339,7 +343,7 @@ export async function resetPassword(db: Db, username: string, reason: string, by
   db.transaction(() => {
     const u = existingUser(db, username);
     db.prepare('UPDATE users SET password_hash = ?, must_change_password = 1 WHERE id = ?').run(hash, u.id);
-    recordAccountEvent(db, { username: u.username, action: 'password_reset', actor: by, reason: why, detail: 'a temporary password, to be changed at the next login' });
+    recordAccountEvent(db, { username: u.username, action: 'password_reset', actor: by, reason: why, detail: { key: 'access.account.temporaryPassword' } });
   })();
   return temporary;
 }
@@ -348,14 +352,14 @@ export async function resetPassword(db: Db, username: string, reason: string, by
 export async function changeOwnPassword(db: Db, username: string, current: string, next: string): Promise<void> {
   const u = existingUser(db, username);
   if (!(await verifyPassword(current, u.password_hash))) {
-    logAccess(db, { username, action: 'password_change', detail: 'wrong current password', outcome: 'refused' });
+    logAccess(db, { username, action: 'password_change', detail: { key: 'access.wrongCurrentPassword' }, outcome: 'refused' });
     throw new AuthError('forbidden', 'the current password is wrong');
   }
   if (current === next) throw new AuthError('invalid_input', 'choose a new password different from the current one');
   const hash = await hashPassword(next);
   db.transaction(() => {
     db.prepare('UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?').run(hash, u.id);
-    recordAccountEvent(db, { username: u.username, action: 'password_changed', actor: u.username, reason: 'changed by the user' });
+    recordAccountEvent(db, { username: u.username, action: 'password_changed', actor: u.username, reason: { key: 'access.account.changedByUser' } });
   })();
 }
 

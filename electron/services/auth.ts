@@ -9,6 +9,7 @@
  * a time, and every attempt is counted before its hash is computed.
  */
 import type { Keyed } from '../../shared/messages.js';
+import type { KeyedText } from '../../shared/keyedText.js';
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import commonPasswords from 'fxa-common-password-list';
 import type { Role } from '../../shared/contract.js';
@@ -180,7 +181,7 @@ export function issueCliToken(db: Db, username: string, now = Date.now()): { tok
   const token = `cli_${randomBytes(24).toString('base64url')}`;
   const expiresAt = new Date(now + CLI_TOKEN_MS).toISOString();
   db.prepare('INSERT INTO cli_tokens (token_hash, username, issued_at, expires_at) VALUES (?, ?, ?, ?)').run(sha256(token), username, new Date(now).toISOString(), expiresAt);
-  logAccess(db, { username, action: 'cli_token', detail: `issued a one-time command-line token valid until ${expiresAt}`, outcome: 'allowed' });
+  logAccess(db, { username, action: 'cli_token', detail: { key: 'access.cliToken', params: { until: expiresAt } }, outcome: 'allowed' });
   return { token, expiresAt };
 }
 
@@ -259,7 +260,7 @@ export class SessionStore {
    * when the hash queue is full. Returns the failures a success may clear:
    * those counted before this attempt began, not those made alongside it.
    */
-  private reserve(table: Map<string, Attempts>, key: string, refuse: (detail: string, message: string, keyed: Keyed) => never): number {
+  private reserve(table: Map<string, Attempts>, key: string, refuse: (detail: KeyedText, message: string, keyed: Keyed) => never): number {
     let a = table.get(key);
     if (!a) {
       if (table.size >= 100_000) for (const [k, v] of table) if (!v.busy && v.until <= this.now()) table.delete(k);
@@ -270,13 +271,13 @@ export class SessionStore {
     if (a.busy) {
       a.count++;
       a.until = Math.max(a.until, now + waitAfter(a.count));
-      refuse('attempt while another was being checked', 'another attempt for this account is being checked: try again in a moment', { key: 'auth.attemptInProgress' });
+      refuse({ key: 'access.attemptInProgress' }, 'another attempt for this account is being checked: try again in a moment', { key: 'auth.attemptInProgress' });
     }
     if (a.until > now) {
       const seconds = Math.ceil((a.until - now) / 1000);
-      refuse('attempt during the wait after failed attempts', `too many failed attempts: wait ${seconds} s and try again`, { key: 'auth.wait', params: { seconds } });
+      refuse({ key: 'access.attemptDuringWait' }, `too many failed attempts: wait ${seconds} s and try again`, { key: 'auth.wait', params: { seconds } });
     }
-    if (hashQueue.load >= HASH_QUEUE_MAX) refuse('refused: too many logins being checked', 'the console is busy checking other logins: try again in a few seconds', { key: 'auth.busy' });
+    if (hashQueue.load >= HASH_QUEUE_MAX) refuse({ key: 'access.tooManyLogins' }, 'the console is busy checking other logins: try again in a few seconds', { key: 'auth.busy' });
     const before = a.count;
     a.count++;
     a.busy = true;
@@ -311,7 +312,7 @@ export class SessionStore {
       this.settle(this.failures, key, before, ok);
     }
     if (!ok || !user) {
-      logAccess(this.db, { username, action: 'login', detail: user?.disabled_at ? 'account disabled' : 'wrong username or password', outcome: 'refused' });
+      logAccess(this.db, { username, action: 'login', detail: { key: user?.disabled_at ? 'access.accountDisabled' : 'access.wrongUsernameOrPassword' }, outcome: 'refused' });
       throw new AuthError('unauthenticated', 'wrong username or password', { key: 'auth.wrongPassword' });
     }
     const token = randomBytes(32).toString('base64url');
@@ -328,7 +329,7 @@ export class SessionStore {
       language: user.language,
     };
     this.sessions.set(session.token, session);
-    logAccess(this.db, { username: user.username, action: 'login', detail: `role ${user.role}`, outcome: 'allowed' });
+    logAccess(this.db, { username: user.username, action: 'login', detail: { key: 'access.loginAs', params: { role: user.role } }, outcome: 'allowed' });
     return session;
   }
 
@@ -347,14 +348,15 @@ export class SessionStore {
     if (!account || account.disabled_at || account.role !== session.role) {
       this.sessions.delete(session.token);
       const why = !account || account.disabled_at ? 'the account was disabled' : `the role changed to ${account.role}`;
-      logAccess(this.db, { username: session.username, action: 'session_end', detail: why, outcome: 'allowed' });
+      const whyKeyed: KeyedText = !account || account.disabled_at ? { key: 'access.sessionEndedDisabled' } : { key: 'access.sessionEndedRole', params: { role: account.role } };
+      logAccess(this.db, { username: session.username, action: 'session_end', detail: whyKeyed, outcome: 'allowed' });
       throw new AuthError('unauthenticated', `the session ended: ${why}; please log in again`, !account || account.disabled_at ? { key: 'auth.accountDisabled' } : { key: 'auth.roleChanged', params: { role: account.role } });
     }
     session.mustChangePassword = account.must_change_password === 1;
     const now = this.now();
     if (now - session.startedAt > SESSION_MAX_MS) {
       this.sessions.delete(session.token);
-      logAccess(this.db, { username: session.username, action: 'session_end', detail: 'ended after 8 hours', outcome: 'allowed' });
+      logAccess(this.db, { username: session.username, action: 'session_end', detail: { key: 'access.sessionEndedExpired' }, outcome: 'allowed' });
       throw new AuthError('unauthenticated', 'the session ended after 8 hours: please log in again', { key: 'auth.expired' });
     }
     if (!session.locked && now - session.lastActive > IDLE_LOCK_MS) session.locked = true;
@@ -381,7 +383,7 @@ export class SessionStore {
     const session = this.peek(token);
     if (!session) throw new AuthError('unauthenticated', 'please log in', { key: 'auth.loginRequired' });
     const key = session.token;
-    const end = (why: string): never => {
+    const end = (why: KeyedText): never => {
       this.sessions.delete(key);
       this.unlocks.delete(key);
       logAccess(this.db, { username: session.username, action: 'session_end', detail: why, outcome: 'refused' });
@@ -389,7 +391,7 @@ export class SessionStore {
     };
     const before = this.reserve(this.unlocks, key, (detail, message, keyed) => {
       logAccess(this.db, { username: session.username, action: 'unlock', detail, outcome: 'refused' });
-      if ((this.unlocks.get(key)?.count ?? 0) >= UNLOCK_FAILURES_MAX) end(`ended after ${UNLOCK_FAILURES_MAX} failed unlocks`);
+      if ((this.unlocks.get(key)?.count ?? 0) >= UNLOCK_FAILURES_MAX) end({ key: 'access.sessionEndedUnlocks', params: { count: UNLOCK_FAILURES_MAX } });
       throw new AuthError('locked', message, keyed);
     });
     let ok = false;
@@ -400,12 +402,12 @@ export class SessionStore {
     } finally {
       const a = this.settle(this.unlocks, key, before, ok);
       if (!ok && a.count >= UNLOCK_FAILURES_MAX) {
-        logAccess(this.db, { username: session.username, action: 'unlock', detail: 'wrong password', outcome: 'refused' });
-        end(`ended after ${UNLOCK_FAILURES_MAX} failed unlocks`);
+        logAccess(this.db, { username: session.username, action: 'unlock', detail: { key: 'access.wrongPassword' }, outcome: 'refused' });
+        end({ key: 'access.sessionEndedUnlocks', params: { count: UNLOCK_FAILURES_MAX } });
       }
     }
     if (!ok) {
-      logAccess(this.db, { username: session.username, action: 'unlock', detail: 'wrong password', outcome: 'refused' });
+      logAccess(this.db, { username: session.username, action: 'unlock', detail: { key: 'access.wrongPassword' }, outcome: 'refused' });
       throw new AuthError('locked', 'wrong password', { key: 'auth.wrongUnlockPassword' });
     }
     if (!this.sessions.has(key)) throw new AuthError('unauthenticated', 'please log in', { key: 'auth.loginRequired' });
@@ -434,19 +436,19 @@ export class SessionStore {
     const session = [...this.sessions.values()].find((s) => s.id === id);
     if (!session) return false;
     this.sessions.delete(session.token);
-    logAccess(this.db, { username: by, action: 'session_revoked', detail: `ended a session of ${session.username}: ${reason}`, outcome: 'allowed' });
+    logAccess(this.db, { username: by, action: 'session_revoked', detail: { key: 'access.sessionRevoked', params: { user: session.username, reason } }, outcome: 'allowed' });
     return true;
   }
 
   /** Ends every session of an account at once (disabled, role changed, password reset); the number ended. */
-  endSessionsOf(username: string, why: string): number {
+  endSessionsOf(username: string, why: KeyedText): number {
     let ended = 0;
     for (const s of [...this.sessions.values()]) {
       if (s.username.toLowerCase() !== username.toLowerCase()) continue;
       this.sessions.delete(s.token);
       ended++;
     }
-    if (ended) logAccess(this.db, { username, action: 'session_end', detail: `${ended} session(s) ended: ${why}`, outcome: 'allowed' });
+    if (ended) logAccess(this.db, { username, action: 'session_end', detail: { key: 'access.sessionsEnded', params: { count: ended, why } }, outcome: 'allowed' });
     return ended;
   }
 

@@ -205,7 +205,7 @@ export function restoreBackup(dbFile: string, backupFile: string, key: DbKey | u
       logAccess(restored, {
         username: options.actor,
         action: 'restore',
-        detail: `restored from ${basename(backupFile)} of ${manifest.createdAt} (sha256 ${manifest.sha256}); the replaced database is kept beside it`,
+        detail: { key: 'access.restore', params: { file: basename(backupFile), createdAt: manifest.createdAt, sha256: manifest.sha256 } },
         outcome: 'allowed',
       });
       restored.pragma('wal_checkpoint(TRUNCATE)');

@@ -138,13 +138,13 @@ export function writeDemoFolder(dir: string, kindsFile: string, options: DemoOpt
     ev.line(`E${String(events).padStart(9, '0')},${citizenIdFor(citizen)},${kind},${at},"${JSON.stringify(data).replace(/"/g, '""')}"`);
   };
   const bill = (i: number, age: number, onTime: boolean) =>
-    emit(i, 'bill_payment', age, { amount: Math.round(20 + random() * 300), on_time: onTime, provider: pick(['water', 'power', 'gas', 'phone']) });
-  const volunteer = (i: number, age: number) => emit(i, 'volunteer_service', age, { hours: Math.round(4 + random() * 12), organisation: pick(['Red Cross', 'Community Centre', 'School', 'Elder Care']) });
+    emit(i, 'bill_payment', age, { amount: Math.round(20 + random() * 300), on_time: onTime, provider: pick(['自来水公司', '供电公司', '燃气公司', '中国移动']) });
+  const volunteer = (i: number, age: number) => emit(i, 'volunteer_service', age, { hours: Math.round(4 + random() * 12), organisation: pick(['红十字会', '社区服务中心', '学校', '养老院']) });
   const negative = (i: number, age: number) => {
     const bad = random();
-    if (bad < 0.4) emit(i, 'bank_arrears', age, { amount: Math.round(500 + random() * 20000), months_overdue: 1 + Math.floor(random() * 6), lender: pick(['ICBC', 'ABC', 'Rural Credit Coop']) });
+    if (bad < 0.4) emit(i, 'bank_arrears', age, { amount: Math.round(500 + random() * 20000), months_overdue: 1 + Math.floor(random() * 6), lender: pick(['中国工商银行', '中国农业银行', '农村商业银行']) });
     else if (bad < 0.65) emit(i, 'contract_breach', age, { amount: Math.round(100 + random() * 5000), court_confirmed: random() < 0.4 });
-    else if (bad < 0.85) emit(i, 'court_judgment', age, { case_type: pick(['civil', 'civil', 'traffic', 'fraud']), judgment_date: isoDate(options.asOfMs - age * DAY), court: "Municipal People's Court" });
+    else if (bad < 0.85) emit(i, 'court_judgment', age, { case_type: pick(['civil', 'civil', 'traffic', 'fraud']), judgment_date: isoDate(options.asOfMs - age * DAY), court: `济南市${DEMO_DISTRICTS[district[i]]}人民法院` });
     else if (bad < 0.95) emit(i, 'utility_theft', age, { value: Math.round(50 + random() * 900), utility: pick(['power', 'water']) });
     else emit(i, 'public_property_damage', age, { value: Math.round(100 + random() * 3000), deliberate: random() < 0.5 });
   };
@@ -202,10 +202,10 @@ export async function createDemoPopulation(
     db.pragma('foreign_keys = OFF');
     db.exec('BEGIN IMMEDIATE');
     try {
-      const report = await importFolder(db, dir, { actor, provider: 'Credence demo generator (synthetic data)', reason: `synthetic demo population (${options.citizens} citizens, seed ${options.seed})`, onProgress: options.onProgress });
+      const report = await importFolder(db, dir, { actor, provider: 'Credence 演示数据生成器（合成数据）', reason: `合成演示人口（${options.citizens} 名公民，随机种子 ${options.seed}）`, onProgress: options.onProgress });
       if (!report.ok) throw new Error(`demo import failed: ${report.problems.map(formatProblem).join('; ')}`);
       const ruleset = JSON.parse(readFileSync(join(resources, 'ruleset.json'), 'utf8'));
-      const published = publishRuleset(db, ruleset, { actor, reason: 'default ruleset for the demo population', asOf: options.asOf.iso, onProgress: options.onProgress });
+      const published = publishRuleset(db, ruleset, { actor, reason: '演示人口的默认规则集', asOf: options.asOf.iso, onProgress: options.onProgress });
       if (!published.ok) throw new Error(`default ruleset rejected: ${published.problems.map(formatProblem).join('; ')}`);
       db.exec('COMMIT');
       return { citizens: options.citizens, relationships: report.counts.relationshipsAdded, events: report.counts.eventsAdded, rulesetVersion: published.version!, asOf: options.asOf.iso };

@@ -6,6 +6,7 @@
  * the score change point at the appeal. The official who opened a dispute
  * cannot decide it: a second person does (separation of duties).
  */
+import type { LoggedAction } from '../../shared/accessActions.js';
 import type { Db } from '../db/connection.js';
 import { recordOperation } from '../db/operations.js';
 import { logAccess } from './accessLog.js';
@@ -44,7 +45,7 @@ export interface DisputeView {
 }
 
 const STEP_KIND = { under_review: 'dispute_reviewed', upheld: 'dispute_decided', rejected: 'dispute_decided' } as const;
-const ACTION: Record<DisputeStatus, string> = { open: 'open_dispute', under_review: 'review_dispute', upheld: 'decide_dispute', rejected: 'decide_dispute' };
+const ACTION: Record<DisputeStatus, LoggedAction> = { open: 'open_dispute', under_review: 'review_dispute', upheld: 'decide_dispute', rejected: 'decide_dispute' };
 
 function citizenIdOf(db: Db, idx: number): string {
   return db.prepare('SELECT citizen_id FROM citizens WHERE idx = ?').pluck().get(idx) as string;
@@ -90,7 +91,7 @@ export function openDispute(db: Db, input: { citizenId: string; eventId?: string
     db.prepare("INSERT INTO dispute_history (dispute_id, status, changed_by, changed_at, reason) VALUES (?, 'open', ?, ?, ?)").run(id, by, now.toISOString(), "citizen's statement recorded");
     const about = input.eventId ? { event_id: input.eventId } : { measure_id: input.measureId };
     recordOperation(db, { kind: 'dispute_opened', actor: by, reason: "citizen's statement recorded", details: { dispute_id: id, citizen_id: input.citizenId, ...about, deadline } });
-    logAccess(db, { username: by, action: ACTION.open, citizenId: input.citizenId, detail: `opened dispute ${id} about ${input.eventId ? `event ${input.eventId}` : `measure ${input.measureId}`}`, outcome: 'allowed' });
+    logAccess(db, { username: by, action: ACTION.open, citizenId: input.citizenId, detail: input.eventId ? { key: 'access.disputeOpenedEvent', params: { id, event: input.eventId } } : { key: 'access.disputeOpenedMeasure', params: { id, measure: String(input.measureId) } }, outcome: 'allowed' });
     return id;
   })();
 }
@@ -103,7 +104,7 @@ export function moveDispute(db: Db, id: number, status: DisputeStatus, by: strin
   // Checked (and the refusal logged) outside the transaction, which a refusal rolls back.
   const opener = db.prepare('SELECT d.opened_by, c.citizen_id FROM disputes d JOIN citizens c ON c.idx = d.citizen_idx WHERE d.id = ?').get(id) as { opened_by: string; citizen_id: string } | undefined;
   if (opener && (status === 'upheld' || status === 'rejected') && opener.opened_by.toLowerCase() === by.toLowerCase()) {
-    logAccess(db, { username: by, action: ACTION[status], citizenId: opener.citizen_id, detail: `refused: ${by} opened dispute ${id} and cannot decide it`, outcome: 'refused' });
+    logAccess(db, { username: by, action: ACTION[status], citizenId: opener.citizen_id, detail: { key: 'access.refusedOwnDispute', params: { user: by, id } }, outcome: 'refused' });
     throw new TwoPersonRuleError(`dispute ${id} was opened by ${opener.opened_by}: another official must decide it`, { key: 'twoPerson.ownDispute', params: { id, opener: opener.opened_by } });
   }
   return db.transaction(() => {
@@ -143,7 +144,7 @@ export function moveDispute(db: Db, id: number, status: DisputeStatus, by: strin
     const now = new Date().toISOString();
     db.prepare('UPDATE disputes SET status = ?, operation_id = coalesce(?, operation_id), outcome_note = coalesce(?, outcome_note) WHERE id = ?').run(status, operationId, outcomeNote, id);
     db.prepare('INSERT INTO dispute_history (dispute_id, status, changed_by, changed_at, reason) VALUES (?, ?, ?, ?, ?)').run(id, status, by, now, reason);
-    logAccess(db, { username: by, action: ACTION[status], citizenId, detail: `dispute ${id}: ${status.replace('_', ' ')}`, outcome: 'allowed' });
+    logAccess(db, { username: by, action: ACTION[status], citizenId, detail: { key: 'access.disputeStatus', params: { id, status } }, outcome: 'allowed' });
     return { operationId, stepOperationId };
   })();
 }
@@ -179,7 +180,7 @@ export function assignDispute(db: Db, id: number, assignee: string | null, by: s
     const citizenId = citizenIdOf(db, d.citizen_idx);
     const op = recordOperation(db, { kind: 'dispute_assigned', actor: by, reason, details: { dispute_id: id, citizen_id: citizenId, assigned_to: name, previously: d.assigned_to } });
     db.prepare('UPDATE disputes SET assigned_to = ? WHERE id = ?').run(name, id);
-    logAccess(db, { username: by, action: 'assign_dispute', citizenId, detail: name ? `dispute ${id} assigned to ${name}` : `dispute ${id} unassigned`, outcome: 'allowed' });
+    logAccess(db, { username: by, action: 'assign_dispute', citizenId, detail: name ? { key: 'access.disputeAssigned', params: { id, user: name } } : { key: 'access.disputeUnassigned', params: { id } }, outcome: 'allowed' });
     return { operationId: op.id };
   })();
 }

@@ -3,6 +3,7 @@
  * may make stating one mandatory; an opening without one is then refused,
  * and the refusal is logged like any other.
  */
+import type { AccessAction } from '../../shared/accessActions.js';
 import type { Db } from '../db/connection.js';
 import { logAccess } from './accessLog.js';
 import { RejectedInputError } from './ruleLab.js';
@@ -19,7 +20,7 @@ export function setPurposeRequired(db: Db, required: boolean, by: string, reason
     logAccess(db, {
       username: by,
       action: 'change_setting',
-      detail: `purpose of access ${required ? 'made mandatory' : 'made optional'}: ${reason}`,
+      detail: { key: required ? 'access.purposeMandatory' : 'access.purposeOptional', params: { reason } },
       outcome: 'allowed',
     });
   })();
@@ -29,10 +30,10 @@ export function setPurposeRequired(db: Db, required: boolean, by: string, reason
  * Refuses (and logs the refusal of) an opening of a record without a stated
  * purpose when the setting asks for one. `action` is the channel's name.
  */
-export function requirePurpose(db: Db, q: { username: string; action: string; citizenId: string; purpose: string | undefined }): string | null {
+export function requirePurpose(db: Db, q: { username: string; action: AccessAction; citizenId: string; purpose: string | undefined }): string | null {
   const purpose = q.purpose?.trim() || null;
   if (purpose === null && purposeRequired(db)) {
-    logAccess(db, { username: q.username, action: q.action, citizenId: q.citizenId, detail: 'refused: no purpose of access stated (mandatory)', outcome: 'refused' });
+    logAccess(db, { username: q.username, action: q.action, citizenId: q.citizenId, detail: { key: 'access.refusedNoPurpose' }, outcome: 'refused' });
     throw new RejectedInputError(`state the purpose of access to open the record of ${q.citizenId}: an administrator has made it mandatory`);
   }
   return purpose;

@@ -4,6 +4,8 @@
  * returned in `access_reads`, and an alert for the auditors when one user
  * reads more distinct citizens in an hour than the bulk-read threshold.
  */
+import type { AccessAction } from '../../shared/accessActions.js';
+import type { KeyedText } from '../../shared/keyedText.js';
 import type { Db } from '../db/connection.js';
 import { logAccess, logAllowed } from './accessLog.js';
 
@@ -15,13 +17,13 @@ const IDS_IN_DETAIL = 20;
 export interface ReadEntry {
   username: string;
   /** What kind of read: view_events, view_measures, list_disputes, search, ... */
-  action: string;
+  action: AccessAction;
   /** The one citizen concerned, when the read is about one. */
   citizenId?: string | null;
   /** Every citizen whose data the call returned. */
   citizenIds: string[];
   /** What was read, beyond the citizens (event ids, filters, page). */
-  detail: string;
+  detail: string | KeyedText;
   purpose?: string | null;
 }
 
@@ -36,7 +38,7 @@ export function setBulkReadThreshold(db: Db, perHour: number, by: string, reason
   db.transaction(() => {
     const before = bulkReadThreshold(db);
     db.prepare("INSERT INTO settings (key, value) VALUES ('bulk_read_per_hour', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(perHour));
-    logAccess(db, { username: by, action: 'setting_changed', detail: `bulk-read threshold ${before} -> ${perHour} citizens per hour: ${reason}`, outcome: 'allowed' });
+    logAccess(db, { username: by, action: 'setting_changed', detail: { key: 'access.bulkReadThreshold', params: { before, after: perHour, reason } }, outcome: 'allowed' });
   })();
   return perHour;
 }
@@ -45,9 +47,14 @@ export function setBulkReadThreshold(db: Db, perHour: number, by: string, reason
 export function logRead(db: Db, e: ReadEntry, now = Date.now()): number {
   return db.transaction(() => {
     const distinct = [...new Set(e.citizenIds)];
-    const named = distinct.slice(0, IDS_IN_DETAIL).join(' ');
-    const more = distinct.length > IDS_IN_DETAIL ? ` and ${distinct.length - IDS_IN_DETAIL} more` : '';
-    const detail = `${e.detail}; ${distinct.length} citizen(s)${distinct.length ? `: ${named}${more}` : ''}`;
+    const ids = distinct.slice(0, IDS_IN_DETAIL).join(' ');
+    const count = distinct.length;
+    const detail: KeyedText =
+      count === 0
+        ? { key: 'access.citizensNone', params: { what: e.detail } }
+        : count > IDS_IN_DETAIL
+          ? { key: 'access.citizensMore', params: { what: e.detail, count, ids, more: count - IDS_IN_DETAIL } }
+          : { key: 'access.citizens', params: { what: e.detail, count, ids } };
     const accessId = logAllowed(db, { username: e.username, action: e.action, citizenId: e.citizenId ?? null, detail, purpose: e.purpose ?? null });
     const insert = db.prepare('INSERT INTO access_reads (access_id, username, at_ms, citizen_id) VALUES (?, ?, ?, ?)');
     for (const id of distinct) insert.run(accessId, e.username, now, id);
@@ -69,7 +76,7 @@ function checkBulkRead(db: Db, username: string, accessId: number, now: number):
   const citizens = db.prepare('SELECT count(DISTINCT citizen_id) FROM access_reads WHERE username = ? AND at_ms > ?').pluck().get(username, since) as number;
   const at = new Date(now).toISOString();
   db.prepare('INSERT INTO access_alerts (at, username, citizens, threshold, window_start, access_id) VALUES (?, ?, ?, ?, ?, ?)').run(at, username, citizens, threshold, new Date(since).toISOString(), accessId);
-  logAccess(db, { username, action: 'bulk_read_alert', detail: `${citizens} distinct citizens read in the last hour (threshold ${threshold})`, outcome: 'allowed' });
+  logAccess(db, { username, action: 'bulk_read_alert', detail: { key: 'access.bulkReadAlert', params: { citizens, threshold } }, outcome: 'allowed' });
 }
 
 export interface AccessAlertRow {

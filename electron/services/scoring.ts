@@ -136,6 +136,22 @@ function microParams(ruleset: CompiledRuleset): MicroParams {
  */
 const MICRO_SUM = 'total(round(points * 1000000))';
 
+/**
+ * own(i) in micro-points from per-rule micro-point sums, in any order (every
+ * term is a whole number of micro-points), without the totals' text: the
+ * same arithmetic as assembleOwn, for callers that evaluate own(i) at many
+ * instants (the outlook).
+ */
+export function ownMicroFromSums(ruleset: CompiledRuleset, sums: Iterable<[number, number]>, adjustMicro = 0): number {
+  const p = microParams(ruleset);
+  let sum = 0;
+  for (const [ruleIndex, raw] of sums) {
+    if (!ruleset.rules[ruleIndex]) continue;
+    sum += capTotal(raw, p.capMin[ruleIndex], p.capMax[ruleIndex]);
+  }
+  return clamp(p.base + sum + adjustMicro, p.min, p.max);
+}
+
 /** own(i) from the per-rule micro-point sums of one citizen (rows in rule order) and their approved adjustments in micro-points. */
 export function assembleOwn(ruleset: CompiledRuleset, sums: [number, number][], adjustMicro = 0): OwnScore {
   const p = microParams(ruleset);

@@ -12,48 +12,23 @@ import { count, when } from '../format';
 import { PurposeSetting } from '../components/ops/PurposeSetting';
 import { BulkReadAlerts } from '../components/ops/BulkReadAlerts';
 import { usePageTitle } from '../pageTitle';
+import { ACCESS_ACTIONS, isChannelAction, isLoggedAction } from '../../../shared/accessActions';
+import { CHANNEL_NAMES } from '../../../shared/channels';
+import { serverText } from '../i18n/serverText';
 
 const PAGE = 50;
-const ACTIONS = [
-  'view_record',
-  'search',
-  'export',
-  'record_event',
-  'retract_event',
-  'open_dispute',
-  'assign_dispute',
-  'review_dispute',
-  'decide_dispute',
-  'change_setting',
-  'login',
-  'logout',
-  'unlock',
-  'session_end',
-  'view_events',
-  'view_measures',
-  'list_disputes',
-  'view_viewers',
-  'view_ledger',
-  'unmask',
-  'bulk_read_alert',
-  'account_proposed',
-  'account_decided',
-  'account_created',
-  'account_role_changed',
-  'account_disabled',
-  'account_enabled',
-  'account_password_reset',
-  'account_password_changed',
-  'session_revoked',
-  'cli_token',
-  'setting_changed',
-  'create_user',
-];
+
+/** Channels whose refused calls are logged under their own name (those that are also logged actions are listed once, as actions). */
+const REFUSABLE = CHANNEL_NAMES.filter((name) => !isLoggedAction(name));
 
 export function AccessLogPage() {
   const { t } = useTranslation('accessLog');
   usePageTitle(t('title'));
-  const actionLabel = (code: string): string => t(`action.${code}`, { defaultValue: code.replace(/_/g, ' ') });
+  const actionLabel = (code: string): string => (isLoggedAction(code) ? t(`action.${code}`) : isChannelAction(code) ? t('refusedCall', { channel: code }) : code);
+  const actionOptions = [
+    { group: t('filter.actions'), items: ACCESS_ACTIONS.map((code) => ({ value: code, label: actionLabel(code) })) },
+    { group: t('filter.refusedCalls'), items: REFUSABLE.map((code) => ({ value: code, label: actionLabel(code) })) },
+  ];
   const [citizenId, setCitizenId] = useState('');
   const [username, setUsername] = useState('');
   const [action, setAction] = useState<string | null>(null);
@@ -75,7 +50,7 @@ export function AccessLogPage() {
       <Group align="flex-end">
         <TextInput label={t('filter.citizen')} value={citizenId} onChange={(e) => (setCitizenId(e.currentTarget.value), setPage(1))} w={180} data-testid="access-citizen" />
         <TextInput label={t('filter.account')} value={username} onChange={(e) => (setUsername(e.currentTarget.value), setPage(1))} w={180} />
-        <Select label={t('filter.action')} clearable placeholder={t('filter.allActions')} data={ACTIONS.map((code) => ({ value: code, label: actionLabel(code) }))} value={action} onChange={(v) => (setAction(v), setPage(1))} w={200} data-testid="access-action" />
+        <Select label={t('filter.action')} clearable placeholder={t('filter.allActions')} data={actionOptions} searchable value={action} onChange={(v) => (setAction(v), setPage(1))} w={200} data-testid="access-action" />
         <Button
           variant="default"
           onClick={() => void call('exportAccessLog', filters).then((r) => saveFile(r.filename, r.csv, 'text/csv'))}
@@ -121,7 +96,7 @@ export function AccessLogPage() {
                   </Table.Td>
                   <Table.Td maw={320}>
                     <Text size="xs" style={{ wordBreak: 'break-word' }}>
-                      {r.detail}
+                      {serverText(r.detailKey, r.detailParams, r.detail)}
                     </Text>
                   </Table.Td>
                   <Table.Td>{r.purpose ?? ''}</Table.Td>

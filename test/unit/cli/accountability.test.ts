@@ -49,7 +49,8 @@ describe('retention', () => {
     const set = await runCli('retention', 'set', 'utility_theft', '365', '--db', db, '--reason', 'court order');
     expect(set.code, set.stderr).toBe(0);
     expect(set.stdout).toMatch(/^utility_theft: events kept 365 days; \d+ would be purged now/);
-    expect(set.stderr).toMatch(/warning: a rule of the current ruleset counts utility_theft events for 1826 days; they will be purged after 365/);
+    // Counts in sentences are grouped for the reader's locale (CREDENCE_LANG, --lang: cli/language.test.ts).
+    expect(set.stderr).toMatch(/warning: a rule of the current ruleset counts utility_theft events for 1,826 days; they will be purged after 365 days/);
 
     const show = await runCli('retention', 'show', '--db', db, '--as-of', AS_OF, '--json');
     expect(show.code).toBe(0);
@@ -64,9 +65,10 @@ describe('retention', () => {
     const eventsBefore = withDb(db, (d) => d.prepare('SELECT count(*) FROM events').pluck().get() as number);
     const purged = await runCli('retention', 'purge', '--db', db, '--as-of', AS_OF, '--reason', 'statutory retention');
     expect(purged.code, purged.stderr).toBe(0);
-    const m = /^purged (\d+) expired events as of 2026-11-01T00:00:00\.000Z \(operation (\d+)\): .*utility_theft \d+ \(occurred up to 2025-11-01T00:00:00\.000Z\).*; (\d+) scores changed/.exec(purged.stdout);
+    // Instants in sentences are shown in UTC and say so; counts are grouped (1,234).
+    const m = /^purged ([\d,]+) expired events as of 2026-11-01 00:00:00 UTC \(operation (\d+)\): .*utility_theft [\d,]+ \(occurred up to 2025-11-01 00:00:00 UTC\).*; ([\d,]+) scores changed/.exec(purged.stdout);
     expect(m, purged.stdout).not.toBeNull();
-    const [deleted, opId, changed] = [Number(m![1]), Number(m![2]), Number(m![3])];
+    const [deleted, opId, changed] = [m![1], m![2], m![3]].map((x) => Number(x.replace(/,/g, '')));
     expect(deleted).toBe(expired);
     expect(changed).toBeGreaterThan(0);
     withDb(db, (d) => {
@@ -78,7 +80,7 @@ describe('retention', () => {
 
     const again = await runCli('retention', 'purge', '--db', db, '--as-of', AS_OF, '--reason', 'statutory retention');
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/^nothing expired as of 2026-11-01T00:00:00\.000Z: nothing purged/);
+    expect(again.stdout).toMatch(/^nothing expired as of 2026-11-01 00:00:00 UTC: nothing purged/);
   });
 
   it('set back to the default', async () => {
@@ -86,7 +88,7 @@ describe('retention', () => {
     expect((await runCli('retention', 'set', 'blood_donation', '30', '--db', db)).code).toBe(0);
     const r = await runCli('retention', 'set', 'blood_donation', 'default', '--db', db);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^blood_donation: events kept 1826 days \(the default\)/);
+    expect(r.stdout).toMatch(/^blood_donation: events kept 1,826 days \(the default\)/);
   });
 
   it.each([

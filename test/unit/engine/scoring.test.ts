@@ -69,6 +69,17 @@ describe('scoreCents: m = round(s * 10^6), cents = round(m / 10^4), both half aw
     expect(scoreCents(-994.8249996)).toBe(-99483);
   });
 
+  it('takes a fixed-point figure within the model tolerance (1e-10 points) of a half micro-point as that tie, so paths that stop on either side agree', () => {
+    // 791.6649995 is a tie at both steps: m = 791664999.5 -> 791665000 -> 79166.5 -> 79167 cents (791664999 would give 79166).
+    // A full sweep and an incremental push stop within 1e-11 of it, on either side.
+    for (const d of [0, 1e-11, -1e-11, 5e-11, -5e-11, 9e-11, -9e-11]) {
+      expect(scoreCents(791.6649995 + d), `791.6649995 ${d >= 0 ? '+' : '-'} ${Math.abs(d)}`).toBe(79167);
+      expect(scoreCents(-(791.6649995 + d))).toBe(-79167);
+    }
+    // Clearly below the tie (2e-10 points, beyond the tolerance) still rounds down.
+    expect(scoreCents(791.6649995 - 2e-10)).toBe(79166);
+  });
+
   it('maps 0, -0 and the clamp bounds to whole cents', () => {
     expect(scoreCents(0)).toBe(0);
     expect(scoreCents(-0)).toBe(0);

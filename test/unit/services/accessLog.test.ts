@@ -29,7 +29,7 @@ describe('repeated refusals are folded', () => {
 
   it('refusals of another caller, call or reason are counted apart', () => {
     const mark = accessMark(api.db);
-    for (const username of ['a', 'b']) for (const action of ['users', 'overview']) for (let i = 0; i < 20; i++) logAccess(api.db, { username, action, detail: 'refused: needs admin, is viewer', outcome: 'refused' });
+    for (const username of ['a', 'b']) for (const action of ['users', 'overview'] as const) for (let i = 0; i < 20; i++) logAccess(api.db, { username, action, detail: 'refused: needs admin, is viewer', outcome: 'refused' });
     flushRefusals(api.db);
     const rows = accessSince(api.db, mark);
     expect(rows).toHaveLength(4 * (REFUSALS_LOGGED_PER_MINUTE + 1));

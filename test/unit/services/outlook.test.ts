@@ -19,7 +19,6 @@ import { explainCitizen } from '../../../electron/services/explain.js';
 import { importFolder } from '../../../electron/services/import.js';
 import { friendPenaltyByDistrict, networkView } from '../../../electron/services/network.js';
 import { scoreOutlook } from '../../../electron/services/outlook.js';
-import { RejectedInputError } from '../../../electron/services/ruleLab.js';
 import { publishRuleset } from '../../../electron/services/rulesets.js';
 import { eventRow, folder, openTempDb, removeTempDirs } from '../helpers/importFixtures.js';
 import { readPdf } from '../helpers/pdfReader.js';
@@ -174,8 +173,38 @@ describe('how far a change travels on a path graph', () => {
     openDispute(db, { citizenId: 'P1', eventId: 'P1-r', statement: 'not mine' }, 'official-1');
     const reach = scoreOutlook(db, 'P1').disputes[0].reach;
     expect(reach).toEqual({ citizens: 4, maxHops: 4, byHop: [1, 2, 3, 4].map((hops) => ({ hops, citizens: 1 })) });
-    // Bounded work: an outlook that would need more citizens' data than allowed is refused, not left to run.
-    expect(() => scoreOutlook(db, 'P1', { maxRegion: 3 })).toThrow(RejectedInputError);
-    expect(() => scoreOutlook(db, 'P1', { maxRegion: 3 })).toThrow(/more than 3 citizens/);
+    // Every citizen of the path is below the threshold: all five are projected.
+    expect(scoreOutlook(db, 'P1').projected).toBe(5);
+  });
+});
+
+describe('the projected set is as small as the model allows', () => {
+  /*
+   * X (own 500 until its record of 2024-06-01 expires on 2025-06-01) has one
+   * friend F (own 900 until 2026-06-01), whose other friends G1..G5 have no
+   * records. The crude bound on F (lowest own 900 less the largest penalty
+   * 100 = 800) does not keep F above T = 850, but F's friends do: at worst
+   * X is at 400, so raw(F) <= 0.5/6 * 450 = 37.5 and s_F >= 862.5 at every
+   * instant (in fact s_F = 900 - 0.5/6 * 350 = 870.83). F is certified: only
+   * X is projected; F and G1..G5 are read, nothing further.
+   */
+  it('a friend certified to stay at or above the threshold is read but not projected, and the walk stops there', async () => {
+    const gs = ['G1', 'G2', 'G3', 'G4', 'G5'];
+    const db = await smallWorld(
+      ['X', 'F', 'H', ...gs].map((id) => [id, 'North'] as [string, string]),
+      [['F', 'X'], ...gs.map((g) => ['F', g] as [string, string]), ['G1', 'H']],
+      [
+        ['X-r', 'X', '2024-06-01T00:00:00Z', -500],
+        ['F-r', 'F', '2024-06-01T00:00:00Z', -100],
+      ],
+      '2025-01-01T00:00:00Z',
+    );
+    const o = scoreOutlook(db, 'X');
+    expect(o.projected).toBe(1);
+    // X, F and F's five other friends; G1's friend H is never read.
+    expect(o.considered).toBe(7);
+    expect(o.now.score).toBe(500);
+    expect(o.points.map((p) => [p.at, p.score, p.tier])).toEqual([['2025-06-01T00:00:00.000Z', 1000, 'A']]);
+    expect(explainCitizen(db, 'F').score).toBeCloseTo(900 - (0.5 / 6) * 350, 2);
   });
 });

@@ -20,7 +20,7 @@ import { useAccess } from '../approvals/access';
 import { disputeLabel, isActive, useCitizenDisputes } from './disputeStatus';
 import { OpenDisputeModal, type DisputeTarget } from './OpenDisputeModal';
 import { EventSourceLabel } from './EventSource';
-import { eventFieldLabel, eventKindLabel, fieldTypeLabel } from './eventKinds';
+import { eventFieldLabel, eventKindLabel, eventValueLabel, fieldTypeLabel } from './eventKinds';
 import i18next from '../../i18n';
 
 const PAGE = 200;
@@ -70,7 +70,8 @@ function groupByKind(rows: EventRow[], kinds: EventKindSpec[]): KindGroup[] {
   return [...groups.values()];
 }
 
-const cell = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'boolean' ? i18next.t(v ? 'citizen:yes' : 'citizen:no') : String(v));
+const cell = (field: string, v: unknown): string =>
+  v === undefined || v === null ? '' : typeof v === 'boolean' ? i18next.t(v ? 'citizen:yes' : 'citizen:no') : typeof v === 'string' ? eventValueLabel(field, v) : String(v);
 
 /** Each standing's words are citizen:standing.<standing> (label) and citizen:standing.<standing>_title. */
 const STANDING_COLOR: Record<NonNullable<EventRow['scoring']>['standing'], string> = {
@@ -167,7 +168,7 @@ export function EventList({ citizenId }: { citizenId: string }) {
                         </Table.Td>
                         {g.fields.map((f) => (
                           <Table.Td key={f.name} c={ev.masked?.includes(f.name) ? 'dimmed' : undefined}>
-                            {cell(ev.data[f.name])}
+                            {cell(f.name, ev.data[f.name])}
                           </Table.Td>
                         ))}
                         <Table.Td ta="right" ff="monospace" style={{ whiteSpace: 'nowrap' }} data-testid="event-points">

@@ -1,0 +1,33 @@
+/**
+ * The English text of a keyed sentence (keyedText.ts), from the English
+ * `server` catalog: what is stored beside the key, written to CSV exports
+ * and shown by readers that do not translate. An i18next instance of its
+ * own, usable from the engine, the services and worker threads alike.
+ */
+import i18next from 'i18next';
+import enServer from './locales/en/server.json';
+import { renderKeyed, type KeyedText } from './keyedText.js';
+
+const instance = i18next.createInstance();
+void instance.init({
+  resources: { en: { server: enServer } },
+  lng: 'en',
+  fallbackLng: 'en',
+  ns: ['server'],
+  defaultNS: 'server',
+  interpolation: { escapeValue: false },
+  returnNull: false,
+  initAsync: false,
+});
+const t = instance.getFixedT('en');
+
+/** The sentence in English, nested parameters put in English first. */
+export function englishText(k: KeyedText): string {
+  return renderKeyed((key, params) => t(key, params), k);
+}
+
+/** A keyed sentence with its English text beside it, as problems and refusals carry them. */
+export function keyed(key: KeyedText['key'], params?: KeyedText['params']): KeyedText & { message: string } {
+  const k: KeyedText = params ? { key, params } : { key };
+  return { ...k, message: englishText(k) };
+}
