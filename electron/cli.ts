@@ -32,7 +32,7 @@ import { checkRuleset, recomputeScores } from './services/rulesets.js';
 import { parseInstant, type Progress } from './services/scoring.js';
 import { localizedName } from '../shared/localizedText.js';
 import { LANGUAGES } from '../shared/language.js';
-import { chooseLanguage, cliLanguage, instant, LANG_OPTION, LanguageChoiceError, num, refusalText, setCliLanguage, t } from './cli/i18n.js';
+import { chooseLanguage, cliLanguage, instant, LANG_OPTION, LanguageChoiceError, num, refusalText, serverMessage, setCliLanguage, t } from './cli/i18n.js';
 import { localizeHelp } from './cli/helpText.js';
 
 export const DEFAULT_RESOURCES = fileURLToPath(new URL('../resources/default/', import.meta.url));
@@ -542,6 +542,34 @@ function addDemoCommand(program: Command): void {
     });
 }
 
+/**
+ * Where a problem is, in the reader's language, with the console's wording
+ * (server:problem.*); its reason as the check wrote it. A combination the
+ * catalog has no sentence for is written as the engine writes it.
+ */
+function problemText(p: InputProblem): string {
+  const has = { file: p.file !== undefined, line: p.line !== undefined, rule: p.rule !== undefined, field: p.field !== undefined, column: p.position !== undefined };
+  const shape = Object.entries(has)
+    .filter(([, present]) => present)
+    .map(([k]) => k)
+    .join('+');
+  const params = { file: p.file ?? '', line: p.line ?? 0, rule: p.rule ?? '', field: p.field ?? '', column: p.position ?? 0, message: p.message };
+  switch (shape) {
+    case 'file+line':
+      return serverMessage('problem.fileLine', params);
+    case 'file':
+      return serverMessage('problem.file', params);
+    case 'rule+field':
+      return serverMessage('problem.ruleField', params);
+    case 'rule+field+column':
+      return serverMessage('problem.ruleFieldColumn', params);
+    case 'field':
+      return serverMessage('problem.field', params);
+    default:
+      return formatProblem(p);
+  }
+}
+
 function checkInstant(text: string): { iso: string; ms: number } {
   try {
     return parseInstant(text);
@@ -576,7 +604,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof Rejected) {
       process.stderr.write(`${terminalSafe(err.message)}\n`);
-      for (const p of err.problems) process.stderr.write(`  ${field(formatProblem(p))}\n`);
+      for (const p of err.problems) process.stderr.write(`  ${field(problemText(p))}\n`);
       if (err.problemCount > err.problems.length) process.stderr.write(`  ${t('problems.more', { count: err.problemCount - err.problems.length })}\n`);
       return 1;
     }
