@@ -32,7 +32,7 @@ import { checkRuleset, recomputeScores } from './services/rulesets.js';
 import { parseInstant, type Progress } from './services/scoring.js';
 import { localizedName } from '../shared/localizedText.js';
 import { LANGUAGES } from '../shared/language.js';
-import { chooseLanguage, cliLanguage, instant, LANG_OPTION, LanguageChoiceError, num, refusalText, serverMessage, setCliLanguage, t } from './cli/i18n.js';
+import { adoptAccountLanguage, chooseLanguage, cliLanguage, instant, LANG_OPTION, LanguageChoiceError, num, refusalText, serverMessage, setCliLanguage, t } from './cli/i18n.js';
 import { localizeHelp } from './cli/helpText.js';
 
 export const DEFAULT_RESOURCES = fileURLToPath(new URL('../resources/default/', import.meta.url));
@@ -407,6 +407,7 @@ function addUserPasswordCommand(users: Command): void {
           logAccess(db, { username: o.user, action: 'password_change', detail: 'command line: wrong username or password, or the account is disabled', outcome: 'refused' });
           throw new Rejected(t('identity.wrongPassword'));
         }
+        adoptAccountLanguage(user.language);
         await changeOwnPassword(db, user.username, current, await readLineSecret(NEW_PASSWORD_ENV, t('users.password.newPrompt'), { confirm: true }));
         out(t('users.password.changed', { user: user.username }));
       } catch (err) {

@@ -149,6 +149,13 @@ describe('help and usage errors', () => {
     const missing = await neutral(() => runCli('--lang', 'zh-CN', 'import', work.dir, '--db', join(work.dir, 'unused.sqlite')));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('错误：未指定必填选项“--provider <name>”');
+    const suggested = await neutral(() => runCli('--lang', 'zh-CN', 'rulse'));
+    expect(suggested.code).toBe(2);
+    expect(suggested.stderr).toContain('错误：未知命令“rulse”\n（是否要输入 rules？）');
+    const choice = await neutral(() => runCli('--lang', 'zh-CN', 'disclose', 'C1', '--out', 'x.pdf', '--language', 'fr'));
+    expect(choice.code).toBe(2);
+    expect(choice.stderr).toContain('错误：选项“--language <language>”的取值“fr”无效，可选值为：en, zh-CN。');
+    expect(`${suggested.stderr}${choice.stderr}`).not.toMatch(/Did you mean|is invalid|Allowed choices/);
     const integer = await neutral(() => runCli('--lang', 'zh-CN', 'demo', '--db', template, '--citizens', 'many'));
     expect(integer.code).toBe(2);
     expect(integer.stderr).toContain('错误：--citizens 须为不小于 1 的整数，实际为“many”');
@@ -298,5 +305,15 @@ describe('machine-readable output does not change with the language', () => {
       expect(zh.stdout, args.join(' ')).toBe(en.stdout);
       expect(env.stdout, args.join(' ')).toBe(en.stdout);
     }
+  });
+
+  it('users list keeps its tab-separated columns (name, role, display name, ISO instant); only the label follows the language', async () => {
+    const en = await neutral(() => runCli('users', 'list', '--db', template));
+    const zh = await neutral(() => runCli('--lang', 'zh-CN', 'users', 'list', '--db', template));
+    expect(en.code, en.stderr).toBe(0);
+    const columns = (out: string) => out.trimEnd().split('\n').map((l) => l.split('\t'));
+    expect(columns(zh.stdout).map((c) => c.slice(0, 3))).toEqual(columns(en.stdout).map((c) => c.slice(0, 3)));
+    expect(columns(zh.stdout).map((c) => c[3].replace('创建于 ', ''))).toEqual(columns(en.stdout).map((c) => c[3].replace('created ', '')));
+    for (const c of columns(zh.stdout)) expect(c[3]).toMatch(/^创建于 \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 });
