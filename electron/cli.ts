@@ -27,12 +27,12 @@ import { authenticate, IdentityError, identityOptions, NEW_PASSWORD_ENV, readLin
 import { SecretUnavailableError } from './cli/secrets.js';
 import type { Role } from '../shared/contract.js';
 import { logAccess } from './services/accessLog.js';
-import { field, terminalSafe } from './cli/terminalText.js';
+import { field, padColumns, terminalSafe } from './cli/terminalText.js';
 import { checkRuleset, recomputeScores } from './services/rulesets.js';
 import { parseInstant, type Progress } from './services/scoring.js';
 import { localizedName } from '../shared/localizedText.js';
 import { LANGUAGES } from '../shared/language.js';
-import { chooseLanguage, cliLanguage, instant, LANG_OPTION, LanguageChoiceError, num, refusalText, setCliLanguage, t } from './cli/i18n.js';
+import { adoptAccountLanguage, chooseLanguage, cliLanguage, instant, LANG_OPTION, LanguageChoiceError, num, refusalText, serverMessage, setCliLanguage, t } from './cli/i18n.js';
 import { localizeHelp } from './cli/helpText.js';
 
 export const DEFAULT_RESOURCES = fileURLToPath(new URL('../resources/default/', import.meta.url));
@@ -75,7 +75,7 @@ function progressBar(): Progress | undefined {
     const width = 30;
     const frac = total > 0 ? Math.min(1, done / total) : 0;
     const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
-    process.stderr.write(`\r${phaseName(phase).padEnd(18)} [${bar}] ${num(frac, { style: 'percent', maximumFractionDigits: 0 }).padStart(4)}`);
+    process.stderr.write(`\r${padColumns(phaseName(phase), 26)} [${bar}] ${num(frac, { style: 'percent', maximumFractionDigits: 0 }).padStart(4)}`);
     if (done >= total) process.stderr.write('\n');
   };
 }
@@ -407,6 +407,7 @@ function addUserPasswordCommand(users: Command): void {
           logAccess(db, { username: o.user, action: 'password_change', detail: 'command line: wrong username or password, or the account is disabled', outcome: 'refused' });
           throw new Rejected(t('identity.wrongPassword'));
         }
+        adoptAccountLanguage(user.language);
         await changeOwnPassword(db, user.username, current, await readLineSecret(NEW_PASSWORD_ENV, t('users.password.newPrompt'), { confirm: true }));
         out(t('users.password.changed', { user: user.username }));
       } catch (err) {
@@ -542,6 +543,34 @@ function addDemoCommand(program: Command): void {
     });
 }
 
+/**
+ * Where a problem is, in the reader's language, with the console's wording
+ * (server:problem.*); its reason as the check wrote it. A combination the
+ * catalog has no sentence for is written as the engine writes it.
+ */
+function problemText(p: InputProblem): string {
+  const has = { file: p.file !== undefined, line: p.line !== undefined, rule: p.rule !== undefined, field: p.field !== undefined, column: p.position !== undefined };
+  const shape = Object.entries(has)
+    .filter(([, present]) => present)
+    .map(([k]) => k)
+    .join('+');
+  const params = { file: p.file ?? '', line: p.line ?? 0, rule: p.rule ?? '', field: p.field ?? '', column: p.position ?? 0, message: p.message };
+  switch (shape) {
+    case 'file+line':
+      return serverMessage('problem.fileLine', params);
+    case 'file':
+      return serverMessage('problem.file', params);
+    case 'rule+field':
+      return serverMessage('problem.ruleField', params);
+    case 'rule+field+column':
+      return serverMessage('problem.ruleFieldColumn', params);
+    case 'field':
+      return serverMessage('problem.field', params);
+    default:
+      return formatProblem(p);
+  }
+}
+
 function checkInstant(text: string): { iso: string; ms: number } {
   try {
     return parseInstant(text);
@@ -576,7 +605,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof Rejected) {
       process.stderr.write(`${terminalSafe(err.message)}\n`);
-      for (const p of err.problems) process.stderr.write(`  ${field(formatProblem(p))}\n`);
+      for (const p of err.problems) process.stderr.write(`  ${field(problemText(p))}\n`);
       if (err.problemCount > err.problems.length) process.stderr.write(`  ${t('problems.more', { count: err.problemCount - err.problems.length })}\n`);
       return 1;
     }

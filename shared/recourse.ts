@@ -78,6 +78,8 @@ export const Outlook = z.object({
   ),
   /** Citizens whose data the projection had to consider (the friends whose score could fall below the threshold, and theirs). */
   considered: z.number(),
+  /** Citizens whose score was projected at every instant: the citizen and the friends, transitively, not certified to stay at or above the threshold. */
+  projected: z.number(),
 });
 export type Outlook = z.infer<typeof Outlook>;
 

@@ -5,11 +5,12 @@
  * last: `--lang en|zh-CN`, the CREDENCE_LANG environment variable, the
  * language stored for the account a command runs as, the system locale
  * (LC_ALL, LC_MESSAGES, LANG: zh… is Chinese), else English. What a program
- * reads (--json, CSV, exit codes, IDs, the columns of `users list`) does not
- * change with it.
+ * reads does not change with it: --json, CSV, exit codes, and the IDs, codes
+ * and ISO instants in the tab-separated columns of `users list|pending`
+ * (only their labels, "created", "proposed by", follow the language).
  */
 import { isLanguage, LANGUAGES, type Language } from '../../shared/language.js';
-import type { Keyed } from '../../shared/messages.js';
+import type { Keyed, ServerMessageKey } from '../../shared/messages.js';
 import { translator } from '../services/translate.js';
 
 export const LANG_ENV = 'CREDENCE_LANG';
@@ -106,6 +107,11 @@ export function refusalText(err: Error): string {
   return translator(choice().language, 'server')(`server:${keyed.key}`, { ...keyed.params, defaultValue: err.message });
 }
 
+/** A message of the `server` namespace (shared by the console) in the current language. */
+export function serverMessage(key: ServerMessageKey, params: Record<string, string | number>): string {
+  return translator(choice().language, 'server')(`server:${key}`, params);
+}
+
 /** The Intl locale of each language: en-CA writes dates year first (2026-11-30), as the console and the exports do. */
 const INTL_LOCALE: Record<Language, string> = { en: 'en-CA', 'zh-CN': 'zh-CN' };
 
@@ -114,7 +120,7 @@ export function num(n: number, options?: Intl.NumberFormatOptions): string {
   return new Intl.NumberFormat(INTL_LOCALE[choice().language], options).format(n);
 }
 
-/** An instant in UTC to the second, saying it is UTC: "2026-11-30 07:14:05 UTC", "2026/11/30 07:14:05（UTC）". Not an instant: as given. */
+/** An instant in UTC to the second, saying it is UTC: "2026-11-30 07:14:05 UTC", "UTC 2026/11/30 07:14:05". Not an instant: as given. */
 export function instant(iso: string): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;

@@ -3,7 +3,7 @@
  * of a citizen's stored score or tier. The verifier recomputes the chain from
  * the rows alone and names the first entry that does not match.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './chain.js';
 import { ChainAppender } from './chainAppender.js';
 import type { Db } from './connection.js';
 import { getOperation, operationDigest, type OperationRow } from './operations.js';
@@ -57,7 +57,7 @@ export function entryHash(row: Omit<LedgerRow, 'hash'>, opDigest: string): strin
     row.cause_friends,
     row.prev_hash,
   ]);
-  return createHash('sha256').update(canonical).digest('hex');
+  return sha256Hex(canonical);
 }
 
 export function ledgerHead(db: Db): { count: number; head: string; lastSeq: number } {
@@ -72,22 +72,36 @@ const ROWS_PER_STATEMENT = 64;
 /** From this many entries on, their chain entries are computed in bulk (chainAppender.ts) rather than by the per-row trigger. */
 const BULK_FROM = 64;
 
-/** Appends entries in order; call inside the transaction that changed the scores. */
+/** The last entry's sequence number and hash (0 and the genesis hash for an empty ledger). */
+function ledgerTail(db: Db): { head: string; lastSeq: number } {
+  const row = db.prepare('SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+  return { head: row?.hash ?? GENESIS_HASH, lastSeq: row?.seq ?? 0 };
+}
+
+/**
+ * Appends entries in order; call inside the transaction that changed the
+ * scores. A recompute appends tens of thousands at once: each row is built
+ * once (no copies), its parameters go straight into the multi-row
+ * statement's array, and its chain entry is computed in the same pass.
+ */
 export function appendLedgerEntries(db: Db, entries: LedgerEntryInput[]): void {
   if (entries.length === 0) return;
-  let { head, lastSeq } = ledgerHead(db);
+  let { head, lastSeq } = ledgerTail(db);
   const sql = `INSERT INTO ledger (${LEDGER_COLUMNS.join(', ')}) VALUES `;
   const row = `(${LEDGER_COLUMNS.map(() => '?').join(', ')})`;
+  const width = LEDGER_COLUMNS.length;
   const insertOne = db.prepare(sql + row);
   const insertMany = entries.length >= ROWS_PER_STATEMENT ? db.prepare(sql + Array(ROWS_PER_STATEMENT).fill(row).join(', ')) : null;
   const chain = entries.length >= BULK_FROM ? new ChainAppender(db, 'ledger', LEDGER_COLUMNS) : null;
   const digests = new Map<number, string>();
-  let pending: LedgerRow[] = [];
+  let params: (string | number | null)[] = [];
+  let rows: LedgerRow[] = [];
   const flush = () => {
-    if (insertMany && pending.length === ROWS_PER_STATEMENT) insertMany.run(pending.flatMap((r) => LEDGER_COLUMNS.map((c) => r[c])));
-    else for (const r of pending) insertOne.run(LEDGER_COLUMNS.map((c) => r[c]));
-    if (chain) for (const r of pending) chain.append(r.seq, r);
-    pending = [];
+    if (insertMany && rows.length === ROWS_PER_STATEMENT) insertMany.run(params);
+    else for (let k = 0; k < rows.length; k++) insertOne.run(params.slice(k * width, k * width + width));
+    if (chain) for (const r of rows) chain.append(r.seq, r);
+    params = [];
+    rows = [];
   };
   for (const e of entries) {
     let digest = digests.get(e.operationId);
@@ -97,7 +111,7 @@ export function appendLedgerEntries(db: Db, entries: LedgerEntryInput[]): void {
       digest = operationDigest(op);
       digests.set(e.operationId, digest);
     }
-    const row = {
+    const r: LedgerRow = {
       seq: lastSeq + 1,
       citizen_id: e.citizenId,
       operation_id: e.operationId,
@@ -109,12 +123,15 @@ export function appendLedgerEntries(db: Db, entries: LedgerEntryInput[]): void {
       cause: e.cause,
       cause_friends: JSON.stringify(e.causeFriends),
       prev_hash: head,
+      hash: '',
     };
-    const hash = entryHash(row, digest);
-    pending.push({ ...row, hash });
-    if (pending.length === ROWS_PER_STATEMENT) flush();
-    head = hash;
-    lastSeq = row.seq;
+    r.hash = entryHash(r, digest);
+    // In LEDGER_COLUMNS order.
+    params.push(r.seq, r.citizen_id, r.operation_id, r.old_score, r.new_score, r.old_tier, r.new_tier, r.ruleset_version, r.cause, r.cause_friends, r.prev_hash, r.hash);
+    rows.push(r);
+    if (rows.length === ROWS_PER_STATEMENT) flush();
+    head = r.hash;
+    lastSeq = r.seq;
   }
   flush();
   chain?.finish();

@@ -20,8 +20,6 @@ import { consentOf } from './consent.js';
 import { consentSection, outOfScope, renderUnscoredDisclosure } from './disclosureConsent.js';
 import { outlookSection } from './disclosureOutlook.js';
 import { scoreOutlook } from './outlook.js';
-import { RejectedInputError } from './ruleLab.js';
-import type { Outlook } from '../../shared/recourse.js';
 import { translator, type Translate } from './translate.js';
 
 /**
@@ -128,7 +126,7 @@ function render(db: Db, citizenId: string, options: DisclosureOptions, language:
   calculationSection(c);
   friendPenaltySection(c);
   recordsSection(c);
-  outlookSection(pdf, t, outlookIfBounded(db, citizenId));
+  outlookSection(pdf, t, scoreOutlook(db, citizenId));
   disputesSection(c, db, { id: e.citizenId, idx }, answerDays);
   contestSection(c, answerDays);
   consentSection(pdf, consentOf(db, idx), t);
@@ -322,12 +320,3 @@ function contestSection(c: Context, answerDays: number): void {
   pdf.bullet(t('contest.copy'));
 }
 
-/** The outlook, or null where working it out is refused as too large (the section then says so). */
-function outlookIfBounded(db: Db, citizenId: string): Outlook | null {
-  try {
-    return scoreOutlook(db, citizenId);
-  } catch (err) {
-    if (err instanceof RejectedInputError) return null;
-    throw err;
-  }
-}

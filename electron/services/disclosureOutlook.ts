@@ -34,12 +34,7 @@ function outlookLine(t: Translate, now: Outlook['now'], p: Outlook['points'][num
   return t(`disclosure:outlook.${move}When`, { ...figures, recordDate: date(record.occurredAt), change: t(record.change === 'expires' ? 'disclosure:outlook.expires' : 'disclosure:outlook.starts') });
 }
 
-export function outlookSection(pdf: PrintedDocument, t: Translate, o: Outlook | null): void {
-  if (!o) {
-    pdf.heading(t('disclosure:outlook.heading'), 60);
-    pdf.paragraph(t('disclosure:outlook.unavailable'));
-    return;
-  }
+export function outlookSection(pdf: PrintedDocument, t: Translate, o: Outlook): void {
   const own = o.points.filter((p) => p.records.length > 0);
   pdf.heading(t('disclosure:outlook.heading'), 120);
   pdf.paragraph(t('disclosure:outlook.intro', { version: o.rulesetVersion, date: date(o.asOf) }), { muted: true });

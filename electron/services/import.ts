@@ -453,9 +453,22 @@ class ImportContext {
   async importRelationships(path: string, onBytes: (n: number) => void, onChunk: (chunk: Buffer) => void): Promise<void> {
     const file = 'relationships.csv';
     const find = this.db.prepare('SELECT since, until FROM relationships WHERE a = ? AND b = ?');
-    const insert = this.db.prepare('INSERT INTO relationships (a, b, since, until) VALUES (?, ?, ?, ?) ON CONFLICT(a, b) DO NOTHING');
     const update = this.db.prepare('UPDATE relationships SET since = ?, until = ? WHERE a = ? AND b = ?');
+    const pairs = new PairBatch(this.db, this.clock);
     const seen = new PairSet();
+    /** A pair the file names: added, or compared with the stored one (then changed or left alone). */
+    const settle = (lo: number, hi: number, since: string, until: string | null, added: boolean) => {
+      if (added) this.counts.relationshipsAdded++;
+      else {
+        const existing = find.get(lo, hi) as { since: string; until: string | null };
+        if (existing.since === since && existing.until === until) return;
+        update.run(since, until, lo, hi);
+        this.counts.relationshipsChanged++;
+      }
+      this.dirty.add(lo);
+      this.dirty.add(hi);
+      this.changedPairs.push(lo, hi);
+    };
     this.clock.switch('parse');
     await readCsv(path, ['a', 'b', 'since', 'until'], this.timed((row) => {
       const bad = (text: ProblemText) => this.problems.add({ file, line: row.line, ...problemFields(text) });
@@ -478,20 +491,10 @@ class ImportContext {
           bad(keyed('import.pairTwice', { a, b }));
           return;
         }
-        const untilValue = until === '' ? null : until;
-        this.clock.switch('write');
-        if (insert.run(lo, hi, since, untilValue).changes === 1) this.counts.relationshipsAdded++;
-        else {
-          const existing = find.get(lo, hi) as { since: string; until: string | null };
-          if (existing.since === since && existing.until === untilValue) return;
-          update.run(since, untilValue, lo, hi);
-          this.counts.relationshipsChanged++;
-        }
-        this.dirty.add(lo);
-        this.dirty.add(hi);
-        this.changedPairs.push(lo, hi);
+        pairs.add(lo, hi, since, until === '' ? null : until, settle);
       }
     }), { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes });
+    pairs.flush(settle);
   }
 
   async importEvents(path: string, jsonl: boolean, onBytes: (n: number) => void, onChunk: (chunk: Buffer) => void): Promise<{ sha256: string; bytes: number } | null> {
@@ -589,6 +592,65 @@ class ImportContext {
     };
   }
 }
+
+/** Friendships per INSERT statement (4 parameters each). */
+const PAIRS_PER_STATEMENT = 256;
+
+/**
+ * An import's friendships written in multi-row statements: a new pair is
+ * inserted, a stored one left alone by the insert (ON CONFLICT DO NOTHING)
+ * and then compared; RETURNING names the pairs the statement inserted, so
+ * each outcome is the one a row-by-row insert would have had. The file
+ * names a pair at most once, so no batch holds a pair twice.
+ */
+class PairBatch {
+  private readonly insertMany;
+  private readonly insertOne;
+  private params: (string | number | null)[] = [];
+  private rows = 0;
+
+  constructor(
+    db: Db,
+    private readonly clock: PhaseTimer,
+  ) {
+    const sql = 'INSERT INTO relationships (a, b, since, until) VALUES ';
+    this.insertMany = db.prepare(`${sql}${Array(PAIRS_PER_STATEMENT).fill('(?, ?, ?, ?)').join(', ')} ON CONFLICT(a, b) DO NOTHING RETURNING a, b`).raw(true);
+    this.insertOne = db.prepare(`${sql}(?, ?, ?, ?) ON CONFLICT(a, b) DO NOTHING`);
+  }
+
+  add(lo: number, hi: number, since: string, until: string | null, settle: PairOutcome): void {
+    this.params.push(lo, hi, since, until);
+    if (++this.rows === PAIRS_PER_STATEMENT) this.flush(settle);
+  }
+
+  /** Writes the pairs held and settles each, in file order. */
+  flush(settle: PairOutcome): void {
+    const { params, rows } = this;
+    this.params = [];
+    this.rows = 0;
+    if (rows === 0) return;
+    this.clock.within('write', () => {
+      let added: PairSet | null = null;
+      if (rows === PAIRS_PER_STATEMENT) {
+        const inserted = this.insertMany.all(params) as [number, number][];
+        if (inserted.length < rows) {
+          added = new PairSet(1 << 10);
+          for (const [a, b] of inserted) added.add(a, b);
+        }
+      }
+      for (let k = 0; k < rows * 4; k += 4) {
+        const lo = params[k] as number;
+        const hi = params[k + 1] as number;
+        const since = params[k + 2] as string;
+        const until = params[k + 3] as string | null;
+        const wasAdded = rows < PAIRS_PER_STATEMENT ? this.insertOne.run(lo, hi, since, until).changes === 1 : added === null || added.has(lo, hi);
+        settle(lo, hi, since, until, wasAdded);
+      }
+    });
+  }
+}
+
+type PairOutcome = (lo: number, hi: number, since: string, until: string | null, added: boolean) => void;
 
 /** The provenance of an import: who supplied it, from where, each file's SHA-256. */
 function recordBatch(db: Db, operationId: number, provider: string | null, source: string, reads: FileRead[]): void {

@@ -3,37 +3,40 @@
  * future instant at which something already stored changes, with the data as
  * stored and the current ruleset. Nothing is written.
  *
- * Exact without scoring the whole population at every instant: a friend who
- * stays at or above the threshold T at every instant of the horizon has a
- * shortfall of 0 whatever their exact score, so it stops the network term.
- * A citizen whose lowest own score over the horizon, less the largest
- * possible penalty, is still >= T is such a barrier. The region is the
- * citizen, every friend of a non-barrier in it, and so on; inside it the
- * engine's incremental fixed-point update (the same one incremental rescoring
- * uses) moves the stored fixed point from one instant to the next.
+ * Exact without scoring the whole population at every instant. A friend whose
+ * score stays at or above the threshold T at every instant of the horizon has
+ * a shortfall of 0 whatever their exact score: the network term stops there.
+ * Such a barrier is certified by a lower bound of its score over the horizon:
+ * the fixed point of the model with every own score at its lowest over the
+ * horizon and every friend list at its worst (F is monotone in own scores and
+ * in friends' scores, so that fixed point is below the score at every
+ * instant). The bound is worked out on the citizens loaded so far, those at
+ * the edge taking the crudest bound (lowest own less the largest possible
+ * penalty), and tightened by loading further only where a friend of a
+ * projected citizen is not yet certified. The projected set is the citizen
+ * and, transitively, every friend not certified; inside it the engine's
+ * incremental fixed-point update (the same one incremental rescoring uses)
+ * moves the stored fixed point from one instant to the next, the barriers
+ * standing in with a score at or above T. Scope (SCORING_MODEL §3) is taken at
+ * each instant: an out-of-scope friend is in no one's friend list.
  */
-import type { Outlook, OutlookPoint, OutlookRecord } from '../../shared/recourse.js';
+import type { Outlook, OutlookRecord } from '../../shared/recourse.js';
 import type { Db } from '../db/connection.js';
-import { rawPenaltyOf, updateFixedPoint, type MutableNetworkView } from '../engine/network.js';
+import { rawPenaltyOf, updateFixedPoint, type FriendPenaltyParams, type MutableNetworkView } from '../engine/network.js';
 import { countsAt, type CompiledRuleset } from '../engine/rules.js';
 import { fromMicro, microOf, scoreCents, tierFor, toMicro } from '../engine/scoring.js';
 import { columnsOf } from './citizenTables.js';
+import { consentRequired } from './consentScope.js';
 import { NotFoundError } from './explain.js';
 import { reachOf, whatIf } from './networkReach.js';
-import { RejectedInputError } from './ruleLab.js';
-import { adjustmentMicroOf, assembleOwn, loadScoringState, type ScoringState } from './scoring.js';
+import { loadScoringState, ownMicroFromSums, type ScoringState } from './scoring.js';
 
 /** Points of the outlook sent to the console; the rest are counted. */
 export const POINTS_SHOWN = 400;
 /** Records listed with the next tier; the rest are counted. */
 const NEXT_TIER_RECORDS_SHOWN = 20;
-/**
- * A projection that would need more citizens' data than this is refused
- * rather than left to hold the main process (THREAT_MODEL guarantee 4): at
- * 100k demo citizens the friends who may fall below the threshold percolate
- * through most of the population, and such an outlook takes seconds.
- */
-export const MAX_REGION = 5_000;
+/** Sweeps of the lower-bound iteration per round (each sweep only raises the bounds; any of them is a valid bound). */
+const BOUND_SWEEPS = 60;
 
 interface Contribution {
   rule: number;
@@ -58,15 +61,27 @@ interface SumChange {
   change: 'expires' | 'starts';
 }
 
-interface Member {
+/** A citizen whose data the outlook loaded. */
+interface Person {
   idx: number;
   contributions: Contribution[];
   adjustMicro: number;
-  relations: Relation[];
-  barrier: boolean;
+  /** Consent records in the order they apply (null: consent is not required, always in scope). */
+  consents: { atMs: number; given: boolean }[] | null;
+  /** Friendships that may be active in the horizon; null until the person is expanded. */
+  relations: Relation[] | null;
+  /** The distinct lists of in-scope active friends over the horizon (expanded persons). */
+  lists: number[][];
+  /** The person's sum changes after the as-of (up to the `untilMs` option), in time order; worked out once. */
+  changes: SumChange[] | null;
+  /** Lowest own score over the horizon, points. */
+  ownLow: number;
+  /** A lower bound of the score at every instant of the horizon, points (+Infinity: never in scope, in no one's list). */
+  lo: number;
 }
 
 const dateMs = (date: string) => Date.parse(`${date}T00:00:00.000Z`);
+const dayOf = (ms: number) => ms - (((ms % 86_400_000) + 86_400_000) % 86_400_000);
 
 /** The instants in (from, to] at which a contribution starts or stops counting (the ttl window of countsAt). */
 function sumChanges(ruleset: CompiledRuleset, citizen: number, contributions: Contribution[], from: number, to: number): SumChange[] {
@@ -90,52 +105,156 @@ function sumsAt(ruleset: CompiledRuleset, contributions: Contribution[], asOfMs:
 }
 
 function ownMicroOf(ruleset: CompiledRuleset, sums: Map<number, number>, adjustMicro: number): number {
-  return assembleOwn(ruleset, [...sums].sort((a, b) => a[0] - b[0]), adjustMicro).ownMicro;
+  return ownMicroFromSums(ruleset, sums, adjustMicro);
 }
 
-function loader(db: Db, state: ScoringState) {
-  const contributions = db.prepare('SELECT rule_index, points, occurred_ms, event_idx FROM contributions WHERE citizen_idx = ? AND error IS NULL').raw(true);
-  const relations = db
-    .prepare('SELECT b, since, until FROM relationships WHERE a = @i UNION ALL SELECT a, since, until FROM relationships WHERE b = @i')
-    .raw(true);
-  return (idx: number): Omit<Member, 'barrier'> => ({
-    idx,
-    contributions: (contributions.all(idx) as [number, number, number, number][])
-      .filter(([rule]) => state.ruleset.rules[rule] !== undefined)
-      .map(([rule, points, occurredMs, eventIdx]) => ({ rule, micro: toMicro(points), occurredMs, eventIdx })),
-    adjustMicro: adjustmentMicroOf(db, idx),
-    relations: (relations.all({ i: idx }) as [number, string, string | null][]).map(([friend, since, until]) => ({
-      friend,
-      sinceMs: dateMs(since),
-      untilMs: until === null ? Infinity : dateMs(until),
-    })),
-  });
+/** Whether a person's consent at instant t is `given` (SCORING_MODEL §1: the latest record with at <= t). */
+function inScopeAt(p: Person, t: number): boolean {
+  if (p.consents === null) return true;
+  let given = false;
+  for (const c of p.consents) {
+    if (c.atMs > t) break;
+    given = c.given;
+  }
+  return given;
 }
 
-/** The lowest own score (micro-points) a citizen has at any instant of [from, to]. */
-function lowestOwnMicro(ruleset: CompiledRuleset, m: Omit<Member, 'barrier'>, from: number, to: number): number {
-  const sums = sumsAt(ruleset, m.contributions, from);
-  let lowest = ownMicroOf(ruleset, sums, m.adjustMicro);
-  const changes = sumChanges(ruleset, m.idx, m.contributions, from, to);
-  for (let k = 0; k < changes.length; ) {
+/** The instants in (from, to] at which a person's scope may change. */
+function scopeInstants(p: Person, from: number, to: number): number[] {
+  return p.consents === null ? [] : p.consents.filter((c) => c.atMs > from && c.atMs <= to).map((c) => c.atMs);
+}
+
+/** The whole numbers of a text of numbers separated by single spaces (what group_concat packs). */
+function parseNumbers(text: string | null): number[] {
+  const out: number[] = [];
+  if (!text) return out;
+  let value = 0;
+  let sign = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) {
+      out.push(sign * value);
+      value = 0;
+      sign = 1;
+    } else if (c === 45) sign = -1;
+    else value = value * 10 + (c - 48);
+  }
+  out.push(sign * value);
+  return out;
+}
+
+/**
+ * Loads citizens' data, one citizen at a time by primary key. A citizen's
+ * contributions come packed in one string (micro-points as SQLite rounds
+ * them: each stored `points` is round6 of the contribution, so
+ * round(points * 10^6) is its micro-points exactly): a citizen with 10k
+ * records is read in a third of the time row by row takes.
+ */
+function loaders(db: Db, ruleset: CompiledRuleset) {
+  const contributions = db
+    .prepare(
+      `SELECT group_concat(rule_index || ' ' || CAST(round(points * 1000000) AS INTEGER) || ' ' || occurred_ms || ' ' || event_idx, ' ')
+       FROM contributions WHERE citizen_idx = ? AND error IS NULL`,
+    )
+    .pluck();
+  const adjustments = db.prepare('SELECT points FROM adjustments WHERE citizen_idx = ?').pluck();
+  const withConsent = consentRequired(ruleset);
+  const consents = db.prepare('SELECT at_ms, status FROM consents WHERE citizen_idx = ? ORDER BY at_ms, seq').raw(true);
+  const relations = db.prepare('SELECT b, since, until FROM relationships WHERE a = @i UNION ALL SELECT a, since, until FROM relationships WHERE b = @i').raw(true);
+  return {
+    persons(idxs: number[]): Person[] {
+      return idxs.map((idx) => {
+        const packed = parseNumbers(contributions.get(idx) as string | null);
+        const list: Contribution[] = [];
+        for (let k = 0; k + 3 < packed.length; k += 4) {
+          if (ruleset.rules[packed[k]] !== undefined) list.push({ rule: packed[k], micro: packed[k + 1], occurredMs: packed[k + 2], eventIdx: packed[k + 3] });
+        }
+        let adjustMicro = 0;
+        for (const points of adjustments.all(idx) as number[]) adjustMicro += toMicro(points);
+        const history = withConsent ? (consents.all(idx) as [number, string][]).map(([atMs, status]) => ({ atMs, given: status === 'given' })) : null;
+        return { idx, contributions: list, adjustMicro, consents: history, relations: null, lists: [], changes: null, ownLow: 0, lo: 0 };
+      });
+    },
+    /** Friendships of each citizen, by citizen. */
+    relations(idxs: number[]): Map<number, Relation[]> {
+      return new Map(
+        idxs.map((idx) => [
+          idx,
+          (relations.all({ i: idx }) as [number, string, string | null][]).map(([friend, since, until]) => ({
+            friend,
+            sinceMs: dateMs(since),
+            untilMs: until === null ? Infinity : dateMs(until),
+          })),
+        ]),
+      );
+    },
+  };
+}
+
+/** The lowest own score (micro-points) a citizen has at any instant of [from, to], from the person's changes after `from`. */
+function lowestOwnMicro(ruleset: CompiledRuleset, p: Person, from: number, to: number, changes: SumChange[]): number {
+  const sums = sumsAt(ruleset, p.contributions, from);
+  let lowest = ownMicroOf(ruleset, sums, p.adjustMicro);
+  for (let k = 0; k < changes.length && changes[k].at <= to; ) {
     const at = changes[k].at;
     for (; k < changes.length && changes[k].at === at; k++) sums.set(changes[k].rule, (sums.get(changes[k].rule) ?? 0) + changes[k].delta);
-    lowest = Math.min(lowest, ownMicroOf(ruleset, sums, m.adjustMicro));
+    lowest = Math.min(lowest, ownMicroOf(ruleset, sums, p.adjustMicro));
   }
   return lowest;
 }
 
-/** The active friends of a member at an instant (SCORING_MODEL §1: since <= date < until, UTC). */
-function activeAt(relations: Relation[], atMs: number): number[] {
-  const day = dateMs(new Date(atMs).toISOString().slice(0, 10));
-  return relations.filter((r) => r.sinceMs <= day && day < r.untilMs).map((r) => r.friend);
+/** The in-scope active friends of a person at an instant (SCORING_MODEL §1: since <= date < until, UTC; §3 scope). */
+function friendsAt(p: Person, persons: Map<number, Person>, atMs: number): number[] {
+  const day = dayOf(atMs);
+  const out: number[] = [];
+  for (const r of p.relations!) if (r.sinceMs <= day && day < r.untilMs && inScopeAt(persons.get(r.friend)!, atMs)) out.push(r.friend);
+  return out;
+}
+
+/** The instants in (from, to] at which a person's friend list may change: friendships starting or ending, friends entering or leaving scope. */
+function listInstants(p: Person, persons: Map<number, Person>, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (const r of p.relations!) {
+    for (const at of [r.sinceMs, r.untilMs]) if (at > from && at <= to) out.push(at);
+    out.push(...scopeInstants(persons.get(r.friend)!, from, to));
+  }
+  return out;
+}
+
+/**
+ * Raise the lower bounds of the expanded persons: lo(j) = clamp(ownLow(j) -
+ * min(P, the largest raw penalty over j's friend lists with friends at their
+ * bounds)). Starting from valid bounds, each sweep gives valid bounds again
+ * (monotone map); the edge keeps its crude bounds.
+ */
+function raiseBounds(expanded: Person[], persons: Map<number, Person>, p: FriendPenaltyParams): void {
+  for (let sweep = 0; sweep < BOUND_SWEEPS; sweep++) {
+    let rise = 0;
+    for (const j of expanded) {
+      if (j.lo === Infinity) continue;
+      let raw = 0;
+      for (const list of j.lists) {
+        if (list.length === 0) continue;
+        let sum = 0;
+        for (const f of list) {
+          const short = p.threshold - persons.get(f)!.lo;
+          if (short > 0) sum += short;
+        }
+        raw = Math.max(raw, (p.weight / list.length) * sum);
+      }
+      const lo = Math.min(p.scoreMax, Math.max(p.scoreMin, j.ownLow - Math.min(p.cap, raw)));
+      if (lo > j.lo) {
+        rise = Math.max(rise, lo - j.lo);
+        j.lo = lo;
+      }
+    }
+    if (rise < 1e-9) return;
+  }
 }
 
 export interface OutlookOptions {
   /** Look no further than this instant (default: the last change of the citizen's own record). */
   untilMs?: number;
-  /** Refuse beyond this many citizens' data (default MAX_REGION). */
-  maxRegion?: number;
 }
 
 export function scoreOutlook(db: Db, citizenId: string, options: OutlookOptions = {}): Outlook {
@@ -143,97 +262,145 @@ export function scoreOutlook(db: Db, citizenId: string, options: OutlookOptions 
   if (!state) throw new NotFoundError('no scores yet: no ruleset has been published');
   const citizen = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(citizenId) as number | undefined;
   if (citizen === undefined) throw new NotFoundError(`no citizen with id '${citizenId}'`);
+  const { ruleset, params, asOfMs } = state;
+  const tiers = ruleset.spec.tiers;
+  const load = loaders(db, ruleset);
+  const persons = new Map<number, Person>();
+  const loadPersons = (idxs: number[]) => {
+    const fresh = [...new Set(idxs)].filter((i) => !persons.has(i));
+    return fresh.length === 0 ? [] : load.persons(fresh).map((p) => (persons.set(p.idx, p), p));
+  };
+  const [target] = loadPersons([citizen]);
+  if (!inScopeAt(target, asOfMs)) {
+    throw new NotFoundError(`citizen '${citizenId}' is not scored: the current ruleset scores only citizens who gave their consent, and theirs is not given at the as-of, so there is no outlook`);
+  }
   const stored = db.prepare('SELECT cents, tier, s, own, penalty FROM scores WHERE citizen_idx = ?').get(citizen) as
     | { cents: number; tier: string; s: number; own: number; penalty: number }
     | undefined;
   if (!stored) throw new NotFoundError(`citizen '${citizenId}' has no score yet`);
-  const { ruleset, params, asOfMs } = state;
-  const tiers = ruleset.spec.tiers;
-  const load = loader(db, state);
-
-  // The horizon: the last instant at which the record of the citizen or of a friend changes.
-  const loaded = new Map<number, Omit<Member, 'barrier'>>();
-  const loadOnce = (idx: number) => {
-    let m = loaded.get(idx);
-    if (!m) {
-      m = load(idx);
-      loaded.set(idx, m);
-    }
-    return m;
+  const fromDay = dayOf(asOfMs);
+  const relevant = (r: Relation) => r.untilMs > fromDay;
+  const expand = (batch: Person[]) => {
+    const rels = load.relations(batch.map((p) => p.idx));
+    for (const p of batch) p.relations = rels.get(p.idx)!.filter(relevant);
+    return loadPersons(batch.flatMap((p) => p.relations!.map((r) => r.friend)));
   };
-  const target: Member = { ...loadOnce(citizen), barrier: false };
-  const fromDay = dateMs(state.asOf.slice(0, 10));
-  const lastChange = (m: Omit<Member, 'barrier'>) => sumChanges(ruleset, m.idx, m.contributions, asOfMs, options.untilMs ?? Infinity).at(-1)?.at ?? asOfMs;
-  let horizon = lastChange(target);
-  for (const r of target.relations) if (r.untilMs > fromDay) horizon = Math.max(horizon, lastChange(loadOnce(r.friend)));
+  const firstFriends = expand([target]);
 
-  // The region: barriers stop the walk (their shortfall is 0 at every instant of the horizon).
+  // The horizon: the last instant at which the record of the citizen or of a friend changes; the outlook ends where the citizen leaves scope.
+  const changesOf = (p: Person) => (p.changes ??= sumChanges(ruleset, p.idx, p.contributions, asOfMs, options.untilMs ?? Infinity));
+  const lastChange = (p: Person) => changesOf(p).at(-1)?.at ?? asOfMs;
+  let horizon = lastChange(target);
+  for (const f of firstFriends) horizon = Math.max(horizon, lastChange(f));
+  const leaves = scopeInstants(target, asOfMs, horizon).find((at) => !inScopeAt(target, at));
+  if (leaves !== undefined) horizon = leaves - 1;
+  const inHorizon = (r: Relation) => r.sinceMs <= horizon;
+  target.relations = target.relations!.filter(inHorizon);
+
+  // Crude bounds for the edge: lowest own score less the largest possible penalty.
   const largestPenalty = Math.max(0, Math.min(params.cap, params.weight * (params.threshold - params.scoreMin)));
-  const members = new Map<number, Member>([[citizen, target]]);
-  const queue = [citizen];
-  while (queue.length > 0) {
-    const m = members.get(queue.pop()!)!;
-    for (const r of m.relations) {
-      if (members.has(r.friend) || r.sinceMs > horizon || r.untilMs <= fromDay) continue;
-      if (members.size >= (options.maxRegion ?? MAX_REGION)) throw new RejectedInputError(`the outlook of ${citizenId} would need the data of more than ${options.maxRegion ?? MAX_REGION} citizens (friends who may fall below the friend-penalty threshold, and theirs): it is not projected in this population`);
-      const f = loadOnce(r.friend);
-      const barrier = fromMicro(lowestOwnMicro(ruleset, f, asOfMs, horizon)) - largestPenalty >= params.threshold;
-      members.set(r.friend, { ...f, barrier });
-      if (!barrier) queue.push(r.friend);
+  const bound = (batch: Person[]) => {
+    for (const p of batch) {
+      p.ownLow = fromMicro(lowestOwnMicro(ruleset, p, asOfMs, horizon, changesOf(p)));
+      const everInScope = inScopeAt(p, asOfMs) || scopeInstants(p, asOfMs, horizon).some((at) => inScopeAt(p, at));
+      p.lo = everInScope ? Math.max(params.scoreMin, p.ownLow - largestPenalty) : Infinity;
     }
+  };
+  const listsOf = (batch: Person[]) => {
+    for (const p of batch) {
+      const seen = new Set<string>();
+      p.lists = [];
+      for (const at of [asOfMs, ...listInstants(p, persons, asOfMs, horizon)]) {
+        const list = friendsAt(p, persons, at);
+        const key = list.join(',');
+        if (!seen.has(key)) {
+          seen.add(key);
+          p.lists.push(list);
+        }
+      }
+    }
+  };
+  bound([...persons.values()]);
+  listsOf([target]);
+  const expanded: Person[] = [target];
+
+  // Grow until every friend of a projected citizen is projected or certified to stay at or above T.
+  let projected: Set<number>;
+  for (;;) {
+    raiseBounds(expanded, persons, params);
+    projected = new Set([citizen]);
+    const queue = [target];
+    const toExpand: Person[] = [];
+    while (queue.length > 0) {
+      const m = queue.pop()!;
+      for (const list of m.lists) {
+        for (const f of list) {
+          if (projected.has(f)) continue;
+          const pf = persons.get(f)!;
+          if (pf.lo >= params.threshold) continue;
+          projected.add(f);
+          if (pf.relations === null) toExpand.push(pf);
+          else queue.push(pf);
+        }
+      }
+    }
+    if (toExpand.length === 0) break;
+    const fresh = expand(toExpand);
+    for (const p of toExpand) p.relations = p.relations!.filter(inHorizon);
+    bound(fresh);
+    listsOf(toExpand);
+    expanded.push(...toExpand);
   }
 
-  // State at the as-of: the stored fixed point, own sums at the as-of, friends active then.
-  const storedS = db.prepare('SELECT s FROM scores WHERE citizen_idx = ?').pluck();
+  // State at the as-of: the stored fixed point (own score for one not in scope then), own sums, friend lists.
+  const members = [...projected].map((i) => persons.get(i)!);
+  const storedS = new Map(
+    db.prepare('SELECT citizen_idx, s FROM scores WHERE citizen_idx IN (SELECT value FROM json_each(?))').raw(true).all(JSON.stringify([...projected])) as [number, number][],
+  );
   const scores = new Map<number, number>();
   const own = new Map<number, number>();
   const sums = new Map<number, Map<number, number>>();
   const friends = new Map<number, number[]>();
   const changes: SumChange[] = [];
-  /** Members whose friendships begin or end at an instant: only they get their friend list again then. */
-  const edgeInstants = new Map<number, Set<number>>();
-  for (const m of members.values()) {
-    if (m.barrier) {
-      // Any score >= T gives the shortfall (0) the barrier has at every instant.
-      scores.set(m.idx, params.scoreMax);
-      continue;
-    }
-    const s0 = storedS.get(m.idx) as number | undefined;
-    if (s0 === undefined) throw new NotFoundError(`citizen #${m.idx}, a friend in the outlook, has no score yet`);
-    scores.set(m.idx, s0);
+  /** Members whose friend list may change at an instant, and members entering or leaving scope then. */
+  const listChanges = new Map<number, Set<number>>();
+  const scopeChanges = new Map<number, Set<number>>();
+  const mark = (into: Map<number, Set<number>>, at: number, idx: number) => {
+    const set = into.get(at) ?? new Set<number>();
+    set.add(idx);
+    into.set(at, set);
+  };
+  for (const m of members) {
     const s = sumsAt(ruleset, m.contributions, asOfMs);
     sums.set(m.idx, s);
     own.set(m.idx, fromMicro(ownMicroOf(ruleset, s, m.adjustMicro)));
-    friends.set(m.idx, activeAt(m.relations, asOfMs));
-    changes.push(...sumChanges(ruleset, m.idx, m.contributions, asOfMs, horizon));
-    for (const r of m.relations) {
-      for (const at of [r.sinceMs, r.untilMs]) {
-        if (at <= asOfMs || at > horizon) continue;
-        const set = edgeInstants.get(at) ?? new Set<number>();
-        set.add(m.idx);
-        edgeInstants.set(at, set);
-      }
+    const s0 = storedS.get(m.idx);
+    if (s0 === undefined && inScopeAt(m, asOfMs)) throw new NotFoundError(`citizen #${m.idx}, a friend in the outlook, has no score yet`);
+    scores.set(m.idx, s0 ?? own.get(m.idx)!);
+    friends.set(m.idx, friendsAt(m, persons, asOfMs));
+    for (const c of changesOf(m)) {
+      if (c.at > horizon) break;
+      changes.push(c);
     }
+    for (const at of listInstants(m, persons, asOfMs, horizon)) mark(listChanges, at, m.idx);
+    for (const at of scopeInstants(m, asOfMs, horizon)) mark(scopeChanges, at, m.idx);
   }
-  const instants = [...new Set([...changes.map((c) => c.at), ...edgeInstants.keys()])].sort((a, b) => a - b);
-  changes.sort((a, b) => a.at - b.at);
+  if (members.length > 1) changes.sort((a, b) => a.at - b.at);
+  const instantSet = new Set<number>(listChanges.keys());
+  for (const at of scopeChanges.keys()) instantSet.add(at);
+  for (const c of changes) instantSet.add(c.at);
+  const instants = [...instantSet].sort((a, b) => a - b);
 
+  // Barriers (friends outside the projected set) stand in with the largest score: their shortfall is 0 at every instant.
   const view: MutableNetworkView = {
     friends: (i) => friends.get(i) ?? [],
-    score: (i) => scores.get(i)!,
-    own: (i) => own.get(i)!,
+    score: (i) => scores.get(i) ?? params.scoreMax,
+    own: (i) => own.get(i) ?? params.scoreMax,
     setScore: (i, s) => {
-      scores.set(i, s);
+      if (scores.has(i)) scores.set(i, s);
     },
   };
-  const eventIds = eventIdsOf(db, changes.filter((c) => c.citizen === citizen));
-  const record = (c: SumChange): OutlookRecord => {
-    const rule = ruleset.rules[c.rule].spec;
-    const e = eventIds.get(c.contribution.eventIdx)!;
-    return { eventId: e.eventId, occurredAt: e.occurredAt, ruleId: rule.id, ruleName: rule.name, points: fromMicro(c.contribution.micro), change: c.change };
-  };
-
-  const points: OutlookPoint[] = [];
+  const points: Point[] = [];
   let lastCents = stored.cents;
   let lastTier = stored.tier;
   let lastPenalty = microOf(stored.penalty);
@@ -248,9 +415,10 @@ export function scoreOutlook(db: Db, citizenId: string, options: OutlookOptions 
       dirty.add(c.citizen);
       if (c.citizen === citizen) mine.push(c);
     }
-    for (const i of dirty) own.set(i, fromMicro(ownMicroOf(ruleset, sums.get(i)!, members.get(i)!.adjustMicro)));
-    for (const idx of edgeInstants.get(at) ?? []) {
-      const next = activeAt(members.get(idx)!.relations, at);
+    for (const i of dirty) own.set(i, fromMicro(ownMicroOf(ruleset, sums.get(i)!, persons.get(i)!.adjustMicro)));
+    for (const idx of scopeChanges.get(at) ?? []) dirty.add(idx);
+    for (const idx of listChanges.get(at) ?? []) {
+      const next = friendsAt(persons.get(idx)!, persons, at);
       const prev = friends.get(idx)!;
       if (next.length !== prev.length || next.some((f, n) => f !== prev[n])) {
         friends.set(idx, next);
@@ -264,49 +432,78 @@ export function scoreOutlook(db: Db, citizenId: string, options: OutlookOptions 
     const friendsMoved = penalty !== lastPenalty;
     lastPenalty = penalty;
     if (mine.length === 0 && cents === lastCents && tier === lastTier) continue;
-    points.push({ at: new Date(at).toISOString(), score: cents / 100, tier, own: own.get(citizen)!, penalty: fromMicro(penalty), records: mine.map(record), friendsMoved });
+    points.push({ at, cents, tier, own: own.get(citizen)!, penalty, mine, friendsMoved });
     lastCents = cents;
     lastTier = tier;
   }
 
+  // Records are named (event ids read) only for the points shown and the next tier.
+  const shown = points.slice(0, POINTS_SHOWN);
+  const next = nextTierOf(tiers, stored.tier, points);
+  const eventIds = eventIdsOf(db, [...shown.flatMap((p) => p.mine), ...(next?.records ?? [])].map((c) => c.contribution.eventIdx));
+  const record = (c: SumChange): OutlookRecord => {
+    const rule = ruleset.rules[c.rule].spec;
+    const e = eventIds.get(c.contribution.eventIdx)!;
+    return { eventId: e.eventId, occurredAt: e.occurredAt, ruleId: rule.id, ruleName: rule.name, points: fromMicro(c.contribution.micro), change: c.change };
+  };
+  const iso = (at: number) => new Date(at).toISOString();
   return {
     citizenId,
     rulesetVersion: state.version,
     asOf: state.asOf,
     now: { score: stored.cents / 100, tier: stored.tier, own: stored.own, penalty: stored.penalty },
-    points: points.slice(0, POINTS_SHOWN),
+    points: shown.map((p) => ({ at: iso(p.at), score: p.cents / 100, tier: p.tier, own: p.own, penalty: fromMicro(p.penalty), records: p.mine.map(record), friendsMoved: p.friendsMoved })),
     pointsTotal: points.length,
-    nextTier: nextTierOf(tiers, stored.tier, points),
+    nextTier: next && { tier: next.tier, min: next.min, at: iso(next.at), score: next.cents / 100, records: next.records.map(record), recordsTotal: next.recordsTotal },
     disputes: pendingDisputes(db, state, citizen, target),
-    considered: members.size,
+    considered: persons.size,
+    projected: projected.size,
   };
 }
 
-/** The first point whose tier ranks above today's, with the negative records that have expired by then. */
-function nextTierOf(tiers: { name: string; min: number }[], current: string, points: OutlookPoint[]): Outlook['nextTier'] {
-  const rank = (t: string) => tiers.findIndex((x) => x.name === t);
-  const now = rank(current);
-  const expired: OutlookRecord[] = [];
+/** A point of the outlook before its records are named. */
+interface Point {
+  at: number;
+  cents: number;
+  tier: string;
+  own: number;
+  /** Friend penalty, micro-points. */
+  penalty: number;
+  mine: SumChange[];
+  friendsMoved: boolean;
+}
+
+/** The first point whose tier ranks above today's, with the citizen's negative records that have expired by then (the first NEXT_TIER_RECORDS_SHOWN). */
+function nextTierOf(tiers: { name: string; min: number }[], current: string, points: Point[]) {
+  const rank = new Map(tiers.map((t, k) => [t.name, k]));
+  const now = rank.get(current)!;
+  const expired: SumChange[] = [];
+  let recordsTotal = 0;
   for (const p of points) {
-    expired.push(...p.records.filter((r) => r.change === 'expires' && r.points < 0));
-    if (rank(p.tier) < now) {
-      return { tier: p.tier, min: tiers[rank(p.tier)].min, at: p.at, score: p.score, records: expired.slice(0, NEXT_TIER_RECORDS_SHOWN), recordsTotal: expired.length };
+    for (const c of p.mine) {
+      if (c.change !== 'expires' || c.contribution.micro >= 0) continue;
+      recordsTotal++;
+      if (expired.length < NEXT_TIER_RECORDS_SHOWN) expired.push(c);
     }
+    const r = rank.get(p.tier)!;
+    if (r < now) return { tier: p.tier, min: tiers[r].min, at: p.at, cents: p.cents, records: expired, recordsTotal };
   }
   return null;
 }
 
-function eventIdsOf(db: Db, changes: SumChange[]): Map<number, { eventId: string; occurredAt: string }> {
-  const get = db.prepare('SELECT event_id AS eventId, occurred_at AS occurredAt FROM events WHERE idx = ?');
+function eventIdsOf(db: Db, eventIdxs: number[]): Map<number, { eventId: string; occurredAt: string }> {
+  const get = db.prepare('SELECT event_id, occurred_at FROM events WHERE idx = ?').raw(true);
   const out = new Map<number, { eventId: string; occurredAt: string }>();
-  for (const c of changes) {
-    if (!out.has(c.contribution.eventIdx)) out.set(c.contribution.eventIdx, get.get(c.contribution.eventIdx) as { eventId: string; occurredAt: string });
+  for (const idx of eventIdxs) {
+    if (out.has(idx)) continue;
+    const [eventId, occurredAt] = get.get(idx) as [string, string];
+    out.set(idx, { eventId, occurredAt });
   }
   return out;
 }
 
 /** What upholding each pending dispute of an event would change now: the event leaves scoring (SCORING_MODEL §1 retraction). */
-function pendingDisputes(db: Db, state: ScoringState, citizen: number, target: Member): Outlook['disputes'] {
+function pendingDisputes(db: Db, state: ScoringState, citizen: number, target: Person): Outlook['disputes'] {
   // A database restored from another build may hold a disputes table of another shape (or none): then no dispute is projected.
   const columns = new Set(columnsOf(db, 'disputes'));
   if (!['id', 'citizen_idx', 'event_idx', 'status'].every((c) => columns.has(c))) return [];

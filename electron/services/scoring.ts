@@ -6,6 +6,7 @@
  */
 import type { Db } from '../db/connection.js';
 import { loadKinds } from '../db/kinds.js';
+import { deferIndexes, type DeferredIndexes } from '../db/deferredIndexes.js';
 import { appendLedgerEntries, type LedgerEntryInput } from '../db/ledger.js';
 import { activeFriendsOf, loadActiveEdges } from '../db/relationships.js';
 import { getRuleset } from '../db/rulesets.js';
@@ -135,6 +136,22 @@ function microParams(ruleset: CompiledRuleset): MicroParams {
  */
 const MICRO_SUM = 'total(round(points * 1000000))';
 
+/**
+ * own(i) in micro-points from per-rule micro-point sums, in any order (every
+ * term is a whole number of micro-points), without the totals' text: the
+ * same arithmetic as assembleOwn, for callers that evaluate own(i) at many
+ * instants (the outlook).
+ */
+export function ownMicroFromSums(ruleset: CompiledRuleset, sums: Iterable<[number, number]>, adjustMicro = 0): number {
+  const p = microParams(ruleset);
+  let sum = 0;
+  for (const [ruleIndex, raw] of sums) {
+    if (!ruleset.rules[ruleIndex]) continue;
+    sum += capTotal(raw, p.capMin[ruleIndex], p.capMax[ruleIndex]);
+  }
+  return clamp(p.base + sum + adjustMicro, p.min, p.max);
+}
+
 /** own(i) from the per-rule micro-point sums of one citizen (rows in rule order) and their approved adjustments in micro-points. */
 export function assembleOwn(ruleset: CompiledRuleset, sums: [number, number][], adjustMicro = 0): OwnScore {
   const p = microParams(ruleset);
@@ -223,7 +240,18 @@ const SCORE_ROWS_PER_STATEMENT = 128;
  * its score while its penalty changes); returns the ledger entry when the
  * stored score or tier changed.
  */
-function scoreWriter(db: Db, state: ScoringState, operationId: number) {
+interface ScoreWriterOptions {
+  /** A citizen's id by index (a full recompute reads them all at once); default: one lookup per id. */
+  idOf?: (idx: number) => string;
+  /**
+   * From this many rows written on, the scores' secondary indexes are dropped
+   * and built again by flush() (deferredIndexes.ts): cheaper when a large
+   * share of the table is rewritten. Default: never.
+   */
+  deferIndexesFrom?: number;
+}
+
+function scoreWriter(db: Db, state: ScoringState, operationId: number, options: ScoreWriterOptions = {}) {
   // Rows are written in multi-row statements: call flush() before anything reads scores again.
   const sql = 'INSERT INTO scores (citizen_idx, cents, tier, s, own, penalty, totals) VALUES ';
   const upsertSet = `ON CONFLICT(citizen_idx) DO UPDATE SET cents = excluded.cents, tier = excluded.tier, s = excluded.s, own = excluded.own,
@@ -232,19 +260,28 @@ function scoreWriter(db: Db, state: ScoringState, operationId: number) {
   const upsertMany = db.prepare(`${sql}${Array(SCORE_ROWS_PER_STATEMENT).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')} ${upsertSet}`);
   let pending: (number | string)[] = [];
   let pendingRows = 0;
-  const flush = () => {
+  let written = 0;
+  let deferred: DeferredIndexes | null = null;
+  const writePending = () => {
+    if (!deferred && options.deferIndexesFrom !== undefined && written + pendingRows >= options.deferIndexesFrom) deferred = deferIndexes(db, 'scores');
     if (pendingRows === SCORE_ROWS_PER_STATEMENT) upsertMany.run(pending);
     else for (let k = 0; k < pendingRows; k++) upsertOne.run(pending.slice(k * 7, k * 7 + 7));
+    written += pendingRows;
     pending = [];
     pendingRows = 0;
+  };
+  const flush = () => {
+    writePending();
+    deferred?.restore();
   };
   const upsert = {
     run(...row: (number | string)[]) {
       pending.push(...row);
-      if (++pendingRows === SCORE_ROWS_PER_STATEMENT) flush();
+      if (++pendingRows === SCORE_ROWS_PER_STATEMENT) writePending();
     },
   };
-  const citizenId = db.prepare('SELECT citizen_id FROM citizens WHERE idx = ?').pluck();
+  const lookupId = db.prepare('SELECT citizen_id FROM citizens WHERE idx = ?').pluck();
+  const citizenId = { get: options.idOf ?? ((idx: number) => lookupId.get(idx) as string) };
   const drop = db.prepare('DELETE FROM scores WHERE citizen_idx = ?');
   let rewritten = 0;
   /**
@@ -256,7 +293,7 @@ function scoreWriter(db: Db, state: ScoringState, operationId: number) {
     drop.run(idx);
     rewritten++;
     return {
-      citizenId: citizenId.get(idx) as string,
+      citizenId: citizenId.get(idx),
       operationId,
       oldCents: old.cents,
       newCents: null,
@@ -285,9 +322,9 @@ function scoreWriter(db: Db, state: ScoringState, operationId: number) {
     if (!same) rewritten++;
     if (old && old.cents === f.cents && old.tier === f.tier) return null;
     const ownChanged = !old || old.own !== f.own || old.totals !== f.totals;
-    const friendIds = ownChanged ? [] : friendsThatMoved().map((j) => citizenId.get(j) as string).sort();
+    const friendIds = ownChanged ? [] : friendsThatMoved().map((j) => citizenId.get(j)).sort();
     return {
-      citizenId: citizenId.get(idx) as string,
+      citizenId: citizenId.get(idx),
       operationId,
       oldCents: old?.cents ?? null,
       newCents: f.cents,
@@ -299,6 +336,24 @@ function scoreWriter(db: Db, state: ScoringState, operationId: number) {
     };
   };
   return { write, remove, flush, rewritten: () => rewritten };
+}
+
+/**
+ * Citizen ids by index, all read on first use in one pass: for a full
+ * recompute, whose ledger entries name many citizens (one lookup each costs
+ * more than reading them all).
+ */
+function citizenIdReader(db: Db, n: number): (idx: number) => string {
+  let ids: (string | undefined)[] | null = null;
+  return (idx) => {
+    if (!ids) {
+      ids = new Array<string | undefined>(n);
+      for (const [i, id] of db.prepare('SELECT idx, citizen_id FROM citizens').raw(true).iterate() as IterableIterator<[number, string]>) ids[i] = id;
+    }
+    const id = ids[idx];
+    if (id === undefined) throw new Error(`citizen #${idx} does not exist`);
+    return id;
+  };
 }
 
 function loadStoredScores(db: Db, n: number): (StoredScore | undefined)[] {
@@ -415,7 +470,8 @@ export function fullRecompute(
   const fixed = solveFixedPoint(own, graph, state.params, (it, change) => onProgress?.('fixed point', it, Math.max(it, Math.ceil(Math.log10(Math.max(change, 1e-11) / 1e-11)) + it)));
 
   onProgress?.('writing scores', 0, n);
-  const writer = scoreWriter(db, state, operationId);
+  // Rewriting more than an eighth of the scores: their indexes are built once at the end instead of row by row.
+  const writer = scoreWriter(db, state, operationId, { idOf: citizenIdReader(db, n), deferIndexesFrom: Math.ceil(n / 8) });
   const entersScope = consentRequired(state.ruleset) || options.unscoredWereOutOfScope === true;
   const view = csrView(graph, fixed.s);
   const entries: LedgerEntryInput[] = [];

@@ -72,7 +72,9 @@ describe('main-process message catalogs', () => {
     for (const file of sourceFiles(join(ROOT, 'electron'))) {
       const source = readFileSync(file, 'utf8');
       // A file that makes a translator names its namespace; one that is handed a translator qualifies its keys (ns:key).
-      const namespace = /translator\([^,)]+,\s*'([\w-]+)'\)/.exec(source)?.[1];
+      // The command line's files ask cli/i18n.ts's t(), whose namespace is `cli`.
+      const commandLine = /^electron\/cli(\.ts$|\/)/.test(relative(ROOT, file)) ? 'cli' : undefined;
+      const namespace = /translator\([^,)]+,\s*'([\w-]+)'\)/.exec(source)?.[1] ?? commandLine;
       if (!namespace && !/\bTranslate\b/.test(source)) continue;
       for (const m of source.matchAll(/\bt\(\s*'([^'`$]+)'/g)) {
         if (!namespace && !m[1].includes(':')) {
