@@ -6,7 +6,6 @@
  */
 import type { Reach } from '../../shared/recourse.js';
 import type { Db } from '../db/connection.js';
-import { activeFriendsOf } from '../db/relationships.js';
 import { attributePenalty, updateFixedPoint, type MutableNetworkView } from '../engine/network.js';
 import { scoreCents } from '../engine/scoring.js';
 import { storedNetworkView, type ScoringState } from './scoring.js';
@@ -25,9 +24,9 @@ export interface WhatIf {
  * incremental rescoring would (SCORING_MODEL §7.1); the database is only read.
  */
 export function whatIf(db: Db, state: ScoringState, ownOverride: Map<number, number>): WhatIf {
-  const friendsOf = activeFriendsOf(db);
-  const date = state.asOf.slice(0, 10);
-  const friendCache = new Map<number, number[]>();
+  // N(i) as the engine has it: friends active at the as-of and in scope (SCORING_MODEL §3, §4).
+  const friendsOf = storedNetworkView(db, state).friends;
+  const friendCache = new Map<number, ArrayLike<number>>();
   const storedS = db.prepare('SELECT s FROM scores WHERE citizen_idx = ?').pluck();
   const storedOwn = db.prepare('SELECT own FROM scores WHERE citizen_idx = ?').pluck();
   const after = new Map<number, number>();
@@ -35,7 +34,7 @@ export function whatIf(db: Db, state: ScoringState, ownOverride: Map<number, num
     friends(i) {
       let f = friendCache.get(i);
       if (!f) {
-        f = friendsOf(i, date);
+        f = friendsOf(i);
         friendCache.set(i, f);
       }
       return f;
@@ -46,7 +45,8 @@ export function whatIf(db: Db, state: ScoringState, ownOverride: Map<number, num
       after.set(i, s);
     },
   };
-  const before = updateFixedPoint(view, state.params, ownOverride.keys());
+  // An out-of-scope citizen has no score and is in no one's N(i): changing their own score moves nobody.
+  const before = updateFixedPoint(view, state.params, [...ownOverride.keys()].filter((i) => storedS.get(i) !== undefined));
   for (const i of [...after.keys()]) if (!before.has(i)) after.delete(i);
   return { after, before, view };
 }

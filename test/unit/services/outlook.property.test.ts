@@ -6,7 +6,9 @@
  * change is missed); and after the last point nothing of the record changes
  * any more. Populations from the §7 invariant generator: clusters of low
  * scorers whose penalty travels several hops, records on ttl boundaries,
- * friendships that end or begin after the as-of.
+ * friendships that end or begin after the as-of. The citizens looked at are
+ * the lowest and those nearest the threshold (their friends are where a
+ * barrier's certificate is tight), up to 25 points each.
  */
 import fc from 'fast-check';
 import { join } from 'node:path';
@@ -22,7 +24,7 @@ const workspace = tempDir('credence-outlook-');
 afterAll(() => workspace.cleanup());
 let counter = 0;
 
-const seen = { points: 0, friendPoints: 0, citizens: 0 };
+const seen = { points: 0, friendPoints: 0, citizens: 0, projected: 0, certified: 0 };
 
 /** The reference's cents, accepting either rounding where the model leaves s open within its tolerance. */
 const agrees = (r: RefScore, cents: number) => r.cents === cents || (r.centsEither?.includes(cents) ?? false);
@@ -41,13 +43,22 @@ describe('the outlook against a fresh reference recompute at each future instant
           const published = publishRuleset(db, s.ruleset.spec, { actor: 'test', reason: 'outlook property', asOf: s.asOf });
           expect(published.problems).toEqual([]);
           const input = referenceInputAfter(s, 0);
-          const citizens = db.prepare('SELECT c.citizen_id FROM citizens c JOIN scores s ON s.citizen_idx = c.idx ORDER BY s.cents, c.citizen_id LIMIT 6').pluck().all() as string[];
+          // The six lowest scores, and the four nearest the threshold from each side: friends at the threshold are where a barrier's certificate is tight.
+          const lowest = db.prepare('SELECT c.citizen_id FROM citizens c JOIN scores s ON s.citizen_idx = c.idx ORDER BY s.cents, c.citizen_id LIMIT 6').pluck().all() as string[];
+          const t = s.ruleset.reference.threshold * 100;
+          const near = db
+            .prepare('SELECT c.citizen_id FROM citizens c JOIN scores s ON s.citizen_idx = c.idx ORDER BY abs(s.cents - ?), c.citizen_id LIMIT 8')
+            .pluck()
+            .all(t) as string[];
+          const citizens = [...new Set([...lowest, ...near])];
           for (const id of citizens) {
             const outlook = scoreOutlook(db, id);
             expect(outlook.pointsTotal).toBe(outlook.points.length);
             seen.citizens++;
+            seen.projected = Math.max(seen.projected, outlook.projected);
+            if (outlook.projected < outlook.considered) seen.certified++;
             let previous = outlook.now;
-            for (const point of outlook.points.slice(0, 10)) {
+            for (const point of outlook.points.slice(0, 25)) {
               const at = Date.parse(point.at);
               const justBefore = referenceScores({ ...input, asOf: new Date(at - 1).toISOString() }).get(id)!;
               expect(agrees(justBefore, Math.round(previous.score * 100)), `${id} just before ${point.at}: reference ${justBefore.cents}, outlook ${previous.score}`).toBe(true);
@@ -68,5 +79,8 @@ describe('the outlook against a fresh reference recompute at each future instant
     // The property really compared points, some of them moved by friends alone.
     expect(seen.points).toBeGreaterThan(20);
     expect(seen.friendPoints).toBeGreaterThan(0);
+    // Some outlooks projected friends several hops away, and some read friends they then certified and left out.
+    expect(seen.projected).toBeGreaterThan(3);
+    expect(seen.certified).toBeGreaterThan(0);
   }, 600_000);
 });

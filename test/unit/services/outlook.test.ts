@@ -19,6 +19,8 @@ import { explainCitizen } from '../../../electron/services/explain.js';
 import { importFolder } from '../../../electron/services/import.js';
 import { friendPenaltyByDistrict, networkView } from '../../../electron/services/network.js';
 import { scoreOutlook } from '../../../electron/services/outlook.js';
+import { whatIf } from '../../../electron/services/networkReach.js';
+import { loadScoringState } from '../../../electron/services/scoring.js';
 import { publishRuleset } from '../../../electron/services/rulesets.js';
 import { eventRow, folder, openTempDb, removeTempDirs } from '../helpers/importFixtures.js';
 import { readPdf } from '../helpers/pdfReader.js';
@@ -206,5 +208,68 @@ describe('the projected set is as small as the model allows', () => {
     expect(o.now.score).toBe(500);
     expect(o.points.map((p) => [p.at, p.score, p.tier])).toEqual([['2025-06-01T00:00:00.000Z', 1000, 'A']]);
     expect(explainCitizen(db, 'F').score).toBeCloseTo(900 - (0.5 / 6) * 350, 2);
+  });
+});
+
+const idxOf = (db: Db, id: string) => db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(id) as number;
+
+describe('consent scope in the outlook (SCORING_MODEL §3)', () => {
+  /*
+   * Consent required. X (no records) is friends with M and L. M (own 500:
+   * -300 until 2025-09-01, -200 until 2026-09-01) consented in 2020 and
+   * withdraws on 2025-03-01; L (own 500 until 2025-06-01) never consented.
+   * As of 2025-01-01: N(X) = {M}, s_M = 500 (X is above T),
+   * s_X = 1000 - min(100, 0.5 (850 - 500)) = 900.00 (B).
+   * On 2025-03-01 M leaves scope: N(X) is empty, s_X = 1000.00 (A). L's
+   * expiry (2025-06-01) and M's (2025-09-01) move nothing: neither is in
+   * anyone's friend list then.
+   */
+  let db: Db;
+  beforeAll(async () => {
+    const opened = openTempDb();
+    db = opened.db;
+    const files = {
+      'event_kinds.json': KINDS,
+      'citizens.csv': ['citizen_id,name,district,birth_date', 'X,Citizen X,North,', 'M,Citizen M,North,', 'L,Citizen L,North,', ''].join('\n'),
+      'consents.csv': [
+        'citizen_id,status,at,evidence',
+        'X,given,2020-01-01T00:00:00Z,form 1',
+        'M,given,2020-01-01T00:00:00Z,form 2',
+        'M,withdrawn,2025-03-01T00:00:00Z,letter',
+        '',
+      ].join('\n'),
+      'relationships.csv': ['a,b,since,until', 'M,X,2020-01-01,', 'L,X,2020-01-01,', ''].join('\n'),
+      'events.csv': [
+        'event_id,citizen_id,kind,occurred_at,data',
+        eventRow('M-r', 'M', 'record', '2024-09-01T00:00:00Z', { p: -300 }),
+        eventRow('M-r2', 'M', 'record', '2024-09-01T00:00:00Z', { p: -200 }),
+        eventRow('L-r', 'L', 'record', '2024-06-01T00:00:00Z', { p: -500 }),
+        '',
+      ].join('\n'),
+    };
+    const report = await importFolder(db, folder(files), { actor: 'test', reason: 'consent world' });
+    if (!report.ok) throw new Error(JSON.stringify(report.problems));
+    const published = publishRuleset(db, { ...SMALL_RULESET, consent_required: true }, { actor: 'test', reason: 'consent required', asOf: '2025-01-01T00:00:00Z' });
+    if (!published.ok) throw new Error(JSON.stringify(published.problems));
+  });
+
+  it('a citizen out of scope has no outlook, and the refusal says why', () => {
+    expect(() => scoreOutlook(db, 'L')).toThrow(/'L' is not scored: the current ruleset scores only citizens who gave their consent/);
+  });
+
+  it('friends out of scope take no part: L never, M from the day it withdraws', () => {
+    const o = scoreOutlook(db, 'X');
+    expect(o.now).toMatchObject({ score: 900, tier: 'B', penalty: 100 });
+    expect(o.points.map((p) => [p.at, p.score, p.tier, p.penalty, p.friendsMoved])).toEqual([['2025-03-01T00:00:00.000Z', 1000, 'A', 0, true]]);
+    // M is projected until it leaves scope; L, never in scope, is in no one's list and is not.
+    expect(o.projected).toBe(2);
+  });
+
+  it("a dispute's reach counts friends in scope only: upholding M's -300 moves X (N(X) = {M}, L out of scope) from 900.00 to 1000 - 0.5 (850 - 800) = 975.00", () => {
+    openDispute(db, { citizenId: 'M', eventId: 'M-r', statement: 'not mine' }, 'official-1');
+    const d = scoreOutlook(db, 'M').disputes[0];
+    expect(d).toMatchObject({ score: 800, tier: 'C', reach: { citizens: 1, maxHops: 1, byHop: [{ hops: 1, citizens: 1 }] } });
+    const w = whatIf(db, loadScoringState(db)!, new Map([[idxOf(db, 'M'), 800]]));
+    expect(w.after.get(idxOf(db, 'X'))).toBeCloseTo(975, 9);
   });
 });

@@ -186,7 +186,7 @@ export function OutlookCard({ citizenId }: { citizenId: string }) {
           <Title order={5}>{t('disputes.title')}</Title>
           <Disputes o={o} />
           <Text size="xs" c="dimmed">
-            {t('considered', { count: o.considered })}
+            {t('considered', { count: o.considered })} {t('projected', { count: o.projected })}
           </Text>
         </Stack>
       )}

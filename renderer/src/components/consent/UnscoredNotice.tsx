@@ -15,6 +15,9 @@ export function UnscoredNotice({ name, consent }: { name: string; consent: Conse
   return (
     <Alert color="orange" variant="light" title={t('unscored.title')} data-testid="citizen-unscored">
       <Text size="sm">{t('unscored.body', { name, reason: t(`unscored.${reason}`), asOf: when(consent.asOf) })}</Text>
+      <Text size="sm" mt="xs" data-testid="citizen-unscored-outlook">
+        {t('outlook:outOfScope')}
+      </Text>
     </Alert>
   );
 }
