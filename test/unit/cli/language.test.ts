@@ -280,7 +280,8 @@ describe('reports and refusals', () => {
   });
 
   it('explains a citizen in Chinese: labels, the tier, the instant in UTC', async () => {
-    const r = await neutral(() => runCli('--lang', 'zh-CN', 'explain', citizenId, '--db', template));
+    // --lang after the subcommand and its arguments, as an operator adds it at the end of a line
+    const r = await neutral(() => runCli('explain', citizenId, '--db', template, '--lang', 'zh-CN'));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/信用分 \d+\.\d\d，信用等级 [A-D]+ 级，规则集第\d+版，评分基准时间 UTC 2026\/11\/01 00:00:00/);
     expect(r.stdout).toContain('基础分 ');
