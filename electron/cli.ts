@@ -27,12 +27,12 @@ import { authenticate, IdentityError, identityOptions, NEW_PASSWORD_ENV, readLin
 import { SecretUnavailableError } from './cli/secrets.js';
 import type { Role } from '../shared/contract.js';
 import { logAccess } from './services/accessLog.js';
-import { field, terminalSafe } from './cli/terminalText.js';
+import { field, padColumns, terminalSafe } from './cli/terminalText.js';
 import { checkRuleset, recomputeScores } from './services/rulesets.js';
 import { parseInstant, type Progress } from './services/scoring.js';
 import { localizedName } from '../shared/localizedText.js';
 import { LANGUAGES } from '../shared/language.js';
-import { chooseLanguage, cliLanguage, instant, LANG_OPTION, LanguageChoiceError, num, refusalText, serverMessage, setCliLanguage, t } from './cli/i18n.js';
+import { adoptAccountLanguage, chooseLanguage, cliLanguage, instant, LANG_OPTION, LanguageChoiceError, num, refusalText, serverMessage, setCliLanguage, t } from './cli/i18n.js';
 import { localizeHelp } from './cli/helpText.js';
 
 export const DEFAULT_RESOURCES = fileURLToPath(new URL('../resources/default/', import.meta.url));
@@ -75,7 +75,7 @@ function progressBar(): Progress | undefined {
     const width = 30;
     const frac = total > 0 ? Math.min(1, done / total) : 0;
     const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
-    process.stderr.write(`\r${phaseName(phase).padEnd(18)} [${bar}] ${num(frac, { style: 'percent', maximumFractionDigits: 0 }).padStart(4)}`);
+    process.stderr.write(`\r${padColumns(phaseName(phase), 26)} [${bar}] ${num(frac, { style: 'percent', maximumFractionDigits: 0 }).padStart(4)}`);
     if (done >= total) process.stderr.write('\n');
   };
 }
@@ -407,6 +407,7 @@ function addUserPasswordCommand(users: Command): void {
           logAccess(db, { username: o.user, action: 'password_change', detail: 'command line: wrong username or password, or the account is disabled', outcome: 'refused' });
           throw new Rejected(t('identity.wrongPassword'));
         }
+        adoptAccountLanguage(user.language);
         await changeOwnPassword(db, user.username, current, await readLineSecret(NEW_PASSWORD_ENV, t('users.password.newPrompt'), { confirm: true }));
         out(t('users.password.changed', { user: user.username }));
       } catch (err) {

@@ -11,6 +11,7 @@ import { NotFoundError } from '../services/explain.js';
 import { purgeExpiredRecords, retentionPolicy, RetentionError, setRetention } from '../services/retention.js';
 import type { Progress } from '../services/scoring.js';
 import { instant, refusalText, t } from './i18n.js';
+import { padColumns } from './terminalText.js';
 
 /** What cli.ts lends to command modules. */
 export interface CliHelpers {
@@ -80,7 +81,8 @@ function registerRetentionCommands(retention: Command, h: CliHelpers): void {
         const head = (key: string) => t(`retention.show.column.${key}`);
         const lines = [
           t('retention.show.title', { asOf: instant(policy.asOf) }),
-          `${head('kind').padEnd(24)} ${head('days').padStart(6)}  ${head('cutOff').padEnd(24)} ${head('events').padStart(8)} ${head('expired').padStart(8)} ${head('held').padStart(6)}`,
+          // Padded by terminal columns: a Chinese heading takes two per character.
+          [padColumns(head('kind'), 24), padColumns(head('days'), 6, 'start'), ` ${padColumns(head('cutOff'), 24)}`, padColumns(head('events'), 8, 'start'), padColumns(head('expired'), 8, 'start'), padColumns(head('held'), 6, 'start')].join(' '),
         ];
         for (const k of policy.kinds) {
           const cells = [String(k.events).padStart(8), String(k.expired).padStart(8), String(k.held).padStart(6)];

@@ -5,8 +5,9 @@
  * program before its subcommands exist, which inherit it. Option names,
  * command names and values stay as typed.
  */
-import { type Argument, type Command, type Option } from 'commander';
+import { type Argument, type Command, Help, type Option } from 'commander';
 import { t } from './i18n.js';
+import { displayWidth, hasWide, wrapColumns } from './terminalText.js';
 
 const TITLES: Record<string, string> = {
   'Usage:': 'help.title.usage',
@@ -20,8 +21,8 @@ const quoted = (values: readonly string[]) => values.map((v) => JSON.stringify(v
 
 function withExtras(description: string, extras: string[]): string {
   if (!extras.length) return description;
-  const note = t('help.extras', { extras: extras.join(t('list.separator')) });
-  return description ? `${description} ${note}` : note;
+  const joined = extras.join(t('list.separator'));
+  return description ? t('help.withExtras', { description, extras: joined }) : t('help.extras', { extras: joined });
 }
 
 function optionDescription(option: Option): string {
@@ -74,6 +75,15 @@ export function localizeHelp(program: Command): void {
   program
     .helpOption('-h, --help', t('help.helpOption'))
     .helpCommand('help [command]', t('help.helpCommand'))
-    .configureHelp({ styleTitle: (title) => (TITLES[title] ? t(TITLES[title]) : title), optionDescription, argumentDescription })
+    .configureHelp({
+      styleTitle: (title) => (TITLES[title] ? t(TITLES[title]) : title),
+      optionDescription,
+      argumentDescription,
+      // Chinese characters take two columns and a line may break between any two of them.
+      displayWidth,
+      boxWrap(text: string, width: number): string {
+        return hasWide(text) ? wrapColumns(text, width) : Help.prototype.boxWrap.call(this, text, width);
+      },
+    })
     .configureOutput({ outputError: (text, write) => write(translateCommanderError(text)) });
 }

@@ -5,8 +5,9 @@
  * last: `--lang en|zh-CN`, the CREDENCE_LANG environment variable, the
  * language stored for the account a command runs as, the system locale
  * (LC_ALL, LC_MESSAGES, LANG: zh… is Chinese), else English. What a program
- * reads (--json, CSV, exit codes, IDs, the columns of `users list`) does not
- * change with it.
+ * reads does not change with it: --json, CSV, exit codes, and the IDs, codes
+ * and ISO instants in the tab-separated columns of `users list|pending`
+ * (only their labels, "created", "proposed by", follow the language).
  */
 import { isLanguage, LANGUAGES, type Language } from '../../shared/language.js';
 import type { Keyed, ServerMessageKey } from '../../shared/messages.js';

@@ -22,3 +22,62 @@ export function terminalSafe(text: string): string {
 export function field(value: string | null | undefined): string {
   return (value ?? '').replace(UNSAFE_IN_FIELD, escape);
 }
+
+/** East Asian wide characters (CJK ideographs, kana, Hangul, full-width forms): two columns of a terminal each. */
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/gu;
+
+/** How many terminal columns `text` takes (a Chinese character two). */
+export function displayWidth(text: string): number {
+  return text.length + (text.match(WIDE)?.length ?? 0);
+}
+
+export function hasWide(text: string): boolean {
+  return displayWidth(text) !== text.length;
+}
+
+/** `text` padded with spaces to `width` columns, on the right (padEnd) or the left (padStart). */
+export function padColumns(text: string, width: number, side: 'end' | 'start' = 'end'): string {
+  const fill = ' '.repeat(Math.max(0, width - displayWidth(text)));
+  return side === 'end' ? text + fill : fill + text;
+}
+
+/** Punctuation a line may not start with in Chinese typesetting: it stays with the character before it. */
+const CLOSING = /^[，。；：、）」』！？…”’]+$/u;
+
+/**
+ * Lines of at most `width` columns: Latin words kept whole, Chinese text
+ * broken between any two characters, never before a comma or a closing
+ * bracket (the character before it moves down with it). Existing line breaks
+ * are kept; only a single word longer than `width` overruns.
+ */
+export function wrapColumns(text: string, width: number): string {
+  const out: string[] = [];
+  const pattern = new RegExp(`${WIDE.source}|[^\\s${WIDE.source.slice(1, -1)}]+|\\s+`, 'gu');
+  for (const paragraph of text.split(/\r?\n/)) {
+    let line: string[] = [];
+    const flush = () => {
+      out.push(line.join('').trimEnd());
+      line = [];
+    };
+    for (const token of paragraph.match(pattern) ?? []) {
+      const space = /^\s+$/.test(token);
+      if (line.length === 0) {
+        if (!space) line.push(token);
+      } else if (displayWidth([...line, token].join('')) <= width) line.push(token);
+      else if (space) flush();
+      else if (CLOSING.test(token)) {
+        // The character before goes down with it; a line of one word keeps it, overrunning.
+        if (line.length > 1 && !/^\s+$/.test(line[line.length - 1])) {
+          const carried = line.pop()!;
+          flush();
+          line = [carried, token];
+        } else line.push(token);
+      } else {
+        flush();
+        line = [token];
+      }
+    }
+    flush();
+  }
+  return out.join('\n');
+}

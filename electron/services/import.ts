@@ -12,7 +12,7 @@ import { CITIZEN_ID_PATTERN, ConsentStatus, EventKindsFile, type EventKindSpec, 
 import { INSTANT_FORM, instantFlaw } from '../../shared/instant.js';
 import { isLanguage, LANGUAGES } from '../../shared/language.js';
 import type { Db } from '../db/connection.js';
-import { CJK_CHAR } from '../db/nameSearch.js';
+import { CJK_CHAR, deferNameIndex } from '../db/nameSearch.js';
 import { canonicalFields, insertKind, loadKinds } from '../db/kinds.js';
 import { recordOperation } from '../db/operations.js';
 import { contributionWriter, type ContributionWriter } from './contributions.js';
@@ -366,44 +366,51 @@ class ImportContext {
     const seen = new Set<string>();
     // A file without the language column leaves the languages on record as they are; with it, an empty field clears one.
     let languageColumn = false;
+    // New citizens are name-indexed once, after the file, not by the insert trigger row by row.
+    const firstIdx = ((this.db.prepare('SELECT max(idx) FROM citizens').pluck().get() as number | null) ?? 0) + 1;
+    const nameIndex = deferNameIndex(this.db, firstIdx);
     this.clock.switch('parse');
-    await readCsv(path, ['citizen_id', 'name', 'district', 'birth_date'], this.timed((row) => {
-      const bad = (message: string) => this.problems.add({ file, line: row.line, message });
-      if (row.ragged) {
-        bad(row.ragged);
-        return;
-      }
-      const [id, name, district, birth, latin, lang] = row.fields;
-      let flaw: string | null;
-      if (!CITIZEN_ID_PATTERN.test(id)) bad(`citizen_id '${clip(id)}' must be 1-64 characters of A-Z a-z 0-9 _ -`);
-      else if (seen.has(id)) bad(`citizen_id '${id}' appears twice in the file`);
-      else if (!name.trim()) bad(`citizen ${id} has an empty name`);
-      else if (!district.trim()) bad(`citizen ${id} has an empty district`);
-      else if ((flaw = nameProblem('name', name) ?? nameProblem('name_latin', latin) ?? nameProblem('district', district))) bad(`citizen ${id}: ${flaw}`);
-      else if (CJK_CHAR.test(latin)) bad(`citizen ${id}: name_latin '${clip(latin)}' holds Chinese, Japanese or Korean characters; it is the name in Latin letters (pinyin), and may be left empty`);
-      else if (birth !== '' && !isIsoDate(birth)) bad(`birth_date '${clip(birth)}' is not a date YYYY-MM-DD`);
-      else if (lang !== '' && !isLanguage(lang)) bad(`citizen ${id}: language '${clip(lang)}' is not one of ${LANGUAGES.join(', ')} (or empty)`);
-      else {
-        seen.add(id);
-        // Rows are written even after a problem (the transaction is rolled
-        // back then): later files and rows are checked against them as they
-        // would be in a clean import, so every problem is found in one run.
-        const birthDate = birth === '' ? null : birth;
-        const nameLatin = latin.trim() === '' ? null : latin;
-        this.clock.switch('write');
-        const existing = find.get(id) as { idx: number; name: string; name_latin: string | null; district: string; birth_date: string | null; language: string | null } | undefined;
-        const language = languageColumn ? (lang === '' ? null : lang) : (existing?.language ?? null);
-        if (!existing) {
-          const idx = Number(insert.run(id, name, nameLatin, district, birthDate, language).lastInsertRowid);
-          this.citizenIdx.set(id, idx);
-          this.dirty.add(idx);
-          this.counts.citizensAdded++;
-        } else if (existing.name !== name || existing.name_latin !== nameLatin || existing.district !== district || existing.birth_date !== birthDate || existing.language !== language) {
-          update.run(name, nameLatin, district, birthDate, language, existing.idx);
-          this.counts.citizensUpdated++;
+    try {
+      await readCsv(path, ['citizen_id', 'name', 'district', 'birth_date'], this.timed((row) => {
+        const bad = (message: string) => this.problems.add({ file, line: row.line, message });
+        if (row.ragged) {
+          bad(row.ragged);
+          return;
         }
-      }
-    }), { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes, optional: ['name_latin', 'language'], onHeader: (columns) => (languageColumn = columns.includes('language')) });
+        const [id, name, district, birth, latin, lang] = row.fields;
+        let flaw: string | null;
+        if (!CITIZEN_ID_PATTERN.test(id)) bad(`citizen_id '${clip(id)}' must be 1-64 characters of A-Z a-z 0-9 _ -`);
+        else if (seen.has(id)) bad(`citizen_id '${id}' appears twice in the file`);
+        else if (!name.trim()) bad(`citizen ${id} has an empty name`);
+        else if (!district.trim()) bad(`citizen ${id} has an empty district`);
+        else if ((flaw = nameProblem('name', name) ?? nameProblem('name_latin', latin) ?? nameProblem('district', district))) bad(`citizen ${id}: ${flaw}`);
+        else if (CJK_CHAR.test(latin)) bad(`citizen ${id}: name_latin '${clip(latin)}' holds Chinese, Japanese or Korean characters; it is the name in Latin letters (pinyin), and may be left empty`);
+        else if (birth !== '' && !isIsoDate(birth)) bad(`birth_date '${clip(birth)}' is not a date YYYY-MM-DD`);
+        else if (lang !== '' && !isLanguage(lang)) bad(`citizen ${id}: language '${clip(lang)}' is not one of ${LANGUAGES.join(', ')} (or empty)`);
+        else {
+          seen.add(id);
+          // Rows are written even after a problem (the transaction is rolled
+          // back then): later files and rows are checked against them as they
+          // would be in a clean import, so every problem is found in one run.
+          const birthDate = birth === '' ? null : birth;
+          const nameLatin = latin.trim() === '' ? null : latin;
+          this.clock.switch('write');
+          const existing = find.get(id) as { idx: number; name: string; name_latin: string | null; district: string; birth_date: string | null; language: string | null } | undefined;
+          const language = languageColumn ? (lang === '' ? null : lang) : (existing?.language ?? null);
+          if (!existing) {
+            const idx = Number(insert.run(id, name, nameLatin, district, birthDate, language).lastInsertRowid);
+            this.citizenIdx.set(id, idx);
+            this.dirty.add(idx);
+            this.counts.citizensAdded++;
+          } else if (existing.name !== name || existing.name_latin !== nameLatin || existing.district !== district || existing.birth_date !== birthDate || existing.language !== language) {
+            update.run(name, nameLatin, district, birthDate, language, existing.idx);
+            this.counts.citizensUpdated++;
+          }
+        }
+      }), { onBytes, onChunk, maxLine: LIMITS.lineBytes, maxBytes: LIMITS.dataFileBytes, optional: ['name_latin', 'language'], onHeader: (columns) => (languageColumn = columns.includes('language')) });
+    } finally {
+      this.clock.within('write', () => nameIndex.finish());
+    }
   }
 
   /**

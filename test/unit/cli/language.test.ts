@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseLanguage, langArgument, localeLanguage } from '../../../electron/cli/i18n.js';
+import { displayWidth, wrapColumns } from '../../../electron/cli/terminalText.js';
 import { openDatabase } from '../../../electron/db/connection.js';
 import { CLI_USER, runCli, seedCliAccount, useCliIdentity } from '../helpers/cliHarness.js';
 import { buildDemoDatabase } from '../helpers/demoDatabase.js';
@@ -123,6 +124,23 @@ describe('help and usage errors', () => {
     expect(flag.stdout).toBe(english.stdout);
   });
 
+  it('wraps the Chinese help at 80 terminal columns (a character takes two), never starting a line with a comma', async () => {
+    expect(displayWidth('信用分 968.40')).toBe(13);
+    const text = '导入一个文件夹：event_kinds.json、citizens.csv、consents.csv、relationships.csv、events.csv 或 events.jsonl（全部成功或全部不写入），共计若干条记录。';
+    for (const width of [10, 20, 33, 47]) {
+      const lines = wrapColumns(text, width).split('\n');
+      expect(lines.join('').replace(/\s/g, ''), `width ${width}`).toBe(text.replace(/\s/g, ''));
+      for (const line of lines) {
+        expect(line, `width ${width}`).not.toMatch(/^[，。；：、）]/);
+        // only a Latin word too long for any line overruns (with the punctuation that cannot start the next one)
+        if (!/^[^\s，。；：、）]+[，。；：、）]*$/.test(line) || /[\u4e00-\u9fff]/.test(line)) expect(displayWidth(line), `${width}: ${line}`).toBeLessThanOrEqual(width);
+      }
+    }
+    const help = await neutral(() => runCli('--lang', 'zh-CN', '--help'));
+    const wide = help.stdout.split('\n').filter((l) => displayWidth(l) > 80);
+    expect(wide).toEqual([]);
+  });
+
   it("commander's usage errors are in the chosen language, exit 2", async () => {
     const unknown = await neutral(() => runCli('--lang', 'zh-CN', 'frobnicate'));
     expect(unknown.code).toBe(2);
@@ -131,6 +149,13 @@ describe('help and usage errors', () => {
     const missing = await neutral(() => runCli('--lang', 'zh-CN', 'import', work.dir, '--db', join(work.dir, 'unused.sqlite')));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('错误：未指定必填选项“--provider <name>”');
+    const suggested = await neutral(() => runCli('--lang', 'zh-CN', 'rulse'));
+    expect(suggested.code).toBe(2);
+    expect(suggested.stderr).toContain('错误：未知命令“rulse”\n（是否要输入 rules？）');
+    const choice = await neutral(() => runCli('--lang', 'zh-CN', 'disclose', 'C1', '--out', 'x.pdf', '--language', 'fr'));
+    expect(choice.code).toBe(2);
+    expect(choice.stderr).toContain('错误：选项“--language <language>”的取值“fr”无效，可选值为：en, zh-CN。');
+    expect(`${suggested.stderr}${choice.stderr}`).not.toMatch(/Did you mean|is invalid|Allowed choices/);
     const integer = await neutral(() => runCli('--lang', 'zh-CN', 'demo', '--db', template, '--citizens', 'many'));
     expect(integer.code).toBe(2);
     expect(integer.stderr).toContain('错误：--citizens 须为不小于 1 的整数，实际为“many”');
@@ -192,7 +217,7 @@ describe('reports and refusals', () => {
     const r = await withEnv({ CREDENCE_LANG: 'zh-CN' }, () => runCli('ledger', 'verify', '--db', db));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('台账校验失败：未与审计人员的检查点核对（请指定 --checkpoint FILE --public-key FILE）');
-    expect(r.stderr).toMatch(/记录自身一致（哈希链 [\d,]+ 条，链头 [0-9a-f]{64}；台账 [\d,]+ 条）/);
+    expect(r.stderr).toMatch(/当前记录自身一致（哈希链 [\d,]+ 条，链头 [0-9a-f]{64}；台账 [\d,]+ 条）/);
     expect(r.stderr).not.toContain('verification FAILED');
   });
 
@@ -241,8 +266,22 @@ describe('reports and refusals', () => {
     expect(unset.stdout).toMatch(/^已按评分基准时间/);
   });
 
+  it('shows the retention periods in Chinese, the headings padded by terminal columns, the rows as stored', async () => {
+    const zh = await neutral(() => runCli('--lang', 'zh-CN', 'retention', 'show', '--as-of', AS_OF, '--db', template));
+    const en = await neutral(() => runCli('retention', 'show', '--as-of', AS_OF, '--db', template));
+    expect(zh.code, zh.stderr).toBe(0);
+    const [title, heading, ...rows] = zh.stdout.trimEnd().split('\n');
+    expect(title).toBe('保存期限（截至 UTC 2026/11/01 00:00:00）');
+    expect(heading).toMatch(/^记录类型 {16} {3}天数  截止时间 {16} {3}记录数 {3}已到期 {3}暂留$/);
+    expect(displayWidth(heading)).toBe(en.stdout.split('\n')[1].length);
+    expect(rows.at(-1)).toBe('* 默认期限；已到期：下次清除时删除；暂留：已到期但仍被其他记录引用（如有异议），予以保留');
+    // The rows (kinds, days, ISO cut-offs, counts) are the same in both languages.
+    expect(rows.slice(0, -1)).toEqual(en.stdout.trimEnd().split('\n').slice(2, -1));
+  });
+
   it('explains a citizen in Chinese: labels, the tier, the instant in UTC', async () => {
-    const r = await neutral(() => runCli('--lang', 'zh-CN', 'explain', citizenId, '--db', template));
+    // --lang after the subcommand and its arguments, as an operator adds it at the end of a line
+    const r = await neutral(() => runCli('explain', citizenId, '--db', template, '--lang', 'zh-CN'));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/信用分 \d+\.\d\d，信用等级 [A-D]+ 级，规则集第\d+版，评分基准时间 UTC 2026\/11\/01 00:00:00/);
     expect(r.stdout).toContain('基础分 ');
@@ -267,5 +306,15 @@ describe('machine-readable output does not change with the language', () => {
       expect(zh.stdout, args.join(' ')).toBe(en.stdout);
       expect(env.stdout, args.join(' ')).toBe(en.stdout);
     }
+  });
+
+  it('users list keeps its tab-separated columns (name, role, display name, ISO instant); only the label follows the language', async () => {
+    const en = await neutral(() => runCli('users', 'list', '--db', template));
+    const zh = await neutral(() => runCli('--lang', 'zh-CN', 'users', 'list', '--db', template));
+    expect(en.code, en.stderr).toBe(0);
+    const columns = (out: string) => out.trimEnd().split('\n').map((l) => l.split('\t'));
+    expect(columns(zh.stdout).map((c) => c.slice(0, 3))).toEqual(columns(en.stdout).map((c) => c.slice(0, 3)));
+    expect(columns(zh.stdout).map((c) => c[3].replace('创建于 ', ''))).toEqual(columns(en.stdout).map((c) => c[3].replace('created ', '')));
+    for (const c of columns(zh.stdout)) expect(c[3]).toMatch(/^创建于 \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 });
