@@ -368,7 +368,13 @@ export const ProviderName = z
   .max(200)
   .regex(/^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u2028\u2029]*$/, 'the provider name may not contain control or bidirectional formatting characters');
 
-const ExpressionCheck = z.object({ ok: z.boolean(), type: z.string().optional(), error: z.object({ message: z.string(), column: z.number() }).optional(), compiled: z.boolean().optional() });
+const ExpressionCheck = z.object({
+  ok: z.boolean(),
+  type: z.string().optional(),
+  /** English `message`; `key` and `params` put it in the reader's language (shared/keyedText.ts). */
+  error: z.object({ message: z.string(), column: z.number(), key: z.string().optional(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }).optional(),
+  compiled: z.boolean().optional(),
+});
 
 const RuleTestResult = z.object({
   rows: z.array(z.object({ eventId: z.string().nullable(), occurredAt: z.string().nullable(), data: z.record(z.string(), z.unknown()), matched: z.boolean(), points: z.number(), error: z.string().nullable(), counted: z.boolean() })),
