@@ -7,5 +7,8 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // The command line speaks the system locale's language (electron/cli/i18n.ts): tests that read its
+    // English run in English on a Chinese workstation too; test/unit/cli/language.test.ts sets its own.
+    env: { LC_ALL: 'C.UTF-8', CREDENCE_LANG: '' },
   },
 });

@@ -18,6 +18,7 @@ export const ACCESS_ACTIONS = [
   'view_viewers',
   'view_ledger',
   'view_outlook',
+  'preview_event',
   'view_network',
   'view_simulation',
   'unmask',

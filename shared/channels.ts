@@ -79,6 +79,7 @@ export const CHANNEL_NAMES = [
   'disputeCounts',
   'recordConsent',
   'scoreOutlook',
+  'previewEvent',
   'networkView',
   'friendPenaltyShare',
   'fairnessReport',

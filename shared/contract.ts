@@ -9,7 +9,7 @@ import { CitizenId, ConsentStatus, EventKindSpec, Explanation, InputProblem, Ope
 import { CHANNEL_NAMES, type ChannelName } from './channels.js';
 import { LANGUAGES } from './language.js';
 import { AS_OF_FORM, INSTANT_FORM, parseAsOf, parseInstantMs } from './instant.js';
-import { FriendPenaltyShare, NetworkView, Outlook } from './recourse.js';
+import { EventPreview, FriendPenaltyShare, NetworkView, Outlook, Reach } from './recourse.js';
 import { FairnessReport } from './fairness.js';
 
 export const Role = z.enum(['viewer', 'official', 'auditor', 'admin']);
@@ -231,6 +231,8 @@ const SimulationResult = z.object({
       meanPenaltyAfter: z.number(),
     })
     .optional(),
+  /** How far the draft's changes travel through friendships: citizens whose score moves though their own score does not, by distance from the nearest citizen whose own score (or scope) changes. */
+  reach: Reach.optional(),
   /** What the simulation ran on: the spec (sha256 of its canonical JSON) and the data (last operation, published version). */
   basis: z.object({ specHash: z.string(), lastOperationId: z.number().nullable(), rulesetVersion: z.number().nullable() }).optional(),
   /** The draft's scores by district and age band against the published ruleset's (shared/fairness.ts). */
@@ -366,7 +368,13 @@ export const ProviderName = z
   .max(200)
   .regex(/^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u2028\u2029]*$/, 'the provider name may not contain control or bidirectional formatting characters');
 
-const ExpressionCheck = z.object({ ok: z.boolean(), type: z.string().optional(), error: z.object({ message: z.string(), column: z.number() }).optional(), compiled: z.boolean().optional() });
+const ExpressionCheck = z.object({
+  ok: z.boolean(),
+  type: z.string().optional(),
+  /** English `message`; `key` and `params` put it in the reader's language (shared/keyedText.ts). */
+  error: z.object({ message: z.string(), column: z.number(), key: z.string().optional(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }).optional(),
+  compiled: z.boolean().optional(),
+});
 
 const RuleTestResult = z.object({
   rows: z.array(z.object({ eventId: z.string().nullable(), occurredAt: z.string().nullable(), data: z.record(z.string(), z.unknown()), matched: z.boolean(), points: z.number(), error: z.string().nullable(), counted: z.boolean() })),
@@ -878,6 +886,18 @@ export const channels = {
     output: Outlook,
     role: 'viewer',
     summary: "a citizen's score outlook under the current ruleset: dated changes already known, pending disputes, the next tier (a projection)",
+  }),
+  previewEvent: channel({
+    input: z.strictObject({
+      citizenId: CitizenId,
+      kind: z.string().max(64),
+      occurredAt: z.string().max(40).refine((v) => parseInstantMs(v) !== null, `occurredAt must be ${INSTANT_FORM}`),
+      data: z.record(z.string(), z.unknown()),
+      purpose,
+    }),
+    output: EventPreview,
+    role: 'official',
+    summary: "what recording an event would do now, before it is recorded: the citizen's score and how many citizens' scores move through friendships, how far (nothing written)",
   }),
   networkView: channel({
     input: z.strictObject({ citizenId: CitizenId, purpose }),

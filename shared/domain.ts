@@ -139,7 +139,11 @@ export const InputProblem = z.object({
   rule: z.string().optional(),
   field: z.string().optional(),
   position: z.number().optional(),
+  /** English. */
   message: z.string(),
+  /** The message as a `server` catalog key and its parameters, for the reader's language (shared/keyedText.ts). */
+  key: z.string().optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
 });
 export type InputProblem = z.infer<typeof InputProblem>;
 

@@ -31,3 +31,14 @@ export function keyed(key: KeyedText['key'], params?: KeyedText['params']): Keye
   const k: KeyedText = params ? { key, params } : { key };
   return { ...k, message: englishText(k) };
 }
+
+/** A sentence with its English beside its key, as `keyed` makes it. */
+export type Said = KeyedText & { message: string };
+
+/** A problem's text: keyed (read in the reader's language) or plain English. */
+export type ProblemText = string | Said;
+
+/** The fields a problem carries for its text: `message`, and `key` with `params` when keyed. */
+export function problemFields(text: ProblemText): { message: string; key?: string; params?: Record<string, unknown> } {
+  return typeof text === 'string' ? { message: text } : text;
+}

@@ -17,6 +17,20 @@ export const Reach = z.object({
 });
 export type Reach = z.infer<typeof Reach>;
 
+/** What recording one event would do now, before it is recorded: the citizen's score and how far the change travels. */
+export const EventPreview = z.object({
+  /** The citizen's stored score now (null: not scored, e.g. out of scope, or no ruleset yet). */
+  before: z.object({ score: z.number(), tier: z.string() }).nullable(),
+  /** The score once recorded (null when not scored). */
+  after: z.object({ score: z.number(), tier: z.string() }).nullable(),
+  /** Whether a rule of the current ruleset counts the event at the scoring instant (else it moves no score now). */
+  counts: z.boolean(),
+  /** The scoring instant (null: no ruleset published). */
+  asOf: z.string().nullable(),
+  reach: Reach,
+});
+export type EventPreview = z.infer<typeof EventPreview>;
+
 /** One contribution of the citizen's record that starts or stops counting at an instant of the outlook. */
 export const OutlookRecord = z.object({
   eventId: z.string(),

@@ -25,13 +25,22 @@ import { Environment } from '@marcbachmann/cel-js';
 import { BINDING_MACROS, Compiler, Refusal, tooExpensive, type AstNode, type Compiled } from './celCompiler.js';
 import { RULE_LIMITS, RuleEvaluationError, TYPE_DENOTATIONS } from './celValues.js';
 import type { EventKindSpec, FieldType } from '../../shared/domain.js';
+import { keyed } from '../../shared/englishText.js';
+import type { ServerMessageKey } from '../../shared/messages.js';
+
+/** An expression error with its English message and key, at a 1-based column. */
+const at = (column: number, key: ServerMessageKey, params?: Record<string, string | number>): ExpressionError => ({ ...keyed(key, params), params, column });
 
 /** An event's data as rules see it: protected fields already removed. */
 export type EventData = Record<string, number | string | boolean>;
 export type Evaluator = (data: EventData) => unknown;
 
 export interface ExpressionError {
+  /** English. */
   message: string;
+  /** The message as a `server` catalog key and its parameters, for the reader's language. */
+  key?: ServerMessageKey;
+  params?: Record<string, string | number>;
   /** 1-based column in the expression text. */
   column: number;
 }
@@ -67,7 +76,7 @@ function libraryError(err: unknown, fallbackColumn = 1): ExpressionError {
   const e = err as { message?: string; node?: { pos?: number } };
   const firstLine = String(e.message ?? err).split('\n')[0].trim();
   const column = typeof e.node?.pos === 'number' ? e.node.pos + 1 : caretColumn(String(e.message ?? '')) ?? fallbackColumn;
-  return { message: firstLine, column };
+  return { ...keyed('cel.syntax', { detail: firstLine }), params: { detail: firstLine }, column };
 }
 
 /** The library prints a caret under the offending character; use it when no node is attached. */
@@ -91,23 +100,23 @@ function checkEventAccess(node: AstNode, kind: EventKindSpec, parent: AstNode | 
   if (node.op === 'id') {
     if (bound.has(String(node.args))) return null;
     if (TYPE_DENOTATIONS.has(String(node.args))) return null;
-    if (node.args !== 'event') return { message: `unknown identifier '${node.args}': rules can read only event.<field>`, column: node.pos + 1 };
+    if (node.args !== 'event') return at(node.pos + 1, 'cel.unknownIdentifier', { name: String(node.args) });
     if (!parent || parent.op !== '.') {
-      return { message: 'event can only be read field by field (event.<field>); dynamic indexing and whole-object use are not allowed', column: node.pos + 1 };
+      return at(node.pos + 1, 'cel.eventWhole');
     }
     return null;
   }
   if (node.op === '.' && node.args[0]?.op === 'id' && node.args[0].args === 'event' && !bound.has('event')) {
     const field = String(node.args[1]);
     const spec = Object.hasOwn(kind.fields, field) ? kind.fields[field] : undefined;
-    if (!spec) return { message: `field '${field}' is not declared by event kind '${kind.kind}'`, column: node.pos + 1 };
-    if (spec.protected) return { message: `field '${field}' of '${kind.kind}' is protected and cannot be used by a rule`, column: node.pos + 1 };
+    if (!spec) return at(node.pos + 1, 'cel.undeclaredField', { field, kind: kind.kind });
+    if (spec.protected) return at(node.pos + 1, 'cel.protectedField', { field, kind: kind.kind });
     return null;
   }
   // list.exists(x, body) and friends bind x inside their arguments.
   if (node.op === 'rcall' && BINDING_MACROS.has(String(node.args[0])) && Array.isArray(node.args[2]) && node.args[2][0]?.op === 'id') {
     const variable = node.args[2][0] as AstNode;
-    if (variable.args === 'event') return { message: "a macro variable cannot be named 'event'", column: variable.pos + 1 };
+    if (variable.args === 'event') return at(variable.pos + 1, 'cel.macroEvent');
     const receiverError = checkEventAccess(node.args[1], kind, node, bound);
     if (receiverError) return receiverError;
     const inner = new Set(bound).add(String(variable.args));
@@ -142,7 +151,7 @@ function childNodes(node: AstNode): AstNode[] {
  */
 export function compileExpression(source: string, kind: EventKindSpec, expect: 'bool' | 'number' | 'any'): CompileResult {
   if (source.length > EXPRESSION_LIMITS.maxLength) {
-    return { ok: false, error: { message: `expression is longer than ${EXPRESSION_LIMITS.maxLength} characters`, column: EXPRESSION_LIMITS.maxLength + 1 } };
+    return { ok: false, error: at(EXPRESSION_LIMITS.maxLength + 1, 'cel.tooLong', { max: EXPRESSION_LIMITS.maxLength }) };
   }
   const env = environmentFor(kind);
   let parsed: ReturnType<Environment['parse']>;
@@ -163,17 +172,17 @@ export function compileExpression(source: string, kind: EventKindSpec, expect: '
     return { ok: false, error: libraryError(err) };
   }
   if (expect === 'bool' && type !== 'bool') {
-    return { ok: false, error: { message: `a condition must return bool, this returns ${type}`, column: 1 } };
+    return { ok: false, error: at(1, 'cel.conditionType', { type }) };
   }
   if (expect === 'number' && type !== 'int' && type !== 'double') {
-    return { ok: false, error: { message: `points must return int or double, this returns ${type}`, column: 1 } };
+    return { ok: false, error: at(1, 'cel.pointsType', { type }) };
   }
   let compiled: Compiled;
   const compiler = new Compiler();
   try {
     compiled = compiler.compile(ast);
   } catch (err) {
-    if (err instanceof Refusal) return { ok: false, error: { message: err.message, column: err.pos + 1 } };
+    if (err instanceof Refusal) return { ok: false, error: err.said ? { ...err.said, column: err.pos + 1 } : { message: err.message, column: err.pos + 1 } };
     throw err;
   }
   if (compiled.cost > RULE_LIMITS.maxCost) {

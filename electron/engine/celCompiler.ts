@@ -7,6 +7,8 @@
  */
 import { RE2JS } from 're2js';
 import type { EventData } from './cel.js';
+import { keyed } from '../../shared/englishText.js';
+import type { ServerMessageKey } from '../../shared/messages.js';
 import {
   BOOL_STRINGS,
   CelType,
@@ -39,10 +41,18 @@ export interface AstNode {
 }
 
 /** Raised while compiling: the expression is refused, with the position of the offence. */
+/** A refusal keyed: the English message and its `server` key with the parameters. */
+function refuse(pos: number, key: ServerMessageKey, params: Record<string, string | number>): Refusal {
+  const { message } = keyed(key, params);
+  return new Refusal(message, pos, { message, key, params });
+}
+
 export class Refusal extends Error {
   constructor(
     message: string,
     readonly pos: number,
+    /** The message keyed, for the reader's language. */
+    readonly said?: { message: string; key: ServerMessageKey; params: Record<string, string | number> },
   ) {
     super(message);
   }
@@ -118,7 +128,7 @@ export class Compiler {
 
   compile(node: AstNode): Compiled {
     const type = typeName(node);
-    if (REFUSED_TYPES.test(type)) throw new Refusal(`values of type ${type} are not supported in rules`, node.pos);
+    if (REFUSED_TYPES.test(type)) throw refuse(node.pos, 'cel.typeUnsupported', { type });
     const c = this.compileNode(node);
     if (c.cost > this.costliestCost && node.op === 'rcall') {
       this.costliestCost = c.cost;
@@ -240,7 +250,7 @@ export class Compiler {
     }
     if (typeof a === 'number' || typeof a === 'boolean' || a === null) return { fn: () => a, cost: 0, size: SCALAR };
     if (typeof a === 'string') return { fn: () => a, cost: 0, size: { len: codePointLength(a) } };
-    throw new Refusal(`values of type ${typeName(node)} are not supported in rules`, node.pos);
+    throw refuse(node.pos, 'cel.typeUnsupported', { type: typeName(node) });
   }
 
   private identifier(node: AstNode): Compiled {
@@ -254,7 +264,7 @@ export class Compiler {
       const t = CelType.of(name);
       return { fn: () => t, cost: 0, size: SCALAR };
     }
-    throw new Refusal(`unknown identifier '${name}'`, node.pos);
+    throw refuse(node.pos, 'cel.unknownIdentifierPlain', { name });
   }
 
   private select(node: AstNode, target: AstNode, field: string): Compiled {
@@ -407,7 +417,7 @@ export class Compiler {
     const l = this.compile(leftNode);
     const r = this.compile(rightNode);
     const base = l.cost + r.cost + 1;
-    if (lt !== rt) throw new Refusal(`'${op}' on operands of types ${lt} and ${rt} is not supported in rules (use int() or double() to make both the same type)`, node.pos);
+    if (lt !== rt) throw refuse(node.pos, 'cel.operandTypes', { op, left: lt, right: rt });
     if (lt === 'int') {
       switch (op) {
         case '+':
@@ -538,7 +548,7 @@ export class Compiler {
         }
         break;
       default:
-        throw new Refusal(`function ${name}() is not supported in rules`, node.pos);
+        throw refuse(node.pos, 'cel.functionUnsupported', { name });
     }
     throw new Refusal(`${name}() of a value of type ${from} is not supported in rules`, node.pos);
   }
@@ -602,7 +612,7 @@ export class Compiler {
           size: { len: recv.size.len + 1, elem: argNodes[0].op === 'value' && argNodes[0].args === '' ? { len: 1 } : recv.size },
         };
       default:
-        throw new Refusal(`method ${name}() is not supported in rules`, node.pos);
+        throw refuse(node.pos, 'cel.methodUnsupported', { name });
     }
   }
 

@@ -4,7 +4,10 @@
  * whoever publishes fixes them in one pass.
  */
 import { RulesetSpec, type EventKindSpec, type InputProblem, type RuleSpec } from '../../shared/domain.js';
-import { compileExpression, RULE_LIMITS, RuleEvaluationError, type EventData, type Evaluator } from './cel.js';
+import { compileExpression, RULE_LIMITS, RuleEvaluationError, type EventData, type Evaluator, type ExpressionError } from './cel.js';
+
+/** An expression error's key and parameters, when it has them, for a problem. */
+const keyOf = (e: ExpressionError): { key?: string; params?: Record<string, string | number> } => (e.key ? { key: e.key, params: e.params ?? {} } : {});
 
 export interface CompiledRule {
   index: number;
@@ -91,9 +94,9 @@ export function validateRuleset(input: unknown, kinds: Map<string, EventKindSpec
       problems.push({ rule: rule.id, field: 'cap', message: `cap must contain 0 (min <= 0 <= max), got {min: ${rule.cap?.min}, max: ${rule.cap?.max}}` });
     }
     const condition = compileExpression(rule.condition, kind, 'bool');
-    if (!condition.ok) problems.push({ rule: rule.id, field: 'condition', position: condition.error.column, message: condition.error.message });
+    if (!condition.ok) problems.push({ rule: rule.id, field: 'condition', position: condition.error.column, message: condition.error.message, ...keyOf(condition.error) });
     const points = compileExpression(rule.points, kind, 'number');
-    if (!points.ok) problems.push({ rule: rule.id, field: 'points', position: points.error.column, message: points.error.message });
+    if (!points.ok) problems.push({ rule: rule.id, field: 'points', position: points.error.column, message: points.error.message, ...keyOf(points.error) });
     if (condition.ok && points.ok) {
       const cost = condition.cost + points.cost;
       const kindCost = (costByKind.get(rule.event_kind) ?? { cost: 0, rules: [] as string[] });

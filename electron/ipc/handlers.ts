@@ -43,6 +43,7 @@ import { recordConsent } from '../services/consent.js';
 import { decideMeasure, measuresFor } from '../services/measures.js';
 import { friendPenaltyByDistrict, networkView } from '../services/network.js';
 import { scoreOutlook } from '../services/outlook.js';
+import { previewEvent } from '../services/eventPreview.js';
 import { exportFairness, fairnessOf } from '../services/fairness.js';
 import {
   approveAdjustment,
@@ -424,6 +425,10 @@ export const handlers: Handlers = {
   scoreOutlook: (q, { db }, caller) => {
     requirePurpose(db, { username: caller.user, action: 'view_outlook', citizenId: q.citizenId, purpose: q.purpose });
     return scoreOutlook(db, q.citizenId);
+  },
+  previewEvent: (q, { db }, caller) => {
+    requirePurpose(db, { username: caller.user, action: 'preview_event', citizenId: q.citizenId, purpose: q.purpose });
+    return previewEvent(db, { citizenId: q.citizenId, kind: q.kind, occurredAt: q.occurredAt, data: q.data });
   },
   networkView: (q, { db }, caller) => {
     requirePurpose(db, { username: caller.user, action: 'view_network', citizenId: q.citizenId, purpose: q.purpose });

@@ -54,6 +54,12 @@ export function recordRead(db: Db, name: ChannelName, input: Row, output: unknow
       logRead(db, { username, action: 'view_outlook', citizenId, citizenIds: citizenId ? [citizenId] : [], detail: { key: 'access.read.outlook', params: { changes: o.pointsTotal ?? 0, disputes: o.disputes?.length ?? 0 } }, purpose });
       return;
     }
+    case 'previewEvent': {
+      // The citizen's score is read; the others moved are only counted.
+      const r = output as { reach?: { citizens?: number } };
+      logRead(db, { username, action: 'preview_event', citizenId, citizenIds: citizenId ? [citizenId] : [], detail: { key: 'access.read.eventPreview', params: { kind: String(input.kind), moved: r.reach?.citizens ?? 0 } }, purpose });
+      return;
+    }
     case 'networkView': {
       // The friends it names, with their scores, are read too.
       const friends = ids((output as { friends?: Row[] }).friends ?? [], 'citizenId');

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { Transform, type TransformCallback } from 'node:stream';
 import Papa from 'papaparse';
 import { clip, jsonErrorMessage, LIMITS, tooDeepAt } from './inputLimits.js';
+import { keyed, type Said } from '../../shared/englishText.js';
 
 export class FileFormatError extends Error {
   constructor(
@@ -239,7 +240,7 @@ export interface CsvRecord {
   /** Fields in the order of `columns` as requested, whatever their order in the file. */
   fields: string[];
   /** Set when the row has another number of fields than the header. */
-  ragged?: string;
+  ragged?: Said;
 }
 
 export interface CsvOptions {
@@ -333,7 +334,7 @@ export function readCsv(path: string, columns: readonly string[], onRow: (row: C
             lastReported = guard.bytesSeen;
           }
           const fields = order.map((i) => (i < 0 ? '' : (record[i] ?? '')));
-          onRow(record.length === width ? { line: start, fields } : { line: start, fields, ragged: `row has ${record.length} fields, the header has ${width}` });
+          onRow(record.length === width ? { line: start, fields } : { line: start, fields, ragged: keyed('import.ragged', { fields: record.length, width }) });
         } catch (err) {
           stop(err, parser);
         }

@@ -8,6 +8,7 @@
  * stored (a re-import, or a repeat inside the file) is left alone by the
  * insert and then looked up, exactly as a row-by-row import would.
  */
+import { keyed, type ProblemText } from '../../shared/englishText.js';
 import type { Db } from '../db/connection.js';
 import { ChainAppender } from '../db/chainAppender.js';
 import type { ValidEvent } from './eventRows.js';
@@ -24,7 +25,7 @@ export interface BatchEvent extends ValidEvent {
 }
 
 export interface EventBatchHooks {
-  problem(line: number, message: string): void;
+  problem(line: number, message: ProblemText): void;
   /** A new event is stored, with this index (called after the batch's problems). */
   added(event: BatchEvent, idx: number): void;
   /** The same event was already stored by an earlier import. */
@@ -37,7 +38,7 @@ const ROWS_PER_STATEMENT = 128;
 /** Rows held before they are written: a bound on memory whatever the file's size. */
 const BATCH_ROWS = ROWS_PER_STATEMENT * 16;
 
-type Item = BatchEvent | { line: number; problem: string };
+type Item = BatchEvent | { line: number; problem: ProblemText };
 
 /** An event row by column name, as its chain content holds it. */
 export function eventChainRow(e: ValidEvent, idx: number, operationId: number): Record<(typeof EVENT_COLUMNS)[number], string | number> {
@@ -78,7 +79,7 @@ export class EventBatchWriter {
     return this.chain.columns;
   }
 
-  problem(line: number, message: string): void {
+  problem(line: number, message: ProblemText): void {
     this.items.push({ line, problem: message });
     if (this.items.length >= BATCH_ROWS) this.flush();
   }
@@ -147,9 +148,9 @@ export class EventBatchWriter {
   private wasInserted(e: BatchEvent, idx: number): boolean {
     const prior = this.stored.get(e.id) as { idx: number; citizen_idx: number; kind: string; occurred_ms: number; data: string; operation_id: number };
     if (prior.idx === idx) return true;
-    if (prior.operation_id === this.operationId) this.hooks.problem(e.line, `event_id ${e.id} appears more than once in the file`);
+    if (prior.operation_id === this.operationId) this.hooks.problem(e.line, keyed('import.eventIdTwice', { id: e.id }));
     else if (prior.citizen_idx !== e.citizenIdx || prior.kind !== e.kind || prior.occurred_ms !== e.ms || prior.data !== e.json) {
-      this.hooks.problem(e.line, `event ${e.id} is already recorded with other content; an event id cannot be reused`);
+      this.hooks.problem(e.line, keyed('import.eventReused', { id: e.id }));
     } else this.hooks.unchanged();
     return false;
   }

@@ -6,6 +6,7 @@
  */
 import type { EventKindSpec } from '../../shared/domain.js';
 import { INSTANT_FORM, instantFlaw } from '../../shared/instant.js';
+import { keyed, type ProblemText, type Said } from '../../shared/englishText.js';
 import { clip, echo, jsonErrorMessage, LIMITS, tooDeepAt } from './inputLimits.js';
 import { checkEventData, EVENT_ID, parseIsoInstant } from './validation.js';
 
@@ -29,35 +30,35 @@ export interface EventLookups {
 }
 
 /** The row's event, or the reason it is refused. */
-export function checkEventRow(line: number, rec: Record<string, unknown>, lookups: EventLookups): ValidEvent | { problem: string } {
-  const bad = (problem: string) => ({ problem });
+export function checkEventRow(line: number, rec: Record<string, unknown>, lookups: EventLookups): ValidEvent | { problem: Said } {
+  const bad = (problem: Said) => ({ problem });
   const { event_id: id, citizen_id: citizen, kind: kindName, occurred_at: at } = rec;
   let data = rec.data;
-  if (typeof id !== 'string' || !EVENT_ID.test(id)) return bad(`event_id ${echo(id)} must be 1-128 characters of A-Z a-z 0-9 _ . : -`);
-  if (typeof citizen !== 'string') return bad('citizen_id is missing');
+  if (typeof id !== 'string' || !EVENT_ID.test(id)) return bad(keyed('import.eventId', { value: echo(id) }));
+  if (typeof citizen !== 'string') return bad(keyed('import.citizenMissing'));
   const citizenIdx = lookups.citizenIdx(citizen);
-  if (citizenIdx === undefined) return bad(`unknown citizen '${clip(citizen)}'`);
+  if (citizenIdx === undefined) return bad(keyed('import.unknownCitizen', { id: clip(citizen) }));
   const kind = typeof kindName === 'string' ? lookups.kind(kindName) : undefined;
-  if (!kind) return bad(`unknown event kind ${echo(kindName)}`);
+  if (!kind) return bad(keyed('import.unknownKind', { value: echo(kindName) }));
   const ms = typeof at === 'string' ? parseIsoInstant(at) : null;
-  if (ms === null) return bad(`occurred_at ${echo(at)} is not ${INSTANT_FORM}: ${typeof at === 'string' ? instantFlaw(at) : 'missing'}`);
+  if (ms === null) return bad(typeof at === 'string' ? keyed('import.occurredAt', { value: echo(at), form: INSTANT_FORM, why: instantFlaw(at) }) : keyed('import.occurredAtMissing', { value: echo(at), form: INSTANT_FORM }));
   if (typeof data === 'string') {
-    if (tooDeepAt(data) >= 0) return bad(`nesting too deep at line ${line}: data nests more than ${LIMITS.jsonDepth} levels`);
+    if (tooDeepAt(data) >= 0) return bad(keyed('import.tooDeep', { line, max: LIMITS.jsonDepth }));
     try {
       data = data.trim() === '' ? {} : JSON.parse(data);
     } catch (err) {
-      return bad(`data is not valid JSON: ${jsonErrorMessage(err, data as string)}`);
+      return bad(keyed('import.dataJson', { why: jsonErrorMessage(err, data as string) }));
     }
   }
   const checked = checkEventData(kind, data);
-  if (!checked.ok) return bad(checked.message);
+  if (!checked.ok) return bad(checked.said);
   return { line, id, citizenIdx, kind: kind.kind, at: at as string, ms, json: checked.json, value: checked.value };
 }
 
 export const EVENT_CSV_COLUMNS = ['event_id', 'citizen_id', 'kind', 'occurred_at', 'data'] as const;
 
 /** A parsed line of an events file, before validation: a record, or a problem of the line itself. */
-export type EventLine = { line: number; record: Record<string, unknown> } | { line: number; problem: string };
+export type EventLine = { line: number; record: Record<string, unknown> } | { line: number; problem: ProblemText };
 
 /** The record of a CSV row (fields in EVENT_CSV_COLUMNS order) or of a JSON Lines value. */
 export function csvRecord(fields: string[]): Record<string, unknown> {
@@ -67,6 +68,6 @@ export function csvRecord(fields: string[]): Record<string, unknown> {
 
 export function jsonLineRecord(line: number, value: unknown, error?: string): EventLine {
   if (error) return { line, problem: error };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { line, problem: 'each line must be a JSON object' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { line, problem: keyed('import.lineNotObject') };
   return { line, record: value as Record<string, unknown> };
 }

@@ -11,6 +11,7 @@
  * the importing thread catches up, so memory stays bounded whatever the
  * file's size. The importing thread terminates the worker on cancel.
  */
+import type { ProblemText } from '../../shared/englishText.js';
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EventKindSpec } from '../../shared/domain.js';
@@ -42,7 +43,7 @@ export interface EventWorkerInput {
 }
 
 export type EventWorkerMessage =
-  | { type: 'batch'; bytes: number; problems: [number, string][]; rows: BatchEvent[] }
+  | { type: 'batch'; bytes: number; problems: [number, ProblemText][]; rows: BatchEvent[] }
   | { type: 'done'; bytes: number; sha256: string; fileBytes: number }
   | { type: 'formatError'; bytes: number; message: string; line?: number }
   | { type: 'failed'; message: string };
@@ -66,7 +67,7 @@ function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Pr
   let fileBytes = 0;
   let bytes = 0;
   let nextIdx = input.firstIdx;
-  let problems: [number, string][] = [];
+  let problems: [number, ProblemText][] = [];
   let rows: BatchEvent[] = [];
 
   const send = () => {

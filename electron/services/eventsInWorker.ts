@@ -5,6 +5,7 @@
  * (a cancel thrown by a progress report), or the worker's own failure, and
  * terminates the worker in every case.
  */
+import type { ProblemText } from '../../shared/englishText.js';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -15,7 +16,7 @@ import type { EventWorkerInput, EventWorkerMessage } from './eventWorker.js';
 export interface EventBatchSink {
   onBytes(n: number): void;
   /** A batch: problems [line, message] and rows, each in line order. */
-  batch(problems: [number, string][], rows: BatchEvent[]): void;
+  batch(problems: [number, ProblemText][], rows: BatchEvent[]): void;
 }
 
 /** Heap of the worker: the citizen index (a million ids) and a few batches in flight. */

@@ -24,7 +24,8 @@ import { readEventsInWorker } from './eventsInWorker.js';
 import { NO_CLOCK, type PhaseTimer } from './phaseClock.js';
 import { FileFormatError, openRegularFile, readCsv, readJsonLines, UnsafeFileError } from './csvSource.js';
 import { checkImportFolder, ImportFolderError } from './importRoots.js';
-import { clip, echo, jsonErrorMessage, LIMITS, lineAt, nameProblem, tooDeepAt } from './inputLimits.js';
+import { clip, echo, jsonErrorMessage, LIMITS, lineAt, nameProblem, nameProblemKeyed, tooDeepAt } from './inputLimits.js';
+import { keyed, problemFields, type ProblemText, type Said } from '../../shared/englishText.js';
 import { consentRequired } from './consentScope.js';
 import { CancelledError, loadScoringState, updateScores, type Progress, type ScoreChangeStats, type ScoringPath } from './scoring.js';
 import { isIsoDate, parseIsoInstant } from './validation.js';
@@ -81,7 +82,7 @@ class Problems {
     const listed: InputProblem = { ...p, message };
     if (p.file !== undefined) listed.file = clip(p.file, 300);
     if (p.field !== undefined) listed.field = clip(p.field);
-    this.chars += message.length + (listed.file?.length ?? 0) + (listed.field?.length ?? 0);
+    this.chars += message.length + (listed.file?.length ?? 0) + (listed.field?.length ?? 0) + (p.params ? JSON.stringify(p.params).length : 0);
     this.list.push(listed);
   }
 }
@@ -355,21 +356,21 @@ class ImportContext {
     this.clock.switch('parse');
     try {
       await readCsv(path, ['citizen_id', 'name', 'district', 'birth_date'], this.timed((row) => {
-        const bad = (message: string) => this.problems.add({ file, line: row.line, message });
+        const bad = (text: ProblemText) => this.problems.add({ file, line: row.line, ...problemFields(text) });
         if (row.ragged) {
           bad(row.ragged);
           return;
         }
         const [id, name, district, birth, latin, lang] = row.fields;
-        let flaw: string | null;
-        if (!CITIZEN_ID_PATTERN.test(id)) bad(`citizen_id '${clip(id)}' must be 1-64 characters of A-Z a-z 0-9 _ -`);
-        else if (seen.has(id)) bad(`citizen_id '${id}' appears twice in the file`);
-        else if (!name.trim()) bad(`citizen ${id} has an empty name`);
-        else if (!district.trim()) bad(`citizen ${id} has an empty district`);
-        else if ((flaw = nameProblem('name', name) ?? nameProblem('name_latin', latin) ?? nameProblem('district', district))) bad(`citizen ${id}: ${flaw}`);
-        else if (CJK_CHAR.test(latin)) bad(`citizen ${id}: name_latin '${clip(latin)}' holds Chinese, Japanese or Korean characters; it is the name in Latin letters (pinyin), and may be left empty`);
-        else if (birth !== '' && !isIsoDate(birth)) bad(`birth_date '${clip(birth)}' is not a date YYYY-MM-DD`);
-        else if (lang !== '' && !isLanguage(lang)) bad(`citizen ${id}: language '${clip(lang)}' is not one of ${LANGUAGES.join(', ')} (or empty)`);
+        let flaw: Said | null;
+        if (!CITIZEN_ID_PATTERN.test(id)) bad(keyed('import.citizenIdPattern', { id: clip(id) }));
+        else if (seen.has(id)) bad(keyed('import.citizenIdTwice', { id }));
+        else if (!name.trim()) bad(keyed('import.emptyName', { id }));
+        else if (!district.trim()) bad(keyed('import.emptyDistrict', { id }));
+        else if ((flaw = nameProblemKeyed('name', name) ?? nameProblemKeyed('name_latin', latin) ?? nameProblemKeyed('district', district))) bad(keyed('import.citizenFlaw', { id, flaw }));
+        else if (CJK_CHAR.test(latin)) bad(keyed('import.latinHasCjk', { id, value: clip(latin) }));
+        else if (birth !== '' && !isIsoDate(birth)) bad(keyed('import.birthDate', { value: clip(birth) }));
+        else if (lang !== '' && !isLanguage(lang)) bad(keyed('import.language', { id, value: clip(lang), allowed: LANGUAGES.join(', ') }));
         else {
           seen.add(id);
           // Rows are written even after a problem (the transaction is rolled
@@ -409,7 +410,7 @@ class ImportContext {
     const insert = this.db.prepare('INSERT INTO consents (citizen_idx, status, at, at_ms, evidence, operation_id) VALUES (?, ?, ?, ?, ?, ?)');
     const scopeMatters = this.state !== null && consentRequired(this.state.ruleset);
     await readCsv(path, ['citizen_id', 'status', 'at', 'evidence'], (row) => {
-      const bad = (message: string) => this.problems.add({ file, line: row.line, message });
+      const bad = (text: ProblemText) => this.problems.add({ file, line: row.line, ...problemFields(text) });
       if (row.ragged) {
         bad(row.ragged);
         return;
@@ -417,17 +418,17 @@ class ImportContext {
       const [citizen, status, at, evidence] = row.fields;
       const idx = this.citizenIdx.get(citizen);
       const ms = parseIsoInstant(at);
-      let flaw: string | null;
-      if (idx === undefined) bad(`unknown citizen '${clip(citizen)}'`);
-      else if (!ConsentStatus.safeParse(status).success) bad(`status ${echo(status)} must be one of ${ConsentStatus.options.join(', ')}`);
-      else if (ms === null) bad(`at ${echo(at)} is not ${INSTANT_FORM}: ${instantFlaw(at)}`);
-      else if (!evidence.trim()) bad(`consent of ${citizen} at ${at} has no evidence (form number, channel)`);
-      else if ((flaw = nameProblem('evidence', evidence))) bad(`consent of ${citizen} at ${at}: ${flaw}`);
+      let flaw: Said | null;
+      if (idx === undefined) bad(keyed('import.unknownCitizen', { id: clip(citizen) }));
+      else if (!ConsentStatus.safeParse(status).success) bad(keyed('import.consentStatus', { value: echo(status), allowed: ConsentStatus.options.join(', ') }));
+      else if (ms === null) bad(keyed('import.consentAt', { value: echo(at), form: INSTANT_FORM, why: instantFlaw(at) }));
+      else if (!evidence.trim()) bad(keyed('import.consentNoEvidence', { id: citizen, at }));
+      else if ((flaw = nameProblemKeyed('evidence', evidence))) bad(keyed('import.consentFlaw', { id: citizen, at, flaw }));
       else {
         const prior = find.get(idx, ms) as { status: string; evidence: string; operation_id: number } | undefined;
-        if (prior?.operation_id === this.operationId) bad(`consent of ${citizen} at ${at} appears twice in the file`);
+        if (prior?.operation_id === this.operationId) bad(keyed('import.consentTwice', { id: citizen, at }));
         else if (prior && (prior.status !== status || prior.evidence !== evidence)) {
-          bad(`consent of ${citizen} at ${at} is already recorded as ${prior.status} with other evidence; the consent history is append-only: record a new status at a later instant`);
+          bad(keyed('import.consentConflict', { id: citizen, at, status: prior.status }));
         } else if (prior) this.counts.consentsUnchanged++;
         else {
           // Written even after a problem (then rolled back), so a repeated record is still found.
@@ -460,7 +461,7 @@ class ImportContext {
     };
     this.clock.switch('parse');
     await readCsv(path, ['a', 'b', 'since', 'until'], this.timed((row) => {
-      const bad = (message: string) => this.problems.add({ file, line: row.line, message });
+      const bad = (text: ProblemText) => this.problems.add({ file, line: row.line, ...problemFields(text) });
       if (row.ragged) {
         bad(row.ragged);
         return;
@@ -468,16 +469,16 @@ class ImportContext {
       const [a, b, since, until] = row.fields;
       const ia = this.citizenIdx.get(a);
       const ib = this.citizenIdx.get(b);
-      if (ia === undefined) bad(`unknown citizen '${clip(a)}'`);
-      else if (ib === undefined) bad(`unknown citizen '${clip(b)}'`);
-      else if (a === b) bad(`self-loop: citizen ${a} cannot be their own friend`);
-      else if (!isIsoDate(since)) bad(`since '${clip(since)}' is not a date YYYY-MM-DD`);
-      else if (until !== '' && !isIsoDate(until)) bad(`until '${clip(until)}' is not a date YYYY-MM-DD`);
-      else if (until !== '' && until <= since) bad(`until ${until} is not after since ${since}`);
+      if (ia === undefined) bad(keyed('import.unknownCitizen', { id: clip(a) }));
+      else if (ib === undefined) bad(keyed('import.unknownCitizen', { id: clip(b) }));
+      else if (a === b) bad(keyed('import.selfLoop', { id: a }));
+      else if (!isIsoDate(since)) bad(keyed('import.sinceDate', { value: clip(since) }));
+      else if (until !== '' && !isIsoDate(until)) bad(keyed('import.untilDate', { value: clip(until) }));
+      else if (until !== '' && until <= since) bad(keyed('import.untilBeforeSince', { until, since }));
       else {
         const [lo, hi] = ia < ib ? [ia, ib] : [ib, ia];
         if (!seen.add(lo, hi)) {
-          bad(`the pair ${a},${b} appears twice in the file`);
+          bad(keyed('import.pairTwice', { a, b }));
           return;
         }
         pairs.add(lo, hi, since, until === '' ? null : until, settle);
@@ -492,7 +493,7 @@ class ImportContext {
     if (this.state && !this.contributions) this.contributions = contributionWriter(this.db, this.state.ruleset, this.kinds, clock);
     const contributions = this.contributions;
     const writer = new EventBatchWriter(this.db, this.operationId, {
-      problem: (line, message) => this.problems.add({ file, line, message }),
+      problem: (line, text) => this.problems.add({ file, line, ...problemFields(text) }),
       unchanged: () => this.counts.eventsUnchanged++,
       added: (e, idx) => {
         this.counts.eventsAdded++;

@@ -6,6 +6,8 @@
  * reader agree.
  */
 
+import { keyed, type Said } from '../../shared/englishText.js';
+
 export const LIMITS = {
   /** Characters of a citizen's name. */
   nameChars: 200,
@@ -29,8 +31,8 @@ export const LIMITS = {
   messageChars: 400,
   /** Problems listed in a report (all are counted). */
   listedProblems: 100,
-  /** Characters of all listed problems together. */
-  reportChars: 32_000,
+  /** Characters of all listed problems together (messages and their keyed parameters, which echo the same clipped values). */
+  reportChars: 64_000,
 } as const;
 
 /** C0 and C1 control characters (tab and newline included: a name is one line). */
@@ -66,24 +68,34 @@ export function echo(value: unknown): string {
   return typeof value;
 }
 
+/** Why a name or district cannot be stored (keyed, the English beside), or null. */
+export function nameProblemKeyed(what: 'name' | 'name_latin' | 'district' | 'evidence', text: string): Said | null {
+  const max = what === 'district' ? LIMITS.districtChars : what === 'evidence' ? LIMITS.evidenceChars : LIMITS.nameChars;
+  if (text.length > max) return keyed('import.text.tooLong', { what, length: text.length.toLocaleString('en'), max });
+  const control = CONTROL.exec(text);
+  if (control) return keyed('import.text.control', { what, code: hex(control[0]) });
+  const bidi = BIDI.exec(text);
+  if (bidi) return keyed('import.text.bidi', { what, code: hex(bidi[0]) });
+  if (LONE_SURROGATE.test(text)) return keyed('import.text.surrogate', { what });
+  return null;
+}
+
 /** Why a name or district cannot be stored, or null. */
 export function nameProblem(what: 'name' | 'name_latin' | 'district' | 'evidence', text: string): string | null {
-  const max = what === 'district' ? LIMITS.districtChars : what === 'evidence' ? LIMITS.evidenceChars : LIMITS.nameChars;
-  if (text.length > max) return `${what} is ${text.length.toLocaleString('en')} characters long; at most ${max} are allowed`;
-  const control = CONTROL.exec(text);
-  if (control) return `${what} contains the control character U+${hex(control[0])}`;
-  const bidi = BIDI.exec(text);
-  if (bidi) return `${what} contains the bidirectional formatting or separator character U+${hex(bidi[0])}`;
-  if (LONE_SURROGATE.test(text)) return `${what} contains a lone UTF-16 surrogate`;
+  return nameProblemKeyed(what, text)?.message ?? null;
+}
+
+/** Why a string field of event data cannot be stored (keyed, the English beside), or null. */
+export function stringFieldProblemKeyed(field: string, text: string): Said | null {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > LIMITS.stringFieldBytes) return keyed('import.data.tooLong', { field: clip(field), bytes: bytes.toLocaleString('en'), max: LIMITS.stringFieldBytes });
+  if (LONE_SURROGATE.test(text)) return keyed('import.data.surrogate', { field: clip(field) });
   return null;
 }
 
 /** Why a string field of event data cannot be stored, or null. */
 export function stringFieldProblem(field: string, text: string): string | null {
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > LIMITS.stringFieldBytes) return `field '${clip(field)}' is ${bytes.toLocaleString('en')} bytes long; at most ${LIMITS.stringFieldBytes} are allowed`;
-  if (LONE_SURROGATE.test(text)) return `field '${clip(field)}' contains a lone UTF-16 surrogate`;
-  return null;
+  return stringFieldProblemKeyed(field, text)?.message ?? null;
 }
 
 const hex = (c: string) => c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');

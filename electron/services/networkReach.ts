@@ -57,28 +57,43 @@ export function whatIf(db: Db, state: ScoringState, ownOverride: Map<number, num
  * score moved at all (the only way a change travels).
  */
 export function reachOf(w: WhatIf, sources: Iterable<number>): Reach {
+  return reachThrough(
+    (i) => w.view.friends(i),
+    w.before,
+    (i) => scoreCents(w.before.get(i)!) !== scoreCents(w.after.get(i)!),
+    sources,
+  );
+}
+
+/**
+ * The one walk behind every reach (a dispute, a simulated event, a draft
+ * ruleset): breadth-first from the sources through the citizens whose score
+ * moved at all; each reached citizen other than a source whose stored score
+ * (cents, or scope) changed is counted at their distance in friendships.
+ */
+export function reachThrough(
+  friends: (i: number) => ArrayLike<number>,
+  moved: { has(i: number): boolean },
+  centsMoved: (i: number) => boolean,
+  sources: Iterable<number>,
+): Reach {
   const distance = new Map<number, number>();
   let frontier = [...sources];
   for (const s of frontier) distance.set(s, 0);
+  const counts = new Map<number, number>();
   for (let hops = 1; frontier.length > 0; hops++) {
     const next: number[] = [];
     for (const i of frontier) {
-      const friends = w.view.friends(i);
-      for (let k = 0; k < friends.length; k++) {
-        const j = friends[k];
-        if (distance.has(j) || !w.before.has(j)) continue;
+      const list = friends(i);
+      for (let k = 0; k < list.length; k++) {
+        const j = list[k];
+        if (distance.has(j) || !moved.has(j)) continue;
         distance.set(j, hops);
         next.push(j);
+        if (centsMoved(j)) counts.set(hops, (counts.get(hops) ?? 0) + 1);
       }
     }
     frontier = next;
-  }
-  const counts = new Map<number, number>();
-  for (const [i, old] of w.before) {
-    const hops = distance.get(i);
-    if (hops === undefined || hops === 0) continue;
-    if (scoreCents(old) === scoreCents(w.after.get(i)!)) continue;
-    counts.set(hops, (counts.get(hops) ?? 0) + 1);
   }
   const byHop = [...counts].sort((a, b) => a[0] - b[0]).map(([hops, citizens]) => ({ hops, citizens }));
   return { citizens: byHop.reduce((n, h) => n + h.citizens, 0), maxHops: byHop.length ? byHop[byHop.length - 1].hops : 0, byHop };

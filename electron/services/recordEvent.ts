@@ -26,8 +26,8 @@ export function storedScoreOf(db: Db, citizenId: string): { score: number; tier:
   return row ? { score: row.cents / 100, tier: row.tier } : null;
 }
 
-export function recordEvent(db: Db, event: NewEvent, options: { actor: string; reason: string }): { operationId: number; scoring: ScoreChangeStats | null } {
-  if (!EVENT_ID.test(event.eventId)) throw new InvalidEventError(`event_id '${event.eventId}' must be 1-128 characters of A-Z a-z 0-9 _ . : -`);
+/** An entry checked as an imported row would be (kind, instant, data against the kind's schema); throws InvalidEventError naming the problem. */
+export function checkNewEvent(db: Db, event: Omit<NewEvent, 'eventId'>) {
   const kinds = loadKinds(db);
   const kind = kinds.get(event.kind);
   if (!kind) throw new InvalidEventError(`unknown event kind '${event.kind}'`);
@@ -35,6 +35,12 @@ export function recordEvent(db: Db, event: NewEvent, options: { actor: string; r
   if (ms === null) throw new InvalidEventError(`occurred_at ${echo(event.occurredAt)} is not ${INSTANT_FORM}: ${instantFlaw(event.occurredAt)}`);
   const checked = checkEventData(kind, event.data);
   if (!checked.ok) throw new InvalidEventError(checked.message);
+  return { kinds, kind, ms, checked };
+}
+
+export function recordEvent(db: Db, event: NewEvent, options: { actor: string; reason: string }): { operationId: number; scoring: ScoreChangeStats | null } {
+  if (!EVENT_ID.test(event.eventId)) throw new InvalidEventError(`event_id '${event.eventId}' must be 1-128 characters of A-Z a-z 0-9 _ . : -`);
+  const { kinds, kind, ms, checked } = checkNewEvent(db, event);
   return db.transaction(() => {
     const citizenIdx = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(event.citizenId) as number | undefined;
     if (citizenIdx === undefined) throw new InvalidEventError(`unknown citizen '${event.citizenId}'`);

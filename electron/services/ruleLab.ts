@@ -8,11 +8,15 @@
  */
 import { createHash } from 'node:crypto';
 import type { Output, ParsedInput, SimulationResult } from '../../shared/contract.js';
+import type { Reach } from '../../shared/recourse.js';
 import type { Db } from '../db/connection.js';
 import { loadKinds } from '../db/kinds.js';
+import { loadActiveEdges } from '../db/relationships.js';
+import { buildGraph } from '../engine/network.js';
 import { centsToScore } from '../engine/scoring.js';
 import { ruleSandbox, RuleSandboxError } from '../jobs/ruleSandbox.js';
 import { NotFoundError } from './explain.js';
+import { reachThrough } from './networkReach.js';
 import type { RuleTestRequest } from './ruleTest.js';
 import { checkRuleset, publishRuleset } from './rulesets.js';
 import { loadScoringState, type Progress } from './scoring.js';
@@ -75,18 +79,61 @@ interface Snapshot {
   tier: Map<number, string>;
   /** The friend penalty in micro-points. */
   penalty: Map<number, number>;
+  /** own(i) in micro-points. */
+  own: Map<number, number>;
+  /** s(i), points. */
+  s: Map<number, number>;
 }
 
 function snapshot(db: Db): Snapshot {
   const cents = new Map<number, number>();
   const tier = new Map<number, string>();
   const penalty = new Map<number, number>();
-  for (const [idx, c, t, p] of db.prepare('SELECT citizen_idx, cents, tier, penalty FROM scores').raw(true).iterate() as IterableIterator<[number, number, string, number]>) {
+  const own = new Map<number, number>();
+  const s = new Map<number, number>();
+  for (const [idx, c, t, p, o, x] of db.prepare('SELECT citizen_idx, cents, tier, penalty, own, s FROM scores').raw(true).iterate() as IterableIterator<[number, number, string, number, number, number]>) {
     cents.set(idx, c);
     tier.set(idx, t);
     penalty.set(idx, Math.round(p * 1e6));
+    own.set(idx, Math.round(o * 1e6));
+    s.set(idx, x);
   }
-  return { cents, tier, penalty };
+  return { cents, tier, penalty, own, s };
+}
+
+/**
+ * How far the draft's changes travel through friendships (issue 13, part 2):
+ * the sources are the citizens whose own score changes or who enter or leave
+ * scope; the walk (networkReach.reachThrough, the one a dispute's and a
+ * simulated event's reach use) goes through the friendships active at the
+ * as-of among citizens whose score moves, and counts the others whose stored
+ * score changes by their distance from the nearest source. Run inside the
+ * simulation's transaction, on the draft's scores.
+ */
+function simulationReach(db: Db, before: Snapshot, after: Snapshot): Reach {
+  const state = loadScoringState(db);
+  if (!state) return { citizens: 0, maxHops: 0, byHop: [] };
+  const edges = loadActiveEdges(db, state.asOf.slice(0, 10));
+  const n = ((db.prepare('SELECT max(idx) FROM citizens').pluck().get() as number | null) ?? -1) + 1;
+  const g = buildGraph(n, edges.a, edges.b, edges.count);
+  const flipped = (i: number) => before.cents.has(i) !== after.cents.has(i);
+  const sources: number[] = [];
+  const moved = new Set<number>();
+  for (const i of new Set([...before.cents.keys(), ...after.cents.keys()])) {
+    if (flipped(i)) {
+      sources.push(i);
+      moved.add(i);
+      continue;
+    }
+    if (before.own.get(i) !== after.own.get(i)) sources.push(i);
+    if (before.s.get(i) !== after.s.get(i)) moved.add(i);
+  }
+  return reachThrough(
+    (i) => g.neighbors.subarray(g.offsets[i], g.offsets[i + 1]),
+    moved,
+    (i) => flipped(i) || before.cents.get(i) !== after.cents.get(i),
+    sources,
+  );
 }
 
 /** Who leaves and enters scope (loses or gains a score), and how the friend penalties of those scored both times move. */
@@ -141,7 +188,13 @@ export function simulateRuleset(db: Db, draft: unknown, onProgress?: Progress): 
     const published = publishRuleset(db, draft, { actor: 'simulation', reason: 'simulation (rolled back)', onProgress });
     if (!published.ok) throw new SimulationDone({ ...empty, problems: published.problems });
     const after = snapshot(db);
-    throw new SimulationDone({ ...summarise(db, checked.ruleset.spec.tiers.map((t) => t.name), before, after, published.evaluationErrors ?? []), scope: scopeChange(before, after), basis, fairness: published.fairness });
+    throw new SimulationDone({
+      ...summarise(db, checked.ruleset.spec.tiers.map((t) => t.name), before, after, published.evaluationErrors ?? []),
+      scope: scopeChange(before, after),
+      reach: simulationReach(db, before, after),
+      basis,
+      fairness: published.fairness,
+    });
   });
   try {
     tx();

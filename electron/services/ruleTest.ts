@@ -4,6 +4,7 @@
  * rule sandbox (a worker thread with a time and memory budget): ruleLab
  * gathers the data on the main thread and hands it over.
  */
+import { keyed } from '../../shared/englishText.js';
 import type { Output } from '../../shared/contract.js';
 import type { EventKindSpec, RuleSpec } from '../../shared/domain.js';
 import { compileExpression } from '../engine/cel.js';
@@ -32,7 +33,7 @@ export interface ExpressionCheckRequest {
 export class RuleTestRejected extends Error {}
 
 export function runExpressionCheck(q: ExpressionCheckRequest): Output<'checkExpression'> {
-  if (!q.kind) return { ok: false, error: { message: `unknown event kind '${q.eventKind}'`, column: 1 } };
+  if (!q.kind) return { ok: false, error: { ...keyed('cel.unknownKind', { kind: q.eventKind }), params: { kind: q.eventKind }, column: 1 } };
   const r = compileExpression(q.expression, q.kind, q.expect);
   return r.ok ? { ok: true, type: r.type, compiled: r.compiled } : { ok: false, error: r.error };
 }

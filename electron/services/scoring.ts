@@ -187,12 +187,16 @@ function allAdjustmentsMicro(db: Db): Map<number, number> {
   return out;
 }
 
-export function ownScoreOf(db: Db, state: Pick<ScoringState, 'ruleset' | 'asOfMs'>, citizenIdx: number): OwnScore {
-  const sums = db
+/** A citizen's per-rule sums (micro-points, before caps) of the contributions that count at the state's instant, in rule order. */
+export function ruleSumsOf(db: Db, state: Pick<ScoringState, 'ruleset' | 'asOfMs'>, citizenIdx: number): [number, number][] {
+  return db
     .prepare(`SELECT rule_index, ${MICRO_SUM} FROM contributions WHERE citizen_idx = @c AND error IS NULL AND ${windowClause(state.ruleset)} GROUP BY rule_index ORDER BY rule_index`)
     .raw(true)
     .all({ c: citizenIdx, asOf: state.asOfMs }) as [number, number][];
-  return assembleOwn(state.ruleset, sums, adjustmentMicroOf(db, citizenIdx));
+}
+
+export function ownScoreOf(db: Db, state: Pick<ScoringState, 'ruleset' | 'asOfMs'>, citizenIdx: number): OwnScore {
+  return assembleOwn(state.ruleset, ruleSumsOf(db, state, citizenIdx), adjustmentMicroOf(db, citizenIdx));
 }
 
 interface StoredScore {

@@ -521,6 +521,14 @@ const INPUTS = {
       { label: 'an asOf of its own (the outlook is of the stored data)', input: { citizenId: 'C0000001', asOf: '2030-01-01' }, field: 'asOf' },
     ],
   },
+  previewEvent: {
+    valid: { citizenId: 'C0000001', kind: 'bill_payment', occurredAt: '2026-10-01T00:00:00Z', data: { on_time: false }, purpose: 'case 13' },
+    bad: [
+      { label: 'an instant without seconds', input: { citizenId: 'C0000001', kind: 'bill_payment', occurredAt: '2026-10-01T00:00Z', data: {} }, field: 'occurredAt' },
+      { label: 'data that is a list', input: { citizenId: 'C0000001', kind: 'bill_payment', occurredAt: '2026-10-01T00:00:00Z', data: [] }, field: 'data' },
+      { label: 'a reason of its own (nothing is recorded)', input: { citizenId: 'C0000001', kind: 'bill_payment', occurredAt: '2026-10-01T00:00:00Z', data: {}, reason: 'entered at the counter' }, field: 'reason' },
+    ],
+  },
   networkView: {
     valid: { citizenId: 'C0000001' },
     bad: [

@@ -99,6 +99,7 @@ export const CHANNEL_ROLES = {
   recordConsent: 'official',
   // Recourse and network (issue 13): part of reading a record; the district aggregate names no one.
   scoreOutlook: 'viewer',
+  previewEvent: 'official',
   networkView: 'viewer',
   friendPenaltyShare: 'viewer',
   fairnessReport: 'viewer',

@@ -120,6 +120,7 @@ const VALID: Record<ChannelName, unknown> = {
   disputeCounts: {},
   recordConsent: { citizenId: 'C9999999', status: 'withdrawn', at: '2026-10-01T00:00:00Z', evidence: 'role matrix letter', reason: 'role matrix: a citizen nobody has' },
   scoreOutlook: { citizenId: 'C0000042' },
+  previewEvent: { citizenId: 'C0000001', kind: 'bill_payment', occurredAt: '2026-10-01T00:00:00Z', data: { on_time: false } },
   networkView: { citizenId: 'C0000042' },
   friendPenaltyShare: {},
   fairnessReport: {},

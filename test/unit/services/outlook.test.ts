@@ -20,7 +20,10 @@ import { importFolder } from '../../../electron/services/import.js';
 import { friendPenaltyByDistrict, networkView } from '../../../electron/services/network.js';
 import { scoreOutlook } from '../../../electron/services/outlook.js';
 import { whatIf } from '../../../electron/services/networkReach.js';
+import { previewEvent } from '../../../electron/services/eventPreview.js';
+import { recordEvent } from '../../../electron/services/recordEvent.js';
 import { loadScoringState } from '../../../electron/services/scoring.js';
+import { simulateRuleset } from '../../../electron/services/ruleLab.js';
 import { publishRuleset } from '../../../electron/services/rulesets.js';
 import { eventRow, folder, openTempDb, removeTempDirs } from '../helpers/importFixtures.js';
 import { readPdf } from '../helpers/pdfReader.js';
@@ -271,5 +274,58 @@ describe('consent scope in the outlook (SCORING_MODEL §3)', () => {
     expect(d).toMatchObject({ score: 800, tier: 'C', reach: { citizens: 1, maxHops: 1, byHop: [{ hops: 1, citizens: 1 }] } });
     const w = whatIf(db, loadScoringState(db)!, new Map([[idxOf(db, 'M'), 800]]));
     expect(w.after.get(idxOf(db, 'X'))).toBeCloseTo(975, 9);
+  });
+});
+
+describe('how far a draft ruleset travels (the simulation)', () => {
+  it("a draft that drops P1's record alone moves the four others on the path through friendships, 1 to 4 hops away; their own scores do not change", async () => {
+    const ids = ['P1', 'P2', 'P3', 'P4', 'P5'];
+    const db = await smallWorld(
+      ids.map((id) => [id, 'Path'] as [string, string]),
+      ids.slice(1).map((id, k) => [ids[k], id] as [string, string]),
+      ids.map((id) => [`${id}-r`, id, '2024-12-01T00:00:00Z', id === 'P1' ? -250 : -200] as [string, string, string, number]),
+      '2025-01-01T00:00:00Z',
+    );
+    const draft = structuredClone(SMALL_RULESET);
+    draft.rules[1].condition = 'event.p > -300.0 && event.p != -250.0';
+    const result = simulateRuleset(db, draft);
+    expect(result.problems).toEqual([]);
+    expect(result.changed).toBe(5);
+    expect(result.reach).toEqual({ citizens: 4, maxHops: 4, byHop: [1, 2, 3, 4].map((hops) => ({ hops, citizens: 1 })) });
+    // The published ruleset again: nothing moves, nothing travels.
+    expect(simulateRuleset(db, SMALL_RULESET).reach).toEqual({ citizens: 0, maxHops: 0, byHop: [] });
+  });
+});
+
+describe('what recording an event would do, before it is recorded', () => {
+  it('a +200 record for P1 at one end of the path: the four others moved 1 to 4 hops away; nothing written; recording it then gives what the preview said', async () => {
+    const ids = ['P1', 'P2', 'P3', 'P4', 'P5'];
+    const db = await smallWorld(
+      ids.map((id) => [id, 'Path'] as [string, string]),
+      ids.slice(1).map((id, k) => [ids[k], id] as [string, string]),
+      ids.map((id) => [`${id}-r`, id, '2024-12-01T00:00:00Z', -200] as [string, string, string, number]),
+      '2025-01-01T00:00:00Z',
+    );
+    const rows = () => db.prepare('SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM contributions), (SELECT count(*) FROM ledger), (SELECT count(*) FROM operations), (SELECT total(s) FROM scores)').raw(true).get();
+    const before = rows();
+    const p = previewEvent(db, { citizenId: 'P1', kind: 'record', occurredAt: '2024-12-20T00:00:00Z', data: { p: 200 } });
+    expect(p.counts).toBe(true);
+    expect(p.before!.score).toBe(explainCitizen(db, 'P1').score);
+    expect(p.after!.score).toBeGreaterThan(p.before!.score);
+    expect(p.reach).toEqual({ citizens: 4, maxHops: 4, byHop: [1, 2, 3, 4].map((hops) => ({ hops, citizens: 1 })) });
+    expect(rows()).toEqual(before);
+    // Dated after the scoring instant: it does not count yet and moves nothing now.
+    const later = previewEvent(db, { citizenId: 'P1', kind: 'record', occurredAt: '2025-02-01T00:00:00Z', data: { p: 200 } });
+    expect(later).toMatchObject({ counts: false, after: p.before, reach: { citizens: 0, maxHops: 0, byHop: [] } });
+    // Checked as the record form checks it: a field the kind does not declare is refused, naming it.
+    expect(() => previewEvent(db, { citizenId: 'P1', kind: 'record', occurredAt: '2024-12-20T00:00:00Z', data: { q: 1 } })).toThrow(/q/);
+    expect(() => previewEvent(db, { citizenId: 'NOBODY', kind: 'record', occurredAt: '2024-12-20T00:00:00Z', data: { p: 1 } })).toThrow(/unknown citizen 'NOBODY'/);
+    // Recorded for real: the stored scores are what the preview said.
+    const others = ids.slice(1).map((id) => explainCitizen(db, id).score);
+    const recorded = recordEvent(db, { eventId: 'P1-new', citizenId: 'P1', kind: 'record', occurredAt: '2024-12-20T00:00:00Z', data: { p: 200 } }, { actor: 'test', reason: 'preview then record' });
+    expect(explainCitizen(db, 'P1')).toMatchObject({ score: p.after!.score, tier: p.after!.tier });
+    const moved = ids.slice(1).filter((id, k) => explainCitizen(db, id).score !== others[k]);
+    expect(moved.length).toBe(p.reach.citizens);
+    expect(recorded.scoring!.scoresChanged).toBe(1 + p.reach.citizens);
   });
 });

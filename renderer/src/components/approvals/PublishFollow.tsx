@@ -15,6 +15,7 @@ import { JobProgress } from '../JobProgress';
 import { EvaluationErrorsTable } from '../rules/SimulationTables';
 import { rulesetOf } from './proposalText';
 import { useRuleText } from '../../i18n/ruleText';
+import { keyedMessage } from '../../i18n/serverText';
 
 export interface PublishRun {
   proposal: Proposal;
@@ -51,7 +52,7 @@ export function PublishFollow({ run, onFinished, onDismiss }: { run: PublishRun;
   if (!r.ok) {
     return (
       <Alert color="red" title={t('publish.notPublished', { id: run.proposal.id })} withCloseButton onClose={onDismiss} data-testid="publish-outcome">
-        {r.problems.map((p) => p.message).join('; ')}
+        {r.problems.map((p) => keyedMessage(p)).join('; ')}
       </Alert>
     );
   }

@@ -23,6 +23,7 @@ import { RulesetDiffView } from '../rules/RulesetDiffView';
 import { hasFigures, type SimulationRun } from '../rules/SimulatePanel';
 import { SimulationResults } from '../rules/SimulationResults';
 import { useRuleText } from '../../i18n/ruleText';
+import { keyedMessage } from '../../i18n/serverText';
 
 type MeasureChange = { id: string; name: string; kind: MeasureSpec['kind']; change: 'added' | 'removed' | 'changed'; detail: string };
 
@@ -227,7 +228,7 @@ export function RulesetProposal({ proposal, spec, maySimulate, run, onRun }: Pro
               )}
               {stored && !stored.result.ok && (
                 <Alert color="red" title={t('proposal.invalid')}>
-                  {stored.result.problems.map((p) => p.message).join('; ')}
+                  {stored.result.problems.map((p) => keyedMessage(p)).join('; ')}
                 </Alert>
               )}
               {stored?.result.ok && hasFigures(stored.result) && (

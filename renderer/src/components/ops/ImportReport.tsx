@@ -4,6 +4,7 @@ import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { ImportResult } from '../../../../shared/contract';
 import { count } from '../../format';
+import { keyedMessage } from '../../i18n/serverText';
 
 /** Each count's label is import:report.<key>. */
 const COUNT_KEYS: (keyof ImportResult['counts'])[] = ['kindsAdded', 'citizensAdded', 'citizensUpdated', 'relationshipsAdded', 'relationshipsChanged', 'eventsAdded', 'eventsUnchanged'];
@@ -68,7 +69,7 @@ function Problems({ result }: { result: ImportResult }) {
                 {p.line ?? '—'}
               </Table.Td>
               <Table.Td fz="sm">
-                {p.message}
+                {keyedMessage(p)}
                 {p.field && (
                   <Text span c="dimmed" fz="sm">
                     {' '}

@@ -9,6 +9,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { Ref, RefObject } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { call } from '../../api';
+import { keyedMessage } from '../../i18n/serverText';
 
 interface Props {
   label: string;
@@ -117,7 +118,7 @@ export function ExpressionField({ label, description, value, onChange, eventKind
           </Box>
           <Group gap={8} justify="space-between" wrap="nowrap">
             <Text size="sm" c="red.9">
-              {multiline ? t('expression.lineColumn', { line: where.line, col: where.col, message: error.message }) : t('expression.column', { col: error.column, message: error.message })}
+              {multiline ? t('expression.lineColumn', { line: where.line, col: where.col, message: keyedMessage(error) }) : t('expression.column', { col: error.column, message: keyedMessage(error) })}
             </Text>
             <UnstyledButton onClick={showInField} fz="xs" c="red.9" td="underline" style={{ whiteSpace: 'nowrap' }}>
               {t('expression.showInField')}

@@ -4,13 +4,14 @@ import { useTranslation } from 'react-i18next';
 import { TierBadge } from '../TierBadge';
 import { ConsentRequiredField } from '../consent/ConsentRequiredField';
 import type { DraftRuleset, Num, Problem } from './draft';
+import { keyedMessage } from '../../i18n/serverText';
 
 const num = (v: number | string): Num => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 export function ParametersEditor({ draft, problems, onChange }: { draft: DraftRuleset; problems: Problem[]; onChange: (d: DraftRuleset) => void }) {
   const { t } = useTranslation('rules');
   const at = (field: string) => {
-    const m = problems.filter((p) => p.field === field || (p.field ?? '').startsWith(`${field}.`)).map((p) => p.message);
+    const m = problems.filter((p) => p.field === field || (p.field ?? '').startsWith(`${field}.`)).map((p) => keyedMessage(p));
     return m.length ? m.join('; ') : undefined;
   };
   const fp = draft.friend_penalty;
@@ -65,7 +66,7 @@ export function ParametersEditor({ draft, problems, onChange }: { draft: DraftRu
           </Text>
           {tierWide.map((p, i) => (
             <Alert key={i} color="red" p="xs" mb={6}>
-              {p.message}
+              {keyedMessage(p)}
             </Alert>
           ))}
           <Table verticalSpacing={4} withRowBorders={false} maw={520} data-testid="tiers-editor">

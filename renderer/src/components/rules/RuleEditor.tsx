@@ -7,6 +7,7 @@ import { ruleField, type Problem } from './draft';
 import { ExpressionField } from './ExpressionField';
 import { FieldChips } from './FieldChips';
 import { staleDescription } from './diff';
+import { keyedMessage } from '../../i18n/serverText';
 
 interface Props {
   rule: RuleSpec;
@@ -198,7 +199,7 @@ export function RuleEditor({ rule, kinds, dimensions, problems, status, onChange
 
   // Problems the live expression check does not already show, placed under their field.
   const fieldError: FieldError = (...fields) => {
-    const messages = problems.filter((p) => fields.includes(ruleField(p))).map((p) => p.message);
+    const messages = problems.filter((p) => fields.includes(ruleField(p))).map((p) => keyedMessage(p));
     return messages.length ? messages.join('; ') : undefined;
   };
   const ruleLevel = problems.filter((p) => ruleField(p) === '');
@@ -209,7 +210,7 @@ export function RuleEditor({ rule, kinds, dimensions, problems, status, onChange
         <RuleHeading rule={rule} status={status} onRemove={onRemove} onDuplicate={onDuplicate} />
         {ruleLevel.map((p, i) => (
           <Alert key={i} color="red" p="xs">
-            {p.message}
+            {keyedMessage(p)}
           </Alert>
         ))}
         <RuleIdentity rule={rule} kinds={kinds} dimensions={dimensions} kindKnown={!!kind} patch={patch} fieldError={fieldError} />

@@ -10,6 +10,7 @@ import type { Output } from '../../../../shared/contract';
 import type { RuleSpec, RulesetSpec } from '../../../../shared/domain';
 import i18next from '../../i18n';
 import defaultRuleset from '../../../../resources/default/ruleset.json';
+import { keyedMessage } from '../../i18n/serverText';
 
 export type Num = number | null;
 
@@ -160,5 +161,5 @@ export function describeProblem(p: Problem): string {
   const where = [p.rule ? t('rules:problem.rule', { rule: p.rule }) : undefined, ruleField(p) || p.field, p.position !== undefined ? t('rules:problem.column', { n: p.position }) : undefined]
     .filter(Boolean)
     .join(t('rules:problem.whereSeparator'));
-  return where ? t('rules:problem.at', { where, message: p.message }) : p.message;
+  return where ? t('rules:problem.at', { where, message: keyedMessage(p) }) : keyedMessage(p);
 }
