@@ -7,14 +7,15 @@
  */
 import { Alert, Badge, Button, Group, Modal, NumberInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import type { Output } from '../../../../shared/contract';
 import type { EventKindSpec } from '../../../../shared/domain';
-import { call } from '../../api';
+import { call, purposeFor } from '../../api';
 import { count, score } from '../../format';
 import { ErrorNote } from '../ErrorNote';
 import { hasReason, ReasonField } from '../ReasonField';
+import { EventEffect } from '../network/EventEffect';
 import { refreshScores } from './refresh';
 import { eventFieldLabel, eventKindLabel, fieldTypeLabel } from './eventKinds';
 
@@ -75,6 +76,7 @@ function FieldInput({ name, type, isProtected, value, onChange }: { name: string
 
 export function RecordEventModal({ citizenId, onClose }: { citizenId: string; onClose: () => void }) {
   const { t } = useTranslation('citizen');
+  const { t: tn } = useTranslation('network');
   const qc = useQueryClient();
   const { data: current } = useQuery({ queryKey: ['rulesetCurrent'], queryFn: () => call('rulesetCurrent', {}) });
   const [eventId] = useState(newEventId);
@@ -85,6 +87,13 @@ export function RecordEventModal({ citizenId, onClose }: { citizenId: string; on
   const [result, setResult] = useState<Output<'recordEvent'> | null>(null);
   const kind = useMemo(() => current?.kinds.find((k) => k.kind === kindName) ?? null, [current, kindName]);
   const rulesFor = (k: string) => current?.spec?.rules.filter((r) => r.event_kind === k).length ?? 0;
+  const occurredInstant = occurredAt.length === 16 ? `${occurredAt}:00Z` : `${occurredAt}Z`;
+  const preview = useMutation({
+    mutationFn: () => call('previewEvent', { citizenId, kind: kind!.kind, occurredAt: occurredInstant, data: dataOf(kind!, values), purpose: purposeFor(citizenId) }),
+  });
+  const { reset: resetPreview } = preview;
+  // A preview is of what the form says: any change of the form withdraws it.
+  useEffect(() => resetPreview(), [kindName, values, occurredAt, resetPreview]);
   const save = useMutation({
     mutationFn: () => call('recordEvent', { citizenId, eventId, kind: kind!.kind, occurredAt: occurredAt.length === 16 ? `${occurredAt}:00Z` : `${occurredAt}Z`, data: dataOf(kind!, values), reason: reason.trim() }),
     onSuccess: async (r) => {
@@ -149,6 +158,7 @@ export function RecordEventModal({ citizenId, onClose }: { citizenId: string; on
             w={260}
             data-testid="record-event-occurred"
           />
+          <EventEffect citizenId={citizenId} preview={preview.data} error={preview.error} />
           <ReasonField label={t('record.reason')} description={t('record.reasonHelp')} min={10} value={reason} onChange={setReason} data-testid="record-event-reason" />
           <Text size="xs" c="dimmed">
             {t('record.note', { id: eventId })}
@@ -157,6 +167,9 @@ export function RecordEventModal({ citizenId, onClose }: { citizenId: string; on
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('reasonModal.cancel')}
+            </Button>
+            <Button variant="light" disabled={!kind || !occurredAt} loading={preview.isPending} onClick={() => preview.mutate()} data-testid="record-event-preview">
+              {tn('preview.button')}
             </Button>
             <Button disabled={!kind || !occurredAt || !hasReason(reason, 10)} loading={save.isPending} onClick={() => save.mutate()} data-testid="record-event-submit">
               {t('record.submit')}

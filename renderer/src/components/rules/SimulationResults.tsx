@@ -8,6 +8,7 @@ import { FairnessReportView, type FairnessCsvSource } from './FairnessReport';
 import { DistrictsTable, EvaluationErrorsTable, MoversTable } from './SimulationTables';
 import { tierMoves, TransitionMatrix } from './TransitionMatrix';
 import { ScopeChange } from '../consent/ScopeChange';
+import { ReachSummary } from '../network/ReachSummary';
 
 function Stat({ label, value, hint, testId }: { label: string; value: string; hint?: string; testId?: string }) {
   return (
@@ -71,6 +72,7 @@ export function SimulationResults({
   fairnessCsv?: FairnessCsvSource;
 }) {
   const { t } = useTranslation('rules');
+  const { t: tn } = useTranslation('network');
   const afterLabel = subject === 'proposal' ? t('results.afterProposal') : t('results.afterDraft');
   const moves = tierMoves(result.transitions, result.tiers);
   const errorEvents = result.evaluationErrors.reduce((s, e) => s + e.count, 0);
@@ -90,6 +92,14 @@ export function SimulationResults({
         <Stat label={t('results.down')} value={count(moves.down)} hint={pct(moves.down)} />
         <Stat label={t('results.errors')} value={count(errorEvents)} hint={t('results.errorsHint', { count: result.evaluationErrors.length })} />
       </SimpleGrid>
+      {result.reach && (
+        <Card withBorder>
+          <Title order={4} mb="xs">
+            {tn('reach.draftTitle')}
+          </Title>
+          <ReachSummary reach={result.reach} subject="draft" testId="sim-reach" />
+        </Card>
+      )}
       <Card withBorder>
         <Title order={4}>{t('results.histogram')}</Title>
         <Text size="xs" c="dimmed" mb="sm">
