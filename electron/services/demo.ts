@@ -7,6 +7,7 @@
 import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { JobResult } from '../../shared/contract.js';
 import type { Db } from '../db/connection.js';
 import { formatProblem } from '../engine/rules.js';
 import { demoName, DEMO_DISTRICTS } from './demoNames.js';
@@ -169,13 +170,8 @@ export function writeDemoFolder(dir: string, kindsFile: string, options: DemoOpt
   return { citizens: n, relationships, events };
 }
 
-export interface DemoPopulationResult {
-  citizens: number;
-  relationships: number;
-  events: number;
-  rulesetVersion: number;
-  asOf: string;
-}
+/** The demo population's outcome, as the contract gives it (shared/contract.ts). */
+export type DemoPopulationResult = JobResult<'demo'>;
 
 /**
  * Create the demo population in `db`: write the folder, import it and publish

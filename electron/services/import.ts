@@ -10,6 +10,7 @@ import { closeSync, lstatSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { CITIZEN_ID_PATTERN, ConsentStatus, EventKindsFile, type EventKindSpec, type InputProblem } from '../../shared/domain.js';
 import { INSTANT_FORM, instantFlaw } from '../../shared/instant.js';
+import type { JobResult } from '../../shared/contract.js';
 import { isLanguage, LANGUAGES } from '../../shared/language.js';
 import type { Db } from '../db/connection.js';
 import { CJK_CHAR, deferNameIndex } from '../db/nameSearch.js';
@@ -32,27 +33,9 @@ import { isIsoDate, parseIsoInstant } from './validation.js';
 /** In the order they are read: consents and relationships name citizens, so citizens.csv comes first. */
 export const IMPORT_FILES = ['event_kinds.json', 'citizens.csv', 'consents.csv', 'relationships.csv', 'events.csv', 'events.jsonl'] as const;
 
-export interface ImportCounts {
-  kindsAdded: number;
-  citizensAdded: number;
-  citizensUpdated: number;
-  relationshipsAdded: number;
-  relationshipsChanged: number;
-  eventsAdded: number;
-  eventsUnchanged: number;
-  consentsAdded: number;
-  consentsUnchanged: number;
-}
-
-export interface ImportReport {
-  ok: boolean;
-  /** The first problems (at most 100), each naming file, line and reason. */
-  problems: InputProblem[];
-  problemCount: number;
-  counts: ImportCounts;
-  operationId: number | null;
-  scoring: ScoreChangeStats | null;
-}
+/** An import's outcome, as the contract gives it (shared/contract.ts): problems, counts, operation, scoring. */
+export type ImportReport = JobResult<'import'>;
+export type ImportCounts = ImportReport['counts'];
 
 export interface ImportOptions {
   actor: string;

@@ -2,6 +2,7 @@
  * Publishing a ruleset and moving the scoring instant: each one operation with
  * an actor and a reason, in one transaction with the recompute it causes.
  */
+import type { JobResult } from '../../shared/contract.js';
 import type { InputProblem } from '../../shared/domain.js';
 import type { Db } from '../db/connection.js';
 import { loadKinds } from '../db/kinds.js';
@@ -86,11 +87,8 @@ export function publishRuleset(
   })();
 }
 
-export interface RecomputeResult {
-  asOf: string;
-  operationId: number | null;
-  scoring: ScoreChangeStats;
-}
+/** A recompute's outcome, as the contract gives it (shared/contract.ts). */
+export type RecomputeResult = JobResult<'recompute'>;
 
 /**
  * Recompute every score as of an instant. Moving the instant lets events age

@@ -13,6 +13,7 @@ import { getRuleset } from '../db/rulesets.js';
 import { buildGraph, clamp, csrView, rawPenaltyOf, solveFixedPoint, updateFixedPoint, type FriendPenaltyParams, type MutableNetworkView, type NetworkView } from '../engine/network.js';
 import { validateRuleset, type CompiledRuleset } from '../engine/rules.js';
 import { capTotal, fromMicro, microOf, scoreCents, tierFor, toMicro } from '../engine/scoring.js';
+import type { JobResult } from '../../shared/contract.js';
 import { AS_OF_FORM, parseAsOf } from '../../shared/instant.js';
 import { consentChangedBetween, consentRequired, scopeMask, scopeReader } from './consentScope.js';
 
@@ -207,19 +208,14 @@ interface StoredScore {
   totals: string;
 }
 
-export interface ScoreChangeStats {
-  citizens: number;
-  scoresChanged: number;
-  ledgerEntries: number;
-  /**
-   * Score rows whose stored figures were written with a new value: score,
-   * tier, own, penalty, rule totals, or s in micro-points (a change of s
-   * below a micro-point, from the solver's summation order, is not counted).
-   */
-  rowsRewritten: number;
-  iterations?: number;
-  msPerIteration?: number;
-}
+/**
+ * What a scoring pass changed: the contract's figures (shared/contract.ts,
+ * returned by jobs and channels), with `rowsRewritten` always given here:
+ * score rows whose stored figures were written with a new value (score,
+ * tier, own, penalty, rule totals, or s in micro-points; a change of s below
+ * a micro-point, from the solver's summation order, is not counted).
+ */
+export type ScoreChangeStats = NonNullable<JobResult<'import'>['scoring']> & { rowsRewritten: number };
 
 /** A citizen's stored figures as the model gives them (SCORING_MODEL §5). */
 interface Figures {

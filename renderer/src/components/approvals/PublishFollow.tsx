@@ -9,7 +9,7 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import type { JobStatus, Proposal, PublishResult } from '../../../../shared/contract';
+import type { JobStatus, Proposal } from '../../../../shared/contract';
 import { count } from '../../format';
 import { JobProgress } from '../JobProgress';
 import { EvaluationErrorsTable } from '../rules/SimulationTables';
@@ -29,7 +29,7 @@ export function PublishFollow({ run, onFinished, onDismiss }: { run: PublishRun;
   const ruleText = useRuleText();
   const finished = (status: JobStatus) => {
     onFinished(status);
-    const r = status.result as PublishResult | null;
+    const r = status.kind === 'publish' ? status.result : null;
     if (status.state === 'done' && r?.ok) notifications.show({ color: 'teal', title: t('publish.notified', { version: r.version }), message: r.scoring ? t('publish.notifiedScores', { n: count(r.scoring.scoresChanged) }) : undefined });
     void qc.invalidateQueries();
   };
@@ -41,7 +41,7 @@ export function PublishFollow({ run, onFinished, onDismiss }: { run: PublishRun;
     );
   }
   const { status } = run;
-  const r = status.result as PublishResult | null;
+  const r = status.kind === 'publish' ? status.result : null;
   if (status.state !== 'done' || !r) {
     return (
       <Alert color={status.state === 'cancelled' ? 'gray' : 'red'} title={t('publish.notPublished', { id: run.proposal.id })} withCloseButton onClose={onDismiss} data-testid="publish-outcome">

@@ -213,8 +213,8 @@ export function RulesetProposal({ proposal, spec, maySimulate, run, onRun }: Pro
                   key={run.jobId}
                   jobId={run.jobId}
                   onFinished={(status) => {
-                    if (status.state === 'done' && status.result) {
-                      onRun({ ...run, result: status.result as SimulationResult });
+                    if (status.kind === 'simulate' && status.state === 'done' && status.result) {
+                      onRun({ ...run, result: status.result });
                       attach.mutate(run.jobId);
                     } else onRun({ ...run, failure: status.state === 'cancelled' ? t('rules:simulate.cancelled') : t('rules:simulate.failed', { error: status.error ?? t('rules:simulate.unknownError') }) });
                   }}

@@ -74,7 +74,7 @@ export function SimulatePanel({ draft, draftKey, valid, validating, run, onRun, 
             key={run.jobId}
             jobId={run.jobId}
             onFinished={(status) => {
-              if (status.state === 'done' && status.result) onRun({ ...run, result: status.result as SimulationResult });
+              if (status.kind === 'simulate' && status.state === 'done' && status.result) onRun({ ...run, result: status.result });
               else if (status.state === 'cancelled') onRun({ ...run, failure: t('simulate.cancelled'), cancelled: true });
               else onRun({ ...run, failure: t('simulate.failed', { error: status.error ?? t('simulate.unknownError') }) });
             }}
