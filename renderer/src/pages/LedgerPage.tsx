@@ -100,7 +100,7 @@ export function LedgerPage() {
         >
           {integrity.ok ? (
             <Text size="xs">
-              {t('consistentNote')} <span style={{ fontFamily: 'monospace' }}>{t('head', { hash: integrity.chainHead })}</span>
+              {t('consistentNote')} {t('head')} <span style={{ fontFamily: 'monospace' }}>{integrity.chainHead}</span>
             </Text>
           ) : (
             <ProblemList integrity={integrity} />
