@@ -436,7 +436,7 @@ const RulesetVersion = z.object({
 });
 export type RulesetVersion = z.infer<typeof RulesetVersion>;
 
-const IntegrityProblem = z.object({ where: z.string(), at: z.string().nullable(), message: z.string() });
+const IntegrityProblem = z.object({ where: z.string(), at: z.string().nullable(), message: z.string(), key: z.string().optional(), params: z.record(z.string(), z.unknown()).optional() });
 /** The chain of every record, the ledger and the stored scores, verified (electron/db/chainVerify.ts). */
 const Integrity = z.object({
   ok: z.boolean(),
@@ -455,7 +455,16 @@ const BackupSummary = z.object({
   chainCount: z.number(),
   citizens: z.number(),
 });
-const VerifyResult = z.object({ ok: z.boolean(), count: z.number(), head: z.string().optional(), firstBroken: z.number().nullable().optional(), message: z.string().optional() });
+const VerifyResult = z.object({
+  ok: z.boolean(),
+  count: z.number(),
+  head: z.string().optional(),
+  firstBroken: z.number().nullable().optional(),
+  /** English; `key` and `params` put it in the reader's language (shared/keyedText.ts). */
+  message: z.string().optional(),
+  key: z.string().optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+});
 
 interface ChannelSpec<I extends z.ZodType, O extends z.ZodType> {
   input: I;

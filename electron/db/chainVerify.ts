@@ -13,6 +13,7 @@
  * 3. The ledger chain (ledger.ts), and the latest new_score and new_tier of
  *    each citizen equal to the stored score and tier.
  */
+import { keyed, problemFields, type ProblemText } from '../../shared/englishText.js';
 import type { Db } from './connection.js';
 import { CHAIN_GENESIS, CHAINED_TABLES, chainEntryText, chainTriggerNames, contentExpr, HASH_FUNCTION, sha256Hex, stateExpr, tableExists, type ChainedTable } from './chain.js';
 import { verifyLedger, type VerifyResult } from './ledger.js';
@@ -25,7 +26,11 @@ export interface IntegrityProblem {
   where: string;
   /** The chain entry, row id, ledger seq or citizen concerned, when there is one. */
   at: string | null;
+  /** English. */
   message: string;
+  /** The message as a `server` catalog key and its parameters, for the reader's language. */
+  key?: string;
+  params?: Record<string, unknown>;
 }
 
 export interface IntegrityReport {
@@ -39,9 +44,9 @@ export interface IntegrityReport {
 class Problems {
   list: IntegrityProblem[] = [];
   count = 0;
-  add(where: string, at: string | number | null, message: string): void {
+  add(where: string, at: string | number | null, text: ProblemText): void {
     this.count++;
-    if (this.list.length < MAX_LISTED) this.list.push({ where, at: at === null ? null : String(at), message });
+    if (this.list.length < MAX_LISTED) this.list.push({ where, at: at === null ? null : String(at), ...problemFields(text) });
   }
 }
 
@@ -78,23 +83,23 @@ function verifyLinks(db: Db, problems: Problems): { count: number; head: string 
   for (const row of rows) {
     if (!broken) {
       if (row.seq !== expected) {
-        problems.add('chain', row.seq, `expected entry ${expected}: entries missing or reordered`);
+        problems.add('chain', row.seq, keyed('ledger.chain.missing', { expected }));
         broken = true;
       } else if (row.prev_hash !== prev) {
-        problems.add('chain', row.seq, 'prev_hash is not the hash of the previous entry (entries deleted, reordered or rewritten)');
+        problems.add('chain', row.seq, keyed('ledger.chain.prevHash'));
         broken = true;
       } else if (sha256Hex(chainEntryText(row)) !== row.hash) {
-        problems.add('chain', row.seq, `hash does not match the entry (${row.tbl} row ${row.row_id} ${row.action} was altered)`);
+        problems.add('chain', row.seq, keyed('ledger.chain.hash', { table: row.tbl, row: row.row_id, action: row.action }));
         broken = true;
       }
     }
     if (row.tbl === 'operations' && row.action === 'insert') lastOp = row.row_id;
     else if (row.tbl === 'events' && row.action === 'update') {
       const by = parseState(row.state)[0];
-      if (by !== null && by !== lastOp) problems.add('events', row.row_id, `chain entry ${row.seq}: event ${row.row_id} marked retracted by operation ${String(by)}, not by the operation recorded just before (${lastOp ?? 'none'})`);
-      else if (by !== null && eventIdOf.get(row.row_id) !== undefined && retractionTarget.get(by) !== eventIdOf.get(row.row_id)) problems.add('events', row.row_id, `chain entry ${row.seq}: event ${row.row_id} marked retracted by operation ${String(by)}, which retracts another event`);
+      if (by !== null && by !== lastOp) problems.add('events', row.row_id, keyed('ledger.chain.retractedOther', { seq: row.seq, row: row.row_id, operation: String(by), last: String(lastOp ?? 'none') }));
+      else if (by !== null && eventIdOf.get(row.row_id) !== undefined && retractionTarget.get(by) !== eventIdOf.get(row.row_id)) problems.add('events', row.row_id, keyed('ledger.chain.retractedWrong', { seq: row.seq, row: row.row_id, operation: String(by) }));
     } else if (row.tbl === 'events' && row.action === 'delete') {
-      if (lastOp === null || opKind.get(lastOp) !== 'records_expired') problems.add('events', row.row_id, `chain entry ${row.seq}: event ${row.row_id} deleted without a records_expired operation before it`);
+      if (lastOp === null || opKind.get(lastOp) !== 'records_expired') problems.add('events', row.row_id, keyed('ledger.chain.deletedWithoutExpiry', { seq: row.seq, row: row.row_id }));
       else deletesByOp.set(lastOp, (deletesByOp.get(lastOp) ?? 0) + 1);
     }
     prev = row.hash;
@@ -103,7 +108,7 @@ function verifyLinks(db: Db, problems: Problems): { count: number; head: string 
   const stated = db.prepare('SELECT json_extract(details, \'$.events_deleted\') FROM operations WHERE id = ?').pluck();
   for (const [op, n] of deletesByOp) {
     const claimed = stated.get(op) as number | null;
-    if (claimed !== n) problems.add('operations', op, `operation ${op} states ${claimed ?? 'no'} deleted events, the chain records ${n} deletions after it`);
+    if (claimed !== n) problems.add('operations', op, keyed('ledger.chain.deletionCount', { operation: op, claimed: claimed ?? 'no', count: n }));
   }
   return { count: expected - 1, head: prev };
 }
@@ -136,7 +141,7 @@ interface Lifecycle {
 function verifyTable(db: Db, spec: ChainedTable, problems: Problems): void {
   const t = spec.table;
   const triggers = new Set(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?").pluck().all(t) as string[]);
-  for (const name of chainTriggerNames(t)) if (!triggers.has(name)) problems.add(t, null, `the chain trigger ${name} is missing: rows written without it are not chained`);
+  for (const name of chainTriggerNames(t)) if (!triggers.has(name)) problems.add(t, null, keyed('ledger.chain.triggerMissing', { trigger: name }));
 
   const rows = db
     .prepare(`SELECT rowid AS id, ${HASH_FUNCTION}(${contentExpr(db, spec, 'x')}) AS c, ${stateExpr(spec, 'x')} || '' AS s FROM ${t} AS x ORDER BY rowid`)
@@ -154,17 +159,17 @@ function verifyTable(db: Db, spec: ChainedTable, problems: Problems): void {
     let life: Lifecycle | null = null;
     for (let x = peek(); x && x.row_id === rowId; advance(), x = peek()) {
       if (x.action === 'insert') {
-        if (life?.live) problems.add(t, rowId, `chain entry ${x.seq} inserts row ${rowId} again while it exists`);
+        if (life?.live) problems.add(t, rowId, keyed('ledger.chain.insertedAgain', { seq: x.seq, row: rowId }));
         life = { live: true, content: x.content_hash, state: x.state };
       } else if (!life?.live) {
-        problems.add(t, rowId, `chain entry ${x.seq} ${x.action}s row ${rowId}, which the chain never inserted`);
+        problems.add(t, rowId, keyed('ledger.chain.neverInserted', { seq: x.seq, action: x.action, row: rowId }));
         life = { live: x.action === 'update', content: x.content_hash, state: x.state };
       } else if (x.action === 'update') {
-        if (x.content_hash !== life.content) problems.add(t, rowId, `chain entry ${x.seq}: the content of row ${rowId} was changed after it was recorded`);
-        else if (!spec.mutable?.length || !allowedTransition(life.state, x.state)) problems.add(t, rowId, `chain entry ${x.seq}: row ${rowId} was updated, which its table does not allow`);
+        if (x.content_hash !== life.content) problems.add(t, rowId, keyed('ledger.chain.contentChanged', { seq: x.seq, row: rowId }));
+        else if (!spec.mutable?.length || !allowedTransition(life.state, x.state)) problems.add(t, rowId, keyed('ledger.chain.updated', { seq: x.seq, row: rowId }));
         life = { live: true, content: x.content_hash, state: x.state };
       } else {
-        if (!spec.deletable) problems.add(t, rowId, `chain entry ${x.seq}: row ${rowId} was deleted from an append-only table`);
+        if (!spec.deletable) problems.add(t, rowId, keyed('ledger.chain.deleted', { seq: x.seq, row: rowId }));
         life = { live: false, content: x.content_hash, state: x.state };
       }
     }
@@ -175,7 +180,7 @@ function verifyTable(db: Db, spec: ChainedTable, problems: Problems): void {
     for (let x = peek(); x && x.row_id < rowId; x = peek()) {
       const id = x.row_id;
       const life = lifecycleOf(id);
-      if (life?.live) problems.add(t, id, `row ${id} is in the chain but missing from the table (deleted without a trace)`);
+      if (life?.live) problems.add(t, id, keyed('ledger.chain.missingFromTable', { row: id }));
     }
   };
 
@@ -183,11 +188,11 @@ function verifyTable(db: Db, spec: ChainedTable, problems: Problems): void {
     skipTo(row.id);
     const life = peek()?.row_id === row.id ? lifecycleOf(row.id) : null;
     if (!life || !life.live) {
-      problems.add(t, row.id, `row ${row.id} has no chain entry (written while the chain trigger was off)`);
+      problems.add(t, row.id, keyed('ledger.chain.unchained', { row: row.id }));
       continue;
     }
-    if (life.content !== row.c) problems.add(t, row.id, `row ${row.id} differs from what the chain recorded (edited)`);
-    else if (life.state !== row.s) problems.add(t, row.id, `row ${row.id}: ${spec.mutable?.join(', ')} differs from what the chain recorded (edited)`);
+    if (life.content !== row.c) problems.add(t, row.id, keyed('ledger.chain.edited', { row: row.id }));
+    else if (life.state !== row.s) problems.add(t, row.id, keyed('ledger.chain.stateEdited', { row: row.id, columns: spec.mutable?.join(', ') ?? '' }));
   }
   skipTo(Number.MAX_SAFE_INTEGER);
 }
@@ -207,13 +212,13 @@ function verifyScores(db: Db, problems: Problems): void {
   for (const r of rows) {
     // A last entry without a new score (cause `scope`: the citizen left scope) explains a citizen with no stored score.
     if (r.cents === null && r.ledgerCents === null) continue;
-    if (r.cents === null) problems.add('scores', r.id, `${r.id} has ledger entries (last: ${r.ledgerCents} cents, tier ${r.ledgerTier}) but no stored score`);
-    else if (r.ledgerCents === null) problems.add('scores', r.id, `${r.id} has a stored score (${r.cents} cents) that no ledger entry explains`);
+    if (r.cents === null) problems.add('scores', r.id, keyed('ledger.chain.noScore', { id: r.id, cents: String(r.ledgerCents), tier: String(r.ledgerTier) }));
+    else if (r.ledgerCents === null) problems.add('scores', r.id, keyed('ledger.chain.unexplainedScore', { id: r.id, cents: String(r.cents) }));
     else if (r.cents !== r.ledgerCents || r.tier !== r.ledgerTier)
-      problems.add('scores', r.id, `${r.id}: stored score ${r.cents} cents tier ${r.tier}, but the ledger's last entry says ${r.ledgerCents} cents tier ${r.ledgerTier}`);
+      problems.add('scores', r.id, keyed('ledger.chain.scoreMismatch', { id: r.id, cents: String(r.cents), tier: String(r.tier), ledgerCents: String(r.ledgerCents), ledgerTier: String(r.ledgerTier) }));
   }
   const orphans = db.prepare('SELECT count(*) FROM ledger WHERE citizen_id NOT IN (SELECT citizen_id FROM citizens)').pluck().get() as number;
-  if (orphans > 0) problems.add('ledger', null, `${orphans} ledger entries name citizens that do not exist`);
+  if (orphans > 0) problems.add('ledger', null, keyed('ledger.chain.orphans', { count: orphans }));
 }
 
 export interface IntegrityOptions {
@@ -225,7 +230,7 @@ export interface IntegrityOptions {
 export function verifyIntegrity(db: Db, options: IntegrityOptions = {}): IntegrityReport {
   const problems = new Problems();
   if (!tableExists(db, 'chain')) {
-    problems.add('chain', null, 'this database has no chain table (schema older than 140)');
+    problems.add('chain', null, keyed('ledger.chain.noChain'));
     return { ok: false, chain: { count: 0, head: CHAIN_GENESIS }, ledger: verifyLedger(db), problems: problems.list, problemCount: problems.count };
   }
   return db.transaction(() => {
@@ -233,11 +238,11 @@ export function verifyIntegrity(db: Db, options: IntegrityOptions = {}): Integri
     const registered = new Set(db.prepare('SELECT tbl FROM chain_tables').pluck().all() as string[]);
     for (const spec of CHAINED_TABLES) {
       if (!tableExists(db, spec.table)) continue;
-      if (!registered.has(spec.table)) problems.add(spec.table, null, `the table ${spec.table} is not registered in the chain`);
+      if (!registered.has(spec.table)) problems.add(spec.table, null, keyed('ledger.chain.unregistered', { table: spec.table }));
       verifyTable(db, spec, problems);
     }
     const ledger = verifyLedger(db);
-    if (!ledger.ok) problems.add('ledger', ledger.firstBroken, ledger.message);
+    if (!ledger.ok) problems.add('ledger', ledger.firstBroken, ledger.key ? { key: ledger.key, params: ledger.params, message: ledger.message } : ledger.message);
     if (!options.skipScores) verifyScores(db, problems);
     return { ok: problems.count === 0, chain: { count: links.count, head: links.head }, ledger, problems: problems.list, problemCount: problems.count };
   }).deferred();

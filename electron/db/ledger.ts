@@ -3,6 +3,7 @@
  * of a citizen's stored score or tier. The verifier recomputes the chain from
  * the rows alone and names the first entry that does not match.
  */
+import { keyed, type Said } from '../../shared/englishText.js';
 import { sha256Hex } from './chain.js';
 import { ChainAppender } from './chainAppender.js';
 import type { Db } from './connection.js';
@@ -145,7 +146,7 @@ export interface Checkpoint {
 
 export type VerifyResult =
   | { ok: true; count: number; head: string }
-  | { ok: false; count: number; firstBroken: number | null; message: string };
+  | { ok: false; count: number; firstBroken: number | null; message: string; key?: Said['key']; params?: Said['params'] };
 
 /**
  * Recompute the whole chain. With a checkpoint, also require that the first
@@ -167,24 +168,25 @@ export function verifyLedger(db: Db, checkpoint?: Checkpoint): VerifyResult {
   let prev = GENESIS_HASH;
   let expectedSeq = 1;
   let count = 0;
+  const broken = (firstBroken: number, said: Said): VerifyResult => ({ ok: false, count, firstBroken, ...said });
   const rows = db.prepare('SELECT * FROM ledger ORDER BY seq').iterate() as IterableIterator<LedgerRow>;
   for (const row of rows) {
-    const fail = (message: string): VerifyResult => ({ ok: false, count, firstBroken: row.seq, message: `entry ${row.seq}: ${message}` });
-    if (row.seq !== expectedSeq) return { ok: false, count, firstBroken: row.seq, message: `entry ${row.seq}: expected sequence number ${expectedSeq} (entries missing or reordered)` };
-    if (row.prev_hash !== prev) return fail('prev_hash does not match the previous entry (entries deleted, reordered or rewritten)');
+    const fail = (problem: Said): VerifyResult => broken(row.seq, keyed('ledger.entry', { seq: row.seq, problem }));
+    if (row.seq !== expectedSeq) return broken(row.seq, keyed('ledger.sequence', { seq: row.seq, expected: expectedSeq }));
+    if (row.prev_hash !== prev) return fail(keyed('ledger.prevHash'));
     const digest = digestOf(row.operation_id);
-    if (digest === null) return fail(`operation ${row.operation_id} is missing`);
+    if (digest === null) return fail(keyed('ledger.operationMissing', { operation: row.operation_id }));
     const { hash, ...rest } = row;
-    if (entryHash(rest, digest) !== hash) return fail('hash does not match its content (entry or its operation was altered)');
+    if (entryHash(rest, digest) !== hash) return fail(keyed('ledger.hash'));
     if (checkpoint && row.seq === checkpoint.count && hash !== checkpoint.head) {
-      return fail(`history differs from the checkpoint of ${checkpoint.at} (head hash mismatch at entry ${checkpoint.count})`);
+      return fail(keyed('ledger.checkpointHead', { at: checkpoint.at, count: checkpoint.count }));
     }
     prev = hash;
     expectedSeq++;
     count++;
   }
   if (checkpoint && count < checkpoint.count) {
-    return { ok: false, count, firstBroken: count + 1, message: `ledger has ${count} entries but the checkpoint of ${checkpoint.at} recorded ${checkpoint.count}: entries from ${count + 1} on were removed` };
+    return broken(count + 1, keyed('ledger.truncated', { count, at: checkpoint.at, recorded: checkpoint.count, from: count + 1 }));
   }
   return { ok: true, count, head: prev };
 }

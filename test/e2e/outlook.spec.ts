@@ -113,3 +113,78 @@ test('the Overview shows how much of the points deducted come from the friend pe
   await panel.screenshot({ path: 'test-results/screenshots/friend-penalty-panel.png' });
   expect(pageErrors).toEqual([]);
 });
+
+interface EventPreview {
+  before: { score: number; tier: string } | null;
+  after: { score: number; tier: string } | null;
+  counts: boolean;
+  reach: { citizens: number; maxHops: number; byHop: { hops: number; citizens: number }[] };
+}
+
+test('before recording an event, the form shows the score it would give and how far it travels through friendships; nothing is recorded', async ({ page, pageErrors }) => {
+  const target = await findTarget();
+  const event = { citizenId: target.citizenId, kind: 'bill_payment', occurredAt: '2026-10-15T09:30:00Z', data: { amount: 120, provider: 'city water', on_time: false } };
+  const expected = await api<EventPreview>(server, 'previewEvent', { ...event, purpose: 'E2E: the figures' });
+  expect(expected.counts).toBe(true);
+  const eventsBefore = (await api(server, 'citizenEvents', { citizenId: target.citizenId, limit: 1 })).total as number;
+
+  await openConsole(page, server, `/citizen/${target.citizenId}`);
+  await page.getByTestId('record-event-button').click();
+  const modal = page.getByTestId('record-event-modal');
+  await page.getByTestId('record-event-kind').click();
+  await page.getByRole('option', { name: 'bill payment', exact: true }).click();
+  await modal.getByTestId('record-field-amount').fill('120');
+  await modal.getByTestId('record-field-provider').fill('city water');
+  await modal.getByTestId('record-field-on_time').click();
+  await page.getByRole('option', { name: 'no', exact: true }).click();
+  await modal.getByTestId('record-event-occurred').fill('2026-10-15T09:30');
+  await modal.getByTestId('record-event-preview').click();
+  const effect = modal.getByTestId('record-event-effect');
+  await expect(effect.getByTestId('record-event-effect-score')).toHaveText(
+    expected.before!.score === expected.after!.score
+      ? `${target.citizenId}'s score would stay ${expected.before!.score.toFixed(2)} (${expected.before!.tier}).`
+      : `${target.citizenId}'s score would go from ${expected.before!.score.toFixed(2)} (${expected.before!.tier}) to ${expected.after!.score.toFixed(2)} (${expected.after!.tier}).`,
+  );
+  const sentence = effect.getByTestId('record-event-reach-sentence');
+  if (expected.reach.citizens === 0) await expect(sentence).toHaveText("Recording it would move no other citizen's score.");
+  else {
+    await expect(sentence).toContainText(`Recording it would move ${expected.reach.citizens} other citizen`);
+    await expect(sentence).toContainText(`the farthest ${expected.reach.maxHops} friendship`);
+    await expect(effect.getByTestId('record-event-reach-hops').getByRole('row')).toHaveCount(expected.reach.byHop.length + 1);
+  }
+  await shot(page, 'record-event-effect', { fullPage: false });
+  // Changing the form withdraws the preview: it was of what the form said then.
+  await modal.getByTestId('record-field-amount').fill('130');
+  await expect(effect).toBeHidden();
+  await modal.getByTestId('record-event-preview').click();
+  await expect(modal.getByTestId('record-event-effect')).toBeVisible();
+
+  await page.keyboard.press('Escape');
+  expect((await api(server, 'citizenEvents', { citizenId: target.citizenId, limit: 1 })).total, 'a preview records nothing').toBe(eventsBefore);
+  expect(pageErrors).toEqual([]);
+});
+
+test("a draft ruleset's simulation shows how many citizens' scores move through friendships and how far", async ({ page, pageErrors }) => {
+  test.setTimeout(300_000);
+  // The draft: theft of utilities costs 300 points instead of 60.
+  await openConsole(page, server, '/rules');
+  await page.getByTestId('rules-tab-editor').click();
+  await page.locator('[data-testid="rule-item"][data-rule-id="utility-theft"]').click();
+  await page.getByTestId('rule-points').fill('-300');
+  await expect(page.getByTestId('draft-validity')).toHaveText('valid');
+  await page.getByTestId('rules-tab-simulate').click();
+  await page.getByTestId('simulate-button').click();
+  await expect(page.getByTestId('simulation-results')).toBeVisible({ timeout: 60_000 });
+  const reach = page.getByTestId('sim-reach');
+  await expect(reach.getByTestId('sim-reach-sentence')).toContainText('Through friendships, the draft also moves');
+  const rows = reach.getByTestId('sim-reach-hops').getByRole('row');
+  expect(await rows.count()).toBeGreaterThan(1);
+  // The counts by distance add up to the sentence's figure.
+  const cells = await reach.getByTestId('sim-reach-hops').locator('tbody td').allTextContents();
+  const total = cells.reduce((n, c) => n + readNumber(c), 0);
+  await expect(reach.getByTestId('sim-reach-sentence')).toContainText(`moves ${total.toLocaleString('en')} citizen`);
+  await reach.scrollIntoViewIfNeeded();
+  await reach.screenshot({ path: 'test-results/screenshots/simulation-reach.png' });
+  await shot(page, 'simulation-reach-page', { fullPage: false });
+  expect(pageErrors).toEqual([]);
+});

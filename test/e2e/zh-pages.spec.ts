@@ -89,9 +89,17 @@ test('disputes, operations, access log, ledger verification and backups in Chine
   await expect(heading(page, '访问日志')).toBeVisible();
   // The newest page is this run's reads; logins are found through the action filter (in Chinese).
   await expect(page.getByTestId('access-table')).toContainText('查阅台账');
+  // The details the main process wrote, in Chinese: the ledger read names the operation and the citizens it returned.
+  const ledgerRead = page.getByTestId('access-row').filter({ hasText: '查阅台账' }).first();
+  await expect(ledgerRead).toContainText(/操作 \d+ 的台账条目，自第 0 条起：共 \d+ 条；涉及 \d+ 名公民/);
+  await expect(page.getByTestId('access-table')).not.toContainText('ledger entries of operation');
+  await expect(page.getByTestId('access-table')).not.toContainText('citizen(s)');
   await page.getByTestId('access-action').click();
   await page.getByRole('option', { name: '登录', exact: true }).click();
   await expect(page.getByTestId('access-row').first()).toContainText('登录');
+  await expect(page.getByTestId('access-row').first()).toContainText('角色：系统管理员');
+  // The console's own login row (rows the command line writes are still English: electron/cli is another helper's).
+  await expect(page.getByTestId('access-row').first()).not.toContainText('role admin');
   await expect(page.getByTestId('bulk-read-alerts')).toContainText('批量查阅');
   await shot(page, 'zh-access-log');
 

@@ -56,6 +56,14 @@ test('rules in Chinese: the editor checks an expression, the simulation is label
   await expect(page.getByTestId('rule-points-hint')).toContainText('信用记录中的数值均为小数');
   await page.getByTestId('rule-points-apply-hint').click();
   await expect(page.getByTestId('rule-points-ok')).toHaveText('✓ 有效，返回 double');
+  // An invalid expression: the checker's message itself in Chinese, not the English the main process keeps beside it.
+  await page.getByTestId('rule-points').fill('-15.0 * event.no_such_field');
+  await expect(page.getByTestId('rule-points-error')).toContainText(/字段“no_such_field”未在记录类型“[a-z_]+”中声明/);
+  await expect(page.getByTestId('rule-points-error')).not.toContainText('is not declared');
+  await expect(page.getByTestId('validation-problems')).toContainText('字段“no_such_field”未在记录类型');
+  await shot(page, 'zh-rules-cel-error');
+  await page.getByTestId('rule-points').fill('-15.0 * event.months_overdue');
+  await expect(page.getByTestId('rule-points-ok')).toHaveText('✓ 有效，返回 double');
 
   await page.getByTestId('rules-tab-simulate').click();
   await expect(page.getByTestId('draft-diff')).toContainText('草稿的变动');
@@ -141,6 +149,8 @@ test('import in Chinese: a citizens file with an impossible date is refused, nam
   await expect(page.getByTestId('import-report-failed')).toContainText('发现 1 个问题：未写入任何内容', { timeout: 60_000 });
   await expect(page.getByTestId('import-problems').getByRole('columnheader', { name: '行号' })).toBeVisible();
   await expect(page.getByTestId('import-problem-row').locator('td').nth(1)).toHaveText('3');
+  await expect(page.getByTestId('import-problem-row').locator('td').nth(2)).toContainText('出生日期 birth_date“2024-02-30”不是 YYYY-MM-DD 格式的日期');
+  await expect(page.getByTestId('import-problems')).not.toContainText('is not a date');
   await shot(page, 'zh-import-refused');
 });
 

@@ -16,6 +16,7 @@ import { ErrorNote } from '../components/ErrorNote';
 import { saveFile } from '../download';
 import { count, when } from '../format';
 import { usePageTitle } from '../pageTitle';
+import { keyedMessage } from '../i18n/serverText';
 
 type Integrity = Output<'checkpoints'>['integrity'];
 
@@ -27,7 +28,7 @@ function ProblemList({ integrity }: { integrity: Integrity }) {
       {integrity.problems.map((p, i) => (
         <List.Item key={i}>
           <b>{p.where}</b>
-          {p.at ? ` ${p.at}` : ''}: {p.message}
+          {p.at ? ` ${p.at}` : ''}: {keyedMessage(p)}
         </List.Item>
       ))}
       {integrity.problemCount > integrity.problems.length && <List.Item>{t('moreProblems', { count: integrity.problemCount - integrity.problems.length, more: count(integrity.problemCount - integrity.problems.length) })}</List.Item>}

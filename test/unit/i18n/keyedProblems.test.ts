@@ -10,6 +10,9 @@ import type { Db } from '../../../electron/db/connection.js';
 import { validateRuleset } from '../../../electron/engine/rules.js';
 import { compileExpression } from '../../../electron/engine/cel.js';
 import { importFolder } from '../../../electron/services/import.js';
+import { verifyIntegrity } from '../../../electron/db/chainVerify.js';
+import { verifyLedger } from '../../../electron/db/ledger.js';
+import { logAccess } from '../../../electron/services/accessLog.js';
 import { runExpressionCheck } from '../../../electron/services/ruleTest.js';
 import { translator } from '../../../electron/services/translate.js';
 import type { EventKindSpec, InputProblem } from '../../../shared/domain.js';
@@ -58,6 +61,19 @@ describe('import problems', () => {
       'relationships.csv:3 自环：公民 C1 不能与自己建立好友关系',
       'events.csv:2 未知记录类型 "no_such_kind"',
     ]);
+  });
+
+  it('ledger verification: a tampered record and a truncated ledger are named in Chinese', () => {
+    const truncated = verifyLedger(db, { count: 1_000_000, head: '0'.repeat(64), at: '2026-11-01T00:00:00.000Z' });
+    expect(truncated.ok).toBe(false);
+    if (!truncated.ok) expect(expectKeyed(truncated)).toMatch(/^台账现有 \d+ 条，但 2026-11-01T00:00:00.000Z 的校验点记录为 1000000 条：自第 \d+ 条起的条目已被删除$/);
+    logAccess(db, { username: 'wang', action: 'login', detail: { key: 'access.loginAs', params: { role: 'official' } }, outcome: 'allowed' });
+    db.exec('DROP TRIGGER access_log_no_update');
+    db.prepare("UPDATE access_log SET detail = 'nothing happened' WHERE id = (SELECT min(id) FROM access_log)").run();
+    const report = verifyIntegrity(db);
+    expect(report.ok).toBe(false);
+    const texts = report.problems.map((p) => expectKeyed(p));
+    expect(texts.some((text) => /^链条目 \d+：第 \d+ 行的内容在记录后被更改$/.test(text)), texts.join('\n')).toBe(true);
   });
 });
 

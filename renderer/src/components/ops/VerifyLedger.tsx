@@ -6,6 +6,7 @@ import { ApiError, call } from '../../api';
 import { count } from '../../format';
 import { ErrorNote } from '../ErrorNote';
 import { utc } from './operationKinds';
+import { keyedMessage } from '../../i18n/serverText';
 
 export function VerifyLedgerButton({ verify }: { verify: ReturnType<typeof useVerifyLedger> }) {
   const { t } = useTranslation('operations');
@@ -72,7 +73,7 @@ export function VerifyLedgerResult({ verify }: { verify: ReturnType<typeof useVe
     >
       <Stack gap={4}>
         <Text size="sm" fw={600} data-testid="verify-message">
-          {result.message ?? t('verify.noVerify')}
+          {result.message !== undefined ? keyedMessage({ key: result.key, params: result.params, message: result.message }) : t('verify.noVerify')}
         </Text>
         <Text size="sm">
           {broken !== null && broken !== undefined ? t('verify.brokenBodyAt', { total: count(result.count), entry: broken, at: utc(at) }) : t('verify.brokenBody', { at: utc(at) })}
