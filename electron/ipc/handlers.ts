@@ -2,6 +2,7 @@
  * The implementation of every channel of the API contract, over the services.
  * Both transports call these through `dispatch`; neither has its own.
  */
+import { keyed } from '../../shared/englishText.js';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -91,7 +92,7 @@ export interface HandlerContext {
 /** The result of a finished simulate job (the server's own, never one the client sends): what a ruleset proposal carries. */
 function simulationOfJob(jobs: JobManager, jobId: string): SimulationResult {
   const job = jobs.status(jobId);
-  if (!job || job.kind !== 'simulate') throw new RejectedInputError(`no simulation job '${jobId}': simulate the ruleset first`);
+  if (!job || job.kind !== 'simulate') throw new RejectedInputError(keyed('rejected.noSimulationJob', { job: String(jobId) }));
   if (job.state !== 'done' || !job.result) throw new RejectedInputError(`simulation job '${jobId}' is ${job.state === 'done' ? 'without a result' : job.state}: wait for it to finish, or run it again`);
   return job.result;
 }
@@ -259,7 +260,7 @@ export const handlers: Handlers = {
       return { status: getProposal(db, q.proposalId).status as 'rejected' | 'withdrawn', jobId: null, operationId: null };
     }
     if (p.kind === 'adjustment') return { status: 'approved', jobId: null, ...approveAdjustment(db, q.proposalId, caller.user, q.reason) };
-    if (p.status !== 'pending') throw new TwoPersonRuleError(`proposal ${p.id} is already ${p.status}`);
+    if (p.status !== 'pending') throw new TwoPersonRuleError(`proposal ${p.id} is already ${p.status}`, { key: 'twoPerson.proposalDecided', params: { id: p.id, status: p.status } });
     requireSecondPerson(db, p, caller.user, 'another administrator');
     requireFreshSimulation(db, p);
     requireFairnessAcknowledgement(db, p, q.fairnessAcknowledgement);

@@ -116,8 +116,8 @@ export function accountsControlledBy(db: Db, username: string): Set<string> {
 
 /** Refuses an approval by the proposer, or by an account either of them set up for the other. */
 export function assertIndependent(db: Db, proposer: string, approver: string, what: string, another = 'another user'): void {
+  const which = /^(proposal|account change) (\d+)$/.exec(what);
   if (proposer.toLowerCase() === approver.toLowerCase()) {
-    const which = /^(proposal|account change) (\d+)$/.exec(what);
     const who = /^another (user|administrator|official)$/.exec(another)?.[1];
     const keyed: Keyed | undefined =
       which && who ? { key: which[1] === 'proposal' ? 'twoPerson.proposalMadeBy' : 'twoPerson.accountChangeMadeBy', params: { id: Number(which[2]), proposer, another: who } } : undefined;
@@ -126,10 +126,14 @@ export function assertIndependent(db: Db, proposer: string, approver: string, wh
   if (accountsControlledBy(db, proposer).has(approver.toLowerCase())) {
     throw new TwoPersonRuleError(
       `${approver} cannot approve ${what}: the account ${approver} was created, re-enabled, given its role or had its password reset by ${proposer} (directly or through accounts ${proposer} set up)`,
+      which ? { key: which[1] === 'proposal' ? 'twoPerson.controlledProposal' : 'twoPerson.controlledAccountChange', params: { id: Number(which[2]), approver, proposer } } : undefined,
     );
   }
   if (accountsControlledBy(db, approver).has(proposer.toLowerCase())) {
-    throw new TwoPersonRuleError(`${approver} cannot approve ${what}: ${approver} set up the account ${proposer} (created, re-enabled, gave its role or reset its password)`);
+    throw new TwoPersonRuleError(
+      `${approver} cannot approve ${what}: ${approver} set up the account ${proposer} (created, re-enabled, gave its role or reset its password)`,
+      which ? { key: which[1] === 'proposal' ? 'twoPerson.controllerProposal' : 'twoPerson.controllerAccountChange', params: { id: Number(which[2]), approver, proposer } } : undefined,
+    );
   }
 }
 
@@ -279,7 +283,7 @@ export function decideAccountChange(db: Db, id: number, approve: boolean, by: st
   return db.transaction((): DecisionResult => {
     const c = db.prepare('SELECT * FROM account_changes WHERE id = ?').get(id) as ChangeRow | undefined;
     if (!c) throw new NotFoundError(`no account change ${id}`);
-    if (c.status !== 'pending') throw new TwoPersonRuleError(`account change ${id} is already ${c.status}`);
+    if (c.status !== 'pending') throw new TwoPersonRuleError(`account change ${id} is already ${c.status}`, { key: 'twoPerson.accountChangeDecided', params: { id, status: c.status } });
     const mark = (status: DecisionResult['status']) =>
       db.prepare("UPDATE account_changes SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? AND status = 'pending'").run(status, by, new Date().toISOString(), why, id);
     if (!approve) {

@@ -6,6 +6,7 @@
  * the score change point at the appeal. The official who opened a dispute
  * cannot decide it: a second person does (separation of duties).
  */
+import { keyed } from '../../shared/englishText.js';
 import type { LoggedAction } from '../../shared/accessActions.js';
 import type { Db } from '../db/connection.js';
 import { recordOperation } from '../db/operations.js';
@@ -59,13 +60,13 @@ export function openDispute(db: Db, input: { citizenId: string; eventId?: string
   return db.transaction(() => {
     const citizen = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(input.citizenId) as number | undefined;
     if (citizen === undefined) throw new NotFoundError(`no citizen with id '${input.citizenId}'`);
-    if (!!input.eventId === !!input.measureId) throw new RejectedInputError('a dispute is about one event or one measure');
+    if (!!input.eventId === !!input.measureId) throw new RejectedInputError(keyed('rejected.disputeOneSubject'));
     let eventIdx: number | null = null;
     let decisionId: number | null = null;
     if (input.eventId) {
       const ev = db.prepare('SELECT idx, retracted_by FROM events WHERE event_id = ? AND citizen_idx = ?').get(input.eventId, citizen) as { idx: number; retracted_by: number | null } | undefined;
       if (!ev) throw new NotFoundError(`citizen ${input.citizenId} has no event '${input.eventId}'`);
-      if (ev.retracted_by !== null) throw new RejectedInputError(`event ${input.eventId} is already retracted`);
+      if (ev.retracted_by !== null) throw new RejectedInputError(keyed('rejected.eventRetracted', { event: String(input.eventId) }));
       eventIdx = ev.idx;
     } else {
       // The same view of "applied" as the record shows: a decision under the current ruleset version.
@@ -74,13 +75,13 @@ export function openDispute(db: Db, input: { citizenId: string; eventId?: string
       const d = applied
         ? (db.prepare('SELECT id FROM measure_decisions WHERE citizen_idx = ? AND measure_id = ? AND ruleset_version = ? ORDER BY id DESC LIMIT 1').get(citizen, input.measureId, version) as { id: number })
         : undefined;
-      if (!d) throw new RejectedInputError(`measure ${input.measureId} is not applied to ${input.citizenId}: only a confirmed restriction can be disputed`);
+      if (!d) throw new RejectedInputError(keyed('rejected.measureNotApplied', { measure: String(input.measureId), citizen: input.citizenId }));
       decisionId = d.id;
     }
     const active = db
       .prepare("SELECT id FROM disputes WHERE citizen_idx = ? AND status IN ('open','under_review') AND (event_idx IS ? AND measure_decision_id IS ?)")
       .get(citizen, eventIdx, decisionId) as { id: number } | undefined;
-    if (active) throw new RejectedInputError(`dispute ${active.id} about this is still open`);
+    if (active) throw new RejectedInputError(keyed('rejected.disputeStillOpen', { id: active.id }));
     const now = new Date();
     const deadline = new Date(now.getTime() + disputeDeadlineDays(db) * 86_400_000).toISOString();
     const id = Number(
@@ -114,7 +115,7 @@ export function moveDispute(db: Db, id: number, status: DisputeStatus, by: strin
       | { id: number; status: DisputeStatus; citizen_idx: number; event_id: string | null; measure_id: string | null; measure_decision_id: number | null; opened_by: string }
       | undefined;
     if (!d) throw new NotFoundError(`no dispute ${id}`);
-    if (!NEXT[d.status].includes(status)) throw new RejectedInputError(`a dispute that is ${d.status.replace('_', ' ')} cannot become ${status.replace('_', ' ')}`);
+    if (!NEXT[d.status].includes(status)) throw new RejectedInputError(keyed('rejected.disputeTransition', { from: d.status, to: status }));
     const citizenId = citizenIdOf(db, d.citizen_idx);
     if ((status === 'upheld' || status === 'rejected') && d.opened_by.toLowerCase() === by.toLowerCase()) throw new TwoPersonRuleError(`dispute ${id} was opened by ${d.opened_by}: another official must decide it`, { key: 'twoPerson.ownDispute', params: { id, opener: d.opened_by } });
     let operationId: number | null = null;
@@ -169,14 +170,14 @@ export function assignDispute(db: Db, id: number, assignee: string | null, by: s
   return db.transaction(() => {
     const d = db.prepare('SELECT status, citizen_idx, assigned_to FROM disputes WHERE id = ?').get(id) as { status: DisputeStatus; citizen_idx: number; assigned_to: string | null } | undefined;
     if (!d) throw new NotFoundError(`no dispute ${id}`);
-    if (d.status !== 'open' && d.status !== 'under_review') throw new RejectedInputError(`dispute ${id} is ${d.status}: only an open dispute can be assigned`);
+    if (d.status !== 'open' && d.status !== 'under_review') throw new RejectedInputError(keyed('rejected.disputeNotAssignable', { id, status: d.status }));
     let name: string | null = null;
     if (assignee !== null) {
       const found = disputeReviewers(db).find((r) => r.username.toLowerCase() === assignee.toLowerCase());
-      if (!found) throw new RejectedInputError(`'${assignee}' is not an enabled official or administrator: a dispute is assigned to someone who may decide it`);
+      if (!found) throw new RejectedInputError(keyed('rejected.notAssignee', { user: String(assignee) }));
       name = found.username;
     }
-    if (name === d.assigned_to) throw new RejectedInputError(name ? `dispute ${id} is already assigned to ${name}` : `dispute ${id} is not assigned`);
+    if (name === d.assigned_to) throw new RejectedInputError(name ? keyed('rejected.alreadyAssigned', { id, user: name }) : keyed('rejected.notAssigned', { id }));
     const citizenId = citizenIdOf(db, d.citizen_idx);
     const op = recordOperation(db, { kind: 'dispute_assigned', actor: by, reason, details: { dispute_id: id, citizen_id: citizenId, assigned_to: name, previously: d.assigned_to } });
     db.prepare('UPDATE disputes SET assigned_to = ? WHERE id = ?').run(name, id);

@@ -4,6 +4,7 @@
  * an official confirms it for that citizen with a reason, and a confirmed
  * restriction can be disputed.
  */
+import { keyed } from '../../shared/englishText.js';
 import type { TextTranslations } from '../../shared/domain.js';
 import type { Db } from '../db/connection.js';
 import { NotFoundError } from './explain.js';
@@ -43,8 +44,8 @@ export function measuresFor(db: Db, citizenId: string): MeasureView[] {
 /** An official applies (confirms) or withdraws a restriction for one citizen, with a reason. */
 export function decideMeasure(db: Db, citizenId: string, measureId: string, decision: 'confirmed' | 'withdrawn', by: string, reason: string): void {
   const measure = measuresFor(db, citizenId).find((m) => m.id === measureId);
-  if (!measure) throw new RejectedInputError(`measure ${measureId} does not apply to ${citizenId}'s tier`);
-  if (measure.kind !== 'restriction') throw new RejectedInputError(`${measureId} is a benefit: it applies with the tier and needs no decision`);
+  if (!measure) throw new RejectedInputError(keyed('rejected.measureNotForTier', { measure: measureId, citizen: citizenId }));
+  if (measure.kind !== 'restriction') throw new RejectedInputError(keyed('rejected.measureIsBenefit', { measure: measureId }));
   if (measure.status === decision) throw new RejectedInputError(`measure ${measureId} is already ${decision} for ${citizenId}`);
   const state = loadScoringState(db)!;
   const idx = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(citizenId) as number;

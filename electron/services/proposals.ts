@@ -3,6 +3,7 @@
  * proposed by one user and approved by another. Proposer and approver are
  * both recorded on the proposal and in the operation it produces.
  */
+import { keyed } from '../../shared/englishText.js';
 import type { Db } from '../db/connection.js';
 import { recordOperation } from '../db/operations.js';
 import { assertIndependent, TwoPersonRuleError } from './accounts.js';
@@ -84,7 +85,7 @@ export function proposeRuleset(db: Db, ruleset: unknown, reason: string, by: str
     const checked = checkRuleset(db, ruleset);
     if (!checked.ok) throw new RejectedInputError(`the ruleset does not validate: ${checked.problems.map((p) => `${p.rule ? `rule ${p.rule}: ` : ''}${p.message}`).join('; ')}`);
     const published = loadScoringState(db)?.ruleset.spec;
-    if (published && JSON.stringify(published) === JSON.stringify(checked.ruleset.spec)) throw new RejectedInputError('the proposed ruleset is identical to the published version');
+    if (published && JSON.stringify(published) === JSON.stringify(checked.ruleset.spec)) throw new RejectedInputError(keyed('rejected.identicalRuleset'));
     // The ruleset's own problems first: they say more than a missing simulation does.
     const stored = acceptSimulation(db, checked.ruleset.spec, typeof simulation === 'function' ? simulation() : simulation, by, 'proposal refused');
     return insertProposal(db, 'ruleset', checked.ruleset.spec, reason, by, stored);
@@ -118,7 +119,7 @@ export function requireFreshSimulation(db: Db, p: ProposalRow): void {
 
 export function proposeAdjustment(db: Db, input: { citizenId: string; points: number; justification: string }, by: string): number {
   if (!db.prepare('SELECT 1 FROM citizens WHERE citizen_id = ?').get(input.citizenId)) throw new NotFoundError(`no citizen with id '${input.citizenId}'`);
-  if (!Number.isFinite(input.points) || input.points === 0) throw new RejectedInputError('an adjustment moves the score: give a non-zero number of points');
+  if (!Number.isFinite(input.points) || input.points === 0) throw new RejectedInputError(keyed('rejected.zeroAdjustment'));
   return insertProposal(db, 'adjustment', { citizenId: input.citizenId, points: input.points }, input.justification, by);
 }
 
@@ -133,7 +134,7 @@ export function listProposals(db: Db, status?: ProposalRow['status']): ProposalR
 }
 
 function requirePending(p: ProposalRow): void {
-  if (p.status !== 'pending') throw new TwoPersonRuleError(`proposal ${p.id} is already ${p.status}`);
+  if (p.status !== 'pending') throw new TwoPersonRuleError(`proposal ${p.id} is already ${p.status}`, { key: 'twoPerson.proposalDecided', params: { id: p.id, status: p.status } });
 }
 
 /** Another person, and not one the proposer set up (or who set up the proposer): see accounts.ts. */

@@ -3,6 +3,7 @@
  * may make stating one mandatory; an opening without one is then refused,
  * and the refusal is logged like any other.
  */
+import { keyed } from '../../shared/englishText.js';
 import type { AccessAction } from '../../shared/accessActions.js';
 import type { Db } from '../db/connection.js';
 import { logAccess } from './accessLog.js';
@@ -34,7 +35,7 @@ export function requirePurpose(db: Db, q: { username: string; action: AccessActi
   const purpose = q.purpose?.trim() || null;
   if (purpose === null && purposeRequired(db)) {
     logAccess(db, { username: q.username, action: q.action, citizenId: q.citizenId, detail: { key: 'access.refusedNoPurpose' }, outcome: 'refused' });
-    throw new RejectedInputError(`state the purpose of access to open the record of ${q.citizenId}: an administrator has made it mandatory`);
+    throw new RejectedInputError(keyed('rejected.purposeRequired', { citizen: q.citizenId }));
   }
   return purpose;
 }

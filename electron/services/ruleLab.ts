@@ -6,6 +6,8 @@
  * real publish inside a transaction that is always rolled back: the same
  * engine, nothing written.
  */
+import type { Said } from '../../shared/englishText.js';
+import type { Keyed } from '../../shared/messages.js';
 import { createHash } from 'node:crypto';
 import type { Output, ParsedInput, SimulationResult } from '../../shared/contract.js';
 import type { Reach } from '../../shared/recourse.js';
@@ -21,7 +23,14 @@ import type { RuleTestRequest } from './ruleTest.js';
 import { checkRuleset, publishRuleset } from './rulesets.js';
 import { loadScoringState, type Progress } from './scoring.js';
 
-export class RejectedInputError extends Error {}
+export class RejectedInputError extends Error {
+  /** The message keyed, for the reader's language (its parameters are plain values). */
+  readonly keyed?: Keyed;
+  constructor(text: string | Said) {
+    super(typeof text === 'string' ? text : text.message);
+    if (typeof text !== 'string') this.keyed = { key: text.key, ...(text.params && { params: text.params as Keyed['params'] }) };
+  }
+}
 
 /** Runs a rule-tester request in the sandbox; what the rule did wrong comes back as a RejectedInputError. */
 async function sandboxed<T>(run: () => Promise<unknown>): Promise<T> {

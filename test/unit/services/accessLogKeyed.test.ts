@@ -9,6 +9,7 @@ import { flushRefusals, listAccess, logAccess, REFUSALS_LOGGED_PER_MINUTE } from
 import { logRead } from '../../../electron/services/readLog.js';
 import { translator } from '../../../electron/services/translate.js';
 import { dispatchFromSession } from '../../../electron/ipc/dispatch.js';
+import { setPurposeRequired } from '../../../electron/services/purpose.js';
 import { renderKeyed } from '../../../shared/keyedText.js';
 import { MESSAGES, type Catalog } from '../../../shared/messages.js';
 import { accessMark, accessSince, createAccounts, logIn, openApiContext, type ApiContext } from '../helpers/apiContext.js';
@@ -53,6 +54,24 @@ describe('keyed access-log details', () => {
     expect(row.detail).toMatch(/^repeated 3 more times between .+ and .+: refused: no session$/);
     expect(row.detailKey).toBe('access.repeated');
     expect(inChinese(row)).toMatch(/^在 .+ 至 .+ 之间又重复 3 次：已拒绝：未登录$/);
+  });
+
+  it('a refused opening without a purpose: the refusal and its access-log row are keyed and read in Chinese', async () => {
+    setPurposeRequired(api.db, true, 'admin', 'policy of the office');
+    try {
+      const token = await logIn(api.sessions, 'viewer');
+      const reply = await dispatchFromSession('citizen', { citizenId: 'C77' }, api.ctx, token);
+      expect(reply).toMatchObject({ ok: false, error: { code: 'rejected', key: 'rejected.purposeRequired', params: { citizen: 'C77' } } });
+      if (!reply.ok) {
+        expect(reply.error.message).toBe('state the purpose of access to open the record of C77: an administrator has made it mandatory');
+        expect(zh(`server:${reply.error.key}`, reply.error.params)).toBe('打开 C77 的信用档案须填写查阅事由：系统管理员已将其设为必填');
+      }
+      const row = newest();
+      expect(row).toMatchObject({ action: 'view_record', outcome: 'refused', detailKey: 'access.refusedNoPurpose' });
+      expect(inChinese(row)).toBe('已拒绝：未填写查阅事由（已设为必填）');
+    } finally {
+      setPurposeRequired(api.db, false, 'admin', 'policy of the office');
+    }
   });
 
   it('a detail written as English text (the command line) is kept as it is, without a key', () => {
