@@ -86,6 +86,12 @@ function recomputeClock(): { clock: PhaseClock; onProgress: (phase: string) => v
   return { clock, onProgress: (phase) => clock.switch(names[phase] ?? phase) };
 }
 
+/** CPU seconds of this process (every thread) since `from`: on a shared machine, less sensitive to other load than the wall clock. */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1e6;
+}
+
 function rss(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
@@ -114,19 +120,24 @@ async function main(): Promise<void> {
 
   const importClock = new PhaseClock();
   let t = performance.now();
+  let cpu = process.cpuUsage();
   const report = await importFolder(db, folder, { actor: 'bench', clock: importClock });
   const importMs = performance.now() - t;
+  const importCpu = cpuSince(cpu);
   importClock.stop();
   if (!report.ok) throw new Error(`bench import failed: ${JSON.stringify(report.problems.slice(0, 3))}`);
   const rssAfterImport = rss();
   const c = report.counts;
   const importRows = c.eventsAdded + c.citizensAdded + c.relationshipsAdded;
+  cpu = process.cpuUsage();
   const raw = rawInsert(db, join(root, `raw-${citizens}.sqlite`), report.operationId ?? 0);
+  const rawCpu = cpuSince(cpu);
   const importRate = importRows / (importMs / 1000);
   line(`import ${size}: total`, seconds(importMs), `${importRows.toLocaleString('en')} rows (${c.citizensAdded.toLocaleString('en')} citizens, ${c.relationshipsAdded.toLocaleString('en')} friendships, ${c.eventsAdded.toLocaleString('en')} events)`);
   console.log(
     `import ${size}: ${Math.round(importRate / 1000)}k rows/s = ${(importRate / raw.rowsPerSecond).toFixed(2)}x raw insert (raw ${Math.round(raw.rowsPerSecond / 1000)}k/s in this run, ${raw.seconds.toFixed(1)} s); goal >= ${goals.importRatio}x`,
   );
+  line('  CPU time, all threads (import / raw insert)', `${importCpu.toFixed(1)} s / ${rawCpu.toFixed(1)} s`, `${(importCpu / rawCpu).toFixed(2)}x the raw insert's work (the import runs a worker beside its writer)`);
   phases('import', importClock.ms);
 
   // Publishing re-evaluates every event under the new ruleset.
@@ -137,11 +148,15 @@ async function main(): Promise<void> {
   }
 
   // Recompute in the process, as a job runs it: the as-of moves 45 days (bills leave their one-year window: about half the scores change), then again at the same instant (nothing changes).
+  cpu = process.cpuUsage();
   const scan = rawScan(db);
+  const scanCpu = cpuSince(cpu);
+  cpu = process.cpuUsage();
   const half = recomputeClock();
   t = performance.now();
   const moved = recomputeScores(db, { asOf: '2026-12-16T00:00:00Z', actor: 'bench', onProgress: half.onProgress });
   const halfMs = performance.now() - t;
+  const halfCpu = cpuSince(cpu);
   half.clock.stop();
   const share = moved.scoring.scoresChanged / moved.scoring.citizens;
   console.log(
@@ -149,6 +164,7 @@ async function main(): Promise<void> {
       (citizens >= 1_000_000 ? `, <= ${goals.largeRecomputeHalfS} s` : ''),
   );
   line('  ledger entries written', moved.scoring.ledgerEntries.toLocaleString('en'));
+  line('  CPU time (recompute / raw scan)', `${halfCpu.toFixed(2)} s / ${scanCpu.toFixed(2)} s`, `${(halfCpu / scanCpu).toFixed(2)}x; both one thread`);
   phases('recompute', half.clock.ms);
   const none = recomputeClock();
   t = performance.now();
