@@ -11,11 +11,14 @@ import { clip, jsonErrorMessage, LIMITS, tooDeepAt } from './inputLimits.js';
 import { keyed, type Said } from '../../shared/englishText.js';
 
 export class FileFormatError extends Error {
+  /** The message keyed, for the reader's language, when it is. */
+  readonly said?: Said;
   constructor(
-    message: string,
+    text: string | Said,
     readonly line?: number,
   ) {
-    super(message);
+    super(typeof text === 'string' ? text : text.message);
+    if (typeof text !== 'string') this.said = text;
   }
 }
 
@@ -341,7 +344,7 @@ export function readCsv(path: string, columns: readonly string[], onRow: (row: C
       },
       complete: () => {
         if (failure !== null) return reject(failure);
-        if (!order) return reject(new FileFormatError(`file is empty: expected the header ${columns.join(',')}`, 1));
+        if (!order) return reject(new FileFormatError(keyed('import.header.empty', { expected: columns.join(',') }), 1));
         options.onBytes?.(guard.bytesSeen - lastReported);
         resolve();
       },
@@ -353,14 +356,17 @@ export function readCsv(path: string, columns: readonly string[], onRow: (row: C
 function checkHeader(header: string[], columns: readonly string[], optional: readonly string[]): void {
   const seen = new Set<string>();
   for (const h of header) {
-    if (seen.has(h)) throw new FileFormatError(`duplicate column '${clip(h)}' in the header`, 1);
+    if (seen.has(h)) throw new FileFormatError(keyed('import.header.duplicate', { column: clip(h) }), 1);
     seen.add(h);
   }
   const missing = columns.filter((c) => !seen.has(c));
-  if (missing.length > 0) throw new FileFormatError(`header lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (expected ${columns.join(',')})`, 1);
+  if (missing.length > 0) throw new FileFormatError(keyed(missing.length > 1 ? 'import.header.missingMany' : 'import.header.missing', { columns: missing.join(', '), expected: columns.join(',') }), 1);
   const extra = header.filter((h) => !columns.includes(h) && !optional.includes(h));
-  const expected = `${columns.join(',')}${optional.length ? `, and optionally ${optional.join(',')}` : ''}`;
-  if (extra.length > 0) throw new FileFormatError(`unknown column${extra.length > 1 ? 's' : ''} ${clip(extra.join(', '))} in the header (expected ${expected})`, 1);
+  if (extra.length > 0) {
+    const params = { columns: clip(extra.join(', ')), expected: columns.join(',') };
+    const many = extra.length > 1;
+    throw new FileFormatError(optional.length ? keyed(many ? 'import.header.unknownOptionalMany' : 'import.header.unknownOptional', { ...params, optional: optional.join(',') }) : keyed(many ? 'import.header.unknownMany' : 'import.header.unknown', params), 1);
+  }
 }
 
 /** Yields the lines of a JSON Lines file, parsed, with their line numbers. Blank lines are skipped. */

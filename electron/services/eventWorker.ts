@@ -11,7 +11,7 @@
  * the importing thread catches up, so memory stays bounded whatever the
  * file's size. The importing thread terminates the worker on cancel.
  */
-import type { ProblemText } from '../../shared/englishText.js';
+import type { ProblemText, Said } from '../../shared/englishText.js';
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EventKindSpec } from '../../shared/domain.js';
@@ -45,7 +45,7 @@ export interface EventWorkerInput {
 export type EventWorkerMessage =
   | { type: 'batch'; bytes: number; problems: [number, ProblemText][]; rows: BatchEvent[] }
   | { type: 'done'; bytes: number; sha256: string; fileBytes: number }
-  | { type: 'formatError'; bytes: number; message: string; line?: number }
+  | { type: 'formatError'; bytes: number; message: string | Said; line?: number }
   | { type: 'failed'; message: string };
 
 export const MAX_IN_FLIGHT = 4;
@@ -125,7 +125,7 @@ function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Pr
     (err: unknown) => {
       if (!(err instanceof FileFormatError)) throw err;
       if (rows.length + problems.length > 0) send();
-      post({ type: 'formatError', bytes, message: err.message, line: err.line });
+      post({ type: 'formatError', bytes, message: err.said ?? err.message, line: err.line });
     },
   );
 }

@@ -201,7 +201,7 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
         else readByWorker = await ctx.importEvents(path, file === 'events.jsonl', onBytes, onChunk);
         reads.push({ name: file, origin: options.origins?.[file] ?? path, sha256: readByWorker?.sha256 ?? hash.digest('hex'), bytes: readByWorker?.bytes ?? bytes });
       } catch (err) {
-        if (err instanceof FileFormatError) problems.add({ file, line: err.line, message: err.message });
+        if (err instanceof FileFormatError) problems.add({ file, line: err.line, ...problemFields(err.said ?? err.message) });
         else throw err;
       }
     }

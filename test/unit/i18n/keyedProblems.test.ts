@@ -63,6 +63,13 @@ describe('import problems', () => {
     ]);
   });
 
+  it('a file whose header lacks a column is refused in Chinese, through the event worker too', async () => {
+    for (const eventWorker of ['never', 'always'] as const) {
+      const report = await importFolder(db, folder({ 'events.csv': 'event_id,citizen_id,kind,data\nE1,C1,x,{}\n' }), { actor: 'tester', provider: 'Test registry', eventWorker });
+      expect(report.problems.map((p) => expectKeyed(p)), eventWorker).toEqual(['表头缺少列 occurred_at（应为 event_id,citizen_id,kind,occurred_at,data）']);
+    }
+  });
+
   it('ledger verification: a tampered record and a truncated ledger are named in Chinese', () => {
     const truncated = verifyLedger(db, { count: 1_000_000, head: '0'.repeat(64), at: '2026-11-01T00:00:00.000Z' });
     expect(truncated.ok).toBe(false);
