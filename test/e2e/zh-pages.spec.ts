@@ -7,7 +7,11 @@
  */
 import type { Page } from '@playwright/test';
 import { api, expect, loginSession, shot, sharedConsole, statePurpose, test } from './fixtures';
-import { ACCOUNTS } from './server';
+import { ACCOUNTS, REPO } from './server';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const DEFAULT_RULES = (JSON.parse(readFileSync(join(REPO, 'resources/default/ruleset.json'), 'utf8')) as { rules: { name: string }[] }).rules;
 
 const c = sharedConsole();
 const who = ACCOUNTS.admin;
@@ -63,6 +67,9 @@ test('overview, search and a citizen\'s record in Chinese, with the charts as ta
   // Dates the Chinese way: 2026/11/01 00:00.
   await expect(page.getByTestId('audit-trail')).toContainText(/\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}/);
   await expect(page.getByTestId('event-list')).toContainText('发生时间（UTC）');
+  // Rules are named in the reader's language in the outlook too (the ruleset carries the Chinese names).
+  await expect(page.getByTestId('outlook-headline')).toBeVisible();
+  for (const rule of DEFAULT_RULES) await expect(page.getByTestId('outlook-card')).not.toContainText(rule.name);
   await shot(page, 'zh-citizen');
   expect(pageErrors).toEqual([]);
 });

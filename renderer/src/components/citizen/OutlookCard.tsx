@@ -15,6 +15,7 @@ import { count, day, points as signedPoints, score, when } from '../../format';
 import { ChartWithTable } from '../ChartWithTable';
 import { ErrorNote } from '../ErrorNote';
 import { TierBadge } from '../TierBadge';
+import { useRuleText } from '../../i18n/ruleText';
 
 export type Outlook = Output<'scoreOutlook'>;
 type OutlookPoint = Outlook['points'][number];
@@ -24,15 +25,29 @@ export function useOutlook(citizenId: string) {
   return useQuery({ queryKey: ['scoreOutlook', citizenId], queryFn: () => call('scoreOutlook', { citizenId, purpose: purposeFor(citizenId) }) });
 }
 
+/**
+ * A rule of the outlook's ruleset version by name in the reader's language
+ * (the outlook carries the rule's own name; its translation is in the ruleset).
+ */
+function useRuleName(version: number): (ruleId: string, ownName: string) => string {
+  const { data: ruleset } = useQuery({ queryKey: ['rulesetGet', version], queryFn: () => call('rulesetGet', { version }), staleTime: Infinity });
+  const ruleText = useRuleText();
+  return (ruleId, ownName) => {
+    const spec = ruleset?.rules.find((r) => r.id === ruleId);
+    return ruleText.name(spec ?? { name: ownName });
+  };
+}
+
 /** What happens at one point, in a sentence: the records that change, or the friends. */
-function Cause({ p }: { p: OutlookPoint }) {
+function Cause({ p, version }: { p: OutlookPoint; version: number }) {
   const { t } = useTranslation('outlook');
+  const ruleName = useRuleName(version);
   if (p.records.length === 0) return <>{t('cause.friends')}</>;
   const first = p.records[0];
   const key = first.change === 'expires' ? 'cause.expires' : 'cause.starts';
   return (
     <>
-      {t(key, { date: day(first.occurredAt), rule: first.ruleName, points: signedPoints(first.points) })}
+      {t(key, { date: day(first.occurredAt), rule: ruleName(first.ruleId, first.ruleName), points: signedPoints(first.points) })}
       {p.records.length > 1 ? ` ${t('cause.more', { count: p.records.length - 1 })}` : ''}
       {p.friendsMoved ? ` ${t('cause.andFriends')}` : ''}
     </>
@@ -84,7 +99,7 @@ function OutlookChart({ o }: { o: Outlook }) {
         columns: [{ label: t('table.from') }, { label: t('table.score'), numeric: true }, { label: t('table.tier') }, { label: t('table.cause') }],
         rows: [
           { key: 'now', cells: [t('table.now', { date: day(o.asOf) }), score(o.now.score), o.now.tier, t('table.today')] },
-          ...o.points.map((p) => ({ key: p.at, cells: [when(p.at), score(p.score), p.tier, <Cause key="c" p={p} />] })),
+          ...o.points.map((p) => ({ key: p.at, cells: [when(p.at), score(p.score), p.tier, <Cause key="c" p={p} version={o.rulesetVersion} />] })),
         ],
       }}
     />
@@ -93,6 +108,7 @@ function OutlookChart({ o }: { o: Outlook }) {
 
 function NextTier({ o }: { o: Outlook }) {
   const { t } = useTranslation('outlook');
+  const ruleName = useRuleName(o.rulesetVersion);
   const n = o.nextTier;
   if (!n) return <Text size="sm" c="dimmed" data-testid="outlook-next-tier">{t('next.none')}</Text>;
   return (
@@ -106,7 +122,7 @@ function NextTier({ o }: { o: Outlook }) {
         <List size="sm" spacing={2}>
           {n.records.map((r) => (
             <List.Item key={`${r.eventId}-${r.ruleId}`}>
-              {t('next.record', { eventId: r.eventId, date: day(r.occurredAt), rule: r.ruleName, points: signedPoints(r.points) })}
+              {t('next.record', { eventId: r.eventId, date: day(r.occurredAt), rule: ruleName(r.ruleId, r.ruleName), points: signedPoints(r.points) })}
             </List.Item>
           ))}
           {n.recordsTotal > n.records.length && <List.Item>{t('next.moreRecords', { count: n.recordsTotal - n.records.length })}</List.Item>}
