@@ -42,8 +42,17 @@ describe('citizens.csv language', () => {
       const before = dbSnapshot(db);
       const report = await run(lines('citizen_id,name,district,birth_date,language', 'C1,王芳,历下区,1980-01-01,en', `C9,周杰,历下区,,"${bad}"`));
       expect(report.ok, bad).toBe(false);
-      expect(report.problems, bad).toEqual([{ file: 'citizens.csv', line: 3, message: expect.stringMatching(/^citizen C9: language '.*' is not one of en, zh-CN \(or empty\)$/) as string }]);
+      expect(report.problems, bad).toEqual([
+        {
+          file: 'citizens.csv',
+          line: 3,
+          message: expect.stringMatching(/^citizen C9: language '.*' is not one of en, zh-CN \(or empty\)$/) as string,
+          key: 'import.language',
+          params: { id: 'C9', value: expect.any(String) as string, allowed: 'en, zh-CN' },
+        },
+      ]);
       expect(report.problems[0].message).not.toContain('\u202E');
+      expect(JSON.stringify(report.problems[0].params)).not.toContain('\u202E');
       expect(dbSnapshot(db)).toEqual(before);
     }
   });

@@ -13,6 +13,7 @@ import { dispatch } from '../../../electron/ipc/dispatch.js';
 import { JobConflictError, JobManager } from '../../../electron/jobs/manager.js';
 import { JobParams, type JobParamsInput } from '../../../electron/jobs/protocol.js';
 import { RESOURCES_DIR } from '../../../electron/paths.js';
+import { LIMITS } from '../../../electron/services/inputLimits.js';
 import { defaultRuleset } from '../helpers/defaultResources.js';
 import { ADMIN, DEMO_CITIZENS, openApiContext, pollUntil, rowCounts, type ApiContext } from '../helpers/apiContext.js';
 
@@ -142,7 +143,8 @@ describe('imports in a worker', () => {
     const status = statusOf(api.jobs, jobId);
     expect(status.state, status.error ?? '').toBe('done');
     expect(status.result).toMatchObject({ ok: false, problemCount: 100 });
-    expect(JSON.stringify(status).length).toBeLessThan(32_000);
+    // 100 values of 500,000 characters each: clipped in every message and parameter, the report held under its cap.
+    expect(JSON.stringify(status).length).toBeLessThan(LIMITS.reportChars);
     expect(rowCounts(api.db)).toEqual(before);
   });
 
