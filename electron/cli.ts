@@ -404,7 +404,7 @@ function addUserPasswordCommand(users: Command): void {
         const current = await readLineSecret('CREDENCE_PASSWORD', t('users.password.currentPrompt', { user: o.user }));
         const user = await verifyCredentials(db, o.user, current);
         if (!user) {
-          logAccess(db, { username: o.user, action: 'password_change', detail: 'command line: wrong username or password, or the account is disabled', outcome: 'refused' });
+          logAccess(db, { username: o.user, action: 'password_change', detail: { key: 'access.cli.passwordChangeRefused' }, outcome: 'refused' });
           throw new Rejected(t('identity.wrongPassword'));
         }
         adoptAccountLanguage(user.language);
@@ -455,7 +455,7 @@ function addExportCommands(exp: Command): void {
     .action((o) =>
       asUser(o, 'official', 'export scores', async (db, actor) => {
         const sink = o.out ? createWriteStream(o.out) : process.stdout;
-        logAccess(db, { username: actor, action: 'export', detail: `scores CSV, command line${o.out ? ` to ${o.out}` : ''}`, outcome: 'allowed' });
+        logAccess(db, { username: actor, action: 'export', detail: o.out ? { key: 'access.cli.exportScoresTo', params: { file: o.out } } : { key: 'access.cli.exportScores' }, outcome: 'allowed' });
         for (const line of scoreRows(db)) {
           if (!sink.write(`${line}\n`)) await new Promise<void>((r) => sink.once('drain', () => r()));
         }
@@ -481,7 +481,7 @@ function addExplainCommand(program: Command): void {
           if (err instanceof NotFoundError) throw new Rejected(refusalText(err));
           throw err;
         }
-        logAccess(db, { username: actor, action: 'view_record', citizenId: id, detail: 'explained on the command line', purpose: o.purpose ?? null, outcome: 'allowed' });
+        logAccess(db, { username: actor, action: 'view_record', citizenId: id, detail: { key: 'access.cli.explained' }, purpose: o.purpose ?? null, outcome: 'allowed' });
         if (o.json) return out(JSON.stringify(e, null, 2));
         out(formatExplanation(e));
       }),

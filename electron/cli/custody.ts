@@ -65,7 +65,7 @@ export function registerCustodyCommands(program: Command, h: CliHelpers): void {
       h.asUser(o, 'admin', 'backup', (d, actor) =>
         reject(() => {
           const m = createBackup(d, o.out);
-          logAccess(d, { username: actor, action: 'backup', detail: `backup ${o.out} (${m.bytes} bytes, sha256 ${m.sha256}), command line`, outcome: 'allowed' });
+          logAccess(d, { username: actor, action: 'backup', detail: { key: 'access.cli.backup', params: { file: o.out, bytes: m.bytes, sha256: m.sha256 } }, outcome: 'allowed' });
           out(t('custody.backup.done', { file: o.out, bytes: m.bytes, sha256: m.sha256, ledger: m.ledger.count, chain: m.chain.count, count: m.counts.citizens ?? 0 }));
         }),
       ),

@@ -56,7 +56,7 @@ export function registerDisclosureCommands(program: Command, h: DisclosureCliHel
       asUser(o, 'official', 'disclose', (db, actor) => {
         const language = o.language as Language | undefined;
         const pdf = notFoundIsRejected(() => renderDisclosure(db, id, { generatedBy: actor, language }));
-        logAccess(db, { username: actor, action: 'export', citizenId: id, detail: 'score disclosure (PDF), command line', purpose: o.purpose ?? null, outcome: 'allowed' });
+        logAccess(db, { username: actor, action: 'export', citizenId: id, detail: { key: 'access.cli.disclosure' }, purpose: o.purpose ?? null, outcome: 'allowed' });
         write(o.out, pdf);
         out(t('disclose.done', { id, file: o.out, bytes: pdf.length }));
       }),
@@ -77,7 +77,7 @@ export function registerDisclosureCommands(program: Command, h: DisclosureCliHel
           username: actor,
           action: 'export',
           citizenId: id,
-          detail: 'subject-access export (JSON), command line, protected fields included: the citizen has the right to all data held on them',
+          detail: { key: 'access.cli.subject' },
           purpose: o.purpose ?? null,
           outcome: 'allowed',
         });

@@ -59,20 +59,23 @@ export async function readLineSecret(env: string, question: string, options: { c
  * The account the command runs as, checked against the role it needs;
  * the login (or its refusal) is in the access log, with the command.
  */
+/** Why the command line refused a login: a key of both the access log's (server:access.cli.*) and the terminal's (cli:identity.*) messages. */
+type RefusalKey = 'badToken' | 'tokenOfAnother' | 'wrongPassword' | 'changePasswordFirst' | 'needsRole';
+
 export async function authenticate(db: Db, o: { user?: string; token?: string }, needed: Role, command: string): Promise<UserRow> {
   const token = o.token ?? process.env[TOKEN_ENV];
   const username = o.user ?? process.env[USER_ENV];
-  // The access log keeps its detail in English (stored data, read by any reader); the person at the terminal reads the refusal in their language.
-  const refuse = (who: string, why: string, key: string, params: Record<string, string> = {}): never => {
-    logAccess(db, { username: who, action: 'login', detail: `command line (${command}): ${why}`, outcome: 'refused' });
+  // The access log keeps its detail keyed (each reader reads it in their language, the English beside it); the person at the terminal reads the refusal in theirs.
+  const refuse = (who: string, key: RefusalKey, params: Record<string, string> = {}): never => {
+    logAccess(db, { username: who, action: 'login', detail: { key: 'access.cli.refused', params: { command, reason: { key: `access.cli.${key}`, params } } }, outcome: 'refused' });
     throw new IdentityError(t('identity.refused', { command, why: t(`identity.${key}`, params) }));
   };
   let user: UserRow | null;
   if (token) {
     user = redeemCliToken(db, token);
-    if (!user) return refuse(username ?? 'anonymous', 'the token is unknown, used or expired (take a new one in the console)', 'badToken');
+    if (!user) return refuse(username ?? 'anonymous', 'badToken');
     if (username && username.toLowerCase() !== user.username.toLowerCase()) {
-      return refuse(username, `the token was issued to ${user.username}, not ${username}`, 'tokenOfAnother', { owner: user.username, user: username });
+      return refuse(username, 'tokenOfAnother', { owner: user.username, user: username });
     }
   } else {
     if (!username) throw new IdentityError(t('identity.needed', { command, userVariable: USER_ENV, passwordVariable: PASSWORD_ENV, tokenVariable: TOKEN_ENV }));
@@ -84,12 +87,12 @@ export async function authenticate(db: Db, o: { user?: string; token?: string },
       throw err;
     }
     user = await verifyCredentials(db, username, password);
-    if (!user) return refuse(username, 'wrong username or password, or the account is disabled', 'wrongPassword');
+    if (!user) return refuse(username, 'wrongPassword');
   }
   // From here on the command speaks the account's language, unless --lang or CREDENCE_LANG chose one.
   adoptAccountLanguage(user.language);
-  if (user.must_change_password) return refuse(user.username, 'the password was set by an administrator: log in to the console and change it first', 'changePasswordFirst');
-  if (!roleReaches(user.role, needed)) return refuse(user.username, `needs the ${needed} role; ${user.username} is ${user.role}`, 'needsRole', { role: needed, user: user.username, current: user.role });
-  logAccess(db, { username: user.username, action: 'login', detail: `command line (${command}), role ${user.role}${token ? ', one-time token' : ''}`, outcome: 'allowed' });
+  if (user.must_change_password) return refuse(user.username, 'changePasswordFirst');
+  if (!roleReaches(user.role, needed)) return refuse(user.username, 'needsRole', { role: needed, user: user.username, current: user.role });
+  logAccess(db, { username: user.username, action: 'login', detail: { key: token ? 'access.cli.loginToken' : 'access.cli.login', params: { command, role: user.role } }, outcome: 'allowed' });
   return user;
 }

@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseLanguage, langArgument, localeLanguage } from '../../../electron/cli/i18n.js';
 import { displayWidth, wrapColumns } from '../../../electron/cli/terminalText.js';
 import { openDatabase } from '../../../electron/db/connection.js';
+import { translator } from '../../../electron/services/translate.js';
+import { renderKeyed } from '../../../shared/keyedText.js';
 import { CLI_USER, runCli, seedCliAccount, useCliIdentity } from '../helpers/cliHarness.js';
 import { buildDemoDatabase } from '../helpers/demoDatabase.js';
 import { DEFAULT_KINDS_FILE, DEFAULT_RULESET_FILE } from '../helpers/defaultResources.js';
@@ -231,6 +233,32 @@ describe('reports and refusals', () => {
     expect(r.stderr).not.toMatch(/needs the|not encrypted/);
     const en = await neutral(() => runCli('recompute', '--db', db, '--user', 'viewer-li'));
     expect(en.stderr).toMatch(/\nrecompute: needs the admin role; viewer-li is viewer\n$/);
+  });
+
+  it("the access-log rows the command line writes are keyed: the English kept, the console's Chinese reader reads them in Chinese", async () => {
+    const db = copyOfDemo();
+    expect((await neutral(() => runCli('recompute', '--db', db, '--user', 'viewer-li'))).code).toBe(1);
+    expect((await neutral(() => runCli('explain', citizenId, '--db', db))).code).toBe(0);
+    const opened = openDatabase(db);
+    try {
+      const rows = opened.prepare("SELECT action, outcome, detail, detail_key AS key, detail_params AS params FROM access_log WHERE detail LIKE 'command line%' OR detail LIKE '%on the command line' ORDER BY id").all() as {
+        action: string;
+        outcome: string;
+        detail: string;
+        key: string | null;
+        params: string | null;
+      }[];
+      const zh = translator('zh-CN');
+      const inChinese = (r: (typeof rows)[number]) => renderKeyed((k, p) => zh(k, p), { key: r.key!, params: r.params ? (JSON.parse(r.params) as Record<string, unknown>) : null });
+      expect(rows.map((r) => [r.action, r.outcome, r.detail, r.key])).toEqual([
+        ['login', 'refused', 'command line (recompute): needs the admin role; viewer-li is viewer', 'access.cli.refused'],
+        ['login', 'allowed', `command line (explain), role admin`, 'access.cli.login'],
+        ['view_record', 'allowed', 'explained on the command line', 'access.cli.explained'],
+      ]);
+      expect(rows.map(inChinese)).toEqual(['命令行（recompute）：需要系统管理员角色；viewer-li 的角色为查阅人员', '命令行（explain），角色：系统管理员', '在命令行查看信用分解释']);
+    } finally {
+      opened.close();
+    }
   });
 
   it('a two-person refusal the service keys (server:twoPerson.*) prints in Chinese', async () => {
