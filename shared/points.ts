@@ -4,11 +4,6 @@
  * and figures printed from whole cents (no float formatting), so every path
  * that shows a figure shows the same digits.
  */
-/** Round half away from zero. */
-export function roundHalfAway(x: number): number {
-  return x < 0 ? -Math.round(-x) : Math.round(x);
-}
-
 /** Micro-points per point (SCORING_MODEL §3: every term of own(i) is a whole number of them). */
 export const MICRO = 1_000_000;
 
