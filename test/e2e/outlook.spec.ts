@@ -189,11 +189,6 @@ test("a draft ruleset's simulation shows how many citizens' scores move through 
   expect(pageErrors).toEqual([]);
 });
 
-interface Simulation {
-  changed: number;
-  reach: { citizens: number; maxHops: number; byHop: { hops: number; citizens: number }[]; viaSettings?: true };
-}
-
 test('in Chinese: the effect of an event before it is recorded, and a draft that changes only the friend-penalty threshold reaching every citizen it moves', async ({ page, pageErrors }) => {
   test.setTimeout(300_000);
   await api(server, 'setLanguage', { language: 'zh-CN' });
