@@ -125,10 +125,10 @@ describe('CEL: every kind of refusal is keyed and reads in Chinese', () => {
   it('a syntax error: the position is kept, the token named in Chinese, the English unchanged', () => {
     const end = refused('event.hours >');
     expect(end).toMatchObject({ message: 'Unexpected token: EOF', key: 'cel.parse.unexpectedEnd', column: 14 });
-    expect(chinese(end)).toBe('表达式不完整：末尾缺少内容（例如运算符后面缺少操作数）');
+    expect(chinese(end)).toBe('表达式不完整，末尾缺少内容（例如运算符后面缺少操作数）');
     const paren = refused('(event.hours > 1.0');
     expect(paren).toMatchObject({ message: 'Expected RPAREN, got EOF', key: 'cel.parse.missing', column: 19 });
-    expect(chinese(paren)).toBe('缺少右括号“)”：表达式在此处提前结束');
+    expect(chinese(paren)).toBe('缺少右括号“)”，表达式在此处提前结束');
     const token = refused('1 ++ 2');
     expect(token).toMatchObject({ message: 'Unexpected token: PLUS', column: 4 });
     expect(chinese(token)).toBe('此处不应出现“+”');
@@ -150,8 +150,8 @@ describe('CEL: every kind of refusal is keyed and reads in Chinese', () => {
   it('an RE2 pattern: the reason in Chinese, the part of the pattern it names kept', () => {
     const e = refused('event.text.matches("a(b")');
     expect(e).toMatchObject({ message: 'invalid regular expression (RE2 syntax): error parsing regexp: missing closing ): `a(b`', key: 'cel.regex.missingParen', params: { input: 'a(b' }, column: 20 });
-    expect(chinese(e)).toBe('正则表达式无效（RE2 语法）：缺少右括号“)”：“a(b”');
-    expect(chinese(refused('event.text.matches("a(?=b)")'))).toBe('正则表达式无效（RE2 语法）：无效或不支持的 Perl 语法（RE2 不支持前瞻、后顾等断言）：“(?=”');
+    expect(chinese(e)).toBe('正则表达式无效（RE2 语法）：缺少右括号“)”（出错部分：“a(b”）');
+    expect(chinese(refused('event.text.matches("a(?=b)")'))).toBe('正则表达式无效（RE2 语法）：无效或不支持的 Perl 语法，RE2 不支持前瞻、后顾等断言（出错部分：“(?=”）');
     expect(chinese(refused('event.text.matches("\\\\")'))).toBe('正则表达式无效（RE2 语法）：末尾有多余的反斜杠');
   });
 
@@ -162,10 +162,10 @@ describe('CEL: every kind of refusal is keyed and reads in Chinese', () => {
     expect(e.message).toMatch(/^expression too expensive: its worst case is about [\d,]+ steps per event, the limit is 250,000 \(event strings may hold 4096 characters; nested macros multiply\)$/);
     const steps = Number((e.params as { steps: number }).steps);
     expect(steps).toBeGreaterThan(250_000);
-    expect(chinese(e)).toBe(`表达式计算量过大：每条信用记录最坏情况下约需 ${steps.toLocaleString('zh-CN')} 步，上限为 250,000 步（记录中的文字字段最长 4096 个字符；嵌套的宏会使计算量成倍增加）`);
+    expect(chinese(e)).toBe(`表达式计算量过大，每条信用记录最坏情况下约需 ${steps.toLocaleString('zh-CN')} 步，上限为 250,000 步（记录中的文字字段最长 4096 个字符；嵌套的宏会使计算量成倍增加）`);
     const hopeless = refused(`[${Array(90).fill(1).join(',')}].all(a, [${Array(90).fill(1).join(',')}].all(b, [${Array(90).fill(1).join(',')}].all(c, [${Array(90).fill(1).join(',')}].all(d, event.text.contains("x")))))`);
     expect(hopeless.key).toBe('cel.cost.moreThan');
-    expect(chinese(hopeless)).toMatch(/^表达式计算量过大：每条信用记录最坏情况下超过 250,000,000 步/);
+    expect(chinese(hopeless)).toMatch(/^表达式计算量过大，每条信用记录最坏情况下超过 250,000,000 步/);
   });
 
   it("a classification is kept only when its English is the library's exactly; another wording falls back to quoting it", () => {
