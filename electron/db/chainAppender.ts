@@ -38,10 +38,13 @@ export interface ChainColumn {
 const LONE_SURROGATE = /\p{Cs}/u;
 /** Any surrogate, paired or not: a quick test that almost all text passes. */
 const ANY_SURROGATE = /[\ud800-\udfff]/;
+/** What JSON.stringify escapes or a surrogate: text without any is quoted as it is. */
+const ESCAPED_OR_SURROGATE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** Text of a column value inside the content JSON, as SQLite's json_object writes it. */
 function jsonValue(table: string, column: ChainColumn, value: string | number): string {
   if (typeof value === 'string') {
+    if (!ESCAPED_OR_SURROGATE.test(value)) return `"${value}"`;
     // Identical to SQLite's jsonAppendString for well-formed text: it escapes
     // '"', '\\' and the control characters exactly as JSON.stringify does.
     // A lone surrogate cannot be stored as UTF-8 at all: refused, never guessed.

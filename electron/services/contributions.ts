@@ -50,14 +50,18 @@ export function contributionOf(rule: CompiledRule, input: EventData): Contributi
   return { points: fromMicro(toMicro(c.points)), error: null };
 }
 
+/** Per kind, the fields rules see: declared and not protected. */
+const ruleFields = new WeakMap<EventKindSpec, Set<string>>();
+
 /** Strip protected fields: rules never see them, even though the record holds them. */
 export function ruleInput(kind: EventKindSpec, data: Record<string, unknown>): EventData {
-  const out: EventData = {};
-  for (const [name, value] of Object.entries(data)) {
-    if (!Object.hasOwn(kind.fields, name)) continue;
-    const spec = kind.fields[name];
-    if (!spec.protected) out[name] = value as number | string | boolean;
+  let visible = ruleFields.get(kind);
+  if (!visible) {
+    visible = new Set(Object.keys(kind.fields).filter((name) => !kind.fields[name].protected));
+    ruleFields.set(kind, visible);
   }
+  const out: EventData = {};
+  for (const name of Object.keys(data)) if (visible.has(name)) out[name] = data[name] as number | string | boolean;
   return out;
 }
 

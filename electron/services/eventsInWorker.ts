@@ -29,7 +29,7 @@ const WORKER_HEAP_MB = 1024;
  */
 function spawn(workerData: EventWorkerInput & { eventWorker: true }): Worker {
   const ext = extname(fileURLToPath(import.meta.url));
-  const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB };
+  const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 64 };
   if (ext !== '.ts') return new Worker(new URL('./eventWorker.mjs', import.meta.url), { workerData, resourceLimits });
   const url = new URL('./eventWorker.ts', import.meta.url);
   const tsx = import.meta.resolve('tsx/esm/api');
