@@ -14,6 +14,8 @@ export const Reach = z.object({
   /** The largest friendship distance (hops) from the changed citizen to one of them; 0 when none moves. */
   maxHops: z.number(),
   byHop: z.array(z.object({ hops: z.number(), citizens: z.number() })),
+  /** A draft ruleset that changes the friend-penalty settings: citizens 1 friendship away include those it penalises differently for their friends' published scores. */
+  viaSettings: z.literal(true).optional(),
 });
 export type Reach = z.infer<typeof Reach>;
 

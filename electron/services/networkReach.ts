@@ -70,19 +70,32 @@ export function reachOf(w: WhatIf, sources: Iterable<number>): Reach {
  * ruleset): breadth-first from the sources through the citizens whose score
  * moved at all; each reached citizen other than a source whose stored score
  * (cents, or scope) changed is counted at their distance in friendships.
+ * `firstHop`: citizens the change reaches through their friendships without
+ * a citizen source (a draft's friend-penalty settings), at distance 1.
  */
 export function reachThrough(
   friends: (i: number) => ArrayLike<number>,
   moved: { has(i: number): boolean },
   centsMoved: (i: number) => boolean,
   sources: Iterable<number>,
+  firstHop: Iterable<number> = [],
 ): Reach {
   const distance = new Map<number, number>();
   let frontier = [...sources];
   for (const s of frontier) distance.set(s, 0);
   const counts = new Map<number, number>();
-  for (let hops = 1; frontier.length > 0; hops++) {
+  let seeds: Iterable<number> | null = firstHop;
+  for (let hops = 1; frontier.length > 0 || seeds; hops++) {
     const next: number[] = [];
+    if (seeds) {
+      for (const j of seeds) {
+        if (distance.has(j) || !moved.has(j)) continue;
+        distance.set(j, 1);
+        next.push(j);
+        if (centsMoved(j)) counts.set(1, (counts.get(1) ?? 0) + 1);
+      }
+      seeds = null;
+    }
     for (const i of frontier) {
       const list = friends(i);
       for (let k = 0; k < list.length; k++) {

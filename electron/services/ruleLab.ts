@@ -14,7 +14,7 @@ import type { Reach } from '../../shared/recourse.js';
 import type { Db } from '../db/connection.js';
 import { loadKinds } from '../db/kinds.js';
 import { loadActiveEdges } from '../db/relationships.js';
-import { buildGraph } from '../engine/network.js';
+import { buildGraph, clamp, type FriendPenaltyParams } from '../engine/network.js';
 import { centsToScore } from '../engine/scoring.js';
 import { ruleSandbox, RuleSandboxError } from '../jobs/ruleSandbox.js';
 import { NotFoundError } from './explain.js';
@@ -118,13 +118,22 @@ function snapshot(db: Db): Snapshot {
  * as-of among citizens whose score moves, and counts the others whose stored
  * score changes by their distance from the nearest source. Run inside the
  * simulation's transaction, on the draft's scores.
+ *
+ * A draft that changes the friend-penalty settings (T, w, P) moves citizens
+ * without any source: each citizen whose penalty term min(raw, P) under the
+ * draft's settings, on the stored scores of their friends, differs from the
+ * one under the published settings is reached through those friends, one
+ * friendship away, and the change travels on from them. A change of the
+ * score bounds clamps citizens directly: those whose score the new bounds
+ * clamp differently are sources, like a change of their own score.
  */
-function simulationReach(db: Db, before: Snapshot, after: Snapshot): Reach {
+function simulationReach(db: Db, before: Snapshot, after: Snapshot, published: FriendPenaltyParams | null): Reach {
   const state = loadScoringState(db);
   if (!state) return { citizens: 0, maxHops: 0, byHop: [] };
   const edges = loadActiveEdges(db, state.asOf.slice(0, 10));
   const n = ((db.prepare('SELECT max(idx) FROM citizens').pluck().get() as number | null) ?? -1) + 1;
   const g = buildGraph(n, edges.a, edges.b, edges.count);
+  const friends = (i: number) => g.neighbors.subarray(g.offsets[i], g.offsets[i + 1]);
   const flipped = (i: number) => before.cents.has(i) !== after.cents.has(i);
   const sources: number[] = [];
   const moved = new Set<number>();
@@ -137,12 +146,54 @@ function simulationReach(db: Db, before: Snapshot, after: Snapshot): Reach {
     if (before.own.get(i) !== after.own.get(i)) sources.push(i);
     if (before.s.get(i) !== after.s.get(i)) moved.add(i);
   }
-  return reachThrough(
-    (i) => g.neighbors.subarray(g.offsets[i], g.offsets[i + 1]),
-    moved,
-    (i) => flipped(i) || before.cents.get(i) !== after.cents.get(i),
-    sources,
-  );
+  const settings = published && settingsChanged(published, state.params);
+  const direct = settings ? settingsReach(before, friends, published, state.params) : { clamped: [], throughFriends: [] };
+  sources.push(...direct.clamped);
+  const reach = reachThrough(friends, moved, (i) => flipped(i) || before.cents.get(i) !== after.cents.get(i), sources, direct.throughFriends);
+  return settings ? { ...reach, viaSettings: true } : reach;
+}
+
+function settingsChanged(a: FriendPenaltyParams, b: FriendPenaltyParams): boolean {
+  return a.threshold !== b.threshold || a.weight !== b.weight || a.cap !== b.cap || a.scoreMin !== b.scoreMin || a.scoreMax !== b.scoreMax;
+}
+
+/** A difference of points that is not the engine's own numerical noise (its fixed point stops within 1e-11). */
+const SETTINGS_EPSILON = 1e-9;
+
+/**
+ * The citizens scored both before and after whom new friend-penalty settings
+ * move by themselves, on the published scores: through their friends (the
+ * penalty term changes) or by the score bounds (the clamp changes).
+ */
+function settingsReach(
+  before: Snapshot,
+  friends: (i: number) => Int32Array,
+  old: FriendPenaltyParams,
+  draft: FriendPenaltyParams,
+): { clamped: number[]; throughFriends: number[] } {
+  const clamped: number[] = [];
+  const throughFriends: number[] = [];
+  const term = (i: number, p: FriendPenaltyParams): number => {
+    // N(i): friends active at the as-of and scored (in scope), as the engine has it (SCORING_MODEL §3, §4).
+    const list = friends(i);
+    let inScope = 0;
+    let shortfall = 0;
+    for (let k = 0; k < list.length; k++) {
+      const s = before.s.get(list[k]);
+      if (s === undefined) continue;
+      inScope++;
+      if (p.threshold - s > 0) shortfall += p.threshold - s;
+    }
+    const raw = inScope === 0 ? 0 : (p.weight / inScope) * shortfall;
+    return raw < p.cap ? raw : p.cap;
+  };
+  for (const i of before.cents.keys()) {
+    const termNew = term(i, draft);
+    if (Math.abs(termNew - term(i, old)) > SETTINGS_EPSILON) throughFriends.push(i);
+    const unclamped = before.own.get(i)! / 1e6 - termNew;
+    if (clamp(unclamped, draft.scoreMin, draft.scoreMax) !== clamp(unclamped, old.scoreMin, old.scoreMax)) clamped.push(i);
+  }
+  return { clamped, throughFriends };
 }
 
 /** Who leaves and enters scope (loses or gains a score), and how the friend penalties of those scored both times move. */
@@ -194,13 +245,14 @@ export function simulateRuleset(db: Db, draft: unknown, onProgress?: Progress): 
   const tx = db.transaction(() => {
     const basis = simulationBasis(db, checked.ruleset.spec);
     const before = snapshot(db);
+    const settings = loadScoringState(db)?.params ?? null;
     const published = publishRuleset(db, draft, { actor: 'simulation', reason: 'simulation (rolled back)', onProgress });
     if (!published.ok) throw new SimulationDone({ ...empty, problems: published.problems });
     const after = snapshot(db);
     throw new SimulationDone({
       ...summarise(db, checked.ruleset.spec.tiers.map((t) => t.name), before, after, published.evaluationErrors ?? []),
       scope: scopeChange(before, after),
-      reach: simulationReach(db, before, after),
+      reach: simulationReach(db, before, after, settings),
       basis,
       fairness: published.fairness,
     });

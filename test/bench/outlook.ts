@@ -16,6 +16,7 @@ import { importFolder } from '../../electron/services/import.js';
 import { friendPenaltyByDistrict, networkView } from '../../electron/services/network.js';
 import { scoreOutlook } from '../../electron/services/outlook.js';
 import { publishRuleset } from '../../electron/services/rulesets.js';
+import { TARGET_EVENTS, targetEvents } from './outlookTarget.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
@@ -25,31 +26,10 @@ const root = resolve('.bench');
 const resources = resolve('resources/default');
 const asOf = '2026-11-01T00:00:00Z';
 const asOfMs = Date.parse(asOf);
-const DAY = 86_400_000;
-const TARGET_EVENTS = 10_000;
 
 const line = (label: string, value: string, note = '') => console.log(`${label.padEnd(52)} ${value.padStart(12)}  ${note}`);
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const ms = (x: number) => `${x.toFixed(1)} ms`;
-
-/** 10k records over the five years before the as-of: late and on-time bills, judgments, arrears, thefts. */
-function targetEvents(citizenId: string): string {
-  const rows = ['event_id,citizen_id,kind,occurred_at,data'];
-  for (let i = 0; i < TARGET_EVENTS; i++) {
-    const at = new Date(asOfMs - Math.floor(((i + 0.5) / TARGET_EVENTS) * 5 * 365 * DAY) - (i % 86_400) * 1000).toISOString().replace('.000Z', 'Z');
-    const pick = i % 10;
-    const [kind, data] =
-      pick < 6
-        ? ['bill_payment', { amount: 40 + (i % 50), on_time: pick % 2 === 0, provider: 'water' }]
-        : pick < 8
-          ? ['court_judgment', { case_type: pick === 6 ? 'civil' : 'other', court: 'District court' }]
-          : pick === 8
-            ? ['bank_arrears', { amount: 500, months_overdue: 1 + (i % 4), lender: 'Bank' }]
-            : ['utility_theft', { value: 100, utility: 'power' }];
-    rows.push(`OUTLOOK-${i},${citizenId},${kind},${at},"${JSON.stringify(data).replace(/"/g, '""')}"`);
-  }
-  return rows.join('\n') + '\n';
-}
 
 async function main(): Promise<void> {
   mkdirSync(root, { recursive: true });
@@ -85,7 +65,7 @@ async function main(): Promise<void> {
   if (!built) {
     const dir = join(root, `outlook-target-${citizens}`);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'events.csv'), targetEvents(target));
+    writeFileSync(join(dir, 'events.csv'), targetEvents(target, asOfMs));
     const report = await importFolder(db, dir, { actor: 'bench' });
     if (!report.ok) throw new Error(JSON.stringify(report.problems.slice(0, 3)));
   }

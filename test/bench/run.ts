@@ -4,7 +4,10 @@
  * deterministically); `-- --large` the 1M size (1M / ~9M / ~20M) end to end;
  * `-- --citizens N` any other; `-- --abuse` a viewer's ping during each
  * attack of the abuse suite; `-- --cel` the rule language; `-- --search`
- * name search at 1M citizens; `-- --outlook` the score outlook (outlook.ts). Each headline figure is printed next to its
+ * name search at 1M citizens; `-- --outlook` the score outlook (outlook.ts);
+ * `-- --large --reuse FILE` the 1M path on a database an earlier `--large`
+ * run imported (generation and import take over an hour at 1M: skipped, and
+ * so is the raw insert anchor). Each headline figure is printed next to its
  * anchor, measured in the same run (a raw better-sqlite3 insert of the same
  * rows, a raw scan of the events: anchors.ts), and its goal, with a
  * breakdown by phase.
@@ -18,7 +21,7 @@ import { writeDemoFolder } from '../../electron/services/demo.js';
 import { explainCitizen } from '../../electron/services/explain.js';
 import { importFolder } from '../../electron/services/import.js';
 import { recordEvent } from '../../electron/services/recordEvent.js';
-import { publishRuleset } from '../../electron/services/rulesets.js';
+import { checkRuleset, publishRuleset } from '../../electron/services/rulesets.js';
 import { verifyIntegrity } from '../../electron/db/chainVerify.js';
 import { createBackup } from '../../electron/services/backup.js';
 import { readFileSync } from 'node:fs';
@@ -27,6 +30,14 @@ import { PhaseClock } from '../../electron/services/phaseClock.js';
 import { search } from '../../electron/services/queries.js';
 import { recomputeScores } from '../../electron/services/rulesets.js';
 import { rawInsert, rawScan } from './anchors.js';
+import { QUERIES } from './searchQueries.js';
+import { TARGET_EVENTS, targetEvents } from './outlookTarget.js';
+import { scoreOutlook } from '../../electron/services/outlook.js';
+import { loadScoringState } from '../../electron/services/scoring.js';
+import { getRuleset } from '../../electron/db/rulesets.js';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import type { Db } from '../../electron/db/connection.js';
 
 const args = process.argv.slice(2);
 const apiOnly = args.includes('--api');
@@ -35,6 +46,10 @@ const cel = args.includes('--cel');
 const nameSearch = args.includes('--search');
 const outlook = args.includes('--outlook');
 const large = args.includes('--large');
+const reuseArg = args.indexOf('--reuse');
+/** An imported database to run the rest of the path on (the as-of moves and a ruleset is published in it: pass a copy). */
+const reuseFile = reuseArg >= 0 ? args[reuseArg + 1] : undefined;
+if (reuseArg >= 0 && (!reuseFile || reuseFile.startsWith('--'))) throw new Error('--reuse needs the database file an earlier --large run imported, e.g. --reuse .bench/bench-1000000.sqlite');
 /** Only the headline figures (import and recompute with their anchors and phases). */
 const headline = args.includes('--headline');
 const citizensArg = args.indexOf('--citizens');
@@ -94,6 +109,167 @@ function cpuSince(from: NodeJS.CpuUsage): number {
 
 function rss(): number {
   return process.resourceUsage().maxRSS / 1024;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The default ruleset with on-time bills rewarded up to +2 instead of +12:
+ * in the demo population about 40% of citizens have three or more on-time
+ * bills in the year, so their own score drops, and the friend penalty
+ * carries it further (about half the scores change).
+ */
+function changedRuleset(ruleset: { rules: { id: string; cap?: { min?: number; max?: number } }[] }): unknown {
+  return { ...ruleset, rules: ruleset.rules.map((r) => (r.id === 'bills-on-time' ? { ...r, cap: { ...r.cap, max: 2 } } : r)) };
+}
+
+/**
+ * The 1M path on an imported database (`--large --reuse FILE`): the
+ * recomputes first (so their peak RSS is theirs), then a publish, explain,
+ * search and the outlook. The database is changed (the as-of moves 45 days
+ * from its stored one, a ruleset is published): run it on a copy. Running it
+ * again on the same file works: the as-of moves again, the publish toggles
+ * between the default and the changed ruleset.
+ */
+async function reuseRun(dbFile: string): Promise<void> {
+  if (!existsSync(dbFile)) throw new Error(`--reuse: ${dbFile} does not exist (give the database an earlier --large run imported)`);
+  let t = performance.now();
+  const db = openDatabase(dbFile);
+  const opened = performance.now() - t;
+  const state = loadScoringState(db);
+  if (!state) throw new Error(`--reuse: ${dbFile} has no published ruleset (an earlier --large run publishes one before it imports)`);
+  const count = (sql: string) => db.prepare(sql).pluck().get() as number;
+  const n = count('SELECT count(*) FROM citizens');
+  const size = n >= 1_000_000 ? `${(n / 1_000_000).toFixed(n % 1_000_000 ? 1 : 0)}M` : `${Math.round(n / 1000)}k`;
+  console.log(`\nCredence benchmarks on ${dbFile} (reused: not generated, not imported), figures, not assertions; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
+  console.log(`${n.toLocaleString('en')} citizens, ${count('SELECT count(*) FROM relationships').toLocaleString('en')} friendships, ${count('SELECT count(*) FROM events').toLocaleString('en')} events; as-of ${state.asOf}, ruleset version ${state.version}\n`);
+  line('open (migrations run, if any)', seconds(opened));
+  line('import, raw insert anchor', 'not run', 'reused database; the raw insert at this size cannot be afforded here');
+
+  let cpu = process.cpuUsage();
+  const scan = rawScan(db);
+  const scanCpu = cpuSince(cpu);
+  line(`raw scan of ${scan.rows.toLocaleString('en')} events (anchor)`, `${scan.seconds.toFixed(2)} s`, `CPU ${scanCpu.toFixed(1)} s`);
+
+  // The as-of moves 45 days from the stored one (bills leave their one-year window), then again at the same instant.
+  const moved = new Date(state.asOfMs + 45 * DAY_MS).toISOString();
+  cpu = process.cpuUsage();
+  const half = recomputeClock();
+  t = performance.now();
+  const r1 = recomputeScores(db, { asOf: moved, actor: 'bench', onProgress: half.onProgress });
+  const halfMs = performance.now() - t;
+  const halfCpu = cpuSince(cpu);
+  half.clock.stop();
+  console.log(
+    `recompute ${size}, as-of moved 45 days, ${((100 * r1.scoring.scoresChanged) / r1.scoring.citizens).toFixed(0)}% of scores change: ${seconds(halfMs)} = ${(halfMs / 1000 / scan.seconds).toFixed(2)}x raw scan; goal <= ${goals.largeRecomputeHalfS} s`,
+  );
+  line('  ledger entries written', r1.scoring.ledgerEntries.toLocaleString('en'));
+  line('  CPU time (recompute / raw scan)', `${halfCpu.toFixed(1)} s / ${scanCpu.toFixed(1)} s`);
+  line('  fixed point: iterations, ms per iteration', `${r1.scoring.iterations} / ${(r1.scoring.msPerIteration ?? 0).toFixed(0)} ms`);
+  phases('recompute', half.clock.ms);
+  const none = recomputeClock();
+  cpu = process.cpuUsage();
+  t = performance.now();
+  const r2 = recomputeScores(db, { asOf: moved, actor: 'bench', onProgress: none.onProgress });
+  const noneMs = performance.now() - t;
+  none.clock.stop();
+  console.log(
+    `recompute ${size}, nothing changes (${r2.scoring.scoresChanged} changed): ${seconds(noneMs)} = ${(noneMs / 1000 / scan.seconds).toFixed(2)}x raw scan, CPU ${cpuSince(cpu).toFixed(1)} s; goal <= ${goals.largeRecomputeNoneS} s`,
+  );
+  phases('recompute', none.clock.ms);
+  line('peak RSS so far (open, scan, both recomputes)', `${rss().toFixed(0)} MiB`, `goal <= ${goals.rssMiB} MiB`);
+
+  // A changed ruleset: every event re-evaluated, every score recomputed.
+  const defaults = JSON.parse(readFileSync(join(resources, 'ruleset.json'), 'utf8'));
+  const changed = changedRuleset(defaults);
+  const current = getRuleset(db, state.version)?.spec;
+  const toPublish = JSON.stringify(current) === JSON.stringify(checkedSpec(db, changed)) ? defaults : changed;
+  cpu = process.cpuUsage();
+  t = performance.now();
+  const published = publishRuleset(db, toPublish, { actor: 'bench', reason: 'bench: on-time bills rewarded up to +2 (or back)' });
+  const publishMs = performance.now() - t;
+  if (!published.ok || !published.scoring) throw new Error(`bench ruleset rejected: ${published.problems[0]?.message}`);
+  line(
+    `publish ${size} (re-evaluate all events + recompute)`,
+    seconds(publishMs),
+    `${((100 * published.scoring.scoresChanged) / published.scoring.citizens).toFixed(0)}% of scores change, ${published.scoring.ledgerEntries.toLocaleString('en')} ledger entries; CPU ${cpuSince(cpu).toFixed(0)} s`,
+  );
+  line('peak RSS so far (with the publish)', `${rss().toFixed(0)} MiB`, `goal <= ${goals.rssMiB} MiB`);
+
+  const ids = db.prepare('SELECT citizen_id FROM citizens ORDER BY random() LIMIT 100').pluck().all() as string[];
+  const explainTimes: number[] = [];
+  for (const id of ids) {
+    const start = performance.now();
+    explainCitizen(db, id);
+    explainTimes.push(performance.now() - start);
+  }
+  line('explain one citizen p50 (100 random)', `${percentile(explainTimes, 50).toFixed(2)} ms`);
+  line('explain one citizen p95', `${percentile(explainTimes, 95).toFixed(2)} ms`);
+
+  for (const q of QUERIES.flatMap((g) => g.queries)) search(db, channels.search.input.parse({ query: q, limit: 100 })); // warm the page cache
+  for (const { label, queries } of QUERIES) {
+    const times: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      for (const q of queries) {
+        const start = performance.now();
+        search(db, channels.search.input.parse({ query: q, limit: 100 }));
+        times.push(performance.now() - start);
+      }
+    }
+    line(`search p95: ${label}`, `${percentile(times, 95).toFixed(2)} ms`, `p50 ${percentile(times, 50).toFixed(2)} ms; goal <= 10 ms (multi-word prefixes), ${times.length} searches`);
+  }
+
+  await outlookOfHeavyCitizen(db, size);
+  db.close();
+  line('peak RSS (this process, whole run)', `${rss().toFixed(0)} MiB`, `goal <= ${goals.rssMiB} MiB`);
+}
+
+/** The spec as publishing stores it (parsed and normalised), to compare with a stored one. */
+function checkedSpec(db: Db, input: unknown): unknown {
+  const checked = checkRuleset(db, input);
+  if (!checked.ok) throw new Error(`bench ruleset rejected: ${checked.problems[0]?.message}`);
+  return checked.ruleset.spec;
+}
+
+/**
+ * Issue 13's goal: the outlook of a citizen with 10k events at 1M citizens.
+ * The demo population has about 20 events a citizen: unless an earlier run
+ * did, 10,000 events are imported for the lowest-scored citizen with friends,
+ * through the import (parsed, validated, evaluated, scored, chained).
+ */
+async function outlookOfHeavyCitizen(db: Db, size: string): Promise<void> {
+  let heavy = db.prepare("SELECT c.citizen_id FROM citizens c JOIN events e ON e.citizen_idx = c.idx WHERE e.event_id = 'OUTLOOK-0'").pluck().get() as string | undefined;
+  if (!heavy) {
+    const most = db.prepare('SELECT citizen_idx, count(*) FROM events GROUP BY citizen_idx ORDER BY 2 DESC LIMIT 1').raw(true).get() as [number, number];
+    line('most events of one citizen in the population', most[1].toLocaleString('en'), `fewer than ${TARGET_EVENTS.toLocaleString('en')}: ${TARGET_EVENTS.toLocaleString('en')} events are imported for one citizen`);
+    const target = db
+      .prepare(
+        `SELECT c.citizen_id FROM scores s JOIN citizens c ON c.idx = s.citizen_idx
+         WHERE EXISTS (SELECT 1 FROM relationships r WHERE r.a = c.idx OR r.b = c.idx) ORDER BY s.cents, c.idx LIMIT 1`,
+      )
+      .pluck()
+      .get() as string;
+    const dir = join(root, `reuse-outlook-target-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    const state = loadScoringState(db)!;
+    writeFileSync(join(dir, 'events.csv'), targetEvents(target, state.asOfMs));
+    const t = performance.now();
+    const report = await importFolder(db, dir, { actor: 'bench', reason: 'bench: a citizen with 10k events' });
+    rmSync(dir, { recursive: true, force: true });
+    if (!report.ok) throw new Error(`bench import of the 10k events failed: ${JSON.stringify(report.problems.slice(0, 3))}`);
+    line(`import of ${TARGET_EVENTS.toLocaleString('en')} events for ${target}`, seconds(performance.now() - t));
+    heavy = target;
+  }
+  const timed = () => {
+    const t = performance.now();
+    const o = scoreOutlook(db, heavy);
+    return { ms: performance.now() - t, o };
+  };
+  const first = timed();
+  const runs = Array.from({ length: 7 }, timed);
+  const last = runs[runs.length - 1].o;
+  line(`outlook ${size}, ${heavy} (${TARGET_EVENTS.toLocaleString('en')} events) p50`, `${percentile(runs.map((r) => r.ms), 50).toFixed(1)} ms`, `max ${Math.max(...runs.map((r) => r.ms)).toFixed(1)} ms, first (cold) ${first.ms.toFixed(1)} ms; goal <= 100 ms`);
+  line('  dated changes / citizens read / projected', `${last.pointsTotal} / ${last.considered} / ${last.projected}`);
 }
 
 async function main(): Promise<void> {
@@ -255,7 +431,7 @@ else if (cel) await import('./cel.js');
 else if (nameSearch) await import('./search.js');
 else if (outlook) await import('./outlook.js');
 else if (apiOnly) await import('./api.js');
-else main().catch((err) => {
+else (reuseFile ? reuseRun(resolve(reuseFile)) : main()).catch((err) => {
   console.error(err);
   process.exitCode = 1;
 });

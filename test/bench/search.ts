@@ -21,6 +21,7 @@ import { search } from '../../electron/services/queries.js';
 import { publishRuleset } from '../../electron/services/rulesets.js';
 import { channels } from '../../shared/contract.js';
 import { readFileSync } from 'node:fs';
+import { QUERIES } from './searchQueries.js';
 
 const args = process.argv.slice(2);
 const citizensArg = args.indexOf('--citizens');
@@ -58,18 +59,6 @@ async function build(dbFile: string): Promise<void> {
   }
   console.log(`built ${dbFile} in ${((performance.now() - t) / 1000).toFixed(0)} s`);
 }
-
-/** Each query typed letter by letter as far as its words go: "li wei" is searched as "li", "li w", "li we", "li wei". */
-function asTyped(queries: string[]): string[] {
-  return queries.flatMap((q) => Array.from({ length: q.length - 1 }, (_, i) => q.slice(0, i + 2)).filter((p) => !p.endsWith(' ')));
-}
-
-const QUERIES: { label: string; queries: string[] }[] = [
-  { label: 'pinyin / Latin multi-word prefixes', queries: asTyped(['wang fang', 'li wei', 'zhang xiuy', 'chen yan', 'liu jing', 'zhao min', 'ma ping', 'ouyang n', 'huang zih']) },
-  { label: 'Chinese surname only', queries: ['王', '李', '张', '刘', '陈', '黄', '欧阳', '诸葛', '吕', '万'] },
-  { label: 'Chinese given name only', queries: ['伟', '芳', '娜', '建国', '秀英', '子涵', '浩然', '婷婷', '明哲', '晶'] },
-  { label: 'Chinese full name', queries: ['王芳', '张伟', '李建国', '陈子涵', '刘秀英', '欧阳娜', '黄浩然', '周晓燕', '孙丽', '马一鸣'] },
-];
 
 async function main(): Promise<void> {
   mkdirSync(root, { recursive: true });

@@ -188,3 +188,65 @@ test("a draft ruleset's simulation shows how many citizens' scores move through 
   await shot(page, 'simulation-reach-page', { fullPage: false });
   expect(pageErrors).toEqual([]);
 });
+
+test('in Chinese: the effect of an event before it is recorded, and a draft that changes only the friend-penalty threshold reaching every citizen it moves', async ({ page, pageErrors }) => {
+  test.setTimeout(300_000);
+  await api(server, 'setLanguage', { language: 'zh-CN' });
+  try {
+    const target = await findTarget();
+    const expected = await api<EventPreview>(server, 'previewEvent', {
+      citizenId: target.citizenId,
+      kind: 'bill_payment',
+      occurredAt: '2026-10-16T09:30:00Z',
+      data: { amount: 80, provider: '济南供水', on_time: false },
+      purpose: 'E2E: the figures in Chinese',
+    });
+    await openConsole(page, server, `/citizen/${target.citizenId}`);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+    // The language is chosen before the dialog opens: its overlay covers the header.
+    await page.getByTestId('record-event-button').click();
+    const modal = page.getByTestId('record-event-modal');
+    await page.getByTestId('record-event-kind').click();
+    await page.getByRole('option', { name: '缴费记录', exact: true }).click();
+    await modal.getByTestId('record-field-amount').fill('80');
+    await modal.getByTestId('record-field-provider').fill('济南供水');
+    await modal.getByTestId('record-field-on_time').click();
+    await page.getByRole('option', { name: '否', exact: true }).click();
+    await modal.getByTestId('record-event-occurred').fill('2026-10-16T09:30');
+    await modal.getByTestId('record-event-preview').click();
+    const effect = modal.getByTestId('record-event-effect');
+    await expect(effect.getByTestId('record-event-effect-score')).toContainText(expected.before!.score.toFixed(2));
+    await expect(effect.getByTestId('record-event-effect-score')).toContainText(expected.after!.score.toFixed(2));
+    const sentence = effect.getByTestId('record-event-reach-sentence');
+    if (expected.reach.citizens === 0) await expect(sentence).toHaveText('录入该记录不会影响其他公民的信用分。');
+    else await expect(sentence).toHaveText(`录入该记录将通过好友关系影响其他 ${expected.reach.citizens} 名公民的信用分，最远相隔 ${expected.reach.maxHops} 层好友关系。`);
+    await expect(effect).not.toContainText(/[A-Za-z]{4,}/);
+    await shot(page, 'zh-record-event-effect', { fullPage: false });
+    await page.keyboard.press('Escape');
+
+    // A draft that changes only T: no citizen's own score moves, so every citizen it moves is reached through friendships.
+    await page.getByTestId('nav-rules').click();
+    await page.getByTestId('rules-tab-editor').click();
+    await page.getByTestId('select-parameters').click();
+    const threshold = page.getByTestId('param-fp-threshold');
+    await threshold.fill('');
+    await threshold.fill('900');
+    await expect(page.getByTestId('draft-validity')).toHaveText('校验通过');
+    await page.getByTestId('rules-tab-simulate').click();
+    await page.getByTestId('simulate-button').click();
+    await expect(page.getByTestId('simulation-results')).toBeVisible({ timeout: 120_000 });
+    const reach = page.getByTestId('sim-reach');
+    await expect(reach.getByTestId('sim-reach-sentence')).toContainText('草案修改了关联扣分参数，因此通过好友关系将影响');
+    const cells = await reach.getByTestId('sim-reach-hops').locator('tbody td').allTextContents();
+    const reached = cells.reduce((n, c) => n + readNumber(c), 0);
+    const changed = readNumber((await page.getByTestId('sim-changed').textContent()) ?? '');
+    expect(reached, 'every citizen the settings move is reached through friendships').toBe(changed);
+    await expect(reach.getByTestId('sim-reach-sentence')).toContainText(`将影响 ${reached.toLocaleString('zh-CN')} 名`);
+    await reach.scrollIntoViewIfNeeded();
+    await reach.screenshot({ path: 'test-results/screenshots/zh-simulation-settings-reach.png' });
+    await shot(page, 'zh-simulation-settings-reach-page', { fullPage: false });
+  } finally {
+    await api(server, 'setLanguage', { language: 'en' });
+  }
+  expect(pageErrors).toEqual([]);
+});

@@ -295,6 +295,64 @@ describe('how far a draft ruleset travels (the simulation)', () => {
     // The published ruleset again: nothing moves, nothing travels.
     expect(simulateRuleset(db, SMALL_RULESET).reach).toEqual({ citizens: 0, maxHops: 0, byHop: [] });
   });
+
+  /*
+   * Chain A - B - C - D; own scores A 700, B 850, C 880, D 1000 (records of
+   * -300, -150, -120). Published (T = 850, w = 0.5, P = 100), C and D above T:
+   *   s_B = 5650/7 = 807.14, s_A = 4750/7 = 678.57 (the chain of the first
+   *   block), s_C = 880 - 0.25 (850 - s_B) = 869.29, s_D = 1000.
+   * Draft w = 0.9: s_B = 850 - min(100, 0.45 (240 + 15)) = 750, s_A = 700 -
+   *   0.9 (850 - 750) = 610, s_C = 880 - 0.45 (850 - 750) = 835, s_D = 1000 -
+   *   0.9 (850 - 835) = 986.5.
+   * On the published scores the new w changes the penalty of A, B and C (each
+   * has a friend below T): 1 friendship. D's only friend C is above T until C
+   * falls: 2 friendships. No own score changes, so before this walk knew the
+   * settings the draft showed no reach at all.
+   */
+  it('a draft that changes only the friend-penalty weight moves A, B and C through their friends (1 friendship) and D through C (2)', async () => {
+    const db = await smallWorld(
+      ['A', 'B', 'C', 'D'].map((id) => [id, 'Path'] as [string, string]),
+      [['A', 'B'], ['B', 'C'], ['C', 'D']],
+      [['A1', 'A', '2024-03-14T00:00:00Z', -300], ['B1', 'B', '2024-06-01T00:00:00Z', -150], ['C1', 'C', '2024-06-01T00:00:00Z', -120]],
+      '2025-01-01T00:00:00Z',
+    );
+    const scores = () => Object.fromEntries(['A', 'B', 'C', 'D'].map((id) => [id, explainCitizen(db, id).score]));
+    expect(scores()).toEqual({ A: 678.57, B: 807.14, C: 869.29, D: 1000 });
+    const draft = structuredClone(SMALL_RULESET);
+    draft.friend_penalty.weight = 0.9;
+    const result = simulateRuleset(db, draft);
+    expect(result.problems).toEqual([]);
+    expect(result.changed).toBe(4);
+    expect(result.reach).toEqual({ citizens: 4, maxHops: 2, byHop: [{ hops: 1, citizens: 3 }, { hops: 2, citizens: 1 }], viaSettings: true });
+    // What the draft would store, by hand above.
+    publishRuleset(db, draft, { actor: 'test', reason: 'weight 0.9' });
+    expect(scores()).toEqual({ A: 610, B: 750, C: 835, D: 986.5 });
+  });
+
+  /*
+   * The same chain, draft score_min = 700: A's unclamped 678.57 is clamped to
+   * 700 (a source, like a change of its own score, not counted); then
+   * s_B = 850 - 0.25 (850 - 700) = 812.5 (1 friendship from A),
+   * s_C = 880 - 0.25 (850 - 812.5) = 870.625 (2), D stays 1000.
+   */
+  it('a draft that raises the score floor clamps A directly (a source) and moves B and C through friendships; once published, the same draft shows none', async () => {
+    const db = await smallWorld(
+      ['A', 'B', 'C', 'D'].map((id) => [id, 'Path'] as [string, string]),
+      [['A', 'B'], ['B', 'C'], ['C', 'D']],
+      [['A1', 'A', '2024-03-14T00:00:00Z', -300], ['B1', 'B', '2024-06-01T00:00:00Z', -150], ['C1', 'C', '2024-06-01T00:00:00Z', -120]],
+      '2025-01-01T00:00:00Z',
+    );
+    const floor = structuredClone(SMALL_RULESET);
+    floor.score_min = 700;
+    const clamped = simulateRuleset(db, floor);
+    expect(clamped.problems).toEqual([]);
+    expect(clamped.changed).toBe(3);
+    expect(clamped.reach).toEqual({ citizens: 2, maxHops: 2, byHop: [{ hops: 1, citizens: 1 }, { hops: 2, citizens: 1 }], viaSettings: true });
+    publishRuleset(db, floor, { actor: 'test', reason: 'floor 700' });
+    expect(Object.fromEntries(['A', 'B', 'C', 'D'].map((id) => [id, explainCitizen(db, id).score]))).toEqual({ A: 700, B: 812.5, C: 870.63, D: 1000 });
+    // Published now: the same draft again changes no setting and moves no one.
+    expect(simulateRuleset(db, floor).reach).toEqual({ citizens: 0, maxHops: 0, byHop: [] });
+  });
 });
 
 describe('what recording an event would do, before it is recorded', () => {

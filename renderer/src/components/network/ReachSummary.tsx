@@ -12,12 +12,13 @@ import { count } from '../../format';
 
 export function ReachSummary({ reach, subject, testId }: { reach: Reach; subject: 'event' | 'draft'; testId: string }) {
   const { t } = useTranslation('network');
+  const sentence = subject === 'draft' && reach.viaSettings ? 'settings' : subject;
   return (
     <Stack gap={4} data-testid={testId}>
       <Text size="sm" data-testid={`${testId}-sentence`}>
         {reach.citizens === 0
-          ? t(`reach.${subject}.none`)
-          : t(`reach.${subject}.moves`, { count: reach.citizens, citizens: count(reach.citizens), distance: t('reach.distance', { count: reach.maxHops }) })}
+          ? t(`reach.${sentence}.none`)
+          : t(`reach.${sentence}.moves`, { count: reach.citizens, citizens: count(reach.citizens), distance: t('reach.distance', { count: reach.maxHops }) })}
       </Text>
       {reach.byHop.length > 0 && (
         <Table maw={360} withTableBorder data-testid={`${testId}-hops`}>
