@@ -371,8 +371,8 @@ export const ProviderName = z
 const ExpressionCheck = z.object({
   ok: z.boolean(),
   type: z.string().optional(),
-  /** English `message`; `key` and `params` put it in the reader's language (shared/keyedText.ts). */
-  error: z.object({ message: z.string(), column: z.number(), key: z.string().optional(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }).optional(),
+  /** English `message`; `key` and `params` put it in the reader's language (shared/keyedText.ts; a parameter may be keyed itself). */
+  error: z.object({ message: z.string(), column: z.number(), key: z.string().optional(), params: z.record(z.string(), z.unknown()).optional() }).optional(),
   compiled: z.boolean().optional(),
 });
 

@@ -64,15 +64,34 @@ export function parseInstantMs(text: string): number | null {
   return Number.isFinite(t) ? t : null;
 }
 
-/** Why `text` is not an instant, in a few words (for messages that already say it is not one). */
-export function instantFlaw(text: string): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return 'a date without a time';
-  if (/[Tt ]\d{2}:\d{2}(?![:\d])/.test(text)) return 'the time has no seconds';
-  if (/:\d{2}\.\d{4,}/.test(text)) return 'a fraction finer than a millisecond (at most 3 digits)';
-  if (/[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(text)) return 'no zone (Z or an offset)';
-  if (/^\d{4}-\d{2}-\d{2} /.test(text)) return "a space instead of 'T'";
-  return 'not in that form or not a real date and time';
+/** Why an instant is refused, by key (server:instant.flaw.*), in the order they are tested, with the English the key renders. */
+const FLAWS: [RegExp, InstantFlaw, string][] = [
+  [/^\d{4}-\d{2}-\d{2}$/, 'dateOnly', 'a date without a time'],
+  [/[Tt ]\d{2}:\d{2}(?![:\d])/, 'noSeconds', 'the time has no seconds'],
+  [/:\d{2}\.\d{4,}/, 'fraction', 'a fraction finer than a millisecond (at most 3 digits)'],
+  [/[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?$/, 'noZone', 'no zone (Z or an offset)'],
+  [/^\d{4}-\d{2}-\d{2} /, 'space', "a space instead of 'T'"],
+];
+
+export type InstantFlaw = 'dateOnly' | 'noSeconds' | 'fraction' | 'noZone' | 'space' | 'other';
+
+function flawOf(text: string): [InstantFlaw, string] {
+  for (const [pattern, flaw, english] of FLAWS) if (pattern.test(text)) return [flaw, english];
+  return ['other', 'not in that form or not a real date and time'];
 }
+
+/** Why `text` is not an instant, in a few English words (for messages that already say it is not one). */
+export function instantFlaw(text: string): string {
+  return flawOf(text)[1];
+}
+
+/** The same reason keyed, for the reader's language (shared/keyedText.ts): its English is instantFlaw's. */
+export function instantFlawKeyed(text: string): { key: `instant.flaw.${InstantFlaw}` } {
+  return { key: `instant.flaw.${flawOf(text)[0]}` };
+}
+
+/** INSTANT_FORM keyed, for the reader's language. */
+export const INSTANT_FORM_KEYED = { key: 'instant.form' } as const;
 
 /**
  * An as-of option: an instant as above, or a date alone meaning its start

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, lstatSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { CITIZEN_ID_PATTERN, ConsentStatus, EventKindsFile, type EventKindSpec, type InputProblem } from '../../shared/domain.js';
-import { INSTANT_FORM, instantFlaw } from '../../shared/instant.js';
+import { INSTANT_FORM_KEYED, instantFlawKeyed } from '../../shared/instant.js';
 import type { JobResult } from '../../shared/contract.js';
 import { isLanguage, LANGUAGES } from '../../shared/language.js';
 import type { Db } from '../db/connection.js';
@@ -421,7 +421,7 @@ class ImportContext {
       let flaw: Said | null;
       if (idx === undefined) bad(keyed('import.unknownCitizen', { id: clip(citizen) }));
       else if (!ConsentStatus.safeParse(status).success) bad(keyed('import.consentStatus', { value: echo(status), allowed: ConsentStatus.options.join(', ') }));
-      else if (ms === null) bad(keyed('import.consentAt', { value: echo(at), form: INSTANT_FORM, why: instantFlaw(at) }));
+      else if (ms === null) bad(keyed('import.consentAt', { value: echo(at), form: INSTANT_FORM_KEYED, why: instantFlawKeyed(at) }));
       else if (!evidence.trim()) bad(keyed('import.consentNoEvidence', { id: citizen, at }));
       else if ((flaw = nameProblemKeyed('evidence', evidence))) bad(keyed('import.consentFlaw', { id: citizen, at, flaw }));
       else {

@@ -44,7 +44,7 @@ describe('message keys the main process emits', () => {
     let found = 0;
     for (const file of sourceFiles(join(ROOT, 'electron'))) {
       for (const m of readFileSync(file, 'utf8').matchAll(/(?:\bkey: |\bkeyed\()'([a-zA-Z_.]+)'/g)) {
-        if (!/^(auth|role|twoPerson|input|problem|access|import|cel|ledger|rejected)\./.test(m[1])) continue;
+        if (!/^(auth|role|twoPerson|input|problem|access|import|cel|ledger|rejected|ruleset|instant|json)\./.test(m[1])) continue;
         found++;
         for (const language of LANGUAGES) if (!has(MESSAGES[language].server, m[1])) problems.push(`${relative(ROOT, file)}: server:${m[1]} missing in ${language}`);
       }
