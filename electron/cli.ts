@@ -250,7 +250,7 @@ function addRulesCommands(rules: Command): void {
         if (stored && !stored.stale) out(t('rules.approve.storedSimulation', { id, by: stored.ranBy, at: instant(stored.ranAt), count: stored.result.citizens, changed: stored.result.changed }));
         if (!stored) throw new Rejected(t('rules.approve.noSimulation', { id }));
         if (stored.stale) throw new Rejected(t('rules.approve.staleSimulation', { id, why: stored.stale }));
-        const ratio = (x: number) => num(x, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+        const ratio = (x: number | null) => (x === null ? '—' : num(x, { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
         for (const f of stored.result.fairness?.flags ?? []) {
           const flag = { dimension: f.dimension, group: field(f.group), count: f.size, ratio: ratio(f.ratio), threshold: ratio(0.8) };
           out(f.ratioBefore === null ? t('rules.approve.fairnessFlag', flag) : t('rules.approve.fairnessFlagBefore', { ...flag, before: ratio(f.ratioBefore) }));

@@ -28,8 +28,9 @@ export function isIsoDate(text: string): boolean {
 }
 
 function utcMs(year: number, month: number, day: number, h: number, min: number, s: number, ms: number): number {
+  if (year >= 100) return Date.UTC(year, month - 1, day, h, min, s, ms);
   const d = new Date(0);
-  // setUTCFullYear, not Date.UTC: Date.UTC maps years 0-99 to 1900-1999.
+  // Years 0-99: setUTCFullYear, not Date.UTC, which maps them to 1900-1999.
   d.setUTCFullYear(year, month - 1, day);
   d.setUTCHours(h, min, s, ms);
   return d.getTime();
@@ -44,7 +45,12 @@ export function parseInstantMs(text: string): number | null {
   if (typeof text !== 'string' || text.length > 40) return null;
   const m = INSTANT.exec(text);
   if (!m) return null;
-  const [year, month, day, h, min, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const h = Number(m[4]);
+  const min = Number(m[5]);
+  const s = Number(m[6]);
   if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || h > 23 || min > 59 || s > 59) return null;
   const ms = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0'));
   let offset = 0;

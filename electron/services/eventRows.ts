@@ -30,8 +30,9 @@ export interface EventLookups {
 }
 
 /** The row's event, or the reason it is refused. */
+const bad = (problem: Said) => ({ problem });
+
 export function checkEventRow(line: number, rec: Record<string, unknown>, lookups: EventLookups): ValidEvent | { problem: Said } {
-  const bad = (problem: Said) => ({ problem });
   const { event_id: id, citizen_id: citizen, kind: kindName, occurred_at: at } = rec;
   let data = rec.data;
   if (typeof id !== 'string' || !EVENT_ID.test(id)) return bad(keyed('import.eventId', { value: echo(id) }));

@@ -503,6 +503,13 @@ class ImportContext {
           this.dirty.add(e.citizenIdx);
         }
       },
+      addedEvaluated: (citizenIdx, evaluated, from, to) => {
+        this.counts.eventsAdded++;
+        if (contributions && this.problems.count === 0) {
+          contributions.addValues(evaluated, from, to);
+          this.dirty.add(citizenIdx);
+        }
+      },
     }, clock);
     const inWorker = this.eventWorker === 'always' || (this.eventWorker === 'auto' && lstatSync(path).size >= EVENT_WORKER_MIN_BYTES);
     if (inWorker) {
@@ -521,16 +528,13 @@ class ImportContext {
           columns: writer.chainColumns,
           operationId: this.operationId,
           firstIdx: writer.firstFreeIdx,
+          chainHead: writer.chainAhead.head,
+          chainState: writer.chainAhead.state,
         },
         {
           onBytes,
-          batch: (problems, rows) => {
-            let p = 0;
-            for (const r of rows) {
-              while (p < problems.length && problems[p][0] < r.line) writer.problem(...problems[p++]);
-              writer.event(r);
-            }
-            while (p < problems.length) writer.problem(...problems[p++]);
+          batch: (problems, chunks) => {
+            writer.chunks(problems, chunks);
             clock.switch('waiting for the worker');
           },
         },

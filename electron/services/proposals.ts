@@ -11,7 +11,7 @@ import { NotFoundError } from './explain.js';
 import type { SimulationResult } from '../../shared/contract.js';
 import { RejectedInputError, simulationBasis } from './ruleLab.js';
 import { checkRuleset, publishRuleset, type PublishResult } from './rulesets.js';
-import { requireAcknowledgement } from './fairness.js';
+import { keptReport, requireAcknowledgement } from './fairness.js';
 import { incrementalUpdate, loadScoringState, type Progress } from './scoring.js';
 
 export { TwoPersonRuleError } from './accounts.js';
@@ -106,7 +106,9 @@ export function attachSimulation(db: Db, id: number, simulation: SimulationResul
 /** The stored simulation of a proposal, and whether the data has moved past it. */
 export function proposalSimulation(db: Db, p: ProposalRow): (StoredSimulation & { stale: string | null }) | null {
   if (p.kind !== 'ruleset' || !p.simulation) return null;
-  const stored = JSON.parse(p.simulation) as StoredSimulation;
+  const kept = JSON.parse(p.simulation) as StoredSimulation;
+  // A simulation kept before small groups' figures were withheld is shown as one run today would be.
+  const stored = kept.result.fairness ? { ...kept, result: { ...kept.result, fairness: keptReport(kept.result.fairness) } } : kept;
   return { ...stored, stale: p.status === 'pending' ? simulationStaleness(db, stored.result.basis, JSON.parse(p.payload)) : null };
 }
 
