@@ -28,8 +28,9 @@ export function isIsoDate(text: string): boolean {
 }
 
 function utcMs(year: number, month: number, day: number, h: number, min: number, s: number, ms: number): number {
+  if (year >= 100) return Date.UTC(year, month - 1, day, h, min, s, ms);
   const d = new Date(0);
-  // setUTCFullYear, not Date.UTC: Date.UTC maps years 0-99 to 1900-1999.
+  // Years 0-99: setUTCFullYear, not Date.UTC, which maps them to 1900-1999.
   d.setUTCFullYear(year, month - 1, day);
   d.setUTCHours(h, min, s, ms);
   return d.getTime();
@@ -44,7 +45,12 @@ export function parseInstantMs(text: string): number | null {
   if (typeof text !== 'string' || text.length > 40) return null;
   const m = INSTANT.exec(text);
   if (!m) return null;
-  const [year, month, day, h, min, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const h = Number(m[4]);
+  const min = Number(m[5]);
+  const s = Number(m[6]);
   if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || h > 23 || min > 59 || s > 59) return null;
   const ms = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0'));
   let offset = 0;
@@ -58,15 +64,34 @@ export function parseInstantMs(text: string): number | null {
   return Number.isFinite(t) ? t : null;
 }
 
-/** Why `text` is not an instant, in a few words (for messages that already say it is not one). */
-export function instantFlaw(text: string): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return 'a date without a time';
-  if (/[Tt ]\d{2}:\d{2}(?![:\d])/.test(text)) return 'the time has no seconds';
-  if (/:\d{2}\.\d{4,}/.test(text)) return 'a fraction finer than a millisecond (at most 3 digits)';
-  if (/[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(text)) return 'no zone (Z or an offset)';
-  if (/^\d{4}-\d{2}-\d{2} /.test(text)) return "a space instead of 'T'";
-  return 'not in that form or not a real date and time';
+/** Why an instant is refused, by key (server:instant.flaw.*), in the order they are tested, with the English the key renders. */
+const FLAWS: [RegExp, InstantFlaw, string][] = [
+  [/^\d{4}-\d{2}-\d{2}$/, 'dateOnly', 'a date without a time'],
+  [/[Tt ]\d{2}:\d{2}(?![:\d])/, 'noSeconds', 'the time has no seconds'],
+  [/:\d{2}\.\d{4,}/, 'fraction', 'a fraction finer than a millisecond (at most 3 digits)'],
+  [/[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?$/, 'noZone', 'no zone (Z or an offset)'],
+  [/^\d{4}-\d{2}-\d{2} /, 'space', "a space instead of 'T'"],
+];
+
+export type InstantFlaw = 'dateOnly' | 'noSeconds' | 'fraction' | 'noZone' | 'space' | 'other';
+
+function flawOf(text: string): [InstantFlaw, string] {
+  for (const [pattern, flaw, english] of FLAWS) if (pattern.test(text)) return [flaw, english];
+  return ['other', 'not in that form or not a real date and time'];
 }
+
+/** Why `text` is not an instant, in a few English words (for messages that already say it is not one). */
+export function instantFlaw(text: string): string {
+  return flawOf(text)[1];
+}
+
+/** The same reason keyed, for the reader's language (shared/keyedText.ts): its English is instantFlaw's. */
+export function instantFlawKeyed(text: string): { key: `instant.flaw.${InstantFlaw}` } {
+  return { key: `instant.flaw.${flawOf(text)[0]}` };
+}
+
+/** INSTANT_FORM keyed, for the reader's language. */
+export const INSTANT_FORM_KEYED = { key: 'instant.form' } as const;
 
 /**
  * An as-of option: an instant as above, or a date alone meaning its start

@@ -23,10 +23,12 @@
  */
 import { Environment } from '@marcbachmann/cel-js';
 import { BINDING_MACROS, Compiler, Refusal, tooExpensive, type AstNode, type Compiled } from './celCompiler.js';
+import { classifyLibraryError } from './celErrors.js';
 import { RULE_LIMITS, RuleEvaluationError, TYPE_DENOTATIONS } from './celValues.js';
 import type { EventKindSpec, FieldType } from '../../shared/domain.js';
 import { keyed } from '../../shared/englishText.js';
 import type { ServerMessageKey } from '../../shared/messages.js';
+import type { KeyedParam } from '../../shared/keyedText.js';
 
 /** An expression error with its English message and key, at a 1-based column. */
 const at = (column: number, key: ServerMessageKey, params?: Record<string, string | number>): ExpressionError => ({ ...keyed(key, params), params, column });
@@ -38,9 +40,9 @@ export type Evaluator = (data: EventData) => unknown;
 export interface ExpressionError {
   /** English. */
   message: string;
-  /** The message as a `server` catalog key and its parameters, for the reader's language. */
+  /** The message as a `server` catalog key and its parameters (a parameter may be keyed itself), for the reader's language. */
   key?: ServerMessageKey;
-  params?: Record<string, string | number>;
+  params?: Record<string, KeyedParam>;
   /** 1-based column in the expression text. */
   column: number;
 }
@@ -73,9 +75,12 @@ function environmentFor(kind: EventKindSpec): Environment {
 }
 
 function libraryError(err: unknown, fallbackColumn = 1): ExpressionError {
-  const e = err as { message?: string; node?: { pos?: number } };
+  const e = err as { message?: string; node?: { pos?: number }; code?: unknown; summary?: unknown };
   const firstLine = String(e.message ?? err).split('\n')[0].trim();
   const column = typeof e.node?.pos === 'number' ? e.node.pos + 1 : caretColumn(String(e.message ?? '')) ?? fallbackColumn;
+  const summary = typeof e.summary === 'string' ? e.summary.split('\n')[0].trim() : firstLine;
+  const said = typeof e.code === 'string' && summary === firstLine ? classifyLibraryError(e.code, summary) : null;
+  if (said) return { ...said, column };
   return { ...keyed('cel.syntax', { detail: firstLine }), params: { detail: firstLine }, column };
 }
 
@@ -182,18 +187,11 @@ export function compileExpression(source: string, kind: EventKindSpec, expect: '
   try {
     compiled = compiler.compile(ast);
   } catch (err) {
-    if (err instanceof Refusal) return { ok: false, error: err.said ? { ...err.said, column: err.pos + 1 } : { message: err.message, column: err.pos + 1 } };
+    if (err instanceof Refusal) return { ok: false, error: { ...err.said, column: err.pos + 1 } };
     throw err;
   }
   if (compiled.cost > RULE_LIMITS.maxCost) {
-    const worst = compiler.costliest;
-    return {
-      ok: false,
-      error: {
-        message: tooExpensive(compiled.cost),
-        column: (worst?.pos ?? 0) + 1,
-      },
-    };
+    return { ok: false, error: { ...tooExpensive(compiled.cost), column: (compiler.costliest?.pos ?? 0) + 1 } };
   }
   const fn = compiled.fn;
   const slots = compiler.maxSlots;

@@ -9,6 +9,7 @@ import { RE2JS } from 're2js';
 import type { EventData } from './cel.js';
 import { keyed } from '../../shared/englishText.js';
 import type { ServerMessageKey } from '../../shared/messages.js';
+import { regexError, type SaidCel } from './celErrors.js';
 import {
   BOOL_STRINGS,
   CelType,
@@ -40,35 +41,31 @@ export interface AstNode {
   checkedType?: { type: string; name?: string };
 }
 
-/** Raised while compiling: the expression is refused, with the position of the offence. */
 /** A refusal keyed: the English message and its `server` key with the parameters. */
-function refuse(pos: number, key: ServerMessageKey, params: Record<string, string | number>): Refusal {
+function refuse(pos: number, key: ServerMessageKey, params: Record<string, string | number> = {}): Refusal {
   const { message } = keyed(key, params);
-  return new Refusal(message, pos, { message, key, params });
+  return new Refusal(pos, { message, key, params });
 }
 
+/** Raised while compiling: the expression is refused, with the position of the offence and the reason keyed for the reader's language. */
 export class Refusal extends Error {
   constructor(
-    message: string,
     readonly pos: number,
-    /** The message keyed, for the reader's language. */
-    readonly said?: { message: string; key: ServerMessageKey; params: Record<string, string | number> },
+    readonly said: SaidCel,
   ) {
-    super(message);
+    super(said.message);
   }
 }
 
 /** The comprehension macros: each binds a variable over a list or a map's keys. */
 export const BINDING_MACROS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
 
-function formatCost(c: number): string {
-  if (c >= 1e9) return `${c.toExponential(1).replace('e+', 'e')}`;
-  return c >= 1e6 ? `${(c / 1e6).toPrecision(3)} million` : String(Math.round(c));
-}
-
-export function tooExpensive(cost: number): string {
-  const estimate = cost >= RULE_LIMITS.maxCost * 1000 ? `more than ${formatCost(RULE_LIMITS.maxCost * 1000)}` : `about ${formatCost(cost)}`;
-  return `expression too expensive: its worst case is ${estimate} steps per event, the limit is ${formatCost(RULE_LIMITS.maxCost)} (event strings may hold ${RULE_LIMITS.maxStringLength} characters; nested macros multiply)`;
+/** The cost refusal: about how many steps the worst case takes (or more than a thousand times the limit, where counting stops), and the limit. */
+export function tooExpensive(cost: number): SaidCel {
+  const hopeless = cost >= RULE_LIMITS.maxCost * 1000;
+  const params = { steps: hopeless ? RULE_LIMITS.maxCost * 1000 : Math.round(cost), max: RULE_LIMITS.maxCost, chars: RULE_LIMITS.maxStringLength };
+  const key = hopeless ? 'cel.cost.moreThan' : 'cel.cost.about';
+  return { ...keyed(key, params), key, params };
 }
 
 
@@ -136,7 +133,7 @@ export class Compiler {
     }
     if (c.cost > RULE_LIMITS.maxCost * 1000) {
       // Already hopeless: stop before the estimate itself grows without bound.
-      throw new Refusal(tooExpensive(c.cost), (this.costliest ?? node).pos);
+      throw new Refusal((this.costliest ?? node).pos, tooExpensive(c.cost));
     }
     return c;
   }
@@ -172,7 +169,7 @@ export class Compiler {
         const t = typeName(node);
         if (t === 'int') return { fn: (d, v) => checkedInt(-x.fn(d, v)), cost: x.cost + 1, size: SCALAR };
         if (t === 'double') return { fn: (d, v) => -x.fn(d, v), cost: x.cost + 1, size: SCALAR };
-        throw new Refusal(`negation of a value of type ${t} is not supported in rules`, node.pos);
+        throw refuse(node.pos, 'cel.refuse.negation', { type: t });
       }
       case '&&':
       case '||':
@@ -235,7 +232,7 @@ export class Compiler {
       case '%':
         return this.arithmetic(node, node.op, a[0], a[1]);
       default:
-        throw new Refusal(`'${node.op}' is not supported in rules`, node.pos);
+        throw refuse(node.pos, 'cel.refuse.operator', { op: node.op });
     }
   }
 
@@ -243,7 +240,7 @@ export class Compiler {
     const a = node.args;
     if (typeof a === 'bigint') {
       if (a > BigInt(Number.MAX_SAFE_INTEGER) || a < -BigInt(Number.MAX_SAFE_INTEGER)) {
-        throw new Refusal(`integer ${a} is outside the range rules compute exactly (+-(2^53 - 1))`, node.pos);
+        throw refuse(node.pos, 'cel.refuse.intRange', { value: String(a) });
       }
       const n = Number(a);
       return { fn: () => n, cost: 0, size: SCALAR };
@@ -283,7 +280,7 @@ export class Compiler {
       };
     }
     const t = typeName(target);
-    if (!t.startsWith('map')) throw new Refusal(`field selection on a value of type ${t} is not supported in rules`, node.pos);
+    if (!t.startsWith('map')) throw refuse(node.pos, 'cel.refuse.select', { type: t });
     const m = this.compile(target);
     return {
       fn: (d, v) => {
@@ -299,7 +296,7 @@ export class Compiler {
 
   private index(node: AstNode, target: AstNode, key: AstNode): Compiled {
     const t = typeName(target);
-    if (!t.startsWith('list') && !t.startsWith('map')) throw new Refusal(`indexing a value of type ${t} is not supported in rules`, node.pos);
+    if (!t.startsWith('list') && !t.startsWith('map')) throw refuse(node.pos, 'cel.refuse.index', { type: t });
     const c = this.compile(target);
     const k = this.compile(key);
     return {
@@ -385,7 +382,7 @@ export class Compiler {
     if (t === 'string' && typeName(elemNode) === 'string') {
       return { fn: (d, v) => String(c.fn(d, v)).includes(e.fn(d, v)), cost: bound(e.cost + c.cost + e.size.len * c.size.len + 1), size: SCALAR };
     }
-    throw new Refusal(`'in' on a value of type ${t} is not supported in rules`, containerNode.pos);
+    throw refuse(containerNode.pos, 'cel.refuse.in', { type: t });
   }
 
   private ordering(op: string, leftNode: AstNode, rightNode: AstNode): Compiled {
@@ -463,7 +460,7 @@ export class Compiler {
         case '/':
           return { fn: (d, v) => l.fn(d, v) / r.fn(d, v), cost: base, size: SCALAR };
         default:
-          throw new Refusal(`'%' is not defined on double`, node.pos);
+          throw refuse(node.pos, 'cel.refuse.modDouble');
       }
     }
     if (op === '+' && lt === 'string') {
@@ -477,7 +474,7 @@ export class Compiler {
         size: { len, elem: l.size.elem && r.size.elem ? mergeSize(l.size.elem, r.size.elem) : (l.size.elem ?? r.size.elem) },
       };
     }
-    throw new Refusal(`'${op}' on values of type ${lt} is not supported in rules`, node.pos);
+    throw refuse(node.pos, 'cel.refuse.operatorType', { op, type: lt });
   }
 
   private call(node: AstNode, name: string, argNodes: AstNode[]): Compiled {
@@ -487,10 +484,10 @@ export class Compiler {
         const field = String(target.args[1]);
         return { fn: (d) => Object.hasOwn(d, field) && d[field] !== undefined, cost: 1, size: SCALAR };
       }
-      throw new Refusal('has() is supported on event fields only (has(event.<field>))', node.pos);
+      throw refuse(node.pos, 'cel.refuse.hasEventOnly');
     }
     if (name === 'matches' && argNodes.length === 2) return this.matches(node, argNodes[0], argNodes[1]);
-    if (argNodes.length !== 1) throw new Refusal(`function ${name} with ${argNodes.length} arguments is not supported in rules`, node.pos);
+    if (argNodes.length !== 1) throw refuse(node.pos, 'cel.refuse.arity', { name, count: argNodes.length });
     const argNode = argNodes[0];
     const from = typeName(argNode);
     const x = this.compile(argNode);
@@ -550,22 +547,22 @@ export class Compiler {
       default:
         throw refuse(node.pos, 'cel.functionUnsupported', { name });
     }
-    throw new Refusal(`${name}() of a value of type ${from} is not supported in rules`, node.pos);
+    throw refuse(node.pos, 'cel.refuse.conversion', { name, type: from });
   }
 
   private matches(node: AstNode, subjectNode: AstNode, patternNode: AstNode): Compiled {
     const s = this.compile(subjectNode);
     const p = this.compile(patternNode);
-    if (typeName(subjectNode) !== 'string' || typeName(patternNode) !== 'string') throw new Refusal('matches() takes a string and a string pattern', node.pos);
+    if (typeName(subjectNode) !== 'string' || typeName(patternNode) !== 'string') throw refuse(node.pos, 'cel.refuse.matchesTypes');
     // RE2 runs in time linear in the text, times the size of the compiled program.
     if (patternNode.op === 'value' && typeof patternNode.args === 'string') {
       const pattern = patternNode.args as string;
-      if (pattern.length > RULE_LIMITS.maxPatternLength) throw new Refusal(`regular expression longer than ${RULE_LIMITS.maxPatternLength} characters`, patternNode.pos);
+      if (pattern.length > RULE_LIMITS.maxPatternLength) throw refuse(patternNode.pos, 'cel.refuse.patternTooLong', { max: RULE_LIMITS.maxPatternLength });
       let re: RE2JS;
       try {
         re = RE2JS.compile(pattern);
       } catch (err) {
-        throw new Refusal(`invalid regular expression (RE2 syntax): ${(err as Error).message}`, patternNode.pos);
+        throw new Refusal(patternNode.pos, regexError(err));
       }
       const cost = bound(s.cost + (s.size.len + 1) * (regexProgramSize(re, pattern) + 1));
       return { fn: (d, v) => re.matcher(s.fn(d, v)).find(), cost, size: SCALAR };
@@ -582,14 +579,14 @@ export class Compiler {
     const rt = typeName(receiverNode);
     if (name === 'matches' && argNodes.length === 1) return this.matches(node, receiverNode, argNodes[0]);
     if (name === 'size' && argNodes.length === 0) return this.call(node, 'size', [receiverNode]);
-    if (rt !== 'string') throw new Refusal(`method ${name}() on a value of type ${rt} is not supported in rules`, node.pos);
+    if (rt !== 'string') throw refuse(node.pos, 'cel.refuse.methodType', { name, type: rt });
     const recv = this.compile(receiverNode);
     if (argNodes.length === 0 && (name === 'lowerAscii' || name === 'upperAscii')) {
       const re = name === 'lowerAscii' ? /[A-Z]+/g : /[a-z]+/g;
       const conv = name === 'lowerAscii' ? (m: string) => m.toLowerCase() : (m: string) => m.toUpperCase();
       return { fn: (d, v) => (recv.fn(d, v) as string).replace(re, conv), cost: bound(recv.cost + recv.size.len + 1), size: recv.size };
     }
-    if (argNodes.length !== 1 || typeName(argNodes[0]) !== 'string') throw new Refusal(`method ${name}() with these arguments is not supported in rules`, node.pos);
+    if (argNodes.length !== 1 || typeName(argNodes[0]) !== 'string') throw refuse(node.pos, 'cel.refuse.methodArgs', { name });
     const arg = this.compile(argNodes[0]);
     const cost = bound(recv.cost + arg.cost + recv.size.len * Math.max(1, arg.size.len) + 1);
     switch (name) {
@@ -619,7 +616,7 @@ export class Compiler {
   private macro(node: AstNode, name: string, rangeNode: AstNode, argNodes: AstNode[]): Compiled {
     const rt = typeName(rangeNode);
     const isMap = rt.startsWith('map');
-    if (!isMap && !rt.startsWith('list')) throw new Refusal(`${name}() over a value of type ${rt} is not supported in rules`, node.pos);
+    if (!isMap && !rt.startsWith('list')) throw refuse(node.pos, 'cel.refuse.macroRange', { name, type: rt });
     const range = this.compile(rangeNode);
     const variable = String(argNodes[0].args);
     const slot = this.depth++;

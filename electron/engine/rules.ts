@@ -4,10 +4,12 @@
  * whoever publishes fixes them in one pass.
  */
 import { RulesetSpec, type EventKindSpec, type InputProblem, type RuleSpec } from '../../shared/domain.js';
+import { keyed } from '../../shared/englishText.js';
+import { schemaProblem } from './rulesetSchema.js';
 import { compileExpression, RULE_LIMITS, RuleEvaluationError, type EventData, type Evaluator, type ExpressionError } from './cel.js';
 
 /** An expression error's key and parameters, when it has them, for a problem. */
-const keyOf = (e: ExpressionError): { key?: string; params?: Record<string, string | number> } => (e.key ? { key: e.key, params: e.params ?? {} } : {});
+const keyOf = (e: ExpressionError): { key?: string; params?: Record<string, unknown> } => (e.key ? { key: e.key, params: e.params ?? {} } : {});
 
 export interface CompiledRule {
   index: number;
@@ -40,7 +42,7 @@ export function validateRuleset(input: unknown, kinds: Map<string, EventKindSpec
       problems: parsed.error.issues.map((issue) => {
         const path = issue.path.map(String);
         const rule = path[0] === 'rules' && typeof issue.path[1] === 'number' ? ruleIdAt(input, issue.path[1]) : undefined;
-        return { rule, field: path.join('.'), message: issue.message };
+        return { rule, field: path.join('.'), ...schemaProblem(issue) };
       }),
     };
   }
@@ -48,32 +50,32 @@ export function validateRuleset(input: unknown, kinds: Map<string, EventKindSpec
   const problems: InputProblem[] = [];
   const fp = spec.friend_penalty;
   if (!(fp.weight >= 0 && fp.weight <= MAX_FRIEND_WEIGHT)) {
-    problems.push({ field: 'friend_penalty.weight', message: `weight must be between 0 and ${MAX_FRIEND_WEIGHT}, got ${fp.weight}` });
+    problems.push({ field: 'friend_penalty.weight', ...keyed('ruleset.weight', { max: MAX_FRIEND_WEIGHT, weight: fp.weight }) });
   }
-  if (!(spec.score_min < spec.score_max)) problems.push({ field: 'score_min', message: 'score_min must be below score_max' });
+  if (!(spec.score_min < spec.score_max)) problems.push({ field: 'score_min', ...keyed('ruleset.scoreRange') });
   if (spec.base_score < spec.score_min || spec.base_score > spec.score_max) {
-    problems.push({ field: 'base_score', message: 'base_score must lie between score_min and score_max' });
+    problems.push({ field: 'base_score', ...keyed('ruleset.baseScore') });
   }
   spec.tiers.forEach((tier, i) => {
     if (i > 0 && !(tier.min < spec.tiers[i - 1].min)) {
-      problems.push({ field: `tiers.${i}.min`, message: `tier ${tier.name} minimum ${tier.min} is not strictly below ${spec.tiers[i - 1].name} (${spec.tiers[i - 1].min})` });
+      problems.push({ field: `tiers.${i}.min`, ...keyed('ruleset.tierOrder', { name: tier.name, min: tier.min, previous: spec.tiers[i - 1].name, previousMin: spec.tiers[i - 1].min }) });
     }
   });
   const lastTier = spec.tiers[spec.tiers.length - 1];
   if (lastTier.min > spec.score_min) {
-    problems.push({ field: `tiers.${spec.tiers.length - 1}.min`, message: `the last tier (${lastTier.name}) must start at or below score_min ${spec.score_min} so every score has a tier` });
+    problems.push({ field: `tiers.${spec.tiers.length - 1}.min`, ...keyed('ruleset.lastTier', { name: lastTier.name, scoreMin: spec.score_min }) });
   }
   const tierNames = new Set<string>();
   for (const tier of spec.tiers) {
-    if (tierNames.has(tier.name)) problems.push({ field: 'tiers', message: `tier name ${tier.name} appears twice` });
+    if (tierNames.has(tier.name)) problems.push({ field: 'tiers', ...keyed('ruleset.tierTwice', { name: tier.name }) });
     tierNames.add(tier.name);
   }
 
   const measureIds = new Set<string>();
   for (const m of spec.measures ?? []) {
-    if (measureIds.has(m.id)) problems.push({ field: `measures.${m.id}`, message: `measure id ${m.id} appears twice` });
+    if (measureIds.has(m.id)) problems.push({ field: `measures.${m.id}`, ...keyed('ruleset.measureTwice', { id: m.id }) });
     measureIds.add(m.id);
-    for (const t of m.tiers) if (!tierNames.has(t)) problems.push({ field: `measures.${m.id}`, message: `measure ${m.id} names tier ${t}, which the ruleset does not define` });
+    for (const t of m.tiers) if (!tierNames.has(t)) problems.push({ field: `measures.${m.id}`, ...keyed('ruleset.measureTier', { id: m.id, tier: t }) });
   }
 
   const rules: CompiledRule[] = [];
@@ -81,17 +83,17 @@ export function validateRuleset(input: unknown, kinds: Map<string, EventKindSpec
   /** Recording one event evaluates every rule of its kind (on the thread that records it): their worst cases add up. */
   const costByKind = new Map<string, { cost: number; rules: string[] }>();
   spec.rules.forEach((rule, index) => {
-    if (ids.has(rule.id)) problems.push({ rule: rule.id, message: `rule id ${rule.id} appears twice` });
+    if (ids.has(rule.id)) problems.push({ rule: rule.id, ...keyed('ruleset.ruleTwice', { id: rule.id }) });
     ids.add(rule.id);
     const kind = kinds.get(rule.event_kind);
     if (!kind) {
-      problems.push({ rule: rule.id, field: 'event_kind', message: `unknown event kind '${rule.event_kind}'` });
+      problems.push({ rule: rule.id, field: 'event_kind', ...keyed('cel.unknownKind', { kind: rule.event_kind }) });
       return;
     }
     const capMin = rule.cap?.min ?? -Infinity;
     const capMax = rule.cap?.max ?? Infinity;
     if (!(capMin <= 0 && 0 <= capMax)) {
-      problems.push({ rule: rule.id, field: 'cap', message: `cap must contain 0 (min <= 0 <= max), got {min: ${rule.cap?.min}, max: ${rule.cap?.max}}` });
+      problems.push({ rule: rule.id, field: 'cap', ...keyed('ruleset.cap', { min: String(rule.cap?.min), max: String(rule.cap?.max) }) });
     }
     const condition = compileExpression(rule.condition, kind, 'bool');
     if (!condition.ok) problems.push({ rule: rule.id, field: 'condition', position: condition.error.column, message: condition.error.message, ...keyOf(condition.error) });
@@ -119,7 +121,7 @@ export function validateRuleset(input: unknown, kinds: Map<string, EventKindSpec
       problems.push({
         rule: ruleIds[ruleIds.length - 1],
         field: 'event_kind',
-        message: `the rules of event kind '${kind}' (${ruleIds.join(', ')}) together cost about ${Math.round(cost)} steps per event in the worst case, the limit is ${RULE_LIMITS.maxEventCost}: simplify or merge some of them`,
+        ...keyed('ruleset.kindCost', { kind, rules: ruleIds.join(', '), cost: Math.round(cost), max: RULE_LIMITS.maxEventCost }),
       });
     }
   }

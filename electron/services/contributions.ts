@@ -15,6 +15,8 @@ export interface ContributionWriter {
   add(eventIdx: number, citizenIdx: number, kind: string, occurredMs: number, data: Record<string, unknown>): void;
   /** Store contributions already evaluated (by an import's worker thread): [rule index, points, error]. */
   addEvaluated(eventIdx: number, citizenIdx: number, occurredMs: number, evaluated: readonly [number, number, string | null][]): void;
+  /** Store contributions already evaluated, as the table's values (citizen_idx, rule_index, event_idx, occurred_ms, points, error) flat: `values` from `from` to `to`. */
+  addValues(values: readonly (number | string | null)[], from: number, to: number): void;
   /** Write the contributions still held. */
   flush(): void;
 }
@@ -48,14 +50,18 @@ export function contributionOf(rule: CompiledRule, input: EventData): Contributi
   return { points: fromMicro(toMicro(c.points)), error: null };
 }
 
+/** Per kind, the fields rules see: declared and not protected. */
+const ruleFields = new WeakMap<EventKindSpec, Set<string>>();
+
 /** Strip protected fields: rules never see them, even though the record holds them. */
 export function ruleInput(kind: EventKindSpec, data: Record<string, unknown>): EventData {
-  const out: EventData = {};
-  for (const [name, value] of Object.entries(data)) {
-    if (!Object.hasOwn(kind.fields, name)) continue;
-    const spec = kind.fields[name];
-    if (!spec.protected) out[name] = value as number | string | boolean;
+  let visible = ruleFields.get(kind);
+  if (!visible) {
+    visible = new Set(Object.keys(kind.fields).filter((name) => !kind.fields[name].protected));
+    ruleFields.set(kind, visible);
   }
+  const out: EventData = {};
+  for (const name of Object.keys(data)) if (visible.has(name)) out[name] = data[name] as number | string | boolean;
   return out;
 }
 
@@ -88,6 +94,12 @@ export function contributionWriter(db: Db, ruleset: CompiledRuleset, kinds: Map<
     addEvaluated(eventIdx, citizenIdx, occurredMs, evaluated) {
       for (const [ruleIndex, points, error] of evaluated) {
         pending.push(citizenIdx, ruleIndex, eventIdx, occurredMs, points, error);
+        if (++rows === ROWS_PER_STATEMENT) clock.within('write', flush);
+      }
+    },
+    addValues(values, from, to) {
+      for (let k = from; k < to; k += 6) {
+        pending.push(values[k], values[k + 1], values[k + 2], values[k + 3], values[k + 4], values[k + 5]);
         if (++rows === ROWS_PER_STATEMENT) clock.within('write', flush);
       }
     },

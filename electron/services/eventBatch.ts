@@ -10,7 +10,7 @@
  */
 import { keyed, type ProblemText } from '../../shared/englishText.js';
 import type { Db } from '../db/connection.js';
-import { ChainAppender } from '../db/chainAppender.js';
+import { ChainAppender, type ChainEntries, type ChainHead } from '../db/chainAppender.js';
 import type { ValidEvent } from './eventRows.js';
 import type { PhaseTimer } from './phaseClock.js';
 
@@ -24,17 +24,41 @@ export interface BatchEvent extends ValidEvent {
   contributions?: [number, number, string | null][];
 }
 
+/**
+ * Up to ROWS_PER_STATEMENT valid rows of an events file, in file order, as a
+ * worker thread prepared them (eventWorker.ts): column-shaped, each array
+ * the parameters of one statement, so the writer binds them as they are.
+ */
+export interface EventChunk {
+  /** The file line of each row. */
+  lines: number[];
+  /** Per row, the EVENT_COLUMNS values (its index assigned by the worker), flat. */
+  events: (string | number)[];
+  /** Per row, its insert entry in the chain, computed assuming every row before it was written (ChainAppender.appendAhead). */
+  chain: ChainEntries;
+  /** Per contribution, the contributions table's values (citizen_idx, rule_index, event_idx, occurred_ms, points, error), flat, rows in order. */
+  contributions: (string | number | null)[];
+  /** Per row, how many contributions it has. */
+  contributionCounts: number[];
+}
+
+/** Values per row of EventChunk.events and EventChunk.contributions. */
+export const EVENT_VALUES = 8;
+export const CONTRIBUTION_VALUES = 6;
+
 export interface EventBatchHooks {
   problem(line: number, message: ProblemText): void;
   /** A new event is stored, with this index (called after the batch's problems). */
   added(event: BatchEvent, idx: number): void;
+  /** A new event of a worker's chunk is stored: its citizen, and its contributions (chunk.contributions from `from` to `to`, in values). */
+  addedEvaluated(citizenIdx: number, contributions: readonly (string | number | null)[], from: number, to: number): void;
   /** The same event was already stored by an earlier import. */
   unchanged(): void;
 }
 
 export const EVENT_COLUMNS = ['idx', 'event_id', 'citizen_idx', 'kind', 'occurred_at', 'occurred_ms', 'data', 'operation_id'] as const;
-/** Rows per INSERT statement (8 parameters each). */
-const ROWS_PER_STATEMENT = 128;
+/** Rows per INSERT statement (8 parameters each); a worker's chunks hold as many. */
+export const ROWS_PER_STATEMENT = 128;
 /** Rows held before they are written: a bound on memory whatever the file's size. */
 const BATCH_ROWS = ROWS_PER_STATEMENT * 16;
 
@@ -77,6 +101,68 @@ export class EventBatchWriter {
   /** The chain columns of events, for a worker that hashes content texts. */
   get chainColumns() {
     return this.chain.columns;
+  }
+
+  /** Where the chain stands, and the state of a new event's entry: for a worker that computes entries ahead. */
+  get chainAhead(): { head: ChainHead; state: string | null } {
+    return { head: this.chain.head, state: this.chain.newRowState };
+  }
+
+  /**
+   * A worker's batch: its problems [line, message] and chunks of valid rows,
+   * each in line order. Outcomes are reported in file order, as event() and
+   * problem() would: a chunk whose rows were all written takes its chain
+   * entries and contributions as the worker computed them; otherwise each
+   * row is looked up (an id stored before) and chained here.
+   */
+  chunks(problems: readonly [number, ProblemText][], chunks: readonly EventChunk[]): void {
+    this.flush();
+    let p = 0;
+    for (const c of chunks) {
+      const rows = c.lines.length;
+      if (rows === 0) continue;
+      const clean = this.clock.within('write', () => this.insertChunk(c.events, rows));
+      if (clean) {
+        const last = c.lines[rows - 1];
+        while (p < problems.length && problems[p][0] < last) this.hooks.problem(...problems[p++]);
+        this.clock.within('chain', () => {
+          if (this.chain.appendAhead(c.chain, rows)) return;
+          for (let i = 0; i < rows; i++) this.chain.appendHashed(c.events[i * EVENT_VALUES] as number, c.chain[i * 6 + 2] as string);
+        });
+        this.clock.within('evaluate', () => {
+          let from = 0;
+          for (let i = 0; i < rows; i++) {
+            const to = from + c.contributionCounts[i] * CONTRIBUTION_VALUES;
+            this.hooks.addedEvaluated(c.events[i * EVENT_VALUES + 2] as number, c.contributions, from, to);
+            from = to;
+          }
+        });
+        continue;
+      }
+      let from = 0;
+      for (let i = 0; i < rows; i++) {
+        const line = c.lines[i];
+        while (p < problems.length && problems[p][0] < line) this.hooks.problem(...problems[p++]);
+        const v = i * EVENT_VALUES;
+        const e = { line, id: c.events[v + 1] as string, citizenIdx: c.events[v + 2] as number, kind: c.events[v + 3] as string, ms: c.events[v + 5] as number, json: c.events[v + 6] as string };
+        const to = from + c.contributionCounts[i] * CONTRIBUTION_VALUES;
+        const idx = c.events[v] as number;
+        if (this.wasInserted(e, idx)) {
+          this.clock.within('chain', () => this.chain.appendHashed(idx, c.chain[i * 6 + 2] as string));
+          this.hooks.addedEvaluated(e.citizenIdx, c.contributions, from, to);
+        }
+        from = to;
+      }
+    }
+    while (p < problems.length) this.hooks.problem(...problems[p++]);
+  }
+
+  /** Writes a chunk's rows (their values flat); true when every row was inserted. */
+  private insertChunk(values: (string | number)[], rows: number): boolean {
+    if (rows === ROWS_PER_STATEMENT) return this.insertMany.run(values).changes === rows;
+    let changes = 0;
+    for (let i = 0; i < rows; i++) changes += this.insertOne.run(values.slice(i * EVENT_VALUES, i * EVENT_VALUES + EVENT_VALUES)).changes;
+    return changes === rows;
   }
 
   problem(line: number, message: ProblemText): void {
@@ -145,7 +231,7 @@ export class EventBatchWriter {
   }
 
   /** After a statement that left some rows out: this row's outcome, problems reported. */
-  private wasInserted(e: BatchEvent, idx: number): boolean {
+  private wasInserted(e: Pick<BatchEvent, 'line' | 'id' | 'citizenIdx' | 'kind' | 'ms' | 'json'>, idx: number): boolean {
     const prior = this.stored.get(e.id) as { idx: number; citizen_idx: number; kind: string; occurred_ms: number; data: string; operation_id: number };
     if (prior.idx === idx) return true;
     if (prior.operation_id === this.operationId) this.hooks.problem(e.line, keyed('import.eventIdTwice', { id: e.id }));

@@ -5,9 +5,9 @@
  * the same result.
  */
 import type { EventKindSpec } from '../../shared/domain.js';
-import { INSTANT_FORM, instantFlaw } from '../../shared/instant.js';
+import { INSTANT_FORM_KEYED, instantFlawKeyed } from '../../shared/instant.js';
 import { keyed, type ProblemText, type Said } from '../../shared/englishText.js';
-import { clip, echo, jsonErrorMessage, LIMITS, tooDeepAt } from './inputLimits.js';
+import { clip, echo, jsonErrorKeyed, LIMITS, tooDeepAt } from './inputLimits.js';
 import { checkEventData, EVENT_ID, parseIsoInstant } from './validation.js';
 
 /** A row that passed validation, ready to be written. */
@@ -30,8 +30,9 @@ export interface EventLookups {
 }
 
 /** The row's event, or the reason it is refused. */
+const bad = (problem: Said) => ({ problem });
+
 export function checkEventRow(line: number, rec: Record<string, unknown>, lookups: EventLookups): ValidEvent | { problem: Said } {
-  const bad = (problem: Said) => ({ problem });
   const { event_id: id, citizen_id: citizen, kind: kindName, occurred_at: at } = rec;
   let data = rec.data;
   if (typeof id !== 'string' || !EVENT_ID.test(id)) return bad(keyed('import.eventId', { value: echo(id) }));
@@ -41,13 +42,13 @@ export function checkEventRow(line: number, rec: Record<string, unknown>, lookup
   const kind = typeof kindName === 'string' ? lookups.kind(kindName) : undefined;
   if (!kind) return bad(keyed('import.unknownKind', { value: echo(kindName) }));
   const ms = typeof at === 'string' ? parseIsoInstant(at) : null;
-  if (ms === null) return bad(typeof at === 'string' ? keyed('import.occurredAt', { value: echo(at), form: INSTANT_FORM, why: instantFlaw(at) }) : keyed('import.occurredAtMissing', { value: echo(at), form: INSTANT_FORM }));
+  if (ms === null) return bad(typeof at === 'string' ? keyed('import.occurredAt', { value: echo(at), form: INSTANT_FORM_KEYED, why: instantFlawKeyed(at) }) : keyed('import.occurredAtMissing', { value: echo(at), form: INSTANT_FORM_KEYED }));
   if (typeof data === 'string') {
     if (tooDeepAt(data) >= 0) return bad(keyed('import.tooDeep', { line, max: LIMITS.jsonDepth }));
     try {
       data = data.trim() === '' ? {} : JSON.parse(data);
     } catch (err) {
-      return bad(keyed('import.dataJson', { why: jsonErrorMessage(err, data as string) }));
+      return bad(keyed('import.dataJson', { why: jsonErrorKeyed(err, data as string) }));
     }
   }
   const checked = checkEventData(kind, data);

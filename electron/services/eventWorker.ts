@@ -15,12 +15,12 @@ import type { ProblemText, Said } from '../../shared/englishText.js';
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EventKindSpec } from '../../shared/domain.js';
-import { chainContentText, type ChainColumn } from '../db/chainAppender.js';
+import { chainContentText, entriesAhead, type ChainColumn, type ChainHead } from '../db/chainAppender.js';
 import { sha256Hex } from '../db/chain.js';
 import { validateRuleset } from '../engine/rules.js';
 import { evaluateEvent } from './contributions.js';
 import { FileFormatError, readCsv, readJsonLines } from './csvSource.js';
-import { eventChainRow, type BatchEvent } from './eventBatch.js';
+import { eventChainRow, ROWS_PER_STATEMENT, type EventChunk } from './eventBatch.js';
 import { checkEventRow, csvRecord, EVENT_CSV_COLUMNS, jsonLineRecord, type EventLine } from './eventRows.js';
 
 export interface EventWorkerInput {
@@ -38,12 +38,15 @@ export interface EventWorkerInput {
   operationId: number;
   /** The index of the first new event; each valid row takes the next one, in file order. */
   firstIdx: number;
+  /** The chain's head before the first new event, and a new event's entry state: entries are computed ahead from there. */
+  chainHead: ChainHead;
+  chainState: string | null;
   /** [0]: batches sent and not yet written. */
   inFlight: SharedArrayBuffer;
 }
 
 export type EventWorkerMessage =
-  | { type: 'batch'; bytes: number; problems: [number, ProblemText][]; rows: BatchEvent[] }
+  | { type: 'batch'; bytes: number; problems: [number, ProblemText][]; chunks: EventChunk[] }
   | { type: 'done'; bytes: number; sha256: string; fileBytes: number }
   | { type: 'formatError'; bytes: number; message: string | Said; line?: number }
   | { type: 'failed'; message: string };
@@ -67,8 +70,13 @@ function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Pr
   let fileBytes = 0;
   let bytes = 0;
   let nextIdx = input.firstIdx;
+  const head: ChainHead = { ...input.chainHead };
+  const newChunk = (): EventChunk => ({ lines: [], events: [], chain: [], contributions: [], contributionCounts: [] });
   let problems: [number, ProblemText][] = [];
-  let rows: BatchEvent[] = [];
+  let chunks: EventChunk[] = [];
+  let chunk = newChunk();
+  /** Lines held: problems and rows. */
+  let held = 0;
 
   const send = () => {
     for (;;) {
@@ -77,10 +85,13 @@ function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Pr
       Atomics.wait(flags, 0, waiting, 200);
     }
     Atomics.add(flags, 0, 1);
-    post({ type: 'batch', bytes, problems, rows });
+    if (chunk.lines.length > 0) chunks.push(chunk);
+    post({ type: 'batch', bytes, problems, chunks });
     bytes = 0;
     problems = [];
-    rows = [];
+    chunks = [];
+    chunk = newChunk();
+    held = 0;
   };
   const onLine = (l: EventLine) => {
     if ('problem' in l) problems.push([l.line, l.problem]);
@@ -89,17 +100,26 @@ function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Pr
       if ('problem' in checked) problems.push([l.line, checked.problem]);
       else {
         const idx = nextIdx++;
-        const { value, ...row } = checked;
-        rows.push({
-          ...row,
-          value: {},
-          idx,
-          contentHash: sha256Hex(chainContentText('events', input.columns, eventChainRow(checked, idx, input.operationId))),
-          contributions: ruleset ? evaluateEvent(ruleset, kinds, checked.kind, value) : [],
-        });
+        const c = chunk;
+        c.lines.push(l.line);
+        c.events.push(idx, checked.id, checked.citizenIdx, checked.kind, checked.at, checked.ms, checked.json, input.operationId);
+        const content = sha256Hex(chainContentText('events', input.columns, eventChainRow(checked, idx, input.operationId)));
+        entriesAhead('events', input.chainState, head, idx, content, c.chain);
+        let n = 0;
+        if (ruleset) {
+          for (const [rule, points, error] of evaluateEvent(ruleset, kinds, checked.kind, checked.value)) {
+            c.contributions.push(checked.citizenIdx, rule, idx, checked.ms, points, error);
+            n++;
+          }
+        }
+        c.contributionCounts.push(n);
+        if (c.lines.length === ROWS_PER_STATEMENT) {
+          chunks.push(c);
+          chunk = newChunk();
+        }
       }
     }
-    if (rows.length + problems.length >= BATCH_LINES) send();
+    if (++held >= BATCH_LINES) send();
   };
   const reading = {
     onChunk: (chunk: Buffer) => {
@@ -119,12 +139,12 @@ function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Pr
     : readCsv(input.path, EVENT_CSV_COLUMNS, (row) => onLine(row.ragged ? { line: row.line, problem: row.ragged } : { line: row.line, record: csvRecord(row.fields) }), reading);
   return read.then(
     () => {
-      if (rows.length + problems.length > 0) send();
+      if (held > 0) send();
       post({ type: 'done', bytes, sha256: hash.digest('hex'), fileBytes });
     },
     (err: unknown) => {
       if (!(err instanceof FileFormatError)) throw err;
-      if (rows.length + problems.length > 0) send();
+      if (held > 0) send();
       post({ type: 'formatError', bytes, message: err.said ?? err.message, line: err.line });
     },
   );

@@ -10,13 +10,13 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { FileFormatError } from './csvSource.js';
-import type { BatchEvent } from './eventBatch.js';
+import type { EventChunk } from './eventBatch.js';
 import type { EventWorkerInput, EventWorkerMessage } from './eventWorker.js';
 
 export interface EventBatchSink {
   onBytes(n: number): void;
-  /** A batch: problems [line, message] and rows, each in line order. */
-  batch(problems: [number, ProblemText][], rows: BatchEvent[]): void;
+  /** A batch: problems [line, message] and chunks of valid rows, each in line order. */
+  batch(problems: [number, ProblemText][], chunks: EventChunk[]): void;
 }
 
 /** Heap of the worker: the citizen index (a million ids) and a few batches in flight. */
@@ -29,7 +29,7 @@ const WORKER_HEAP_MB = 1024;
  */
 function spawn(workerData: EventWorkerInput & { eventWorker: true }): Worker {
   const ext = extname(fileURLToPath(import.meta.url));
-  const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB };
+  const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 64 };
   if (ext !== '.ts') return new Worker(new URL('./eventWorker.mjs', import.meta.url), { workerData, resourceLimits });
   const url = new URL('./eventWorker.ts', import.meta.url);
   const tsx = import.meta.resolve('tsx/esm/api');
@@ -57,7 +57,7 @@ export function readEventsInWorker(input: Omit<EventWorkerInput, 'inFlight'>, si
       try {
         if (m.type !== 'failed' && m.bytes > 0) sink.onBytes(m.bytes);
         if (m.type === 'batch') {
-          sink.batch(m.problems, m.rows);
+          sink.batch(m.problems, m.chunks);
           Atomics.sub(flags, 0, 1);
           Atomics.notify(flags, 0);
         } else if (m.type === 'done') {

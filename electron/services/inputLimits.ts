@@ -6,7 +6,9 @@
  * reader agree.
  */
 
-import { keyed, type Said } from '../../shared/englishText.js';
+import { englishText, keyed, type Said } from '../../shared/englishText.js';
+import type { KeyedText } from '../../shared/keyedText.js';
+import type { ServerMessageKey } from '../../shared/messages.js';
 
 export const LIMITS = {
   /** Characters of a citizen's name. */
@@ -128,18 +130,53 @@ export function lineAt(text: string, offset: number): number {
   return line;
 }
 
+/** V8's JSON.parse reasons (without the position), by key (server:json.*); each key's English is V8's words. */
+const JSON_REASONS: [RegExp, ServerMessageKey][] = [
+  [/^Unexpected token '(.+)'$/s, 'json.unexpectedToken'],
+  [/^Expected property name or '\}'$/, 'json.expectedPropertyName'],
+  [/^Expected ',' or '\}' after property value$/, 'json.expectedCommaOrBrace'],
+  [/^Expected ':' after property name$/, 'json.expectedColon'],
+  [/^Expected ',' or '\]' after array element$/, 'json.expectedCommaOrBracket'],
+  [/^Expected double-quoted property name$/, 'json.expectedQuotedName'],
+  [/^Unterminated string$/, 'json.unterminatedString'],
+  [/^Unexpected non-whitespace character after JSON$/, 'json.afterJson'],
+  [/^No number after minus sign$/, 'json.noNumberAfterMinus'],
+  [/^Exponent part is missing a number$/, 'json.exponent'],
+  [/^Unterminated fractional number$/, 'json.fraction'],
+  [/^Bad escaped character$/, 'json.badEscape'],
+  [/^Bad Unicode escape$/, 'json.badUnicodeEscape'],
+  [/^Bad control character in string literal$/, 'json.controlCharacter'],
+  [/^Unexpected end of JSON input$/, 'json.unexpectedEnd'],
+  [/^Unexpected number$/, 'json.unexpectedNumber'],
+  [/^Unexpected string$/, 'json.unexpectedString'],
+];
+
 /**
  * A JSON.parse error without the text it quotes (V8 quotes the start of the
  * input: a file's content must not come back in a report), with the line and
- * column when V8 gives a position.
+ * column when V8 gives a position; keyed (server:json.*) for the reader's
+ * language. A reason V8 words in a way not known here keeps its English.
  */
-export function jsonErrorMessage(err: unknown, text: string): string {
+export function jsonErrorKeyed(err: unknown, text: string): KeyedText {
   const message = err instanceof Error ? err.message : String(err);
   const at = /at position (\d+)/.exec(message);
-  const what = message.replace(/, ".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '').replace(/ at position \d+.*$/s, '');
-  if (!at) return clip(what, 120);
+  const what = clip(message.replace(/, ".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '').replace(/ at position \d+.*$/s, ''), 120);
+  let reason: KeyedText = { key: 'json.other', params: { detail: what } };
+  for (const [pattern, key] of JSON_REASONS) {
+    const m = pattern.exec(what);
+    if (!m) continue;
+    const known: KeyedText = m[1] === undefined ? { key } : { key, params: { token: m[1] } };
+    if (englishText(known) === what) reason = known;
+    break;
+  }
+  if (!at) return reason;
   const offset = Number(at[1]);
   const line = lineAt(text, offset);
   const column = offset - (text.lastIndexOf('\n', offset - 1) + 1) + 1;
-  return `${clip(what, 120)} (line ${line}, column ${column})`;
+  return { key: 'json.at', params: { what: reason, line, column } };
+}
+
+/** The same in English. */
+export function jsonErrorMessage(err: unknown, text: string): string {
+  return englishText(jsonErrorKeyed(err, text));
 }

@@ -66,6 +66,19 @@ describe('the bulk chain appender', () => {
     );
   });
 
+  it('refuses text with a lone surrogate (SQLite cannot store it as it is), wherever it sits, and quotes plain text as JSON does', () => {
+    const db = world();
+    db.exec('BEGIN');
+    const appender = new ChainAppender(db, 'events', COLUMNS);
+    const row = { idx: 1, event_id: 'E1', citizen_idx: 1, kind: 'k', occurred_at: '2026-01-01T00:00:00Z', occurred_ms: 0, data: '{}', operation_id: 1 };
+    for (const bad of ['\ud800', 'a\udc00', 'x\ud83dy', '\ude00😀']) {
+      expect(() => appender.contentOf({ ...row, event_id: bad })).toThrow(/lone surrogate/);
+      expect(() => appender.contentOf({ ...row, data: `{"a":"${bad}"}` })).toThrow(/lone surrogate/);
+    }
+    expect(appender.contentOf({ ...row, event_id: 'E-1.a:b_😀中' })).toContain('"event_id":"E-1.a:b_😀中"');
+    db.exec('ROLLBACK');
+  });
+
   it('writes entries the verifier recomputes, and puts the trigger back with the same SQL', () => {
     const db = world();
     const before = triggerSql(db);

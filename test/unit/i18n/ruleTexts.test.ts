@@ -36,7 +36,7 @@ type Spec = { rules: (RuleSpec & Record<string, unknown>)[]; measures: Record<st
 const spec = () => defaultRuleset() as unknown as Spec;
 
 /** The problems validateRuleset names for the default ruleset with rule 0's i18n replaced. */
-function problemsWithI18n(i18n: unknown): { rule?: string; field?: string; message: string }[] {
+function problemsWithI18n(i18n: unknown): { rule?: string; field?: string; message: string; key?: string; params?: Record<string, unknown> }[] {
   const s = spec();
   s.rules[0].i18n = i18n as RuleSpec['i18n'];
   const r = validateRuleset(s, KINDS);
@@ -80,7 +80,7 @@ describe('localizedText', () => {
 describe('the ruleset schema refuses bad texts, naming the rule, the field and why', () => {
   it('a language the console does not speak', () => {
     expect(problemsWithI18n({ fr: { name: 'Arriérés bancaires' } })).toEqual([
-      { rule: 'bank-arrears', field: 'rules.0.i18n', message: 'fr is not a console language (en, zh-CN)' },
+      { rule: 'bank-arrears', field: 'rules.0.i18n', message: 'fr is not a console language (en, zh-CN)', key: 'ruleset.schema.language', params: { keys: 'fr', languages: 'en, zh-CN' } },
     ]);
   });
 
@@ -94,7 +94,9 @@ describe('the ruleset schema refuses bad texts, naming the rule, the field and w
       ['a\uD800', /lone UTF-16 surrogate/],
     ] as const) {
       const problems = problemsWithI18n({ 'zh-CN': { name: '银行贷款逾期', description: text } });
-      expect(problems, JSON.stringify(text)).toEqual([{ rule: 'bank-arrears', field: 'rules.0.i18n.zh-CN.description', message: expect.stringMatching(why) as string }]);
+      expect(problems, JSON.stringify(text)).toEqual([
+        { rule: 'bank-arrears', field: 'rules.0.i18n.zh-CN.description', message: expect.stringMatching(why) as string, key: expect.stringMatching(/^ruleset\.schema\.(unsafeChar|surrogate)$/) as string, ...(problems[0]?.params ? { params: expect.anything() as unknown } : {}) },
+      ]);
       expect(problemsWithI18n({ 'zh-CN': { name: text } })[0]).toMatchObject({ rule: 'bank-arrears', field: 'rules.0.i18n.zh-CN.name' });
     }
   });

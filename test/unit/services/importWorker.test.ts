@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { verifyIntegrity } from '../../../electron/db/chainVerify.js';
 import type { Db } from '../../../electron/db/connection.js';
 import { importFolder, type EventWorkerUse } from '../../../electron/services/import.js';
@@ -16,6 +16,7 @@ import { CancelledError } from '../../../electron/services/scoring.js';
 import { dbSnapshot, DEFAULT_RULESET, folder, KINDS_FILE, openTempDb, removeTempDirs } from '../helpers/importFixtures.js';
 
 afterEach(() => {
+  vi.useRealTimers();
   folders.clear();
   removeTempDirs();
 });
@@ -82,17 +83,49 @@ describe('events read in a worker thread', () => {
     expect(worker.db.prepare("SELECT sha256, bytes FROM import_files WHERE name = 'events.csv'").get()).toEqual({ sha256: sha, bytes: Buffer.byteLength(events) });
   });
 
+  it('write chain entries byte-identical to those the importing thread computes, hashes included', async () => {
+    // The same instant for both worlds, so their operations (and the chain through them) match too.
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-02T08:00:00Z') });
+    const events = [header, ...eventRows(1000)].join('\n');
+    const alone = await world('never', events);
+    const worker = await world('always', events);
+    const chain = (db: Db) => db.prepare('SELECT * FROM chain ORDER BY seq').raw(true).all();
+    expect(worker.db.prepare("SELECT count(*) FROM chain WHERE tbl = 'events'").pluck().get()).toBe(1000);
+    expect(chain(worker.db)).toEqual(chain(alone.db));
+  });
+
+  it('a file mixing stored events with new ones gives the chain and outcome the importing thread reaches alone', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-02T08:00:00Z') });
+    // Stored ones first (no row of their statements is written), then one in the middle of new ones.
+    const stored = eventRows(300);
+    const events = [header, ...stored, ...eventRows(700, 300), stored[7], ...eventRows(2000, 1000)].join('\n');
+    const worlds = [];
+    for (const use of ['never', 'always'] as const) {
+      const w = await world(use, [header, ...stored].join('\n'));
+      const again = await importFolder(w.db, foldersFor(events).events, { actor: 'tester', eventWorker: use });
+      worlds.push({ db: w.db, again });
+    }
+    const [alone, worker] = worlds;
+    expect(worker.again).toMatchObject({ ok: true, counts: { eventsAdded: 2700, eventsUnchanged: 301 } });
+    expect(report(worker.again)).toEqual(report(alone.again));
+    const chain = (db: Db) => db.prepare('SELECT * FROM chain ORDER BY seq').raw(true).all();
+    expect(chain(worker.db)).toEqual(chain(alone.db));
+    expect(state(worker.db)).toEqual(state(alone.db));
+    expect(verifyIntegrity(worker.db).problems).toEqual([]);
+  });
+
   it('list the same problems, in file order, and keep nothing', async () => {
     const rows = eventRows(6000);
     rows[10] = 'E10,C404,bill_payment,2026-01-01T10:00:00Z,{}'; // unknown citizen
-    rows[5000] = rows[4999]; // the same id twice
+    rows[4999] = 'E4999,C405,bill_payment,2026-01-01T10:00:00Z,{}'; // unknown citizen, just before a repeated id in the same statement
+    rows[5000] = rows[4998]; // the same id twice
     rows[5500] = 'E5500,C1,bill_payment,2026-01-01T10:00,{}'; // no seconds
     const events = [header, ...rows, 'E9,C1,bill_payment,2026-01-01T10:00:00Z,{}'].join('\n'); // reuses an id with other content
     const alone = await world('never', events);
     const worker = await world('always', events);
     expect(alone.report.ok).toBe(false);
     expect(report(worker.report)).toEqual(report(alone.report));
-    expect(worker.report.problems.map((p) => p.line)).toEqual([12, 5002, 5502, 6002]);
+    expect(worker.report.problems.map((p) => p.line)).toEqual([12, 5001, 5002, 5502, 6002]);
     expect(state(worker.db)).toEqual(state(alone.db));
   });
 

@@ -250,7 +250,7 @@ describe('measures in the ruleset', () => {
     const checked = checkRuleset(db, spec);
     expect(checked.ok).toBe(false);
     if (checked.ok) return;
-    expect(checked.problems).toEqual([{ field: `measures.${RESTRICTION}`, message: `measure ${RESTRICTION} names tier E, which the ruleset does not define` }]);
+    expect(checked.problems).toEqual([{ field: `measures.${RESTRICTION}`, message: `measure ${RESTRICTION} names tier E, which the ruleset does not define`, key: 'ruleset.measureTier', params: { id: RESTRICTION, tier: 'E' } }]);
 
     const published = publishRuleset(db, spec, { actor: 'admin', reason: 'a tier that does not exist' });
     expect(published.ok).toBe(false);
