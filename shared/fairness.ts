@@ -10,6 +10,9 @@ import { z } from 'zod';
 export const AGE_BANDS = ['under-18', '18-29', '30-44', '45-59', '60+', 'unknown'] as const;
 export type AgeBand = (typeof AGE_BANDS)[number];
 
+/** Fewer scored citizens than this in a group (or in a dimension's withheld groups together): its figures are withheld (electron/engine/fairness.ts). */
+export const DISCLOSURE_MIN = 10;
+
 export const FairnessDimensionName = z.enum(['district', 'age']);
 export type FairnessDimensionName = z.infer<typeof FairnessDimensionName>;
 

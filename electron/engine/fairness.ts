@@ -33,12 +33,11 @@
  *   counts from 1 March in other years. No birth date, an unreadable one or
  *   one after the as-of: the `unknown` band. Rules never see any of this.
  */
-import { AGE_BANDS, type AgeBand, type FairnessDimension, type FairnessDimensionName, type FairnessFlag, type FairnessGroup, type FairnessSide } from '../../shared/fairness.js';
+import { AGE_BANDS, DISCLOSURE_MIN, type AgeBand, type FairnessDimension, type FairnessDimensionName, type FairnessFlag, type FairnessGroup, type FairnessSide } from '../../shared/fairness.js';
 
 export const MIN_GROUP_SIZE = 30;
 export const FOUR_FIFTHS = 0.8;
-/** Fewer scored citizens than this in a group, or in the withheld groups of a dimension together: figures withheld. */
-export const DISCLOSURE_MIN = 10;
+export { DISCLOSURE_MIN };
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
