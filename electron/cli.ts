@@ -32,7 +32,7 @@ import { checkRuleset, recomputeScores } from './services/rulesets.js';
 import { parseInstant, type Progress } from './services/scoring.js';
 import { localizedName } from '../shared/localizedText.js';
 import { LANGUAGES } from '../shared/language.js';
-import { adoptAccountLanguage, chooseLanguage, cliLanguage, instant, LANG_OPTION, LanguageChoiceError, num, refusalText, serverMessage, setCliLanguage, t } from './cli/i18n.js';
+import { adoptAccountLanguage, chooseLanguage, cliLanguage, instant, LANG_OPTION, LanguageChoiceError, num, problemMessage, refusalText, serverMessage, setCliLanguage, t } from './cli/i18n.js';
 import type { ServerMessageKey } from '../shared/messages.js';
 import { localizeHelp } from './cli/helpText.js';
 
@@ -555,12 +555,14 @@ function problemText(p: InputProblem): string {
     .filter(([, present]) => present)
     .map(([k]) => k)
     .join('+');
-  const params = { file: p.file ?? '', line: p.line ?? 0, rule: p.rule ?? '', field: p.field ?? '', column: p.position ?? 0, message: p.message };
+  const params = { file: p.file ?? '', line: p.line ?? 0, rule: p.rule ?? '', field: p.field ?? '', column: p.position ?? 0, message: problemMessage(p) };
   switch (shape) {
     case 'file+line':
       return serverMessage('problem.fileLine', params);
     case 'file':
       return serverMessage('problem.file', params);
+    case 'file+field':
+      return serverMessage('problem.fileField', params);
     case 'rule+field':
       return serverMessage('problem.ruleField', params);
     case 'rule+field+column':
@@ -568,7 +570,7 @@ function problemText(p: InputProblem): string {
     case 'field':
       return serverMessage('problem.field', params);
     default:
-      return formatProblem(p);
+      return formatProblem({ ...p, message: params.message });
   }
 }
 

@@ -111,6 +111,14 @@ export function refusalText(err: Error): string {
   return renderKeyed((k, p) => tr(k, p), keyed);
 }
 
+/** A problem's text (an import problem, a rule's) in the current language when it is keyed, else its English message. */
+export function problemMessage(p: { message: string; key?: string | null; params?: Record<string, unknown> | null }): string {
+  if (!p.key) return p.message;
+  const tr = translator(choice().language, 'server');
+  if (!tr(`server:${p.key}`, { defaultValue: '' })) return p.message;
+  return renderKeyed((k, q) => tr(k, q), { key: p.key, params: p.params });
+}
+
 /** A message of the `server` namespace (shared by the console) in the current language. */
 export function serverMessage(key: ServerMessageKey, params: Record<string, string | number>): string {
   return translator(choice().language, 'server')(`server:${key}`, params);
