@@ -32,7 +32,8 @@ import { checkRuleset, recomputeScores } from './services/rulesets.js';
 import { parseInstant, type Progress } from './services/scoring.js';
 import { localizedName } from '../shared/localizedText.js';
 import { LANGUAGES } from '../shared/language.js';
-import { adoptAccountLanguage, chooseLanguage, cliLanguage, instant, LANG_OPTION, LanguageChoiceError, num, refusalText, serverMessage, setCliLanguage, t } from './cli/i18n.js';
+import { adoptAccountLanguage, chooseLanguage, cliLanguage, instant, LANG_OPTION, LanguageChoiceError, num, problemMessage, refusalText, serverMessage, setCliLanguage, t } from './cli/i18n.js';
+import type { ServerMessageKey } from '../shared/messages.js';
 import { localizeHelp } from './cli/helpText.js';
 
 export const DEFAULT_RESOURCES = fileURLToPath(new URL('../resources/default/', import.meta.url));
@@ -249,8 +250,8 @@ function addRulesCommands(rules: Command): void {
         const stored = proposalSimulation(db, getProposal(db, id));
         if (stored && !stored.stale) out(t('rules.approve.storedSimulation', { id, by: stored.ranBy, at: instant(stored.ranAt), count: stored.result.citizens, changed: stored.result.changed }));
         if (!stored) throw new Rejected(t('rules.approve.noSimulation', { id }));
-        if (stored.stale) throw new Rejected(t('rules.approve.staleSimulation', { id, why: stored.stale }));
-        const ratio = (x: number) => num(x, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+        if (stored.stale) throw new Rejected(t('rules.approve.staleSimulation', { id, why: stored.staleKey ? serverMessage(stored.staleKey as ServerMessageKey, stored.staleParams ?? {}) : stored.stale }));
+        const ratio = (x: number | null) => (x === null ? '—' : num(x, { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
         for (const f of stored.result.fairness?.flags ?? []) {
           const flag = { dimension: f.dimension, group: field(f.group), count: f.size, ratio: ratio(f.ratio), threshold: ratio(0.8) };
           out(f.ratioBefore === null ? t('rules.approve.fairnessFlag', flag) : t('rules.approve.fairnessFlagBefore', { ...flag, before: ratio(f.ratioBefore) }));
@@ -346,7 +347,7 @@ function addUserAddCommand(users: Command): void {
     .addOption(dbOption())
     .addOption(new Option('--role <role>', t('users.add.role')).choices(['viewer', 'official', 'auditor', 'admin']).makeOptionMandatory())
     .option('--name <display>', t('users.add.name'), '')
-    .option('--reason <text>', t('users.add.reason'), 'a new account')
+    .option('--reason <text>', t('users.add.reason'), t('users.add.defaultReason'))
     .option('--request', t('users.add.request'))
     .action(async (username: string, o) => {
       const db = openDatabase(o.db);
@@ -554,12 +555,14 @@ function problemText(p: InputProblem): string {
     .filter(([, present]) => present)
     .map(([k]) => k)
     .join('+');
-  const params = { file: p.file ?? '', line: p.line ?? 0, rule: p.rule ?? '', field: p.field ?? '', column: p.position ?? 0, message: p.message };
+  const params = { file: p.file ?? '', line: p.line ?? 0, rule: p.rule ?? '', field: p.field ?? '', column: p.position ?? 0, message: problemMessage(p) };
   switch (shape) {
     case 'file+line':
       return serverMessage('problem.fileLine', params);
     case 'file':
       return serverMessage('problem.file', params);
+    case 'file+field':
+      return serverMessage('problem.fileField', params);
     case 'rule+field':
       return serverMessage('problem.ruleField', params);
     case 'rule+field+column':
@@ -567,7 +570,7 @@ function problemText(p: InputProblem): string {
     case 'field':
       return serverMessage('problem.field', params);
     default:
-      return formatProblem(p);
+      return formatProblem({ ...p, message: params.message });
   }
 }
 

@@ -127,7 +127,7 @@ if (cliArgs) {
       await dialog.showMessageBox({ type: 'info', message: 'Credence will now encrypt its database, which was stored unencrypted. This happens once; the data stays as it is.' });
     }
     db = openDatabase(dbFile, { key, encryptPlaintext: true });
-    stopBackups = scheduleDailyBackups(db, dbFile, (m) => process.stderr.write(`${m}\n`));
+    stopBackups = scheduleDailyBackups(db, dbFile, (m) => process.stderr.write(`${m.message}\n`));
     const jobs = new JobManager(dbFile, RESOURCES_DIR, undefined, { databaseKey: databaseKey(db) });
     registerIpcHandlers(ipcMain, { db, dbFile, jobs, sessions: new SessionStore(db) });
     await createWindow();

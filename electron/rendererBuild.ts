@@ -19,7 +19,8 @@ export interface RendererBuildOptions {
   build: (outDir: string) => Promise<void>;
   /** Builds not used for this long are removed (another console may still serve a newer one). */
   keepMs?: number;
-  log?: (line: string) => void;
+  /** Told the folder a build goes into, before it starts (the caller says it in its language). */
+  onBuilding?: (target: string) => void;
 }
 
 const SKIP = new Set(['node_modules', 'dist', '.git']);
@@ -53,7 +54,7 @@ export async function ensureRendererBuild(o: RendererBuildOptions): Promise<stri
   const target = join(o.buildsDir, hash);
   if (!existsSync(join(target, 'index.html'))) {
     const tmp = join(o.buildsDir, `.tmp-${hash}-${process.pid}-${randomBytes(4).toString('hex')}`);
-    o.log?.(`building the console (sources changed) into ${target} ...`);
+    o.onBuilding?.(target);
     try {
       await o.build(tmp);
       if (!existsSync(join(tmp, 'index.html'))) throw new Error(`the renderer build wrote no index.html to ${tmp}`);

@@ -7,11 +7,17 @@
  * the current renderer sources, made only when they changed, in a folder of
  * its own (two consoles never rebuild each other's files).
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { startBridge } from './bridge/server.js';
 import { readSecret } from './cli/secrets.js';
+import { localizeHelp } from './cli/helpText.js';
+import { chooseLanguage, cliLanguage, LANG_OPTION, refusalText, setCliLanguage, t } from './cli/i18n.js';
+import { translator } from './services/translate.js';
+import { renderKeyed } from '../shared/keyedText.js';
+import type { Said } from '../shared/englishText.js';
+import { LANGUAGES } from '../shared/language.js';
 import { databaseKey, openDatabase } from './db/connection.js';
 import { isPlaintextDatabase } from './db/encryption.js';
 import { passphraseKey, prepareDataFolder, privateProcess, removeStaleUploads, scheduleDailyBackups } from './services/custody.js';
@@ -29,7 +35,7 @@ async function currentBuild(): Promise<string> {
   return ensureRendererBuild({
     sources: ['renderer', 'shared', 'package.json'].map((p) => join(APP_ROOT, p)),
     buildsDir: join(APP_ROOT, 'dist', 'renderer-builds'),
-    log: (line) => process.stderr.write(`${line}\n`),
+    onBuilding: (target) => process.stderr.write(`${t('serve.building', { target })}\n`),
     build: async (outDir) => {
       const { build } = await import('vite');
       await build({ configFile: join(APP_ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
@@ -37,15 +43,27 @@ async function currentBuild(): Promise<string> {
   });
 }
 
+/** A keyed message of the main process (a daily backup's report) in the language serve speaks. */
+function said(m: Said): string {
+  const tr = translator(cliLanguage(), 'server');
+  return renderKeyed((k, p) => tr(k, p), m);
+}
+
 async function main(): Promise<void> {
-  const program = new Command('credence-serve')
-    .description('serve the Credence console to a browser on this machine (127.0.0.1 only)')
-    .option('--db <file>', 'the database (default: the app database in the user data folder)')
-    .option('--port <n>', 'port (default: any free port)', '0')
-    .option('--demo-citizens <n>', 'size of the demo population created on first start', '5000')
-    .option('--job-time-limit <seconds>', 'stop any job that runs longer than this (default: a limit per kind, 10 to 60 minutes)')
-    .option('--import-root <dir...>', 'folders the console may import from (default: CREDENCE_IMPORT_ROOTS, else ~/Documents)')
-    .option('--static <dir>', 'serve the console from this build folder (default: a build of the current sources, made when they changed)')
+  // --lang, else CREDENCE_LANG, else the locale: as the command line chooses.
+  setCliLanguage(chooseLanguage(process.argv.slice(2)));
+  const program = new Command('credence-serve');
+  localizeHelp(program);
+  program
+    .helpCommand(false)
+    .description(t('serve.description'))
+    .option('--db <file>', t('serve.db'))
+    .option('--port <n>', t('serve.port'), '0')
+    .option('--demo-citizens <n>', t('serve.demoCitizens'), '5000')
+    .option('--job-time-limit <seconds>', t('serve.jobTimeLimit'))
+    .option('--import-root <dir...>', t('serve.importRoot'))
+    .option('--static <dir>', t('serve.static'))
+    .addOption(new Option(`${LANG_OPTION} <language>`, t('help.lang')).choices([...LANGUAGES]))
     .parse();
   const o = program.opts<{ db?: string; port: string; demoCitizens: string; static?: string; jobTimeLimit?: string; importRoot?: string[] }>();
   const staticDir = o.static ? resolve(o.static) : await currentBuild();
@@ -53,19 +71,19 @@ async function main(): Promise<void> {
   privateProcess();
   // The app's data folder, or a new one for --db, is private; an existing folder given with --db is left as it is.
   if (!o.db || !existsSync(dirname(dbFile))) prepareDataFolder(dirname(dbFile));
-  for (const gone of removeStaleUploads()) process.stderr.write(`removed a stale upload folder: ${gone}\n`);
+  for (const gone of removeStaleUploads()) process.stderr.write(`${t('serve.staleUpload', { folder: gone })}\n`);
   // The passphrase at start (CREDENCE_DB_PASSPHRASE, or typed); a database stored unencrypted is encrypted once, in place.
-  const key = await passphraseKey((q) => readSecret('CREDENCE_DB_PASSPHRASE', q), dbFile);
-  if (isPlaintextDatabase(dbFile)) process.stderr.write(`${dbFile} is stored unencrypted: encrypting it now (a copy is encrypted, then replaces it) ...\n`);
+  const key = await passphraseKey(() => readSecret('CREDENCE_DB_PASSPHRASE', t('custody.passphrasePrompt', { file: dbFile })), dbFile);
+  if (isPlaintextDatabase(dbFile)) process.stderr.write(`${t('serve.encrypting', { file: dbFile })}\n`);
   const db = openDatabase(dbFile, { key, encryptPlaintext: true });
-  const stopBackups = scheduleDailyBackups(db, dbFile, (m) => process.stderr.write(`${m}\n`));
+  const stopBackups = scheduleDailyBackups(db, dbFile, (m) => process.stderr.write(`${said(m)}\n`));
   const population = db.prepare('SELECT count(*) FROM citizens').pluck().get() as number;
   if (population === 0 && !o.db) {
-    process.stderr.write(`first start: creating a demo population in ${dbFile} ...\n`);
+    process.stderr.write(`${t('serve.firstStart', { file: dbFile })}\n`);
     await createDemoPopulation(db, RESOURCES_DIR, { citizens: Number(o.demoCitizens), seed: 1, asOf: parseInstant(new Date().toISOString().slice(0, 10)) });
   }
   const limit = o.jobTimeLimit === undefined ? undefined : Number(o.jobTimeLimit) * 1000;
-  if (limit !== undefined && !(limit > 0)) throw new Error(`--job-time-limit: a number of seconds above 0, not ${o.jobTimeLimit}`);
+  if (limit !== undefined && !(limit > 0)) throw new Error(t('serve.jobTimeLimitInvalid', { value: o.jobTimeLimit }));
   const jobs = new JobManager(dbFile, RESOURCES_DIR, undefined, {
     timeLimitsMs: limit === undefined ? undefined : Object.fromEntries(JobKind.options.map((k) => [k, limit])),
     databaseKey: databaseKey(db),
@@ -75,7 +93,7 @@ async function main(): Promise<void> {
     staticDir,
     port: Number(o.port),
   });
-  process.stdout.write(`Credence console: ${bridge.url}\n`);
+  process.stdout.write(`${t('serve.url', { url: bridge.url })}\n`);
   const stop = () => {
     stopBackups();
     void bridge.close().then(() => {
@@ -89,6 +107,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`error: ${(err as Error).message}\n`);
+  process.stderr.write(`${t('serve.error', { message: refusalText(err as Error) })}\n`);
   process.exit(1);
 });

@@ -11,6 +11,7 @@ import { LANGUAGES } from './language.js';
 import { AS_OF_FORM, INSTANT_FORM, parseAsOf, parseInstantMs } from './instant.js';
 import { EventPreview, FriendPenaltyShare, NetworkView, Outlook, Reach } from './recourse.js';
 import { FairnessReport } from './fairness.js';
+import type { KeyedParam } from './keyedText.js';
 
 export const Role = z.enum(['viewer', 'official', 'auditor', 'admin']);
 export type Role = z.infer<typeof Role>;
@@ -247,6 +248,9 @@ const ProposalSimulation = z.object({
   ranAt: z.string(),
   /** Null while the data is as it was; otherwise what changed (the approval needs a fresh simulation). */
   stale: z.string().nullable(),
+  /** `stale` keyed (server:simulation.staleness.*), for the reader's language. */
+  staleKey: z.string().optional(),
+  staleParams: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
 export type ProposalSimulation = z.infer<typeof ProposalSimulation>;
 
@@ -377,7 +381,20 @@ const ExpressionCheck = z.object({
 });
 
 const RuleTestResult = z.object({
-  rows: z.array(z.object({ eventId: z.string().nullable(), occurredAt: z.string().nullable(), data: z.record(z.string(), z.unknown()), matched: z.boolean(), points: z.number(), error: z.string().nullable(), counted: z.boolean() })),
+  rows: z.array(
+    z.object({
+      eventId: z.string().nullable(),
+      occurredAt: z.string().nullable(),
+      data: z.record(z.string(), z.unknown()),
+      matched: z.boolean(),
+      points: z.number(),
+      /** English; `errorKey` and `errorParams` put it in the reader's language (shared/keyedText.ts). */
+      error: z.string().nullable(),
+      errorKey: z.string().optional(),
+      errorParams: z.record(z.string(), z.unknown()).optional(),
+      counted: z.boolean(),
+    }),
+  ),
   raw: z.number(),
   total: z.number(),
   capped: z.boolean(),
@@ -940,7 +957,7 @@ export type ParsedInput<K extends ChannelName> = z.output<Channels[K]['input']>;
 export type Output<K extends ChannelName> = z.output<Channels[K]['output']>;
 
 /** A refusal says why in English (`message`) and, where the main process has it keyed, as a `server:` message key with its parameters for the reader's language (shared/messages.ts). */
-export type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; key?: string; params?: Record<string, string | number> } };
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; key?: string; params?: Record<string, KeyedParam> } };
 export type ErrorCode = 'invalid_input' | 'not_found' | 'forbidden' | 'conflict' | 'rejected' | 'unknown_channel' | 'unauthenticated' | 'locked' | 'internal';
 
 /** The client both transports give the renderer. */

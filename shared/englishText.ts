@@ -42,3 +42,20 @@ export type ProblemText = string | Said;
 export function problemFields(text: ProblemText): { message: string; key?: string; params?: Record<string, unknown> } {
   return typeof text === 'string' ? { message: text } : text;
 }
+
+/**
+ * An error whose text may be keyed: `message` is the English, `keyed` the
+ * key and parameters (nested ones too) for the reader's language, read by
+ * the console's refusal and the command line's (refusalText).
+ */
+export class SaidError extends Error {
+  readonly said?: Said;
+  readonly keyed?: KeyedText;
+  constructor(text: string | Said) {
+    super(typeof text === 'string' ? text : text.message);
+    if (typeof text !== 'string') {
+      this.said = text;
+      this.keyed = text.params ? { key: text.key, params: text.params } : { key: text.key };
+    }
+  }
+}

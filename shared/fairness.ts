@@ -10,6 +10,9 @@ import { z } from 'zod';
 export const AGE_BANDS = ['under-18', '18-29', '30-44', '45-59', '60+', 'unknown'] as const;
 export type AgeBand = (typeof AGE_BANDS)[number];
 
+/** Fewer scored citizens than this in a group (or in a dimension's withheld groups together): its figures are withheld (electron/engine/fairness.ts). */
+export const DISCLOSURE_MIN = 10;
+
 export const FairnessDimensionName = z.enum(['district', 'age']);
 export type FairnessDimensionName = z.infer<typeof FairnessDimensionName>;
 
@@ -18,17 +21,24 @@ export const FairnessGroup = z.object({
   group: z.string(),
   /** Scored citizens in the group. */
   size: z.number(),
-  /** Citizens per tier, in the order of the side's `tiers`. */
-  tierCounts: z.array(z.number()),
-  /** Mean stored score (null for an empty group). */
+  /** Citizens per tier, in the order of the side's `tiers` (null: withheld). */
+  tierCounts: z.array(z.number()).nullable(),
+  /** Mean stored score (null for an empty group, or withheld). */
   meanScore: z.number().nullable(),
-  /** Citizens outside the unfavourable tiers. */
-  favourable: z.number(),
+  /** Citizens outside the unfavourable tiers (null: withheld). */
+  favourable: z.number().nullable(),
   favourableRate: z.number().nullable(),
   /** favourableRate / the reference group's (null: no reference, or an empty group). */
   ratio: z.number().nullable(),
   /** Fewer citizens than the report's minimum group size: shown, never judged or flagged, never the reference. */
   tooSmall: z.boolean(),
+  /**
+   * Too few citizens to show figures without disclosing a person's tier and
+   * score (engine/fairness.ts DISCLOSURE_MIN): only the size is shown.
+   * Absent in a report kept before figures were withheld (read through
+   * withholdSmallGroups).
+   */
+  withheld: z.boolean().optional(),
   /** The best-off group judged (ratio 1 by definition). */
   reference: z.boolean(),
   /** Judged and below four fifths of the reference. */
@@ -59,8 +69,9 @@ export const FairnessFlag = z.object({
   dimension: FairnessDimensionName,
   group: z.string(),
   size: z.number(),
-  ratio: z.number(),
-  /** The same group's ratio under the ruleset compared against (null: none, or not computed there). */
+  /** null: the group's figures are withheld (too few citizens to disclose). */
+  ratio: z.number().nullable(),
+  /** The same group's ratio under the ruleset compared against (null: none, not computed there, or withheld). */
   ratioBefore: z.number().nullable(),
 });
 export type FairnessFlag = z.infer<typeof FairnessFlag>;
@@ -69,6 +80,8 @@ export const FairnessReport = z.object({
   /** The scoring instant: the age bands are taken at its date. */
   asOf: z.string(),
   minGroupSize: z.number(),
+  /** Groups under this size (or whose withheld neighbours together are) show their size only (absent in reports kept before figures were withheld). */
+  disclosureMin: z.number().optional(),
   /** The four-fifths threshold: a ratio strictly below it is flagged. */
   threshold: z.number(),
   /** The published ruleset's scores before the draft (null: nothing published, or a report of the current scores alone). */

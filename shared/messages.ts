@@ -6,6 +6,7 @@
  * The renderer loads the `server` namespace too, to put a refusal from the
  * main process in the reader's language.
  */
+import type { KeyedParam } from './keyedText.js';
 import type { Language } from './language.js';
 import enDisclosure from './locales/en/disclosure.json';
 import zhDisclosure from './locales/zh-CN/disclosure.json';
@@ -35,5 +36,6 @@ export type ServerMessageKey = Leaves<typeof enServer>;
  */
 export interface Keyed {
   key: ServerMessageKey;
-  params?: Record<string, string | number>;
+  /** Plain values, or a keyed sentence put in the same language first (shared/keyedText.ts). */
+  params?: Record<string, KeyedParam>;
 }

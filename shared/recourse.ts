@@ -129,11 +129,13 @@ export const FriendPenaltyShare = z.object({
       /** null: the whole population. */
       district: z.string().nullable(),
       citizens: z.number(),
-      /** Points deducted: negative rule totals, negative adjustments and friend penalties. */
-      loss: z.number(),
-      friendLoss: z.number(),
-      /** friendLoss / loss (0 when nothing is deducted). */
-      share: z.number(),
+      /** Points deducted: negative rule totals, negative adjustments and friend penalties (null: withheld). */
+      loss: z.number().nullable(),
+      friendLoss: z.number().nullable(),
+      /** friendLoss / loss (0 when nothing is deducted; null: withheld). */
+      share: z.number().nullable(),
+      /** Too few citizens to show figures without disclosing a person's (engine/fairness.ts withheldGroups): the size only. */
+      withheld: z.boolean(),
     }),
   ),
 });

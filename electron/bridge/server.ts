@@ -14,7 +14,7 @@ import type { Caller, HandlerContext } from '../ipc/handlers.js';
 import { admit, dispatchFromSession, type Refusal } from '../ipc/dispatch.js';
 import { CONTENT_SECURITY_POLICY, mediaTypeIs, resolveStaticFile } from '../shell/security.js';
 import { RefusalLimiter } from './refusals.js';
-import { UploadStore, UploadTooLargeError } from './uploads.js';
+import { uploadTooLarge, UploadStore, UploadTooLargeError } from './uploads.js';
 
 /** One CSP for both transports: the desktop shell's. */
 export { CONTENT_SECURITY_POLICY };
@@ -178,12 +178,12 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (!caller) return;
     if (!UPLOAD_NAMES.has(fileName)) return send(res, 400, { ok: false, error: { code: 'invalid_input', message: `an upload is one of ${[...UPLOAD_NAMES].join(', ')}` } }, true);
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > uploads.limit) return send(res, 413, { ok: false, error: { code: 'invalid_input', message: `an uploaded file has at most ${uploads.limit / 2 ** 20} MiB` } }, true);
+    if (Number.isFinite(declared) && declared > uploads.limit) return send(res, 413, { ok: false, error: { code: 'invalid_input', ...uploadTooLarge(uploads.limit) } }, true);
     try {
       const uploadId = await uploads.receive(req, caller.user, fileName);
       return send(res, 200, { ok: true, value: { uploadId } });
     } catch (err) {
-      if (err instanceof UploadTooLargeError) return send(res, 413, { ok: false, error: { code: 'invalid_input', message: err.message } }, true);
+      if (err instanceof UploadTooLargeError) return send(res, 413, { ok: false, error: { code: 'invalid_input', ...err.said } }, true);
       throw err;
     }
   }

@@ -11,13 +11,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { keyed, type Said } from '../../shared/englishText.js';
 
 /** One uploaded import file at most this big (as the inline content of importFiles). */
 export const UPLOAD_MAX = 512 * 2 ** 20;
 const KEEP_MS = 30 * 60_000;
 const PER_USER = 5;
 
-export class UploadTooLargeError extends Error {}
+/** The keyed refusal of an upload over the limit (server:upload.tooLarge). */
+export const uploadTooLarge = (limit: number): Said => keyed('upload.tooLarge', { max: limit / 2 ** 20 });
+
+export class UploadTooLargeError extends Error {
+  constructor(readonly said: Said) {
+    super(said.message);
+  }
+}
+
+/** An upload that cannot be claimed: `said` names the file, keyed. */
+export class UploadClaimError extends Error {
+  constructor(readonly said: Said) {
+    super(said.message);
+  }
+}
 
 interface Upload {
   owner: string;
@@ -47,7 +62,7 @@ export class UploadStore {
     const counter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         size += chunk.length;
-        if (size > limit) done(new UploadTooLargeError(`an uploaded file has at most ${limit / 2 ** 20} MiB`));
+        if (size > limit) done(new UploadTooLargeError(uploadTooLarge(limit)));
         else done(null, chunk);
       },
     });
@@ -66,8 +81,8 @@ export class UploadStore {
   claim(id: string, owner: string, name: string): { file: string; release: () => void } {
     this.sweep();
     const u = this.uploads.get(id);
-    if (!u || u.owner !== owner) throw new Error(`no upload ${id} of ${owner}: upload the file again`);
-    if (u.name !== name) throw new Error(`upload ${id} was sent as ${u.name}, not ${name}`);
+    if (!u || u.owner !== owner) throw new UploadClaimError(keyed('upload.unknown', { name, id, owner }));
+    if (u.name !== name) throw new UploadClaimError(keyed('upload.otherName', { name, id, sent: u.name }));
     this.uploads.delete(id);
     return { file: u.file, release: () => rmSync(u.dir, { recursive: true, force: true }) };
   }

@@ -70,6 +70,11 @@ export function translateCommanderError(text: string): string {
   return text;
 }
 
+/** Commander's [options] and [command] in a usage line or a command's term, in the chosen language (argument names stay as typed). */
+export function localPlaceholders(text: string): string {
+  return text.replace(/\[options\]/g, t('help.placeholder.options')).replace(/\[command\]/g, t('help.placeholder.command'));
+}
+
 /** The program's help and usage errors in the chosen language; call before adding subcommands. */
 export function localizeHelp(program: Command): void {
   program
@@ -79,6 +84,8 @@ export function localizeHelp(program: Command): void {
       styleTitle: (title) => (TITLES[title] ? t(TITLES[title]) : title),
       optionDescription,
       argumentDescription,
+      commandUsage: (cmd) => localPlaceholders(Help.prototype.commandUsage.call(cmd.createHelp(), cmd)),
+      subcommandTerm: (cmd) => localPlaceholders(Help.prototype.subcommandTerm.call(cmd.createHelp(), cmd)),
       // Chinese characters take two columns and a line may break between any two of them.
       displayWidth,
       boxWrap(text: string, width: number): string {

@@ -11,6 +11,7 @@
  */
 import { isLanguage, LANGUAGES, type Language } from '../../shared/language.js';
 import type { Keyed, ServerMessageKey } from '../../shared/messages.js';
+import { renderKeyed } from '../../shared/keyedText.js';
 import { translator } from '../services/translate.js';
 
 export const LANG_ENV = 'CREDENCE_LANG';
@@ -104,7 +105,18 @@ export function t(key: string, options?: Record<string, unknown>): string {
 export function refusalText(err: Error): string {
   const keyed = (err as Error & { keyed?: Keyed }).keyed;
   if (!keyed) return err.message;
-  return translator(choice().language, 'server')(`server:${keyed.key}`, { ...keyed.params, defaultValue: err.message });
+  const tr = translator(choice().language, 'server');
+  if (!tr(`server:${keyed.key}`, { defaultValue: '' })) return err.message;
+  // A parameter may itself be keyed (a simulation refusal's reason): put in the same language first.
+  return renderKeyed((k, p) => tr(k, p), keyed);
+}
+
+/** A problem's text (an import problem, a rule's) in the current language when it is keyed, else its English message. */
+export function problemMessage(p: { message: string; key?: string | null; params?: Record<string, unknown> | null }): string {
+  if (!p.key) return p.message;
+  const tr = translator(choice().language, 'server');
+  if (!tr(`server:${p.key}`, { defaultValue: '' })) return p.message;
+  return renderKeyed((k, q) => tr(k, q), { key: p.key, params: p.params });
 }
 
 /** A message of the `server` namespace (shared by the console) in the current language. */

@@ -13,6 +13,7 @@ import { AuditorKeyError, assertOutsideFolder, createAuditorKey, parseTrustedKey
 import { CheckpointError, checkpointFileContent, createCheckpoint, describeProblems, parseCheckpoint, verifyAgainstCheckpoint } from '../services/checkpoints.js';
 import { readSecret, SecretUnavailableError } from './secrets.js';
 import { instant, refusalText, t } from './i18n.js';
+import { keyed } from '../../shared/englishText.js';
 
 export const AUDITOR_PASSPHRASE_ENV = 'CREDENCE_AUDITOR_PASSPHRASE';
 
@@ -93,7 +94,7 @@ export function registerLedgerCommands(program: Command, h: CliHelpers): void {
         try {
           return parseCheckpoint(h.readJsonFile(o.checkpoint));
         } catch (err) {
-          if (err instanceof CheckpointError) throw new CheckpointError(`${o.checkpoint}: ${err.message}`);
+          if (err instanceof CheckpointError) throw new CheckpointError(keyed('checkpoint.inFile', { file: o.checkpoint, reason: err.said ?? err.message }));
           throw err;
         }
       });

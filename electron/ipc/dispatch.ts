@@ -4,6 +4,7 @@
  * schema, run the handler, check the output against the contract, and turn
  * failures into `{ ok: false, error: { code, message } }`.
  */
+import type { KeyedParam } from '../../shared/keyedText.js';
 import type { z } from 'zod';
 import { channels, CHANNEL_NAMES, type Access, type ChannelName, type ErrorCode, type Reply, type Role } from '../../shared/contract.js';
 import { logAccess } from '../services/accessLog.js';
@@ -40,7 +41,7 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-export type Refusal = { ok: false; error: { code: ErrorCode; message: string; key?: string; params?: Record<string, string | number> } };
+export type Refusal = { ok: false; error: { code: ErrorCode; message: string; key?: string; params?: Record<string, KeyedParam> } };
 
 function fail(code: ErrorCode, message: string, keyed?: Keyed): Refusal {
   return { ok: false, error: keyed ? { code, message, key: keyed.key, ...(keyed.params && { params: keyed.params }) } : { code, message } };

@@ -28,7 +28,7 @@ import { loadKinds } from '../db/kinds.js';
 import { verifyLedger } from '../db/ledger.js';
 import { getRuleset } from '../db/rulesets.js';
 import type { JobManager } from '../jobs/manager.js';
-import type { UploadStore } from '../bridge/uploads.js';
+import { UploadClaimError, type UploadStore } from '../bridge/uploads.js';
 import { NotFoundError } from '../services/explain.js';
 import { citizenEvents, citizenRecord, districts, listOperations, operationLedger, overview, rulesetVersions, search } from '../services/queries.js';
 import { checkExpression, RejectedInputError, testRule } from '../services/ruleLab.js';
@@ -93,7 +93,7 @@ export interface HandlerContext {
 function simulationOfJob(jobs: JobManager, jobId: string): SimulationResult {
   const job = jobs.status(jobId);
   if (!job || job.kind !== 'simulate') throw new RejectedInputError(keyed('rejected.noSimulationJob', { job: String(jobId) }));
-  if (job.state !== 'done' || !job.result) throw new RejectedInputError(`simulation job '${jobId}' is ${job.state === 'done' ? 'without a result' : job.state}: wait for it to finish, or run it again`);
+  if (job.state !== 'done' || !job.result) throw new RejectedInputError(keyed(job.state === 'done' ? 'simulation.job.noResult' : `simulation.job.${job.state}`, { job: String(jobId) }));
   return job.result;
 }
 
@@ -119,7 +119,7 @@ export const handlers: Handlers = {
     return { needsSetup: userCount(db) === 0, user: s ? sessionUser(s) : null, locked };
   },
   setupAdmin: async (q, { db, sessions }) => {
-    if (userCount(db) > 0) throw new AuthError('forbidden', 'the first administrator already exists: log in');
+    if (userCount(db) > 0) throw new AuthError('forbidden', keyed('account.firstAdminExistsLogIn'));
     await createFirstAdmin(db, { username: q.username, displayName: q.displayName, password: q.password }, 'first start');
     const s = await sessions.login(q.username, q.password);
     if (q.language) setLanguage(db, s.username, q.language, s);
@@ -211,7 +211,7 @@ export const handlers: Handlers = {
     return citizenRecord(db, q.citizenId);
   },
   citizenEvents: (q, { db }, caller) => {
-    if (q.unmask && caller.role !== 'auditor') throw new AuthError('forbidden', 'unmasking protected fields needs the auditor role');
+    if (q.unmask && caller.role !== 'auditor') throw new AuthError('forbidden', keyed('account.unmaskNeedsAuditor'));
     return citizenEvents(db, q);
   },
   rulesetCurrent: (_i, { db }) => {
@@ -254,7 +254,7 @@ export const handlers: Handlers = {
   proposeAdjustment: (q, { db }, caller) => ({ proposalId: proposeAdjustment(db, q, caller.user) }),
   decideProposal: (q, { db, jobs }, caller) => {
     const p = getProposal(db, q.proposalId);
-    if (p.kind === 'ruleset' && caller.role !== 'admin') throw new AuthError('forbidden', 'deciding on a ruleset proposal needs the admin role');
+    if (p.kind === 'ruleset' && caller.role !== 'admin') throw new AuthError('forbidden', keyed('account.rulesetDecisionNeedsAdmin'));
     if (!q.approve) {
       rejectProposal(db, q.proposalId, caller.user, q.reason);
       return { status: getProposal(db, q.proposalId).status as 'rejected' | 'withdrawn', jobId: null, operationId: null };
@@ -286,12 +286,13 @@ export const handlers: Handlers = {
           writeFileSync(join(dir, f.name), f.content ?? '');
           continue;
         }
-        if (!uploads) throw new RejectedInputError(`${f.name}: uploads go through the browser bridge; send the content here`);
+        if (!uploads) throw new RejectedInputError(keyed('upload.viaBridge', { name: f.name }));
         let claimed;
         try {
           claimed = uploads.claim(f.uploadId, caller.user, f.name);
         } catch (err) {
-          throw new RejectedInputError(`${f.name}: ${(err as Error).message}`);
+          if (err instanceof UploadClaimError) throw new RejectedInputError(err.said);
+          throw err;
         }
         try {
           renameSync(claimed.file, join(dir, f.name));
@@ -312,7 +313,7 @@ export const handlers: Handlers = {
     try {
       checkImportFolder(q.folder, roots);
     } catch (err) {
-      if (err instanceof ImportFolderError) throw new RejectedInputError(`folder ${clip(q.folder, 200)}: ${err.message}`);
+      if (err instanceof ImportFolderError) throw new RejectedInputError(err.refusal(q.folder));
       throw err;
     }
     return { jobId: jobs.start('import', caller.user, { folder: q.folder, provider: q.provider, importRoots: roots, reason: q.reason, dryRun: q.dryRun }) };
@@ -338,7 +339,7 @@ export const handlers: Handlers = {
       try {
         file = JSON.parse(q.keyFile);
       } catch {
-        throw new AuditorKeyError('the auditor key file is not JSON');
+        throw new AuditorKeyError(keyed('auditorKey.notJson'));
       }
       return unlockAuditorKey(file, q.passphrase);
     });
@@ -372,7 +373,7 @@ export const handlers: Handlers = {
     return s;
   },
   verifyBackup: (q, { db, dbFile }) => {
-    if (q.file !== basename(q.file)) throw new RejectedInputError('a backup is named by its file name in the backup folder');
+    if (q.file !== basename(q.file)) throw new RejectedInputError(keyed('backup.nameOnly'));
     const { folder } = backupSettings(db, dbFile);
     try {
       const c = verifyBackup(join(folder, q.file), databaseKey(db));
@@ -449,7 +450,7 @@ function rejectBadKey<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof AuditorKeyError || err instanceof CheckpointError) throw new RejectedInputError(err.message);
+    if (err instanceof AuditorKeyError || err instanceof CheckpointError) throw new RejectedInputError(err.said ?? err.message);
     throw err;
   }
 }
@@ -462,7 +463,7 @@ function rejectBadBackup<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof BackupError || (err instanceof Error && /between 1 and 365/.test(err.message))) throw new RejectedInputError(err.message);
+    if (err instanceof BackupError) throw new RejectedInputError(err.said ?? err.message);
     throw err;
   }
 }

@@ -11,7 +11,7 @@
  */
 import type { Keyed } from '../../shared/messages.js';
 import type { KeyedText } from '../../shared/keyedText.js';
-import { englishText } from '../../shared/englishText.js';
+import { englishText, keyed } from '../../shared/englishText.js';
 import { randomBytes } from 'node:crypto';
 import { Role } from '../../shared/contract.js';
 import type { Db } from '../db/connection.js';
@@ -65,7 +65,7 @@ export interface AccountChange {
 
 function requireReason(reason: string): string {
   const r = reason.trim();
-  if (r.length < 5) throw new AuthError('invalid_input', 'give a written reason of at least 5 characters');
+  if (r.length < 5) throw new AuthError('invalid_input', keyed('account.reasonTooShort'));
   return r;
 }
 
@@ -153,7 +153,7 @@ function pendingChangeFor(db: Db, username: string): number | undefined {
 
 function insertChange(db: Db, c: { kind: AccountChange['kind']; username: string; displayName?: string | null; role: Role; passwordHash?: string | null; reason: string; by: string }): number {
   const pending = pendingChangeFor(db, c.username);
-  if (pending !== undefined) throw new AuthError('conflict', `account ${c.username} already has a change awaiting approval (${pending}): decide that one first`);
+  if (pending !== undefined) throw new AuthError('conflict', keyed('account.changePending', { user: c.username, pending }));
   const id = Number(
     db
       .prepare("INSERT INTO account_changes (kind, username, display_name, role, password_hash, reason, proposed_by, proposed_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')")
@@ -165,10 +165,10 @@ function insertChange(db: Db, c: { kind: AccountChange['kind']; username: string
 
 /** The very first account: an administrator, no approval (nobody else exists). */
 export async function createFirstAdmin(db: Db, input: { username: string; displayName: string; password: string }, createdBy: string): Promise<UserRow> {
-  if (!USERNAME.test(input.username)) throw new AuthError('invalid_input', 'a username has 1 to 64 characters of A-Z a-z 0-9 . _ -');
+  if (!USERNAME.test(input.username)) throw new AuthError('invalid_input', keyed('account.usernameFormat'));
   const hash = await hashPassword(input.password);
   return db.transaction(() => {
-    if (userCount(db) > 0) throw new AuthError('forbidden', 'the first administrator already exists: log in (later accounts need a second administrator to approve them)');
+    if (userCount(db) > 0) throw new AuthError('forbidden', keyed('account.firstAdminExists'));
     db.prepare('INSERT INTO users (username, display_name, role, password_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)').run(
       input.username,
       input.displayName.trim() || input.username,
@@ -195,17 +195,17 @@ export function isFounding(db: Db): boolean {
 
 /** Proposes a new account (its initial password set by the proposer; the user changes it at first login). */
 export async function proposeAccount(db: Db, input: { username: string; displayName: string; role: Role; password: string; reason: string }, by: string): Promise<number> {
-  if (!USERNAME.test(input.username)) throw new AuthError('invalid_input', 'a username has 1 to 64 characters of A-Z a-z 0-9 . _ -');
-  if (!Role.options.includes(input.role)) throw new AuthError('invalid_input', `unknown role '${input.role}'`);
+  if (!USERNAME.test(input.username)) throw new AuthError('invalid_input', keyed('account.usernameFormat'));
+  if (!Role.options.includes(input.role)) throw new AuthError('invalid_input', keyed('account.unknownRole', { role: String(input.role) }));
   const reason = requireReason(input.reason);
   const hash = await hashPassword(input.password);
   // Checked after hashing, in one transaction: two quick clicks cannot both pass the check.
   return db.transaction(() => {
-    if (userCount(db) === 0) throw new AuthError('forbidden', 'no account exists yet: create the first administrator');
+    if (userCount(db) === 0) throw new AuthError('forbidden', keyed('account.noAccountYet'));
     const self = input.username.toLowerCase() === by.toLowerCase();
-    if (self && !isFounding(db)) throw new AuthError('forbidden', 'an account cannot propose itself');
-    if (self && input.role !== 'admin') throw new AuthError('invalid_input', 'only the second administrator asks for their own account');
-    if (findUser(db, input.username)) throw new AuthError('conflict', `an account named ${input.username} already exists`);
+    if (self && !isFounding(db)) throw new AuthError('forbidden', keyed('account.cannotProposeSelf'));
+    if (self && input.role !== 'admin') throw new AuthError('invalid_input', keyed('account.onlySecondAdminSelf'));
+    if (findUser(db, input.username)) throw new AuthError('conflict', keyed('account.exists', { user: input.username }));
     return insertChange(db, { kind: 'create', username: input.username, displayName: input.displayName.trim() || input.username, role: input.role, passwordHash: hash, reason, by });
   })();
 }
@@ -214,9 +214,9 @@ export function proposeRoleChange(db: Db, input: { username: string; role: Role;
   const reason = requireReason(input.reason);
   return db.transaction(() => {
     const u = existingUser(db, input.username);
-    if (u.role === input.role) throw new AuthError('invalid_input', `${u.username} already has the role ${u.role}`);
-    if (u.username.toLowerCase() === by.toLowerCase() && RANK[input.role] >= RANK[u.role]) throw new AuthError('forbidden', 'an administrator cannot raise their own role');
-    if (u.role === 'admin' && !u.disabled_at && enabledAdmins(db) <= 1) throw new AuthError('forbidden', `${u.username} is the last administrator: give another account the admin role first`);
+    if (u.role === input.role) throw new AuthError('invalid_input', keyed('account.sameRole', { user: u.username, role: u.role }));
+    if (u.username.toLowerCase() === by.toLowerCase() && RANK[input.role] >= RANK[u.role]) throw new AuthError('forbidden', keyed('account.raiseOwnRole'));
+    if (u.role === 'admin' && !u.disabled_at && enabledAdmins(db) <= 1) throw new AuthError('forbidden', keyed('account.lastAdmin', { user: u.username }));
     return insertChange(db, { kind: 'role', username: u.username, role: input.role, reason, by });
   })();
 }
@@ -225,8 +225,8 @@ export function proposeEnable(db: Db, input: { username: string; reason: string 
   const reason = requireReason(input.reason);
   return db.transaction(() => {
     const u = existingUser(db, input.username);
-    if (!u.disabled_at) throw new AuthError('invalid_input', `${u.username} is not disabled`);
-    if (u.username.toLowerCase() === by.toLowerCase()) throw new AuthError('forbidden', 'an account cannot re-enable itself');
+    if (!u.disabled_at) throw new AuthError('invalid_input', keyed('account.notDisabled', { user: u.username }));
+    if (u.username.toLowerCase() === by.toLowerCase()) throw new AuthError('forbidden', keyed('account.cannotReenableSelf'));
     return insertChange(db, { kind: 'enable', username: u.username, role: u.role, reason, by });
   })();
 }
@@ -297,7 +297,7 @@ export function decideAccountChange(db: Db, id: number, approve: boolean, by: st
     const founding = c.kind === 'create' && c.proposed_by.toLowerCase() === c.username.toLowerCase();
     let endSessionsOf: string[] = [];
     if (c.kind === 'create') {
-      if (findUser(db, c.username)) throw new AuthError('conflict', `an account named ${c.username} already exists`);
+      if (findUser(db, c.username)) throw new AuthError('conflict', keyed('account.exists', { user: c.username }));
       db.prepare('INSERT INTO users (username, display_name, role, password_hash, created_at, created_by, must_change_password) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
         c.username,
         c.display_name ?? c.username,
@@ -311,13 +311,13 @@ export function decideAccountChange(db: Db, id: number, approve: boolean, by: st
       recordAccountEvent(db, { username: c.username, action: 'created', actor: founding ? c.username : c.proposed_by, approvedBy: by, changeId: id, reason: c.reason, detail: { key: founding ? 'access.account.roleFounding' : 'access.account.role', params: { role: c.role } } });
     } else if (c.kind === 'role') {
       const u = existingUser(db, c.username);
-      if (u.role === 'admin' && c.role !== 'admin' && !u.disabled_at && enabledAdmins(db) <= 1) throw new AuthError('forbidden', `${u.username} is the last administrator: give another account the admin role first`);
+      if (u.role === 'admin' && c.role !== 'admin' && !u.disabled_at && enabledAdmins(db) <= 1) throw new AuthError('forbidden', keyed('account.lastAdmin', { user: u.username }));
       db.prepare('UPDATE users SET role = ? WHERE id = ?').run(c.role, u.id);
       recordAccountEvent(db, { username: u.username, action: 'role_changed', actor: c.proposed_by, approvedBy: by, changeId: id, reason: c.reason, detail: { key: 'access.account.roleChange', params: { from: u.role, to: c.role } } });
       endSessionsOf = [u.username];
     } else {
       const u = existingUser(db, c.username);
-      if (!u.disabled_at) throw new AuthError('conflict', `${u.username} is not disabled any more`);
+      if (!u.disabled_at) throw new AuthError('conflict', keyed('account.notDisabledAnyMore', { user: u.username }));
       db.prepare('UPDATE users SET disabled_at = NULL WHERE id = ?').run(u.id);
       recordAccountEvent(db, { username: u.username, action: 'enabled', actor: c.proposed_by, approvedBy: by, changeId: id, reason: c.reason, detail: { key: 'access.account.role', params: { role: u.role } } });
     }
@@ -331,8 +331,8 @@ export function disableAccount(db: Db, username: string, reason: string, by: str
   const why = requireReason(reason);
   db.transaction(() => {
     const u = existingUser(db, username);
-    if (u.disabled_at) throw new AuthError('conflict', `${u.username} is already disabled`);
-    if (u.role === 'admin' && enabledAdmins(db) <= 1) throw new AuthError('forbidden', `${u.username} is the last administrator and cannot be disabled`);
+    if (u.disabled_at) throw new AuthError('conflict', keyed('account.alreadyDisabled', { user: u.username }));
+    if (u.role === 'admin' && enabledAdmins(db) <= 1) throw new AuthError('forbidden', keyed('account.lastAdminDisable', { user: u.username }));
     db.prepare('UPDATE users SET disabled_at = ? WHERE id = ?').run(new Date().toISOString(), u.id);
     recordAccountEvent(db, { username: u.username, action: 'disabled', actor: by, reason: why, detail: { key: 'access.account.role', params: { role: u.role } } });
   })();
@@ -341,7 +341,7 @@ export function disableAccount(db: Db, username: string, reason: string, by: str
 /** Sets a generated temporary password, to be changed at the next login; returns it (shown once). */
 export async function resetPassword(db: Db, username: string, reason: string, by: string): Promise<string> {
   const why = requireReason(reason);
-  if (username.toLowerCase() === by.toLowerCase()) throw new AuthError('forbidden', 'change your own password with your current one, not by a reset');
+  if (username.toLowerCase() === by.toLowerCase()) throw new AuthError('forbidden', keyed('account.resetOwnPassword'));
   const temporary = randomBytes(12).toString('base64url');
   const hash = await hashPassword(temporary);
   db.transaction(() => {
@@ -357,9 +357,9 @@ export async function changeOwnPassword(db: Db, username: string, current: strin
   const u = existingUser(db, username);
   if (!(await verifyPassword(current, u.password_hash))) {
     logAccess(db, { username, action: 'password_change', detail: { key: 'access.wrongCurrentPassword' }, outcome: 'refused' });
-    throw new AuthError('forbidden', 'the current password is wrong');
+    throw new AuthError('forbidden', keyed('account.currentPasswordWrong'));
   }
-  if (current === next) throw new AuthError('invalid_input', 'choose a new password different from the current one');
+  if (current === next) throw new AuthError('invalid_input', keyed('account.sameNewPassword'));
   const hash = await hashPassword(next);
   db.transaction(() => {
     db.prepare('UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?').run(hash, u.id);

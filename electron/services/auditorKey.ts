@@ -7,10 +7,12 @@
  * database folder, e.g. on removable media. Auditors pin the public key (the
  * `.pub.pem` file, or the key file itself) when they verify.
  */
+import { keyed, SaidError } from '../../shared/englishText.js';
 import { createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, scryptSync, type KeyObject } from 'node:crypto';
 import { dirname, relative, resolve, isAbsolute } from 'node:path';
 
-export class AuditorKeyError extends Error {}
+/** Its text keyed where it is (`said`), for the reader's language. */
+export class AuditorKeyError extends SaidError {}
 
 export const AUDITOR_KEY_FORMAT = 'credence-auditor-key/1';
 export const MIN_PASSPHRASE_LENGTH = 12;
@@ -39,12 +41,12 @@ export function assertOutsideFolder(keyFile: string, databaseFile: string): void
   const folder = dirname(resolve(databaseFile));
   const rel = relative(folder, resolve(keyFile));
   if (!rel.startsWith('..') && !isAbsolute(rel)) {
-    throw new AuditorKeyError(`refusing to write the auditor key into the database folder ${folder}: keep it on removable media or in the auditor's own folder`);
+    throw new AuditorKeyError(keyed('auditorKey.inDatabaseFolder', { folder }));
   }
 }
 
 export function createAuditorKey(passphrase: string, now = new Date()): { file: AuditorKeyFile; publicKeyPem: string; keyId: string } {
-  if (passphrase.length < MIN_PASSPHRASE_LENGTH) throw new AuditorKeyError(`the passphrase must have at least ${MIN_PASSPHRASE_LENGTH} characters`);
+  if (passphrase.length < MIN_PASSPHRASE_LENGTH) throw new AuditorKeyError(keyed('auditorKey.passphraseShort', { min: MIN_PASSPHRASE_LENGTH }));
   const pair = generateKeyPairSync('ed25519');
   const salt = randomBytes(16);
   const iv = randomBytes(12);
@@ -69,7 +71,7 @@ export function createAuditorKey(passphrase: string, now = new Date()): { file: 
 
 function parseKeyFile(input: unknown): AuditorKeyFile {
   const f = input as Partial<AuditorKeyFile> | null;
-  if (typeof f !== 'object' || f === null || f.format !== AUDITOR_KEY_FORMAT) throw new AuditorKeyError(`not an auditor key file (expected format ${AUDITOR_KEY_FORMAT})`);
+  if (typeof f !== 'object' || f === null || f.format !== AUDITOR_KEY_FORMAT) throw new AuditorKeyError(keyed('auditorKey.notKeyFile', { format: AUDITOR_KEY_FORMAT }));
   const ok =
     typeof f.publicKey === 'string' &&
     typeof f.keyId === 'string' &&
@@ -81,7 +83,7 @@ function parseKeyFile(input: unknown): AuditorKeyFile {
     typeof f.kdf.salt === 'string' &&
     f.cipher?.name === 'aes-256-gcm' &&
     [f.cipher.iv, f.cipher.tag, f.cipher.data].every((x) => typeof x === 'string');
-  if (!ok) throw new AuditorKeyError('the auditor key file is damaged (fields missing or out of range)');
+  if (!ok) throw new AuditorKeyError(keyed('auditorKey.damaged'));
   return f as AuditorKeyFile;
 }
 
@@ -95,13 +97,13 @@ export function unlockAuditorKey(input: unknown, passphrase: string): { privateK
     decipher.setAuthTag(Buffer.from(f.cipher.tag, 'base64'));
     der = Buffer.concat([decipher.update(Buffer.from(f.cipher.data, 'base64')), decipher.final()]);
   } catch {
-    throw new AuditorKeyError('wrong passphrase for the auditor key (or the key file was altered)');
+    throw new AuditorKeyError(keyed('auditorKey.wrongPassphrase'));
   }
   const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new AuditorKeyError('the auditor key is not an Ed25519 key');
+  if (privateKey.asymmetricKeyType !== 'ed25519') throw new AuditorKeyError(keyed('auditorKey.notEd25519'));
   const publicKey = createPublicKey(privateKey);
   const keyId = keyIdOf(publicKey);
-  if (keyId !== f.keyId || publicKeyPem(publicKey) !== f.publicKey) throw new AuditorKeyError('the auditor key file is inconsistent: its public key is not the one of its private key');
+  if (keyId !== f.keyId || publicKeyPem(publicKey) !== f.publicKey) throw new AuditorKeyError(keyed('auditorKey.inconsistent'));
   return { privateKey, publicKey, keyId };
 }
 
@@ -113,15 +115,15 @@ export function parseTrustedKey(text: string): KeyObject {
     try {
       source = parseKeyFile(JSON.parse(trimmed)).publicKey;
     } catch (err) {
-      throw new AuditorKeyError(`not a public key: ${(err as Error).message}`);
+      throw new AuditorKeyError(keyed('auditorKey.notPublicKey', { why: err instanceof AuditorKeyError && err.said ? err.said : (err as Error).message }));
     }
   }
   let key: KeyObject;
   try {
     key = source.startsWith('-----BEGIN') ? createPublicKey(source) : createPublicKey({ key: Buffer.from(source, 'base64'), format: 'der', type: 'spki' });
   } catch (err) {
-    throw new AuditorKeyError(`not a public key: ${(err as Error).message}`);
+    throw new AuditorKeyError(keyed('auditorKey.notPublicKey', { why: (err as Error).message }));
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new AuditorKeyError(`not an Ed25519 public key (${key.asymmetricKeyType})`);
+  if (key.asymmetricKeyType !== 'ed25519') throw new AuditorKeyError(keyed('auditorKey.notEd25519Public', { type: String(key.asymmetricKeyType) }));
   return key;
 }

@@ -9,6 +9,7 @@
  * a time, and every attempt is counted before its hash is computed.
  */
 import type { Keyed } from '../../shared/messages.js';
+import { keyed, type Said } from '../../shared/englishText.js';
 import type { KeyedText } from '../../shared/keyedText.js';
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import commonPasswords from 'fxa-common-password-list';
@@ -70,11 +71,11 @@ function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise
 export class AuthError extends Error {
   constructor(
     readonly code: 'unauthenticated' | 'locked' | 'forbidden' | 'invalid_input' | 'conflict',
-    message: string,
-    /** The message keyed, for the reader's language. */
-    readonly keyed?: Keyed,
+    text: string | Said,
+    /** The message keyed, for the reader's language (taken from `text` when it is keyed). */
+    readonly keyed: Keyed | undefined = typeof text === 'string' ? undefined : { key: text.key, ...(text.params && { params: text.params }) },
   ) {
-    super(message);
+    super(typeof text === 'string' ? text : text.message);
   }
 }
 
@@ -85,9 +86,9 @@ export class AuthError extends Error {
  */
 export function checkPasswordPolicy(password: string): void {
   const length = [...password].length;
-  if (length < PASSWORD_MIN || length > PASSWORD_MAX) throw new AuthError('invalid_input', `a password has ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`);
+  if (length < PASSWORD_MIN || length > PASSWORD_MAX) throw new AuthError('invalid_input', keyed('password.length', { min: PASSWORD_MIN, max: PASSWORD_MAX }));
   if (commonPasswords.test(password) || commonPasswords.test(password.toLowerCase())) {
-    throw new AuthError('invalid_input', 'this password is on a list of common or breached passwords that attackers try first: choose another (a few unrelated words make a good one)');
+    throw new AuthError('invalid_input', keyed('password.common'));
   }
 }
 
@@ -143,11 +144,11 @@ export function findUser(db: Db, username: string): UserRow | undefined {
  * through services/accounts.ts (first administrator, then proposals).
  */
 export async function createUser(db: Db, input: { username: string; displayName: string; role: Role; password: string }, createdBy: string): Promise<UserRow> {
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(input.username)) throw new AuthError('invalid_input', 'a username has 1 to 64 characters of A-Z a-z 0-9 . _ -');
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(input.username)) throw new AuthError('invalid_input', keyed('account.usernameFormat'));
   const hash = await hashPassword(input.password);
   return db.transaction(() => {
     // Checked after hashing, in the transaction that inserts: a second quick call gets a conflict, not a constraint error.
-    if (findUser(db, input.username)) throw new AuthError('conflict', `user ${input.username} already exists`);
+    if (findUser(db, input.username)) throw new AuthError('conflict', keyed('account.userExists', { user: input.username }));
     db.prepare('INSERT INTO users (username, display_name, role, password_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)').run(
       input.username,
       input.displayName.trim() || input.username,

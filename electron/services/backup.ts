@@ -15,6 +15,7 @@
  * `backup_restored` operation in the restored database), keeps the replaced
  * database beside it, and swaps files by rename.
  */
+import { keyed, SaidError } from '../../shared/englishText.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -30,7 +31,8 @@ import { describeProblems, lastCheckpoint } from './checkpoints.js';
 export const MANIFEST_FORMAT = 'credence-backup/1';
 const COUNTED = ['citizens', 'relationships', 'events', 'operations', 'ledger', 'access_log', 'rulesets', 'ledger_checkpoints', 'chain'] as const;
 
-export class BackupError extends Error {}
+/** Its text keyed where it is (`said`), for the reader's language. */
+export class BackupError extends SaidError {}
 
 export interface BackupManifest {
   format: typeof MANIFEST_FORMAT;
@@ -68,7 +70,7 @@ function describe(db: Db): Pick<BackupManifest, 'schemaVersion' | 'counts' | 'le
 
 /** Take a backup of the open database into `out` (and `out.manifest.json`). Refuses to overwrite. */
 export function createBackup(db: Db, out: string, options: { now?: Date } = {}): BackupManifest {
-  if (existsSync(out) || existsSync(manifestPath(out))) throw new BackupError(`${out} already exists: a backup is never overwritten`);
+  if (existsSync(out) || existsSync(manifestPath(out))) throw new BackupError(keyed('backup.exists', { file: out }));
   const tag = randomBytes(6).toString('hex');
   const temp = join(dirname(out), `.${basename(out)}.${tag}.tmp`);
   const manifestTemp = join(dirname(out), `.${basename(out)}.${tag}.manifest.tmp`);
@@ -81,7 +83,7 @@ export function createBackup(db: Db, out: string, options: { now?: Date } = {}):
     let described;
     try {
       const check = copy.pragma('quick_check', { simple: true });
-      if (check !== 'ok') throw new BackupError(`the snapshot failed SQLite's check: ${String(check)}`);
+      if (check !== 'ok') throw new BackupError(keyed('backup.snapshotCheck', { check: String(check) }));
       described = describe(copy);
     } finally {
       copy.close();
@@ -111,9 +113,9 @@ function readManifest(backupFile: string): BackupManifest {
   try {
     m = JSON.parse(readFileSync(manifestPath(backupFile), 'utf8'));
   } catch (err) {
-    throw new BackupError(`${backupFile} has no readable manifest (${manifestPath(backupFile)}): ${(err as Error).message}; an interrupted backup is never restored`);
+    throw new BackupError(keyed('backup.noManifest', { file: backupFile, manifest: manifestPath(backupFile), why: (err as Error).message }));
   }
-  if (m?.format !== MANIFEST_FORMAT || typeof m.sha256 !== 'string' || typeof m.chain?.head !== 'string') throw new BackupError(`${manifestPath(backupFile)} is not a Credence backup manifest`);
+  if (m?.format !== MANIFEST_FORMAT || typeof m.sha256 !== 'string' || typeof m.chain?.head !== 'string') throw new BackupError(keyed('backup.notManifest', { manifest: manifestPath(backupFile) }));
   return m;
 }
 
@@ -129,23 +131,23 @@ export interface BackupCheck {
  * first thing wrong.
  */
 export function verifyBackup(backupFile: string, key: DbKey | undefined): BackupCheck {
-  if (!existsSync(backupFile)) throw new BackupError(`no backup at ${backupFile}`);
+  if (!existsSync(backupFile)) throw new BackupError(keyed('backup.missing', { file: backupFile }));
   const manifest = readManifest(backupFile);
-  if (sha256File(backupFile) !== manifest.sha256) throw new BackupError(`${backupFile} does not match its manifest (SHA-256 differs): altered or damaged`);
+  if (sha256File(backupFile) !== manifest.sha256) throw new BackupError(keyed('backup.shaDiffers', { file: backupFile }));
   let db: Db;
   try {
     db = openDatabase(backupFile, { readonly: true, key });
   } catch (err) {
-    throw new BackupError(`cannot open ${backupFile}: ${(err as Error).message}`);
+    throw new BackupError(keyed('backup.cannotOpen', { file: backupFile, why: (err as Error).message }));
   }
   try {
     const check = db.pragma('integrity_check', { simple: true });
-    if (check !== 'ok') throw new BackupError(`${backupFile} fails SQLite's integrity check: ${String(check)}`);
+    if (check !== 'ok') throw new BackupError(keyed('backup.integrity', { file: backupFile, check: String(check) }));
     const integrity = verifyIntegrity(db);
-    if (!integrity.ok) throw new BackupError(`${backupFile}: the record in it is damaged: ${describeProblems(integrity)}`);
+    if (!integrity.ok) throw new BackupError(keyed('backup.damaged', { file: backupFile, problems: describeProblems(integrity) }));
     const now = describe(db);
     if (JSON.stringify(now) !== JSON.stringify({ schemaVersion: manifest.schemaVersion, counts: manifest.counts, ledger: manifest.ledger, chain: manifest.chain })) {
-      throw new BackupError(`${backupFile} holds other counts or heads than its manifest states`);
+      throw new BackupError(keyed('backup.countsDiffer', { file: backupFile }));
     }
     return { manifest, integrity };
   } finally {
@@ -174,8 +176,7 @@ export function restoreBackup(dbFile: string, backupFile: string, key: DbKey | u
       if (last && (last.chainCount === null || manifest.chain.count < last.chainCount)) {
         if (!options.reason?.trim()) {
           throw new BackupError(
-            `${backupFile} (${manifest.createdAt}, chain ${manifest.chain.count} entries) is older than the last checkpoint of this database (${last.at}, chain ${last.chainCount ?? 'unknown'}): ` +
-              'restoring it would undo history an auditor holds. Give the reason to restore it anyway (--reason); it is recorded as an operation',
+            keyed('backup.olderThanCheckpoint', { file: backupFile, createdAt: manifest.createdAt, chain: manifest.chain.count, at: last.at, checkpointChain: last.chainCount ?? keyed('backup.unknownChain') }),
           );
         }
         operationNeeded = true;
@@ -189,7 +190,7 @@ export function restoreBackup(dbFile: string, backupFile: string, key: DbKey | u
   try {
     copyFileSync(backupFile, staged);
     if (process.platform !== 'win32') chmodSync(staged, 0o600);
-    if (sha256File(staged) !== manifest.sha256) throw new BackupError('the copy of the backup differs from it (disk error?); nothing was replaced');
+    if (sha256File(staged) !== manifest.sha256) throw new BackupError(keyed('backup.copyDiffers'));
     let operationId: number | null = null;
     const restored = openDatabase(staged, { key });
     try {
@@ -262,7 +263,7 @@ export function removeStaleBackupTemps(folder: string): void {
  * there is none), take one; then keep the newest `keep` and delete the rest.
  */
 export function dailyBackup(db: Db, folder: string, keep: number, now = new Date()): { taken: BackupManifest | null; removed: string[] } {
-  if (!Number.isInteger(keep) || keep < 1) throw new BackupError('the number of daily backups to keep must be a whole number >= 1');
+  if (!Number.isInteger(keep) || keep < 1) throw new BackupError(keyed('backup.keepWhole'));
   mkdirSync(folder, { recursive: true, mode: 0o700 });
   removeStaleBackupTemps(folder);
   const existing = listBackups(folder);

@@ -8,6 +8,7 @@
  * deletion, reordering, truncation or re-signing of what came before it.
  * Verification without a pinned key is refused, not passed with a warning.
  */
+import { keyed, SaidError } from '../../shared/englishText.js';
 import { sign, verify, type KeyObject } from 'node:crypto';
 import { chainHashAt, verifyIntegrity, type IntegrityReport } from '../db/chainVerify.js';
 import { chainHead } from '../db/chain.js';
@@ -44,7 +45,8 @@ export type SignatureCheck =
   | { status: 'invalid'; keyId?: string; message: string }
   | { status: 'untrusted'; keyId: string; trustedKeyId: string; message: string };
 
-export class CheckpointError extends Error {}
+/** Its text keyed where it is (`said`), for the reader's language. */
+export class CheckpointError extends SaidError {}
 
 export interface Signer {
   privateKey: KeyObject;
@@ -66,7 +68,7 @@ export function createCheckpoint(db: Db, signer: Signer, options: { actor?: stri
   return db
     .transaction(() => {
       const integrity = verifyIntegrity(db);
-      if (!integrity.ok) throw new CheckpointError(`refusing to checkpoint a damaged record: ${describeProblems(integrity)}`);
+      if (!integrity.ok) throw new CheckpointError(keyed('checkpoint.damagedRecord', { problems: describeProblems(integrity) }));
       if (!db.prepare('SELECT 1 FROM installation_keys WHERE key_id = ?').get(signer.keyId)) {
         db.prepare('INSERT INTO installation_keys (key_id, public_key, created_at) VALUES (?, ?, ?)').run(signer.keyId, publicKeyPem(signer.publicKey), new Date().toISOString());
       }
@@ -94,16 +96,16 @@ export function checkpointFileContent(cp: SignedCheckpoint): string {
 /** Read a checkpoint file's JSON. Throws CheckpointError naming what is wrong. */
 export function parseCheckpoint(input: unknown): SignedCheckpoint {
   const cp = input as Record<string, unknown> | null;
-  if (typeof cp !== 'object' || cp === null || !('count' in cp) || !('head' in cp)) throw new CheckpointError('not a checkpoint (expected a JSON object with count, head, chainCount, chainHead, at and a signature)');
+  if (typeof cp !== 'object' || cp === null || !('count' in cp) || !('head' in cp)) throw new CheckpointError(keyed('checkpoint.notCheckpoint'));
   if (cp.format !== CHECKPOINT_FORMAT) {
-    throw new CheckpointError('a checkpoint made before the chain covered every record (no chainCount/chainHead): it cannot vouch for the access log or events; take a new one with the auditor key');
+    throw new CheckpointError(keyed('checkpoint.beforeChain'));
   }
   const count = cp.count as number;
   const chainCount = cp.chainCount as number;
-  if (!Number.isSafeInteger(count) || count < 0 || !Number.isSafeInteger(chainCount) || chainCount < 0) throw new CheckpointError('not a valid checkpoint: count and chainCount must be whole numbers >= 0');
-  if (typeof cp.head !== 'string' || !HEX64.test(cp.head) || typeof cp.chainHead !== 'string' || !HEX64.test(cp.chainHead)) throw new CheckpointError('not a valid checkpoint: head and chainHead must be 64 hex digits');
-  if (count === 0 && cp.head !== GENESIS_HASH) throw new CheckpointError('not a valid checkpoint: an empty ledger has the genesis head');
-  for (const f of ['at', 'keyId', 'publicKey', 'signature'] as const) if (typeof cp[f] !== 'string') throw new CheckpointError(`not a valid checkpoint: ${f} is missing`);
+  if (!Number.isSafeInteger(count) || count < 0 || !Number.isSafeInteger(chainCount) || chainCount < 0) throw new CheckpointError(keyed('checkpoint.counts'));
+  if (typeof cp.head !== 'string' || !HEX64.test(cp.head) || typeof cp.chainHead !== 'string' || !HEX64.test(cp.chainHead)) throw new CheckpointError(keyed('checkpoint.heads'));
+  if (count === 0 && cp.head !== GENESIS_HASH) throw new CheckpointError(keyed('checkpoint.emptyHead'));
+  for (const f of ['at', 'keyId', 'publicKey', 'signature'] as const) if (typeof cp[f] !== 'string') throw new CheckpointError(keyed('checkpoint.fieldMissing', { field: f }));
   return {
     format: CHECKPOINT_FORMAT,
     count,

@@ -23,17 +23,21 @@ export class FileFormatError extends Error {
 }
 
 /** What a path is, in words, when it is not a regular file. */
-function kindOf(stat: Stats): string {
-  if (stat.isSymbolicLink()) return 'a symbolic link';
-  if (stat.isDirectory()) return 'a folder';
-  if (stat.isFIFO()) return 'a named pipe (FIFO)';
-  if (stat.isSocket()) return 'a socket';
-  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
-  return 'not a regular file';
+function kindOf(stat: Stats): Said {
+  if (stat.isSymbolicLink()) return keyed('importFile.kind.symlink');
+  if (stat.isDirectory()) return keyed('importFile.kind.folder');
+  if (stat.isFIFO()) return keyed('importFile.kind.fifo');
+  if (stat.isSocket()) return keyed('importFile.kind.socket');
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return keyed('importFile.kind.device');
+  return keyed('importFile.kind.other');
 }
 
-/** Raised when a path may not be read at all; the message names no content of it. */
-export class UnsafeFileError extends Error {}
+/** Raised when a path may not be read at all; the message (keyed: `said`) names no content of it. */
+export class UnsafeFileError extends Error {
+  constructor(readonly said: Said) {
+    super(said.message);
+  }
+}
 
 /**
  * Opens a regular file for reading, refusing symbolic links and special
@@ -48,24 +52,24 @@ export function openRegularFile(path: string, maxBytes: number): { fd: number; s
   try {
     stat = lstatSync(path);
   } catch (err) {
-    throw new UnsafeFileError(`cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UnsafeFileError(keyed('importFile.cannotRead', { code: (err as NodeJS.ErrnoException).code ?? 'error' }));
   }
-  if (!stat.isFile()) throw new UnsafeFileError(`is ${kindOf(stat)}: only regular files are imported`);
+  if (!stat.isFile()) throw new UnsafeFileError(keyed('importFile.notRegular', { kind: kindOf(stat) }));
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UnsafeFileError(code === 'ELOOP' ? 'is a symbolic link: only regular files are imported' : `cannot be read (${code ?? 'error'})`);
+    throw new UnsafeFileError(code === 'ELOOP' ? keyed('importFile.symlink') : keyed('importFile.cannotRead', { code: code ?? 'error' }));
   }
   const opened = fstatSync(fd);
   if (!opened.isFile() || opened.ino !== stat.ino || opened.dev !== stat.dev) {
     closeSync(fd);
-    throw new UnsafeFileError('changed while it was opened: only regular files are imported');
+    throw new UnsafeFileError(keyed('importFile.changed'));
   }
   if (opened.size > maxBytes) {
     closeSync(fd);
-    throw new UnsafeFileError(`is ${opened.size.toLocaleString('en')} bytes; at most ${maxBytes.toLocaleString('en')} are allowed`);
+    throw new UnsafeFileError(keyed('importFile.tooBig', { size: opened.size.toLocaleString('en'), max: maxBytes.toLocaleString('en') }));
   }
   return { fd, size: opened.size };
 }
@@ -100,13 +104,13 @@ class TextGuard extends Transform {
     if (this.first) {
       this.first = false;
       if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
-        done(new FileFormatError('file is UTF-16 encoded; save it as UTF-8', 1));
+        done(new FileFormatError(keyed('importFile.utf16'), 1));
         return;
       }
     }
     const nul = chunk.indexOf(0);
     if (nul >= 0) {
-      done(new FileFormatError('file contains a NUL byte (binary data or UTF-16 without a byte order mark)', this.line + countNewlines(chunk, nul)));
+      done(new FileFormatError(keyed('importFile.nul'), this.line + countNewlines(chunk, nul)));
       return;
     }
     let text: string;
@@ -115,7 +119,7 @@ class TextGuard extends Transform {
     } catch {
       const joined = Buffer.concat([this.tail, chunk]);
       const bad = scanUtf8(joined).offset;
-      done(new FileFormatError('text is not valid UTF-8 (Windows-1252 or Latin-1?); save the file as UTF-8', this.line + countNewlines(joined, bad)));
+      done(new FileFormatError(keyed('importFile.notUtf8Guess'), this.line + countNewlines(joined, bad)));
       return;
     }
     const long = this.csv ? this.scanCsv(chunk) : this.scanLines(chunk);
@@ -130,15 +134,13 @@ class TextGuard extends Transform {
     done(null, text);
   }
 
-  private tooLong(): string {
-    const limit = `${(this.maxLine / 2 ** 20).toLocaleString('en')} MiB`;
-    return this.csv
-      ? `the record starting at line ${this.runStart} is longer than ${limit} (a field too long, or a quote that is never closed); the file was not read further`
-      : `line ${this.runStart} is longer than ${limit}; the file was not read further`;
+  private tooLong(): Said {
+    const params = { line: this.runStart, limit: (this.maxLine / 2 ** 20).toLocaleString('en') };
+    return keyed(this.csv ? 'importFile.recordTooLong' : 'importFile.lineTooLong', params);
   }
 
   /** JSON Lines: bytes since the last newline. */
-  private scanLines(chunk: Buffer): string | null {
+  private scanLines(chunk: Buffer): Said | null {
     let line = this.line;
     let i = 0;
     for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, i)) {
@@ -152,7 +154,7 @@ class TextGuard extends Transform {
   }
 
   /** CSV (RFC 4180): bytes since the last newline outside quotes; a doubled quote toggles twice. */
-  private scanCsv(chunk: Buffer): string | null {
+  private scanCsv(chunk: Buffer): Said | null {
     let line = this.line;
     let run = this.run;
     let inQuote = this.inQuote;
@@ -183,7 +185,7 @@ class TextGuard extends Transform {
       const rest = this.decoder.decode();
       done(null, rest || undefined);
     } catch {
-      done(new FileFormatError('file ends in the middle of a UTF-8 character', this.line));
+      done(new FileFormatError(keyed('importFile.endsMidCharacter'), this.line));
     }
   }
 }
@@ -267,7 +269,7 @@ function openSource(path: string, options: CsvOptions) {
     const { fd } = openRegularFile(path, options.maxBytes ?? Number.MAX_SAFE_INTEGER);
     return createReadStream('', { fd, highWaterMark: 1 << 20 });
   } catch (err) {
-    if (err instanceof UnsafeFileError) throw new FileFormatError(err.message);
+    if (err instanceof UnsafeFileError) throw new FileFormatError(err.said);
     throw err;
   }
 }
@@ -321,7 +323,7 @@ export function readCsv(path: string, columns: readonly string[], onRow: (row: C
           }
           const quoteError = result.errors.find((e) => e.type === 'Quotes');
           if (quoteError) {
-            throw new FileFormatError(quoteError.code === 'MissingQuotes' ? 'unclosed quote: a quoted field runs to the end of the file' : `malformed quoted field: ${quoteError.message}`, start);
+            throw new FileFormatError(quoteError.code === 'MissingQuotes' ? keyed('importFile.unclosedQuote') : keyed('importFile.invalidQuote', { detail: quoteError.message }), start);
           }
           if (record.length === 1 && record[0] === '') return; // an empty line
           if (!order) {

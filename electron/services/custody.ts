@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Db } from '../db/connection.js';
 import { PASSPHRASE_ENV, type DbKey } from '../db/encryption.js';
-import { dailyBackup, type BackupManifest } from './backup.js';
+import { BackupError, dailyBackup, type BackupManifest } from './backup.js';
+import { keyed, SaidError, type Said } from '../../shared/englishText.js';
 
 /** Folders a crashed process leaves in the temp folder: uploaded import files and demo folders. */
 const TEMP_PREFIXES = ['credence-upload-', 'credence-demo-'];
@@ -71,7 +72,7 @@ export function backupSettings(db: Db, dbFile: string): BackupSettings {
 }
 
 export function setBackupSettings(db: Db, s: { folder?: string | null; keep: number }): void {
-  if (!Number.isInteger(s.keep) || s.keep < 1 || s.keep > 365) throw new Error('keep between 1 and 365 daily backups');
+  if (!Number.isInteger(s.keep) || s.keep < 1 || s.keep > 365) throw new BackupError(keyed('backup.keepRange'));
   db.transaction(() => {
     const put = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
     put.run('backup_keep', String(s.keep));
@@ -84,16 +85,16 @@ export function setBackupSettings(db: Db, s: { folder?: string | null; keep: num
  * Take the day's backup now if it is due, then check every hour. Failures
  * are reported, never thrown: a full disk must not stop the console.
  */
-export function scheduleDailyBackups(db: Db, dbFile: string, report: (message: string) => void, everyMs = 3600_000): () => void {
+export function scheduleDailyBackups(db: Db, dbFile: string, report: (message: Said) => void, everyMs = 3600_000): () => void {
   const tick = () => {
     if (!db.open) return;
     try {
       const { folder, keep } = backupSettings(db, dbFile);
       if (!existsSync(folder)) prepareDataFolder(folder);
       const r: { taken: BackupManifest | null; removed: string[] } = dailyBackup(db, folder, keep);
-      if (r.taken) report(`daily backup ${r.taken.file} written to ${folder}${r.removed.length ? `; ${r.removed.length} older removed` : ''}`);
+      if (r.taken) report(r.removed.length ? keyed('backup.dailyWrittenRemoved', { file: r.taken.file, folder, removed: r.removed.length }) : keyed('backup.dailyWritten', { file: r.taken.file, folder }));
     } catch (err) {
-      report(`the daily backup failed: ${(err as Error).message}`);
+      report(keyed('backup.dailyFailed', { why: err instanceof SaidError && err.said ? err.said : (err as Error).message }));
     }
   };
   tick();

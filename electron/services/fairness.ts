@@ -8,7 +8,7 @@
 import type { FairnessReportReply } from '../../shared/contract.js';
 import type { FairnessReport, FairnessSide, StoredFairnessReport } from '../../shared/fairness.js';
 import type { Db } from '../db/connection.js';
-import { ageBand, FOUR_FIFTHS, fairnessFlags, fairnessSide, MIN_GROUP_SIZE, Tallies } from '../engine/fairness.js';
+import { ageBand, DISCLOSURE_MIN, FOUR_FIFTHS, fairnessFlags, fairnessSide, MIN_GROUP_SIZE, Tallies, withholdSmallGroups } from '../engine/fairness.js';
 import { csvRow } from './exportScores.js';
 import { NotFoundError } from './explain.js';
 import { loadScoringState } from './scoring.js';
@@ -34,7 +34,7 @@ export function scoresSide(db: Db, rulesetVersion: number | null, tiers: readonl
 
 /** A report of `after` against `before`, with the flags of `after`. */
 export function fairnessReport(asOf: string, before: FairnessSide | null, after: FairnessSide): FairnessReport {
-  return { asOf, minGroupSize: MIN_GROUP_SIZE, threshold: FOUR_FIFTHS, before, after, flags: fairnessFlags(after, before) };
+  return { asOf, minGroupSize: MIN_GROUP_SIZE, disclosureMin: DISCLOSURE_MIN, threshold: FOUR_FIFTHS, before, after, flags: fairnessFlags(after, before) };
 }
 
 /** The current scores under the current ruleset (the Overview's report): no comparison. */
@@ -65,6 +65,11 @@ export function storeFairnessReport(db: Db, version: number, operationId: number
   );
 }
 
+/** A kept report as it is shown today: figures of small groups withheld, even in one kept before they were. */
+export function keptReport(report: FairnessReport): FairnessReport {
+  return { ...withholdSmallGroups(report), disclosureMin: DISCLOSURE_MIN };
+}
+
 /** The report stored with a published version; null for a version published before reports were kept. */
 export function storedFairnessReport(db: Db, version: number): StoredFairnessReport | null {
   if (!db.prepare('SELECT 1 FROM rulesets WHERE version = ?').get(version)) throw new NotFoundError(`no ruleset version ${version}`);
@@ -72,7 +77,7 @@ export function storedFairnessReport(db: Db, version: number): StoredFairnessRep
     | { ruleset_version: number; operation_id: number; report: string; acknowledgement: string | null; acknowledged_by: string | null }
     | undefined;
   if (!row) return null;
-  return { rulesetVersion: row.ruleset_version, operationId: row.operation_id, report: JSON.parse(row.report) as FairnessReport, acknowledgement: row.acknowledgement, acknowledgedBy: row.acknowledged_by };
+  return { rulesetVersion: row.ruleset_version, operationId: row.operation_id, report: keptReport(JSON.parse(row.report) as FairnessReport), acknowledgement: row.acknowledgement, acknowledgedBy: row.acknowledged_by };
 }
 
 /**
@@ -82,7 +87,7 @@ export function storedFairnessReport(db: Db, version: number): StoredFairnessRep
 export function requireAcknowledgement(report: FairnessReport | undefined | null, acknowledgement: string | null | undefined, what: string): void {
   if (!report || report.flags.length === 0) return;
   if (acknowledgement && acknowledgement.trim().length >= 5) return;
-  const groups = report.flags.map((f) => `${f.dimension} ${f.group} (ratio ${f.ratio.toFixed(2)}, ${f.size} citizens)`).join(', ');
+  const groups = report.flags.map((f) => `${f.dimension} ${f.group} (ratio ${f.ratio === null ? 'withheld' : f.ratio.toFixed(2)}, ${f.size} citizens)`).join(', ');
   throw new FairnessAcknowledgementError(
     `${what}: the fairness report flags ${report.flags.length} group(s) below four fifths of the best-off group: ${groups}; acknowledge them with a reason of at least 5 characters`,
   );
@@ -116,7 +121,8 @@ export function exportFairness(db: Db, q: { version?: number; proposalId?: numbe
     const row = db.prepare('SELECT kind, simulation FROM proposals WHERE id = ?').get(q.proposalId) as { kind: string; simulation: string | null } | undefined;
     if (!row) throw new NotFoundError(`no proposal ${q.proposalId}`);
     if (row.kind !== 'ruleset') throw new FairnessInputError(`proposal ${q.proposalId} is not a ruleset: it has no fairness report`);
-    report = row.simulation ? ((JSON.parse(row.simulation) as { result: { fairness?: FairnessReport } }).result.fairness ?? null) : null;
+    const kept = row.simulation ? (JSON.parse(row.simulation) as { result: { fairness?: FairnessReport } }).result.fairness : undefined;
+    report = kept ? keptReport(kept) : null;
     source = `proposal-${q.proposalId}`;
   } else {
     report = fairnessOf(db, q.version).report;
@@ -130,11 +136,11 @@ export function exportFairness(db: Db, q: { version?: number; proposalId?: numbe
 /** A request the report cannot answer as put (dispatch answers it as rejected input). */
 export class FairnessInputError extends FairnessAcknowledgementError {}
 
-/** A report as CSV: one row per side, dimension and group; every cell quoted, formula-like cells neutralised. */
+/** A report as CSV: one row per side, dimension and group; every cell quoted, formula-like cells neutralised; a withheld group's figures empty. */
 export function fairnessCsv(report: FairnessReport): string {
   const tiers = [...new Set([...(report.before?.tiers ?? []), ...report.after.tiers])];
   const lines = [
-    csvRow(['ruleset', 'ruleset_version', 'as_of', 'dimension', 'group', 'size', 'too_small', 'mean_score', 'favourable', 'favourable_rate', 'adverse_impact_ratio', 'reference', 'flagged', ...tiers.map((t) => `tier_${t}`)]),
+    csvRow(['ruleset', 'ruleset_version', 'as_of', 'dimension', 'group', 'size', 'too_small', 'withheld', 'mean_score', 'favourable', 'favourable_rate', 'adverse_impact_ratio', 'reference', 'flagged', ...tiers.map((t) => `tier_${t}`)]),
   ];
   const sides: [string, FairnessSide | null][] = [
     ['before', report.before],
@@ -153,15 +159,16 @@ export function fairnessCsv(report: FairnessReport): string {
             g.group,
             String(g.size),
             g.tooSmall ? 'yes' : 'no',
+            g.withheld ? 'yes' : 'no',
             g.meanScore === null ? '' : g.meanScore.toFixed(2),
-            String(g.favourable),
+            g.favourable === null ? '' : String(g.favourable),
             g.favourableRate === null ? '' : g.favourableRate.toFixed(4),
             g.ratio === null ? '' : g.ratio.toFixed(4),
             g.reference ? 'yes' : 'no',
             g.flagged ? 'yes' : 'no',
             ...tiers.map((t) => {
               const i = side.tiers.indexOf(t);
-              return i < 0 ? '' : String(g.tierCounts[i]);
+              return i < 0 || g.tierCounts === null ? '' : String(g.tierCounts[i]);
             }),
           ]),
         );

@@ -24,7 +24,7 @@ import { startEventWorker, type EventWorker } from './eventsInWorker.js';
 import { NO_CLOCK, type PhaseTimer } from './phaseClock.js';
 import { FileFormatError, openRegularFile, readCsv, readJsonLines, UnsafeFileError } from './csvSource.js';
 import { checkImportFolder, ImportFolderError } from './importRoots.js';
-import { clip, echo, jsonErrorMessage, LIMITS, lineAt, nameProblem, nameProblemKeyed, tooDeepAt } from './inputLimits.js';
+import { clip, echo, jsonErrorMessage, LIMITS, lineAt, nameProblemKeyed, tooDeepAt } from './inputLimits.js';
 import { keyed, problemFields, type ProblemText, type Said } from '../../shared/englishText.js';
 import { consentRequired } from './consentScope.js';
 import { CancelledError, loadScoringState, updateScores, type Progress, type ScoreChangeStats, type ScoringPath } from './scoring.js';
@@ -96,6 +96,28 @@ interface FileRead {
 }
 
 /** Names present in the folder, links and special files included (they are refused when read, by name). */
+/** The schema's own words for event_kinds.json (shared/domain.ts). */
+const KINDS_FILE_MESSAGES: Record<string, Said> = {
+  'event kind must be lower_snake_case, 1-64 characters': keyed('importFile.kinds.kindName'),
+  'field names are identifiers': keyed('importFile.kinds.fieldName'),
+};
+
+/**
+ * An event_kinds.json schema problem keyed: the schema's own messages, and
+ * zod's English ones by their shape (the English kept exactly: a message of
+ * another shape is keyed as it is).
+ */
+function kindsIssue(message: string): Said {
+  const own = KINDS_FILE_MESSAGES[message];
+  if (own) return own;
+  let m: RegExpExecArray | null;
+  let said: Said | null = null;
+  if ((m = /^Invalid input: expected (\S+), received (\S+)$/.exec(message))) said = keyed('importFile.kinds.type', { expected: m[1], received: m[2] });
+  else if ((m = /^Invalid option: expected one of (.+)$/.exec(message))) said = keyed('importFile.kinds.option', { values: m[1] });
+  else if ((m = /^Unrecognized (keys?): (.+)$/.exec(message))) said = keyed(m[1] === 'key' ? 'importFile.kinds.unknownKey' : 'importFile.kinds.unknownKeys', { keys: m[2] });
+  return said && said.message === message ? said : keyed('importFile.kinds.other', { message });
+}
+
 function presentIn(dir: string): (typeof IMPORT_FILES)[number][] {
   return IMPORT_FILES.filter((f) => {
     try {
@@ -123,9 +145,10 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
   const fail = (): ImportReport => ({ ok: false, problems: problems.list, problemCount: problems.count, counts, operationId: null, scoring: null });
   const provider = options.provider?.trim();
   if (provider !== undefined) {
-    const bad = provider === '' ? 'the provider is empty' : nameProblem('name', provider)?.replace(/^name/, 'the provider name');
+    const flaw = provider === '' ? null : nameProblemKeyed('name', provider);
+    const bad = provider === '' ? keyed('importFile.providerEmpty') : flaw && keyed(flaw.key, { ...flaw.params, what: keyed('importFile.providerName') });
     if (bad) {
-      problems.add({ field: 'provider', message: bad });
+      problems.add({ field: 'provider', ...problemFields(bad) });
       return fail();
     }
   }
@@ -134,16 +157,16 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
     dir = checkImportFolder(dir, options.importRoots);
   } catch (err) {
     if (!(err instanceof ImportFolderError)) throw err;
-    problems.add({ file: dir, message: err.message });
+    problems.add({ file: dir, ...problemFields(err.said) });
     return fail();
   }
   const present = presentIn(dir);
   if (present.length === 0) {
-    problems.add({ file: dir, message: `no importable file found (expected any of ${IMPORT_FILES.join(', ')})` });
+    problems.add({ file: dir, ...problemFields(keyed('importFile.noFiles', { files: IMPORT_FILES.join(', ') })) });
     return fail();
   }
   if (present.includes('events.csv') && present.includes('events.jsonl')) {
-    problems.add({ file: dir, message: 'both events.csv and events.jsonl are present; keep one' });
+    problems.add({ file: dir, ...problemFields(keyed('importFile.bothEvents')) });
     return fail();
   }
   const totalBytes = present.reduce((sum, f) => sum + lstatSync(join(dir, f)).size, 0);
@@ -303,7 +326,7 @@ class ImportContext {
         closeSync(fd);
       }
     } catch (err) {
-      if (err instanceof UnsafeFileError) throw new FileFormatError(err.message);
+      if (err instanceof UnsafeFileError) throw new FileFormatError(err.said);
       throw err;
     }
     let text: string;
@@ -311,34 +334,34 @@ class ImportContext {
       text = new TextDecoder('utf-8', { fatal: true }).decode(raw).replace(/^\uFEFF/, '');
     } catch {
       // Never the bytes themselves: a file that is not text is not shown.
-      throw new FileFormatError('text is not valid UTF-8; save the file as UTF-8');
+      throw new FileFormatError(keyed('importFile.notUtf8'));
     }
     onChunk(raw);
     const deep = tooDeepAt(text);
-    if (deep >= 0) throw new FileFormatError(`nesting too deep at line ${lineAt(text, deep)} (more than ${LIMITS.jsonDepth} levels)`, lineAt(text, deep));
+    if (deep >= 0) throw new FileFormatError(keyed('importFile.tooDeep', { line: lineAt(text, deep), max: LIMITS.jsonDepth }), lineAt(text, deep));
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (err) {
-      this.problems.add({ file, message: `not valid JSON: ${jsonErrorMessage(err, text)}` });
+      this.problems.add({ file, ...problemFields(keyed('importFile.notJson', { why: jsonErrorMessage(err, text) })) });
       return;
     }
     const parsed = EventKindsFile.safeParse(json);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues.slice(0, LIMITS.listedProblems)) this.problems.add({ file, field: issue.path.join('.'), message: issue.message });
+      for (const issue of parsed.error.issues.slice(0, LIMITS.listedProblems)) this.problems.add({ file, field: issue.path.join('.'), ...problemFields(kindsIssue(issue.message)) });
       return;
     }
     const inFile = new Set<string>();
     for (const spec of parsed.data) {
       if (inFile.has(spec.kind)) {
-        this.problems.add({ file, field: spec.kind, message: `event kind '${clip(spec.kind)}' is listed twice` });
+        this.problems.add({ file, field: spec.kind, ...problemFields(keyed('importFile.kinds.listedTwice', { kind: clip(spec.kind) })) });
         continue;
       }
       inFile.add(spec.kind);
       const existing = this.kinds.get(spec.kind);
       if (existing) {
         if (canonicalFields(existing) !== canonicalFields(spec)) {
-          this.problems.add({ file, field: spec.kind, message: `event kind '${spec.kind}' is already registered with another schema; a kind's schema cannot change` });
+          this.problems.add({ file, field: spec.kind, ...problemFields(keyed('importFile.kinds.schemaChanged', { kind: spec.kind })) });
         }
         continue;
       }

@@ -12,9 +12,27 @@
 import { realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join, relative, sep } from 'node:path';
+import { keyed, type Said } from '../../shared/englishText.js';
 import { clip } from './inputLimits.js';
 
-export class ImportFolderError extends Error {}
+type FolderProblem = 'noSuchFolder' | 'unreadable' | 'notFolder' | 'outsideRoots' | 'outsideNoRoots';
+
+/** Why a folder may not be imported from: `said` as the import report gives it, `refusal(folder)` with the folder named (the console's refusal). */
+export class ImportFolderError extends Error {
+  readonly said: Said;
+  constructor(
+    private problem: FolderProblem,
+    private params: Record<string, string> = {},
+  ) {
+    const said = keyed(`importFolder.${problem}`, params);
+    super(said.message);
+    this.said = said;
+  }
+
+  refusal(folder: string): Said {
+    return keyed(`importFolder.refused.${this.problem}`, { ...this.params, folder: clip(folder, 200) });
+  }
+}
 
 /** The import roots configured for this process: CREDENCE_IMPORT_ROOTS, else ~/Documents. */
 export function defaultImportRoots(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -39,9 +57,9 @@ export function checkImportFolder(dir: string, roots?: readonly string[]): strin
     real = realpathSync(dir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ImportFolderError(code === 'ENOENT' || code === 'ENOTDIR' ? 'not a folder: no such folder' : `not a folder that can be read (${code ?? 'error'})`);
+    throw code === 'ENOENT' || code === 'ENOTDIR' ? new ImportFolderError('noSuchFolder') : new ImportFolderError('unreadable', { code: code ?? 'error' });
   }
-  if (!statSync(real).isDirectory()) throw new ImportFolderError('not a folder');
+  if (!statSync(real).isDirectory()) throw new ImportFolderError('notFolder');
   if (roots) {
     const resolved = roots.flatMap((r) => {
       try {
@@ -51,10 +69,7 @@ export function checkImportFolder(dir: string, roots?: readonly string[]): strin
       }
     });
     if (!resolved.some((r) => isInside(r, real))) {
-      throw new ImportFolderError(
-        `the folder is outside the import folders of this installation (${roots.map((r) => clip(r)).join(', ') || 'none configured'}); ` +
-          'move the files into one of them, or have the administrator add a folder (CREDENCE_IMPORT_ROOTS, see the README)',
-      );
+      throw roots.length ? new ImportFolderError('outsideRoots', { roots: roots.map((r) => clip(r)).join(', ') }) : new ImportFolderError('outsideNoRoots');
     }
   }
   return real;

@@ -46,7 +46,7 @@ export function decideMeasure(db: Db, citizenId: string, measureId: string, deci
   const measure = measuresFor(db, citizenId).find((m) => m.id === measureId);
   if (!measure) throw new RejectedInputError(keyed('rejected.measureNotForTier', { measure: measureId, citizen: citizenId }));
   if (measure.kind !== 'restriction') throw new RejectedInputError(keyed('rejected.measureIsBenefit', { measure: measureId }));
-  if (measure.status === decision) throw new RejectedInputError(`measure ${measureId} is already ${decision} for ${citizenId}`);
+  if (measure.status === decision) throw new RejectedInputError(keyed(decision === 'confirmed' ? 'measureDecision.alreadyConfirmed' : 'measureDecision.alreadyWithdrawn', { measure: measureId, citizen: citizenId }));
   const state = loadScoringState(db)!;
   const idx = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(citizenId) as number;
   db.prepare('INSERT INTO measure_decisions (citizen_idx, measure_id, ruleset_version, decision, decided_by, decided_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)').run(

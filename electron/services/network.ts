@@ -4,6 +4,7 @@
  * them; for the population, the friend penalty's share of all points
  * deducted, by district.
  */
+import { DISCLOSURE_MIN, withheldGroups } from '../engine/fairness.js';
 import type { FriendPenaltyShare, NetworkView } from '../../shared/recourse.js';
 import type { Db } from '../db/connection.js';
 import { centsToScore } from '../engine/scoring.js';
@@ -40,7 +41,7 @@ export function networkView(db: Db, citizenId: string): NetworkView {
  * totals (after caps), negative manual adjustments, and friend penalties;
  * the friend penalty's part of them. Aggregates only: no citizen is named.
  */
-export function friendPenaltyByDistrict(db: Db): FriendPenaltyShare {
+export function friendPenaltyByDistrict(db: Db, disclosureMin = DISCLOSURE_MIN): FriendPenaltyShare {
   const state = loadScoringState(db);
   if (!state) return { rulesetVersion: null, asOf: null, rows: [] };
   const rows = db
@@ -53,8 +54,17 @@ export function friendPenaltyByDistrict(db: Db): FriendPenaltyShare {
     )
     .all() as { district: string; citizens: number; ownLoss: number; friendLoss: number }[];
   const share = (friendLoss: number, loss: number) => (loss > 0 ? friendLoss / loss : 0);
-  const out: FriendPenaltyShare['rows'] = rows.map((r) => ({ district: r.district, citizens: r.citizens, loss: r.ownLoss + r.friendLoss, friendLoss: r.friendLoss, share: share(r.friendLoss, r.ownLoss + r.friendLoss) }));
-  const total = out.reduce((t, r) => ({ citizens: t.citizens + r.citizens, loss: t.loss + r.loss, friendLoss: t.friendLoss + r.friendLoss }), { citizens: 0, loss: 0, friendLoss: 0 });
-  out.push({ district: null, ...total, share: share(total.friendLoss, total.loss) });
+  // A district too small to disclose shows its size only, as in the fairness report (engine/fairness.ts withheldGroups).
+  const withheld = withheldGroups(
+    rows.map((r) => r.citizens),
+    disclosureMin,
+  );
+  const out: FriendPenaltyShare['rows'] = rows.map((r, i) =>
+    withheld.has(i)
+      ? { district: r.district, citizens: r.citizens, loss: null, friendLoss: null, share: null, withheld: true }
+      : { district: r.district, citizens: r.citizens, loss: r.ownLoss + r.friendLoss, friendLoss: r.friendLoss, share: share(r.friendLoss, r.ownLoss + r.friendLoss), withheld: false },
+  );
+  const total = rows.reduce((t, r) => ({ citizens: t.citizens + r.citizens, loss: t.loss + r.ownLoss + r.friendLoss, friendLoss: t.friendLoss + r.friendLoss }), { citizens: 0, loss: 0, friendLoss: 0 });
+  out.push({ district: null, ...total, share: share(total.friendLoss, total.loss), withheld: false });
   return { rulesetVersion: state.version, asOf: state.asOf, rows: out };
 }

@@ -3,7 +3,7 @@
  * proposed by one user and approved by another. Proposer and approver are
  * both recorded on the proposal and in the operation it produces.
  */
-import { keyed } from '../../shared/englishText.js';
+import { keyed, type Said } from '../../shared/englishText.js';
 import type { Db } from '../db/connection.js';
 import { recordOperation } from '../db/operations.js';
 import { assertIndependent, TwoPersonRuleError } from './accounts.js';
@@ -11,7 +11,7 @@ import { NotFoundError } from './explain.js';
 import type { SimulationResult } from '../../shared/contract.js';
 import { RejectedInputError, simulationBasis } from './ruleLab.js';
 import { checkRuleset, publishRuleset, type PublishResult } from './rulesets.js';
-import { requireAcknowledgement } from './fairness.js';
+import { keptReport, requireAcknowledgement } from './fairness.js';
 import { incrementalUpdate, loadScoringState, type Progress } from './scoring.js';
 
 export { TwoPersonRuleError } from './accounts.js';
@@ -52,25 +52,35 @@ function insertProposal(db: Db, kind: ProposalRow['kind'], payload: unknown, rea
   );
 }
 
-/** Null while the data a simulation ran on is still the data; otherwise what changed since, in words. */
-export function simulationStaleness(db: Db, basis: SimulationResult['basis'], spec: unknown): string | null {
-  if (!basis) return 'the simulation does not say what data it ran on';
+/** Null while the data a simulation ran on is still the data; otherwise what changed since, keyed (its parameters plain), the English beside. */
+export function simulationStaleness(db: Db, basis: SimulationResult['basis'], spec: unknown): Said | null {
+  if (!basis) return keyed('simulation.staleness.noBasis');
   const now = simulationBasis(db, spec);
-  if (basis.specHash !== now.specHash) return 'the simulation is of another ruleset';
-  if (basis.rulesetVersion !== now.rulesetVersion) return `the published ruleset changed since the simulation (version ${basis.rulesetVersion ?? 'none'}, now ${now.rulesetVersion ?? 'none'})`;
+  if (basis.specHash !== now.specHash) return keyed('simulation.staleness.otherRuleset');
+  if (basis.rulesetVersion !== now.rulesetVersion) {
+    // A published ruleset is never withdrawn: only the simulation's side can be without one.
+    return basis.rulesetVersion === null ? keyed('simulation.staleness.rulesetChangedFromNone', { now: String(now.rulesetVersion) }) : keyed('simulation.staleness.rulesetChanged', { then: basis.rulesetVersion, now: String(now.rulesetVersion) });
+  }
   if (basis.lastOperationId !== now.lastOperationId) {
-    const count = db.prepare('SELECT count(*) FROM operations WHERE id > ?').pluck().get(basis.lastOperationId ?? 0) as number;
-    return `the data changed since the simulation: ${count} operation(s) after operation ${basis.lastOperationId ?? 'none'}, the last is ${now.lastOperationId}`;
+    const operations = db.prepare('SELECT count(*) FROM operations WHERE id > ?').pluck().get(basis.lastOperationId ?? 0) as number;
+    const last = String(now.lastOperationId);
+    return basis.lastOperationId === null ? keyed('simulation.staleness.dataChangedFromNone', { operations, last }) : keyed('simulation.staleness.dataChanged', { operations, after: basis.lastOperationId, last });
   }
   return null;
 }
 
 /** A simulation fit to go with `spec` now: finished, of this very ruleset, on today's data. */
-function acceptSimulation(db: Db, spec: unknown, result: SimulationResult | null | undefined, by: string, what: string): StoredSimulation {
-  if (!result) throw new RejectedInputError(`${what}: simulate the ruleset first; an unsimulated ruleset cannot be proposed or approved`);
-  if (!result.ok) throw new RejectedInputError(`${what}: the simulation did not run the ruleset (${result.problems.map((p) => p.message).join('; ') || 'no result'})`);
+function acceptSimulation(db: Db, spec: unknown, result: SimulationResult | null | undefined, by: string, what: Said): StoredSimulation {
+  if (!result) throw new RejectedInputError(keyed('simulation.missing', { what }));
+  if (!result.ok) {
+    const [only, ...others] = result.problems;
+    if (!only) throw new RejectedInputError(keyed('simulation.failedNoResult', { what }));
+    // One keyed problem is put in the reader's language; several are listed as written.
+    const problems = others.length === 0 && only.key ? { key: only.key as Said['key'], ...(only.params && { params: only.params as Said['params'] }) } : result.problems.map((p) => p.message).join('; ');
+    throw new RejectedInputError(keyed('simulation.failed', { what, problems }));
+  }
   const stale = simulationStaleness(db, result.basis, spec);
-  if (stale) throw new RejectedInputError(`${what}: ${stale}; run the simulation again`);
+  if (stale) throw new RejectedInputError(keyed('simulation.stale', { what, reason: stale }));
   return { result, ranBy: by, ranAt: new Date().toISOString() };
 }
 
@@ -83,11 +93,11 @@ function acceptSimulation(db: Db, spec: unknown, result: SimulationResult | null
 export function proposeRuleset(db: Db, ruleset: unknown, reason: string, by: string, simulation: SimulationResult | null | (() => SimulationResult | null)): number {
   return db.transaction(() => {
     const checked = checkRuleset(db, ruleset);
-    if (!checked.ok) throw new RejectedInputError(`the ruleset does not validate: ${checked.problems.map((p) => `${p.rule ? `rule ${p.rule}: ` : ''}${p.message}`).join('; ')}`);
+    if (!checked.ok) throw new RejectedInputError(keyed('simulation.notValid', { problems: checked.problems.map((p) => `${p.rule ? `rule ${p.rule}: ` : ''}${p.message}`).join('; ') }));
     const published = loadScoringState(db)?.ruleset.spec;
     if (published && JSON.stringify(published) === JSON.stringify(checked.ruleset.spec)) throw new RejectedInputError(keyed('rejected.identicalRuleset'));
     // The ruleset's own problems first: they say more than a missing simulation does.
-    const stored = acceptSimulation(db, checked.ruleset.spec, typeof simulation === 'function' ? simulation() : simulation, by, 'proposal refused');
+    const stored = acceptSimulation(db, checked.ruleset.spec, typeof simulation === 'function' ? simulation() : simulation, by, keyed('simulation.what.proposal'));
     return insertProposal(db, 'ruleset', checked.ruleset.spec, reason, by, stored);
   })();
 }
@@ -98,23 +108,27 @@ export function attachSimulation(db: Db, id: number, simulation: SimulationResul
     const p = getProposal(db, id);
     if (p.kind !== 'ruleset') throw new TwoPersonRuleError(`proposal ${id} is not a ruleset`);
     requirePending(p);
-    const stored = acceptSimulation(db, JSON.parse(p.payload), simulation, by, `simulation for proposal ${id} refused`);
+    const stored = acceptSimulation(db, JSON.parse(p.payload), simulation, by, keyed('simulation.what.approval', { id }));
     db.prepare("UPDATE proposals SET simulation = ? WHERE id = ? AND status = 'pending'").run(JSON.stringify(stored), id);
   })();
 }
 
 /** The stored simulation of a proposal, and whether the data has moved past it. */
-export function proposalSimulation(db: Db, p: ProposalRow): (StoredSimulation & { stale: string | null }) | null {
+export function proposalSimulation(db: Db, p: ProposalRow): (StoredSimulation & { stale: string | null; staleKey?: string; staleParams?: Record<string, string | number> }) | null {
   if (p.kind !== 'ruleset' || !p.simulation) return null;
-  const stored = JSON.parse(p.simulation) as StoredSimulation;
-  return { ...stored, stale: p.status === 'pending' ? simulationStaleness(db, stored.result.basis, JSON.parse(p.payload)) : null };
+  const kept = JSON.parse(p.simulation) as StoredSimulation;
+  // A simulation kept before small groups' figures were withheld is shown as one run today would be.
+  const stored = kept.result.fairness ? { ...kept, result: { ...kept.result, fairness: keptReport(kept.result.fairness) } } : kept;
+  const stale = p.status === 'pending' ? simulationStaleness(db, stored.result.basis, JSON.parse(p.payload)) : null;
+  if (!stale) return { ...stored, stale: null };
+  return { ...stored, stale: stale.message, staleKey: stale.key, ...(stale.params && { staleParams: stale.params as Record<string, string | number> }) };
 }
 
 /** Approving a ruleset needs a simulation on today's data. */
 export function requireFreshSimulation(db: Db, p: ProposalRow): void {
   const sim = proposalSimulation(db, p);
   if (!sim) throw new TwoPersonRuleError(`proposal ${p.id} has no simulation; run one on it before approving`, { key: 'twoPerson.noSimulation', params: { id: p.id } });
-  if (sim.stale) throw new TwoPersonRuleError(`proposal ${p.id}: ${sim.stale}; run the simulation again before approving`, { key: 'twoPerson.staleSimulation', params: { id: p.id, why: sim.stale } });
+  if (sim.stale) throw new TwoPersonRuleError(`proposal ${p.id}: ${sim.stale}; run the simulation again before approving`, { key: 'twoPerson.staleSimulation', params: { id: p.id, why: sim.staleKey ? { key: sim.staleKey as Said['key'], ...(sim.staleParams && { params: sim.staleParams }) } : sim.stale } });
 }
 
 export function proposeAdjustment(db: Db, input: { citizenId: string; points: number; justification: string }, by: string): number {
@@ -216,7 +230,7 @@ export function approveRuleset(db: Db, id: number, approver: string, reason: str
       },
       fairness: { mode: 'require-acknowledgement', acknowledgement: ack ? { reason: ack, by: approver } : null },
     });
-    if (!result.ok) throw new RejectedInputError(`the proposed ruleset no longer validates: ${result.problems.map((x) => x.message).join('; ')}`);
+    if (!result.ok) throw new RejectedInputError(keyed('simulation.noLongerValid', { problems: result.problems.map((x) => x.message).join('; ') }));
     markDecided(db, id, 'approved', approver, reason, result.operationId ?? null);
     return result;
   })();

@@ -28,7 +28,7 @@ export class RejectedInputError extends Error {
   readonly keyed?: Keyed;
   constructor(text: string | Said) {
     super(typeof text === 'string' ? text : text.message);
-    if (typeof text !== 'string') this.keyed = { key: text.key, ...(text.params && { params: text.params as Keyed['params'] }) };
+    if (typeof text !== 'string') this.keyed = { key: text.key, ...(text.params && { params: text.params }) };
   }
 }
 

@@ -6,6 +6,8 @@
 import { takeBridgeToken } from './bridgeToken';
 import type { Api, ChannelName, ErrorCode, Input, Output, Reply } from '../../shared/contract';
 import { plainMessage } from './plainMessage';
+import type { KeyedParam } from '../../shared/keyedText';
+import type { ServerMessageKey } from '../../shared/messages';
 
 declare global {
   interface Window {
@@ -19,7 +21,7 @@ export class ApiError extends Error {
     message: string,
     /** The refusal keyed in the `server` namespace, when the main process keys it: shown in the reader's language (errorText). */
     readonly key?: string,
-    readonly params?: Record<string, string | number>,
+    readonly params?: Record<string, KeyedParam>,
   ) {
     super(message);
   }
@@ -82,7 +84,11 @@ async function uploadOverHttp(name: string, content: string, session: string | u
     body: content,
   });
   const reply = (await res.json()) as Reply<{ uploadId: string }>;
-  if (!reply.ok) throw new ApiError(reply.error.code, `${name}: ${reply.error.message}`);
+  if (!reply.ok) {
+    const { code, message, key, params } = reply.error;
+    // The file named before the bridge's reason, both in the reader's language when the reason is keyed.
+    throw new ApiError(code, `${name}: ${message}`, key ? 'upload.fileRefused' : undefined, key ? { name, reason: { key: key as ServerMessageKey, ...(params && { params }) } } : undefined);
+  }
   return reply.value.uploadId;
 }
 

@@ -57,7 +57,7 @@ export interface AbuseConsole {
   stop(): Promise<void>;
 }
 
-const LINE = /^Credence console: http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+)$/m;
+const LINE = /^(?:Credence console: |Credence 平台：)http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+)$/m;
 
 export function rawCall(port: number, token: string, path: string, body: string | Buffer, headers: Record<string, string>, agent?: Agent, timeoutMs?: number): Promise<Reply> {
   return new Promise((resolvePromise) => {

@@ -155,3 +155,42 @@ test('a draft that hurts one district is flagged, cannot be approved without an 
 
   expect(pageErrors).toEqual([]);
 });
+
+interface Group {
+  group: string;
+  size: number;
+  tierCounts: number[] | null;
+  meanScore: number | null;
+  withheld?: boolean;
+}
+
+test("a district of one citizen shows its size only: nobody reads that citizen's tier or score from the report without opening the record", async ({ page, pageErrors }) => {
+  // One new citizen, alone in their district, with a court judgment on record.
+  const { jobId } = await api(server, 'importFiles', {
+    files: [
+      { name: 'citizens.csv', content: 'citizen_id,name,district,birth_date\nLONE001,Lone Resident,Lone Island,1961-03-02\n' },
+      { name: 'events.csv', content: 'event_id,citizen_id,kind,occurred_at,data\nELONE1,LONE001,utility_theft,2026-06-01T10:00:00Z,"{""value"": 50}"\n' },
+    ],
+    provider: 'Lone Island office',
+    reason: 'E2E: a district of one citizen',
+  });
+  expect((await finished(jobId)).state).toBe('done');
+  // The auditor, who reads the report with the widest view, through the API as a script would.
+  const reply = await api<{ report: { after: { tiers: string[]; dimensions: { dimension: string; groups: Group[] }[] } } }>(server, 'fairnessReport', {}, ACCOUNTS.auditor);
+  const districts = reply.report.after.dimensions.find((d) => d.dimension === 'district')!.groups;
+  const lone = districts.find((g) => g.group === 'Lone Island')!;
+  expect(lone).toMatchObject({ size: 1, tierCounts: null, meanScore: null, withheld: true });
+  // Subtracting the shown districts from the population's tier counts (the Overview's) gives at least 10 citizens, never the one.
+  const overview = await api<{ tiers: { tier: string; count: number }[] }>(server, 'overview', {}, ACCOUNTS.auditor);
+  const population = overview.tiers.reduce((n, t) => n + t.count, 0);
+  const shown = districts.filter((g) => !g.withheld).reduce((n, g) => n + g.tierCounts!.reduce((a, b) => a + b, 0), 0);
+  expect(population - shown).toBeGreaterThanOrEqual(10);
+  expect(JSON.stringify(reply)).not.toContain('LONE001');
+
+  await openConsole(page, server, '/');
+  const row = page.getByTestId('fairness-report').locator('[data-testid="fairness-row"][data-group="Lone Island"]');
+  await expect(row.getByTestId('fairness-withheld')).toHaveText('Withheld: too few citizens');
+  await row.scrollIntoViewIfNeeded();
+  await shot(page, 'fairness-withheld', { fullPage: false });
+  expect(pageErrors).toEqual([]);
+});

@@ -60,7 +60,7 @@ export interface RunningServer extends Connection {
 // The database is encrypted as in production: the CLI that makes it and serve read the passphrase from here.
 process.env.CREDENCE_DB_PASSPHRASE ??= 'end-to-end database passphrase';
 
-const LINE = /^Credence console: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+))$/m;
+const LINE = /^(?:Credence console: |Credence 平台：)(http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+))$/m;
 
 /** `node --import tsx`: one process, so stopping it stops the server (no npx/tsx wrapper processes left behind). */
 const tsxArgs = (script: string, args: string[]) => ['--import', 'tsx', join(REPO, script), ...args];

@@ -205,13 +205,61 @@ describe('reports and refusals', () => {
     const zh = await keyed(() => runCli('--lang', 'zh-CN', 'import', dir, '--db', db, '--provider', '历下区民政局'));
     expect(zh.code).toBe(1);
     expect(zh.stderr).toContain('数据导入被拒绝：发现 1 个问题，未写入任何数据');
-    expect(zh.stderr).toContain("citizens.csv 第 4 行：birth_date '1990-02-30'");
+    expect(zh.stderr).toContain('citizens.csv 第 4 行：出生日期 birth_date“1990-02-30”不是 YYYY-MM-DD 格式的日期');
     expect(zh.stderr).not.toContain('import rejected');
     expect(zh.stderr).not.toContain('line 4');
     const en = await keyed(() => runCli('import', dir, '--db', db, '--provider', 'Lixia registry'));
     expect(en.code).toBe(1);
     expect(en.stderr).toContain('import rejected: 1 problem; nothing was written');
     expect(en.stderr).toContain("citizens.csv, line 4: birth_date '1990-02-30'");
+  });
+
+  it('file-level import errors in Chinese: a NUL byte, an unclosed quote, a kind listed twice, each with its file and line', async () => {
+    const dir = join(work.dir, 'bad-files');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'event_kinds.json'), JSON.stringify([{ kind: 'parking_fine', fields: {} }, { kind: 'parking_fine', fields: {} }]));
+    writeFileSync(join(dir, 'relationships.csv'), 'a,b,since,until\n"C1,C2,2020-01-01,\n');
+    writeFileSync(join(dir, 'events.csv'), 'event_id,citizen_id,kind,occurred_at,data\nE1,C1,x\u0000,2024-01-01T00:00:00Z,{}\n');
+    const db = copyOfDemo();
+    const zh = await neutral(() => runCli('--lang', 'zh-CN', 'import', dir, '--db', db, '--provider', '历下区民政局'));
+    expect(zh.code).toBe(1);
+    expect(zh.stderr).toContain('event_kinds.json，parking_fine：记录类型“parking_fine”重复列出');
+    expect(zh.stderr).toContain('relationships.csv 第 2 行：引号未闭合：一个带引号的字段一直延续到文件末尾');
+    expect(zh.stderr).toContain('events.csv 第 2 行：文件含有 NUL 字节（二进制数据，或不带字节顺序标记的 UTF-16）');
+    expect(zh.stderr).not.toMatch(/NUL byte|unclosed quote|listed twice/);
+    const en = await neutral(() => runCli('import', dir, '--db', db, '--provider', 'Lixia registry'));
+    expect(en.stderr).toContain('events.csv, line 2: file contains a NUL byte (binary data or UTF-16 without a byte order mark)');
+    expect(en.stderr).toContain('relationships.csv, line 2: unclosed quote: a quoted field runs to the end of the file');
+    expect(en.stderr).toContain("event_kinds.json, parking_fine: event kind 'parking_fine' is listed twice");
+  });
+
+  it('account administration, a checkpoint file and a backup refused in Chinese', async () => {
+    const db = copyOfDemo();
+    const common = await withEnv({ CREDENCE_NEW_PASSWORD: 'password' }, () => runCli('--lang', 'zh-CN', 'users', 'add', 'wang-fang', '--role', 'official', '--db', db, '--reason', '新入职的经办人员'));
+    expect(common.code).toBe(1);
+    expect(common.stderr).toContain('该密码在常见或已泄露密码名单上');
+    expect(common.stderr).not.toContain('common or breached');
+    const exists = await withEnv({ CREDENCE_NEW_PASSWORD: 'a long enough passphrase' }, () => runCli('--lang', 'zh-CN', 'users', 'add', 'viewer-li', '--role', 'official', '--db', db));
+    expect(exists.stderr).toContain('名为 viewer-li 的账号已存在');
+    const checkpoint = join(work.dir, `not-a-checkpoint-${copies}.json`);
+    writeFileSync(checkpoint, '{"hello": 1}');
+    const verify = await neutral(() => runCli('--lang', 'zh-CN', 'ledger', 'verify', '--db', db, '--checkpoint', checkpoint, '--public-key', checkpoint));
+    expect(verify.code).toBe(1);
+    expect(verify.stderr).toContain(`${checkpoint}：不是检查点（应为含 count、head、chainCount、chainHead、at 及签名的 JSON 对象）`);
+    const restore = await neutral(() => runCli('--lang', 'zh-CN', 'restore', '--check', '--db', db, '--from', join(work.dir, 'no-such.backup')));
+    expect(restore.code, restore.stderr).not.toBe(0);
+    expect(restore.stderr).toMatch(/没有可读取的清单|处没有备份/);
+    expect(restore.stderr).not.toMatch(/no backup at|no readable manifest/);
+  });
+
+  it('the help names [options] and [command] in Chinese, in usage lines and command lists', async () => {
+    const r = await neutral(() => runCli('--lang', 'zh-CN', 'users', '--help'));
+    expect(r.stdout).toMatch(/^用法： credence users \[选项\] \[命令\]/);
+    expect(r.stdout).toContain('add [选项] <username>');
+    expect(r.stdout).not.toMatch(/\[options\]|\[command\]/);
+    const add = await neutral(() => runCli('--lang', 'zh-CN', 'users', 'add', '--help'));
+    expect(add.stdout).toContain('默认值："新建一个账号"');
+    expect((await neutral(() => runCli('users', '--help'))).stdout).toMatch(/^Usage: credence users \[options\] \[command\]/);
   });
 
   it('ledger verify without a checkpoint fails in Chinese under CREDENCE_LANG, exit 1', async () => {

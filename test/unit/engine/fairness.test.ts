@@ -4,7 +4,7 @@
  * groups, and age bands on their boundaries at the as-of instant.
  */
 import { describe, expect, it } from 'vitest';
-import { ageBand, ageInYears, belowFourFifths, fairnessFlags, fairnessSide, judgeDimension, Tallies, unfavourableTiers, type GroupTally } from '../../../electron/engine/fairness.js';
+import { ageBand, ageInYears, belowFourFifths, fairnessFlags, fairnessSide, judgeDimension, Tallies, unfavourableTiers, withheldGroups, withholdSmallGroups, type GroupTally } from '../../../electron/engine/fairness.js';
 
 const TIERS = ['AAA', 'AA', 'A', 'B', 'C', 'D'];
 
@@ -44,8 +44,8 @@ describe('favourable rate and adverse-impact ratio', () => {
   });
 
   it('groups under the minimum size are shown, never flagged and never the reference', () => {
-    // Tiny: 5/5 favourable would be the best rate, but 5 < 30.
-    const d = judgeDimension('district', [group('Tiny', 5, 0), group('Big', 27, 3), group('Mid', 10, 20), group('Few', 0, 29)], TIERS);
+    // Tiny: 12/12 favourable would be the best rate, but 12 < 30.
+    const d = judgeDimension('district', [group('Tiny', 12, 0), group('Big', 27, 3), group('Mid', 10, 20), group('Few', 0, 29)], TIERS);
     expect(d.reference).toBe('Big');
     const by = Object.fromEntries(d.groups.map((g) => [g.group, g]));
     expect(by.Tiny).toMatchObject({ tooSmall: true, flagged: false, reference: false, favourableRate: 1 });
@@ -93,6 +93,63 @@ describe('favourable rate and adverse-impact ratio', () => {
     // every age band is listed, empty ones too
     expect(after.dimensions[1].groups.map((g) => g.group)).toEqual(['under-18', '18-29', '30-44', '45-59', '60+', 'unknown']);
     expect(after.citizens).toBe(100);
+  });
+});
+
+describe('figures of groups too small to disclose are withheld', () => {
+  it('a group under 10 is withheld; while the withheld together number under 10, the next smallest is withheld too', () => {
+    expect([...withheldGroups([1, 50, 40])]).toEqual([0, 2]);
+    expect([...withheldGroups([9, 9, 50])]).toEqual([0, 1]);
+    expect([...withheldGroups([3, 4, 3, 100])]).toEqual([0, 1, 2]);
+    expect([...withheldGroups([3, 4, 2, 100])]).toEqual([0, 1, 2, 3]);
+    // 10 is enough; an empty group discloses nothing and is not counted.
+    expect([...withheldGroups([10, 50])]).toEqual([]);
+    expect([...withheldGroups([0, 50, 60])]).toEqual([]);
+    expect([...withheldGroups([0, 9, 50, 50])]).toEqual([1, 2]);
+    // Nothing else to withhold: the lone small group stays withheld.
+    expect([...withheldGroups([3])]).toEqual([0]);
+  });
+
+  it("a district of one citizen shows its size only, and so does the smallest other, so the population's totals minus the shown groups are at least 10 people", () => {
+    const d = judgeDimension('district', [group('Lone', 0, 1), group('North', 45, 5), group('South', 30, 20), group('West', 40, 0)], TIERS);
+    const by = Object.fromEntries(d.groups.map((g) => [g.group, g]));
+    expect(by.Lone).toEqual({ group: 'Lone', size: 1, tierCounts: null, meanScore: null, favourable: null, favourableRate: null, ratio: null, tooSmall: true, withheld: true, reference: false, flagged: false });
+    // No other group too small to judge: the smallest judged one, West, is withheld too. It stays the reference (40/40): withholding hides figures, not judgements.
+    expect(by.West).toMatchObject({ size: 40, withheld: true, tierCounts: null, meanScore: null, ratio: null, reference: true });
+    expect(d.reference).toBe('West');
+    expect(by.South).toMatchObject({ withheld: false, flagged: true, ratio: 0.6, tierCounts: [0, 0, 0, 30, 20, 0] });
+    const withheldTotal = d.groups.filter((g) => g.withheld).reduce((n, g) => n + g.size, 0);
+    expect(withheldTotal).toBeGreaterThanOrEqual(10);
+  });
+
+  it('groups too small to judge are withheld with a tiny one before a judged group is', () => {
+    const d = judgeDimension('district', [group('Lone', 1, 0), group('Small', 12, 8), group('North', 45, 5), group('South', 30, 20)], TIERS);
+    expect(d.groups.map((g) => g.withheld)).toEqual([true, true, false, false]);
+    expect(d.groups[2]).toMatchObject({ reference: true, ratio: 1, meanScore: 880 });
+  });
+
+  it('adding one citizen in a district of their own cannot make a flag disappear: the flagged group is withheld, still flagged, with no ratio shown', () => {
+    const side = fairnessSide({ rulesetVersion: 2, tiers: TIERS, districts: tallies([['Lone', 1, 0], ['N', 45, 5], ['S', 25, 15]]), ages: new Tallies() });
+    const s = side.dimensions[0].groups[2];
+    expect(s).toMatchObject({ group: 'S', size: 40, withheld: true, flagged: true, ratio: null, favourableRate: null });
+    expect(fairnessFlags(side, null)).toEqual([{ dimension: 'district', group: 'S', size: 40, ratio: null, ratioBefore: null }]);
+  });
+
+  it('a report kept before figures were withheld is withheld when read; flags recorded then stay', () => {
+    const side = fairnessSide({ rulesetVersion: 1, tiers: TIERS, districts: tallies([['Lone', 1, 0], ['N', 45, 5], ['S', 30, 20]]), ages: new Tallies() }, 30, 0);
+    const lone = side.dimensions[0].groups[0];
+    expect(lone).toMatchObject({ size: 1, tierCounts: [0, 0, 0, 1, 0, 0], meanScore: 900, withheld: false });
+    const old = { asOf: '2026-01-01T00:00:00Z', minGroupSize: 30, before: null, after: side, flags: fairnessFlags(side, null) };
+    const read = withholdSmallGroups(old);
+    expect(read.after.dimensions[0].groups[0]).toMatchObject({ size: 1, tierCounts: null, meanScore: null, favourable: null, withheld: true });
+    // N and S have 50 each: the first of the smallest others, N, is withheld with Lone; S stays.
+    expect(read.after.dimensions[0].groups.map((g) => g.withheld)).toEqual([true, true, false]);
+    expect(read.flags).toEqual(old.flags);
+    // Had the flagged S been the one withheld, its flag would stay and lose its ratio.
+    const side2 = fairnessSide({ rulesetVersion: 1, tiers: TIERS, districts: tallies([['Lone', 1, 0], ['N', 45, 5], ['S', 25, 15]]), ages: new Tallies() }, 30, 0);
+    const read2 = withholdSmallGroups({ asOf: '2026-01-01T00:00:00Z', minGroupSize: 30, before: null, after: side2, flags: fairnessFlags(side2, null) });
+    expect(read2.flags).toEqual([{ dimension: 'district', group: 'S', size: 40, ratio: null, ratioBefore: null }]);
+    expect(read2.after.dimensions[0].groups[2]).toMatchObject({ withheld: true, flagged: true, tierCounts: null });
   });
 });
 

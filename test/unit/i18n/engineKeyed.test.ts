@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileExpression, type ExpressionError } from '../../../electron/engine/cel.js';
 import { classifyLibraryError } from '../../../electron/engine/celErrors.js';
-import { validateRuleset } from '../../../electron/engine/rules.js';
+import { evaluateRule, validateRuleset } from '../../../electron/engine/rules.js';
+import { runRuleTest } from '../../../electron/services/ruleTest.js';
 import { jsonErrorKeyed, jsonErrorMessage } from '../../../electron/services/inputLimits.js';
 import { checkEventRow } from '../../../electron/services/eventRows.js';
 import { translator } from '../../../electron/services/translate.js';
@@ -125,10 +126,10 @@ describe('CEL: every kind of refusal is keyed and reads in Chinese', () => {
   it('a syntax error: the position is kept, the token named in Chinese, the English unchanged', () => {
     const end = refused('event.hours >');
     expect(end).toMatchObject({ message: 'Unexpected token: EOF', key: 'cel.parse.unexpectedEnd', column: 14 });
-    expect(chinese(end)).toBe('表达式不完整：末尾缺少内容（例如运算符后面缺少操作数）');
+    expect(chinese(end)).toBe('表达式不完整，末尾缺少内容（例如运算符后面缺少操作数）');
     const paren = refused('(event.hours > 1.0');
     expect(paren).toMatchObject({ message: 'Expected RPAREN, got EOF', key: 'cel.parse.missing', column: 19 });
-    expect(chinese(paren)).toBe('缺少右括号“)”：表达式在此处提前结束');
+    expect(chinese(paren)).toBe('缺少右括号“)”，表达式在此处提前结束');
     const token = refused('1 ++ 2');
     expect(token).toMatchObject({ message: 'Unexpected token: PLUS', column: 4 });
     expect(chinese(token)).toBe('此处不应出现“+”');
@@ -150,8 +151,8 @@ describe('CEL: every kind of refusal is keyed and reads in Chinese', () => {
   it('an RE2 pattern: the reason in Chinese, the part of the pattern it names kept', () => {
     const e = refused('event.text.matches("a(b")');
     expect(e).toMatchObject({ message: 'invalid regular expression (RE2 syntax): error parsing regexp: missing closing ): `a(b`', key: 'cel.regex.missingParen', params: { input: 'a(b' }, column: 20 });
-    expect(chinese(e)).toBe('正则表达式无效（RE2 语法）：缺少右括号“)”：“a(b”');
-    expect(chinese(refused('event.text.matches("a(?=b)")'))).toBe('正则表达式无效（RE2 语法）：无效或不支持的 Perl 语法（RE2 不支持前瞻、后顾等断言）：“(?=”');
+    expect(chinese(e)).toBe('正则表达式无效（RE2 语法）：缺少右括号“)”（出错部分：“a(b”）');
+    expect(chinese(refused('event.text.matches("a(?=b)")'))).toBe('正则表达式无效（RE2 语法）：无效或不支持的 Perl 语法，RE2 不支持前瞻、后顾等断言（出错部分：“(?=”）');
     expect(chinese(refused('event.text.matches("\\\\")'))).toBe('正则表达式无效（RE2 语法）：末尾有多余的反斜杠');
   });
 
@@ -162,10 +163,10 @@ describe('CEL: every kind of refusal is keyed and reads in Chinese', () => {
     expect(e.message).toMatch(/^expression too expensive: its worst case is about [\d,]+ steps per event, the limit is 250,000 \(event strings may hold 4096 characters; nested macros multiply\)$/);
     const steps = Number((e.params as { steps: number }).steps);
     expect(steps).toBeGreaterThan(250_000);
-    expect(chinese(e)).toBe(`表达式计算量过大：每条信用记录最坏情况下约需 ${steps.toLocaleString('zh-CN')} 步，上限为 250,000 步（记录中的文字字段最长 4096 个字符；嵌套的宏会使计算量成倍增加）`);
+    expect(chinese(e)).toBe(`表达式计算量过大，每条信用记录最坏情况下约需 ${steps.toLocaleString('zh-CN')} 步，上限为 250,000 步（记录中的文字字段最长 4096 个字符；嵌套的宏会使计算量成倍增加）`);
     const hopeless = refused(`[${Array(90).fill(1).join(',')}].all(a, [${Array(90).fill(1).join(',')}].all(b, [${Array(90).fill(1).join(',')}].all(c, [${Array(90).fill(1).join(',')}].all(d, event.text.contains("x")))))`);
     expect(hopeless.key).toBe('cel.cost.moreThan');
-    expect(chinese(hopeless)).toMatch(/^表达式计算量过大：每条信用记录最坏情况下超过 250,000,000 步/);
+    expect(chinese(hopeless)).toMatch(/^表达式计算量过大，每条信用记录最坏情况下超过 250,000,000 步/);
   });
 
   it("a classification is kept only when its English is the library's exactly; another wording falls back to quoting it", () => {
@@ -194,6 +195,48 @@ describe('CEL: every kind of refusal is keyed and reads in Chinese', () => {
     const missing = [...codes].filter((c) => !never.has(c) && !new RegExp(`\\b${c}\\b`).test(source));
     expect(codes.size).toBeGreaterThan(20);
     expect(missing).toEqual([]);
+  });
+});
+
+describe('CEL: errors while a rule runs on an event', () => {
+  const rule = (condition: string, points = '1.0') => {
+    const r = validateRuleset(
+      { base_score: 1000, score_min: 0, score_max: 2000, friend_penalty: { threshold: 850, weight: 0.5, cap: 100 }, tiers: [{ name: 'D', min: 0 }], rules: [{ id: 'r1', name: 'R1', description: '', dimension: 'civic', event_kind: 'note', condition, points }] },
+      new Map([[KIND.kind, KIND]]),
+    );
+    if (!r.ok) throw new Error(r.problems[0].message);
+    return r.ruleset.rules[0];
+  };
+
+  it.each([
+    ['event.hours > 0.0', {}, 'No such key: hours', '没有键“hours”（这条信用记录没有该字段时，可先用 has() 判断）'],
+    ['int(event.text) > 0', { text: 'abc' }, "int() cannot convert 'abc'", 'int() 无法转换“abc”'],
+    ['1 / int(event.hours) > 0', { hours: 0.5 }, 'division by zero', '除数为零'],
+    ['"abc".matches(event.text + "")', { text: 'a(' }, 'invalid regular expression (RE2 syntax): error parsing regexp: missing closing ): `a(`', '正则表达式无效（RE2 语法）：缺少右括号“)”（出错部分：“a(”）'],
+    ['event.text.size() > 0', { text: 'x'.repeat(5000) }, "field 'text' is longer than 4096 characters, the most a rule reads", '字段“text”超过 4096 个字符，超出评分规则可读取的长度'],
+  ])('%s', (condition, data, english, expected) => {
+    const c = evaluateRule(rule(condition), data);
+    expect(c.error).toBe(english);
+    if (c.error === null) return;
+    expect(expectKeyed({ message: c.error, ...c.said })).toBe(expected);
+  });
+
+  it('points that are not a finite number', () => {
+    const c = evaluateRule(rule('true', 'event.hours / 0.0'), { hours: 1 });
+    expect(c).toMatchObject({ error: 'points are not a finite number', said: { key: 'cel.eval.notFinite' } });
+    if (c.error !== null) expect(chinese(c.said!)).toBe('分值不是有限的数值');
+  });
+
+  it("the rule tester's rows carry the key beside the English", () => {
+    const out = runRuleTest({
+      draft: { base_score: 1000, score_min: 0, score_max: 2000, friend_penalty: { threshold: 850, weight: 0.5, cap: 100 }, tiers: [{ name: 'D', min: 0 }], rules: [{ id: 'r1', name: 'R1', description: '', dimension: 'civic', event_kind: 'note', condition: '1 / int(event.hours) > 0', points: '1.0' }] },
+      kinds: [KIND],
+      asOfMs: 0,
+      events: [],
+      samples: [{ hours: 0.5 }],
+    });
+    expect(out.rows[0]).toMatchObject({ error: 'division by zero', errorKey: 'cel.eval.divisionByZero' });
+    expect(chinese({ key: out.rows[0].errorKey, params: out.rows[0].errorParams })).toBe('除数为零');
   });
 });
 

@@ -111,7 +111,7 @@ describe('rule (CEL) errors', () => {
   it("a syntax error reads in Chinese, not in the parser's English (more in engineKeyed.test.ts)", () => {
     const r = compileExpression('event.hours >', KIND, 'bool');
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(expectKeyed(r.error)).toBe('表达式不完整：末尾缺少内容（例如运算符后面缺少操作数）');
+    if (!r.ok) expect(expectKeyed(r.error)).toBe('表达式不完整，末尾缺少内容（例如运算符后面缺少操作数）');
   });
 
   it('the expression check of the rule editor answers keyed, an unknown kind too', () => {

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../../shared/language.js';
+import { renderKeyed, type KeyedParam } from '../../../shared/keyedText.js';
 import { MESSAGES, type Catalog } from '../../../shared/messages.js';
 import { dispatch, dispatchFromSession } from '../../../electron/ipc/dispatch.js';
 import { assertIndependent } from '../../../electron/services/accounts.js';
@@ -32,10 +33,11 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** A refusal as the console shows it to a reader of `language`. */
-function shown(reply: { ok: boolean; error?: { key?: string; params?: Record<string, string | number> } }, language: (typeof LANGUAGES)[number]): string {
+function shown(reply: { ok: boolean; error?: { key?: string; params?: Record<string, KeyedParam> } }, language: (typeof LANGUAGES)[number]): string {
   expect(reply.ok).toBe(false);
   expect(reply.error?.key).toBeDefined();
-  return translator(language, 'server')(reply.error!.key!, reply.error!.params);
+  const t = translator(language);
+  return renderKeyed((k, p) => t(k, p), { key: reply.error!.key!, params: reply.error!.params });
 }
 
 describe('message keys the main process emits', () => {

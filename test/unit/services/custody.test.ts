@@ -73,7 +73,7 @@ describe('daily backups', () => {
     expect(backupSettings(db, file)).toEqual({ folder, keep: 3 });
     expect(() => setBackupSettings(db, { keep: 0 })).toThrow(/between 1 and 365/);
     const messages: string[] = [];
-    const stop = scheduleDailyBackups(db, file, (m) => messages.push(m));
+    const stop = scheduleDailyBackups(db, file, (m) => messages.push(m.message));
     stop();
     expect(messages).toEqual([expect.stringMatching(/^daily backup credence-.*\.backup written to/)]);
     expect(listBackups(folder)).toHaveLength(1);

@@ -179,16 +179,19 @@ describe('reading and exporting', () => {
     expect(filename).toBe('fairness-current-2025-06-01.csv');
     const lines = csv.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      '"ruleset","ruleset_version","as_of","dimension","group","size","too_small","mean_score","favourable","favourable_rate","adverse_impact_ratio","reference","flagged","tier_AAA","tier_AA","tier_A","tier_B","tier_C","tier_D"',
+      '"ruleset","ruleset_version","as_of","dimension","group","size","too_small","withheld","mean_score","favourable","favourable_rate","adverse_impact_ratio","reference","flagged","tier_AAA","tier_AA","tier_A","tier_B","tier_C","tier_D"',
     );
     expect(rows).toBe(lines.length - 1);
     // 3 districts + 6 age bands
     expect(rows).toBe(9);
-    expect(csv).toContain('"after","1","2025-06-01T00:00:00.000Z","district","\'=HYPERLINK(""x"")","1","yes"');
+    // A district of one citizen: its size only (and North's, the smallest other, so the totals cannot give it away).
+    expect(csv).toContain('"after","1","2025-06-01T00:00:00.000Z","district","\'=HYPERLINK(""x"")","1","yes","yes","","","","","no","no","","","","","",""');
+    // North is judged (39 citizens) and stays the reference, its figures withheld.
+    expect(csv).toContain('"after","1","2025-06-01T00:00:00.000Z","district","North","39","no","yes","","","","","yes","no","","","","","",""');
     const id = proposeRuleset(db, harshDraft(), 'late bills must weigh more', 'alice', simulateRuleset(db, harshDraft()));
     const p = exportFairness(db, { proposalId: id });
     expect(p.rows).toBe(18);
-    expect(p.csv).toContain('"after","2","2025-06-01T00:00:00.000Z","district","South","40","no","850.25","10","0.2500","0.2500","no","yes","0","0","10","0","30","0"');
+    expect(p.csv).toContain('"after","2","2025-06-01T00:00:00.000Z","district","South","40","no","no","850.25","10","0.2500","0.2500","no","yes","0","0","10","0","30","0"');
     expect(() => exportFairness(db, { version: 1, proposalId: id })).toThrow(/not both/);
   });
 });

@@ -152,8 +152,8 @@ describe('outlook of a chain A - B - C where A\'s record expires', () => {
     expect(o.disputes[0]).toMatchObject({ eventId: 'A1', score: 1000, tier: 'A', noChange: null, reach: { citizens: 2, maxHops: 2, byHop: [{ hops: 1, citizens: 1 }, { hops: 2, citizens: 1 }] } });
   });
 
-  it('the friend penalty share by district: North loses 450 own points and 64.29 to friends, South 21.43 to friends', () => {
-    const rows = friendPenaltyByDistrict(db).rows;
+  it('the friend penalty share by district: North loses 450 own points and 64.29 to friends, South 21.43 to friends (figures of districts this small shown, for the arithmetic)', () => {
+    const rows = friendPenaltyByDistrict(db, 0).rows;
     const north = rows.find((r) => r.district === 'North')!;
     const south = rows.find((r) => r.district === 'South')!;
     const all = rows.find((r) => r.district === null)!;
@@ -163,6 +163,15 @@ describe('outlook of a chain A - B - C where A\'s record expires', () => {
     expect(south.share).toBeCloseTo(1, 9);
     expect(all.friendLoss).toBeCloseTo(600 / 7, 5);
     expect(all.share).toBeCloseTo(600 / 7 / (450 + 600 / 7), 8);
+  });
+
+  it("as anyone reads it, North (2 citizens) and South (1) show their sizes only: South's figures would be C's own friend penalty; the population's total stays", () => {
+    const rows = friendPenaltyByDistrict(db).rows;
+    expect(rows.filter((r) => r.district !== null)).toEqual([
+      { district: 'North', citizens: 2, loss: null, friendLoss: null, share: null, withheld: true },
+      { district: 'South', citizens: 1, loss: null, friendLoss: null, share: null, withheld: true },
+    ]);
+    expect(rows.find((r) => r.district === null)!.friendLoss).toBeCloseTo(600 / 7, 5);
   });
 });
 

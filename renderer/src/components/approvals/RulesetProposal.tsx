@@ -149,7 +149,7 @@ export function RulesetProposal({ proposal, spec, maySimulate, run, onRun }: Pro
     },
   });
   const running = run !== null && !run.result && !run.failure;
-  const stale = stored?.stale ?? null;
+  const stale = stored?.stale ? keyedMessage({ key: stored.staleKey, params: stored.staleParams, message: stored.stale }) : null;
   const baseLabel = publishedVersion ? t('rules:diff.publishedVersion', { version: publishedVersion }) : t('rules:diff.defaults');
   const restrictions = (spec.measures ?? []).filter((m) => m.kind === 'restriction').length;
 

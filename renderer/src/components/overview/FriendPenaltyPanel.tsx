@@ -12,8 +12,10 @@ import { call } from '../../api';
 import { count, intlLocale, score } from '../../format';
 import { ChartWithTable } from '../ChartWithTable';
 import { ErrorNote } from '../ErrorNote';
+import { DISCLOSURE_MIN } from '../../../../shared/fairness';
 
-const percent = (share: number): string => new Intl.NumberFormat(intlLocale(), { style: 'percent', maximumFractionDigits: 1 }).format(share);
+const percent = (share: number | null): string =>
+  share === null ? '—' : new Intl.NumberFormat(intlLocale(), { style: 'percent', maximumFractionDigits: 1 }).format(share);
 
 export function FriendPenaltyPanel() {
   const { t } = useTranslation('network');
@@ -38,7 +40,7 @@ export function FriendPenaltyPanel() {
         chart={
           <BarChart
             h={260}
-            data={districts.map((r) => ({ district: r.district ?? '', own: r.loss - r.friendLoss, friends: r.friendLoss }))}
+            data={districts.filter((r) => !r.withheld).map((r) => ({ district: r.district ?? '', own: (r.loss ?? 0) - (r.friendLoss ?? 0), friends: r.friendLoss ?? 0 }))}
             dataKey="district"
             type="stacked"
             series={[
@@ -63,12 +65,13 @@ export function FriendPenaltyPanel() {
           ],
           rows: data.rows.map((r) => ({
             key: r.district ?? '',
-            cells: [r.district ?? t('panel.all'), count(r.citizens), score(r.loss), score(r.friendLoss), percent(r.share)],
+            cells: [r.district ?? t('panel.all'), count(r.citizens), r.loss === null ? '—' : score(r.loss), r.friendLoss === null ? '—' : score(r.friendLoss), percent(r.share)],
           })),
         }}
       />
       <Text size="xs" c="dimmed" mt="xs">
         {t('panel.note')}
+        {districts.some((r) => r.withheld) && <> {t('panel.withheld', { min: DISCLOSURE_MIN })}</>}
       </Text>
     </Card>
   );

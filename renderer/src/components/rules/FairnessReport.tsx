@@ -40,22 +40,30 @@ function useGroupName() {
 
 function Status({ g }: { g: FairnessGroup }) {
   const { t } = useTranslation('fairness');
-  if (g.flagged)
+  const judgement = g.flagged ? (
+    <Badge color="red" variant="filled" data-testid="fairness-flagged" style={{ flexShrink: 0 }}>
+      {t('status.flagged')}
+    </Badge>
+  ) : g.reference ? (
+    <Text size="xs" c="indigo.8" fw={600}>
+      {t('status.reference')}
+    </Text>
+  ) : null;
+  // A withheld group keeps its judgement (withholding hides figures, not flags): both are shown.
+  if (g.withheld)
     return (
-      <Badge color="red" variant="filled" data-testid="fairness-flagged" style={{ flexShrink: 0 }}>
-        {t('status.flagged')}
-      </Badge>
+      <Stack gap={2} align="flex-start">
+        {judgement}
+        <Text size="xs" c="dimmed" fs="italic" data-testid="fairness-withheld">
+          {t('status.withheld')}
+        </Text>
+      </Stack>
     );
+  if (judgement) return judgement;
   if (g.tooSmall)
     return (
       <Text size="xs" c="dimmed" fs="italic">
         {t('status.tooSmall')}
-      </Text>
-    );
-  if (g.reference)
-    return (
-      <Text size="xs" c="indigo.8" fw={600}>
-        {t('status.reference')}
       </Text>
     );
   return null;
@@ -63,7 +71,9 @@ function Status({ g }: { g: FairnessGroup }) {
 
 /** Non-empty tiers of a group, best first: "A 10 · C 30", each pair kept on one line. */
 function TierLine({ side, g }: { side: FairnessSide; g: FairnessGroup }) {
-  const parts = side.tiers.map((tier, i) => [tier, g.tierCounts[i]] as const).filter(([, n]) => n > 0);
+  const counts = g.tierCounts;
+  if (counts === null) return <Text size="xs">—</Text>;
+  const parts = side.tiers.map((tier, i) => [tier, counts[i]] as const).filter(([, n]) => n > 0);
   return (
     <Text size="xs" ff="monospace">
       {parts.map(([tier, n], i) => (
@@ -198,6 +208,7 @@ export function FairnessReportView({ report, subject, csv }: { report: FairnessR
                 ? t('intro.compared', { subject: t(`subject.${subject}`), version: report.before.rulesetVersion ?? '—' })
                 : t('intro.alone', { subject: t(`subject.${subject}`) })}{' '}
               {t('intro.rule', { tiers: unfavourable, threshold: ratio(report.threshold), min: report.minGroupSize })}{' '}
+              {report.disclosureMin !== undefined && <>{t('intro.withheld', { min: report.disclosureMin })} </>}
               {t('intro.age', { asOf: day(report.asOf) })}
             </Text>
           </div>

@@ -1,0 +1,127 @@
+/**
+ * Refusals and file-level import errors stay keyed: in the files listed here
+ * no RejectedInputError, AuthError, file error (FileFormatError,
+ * UnsafeFileError), backup, checkpoint, auditor-key or upload error is made
+ * from an English sentence written in the source, and no import problem is
+ * added with a literal `message`. They take keyed('…') (shared/englishText.ts),
+ * which the reader's console and the command line put in their language.
+ * The scan reads the sources with the TypeScript parser; a literal (or the
+ * literal part of a template, a conditional or a concatenation) with a word
+ * in it, in the text argument, is a finding.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../../..');
+
+/** The files whose refusals and file errors are keyed. */
+const COVERED = [
+  'electron/services/csvSource.ts',
+  'electron/services/import.ts',
+  'electron/services/importRoots.ts',
+  'electron/services/auth.ts',
+  'electron/services/accounts.ts',
+  'electron/services/measures.ts',
+  'electron/services/proposals.ts',
+  'electron/services/disputes.ts',
+  'electron/services/purpose.ts',
+  'electron/services/backup.ts',
+  'electron/services/checkpoints.ts',
+  'electron/services/auditorKey.ts',
+  'electron/services/custody.ts',
+  'electron/ipc/handlers.ts',
+  'electron/bridge/uploads.ts',
+  'electron/cli/ledger.ts',
+];
+
+/** Constructors whose argument at the index is the text a person reads. */
+const KEYED_ERRORS: Record<string, number> = {
+  RejectedInputError: 0,
+  AuthError: 1,
+  FileFormatError: 0,
+  UnsafeFileError: 0,
+  BackupError: 0,
+  CheckpointError: 0,
+  AuditorKeyError: 0,
+  UploadClaimError: 0,
+  UploadTooLargeError: 0,
+};
+
+const WORDS = /\p{L}{2,}/u;
+
+function literalTexts(node: ts.Node): string[] {
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return [node.text];
+  if (ts.isTemplateExpression(node)) return [node.head.text, ...node.templateSpans.flatMap((span) => [...literalTexts(span.expression), span.literal.text])];
+  if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node)) return literalTexts(node.expression);
+  if (ts.isConditionalExpression(node)) return [...literalTexts(node.whenTrue), ...literalTexts(node.whenFalse)];
+  if (ts.isBinaryExpression(node) && [ts.SyntaxKind.PlusToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(node.operatorToken.kind)) {
+    return [...literalTexts(node.left), ...literalTexts(node.right)];
+  }
+  return [];
+}
+
+/** "file:line: what" for every refusal or problem written as an English literal. */
+export function unkeyedRefusals(fileName: string, source: string): string[] {
+  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const report = (node: ts.Node, what: string, texts: string[]) => {
+    const words = texts.filter((text) => WORDS.test(text));
+    if (words.length) found.push(`${fileName}:${file.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${what}(${words.map((w) => JSON.stringify(w)).join(' … ')})`);
+  };
+  const visit = (node: ts.Node) => {
+    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.arguments) {
+      const index = KEYED_ERRORS[node.expression.text];
+      // AuthError(code, english, { key, params }): the English beside its key, as the session refusals are written.
+      const keyedBeside = node.expression.text === 'AuthError' && node.arguments.length > 2;
+      const arg = index === undefined || keyedBeside ? undefined : node.arguments[index];
+      if (arg) report(arg, `new ${node.expression.text}`, literalTexts(arg));
+    }
+    // problems.add({ ..., message: 'English' }): a problem's text comes keyed, through problemFields(keyed(...)).
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'add') {
+      for (const arg of node.arguments) {
+        if (!ts.isObjectLiteralExpression(arg)) continue;
+        for (const p of arg.properties) if (ts.isPropertyAssignment(p) && p.name.getText() === 'message') report(p.initializer, 'problem message', literalTexts(p.initializer));
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
+describe('refusals and file errors are keyed', () => {
+  it('no refusal, file error or import problem in the covered files is an English literal', () => {
+    const found = COVERED.flatMap((f) => unkeyedRefusals(f, readFileSync(join(ROOT, f), 'utf8')));
+    expect(found).toEqual([]);
+  });
+
+  it('the scan finds a planted English refusal of each kind, and lets keyed ones through', () => {
+    const planted = [
+      "throw new RejectedInputError('a backup is named by its file name');",
+      'throw new RejectedInputError(`simulation job ${id} is running`);',
+      "throw new AuthError('forbidden', `${u} is the last administrator`);",
+      "done(new FileFormatError('file contains a NUL byte', line));",
+      "throw new FileFormatError(code === 'MissingQuotes' ? 'unclosed quote' : keyed('importFile.invalidQuote'), start);",
+      "throw new UnsafeFileError('is a symbolic link: only regular files are imported');",
+      "throw new BackupError(`no backup at ${file}`);",
+      "throw new CheckpointError('not a checkpoint');",
+      "throw new AuditorKeyError('wrong passphrase for the auditor key');",
+      "throw new UploadClaimError(`no upload ${id}`);",
+      "problems.add({ file: dir, message: 'both events.csv and events.jsonl are present; keep one' });",
+      "this.problems.add({ file, field, message: `event kind '${kind}' is listed twice` });",
+    ];
+    for (const line of planted) expect(unkeyedRefusals('planted.ts', line), line).toHaveLength(1);
+    const fine = [
+      "throw new RejectedInputError(keyed('backup.nameOnly'));",
+      "throw new RejectedInputError(err.said ?? err.message);",
+      "throw new AuthError('forbidden', keyed('account.lastAdmin', { user }));",
+      "throw new AuthError('unauthenticated', 'please log in', { key: 'auth.loginRequired' });",
+      "done(new FileFormatError(keyed('importFile.nul'), line));",
+      "problems.add({ file: dir, ...problemFields(keyed('importFile.bothEvents')) });",
+      "throw new ImportFolderError('noSuchFolder');",
+    ];
+    for (const line of fine) expect(unkeyedRefusals('fine.ts', line), line).toEqual([]);
+  });
+});
