@@ -10,7 +10,7 @@ import { deferIndexes, type DeferredIndexes } from '../db/deferredIndexes.js';
 import { appendLedgerEntries, type LedgerEntryInput } from '../db/ledger.js';
 import { activeFriendsOf, loadActiveEdges } from '../db/relationships.js';
 import { getRuleset } from '../db/rulesets.js';
-import { buildGraph, clamp, csrView, rawPenaltyOf, solveFixedPoint, updateFixedPoint, type FriendPenaltyParams, type MutableNetworkView, type NetworkView } from '../engine/network.js';
+import { buildGraph, clamp, rawPenalty, rawPenaltyOf, solveFixedPoint, updateFixedPoint, type FriendPenaltyParams, type MutableNetworkView, type NetworkView } from '../engine/network.js';
 import { validateRuleset, type CompiledRuleset } from '../engine/rules.js';
 import { capTotal, fromMicro, microOf, scoreCents, tierFor, toMicro } from '../engine/scoring.js';
 import type { JobResult } from '../../shared/contract.js';
@@ -153,19 +153,102 @@ export function ownMicroFromSums(ruleset: CompiledRuleset, sums: Iterable<[numbe
   return clamp(p.base + sum + adjustMicro, p.min, p.max);
 }
 
+/**
+ * own(i) of one citizen built from its per-rule micro-point sums, added one
+ * rule at a time in rule order: the one arithmetic of assembleOwn and of a
+ * full recompute's load (which adds sums as it reads them, without building
+ * a list per citizen).
+ */
+class OwnAccumulator {
+  private sum = 0;
+  private totals: Record<string, number> = {};
+  private readonly p: MicroParams;
+
+  constructor(private readonly ruleset: CompiledRuleset) {
+    this.p = microParams(ruleset);
+  }
+
+  /** Starts a citizen. */
+  reset(): void {
+    this.sum = 0;
+    this.totals = {};
+  }
+
+  /** Adds one rule's sum of micro-points before its cap (rules in order). */
+  add(ruleIndex: number, raw: number): void {
+    const rule = this.ruleset.rules[ruleIndex];
+    if (!rule) return;
+    const total = capTotal(raw, this.p.capMin[ruleIndex], this.p.capMax[ruleIndex]);
+    if (total !== 0) this.totals[rule.spec.id] = fromMicro(total);
+    this.sum += total;
+  }
+
+  result(adjustMicro: number): OwnScore {
+    return { ownMicro: clamp(this.p.base + this.sum + adjustMicro, this.p.min, this.p.max), totals: JSON.stringify(this.totals) };
+  }
+}
+
 /** own(i) from the per-rule micro-point sums of one citizen (rows in rule order) and their approved adjustments in micro-points. */
 export function assembleOwn(ruleset: CompiledRuleset, sums: [number, number][], adjustMicro = 0): OwnScore {
-  const p = microParams(ruleset);
-  let sum = 0;
-  const totals: Record<string, number> = {};
-  for (const [ruleIndex, raw] of sums) {
-    const rule = ruleset.rules[ruleIndex];
-    if (!rule) continue;
-    const total = capTotal(raw, p.capMin[ruleIndex], p.capMax[ruleIndex]);
-    if (total !== 0) totals[rule.spec.id] = fromMicro(total);
-    sum += total;
+  const acc = new OwnAccumulator(ruleset);
+  for (const [ruleIndex, raw] of sums) acc.add(ruleIndex, raw);
+  return acc.result(adjustMicro);
+}
+
+/**
+ * Reads the text of "citizen rule total" triples separated by single spaces
+ * (the rule totals of a full recompute, packed by SQLite) and calls `visit`
+ * for each, without splitting the text into millions of strings. Citizen and
+ * rule are whole numbers; a total is printf('%!.17g') of a whole number of
+ * micro-points ("-2000000.0"): read digit by digit while that is exact (up
+ * to 15 digits), anything else ('Inf', an exponent, more digits) by
+ * sqliteReal from its text.
+ */
+export function forEachPackedSum(text: string, visit: (citizen: number, rule: number, total: number) => void): void {
+  const end = text.length;
+  let k = 0;
+  const int = (): number => {
+    let v = 0;
+    const from = k;
+    for (; k < end; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 32) break;
+      if (c < 48 || c > 57) throw new Error(`rule totals: '${text.slice(from, from + 20)}' at ${from} is not a whole number`);
+      v = v * 10 + (c - 48);
+    }
+    if (k === from) throw new Error(`rule totals: empty field at ${from}`);
+    if (k < end) k++;
+    return v;
+  };
+  while (k < end) {
+    const citizen = int();
+    const rule = int();
+    const from = k;
+    let stop = text.indexOf(' ', k);
+    if (stop < 0) stop = end;
+    if (stop === from) throw new Error(`rule totals: empty field at ${from}`);
+    let i = from;
+    const negative = text.charCodeAt(i) === 45;
+    if (negative) i++;
+    let v = 0;
+    let digits = 0;
+    for (; i < stop; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      v = v * 10 + (c - 48);
+      digits++;
+    }
+    // The only form read by hand: digits, then '.' and zeros only (or nothing).
+    let plain = digits > 0 && digits <= 15;
+    if (plain && i < stop) {
+      plain = text.charCodeAt(i) === 46 && i + 1 < stop;
+      for (let j = i + 1; plain && j < stop; j++) if (text.charCodeAt(j) !== 48) plain = false;
+    }
+    const total = plain ? (negative ? -v : v) : sqliteReal(text.slice(from, stop));
+    if (Number.isNaN(total)) throw new Error(`rule totals: '${text.slice(from, stop)}' at ${from} is not a number`);
+    visit(citizen, rule, total);
+    k = stop + 1;
   }
-  return { ownMicro: clamp(p.base + sum + adjustMicro, p.min, p.max), totals: JSON.stringify(totals) };
 }
 
 /** adjust(i) in micro-points: each approved manual adjustment rounded to micro-points, then added (SCORING_MODEL §3). */
@@ -437,26 +520,24 @@ export function fullRecompute(
     )
     .pluck()
     .get({ asOf: state.asOfMs }) as string | null;
-  const parts = packed ? packed.split(' ') : [];
+  const acc = new OwnAccumulator(state.ruleset);
   let current = -1;
-  let sums: [number, number][] = [];
-  const flush = () => {
+  const finish = () => {
     if (current >= 0) {
-      const o = assembleOwn(state.ruleset, sums, adjust.get(current) ?? 0);
+      const o = acc.result(adjust.get(current) ?? 0);
       ownMicro[current] = o.ownMicro;
       totals[current] = o.totals;
     }
   };
-  for (let k = 0; k < parts.length; k += 3) {
-    const c = Number(parts[k]);
+  forEachPackedSum(packed ?? '', (c, rule, total) => {
     if (c !== current) {
-      flush();
+      finish();
       current = c;
-      sums = [];
+      acc.reset();
     }
-    sums.push([Number(parts[k + 1]), sqliteReal(parts[k + 2])]);
-  }
-  flush();
+    acc.add(rule, total);
+  });
+  finish();
   const own = new Float64Array(n);
   for (let i = 0; i < n; i++) own[i] = fromMicro(ownMicro[i]);
 
@@ -473,11 +554,17 @@ export function fullRecompute(
   // Rewriting more than an eighth of the scores: their indexes are built once at the end instead of row by row.
   const writer = scoreWriter(db, state, operationId, { idOf: citizenIdReader(db, n), deferIndexesFrom: Math.ceil(n / 8) });
   const entersScope = consentRequired(state.ruleset) || options.unscoredWereOutOfScope === true;
-  const view = csrView(graph, fixed.s);
   const entries: LedgerEntryInput[] = [];
   let changed = 0;
   let citizens = 0;
-  for (let i = 0; i < n; i++) {
+  // The citizen being written: friendsThatMoved is called (only for a ledger entry) while it is written.
+  let i = 0;
+  const friendsThatMoved = () => {
+    const moved = Array.from(graph.neighbors.subarray(graph.offsets[i], graph.offsets[i + 1])).filter((j) => shortfallMoved(old[j]?.s, fixed.s[j], state.params.threshold));
+    const scoped = inScopeEdges.scopeCause.get(i);
+    return scoped ? [...new Set([...moved, ...scoped])] : moved;
+  };
+  for (; i < n; i++) {
     if (!exists[i]) continue;
     citizens++;
     if (scope && !scope[i]) {
@@ -488,12 +575,7 @@ export function fullRecompute(
       }
       continue;
     }
-    const friendsThatMoved = () => {
-      const moved = Array.from(graph.neighbors.subarray(graph.offsets[i], graph.offsets[i + 1])).filter((j) => shortfallMoved(old[j]?.s, fixed.s[j], state.params.threshold));
-      const scoped = inScopeEdges.scopeCause.get(i);
-      return scoped ? [...new Set([...moved, ...scoped])] : moved;
-    };
-    const penalty = Math.min(state.params.cap, rawPenaltyOf(view, i, state.params));
+    const penalty = Math.min(state.params.cap, rawPenalty(i, graph, fixed.s, state.params));
     const entry = writer.write(i, old[i], { ownMicro: ownMicro[i], totals: totals[i] }, fixed.s[i], penalty, friendsThatMoved, entersScope);
     if (entry) {
       entries.push(entry);
