@@ -381,7 +381,20 @@ const ExpressionCheck = z.object({
 });
 
 const RuleTestResult = z.object({
-  rows: z.array(z.object({ eventId: z.string().nullable(), occurredAt: z.string().nullable(), data: z.record(z.string(), z.unknown()), matched: z.boolean(), points: z.number(), error: z.string().nullable(), counted: z.boolean() })),
+  rows: z.array(
+    z.object({
+      eventId: z.string().nullable(),
+      occurredAt: z.string().nullable(),
+      data: z.record(z.string(), z.unknown()),
+      matched: z.boolean(),
+      points: z.number(),
+      /** English; `errorKey` and `errorParams` put it in the reader's language (shared/keyedText.ts). */
+      error: z.string().nullable(),
+      errorKey: z.string().optional(),
+      errorParams: z.record(z.string(), z.unknown()).optional(),
+      counted: z.boolean(),
+    }),
+  ),
   raw: z.number(),
   total: z.number(),
   capped: z.boolean(),

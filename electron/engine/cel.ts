@@ -24,7 +24,7 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { BINDING_MACROS, Compiler, Refusal, tooExpensive, type AstNode, type Compiled } from './celCompiler.js';
 import { classifyLibraryError } from './celErrors.js';
-import { RULE_LIMITS, RuleEvaluationError, TYPE_DENOTATIONS } from './celValues.js';
+import { evaluationError, RULE_LIMITS, RuleEvaluationError, TYPE_DENOTATIONS } from './celValues.js';
 import type { EventKindSpec, FieldType } from '../../shared/domain.js';
 import { keyed } from '../../shared/englishText.js';
 import type { ServerMessageKey } from '../../shared/messages.js';
@@ -201,7 +201,7 @@ export function compileExpression(source: string, kind: EventKindSpec, expect: '
     } catch (err) {
       if (err instanceof RuleEvaluationError) throw err;
       // A RangeError (stack) or anything else from inside evaluation is still this rule's failure.
-      throw new RuleEvaluationError((err as Error).message ?? String(err));
+      throw evaluationError('cel.eval.internal', { detail: (err as Error).message ?? String(err) });
     }
   };
   return { ok: true, type, evaluate, compiled: true, cost: compiled.cost };

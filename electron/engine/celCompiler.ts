@@ -158,7 +158,7 @@ export class Compiler {
         return {
           fn: (d, v) => {
             const b = x.fn(d, v);
-            return typeof b === 'boolean' ? !b : fail(`no such overload: ! on ${kindOf(b)}`);
+            return typeof b === 'boolean' ? !b : fail('cel.eval.not', { type: kindOf(b) });
           },
           cost: x.cost + 1,
           size: SCALAR,
@@ -181,7 +181,7 @@ export class Compiler {
             const cond = c.fn(d, v);
             if (cond === true) return t.fn(d, v);
             if (cond === false) return f.fn(d, v);
-            return fail('no such overload: the condition of ?: is not a bool');
+            return fail('cel.eval.ternaryCondition');
           },
           cost: c.cost + Math.max(t.cost, f.cost) + 1,
           size: mergeSize(t.size, f.size),
@@ -201,7 +201,7 @@ export class Compiler {
             const m = new Map<unknown, unknown>();
             for (const [k, val] of entries) {
               const key = mapKey(k.fn(d, v));
-              if (m.has(key)) fail(`duplicate map key ${String(key)}`);
+              if (m.has(key)) fail('cel.eval.duplicateKey', { key: String(key) });
               m.set(key, val.fn(d, v));
             }
             return m;
@@ -271,8 +271,8 @@ export class Compiler {
       return {
         fn: (d) => {
           const v = Object.hasOwn(d, field) ? d[field] : undefined;
-          if (v === undefined) fail(`No such key: ${field}`);
-          if (isString && (v as string).length > max) fail(`field '${field}' is longer than ${max} characters, the most a rule reads`);
+          if (v === undefined) fail('cel.eval.noSuchKey', { key: field });
+          if (isString && (v as string).length > max) fail('cel.eval.fieldTooLong', { field, max });
           return v;
         },
         cost: 1,
@@ -285,8 +285,8 @@ export class Compiler {
     return {
       fn: (d, v) => {
         const map = m.fn(d, v);
-        if (!(map instanceof Map)) return fail(`no such overload: field selection on ${kindOf(map)}`);
-        if (!map.has(field)) fail(`No such key: ${field}`);
+        if (!(map instanceof Map)) return fail('cel.eval.select', { type: kindOf(map) });
+        if (!map.has(field)) fail('cel.eval.noSuchKey', { key: field });
         return map.get(field);
       },
       cost: m.cost + 1,
@@ -304,17 +304,17 @@ export class Compiler {
         const container = c.fn(d, v);
         const i = k.fn(d, v);
         if (Array.isArray(container)) {
-          if (typeof i !== 'number') return fail(`no such overload: list index of type ${kindOf(i)}`);
-          if (!Number.isInteger(i)) return fail(`list index ${i} is not an integer`);
-          if (i < 0 || i >= container.length) return fail(`index out of range: ${i}`);
+          if (typeof i !== 'number') return fail('cel.eval.listIndexType', { type: kindOf(i) });
+          if (!Number.isInteger(i)) return fail('cel.eval.listIndexFraction', { index: String(i) });
+          if (i < 0 || i >= container.length) return fail('cel.eval.indexRange', { index: String(i) });
           return container[i];
         }
         if (container instanceof Map) {
           const mk = mapKey(i);
-          if (!container.has(mk)) fail(`No such key: ${String(mk)}`);
+          if (!container.has(mk)) fail('cel.eval.noSuchKey', { key: String(mk) });
           return container.get(mk);
         }
-        return fail(`no such overload: indexing ${kindOf(container)}`);
+        return fail('cel.eval.indexing', { type: kindOf(container) });
       },
       cost: c.cost + k.cost + 1,
       size: c.size.elem ?? SCALAR,
@@ -328,7 +328,7 @@ export class Compiler {
     // false, `error || true` is true; otherwise the error propagates. A non-bool
     // operand is an error too (no such overload).
     const absorbing = op === '||';
-    const asBool = (x: unknown): boolean => (typeof x === 'boolean' ? x : fail(`no such overload: ${op} on ${kindOf(x)}`));
+    const asBool = (x: unknown): boolean => (typeof x === 'boolean' ? x : fail('cel.eval.logical', { op, type: kindOf(x) }));
     return {
       fn: (d, v) => {
         let left: boolean;
@@ -429,7 +429,7 @@ export class Compiler {
             fn: (d, v) => {
               const num = l.fn(d, v);
               const den = r.fn(d, v);
-              if (den === 0) fail('division by zero');
+              if (den === 0) fail('cel.eval.divisionByZero');
               // Exact truncated division (a float quotient could round up to the next integer).
               return checkedInt(Number(BigInt(num) / BigInt(den)));
             },
@@ -440,7 +440,7 @@ export class Compiler {
           return {
             fn: (d, v) => {
               const den = r.fn(d, v);
-              if (den === 0) fail('modulus by zero');
+              if (den === 0) fail('cel.eval.modulusByZero');
               // JS % on integers is exact and takes the dividend's sign, as CEL (Go) does.
               return checkedInt(l.fn(d, v) % den);
             },
@@ -516,7 +516,7 @@ export class Compiler {
           return {
             fn: (d, v) => {
               const n = x.fn(d, v);
-              if (!Number.isFinite(n)) fail('int() of a non-finite double');
+              if (!Number.isFinite(n)) fail('cel.eval.intOfNonFinite');
               return checkedInt(Math.trunc(n));
             },
             cost,
@@ -537,7 +537,7 @@ export class Compiler {
           return {
             fn: (d, v) => {
               const s = x.fn(d, v) as string;
-              return Object.hasOwn(BOOL_STRINGS, s) ? BOOL_STRINGS[s] : fail(`bool() cannot convert '${s.slice(0, 40)}'`);
+              return Object.hasOwn(BOOL_STRINGS, s) ? BOOL_STRINGS[s] : fail('cel.eval.boolConvert', { value: s.slice(0, 40) });
             },
             cost,
             size: SCALAR,
@@ -636,7 +636,7 @@ export class Compiler {
     const cost = bound(range.cost + n * perItem + 1);
     const items = isMap ? (x: unknown) => [...(x as Map<unknown, unknown>).keys()] : (x: unknown) => x as unknown[];
     const body = bodies[0].fn;
-    const asBool = (x: unknown): boolean => (typeof x === 'boolean' ? x : fail(`no such overload: the predicate of ${name}() is not a bool`));
+    const asBool = (x: unknown): boolean => (typeof x === 'boolean' ? x : fail('cel.eval.predicate', { name }));
     let fn: Fn;
     switch (name) {
       case 'all':

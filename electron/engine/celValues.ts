@@ -6,6 +6,10 @@
  * that bound what a rule may read and cost.
  */
 import { RE2JS } from 're2js';
+import { englishText } from '../../shared/englishText.js';
+import type { KeyedParam } from '../../shared/keyedText.js';
+import type { ServerMessageKey } from '../../shared/messages.js';
+import { regexError, type SaidCel } from './celErrors.js';
 
 export const RULE_LIMITS = {
   /** Longest string an event field may hold for a rule (characters); a longer one is an evaluation error. */
@@ -21,8 +25,27 @@ export const RULE_LIMITS = {
   maxPatternLength: 1000,
 } as const;
 
-/** Raised by compiled closures; the engine counts it as an evaluation error of the rule. */
-export class RuleEvaluationError extends Error {}
+/** Raised by compiled closures; the engine counts it as an evaluation error of the rule. `said` keys it for the reader's language. */
+export class RuleEvaluationError extends Error {
+  constructor(readonly said: SaidCel) {
+    super(said.message);
+  }
+}
+
+/** The English of evaluation errors already said (a rule failing on every event says the same few things): bounded. */
+const spoken = new Map<string, string>();
+
+/** An evaluation error, keyed (server:cel.eval.*); its English comes from the English catalog. */
+export function evaluationError(key: ServerMessageKey, params: Record<string, KeyedParam> = {}): RuleEvaluationError {
+  const memo = `${key}\u0000${JSON.stringify(params)}`;
+  let message = spoken.get(memo);
+  if (message === undefined) {
+    message = englishText({ key, params });
+    if (spoken.size >= 1000) spoken.clear();
+    spoken.set(memo, message);
+  }
+  return new RuleEvaluationError({ message, key, params });
+}
 
 /** A CEL type value (`type(1) == int`). */
 export class CelType {
@@ -45,12 +68,12 @@ export const TYPE_DENOTATIONS = new Set(['int', 'double', 'string', 'bool', 'nul
 export const REFUSED_TYPES = /\b(uint|bytes|google\.protobuf\.\w+|timestamp|duration|optional)\b/;
 
 export function checkedInt(v: number): number {
-  if (!Number.isSafeInteger(v)) throw new RuleEvaluationError(`integer overflow: rules compute integers exactly only within +-(2^53 - 1)`);
+  if (!Number.isSafeInteger(v)) throw evaluationError('cel.eval.intOverflow');
   return v === 0 ? 0 : v;
 }
 
-export function fail(message: string): never {
-  throw new RuleEvaluationError(message);
+export function fail(key: ServerMessageKey, params: Record<string, KeyedParam> = {}): never {
+  throw evaluationError(key, params);
 }
 
 /** CEL runtime type name of a value; numbers are `number` (int and double are told apart statically). */
@@ -102,12 +125,12 @@ export function compareValues(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : a === b ? 0 : NaN;
   if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
-  return fail(`no such overload: ${kindOf(a)} and ${kindOf(b)} cannot be compared`);
+  return fail('cel.eval.compare', { left: kindOf(a), right: kindOf(b) });
 }
 
 export function mapKey(k: unknown): unknown {
   if (typeof k === 'number' || typeof k === 'string' || typeof k === 'boolean') return k;
-  return fail(`unsupported map key type ${kindOf(k)}`);
+  return fail('cel.eval.mapKeyType', { type: kindOf(k) });
 }
 
 export function codePointLength(s: string): number {
@@ -138,16 +161,16 @@ export function formatDouble(x: number): string {
 }
 
 export function parseIntString(s: string): number {
-  if (!/^[+-]?\d+$/.test(s)) fail(`int() cannot convert '${s.slice(0, 40)}'`);
+  if (!/^[+-]?\d+$/.test(s)) fail('cel.eval.intConvert', { value: s.slice(0, 40) });
   const big = BigInt(s);
-  if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < -BigInt(Number.MAX_SAFE_INTEGER)) fail('integer overflow: rules compute integers exactly only within +-(2^53 - 1)');
+  if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < -BigInt(Number.MAX_SAFE_INTEGER)) fail('cel.eval.intOverflow');
   return checkedInt(Number(big));
 }
 
 export function parseDoubleString(s: string): number {
   const special = /^([+-]?)(inf|infinity|nan)$/i.exec(s);
   if (special) return special[2].toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity;
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) fail(`double() cannot convert '${s.slice(0, 40)}'`);
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) fail('cel.eval.doubleConvert', { value: s.slice(0, 40) });
   return Number(s);
 }
 
@@ -170,7 +193,7 @@ export function regexProgramSize(re: RE2JS, pattern: string): number {
 export function matchDynamic(pattern: string, text: string): boolean {
   const re = compileRegex(pattern);
   if ((text.length + 1) * (regexProgramSize(re, pattern) + 1) > RULE_LIMITS.maxCost) {
-    fail(`regular expression too expensive for this text: ${regexProgramSize(re, pattern)} RE2 instructions over ${text.length} characters is above the cost limit of ${RULE_LIMITS.maxCost}`);
+    fail('cel.eval.regexCost', { instructions: regexProgramSize(re, pattern), chars: text.length, max: RULE_LIMITS.maxCost });
   }
   return re.matcher(text).find();
 }
@@ -178,11 +201,11 @@ export function matchDynamic(pattern: string, text: string): boolean {
 export function compileRegex(pattern: string): RE2JS {
   let re = regexCache.get(pattern);
   if (!re) {
-    if (pattern.length > RULE_LIMITS.maxPatternLength) throw new RuleEvaluationError(`regular expression longer than ${RULE_LIMITS.maxPatternLength} characters`);
+    if (pattern.length > RULE_LIMITS.maxPatternLength) throw evaluationError('cel.refuse.patternTooLong', { max: RULE_LIMITS.maxPatternLength });
     try {
       re = RE2JS.compile(pattern);
     } catch (err) {
-      throw new RuleEvaluationError(`invalid regular expression: ${(err as Error).message}`);
+      throw new RuleEvaluationError(regexError(err));
     }
     if (regexCache.size > 500) regexCache.clear();
     regexCache.set(pattern, re);

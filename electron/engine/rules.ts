@@ -5,6 +5,7 @@
  */
 import { RulesetSpec, type EventKindSpec, type InputProblem, type RuleSpec } from '../../shared/domain.js';
 import { keyed } from '../../shared/englishText.js';
+import type { KeyedText } from '../../shared/keyedText.js';
 import { schemaProblem } from './rulesetSchema.js';
 import { compileExpression, RULE_LIMITS, RuleEvaluationError, type EventData, type Evaluator, type ExpressionError } from './cel.js';
 
@@ -146,18 +147,22 @@ export function countsAt(rule: CompiledRule, occurredMs: number, asOfMs: number)
   return occurredMs <= asOfMs && (rule.ttlMs === null || occurredMs > asOfMs - rule.ttlMs);
 }
 
-/** c(r, e): the points of one event under one rule; `error` when evaluation failed. */
-export type Contribution = { points: number; error: null } | { points: 0; error: string };
+/** c(r, e): the points of one event under one rule; `error` (English, as stored) when evaluation failed, `said` keying it for the reader's language. */
+export type Contribution = { points: number; error: null } | { points: 0; error: string; said?: KeyedText };
 
 export function evaluateRule(rule: CompiledRule, data: EventData): Contribution {
   try {
     const cond = rule.condition(data);
     if (cond !== true) return { points: 0, error: null };
     const pts = Number(rule.points(data));
-    if (!Number.isFinite(pts)) return { points: 0, error: 'points are not a finite number' };
+    if (!Number.isFinite(pts)) {
+      const said = keyed('cel.eval.notFinite');
+      return { points: 0, error: said.message, said: { key: said.key } };
+    }
     return { points: pts, error: null };
   } catch (err) {
-    if (err instanceof RuleEvaluationError || err instanceof Error) return { points: 0, error: err.message };
+    if (err instanceof RuleEvaluationError) return { points: 0, error: err.message, said: { key: err.said.key, params: err.said.params } };
+    if (err instanceof Error) return { points: 0, error: err.message };
     return { points: 0, error: String(err) };
   }
 }

@@ -8,7 +8,7 @@ import { keyed } from '../../shared/englishText.js';
 import type { Output } from '../../shared/contract.js';
 import type { EventKindSpec, RuleSpec } from '../../shared/domain.js';
 import { compileExpression } from '../engine/cel.js';
-import { countsAt, formatProblem, validateRuleset } from '../engine/rules.js';
+import { countsAt, formatProblem, validateRuleset, type Contribution } from '../engine/rules.js';
 import { capTotal, fromMicro, toMicro } from '../engine/scoring.js';
 import { contributionOf, ruleInput } from './contributions.js';
 import { checkEventData } from './validation.js';
@@ -38,6 +38,11 @@ export function runExpressionCheck(q: ExpressionCheckRequest): Output<'checkExpr
   return r.ok ? { ok: true, type: r.type, compiled: r.compiled } : { ok: false, error: r.error };
 }
 
+/** An evaluation error's key and parameters, for the reader's language (the English stays in `error`). */
+function errorKey(c: Contribution): { errorKey?: string; errorParams?: Record<string, unknown> } {
+  return c.error !== null && c.said ? { errorKey: c.said.key, ...(c.said.params && { errorParams: c.said.params }) } : {};
+}
+
 export function runRuleTest(q: RuleTestRequest): Output<'testRule'> {
   const kinds = new Map(q.kinds.map((k) => [k.kind, k]));
   const checked = validateRuleset(q.draft, kinds);
@@ -48,7 +53,7 @@ export function runRuleTest(q: RuleTestRequest): Output<'testRule'> {
   for (const e of q.events) {
     const data = ruleInput(kind, e.data);
     const c = contributionOf(rule, data);
-    rows.push({ eventId: e.eventId, occurredAt: e.occurredAt, data, matched: c.points !== 0 || c.error !== null, points: c.points, error: c.error, counted: countsAt(rule, e.occurredMs, q.asOfMs) });
+    rows.push({ eventId: e.eventId, occurredAt: e.occurredAt, data, matched: c.points !== 0 || c.error !== null, points: c.points, error: c.error, ...errorKey(c), counted: countsAt(rule, e.occurredMs, q.asOfMs) });
   }
   q.samples.forEach((sample, i) => {
     // A sample is checked like an imported event: a field of the wrong type would give a rule a value CEL cannot have.
@@ -56,7 +61,7 @@ export function runRuleTest(q: RuleTestRequest): Output<'testRule'> {
     if (!valid.ok) throw new RuleTestRejected(`sample ${i + 1}: ${valid.message}`);
     const data = ruleInput(kind, valid.value);
     const c = contributionOf(rule, data);
-    rows.push({ eventId: null, occurredAt: null, data, matched: c.points !== 0 || c.error !== null, points: c.points, error: c.error, counted: true });
+    rows.push({ eventId: null, occurredAt: null, data, matched: c.points !== 0 || c.error !== null, points: c.points, error: c.error, ...errorKey(c), counted: true });
   });
   // In micro-points, as scoring adds them (SCORING_MODEL §3).
   const rawMicro = rows.filter((r) => r.counted && r.error === null).reduce((s, r) => s + toMicro(r.points), 0);

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileExpression, type ExpressionError } from '../../../electron/engine/cel.js';
 import { classifyLibraryError } from '../../../electron/engine/celErrors.js';
-import { validateRuleset } from '../../../electron/engine/rules.js';
+import { evaluateRule, validateRuleset } from '../../../electron/engine/rules.js';
+import { runRuleTest } from '../../../electron/services/ruleTest.js';
 import { jsonErrorKeyed, jsonErrorMessage } from '../../../electron/services/inputLimits.js';
 import { checkEventRow } from '../../../electron/services/eventRows.js';
 import { translator } from '../../../electron/services/translate.js';
@@ -194,6 +195,48 @@ describe('CEL: every kind of refusal is keyed and reads in Chinese', () => {
     const missing = [...codes].filter((c) => !never.has(c) && !new RegExp(`\\b${c}\\b`).test(source));
     expect(codes.size).toBeGreaterThan(20);
     expect(missing).toEqual([]);
+  });
+});
+
+describe('CEL: errors while a rule runs on an event', () => {
+  const rule = (condition: string, points = '1.0') => {
+    const r = validateRuleset(
+      { base_score: 1000, score_min: 0, score_max: 2000, friend_penalty: { threshold: 850, weight: 0.5, cap: 100 }, tiers: [{ name: 'D', min: 0 }], rules: [{ id: 'r1', name: 'R1', description: '', dimension: 'civic', event_kind: 'note', condition, points }] },
+      new Map([[KIND.kind, KIND]]),
+    );
+    if (!r.ok) throw new Error(r.problems[0].message);
+    return r.ruleset.rules[0];
+  };
+
+  it.each([
+    ['event.hours > 0.0', {}, 'No such key: hours', '没有键“hours”（这条信用记录没有该字段时，可先用 has() 判断）'],
+    ['int(event.text) > 0', { text: 'abc' }, "int() cannot convert 'abc'", 'int() 无法转换“abc”'],
+    ['1 / int(event.hours) > 0', { hours: 0.5 }, 'division by zero', '除数为零'],
+    ['"abc".matches(event.text + "")', { text: 'a(' }, 'invalid regular expression (RE2 syntax): error parsing regexp: missing closing ): `a(`', '正则表达式无效（RE2 语法）：缺少右括号“)”（出错部分：“a(”）'],
+    ['event.text.size() > 0', { text: 'x'.repeat(5000) }, "field 'text' is longer than 4096 characters, the most a rule reads", '字段“text”超过 4096 个字符，超出评分规则可读取的长度'],
+  ])('%s', (condition, data, english, expected) => {
+    const c = evaluateRule(rule(condition), data);
+    expect(c.error).toBe(english);
+    if (c.error === null) return;
+    expect(expectKeyed({ message: c.error, ...c.said })).toBe(expected);
+  });
+
+  it('points that are not a finite number', () => {
+    const c = evaluateRule(rule('true', 'event.hours / 0.0'), { hours: 1 });
+    expect(c).toMatchObject({ error: 'points are not a finite number', said: { key: 'cel.eval.notFinite' } });
+    if (c.error !== null) expect(chinese(c.said!)).toBe('分值不是有限的数值');
+  });
+
+  it("the rule tester's rows carry the key beside the English", () => {
+    const out = runRuleTest({
+      draft: { base_score: 1000, score_min: 0, score_max: 2000, friend_penalty: { threshold: 850, weight: 0.5, cap: 100 }, tiers: [{ name: 'D', min: 0 }], rules: [{ id: 'r1', name: 'R1', description: '', dimension: 'civic', event_kind: 'note', condition: '1 / int(event.hours) > 0', points: '1.0' }] },
+      kinds: [KIND],
+      asOfMs: 0,
+      events: [],
+      samples: [{ hours: 0.5 }],
+    });
+    expect(out.rows[0]).toMatchObject({ error: 'division by zero', errorKey: 'cel.eval.divisionByZero' });
+    expect(chinese({ key: out.rows[0].errorKey, params: out.rows[0].errorParams })).toBe('除数为零');
   });
 });
 

@@ -4,9 +4,9 @@
  * or an error's text is never a string literal or template with English
  * words; it is keyed (`keyed(...)`, `refuse(...)`) and its English comes
  * from the English catalog. The TypeScript parser reads each file.
- * Evaluation errors raised while a rule runs (`fail(...)`, RuleEvaluationError
- * in celValues.ts) are stored as text with the contribution and are not
- * covered here.
+ * Evaluation errors raised while a rule runs are keyed too (`fail(key, ...)`:
+ * a string there does not typecheck); their English is what the
+ * contributions table stores.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +16,15 @@ import { describe, expect, it } from 'vitest';
 const ROOT = join(import.meta.dirname, '../../..');
 
 /** Files whose refusals are all keyed (paths from the repository root). */
-export const KEYED_FILES = ['electron/engine/cel.ts', 'electron/engine/celCompiler.ts', 'electron/engine/celErrors.ts', 'electron/engine/rules.ts', 'electron/engine/rulesetSchema.ts', 'electron/services/eventRows.ts'];
+export const KEYED_FILES = [
+  'electron/engine/cel.ts',
+  'electron/engine/celCompiler.ts',
+  'electron/engine/celErrors.ts',
+  'electron/engine/celValues.ts',
+  'electron/engine/rules.ts',
+  'electron/engine/rulesetSchema.ts',
+  'electron/services/eventRows.ts',
+];
 
 /** Two words of a sentence: letters, a space, letters (code such as `event.field` or `tiers.${i}.min` is not). */
 const SENTENCE = /[A-Za-z]{2,}[,:]? [A-Za-z(]{2,}/;
@@ -38,7 +46,7 @@ export function englishRefusals(source: string, file = 'source.ts'): string[] {
   };
   const visit = (node: ts.Node): void => {
     // { message: 'weight must be ...' }: a problem, a refusal or an expression error.
-    if (ts.isPropertyAssignment(node) && ['message', 'detail', 'reason'].includes(node.name.getText(sf))) report(node, literalText(node.initializer));
+    if (ts.isPropertyAssignment(node) && ['message', 'detail', 'reason', 'error'].includes(node.name.getText(sf))) report(node, literalText(node.initializer));
     // new SomeError('...'), new Refusal(...), throw '...'.
     if (ts.isNewExpression(node) && /Error|Refusal|Rejected/.test(node.expression.getText(sf))) for (const arg of node.arguments ?? []) report(arg, literalText(arg));
     if (ts.isThrowStatement(node)) report(node, literalText(node.expression));
@@ -60,12 +68,14 @@ describe('the rule engine gives no English of its own to a reader', () => {
         'problems.push({ field: `tiers.${i}.min`, message: `tier ${name} is not below ${previous}` });',
         "throw new RuleTestRejected('sample is bad');",
         "throw new Error(hopeless ? 'too costly to run' : 'fine');",
+        "return { points: 0, error: 'points are not a finite number' };",
         "problems.push({ field: `tiers.${i}.min`, ...keyed('ruleset.tierOrder', { name }) });",
         "throw refuse(node.pos, 'cel.refuse.negation', { type: t });",
         "return { message: english, key: 'cel.regex.other', params: { detail } };",
+        "return { points: 0, error: null };",
         "const e = { message: 'event.hours' };",
       ].join('\n'),
     );
-    expect(found).toEqual(['source.ts:1: cap must contain 0', 'source.ts:2: tier  …  is not below  … ', 'source.ts:3: sample is bad', 'source.ts:4: too costly to run | fine']);
+    expect(found).toEqual(['source.ts:1: cap must contain 0', 'source.ts:2: tier  …  is not below  … ', 'source.ts:3: sample is bad', 'source.ts:4: too costly to run | fine', 'source.ts:5: points are not a finite number']);
   });
 });

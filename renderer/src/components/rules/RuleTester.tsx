@@ -10,6 +10,7 @@ import type { EventKindSpec, RuleSpec } from '../../../../shared/domain';
 import { call } from '../../api';
 import { points, when } from '../../format';
 import { ErrorNote } from '../ErrorNote';
+import { keyedMessage } from '../../i18n/serverText';
 import { canonical } from './draft';
 
 type Sample = Record<string, number | string | boolean | undefined>;
@@ -107,7 +108,7 @@ function Results({ result, citizenId }: { result: RuleTestResult; citizenId: str
                   <Table.Td>
                     {r.error && (
                       <Text size="xs" c="red">
-                        {r.error}
+                        {keyedMessage({ key: r.errorKey, params: r.errorParams, message: r.error })}
                       </Text>
                     )}
                   </Table.Td>
