@@ -21,15 +21,16 @@
  * each instant: an out-of-scope friend is in no one's friend list.
  */
 import type { Outlook, OutlookRecord } from '../../shared/recourse.js';
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { Db } from '../db/connection.js';
-import { rawPenaltyOf, updateFixedPoint, type FriendPenaltyParams, type MutableNetworkView } from '../engine/network.js';
+import { clamp, rawPenaltyOf, updateFixedPoint, type FriendPenaltyParams, type MutableNetworkView } from '../engine/network.js';
 import { countsAt, type CompiledRuleset } from '../engine/rules.js';
-import { fromMicro, microOf, scoreCents, tierFor, toMicro } from '../engine/scoring.js';
+import { capTotal, fromMicro, microOf, scoreCents, tierFor, toMicro } from '../engine/scoring.js';
 import { columnsOf } from './citizenTables.js';
 import { consentRequired } from './consentScope.js';
 import { NotFoundError } from './explain.js';
 import { reachOf, whatIf } from './networkReach.js';
-import { loadScoringState, ownMicroFromSums, type ScoringState } from './scoring.js';
+import { loadScoringState, type ScoringState } from './scoring.js';
 
 /** Points of the outlook sent to the console; the rest are counted. */
 export const POINTS_SHOWN = 400;
@@ -81,6 +82,26 @@ interface Person {
 }
 
 const dateMs = (date: string) => Date.parse(`${date}T00:00:00.000Z`);
+
+/**
+ * The outlook's statements, compiled once per connection (compiling them took
+ * a few milliseconds of every call). SQLite re-prepares a statement by itself
+ * when the schema changes under it; each text is used in one mode only.
+ */
+const statementCache = new WeakMap<Db, Map<string, Statement>>();
+function statement(db: Db, sql: string, mode: 'pluck' | 'raw' | 'rows' = 'rows'): Statement {
+  let cache = statementCache.get(db);
+  if (!cache) statementCache.set(db, (cache = new Map()));
+  const key = `${mode}\u0000${sql}`;
+  let st = cache.get(key);
+  if (!st) {
+    st = db.prepare(sql);
+    if (mode === 'pluck') st.pluck();
+    else if (mode === 'raw') st.raw(true);
+    cache.set(key, st);
+  }
+  return st;
+}
 const dayOf = (ms: number) => ms - (((ms % 86_400_000) + 86_400_000) % 86_400_000);
 
 /** The instants in (from, to] at which a contribution starts or stops counting (the ttl window of countsAt). */
@@ -97,15 +118,44 @@ function sumChanges(ruleset: CompiledRuleset, citizen: number, contributions: Co
   return out.sort((a, b) => a.at - b.at);
 }
 
-/** Per-rule micro-point sums of the contributions that count at `asOfMs`. */
-function sumsAt(ruleset: CompiledRuleset, contributions: Contribution[], asOfMs: number): Map<number, number> {
-  const sums = new Map<number, number>();
-  for (const c of contributions) if (countsAt(ruleset.rules[c.rule], c.occurredMs, asOfMs)) sums.set(c.rule, (sums.get(c.rule) ?? 0) + c.micro);
+/**
+ * Per-rule micro-point sums of the contributions that count at `asOfMs`, one
+ * slot per rule of the ruleset (a running total the sweep over the instants
+ * moves by each change; whole micro-points, so the order of additions does not
+ * matter). A rule with nothing counting has 0, which its cap leaves at 0
+ * (validated: cap.min <= 0 <= cap.max).
+ */
+function sumsAt(ruleset: CompiledRuleset, contributions: Contribution[], asOfMs: number): Float64Array {
+  const sums = new Float64Array(ruleset.rules.length);
+  for (const c of contributions) if (countsAt(ruleset.rules[c.rule], c.occurredMs, asOfMs)) sums[c.rule] += c.micro;
   return sums;
 }
 
-function ownMicroOf(ruleset: CompiledRuleset, sums: Map<number, number>, adjustMicro: number): number {
-  return ownMicroFromSums(ruleset, sums, adjustMicro);
+/** The micro-point figures of own(i) (SCORING_MODEL §2), per ruleset. */
+const ownParamsCache = new WeakMap<CompiledRuleset, { base: number; min: number; max: number; capMin: Float64Array; capMax: Float64Array }>();
+
+/**
+ * own(i) in micro-points from a person's per-rule sums: the arithmetic of
+ * ownMicroFromSums (each rule's total capped, added in whole micro-points,
+ * with the adjustments, clamped), on the running totals of the sweep, called
+ * at every instant without building a pair per rule.
+ */
+function ownMicroOf(ruleset: CompiledRuleset, sums: Float64Array, adjustMicro: number): number {
+  let p = ownParamsCache.get(ruleset);
+  if (!p) {
+    const spec = ruleset.spec;
+    p = {
+      base: toMicro(spec.base_score),
+      min: toMicro(spec.score_min),
+      max: toMicro(spec.score_max),
+      capMin: Float64Array.from(ruleset.rules, (r) => toMicro(r.capMin)),
+      capMax: Float64Array.from(ruleset.rules, (r) => toMicro(r.capMax)),
+    };
+    ownParamsCache.set(ruleset, p);
+  }
+  let sum = 0;
+  for (let r = 0; r < sums.length; r++) if (sums[r] !== 0) sum += capTotal(sums[r], p.capMin[r], p.capMax[r]);
+  return clamp(p.base + sum + adjustMicro, p.min, p.max);
 }
 
 /** Whether a person's consent at instant t is `given` (SCORING_MODEL §1: the latest record with at <= t). */
@@ -151,16 +201,16 @@ function parseNumbers(text: string | null): number[] {
  * records is read in a third of the time row by row takes.
  */
 function loaders(db: Db, ruleset: CompiledRuleset) {
-  const contributions = db
-    .prepare(
-      `SELECT group_concat(rule_index || ' ' || CAST(round(points * 1000000) AS INTEGER) || ' ' || occurred_ms || ' ' || event_idx, ' ')
-       FROM contributions WHERE citizen_idx = ? AND error IS NULL`,
-    )
-    .pluck();
-  const adjustments = db.prepare('SELECT points FROM adjustments WHERE citizen_idx = ?').pluck();
+  const contributions = statement(
+    db,
+    `SELECT group_concat(rule_index || ' ' || CAST(round(points * 1000000) AS INTEGER) || ' ' || occurred_ms || ' ' || event_idx, ' ')
+     FROM contributions WHERE citizen_idx = ? AND error IS NULL`,
+    'pluck',
+  );
+  const adjustments = statement(db, 'SELECT points FROM adjustments WHERE citizen_idx = ?', 'pluck');
   const withConsent = consentRequired(ruleset);
-  const consents = db.prepare('SELECT at_ms, status FROM consents WHERE citizen_idx = ? ORDER BY at_ms, seq').raw(true);
-  const relations = db.prepare('SELECT b, since, until FROM relationships WHERE a = @i UNION ALL SELECT a, since, until FROM relationships WHERE b = @i').raw(true);
+  const consents = statement(db, 'SELECT at_ms, status FROM consents WHERE citizen_idx = ? ORDER BY at_ms, seq', 'raw');
+  const relations = statement(db, 'SELECT b, since, until FROM relationships WHERE a = @i UNION ALL SELECT a, since, until FROM relationships WHERE b = @i', 'raw');
   return {
     persons(idxs: number[]): Person[] {
       return idxs.map((idx) => {
@@ -197,7 +247,7 @@ function lowestOwnMicro(ruleset: CompiledRuleset, p: Person, from: number, to: n
   let lowest = ownMicroOf(ruleset, sums, p.adjustMicro);
   for (let k = 0; k < changes.length && changes[k].at <= to; ) {
     const at = changes[k].at;
-    for (; k < changes.length && changes[k].at === at; k++) sums.set(changes[k].rule, (sums.get(changes[k].rule) ?? 0) + changes[k].delta);
+    for (; k < changes.length && changes[k].at === at; k++) sums[changes[k].rule] += changes[k].delta;
     lowest = Math.min(lowest, ownMicroOf(ruleset, sums, p.adjustMicro));
   }
   return lowest;
@@ -260,7 +310,7 @@ export interface OutlookOptions {
 export function scoreOutlook(db: Db, citizenId: string, options: OutlookOptions = {}): Outlook {
   const state = loadScoringState(db);
   if (!state) throw new NotFoundError('no scores yet: no ruleset has been published');
-  const citizen = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(citizenId) as number | undefined;
+  const citizen = statement(db, 'SELECT idx FROM citizens WHERE citizen_id = ?', 'pluck').get(citizenId) as number | undefined;
   if (citizen === undefined) throw new NotFoundError(`no citizen with id '${citizenId}'`);
   const { ruleset, params, asOfMs } = state;
   const tiers = ruleset.spec.tiers;
@@ -274,7 +324,7 @@ export function scoreOutlook(db: Db, citizenId: string, options: OutlookOptions 
   if (!inScopeAt(target, asOfMs)) {
     throw new NotFoundError(`citizen '${citizenId}' is not scored: the current ruleset scores only citizens who gave their consent, and theirs is not given at the as-of, so there is no outlook`);
   }
-  const stored = db.prepare('SELECT cents, tier, s, own, penalty FROM scores WHERE citizen_idx = ?').get(citizen) as
+  const stored = statement(db, 'SELECT cents, tier, s, own, penalty FROM scores WHERE citizen_idx = ?').get(citizen) as
     | { cents: number; tier: string; s: number; own: number; penalty: number }
     | undefined;
   if (!stored) throw new NotFoundError(`citizen '${citizenId}' has no score yet`);
@@ -355,11 +405,11 @@ export function scoreOutlook(db: Db, citizenId: string, options: OutlookOptions 
   // State at the as-of: the stored fixed point (own score for one not in scope then), own sums, friend lists.
   const members = [...projected].map((i) => persons.get(i)!);
   const storedS = new Map(
-    db.prepare('SELECT citizen_idx, s FROM scores WHERE citizen_idx IN (SELECT value FROM json_each(?))').raw(true).all(JSON.stringify([...projected])) as [number, number][],
+    statement(db, 'SELECT citizen_idx, s FROM scores WHERE citizen_idx IN (SELECT value FROM json_each(?))', 'raw').all(JSON.stringify([...projected])) as [number, number][],
   );
   const scores = new Map<number, number>();
   const own = new Map<number, number>();
-  const sums = new Map<number, Map<number, number>>();
+  const sums = new Map<number, Float64Array>();
   const friends = new Map<number, number[]>();
   const changes: SumChange[] = [];
   /** Members whose friend list may change at an instant, and members entering or leaving scope then. */
@@ -410,8 +460,7 @@ export function scoreOutlook(db: Db, citizenId: string, options: OutlookOptions 
     const mine: SumChange[] = [];
     for (; k < changes.length && changes[k].at === at; k++) {
       const c = changes[k];
-      const s = sums.get(c.citizen)!;
-      s.set(c.rule, (s.get(c.rule) ?? 0) + c.delta);
+      sums.get(c.citizen)![c.rule] += c.delta;
       dirty.add(c.citizen);
       if (c.citizen === citizen) mine.push(c);
     }
@@ -492,7 +541,7 @@ function nextTierOf(tiers: { name: string; min: number }[], current: string, poi
 }
 
 function eventIdsOf(db: Db, eventIdxs: number[]): Map<number, { eventId: string; occurredAt: string }> {
-  const get = db.prepare('SELECT event_id, occurred_at FROM events WHERE idx = ?').raw(true);
+  const get = statement(db, 'SELECT event_id, occurred_at FROM events WHERE idx = ?', 'raw');
   const out = new Map<number, { eventId: string; occurredAt: string }>();
   for (const idx of eventIdxs) {
     if (out.has(idx)) continue;
@@ -513,7 +562,7 @@ function pendingDisputes(db: Db, state: ScoringState, citizen: number, target: P
        WHERE d.citizen_idx = ? AND d.status IN ('open', 'under_review') AND e.retracted_by IS NULL ORDER BY d.id`,
     )
     .all(citizen) as { id: number; status: string; event_idx: number; event_id: string }[];
-  const stored = db.prepare('SELECT cents, tier, own FROM scores WHERE citizen_idx = ?').get(citizen) as { cents: number; tier: string; own: number };
+  const stored = statement(db, 'SELECT cents, tier, own FROM scores WHERE citizen_idx = ?').get(citizen) as { cents: number; tier: string; own: number };
   return rows.map((d) => {
     const without = target.contributions.filter((c) => c.eventIdx !== d.event_idx);
     const ownMicro = ownMicroOf(state.ruleset, sumsAt(state.ruleset, without, state.asOfMs), target.adjustMicro);
