@@ -20,7 +20,7 @@ import { keyedMessage } from '../../../renderer/src/i18n/serverText';
 import { dispatch } from '../../../electron/ipc/dispatch.js';
 import { importFolder } from '../../../electron/services/import.js';
 import { approveAdjustment, proposeAdjustment, proposeRuleset } from '../../../electron/services/proposals.js';
-import { simulateRuleset } from '../../../electron/services/ruleLab.js';
+import { RejectedInputError, simulateRuleset } from '../../../electron/services/ruleLab.js';
 import { loadScoringState } from '../../../electron/services/scoring.js';
 import { UploadStore } from '../../../electron/bridge/uploads.js';
 import { BackupError } from '../../../electron/services/backup.js';
@@ -191,6 +191,25 @@ describe('refusals over the API, as the console shows them', () => {
     expect(stored?.staleKey).toBe('simulation.staleness.dataChanged');
     await i18next.changeLanguage('zh-CN');
     expect(keyedMessage({ key: stored!.staleKey, params: stored!.staleParams, message: stored!.stale })).toMatch(/^模拟测算之后数据已变更：/);
+  });
+
+  it('a proposed ruleset with one bad rule: refused with the rule and its problem in Chinese', async () => {
+    const spec = structuredClone(loadScoringState(api.db)!.ruleset.spec) as { rules: { id: string; points: string }[] };
+    const rule = spec.rules[0];
+    rule.points = '-15.0 * event.no_such_field';
+    let refused: unknown = null;
+    try {
+      proposeRuleset(api.db, spec, 'a rule on a field the kind lacks', 'alice', null);
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(RejectedInputError);
+    const err = refused as RejectedInputError;
+    expect(err.message.startsWith(`the ruleset does not validate: rule ${rule.id}: `)).toBe(true);
+    await i18next.changeLanguage('zh-CN');
+    const zh = errorText(new ApiError('rejected', err.message, err.keyed!.key, err.keyed!.params));
+    expect(zh.startsWith(`规则集未通过校验：规则 ${rule.id}：`)).toBe(true);
+    expectChinese(zh.replace(/[\w.]*no_such_field[\w.]*/g, ''));
   });
 
   it('backup and checkpoint: a path for a backup name, a file that is not a checkpoint', async () => {
