@@ -12,6 +12,7 @@ import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Output } from '../../../shared/contract';
 import { ApiError, call, recordPurpose } from '../api';
+import { errorText } from '../i18n/errorText';
 import { useAccess } from '../components/approvals/access';
 import { AdjustmentsCard } from '../components/citizen/AdjustmentsCard';
 import { AuditTrail } from '../components/citizen/AuditTrail';
@@ -77,7 +78,7 @@ function useCitizenRecord(citizenId: string, purpose: string, onRefused: (messag
         return await call('citizen', { citizenId, purpose: purpose || undefined });
       } catch (err) {
         // The administrator made the purpose mandatory since: ask for one.
-        if (err instanceof ApiError && err.code === 'rejected' && /purpose/.test(err.message)) onRefused(err.message);
+        if (err instanceof ApiError && err.code === 'rejected' && /purpose/.test(err.message)) onRefused(errorText(err));
         throw err;
       }
     },

@@ -4,6 +4,7 @@
  * administrator on this page; disabling and password resets act at once,
  * each with a written reason. Live sessions can be ended.
  */
+import { errorText } from '../i18n/errorText';
 import { Alert, Badge, Button, Card, Code, Group, PasswordInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
@@ -51,7 +52,7 @@ export function UsersPage() {
       setReason('');
       await refresh();
     } catch (err) {
-      setResult({ ok: false, message: (err as Error).message });
+      setResult({ ok: false, message: errorText(err) });
     } finally {
       inFlight.current = false;
       setBusy(false);

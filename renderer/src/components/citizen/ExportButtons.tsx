@@ -1,4 +1,5 @@
 /** The citizen's disclosure (PDF) and subject-access export (JSON); each download is recorded in the access log. */
+import { errorText } from '../../i18n/errorText';
 import { Button, Group, Select, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -24,7 +25,7 @@ export function ExportButtons({ citizenId }: { citizenId: string }) {
         saveFile(r.filename, r.json, 'application/json');
       }
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorText(err));
     } finally {
       setBusy(null);
     }
