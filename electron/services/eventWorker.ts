@@ -153,9 +153,13 @@ function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Pr
 if (parentPort && (workerData as { eventWorker?: boolean } | null)?.eventWorker) {
   const port = parentPort;
   const post = (m: EventWorkerMessage) => port.postMessage(m);
-  try {
-    run(workerData as EventWorkerInput, post).catch((err: unknown) => post({ type: 'failed', message: err instanceof Error ? err.message : String(err) }));
-  } catch (err) {
-    post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
-  }
+  const { inFlight } = workerData as { inFlight: SharedArrayBuffer };
+  // Started ahead of its file: the file's description comes as the first message.
+  port.once('message', (input: Omit<EventWorkerInput, 'inFlight'>) => {
+    try {
+      run({ ...input, inFlight }, post).catch((err: unknown) => post({ type: 'failed', message: err instanceof Error ? err.message : String(err) }));
+    } catch (err) {
+      post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+    }
+  });
 }

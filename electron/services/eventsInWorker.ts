@@ -1,6 +1,8 @@
 /**
  * Runs eventWorker.ts for one events file and feeds its batches, in order, to
- * the importing thread's writer. Resolves with the file's SHA-256 and size;
+ * the importing thread's writer. The thread may be started before the file
+ * is known (an import starts it when it begins, so it loads its code while
+ * citizens and friendships are written) and is given the file later. Resolves with the file's SHA-256 and size;
  * rejects with the file's FileFormatError, the first error of a handler
  * (a cancel thrown by a progress report), or the worker's own failure, and
  * terminates the worker in every case.
@@ -27,7 +29,7 @@ const WORKER_HEAP_MB = 1024;
  * eventWorker.ts when run from source, where a bootstrap registers tsx in
  * the worker first (loader flags do not reach worker threads on Node 20).
  */
-function spawn(workerData: EventWorkerInput & { eventWorker: true }): Worker {
+function spawn(workerData: { inFlight: SharedArrayBuffer; eventWorker: true }): Worker {
   const ext = extname(fileURLToPath(import.meta.url));
   const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 64 };
   if (ext !== '.ts') return new Worker(new URL('./eventWorker.mjs', import.meta.url), { workerData, resourceLimits });
@@ -37,39 +39,89 @@ function spawn(workerData: EventWorkerInput & { eventWorker: true }): Worker {
   return new Worker(bootstrap, { eval: true, workerData, resourceLimits });
 }
 
-export function readEventsInWorker(input: Omit<EventWorkerInput, 'inFlight'>, sink: EventBatchSink): Promise<{ sha256: string; bytes: number }> {
+/** A worker thread started ahead of its file (it loads its code meanwhile), then given one events file to read. */
+export interface EventWorker {
+  /** Reads the file: batches go to `sink`; resolves with the file's SHA-256 and size. Once per worker. */
+  read(input: Omit<EventWorkerInput, 'inFlight'>, sink: EventBatchSink): Promise<{ sha256: string; bytes: number }>;
+  /** Stops the thread, whether it read a file or not (a read in progress rejects). */
+  close(): void;
+}
+
+/** Worker threads started and not yet exited (an import must leave none behind, whatever its outcome). */
+let running = 0;
+export function runningEventWorkers(): number {
+  return running;
+}
+
+export function startEventWorker(): EventWorker {
   const inFlight = new SharedArrayBuffer(4);
   const flags = new Int32Array(inFlight);
-  const worker = spawn({ ...input, inFlight, eventWorker: true });
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const settle = () => {
-      settled = true;
-      void worker.terminate();
-    };
-    const fail = (err: unknown) => {
-      if (settled) return;
-      settle();
-      reject(err instanceof Error ? err : new Error(String(err)));
-    };
-    worker.on('message', (m: EventWorkerMessage) => {
-      if (settled) return;
-      try {
-        if (m.type !== 'failed' && m.bytes > 0) sink.onBytes(m.bytes);
-        if (m.type === 'batch') {
-          sink.batch(m.problems, m.chunks);
-          Atomics.sub(flags, 0, 1);
-          Atomics.notify(flags, 0);
-        } else if (m.type === 'done') {
-          settle();
-          resolve({ sha256: m.sha256, bytes: m.fileBytes });
-        } else if (m.type === 'formatError') fail(new FileFormatError(m.message, m.line));
-        else fail(new Error(`reading the events file failed: ${m.message}`));
-      } catch (err) {
-        fail(err);
-      }
-    });
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the import's worker thread stopped unexpectedly (exit code ${code})`)));
-  });
+  const worker = spawn({ inFlight, eventWorker: true });
+  running++;
+  worker.once('exit', () => running--);
+  // Idle, it keeps no process alive (one that never reads, closed or not, cannot hang an exit); reading, it does.
+  worker.unref();
+  let closed = false;
+  let used = false;
+  /** A failure before the read began, or the running read's failure handler. */
+  let early: Error | null = null;
+  let onFailure: ((err: Error) => void) | null = null;
+  const failed = (err: unknown) => {
+    const e = err instanceof Error ? err : new Error(String(err));
+    if (onFailure) onFailure(e);
+    else early ??= e;
+  };
+  worker.on('error', failed);
+  worker.on('exit', (code) => failed(new Error(`the import's worker thread stopped unexpectedly (exit code ${code})`)));
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    void worker.terminate();
+  };
+  return {
+    close,
+    read(input, sink) {
+      if (used) throw new Error('an event worker reads one file');
+      used = true;
+      return new Promise((resolve, reject) => {
+        let settled = false;
+        const fail = (err: Error) => {
+          if (settled) return;
+          settled = true;
+          close();
+          reject(err);
+        };
+        if (early || closed) {
+          fail(early ?? new Error("the import's worker thread was stopped before it read the file"));
+          return;
+        }
+        onFailure = fail;
+        worker.ref();
+        worker.on('message', (m: EventWorkerMessage) => {
+          if (settled) return;
+          try {
+            if (m.type !== 'failed' && m.bytes > 0) sink.onBytes(m.bytes);
+            if (m.type === 'batch') {
+              sink.batch(m.problems, m.chunks);
+              Atomics.sub(flags, 0, 1);
+              Atomics.notify(flags, 0);
+            } else if (m.type === 'done') {
+              settled = true;
+              close();
+              resolve({ sha256: m.sha256, bytes: m.fileBytes });
+            } else if (m.type === 'formatError') fail(new FileFormatError(m.message, m.line));
+            else fail(new Error(`reading the events file failed: ${m.message}`));
+          } catch (err) {
+            fail(err instanceof Error ? err : new Error(String(err)));
+          }
+        });
+        worker.postMessage(input);
+      });
+    },
+  };
+}
+
+/** Starts a worker and reads one events file with it. */
+export function readEventsInWorker(input: Omit<EventWorkerInput, 'inFlight'>, sink: EventBatchSink): Promise<{ sha256: string; bytes: number }> {
+  return startEventWorker().read(input, sink);
 }

@@ -20,11 +20,11 @@ import { contributionWriter, type ContributionWriter } from './contributions.js'
 import { EventBatchWriter } from './eventBatch.js';
 import { PairList, PairSet } from './pairSet.js';
 import { checkEventRow, csvRecord, EVENT_CSV_COLUMNS, jsonLineRecord, type EventLine } from './eventRows.js';
-import { readEventsInWorker } from './eventsInWorker.js';
+import { startEventWorker, type EventWorker } from './eventsInWorker.js';
 import { NO_CLOCK, type PhaseTimer } from './phaseClock.js';
 import { FileFormatError, openRegularFile, readCsv, readJsonLines, UnsafeFileError } from './csvSource.js';
 import { checkImportFolder, ImportFolderError } from './importRoots.js';
-import { clip, echo, jsonErrorMessage, LIMITS, lineAt, nameProblemKeyed, tooDeepAt } from './inputLimits.js';
+import { clip, echo, jsonErrorKeyed, LIMITS, lineAt, nameProblemKeyed, tooDeepAt } from './inputLimits.js';
 import { keyed, problemFields, type ProblemText, type Said } from '../../shared/englishText.js';
 import { consentRequired } from './consentScope.js';
 import { CancelledError, loadScoringState, updateScores, type Progress, type ScoreChangeStats, type ScoringPath } from './scoring.js';
@@ -191,6 +191,9 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
   const tx = nested
     ? { begin: 'SAVEPOINT credence_import', commit: 'RELEASE credence_import', rollback: 'ROLLBACK TO credence_import; RELEASE credence_import' }
     : { begin: 'BEGIN IMMEDIATE', commit: 'COMMIT', rollback: 'ROLLBACK' };
+  const events = present.find((f) => f === 'events.csv' || f === 'events.jsonl');
+  const use = options.eventWorker ?? 'auto';
+  let worker: EventWorker | null = null;
   if (!nested) db.pragma('foreign_keys = OFF');
   db.exec(tx.begin);
   let open = true;
@@ -199,12 +202,14 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
     db.exec(sql);
   };
   try {
+    // A large events file's worker thread starts now, so it loads its code while the other files are written.
+    if (events && (use === 'always' || (use === 'auto' && lstatSync(join(dir, events)).size >= EVENT_WORKER_MIN_BYTES))) worker = startEventWorker();
     // The operation row is written last, when its kind is known (an import
     // that only changes friendships is a relationship_changed operation);
     // rows written meanwhile refer to its id, reserved under the write lock.
     const operationId = ((db.prepare('SELECT max(id) FROM operations').pluck().get() as number | null) ?? 0) + 1;
     const clock = options.clock ?? NO_CLOCK;
-    const ctx = new ImportContext(db, operationId, problems, counts, clock, options.eventWorker ?? 'auto');
+    const ctx = new ImportContext(db, operationId, problems, counts, clock, worker);
     const reads: FileRead[] = [];
     for (const file of present) {
       const path = join(dir, file);
@@ -272,6 +277,7 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
     if (open && db.inTransaction) finish(tx.rollback);
     throw err;
   } finally {
+    worker?.close();
     if (!nested) db.pragma('foreign_keys = ON');
   }
 }
@@ -292,7 +298,8 @@ class ImportContext {
     private problems: Problems,
     private counts: ImportCounts,
     readonly clock: PhaseTimer,
-    private eventWorker: EventWorkerUse,
+    /** The worker thread that reads the events file, started by the import (null: read in this thread). */
+    private eventWorker: EventWorker | null,
   ) {
     this.kinds = loadKinds(db);
     this.state = loadScoringState(db);
@@ -336,7 +343,7 @@ class ImportContext {
     try {
       json = JSON.parse(text);
     } catch (err) {
-      this.problems.add({ file, ...problemFields(keyed('importFile.notJson', { why: jsonErrorMessage(err, text) })) });
+      this.problems.add({ file, ...problemFields(keyed('importFile.notJson', { why: jsonErrorKeyed(err, text) })) });
       return;
     }
     const parsed = EventKindsFile.safeParse(json);
@@ -534,11 +541,10 @@ class ImportContext {
         }
       },
     }, clock);
-    const inWorker = this.eventWorker === 'always' || (this.eventWorker === 'auto' && lstatSync(path).size >= EVENT_WORKER_MIN_BYTES);
-    if (inWorker) {
+    if (this.eventWorker) {
       // Parsing, validation, evaluation and content hashing run in a worker thread; this one writes.
       clock.switch('waiting for the worker');
-      const read = await readEventsInWorker(
+      const read = await this.eventWorker.read(
         {
           path,
           jsonl,

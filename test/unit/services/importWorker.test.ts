@@ -13,6 +13,7 @@ import type { Db } from '../../../electron/db/connection.js';
 import { importFolder, type EventWorkerUse } from '../../../electron/services/import.js';
 import { publishRuleset } from '../../../electron/services/rulesets.js';
 import { CancelledError } from '../../../electron/services/scoring.js';
+import { runningEventWorkers } from '../../../electron/services/eventsInWorker.js';
 import { dbSnapshot, DEFAULT_RULESET, folder, KINDS_FILE, openTempDb, removeTempDirs } from '../helpers/importFixtures.js';
 
 afterEach(() => {
@@ -156,6 +157,34 @@ describe('events read in a worker thread', () => {
     ).rejects.toBeInstanceOf(CancelledError);
     expect(state(db)).toEqual(before);
     expect(verifyIntegrity(db).problems).toEqual([]);
+  });
+
+  it('the worker starts with the import and is stopped whatever the outcome (a cancel before the events file, a refused import); nothing is kept', async () => {
+    const events = [header, ...eventRows(3000)].join('\n');
+    const { db } = await world('always', [header, ...eventRows(10)].join('\n'));
+    await vi.waitFor(() => expect(runningEventWorkers()).toBe(0));
+    const before = state(db);
+    const more = Array.from({ length: 3000 }, (_, i) => `D${i},Name ${i},Yatou,1980-01-01`);
+    const dir = folder({ 'citizens.csv': ['citizen_id,name,district,birth_date', ...more].join('\n'), 'events.csv': events });
+    const controller = new AbortController();
+    const cancelled = importFolder(db, dir, {
+      actor: 'tester',
+      eventWorker: 'always',
+      signal: controller.signal,
+      onProgress: (phase) => {
+        if (phase === 'reading files') {
+          expect(runningEventWorkers()).toBe(1);
+          controller.abort();
+        }
+      },
+    });
+    await expect(cancelled).rejects.toBeInstanceOf(CancelledError);
+    await vi.waitFor(() => expect(runningEventWorkers()).toBe(0));
+    // A file the import refuses outright (a duplicated citizen) is reported; the worker, started, is stopped.
+    const refused = await importFolder(db, folder({ 'citizens.csv': 'citizen_id,name,district,birth_date\nC1,A,B,\nC1,A,B,', 'events.csv': events }), { actor: 'tester', eventWorker: 'always' });
+    expect(refused.ok).toBe(false);
+    await vi.waitFor(() => expect(runningEventWorkers()).toBe(0));
+    expect(state(db)).toEqual(before);
   });
 
   it('a malformed spot stops the file with its line, after the rows before it', async () => {
