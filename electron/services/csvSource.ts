@@ -7,7 +7,7 @@ import { constants, createReadStream, fstatSync, lstatSync, openSync, closeSync,
 import { createInterface } from 'node:readline';
 import { Transform, type TransformCallback } from 'node:stream';
 import Papa from 'papaparse';
-import { clip, jsonErrorMessage, LIMITS, tooDeepAt } from './inputLimits.js';
+import { clip, jsonErrorKeyed, LIMITS, tooDeepAt } from './inputLimits.js';
 import { keyed, type Said } from '../../shared/englishText.js';
 
 export class FileFormatError extends Error {
@@ -372,7 +372,7 @@ function checkHeader(header: string[], columns: readonly string[], optional: rea
 }
 
 /** Yields the lines of a JSON Lines file, parsed, with their line numbers. Blank lines are skipped. */
-export async function* readJsonLines(path: string, options: CsvOptions = {}): AsyncGenerator<{ line: number; value: unknown; error?: string }> {
+export async function* readJsonLines(path: string, options: CsvOptions = {}): AsyncGenerator<{ line: number; value: unknown; error?: Said }> {
   const source = openSource(path, options);
   const guard = new TextGuard(false, options.maxLine ?? LIMITS.lineBytes, options.onChunk);
   let failure: Error | null = null;
@@ -393,13 +393,13 @@ export async function* readJsonLines(path: string, options: CsvOptions = {}): As
       lastReported = guard.bytesSeen;
     }
     if (tooDeepAt(text) >= 0) {
-      yield { line: n, value: undefined, error: `nesting too deep at line ${n} (more than ${LIMITS.jsonDepth} levels)` };
+      yield { line: n, value: undefined, error: keyed('importFile.tooDeep', { line: n, max: LIMITS.jsonDepth }) };
       continue;
     }
     try {
       yield { line: n, value: JSON.parse(text) };
     } catch (err) {
-      yield { line: n, value: undefined, error: `not valid JSON: ${jsonErrorMessage(err, text)}` };
+      yield { line: n, value: undefined, error: keyed('importFile.notJson', { why: jsonErrorKeyed(err, text) }) };
     }
   }
   if (failure) throw failure;

@@ -67,7 +67,7 @@ export function csvRecord(fields: string[]): Record<string, unknown> {
   return { event_id, citizen_id, kind, occurred_at, data };
 }
 
-export function jsonLineRecord(line: number, value: unknown, error?: string): EventLine {
+export function jsonLineRecord(line: number, value: unknown, error?: ProblemText): EventLine {
   if (error) return { line, problem: error };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { line, problem: keyed('import.lineNotObject') };
   return { line, record: value as Record<string, unknown> };

@@ -24,7 +24,7 @@ import { startEventWorker, type EventWorker } from './eventsInWorker.js';
 import { NO_CLOCK, type PhaseTimer } from './phaseClock.js';
 import { FileFormatError, openRegularFile, readCsv, readJsonLines, UnsafeFileError } from './csvSource.js';
 import { checkImportFolder, ImportFolderError } from './importRoots.js';
-import { clip, echo, jsonErrorMessage, LIMITS, lineAt, nameProblemKeyed, tooDeepAt } from './inputLimits.js';
+import { clip, echo, jsonErrorKeyed, LIMITS, lineAt, nameProblemKeyed, tooDeepAt } from './inputLimits.js';
 import { keyed, problemFields, type ProblemText, type Said } from '../../shared/englishText.js';
 import { consentRequired } from './consentScope.js';
 import { CancelledError, loadScoringState, updateScores, type Progress, type ScoreChangeStats, type ScoringPath } from './scoring.js';
@@ -343,7 +343,7 @@ class ImportContext {
     try {
       json = JSON.parse(text);
     } catch (err) {
-      this.problems.add({ file, ...problemFields(keyed('importFile.notJson', { why: jsonErrorMessage(err, text) })) });
+      this.problems.add({ file, ...problemFields(keyed('importFile.notJson', { why: jsonErrorKeyed(err, text) })) });
       return;
     }
     const parsed = EventKindsFile.safeParse(json);

@@ -4,6 +4,7 @@
  * both recorded on the proposal and in the operation it produces.
  */
 import { keyed, type Said } from '../../shared/englishText.js';
+import type { KeyedParam, KeyedText } from '../../shared/keyedText.js';
 import type { Db } from '../db/connection.js';
 import { recordOperation } from '../db/operations.js';
 import { assertIndependent, TwoPersonRuleError } from './accounts.js';
@@ -69,6 +70,20 @@ export function simulationStaleness(db: Db, basis: SimulationResult['basis'], sp
   return null;
 }
 
+/**
+ * A ruleset's problems as one parameter of a refusal: a single problem keyed
+ * (read in the reader's language, its rule named), several as the English
+ * list they always were.
+ */
+function problemsParam(problems: readonly { rule?: string; message: string; key?: string; params?: Record<string, unknown> }[], withRule: boolean): KeyedParam {
+  const [only, ...others] = problems;
+  if (only && others.length === 0 && only.key) {
+    const text: KeyedText = { key: only.key as KeyedText['key'], ...(only.params && { params: only.params as KeyedText['params'] }) };
+    return withRule && only.rule ? { key: 'simulation.ruleProblem', params: { rule: only.rule, problem: text } } : text;
+  }
+  return problems.map((p) => `${withRule && p.rule ? `rule ${p.rule}: ` : ''}${p.message}`).join('; ');
+}
+
 /** A simulation fit to go with `spec` now: finished, of this very ruleset, on today's data. */
 function acceptSimulation(db: Db, spec: unknown, result: SimulationResult | null | undefined, by: string, what: Said): StoredSimulation {
   if (!result) throw new RejectedInputError(keyed('simulation.missing', { what }));
@@ -93,7 +108,7 @@ function acceptSimulation(db: Db, spec: unknown, result: SimulationResult | null
 export function proposeRuleset(db: Db, ruleset: unknown, reason: string, by: string, simulation: SimulationResult | null | (() => SimulationResult | null)): number {
   return db.transaction(() => {
     const checked = checkRuleset(db, ruleset);
-    if (!checked.ok) throw new RejectedInputError(keyed('simulation.notValid', { problems: checked.problems.map((p) => `${p.rule ? `rule ${p.rule}: ` : ''}${p.message}`).join('; ') }));
+    if (!checked.ok) throw new RejectedInputError(keyed('simulation.notValid', { problems: problemsParam(checked.problems, true) }));
     const published = loadScoringState(db)?.ruleset.spec;
     if (published && JSON.stringify(published) === JSON.stringify(checked.ruleset.spec)) throw new RejectedInputError(keyed('rejected.identicalRuleset'));
     // The ruleset's own problems first: they say more than a missing simulation does.
@@ -230,7 +245,7 @@ export function approveRuleset(db: Db, id: number, approver: string, reason: str
       },
       fairness: { mode: 'require-acknowledgement', acknowledgement: ack ? { reason: ack, by: approver } : null },
     });
-    if (!result.ok) throw new RejectedInputError(keyed('simulation.noLongerValid', { problems: result.problems.map((x) => x.message).join('; ') }));
+    if (!result.ok) throw new RejectedInputError(keyed('simulation.noLongerValid', { problems: problemsParam(result.problems, false) }));
     markDecided(db, id, 'approved', approver, reason, result.operationId ?? null);
     return result;
   })();

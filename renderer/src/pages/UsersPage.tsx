@@ -20,6 +20,13 @@ import { usePageTitle } from '../pageTitle';
 
 const ROLES: Role[] = ['viewer', 'official', 'auditor', 'admin'];
 
+/** Who created an account: a user's name as it is; the first administrator's creation, recorded as 'first start' by the console or the command line, in the reader's language. */
+function createdByText(createdBy: string, t: (key: string) => string): string {
+  if (createdBy === 'first start') return t('firstStart.console');
+  if (createdBy === 'first start (command line)') return t('firstStart.commandLine');
+  return createdBy;
+}
+
 export function UsersPage() {
   const { t } = useTranslation('users');
   usePageTitle(t('title'));
@@ -87,7 +94,7 @@ export function UsersPage() {
                 </Group>
               </Table.Td>
               <Table.Td>{when(u.createdAt)}</Table.Td>
-              <Table.Td>{u.createdBy}</Table.Td>
+              <Table.Td>{createdByText(u.createdBy, t)}</Table.Td>
               <Table.Td>
                 <AccountActions user={u} self={u.username.toLowerCase() === me?.username.toLowerCase()} onDone={refresh} />
               </Table.Td>

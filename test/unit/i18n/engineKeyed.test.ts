@@ -15,6 +15,8 @@ import { compileExpression, type ExpressionError } from '../../../electron/engin
 import { classifyLibraryError } from '../../../electron/engine/celErrors.js';
 import { evaluateRule, validateRuleset } from '../../../electron/engine/rules.js';
 import { runRuleTest } from '../../../electron/services/ruleTest.js';
+import { importFolder } from '../../../electron/services/import.js';
+import { folder, openTempDb, removeTempDirs, seedBaseline } from '../helpers/importFixtures.js';
 import { jsonErrorKeyed, jsonErrorMessage } from '../../../electron/services/inputLimits.js';
 import { checkEventRow } from '../../../electron/services/eventRows.js';
 import { translator } from '../../../electron/services/translate.js';
@@ -362,6 +364,21 @@ describe('lower layers: why an instant or a JSON text is refused', () => {
     expect(jsonErrorMessage(parseError('{"secret":}'), '{"secret":}')).toBe("Unexpected token '}'");
     expect(jsonErrorMessage(parseError('{"a":1'), '{"a":1')).toBe("Expected ',' or '}' after property value (line 1, column 7)");
     expect(jsonErrorMessage(new Error('Some future wording at position 3'), 'abcdef')).toBe('Some future wording (line 1, column 4)');
+  });
+
+  it('an events.jsonl line that is not JSON, and one nested too deep: refused in Chinese, through the event worker too', async () => {
+    const { db } = openTempDb();
+    try {
+      await seedBaseline(db);
+      const lines = ['{"event_id": "E1", "citizen_id": "C1",', `{"a": ${'['.repeat(100)}${']'.repeat(100)}}`].join('\n');
+      for (const eventWorker of ['never', 'always'] as const) {
+        const report = await importFolder(db, folder({ 'events.jsonl': `${lines}\n` }), { actor: 'tester', provider: 'Test registry', eventWorker });
+        expect(report.problems.map((p) => `${p.line} ${expectKeyed(p)}`), eventWorker).toEqual(['1 不是有效的 JSON：此处应为带双引号的属性名（或多了一个逗号）（第 1 行第 39 列）', '2 第 2 行嵌套过深（超过 32 层）']);
+      }
+    } finally {
+      db.close();
+      removeTempDirs();
+    }
   });
 
   it("an imported row's data that is not JSON: the reason in Chinese, with line and column", () => {
