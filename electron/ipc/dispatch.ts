@@ -97,7 +97,7 @@ export async function dispatch(name: string, rawInput: unknown, ctx: HandlerCont
     }
     if (err instanceof NotFoundError) return fail('not_found', err.message);
     if (err instanceof TwoPersonRuleError) return fail('conflict', err.message, err.keyed);
-    if (err instanceof JobConflictError || err instanceof AlreadyRetractedError) return fail('conflict', err.message);
+    if (err instanceof JobConflictError || err instanceof AlreadyRetractedError) return fail('conflict', err.message, err.keyed);
     if (err instanceof RejectedInputError || err instanceof FairnessAcknowledgementError) return fail('rejected', err.message, err instanceof RejectedInputError ? err.keyed : undefined);
     return fail('internal', `${name} failed: ${(err as Error).message}`);
   }

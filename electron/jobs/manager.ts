@@ -9,6 +9,7 @@
  * has a time limit, after which it is stopped the same way; either way the
  * slot frees for the next job.
  */
+import { keyed, SaidError } from '../../shared/englishText.js';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { extname } from 'node:path';
@@ -19,7 +20,8 @@ import type { JobKind, JobStatus } from '../../shared/contract.js';
 import type { DbKey } from '../db/encryption.js';
 import { describeIssues, jobMessage, parseJob, type JobParamsInput, type JobRequest } from './protocol.js';
 
-export class JobConflictError extends Error {}
+/** Another job holds the database: said keyed (server:job.conflict). */
+export class JobConflictError extends SaidError {}
 
 function formatDuration(ms: number): string {
   return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
@@ -106,7 +108,7 @@ export class JobManager {
   start<K extends JobKind>(kind: K, actor: string, params: JobParamsInput<K>): string {
     const request = parseJob(kind, params);
     const running = [...this.jobs.values()].find((j) => j.status.state === 'running');
-    if (running) throw new JobConflictError(`another job is running (${running.status.kind}, started ${running.status.startedAt}); wait for it or cancel it`);
+    if (running) throw new JobConflictError(keyed('job.conflict', { kind: keyed(`job.kinds.${running.status.kind}`), at: running.status.startedAt }));
     const jobId = randomUUID();
     const cancel = new SharedArrayBuffer(8);
     const status: JobStatus = { jobId, kind, state: 'running', phase: 'starting', done: 0, total: 1, startedAt: new Date().toISOString(), error: null, result: null };

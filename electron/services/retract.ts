@@ -3,12 +3,14 @@
  * history stay, its contributions leave scoring, and scores move under an
  * `event_retracted` (or `appeal_decided`) operation.
  */
+import { keyed, SaidError } from '../../shared/englishText.js';
 import type { Db } from '../db/connection.js';
 import { recordOperation } from '../db/operations.js';
 import { NotFoundError } from './explain.js';
 import { incrementalUpdate, loadScoringState, type ScoreChangeStats } from './scoring.js';
 
-export class AlreadyRetractedError extends Error {}
+/** Said keyed (server:job.alreadyRetracted). */
+export class AlreadyRetractedError extends SaidError {}
 
 export function retractEvent(
   db: Db,
@@ -21,7 +23,7 @@ export function retractEvent(
       | { idx: number; citizen_idx: number; retracted_by: number | null }
       | undefined;
     if (!event) throw new NotFoundError(`no event with id '${eventId}'`);
-    if (event.retracted_by !== null) throw new AlreadyRetractedError(`event ${eventId} was already retracted by operation ${event.retracted_by}`);
+    if (event.retracted_by !== null) throw new AlreadyRetractedError(keyed('job.alreadyRetracted', { event: eventId, operation: event.retracted_by }));
     const op = recordOperation(db, { kind: options.kind ?? 'event_retracted', actor: options.actor, reason: options.reason, details: { event_id: eventId, ...options.details } });
     db.prepare('UPDATE events SET retracted_by = ? WHERE idx = ?').run(op.id, event.idx);
     const removed = db.prepare('DELETE FROM contributions WHERE citizen_idx = ? AND event_idx = ?').run(event.citizen_idx, event.idx).changes;

@@ -27,7 +27,8 @@ import { BackupError } from '../../../electron/services/backup.js';
 import { setBackupSettings } from '../../../electron/services/custody.js';
 import type { Reply } from '../../../shared/contract.js';
 import type { InputProblem } from '../../../shared/domain.js';
-import { englishText } from '../../../shared/englishText.js';
+import { englishText, keyed } from '../../../shared/englishText.js';
+import { JobConflictError, type JobManager } from '../../../electron/jobs/manager.js';
 import type { KeyedText } from '../../../shared/keyedText.js';
 import { callerAs, createAccounts, openApiContext, USERNAMES, type ApiContext } from '../helpers/apiContext.js';
 import { folder, openTempDb, removeTempDirs, seedBaseline, tempDir } from '../helpers/importFixtures.js';
@@ -210,6 +211,20 @@ describe('refusals over the API, as the console shows them', () => {
     const zh = errorText(new ApiError('rejected', err.message, err.keyed!.key, err.keyed!.params));
     expect(zh.startsWith(`规则集未通过校验：规则 ${rule.id}：`)).toBe(true);
     expectChinese(zh.replace(/[\w.]*no_such_field[\w.]*/g, ''));
+  });
+
+  it('an event retracted twice, and a job while another runs: refused in Chinese', async () => {
+    const event = api.db.prepare('SELECT event_id FROM events WHERE retracted_by IS NULL ORDER BY idx LIMIT 1').pluck().get() as string;
+    const first = await dispatch('retractEvent', { eventId: event, reason: 'entered for the wrong citizen' }, api.ctx, callerAs('official'));
+    expect(first.ok).toBe(true);
+    const again = await dispatch('retractEvent', { eventId: event, reason: 'entered for the wrong citizen' }, api.ctx, callerAs('official'));
+    expect(await refusalShown(again, 'en')).toMatch(new RegExp(`^event ${event} was already retracted by operation \\d+$`));
+    expect(await refusalShown(again, 'zh-CN')).toMatch(new RegExp(`^信用记录 ${event} 已由操作 \\d+ 撤销$`));
+    // A job already holding the database (its status as the manager keeps it).
+    const busy = { ...api.ctx, jobs: { start: () => { throw new JobConflictError(keyed('job.conflict', { kind: keyed('job.kinds.recompute'), at: '2026-11-30T08:00:00.000Z' })); } } as unknown as JobManager };
+    const conflict = await dispatch('recompute', {}, busy, callerAs('admin'));
+    expect(await refusalShown(conflict, 'en')).toBe('another job is running (recompute, started 2026-11-30T08:00:00.000Z); wait for it or cancel it');
+    expect(await refusalShown(conflict, 'zh-CN')).toBe('另一项任务正在运行（重新计算信用分，开始于 2026-11-30T08:00:00.000Z）：请等待其完成或取消');
   });
 
   it('backup and checkpoint: a path for a backup name, a file that is not a checkpoint', async () => {
