@@ -53,7 +53,7 @@ export function recordConsent(db: Db, input: NewConsent, options: { actor: strin
   if (flaw) throw new InvalidConsentError(flaw);
   return db.transaction(() => {
     const idx = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(input.citizenId) as number | undefined;
-    if (idx === undefined) throw new NotFoundError(`no citizen with id '${input.citizenId}'`);
+    if (idx === undefined) throw new NotFoundError(keyed('notFound.citizen', { id: input.citizenId }));
     if (db.prepare('SELECT 1 FROM consents WHERE citizen_idx = ? AND at_ms = ?').get(idx, ms)) {
       throw new InvalidConsentError(`a consent record of ${input.citizenId} at ${input.at} already exists; the history is append-only: record the change at its own instant`);
     }
