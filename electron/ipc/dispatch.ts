@@ -95,10 +95,10 @@ export async function dispatch(name: string, rawInput: unknown, ctx: HandlerCont
       if (err.code === 'forbidden') logAccess(ctx.db, { username: caller.user, action: name, detail: { key: 'access.refusedBecause', params: { reason: err.keyed ?? err.message } }, outcome: 'refused' });
       return fail(err.code, err.message, err.keyed);
     }
-    if (err instanceof NotFoundError) return fail('not_found', err.message);
+    if (err instanceof NotFoundError) return fail('not_found', err.message, err.keyed);
     if (err instanceof TwoPersonRuleError) return fail('conflict', err.message, err.keyed);
     if (err instanceof JobConflictError || err instanceof AlreadyRetractedError) return fail('conflict', err.message, err.keyed);
-    if (err instanceof RejectedInputError || err instanceof FairnessAcknowledgementError) return fail('rejected', err.message, err instanceof RejectedInputError ? err.keyed : undefined);
+    if (err instanceof RejectedInputError || err instanceof FairnessAcknowledgementError) return fail('rejected', err.message, err.keyed);
     return fail('internal', `${name} failed: ${(err as Error).message}`);
   }
 }

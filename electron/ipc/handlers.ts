@@ -221,7 +221,7 @@ export const handlers: Handlers = {
   rulesetVersions: (_i, { db }) => rulesetVersions(db),
   rulesetGet: (q, { db }) => {
     const r = getRuleset(db, q.version);
-    if (!r) throw new NotFoundError(`no ruleset version ${q.version}`);
+    if (!r) throw new NotFoundError(keyed('notFound.rulesetVersion', { version: q.version }));
     return r.spec;
   },
   checkExpression: (q, { db }) => checkExpression(db, q),
@@ -322,7 +322,7 @@ export const handlers: Handlers = {
   createDemo: (q, { jobs }, caller) => ({ jobId: jobs.start('demo', caller.user, { citizens: q.citizens, seed: q.seed }) }),
   jobStatus: (q, { jobs }) => {
     const s = jobs.status(q.jobId);
-    if (!s) throw new NotFoundError(`no job ${q.jobId}`);
+    if (!s) throw new NotFoundError(keyed('notFound.job', { id: q.jobId }));
     return s;
   },
   jobCancel: (q, { jobs }) => ({ cancelled: jobs.cancel(q.jobId) }),
@@ -397,7 +397,7 @@ export const handlers: Handlers = {
   },
   retractEvent: (q, { db }, caller) => {
     const citizenId = db.prepare('SELECT c.citizen_id FROM events e JOIN citizens c ON c.idx = e.citizen_idx WHERE e.event_id = ?').pluck().get(q.eventId) as string | undefined;
-    if (!citizenId) throw new NotFoundError(`no event with id '${q.eventId}'`);
+    if (!citizenId) throw new NotFoundError(keyed('notFound.event', { id: q.eventId }));
     const before = storedScoreOf(db, citizenId);
     const { operationId, scoring } = retractEvent(db, q.eventId, { actor: caller.user, reason: q.reason });
     logAccess(db, { username: caller.user, action: 'retract_event', citizenId, detail: { key: 'access.eventRetracted', params: { event: q.eventId, operation: operationId } }, outcome: 'allowed' });

@@ -143,7 +143,7 @@ function enabledAdmins(db: Db): number {
 
 function existingUser(db: Db, username: string): UserRow {
   const u = findUser(db, username);
-  if (!u) throw new NotFoundError(`no account named '${username}'`);
+  if (!u) throw new NotFoundError(keyed('notFound.account', { user: username }));
   return u;
 }
 
@@ -282,7 +282,7 @@ export function decideAccountChange(db: Db, id: number, approve: boolean, by: st
   const why = requireReason(decisionReason);
   return db.transaction((): DecisionResult => {
     const c = db.prepare('SELECT * FROM account_changes WHERE id = ?').get(id) as ChangeRow | undefined;
-    if (!c) throw new NotFoundError(`no account change ${id}`);
+    if (!c) throw new NotFoundError(keyed('notFound.accountChange', { id }));
     if (c.status !== 'pending') throw new TwoPersonRuleError(`account change ${id} is already ${c.status}`, { key: 'twoPerson.accountChangeDecided', params: { id, status: c.status } });
     const mark = (status: DecisionResult['status']) =>
       db.prepare("UPDATE account_changes SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? AND status = 'pending'").run(status, by, new Date().toISOString(), why, id);
@@ -381,6 +381,6 @@ export function roleReaches(role: Role, needed: Role): boolean {
 
 /** Stores the account's console language and applies it to the session at once (no restart, no new login). */
 export function setLanguage(db: Db, username: string, language: Language, session?: Session): void {
-  if (db.prepare('UPDATE users SET language = ? WHERE username = ?').run(language, username).changes === 0) throw new NotFoundError(`no account named '${username}'`);
+  if (db.prepare('UPDATE users SET language = ? WHERE username = ?').run(language, username).changes === 0) throw new NotFoundError(keyed('notFound.account', { user: username }));
   if (session) session.language = language;
 }

@@ -6,7 +6,8 @@
  * through the network term their friends (SCORING_MODEL §6).
  */
 import { ConsentStatus } from '../../shared/domain.js';
-import { INSTANT_FORM, instantFlaw } from '../../shared/instant.js';
+import { keyed } from '../../shared/englishText.js';
+import { INSTANT_FORM_KEYED, instantFlawKeyed } from '../../shared/instant.js';
 import type { Db } from '../db/connection.js';
 import { recordOperation } from '../db/operations.js';
 import { consentReader, consentRequired } from './consentScope.js';
@@ -45,14 +46,14 @@ export function recordConsent(db: Db, input: NewConsent, options: { actor: strin
   const status = ConsentStatus.safeParse(input.status);
   if (!status.success) throw new InvalidConsentError(`status ${echo(input.status)} must be one of ${ConsentStatus.options.join(', ')}`);
   const ms = parseIsoInstant(input.at);
-  if (ms === null) throw new InvalidConsentError(`at ${echo(input.at)} is not ${INSTANT_FORM}: ${instantFlaw(input.at)}`);
+  if (ms === null) throw new InvalidConsentError(keyed('import.consentAt', { value: echo(input.at), form: INSTANT_FORM_KEYED, why: instantFlawKeyed(input.at) }));
   if (ms > (options.now ?? Date.now()) + CLOCK_SLACK_MS) throw new InvalidConsentError(`at ${input.at} is in the future: record consent when the citizen has given, withdrawn or refused it`);
   if (!input.evidence.trim()) throw new InvalidConsentError('consent needs evidence: the form number or the channel it came through');
   const flaw = nameProblem('evidence', input.evidence);
   if (flaw) throw new InvalidConsentError(flaw);
   return db.transaction(() => {
     const idx = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(input.citizenId) as number | undefined;
-    if (idx === undefined) throw new NotFoundError(`no citizen with id '${input.citizenId}'`);
+    if (idx === undefined) throw new NotFoundError(keyed('notFound.citizen', { id: input.citizenId }));
     if (db.prepare('SELECT 1 FROM consents WHERE citizen_idx = ? AND at_ms = ?').get(idx, ms)) {
       throw new InvalidConsentError(`a consent record of ${input.citizenId} at ${input.at} already exists; the history is append-only: record the change at its own instant`);
     }

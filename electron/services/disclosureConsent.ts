@@ -4,6 +4,7 @@
  * citizen out of scope (SCORING_MODEL §3) gets a disclosure that says plainly
  * they are not scored and why, instead of a score.
  */
+import { keyed } from '../../shared/englishText.js';
 import type { Db } from '../db/connection.js';
 import { consentOf, type ConsentView } from './consent.js';
 import { consentNotice } from './consentNotice.js';
@@ -50,7 +51,7 @@ export function renderUnscoredDisclosure(
   who: NonNullable<ReturnType<typeof outOfScope>>,
   options: { generatedBy: string; now: Date; language: Language },
 ): Buffer {
-  if (who.consent.inScope) throw new NotFoundError(`citizen '${citizenId}' is in scope`);
+  if (who.consent.inScope) throw new NotFoundError(keyed('notFound.inScope', { id: citizenId }));
   const { language } = options;
   const t = translator(language, 'disclosure');
   const utc = (iso: string): string => {

@@ -59,13 +59,13 @@ export function disputeDeadlineDays(db: Db): number {
 export function openDispute(db: Db, input: { citizenId: string; eventId?: string; measureId?: string; statement: string }, by: string): number {
   return db.transaction(() => {
     const citizen = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(input.citizenId) as number | undefined;
-    if (citizen === undefined) throw new NotFoundError(`no citizen with id '${input.citizenId}'`);
+    if (citizen === undefined) throw new NotFoundError(keyed('notFound.citizen', { id: input.citizenId }));
     if (!!input.eventId === !!input.measureId) throw new RejectedInputError(keyed('rejected.disputeOneSubject'));
     let eventIdx: number | null = null;
     let decisionId: number | null = null;
     if (input.eventId) {
       const ev = db.prepare('SELECT idx, retracted_by FROM events WHERE event_id = ? AND citizen_idx = ?').get(input.eventId, citizen) as { idx: number; retracted_by: number | null } | undefined;
-      if (!ev) throw new NotFoundError(`citizen ${input.citizenId} has no event '${input.eventId}'`);
+      if (!ev) throw new NotFoundError(keyed('notFound.citizenEvent', { citizen: input.citizenId, event: input.eventId }));
       if (ev.retracted_by !== null) throw new RejectedInputError(keyed('rejected.eventRetracted', { event: String(input.eventId) }));
       eventIdx = ev.idx;
     } else {
@@ -114,7 +114,7 @@ export function moveDispute(db: Db, id: number, status: DisputeStatus, by: strin
       .get(id) as
       | { id: number; status: DisputeStatus; citizen_idx: number; event_id: string | null; measure_id: string | null; measure_decision_id: number | null; opened_by: string }
       | undefined;
-    if (!d) throw new NotFoundError(`no dispute ${id}`);
+    if (!d) throw new NotFoundError(keyed('notFound.dispute', { id }));
     if (!NEXT[d.status].includes(status)) throw new RejectedInputError(keyed('rejected.disputeTransition', { from: d.status, to: status }));
     const citizenId = citizenIdOf(db, d.citizen_idx);
     if ((status === 'upheld' || status === 'rejected') && d.opened_by.toLowerCase() === by.toLowerCase()) throw new TwoPersonRuleError(`dispute ${id} was opened by ${d.opened_by}: another official must decide it`, { key: 'twoPerson.ownDispute', params: { id, opener: d.opened_by } });
@@ -169,7 +169,7 @@ export function disputeReviewers(db: Db): { username: string; displayName: strin
 export function assignDispute(db: Db, id: number, assignee: string | null, by: string, reason: string): { operationId: number } {
   return db.transaction(() => {
     const d = db.prepare('SELECT status, citizen_idx, assigned_to FROM disputes WHERE id = ?').get(id) as { status: DisputeStatus; citizen_idx: number; assigned_to: string | null } | undefined;
-    if (!d) throw new NotFoundError(`no dispute ${id}`);
+    if (!d) throw new NotFoundError(keyed('notFound.dispute', { id }));
     if (d.status !== 'open' && d.status !== 'under_review') throw new RejectedInputError(keyed('rejected.disputeNotAssignable', { id, status: d.status }));
     let name: string | null = null;
     if (assignee !== null) {

@@ -1,4 +1,5 @@
 /** Taking a score apart into its causes (SCORING_MODEL §5), and the scores export. */
+import { keyed, SaidError } from '../../shared/englishText.js';
 import type { Explanation, RuleContribution } from '../../shared/domain.js';
 import type { Db } from '../db/connection.js';
 import { attributePenalty } from '../engine/network.js';
@@ -7,21 +8,22 @@ import { centsToScore, fromMicro, microOf, reasonCodes, tierFor, toMicro } from 
 import { scopeReader } from './consentScope.js';
 import { adjustmentOf, loadScoringState, storedNetworkView } from './scoring.js';
 
-export class NotFoundError extends Error {}
+/** What was asked for is not there (answered as not_found): said keyed (server:notFound.*), the English beside. */
+export class NotFoundError extends SaidError {}
 
 export function explainCitizen(db: Db, citizenId: string, options: { maxEventsPerRule?: number } = {}): Explanation {
   const state = loadScoringState(db);
-  if (!state) throw new NotFoundError('no scores yet: no ruleset has been published');
+  if (!state) throw new NotFoundError(keyed('notFound.noScores'));
   const citizen = db.prepare('SELECT idx, citizen_id, name, district FROM citizens WHERE citizen_id = ?').get(citizenId) as
     | { idx: number; citizen_id: string; name: string; district: string }
     | undefined;
-  if (!citizen) throw new NotFoundError(`no citizen with id '${citizenId}'`);
+  if (!citizen) throw new NotFoundError(keyed('notFound.citizen', { id: citizenId }));
   const stored = db.prepare('SELECT cents, tier, s, own, penalty, totals FROM scores WHERE citizen_idx = ?').get(citizen.idx) as
     | { cents: number; tier: string; s: number; own: number; penalty: number; totals: string }
     | undefined;
   if (!stored) {
-    if (!scopeReader(db, state)(citizen.idx)) throw new NotFoundError(`citizen '${citizenId}' is not scored: the ruleset requires consent and they have not given it as of ${state.asOf}`);
-    throw new NotFoundError(`citizen '${citizenId}' has no score yet`);
+    if (!scopeReader(db, state)(citizen.idx)) throw new NotFoundError(keyed('notFound.outOfScope', { id: citizenId, asOf: state.asOf }));
+    throw new NotFoundError(keyed('notFound.noScoreYet', { id: citizenId }));
   }
   // Every figure below is the stored one (own, rule totals, penalty, score):
   // the explanation, the export, the record page and the disclosure read one

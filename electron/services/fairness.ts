@@ -5,6 +5,8 @@
  * version (fairness_reports, migration 0390) in the publish's transaction;
  * a simulation is that publish rolled back, so it reports the same figures.
  */
+import { keyed, SaidError, type Said } from '../../shared/englishText.js';
+import type { KeyedText } from '../../shared/keyedText.js';
 import type { FairnessReportReply } from '../../shared/contract.js';
 import type { FairnessReport, FairnessSide, StoredFairnessReport } from '../../shared/fairness.js';
 import type { Db } from '../db/connection.js';
@@ -72,7 +74,7 @@ export function keptReport(report: FairnessReport): FairnessReport {
 
 /** The report stored with a published version; null for a version published before reports were kept. */
 export function storedFairnessReport(db: Db, version: number): StoredFairnessReport | null {
-  if (!db.prepare('SELECT 1 FROM rulesets WHERE version = ?').get(version)) throw new NotFoundError(`no ruleset version ${version}`);
+  if (!db.prepare('SELECT 1 FROM rulesets WHERE version = ?').get(version)) throw new NotFoundError(keyed('notFound.rulesetVersion', { version }));
   const row = db.prepare('SELECT ruleset_version, operation_id, report, acknowledgement, acknowledged_by FROM fairness_reports WHERE ruleset_version = ?').get(version) as
     | { ruleset_version: number; operation_id: number; report: string; acknowledgement: string | null; acknowledged_by: string | null }
     | undefined;
@@ -84,16 +86,24 @@ export function storedFairnessReport(db: Db, version: number): StoredFairnessRep
  * Refuse to publish a report with flags unless they are acknowledged with a
  * reason (at least 5 characters, like every decision's reason).
  */
-export function requireAcknowledgement(report: FairnessReport | undefined | null, acknowledgement: string | null | undefined, what: string): void {
+export function requireAcknowledgement(report: FairnessReport | undefined | null, acknowledgement: string | null | undefined, what: Said): void {
   if (!report || report.flags.length === 0) return;
   if (acknowledgement && acknowledgement.trim().length >= 5) return;
-  const groups = report.flags.map((f) => `${f.dimension} ${f.group} (ratio ${f.ratio === null ? 'withheld' : f.ratio.toFixed(2)}, ${f.size} citizens)`).join(', ');
-  throw new FairnessAcknowledgementError(
-    `${what}: the fairness report flags ${report.flags.length} group(s) below four fifths of the best-off group: ${groups}; acknowledge them with a reason of at least 5 characters`,
+  // Each flagged group keyed (a withheld ratio too), the list as nested pairs, so the whole reads in one language.
+  const flags = report.flags.map((f) =>
+    keyed('fairness.flag', { dimension: keyed(`fairness.dimensions.${f.dimension}`), group: f.group, ratio: f.ratio === null ? keyed('fairness.withheld') : f.ratio.toFixed(2), size: f.size }),
   );
+  const groups = flags.reduceRight<KeyedText | undefined>((rest, first) => (rest ? { key: 'fairness.flags', params: { first: plain(first), rest } } : plain(first)), undefined);
+  throw new FairnessAcknowledgementError(keyed('fairness.acknowledgementNeeded', { what: plain(what), n: report.flags.length, groups: groups ?? '' }));
 }
 
-export class FairnessAcknowledgementError extends Error {}
+/** The key and parameters of a said sentence, without its English. */
+function plain(s: Said): KeyedText {
+  return s.params ? { key: s.key, params: s.params } : { key: s.key };
+}
+
+/** Flagged groups published or approved without an acknowledgement: said keyed (server:fairness.*), the English beside. */
+export class FairnessAcknowledgementError extends SaidError {}
 
 /** The report of the current scores (no version), or the one kept with `version`. */
 export function fairnessOf(db: Db, version?: number): FairnessReportReply {
@@ -114,13 +124,13 @@ export function fairnessOf(db: Db, version?: number): FairnessReportReply {
 
 /** A report as CSV: the current scores', a published version's, or a ruleset proposal's simulation. */
 export function exportFairness(db: Db, q: { version?: number; proposalId?: number }): { filename: string; csv: string; rows: number; source: string } {
-  if (q.version !== undefined && q.proposalId !== undefined) throw new FairnessInputError('export the report of a version or of a proposal, not both');
+  if (q.version !== undefined && q.proposalId !== undefined) throw new FairnessInputError(keyed('fairness.bothSources'));
   let report: FairnessReport | null;
   let source: string;
   if (q.proposalId !== undefined) {
     const row = db.prepare('SELECT kind, simulation FROM proposals WHERE id = ?').get(q.proposalId) as { kind: string; simulation: string | null } | undefined;
-    if (!row) throw new NotFoundError(`no proposal ${q.proposalId}`);
-    if (row.kind !== 'ruleset') throw new FairnessInputError(`proposal ${q.proposalId} is not a ruleset: it has no fairness report`);
+    if (!row) throw new NotFoundError(keyed('notFound.proposal', { id: q.proposalId }));
+    if (row.kind !== 'ruleset') throw new FairnessInputError(keyed('fairness.notRuleset', { id: q.proposalId }));
     const kept = row.simulation ? (JSON.parse(row.simulation) as { result: { fairness?: FairnessReport } }).result.fairness : undefined;
     report = kept ? keptReport(kept) : null;
     source = `proposal-${q.proposalId}`;
@@ -128,7 +138,15 @@ export function exportFairness(db: Db, q: { version?: number; proposalId?: numbe
     report = fairnessOf(db, q.version).report;
     source = q.version === undefined ? 'current' : `version-${q.version}`;
   }
-  if (!report) throw new NotFoundError(`no fairness report for ${source.replace('-', ' ')}`);
+  if (!report) {
+    throw new NotFoundError(
+      q.proposalId !== undefined
+        ? keyed('notFound.fairnessReport.proposal', { id: q.proposalId })
+        : q.version !== undefined
+          ? keyed('notFound.fairnessReport.version', { version: q.version })
+          : keyed('notFound.fairnessReport.current'),
+    );
+  }
   const csv = fairnessCsv(report);
   return { filename: `fairness-${source}-${report.asOf.slice(0, 10)}.csv`, csv, rows: csv.split('\r\n').length - 2, source };
 }

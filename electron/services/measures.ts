@@ -29,7 +29,7 @@ export function measuresFor(db: Db, citizenId: string): MeasureView[] {
   const state = loadScoringState(db);
   if (!state) return [];
   const c = db.prepare('SELECT c.idx, s.tier FROM citizens c JOIN scores s ON s.citizen_idx = c.idx WHERE c.citizen_id = ?').get(citizenId) as { idx: number; tier: string } | undefined;
-  if (!c) throw new NotFoundError(`citizen '${citizenId}' has no score`);
+  if (!c) throw new NotFoundError(keyed('notFound.noScore', { id: citizenId }));
   const latest = db.prepare('SELECT decision, decided_by, decided_at, reason FROM measure_decisions WHERE citizen_idx = ? AND measure_id = ? AND ruleset_version = ? ORDER BY id DESC LIMIT 1');
   return (state.ruleset.spec.measures ?? [])
     .filter((m) => m.tiers.includes(c.tier))

@@ -4,6 +4,7 @@
  * them; for the population, the friend penalty's share of all points
  * deducted, by district.
  */
+import { keyed } from '../../shared/englishText.js';
 import { DISCLOSURE_MIN, withheldGroups } from '../engine/fairness.js';
 import type { FriendPenaltyShare, NetworkView } from '../../shared/recourse.js';
 import type { Db } from '../db/connection.js';
@@ -14,11 +15,11 @@ import { loadScoringState } from './scoring.js';
 
 export function networkView(db: Db, citizenId: string): NetworkView {
   const state = loadScoringState(db);
-  if (!state) throw new NotFoundError('no scores yet: no ruleset has been published');
+  if (!state) throw new NotFoundError(keyed('notFound.noScores'));
   const row = db.prepare('SELECT c.idx, s.cents, s.s FROM citizens c JOIN scores s ON s.citizen_idx = c.idx WHERE c.citizen_id = ?').get(citizenId) as
     | { idx: number; cents: number; s: number }
     | undefined;
-  if (!row) throw new NotFoundError(`no scored citizen with id '${citizenId}'`);
+  if (!row) throw new NotFoundError(keyed('notFound.scoredCitizen', { id: citizenId }));
   const friendRow = db.prepare('SELECT c.citizen_id, c.name, s.cents, s.tier FROM citizens c JOIN scores s ON s.citizen_idx = c.idx WHERE c.idx = ?');
   const friends = penalisedFriends(db, state, row.idx)
     .map((p) => {

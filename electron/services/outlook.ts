@@ -20,6 +20,7 @@
  * standing in with a score at or above T. Scope (SCORING_MODEL §3) is taken at
  * each instant: an out-of-scope friend is in no one's friend list.
  */
+import { keyed } from '../../shared/englishText.js';
 import type { Outlook, OutlookRecord } from '../../shared/recourse.js';
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { Db } from '../db/connection.js';
@@ -309,9 +310,9 @@ export interface OutlookOptions {
 
 export function scoreOutlook(db: Db, citizenId: string, options: OutlookOptions = {}): Outlook {
   const state = loadScoringState(db);
-  if (!state) throw new NotFoundError('no scores yet: no ruleset has been published');
+  if (!state) throw new NotFoundError(keyed('notFound.noScores'));
   const citizen = statement(db, 'SELECT idx FROM citizens WHERE citizen_id = ?', 'pluck').get(citizenId) as number | undefined;
-  if (citizen === undefined) throw new NotFoundError(`no citizen with id '${citizenId}'`);
+  if (citizen === undefined) throw new NotFoundError(keyed('notFound.citizen', { id: citizenId }));
   const { ruleset, params, asOfMs } = state;
   const tiers = ruleset.spec.tiers;
   const load = loaders(db, ruleset);
@@ -322,12 +323,12 @@ export function scoreOutlook(db: Db, citizenId: string, options: OutlookOptions 
   };
   const [target] = loadPersons([citizen]);
   if (!inScopeAt(target, asOfMs)) {
-    throw new NotFoundError(`citizen '${citizenId}' is not scored: the current ruleset scores only citizens who gave their consent, and theirs is not given at the as-of, so there is no outlook`);
+    throw new NotFoundError(keyed('notFound.outlookOutOfScope', { id: citizenId }));
   }
   const stored = statement(db, 'SELECT cents, tier, s, own, penalty FROM scores WHERE citizen_idx = ?').get(citizen) as
     | { cents: number; tier: string; s: number; own: number; penalty: number }
     | undefined;
-  if (!stored) throw new NotFoundError(`citizen '${citizenId}' has no score yet`);
+  if (!stored) throw new NotFoundError(keyed('notFound.noScoreYet', { id: citizenId }));
   const fromDay = dayOf(asOfMs);
   const relevant = (r: Relation) => r.untilMs > fromDay;
   const expand = (batch: Person[]) => {
@@ -425,7 +426,7 @@ export function scoreOutlook(db: Db, citizenId: string, options: OutlookOptions 
     sums.set(m.idx, s);
     own.set(m.idx, fromMicro(ownMicroOf(ruleset, s, m.adjustMicro)));
     const s0 = storedS.get(m.idx);
-    if (s0 === undefined && inScopeAt(m, asOfMs)) throw new NotFoundError(`citizen #${m.idx}, a friend in the outlook, has no score yet`);
+    if (s0 === undefined && inScopeAt(m, asOfMs)) throw new NotFoundError(keyed('notFound.outlookFriend', { idx: m.idx }));
     scores.set(m.idx, s0 ?? own.get(m.idx)!);
     friends.set(m.idx, friendsAt(m, persons, asOfMs));
     for (const c of changesOf(m)) {

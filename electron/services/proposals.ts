@@ -45,6 +45,11 @@ export interface AdjustmentPayload {
   points: number;
 }
 
+/** A proposal of the other kind: a conflict, said keyed (server:proposalKind.*) with the English beside. */
+function kindRefusal(said: Said): TwoPersonRuleError {
+  return new TwoPersonRuleError(said.message, said.params ? { key: said.key, params: said.params } : { key: said.key });
+}
+
 function insertProposal(db: Db, kind: ProposalRow['kind'], payload: unknown, reason: string, by: string, simulation: StoredSimulation | null = null): number {
   return Number(
     db
@@ -121,7 +126,7 @@ export function proposeRuleset(db: Db, ruleset: unknown, reason: string, by: str
 export function attachSimulation(db: Db, id: number, simulation: SimulationResult | null, by: string): void {
   db.transaction(() => {
     const p = getProposal(db, id);
-    if (p.kind !== 'ruleset') throw new TwoPersonRuleError(`proposal ${id} is not a ruleset`);
+    if (p.kind !== 'ruleset') throw kindRefusal(keyed('proposalKind.notRuleset', { id }));
     requirePending(p);
     const stored = acceptSimulation(db, JSON.parse(p.payload), simulation, by, keyed('simulation.what.approval', { id }));
     db.prepare("UPDATE proposals SET simulation = ? WHERE id = ? AND status = 'pending'").run(JSON.stringify(stored), id);
@@ -147,14 +152,14 @@ export function requireFreshSimulation(db: Db, p: ProposalRow): void {
 }
 
 export function proposeAdjustment(db: Db, input: { citizenId: string; points: number; justification: string }, by: string): number {
-  if (!db.prepare('SELECT 1 FROM citizens WHERE citizen_id = ?').get(input.citizenId)) throw new NotFoundError(`no citizen with id '${input.citizenId}'`);
+  if (!db.prepare('SELECT 1 FROM citizens WHERE citizen_id = ?').get(input.citizenId)) throw new NotFoundError(keyed('notFound.citizen', { id: input.citizenId }));
   if (!Number.isFinite(input.points) || input.points === 0) throw new RejectedInputError(keyed('rejected.zeroAdjustment'));
   return insertProposal(db, 'adjustment', { citizenId: input.citizenId, points: input.points }, input.justification, by);
 }
 
 export function getProposal(db: Db, id: number): ProposalRow {
   const row = db.prepare('SELECT * FROM proposals WHERE id = ?').get(id) as ProposalRow | undefined;
-  if (!row) throw new NotFoundError(`no proposal ${id}`);
+  if (!row) throw new NotFoundError(keyed('notFound.proposal', { id }));
   return row;
 }
 
@@ -192,12 +197,12 @@ export function rejectProposal(db: Db, id: number, by: string, reason: string): 
 export function approveAdjustment(db: Db, id: number, approver: string, reason: string): { operationId: number } {
   return db.transaction(() => {
     const p = getProposal(db, id);
-    if (p.kind !== 'adjustment') throw new TwoPersonRuleError(`proposal ${id} is not an adjustment`);
+    if (p.kind !== 'adjustment') throw kindRefusal(keyed('proposalKind.notAdjustment', { id }));
     requirePending(p);
     requireSecondPerson(db, p, approver);
     const payload = JSON.parse(p.payload) as AdjustmentPayload;
     const idx = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(payload.citizenId) as number | undefined;
-    if (idx === undefined) throw new NotFoundError(`no citizen with id '${payload.citizenId}'`);
+    if (idx === undefined) throw new NotFoundError(keyed('notFound.citizen', { id: payload.citizenId }));
     const op = recordOperation(db, {
       kind: 'manual_adjustment',
       actor: approver,
@@ -218,14 +223,14 @@ export function approveAdjustment(db: Db, id: number, approver: string, reason: 
  * starts, and again by the publish on the scores it actually computed.
  */
 export function requireFairnessAcknowledgement(db: Db, p: ProposalRow, acknowledgement: string | null | undefined): void {
-  requireAcknowledgement(proposalSimulation(db, p)?.result.fairness, acknowledgement, `approval of proposal ${p.id} refused`);
+  requireAcknowledgement(proposalSimulation(db, p)?.result.fairness, acknowledgement, keyed('fairness.approvalRefused', { id: p.id }));
 }
 
 /** Approve a ruleset: the real publish (long: run it in a job), with proposer and approver recorded. */
 export function approveRuleset(db: Db, id: number, approver: string, reason: string, onProgress?: Progress, acknowledgement?: string | null): PublishResult {
   return db.transaction(() => {
     const p = getProposal(db, id);
-    if (p.kind !== 'ruleset') throw new TwoPersonRuleError(`proposal ${id} is not a ruleset`);
+    if (p.kind !== 'ruleset') throw kindRefusal(keyed('proposalKind.notRuleset', { id }));
     requirePending(p);
     requireSecondPerson(db, p, approver);
     requireFreshSimulation(db, p);

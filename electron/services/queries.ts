@@ -2,6 +2,7 @@
  * Read-side queries behind the console: overview, search, a citizen's record
  * and events, operations and the ledger entries they wrote, ruleset history.
  */
+import { keyed } from '../../shared/englishText.js';
 import type { Input, LedgerEntry, LedgerEntryWithOperation, OperationRow, Output, ParsedInput } from '../../shared/contract.js';
 import type { Db } from '../db/connection.js';
 import { loadKinds } from '../db/kinds.js';
@@ -172,7 +173,7 @@ export function citizenRecord(db: Db, citizenId: string): Output<'citizen'> {
   const c = db
     .prepare('SELECT c.idx, c.citizen_id, c.name, c.name_latin, c.district, c.birth_date, s.cents, s.tier FROM citizens c LEFT JOIN scores s ON s.citizen_idx = c.idx WHERE c.citizen_id = ?')
     .get(citizenId) as { idx: number; citizen_id: string; name: string; name_latin: string | null; district: string; birth_date: string | null; cents: number | null; tier: string | null } | undefined;
-  if (!c) throw new NotFoundError(`no citizen with id '${citizenId}'`);
+  if (!c) throw new NotFoundError(keyed('notFound.citizen', { id: citizenId }));
   const history = (
     db
       .prepare(
@@ -196,7 +197,7 @@ export function citizenRecord(db: Db, citizenId: string): Output<'citizen'> {
 
 export function citizenEvents(db: Db, q: ParsedInput<'citizenEvents'>): Output<'citizenEvents'> {
   const idx = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(q.citizenId) as number | undefined;
-  if (idx === undefined) throw new NotFoundError(`no citizen with id '${q.citizenId}'`);
+  if (idx === undefined) throw new NotFoundError(keyed('notFound.citizen', { id: q.citizenId }));
   const total = db.prepare('SELECT count(*) FROM events WHERE citizen_idx = ?').pluck().get(idx) as number;
   const rows = db
     .prepare('SELECT event_id, kind, occurred_at, data, retracted_by, operation_id, idx, occurred_ms FROM events WHERE citizen_idx = ? ORDER BY occurred_ms DESC, idx DESC LIMIT ? OFFSET ?')
@@ -249,7 +250,7 @@ export function operationLedger(db: Db, q: ParsedInput<'operationLedger'>): Outp
   const op = db.prepare('SELECT o.*, (SELECT count(*) FROM ledger l WHERE l.operation_id = o.id) AS entries FROM operations o WHERE o.id = ?').get(q.operationId) as
     | Parameters<typeof operationFromRow>[0]
     | undefined;
-  if (!op) throw new NotFoundError(`no operation ${q.operationId}`);
+  if (!op) throw new NotFoundError(keyed('notFound.operation', { id: q.operationId }));
   const rows = db.prepare('SELECT * FROM ledger WHERE operation_id = ? ORDER BY seq LIMIT ? OFFSET ?').all(q.operationId, q.limit, q.offset) as LedgerDbRow[];
   return { operation: operationFromRow(op), total: op.entries ?? 0, rows: rows.map(ledgerFromRow) };
 }

@@ -4,7 +4,8 @@ import { loadKinds } from '../db/kinds.js';
 import { recordOperation } from '../db/operations.js';
 import { contributionWriter } from './contributions.js';
 import { incrementalUpdate, loadScoringState, type ScoreChangeStats } from './scoring.js';
-import { INSTANT_FORM, instantFlaw } from '../../shared/instant.js';
+import { keyed } from '../../shared/englishText.js';
+import { INSTANT_FORM_KEYED, instantFlawKeyed } from '../../shared/instant.js';
 import { echo } from './inputLimits.js';
 import { RejectedInputError } from './ruleLab.js';
 import { checkEventData, EVENT_ID, parseIsoInstant } from './validation.js';
@@ -32,7 +33,7 @@ export function checkNewEvent(db: Db, event: Omit<NewEvent, 'eventId'>) {
   const kind = kinds.get(event.kind);
   if (!kind) throw new InvalidEventError(`unknown event kind '${event.kind}'`);
   const ms = parseIsoInstant(event.occurredAt);
-  if (ms === null) throw new InvalidEventError(`occurred_at ${echo(event.occurredAt)} is not ${INSTANT_FORM}: ${instantFlaw(event.occurredAt)}`);
+  if (ms === null) throw new InvalidEventError(keyed('import.occurredAt', { value: echo(event.occurredAt), form: INSTANT_FORM_KEYED, why: instantFlawKeyed(event.occurredAt) }));
   const checked = checkEventData(kind, event.data);
   if (!checked.ok) throw new InvalidEventError(checked.message);
   return { kinds, kind, ms, checked };

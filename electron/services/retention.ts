@@ -6,6 +6,7 @@
  * in the same transaction. Ledger entries hold no event data, so the chain
  * still verifies after a purge.
  */
+import { keyed } from '../../shared/englishText.js';
 import type { Db } from '../db/connection.js';
 import { recordOperation } from '../db/operations.js';
 import { NotFoundError } from './explain.js';
@@ -100,7 +101,7 @@ export function setRetention(db: Db, kind: string, days: number | null, options:
   if (!options.actor.trim()) throw new RetentionError('changing a retention period needs an actor');
   return db.transaction(() => {
     const row = db.prepare('SELECT retention_days FROM event_kinds WHERE kind = ?').get(kind) as { retention_days: number | null } | undefined;
-    if (!row) throw new NotFoundError(`no event kind '${kind}'`);
+    if (!row) throw new NotFoundError(keyed('notFound.eventKind', { kind }));
     if (row.retention_days !== days) {
       db.prepare('UPDATE event_kinds SET retention_days = ? WHERE kind = ?').run(days, kind);
       db.prepare('INSERT INTO retention_changes (kind, old_days, new_days, actor, at, reason) VALUES (?, ?, ?, ?, ?, ?)').run(

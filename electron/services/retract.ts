@@ -22,7 +22,7 @@ export function retractEvent(
     const event = db.prepare('SELECT idx, citizen_idx, retracted_by FROM events WHERE event_id = ?').get(eventId) as
       | { idx: number; citizen_idx: number; retracted_by: number | null }
       | undefined;
-    if (!event) throw new NotFoundError(`no event with id '${eventId}'`);
+    if (!event) throw new NotFoundError(keyed('notFound.event', { id: eventId }));
     if (event.retracted_by !== null) throw new AlreadyRetractedError(keyed('job.alreadyRetracted', { event: eventId, operation: event.retracted_by }));
     const op = recordOperation(db, { kind: options.kind ?? 'event_retracted', actor: options.actor, reason: options.reason, details: { event_id: eventId, ...options.details } });
     db.prepare('UPDATE events SET retracted_by = ? WHERE idx = ?').run(op.id, event.idx);

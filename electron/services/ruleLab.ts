@@ -6,7 +6,7 @@
  * real publish inside a transaction that is always rolled back: the same
  * engine, nothing written.
  */
-import type { Said } from '../../shared/englishText.js';
+import { keyed, type Said } from '../../shared/englishText.js';
 import type { Keyed } from '../../shared/messages.js';
 import { createHash } from 'node:crypto';
 import type { Output, ParsedInput, SimulationResult } from '../../shared/contract.js';
@@ -62,7 +62,7 @@ export function prepareRuleTest(db: Db, q: ParsedInput<'testRule'>): RuleTestReq
   const events: RuleTestRequest['events'] = [];
   if (q.citizenId) {
     const idx = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(q.citizenId) as number | undefined;
-    if (idx === undefined) throw new NotFoundError(`no citizen with id '${q.citizenId}'`);
+    if (idx === undefined) throw new NotFoundError(keyed('notFound.citizen', { id: q.citizenId }));
     const rows = db
       .prepare('SELECT event_id, occurred_at, occurred_ms, data FROM events WHERE citizen_idx = ? AND kind = ? AND retracted_by IS NULL ORDER BY occurred_ms')
       .all(idx, q.rule.event_kind) as { event_id: string; occurred_at: string; occurred_ms: number; data: string }[];

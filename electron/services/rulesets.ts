@@ -2,6 +2,7 @@
  * Publishing a ruleset and moving the scoring instant: each one operation with
  * an actor and a reason, in one transaction with the recompute it causes.
  */
+import { keyed } from '../../shared/englishText.js';
 import type { JobResult } from '../../shared/contract.js';
 import type { InputProblem } from '../../shared/domain.js';
 import type { Db } from '../db/connection.js';
@@ -81,7 +82,7 @@ export function publishRuleset(
       ),
     );
     const acknowledgement = options.fairness?.acknowledgement ?? null;
-    if (options.fairness?.mode === 'require-acknowledgement') requireAcknowledgement(fairness, acknowledgement?.reason, `publishing version ${version} refused`);
+    if (options.fairness?.mode === 'require-acknowledgement') requireAcknowledgement(fairness, acknowledgement?.reason, keyed('fairness.publishRefused', { version }));
     storeFairnessReport(db, version, op.id, fairness, fairness.flags.length && acknowledgement ? acknowledgement : null);
     return { ok: true, problems: [], version, operationId: op.id, scoring, evaluationErrors: evaluationErrors(db, checked.ruleset), fairness };
   })();

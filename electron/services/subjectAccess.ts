@@ -13,6 +13,7 @@
  * operation that concerns someone else (a friend's event moved this
  * citizen's score) is shown by id, kind and time only.
  */
+import { keyed } from '../../shared/englishText.js';
 import type { Explanation } from '../../shared/domain.js';
 import type { Db } from '../db/connection.js';
 import { countsAt } from '../engine/rules.js';
@@ -99,7 +100,7 @@ function collect(db: Db, citizenId: string, now: Date): SubjectAccessExport {
   const c = db.prepare('SELECT idx, citizen_id, name, name_latin, district, birth_date FROM citizens WHERE citizen_id = ?').get(citizenId) as
     | { idx: number; citizen_id: string; name: string; name_latin: string | null; district: string; birth_date: string | null }
     | undefined;
-  if (!c) throw new NotFoundError(`no citizen with id '${citizenId}'`);
+  if (!c) throw new NotFoundError(keyed('notFound.citizen', { id: citizenId }));
   const state = loadScoringState(db);
 
   const eventRows = db

@@ -16,6 +16,7 @@ import { classifyLibraryError } from '../../../electron/engine/celErrors.js';
 import { evaluateRule, validateRuleset } from '../../../electron/engine/rules.js';
 import { runRuleTest } from '../../../electron/services/ruleTest.js';
 import { importFolder } from '../../../electron/services/import.js';
+import { InvalidConsentError, recordConsent } from '../../../electron/services/consent.js';
 import { folder, openTempDb, removeTempDirs, seedBaseline } from '../helpers/importFixtures.js';
 import { jsonErrorKeyed, jsonErrorMessage } from '../../../electron/services/inputLimits.js';
 import { checkEventRow } from '../../../electron/services/eventRows.js';
@@ -375,6 +376,17 @@ describe('lower layers: why an instant or a JSON text is refused', () => {
         const report = await importFolder(db, folder({ 'events.jsonl': `${lines}\n` }), { actor: 'tester', provider: 'Test registry', eventWorker });
         expect(report.problems.map((p) => `${p.line} ${expectKeyed(p)}`), eventWorker).toEqual(['1 不是有效的 JSON：此处应为带双引号的属性名（或多了一个逗号）（第 1 行第 39 列）', '2 第 2 行嵌套过深（超过 32 层）']);
       }
+      // Consent recorded from the console with an instant without a zone: refused keyed, the English as before.
+      let refused: unknown;
+      try {
+        recordConsent(db, { citizenId: 'C1', status: 'given', at: '2024-05-01T10:00:00' } as Parameters<typeof recordConsent>[1], { actor: 'tester', reason: 'form received' });
+      } catch (err) {
+        refused = err;
+      }
+      expect(refused).toBeInstanceOf(InvalidConsentError);
+      const { message, keyed: k } = refused as InvalidConsentError;
+      expect(message).toBe(`at "2024-05-01T10:00:00" is not ${INSTANT_FORM}: no zone (Z or an offset)`);
+      expect(expectKeyed({ message, ...k })).toMatch(/^时间 at "2024-05-01T10:00:00" 不是有效的 RFC 3339 时间（.*）：缺少时区（Z 或时区偏移）$/);
     } finally {
       db.close();
       removeTempDirs();

@@ -1,9 +1,11 @@
 /**
  * Refusals and file-level import errors stay keyed: in the files listed here
  * no RejectedInputError, AuthError, file error (FileFormatError,
- * UnsafeFileError), backup, checkpoint, auditor-key or upload error is made
- * from an English sentence written in the source, and no import problem is
- * added with a literal `message`. They take keyed('…') (shared/englishText.ts),
+ * UnsafeFileError), backup, checkpoint, auditor-key or upload error, no
+ * NotFoundError, fairness refusal or proposal-kind conflict (TwoPersonRuleError
+ * without its key beside) is made from an English sentence written in the
+ * source, no fairness acknowledgement names its action in English, and no
+ * import problem is added with a literal `message`. They take keyed('…') (shared/englishText.ts),
  * which the reader's console and the command line put in their language.
  * The scan reads the sources with the TypeScript parser; a literal (or the
  * literal part of a template, a conditional or a concatenation) with a word
@@ -36,6 +38,17 @@ const COVERED = [
   'electron/cli/ledger.ts',
   'electron/jobs/manager.ts',
   'electron/services/retract.ts',
+  'electron/services/retention.ts',
+  'electron/services/outlook.ts',
+  'electron/services/ruleLab.ts',
+  'electron/services/subjectAccess.ts',
+  'electron/services/explain.ts',
+  'electron/services/consent.ts',
+  'electron/services/queries.ts',
+  'electron/services/disclosureConsent.ts',
+  'electron/services/network.ts',
+  'electron/services/fairness.ts',
+  'electron/services/rulesets.ts',
 ];
 
 /** Constructors whose argument at the index is the text a person reads. */
@@ -51,6 +64,10 @@ const KEYED_ERRORS: Record<string, number> = {
   UploadTooLargeError: 0,
   JobConflictError: 0,
   AlreadyRetractedError: 0,
+  NotFoundError: 0,
+  FairnessAcknowledgementError: 0,
+  FairnessInputError: 0,
+  TwoPersonRuleError: 0,
 };
 
 const WORDS = /\p{L}{2,}/u;
@@ -78,9 +95,14 @@ export function unkeyedRefusals(fileName: string, source: string): string[] {
     if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.arguments) {
       const index = KEYED_ERRORS[node.expression.text];
       // AuthError(code, english, { key, params }): the English beside its key, as the session refusals are written.
-      const keyedBeside = node.expression.text === 'AuthError' && node.arguments.length > 2;
+      // TwoPersonRuleError(english, { key, params }): likewise.
+      const keyedBeside = (node.expression.text === 'AuthError' && node.arguments.length > 2) || (node.expression.text === 'TwoPersonRuleError' && node.arguments.length > 1);
       const arg = index === undefined || keyedBeside ? undefined : node.arguments[index];
       if (arg) report(arg, `new ${node.expression.text}`, literalTexts(arg));
+    }
+    // requireAcknowledgement(report, reason, 'English what'): the refused action is keyed too.
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'requireAcknowledgement' && node.arguments[2]) {
+      report(node.arguments[2], 'requireAcknowledgement', literalTexts(node.arguments[2]));
     }
     // problems.add({ ..., message: 'English' }): a problem's text comes keyed, through problemFields(keyed(...)).
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'add') {
@@ -113,6 +135,12 @@ describe('refusals and file errors are keyed', () => {
       "throw new CheckpointError('not a checkpoint');",
       "throw new AuditorKeyError('wrong passphrase for the auditor key');",
       "throw new UploadClaimError(`no upload ${id}`);",
+      "throw new NotFoundError(`no citizen with id '${id}'`);",
+      "if (!d) throw new NotFoundError('no scores yet: no ruleset has been published');",
+      "throw new FairnessAcknowledgementError(`${what}: the fairness report flags ${n} group(s)`);",
+      "throw new FairnessInputError('export the report of a version or of a proposal, not both');",
+      "throw new TwoPersonRuleError(`proposal ${id} is not a ruleset`);",
+      "requireAcknowledgement(report, reason, `approval of proposal ${id} refused`);",
       "problems.add({ file: dir, message: 'both events.csv and events.jsonl are present; keep one' });",
       "this.problems.add({ file, field, message: `event kind '${kind}' is listed twice` });",
     ];
@@ -125,6 +153,9 @@ describe('refusals and file errors are keyed', () => {
       "done(new FileFormatError(keyed('importFile.nul'), line));",
       "problems.add({ file: dir, ...problemFields(keyed('importFile.bothEvents')) });",
       "throw new ImportFolderError('noSuchFolder');",
+      "throw new NotFoundError(keyed('notFound.citizen', { id }));",
+      "throw new TwoPersonRuleError(`proposal ${id} has no simulation`, { key: 'twoPerson.noSimulation', params: { id } });",
+      "requireAcknowledgement(report, reason, keyed('fairness.approvalRefused', { id }));",
     ];
     for (const line of fine) expect(unkeyedRefusals('fine.ts', line), line).toEqual([]);
   });
