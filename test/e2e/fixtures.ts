@@ -142,3 +142,24 @@ export const test = base.extend<{ pageErrors: string[] }>({
     await use(watchPageErrors(page));
   },
 });
+
+/**
+ * For a spec walked in Chinese on the shared console: `who` speaks Chinese
+ * while the file's tests run and English again after them, whatever
+ * happens (the other specs expect English). Returns how to open a route
+ * logged in as `who`, once the console is in Chinese.
+ */
+export function walkedInChinese(c: Connection, who: Account): (page: Page, route: string) => Promise<void> {
+  test.beforeAll(async () => {
+    await api(c, 'setLanguage', { language: 'zh-CN' }, who);
+  });
+  test.afterAll(async () => {
+    await api(c, 'setLanguage', { language: 'en' }, who);
+  });
+  return async (page, route) => {
+    const session = await loginSession(c, who);
+    await page.addInitScript((token) => localStorage.setItem('credence.session', token), session);
+    await page.goto(`${c.base}/?token=${c.token}#${route}`);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  };
+}

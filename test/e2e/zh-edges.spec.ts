@@ -5,28 +5,15 @@
  * the Users page. Nothing is written: the import is only validated and the
  * accounts are refused. Screenshots: test-results/screenshots/zh-edges-*.png.
  */
-import type { Page } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, expect, loginSession, shot, sharedConsole, test } from './fixtures';
+import { api, expect, shot, sharedConsole, test, walkedInChinese } from './fixtures';
 import { ACCOUNTS } from './server';
 
 const c = sharedConsole();
 const who = ACCOUNTS.admin;
 
-test.beforeAll(async () => {
-  await api(c, 'setLanguage', { language: 'zh-CN' }, who);
-});
-test.afterAll(async () => {
-  await api(c, 'setLanguage', { language: 'en' }, who);
-});
-
-async function openInChinese(page: Page, route: string): Promise<void> {
-  const session = await loginSession(c, who);
-  await page.addInitScript((token) => localStorage.setItem('credence.session', token), session);
-  await page.goto(`${c.base}/?token=${c.token}#${route}`);
-  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
-}
+const openInChinese = walkedInChinese(c, who);
 
 test('import in Chinese: files the server cannot read are named with their line, in Chinese', async ({ page, pageErrors }, testInfo) => {
   const dir = testInfo.outputPath('zh-unreadable');

@@ -6,7 +6,7 @@
  * (test-results/screenshots/zh-*.png).
  */
 import type { Page } from '@playwright/test';
-import { api, expect, loginSession, shot, sharedConsole, statePurpose, test } from './fixtures';
+import { api, expect, shot, sharedConsole, statePurpose, test, walkedInChinese } from './fixtures';
 import { ACCOUNTS, REPO } from './server';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,21 +16,12 @@ const DEFAULT_RULES = (JSON.parse(readFileSync(join(REPO, 'resources/default/rul
 const c = sharedConsole();
 const who = ACCOUNTS.admin;
 
-test.beforeAll(async () => {
-  await api(c, 'setLanguage', { language: 'zh-CN' }, who);
-});
-// The administrator's language is stored with the account: put it back for the other specs whatever happens here.
-test.afterAll(async () => {
-  await api(c, 'setLanguage', { language: 'en' }, who);
-});
+const open = walkedInChinese(c, who);
 
 /** Opens a page logged in as the administrator, whose account speaks Chinese. */
 async function openInChinese(page: Page, route: string): Promise<void> {
-  const session = await loginSession(c, who);
-  await page.addInitScript((token) => localStorage.setItem('credence.session', token), session);
-  await page.goto(`${c.base}/?token=${c.token}#${route}`);
+  await open(page, route);
   await expect(page.getByTestId('current-user')).toContainText('系统管理员');
-  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
 }
 
 const heading = (page: Page, name: string) => page.getByRole('heading', { level: 2, name });

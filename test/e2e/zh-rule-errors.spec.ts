@@ -6,24 +6,16 @@
  * draft is edited, never proposed: the shared console's data is unchanged.
  */
 import type { Page } from '@playwright/test';
-import { api, expect, loginSession, shot, sharedConsole, test } from './fixtures';
+import { expect, shot, sharedConsole, test, walkedInChinese } from './fixtures';
 import { ACCOUNTS } from './server';
 
 const c = sharedConsole();
 const who = ACCOUNTS.admin;
 
-test.beforeAll(async () => {
-  await api(c, 'setLanguage', { language: 'zh-CN' }, who);
-});
-test.afterAll(async () => {
-  await api(c, 'setLanguage', { language: 'en' }, who);
-});
+const openInChinese = walkedInChinese(c, who);
 
 async function openRuleInChinese(page: Page, ruleId: string): Promise<void> {
-  const session = await loginSession(c, who);
-  await page.addInitScript((token) => localStorage.setItem('credence.session', token), session);
-  await page.goto(`${c.base}/?token=${c.token}#/rules`);
-  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await openInChinese(page, '/rules');
   await page.getByTestId('rules-tab-editor').click();
   await page.locator(`[data-testid="rule-item"][data-rule-id="${ruleId}"]`).click();
 }
