@@ -57,3 +57,25 @@ test('CEL errors in Chinese: a syntax error, a missing bracket, an RE2 pattern, 
   await expect(conditionError).toHaveCount(0);
   expect(pageErrors).toEqual([]);
 });
+
+test("rule names in the editor in the reader's language, and a rule's Chinese name edited beside its own words", async ({ page, pageErrors }) => {
+  await openRuleInChinese(page, 'utility-theft');
+  const item = page.locator('[data-testid="rule-item"][data-rule-id="utility-theft"]');
+  // The list and the heading read the ruleset's Chinese name; the name field keeps the ruleset's own words.
+  await expect(item).toContainText('盗用水电气');
+  await expect(page.locator('[data-testid="rule-item"][data-rule-id="blood-donation"]')).toContainText('无偿献血');
+  await expect(page.getByTestId('rule-editor').getByRole('heading', { level: 4 })).toHaveText('盗用水电气');
+  await expect(page.getByTestId('rule-name')).toHaveValue('Theft of utilities');
+  const zhName = page.getByTestId('rule-name-zh');
+  await expect(zhName).toHaveValue('盗用水电气');
+  await zhName.fill('窃取水电气');
+  await expect(item).toContainText('窃取水电气');
+  await expect(page.getByTestId('draft-validity')).toHaveText('校验通过');
+  await shot(page, 'zh-rules-chinese-name', { fullPage: false });
+  // Left empty, the Chinese reader reads the ruleset's own words.
+  await zhName.fill('');
+  await page.getByTestId('rule-description-zh').fill('');
+  await expect(item).toContainText('Theft of utilities');
+  await expect(page.getByTestId('draft-validity')).toHaveText('校验通过');
+  expect(pageErrors).toEqual([]);
+});

@@ -11,6 +11,7 @@ import { canonical, cleanRule, describeProblem, newRule, problemsOfRule, type Cu
 import { ParametersEditor } from './ParametersEditor';
 import { RuleEditor } from './RuleEditor';
 import { RuleTester } from './RuleTester';
+import { useRuleText } from '../../i18n/ruleText';
 
 export type Selection = 'parameters' | number;
 
@@ -46,6 +47,7 @@ export function ProblemList({ problems, onOpen }: { problems: Problem[]; onOpen?
 
 export function DraftEditor({ handle, current, problems, selected, onSelect }: Props) {
   const { t } = useTranslation('rules');
+  const ruleText = useRuleText();
   const { draft, update } = handle;
   const [removed, setRemoved] = useState<{ rule: RuleSpec; index: number } | null>(null);
   const published = new Map((current.spec?.rules ?? []).map((r) => [r.id, canonical(cleanRule(r))]));
@@ -121,7 +123,7 @@ export function DraftEditor({ handle, current, problems, selected, onSelect }: P
                   <NavLink
                     component="button"
                     key={i}
-                    label={r.name || t('editor.unnamed')}
+                    label={(r.name && ruleText.name(r)) || t('editor.unnamed')}
                     description={`${r.id} · ${r.event_kind}`}
                     active={index === i}
                     onClick={() => onSelect(i)}

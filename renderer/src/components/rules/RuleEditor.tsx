@@ -8,6 +8,7 @@ import { ExpressionField } from './ExpressionField';
 import { FieldChips } from './FieldChips';
 import { staleDescription } from './diff';
 import { keyedMessage } from '../../i18n/serverText';
+import { useRuleText } from '../../i18n/ruleText';
 
 interface Props {
   rule: RuleSpec;
@@ -58,10 +59,11 @@ function useExpressionInsert(rule: RuleSpec, patch: Patch) {
 
 function RuleHeading({ rule, status, onRemove, onDuplicate }: Pick<Props, 'rule' | 'status' | 'onRemove' | 'onDuplicate'>) {
   const { t } = useTranslation('rules');
+  const ruleText = useRuleText();
   return (
     <Group justify="space-between" wrap="nowrap" align="flex-start">
       <Group gap="xs">
-        <Title order={4}>{rule.name || t('editor.unnamed')}</Title>
+        <Title order={4}>{(rule.name && ruleText.name(rule)) || t('editor.unnamed')}</Title>
         {status === 'new' && (
           <Badge color="green" variant="light">
             {t('editor.status.new')}
@@ -86,6 +88,39 @@ function RuleHeading({ rule, status, onRemove, onDuplicate }: Pick<Props, 'rule'
 }
 
 /** Id, name, dimension and event kind. */
+/**
+ * The rule's name and description for readers of Chinese (the ruleset's
+ * `i18n["zh-CN"]`); left empty, they read the ruleset's own words. A
+ * description without a name is refused by the ruleset check, at its field.
+ */
+function RuleTranslation({ rule, patch, fieldError }: { rule: RuleSpec; patch: Patch; fieldError: FieldError }) {
+  const { t } = useTranslation('rules');
+  const zh = rule.i18n?.['zh-CN'];
+  const set = (next: { name?: string; description?: string }) => {
+    const merged = { name: zh?.name ?? '', description: zh?.description ?? '', ...next };
+    const translation = merged.name || merged.description ? { name: merged.name, ...(merged.description ? { description: merged.description } : {}) } : undefined;
+    const others = Object.fromEntries(Object.entries(rule.i18n ?? {}).filter(([language]) => language !== 'zh-CN'));
+    const i18n = translation ? { ...others, 'zh-CN': translation } : others;
+    patch({ i18n: Object.keys(i18n).length ? i18n : undefined });
+  };
+  return (
+    <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm" verticalSpacing="xs">
+      <TextInput label={t('rule.nameZh')} description={t('rule.nameZhHelp')} value={zh?.name ?? ''} onChange={(e) => set({ name: e.currentTarget.value })} error={fieldError('i18n.zh-CN.name', 'i18n.zh-CN', 'i18n')} lang="zh-CN" data-testid="rule-name-zh" />
+      <Textarea
+        label={t('rule.descriptionZh')}
+        value={zh?.description ?? ''}
+        onChange={(e) => set({ description: e.currentTarget.value })}
+        autosize
+        minRows={1}
+        maxRows={4}
+        error={fieldError('i18n.zh-CN.description')}
+        lang="zh-CN"
+        data-testid="rule-description-zh"
+      />
+    </SimpleGrid>
+  );
+}
+
 function RuleIdentity({ rule, kinds, dimensions, kindKnown, patch, fieldError }: { rule: RuleSpec; kinds: EventKindSpec[]; dimensions: string[]; kindKnown: boolean; patch: Patch; fieldError: FieldError }) {
   const { t } = useTranslation('rules');
   return (
@@ -225,6 +260,7 @@ export function RuleEditor({ rule, kinds, dimensions, problems, status, onChange
           error={fieldError('description')}
           data-testid="rule-description"
         />
+        <RuleTranslation rule={rule} patch={patch} fieldError={fieldError} />
         {descriptionLeftBehind(rule, published) && (
           <Alert color="orange" p="xs" data-testid="rule-stale-description">
             {staleDescription()}
