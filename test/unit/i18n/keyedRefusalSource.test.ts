@@ -49,6 +49,10 @@ const COVERED = [
   'electron/services/network.ts',
   'electron/services/fairness.ts',
   'electron/services/rulesets.ts',
+  'electron/services/recordEvent.ts',
+  'electron/services/ruleTest.ts',
+  'electron/jobs/ruleSandbox.ts',
+  'electron/jobs/ruleWorker.ts',
 ];
 
 /** Constructors whose argument at the index is the text a person reads. */
@@ -68,6 +72,11 @@ const KEYED_ERRORS: Record<string, number> = {
   FairnessAcknowledgementError: 0,
   FairnessInputError: 0,
   TwoPersonRuleError: 0,
+  InvalidEventError: 0,
+  InvalidConsentError: 0,
+  RetentionError: 0,
+  RuleTestRejected: 0,
+  RuleSandboxError: 0,
 };
 
 const WORDS = /\p{L}{2,}/u;
