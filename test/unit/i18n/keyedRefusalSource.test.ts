@@ -152,6 +152,11 @@ describe('refusals and file errors are keyed', () => {
       "requireAcknowledgement(report, reason, `approval of proposal ${id} refused`);",
       "problems.add({ file: dir, message: 'both events.csv and events.jsonl are present; keep one' });",
       "this.problems.add({ file, field, message: `event kind '${kind}' is listed twice` });",
+      "throw new InvalidEventError(`unknown event kind '${event.kind}'`);",
+      "throw new InvalidConsentError('recording consent needs a written reason');",
+      "throw new RetentionError(`--as-of ${iso} is in the future`);",
+      "throw new RuleTestRejected(`sample ${i + 1}: ${valid.message}`);",
+      "reject(new RuleSandboxError('the rule tester stopped', false));",
     ];
     for (const line of planted) expect(unkeyedRefusals('planted.ts', line), line).toHaveLength(1);
     const fine = [
