@@ -8,10 +8,26 @@ import { z } from 'zod';
 import { CitizenId, ConsentStatus, EventKindSpec, Explanation, InputProblem, OperationKind, RulesetSpec, RuleSpec, TextTranslations } from './domain.js';
 import { CHANNEL_NAMES, type ChannelName } from './channels.js';
 import { LANGUAGES } from './language.js';
-import { AS_OF_FORM, INSTANT_FORM, parseAsOf, parseInstantMs } from './instant.js';
+import { AS_OF_FORM, INSTANT_FORM, INSTANT_FORM_KEYED, parseAsOf, parseInstantMs } from './instant.js';
 import { EventPreview, FriendPenaltyShare, NetworkView, Outlook, Reach } from './recourse.js';
 import { FairnessReport } from './fairness.js';
 import type { KeyedParam } from './keyedText.js';
+
+/**
+ * An instant (or an as-of: a date or an instant) given to a channel: refused
+ * with its English and, in the issue's params, the keyed reason (why it is
+ * not one) that the dispatcher hands the reader (ipc/dispatch.ts).
+ */
+function instantInput(field: string, asOf = false) {
+  return z
+    .string()
+    .max(40)
+    .superRefine((v, ctx) => {
+      if ((asOf ? parseAsOf(v) : parseInstantMs(v)) !== null) return;
+      const form = asOf ? { key: 'instant.asOfForm', params: { form: INSTANT_FORM_KEYED } } : INSTANT_FORM_KEYED;
+      ctx.addIssue({ code: 'custom', message: `${field} must be ${asOf ? AS_OF_FORM : INSTANT_FORM}`, params: { key: 'instant.mustBe', params: { field, form } } });
+    });
+}
 
 export const Role = z.enum(['viewer', 'official', 'auditor', 'admin']);
 export type Role = z.infer<typeof Role>;
@@ -362,7 +378,7 @@ const ImportFile = z
     /** Where the file came from on the uploader's computer (shown in the events' provenance). */
     source: z.string().max(1000).optional(),
   })
-  .refine((f) => (f.content === undefined) !== (f.uploadId === undefined), { message: 'give the content or an uploadId, one of the two', path: ['content'] });
+  .refine((f) => (f.content === undefined) !== (f.uploadId === undefined), { message: 'give the content or an uploadId, one of the two', path: ['content'], params: { key: 'input.contentOrUpload' } });
 
 /** Who supplied an import's data: recorded with it, shown with every event it brought, the contact for a dispute. */
 export const ProviderName = z
@@ -743,7 +759,7 @@ export const channels = {
     role: 'official',
     summary: 'import a folder on this machine, or only validate it (job)',
   }),
-  recompute: channel({ input: z.strictObject({ asOf: z.string().max(40).refine((v) => parseAsOf(v) !== null, `asOf must be ${AS_OF_FORM}`).optional() }), output: z.object({ jobId: z.string() }), role: 'admin', summary: 'recompute every score as of an instant (job)' }),
+  recompute: channel({ input: z.strictObject({ asOf: instantInput('asOf', true).optional() }), output: z.object({ jobId: z.string() }), role: 'admin', summary: 'recompute every score as of an instant (job)' }),
   createDemo: channel({ input: z.strictObject({ citizens: z.number().int().min(10).max(1_000_000).default(5000), seed: z.number().int().min(0).default(1) }), output: z.object({ jobId: z.string() }), role: 'admin', summary: 'create the demo population (job)' }),
   jobStatus: channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: JobStatus, role: 'viewer', summary: 'progress and result of a job' }),
   jobCancel: channel({ input: z.strictObject({ jobId: z.string().max(64) }), output: z.object({ cancelled: z.boolean() }), role: 'official', summary: 'cancel a running job' }),
@@ -854,7 +870,7 @@ export const channels = {
       /** Chosen by the form when it opens, so a second click cannot record the event twice. */
       eventId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'an event id has 1 to 128 characters of A-Z a-z 0-9 _ . : -'),
       kind: z.string().max(64),
-      occurredAt: z.string().max(40).refine((v) => parseInstantMs(v) !== null, `occurredAt must be ${INSTANT_FORM}`),
+      occurredAt: instantInput('occurredAt'),
       data: z.record(z.string(), z.unknown()),
       reason: z.string().trim().min(10, 'give a reason of at least 10 characters').max(2000),
     }),
@@ -886,7 +902,7 @@ export const channels = {
       citizenId: CitizenId,
       status: ConsentStatus,
       /** When the citizen gave, withdrew or refused consent (the instant on the form). */
-      at: z.string().max(40).refine((v) => parseInstantMs(v) !== null, `at must be ${INSTANT_FORM}`),
+      at: instantInput('at'),
       evidence: z.string().trim().min(1, 'give the evidence: the form number or the channel').max(500),
       reason: z.string().trim().min(10, 'give a reason of at least 10 characters').max(2000),
     }),
@@ -917,7 +933,7 @@ export const channels = {
     input: z.strictObject({
       citizenId: CitizenId,
       kind: z.string().max(64),
-      occurredAt: z.string().max(40).refine((v) => parseInstantMs(v) !== null, `occurredAt must be ${INSTANT_FORM}`),
+      occurredAt: instantInput('occurredAt'),
       data: z.record(z.string(), z.unknown()),
       purpose,
     }),

@@ -18,6 +18,7 @@ import { TwoPersonRuleError } from '../services/proposals.js';
 import { handlers, type Caller, type HandlerContext } from './handlers.js';
 import { recordRead } from './readTrace.js';
 import type { Keyed } from '../../shared/messages.js';
+import type { SaidError } from '../../shared/englishText.js';
 
 const ROLE_RANK: Record<Role, number> = { viewer: 0, official: 1, auditor: 1, admin: 2 };
 
@@ -65,6 +66,12 @@ export function inputIssueKeyed(channel: string, error: z.ZodError): Keyed {
       return { key: 'input.invalid_value', params: { channel, field, values: list(issue.values) } };
     case 'unrecognized_keys':
       return { key: 'input.unrecognized_keys', params: { channel, keys: list(issue.keys) } };
+    case 'custom': {
+      // A check of the contract's own (an instant's form): its reason keyed in the issue's params.
+      const said = issue.params as { key?: unknown; params?: Record<string, KeyedParam> } | undefined;
+      if (typeof said?.key === 'string') return { key: 'input.said', params: { channel, field, reason: { key: said.key as Keyed['key'], ...(said.params && { params: said.params }) } } };
+      return { key: 'input.other', params: { channel, field, reason: issue.message } };
+    }
     default:
       return { key: 'input.other', params: { channel, field, reason: issue.message } };
   }
@@ -73,7 +80,7 @@ export function inputIssueKeyed(channel: string, error: z.ZodError): Keyed {
 const roleRefusal = (channel: string, needed: string, caller: Caller): Keyed => ({ key: 'role.needs', params: { channel, role: needed, user: caller.user, current: caller.role } });
 
 export async function dispatch(name: string, rawInput: unknown, ctx: HandlerContext, caller: Caller): Promise<Reply<unknown>> {
-  if (!isChannel(name)) return fail('unknown_channel', `no channel named '${name}'`);
+  if (!isChannel(name)) return fail('unknown_channel', `no channel named '${name}'`, { key: 'internal.unknownChannel', params: { channel: name } });
   const spec = channels[name];
   if (!roleAllows(caller.role, spec.role, 'readOnly' in spec && spec.readOnly === true)) {
     logAccess(ctx.db, { username: caller.user, action: name, detail: { key: 'access.refusedRole', params: { role: spec.role, current: caller.role } }, outcome: 'refused' });
@@ -85,7 +92,7 @@ export async function dispatch(name: string, rawInput: unknown, ctx: HandlerCont
     const handler = handlers[name] as (input: unknown, c: HandlerContext, who: Caller) => unknown;
     const value = await handler(parsed.data, ctx, caller);
     const checked = spec.output.safeParse(value);
-    if (!checked.success) return fail('internal', `${name} produced a reply outside the contract: ${describeIssues(checked.error)}`);
+    if (!checked.success) return fail('internal', `${name} produced a reply outside the contract: ${describeIssues(checked.error)}`, { key: 'internal.outsideContract', params: { channel: name, detail: describeIssues(checked.error) } });
     recordAccess(ctx, name, parsed.data as Record<string, unknown>, caller);
     recordRead(ctx.db, name, parsed.data as Record<string, unknown>, checked.data, caller.user);
     return { ok: true, value: checked.data };
@@ -99,7 +106,9 @@ export async function dispatch(name: string, rawInput: unknown, ctx: HandlerCont
     if (err instanceof TwoPersonRuleError) return fail('conflict', err.message, err.keyed);
     if (err instanceof JobConflictError || err instanceof AlreadyRetractedError) return fail('conflict', err.message, err.keyed);
     if (err instanceof RejectedInputError || err instanceof FairnessAcknowledgementError) return fail('rejected', err.message, err.keyed);
-    return fail('internal', `${name} failed: ${(err as Error).message}`);
+    // An internal failure: the reader is told which call failed, in their language; a keyed reason too, else the raw text as a technical detail.
+    const said = (err as SaidError).keyed;
+    return fail('internal', `${name} failed: ${(err as Error).message}`, said ? { key: 'internal.failedSaid', params: { channel: name, reason: said } } : { key: 'internal.failed', params: { channel: name, detail: (err as Error).message } });
   }
 }
 
@@ -131,7 +140,7 @@ function recordAccess(ctx: HandlerContext, name: ChannelName, input: Record<stri
  * request body, so a caller without a session cannot make it buffer one.
  */
 export function admit(name: string, ctx: HandlerContext, sessionToken: string | undefined, options: { log: boolean } = { log: true }): { ok: true; caller: Caller } | Refusal {
-  if (!isChannel(name)) return fail('unknown_channel', `no channel named '${name}'`);
+  if (!isChannel(name)) return fail('unknown_channel', `no channel named '${name}'`, { key: 'internal.unknownChannel', params: { channel: name } });
   const spec = channels[name];
   if (spec.role === 'public') {
     const s = ctx.sessions.peek(sessionToken);

@@ -12,21 +12,22 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ExpressionCheckRequest, RuleTestRequest } from '../services/ruleTest.js';
+import { keyed, SaidError, type Said } from '../../shared/englishText.js';
 
 export type SandboxRequest = { id: number; task: 'testRule'; input: RuleTestRequest } | { id: number; task: 'checkExpression'; input: ExpressionCheckRequest };
-export type SandboxReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; rejected: boolean; message: string };
+export type SandboxReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; rejected: boolean; message: string; said?: Said };
 /** The worker's first message: loaded, ready for requests (its start-up does not count against a rule's time). */
 export const SANDBOX_READY = 'ready';
 type Task = SandboxRequest extends infer R ? (R extends { task: infer T; input: infer I } ? { task: T; input: I } : never) : never;
 
-/** A request the sandbox refused or stopped: the message is for the user. */
-export class RuleSandboxError extends Error {
+/** A request the sandbox refused or stopped: the message is for the user, keyed for their language. */
+export class RuleSandboxError extends SaidError {
   constructor(
-    message: string,
+    text: Said,
     /** The rule (or its input) was at fault, as opposed to the sandbox itself. */
     readonly rejected: boolean,
   ) {
-    super(message);
+    super(text);
   }
 }
 
@@ -57,7 +58,7 @@ function spawn(script: URL, heapMb: number): Worker {
 }
 
 function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+  return ms % 1000 === 0 ? `${ms / 1000}` : (ms / 1000).toFixed(1);
 }
 
 export class RuleSandbox {
@@ -83,7 +84,7 @@ export class RuleSandbox {
   run(task: 'checkExpression', input: ExpressionCheckRequest): Promise<unknown>;
   run(task: Task['task'], input: Task['input']): Promise<unknown> {
     if (this.queue.length >= this.maxQueue) {
-      return Promise.reject(new RuleSandboxError(`the rule tester is busy (${this.queue.length} requests waiting): try again in a moment`, false));
+      return Promise.reject(new RuleSandboxError(keyed('ruleTest.busy', { count: this.queue.length }), false));
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ request: { id: this.nextId++, task, input } as SandboxRequest, resolve, reject });
@@ -95,8 +96,8 @@ export class RuleSandbox {
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
-    for (const p of this.queue.splice(0)) p.reject(new RuleSandboxError('the rule tester stopped', false));
-    this.finish(null, new RuleSandboxError('the rule tester stopped', false));
+    for (const p of this.queue.splice(0)) p.reject(new RuleSandboxError(keyed('ruleTest.stopped'), false));
+    this.finish(null, new RuleSandboxError(keyed('ruleTest.stopped'), false));
     if (worker) await worker.terminate();
   }
 
@@ -107,7 +108,7 @@ export class RuleSandbox {
     this.current = this.queue.shift()!;
     this.timer = setTimeout(() => {
       this.kill();
-      this.finish(null, new RuleSandboxError(`the rule took longer than ${seconds(this.timeMs)} and was stopped`, true));
+      this.finish(null, new RuleSandboxError(keyed('ruleTest.timeout', { seconds: seconds(this.timeMs) }), true));
     }, this.timeMs);
     worker.postMessage(this.current.request);
   }
@@ -120,7 +121,7 @@ export class RuleSandbox {
     const starting = setTimeout(() => {
       if (worker !== this.worker || this.ready) return;
       this.kill();
-      this.queue.shift()?.reject(new RuleSandboxError(`the rule tester did not start within ${seconds(RULE_SANDBOX_LIMITS.startMs)}`, false));
+      this.queue.shift()?.reject(new RuleSandboxError(keyed('ruleTest.notStarted', { seconds: seconds(RULE_SANDBOX_LIMITS.startMs) }), false));
       this.pump();
     }, RULE_SANDBOX_LIMITS.startMs);
     starting.unref();
@@ -134,18 +135,18 @@ export class RuleSandbox {
       }
       if (!this.current || m.id !== this.current.request.id) return;
       if (m.ok) this.finish(m.value, null);
-      else this.finish(null, new RuleSandboxError(m.message, m.rejected));
+      else this.finish(null, new RuleSandboxError(m.said ?? keyed('ruleTest.failed', { detail: m.message }), m.rejected));
     });
     worker.on('error', (err: Error & { code?: string }) => {
       if (worker !== this.worker) return;
       this.worker = null;
-      const message = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `the rule used more than ${this.heapMb} MB of memory and was stopped` : `the rule tester failed: ${err.message}`;
-      this.fail(new RuleSandboxError(message, err.code === 'ERR_WORKER_OUT_OF_MEMORY'));
+      const said = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? keyed('ruleTest.memory', { mb: this.heapMb }) : keyed('ruleTest.failed', { detail: err.message });
+      this.fail(new RuleSandboxError(said, err.code === 'ERR_WORKER_OUT_OF_MEMORY'));
     });
     worker.on('exit', (code) => {
       if (worker !== this.worker) return;
       this.worker = null;
-      this.fail(new RuleSandboxError(`the rule tester stopped unexpectedly (exit ${code})`, false));
+      this.fail(new RuleSandboxError(keyed('ruleTest.exited', { code }), false));
     });
     this.worker = worker;
     return worker;

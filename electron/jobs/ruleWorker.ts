@@ -15,7 +15,7 @@ parentPort!.on('message', (m: SandboxRequest) => {
     const value = m.task === 'testRule' ? runRuleTest(m.input) : runExpressionCheck(m.input);
     reply = { id: m.id, ok: true, value };
   } catch (err) {
-    reply = { id: m.id, ok: false, rejected: err instanceof RuleTestRejected, message: (err as Error).message ?? String(err) };
+    reply = { id: m.id, ok: false, rejected: err instanceof RuleTestRejected, message: (err as Error).message ?? String(err), ...(err instanceof RuleTestRejected && err.said && { said: err.said }) };
   }
   parentPort!.postMessage(reply);
 });

@@ -12,7 +12,7 @@ import type { Db } from '../db/connection.js';
 import { recordOperation } from '../db/operations.js';
 import { consentReader, consentRequired } from './consentScope.js';
 import { NotFoundError } from './explain.js';
-import { echo, nameProblem } from './inputLimits.js';
+import { echo, nameProblemKeyed } from './inputLimits.js';
 import { RejectedInputError } from './ruleLab.js';
 import { incrementalUpdate, loadScoringState, type ScoreChangeStats } from './scoring.js';
 import { parseIsoInstant } from './validation.js';
@@ -42,20 +42,20 @@ export interface ConsentRecorded {
 }
 
 export function recordConsent(db: Db, input: NewConsent, options: { actor: string; reason: string; now?: number }): ConsentRecorded {
-  if (!options.reason?.trim()) throw new InvalidConsentError('recording consent needs a written reason');
+  if (!options.reason?.trim()) throw new InvalidConsentError(keyed('consent.reasonRequired'));
   const status = ConsentStatus.safeParse(input.status);
-  if (!status.success) throw new InvalidConsentError(`status ${echo(input.status)} must be one of ${ConsentStatus.options.join(', ')}`);
+  if (!status.success) throw new InvalidConsentError(keyed('consent.status', { value: echo(input.status), allowed: ConsentStatus.options.join(', ') }));
   const ms = parseIsoInstant(input.at);
   if (ms === null) throw new InvalidConsentError(keyed('import.consentAt', { value: echo(input.at), form: INSTANT_FORM_KEYED, why: instantFlawKeyed(input.at) }));
-  if (ms > (options.now ?? Date.now()) + CLOCK_SLACK_MS) throw new InvalidConsentError(`at ${input.at} is in the future: record consent when the citizen has given, withdrawn or refused it`);
-  if (!input.evidence.trim()) throw new InvalidConsentError('consent needs evidence: the form number or the channel it came through');
-  const flaw = nameProblem('evidence', input.evidence);
+  if (ms > (options.now ?? Date.now()) + CLOCK_SLACK_MS) throw new InvalidConsentError(keyed('consent.future', { at: input.at }));
+  if (!input.evidence.trim()) throw new InvalidConsentError(keyed('consent.noEvidence'));
+  const flaw = nameProblemKeyed('evidence', input.evidence);
   if (flaw) throw new InvalidConsentError(flaw);
   return db.transaction(() => {
     const idx = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(input.citizenId) as number | undefined;
     if (idx === undefined) throw new NotFoundError(keyed('notFound.citizen', { id: input.citizenId }));
     if (db.prepare('SELECT 1 FROM consents WHERE citizen_idx = ? AND at_ms = ?').get(idx, ms)) {
-      throw new InvalidConsentError(`a consent record of ${input.citizenId} at ${input.at} already exists; the history is append-only: record the change at its own instant`);
+      throw new InvalidConsentError(keyed('consent.exists', { id: input.citizenId, at: input.at }));
     }
     const state = loadScoringState(db);
     const read = consentReader(db);

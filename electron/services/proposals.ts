@@ -4,7 +4,8 @@
  * both recorded on the proposal and in the operation it produces.
  */
 import { keyed, type Said } from '../../shared/englishText.js';
-import type { KeyedParam, KeyedText } from '../../shared/keyedText.js';
+import type { KeyedParam } from '../../shared/keyedText.js';
+import { joined, reasonOf, type ProblemLike } from '../../shared/problemText.js';
 import type { Db } from '../db/connection.js';
 import { recordOperation } from '../db/operations.js';
 import { assertIndependent, TwoPersonRuleError } from './accounts.js';
@@ -76,28 +77,20 @@ export function simulationStaleness(db: Db, basis: SimulationResult['basis'], sp
 }
 
 /**
- * A ruleset's problems as one parameter of a refusal: a single problem keyed
- * (read in the reader's language, its rule named), several as the English
- * list they always were.
+ * A ruleset's problems as one parameter of a refusal: each keyed (read in
+ * the reader's language, its rule named), several joined in that language.
  */
-function problemsParam(problems: readonly { rule?: string; message: string; key?: string; params?: Record<string, unknown> }[], withRule: boolean): KeyedParam {
-  const [only, ...others] = problems;
-  if (only && others.length === 0 && only.key) {
-    const text: KeyedText = { key: only.key as KeyedText['key'], ...(only.params && { params: only.params as KeyedText['params'] }) };
-    return withRule && only.rule ? { key: 'simulation.ruleProblem', params: { rule: only.rule, problem: text } } : text;
-  }
-  return problems.map((p) => `${withRule && p.rule ? `rule ${p.rule}: ` : ''}${p.message}`).join('; ');
+function problemsParam(problems: readonly ProblemLike[], withRule: boolean): KeyedParam {
+  return joined(problems.map((p) => (withRule && p.rule ? { key: 'simulation.ruleProblem', params: { rule: p.rule, problem: reasonOf(p) } } : reasonOf(p))));
 }
 
 /** A simulation fit to go with `spec` now: finished, of this very ruleset, on today's data. */
 function acceptSimulation(db: Db, spec: unknown, result: SimulationResult | null | undefined, by: string, what: Said): StoredSimulation {
   if (!result) throw new RejectedInputError(keyed('simulation.missing', { what }));
   if (!result.ok) {
-    const [only, ...others] = result.problems;
-    if (!only) throw new RejectedInputError(keyed('simulation.failedNoResult', { what }));
-    // One keyed problem is put in the reader's language; several are listed as written.
-    const problems = others.length === 0 && only.key ? { key: only.key as Said['key'], ...(only.params && { params: only.params as Said['params'] }) } : result.problems.map((p) => p.message).join('; ');
-    throw new RejectedInputError(keyed('simulation.failed', { what, problems }));
+    if (result.problems.length === 0) throw new RejectedInputError(keyed('simulation.failedNoResult', { what }));
+    // Each problem in the reader's language, joined in it.
+    throw new RejectedInputError(keyed('simulation.failed', { what, problems: joined(result.problems.map(reasonOf)) }));
   }
   const stale = simulationStaleness(db, result.basis, spec);
   if (stale) throw new RejectedInputError(keyed('simulation.stale', { what, reason: stale }));

@@ -31,21 +31,21 @@ export function storedScoreOf(db: Db, citizenId: string): { score: number; tier:
 export function checkNewEvent(db: Db, event: Omit<NewEvent, 'eventId'>) {
   const kinds = loadKinds(db);
   const kind = kinds.get(event.kind);
-  if (!kind) throw new InvalidEventError(`unknown event kind '${event.kind}'`);
+  if (!kind) throw new InvalidEventError(keyed('recordEvent.unknownKind', { kind: event.kind }));
   const ms = parseIsoInstant(event.occurredAt);
   if (ms === null) throw new InvalidEventError(keyed('import.occurredAt', { value: echo(event.occurredAt), form: INSTANT_FORM_KEYED, why: instantFlawKeyed(event.occurredAt) }));
   const checked = checkEventData(kind, event.data);
-  if (!checked.ok) throw new InvalidEventError(checked.message);
+  if (!checked.ok) throw new InvalidEventError(checked.said);
   return { kinds, kind, ms, checked };
 }
 
 export function recordEvent(db: Db, event: NewEvent, options: { actor: string; reason: string }): { operationId: number; scoring: ScoreChangeStats | null } {
-  if (!EVENT_ID.test(event.eventId)) throw new InvalidEventError(`event_id '${event.eventId}' must be 1-128 characters of A-Z a-z 0-9 _ . : -`);
+  if (!EVENT_ID.test(event.eventId)) throw new InvalidEventError(keyed('recordEvent.eventId', { id: event.eventId }));
   const { kinds, kind, ms, checked } = checkNewEvent(db, event);
   return db.transaction(() => {
     const citizenIdx = db.prepare('SELECT idx FROM citizens WHERE citizen_id = ?').pluck().get(event.citizenId) as number | undefined;
-    if (citizenIdx === undefined) throw new InvalidEventError(`unknown citizen '${event.citizenId}'`);
-    if (db.prepare('SELECT 1 FROM events WHERE event_id = ?').get(event.eventId)) throw new InvalidEventError(`event ${event.eventId} already exists`);
+    if (citizenIdx === undefined) throw new InvalidEventError(keyed('recordEvent.unknownCitizen', { id: event.citizenId }));
+    if (db.prepare('SELECT 1 FROM events WHERE event_id = ?').get(event.eventId)) throw new InvalidEventError(keyed('recordEvent.exists', { id: event.eventId }));
     const op = recordOperation(db, { kind: 'event_recorded', actor: options.actor, reason: options.reason, details: { event_id: event.eventId, citizen_id: event.citizenId, kind: event.kind } });
     const idx = Number(
       db

@@ -6,7 +6,7 @@
  * in the same transaction. Ledger entries hold no event data, so the chain
  * still verifies after a purge.
  */
-import { keyed } from '../../shared/englishText.js';
+import { keyed, SaidError } from '../../shared/englishText.js';
 import type { Db } from '../db/connection.js';
 import { recordOperation } from '../db/operations.js';
 import { NotFoundError } from './explain.js';
@@ -16,7 +16,8 @@ import { CancelledError, loadScoringState, parseInstant, updateScores, type Prog
 export const DEFAULT_RETENTION_DAYS = 1826;
 const DAY_MS = 86_400_000;
 
-export class RetentionError extends Error {}
+/** A retention change or purge refused: keyed for the reader's language (the command line's refusalText). */
+export class RetentionError extends SaidError {}
 
 /**
  * SQL that is true for an event `e` that another table still refers to (a
@@ -97,8 +98,8 @@ function ruleTtlsByKind(db: Db): Map<string, number> {
  * logged with its actor; it deletes nothing until the next purge.
  */
 export function setRetention(db: Db, kind: string, days: number | null, options: { actor: string; reason?: string }): { kind: string; oldDays: number | null; newDays: number | null } {
-  if (days !== null && (!Number.isSafeInteger(days) || days < 1)) throw new RetentionError(`a retention period is a whole number of days >= 1, got ${days}`);
-  if (!options.actor.trim()) throw new RetentionError('changing a retention period needs an actor');
+  if (days !== null && (!Number.isSafeInteger(days) || days < 1)) throw new RetentionError(keyed('retention.days', { days: String(days) }));
+  if (!options.actor.trim()) throw new RetentionError(keyed('retention.actor'));
   return db.transaction(() => {
     const row = db.prepare('SELECT retention_days FROM event_kinds WHERE kind = ?').get(kind) as { retention_days: number | null } | undefined;
     if (!row) throw new NotFoundError(keyed('notFound.eventKind', { kind }));
@@ -155,9 +156,9 @@ class NothingExpired extends Error {
  * transaction: a failed or cancelled purge leaves everything as it was.
  */
 export function purgeExpiredRecords(db: Db, options: PurgeOptions): PurgeResult {
-  if (!options.reason?.trim()) throw new RetentionError('purging expired records needs a written reason');
+  if (!options.reason?.trim()) throw new RetentionError(keyed('retention.reasonRequired'));
   const asOf = parseInstant(options.asOf ?? new Date((options.now ?? Date.now)()).toISOString());
-  if (asOf.ms > (options.now ?? Date.now)()) throw new RetentionError(`--as-of ${asOf.iso} is in the future: records cannot be purged before they expire`);
+  if (asOf.ms > (options.now ?? Date.now)()) throw new RetentionError(keyed('retention.future', { asOf: asOf.iso }));
   const progress: Progress = (phase, done, total) => {
     options.onProgress?.(phase, done, total);
     if (options.signal?.aborted) throw new CancelledError();

@@ -37,7 +37,7 @@ async function sandboxed<T>(run: () => Promise<unknown>): Promise<T> {
   try {
     return (await run()) as T;
   } catch (err) {
-    if (err instanceof RuleSandboxError) throw err.rejected ? new RejectedInputError(err.message) : new Error(err.message);
+    if (err instanceof RuleSandboxError) throw err.rejected ? new RejectedInputError(err.said ?? err.message) : err;
     throw err;
   }
 }

@@ -4,11 +4,12 @@
  * rule sandbox (a worker thread with a time and memory budget): ruleLab
  * gathers the data on the main thread and hands it over.
  */
-import { keyed } from '../../shared/englishText.js';
+import { keyed, SaidError } from '../../shared/englishText.js';
+import { problemsKeyed } from '../../shared/problemText.js';
 import type { Output } from '../../shared/contract.js';
 import type { EventKindSpec, RuleSpec } from '../../shared/domain.js';
 import { compileExpression } from '../engine/cel.js';
-import { countsAt, formatProblem, validateRuleset, type Contribution } from '../engine/rules.js';
+import { countsAt, validateRuleset, type Contribution } from '../engine/rules.js';
 import { capTotal, fromMicro, toMicro } from '../engine/scoring.js';
 import { contributionOf, ruleInput } from './contributions.js';
 import { checkEventData } from './validation.js';
@@ -29,8 +30,8 @@ export interface ExpressionCheckRequest {
   expect: 'bool' | 'number';
 }
 
-/** The rule or a sample was refused: the message says where and why. */
-export class RuleTestRejected extends Error {}
+/** The rule or a sample was refused: the message says where and why, keyed for the reader's language. */
+export class RuleTestRejected extends SaidError {}
 
 export function runExpressionCheck(q: ExpressionCheckRequest): Output<'checkExpression'> {
   if (!q.kind) return { ok: false, error: { ...keyed('cel.unknownKind', { kind: q.eventKind }), params: { kind: q.eventKind }, column: 1 } };
@@ -46,7 +47,7 @@ function errorKey(c: Contribution): { errorKey?: string; errorParams?: Record<st
 export function runRuleTest(q: RuleTestRequest): Output<'testRule'> {
   const kinds = new Map(q.kinds.map((k) => [k.kind, k]));
   const checked = validateRuleset(q.draft, kinds);
-  if (!checked.ok) throw new RuleTestRejected(checked.problems.map(formatProblem).join('; '));
+  if (!checked.ok) throw new RuleTestRejected(keyed('ruleTest.invalid', { problems: problemsKeyed(checked.problems) }));
   const rule = checked.ruleset.rules[0];
   const kind = kinds.get(rule.spec.event_kind)!;
   const rows: Output<'testRule'>['rows'] = [];
@@ -58,7 +59,7 @@ export function runRuleTest(q: RuleTestRequest): Output<'testRule'> {
   q.samples.forEach((sample, i) => {
     // A sample is checked like an imported event: a field of the wrong type would give a rule a value CEL cannot have.
     const valid = checkEventData(kind, sample);
-    if (!valid.ok) throw new RuleTestRejected(`sample ${i + 1}: ${valid.message}`);
+    if (!valid.ok) throw new RuleTestRejected(keyed('ruleTest.sample', { n: i + 1, problem: valid.said }));
     const data = ruleInput(kind, valid.value);
     const c = contributionOf(rule, data);
     rows.push({ eventId: null, occurredAt: null, data, matched: c.points !== 0 || c.error !== null, points: c.points, error: c.error, ...errorKey(c), counted: true });

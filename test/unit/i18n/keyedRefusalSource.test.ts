@@ -49,6 +49,10 @@ const COVERED = [
   'electron/services/network.ts',
   'electron/services/fairness.ts',
   'electron/services/rulesets.ts',
+  'electron/services/recordEvent.ts',
+  'electron/services/ruleTest.ts',
+  'electron/jobs/ruleSandbox.ts',
+  'electron/jobs/ruleWorker.ts',
 ];
 
 /** Constructors whose argument at the index is the text a person reads. */
@@ -68,6 +72,11 @@ const KEYED_ERRORS: Record<string, number> = {
   FairnessAcknowledgementError: 0,
   FairnessInputError: 0,
   TwoPersonRuleError: 0,
+  InvalidEventError: 0,
+  InvalidConsentError: 0,
+  RetentionError: 0,
+  RuleTestRejected: 0,
+  RuleSandboxError: 0,
 };
 
 const WORDS = /\p{L}{2,}/u;
@@ -143,6 +152,11 @@ describe('refusals and file errors are keyed', () => {
       "requireAcknowledgement(report, reason, `approval of proposal ${id} refused`);",
       "problems.add({ file: dir, message: 'both events.csv and events.jsonl are present; keep one' });",
       "this.problems.add({ file, field, message: `event kind '${kind}' is listed twice` });",
+      "throw new InvalidEventError(`unknown event kind '${event.kind}'`);",
+      "throw new InvalidConsentError('recording consent needs a written reason');",
+      "throw new RetentionError(`--as-of ${iso} is in the future`);",
+      "throw new RuleTestRejected(`sample ${i + 1}: ${valid.message}`);",
+      "reject(new RuleSandboxError('the rule tester stopped', false));",
     ];
     for (const line of planted) expect(unkeyedRefusals('planted.ts', line), line).toHaveLength(1);
     const fine = [

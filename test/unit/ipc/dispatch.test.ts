@@ -810,7 +810,7 @@ describe('errors from handlers', () => {
     vi.spyOn(handlers, 'overview').mockImplementation(() => {
       throw new Error('disk on fire');
     });
-    expect(await errorOf('overview', {})).toEqual({ code: 'internal', message: 'overview failed: disk on fire' });
+    expect(await errorOf('overview', {})).toEqual({ code: 'internal', message: 'overview failed: disk on fire', key: 'internal.failed', params: { channel: 'overview', detail: 'disk on fire' } });
   });
 
   it.each([
