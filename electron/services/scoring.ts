@@ -89,10 +89,17 @@ function sqliteReal(text: string): number {
 
 /** SQL for "this contribution counts at asOf": occurred_ms <= asOf, and inside the rule's ttl window. */
 function windowClause(ruleset: CompiledRuleset): string {
-  const ttl = ruleset.rules.filter((r) => r.ttlMs !== null);
-  if (ttl.length === 0) return 'occurred_ms <= @asOf';
-  const cases = ttl.map((r) => `WHEN ${r.index} THEN @asOf - ${r.ttlMs}`).join(' ');
-  return `occurred_ms <= @asOf AND occurred_ms > (CASE rule_index ${cases} ELSE -9223372036854775807 END)`;
+  // Rules that share a ttl share one branch: SQLite tries the branches in
+  // order for each of millions of contributions, and a ruleset has many
+  // rules but few distinct windows (the largest group first).
+  const byTtl = new Map<number, number[]>();
+  for (const r of ruleset.rules) if (r.ttlMs !== null) byTtl.set(r.ttlMs, [...(byTtl.get(r.ttlMs) ?? []), r.index]);
+  if (byTtl.size === 0) return 'occurred_ms <= @asOf';
+  const cases = [...byTtl]
+    .sort((x, y) => y[1].length - x[1].length || x[0] - y[0])
+    .map(([ttlMs, rules]) => `WHEN rule_index ${rules.length === 1 ? `= ${rules[0]}` : `IN (${rules.join(', ')})`} THEN @asOf - ${ttlMs}`)
+    .join(' ');
+  return `occurred_ms <= @asOf AND occurred_ms > (CASE ${cases} ELSE -9223372036854775807 END)`;
 }
 
 export interface OwnScore {
@@ -429,14 +436,30 @@ function scoreWriter(db: Db, state: ScoringState, operationId: number, options: 
 function citizenIdReader(db: Db, n: number): (idx: number) => string {
   let ids: (string | undefined)[] | null = null;
   return (idx) => {
-    if (!ids) {
-      ids = new Array<string | undefined>(n);
-      for (const [i, id] of db.prepare('SELECT idx, citizen_id FROM citizens').raw(true).iterate() as IterableIterator<[number, string]>) ids[i] = id;
-    }
+    ids ??= readCitizenIds(db, n);
     const id = ids[idx];
     if (id === undefined) throw new Error(`citizen #${idx} does not exist`);
     return id;
   };
+}
+
+/**
+ * Every citizen id by index. An id is 1-64 characters without a space
+ * (SCORING_MODEL §1), so SQLite packs "idx id" pairs into one text split
+ * here: several times cheaper than a row per citizen. Should a stored id
+ * hold a space after all, the pieces do not pair up and the ids are read
+ * row by row instead.
+ */
+export function readCitizenIds(db: Db, n: number): (string | undefined)[] {
+  const ids = new Array<string | undefined>(n);
+  const [count, packed] = db.prepare("SELECT count(*), group_concat(idx || ' ' || citizen_id, ' ') FROM citizens").raw(true).get() as [number, string | null];
+  const parts = packed === null ? [] : packed.split(' ');
+  if (parts.length === 2 * count) {
+    for (let k = 0; k < parts.length; k += 2) ids[Number(parts[k])] = parts[k + 1];
+    return ids;
+  }
+  for (const [i, id] of db.prepare('SELECT idx, citizen_id FROM citizens').raw(true).iterate() as IterableIterator<[number, string]>) ids[i] = id;
+  return ids;
 }
 
 function loadStoredScores(db: Db, n: number): (StoredScore | undefined)[] {
