@@ -360,7 +360,10 @@ function jobStatusOf<K extends JobKind>(kind: K) {
     done: z.number(),
     total: z.number(),
     startedAt: z.string(),
+    /** English; `errorKey` and `errorParams` put it in the reader's language (shared/keyedText.ts). */
     error: z.string().nullable(),
+    errorKey: z.string().optional(),
+    errorParams: z.record(z.string(), z.unknown()).optional(),
     result: z.nullable(JobResult[kind]),
   });
 }

@@ -9,7 +9,7 @@
  * has a time limit, after which it is stopped the same way; either way the
  * slot frees for the next job.
  */
-import { keyed, SaidError } from '../../shared/englishText.js';
+import { keyed, SaidError, type Said } from '../../shared/englishText.js';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { extname } from 'node:path';
@@ -23,8 +23,15 @@ import { describeIssues, jobMessage, parseJob, type JobParamsInput, type JobRequ
 /** Another job holds the database: said keyed (server:job.conflict). */
 export class JobConflictError extends SaidError {}
 
-function formatDuration(ms: number): string {
-  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+/** Why a job stopped, in minutes or seconds. */
+function timeLimit(ms: number): Said {
+  return ms >= 60_000 ? keyed('job.timeLimitMinutes', { n: Math.round(ms / 60_000) }) : keyed('job.timeLimitSeconds', { n: Math.round(ms / 1000) });
+}
+
+/** A job's end: its state and why, the English beside the key the console reads in its language. */
+type Outcome = { state: 'cancelled' | 'failed'; error: string; errorKey: string; errorParams?: Record<string, unknown> };
+function outcome(state: Outcome['state'], said: Said): Outcome {
+  return { state, error: said.message, errorKey: said.key, ...(said.params && { errorParams: said.params }) };
 }
 
 /**
@@ -49,7 +56,7 @@ interface Job {
   worker: Worker;
   finished: Promise<void>;
   /** Why the manager is stopping it (cancelled, or past its time limit); null while it may run. */
-  stopping: { state: 'cancelled' | 'failed'; error: string } | null;
+  stopping: Outcome | null;
   timers: ReturnType<typeof setTimeout>[];
 }
 
@@ -123,26 +130,23 @@ export class JobManager {
         if (status.state !== 'running') return;
         const parsed = messages.safeParse(raw);
         if (!parsed.success) {
-          Object.assign(status, { state: 'failed', error: this.refuseMessage(job, kind, raw, parsed.error) });
+          Object.assign(status, outcome('failed', this.refuseMessage(job, kind, raw, parsed.error)));
           return;
         }
         const m = parsed.data;
         if (m.type === 'progress') Object.assign(status, { phase: m.phase, done: m.done, total: m.total });
         else if (m.type === 'done') Object.assign(status, { state: 'done', result: m.result, phase: 'finished', done: status.total });
-        else if (m.type === 'failed') Object.assign(status, job.stopping ?? { state: 'failed', error: m.error });
-        else Object.assign(status, job.stopping ?? { state: 'cancelled', error: 'cancelled: nothing was changed' });
+        else if (m.type === 'failed') Object.assign(status, job.stopping ?? { state: 'failed', error: m.error, errorKey: m.key ?? 'job.internal', errorParams: m.key ? m.params : { detail: m.error } });
+        else Object.assign(status, job.stopping ?? outcome('cancelled', keyed('job.cancelled')));
       });
       worker.on('error', (err: NodeJS.ErrnoException) => {
         if (status.state !== 'running') return;
-        const error =
-          err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? `the job needed more than ${memoryLimitMb} MB of memory and was stopped: nothing was changed`
-            : err.message;
-        Object.assign(status, job.stopping ?? { state: 'failed', error });
+        const said = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? keyed('job.memory', { mb: memoryLimitMb }) : keyed('job.internal', { detail: err.message });
+        Object.assign(status, job.stopping ?? outcome('failed', said));
       });
       worker.on('exit', (code) => {
         for (const t of job.timers) clearTimeout(t);
-        if (status.state === 'running') Object.assign(status, job.stopping ?? { state: 'failed', error: `job worker stopped unexpectedly (exit ${code})` });
+        if (status.state === 'running') Object.assign(status, job.stopping ?? outcome('failed', keyed('job.exited', { code })));
         // An uploaded folder is the job's to remove, even if the worker died before it could.
         if (request.kind === 'import' && request.params.removeAfter) rmSync(request.params.folder, { recursive: true, force: true });
         this.onFinished?.(status);
@@ -151,7 +155,7 @@ export class JobManager {
     });
     const limit = this.limits[kind];
     job.timers.push(
-      setTimeout(() => this.stop(job, { state: 'failed', error: `stopped after its time limit of ${formatDuration(limit)}: nothing was changed` }), limit),
+      setTimeout(() => this.stop(job, outcome('failed', timeLimit(limit))), limit),
     );
     this.jobs.set(jobId, job);
     this.prune();
@@ -164,12 +168,12 @@ export class JobManager {
    * console or a proposal. A worker whose work has not returned is stopped
    * at once, so its transaction dies uncommitted.
    */
-  private refuseMessage(job: Job, kind: JobKind, raw: unknown, error: z.ZodError): string {
-    const what = typeof raw === 'object' && raw !== null && 'type' in raw && raw.type === 'done' ? 'a result' : 'a message';
-    const refused = `the ${kind} job sent ${what} outside the job protocol, refused: ${describeIssues(error)}`;
-    if (Atomics.load(job.flags, 1) === 1) return `${refused}; its work had returned: what it recorded is in the operations log`;
+  private refuseMessage(job: Job, kind: JobKind, raw: unknown, error: z.ZodError): Said {
+    const key = typeof raw === 'object' && raw !== null && 'type' in raw && raw.type === 'done' ? 'job.protocol.result' : 'job.protocol.message';
+    const refused = (after: Said) => keyed(key, { kind, detail: describeIssues(error), after });
+    if (Atomics.load(job.flags, 1) === 1) return refused(keyed('job.protocol.returned'));
     void job.worker.terminate();
-    return `${refused}; the job was stopped: nothing was changed`;
+    return refused(keyed('job.protocol.stopped'));
   }
 
   /**
@@ -177,9 +181,9 @@ export class JobManager {
    * within the grace. A job whose work has already returned (committed) is
    * left to report it: finished means committed.
    */
-  private stop(job: Job, outcome: { state: 'cancelled' | 'failed'; error: string }): void {
+  private stop(job: Job, ending: Outcome): void {
     if (job.status.state !== 'running' || job.stopping) return;
-    job.stopping = outcome;
+    job.stopping = ending;
     Atomics.store(job.flags, 0, 1);
     job.timers.push(
       setTimeout(() => {
@@ -195,7 +199,7 @@ export class JobManager {
   cancel(jobId: string): boolean {
     const job = this.jobs.get(jobId);
     if (!job || job.status.state !== 'running') return false;
-    this.stop(job, { state: 'cancelled', error: 'cancelled: nothing was changed' });
+    this.stop(job, outcome('cancelled', keyed('job.cancelled')));
     return true;
   }
 

@@ -65,7 +65,8 @@ export function jobMessage<K extends JobKind>(kind: K) {
   return z.discriminatedUnion('type', [
     z.strictObject({ type: z.literal('progress'), phase: z.string(), done: z.number().finite(), total: z.number().finite() }),
     z.strictObject({ type: z.literal('done'), result: JobResult[kind] }),
-    z.strictObject({ type: z.literal('failed'), error: z.string() }),
+    /** `error` in English; `key` and `params` (server catalog) when the failure is keyed. */
+    z.strictObject({ type: z.literal('failed'), error: z.string(), key: z.string().optional(), params: z.record(z.string(), z.unknown()).optional() }),
     z.strictObject({ type: z.literal('cancelled') }),
   ]);
 }

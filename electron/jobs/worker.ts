@@ -10,13 +10,16 @@ import { openDatabase } from '../db/connection.js';
 import { CancelledError } from '../services/scoring.js';
 import { describeIssues, JobRequest, type JobMessage } from './protocol.js';
 import { runJob } from './run.js';
+import { keyed } from '../../shared/englishText.js';
+import type { KeyedText } from '../../shared/keyedText.js';
 
 const post = (m: JobMessage) => parentPort!.postMessage(m);
 
 async function main(): Promise<void> {
   const parsed = JobRequest.safeParse(workerData);
   if (!parsed.success) {
-    post({ type: 'failed', error: `the job worker was handed a request outside the job protocol: ${describeIssues(parsed.error)}` });
+    const said = keyed('job.badRequest', { detail: describeIssues(parsed.error) });
+    post({ type: 'failed', error: said.message, key: said.key, params: said.params });
     return;
   }
   const request = parsed.data;
@@ -42,7 +45,11 @@ async function main(): Promise<void> {
     post({ type: 'done', result });
   } catch (err) {
     if (err instanceof CancelledError) post({ type: 'cancelled' });
-    else post({ type: 'failed', error: (err as Error).message });
+    else {
+      // A refusal the services keyed goes to the console keyed; anything else is said as an internal failure with its text as detail.
+      const said = (err as { keyed?: KeyedText }).keyed;
+      post({ type: 'failed', error: (err as Error).message, ...(said && { key: said.key, ...(said.params && { params: said.params }) }) });
+    }
   } finally {
     db.close();
   }

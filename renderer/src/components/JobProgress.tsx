@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { JobStatus } from '../../../shared/contract';
 import { call } from '../api';
 import { overallProgress, phaseText, remainingText } from './jobPhases';
+import { jobErrorText } from '../i18n/serverText';
 
 export function JobProgress({ jobId, onFinished }: { jobId: string; onFinished?: (status: JobStatus) => void }) {
   const { t } = useTranslation('jobs');
@@ -36,7 +37,7 @@ export function JobProgress({ jobId, onFinished }: { jobId: string; onFinished?:
               ? t('finished')
               : data.state === 'cancelled'
                 ? t('cancelled')
-                : t('failed', { error: data.error })}
+                : t('failed', { error: jobErrorText(data) })}
         </Text>
         {data.state === 'running' && (
           <Button size="xs" variant="default" onClick={() => void call('jobCancel', { jobId })}>

@@ -22,3 +22,8 @@ export function serverText(key: string | null | undefined, params: Record<string
 export function keyedMessage(p: { key?: string | null; params?: Record<string, unknown> | null; message: string }): string {
   return serverText(p.key, p.params, p.message);
 }
+
+/** Why a job failed or stopped (JobStatus.error with its key), in the console's language; null when it says nothing. */
+export function jobErrorText(s: { error: string | null; errorKey?: string; errorParams?: Record<string, unknown> }): string | null {
+  return s.error === null ? null : serverText(s.errorKey, s.errorParams, s.error);
+}

@@ -53,6 +53,7 @@ const COVERED = [
   'electron/services/ruleTest.ts',
   'electron/jobs/ruleSandbox.ts',
   'electron/jobs/ruleWorker.ts',
+  'electron/jobs/worker.ts',
 ];
 
 /** Constructors whose argument at the index is the text a person reads. */
@@ -113,6 +114,8 @@ export function unkeyedRefusals(fileName: string, source: string): string[] {
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'requireAcknowledgement' && node.arguments[2]) {
       report(node.arguments[2], 'requireAcknowledgement', literalTexts(node.arguments[2]));
     }
+    // { state: 'failed', error: 'English' }, post({ type: 'failed', error: `...` }): a job's failure comes keyed (outcome(state, keyed(...))).
+    if (ts.isPropertyAssignment(node) && node.name.getText() === 'error') report(node.initializer, 'error', literalTexts(node.initializer));
     // problems.add({ ..., message: 'English' }): a problem's text comes keyed, through problemFields(keyed(...)).
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'add') {
       for (const arg of node.arguments) {
@@ -157,6 +160,8 @@ describe('refusals and file errors are keyed', () => {
       "throw new RetentionError(`--as-of ${iso} is in the future`);",
       "throw new RuleTestRejected(`sample ${i + 1}: ${valid.message}`);",
       "reject(new RuleSandboxError('the rule tester stopped', false));",
+      "Object.assign(status, job.stopping ?? { state: 'failed', error: `job worker stopped unexpectedly (exit ${code})` });",
+      "post({ type: 'failed', error: 'the job worker was handed a request outside the job protocol' });",
     ];
     for (const line of planted) expect(unkeyedRefusals('planted.ts', line), line).toHaveLength(1);
     const fine = [
@@ -170,6 +175,9 @@ describe('refusals and file errors are keyed', () => {
       "throw new NotFoundError(keyed('notFound.citizen', { id }));",
       "throw new TwoPersonRuleError(`proposal ${id} has no simulation`, { key: 'twoPerson.noSimulation', params: { id } });",
       "requireAcknowledgement(report, reason, keyed('fairness.approvalRefused', { id }));",
+      "Object.assign(status, job.stopping ?? outcome('failed', keyed('job.exited', { code })));",
+      "post({ type: 'failed', error: said.message, key: said.key, params: said.params });",
+      "return { ok: false, error: null };",
     ];
     for (const line of fine) expect(unkeyedRefusals('fine.ts', line), line).toEqual([]);
   });

@@ -20,9 +20,13 @@ import { recordEvent } from '../../../electron/services/recordEvent.js';
 import { purgeExpiredRecords, RetentionError, setRetention } from '../../../electron/services/retention.js';
 import { runRuleTest, RuleTestRejected, type RuleTestRequest } from '../../../electron/services/ruleTest.js';
 import { setCliLanguage, refusalText } from '../../../electron/cli/i18n.js';
+import { JobManager } from '../../../electron/jobs/manager.js';
+import { jobErrorText } from '../../../renderer/src/i18n/serverText';
 import type { Reply } from '../../../shared/contract.js';
 import type { EventKindSpec, RuleSpec } from '../../../shared/domain.js';
-import { callerAs, openApiContext, type ApiContext } from '../helpers/apiContext.js';
+import { callerAs, openApiContext, pollUntil, type ApiContext } from '../helpers/apiContext.js';
+import { RESOURCES_DIR } from '../../../electron/paths.js';
+import { defaultRuleset } from '../helpers/defaultResources.js';
 import { removeTempDirs } from '../helpers/importFixtures.js';
 
 /** A refusal as the console shows it (api.ts makes an ApiError of the reply, errorText reads it) in `language`. */
@@ -214,5 +218,47 @@ describe('recording by hand, retention, an instant and an internal failure, in C
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe("a job's failure, as the progress shows it", () => {
+  let own: ApiContext;
+  beforeAll(async () => {
+    own = await openApiContext({ demo: false });
+  });
+  afterAll(() => own?.close());
+
+  /** The job's status once its worker has exited, and its failure as the console shows it in each language. */
+  async function ended(jobs: JobManager, jobId: string): Promise<{ english: string | null; zh: string | null; error: string | null }> {
+    await jobs.wait(jobId);
+    const status = jobs.status(jobId)!;
+    await i18next.changeLanguage('en');
+    const english = jobErrorText(status);
+    await i18next.changeLanguage('zh-CN');
+    return { english, zh: jobErrorText(status), error: status.error };
+  }
+
+  it('a refusal inside the job (a proposal that does not exist) crosses the worker keyed', async () => {
+    const jobs = new JobManager(own.dbFile, RESOURCES_DIR);
+    const shown = await ended(jobs, jobs.start('publish', 'alice', { proposalId: 4242, reason: 'publish it' }));
+    expect(shown.english).toBe(shown.error);
+    expect(shown.error).toBe('no proposal 4242');
+    expect(shown.zh).toBe('没有编号为 4242 的提议');
+  });
+
+  it('cancelled, stopped at its time limit, and a worker breaking the protocol', async () => {
+    const stubborn = new JobManager(own.dbFile, RESOURCES_DIR, undefined, { workerScript: new URL('../helpers/stubbornJobWorker.ts', import.meta.url), cancelGraceMs: 200, timeLimitsMs: { simulate: 1000 } });
+    const cancelled = stubborn.start('recompute', 'alice', {});
+    await pollUntil(() => stubborn.status(cancelled)!.phase === 'writing half a job', 'the stubborn job has started');
+    stubborn.cancel(cancelled);
+    expect(await ended(stubborn, cancelled)).toEqual({ english: 'cancelled: nothing was changed', error: 'cancelled: nothing was changed', zh: '已取消：未作任何更改' });
+    const late = await ended(stubborn, stubborn.start('simulate', 'alice', { ruleset: defaultRuleset() }));
+    expect(late).toEqual({ english: 'stopped after its time limit of 1 s: nothing was changed', error: 'stopped after its time limit of 1 s: nothing was changed', zh: '已超过 1 秒的运行时限，任务已停止：未作任何更改' });
+
+    const malformed = new JobManager(own.dbFile, RESOURCES_DIR, undefined, { workerScript: new URL('../helpers/malformedJobWorker.ts', import.meta.url) });
+    const broken = await ended(malformed, malformed.start('simulate', 'alice', { ruleset: defaultRuleset() }));
+    expect(broken.english).toBe(broken.error);
+    expect(broken.error).toMatch(/^the simulate job sent a result outside the job protocol, refused: .+; the job was stopped: nothing was changed$/);
+    expect(broken.zh).toMatch(/^模拟测算任务返回的结果不符合任务协议，已拒绝（技术细节：.+）；该任务已停止：未作任何更改$/);
   });
 });

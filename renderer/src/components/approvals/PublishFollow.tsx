@@ -15,7 +15,7 @@ import { JobProgress } from '../JobProgress';
 import { EvaluationErrorsTable } from '../rules/SimulationTables';
 import { rulesetOf } from './proposalText';
 import { useRuleText } from '../../i18n/ruleText';
-import { keyedMessage } from '../../i18n/serverText';
+import { jobErrorText, keyedMessage } from '../../i18n/serverText';
 
 export interface PublishRun {
   proposal: Proposal;
@@ -45,7 +45,7 @@ export function PublishFollow({ run, onFinished, onDismiss }: { run: PublishRun;
   if (status.state !== 'done' || !r) {
     return (
       <Alert color={status.state === 'cancelled' ? 'gray' : 'red'} title={t('publish.notPublished', { id: run.proposal.id })} withCloseButton onClose={onDismiss} data-testid="publish-outcome">
-        {status.state === 'cancelled' ? t('publish.cancelled') : t('publish.failed', { error: status.error ?? t('publish.unknownError') })}
+        {status.state === 'cancelled' ? t('publish.cancelled') : t('publish.failed', { error: jobErrorText(status) ?? t('publish.unknownError') })}
       </Alert>
     );
   }

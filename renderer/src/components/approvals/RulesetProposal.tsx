@@ -23,7 +23,7 @@ import { RulesetDiffView } from '../rules/RulesetDiffView';
 import { hasFigures, type SimulationRun } from '../rules/SimulatePanel';
 import { SimulationResults } from '../rules/SimulationResults';
 import { useRuleText } from '../../i18n/ruleText';
-import { keyedMessage } from '../../i18n/serverText';
+import { jobErrorText, keyedMessage } from '../../i18n/serverText';
 
 type MeasureChange = { id: string; name: string; kind: MeasureSpec['kind']; change: 'added' | 'removed' | 'changed'; detail: string };
 
@@ -216,7 +216,7 @@ export function RulesetProposal({ proposal, spec, maySimulate, run, onRun }: Pro
                     if (status.kind === 'simulate' && status.state === 'done' && status.result) {
                       onRun({ ...run, result: status.result });
                       attach.mutate(run.jobId);
-                    } else onRun({ ...run, failure: status.state === 'cancelled' ? t('rules:simulate.cancelled') : t('rules:simulate.failed', { error: status.error ?? t('rules:simulate.unknownError') }) });
+                    } else onRun({ ...run, failure: status.state === 'cancelled' ? t('rules:simulate.cancelled') : t('rules:simulate.failed', { error: jobErrorText(status) ?? t('rules:simulate.unknownError') }) });
                   }}
                 />
               )}

@@ -6,6 +6,7 @@
 import { Alert, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { jobErrorText } from '../../i18n/serverText';
 import type { SimulationResult } from '../../../../shared/contract';
 import { call } from '../../api';
 import { ErrorNote } from '../ErrorNote';
@@ -76,7 +77,7 @@ export function SimulatePanel({ draft, draftKey, valid, validating, run, onRun, 
             onFinished={(status) => {
               if (status.kind === 'simulate' && status.state === 'done' && status.result) onRun({ ...run, result: status.result });
               else if (status.state === 'cancelled') onRun({ ...run, failure: t('simulate.cancelled'), cancelled: true });
-              else onRun({ ...run, failure: t('simulate.failed', { error: status.error ?? t('simulate.unknownError') }) });
+              else onRun({ ...run, failure: t('simulate.failed', { error: jobErrorText(status) ?? t('simulate.unknownError') }) });
             }}
           />
         )}
