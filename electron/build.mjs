@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** Native modules and pdfkit's font files stay in node_modules. */
-const common = {
+export const common = {
   absWorkingDir: root,
   bundle: true,
   platform: 'node',
@@ -17,6 +17,8 @@ const common = {
   sourcemap: true,
   external: ['electron', 'better-sqlite3', 'better-sqlite3-multiple-ciphers', 'pdfkit'],
   logLevel: 'warning',
+  // The unit tests' cheaper password hashes (electron/services/auth.ts, passwordLogN) are not in any bundle a user runs.
+  define: { 'process.env.CREDENCE_TEST_PASSWORD_LOG_N': 'undefined' },
 };
 
 /** The ESM bundles: main process, job worker, rule-sandbox worker, import events worker and command line, side by side (each finds its workers beside it). */

@@ -22,8 +22,33 @@ export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
 export const IDLE_LOCK_MS = 5 * 60_000;
 export const SESSION_MAX_MS = 8 * 3_600_000;
-const SCRYPT = { N: 2 ** 17, r: 8, p: 1, maxmem: 256 * 2 ** 20 } as const;
+/** scrypt's cost: N = 2^17 (about 0.3-0.5 s a hash here), r = 8, p = 1. What every build a user runs hashes with. */
+export const PASSWORD_LOG_N = 17;
+const SCRYPT_R = 8;
+const SCRYPT_P = 1;
+const SCRYPT_MAXMEM = 256 * 2 ** 20;
 const KEY_LENGTH = 32;
+/** The least N the test variable may ask for. */
+const TEST_PASSWORD_LOG_N_MIN = 10;
+
+/**
+ * N for new hashes (a stored hash is checked with the N written in it).
+ * The unit tests log in thousands of times, so under the test runner (VITEST
+ * set) CREDENCE_TEST_PASSWORD_LOG_N may lower it, to no less than 2^10.
+ * The bundles users run (app and command line) cannot read the variable:
+ * electron/build.mjs replaces it with undefined at build time, and
+ * test/unit/services/passwordCost.test.ts checks that no bundle mentions it.
+ */
+function passwordLogN(): number {
+  const asked = process.env.CREDENCE_TEST_PASSWORD_LOG_N;
+  if (asked === undefined || !process.env.VITEST) return PASSWORD_LOG_N;
+  const logN = Number(asked);
+  return Number.isInteger(logN) && logN >= TEST_PASSWORD_LOG_N_MIN && logN <= PASSWORD_LOG_N ? logN : PASSWORD_LOG_N;
+}
+
+function scryptOptions(logN: number): ScryptOptions {
+  return { N: 2 ** logN, r: SCRYPT_R, p: SCRYPT_P, maxmem: SCRYPT_MAXMEM };
+}
 
 /** Hashes at once: libuv's pool has 4 threads, and file reads and the rest of the console need some. */
 export const HASH_CONCURRENCY = 2;
@@ -95,8 +120,9 @@ export function checkPasswordPolicy(password: string): void {
 export async function hashPassword(password: string): Promise<string> {
   checkPasswordPolicy(password);
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, SCRYPT);
-  return `scrypt$${Math.log2(SCRYPT.N)}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+  const logN = passwordLogN();
+  const key = await scrypt(password, salt, scryptOptions(logN));
+  return `scrypt$${logN}$${SCRYPT_R}$${SCRYPT_P}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
 /**
@@ -104,16 +130,19 @@ export async function hashPassword(password: string): Promise<string> {
  * such a login costs the same scrypt as a real one and its timing does not
  * tell which names exist. No password matches its key.
  */
-const DUMMY_HASH = `scrypt$${Math.log2(SCRYPT.N)}$${SCRYPT.r}$${SCRYPT.p}$${randomBytes(16).toString('base64')}$${Buffer.alloc(KEY_LENGTH).toString('base64')}`;
+const DUMMY_SALT = randomBytes(16).toString('base64');
+function dummyHash(): string {
+  return `scrypt$${passwordLogN()}$${SCRYPT_R}$${SCRYPT_P}$${DUMMY_SALT}$${Buffer.alloc(KEY_LENGTH).toString('base64')}`;
+}
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, logN, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt') {
-    await scrypt(password, randomBytes(16), SCRYPT);
+    await scrypt(password, randomBytes(16), scryptOptions(passwordLogN()));
     return false;
   }
   const expected = Buffer.from(hash, 'base64');
-  const key = await scrypt(password, Buffer.from(salt, 'base64'), { N: 2 ** Number(logN), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem });
+  const key = await scrypt(password, Buffer.from(salt, 'base64'), { N: 2 ** Number(logN), r: Number(r), p: Number(p), maxmem: SCRYPT_MAXMEM });
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
@@ -307,7 +336,7 @@ export class SessionStore {
     try {
       user = findUser(this.db, username);
       // Unknown and disabled accounts cost the same hash, so timing does not tell them apart.
-      const matches = await verifyPassword(password, user && !user.disabled_at ? user.password_hash : DUMMY_HASH);
+      const matches = await verifyPassword(password, user && !user.disabled_at ? user.password_hash : dummyHash());
       ok = matches && !!user && !user.disabled_at;
     } finally {
       this.settle(this.failures, key, before, ok);
@@ -399,7 +428,7 @@ export class SessionStore {
     let user: UserRow | undefined;
     try {
       user = findUser(this.db, session.username);
-      ok = (await verifyPassword(password, user && !user.disabled_at ? user.password_hash : DUMMY_HASH)) && !!user && !user.disabled_at;
+      ok = (await verifyPassword(password, user && !user.disabled_at ? user.password_hash : dummyHash())) && !!user && !user.disabled_at;
     } finally {
       const a = this.settle(this.unlocks, key, before, ok);
       if (!ok && a.count >= UNLOCK_FAILURES_MAX) {

@@ -6,7 +6,7 @@
  * 8 hours, and logout. Nothing here sleeps or measures time.
  */
 import { scryptSync } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   AuthError,
   checkPasswordPolicy,
@@ -17,6 +17,7 @@ import {
   hashLoad,
   hashPassword,
   IDLE_LOCK_MS,
+  PASSWORD_LOG_N,
   SESSION_MAX_MS,
   SessionStore,
   UNLOCK_FAILURES_MAX,
@@ -24,6 +25,8 @@ import {
 } from '../../../electron/services/auth.js';
 import { accessMark, accessSince, createAccounts, openApiContext, TEST_PASSWORD, USERNAMES, type ApiContext } from '../helpers/apiContext.js';
 
+/** Lowers scrypt's N under the test runner (electron/services/auth.ts, passwordLogN). */
+const TEST_PASSWORD_LOG_N_ENV = 'CREDENCE_TEST_PASSWORD_LOG_N';
 const OFFICIAL = USERNAMES.official;
 const DISABLED = 'left-the-office';
 const T0 = Date.parse('2026-03-02T08:00:00.000Z');
@@ -58,7 +61,12 @@ async function authErrorOf(run: () => unknown): Promise<AuthError> {
 }
 
 describe('password hashes', () => {
+  // The suite hashes with N = 2^10 (vitest.config.ts); these tests take the variable away, or play
+  // someone setting it outside the test runner, and see the real cost.
+  afterEach(() => vi.unstubAllEnvs());
+
   it('a hash is scrypt$17$8$1$<16-byte salt>$<32-byte key>, and the key is scrypt with N = 2^17, r = 8, p = 1', async () => {
+    vi.stubEnv(TEST_PASSWORD_LOG_N_ENV, undefined);
     const stored = await hashPassword(TEST_PASSWORD);
     const parts = stored.split('$');
     expect(parts.slice(0, 4)).toEqual(['scrypt', '17', '8', '1']);
@@ -70,6 +78,25 @@ describe('password hashes', () => {
     // Recomputed here, so the parameters written in the hash are the ones actually used.
     const expected = scryptSync(TEST_PASSWORD.normalize('NFKC'), salt, 32, { N: 2 ** 17, r: 8, p: 1, maxmem: 256 * 2 ** 20 });
     expect(key.equals(expected)).toBe(true);
+  });
+
+  it.each([
+    { label: 'outside the test runner (VITEST unset)', vitest: undefined, logN: '10' },
+    { label: 'below 2^10', vitest: 'true', logN: '4' },
+    { label: 'above 2^17', vitest: 'true', logN: '20' },
+    { label: 'not an integer', vitest: 'true', logN: '12.5' },
+  ])('the test variable is ignored $label: the hash costs N = 2^17', async ({ vitest, logN }) => {
+    vi.stubEnv('VITEST', vitest);
+    vi.stubEnv(TEST_PASSWORD_LOG_N_ENV, logN);
+    expect((await hashPassword(TEST_PASSWORD)).split('$')[1]).toBe(String(PASSWORD_LOG_N));
+  });
+
+  it('under the test runner the variable lowers N, and such a hash verifies with the N written in it', async () => {
+    vi.stubEnv(TEST_PASSWORD_LOG_N_ENV, '11');
+    const stored = await hashPassword(TEST_PASSWORD);
+    expect(stored.split('$')[1]).toBe('11');
+    vi.stubEnv(TEST_PASSWORD_LOG_N_ENV, undefined);
+    expect(await verifyPassword(TEST_PASSWORD, stored)).toBe(true);
   });
 
   it('two hashes of one password differ (random salt), both verify, and another password verifies against neither', async () => {
@@ -91,7 +118,7 @@ describe('password hashes', () => {
 
   it('the account table holds the hash, never the password', () => {
     const user = findUser(api.db, OFFICIAL)!;
-    expect(user.password_hash).toMatch(/^scrypt\$17\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    expect(user.password_hash).toMatch(/^scrypt\$1\d\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     expect(JSON.stringify(api.db.prepare('SELECT * FROM users').all())).not.toContain(TEST_PASSWORD);
   });
 });
