@@ -9,14 +9,16 @@
  * the language of the process. The English of each is unchanged.
  */
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { processLanguage, saidText, setCliLanguage } from '../../../electron/cli/i18n.js';
 import { openDatabase } from '../../../electron/db/connection.js';
 import type { IntegrityReport } from '../../../electron/db/chainVerify.js';
 import { BackupError, MANIFEST_FORMAT, manifestPath, verifyBackup } from '../../../electron/services/backup.js';
-import { describeProblems, describeProblemsKeyed } from '../../../electron/services/checkpoints.js';
+import { createCheckpoint, describeProblems, describeProblemsKeyed, verifyAgainstCheckpoint } from '../../../electron/services/checkpoints.js';
+import { testAuditor } from '../helpers/auditor.js';
+import { buildDemoDatabase } from '../helpers/demoDatabase.js';
 import { openRegularFile, UnsafeFileError } from '../../../electron/services/csvSource.js';
 import { scheduleDailyBackups, setBackupSettings } from '../../../electron/services/custody.js';
 import { importFolder } from '../../../electron/services/import.js';
@@ -127,6 +129,37 @@ describe('errors of the operating system and of SQLite', () => {
     expect(shown).toMatch(/^发现 7 处问题：ledger 12：prev_hash 不是上一条目的哈希值.*；events：表 events 未登记到哈希链中；chain 1：第 1 行/);
     expect(shown.endsWith('；……')).toBe(true);
     expect(shown).not.toContain('; ');
+  });
+});
+
+describe('a checkpoint verified, as the Ledger page and the command line show it', () => {
+  it('the signature and each mismatch keyed; the English as before', async () => {
+    const dir = tempDir('checkpoint-');
+    const a = join(dir, 'a.sqlite');
+    (await buildDemoDatabase(a, { citizens: 30, seed: 5, asOf: '2026-11-01T00:00:00Z' })).close();
+    const b = join(dir, 'b.sqlite');
+    copyFileSync(a, b);
+    const auditor = testAuditor();
+    const dbA = openDatabase(a);
+    const dbB = openDatabase(b);
+    try {
+      const cp = createCheckpoint(dbA, auditor.signer, { actor: 'auditor', at: '2026-11-26T12:00:00.000Z' });
+      const valid = verifyAgainstCheckpoint(dbA, cp, auditor.publicKeyPem);
+      expect(valid.ok).toBe(true);
+      expect(valid.signature.message).toBe(`signed by the trusted auditor key ${cp.keyId}`);
+      expect(zh(valid.signature.said)).toBe(`由受信任的审计密钥 ${cp.keyId} 签名`);
+      // The same checkpoint against a copy taken before it: not recorded there.
+      const other = verifyAgainstCheckpoint(dbB, cp, auditor.publicKeyPem);
+      expect(other.ok).toBe(false);
+      expect(other.mismatchesKeyed.map((m) => m.message)).toEqual(other.mismatches);
+      expect(other.mismatches).toContain('the checkpoint of 2026-11-26T12:00:00.000Z is not recorded in the database: checkpoint rows were deleted or the history was rolled back');
+      const chinese = other.mismatchesKeyed.map(zh);
+      expect(chinese).toContain('2026-11-26T12:00:00.000Z 的检查点未记录在数据库中：检查点记录已被删除，或历史记录被回滚');
+      for (const line of chinese) expect(line).not.toMatch(/\b(the|checkpoint|entries|removed|recorded)\b/);
+    } finally {
+      dbA.close();
+      dbB.close();
+    }
   });
 });
 

@@ -142,6 +142,10 @@ export function unkeyedRefusals(fileName: string, source: string): string[] {
         if (raw) found.push(`${fileName}:${file.getLineAndCharacterOfPosition(p.getStart()).line + 1}: raw error text in keyed(): ${raw}`);
       }
     }
+    // mismatches.push('English'), problems.push(`...`): a list a reader is shown holds keyed sentences.
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'push' && /mismatch|problem|reason|found/i.test(node.expression.expression.getText())) {
+      for (const arg of node.arguments) report(arg, 'push', literalTexts(arg));
+    }
     // problems.add({ ..., message: 'English' }): a problem's text comes keyed, through problemFields(keyed(...)).
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'add') {
       for (const arg of node.arguments) {
@@ -189,6 +193,7 @@ describe('refusals and file errors are keyed', () => {
       "Object.assign(status, job.stopping ?? { state: 'failed', error: `job worker stopped unexpectedly (exit ${code})` });",
       "post({ type: 'failed', error: 'the job worker was handed a request outside the job protocol' });",
       "throw new BackupError(keyed('backup.cannotOpen', { file, why: (err as Error).message }));",
+      "mismatches.push(`the checkpoint of ${cp.at} is not recorded in the database`);",
       "throw new UnsafeFileError(keyed('importFile.cannotRead', { code: (err as NodeJS.ErrnoException).code ?? 'error' }));",
     ];
     for (const line of planted) expect(unkeyedRefusals('planted.ts', line), line).toHaveLength(1);
