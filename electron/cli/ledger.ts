@@ -10,9 +10,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { CliHelpers } from './accountability.js';
 import { verifyIntegrity } from '../db/chainVerify.js';
 import { AuditorKeyError, assertOutsideFolder, createAuditorKey, parseTrustedKey, unlockAuditorKey } from '../services/auditorKey.js';
-import { CheckpointError, checkpointFileContent, createCheckpoint, describeProblems, parseCheckpoint, verifyAgainstCheckpoint } from '../services/checkpoints.js';
+import { CheckpointError, checkpointFileContent, createCheckpoint, describeProblemsKeyed, parseCheckpoint, verifyAgainstCheckpoint } from '../services/checkpoints.js';
 import { readSecret, SecretUnavailableError } from './secrets.js';
-import { instant, refusalText, t } from './i18n.js';
+import { instant, refusalText, saidText, t } from './i18n.js';
 import { keyed } from '../../shared/englishText.js';
 
 export const AUDITOR_PASSPHRASE_ENV = 'CREDENCE_AUDITOR_PASSPHRASE';
@@ -87,7 +87,7 @@ export function registerLedgerCommands(program: Command, h: CliHelpers): void {
         throw new Rejected(
           report.ok
             ? t('ledger.verify.noCheckpointConsistent', { chain: report.chain.count, head: report.chain.head, ledger: report.ledger.count })
-            : t('ledger.verify.noCheckpointDamaged', { problems: describeProblems(report) }),
+            : t('ledger.verify.noCheckpointDamaged', { problems: saidText(describeProblemsKeyed(report)) }),
         );
       }
       const cp = await reject(() => {

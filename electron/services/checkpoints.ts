@@ -9,6 +9,9 @@
  * Verification without a pinned key is refused, not passed with a warning.
  */
 import { keyed, SaidError } from '../../shared/englishText.js';
+import type { KeyedParam, KeyedText } from '../../shared/keyedText.js';
+import type { ServerMessageKey } from '../../shared/messages.js';
+import { joined } from '../../shared/problemText.js';
 import { sign, verify, type KeyObject } from 'node:crypto';
 import { chainHashAt, verifyIntegrity, type IntegrityReport } from '../db/chainVerify.js';
 import { chainHead } from '../db/chain.js';
@@ -68,7 +71,7 @@ export function createCheckpoint(db: Db, signer: Signer, options: { actor?: stri
   return db
     .transaction(() => {
       const integrity = verifyIntegrity(db);
-      if (!integrity.ok) throw new CheckpointError(keyed('checkpoint.damagedRecord', { problems: describeProblems(integrity) }));
+      if (!integrity.ok) throw new CheckpointError(keyed('checkpoint.damagedRecord', { problems: describeProblemsKeyed(integrity) }));
       if (!db.prepare('SELECT 1 FROM installation_keys WHERE key_id = ?').get(signer.keyId)) {
         db.prepare('INSERT INTO installation_keys (key_id, public_key, created_at) VALUES (?, ?, ?)').run(signer.keyId, publicKeyPem(signer.publicKey), new Date().toISOString());
       }
@@ -174,6 +177,15 @@ export function verifyAgainstCheckpoint(db: Db, cp: SignedCheckpoint, trustedPub
 /** The shape the contract's Integrity carries. */
 export function integritySummary(r: IntegrityReport) {
   return { ok: r.ok, chainCount: r.chain.count, chainHead: r.chain.head, ledgerCount: r.ledger.count, problems: r.problems, problemCount: r.problemCount };
+}
+
+/** The same keyed: each problem in the reader's language (where, at, why), joined in it; its English describeProblems'. */
+export function describeProblemsKeyed(r: IntegrityReport): KeyedText {
+  const first = r.problems.slice(0, 5).map((p): KeyedParam => {
+    const message: KeyedParam = p.key ? { key: p.key as ServerMessageKey, ...(p.params && { params: p.params as KeyedText['params'] }) } : p.message;
+    return p.at ? { key: 'integrity.problemAt', params: { where: p.where, at: p.at, message } } : { key: 'integrity.problem', params: { where: p.where, message } };
+  });
+  return { key: r.problemCount > first.length ? 'integrity.summaryMore' : 'integrity.summary', params: { count: r.problemCount, problems: joined(first) } };
 }
 
 export function describeProblems(r: IntegrityReport): string {
