@@ -89,17 +89,10 @@ function sqliteReal(text: string): number {
 
 /** SQL for "this contribution counts at asOf": occurred_ms <= asOf, and inside the rule's ttl window. */
 function windowClause(ruleset: CompiledRuleset): string {
-  // Rules that share a ttl share one branch: SQLite tries the branches in
-  // order for each of millions of contributions, and a ruleset has many
-  // rules but few distinct windows (the largest group first).
-  const byTtl = new Map<number, number[]>();
-  for (const r of ruleset.rules) if (r.ttlMs !== null) byTtl.set(r.ttlMs, [...(byTtl.get(r.ttlMs) ?? []), r.index]);
-  if (byTtl.size === 0) return 'occurred_ms <= @asOf';
-  const cases = [...byTtl]
-    .sort((x, y) => y[1].length - x[1].length || x[0] - y[0])
-    .map(([ttlMs, rules]) => `WHEN rule_index ${rules.length === 1 ? `= ${rules[0]}` : `IN (${rules.join(', ')})`} THEN @asOf - ${ttlMs}`)
-    .join(' ');
-  return `occurred_ms <= @asOf AND occurred_ms > (CASE ${cases} ELSE -9223372036854775807 END)`;
+  const ttl = ruleset.rules.filter((r) => r.ttlMs !== null);
+  if (ttl.length === 0) return 'occurred_ms <= @asOf';
+  const cases = ttl.map((r) => `WHEN ${r.index} THEN @asOf - ${r.ttlMs}`).join(' ');
+  return `occurred_ms <= @asOf AND occurred_ms > (CASE rule_index ${cases} ELSE -9223372036854775807 END)`;
 }
 
 export interface OwnScore {
@@ -161,64 +154,6 @@ export function ownMicroFromSums(ruleset: CompiledRuleset, sums: Iterable<[numbe
 }
 
 /**
- * A citizen's rule totals as canonical text: JSON.stringify of the object
- * {ruleId: points} built in the order the totals are added, the form stored
- * in scores.totals. A full recompute builds a million of these: the text is
- * written directly from each rule's quoted id, without an object per
- * citizen. Where an object's own rules would give another text (an id that
- * is an array index, which objects list first; `__proto__`, which is no own
- * property; two rules with one id; a rule added twice or out of order) the
- * object is built and stringified as before.
- */
-export class RuleTotalsText {
-  /** `"id":` per rule index, or null when some id needs the object's own rules. */
-  private readonly keys: string[] | null;
-  private readonly ids: readonly string[];
-  private rules: number[] = [];
-  private points: number[] = [];
-
-  constructor(ids: readonly string[]) {
-    this.ids = ids;
-    const plain = new Set(ids).size === ids.length && ids.every((id) => id !== '__proto__' && !isArrayIndex(id));
-    this.keys = plain ? ids.map((id) => `${JSON.stringify(id)}:`) : null;
-  }
-
-  reset(): void {
-    this.rules.length = 0;
-    this.points.length = 0;
-  }
-
-  add(ruleIndex: number, points: number): void {
-    this.rules.push(ruleIndex);
-    this.points.push(points);
-  }
-
-  text(): string {
-    const n = this.rules.length;
-    if (n === 0) return '{}';
-    let ascending = this.keys !== null;
-    for (let k = 1; k < n && ascending; k++) if (this.rules[k] <= this.rules[k - 1]) ascending = false;
-    if (!ascending) {
-      const totals: Record<string, number> = {};
-      for (let k = 0; k < n; k++) totals[this.ids[this.rules[k]]] = this.points[k];
-      return JSON.stringify(totals);
-    }
-    let text = '{';
-    for (let k = 0; k < n; k++) {
-      const x = this.points[k];
-      // JSON.stringify writes a finite number as String() does, anything else as null.
-      text += `${k === 0 ? '' : ','}${this.keys![this.rules[k]]}${Number.isFinite(x) ? String(x) : 'null'}`;
-    }
-    return `${text}}`;
-  }
-}
-
-/** A property name objects list first, in ascending order: a canonical whole number below 2^32 - 1. */
-function isArrayIndex(id: string): boolean {
-  return /^(0|[1-9][0-9]*)$/.test(id) && Number(id) < 2 ** 32 - 1;
-}
-
-/**
  * own(i) of one citizen built from its per-rule micro-point sums, added one
  * rule at a time in rule order: the one arithmetic of assembleOwn and of a
  * full recompute's load (which adds sums as it reads them, without building
@@ -226,18 +161,17 @@ function isArrayIndex(id: string): boolean {
  */
 class OwnAccumulator {
   private sum = 0;
-  private readonly totals: RuleTotalsText;
+  private totals: Record<string, number> = {};
   private readonly p: MicroParams;
 
   constructor(private readonly ruleset: CompiledRuleset) {
     this.p = microParams(ruleset);
-    this.totals = new RuleTotalsText(ruleset.rules.map((r) => r.spec.id));
   }
 
   /** Starts a citizen. */
   reset(): void {
     this.sum = 0;
-    this.totals.reset();
+    this.totals = {};
   }
 
   /** Adds one rule's sum of micro-points before its cap (rules in order). */
@@ -245,12 +179,12 @@ class OwnAccumulator {
     const rule = this.ruleset.rules[ruleIndex];
     if (!rule) return;
     const total = capTotal(raw, this.p.capMin[ruleIndex], this.p.capMax[ruleIndex]);
-    if (total !== 0) this.totals.add(ruleIndex, fromMicro(total));
+    if (total !== 0) this.totals[rule.spec.id] = fromMicro(total);
     this.sum += total;
   }
 
   result(adjustMicro: number): OwnScore {
-    return { ownMicro: clamp(this.p.base + this.sum + adjustMicro, this.p.min, this.p.max), totals: this.totals.text() };
+    return { ownMicro: clamp(this.p.base + this.sum + adjustMicro, this.p.min, this.p.max), totals: JSON.stringify(this.totals) };
   }
 }
 
