@@ -17,6 +17,7 @@ import { flushRefusals } from './services/accessLog.js';
 import { SessionStore } from './services/auth.js';
 import { prepareDataFolder, privateProcess, removeStaleUploads, scheduleDailyBackups } from './services/custody.js';
 import { cliArguments } from './shell/cliMode.js';
+import { processLanguage, saidText, setCliLanguage } from './cli/i18n.js';
 import { devicePermissionDecision, devToolsAllowed, holdSingleInstance, openExternalSafely } from './shell/desktop.js';
 import { desktopDatabaseKey } from './shell/keystore.js';
 import { APP_SCHEME, APP_URL, CONTENT_SECURITY_POLICY, isAppUrl, mainWindowOptions, permissionDecision, resolveAppAsset } from './shell/security.js';
@@ -127,7 +128,9 @@ if (cliArgs) {
       await dialog.showMessageBox({ type: 'info', message: 'Credence will now encrypt its database, which was stored unencrypted. This happens once; the data stays as it is.' });
     }
     db = openDatabase(dbFile, { key, encryptPlaintext: true });
-    stopBackups = scheduleDailyBackups(db, dbFile, (m) => process.stderr.write(`${m.message}\n`));
+    // The daily backup's report on stderr, in the language of the process: CREDENCE_LANG, else the system's.
+    setCliLanguage(processLanguage(app.getLocale()));
+    stopBackups = scheduleDailyBackups(db, dbFile, (m) => process.stderr.write(`${saidText(m)}\n`));
     const jobs = new JobManager(dbFile, RESOURCES_DIR, undefined, { databaseKey: databaseKey(db) });
     registerIpcHandlers(ipcMain, { db, dbFile, jobs, sessions: new SessionStore(db) });
     await createWindow();

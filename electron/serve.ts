@@ -13,10 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { startBridge } from './bridge/server.js';
 import { readSecret } from './cli/secrets.js';
 import { localizeHelp } from './cli/helpText.js';
-import { chooseLanguage, cliLanguage, LANG_OPTION, refusalText, setCliLanguage, t } from './cli/i18n.js';
-import { translator } from './services/translate.js';
-import { renderKeyed } from '../shared/keyedText.js';
-import type { Said } from '../shared/englishText.js';
+import { chooseLanguage, LANG_OPTION, refusalText, saidText, setCliLanguage, t } from './cli/i18n.js';
 import { LANGUAGES } from '../shared/language.js';
 import { databaseKey, openDatabase } from './db/connection.js';
 import { isPlaintextDatabase } from './db/encryption.js';
@@ -41,12 +38,6 @@ async function currentBuild(): Promise<string> {
       await build({ configFile: join(APP_ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
     },
   });
-}
-
-/** A keyed message of the main process (a daily backup's report) in the language serve speaks. */
-function said(m: Said): string {
-  const tr = translator(cliLanguage(), 'server');
-  return renderKeyed((k, p) => tr(k, p), m);
 }
 
 async function main(): Promise<void> {
@@ -76,7 +67,7 @@ async function main(): Promise<void> {
   const key = await passphraseKey(() => readSecret('CREDENCE_DB_PASSPHRASE', t('custody.passphrasePrompt', { file: dbFile })), dbFile);
   if (isPlaintextDatabase(dbFile)) process.stderr.write(`${t('serve.encrypting', { file: dbFile })}\n`);
   const db = openDatabase(dbFile, { key, encryptPlaintext: true });
-  const stopBackups = scheduleDailyBackups(db, dbFile, (m) => process.stderr.write(`${said(m)}\n`));
+  const stopBackups = scheduleDailyBackups(db, dbFile, (m) => process.stderr.write(`${saidText(m)}\n`));
   const population = db.prepare('SELECT count(*) FROM citizens').pluck().get() as number;
   if (population === 0 && !o.db) {
     process.stderr.write(`${t('serve.firstStart', { file: dbFile })}\n`);

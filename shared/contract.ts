@@ -816,7 +816,15 @@ export const channels = {
   }),
   verifyCheckpoint: channel({
     input: z.strictObject({ checkpoint: z.unknown(), trustedPublicKey: z.string().min(1).max(20000) }),
-    output: z.object({ ok: z.boolean(), signature: z.object({ status: z.string(), message: z.string() }), mismatches: z.array(z.string()), integrity: Integrity.nullable() }),
+    output: z.object({
+      ok: z.boolean(),
+      /** `message` in English; `key` and `params` for the reader's language. */
+      signature: z.object({ status: z.string(), message: z.string(), key: z.string().optional(), params: z.record(z.string(), z.unknown()).optional() }),
+      mismatches: z.array(z.string()),
+      /** The mismatches keyed, in the same order. */
+      mismatchesKeyed: z.array(z.object({ message: z.string(), key: z.string(), params: z.record(z.string(), z.unknown()).optional() })).optional(),
+      integrity: Integrity.nullable(),
+    }),
     role: 'auditor',
     summary: "verify the whole record against a checkpoint file signed by the pinned auditor key: rewritten, deleted or truncated history, edited records, scores",
   }),

@@ -9,9 +9,9 @@
  * and ISO instants in the tab-separated columns of `users list|pending`
  * (only their labels, "created", "proposed by", follow the language).
  */
-import { isLanguage, LANGUAGES, type Language } from '../../shared/language.js';
+import { closestLanguage, isLanguage, LANGUAGES, type Language } from '../../shared/language.js';
 import type { Keyed, ServerMessageKey } from '../../shared/messages.js';
-import { renderKeyed } from '../../shared/keyedText.js';
+import { renderKeyed, type KeyedText } from '../../shared/keyedText.js';
 import { translator } from '../services/translate.js';
 
 export const LANG_ENV = 'CREDENCE_LANG';
@@ -68,6 +68,18 @@ export function chooseLanguage(argv: readonly string[], env: NodeJS.ProcessEnv =
   return { language: fromLocale, source: 'locale' };
 }
 
+/**
+ * The language of a process no one runs with --lang (the desktop console's
+ * main process writing to its log): CREDENCE_LANG when it names a console
+ * language, else the system's (Electron's app.getLocale(), "zh-CN", "en-US"),
+ * else the POSIX locale.
+ */
+export function processLanguage(systemLocale?: string | null, env: NodeJS.ProcessEnv = process.env): LanguageChoice {
+  const fromEnv = env[LANG_ENV];
+  if (isLanguage(fromEnv)) return { language: fromEnv, source: 'environment' };
+  return { language: systemLocale ? closestLanguage(systemLocale) : localeLanguage(env), source: 'locale' };
+}
+
 let current: LanguageChoice | null = null;
 
 function choice(): LanguageChoice {
@@ -109,6 +121,12 @@ export function refusalText(err: Error): string {
   if (!tr(`server:${keyed.key}`, { defaultValue: '' })) return err.message;
   // A parameter may itself be keyed (a simulation refusal's reason): put in the same language first.
   return renderKeyed((k, p) => tr(k, p), keyed);
+}
+
+/** A keyed sentence of the main process (a daily backup's report) in the current language. */
+export function saidText(m: KeyedText): string {
+  const tr = translator(choice().language, 'server');
+  return renderKeyed((k, p) => tr(k, p), m);
 }
 
 /** A problem's text (an import problem, a rule's) in the current language when it is keyed, else its English message. */

@@ -10,9 +10,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { CliHelpers } from './accountability.js';
 import { verifyIntegrity } from '../db/chainVerify.js';
 import { AuditorKeyError, assertOutsideFolder, createAuditorKey, parseTrustedKey, unlockAuditorKey } from '../services/auditorKey.js';
-import { CheckpointError, checkpointFileContent, createCheckpoint, describeProblems, parseCheckpoint, verifyAgainstCheckpoint } from '../services/checkpoints.js';
+import { CheckpointError, checkpointFileContent, createCheckpoint, describeProblemsKeyed, parseCheckpoint, verifyAgainstCheckpoint } from '../services/checkpoints.js';
 import { readSecret, SecretUnavailableError } from './secrets.js';
-import { instant, refusalText, t } from './i18n.js';
+import { instant, problemMessage, refusalText, saidText, t } from './i18n.js';
 import { keyed } from '../../shared/englishText.js';
 
 export const AUDITOR_PASSPHRASE_ENV = 'CREDENCE_AUDITOR_PASSPHRASE';
@@ -87,7 +87,7 @@ export function registerLedgerCommands(program: Command, h: CliHelpers): void {
         throw new Rejected(
           report.ok
             ? t('ledger.verify.noCheckpointConsistent', { chain: report.chain.count, head: report.chain.head, ledger: report.ledger.count })
-            : t('ledger.verify.noCheckpointDamaged', { problems: describeProblems(report) }),
+            : t('ledger.verify.noCheckpointDamaged', { problems: saidText(describeProblemsKeyed(report)) }),
         );
       }
       const cp = await reject(() => {
@@ -101,11 +101,11 @@ export function registerLedgerCommands(program: Command, h: CliHelpers): void {
       const trusted = await reject(() => parseTrustedKey(readText(o.publicKey)));
       const result = h.withDb(o.db, (db) => verifyAgainstCheckpoint(db, cp, trusted));
       if (!result.ok) {
-        const lines = [t('ledger.verify.failed', { file: o.checkpoint, at: instant(cp.at) }), ...result.mismatches.map((m) => `  ${m}`)];
-        for (const p of result.integrity?.problems ?? []) lines.push(`  ${p.where}${p.at ? ` ${p.at}` : ''}: ${p.message}`);
+        const lines = [t('ledger.verify.failed', { file: o.checkpoint, at: instant(cp.at) }), ...result.mismatchesKeyed.map((m) => `  ${saidText(m)}`)];
+        for (const p of result.integrity?.problems ?? []) lines.push(`  ${saidText(p.at ? { key: 'integrity.problemAt', params: { where: p.where, at: p.at, message: problemMessage(p) } } : { key: 'integrity.problem', params: { where: p.where, message: problemMessage(p) } })}`);
         throw new Rejected(lines.join('\n'));
       }
       const r = result.integrity!;
-      out(t('ledger.verify.verified', { signature: result.signature.message, at: instant(cp.at), ledger: cp.count, ledgerNow: r.ledger.count, chain: cp.chainCount, chainNow: r.chain.count }));
+      out(t('ledger.verify.verified', { signature: saidText(result.signature.said), at: instant(cp.at), ledger: cp.count, ledgerNow: r.ledger.count, chain: cp.chainCount, chainNow: r.chain.count }));
     });
 }

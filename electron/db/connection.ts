@@ -9,10 +9,12 @@ import { chmodSync, existsSync } from 'node:fs';
 import { registerChainFunctions, syncChain } from './chain.js';
 import { applyKey, checkKey, encryptPlaintextDatabase, isPlaintextDatabase, looksEncrypted, PASSPHRASE_ENV, PlaintextDatabaseError, removeStaleTemp, type DbKey } from './encryption.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { keyed, SaidError } from '../../shared/englishText.js';
 
 export type Db = Database.Database;
 
-export class DatabaseVersionError extends Error {}
+/** A file that is not a database this Credence can open: keyed for the reader's language. */
+export class DatabaseVersionError extends SaidError {}
 
 export interface OpenOptions {
   readonly?: boolean;
@@ -89,8 +91,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   } catch (err) {
     db.close();
     if (err instanceof Error && /file is not a database|malformed/i.test(err.message)) {
-      const hint = !key && looksEncrypted(file) ? `; if it is encrypted, give its passphrase (${PASSPHRASE_ENV})` : '';
-      throw new DatabaseVersionError(`${file} is not a Credence database (not an SQLite file, or damaged)${hint}`);
+      throw new DatabaseVersionError(!key && looksEncrypted(file) ? keyed('database.notCredenceEncrypted', { file, variable: PASSPHRASE_ENV }) : keyed('database.notCredence', { file }));
     }
     throw err;
   }
@@ -126,9 +127,7 @@ export function latestSchemaVersion(): number {
 export function migrate(db: Db, targetVersion = latestSchemaVersion()): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > latestSchemaVersion()) {
-    throw new DatabaseVersionError(
-      `this database has schema version ${current}, newer than this Credence supports (${latestSchemaVersion()}); install a newer Credence to open it`,
-    );
+    throw new DatabaseVersionError(keyed('database.newer', { current, latest: latestSchemaVersion() }));
   }
   const pending = MIGRATIONS.filter((m) => m.version > current && m.version <= targetVersion);
   if (pending.length === 0) return;

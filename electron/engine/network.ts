@@ -90,28 +90,11 @@ export function solveFixedPoint(
   const s = Float64Array.from(own);
   let iterations = 0;
   const started = performance.now();
-  // The sweep is rawPenalty and scoreFrom written out with the parameters
-  // in locals (the same operations in the same order, so the same bits):
-  // at a million citizens it runs ten million friend reads per sweep.
-  const { offsets, neighbors } = g;
-  const { threshold, weight, cap, scoreMin, scoreMax } = p;
   for (;;) {
     iterations++;
     let maxChange = 0;
     for (let i = 0; i < n; i++) {
-      const start = offsets[i];
-      const end = offsets[i + 1];
-      let raw = 0;
-      if (end !== start) {
-        let sum = 0;
-        for (let k = start; k < end; k++) {
-          const short = threshold - s[neighbors[k]];
-          if (short > 0) sum += short;
-        }
-        raw = (weight / (end - start)) * sum;
-      }
-      const x = own[i] - (raw < cap ? raw : cap);
-      const next = x < scoreMin ? scoreMin : x > scoreMax ? scoreMax : x;
+      const next = scoreFrom(own[i], rawPenalty(i, g, s, p), p);
       const change = Math.abs(next - s[i]);
       if (change > maxChange) maxChange = change;
       s[i] = next;

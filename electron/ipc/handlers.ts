@@ -350,7 +350,13 @@ export const handlers: Handlers = {
     const cp = rejectBadKey(() => parseCheckpoint(q.checkpoint));
     const trusted = rejectBadKey(() => parseTrustedKey(q.trustedPublicKey));
     const r = verifyAgainstCheckpoint(db, cp, trusted);
-    return { ok: r.ok, signature: { status: r.signature.status, message: r.signature.message }, mismatches: r.mismatches, integrity: r.integrity ? integritySummary(r.integrity) : null };
+    return {
+      ok: r.ok,
+      signature: { status: r.signature.status, message: r.signature.message, key: r.signature.said.key, ...(r.signature.said.params && { params: r.signature.said.params }) },
+      mismatches: r.mismatches,
+      mismatchesKeyed: r.mismatchesKeyed,
+      integrity: r.integrity ? integritySummary(r.integrity) : null,
+    };
   },
   disclosure: (q, { db }, caller) => ({ filename: `disclosure-${q.citizenId}.pdf`, base64: renderDisclosure(db, q.citizenId, { generatedBy: caller.user, language: q.language }).toString('base64') }),
   subjectExport: (q, { db }) => ({ filename: `subject-access-${q.citizenId}.json`, json: JSON.stringify(subjectAccessExport(db, q.citizenId), null, 2) }),

@@ -8,6 +8,7 @@
  * `.pub.pem` file, or the key file itself) when they verify.
  */
 import { keyed, SaidError } from '../../shared/englishText.js';
+import { osErrorKeyed } from './osError.js';
 import { createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, scryptSync, type KeyObject } from 'node:crypto';
 import { dirname, relative, resolve, isAbsolute } from 'node:path';
 
@@ -115,14 +116,14 @@ export function parseTrustedKey(text: string): KeyObject {
     try {
       source = parseKeyFile(JSON.parse(trimmed)).publicKey;
     } catch (err) {
-      throw new AuditorKeyError(keyed('auditorKey.notPublicKey', { why: err instanceof AuditorKeyError && err.said ? err.said : (err as Error).message }));
+      throw new AuditorKeyError(keyed('auditorKey.notPublicKey', { why: err instanceof AuditorKeyError && err.said ? err.said : osErrorKeyed(err) }));
     }
   }
   let key: KeyObject;
   try {
     key = source.startsWith('-----BEGIN') ? createPublicKey(source) : createPublicKey({ key: Buffer.from(source, 'base64'), format: 'der', type: 'spki' });
   } catch (err) {
-    throw new AuditorKeyError(keyed('auditorKey.notPublicKey', { why: (err as Error).message }));
+    throw new AuditorKeyError(keyed('auditorKey.notPublicKey', { why: osErrorKeyed(err) }));
   }
   if (key.asymmetricKeyType !== 'ed25519') throw new AuditorKeyError(keyed('auditorKey.notEd25519Public', { type: String(key.asymmetricKeyType) }));
   return key;

@@ -26,7 +26,8 @@ import { durableReplace, fsyncFile, looksEncrypted, type DbKey } from '../db/enc
 import { ledgerHead } from '../db/ledger.js';
 import { recordOperation } from '../db/operations.js';
 import { logAccess } from './accessLog.js';
-import { describeProblems, lastCheckpoint } from './checkpoints.js';
+import { describeProblemsKeyed, lastCheckpoint } from './checkpoints.js';
+import { osErrorKeyed } from './osError.js';
 
 export const MANIFEST_FORMAT = 'credence-backup/1';
 const COUNTED = ['citizens', 'relationships', 'events', 'operations', 'ledger', 'access_log', 'rulesets', 'ledger_checkpoints', 'chain'] as const;
@@ -113,7 +114,7 @@ function readManifest(backupFile: string): BackupManifest {
   try {
     m = JSON.parse(readFileSync(manifestPath(backupFile), 'utf8'));
   } catch (err) {
-    throw new BackupError(keyed('backup.noManifest', { file: backupFile, manifest: manifestPath(backupFile), why: (err as Error).message }));
+    throw new BackupError(keyed('backup.noManifest', { file: backupFile, manifest: manifestPath(backupFile), why: osErrorKeyed(err) }));
   }
   if (m?.format !== MANIFEST_FORMAT || typeof m.sha256 !== 'string' || typeof m.chain?.head !== 'string') throw new BackupError(keyed('backup.notManifest', { manifest: manifestPath(backupFile) }));
   return m;
@@ -138,13 +139,13 @@ export function verifyBackup(backupFile: string, key: DbKey | undefined): Backup
   try {
     db = openDatabase(backupFile, { readonly: true, key });
   } catch (err) {
-    throw new BackupError(keyed('backup.cannotOpen', { file: backupFile, why: (err as Error).message }));
+    throw new BackupError(keyed('backup.cannotOpen', { file: backupFile, why: err instanceof SaidError && err.said ? err.said : osErrorKeyed(err) }));
   }
   try {
     const check = db.pragma('integrity_check', { simple: true });
     if (check !== 'ok') throw new BackupError(keyed('backup.integrity', { file: backupFile, check: String(check) }));
     const integrity = verifyIntegrity(db);
-    if (!integrity.ok) throw new BackupError(keyed('backup.damaged', { file: backupFile, problems: describeProblems(integrity) }));
+    if (!integrity.ok) throw new BackupError(keyed('backup.damaged', { file: backupFile, problems: describeProblemsKeyed(integrity) }));
     const now = describe(db);
     if (JSON.stringify(now) !== JSON.stringify({ schemaVersion: manifest.schemaVersion, counts: manifest.counts, ledger: manifest.ledger, chain: manifest.chain })) {
       throw new BackupError(keyed('backup.countsDiffer', { file: backupFile }));

@@ -8,7 +8,10 @@
  * deletion, reordering, truncation or re-signing of what came before it.
  * Verification without a pinned key is refused, not passed with a warning.
  */
-import { keyed, SaidError } from '../../shared/englishText.js';
+import { englishText, keyed, SaidError, type Said } from '../../shared/englishText.js';
+import type { KeyedParam, KeyedText } from '../../shared/keyedText.js';
+import type { ServerMessageKey } from '../../shared/messages.js';
+import { joined } from '../../shared/problemText.js';
 import { sign, verify, type KeyObject } from 'node:crypto';
 import { chainHashAt, verifyIntegrity, type IntegrityReport } from '../db/chainVerify.js';
 import { chainHead } from '../db/chain.js';
@@ -40,10 +43,11 @@ export interface SignedCheckpoint {
   signature: string;
 }
 
+/** A signature's verdict: `message` in English, `said` keyed for the reader's language. */
 export type SignatureCheck =
-  | { status: 'valid'; keyId: string; message: string }
-  | { status: 'invalid'; keyId?: string; message: string }
-  | { status: 'untrusted'; keyId: string; trustedKeyId: string; message: string };
+  | { status: 'valid'; keyId: string; message: string; said: Said }
+  | { status: 'invalid'; keyId?: string; message: string; said: Said }
+  | { status: 'untrusted'; keyId: string; trustedKeyId: string; message: string; said: Said };
 
 /** Its text keyed where it is (`said`), for the reader's language. */
 export class CheckpointError extends SaidError {}
@@ -68,7 +72,7 @@ export function createCheckpoint(db: Db, signer: Signer, options: { actor?: stri
   return db
     .transaction(() => {
       const integrity = verifyIntegrity(db);
-      if (!integrity.ok) throw new CheckpointError(keyed('checkpoint.damagedRecord', { problems: describeProblems(integrity) }));
+      if (!integrity.ok) throw new CheckpointError(keyed('checkpoint.damagedRecord', { problems: describeProblemsKeyed(integrity) }));
       if (!db.prepare('SELECT 1 FROM installation_keys WHERE key_id = ?').get(signer.keyId)) {
         db.prepare('INSERT INTO installation_keys (key_id, public_key, created_at) VALUES (?, ?, ?)').run(signer.keyId, publicKeyPem(signer.publicKey), new Date().toISOString());
       }
@@ -124,12 +128,13 @@ export function verifyCheckpointSignature(cp: SignedCheckpoint, trustedPublicKey
   const trusted = typeof trustedPublicKey === 'string' ? parseTrustedKey(trustedPublicKey) : trustedPublicKey;
   const trustedKeyId = keyIdOf(trusted);
   const signature = BASE64.test(cp.signature) ? Buffer.from(cp.signature, 'base64') : Buffer.alloc(0);
-  if (!KEY_ID.test(cp.keyId)) return { status: 'invalid', message: `its key id '${cp.keyId}' is not 16 hex digits` };
-  if (cp.keyId !== trustedKeyId) return { status: 'untrusted', keyId: cp.keyId, trustedKeyId, message: `signed by key ${cp.keyId}, not by the trusted auditor key ${trustedKeyId}` };
+  const verdict = (said: Said) => ({ message: said.message, said });
+  if (!KEY_ID.test(cp.keyId)) return { status: 'invalid', ...verdict(keyed('checkpoint.signature.badKeyId', { keyId: cp.keyId })) };
+  if (cp.keyId !== trustedKeyId) return { status: 'untrusted', keyId: cp.keyId, trustedKeyId, ...verdict(keyed('checkpoint.signature.untrusted', { keyId: cp.keyId, trusted: trustedKeyId })) };
   if (!verify(null, checkpointMessage(cp), trusted, signature)) {
-    return { status: 'invalid', keyId: cp.keyId, message: `the signature does not match its content under the trusted key ${trustedKeyId}: the checkpoint was altered or re-signed by another key` };
+    return { status: 'invalid', keyId: cp.keyId, ...verdict(keyed('checkpoint.signature.altered', { trusted: trustedKeyId })) };
   }
-  return { status: 'valid', keyId: cp.keyId, message: `signed by the trusted auditor key ${trustedKeyId}` };
+  return { status: 'valid', keyId: cp.keyId, ...verdict(keyed('checkpoint.signature.valid', { trusted: trustedKeyId })) };
 }
 
 export interface CheckpointVerification {
@@ -137,8 +142,10 @@ export interface CheckpointVerification {
   signature: SignatureCheck;
   /** Null when the signature was rejected: a checkpoint nobody trusted vouches for says nothing. */
   integrity: IntegrityReport | null;
-  /** What does not match the checkpoint (empty when ok). */
+  /** What does not match the checkpoint (empty when ok), in English. */
   mismatches: string[];
+  /** The same keyed, for the reader's language. */
+  mismatchesKeyed: (KeyedText & { message: string })[];
 }
 
 /**
@@ -149,24 +156,27 @@ export interface CheckpointVerification {
  */
 export function verifyAgainstCheckpoint(db: Db, cp: SignedCheckpoint, trustedPublicKey: KeyObject | string): CheckpointVerification {
   const signature = verifyCheckpointSignature(cp, trustedPublicKey);
-  if (signature.status !== 'valid') return { ok: false, signature, integrity: null, mismatches: [signature.message] };
+  if (signature.status !== 'valid') return { ok: false, signature, integrity: null, mismatches: [signature.message], mismatchesKeyed: [signature.said] };
   return db
     .transaction(() => {
       const integrity = verifyIntegrity(db);
-      const mismatches: string[] = [];
+      const found: (KeyedText & { message: string })[] = [];
       if (integrity.chain.count < cp.chainCount) {
-        mismatches.push(`the chain has ${integrity.chain.count} entries but the checkpoint of ${cp.at} fixed ${cp.chainCount}: entries from ${integrity.chain.count + 1} on were removed`);
+        found.push(keyed('checkpoint.mismatch.chainRemoved', { count: integrity.chain.count, at: cp.at, fixed: cp.chainCount, from: integrity.chain.count + 1 }));
       } else if (chainHashAt(db, cp.chainCount) !== cp.chainHead) {
-        mismatches.push(`the chain differs from the checkpoint of ${cp.at}: entry ${cp.chainCount} no longer has the head hash it fixed (history rewritten)`);
+        found.push(keyed('checkpoint.mismatch.chainRewritten', { at: cp.at, entry: cp.chainCount }));
       }
       const ledger = ledgerHead(db);
       const ledgerHashAt = cp.count === 0 ? GENESIS_HASH : (db.prepare('SELECT hash FROM ledger WHERE seq = ?').pluck().get(cp.count) as string | undefined);
-      if (ledger.count < cp.count) mismatches.push(`the ledger has ${ledger.count} entries but the checkpoint of ${cp.at} fixed ${cp.count}: entries from ${ledger.count + 1} on were removed`);
-      else if (ledgerHashAt !== cp.head) mismatches.push(`the ledger differs from the checkpoint of ${cp.at}: entry ${cp.count} no longer has the head hash it fixed`);
+      if (ledger.count < cp.count) found.push(keyed('checkpoint.mismatch.ledgerRemoved', { count: ledger.count, at: cp.at, fixed: cp.count, from: ledger.count + 1 }));
+      else if (ledgerHashAt !== cp.head) found.push(keyed('checkpoint.mismatch.ledgerRewritten', { at: cp.at, entry: cp.count }));
       const recorded = db.prepare('SELECT 1 FROM ledger_checkpoints WHERE key_id = ? AND signature = ?').get(cp.keyId, cp.signature);
-      if (!recorded) mismatches.push(`the checkpoint of ${cp.at} is not recorded in the database: checkpoint rows were deleted or the history was rolled back`);
-      if (!integrity.ok) mismatches.push(describeProblems(integrity));
-      return { ok: mismatches.length === 0, signature, integrity, mismatches };
+      if (!recorded) found.push(keyed('checkpoint.mismatch.notRecorded', { at: cp.at }));
+      if (!integrity.ok) {
+        const problems = describeProblemsKeyed(integrity);
+        found.push({ ...problems, message: englishText(problems) });
+      }
+      return { ok: found.length === 0, signature, integrity, mismatches: found.map((m) => m.message), mismatchesKeyed: found };
     })
     .deferred();
 }
@@ -174,6 +184,15 @@ export function verifyAgainstCheckpoint(db: Db, cp: SignedCheckpoint, trustedPub
 /** The shape the contract's Integrity carries. */
 export function integritySummary(r: IntegrityReport) {
   return { ok: r.ok, chainCount: r.chain.count, chainHead: r.chain.head, ledgerCount: r.ledger.count, problems: r.problems, problemCount: r.problemCount };
+}
+
+/** The same keyed: each problem in the reader's language (where, at, why), joined in it; its English describeProblems'. */
+export function describeProblemsKeyed(r: IntegrityReport): KeyedText {
+  const first = r.problems.slice(0, 5).map((p): KeyedParam => {
+    const message: KeyedParam = p.key ? { key: p.key as ServerMessageKey, ...(p.params && { params: p.params as KeyedText['params'] }) } : p.message;
+    return p.at ? { key: 'integrity.problemAt', params: { where: p.where, at: p.at, message } } : { key: 'integrity.problem', params: { where: p.where, message } };
+  });
+  return { key: r.problemCount > first.length ? 'integrity.summaryMore' : 'integrity.summary', params: { count: r.problemCount, problems: joined(first) } };
 }
 
 export function describeProblems(r: IntegrityReport): string {

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { Transform, type TransformCallback } from 'node:stream';
 import Papa from 'papaparse';
 import { clip, jsonErrorKeyed, LIMITS, tooDeepAt } from './inputLimits.js';
+import { osCodeKeyed } from './osError.js';
 import { keyed, type Said } from '../../shared/englishText.js';
 
 export class FileFormatError extends Error {
@@ -52,7 +53,7 @@ export function openRegularFile(path: string, maxBytes: number): { fd: number; s
   try {
     stat = lstatSync(path);
   } catch (err) {
-    throw new UnsafeFileError(keyed('importFile.cannotRead', { code: (err as NodeJS.ErrnoException).code ?? 'error' }));
+    throw new UnsafeFileError(keyed('importFile.cannotRead', { code: osCodeKeyed(err) }));
   }
   if (!stat.isFile()) throw new UnsafeFileError(keyed('importFile.notRegular', { kind: kindOf(stat) }));
   let fd: number;
@@ -60,7 +61,7 @@ export function openRegularFile(path: string, maxBytes: number): { fd: number; s
     fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UnsafeFileError(code === 'ELOOP' ? keyed('importFile.symlink') : keyed('importFile.cannotRead', { code: code ?? 'error' }));
+    throw new UnsafeFileError(code === 'ELOOP' ? keyed('importFile.symlink') : keyed('importFile.cannotRead', { code: osCodeKeyed(err) }));
   }
   const opened = fstatSync(fd);
   if (!opened.isFile() || opened.ino !== stat.ino || opened.dev !== stat.dev) {

@@ -11,6 +11,7 @@ import type { Db } from '../db/connection.js';
 import { PASSPHRASE_ENV, type DbKey } from '../db/encryption.js';
 import { BackupError, dailyBackup, type BackupManifest } from './backup.js';
 import { keyed, SaidError, type Said } from '../../shared/englishText.js';
+import { osErrorKeyed } from './osError.js';
 
 /** Folders a crashed process leaves in the temp folder: uploaded import files and demo folders. */
 const TEMP_PREFIXES = ['credence-upload-', 'credence-demo-'];
@@ -94,7 +95,8 @@ export function scheduleDailyBackups(db: Db, dbFile: string, report: (message: S
       const r: { taken: BackupManifest | null; removed: string[] } = dailyBackup(db, folder, keep);
       if (r.taken) report(r.removed.length ? keyed('backup.dailyWrittenRemoved', { file: r.taken.file, folder, removed: r.removed.length }) : keyed('backup.dailyWritten', { file: r.taken.file, folder }));
     } catch (err) {
-      report(keyed('backup.dailyFailed', { why: err instanceof SaidError && err.said ? err.said : (err as Error).message }));
+      // Said with the folder: an OS error (a full disk, a folder without permission) as a sentence, its code the detail.
+      report(keyed('backup.dailyFailedIn', { folder: backupSettings(db, dbFile).folder, why: err instanceof SaidError && err.said ? err.said : osErrorKeyed(err) }));
     }
   };
   tick();

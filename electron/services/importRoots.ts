@@ -13,7 +13,9 @@ import { realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join, relative, sep } from 'node:path';
 import { keyed, type Said } from '../../shared/englishText.js';
+import type { KeyedParam } from '../../shared/keyedText.js';
 import { clip } from './inputLimits.js';
+import { osCodeKeyed } from './osError.js';
 
 type FolderProblem = 'noSuchFolder' | 'unreadable' | 'notFolder' | 'outsideRoots' | 'outsideNoRoots';
 
@@ -22,7 +24,7 @@ export class ImportFolderError extends Error {
   readonly said: Said;
   constructor(
     private problem: FolderProblem,
-    private params: Record<string, string> = {},
+    private params: Record<string, KeyedParam> = {},
   ) {
     const said = keyed(`importFolder.${problem}`, params);
     super(said.message);
@@ -57,7 +59,7 @@ export function checkImportFolder(dir: string, roots?: readonly string[]): strin
     real = realpathSync(dir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw code === 'ENOENT' || code === 'ENOTDIR' ? new ImportFolderError('noSuchFolder') : new ImportFolderError('unreadable', { code: code ?? 'error' });
+    throw code === 'ENOENT' || code === 'ENOTDIR' ? new ImportFolderError('noSuchFolder') : new ImportFolderError('unreadable', { code: osCodeKeyed(err) });
   }
   if (!statSync(real).isDirectory()) throw new ImportFolderError('notFolder');
   if (roots) {

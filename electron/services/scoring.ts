@@ -89,17 +89,10 @@ function sqliteReal(text: string): number {
 
 /** SQL for "this contribution counts at asOf": occurred_ms <= asOf, and inside the rule's ttl window. */
 function windowClause(ruleset: CompiledRuleset): string {
-  // Rules that share a ttl share one branch: SQLite tries the branches in
-  // order for each of millions of contributions, and a ruleset has many
-  // rules but few distinct windows (the largest group first).
-  const byTtl = new Map<number, number[]>();
-  for (const r of ruleset.rules) if (r.ttlMs !== null) byTtl.set(r.ttlMs, [...(byTtl.get(r.ttlMs) ?? []), r.index]);
-  if (byTtl.size === 0) return 'occurred_ms <= @asOf';
-  const cases = [...byTtl]
-    .sort((x, y) => y[1].length - x[1].length || x[0] - y[0])
-    .map(([ttlMs, rules]) => `WHEN rule_index ${rules.length === 1 ? `= ${rules[0]}` : `IN (${rules.join(', ')})`} THEN @asOf - ${ttlMs}`)
-    .join(' ');
-  return `occurred_ms <= @asOf AND occurred_ms > (CASE ${cases} ELSE -9223372036854775807 END)`;
+  const ttl = ruleset.rules.filter((r) => r.ttlMs !== null);
+  if (ttl.length === 0) return 'occurred_ms <= @asOf';
+  const cases = ttl.map((r) => `WHEN ${r.index} THEN @asOf - ${r.ttlMs}`).join(' ');
+  return `occurred_ms <= @asOf AND occurred_ms > (CASE rule_index ${cases} ELSE -9223372036854775807 END)`;
 }
 
 export interface OwnScore {
@@ -522,7 +515,8 @@ export function fullRecompute(
 ): ScoreChangeStats {
   const n = ((db.prepare('SELECT max(idx) FROM citizens').pluck().get() as number | null) ?? 0) + 1;
   const exists = new Uint8Array(n);
-  for (const idx of db.prepare('SELECT idx FROM citizens').pluck().iterate() as IterableIterator<number>) exists[idx] = 1;
+  // One array of whole numbers: half the cost of stepping through a million rows.
+  for (const idx of db.prepare('SELECT idx FROM citizens').pluck().all() as number[]) exists[idx] = 1;
 
   onProgress?.('rule totals', 0, 1);
   const ownMicro = new Float64Array(n);

@@ -79,3 +79,17 @@ test("rule names in the editor in the reader's language, and a rule's Chinese na
   await expect(page.getByTestId('draft-validity')).toHaveText('校验通过');
   expect(pageErrors).toEqual([]);
 });
+
+test("the rule tester refuses a sample in Chinese, naming the sample by its number (through the rule sandbox)", async ({ page, pageErrors }) => {
+  await openRuleInChinese(page, 'court-judgment');
+  const tester = page.getByTestId('rule-tester');
+  await expect(tester).toContainText('测试此规则');
+  await tester.getByLabel('样例 1 的 judgment_date').fill('2024-02-30');
+  await tester.getByTestId('test-run').click();
+  const refusal = tester.getByText(/^样例 1：/);
+  await expect(refusal).toHaveText('样例 1：字段“judgment_date”必须是 YYYY-MM-DD 格式的日期，实际为 "2024-02-30"');
+  await expect(tester).not.toContainText(/sample|must be|got /);
+  await refusal.scrollIntoViewIfNeeded();
+  await shot(page, 'zh-rules-tester-sample-refused', { fullPage: false });
+  expect(pageErrors).toEqual([]);
+});

@@ -135,7 +135,7 @@ export function LedgerPage() {
           </Group>
           {result && (
             <Alert color={result.ok ? 'green' : 'red'} title={result.ok ? t('verify.ok', { file: result.file }) : t('verify.failed', { file: result.file })} data-testid="checkpoint-result" data-ok={result.ok}>
-              <Text size="sm">{t('verify.signature', { message: result.signature.message })}</Text>
+              <Text size="sm">{t('verify.signature', { message: keyedMessage(result.signature) })}</Text>
               {result.ok && result.integrity && (
                 <Text size="sm">
                   {t('verify.counts', { chain: count(result.integrity.chainCount), ledger: count(result.integrity.ledgerCount) })}
@@ -143,8 +143,8 @@ export function LedgerPage() {
               )}
               {!result.ok && (
                 <List size="sm">
-                  {result.mismatches.map((m, i) => (
-                    <List.Item key={i}>{m}</List.Item>
+                  {(result.mismatchesKeyed ?? result.mismatches.map((message) => ({ message }))).map((m, i) => (
+                    <List.Item key={i}>{keyedMessage(m)}</List.Item>
                   ))}
                 </List>
               )}

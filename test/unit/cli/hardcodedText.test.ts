@@ -134,3 +134,32 @@ describe('no hard-coded English in the command line', () => {
     for (const line of fine) expect(hardcodedSentences('fine.ts', line), line).toEqual([]);
   });
 });
+
+/** "file:line" of each scheduleDailyBackups call whose report prints the English (`.message`) instead of the keyed text in the process's language (saidText). */
+export function englishBackupReports(fileName: string, source: string): string[] {
+  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'scheduleDailyBackups') {
+      const report = node.arguments[2]?.getText() ?? '';
+      if (/\.message\b/.test(report) || !/saidText\(/.test(report)) found.push(`${fileName}:${file.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${report}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
+describe("the daily backup's report on stderr", () => {
+  it('is written in the language of the process wherever the backups are scheduled (the desktop console and serve)', () => {
+    const files = ['electron/main.ts', 'electron/serve.ts'];
+    for (const f of files) expect(readFileSync(join(ROOT, f), 'utf8'), f).toContain('scheduleDailyBackups(');
+    expect(files.flatMap((f) => englishBackupReports(f, readFileSync(join(ROOT, f), 'utf8')))).toEqual([]);
+  });
+
+  it('the scan finds a report printed in English', () => {
+    expect(englishBackupReports('planted.ts', 'scheduleDailyBackups(db, dbFile, (m) => process.stderr.write(`${m.message}\\n`));')).toHaveLength(1);
+    expect(englishBackupReports('planted.ts', 'scheduleDailyBackups(db, dbFile, (m) => console.error(m.key));')).toHaveLength(1);
+    expect(englishBackupReports('fine.ts', 'scheduleDailyBackups(db, dbFile, (m) => process.stderr.write(`${saidText(m)}\\n`));')).toEqual([]);
+  });
+});

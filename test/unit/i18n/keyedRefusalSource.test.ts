@@ -93,6 +93,23 @@ function literalTexts(node: ts.Node): string[] {
   return [];
 }
 
+/** An error's own message or code used as it is (`(err as Error).message`, `err.code ?? 'error'`, through ?? || ?: and parentheses), or null. */
+function rawErrorText(node: ts.Node): string | null {
+  if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node)) return rawErrorText(node.expression);
+  if (ts.isBinaryExpression(node) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(node.operatorToken.kind)) {
+    // err.said ?? err.message: the keyed text, its English only when there is none.
+    if (ts.isPropertyAccessExpression(node.left) && node.left.name.text === 'said') return null;
+    return rawErrorText(node.left) ?? rawErrorText(node.right);
+  }
+  if (ts.isConditionalExpression(node)) return rawErrorText(node.whenTrue) ?? rawErrorText(node.whenFalse);
+  if (ts.isPropertyAccessExpression(node) && ['message', 'code'].includes(node.name.text)) {
+    let base: ts.Expression = node.expression;
+    while (ts.isParenthesizedExpression(base) || ts.isAsExpression(base)) base = base.expression;
+    if (ts.isIdentifier(base) && /^(err|error|e|cause)$/.test(base.text)) return node.getText();
+  }
+  return null;
+}
+
 /** "file:line: what" for every refusal or problem written as an English literal. */
 export function unkeyedRefusals(fileName: string, source: string): string[] {
   const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true);
@@ -116,6 +133,19 @@ export function unkeyedRefusals(fileName: string, source: string): string[] {
     }
     // { state: 'failed', error: 'English' }, post({ type: 'failed', error: `...` }): a job's failure comes keyed (outcome(state, keyed(...))).
     if (ts.isPropertyAssignment(node) && node.name.getText() === 'error') report(node.initializer, 'error', literalTexts(node.initializer));
+    // keyed('…', { why: (err as Error).message, code: err.code }): an outside error's raw text (an OS code, SQLite's or a library's words) is no parameter of its own; osErrorKeyed(err) says it as a sentence, the raw text its detail.
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'keyed' && node.arguments[1] && ts.isObjectLiteralExpression(node.arguments[1])) {
+      for (const p of node.arguments[1].properties) {
+        // `detail`: the raw text as the technical detail, which each language marks as such (（技术细节：…）).
+        if (!ts.isPropertyAssignment(p) || p.name.getText() === 'detail') continue;
+        const raw = rawErrorText(p.initializer);
+        if (raw) found.push(`${fileName}:${file.getLineAndCharacterOfPosition(p.getStart()).line + 1}: raw error text in keyed(): ${raw}`);
+      }
+    }
+    // mismatches.push('English'), problems.push(`...`): a list a reader is shown holds keyed sentences.
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'push' && /mismatch|problem|reason|found/i.test(node.expression.expression.getText())) {
+      for (const arg of node.arguments) report(arg, 'push', literalTexts(arg));
+    }
     // problems.add({ ..., message: 'English' }): a problem's text comes keyed, through problemFields(keyed(...)).
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'add') {
       for (const arg of node.arguments) {
@@ -162,6 +192,9 @@ describe('refusals and file errors are keyed', () => {
       "reject(new RuleSandboxError('the rule tester stopped', false));",
       "Object.assign(status, job.stopping ?? { state: 'failed', error: `job worker stopped unexpectedly (exit ${code})` });",
       "post({ type: 'failed', error: 'the job worker was handed a request outside the job protocol' });",
+      "throw new BackupError(keyed('backup.cannotOpen', { file, why: (err as Error).message }));",
+      "mismatches.push(`the checkpoint of ${cp.at} is not recorded in the database`);",
+      "throw new UnsafeFileError(keyed('importFile.cannotRead', { code: (err as NodeJS.ErrnoException).code ?? 'error' }));",
     ];
     for (const line of planted) expect(unkeyedRefusals('planted.ts', line), line).toHaveLength(1);
     const fine = [
@@ -178,6 +211,8 @@ describe('refusals and file errors are keyed', () => {
       "Object.assign(status, job.stopping ?? outcome('failed', keyed('job.exited', { code })));",
       "post({ type: 'failed', error: said.message, key: said.key, params: said.params });",
       "return { ok: false, error: null };",
+      "throw new BackupError(keyed('backup.cannotOpen', { file, why: err instanceof SaidError && err.said ? err.said : osErrorKeyed(err) }));",
+      "throw new UnsafeFileError(keyed('importFile.cannotRead', { code: osCodeKeyed(err) }));",
     ];
     for (const line of fine) expect(unkeyedRefusals('fine.ts', line), line).toEqual([]);
   });
