@@ -60,10 +60,11 @@ async function authErrorOf(run: () => unknown): Promise<AuthError> {
   throw new Error('expected an AuthError, but the call succeeded');
 }
 
+afterEach(() => vi.unstubAllEnvs());
+
 describe('password hashes', () => {
   // The suite hashes with N = 2^10 (vitest.config.ts); these tests take the variable away, or play
   // someone setting it outside the test runner, and see the real cost.
-  afterEach(() => vi.unstubAllEnvs());
 
   it('a hash is scrypt$17$8$1$<16-byte salt>$<32-byte key>, and the key is scrypt with N = 2^17, r = 8, p = 1', async () => {
     vi.stubEnv(TEST_PASSWORD_LOG_N_ENV, undefined);
@@ -432,10 +433,15 @@ describe('password hashing is rationed (no denial of service by logins)', () => 
   });
 
   it('an unknown username costs a hash like a real one (a dummy hash), so its refusal does not come back before the hashes queued ahead of it', async () => {
+    // Every hash here at the real cost (2^17): the unknown name's hash starts when one of the first two ends,
+    // so it ends a whole hash after the other, whatever the scheduling.
+    vi.stubEnv(TEST_PASSWORD_LOG_N_ENV, undefined);
+    const FULL_COST = 'full-cost-account';
+    await createUser(api.db, { username: FULL_COST, displayName: '', role: 'viewer', password: TEST_PASSWORD }, 'test setup');
     const { sessions } = clockedStore();
     // A real account's check queued first, then the unknown name: with a shortcut the unknown one would settle first.
     const order: string[] = [];
-    const real = sessions.login(OFFICIAL, 'wrong password').catch(() => order.push('real'));
+    const real = sessions.login(FULL_COST, 'wrong password').catch(() => order.push('real'));
     const fill = sessions.login(DISABLED, 'wrong password').catch(() => order.push('disabled'));
     const unknown = sessions.login('no-such-user', 'wrong password').catch(() => order.push('unknown'));
     expect(hashLoad()).toBe(3);
