@@ -7,6 +7,7 @@ import { keyed, SaidError } from '../../shared/englishText.js';
 import type { Db } from '../db/connection.js';
 import { recordOperation } from '../db/operations.js';
 import { NotFoundError } from './explain.js';
+import { RejectedInputError } from './ruleLab.js';
 import { incrementalUpdate, loadScoringState, type ScoreChangeStats } from './scoring.js';
 
 /** Said keyed (server:job.alreadyRetracted). */
@@ -17,7 +18,7 @@ export function retractEvent(
   eventId: string,
   options: { actor: string; reason: string; kind?: 'event_retracted' | 'appeal_decided'; details?: Record<string, unknown> },
 ): { operationId: number; scoring: ScoreChangeStats | null } {
-  if (!options.reason?.trim()) throw new Error('retracting an event needs a written reason');
+  if (!options.reason?.trim()) throw new RejectedInputError(keyed('retract.reasonRequired'));
   return db.transaction(() => {
     const event = db.prepare('SELECT idx, citizen_idx, retracted_by FROM events WHERE event_id = ?').get(eventId) as
       | { idx: number; citizen_idx: number; retracted_by: number | null }

@@ -10,6 +10,7 @@ import { loadKinds } from '../db/kinds.js';
 import { recordOperation } from '../db/operations.js';
 import { insertRuleset } from '../db/rulesets.js';
 import { validateRuleset, type CompiledRuleset } from '../engine/rules.js';
+import { RejectedInputError } from './ruleLab.js';
 import type { FairnessReport } from '../../shared/fairness.js';
 import { evaluationErrors, rebuildContributions } from './contributions.js';
 import { fairnessReport, requireAcknowledgement, scoresSide, storeFairnessReport } from './fairness.js';
@@ -47,7 +48,7 @@ export function publishRuleset(
     fairness?: { mode: 'require-acknowledgement' | 'record'; acknowledgement?: { reason: string; by: string } | null };
   },
 ): PublishResult {
-  if (!options.reason?.trim()) return { ok: false, problems: [{ message: 'publishing a ruleset needs a written reason' }] };
+  if (!options.reason?.trim()) return { ok: false, problems: [keyed('ruleset.reasonRequired')] };
   const checked = checkRuleset(db, input);
   if (!checked.ok) return { ok: false, problems: checked.problems };
   return db.transaction(() => {
@@ -110,7 +111,7 @@ export function recomputeScores(
   },
 ): RecomputeResult {
   const state = loadScoringState(db);
-  if (!state) throw new Error('no ruleset has been published yet: publish one first (rules publish FILE --reason TEXT)');
+  if (!state) throw new RejectedInputError(keyed('ruleset.nonePublished'));
   const asOf = parseInstant(options.asOf ?? new Date().toISOString());
   const tx = db.transaction(() => {
     const op = recordOperation(db, {

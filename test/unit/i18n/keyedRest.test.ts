@@ -18,6 +18,12 @@ import { RuleSandbox, RuleSandboxError } from '../../../electron/jobs/ruleSandbo
 import { recordConsent } from '../../../electron/services/consent.js';
 import { recordEvent } from '../../../electron/services/recordEvent.js';
 import { purgeExpiredRecords, RetentionError, setRetention } from '../../../electron/services/retention.js';
+import { retractEvent } from '../../../electron/services/retract.js';
+import { publishRuleset, recomputeScores } from '../../../electron/services/rulesets.js';
+import { problemsKeyed } from '../../../shared/problemText.js';
+import { renderKeyed, type KeyedText } from '../../../shared/keyedText.js';
+import { translator } from '../../../electron/services/translate.js';
+import { openTempDb, removeTempDirs } from '../helpers/importFixtures.js';
 import { runRuleTest, RuleTestRejected, type RuleTestRequest } from '../../../electron/services/ruleTest.js';
 import { setCliLanguage, refusalText } from '../../../electron/cli/i18n.js';
 import { JobManager } from '../../../electron/jobs/manager.js';
@@ -27,7 +33,7 @@ import type { EventKindSpec, RuleSpec } from '../../../shared/domain.js';
 import { callerAs, openApiContext, pollUntil, type ApiContext } from '../helpers/apiContext.js';
 import { RESOURCES_DIR } from '../../../electron/paths.js';
 import { defaultRuleset } from '../helpers/defaultResources.js';
-import { removeTempDirs } from '../helpers/importFixtures.js';
+
 
 /** A refusal as the console shows it (api.ts makes an ApiError of the reply, errorText reads it) in `language`. */
 async function refusalShown(reply: Reply<unknown>, language: 'en' | 'zh-CN'): Promise<string> {
@@ -194,6 +200,23 @@ describe('recording by hand, retention, an instant and an internal failure, in C
     const purge = thrown(() => purgeExpiredRecords(api.db, { actor: 'alice', reason: ' ' }));
     expect(purge).toBeInstanceOf(RetentionError);
     expect(await thrownShown(purge, 'zh-CN')).toBe('清除到期失效的信用记录须填写书面理由');
+  });
+
+  it('a retraction and a publish without a reason, a recompute before any ruleset', async () => {
+    const retract = thrown(() => retractEvent(api.db, 'any', { actor: 'alice', reason: '  ' }));
+    expect((retract as Error).message).toBe('retracting an event needs a written reason');
+    expect(await thrownShown(retract, 'zh-CN')).toBe('撤销信用记录须填写书面理由');
+    const published = publishRuleset(api.db, {}, { actor: 'alice', reason: '' });
+    expect(published.ok).toBe(false);
+    const zh = renderKeyed((k, p) => translator('zh-CN')(k, p), { key: 'simulation.notValid', params: { problems: problemsKeyed(published.problems) } } as KeyedText);
+    expect(zh).toBe('规则集未通过校验：发布规则集须填写书面理由');
+    const { db: empty } = openTempDb();
+    try {
+      const none = thrown(() => recomputeScores(empty, { actor: 'alice' }));
+      expect(await thrownShown(none, 'zh-CN')).toBe('尚未发布任何规则集：请先发布一个规则集（rules publish FILE --reason TEXT）');
+    } finally {
+      empty.close();
+    }
   });
 
   it('an instant the contract refuses, over dispatch: the field and the form in Chinese', async () => {
