@@ -10,6 +10,8 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname } from 'node:path';
 import { channels } from '../../shared/contract.js';
+import { keyed, type Said } from '../../shared/englishText.js';
+import type { ServerMessageKey } from '../../shared/messages.js';
 import type { Caller, HandlerContext } from '../ipc/handlers.js';
 import { admit, dispatchFromSession, type Refusal } from '../ipc/dispatch.js';
 import { CONTENT_SECURITY_POLICY, mediaTypeIs, resolveStaticFile } from '../shell/security.js';
@@ -94,18 +96,18 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The JSON input of a call, or a message saying why the body is not one. */
-function parseJsonBody(body: Buffer): { ok: true; input: unknown } | { ok: false; message: string } {
+function parseJsonBody(body: Buffer): { ok: true; input: unknown } | { ok: false; said: Said } {
   if (body.length === 0) return { ok: true, input: {} };
   let text: string;
   try {
     text = utf8.decode(body);
   } catch {
-    return { ok: false, message: 'request body is not UTF-8' };
+    return { ok: false, said: keyed('bridge.notUtf8') };
   }
   try {
     return { ok: true, input: JSON.parse(text) };
   } catch (err) {
-    return { ok: false, message: `request body is not JSON: ${(err as Error).message.slice(0, 200)}` };
+    return { ok: false, said: keyed('bridge.notJson', { detail: (err as Error).message.slice(0, 200) }) };
   }
 }
 
@@ -129,7 +131,8 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
   /** The refusal as it would be (same code: a client still sees "locked" or "unauthenticated"), with 429 and the wait. */
   const tooMany = (res: ServerResponse, wait: number, refusal: Refusal) => {
     res.setHeader('retry-after', String(Math.ceil(wait / 1000)));
-    send(res, 429, { ok: false, error: { code: refusal.error.code, message: `${refusal.error.message} (too many refused calls: further ones are not looked at for ${Math.ceil(wait / 1000)} s)` } }, true);
+    const reason = refusal.error.key ? { key: refusal.error.key as ServerMessageKey, ...(refusal.error.params && { params: refusal.error.params }) } : refusal.error.message;
+    send(res, 429, { ok: false, error: { code: refusal.error.code, ...keyed('bridge.tooMany', { reason, seconds: Math.ceil(wait / 1000) }) } }, true);
   };
 
   /**
@@ -160,12 +163,12 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
     } catch (err) {
       if (err instanceof BodyTooLargeError) {
         const max = isPublic ? `${MAX_PUBLIC_BODY / 2 ** 10} KiB` : `${MAX_BODY / 2 ** 20} MiB`;
-        return send(res, 413, { ok: false, error: { code: 'invalid_input', message: `request body too large: ${name} takes at most ${max}; import files go to /upload/<file name>` } }, true);
+        return send(res, 413, { ok: false, error: { code: 'invalid_input', ...keyed('bridge.bodyTooLarge', { channel: name, max }) } }, true);
       }
       throw err;
     }
     const parsed = parseJsonBody(body);
-    if (!parsed.ok) return send(res, 400, { ok: false, error: { code: 'invalid_input', message: parsed.message } });
+    if (!parsed.ok) return send(res, 400, { ok: false, error: { code: 'invalid_input', ...parsed.said } });
     const reply = await dispatchFromSession(name, parsed.input, ctx, session);
     if (!reply.ok && reply.error.code === 'forbidden' && !isPublic) refusals.refused(callerKey(session));
     return send(res, 200, reply);
@@ -176,7 +179,7 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
     const session = header(req, 'x-credence-session');
     const caller = door('importFiles', session, res);
     if (!caller) return;
-    if (!UPLOAD_NAMES.has(fileName)) return send(res, 400, { ok: false, error: { code: 'invalid_input', message: `an upload is one of ${[...UPLOAD_NAMES].join(', ')}` } }, true);
+    if (!UPLOAD_NAMES.has(fileName)) return send(res, 400, { ok: false, error: { code: 'invalid_input', ...keyed('bridge.uploadName', { names: [...UPLOAD_NAMES].join(', ') }) } }, true);
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > uploads.limit) return send(res, 413, { ok: false, error: { code: 'invalid_input', ...uploadTooLarge(uploads.limit) } }, true);
     try {
@@ -190,29 +193,29 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
-      if (!allowedHosts().has(req.headers.host ?? '')) return send(res, 421, { ok: false, error: { code: 'forbidden', message: 'unexpected Host header' } }, true);
+      if (!allowedHosts().has(req.headers.host ?? '')) return send(res, 421, { ok: false, error: { code: 'forbidden', ...keyed('bridge.host') } }, true);
       const origin = req.headers.origin;
-      if (origin !== undefined && !allowedOrigins().has(origin)) return send(res, 403, { ok: false, error: { code: 'forbidden', message: 'calls from another origin are refused' } }, true);
+      if (origin !== undefined && !allowedOrigins().has(origin)) return send(res, 403, { ok: false, error: { code: 'forbidden', ...keyed('bridge.origin') } }, true);
       let url: URL;
       try {
         url = new URL(`http://127.0.0.1:${port}${(req.url ?? '/').startsWith('/') ? '' : '/'}${req.url ?? '/'}`);
       } catch {
-        return send(res, 400, { ok: false, error: { code: 'invalid_input', message: 'malformed request path' } }, true);
+        return send(res, 400, { ok: false, error: { code: 'invalid_input', ...keyed('bridge.path') } }, true);
       }
       const isApi = url.pathname.startsWith('/api/');
       const isUpload = url.pathname.startsWith('/upload/');
       if (isApi || isUpload) {
-        if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'invalid_input', message: 'use POST' } }, true);
+        if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'invalid_input', ...keyed('bridge.usePost') } }, true);
         if (!sameToken(header(req, 'x-credence-token'), token)) {
-          return send(res, 401, { ok: false, error: { code: 'forbidden', message: 'missing or wrong session token' } }, true);
+          return send(res, 401, { ok: false, error: { code: 'forbidden', ...keyed('bridge.token') } }, true);
         }
         const type = String(req.headers['content-type'] ?? '');
         if (isUpload) {
-          if (!mediaTypeIs(type, 'application/octet-stream')) return send(res, 415, { ok: false, error: { code: 'invalid_input', message: 'content-type must be application/octet-stream' } }, true);
+          if (!mediaTypeIs(type, 'application/octet-stream')) return send(res, 415, { ok: false, error: { code: 'invalid_input', ...keyed('bridge.contentType', { type: 'application/octet-stream' }) } }, true);
           return await upload(req, res, decodeURIComponent(url.pathname.slice('/upload/'.length)));
         }
         if (!mediaTypeIs(type, 'application/json')) {
-          return send(res, 415, { ok: false, error: { code: 'invalid_input', message: 'content-type must be application/json' } }, true);
+          return send(res, 415, { ok: false, error: { code: 'invalid_input', ...keyed('bridge.contentType', { type: 'application/json' }) } }, true);
         }
         return await api(req, res, url.pathname.slice(5));
       }
@@ -220,7 +223,7 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
     } catch (err) {
       // The details go to the operator's console, never to the caller.
       process.stderr.write(`bridge: ${req.method} ${(req.url ?? '').slice(0, 200)} failed: ${(err as Error).stack ?? String(err)}\n`);
-      send(res, 500, { ok: false, error: { code: 'internal', message: 'internal error (details are in the console log)' } }, true);
+      send(res, 500, { ok: false, error: { code: 'internal', ...keyed('bridge.internal') } }, true);
     }
   };
   const server = createServer((req, res) => {

@@ -5,6 +5,7 @@
  */
 import { CHANNEL_NAMES, ipcChannel } from '../../shared/channels.js';
 import type { Reply } from '../../shared/contract.js';
+import { keyed } from '../../shared/englishText.js';
 import { isTrustedSender, type FrameLike } from '../shell/security.js';
 import { dispatchFromSession } from './dispatch.js';
 import type { HandlerContext } from './handlers.js';
@@ -19,7 +20,7 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, ctx: HandlerContext): 
   for (const name of CHANNEL_NAMES) {
     ipcMain.handle(ipcChannel(name), async (event, input, session): Promise<Reply<unknown>> => {
       if (!isTrustedSender(event.senderFrame)) {
-        return { ok: false, error: { code: 'forbidden', message: 'calls are accepted only from the Credence window' } };
+        return { ok: false, error: { code: 'forbidden', ...keyed('bridge.otherWindow') } };
       }
       return dispatchFromSession(name, input, ctx, typeof session === 'string' ? session : undefined);
     });

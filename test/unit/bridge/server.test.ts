@@ -10,7 +10,13 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import i18next from 'i18next';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import '../../../renderer/src/i18n/index';
+import { ApiError } from '../../../renderer/src/api';
+import { errorText } from '../../../renderer/src/i18n/errorText';
+import type { ErrorCode } from '../../../shared/contract.js';
+import type { KeyedParam } from '../../../shared/keyedText.js';
 import { CONTENT_SECURITY_POLICY, MAX_BODY, MAX_PUBLIC_BODY, startBridge, type Bridge } from '../../../electron/bridge/server.js';
 import { REFUSALS_PER_MINUTE } from '../../../electron/bridge/refusals.js';
 import { UploadStore } from '../../../electron/bridge/uploads.js';
@@ -637,5 +643,36 @@ describe('a flood of refused calls', () => {
     } finally {
       flood.close();
     }
+  });
+});
+
+describe("the bridge's own refusals are keyed: the console shows them in the reader's language", () => {
+  /** A refusal as the console shows it (api.ts makes an ApiError of the reply, errorText reads it) in Chinese. */
+  async function inChinese(res: RawResponse): Promise<string> {
+    const { error } = JSON.parse(res.body) as { error: { code: ErrorCode; message: string; key?: string; params?: Record<string, KeyedParam> } };
+    expect(error.key, error.message).toMatch(/^bridge\./);
+    await i18next.changeLanguage('zh-CN');
+    try {
+      return errorText(new ApiError(error.code, error.message, error.key, error.params));
+    } finally {
+      await i18next.changeLanguage('en');
+    }
+  }
+
+  it('a body too large, a body that is not JSON, the wrong content type and a wrong token: English as before, Chinese for the reader of Chinese', async () => {
+    const large = await post('search', JSON.stringify({ query: 'x'.repeat(MAX_BODY) }));
+    expect(JSON.parse(large.body).error.message).toBe('request body too large: search takes at most 4 MiB; import files go to /upload/<file name>');
+    expect(await inChinese(large)).toBe('请求内容过大：search 最多接受 4 MiB；导入文件请通过 /upload/<文件名> 上传');
+
+    const notJson = await post('search', '{"query": ');
+    expect(JSON.parse(notJson.body).error.message).toMatch(/^request body is not JSON: /);
+    expect(await inChinese(notJson)).toMatch(/^请求内容不是有效的 JSON（技术细节：.+）$/);
+
+    const type = await post('search', { query: 'x' }, apiHeaders({ 'content-type': 'text/plain' }));
+    expect(await inChinese(type)).toBe('Content-Type 必须为 application/json');
+
+    const token = await post('search', { query: 'x' }, apiHeaders({ 'x-credence-token': 'wrong' }));
+    expect(JSON.parse(token.body).error.message).toBe('missing or wrong session token');
+    expect(await inChinese(token)).toBe('缺少会话令牌，或令牌不正确');
   });
 });

@@ -4,7 +4,7 @@
  * UnsafeFileError), backup, checkpoint, auditor-key or upload error, no
  * NotFoundError, fairness refusal or proposal-kind conflict (TwoPersonRuleError
  * without its key beside) is made from an English sentence written in the
- * source, no fairness acknowledgement names its action in English, and no
+ * source, no reply's error (the bridge's own refusals) carries one, no fairness acknowledgement names its action in English, and no
  * import problem is added with a literal `message`. They take keyed('…') (shared/englishText.ts),
  * which the reader's console and the command line put in their language.
  * The scan reads the sources with the TypeScript parser; a literal (or the
@@ -35,6 +35,8 @@ const COVERED = [
   'electron/services/custody.ts',
   'electron/ipc/handlers.ts',
   'electron/bridge/uploads.ts',
+  'electron/bridge/server.ts',
+  'electron/ipc/register.ts',
   'electron/cli/ledger.ts',
   'electron/jobs/manager.ts',
   'electron/services/retract.ts',
@@ -133,6 +135,10 @@ export function unkeyedRefusals(fileName: string, source: string): string[] {
     }
     // { state: 'failed', error: 'English' }, post({ type: 'failed', error: `...` }): a job's failure comes keyed (outcome(state, keyed(...))).
     if (ts.isPropertyAssignment(node) && node.name.getText() === 'error') report(node.initializer, 'error', literalTexts(node.initializer));
+    // send(res, 405, { ok: false, error: { code, message: 'English' } }): a reply's refusal comes keyed ({ code, ...keyed(...) }).
+    if (ts.isPropertyAssignment(node) && node.name.getText() === 'error' && ts.isObjectLiteralExpression(node.initializer)) {
+      for (const p of node.initializer.properties) if (ts.isPropertyAssignment(p) && p.name.getText() === 'message') report(p.initializer, 'reply error message', literalTexts(p.initializer));
+    }
     // keyed('…', { why: (err as Error).message, code: err.code }): an outside error's raw text (an OS code, SQLite's or a library's words) is no parameter of its own; osErrorKeyed(err) says it as a sentence, the raw text its detail.
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'keyed' && node.arguments[1] && ts.isObjectLiteralExpression(node.arguments[1])) {
       for (const p of node.arguments[1].properties) {
@@ -195,6 +201,8 @@ describe('refusals and file errors are keyed', () => {
       "throw new BackupError(keyed('backup.cannotOpen', { file, why: (err as Error).message }));",
       "mismatches.push(`the checkpoint of ${cp.at} is not recorded in the database`);",
       "throw new UnsafeFileError(keyed('importFile.cannotRead', { code: (err as NodeJS.ErrnoException).code ?? 'error' }));",
+      "return send(res, 405, { ok: false, error: { code: 'invalid_input', message: 'use POST' } }, true);",
+      "send(res, 429, { ok: false, error: { code: refusal.error.code, message: `${refusal.error.message} (too many refused calls)` } }, true);",
     ];
     for (const line of planted) expect(unkeyedRefusals('planted.ts', line), line).toHaveLength(1);
     const fine = [
