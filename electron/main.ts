@@ -17,7 +17,9 @@ import { flushRefusals } from './services/accessLog.js';
 import { SessionStore } from './services/auth.js';
 import { prepareDataFolder, privateProcess, removeStaleUploads, scheduleDailyBackups } from './services/custody.js';
 import { cliArguments } from './shell/cliMode.js';
-import { processLanguage, saidText, setCliLanguage } from './cli/i18n.js';
+import { processLanguage, saidText, setCliLanguage, t } from './cli/i18n.js';
+import { SaidError } from '../shared/englishText.js';
+import type { ServerMessageKey } from '../shared/messages.js';
 import { devicePermissionDecision, devToolsAllowed, holdSingleInstance, openExternalSafely } from './shell/desktop.js';
 import { desktopDatabaseKey } from './shell/keystore.js';
 import { APP_SCHEME, APP_URL, CONTENT_SECURITY_POLICY, isAppUrl, mainWindowOptions, permissionDecision, resolveAppAsset } from './shell/security.js';
@@ -65,7 +67,7 @@ function lockDownSessions(): void {
       void openExternalSafely(url, {
         confirm: async (href) => {
           const parent = BrowserWindow.fromWebContents(contents) ?? undefined;
-          const options = { type: 'question' as const, buttons: ['Open in browser', 'Cancel'], defaultId: 1, cancelId: 1, message: `Open ${href} in your web browser?` };
+          const options = { type: 'question' as const, buttons: [desktopText('desktop.openInBrowser'), desktopText('desktop.cancel')], defaultId: 1, cancelId: 1, message: desktopText('desktop.openQuestion', { href }) };
           const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
           return response === 0;
         },
@@ -90,9 +92,20 @@ function focusExisting(): void {
   win.focus();
 }
 
+/** A sentence of the desktop shell (server:desktop.*) in the language of the process. */
+function desktopText(key: ServerMessageKey, params?: Record<string, string>): string {
+  return saidText(params ? { key, params } : { key });
+}
+
+/** Why something failed, keyed when the services keyed it, else its own words. */
+function errorText(err: unknown): string {
+  if (err instanceof SaidError && err.said) return saidText(err.said);
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** A start-up that fails (a database from a newer Credence, a wrong key, a full disk) says why, then quits. */
 function startupFailed(err: unknown): void {
-  dialog.showErrorBox('Credence could not start', err instanceof Error ? err.message : String(err));
+  dialog.showErrorBox(desktopText('desktop.couldNotStart'), errorText(err));
   app.exit(1);
 }
 
@@ -104,12 +117,14 @@ if (cliArgs) {
     .then(({ main }) => main(cliArgs))
     .then((code) => app.exit(code))
     .catch((err: unknown) => {
-      process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`${t('usage.error', { message: errorText(err) })}\n`);
       app.exit(1);
     });
 } else if (holdSingleInstance(app, focusExisting)) {
   app.enableSandbox();
   app.whenReady().then(async () => {
+    // Dialogs and the daily backup's report on stderr in the language of the process: CREDENCE_LANG, else the system's.
+    setCliLanguage(processLanguage(app.getLocale()));
     serveApp();
     lockDownSessions();
     const dataDir = app.getPath('userData');
@@ -120,16 +135,14 @@ if (cliArgs) {
     try {
       key = desktopDatabaseKey(dataDir, safeStorage);
     } catch (err) {
-      dialog.showErrorBox('Credence cannot protect its data', (err as Error).message);
+      dialog.showErrorBox(desktopText('desktop.cannotProtect'), errorText(err));
       app.quit();
       return;
     }
     if (isPlaintextDatabase(dbFile)) {
-      await dialog.showMessageBox({ type: 'info', message: 'Credence will now encrypt its database, which was stored unencrypted. This happens once; the data stays as it is.' });
+      await dialog.showMessageBox({ type: 'info', message: desktopText('desktop.encryptNotice') });
     }
     db = openDatabase(dbFile, { key, encryptPlaintext: true });
-    // The daily backup's report on stderr, in the language of the process: CREDENCE_LANG, else the system's.
-    setCliLanguage(processLanguage(app.getLocale()));
     stopBackups = scheduleDailyBackups(db, dbFile, (m) => process.stderr.write(`${saidText(m)}\n`));
     const jobs = new JobManager(dbFile, RESOURCES_DIR, undefined, { databaseKey: databaseKey(db) });
     registerIpcHandlers(ipcMain, { db, dbFile, jobs, sessions: new SessionStore(db) });

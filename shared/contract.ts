@@ -229,7 +229,13 @@ const SimulationResult = z.object({
   tiers: z.array(z.string()),
   /** transitions[i][j]: citizens moving from tiers[i] (before) to tiers[j] (after); a last row counts citizens without a score before. */
   transitions: z.array(z.array(z.number())),
-  districts: z.array(z.object({ district: z.string(), citizens: z.number(), changed: z.number(), meanBefore: z.number(), meanAfter: z.number() })),
+  /**
+   * By district. A district of fewer than DISCLOSURE_MIN citizens (shared/fairness.ts), or one withheld with
+   * those so that the totals do not give them away, shows its size only: `withheld`, the rest null.
+   */
+  districts: z.array(
+    z.object({ district: z.string(), citizens: z.number(), changed: z.number().nullable(), meanBefore: z.number().nullable(), meanAfter: z.number().nullable(), withheld: z.boolean() }),
+  ),
   topUp: z.array(Mover),
   topDown: z.array(Mover),
   evaluationErrors: RuleErrors,

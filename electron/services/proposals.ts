@@ -11,7 +11,7 @@ import { recordOperation } from '../db/operations.js';
 import { assertIndependent, TwoPersonRuleError } from './accounts.js';
 import { NotFoundError } from './explain.js';
 import type { SimulationResult } from '../../shared/contract.js';
-import { RejectedInputError, simulationBasis } from './ruleLab.js';
+import { RejectedInputError, simulationBasis, withholdSmallDistricts } from './ruleLab.js';
 import { checkRuleset, publishRuleset, type PublishResult } from './rulesets.js';
 import { keptReport, requireAcknowledgement } from './fairness.js';
 import { incrementalUpdate, loadScoringState, type Progress } from './scoring.js';
@@ -131,7 +131,10 @@ export function proposalSimulation(db: Db, p: ProposalRow): (StoredSimulation & 
   if (p.kind !== 'ruleset' || !p.simulation) return null;
   const kept = JSON.parse(p.simulation) as StoredSimulation;
   // A simulation kept before small groups' figures were withheld is shown as one run today would be.
-  const stored = kept.result.fairness ? { ...kept, result: { ...kept.result, fairness: keptReport(kept.result.fairness) } } : kept;
+  const stored = {
+    ...kept,
+    result: { ...kept.result, districts: withholdSmallDistricts(kept.result.districts), ...(kept.result.fairness && { fairness: keptReport(kept.result.fairness) }) },
+  };
   const stale = p.status === 'pending' ? simulationStaleness(db, stored.result.basis, JSON.parse(p.payload)) : null;
   if (!stale) return { ...stored, stale: null };
   return { ...stored, stale: stale.message, staleKey: stale.key, ...(stale.params && { staleParams: stale.params as Record<string, string | number> }) };

@@ -14,6 +14,7 @@ import type { Reach } from '../../shared/recourse.js';
 import type { Db } from '../db/connection.js';
 import { loadKinds } from '../db/kinds.js';
 import { loadActiveEdges } from '../db/relationships.js';
+import { withheldGroups } from '../engine/fairness.js';
 import { buildGraph, clamp, type FriendPenaltyParams } from '../engine/network.js';
 import { centsToScore } from '../engine/scoring.js';
 import { ruleSandbox, RuleSandboxError } from '../jobs/ruleSandbox.js';
@@ -326,11 +327,30 @@ function summarise(db: Db, tiers: string[], before: Snapshot, after: Snapshot, e
     histogram,
     tiers,
     transitions,
-    districts: [...byDistrict.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([district, d]) => ({ district, citizens: d.citizens, changed: d.changed, meanBefore: d.beforeN ? d.before / d.beforeN / 100 : 0, meanAfter: d.after / d.citizens / 100 })),
+    districts: withholdSmallDistricts(
+      [...byDistrict.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([district, d]) => ({ district, citizens: d.citizens, changed: d.changed, meanBefore: d.beforeN ? d.before / d.beforeN / 100 : 0, meanAfter: d.after / d.citizens / 100, withheld: false })),
+    ),
     topUp: sorted.filter((m) => m.delta > 0).slice(0, 15).map(mover),
     topDown: sorted.filter((m) => m.delta < 0).reverse().slice(0, 15).map(mover),
     evaluationErrors,
   };
+}
+
+type DistrictRow = SimulationResult['districts'][number];
+
+/**
+ * The simulation's districts with small ones withheld, as the fairness report
+ * does (engine/fairness.ts, withheldGroups): a district of one citizen would
+ * otherwise show that citizen's score before and after, and whether the
+ * draft moves it, to whoever simulates, with no record opened and nothing
+ * logged. Its size stays; the rest is null. Applied to a simulation kept
+ * with a proposal before this rule too (proposals.ts, proposalSimulation).
+ */
+export function withholdSmallDistricts(rows: readonly (Omit<DistrictRow, 'withheld'> & { withheld?: boolean })[]): DistrictRow[] {
+  const withheld = withheldGroups(rows.map((r) => r.citizens));
+  return rows.map((r, i) =>
+    withheld.has(i) ? { district: r.district, citizens: r.citizens, changed: null, meanBefore: null, meanAfter: null, withheld: true } : { ...r, withheld: false },
+  );
 }

@@ -192,5 +192,17 @@ test("a district of one citizen shows its size only: nobody reads that citizen's
   await expect(row.getByTestId('fairness-withheld')).toHaveText('Withheld: too few citizens');
   await row.scrollIntoViewIfNeeded();
   await shot(page, 'fairness-withheld', { fullPage: false });
+
+  // The simulation's table by district: the same district shows its size only, with the reason under the table.
+  await openConsole(page, server, '/rules');
+  await page.getByTestId('rules-tab-simulate').click();
+  await page.getByTestId('simulate-button').click();
+  await expect(page.getByTestId('simulation-results')).toBeVisible({ timeout: 60_000 });
+  const simRow = page.getByTestId('sim-districts').getByRole('row').filter({ hasText: 'Lone Island' });
+  await expect(simRow).toHaveAttribute('data-withheld', 'true');
+  await expect(simRow.getByRole('cell')).toHaveText(['Lone Island', '1', 'Withheld: too few citizens']);
+  await expect(page.getByTestId('sim-districts-withheld')).toContainText('fewer than 10 citizens');
+  await simRow.scrollIntoViewIfNeeded();
+  await shot(page, 'simulation-district-withheld', { fullPage: false });
   expect(pageErrors).toEqual([]);
 });

@@ -7,7 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, expect, shot, sharedConsole, test, walkedInChinese } from './fixtures';
+import { api, expect, shot, sharedConsole, statePurpose, test, walkedInChinese } from './fixtures';
 import { ACCOUNTS } from './server';
 
 const c = sharedConsole();
@@ -54,5 +54,30 @@ test('users in Chinese: a common password and a name already taken are refused i
   await shot(page, 'zh-edges-users-refused');
   const users = (await api(c, 'users', {}, who)) as { username: string }[];
   expect(users.map((u) => u.username)).not.toContain('wang-fang');
+  expect(pageErrors).toEqual([]);
+});
+
+test('a consent dated in the future is refused in Chinese, and nothing is recorded', async ({ page, pageErrors }) => {
+  const purpose = 'E2E：核对授权同意记录';
+  const found = (await api(c, 'search', { query: '', limit: 1, purpose }, who)) as { rows: { citizenId: string }[] };
+  const citizen = found.rows[0].citizenId;
+  const before = (await api(c, 'citizen', { citizenId: citizen, purpose }, who)) as { consent?: { history?: unknown[] } };
+  await openInChinese(page, `/citizen/${citizen}`);
+  await statePurpose(page, purpose);
+  const card = page.getByTestId('consent-card');
+  await card.getByTestId('consent-record').click();
+  const modal = page.getByTestId('consent-modal');
+  await modal.getByTestId('consent-status-given').click();
+  await modal.getByTestId('consent-at').fill('2099-01-01T09:00:00Z');
+  await modal.getByTestId('consent-evidence').fill('授权书 2099/001');
+  await modal.getByTestId('consent-reason').fill('公民在窗口递交了书面授权书');
+  await modal.getByTestId('consent-confirm').click();
+  const refusal = modal.getByRole('alert').filter({ hasText: '2099-01-01T09:00:00Z' });
+  await expect(refusal).toContainText('时间 2099-01-01T09:00:00Z 晚于当前时间：请在公民实际给予、撤回或拒绝授权同意之后再登记');
+  await expect(refusal).not.toContainText(/in the future|record consent/);
+  await shot(page, 'zh-edges-consent-future', { fullPage: false });
+  const after = (await api(c, 'citizen', { citizenId: citizen, purpose }, who)) as { consent?: { history?: unknown[] } };
+  expect(before.consent?.history).toBeDefined();
+  expect(after.consent?.history).toHaveLength(before.consent!.history!.length);
   expect(pageErrors).toEqual([]);
 });

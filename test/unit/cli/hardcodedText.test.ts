@@ -29,6 +29,7 @@ const PRINTERS: Record<string, number> = {
   IdentityError: -1,
   SecretUnavailableError: -1,
   LanguageChoiceError: -1,
+  'dialog.showErrorBox': -1,
   CommanderError: 2,
   description: 0,
   summary: 0,
@@ -75,6 +76,18 @@ export function hardcodedSentences(fileName: string, source: string): string[] {
   const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true);
   const found: string[] = [];
   const visit = (node: ts.Node) => {
+    // A dialog's options ({ type, message, buttons, title, detail }): each text a person reads.
+    if (ts.isObjectLiteralExpression(node)) {
+      const props = node.properties.filter(ts.isPropertyAssignment);
+      const names = new Set(props.map((p) => p.name.getText()));
+      if (names.has('buttons') || (names.has('type') && names.has('message'))) {
+        for (const p of props) {
+          if (!['message', 'buttons', 'title', 'detail'].includes(p.name.getText())) continue;
+          const words = literalTexts(p.initializer).filter((text) => WORDS.test(text) && !ALLOWED.has(text));
+          if (words.length) found.push(`${fileName}:${file.getLineAndCharacterOfPosition(p.getStart()).line + 1}: dialog ${p.name.getText()}(${words.map((w) => JSON.stringify(w)).join(' … ')})`);
+        }
+      }
+    }
     if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && node.arguments) {
       const name = calleeName(node.expression);
       const index = PRINTERS[name];
@@ -98,7 +111,8 @@ export function hardcodedSentences(fileName: string, source: string): string[] {
 function cliSources(): string[] {
   const dir = join(ROOT, 'electron/cli');
   // serve.ts: the loopback bridge's launcher speaks the command line's language too.
-  return [join(ROOT, 'electron/cli.ts'), join(ROOT, 'electron/serve.ts'), ...readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f))];
+  // main.ts: the desktop console's dialogs and its log speak the language of the process too.
+  return [join(ROOT, 'electron/cli.ts'), join(ROOT, 'electron/serve.ts'), join(ROOT, 'electron/main.ts'), ...readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f))];
 }
 
 describe('no hard-coded English in the command line', () => {
@@ -120,6 +134,9 @@ describe('no hard-coded English in the command line', () => {
       "cmd.option('--json', 'print as JSON');",
       "throw new CommanderError(2, 'credence.usage', `bad ${x}`);",
       "out(`${x}: 已完成`);",
+      "dialog.showErrorBox('Credence could not start', err.message);",
+      "const options = { type: 'question', buttons: ['Open in browser', 'Cancel'], defaultId: 1, message: desktopText('desktop.openQuestion', { href }) };",
+      "await dialog.showMessageBox({ type: 'info', message: 'Credence will now encrypt its database' });",
     ];
     for (const line of planted) expect(hardcodedSentences('planted.ts', line), line).toHaveLength(1);
     const fine = [

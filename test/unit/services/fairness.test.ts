@@ -20,7 +20,7 @@ import { openDatabase, type Db } from '../../../electron/db/connection.js';
 import { verifyIntegrity } from '../../../electron/db/chainVerify.js';
 import { exportFairness, FairnessAcknowledgementError, fairnessOf, storedFairnessReport } from '../../../electron/services/fairness.js';
 import { importFolder } from '../../../electron/services/import.js';
-import { approveRuleset, getProposal, proposeRuleset } from '../../../electron/services/proposals.js';
+import { approveRuleset, getProposal, proposalSimulation, proposeRuleset } from '../../../electron/services/proposals.js';
 import { simulateRuleset } from '../../../electron/services/ruleLab.js';
 import { publishRuleset } from '../../../electron/services/rulesets.js';
 import { defaultRuleset } from '../helpers/defaultResources.js';
@@ -82,6 +82,39 @@ beforeEach(() => {
 });
 
 const count = (sql: string) => db.prepare(sql).pluck().get() as number;
+
+describe("the simulation's district table discloses no one", () => {
+  it('a district of one citizen shows its size only, and so does the next smallest; the others show every figure', () => {
+    // The curious official: move one North citizen into a district of their own, then simulate.
+    db.prepare("UPDATE citizens SET district = 'Lone' WHERE citizen_id = 'S0'").run();
+    const rows = Object.fromEntries(simulateRuleset(db, harshDraft()).districts.map((d) => [d.district, d]));
+    expect(rows.Lone).toEqual({ district: 'Lone', citizens: 1, changed: null, meanBefore: null, meanAfter: null, withheld: true });
+    // 1 withheld citizen is fewer than 10: the smallest other district (South, 39) is withheld with it.
+    expect(rows.South).toEqual({ district: 'South', citizens: 39, changed: null, meanBefore: null, meanAfter: null, withheld: true });
+    expect(rows.North).toEqual({ district: 'North', citizens: 40, changed: 0, meanBefore: 1001, meanAfter: 1001, withheld: false });
+  });
+
+  it('districts of 10 or more are all shown: South has 30 changed, its mean 998.75 before and 850.25 after', () => {
+    const rows = Object.fromEntries(simulateRuleset(db, harshDraft()).districts.map((d) => [d.district, d]));
+    expect(rows.South).toMatchObject({ citizens: 40, changed: 30, withheld: false });
+    expect(rows.South.meanBefore).toBeCloseTo(998.75, 9);
+    expect(rows.South.meanAfter).toBeCloseTo(850.25, 9);
+    expect(rows.North).toMatchObject({ citizens: 40, changed: 0, withheld: false });
+  });
+
+  it("a proposal's simulation kept with every district's figures is withheld when read", () => {
+    const sim = simulateRuleset(db, harshDraft());
+    const id = proposeRuleset(db, harshDraft(), 'late bills must weigh more', 'alice', sim);
+    // A simulation stored before withholding: a one-citizen district with its figures, no withheld flag.
+    const kept = JSON.parse(db.prepare('SELECT simulation FROM proposals WHERE id = ?').pluck().get(id) as string) as { result: { districts: unknown[] } };
+    kept.result.districts = [{ district: 'Lone', citizens: 1, changed: 1, meanBefore: 998, meanAfter: 800 }, ...kept.result.districts.map((d) => ({ ...(d as object), withheld: undefined }))];
+    db.prepare('UPDATE proposals SET simulation = ? WHERE id = ?').run(JSON.stringify(kept), id);
+    const districts = proposalSimulation(db, getProposal(db, id))!.result.districts;
+    expect(districts.find((d) => d.district === 'Lone')).toEqual({ district: 'Lone', citizens: 1, changed: null, meanBefore: null, meanAfter: null, withheld: true });
+    // North and South have 40 each: the first of them is withheld with Lone.
+    expect(districts.filter((d) => d.withheld).map((d) => d.district)).toEqual(['Lone', 'North']);
+  });
+});
 
 describe('the simulation reports the draft against the published ruleset', () => {
   it('by district: South falls to 10/40 favourable, ratio 0.25 against North, flagged; the published ruleset had no flag', () => {

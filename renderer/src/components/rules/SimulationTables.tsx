@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { SimulationResult } from '../../../../shared/contract';
+import { DISCLOSURE_MIN } from '../../../../shared/fairness';
 import { count, points, score } from '../../format';
 import { TierBadge } from '../TierBadge';
 
@@ -14,12 +15,18 @@ const delta = (x: number) => (
 );
 
 type DistrictSort = 'district' | 'changed' | 'delta';
+type District = SimulationResult['districts'][number];
 
 export function DistrictsTable({ districts }: { districts: SimulationResult['districts'] }) {
   const { t } = useTranslation('rules');
   const [sort, setSort] = useState<DistrictSort>('district');
-  const rows = [...districts].sort((a, b) =>
-    sort === 'district' ? a.district.localeCompare(b.district) : sort === 'changed' ? b.changed / b.citizens - a.changed / a.citizens : a.meanAfter - a.meanBefore - (b.meanAfter - b.meanBefore),
+  // Withheld districts have no figures to sort by: they go last, by name.
+  const share = (d: District) => (d.changed === null ? null : d.changed / d.citizens);
+  const change = (d: District) => (d.meanAfter === null || d.meanBefore === null ? null : d.meanAfter - d.meanBefore);
+  const byFigure = (x: number | null, y: number | null) => (x === null || y === null ? Number(x === null) - Number(y === null) : x - y);
+  const rows = [...districts].sort(
+    (a, b) =>
+      (sort === 'district' ? 0 : sort === 'changed' ? byFigure(share(b), share(a)) : byFigure(change(a), change(b))) || a.district.localeCompare(b.district),
   );
   const header = (key: DistrictSort, label: string, align?: 'right') => (
     <Table.Th ta={align} aria-sort={sort === key ? (key === 'district' ? 'ascending' : 'descending') : 'none'}>
@@ -43,22 +50,35 @@ export function DistrictsTable({ districts }: { districts: SimulationResult['dis
         </Table.Thead>
         <Table.Tbody>
           {rows.map((d) => (
-            <Table.Tr key={d.district}>
+            <Table.Tr key={d.district} data-withheld={d.withheld || undefined}>
               <Table.Td>{d.district || t('tables.noDistrict')}</Table.Td>
               <Table.Td ta="right">{count(d.citizens)}</Table.Td>
-              <Table.Td ta="right">
-                {count(d.changed)}{' '}
-                <Text span size="xs" c="dimmed">
-                  ({d.citizens ? Math.round((100 * d.changed) / d.citizens) : 0}%)
-                </Text>
-              </Table.Td>
-              <Table.Td ta="right">{score(d.meanBefore)}</Table.Td>
-              <Table.Td ta="right">{score(d.meanAfter)}</Table.Td>
-              <Table.Td ta="right">{delta(d.meanAfter - d.meanBefore)}</Table.Td>
+              {d.changed === null || d.meanBefore === null || d.meanAfter === null ? (
+                <Table.Td colSpan={4} ta="right" c="dimmed">
+                  {t('tables.withheld')}
+                </Table.Td>
+              ) : (
+                <>
+                  <Table.Td ta="right">
+                    {count(d.changed)}{' '}
+                    <Text span size="xs" c="dimmed">
+                      ({d.citizens ? Math.round((100 * d.changed) / d.citizens) : 0}%)
+                    </Text>
+                  </Table.Td>
+                  <Table.Td ta="right">{score(d.meanBefore)}</Table.Td>
+                  <Table.Td ta="right">{score(d.meanAfter)}</Table.Td>
+                  <Table.Td ta="right">{delta(d.meanAfter - d.meanBefore)}</Table.Td>
+                </>
+              )}
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
+      {districts.some((d) => d.withheld) && (
+        <Text size="xs" c="dimmed" mt={4} data-testid="sim-districts-withheld">
+          {t('tables.withheldNote', { min: DISCLOSURE_MIN })}
+        </Text>
+      )}
     </Table.ScrollContainer>
   );
 }
