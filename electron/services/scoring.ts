@@ -455,13 +455,54 @@ export function readCitizenIds(db: Db, n: number): (string | undefined)[] {
   return ids;
 }
 
-function loadStoredScores(db: Db, n: number): (StoredScore | undefined)[] {
-  const out: (StoredScore | undefined)[] = new Array(n);
+/**
+ * Every stored score row by citizen index, as columns: a full recompute
+ * holds all of them to the end, and a million objects cost more to read and
+ * to keep (the collector copies and marks each) than a few arrays.
+ */
+interface StoredScores {
+  /** 1 where the citizen has a stored score. */
+  present: Uint8Array;
+  cents: Float64Array;
+  s: Float64Array;
+  own: Float64Array;
+  penalty: Float64Array;
+  tier: string[];
+  totals: string[];
+}
+
+function loadStoredScores(db: Db, n: number): StoredScores {
+  const out: StoredScores = {
+    present: new Uint8Array(n),
+    cents: new Float64Array(n),
+    s: new Float64Array(n),
+    own: new Float64Array(n),
+    penalty: new Float64Array(n),
+    tier: new Array<string>(n),
+    totals: new Array<string>(n),
+  };
   const rows = db.prepare('SELECT citizen_idx, cents, tier, s, own, penalty, totals FROM scores').raw(true).iterate() as IterableIterator<
     [number, number, string, number, number, number, string]
   >;
-  for (const [idx, cents, tier, s, own, penalty, totals] of rows) out[idx] = { cents, tier, s, own, penalty, totals };
+  for (const row of rows) {
+    const i = row[0];
+    // Past the last citizen nothing is visited (as before, when such a row was read and never looked at).
+    if (i >= n) continue;
+    out.present[i] = 1;
+    out.cents[i] = row[1];
+    out.tier[i] = row[2];
+    out.s[i] = row[3];
+    out.own[i] = row[4];
+    out.penalty[i] = row[5];
+    out.totals[i] = row[6];
+  }
   return out;
+}
+
+/** A citizen's stored row (undefined: no score), as the score writer compares it. */
+function storedAt(old: StoredScores, i: number): StoredScore | undefined {
+  if (!old.present[i]) return undefined;
+  return { cents: old.cents[i], tier: old.tier[i], s: old.s[i], own: old.own[i], penalty: old.penalty[i], totals: old.totals[i] };
 }
 
 /** A friend moved a citizen's penalty only if its shortfall changed: it was or is below the threshold. */
@@ -474,12 +515,12 @@ function shortfallMoved(oldS: number | undefined, newS: number, threshold: numbe
  * in-scope citizen, the friends who entered or left scope (a stored score
  * appeared or went): they changed N(i), so they are named as the cause.
  */
-function inScopeEdgeList(edges: { a: Int32Array; b: Int32Array; count: number }, scope: Uint8Array, old: (StoredScore | undefined)[]) {
+function inScopeEdgeList(edges: { a: Int32Array; b: Int32Array; count: number }, scope: Uint8Array, old: StoredScores) {
   const a = new Int32Array(edges.count);
   const b = new Int32Array(edges.count);
   let count = 0;
   const scopeCause = new Map<number, Set<number>>();
-  const flipped = (i: number) => (scope[i] === 1) !== (old[i] !== undefined);
+  const flipped = (i: number) => (scope[i] === 1) !== (old.present[i] === 1);
   const name = (i: number, friend: number) => {
     const set = scopeCause.get(i) ?? new Set<number>();
     set.add(friend);
@@ -577,7 +618,7 @@ export function fullRecompute(
   // The citizen being written: friendsThatMoved is called (only for a ledger entry) while it is written.
   let i = 0;
   const friendsThatMoved = () => {
-    const moved = Array.from(graph.neighbors.subarray(graph.offsets[i], graph.offsets[i + 1])).filter((j) => shortfallMoved(old[j]?.s, fixed.s[j], state.params.threshold));
+    const moved = Array.from(graph.neighbors.subarray(graph.offsets[i], graph.offsets[i + 1])).filter((j) => shortfallMoved(old.present[j] ? old.s[j] : undefined, fixed.s[j], state.params.threshold));
     const scoped = inScopeEdges.scopeCause.get(i);
     return scoped ? [...new Set([...moved, ...scoped])] : moved;
   };
@@ -585,7 +626,7 @@ export function fullRecompute(
     if (!exists[i]) continue;
     citizens++;
     if (scope && !scope[i]) {
-      const left = writer.remove(i, old[i]);
+      const left = writer.remove(i, storedAt(old, i));
       if (left) {
         entries.push(left);
         changed++;
@@ -593,7 +634,7 @@ export function fullRecompute(
       continue;
     }
     const penalty = Math.min(state.params.cap, rawPenalty(i, graph, fixed.s, state.params));
-    const entry = writer.write(i, old[i], { ownMicro: ownMicro[i], totals: totals[i] }, fixed.s[i], penalty, friendsThatMoved, entersScope);
+    const entry = writer.write(i, storedAt(old, i), { ownMicro: ownMicro[i], totals: totals[i] }, fixed.s[i], penalty, friendsThatMoved, entersScope);
     if (entry) {
       entries.push(entry);
       changed++;

@@ -204,6 +204,19 @@ describe('scope in scoring', () => {
     expectFullRecomputeAgrees();
   });
 
+  it('a full recompute moving the instant past a consent names the friend who entered scope, and only them, as the cause', () => {
+    publishConsentRequired('2025-01-01T00:00:00Z');
+    // C3's consent comes after the as-of: out of scope until the instant moves past it.
+    recordConsent(db, { citizenId: 'C3', status: 'given', at: '2025-01-01T12:00:00Z', evidence: 'form 3' }, OFFICIAL);
+    expect(centsOf(db, 'C3')).toBeUndefined();
+    recomputeScores(db, { asOf: '2025-01-02T00:00:00Z', actor: 'admin', reason: 'new day', path: 'full' });
+    expect(lastEntry('C3')).toMatchObject({ old_score: null, new_score: 82000, cause: 'scope', kind: 'records_expired' });
+    // C2's friends in scope are now C1 (above the threshold, unchanged) and C3 (own 820): C3 alone moved the penalty.
+    expect(penaltyOf('C2')).toBe(7.5);
+    expect(lastEntry('C2')).toMatchObject({ cause: 'friends', cause_friends: '["C3"]', kind: 'records_expired' });
+    expectFullRecomputeAgrees();
+  });
+
   it('turning consent_required off brings everyone back in scope, with scope entries', () => {
     publishConsentRequired();
     const r = publishRuleset(db, DEFAULT_RULESET, { actor: 'admin', reason: 'score everyone again' });
