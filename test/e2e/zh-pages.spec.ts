@@ -24,6 +24,12 @@ async function openInChinese(page: Page, route: string): Promise<void> {
   await expect(page.getByTestId('current-user')).toContainText('系统管理员');
 }
 
+/** Words of the English console that must not show in a Chinese dialog (identifiers such as CEL, CSV or citizen ids may). */
+const ENGLISH_WORDS = /\b(Cancel|Save|Record|Reason|Dispute|Retract|Confirm|Evidence|Statement|required|characters)\b/;
+
+/** Closes the open dialog with its close button in the title bar (Escape may be taken by a field inside). */
+const closeDialog = (page: Page) => page.getByRole('dialog').locator('.mantine-Modal-close').click();
+
 const heading = (page: Page, name: string) => page.getByRole('heading', { level: 2, name });
 
 test('overview, search and a citizen\'s record in Chinese, with the charts as tables', async ({ page, pageErrors }) => {
@@ -61,7 +67,43 @@ test('overview, search and a citizen\'s record in Chinese, with the charts as ta
   // Rules are named in the reader's language in the outlook too (the ruleset carries the Chinese names).
   await expect(page.getByTestId('outlook-headline')).toBeVisible();
   for (const rule of DEFAULT_RULES) await expect(page.getByTestId('outlook-card')).not.toContainText(rule.name);
+  // A rule's dimension is named in Chinese (金融, 司法, 社会), not FINANCIAL.
+  await expect(page.getByTestId('score-breakdown')).not.toContainText(/financial|legal|civic/i);
   await shot(page, 'zh-citizen');
+
+  // The dialogs of the record, each opened, looked at in Chinese and closed without saving anything.
+  await page.getByTestId('record-event-button').click();
+  const recordEvent = page.getByRole('dialog');
+  await expect(recordEvent).toBeVisible();
+  await expect(recordEvent).not.toContainText(ENGLISH_WORDS);
+  await shot(page, 'zh-dialog-record-event', { fullPage: false });
+  await closeDialog(page);
+  await expect(recordEvent).toBeHidden();
+
+  await page.getByTestId('event-dispute-button').first().click();
+  const openDispute = page.getByRole('dialog');
+  await expect(openDispute).toBeVisible();
+  await expect(openDispute).not.toContainText(ENGLISH_WORDS);
+  await shot(page, 'zh-dialog-open-dispute', { fullPage: false });
+  await closeDialog(page);
+  await expect(openDispute).toBeHidden();
+
+  await page.getByTestId('event-retract-button').first().click();
+  const retract = page.getByRole('dialog');
+  await expect(retract).toBeVisible();
+  await expect(retract).not.toContainText(ENGLISH_WORDS);
+  await shot(page, 'zh-dialog-retract-event', { fullPage: false });
+  await closeDialog(page);
+  await expect(retract).toBeHidden();
+
+  // The lowest score is in tier D, whose restriction waits for an official's confirmation.
+  await page.getByTestId('measure-confirm-button').first().click();
+  const measure = page.getByRole('dialog');
+  await expect(measure).toBeVisible();
+  await expect(measure).not.toContainText(ENGLISH_WORDS);
+  await shot(page, 'zh-dialog-confirm-measure', { fullPage: false });
+  await closeDialog(page);
+  await expect(measure).toBeHidden();
   expect(pageErrors).toEqual([]);
 });
 

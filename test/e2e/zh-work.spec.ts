@@ -38,6 +38,9 @@ test('rules in Chinese: the editor checks an expression, the simulation is label
   await expect(page.getByRole('heading', { name: '评分规则', level: 2 })).toBeVisible();
   await expect(page.getByTestId('rules-tab-published')).toHaveText('已发布（第1版）');
   await expect(page.getByTestId('published-rules').getByRole('columnheader', { name: '记录类型' })).toBeVisible();
+  // The dimensions of the default ruleset in Chinese.
+  await expect(page.getByTestId('published-rules')).toContainText('金融');
+  await expect(page.getByTestId('published-rules')).not.toContainText(/financial|civic/);
   await shot(page, 'zh-rules-published');
 
   await page.getByTestId('rules-tab-editor').click();
@@ -67,6 +70,11 @@ test('rules in Chinese: the editor checks an expression, the simulation is label
 
   await page.getByTestId('rules-tab-simulate').click();
   await expect(page.getByTestId('draft-diff')).toContainText('草稿的变动');
+  // The changed rule under its Chinese name, the changed field named in Chinese (its ruleset name beneath).
+  const changed = page.getByTestId('draft-diff').getByTestId('diff-rule-changed');
+  await expect(changed).toContainText('银行贷款逾期');
+  await expect(changed).not.toContainText('Bank arrears');
+  await expect(changed.getByRole('row').nth(1)).toContainText('分值');
   await page.getByTestId('simulate-button').click();
   const results = page.getByTestId('simulation-results');
   await expect(results).toBeVisible({ timeout: 90_000 });

@@ -184,7 +184,9 @@ describe('the rules editor', () => {
     const after = structuredClone(before);
     after.rules[0].i18n = { 'zh-CN': { name: '银行贷款拖欠', description: arrears.i18n!['zh-CN']!.description } };
     const diff = diffRulesets(before, after);
-    expect(diff.changed).toEqual([{ id: 'bank-arrears', name: 'Bank arrears', fields: [{ field: 'i18n.zh-CN.name', before: '银行贷款逾期', after: '银行贷款拖欠' }] }]);
+    // The change carries the draft's texts, so it is headed by the new Chinese name for a Chinese reader.
+    expect(diff.changed).toEqual([{ id: 'bank-arrears', name: 'Bank arrears', i18n: after.rules[0].i18n, fields: [{ field: 'i18n.zh-CN.name', before: '银行贷款逾期', after: '银行贷款拖欠' }] }]);
+    expect(localizedText(diff.changed[0], 'zh-CN').name).toBe('银行贷款拖欠');
     expect(summariseDiff(diff)).toBe('1 rule changed');
     expect(diffRulesets(before, structuredClone(before)).size).toBe(0);
   });

@@ -60,7 +60,7 @@ export function ScoreBreakdown({ e }: { e: Explanation }) {
                       {ruleText.name({ name: r.ruleName, i18n: r.i18n })}
                     </Text>
                     <Badge size="xs" variant="light" color="gray">
-                      {r.dimension}
+                      {ruleText.dimension(r.dimension)}
                     </Badge>
                     <Text size="xs" c="dimmed">
                       {t('breakdown.events', { count: r.eventCount, events: count(r.eventCount) })}

@@ -152,9 +152,10 @@ export function PublishedView({ current, version, onEdit }: { current: Current; 
                     </Text>
                     <Text size="xs">{ruleText.text(r).description}</Text>
                   </Table.Td>
-                  <Table.Td>
-                    <Badge variant="default" tt="none">
-                      {r.dimension}
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    {/* The whole label, never cut to "fina…": the column is as wide as its longest dimension. */}
+                    <Badge variant="default" tt="none" styles={{ root: { overflow: 'visible' }, label: { overflow: 'visible' } }} title={r.dimension}>
+                      {ruleText.dimension(r.dimension)}
                     </Badge>
                   </Table.Td>
                   <Table.Td>

@@ -2,7 +2,9 @@
 import { Badge, Card, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { RuleSpec } from '../../../../shared/domain';
+import { useRuleText } from '../../i18n/ruleText';
 import { descriptionUnchanged, RULE_FIELDS, staleDescription, type RulesetDiff, type Value } from './diff';
+import { ruleFieldLabel } from './draft';
 
 const CODE_FIELDS = new Set(['condition', 'points']);
 const BEFORE_BG = 'var(--mantine-color-red-0)';
@@ -13,6 +15,23 @@ function Shown({ field, value }: { field: string; value: Value }) {
   if (value === undefined || value === null || value === '') return <Text c="dimmed" size="sm">{field.startsWith('cap') || field === 'ttl_days' ? t('diff.none') : '—'}</Text>;
   if (CODE_FIELDS.has(field)) return <Code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word', background: 'transparent' }}>{String(value)}</Code>;
   return <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>{String(value)}</Text>;
+}
+
+/** A field in the reader's language, with the ruleset's own name beneath when the two differ (auditors match it against the JSON). */
+function FieldName({ field }: { field: string }) {
+  const label = ruleFieldLabel(field);
+  return (
+    <>
+      <Text size="sm" ff={label === field ? 'monospace' : undefined}>
+        {label}
+      </Text>
+      {label !== field && (
+        <Text size="xs" c="dimmed" ff="monospace">
+          {field}
+        </Text>
+      )}
+    </>
+  );
 }
 
 function ChangeTable({ rows, beforeLabel, afterLabel }: { rows: { field: string; before: Value; after: Value }[]; beforeLabel: string; afterLabel: string }) {
@@ -30,9 +49,7 @@ function ChangeTable({ rows, beforeLabel, afterLabel }: { rows: { field: string;
         {rows.map((r) => (
           <Table.Tr key={r.field}>
             <Table.Td>
-              <Text size="sm" ff="monospace">
-                {r.field}
-              </Text>
+              <FieldName field={r.field} />
             </Table.Td>
             <Table.Td style={{ background: BEFORE_BG }}>
               <Shown field={r.field} value={r.before} />
@@ -49,13 +66,14 @@ function ChangeTable({ rows, beforeLabel, afterLabel }: { rows: { field: string;
 
 function WholeRule({ rule, tone }: { rule: RuleSpec; tone: 'added' | 'removed' }) {
   const { t } = useTranslation('rules');
+  const ruleText = useRuleText();
   return (
     <Card withBorder padding="sm" style={{ borderLeft: `4px solid var(--mantine-color-${tone === 'added' ? 'green' : 'red'}-6)` }} data-testid={`diff-rule-${tone}`}>
       <Group gap="xs" mb={4}>
         <Badge color={tone === 'added' ? 'green' : 'red'} variant="light">
           {tone === 'added' ? t('diff.tone.added') : t('diff.tone.removed')}
         </Badge>
-        <Text fw={600}>{rule.name}</Text>
+        <Text fw={600}>{ruleText.name(rule)}</Text>
         <Text size="sm" c="dimmed" ff="monospace">
           {rule.id}
         </Text>
@@ -65,9 +83,7 @@ function WholeRule({ rule, tone }: { rule: RuleSpec; tone: 'added' | 'removed' }
           {RULE_FIELDS.filter(([f]) => f !== 'name').map(([field, get]) => (
             <Table.Tr key={field}>
               <Table.Td w={170}>
-                <Text size="sm" ff="monospace">
-                  {field}
-                </Text>
+                <FieldName field={field} />
               </Table.Td>
               <Table.Td>
                 <Shown field={field} value={get(rule)} />
@@ -82,6 +98,7 @@ function WholeRule({ rule, tone }: { rule: RuleSpec; tone: 'added' | 'removed' }
 
 export function RulesetDiffView({ diff, beforeLabel, afterLabel, testId = 'ruleset-diff' }: { diff: RulesetDiff; beforeLabel: string; afterLabel: string; testId?: string }) {
   const { t } = useTranslation('rules');
+  const ruleText = useRuleText();
   if (diff.size === 0) {
     return (
       <Text c="dimmed" data-testid={testId}>
@@ -115,7 +132,7 @@ export function RulesetDiffView({ diff, beforeLabel, afterLabel, testId = 'rules
                 <Badge color="yellow" variant="light">
                   {t('diff.tone.changed')}
                 </Badge>
-                <Text fw={600}>{c.name}</Text>
+                <Text fw={600}>{ruleText.name(c)}</Text>
                 <Text size="sm" c="dimmed" ff="monospace">
                   {c.id}
                 </Text>

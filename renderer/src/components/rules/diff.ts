@@ -19,6 +19,8 @@ export interface FieldChange {
 export interface RuleChange {
   id: string;
   name: string;
+  /** The rule's texts in each language (the draft's), so the change is headed by the name in the reader's language. */
+  i18n?: RuleSpec['i18n'];
   fields: FieldChange[];
 }
 
@@ -81,7 +83,7 @@ export function diffRulesets(before: DraftRuleset, after: DraftRuleset): Ruleset
     const b = beforeRules.get(id);
     if (!b) continue;
     const fields = RULE_FIELDS.map(([field, get]) => ({ field, before: get(b), after: get(a) })).filter((c) => !same(c.before, c.after));
-    if (fields.length > 0) changed.push({ id, name: a.name, fields });
+    if (fields.length > 0) changed.push({ id, name: a.name, i18n: a.i18n, fields });
   }
   const commonIds = (list: RuleSpec[], other: Map<string, RuleSpec>) => list.map((r) => r.id).filter((id) => other.has(id));
   const ruleOrderChanged = commonIds(before.rules, afterRules).join('\u0000') !== commonIds(after.rules, beforeRules).join('\u0000');

@@ -150,15 +150,25 @@ export function ruleField(p: Problem): string {
   return (p.field ?? '').replace(/^rules\.\d+\.?/, '');
 }
 
+/**
+ * A ruleset field as the reader's language names it ("points" -> "分值"); a
+ * field the catalog does not name (a tier's, an unknown one) stays as the
+ * ruleset spells it.
+ */
+export function ruleFieldLabel(field: string): string {
+  if (!/^[A-Za-z0-9_.-]+$/.test(field)) return field;
+  return i18next.t(`rules:ruleFields.${field.replace(/[.-]/g, '_')}`, { defaultValue: field });
+}
+
 /** The problems of one rule, by its position: validation names rules by id, or `#n` when the id itself is broken. */
 export function problemsOfRule(problems: Problem[], rule: RuleSpec, index: number): Problem[] {
   return problems.filter((p) => p.rule !== undefined && (p.rule === rule.id || p.rule === `#${index + 1}` || (p.field ?? '').startsWith(`rules.${index}.`)));
 }
 
-/** "rule bank-arrears · condition · column 23: <message>", in the reader's language (field names stay as the ruleset spells them). */
+/** "rule bank-arrears · condition · column 23: <message>", in the reader's language (field names as the catalog names them, or as the ruleset spells them). */
 export function describeProblem(p: Problem): string {
   const t = i18next.t.bind(i18next);
-  const where = [p.rule ? t('rules:problem.rule', { rule: p.rule }) : undefined, ruleField(p) || p.field, p.position !== undefined ? t('rules:problem.column', { n: p.position }) : undefined]
+  const where = [p.rule ? t('rules:problem.rule', { rule: p.rule }) : undefined, ruleFieldLabel(ruleField(p) || (p.field ?? '')), p.position !== undefined ? t('rules:problem.column', { n: p.position }) : undefined]
     .filter(Boolean)
     .join(t('rules:problem.whereSeparator'));
   return where ? t('rules:problem.at', { where, message: keyedMessage(p) }) : keyedMessage(p);
