@@ -64,6 +64,12 @@ test('overview, search and a citizen\'s record in Chinese, with the charts as ta
   // Dates the Chinese way: 2026/11/01 00:00.
   await expect(page.getByTestId('audit-trail')).toContainText(/\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}/);
   await expect(page.getByTestId('event-list')).toContainText('发生时间（UTC）');
+  // A protected field is marked in words (no padlock emoji, which a workstation without an emoji font draws as a box),
+  // and a date field is written the Chinese way like the others (2026/10/27, not 2026-10-27).
+  await expect(page.getByTestId('event-list')).toContainText('被告民族（受保护）');
+  await expect(page.getByTestId('event-list')).not.toContainText('🔒');
+  await expect(page.locator('[data-testid="event-kind-group"][data-kind="court_judgment"]')).toContainText(/\d{4}\/\d{2}\/\d{2}/);
+  await expect(page.getByTestId('event-list')).not.toContainText(/\d{4}-\d{2}-\d{2}/);
   // Rules are named in the reader's language in the outlook too (the ruleset carries the Chinese names).
   await expect(page.getByTestId('outlook-headline')).toBeVisible();
   for (const rule of DEFAULT_RULES) await expect(page.getByTestId('outlook-card')).not.toContainText(rule.name);

@@ -13,7 +13,7 @@ import { useTranslation } from 'react-i18next';
 import type { Dispute, EventRow } from '../../../../shared/contract';
 import type { EventKindSpec } from '../../../../shared/domain';
 import { call, purposeFor } from '../../api';
-import { count, points, score, when } from '../../format';
+import { count, day, points, score, when } from '../../format';
 import { refreshScores } from './refresh';
 import { ReasonModal } from './ReasonModal';
 import { useAccess } from '../approvals/access';
@@ -70,8 +70,17 @@ function groupByKind(rows: EventRow[], kinds: EventKindSpec[]): KindGroup[] {
   return [...groups.values()];
 }
 
-const cell = (field: string, v: unknown): string =>
-  v === undefined || v === null ? '' : typeof v === 'boolean' ? i18next.t(v ? 'citizen:yes' : 'citizen:no') : typeof v === 'string' ? eventValueLabel(field, v) : String(v);
+/** A date field is written the reader's way (2026/10/27 in Chinese), as the record's other dates are. */
+const cell = (field: string, type: string, v: unknown): string =>
+  v === undefined || v === null
+    ? ''
+    : typeof v === 'boolean'
+      ? i18next.t(v ? 'citizen:yes' : 'citizen:no')
+      : typeof v === 'string'
+        ? type === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(v)
+          ? day(v)
+          : eventValueLabel(field, v)
+        : String(v);
 
 /** Each standing's words are citizen:standing.<standing> (label) and citizen:standing.<standing>_title. */
 const STANDING_COLOR: Record<NonNullable<EventRow['scoring']>['standing'], string> = {
@@ -146,7 +155,8 @@ export function EventList({ citizenId }: { citizenId: string }) {
                     {g.fields.map((f) => (
                       <Table.Th key={f.name} title={f.protected ? t('events.protectedTitle') : fieldTypeLabel(f.type)}>
                         {eventFieldLabel(f.name)}
-                        {f.protected ? ' 🔒' : ''}
+                        {/* Words, not a padlock emoji: an office workstation may have no emoji font and draw a box. */}
+                        {f.protected ? t('events.protectedMark') : ''}
                       </Table.Th>
                     ))}
                     <Table.Th ta="right">{t('events.points')}</Table.Th>
@@ -168,7 +178,7 @@ export function EventList({ citizenId }: { citizenId: string }) {
                         </Table.Td>
                         {g.fields.map((f) => (
                           <Table.Td key={f.name} c={ev.masked?.includes(f.name) ? 'dimmed' : undefined}>
-                            {cell(f.name, ev.data[f.name])}
+                            {cell(f.name, f.type, ev.data[f.name])}
                           </Table.Td>
                         ))}
                         <Table.Td ta="right" ff="monospace" style={{ whiteSpace: 'nowrap' }} data-testid="event-points">
