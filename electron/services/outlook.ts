@@ -31,7 +31,7 @@ import { columnsOf } from './citizenTables.js';
 import { consentRequired } from './consentScope.js';
 import { NotFoundError } from './explain.js';
 import { reachOf, whatIf } from './networkReach.js';
-import { loadScoringState, type ScoringState } from './scoring.js';
+import { loadScoringState, microParams, type ScoringState } from './scoring.js';
 
 /** Points of the outlook sent to the console; the rest are counted. */
 export const POINTS_SHOWN = 400;
@@ -132,28 +132,15 @@ function sumsAt(ruleset: CompiledRuleset, contributions: Contribution[], asOfMs:
   return sums;
 }
 
-/** The micro-point figures of own(i) (SCORING_MODEL §2), per ruleset. */
-const ownParamsCache = new WeakMap<CompiledRuleset, { base: number; min: number; max: number; capMin: Float64Array; capMax: Float64Array }>();
-
 /**
  * own(i) in micro-points from a person's per-rule sums: the arithmetic of
  * ownMicroFromSums (each rule's total capped, added in whole micro-points,
- * with the adjustments, clamped), on the running totals of the sweep, called
- * at every instant without building a pair per rule.
+ * with the adjustments, clamped; its parameters from the same cache), on the
+ * running totals of the sweep, called at every instant without building a
+ * pair per rule.
  */
 function ownMicroOf(ruleset: CompiledRuleset, sums: Float64Array, adjustMicro: number): number {
-  let p = ownParamsCache.get(ruleset);
-  if (!p) {
-    const spec = ruleset.spec;
-    p = {
-      base: toMicro(spec.base_score),
-      min: toMicro(spec.score_min),
-      max: toMicro(spec.score_max),
-      capMin: Float64Array.from(ruleset.rules, (r) => toMicro(r.capMin)),
-      capMax: Float64Array.from(ruleset.rules, (r) => toMicro(r.capMax)),
-    };
-    ownParamsCache.set(ruleset, p);
-  }
+  const p = microParams(ruleset);
   let sum = 0;
   for (let r = 0; r < sums.length; r++) if (sums[r] !== 0) sum += capTotal(sums[r], p.capMin[r], p.capMax[r]);
   return clamp(p.base + sum + adjustMicro, p.min, p.max);

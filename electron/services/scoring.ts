@@ -103,7 +103,7 @@ export interface OwnScore {
 }
 
 /** The ruleset's parameters of own(i) in micro-points, once per compiled ruleset. */
-interface MicroParams {
+export interface MicroParams {
   base: number;
   min: number;
   max: number;
@@ -112,7 +112,8 @@ interface MicroParams {
 }
 const microParamsCache = new WeakMap<CompiledRuleset, MicroParams>();
 
-function microParams(ruleset: CompiledRuleset): MicroParams {
+/** The ruleset's own(i) parameters in micro-points (cached per compiled ruleset): for every caller that assembles own(i). */
+export function microParams(ruleset: CompiledRuleset): MicroParams {
   let p = microParamsCache.get(ruleset);
   if (!p) {
     const spec = ruleset.spec;
