@@ -41,6 +41,7 @@ test('rules in Chinese: the editor checks an expression, the simulation is label
   // The dimensions of the default ruleset in Chinese.
   await expect(page.getByTestId('published-rules')).toContainText('金融');
   await expect(page.getByTestId('published-rules')).not.toContainText(/financial|civic/);
+  await expect(page.getByText(/^阈值 \d+ · 权重 [\d.]+$/)).toBeVisible();
   await shot(page, 'zh-rules-published');
 
   await page.getByTestId('rules-tab-editor').click();

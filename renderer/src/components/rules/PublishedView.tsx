@@ -107,7 +107,7 @@ export function PublishedView({ current, version, onEdit }: { current: Current; 
       <SimpleGrid cols={{ base: 2, md: 4 }}>
         <Param label={t('published.baseScore')} value={String(spec.base_score)} hint={t('published.baseScoreHint')} />
         <Param label={t('published.range')} value={`${spec.score_min} – ${spec.score_max}`} hint={t('published.rangeHint')} />
-        <Param label={t('published.friendPenalty')} value={`T ${fp.threshold} · w ${fp.weight}`} hint={t('published.friendPenaltyHint', { threshold: fp.threshold, weight: fp.weight })} />
+        <Param label={t('published.friendPenalty')} value={t('published.friendPenaltyValue', { threshold: fp.threshold, weight: fp.weight })} hint={t('published.friendPenaltyHint', { threshold: fp.threshold, weight: fp.weight })} />
         <Param label={t('published.cap')} value={String(fp.cap)} hint={t('published.capHint')} />
       </SimpleGrid>
       <Group gap="sm">
