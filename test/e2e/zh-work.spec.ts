@@ -105,6 +105,22 @@ test('rules in Chinese: the editor checks an expression, the simulation is label
   await expect(page.getByTestId('versions-table')).toContainText('第1版');
   await shot(page, 'zh-rules-history');
 
+  // The fairness report of a published version, and the question before a version replaces the draft, in Chinese (nothing replaced).
+  await page.getByTestId('fairness-version-1').click();
+  const fairness = page.getByRole('dialog');
+  await expect(fairness).toContainText('公平性');
+  await expect(fairness.getByRole('columnheader', { name: '辖区' }).first()).toBeVisible();
+  await shot(page, 'zh-rules-version-fairness', { fullPage: false });
+  await fairness.locator('.mantine-Modal-close').click();
+  await expect(fairness).toBeHidden();
+  await page.getByTestId('restore-version-1').click();
+  const restore = page.getByRole('dialog');
+  await expect(restore.getByTestId('restore-confirm')).toHaveText('替换为第1版');
+  await shot(page, 'zh-rules-restore-confirm', { fullPage: false });
+  await restore.locator('.mantine-Modal-close').click();
+  await expect(restore).toBeHidden();
+  await expect(page.getByTestId('draft-changes')).toHaveText('修改评分规则 1 条');
+
   await page.getByTestId('nav-approvals').click();
   await expect(page.getByRole('heading', { name: '审批', level: 2 })).toBeVisible();
   const mine = page.getByTestId('pending-proposal').first();
@@ -171,4 +187,17 @@ test('users in Chinese: accounts with their roles, pending changes, sessions and
   await expect(page.getByTestId('sessions')).toContainText('当前会话');
   await expect(page.getByTestId('create-account')).toHaveText('提议新建账号');
   await shot(page, 'zh-users');
+
+  // An account's actions and the role-change dialog in Chinese (closed without proposing anything).
+  const official = ACCOUNTS.official.username;
+  await page.getByTestId(`actions-${official}`).click();
+  await expect(page.getByTestId(`role-${official}`)).toBeVisible();
+  await shot(page, 'zh-users-actions-menu', { fullPage: false });
+  await page.getByTestId(`role-${official}`).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByTestId('role-select')).toBeVisible();
+  await expect(dialog).not.toContainText(/\b(Cancel|Role|Reason|Propose|viewer|auditor)\b/);
+  await shot(page, 'zh-users-role-dialog', { fullPage: false });
+  await dialog.locator('.mantine-Modal-close').click();
+  await expect(dialog).toBeHidden();
 });
