@@ -149,6 +149,17 @@ test('disputes, operations, access log, ledger verification and backups in Chine
   await expect(adminLogin).not.toContainText('role admin');
   await expect(page.getByTestId('bulk-read-alerts')).toContainText('批量查阅');
   await shot(page, 'zh-access-log');
+  // The question before purposes become required, in Chinese; closed, the setting stays as it was.
+  const required = page.getByTestId('purpose-required-switch');
+  const wasRequired = await required.isChecked();
+  await required.click();
+  const purposeDialog = page.getByRole('dialog');
+  await expect(purposeDialog).toBeVisible();
+  await expect(purposeDialog).not.toContainText(ENGLISH_WORDS);
+  await shot(page, 'zh-dialog-purpose-setting', { fullPage: false });
+  await closeDialog(page);
+  await expect(purposeDialog).toBeHidden();
+  expect(await required.isChecked()).toBe(wasRequired);
 
   await page.getByTestId('nav-ledger').click();
   await expect(heading(page, '台账校验')).toBeVisible();
