@@ -201,3 +201,25 @@ test('users in Chinese: accounts with their roles, pending changes, sessions and
   await dialog.locator('.mantine-Modal-close').click();
   await expect(dialog).toBeHidden();
 });
+
+test('disputes in Chinese: a dispute opened on a record, its card on the record and its row on the disputes page', async ({ page, pageErrors }) => {
+  const first = (await api(server, 'search', { query: '', limit: 1, sort: 'score', descending: false }, proposer)).rows[0] as { citizenId: string };
+  await openConsole(page, server, `/citizen/${first.citizenId}`, proposer);
+  await page.getByTestId('event-dispute-button').first().click();
+  await page.getByTestId('open-dispute-reason').fill('公民称该判决已被撤销，记录有误');
+  await page.getByTestId('open-dispute-confirm').click();
+  const dispute = page.getByTestId('dispute');
+  await expect(dispute).toHaveCount(1);
+  await expect(dispute.getByTestId('dispute-status')).not.toHaveText(/^[a-z_ ]+$/);
+  await expect(dispute).toContainText('公民称该判决已被撤销，记录有误');
+  await expect(dispute.getByTestId('dispute-history')).toContainText('已记录公民陈述');
+  await expect(dispute).not.toContainText("citizen's statement recorded");
+  await dispute.scrollIntoViewIfNeeded();
+  await shot(page, 'zh-citizen-dispute', { fullPage: false });
+
+  await page.getByTestId('nav-disputes').click();
+  await expect(page.getByTestId('disputes-row')).toHaveCount(1);
+  await expect(page.getByTestId('disputes-total')).toContainText('共 1 件异议');
+  await shot(page, 'zh-disputes-one');
+  expect(pageErrors).toEqual([]);
+});

@@ -42,6 +42,9 @@ export function DisputeStatusBadge({ d }: { d: Dispute }) {
   );
 }
 
+/** The reason the service stores for a dispute's first step (electron/services/disputes.ts). */
+const OPENED_REASON = "citizen's statement recorded";
+
 /** When a closed dispute was decided, measured against its deadline. */
 function decidedText(d: Dispute): string {
   const decided = d.history[d.history.length - 1];
@@ -193,7 +196,8 @@ function DisputeItem({ d, subject, note, mayAct }: { d: Dispute; subject: string
               </Group>
             }
           >
-            <Text size="sm">{h.reason}</Text>
+            {/* The opening step's reason is written by the service itself (electron/services/disputes.ts), in English: shown in the reader's language. */}
+            <Text size="sm">{h.status === 'open' && h.reason === OPENED_REASON ? t('card.statementRecorded') : h.reason}</Text>
           </Timeline.Item>
         ))}
       </Timeline>
