@@ -7,6 +7,7 @@
  * cannot decide it: a second person does (separation of duties).
  */
 import { keyed } from '../../shared/englishText.js';
+import { SYSTEM_REASONS } from '../../shared/systemReasons.js';
 import type { LoggedAction } from '../../shared/accessActions.js';
 import type { Db } from '../db/connection.js';
 import { recordOperation } from '../db/operations.js';
@@ -89,9 +90,9 @@ export function openDispute(db: Db, input: { citizenId: string; eventId?: string
         .prepare("INSERT INTO disputes (citizen_idx, event_idx, measure_decision_id, statement, status, opened_by, opened_at, deadline) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)")
         .run(citizen, eventIdx, decisionId, input.statement, by, now.toISOString(), deadline).lastInsertRowid,
     );
-    db.prepare("INSERT INTO dispute_history (dispute_id, status, changed_by, changed_at, reason) VALUES (?, 'open', ?, ?, ?)").run(id, by, now.toISOString(), "citizen's statement recorded");
+    db.prepare("INSERT INTO dispute_history (dispute_id, status, changed_by, changed_at, reason) VALUES (?, 'open', ?, ?, ?)").run(id, by, now.toISOString(), SYSTEM_REASONS.disputeOpened);
     const about = input.eventId ? { event_id: input.eventId } : { measure_id: input.measureId };
-    recordOperation(db, { kind: 'dispute_opened', actor: by, reason: "citizen's statement recorded", details: { dispute_id: id, citizen_id: input.citizenId, ...about, deadline } });
+    recordOperation(db, { kind: 'dispute_opened', actor: by, reason: SYSTEM_REASONS.disputeOpened, details: { dispute_id: id, citizen_id: input.citizenId, ...about, deadline } });
     logAccess(db, { username: by, action: ACTION.open, citizenId: input.citizenId, detail: input.eventId ? { key: 'access.disputeOpenedEvent', params: { id, event: input.eventId } } : { key: 'access.disputeOpenedMeasure', params: { id, measure: String(input.measureId) } }, outcome: 'allowed' });
     return id;
   })();

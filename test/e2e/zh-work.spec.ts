@@ -221,5 +221,13 @@ test('disputes in Chinese: a dispute opened on a record, its card on the record 
   await expect(page.getByTestId('disputes-row')).toHaveCount(1);
   await expect(page.getByTestId('disputes-total')).toContainText('共 1 件异议');
   await shot(page, 'zh-disputes-one');
+
+  // The dispute's operation, newest first on the operations page and on its own page: the reason the console wrote, in Chinese.
+  await page.getByTestId('nav-operations').click();
+  const newest = page.getByTestId('operation-row').first();
+  await expect(newest).toContainText('已记录公民陈述');
+  await expect(page.getByTestId('operations-table')).not.toContainText("citizen's statement recorded");
+  await newest.click();
+  await expect(page.getByTestId('operation-reason')).toHaveText('已记录公民陈述');
   expect(pageErrors).toEqual([]);
 });

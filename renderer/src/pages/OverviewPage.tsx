@@ -16,6 +16,7 @@ import { operationKindLabel } from '../components/ops/operationKinds';
 import { TierBadge } from '../components/TierBadge';
 import { count, tierColor, when } from '../format';
 import { usePageTitle } from '../pageTitle';
+import { readReason } from '../i18n/systemReason';
 
 type Overview = Output<'overview'>;
 
@@ -141,7 +142,7 @@ function RecentOperations({ data }: { data: Overview }) {
               <Table.Td>{when(op.at)}</Table.Td>
               <Table.Td>{operationKindLabel(op.kind)}</Table.Td>
               <Table.Td>{op.actor}</Table.Td>
-              <Table.Td>{op.reason}</Table.Td>
+              <Table.Td>{readReason(op.reason)}</Table.Td>
               <Table.Td ta="right">{count(op.ledgerEntries)}</Table.Td>
             </Table.Tr>
           ))}

@@ -7,6 +7,7 @@ import { score, when } from '../../format';
 import { operationKindLabel } from '../ops/operationKinds';
 import { TierBadge } from '../TierBadge';
 import { ScopeCauseBadge } from '../consent/ScopeCauseBadge';
+import { readReason } from '../../i18n/systemReason';
 
 export function AuditTrail({ entries }: { entries: LedgerEntryWithOperation[] }) {
   const { t } = useTranslation('citizen');
@@ -44,7 +45,7 @@ export function AuditTrail({ entries }: { entries: LedgerEntryWithOperation[] })
             </Table.Td>
             <Table.Td maw={360}>
               <Text size="sm" data-testid="audit-reason">
-                {l.operation.reason}
+                {readReason(l.operation.reason)}
               </Text>
             </Table.Td>
             <Table.Td>

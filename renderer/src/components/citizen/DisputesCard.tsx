@@ -23,6 +23,7 @@ import { useCitizenEvents } from './EventList';
 import { refreshCases, refreshScores } from './refresh';
 import { ReasonModal } from './ReasonModal';
 import { DisputeContact } from './EventSource';
+import { readReason } from '../../i18n/systemReason';
 
 type Step = 'under_review' | 'upheld' | 'rejected';
 
@@ -43,7 +44,6 @@ export function DisputeStatusBadge({ d }: { d: Dispute }) {
 }
 
 /** The reason the service stores for a dispute's first step (electron/services/disputes.ts). */
-const OPENED_REASON = "citizen's statement recorded";
 
 /** When a closed dispute was decided, measured against its deadline. */
 function decidedText(d: Dispute): string {
@@ -197,7 +197,7 @@ function DisputeItem({ d, subject, note, mayAct }: { d: Dispute; subject: string
             }
           >
             {/* The opening step's reason is written by the service itself (electron/services/disputes.ts), in English: shown in the reader's language. */}
-            <Text size="sm">{h.status === 'open' && h.reason === OPENED_REASON ? t('card.statementRecorded') : h.reason}</Text>
+            <Text size="sm">{readReason(h.reason)}</Text>
           </Timeline.Item>
         ))}
       </Timeline>

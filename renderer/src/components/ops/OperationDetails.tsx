@@ -10,6 +10,7 @@ import { count } from '../../format';
 import { ErrorNote } from '../ErrorNote';
 import { LedgerEntries, useOperationWithLedger } from './LedgerEntries';
 import { OperationKindBadge, operationKindLabel, utc } from './operationKinds';
+import { readReason } from '../../i18n/systemReason';
 
 /** `previous_version` and `kindsAdded` both read as words: in English from the key itself, in another language from operations:detailKey where the catalog names it. */
 const humanise = (key: string): string =>
@@ -175,7 +176,7 @@ export function OperationDetails({ operationId }: { operationId: number }) {
           </DataList.Item>
           <DataList.Item>
             <DataList.ItemLabel>{t('list.reason')}</DataList.ItemLabel>
-            <DataList.ItemValue data-testid="operation-reason">{op.reason || <Text c="dimmed">{t('details.noReason')}</Text>}</DataList.ItemValue>
+            <DataList.ItemValue data-testid="operation-reason">{op.reason ? readReason(op.reason) : <Text c="dimmed">{t('details.noReason')}</Text>}</DataList.ItemValue>
           </DataList.Item>
           <DataList.Item>
             <DataList.ItemLabel>{t('details.entriesWritten')}</DataList.ItemLabel>

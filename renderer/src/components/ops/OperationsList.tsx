@@ -15,6 +15,7 @@ import { call } from '../../api';
 import { count } from '../../format';
 import { ErrorNote } from '../ErrorNote';
 import { operationKindOptions, OperationKindBadge, utcSeconds } from './operationKinds';
+import { readReason } from '../../i18n/systemReason';
 
 const PAGE_SIZE = 50;
 const STORE_KEY = 'credence.operations.filters';
@@ -173,7 +174,7 @@ export function OperationsList() {
                     </Table.Td>
                     <Table.Td>
                       <Text size="sm" lineClamp={2}>
-                        {op.reason}
+                        {readReason(op.reason)}
                       </Text>
                     </Table.Td>
                     <Table.Td ta="right" c={op.ledgerEntries ? undefined : 'dimmed'}>
