@@ -200,6 +200,20 @@ test('users in Chinese: accounts with their roles, pending changes, sessions and
   await shot(page, 'zh-users-role-dialog', { fullPage: false });
   await dialog.locator('.mantine-Modal-close').click();
   await expect(dialog).toBeHidden();
+
+  // The other administrator's proposal waits for this one: the dialog to reject it, in Chinese (closed without deciding).
+  const { changeId } = (await api(server, 'changeRole', { username: ACCOUNTS.auditor.username, role: 'official', reason: '审计工作调整，改任经办人员' }, approver)) as { changeId: number };
+  await page.reload();
+  await expect(page.getByTestId(`change-${changeId}`)).toContainText('变更账号');
+  await page.getByTestId(`reject-change-${changeId}`).click();
+  const reject = page.getByRole('dialog');
+  await expect(reject).toContainText(`驳回账号变更 #${changeId}`);
+  await expect(reject).toContainText('独立的第二人');
+  await expect(reject).not.toContainText(/\b(Cancel|Reason|Reject|Approve|account|change|second)\b/);
+  await shot(page, 'zh-users-reject-change', { fullPage: false });
+  await reject.locator('.mantine-Modal-close').click();
+  await expect(reject).toBeHidden();
+  await expect(page.getByTestId(`change-${changeId}`)).toBeVisible();
 });
 
 test('disputes in Chinese: a dispute opened on a record, its card on the record and its row on the disputes page', async ({ page, pageErrors }) => {
@@ -229,5 +243,58 @@ test('disputes in Chinese: a dispute opened on a record, its card on the record 
   await expect(page.getByTestId('operations-table')).not.toContainText("citizen's statement recorded");
   await newest.click();
   await expect(page.getByTestId('operation-reason')).toHaveText('已记录公民陈述');
+
+  // The dialog to assign the dispute, from the disputes page, with its reviewers' roles in Chinese (closed without assigning).
+  await page.getByTestId('nav-disputes').click();
+  await page.getByTestId('disputes-assign').click();
+  const assign = page.getByRole('dialog');
+  await expect(assign).toContainText(/指派异议 #\d+/);
+  await assign.getByTestId('dispute-assign-select').click();
+  const reviewers = page.getByRole('listbox');
+  await expect(reviewers).toContainText('系异议提出人，不能作出决定');
+  await expect(reviewers).not.toContainText(/，(official|admin|administrator)）/);
+  await expect(assign).not.toContainText(/\b(Cancel|Reason|Assign|Reviewer|nobody|opener|decide)\b/);
+  await shot(page, 'zh-disputes-assign', { fullPage: false });
+  await page.keyboard.press('Escape');
+  await assign.locator('.mantine-Modal-close').click();
+  await expect(assign).toBeHidden();
+  await expect(page.getByTestId('disputes-assignee')).toHaveText('无人');
+  expect(pageErrors).toEqual([]);
+});
+
+test('disputes in Chinese: the dialogs to start a review and to decide a dispute', async ({ page, browser, pageErrors }) => {
+  const disputes = (await api(server, 'disputes', {}, proposer)) as { id: number; citizenId: string; status: string }[];
+  const d = disputes.find((x) => x.status === 'open');
+  if (!d) throw new Error('no open dispute: the dispute test above opens one');
+  await openConsole(page, server, `/citizen/${d.citizenId}`, proposer);
+  const card = page.locator(`[data-testid="dispute"][data-dispute-id="${d.id}"]`);
+  await card.getByTestId('dispute-review-button').click();
+  const review = page.getByRole('dialog');
+  await expect(review).toContainText(`开始审查异议 #${d.id}`);
+  await expect(review).not.toContainText(/\b(Cancel|Reason|Start|review|dispute|Disputed)\b/);
+  await shot(page, 'zh-dispute-review', { fullPage: false });
+  // Started as the opener may: the decision is for another person, whose dialogs follow.
+  await review.getByTestId('dispute-under_review-reason').fill('已调取法院判决书，开始核实');
+  await review.getByTestId('dispute-under_review-confirm').click();
+  await expect(review).toBeHidden();
+  await expect(card.getByTestId('dispute-second-person')).toContainText('须由另一名经办人员作出决定');
+
+  const other = await secondWorkstation(browser);
+  await openConsole(other, server, `/citizen/${d.citizenId}`, approver);
+  const theirs = other.locator(`[data-testid="dispute"][data-dispute-id="${d.id}"]`);
+  for (const [button, title, name] of [
+    ['dispute-uphold-button', `认定异议 #${d.id} 成立`, 'zh-dispute-uphold'],
+    ['dispute-reject-button', `认定异议 #${d.id} 不成立`, 'zh-dispute-reject'],
+  ] as const) {
+    await theirs.getByTestId(button).click();
+    const decide = other.getByRole('dialog');
+    await expect(decide).toContainText(title);
+    await expect(decide).not.toContainText(/\b(Cancel|Reason|Uphold|Reject|dispute|record|score|restriction)\b/);
+    await shot(other, name, { fullPage: false });
+    await decide.locator('.mantine-Modal-close').click();
+    await expect(decide).toBeHidden();
+  }
+  await expect(theirs.getByTestId('dispute-status')).toHaveText('审查中');
+  await other.context().close();
   expect(pageErrors).toEqual([]);
 });
