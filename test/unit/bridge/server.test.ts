@@ -12,11 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import i18next from 'i18next';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import '../../../renderer/src/i18n/index';
-import { ApiError } from '../../../renderer/src/api';
-import { errorText } from '../../../renderer/src/i18n/errorText';
-import type { ErrorCode } from '../../../shared/contract.js';
-import type { KeyedParam } from '../../../shared/keyedText.js';
+import type { Reply } from '../../../shared/contract.js';
+import { refusalShown } from '../helpers/refusalShown.js';
 import { CONTENT_SECURITY_POLICY, MAX_BODY, MAX_PUBLIC_BODY, startBridge, type Bridge } from '../../../electron/bridge/server.js';
 import { REFUSALS_PER_MINUTE } from '../../../electron/bridge/refusals.js';
 import { UploadStore } from '../../../electron/bridge/uploads.js';
@@ -647,16 +644,13 @@ describe('a flood of refused calls', () => {
 });
 
 describe("the bridge's own refusals are keyed: the console shows them in the reader's language", () => {
-  /** A refusal as the console shows it (api.ts makes an ApiError of the reply, errorText reads it) in Chinese. */
+  afterAll(() => i18next.changeLanguage('en'));
+
+  /** The bridge's refusal as the console shows it to a reader of Chinese. */
   async function inChinese(res: RawResponse): Promise<string> {
-    const { error } = JSON.parse(res.body) as { error: { code: ErrorCode; message: string; key?: string; params?: Record<string, KeyedParam> } };
-    expect(error.key, error.message).toMatch(/^bridge\./);
-    await i18next.changeLanguage('zh-CN');
-    try {
-      return errorText(new ApiError(error.code, error.message, error.key, error.params));
-    } finally {
-      await i18next.changeLanguage('en');
-    }
+    const reply = JSON.parse(res.body) as Reply<unknown>;
+    expect(reply.ok ? null : reply.error.key).toMatch(/^bridge\./);
+    return refusalShown(reply, 'zh-CN');
   }
 
   it('a body too large, a body that is not JSON, the wrong content type and a wrong token: English as before, Chinese for the reader of Chinese', async () => {

@@ -25,13 +25,13 @@ import { loadScoringState } from '../../../electron/services/scoring.js';
 import { UploadStore } from '../../../electron/bridge/uploads.js';
 import { BackupError } from '../../../electron/services/backup.js';
 import { setBackupSettings } from '../../../electron/services/custody.js';
-import type { Reply } from '../../../shared/contract.js';
 import type { InputProblem } from '../../../shared/domain.js';
 import { englishText, keyed } from '../../../shared/englishText.js';
 import { JobConflictError, type JobManager } from '../../../electron/jobs/manager.js';
 import type { KeyedText } from '../../../shared/keyedText.js';
 import { callerAs, createAccounts, openApiContext, USERNAMES, type ApiContext } from '../helpers/apiContext.js';
 import { folder, openTempDb, removeTempDirs, seedBaseline, tempDir } from '../helpers/importFixtures.js';
+import { refusalShown } from '../helpers/refusalShown.js';
 
 /** A problem of the import report as the Import page shows it to a reader of Chinese; its English is its key rendered in English. */
 async function chineseProblem(p: InputProblem): Promise<string> {
@@ -39,15 +39,6 @@ async function chineseProblem(p: InputProblem): Promise<string> {
   expect(englishText(p as KeyedText)).toBe(p.message);
   await i18next.changeLanguage('zh-CN');
   return keyedMessage(p);
-}
-
-/** A refusal as the console shows it (api.ts makes an ApiError of the reply, errorText reads it) in `language`. */
-async function refusalShown(reply: Reply<unknown>, language: 'en' | 'zh-CN'): Promise<string> {
-  expect(reply.ok).toBe(false);
-  if (reply.ok) return '';
-  expect(reply.error.key, reply.error.message).toBeTruthy();
-  await i18next.changeLanguage(language);
-  return errorText(new ApiError(reply.error.code, reply.error.message, reply.error.key, reply.error.params));
 }
 
 /** Chinese with no English sentence left in it (names, codes and paths aside). */

@@ -5,48 +5,19 @@
  * console (errorText over a reply of dispatch, or over the error's key) puts
  * it in Chinese with its parameters, a withheld ratio said as withheld.
  */
-import i18next from 'i18next';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../../../renderer/src/i18n/index';
-import { ApiError } from '../../../renderer/src/api';
-import { errorText } from '../../../renderer/src/i18n/errorText';
 import { dispatch } from '../../../electron/ipc/dispatch.js';
 import { TwoPersonRuleError } from '../../../electron/services/accounts.js';
 import { FairnessAcknowledgementError, requireAcknowledgement } from '../../../electron/services/fairness.js';
 import { approveAdjustment, proposeAdjustment, proposeRuleset } from '../../../electron/services/proposals.js';
 import { simulateRuleset } from '../../../electron/services/ruleLab.js';
 import { loadScoringState } from '../../../electron/services/scoring.js';
-import type { Reply } from '../../../shared/contract.js';
 import { keyed } from '../../../shared/englishText.js';
 import type { FairnessReport } from '../../../shared/fairness.js';
 import { callerAs, createAccounts, openApiContext, type ApiContext } from '../helpers/apiContext.js';
 import { removeTempDirs } from '../helpers/importFixtures.js';
-
-/** A refusal as the console shows it (api.ts makes an ApiError of the reply, errorText reads it) in `language`. */
-async function refusalShown(reply: Reply<unknown>, language: 'en' | 'zh-CN'): Promise<string> {
-  expect(reply.ok).toBe(false);
-  if (reply.ok) return '';
-  expect(reply.error.key, reply.error.message).toBeTruthy();
-  await i18next.changeLanguage(language);
-  return errorText(new ApiError(reply.error.code, reply.error.message, reply.error.key, reply.error.params));
-}
-
-/** A thrown refusal as the console shows it: its English must be `message`. */
-async function thrownShown(err: unknown, language: 'en' | 'zh-CN'): Promise<string> {
-  const e = err as Error & { keyed?: { key: string; params?: Record<string, never> } };
-  expect(e.keyed?.key, e.message).toBeTruthy();
-  await i18next.changeLanguage(language);
-  return errorText(new ApiError('rejected', e.message, e.keyed!.key, e.keyed!.params));
-}
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a refusal');
-}
+import { refusalShown, thrownShown, thrown } from '../helpers/refusalShown.js';
 
 /** Chinese with no English sentence left in it (names and codes aside). */
 function expectChinese(text: string): void {

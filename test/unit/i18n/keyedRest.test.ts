@@ -10,8 +10,6 @@
 import i18next from 'i18next';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import '../../../renderer/src/i18n/index';
-import { ApiError } from '../../../renderer/src/api';
-import { errorText } from '../../../renderer/src/i18n/errorText';
 import { dispatch } from '../../../electron/ipc/dispatch.js';
 import { handlers } from '../../../electron/ipc/handlers.js';
 import { RuleSandbox, RuleSandboxError } from '../../../electron/jobs/ruleSandbox.js';
@@ -28,40 +26,12 @@ import { runRuleTest, RuleTestRejected, type RuleTestRequest } from '../../../el
 import { setCliLanguage, refusalText } from '../../../electron/cli/i18n.js';
 import { JobManager } from '../../../electron/jobs/manager.js';
 import { jobErrorText } from '../../../renderer/src/i18n/serverText';
-import type { Reply } from '../../../shared/contract.js';
 import type { EventKindSpec, RuleSpec } from '../../../shared/domain.js';
 import { callerAs, openApiContext, pollUntil, type ApiContext } from '../helpers/apiContext.js';
 import { RESOURCES_DIR } from '../../../electron/paths.js';
 import { defaultRuleset } from '../helpers/defaultResources.js';
+import { refusalShown, thrownShown, thrown } from '../helpers/refusalShown.js';
 
-
-/** A refusal as the console shows it (api.ts makes an ApiError of the reply, errorText reads it) in `language`. */
-async function refusalShown(reply: Reply<unknown>, language: 'en' | 'zh-CN'): Promise<string> {
-  expect(reply.ok).toBe(false);
-  if (reply.ok) return '';
-  expect(reply.error.key, reply.error.message).toBeTruthy();
-  await i18next.changeLanguage(language);
-  return errorText(new ApiError(reply.error.code, reply.error.message, reply.error.key, reply.error.params));
-}
-
-/** A thrown refusal as the console shows it; its English (`message`) must be what the key renders in English. */
-async function thrownShown(err: unknown, language: 'en' | 'zh-CN'): Promise<string> {
-  const e = err as Error & { keyed?: { key: string; params?: Record<string, never> } };
-  expect(e.keyed?.key, e.message).toBeTruthy();
-  await i18next.changeLanguage('en');
-  expect(errorText(new ApiError('rejected', e.message, e.keyed!.key, e.keyed!.params))).toBe(e.message);
-  await i18next.changeLanguage(language);
-  return errorText(new ApiError('rejected', e.message, e.keyed!.key, e.keyed!.params));
-}
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a refusal');
-}
 
 /** Chinese with no English sentence left in it (names, codes and fields aside). */
 function expectChinese(text: string): void {
