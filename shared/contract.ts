@@ -869,7 +869,7 @@ export const channels = {
   }),
   verifyBackup: channel({
     input: z.strictObject({ file: z.string().min(1).max(255) }),
-    output: z.object({ ok: z.boolean(), message: z.string() }),
+    output: z.object({ ok: z.boolean(), message: z.string(), key: z.string().optional(), params: z.record(z.string(), z.unknown()).optional() }),
     role: 'admin',
     summary: "check a backup in the folder: its hash, SQLite's integrity, the chain, and its manifest",
   }),

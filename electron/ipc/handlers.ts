@@ -383,9 +383,10 @@ export const handlers: Handlers = {
     const { folder } = backupSettings(db, dbFile);
     try {
       const c = verifyBackup(join(folder, q.file), databaseKey(db));
-      return { ok: true, message: `${q.file}: intact, chain of ${c.manifest.chain.count} entries verified, matches its manifest` };
+      return { ok: true, ...keyed('backup.intact', { file: q.file, chain: c.manifest.chain.count }) };
     } catch (err) {
-      if (err instanceof BackupError) return { ok: false, message: err.message };
+      // Keyed, as the refusals are: read in the reader's language, the English beside it.
+      if (err instanceof BackupError) return { ok: false, message: err.message, ...(err.said && { key: err.said.key, params: err.said.params }) };
       throw err;
     }
   },

@@ -20,7 +20,7 @@ export const STATE_FILE = join(REPO, 'test-results', 'e2e-server.json');
 export const SCREENSHOT_DIR = join(REPO, 'test-results', 'screenshots');
 /** The demo database with the accounts, made once per run and copied for every console. */
 export const TEMPLATE_DIR = join(REPO, 'test-results', 'e2e-database');
-const DB_NAME = 'demo.sqlite';
+export const DB_NAME = 'demo.sqlite';
 
 export const DEMO = { citizens: 400, seed: 5, asOf: '2026-11-01T00:00:00Z' } as const;
 
@@ -72,7 +72,7 @@ export function parseConsoleLine(text: string): Omit<Connection, 'account'> | nu
   return { url: m[1], base: `http://127.0.0.1:${port}`, port, token: m[3] };
 }
 
-async function cli(what: string, args: string[], env: Record<string, string> = {}): Promise<void> {
+export async function cli(what: string, args: string[], env: Record<string, string> = {}): Promise<void> {
   try {
     await promisify(execFile)(process.execPath, tsxArgs('electron/cli.ts', args), { cwd: REPO, env: { ...process.env, ...env }, timeout: 60_000 });
   } catch (err) {

@@ -8,21 +8,22 @@
  * Publishing changes data, so this file has its own console.
  */
 import type { Browser, Page } from '@playwright/test';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { api, expect, openConsole, shot, test } from './fixtures';
-import { ACCOUNTS, startCredence, type RunningServer } from './server';
+import { ACCOUNTS, cli, DB_NAME, startCredence, type RunningServer } from './server';
 
 let server: RunningServer;
 const proposer = ACCOUNTS.admin;
 const approver = ACCOUNTS.admin2;
+const auditor = ACCOUNTS.auditor;
 
 test.beforeAll(async () => {
   server = await startCredence();
-  for (const who of [proposer, approver]) await api(server, 'setLanguage', { language: 'zh-CN' }, who);
+  for (const who of [proposer, approver, auditor]) await api(server, 'setLanguage', { language: 'zh-CN' }, who);
 });
 test.afterAll(async () => {
-  if (server) for (const who of [proposer, approver]) await api(server, 'setLanguage', { language: 'en' }, who);
+  if (server) for (const who of [proposer, approver, auditor]) await api(server, 'setLanguage', { language: 'en' }, who);
   await server?.stop();
 });
 
@@ -296,5 +297,59 @@ test('disputes in Chinese: the dialogs to start a review and to decide a dispute
   }
   await expect(theirs.getByTestId('dispute-status')).toHaveText('审查中');
   await other.context().close();
+  expect(pageErrors).toEqual([]);
+});
+
+test('backups in Chinese: a backup taken now and checked, the check read in Chinese', async ({ page, pageErrors }) => {
+  await openConsole(page, server, '/backups', proposer);
+  const rows = page.getByTestId('backups-table').locator('tbody tr');
+  const before = await rows.count();
+  await page.getByTestId('backup-now').click();
+  await expect(rows).toHaveCount(before + 1);
+  const newest = rows.first();
+  await newest.getByTestId('backup-check').click();
+  const result = newest.getByTestId('backup-check-result');
+  await expect(result).toHaveText('完好');
+  // What the check found, on the badge: in Chinese, not the English the main process keeps beside it.
+  await expect(result).toHaveAttribute('title', /：完好，已校验哈希链 [\d,]+ 个条目，与其清单相符$/);
+  await expect(page.getByTestId('backups-table')).not.toContainText(/\b(intact|yes|no|Check)\b/);
+  await shot(page, 'zh-backups-checked');
+  expect(pageErrors).toEqual([]);
+});
+
+test('ledger checkpoints in Chinese: the auditor signs a checkpoint and verifies it against the pinned key', async ({ page, pageErrors }, testInfo) => {
+  test.setTimeout(120_000);
+  const passphrase = '审计人员自己的口令，系统管理员不知道';
+  // The auditor's key, made as the auditor makes it: on the command line, kept outside the database's folder.
+  const keyPath = testInfo.outputPath('auditor.key.json');
+  mkdirSync(testInfo.outputPath(), { recursive: true });
+  await cli('the auditor key could not be made', ['auditor-key', 'create', '--out', keyPath, '--db', join(server.dir, DB_NAME)], { CREDENCE_AUDITOR_PASSPHRASE: passphrase });
+  const publicKeyPem = readFileSync(`${keyPath}.pub.pem`, 'utf8');
+  await openConsole(page, server, '/ledger', auditor);
+  await expect(page.getByRole('heading', { name: '台账校验', level: 2 })).toBeVisible();
+
+  const choosingKey = page.waitForEvent('filechooser');
+  await page.getByTestId('choose-auditor-key').click();
+  await (await choosingKey).setFiles(keyPath);
+  await page.getByTestId('auditor-passphrase').fill(passphrase);
+  const saving = page.waitForEvent('download');
+  await page.getByTestId('take-checkpoint').click();
+  const checkpointPath = testInfo.outputPath('checkpoint.json');
+  await (await saving).saveAs(checkpointPath);
+  expect(JSON.parse(readFileSync(checkpointPath, 'utf8'))).toHaveProperty('signature');
+  const table = page.getByTestId('checkpoints-table');
+  await expect(table.locator('tbody tr')).toHaveCount(1);
+  await expect(table).toContainText(auditor.username);
+
+  await page.getByTestId('trusted-key').fill(publicKeyPem);
+  const choosingCheckpoint = page.waitForEvent('filechooser');
+  await page.getByTestId('verify-checkpoint').click();
+  await (await choosingCheckpoint).setFiles(checkpointPath);
+  const result = page.getByTestId('checkpoint-result');
+  await expect(result).toHaveAttribute('data-ok', 'true');
+  await expect(result).not.toContainText(/\b(valid|signature|signed|verified|entries|matches|chain)\b/i);
+  await expect(table).not.toContainText(/\b(valid|unpinned|yes|no)\b/);
+  await expect(page.locator('main')).not.toContainText(/\b(Choose|Sign|Passphrase|Verify|Checkpoint)\b/);
+  await shot(page, 'zh-ledger-checkpoint');
   expect(pageErrors).toEqual([]);
 });

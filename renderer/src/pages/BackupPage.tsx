@@ -11,6 +11,7 @@ import { useEffect, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { call } from '../api';
 import { ErrorNote } from '../components/ErrorNote';
+import { keyedMessage } from '../i18n/serverText';
 import { count, intlLocale, when } from '../format';
 import { usePageTitle } from '../pageTitle';
 
@@ -101,11 +102,11 @@ export function BackupPage() {
                   </Table.Td>
                   <Table.Td>
                     {checks[b.file] ? (
-                      <Badge color={checks[b.file].ok ? 'green' : 'red'} variant="light" title={checks[b.file].message}>
+                      <Badge color={checks[b.file].ok ? 'green' : 'red'} variant="light" title={keyedMessage(checks[b.file])} data-testid="backup-check-result">
                         {checks[b.file].ok ? t('intact') : t('damaged')}
                       </Badge>
                     ) : (
-                      <Button size="xs" variant="default" onClick={() => void check(b.file)}>
+                      <Button size="xs" variant="default" onClick={() => void check(b.file)} data-testid="backup-check">
                         {t('col.check')}
                       </Button>
                     )}
@@ -122,8 +123,8 @@ export function BackupPage() {
           {Object.entries(checks)
             .filter(([, c]) => !c.ok)
             .map(([file, c]) => (
-              <Alert key={file} color="red" title={t('cannotRestore', { file })}>
-                {c.message}
+              <Alert key={file} color="red" title={t('cannotRestore', { file })} data-testid="backup-check-failed">
+                {keyedMessage(c)}
               </Alert>
             ))}
         </Stack>

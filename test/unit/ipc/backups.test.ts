@@ -25,13 +25,14 @@ describe('backup channels', () => {
     const file = (taken as { value: { file: string } }).value.file;
     const listed = await dispatch('backups', {}, api.ctx, admin);
     expect(listed).toMatchObject({ ok: true, value: { folder: join(api.dir, 'backups'), keep: 7, backups: [{ file }] } });
-    expect(await dispatch('verifyBackup', { file }, api.ctx, admin)).toMatchObject({ ok: true, value: { ok: true } });
+    // Keyed, so the console reads the check in its reader's language (the English beside it).
+    expect(await dispatch('verifyBackup', { file }, api.ctx, admin)).toMatchObject({ ok: true, value: { ok: true, key: 'backup.intact', params: { file }, message: expect.stringMatching(/: intact, chain of \d+ entries verified/) } });
     expect(accessSince(api.db, mark).map((r) => r.action)).toContain('backup');
   });
 
   it('reports a damaged backup as not ok, and refuses a name outside the folder', async () => {
     writeFileSync(join(api.dir, 'backups', 'junk.backup'), 'not a backup');
-    expect(await dispatch('verifyBackup', { file: 'junk.backup' }, api.ctx, admin)).toMatchObject({ ok: true, value: { ok: false, message: expect.stringMatching(/no readable manifest/) } });
+    expect(await dispatch('verifyBackup', { file: 'junk.backup' }, api.ctx, admin)).toMatchObject({ ok: true, value: { ok: false, key: 'backup.noManifest', message: expect.stringMatching(/no readable manifest/) } });
     expect(await dispatch('verifyBackup', { file: '../credence.sqlite' }, api.ctx, admin)).toMatchObject({ ok: false, error: { code: 'rejected' } });
   });
 
