@@ -118,14 +118,15 @@ export async function makeTemplateDatabase(): Promise<void> {
   }
 }
 
-export async function startCredence(options: { startupTimeoutMs?: number } = {}): Promise<RunningServer> {
+/** `empty`: a console on a database that does not exist yet, as at first start (no account, no citizen). */
+export async function startCredence(options: { startupTimeoutMs?: number; empty?: boolean } = {}): Promise<RunningServer> {
   if (!existsSync(join(STATIC_DIR, 'index.html'))) {
     throw new Error(`the renderer is not built (${STATIC_DIR}): run npm run -s build:renderer first`);
   }
-  if (!existsSync(join(TEMPLATE_DIR, DB_NAME))) await makeTemplateDatabase();
+  if (!options.empty && !existsSync(join(TEMPLATE_DIR, DB_NAME))) await makeTemplateDatabase();
   const dir = mkdtempSync(join(tmpdir(), 'credence-e2e-'));
   // The whole folder: the database and anything kept beside it (a signing key, the WAL).
-  cpSync(TEMPLATE_DIR, dir, { recursive: true });
+  if (!options.empty) cpSync(TEMPLATE_DIR, dir, { recursive: true });
   const db = join(dir, DB_NAME);
 
   const child: ChildProcess = spawn(process.execPath, tsxArgs('electron/serve.ts', ['--db', db, '--port', '0', '--static', STATIC_DIR]), {

@@ -2,7 +2,9 @@
  * The officials' working pages in Simplified Chinese: rules (editor, live
  * expression check, simulation with its chart and table, proposing),
  * approvals (the proposer's view and the approver's, approving publishes),
- * import (a file with a bad row refused, in Chinese) and users. Each page is
+ * import (a file with a bad row refused, in Chinese), users, the dialogs of a
+ * dispute and of an account change, a backup's check, the auditor's
+ * checkpoints, and first start and login on an empty database. Each page is
  * screenshotted for a reader to look at. The accounts' language is set
  * through the API as a user would pick it, and put back to English after.
  * Publishing changes data, so this file has its own console.
@@ -352,4 +354,42 @@ test('ledger checkpoints in Chinese: the auditor signs a checkpoint and verifies
   await expect(page.locator('main')).not.toContainText(/\b(Choose|Sign|Passphrase|Verify|Checkpoint)\b/);
   await shot(page, 'zh-ledger-checkpoint');
   expect(pageErrors).toEqual([]);
+});
+
+test('first start and login in Chinese: the first administrator created, the empty database offers the demo, a wrong password is refused', async ({ page, pageErrors }) => {
+  const fresh = await startCredence({ empty: true });
+  try {
+    await page.goto(`${fresh.base}/?token=${fresh.token}#/`);
+    await page.getByTestId('language-switch').getByText('简体中文').click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+    await expect(page.getByText('首次启动：创建第一个系统管理员')).toBeVisible();
+    await page.getByTestId('setup-username').fill('wang-admin');
+    await page.getByTestId('setup-password').fill('市政府信用办的口令');
+    await page.getByTestId('setup-repeat').fill('市政府信用办的口令？');
+    await page.getByTestId('setup-submit').click();
+    await expect(page.getByRole('alert')).toContainText('两次输入的密码不一致。');
+    await expect(page.locator('body')).not.toContainText(/\b(First start|Username|Password|Create|administrator|repeat|match)\b/i);
+    await shot(page, 'zh-first-start-setup');
+
+    await page.getByTestId('setup-repeat').fill('市政府信用办的口令');
+    await page.getByTestId('setup-submit').click();
+    const firstRun = page.getByTestId('first-run');
+    await expect(firstRun).toContainText('本数据库尚无公民信息');
+    await expect(page.getByTestId('current-user')).toContainText('系统管理员');
+    await expect(page.locator('main')).not.toContainText(/\b(demo population|Import|citizens|Create)\b/i);
+    await shot(page, 'zh-first-start-empty');
+
+    await page.getByTestId('logout').click();
+    await expect(page.getByTestId('login-submit')).toHaveText('登录');
+    await page.getByTestId('login-username').fill('wang-admin');
+    await page.getByTestId('login-password').fill('不是这个口令');
+    await page.getByTestId('login-submit').click();
+    await expect(page.getByTestId('login-error')).toBeVisible();
+    await expect(page.getByTestId('login-error')).not.toContainText(/[A-Za-z]{4,}/);
+    await expect(page.locator('body')).not.toContainText(/\b(Log in|Username|Password|failed|recorded)\b/i);
+    await shot(page, 'zh-login-refused');
+    expect(pageErrors).toEqual([]);
+  } finally {
+    await fresh.stop();
+  }
 });
