@@ -5,7 +5,7 @@
  * Chinese way, and a screenshot of each page to look at
  * (test-results/screenshots/zh-*.png).
  */
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { api, expect, shot, sharedConsole, statePurpose, test, walkedInChinese } from './fixtures';
 import { ACCOUNTS, REPO } from './server';
 import { readFileSync } from 'node:fs';
@@ -78,38 +78,21 @@ test('overview, search and a citizen\'s record in Chinese, with the charts as ta
   await shot(page, 'zh-citizen');
 
   // The dialogs of the record, each opened, looked at in Chinese and closed without saving anything.
-  await page.getByTestId('record-event-button').click();
-  const recordEvent = page.getByRole('dialog');
-  await expect(recordEvent).toBeVisible();
-  await expect(recordEvent).not.toContainText(ENGLISH_WORDS);
-  await shot(page, 'zh-dialog-record-event', { fullPage: false });
-  await closeDialog(page);
-  await expect(recordEvent).toBeHidden();
-
-  await page.getByTestId('event-dispute-button').first().click();
-  const openDispute = page.getByRole('dialog');
-  await expect(openDispute).toBeVisible();
-  await expect(openDispute).not.toContainText(ENGLISH_WORDS);
-  await shot(page, 'zh-dialog-open-dispute', { fullPage: false });
-  await closeDialog(page);
-  await expect(openDispute).toBeHidden();
-
-  await page.getByTestId('event-retract-button').first().click();
-  const retract = page.getByRole('dialog');
-  await expect(retract).toBeVisible();
-  await expect(retract).not.toContainText(ENGLISH_WORDS);
-  await shot(page, 'zh-dialog-retract-event', { fullPage: false });
-  await closeDialog(page);
-  await expect(retract).toBeHidden();
-
+  /** Opens a dialog, checks it has no English, shoots it and closes it. */
+  const lookAtDialog = async (opener: Locator, name: string) => {
+    await opener.click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog).toBeVisible();
+    await expect(dialog).not.toContainText(ENGLISH_WORDS);
+    await shot(page, name, { fullPage: false });
+    await closeDialog(page);
+    await expect(dialog).toBeHidden();
+  };
+  await lookAtDialog(page.getByTestId('record-event-button'), 'zh-dialog-record-event');
+  await lookAtDialog(page.getByTestId('event-dispute-button').first(), 'zh-dialog-open-dispute');
+  await lookAtDialog(page.getByTestId('event-retract-button').first(), 'zh-dialog-retract-event');
   // The lowest score is in tier D, whose restriction waits for an official's confirmation.
-  await page.getByTestId('measure-confirm-button').first().click();
-  const measure = page.getByRole('dialog');
-  await expect(measure).toBeVisible();
-  await expect(measure).not.toContainText(ENGLISH_WORDS);
-  await shot(page, 'zh-dialog-confirm-measure', { fullPage: false });
-  await closeDialog(page);
-  await expect(measure).toBeHidden();
+  await lookAtDialog(page.getByTestId('measure-confirm-button').first(), 'zh-dialog-confirm-measure');
   expect(pageErrors).toEqual([]);
 });
 
