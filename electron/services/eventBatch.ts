@@ -10,7 +10,7 @@
  */
 import { keyed, type ProblemText } from '../../shared/englishText.js';
 import type { Db } from '../db/connection.js';
-import { ChainAppender, type ChainEntries, type ChainHead } from '../db/chainAppender.js';
+import { ChainAppender, chainContentText, type ChainColumn, type ChainEntries, type ChainHead } from '../db/chainAppender.js';
 import type { ValidEvent } from './eventRows.js';
 import type { PhaseTimer } from './phaseClock.js';
 
@@ -67,6 +67,33 @@ type Item = BatchEvent | { line: number; problem: ProblemText };
 /** An event row by column name, as its chain content holds it. */
 export function eventChainRow(e: ValidEvent, idx: number, operationId: number): Record<(typeof EVENT_COLUMNS)[number], string | number> {
   return { idx, event_id: e.id, citizen_idx: e.citizenIdx, kind: e.kind, occurred_at: e.at, occurred_ms: e.ms, data: e.json, operation_id: operationId };
+}
+
+/** EVENT_COLUMNS that are INTEGER in the table (the others are TEXT). */
+const INTEGER_COLUMNS: ReadonlySet<string> = new Set(['idx', 'citizen_idx', 'occurred_ms', 'operation_id']);
+/** Text that JSON (and SQLite's json_object) writes as it is: event ids (EVENT_ID), kind names, ISO instants. */
+const PLAIN_TEXT = /^[\w.:+-]*$/;
+
+/**
+ * The chain content text of a new event, for a thread that hashes many:
+ * the text chainContentText('events', columns, eventChainRow(e, idx,
+ * operationId)) gives (tested), written in one template instead of column
+ * by column with a check and an escape each. Only when `columns` are
+ * EVENT_COLUMNS in table order; otherwise, and for any value that is not a
+ * whole number or plain text, the general function writes it. `e.json` is
+ * JSON.stringify's output (checkEventData), which holds no lone surrogate
+ * and no raw control character, so JSON.stringify quotes it exactly as
+ * SQLite's json_object does.
+ */
+export function eventContentText(columns: readonly ChainColumn[]): (e: ValidEvent, idx: number, operationId: number) => string {
+  const general = (e: ValidEvent, idx: number, operationId: number) => chainContentText('events', columns, eventChainRow(e, idx, operationId));
+  const inOrder = columns.length === EVENT_COLUMNS.length && columns.every((c, i) => c.name === EVENT_COLUMNS[i] && c.integer === INTEGER_COLUMNS.has(c.name));
+  if (!inOrder) return general;
+  return (e, idx, operationId) => {
+    if (!Number.isSafeInteger(idx) || !Number.isSafeInteger(e.citizenIdx) || !Number.isSafeInteger(e.ms) || !Number.isSafeInteger(operationId)) return general(e, idx, operationId);
+    if (!PLAIN_TEXT.test(e.id) || !PLAIN_TEXT.test(e.kind) || !PLAIN_TEXT.test(e.at)) return general(e, idx, operationId);
+    return `{"idx":${idx},"event_id":"${e.id}","citizen_idx":${e.citizenIdx},"kind":"${e.kind}","occurred_at":"${e.at}","occurred_ms":${e.ms},"data":${JSON.stringify(e.json)},"operation_id":${operationId}}`;
+  };
 }
 
 export class EventBatchWriter {

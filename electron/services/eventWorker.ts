@@ -15,12 +15,12 @@ import type { ProblemText, Said } from '../../shared/englishText.js';
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EventKindSpec } from '../../shared/domain.js';
-import { chainContentText, entriesAhead, type ChainColumn, type ChainHead } from '../db/chainAppender.js';
+import { entriesAhead, type ChainColumn, type ChainHead } from '../db/chainAppender.js';
 import { sha256Hex } from '../db/chain.js';
 import { validateRuleset } from '../engine/rules.js';
 import { evaluateEvent } from './contributions.js';
 import { FileFormatError, readCsv, readJsonLines } from './csvSource.js';
-import { eventChainRow, ROWS_PER_STATEMENT, type EventChunk } from './eventBatch.js';
+import { eventContentText, ROWS_PER_STATEMENT, type EventChunk } from './eventBatch.js';
 import { checkEventRow, csvRecord, EVENT_CSV_COLUMNS, jsonLineRecord, type EventLine } from './eventRows.js';
 
 export interface EventWorkerInput {
@@ -54,7 +54,8 @@ export type EventWorkerMessage =
 export const MAX_IN_FLIGHT = 4;
 const BATCH_LINES = 4096;
 
-function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Promise<void> {
+/** Reads one events file (the worker thread's body; exported for a benchmark that runs it in one thread). */
+export function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Promise<void> {
   const citizens = new Map<string, number>();
   input.citizenIds.forEach((id, k) => citizens.set(id, input.citizenIdx[k]));
   const kinds = new Map(input.kinds.map((k) => [k.kind, k]));
@@ -64,6 +65,7 @@ function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Pr
     if (!compiled.ok) throw new Error(`the scoring ruleset no longer validates: ${compiled.problems[0].message}`);
     ruleset = compiled.ruleset;
   }
+  const contentText = eventContentText(input.columns);
   const lookups = { citizenIdx: (id: string) => citizens.get(id), kind: (name: string) => kinds.get(name) };
   const flags = new Int32Array(input.inFlight);
   const hash = createHash('sha256');
@@ -103,7 +105,7 @@ function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Pr
         const c = chunk;
         c.lines.push(l.line);
         c.events.push(idx, checked.id, checked.citizenIdx, checked.kind, checked.at, checked.ms, checked.json, input.operationId);
-        const content = sha256Hex(chainContentText('events', input.columns, eventChainRow(checked, idx, input.operationId)));
+        const content = sha256Hex(contentText(checked, idx, input.operationId));
         entriesAhead('events', input.chainState, head, idx, content, c.chain);
         let n = 0;
         if (ruleset) {
