@@ -221,6 +221,8 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
         bytes += chunk.length;
       };
       try {
+        // The events file's worker reads it while relationships.csv is read here (events need the citizens, and the chain head after consents, nothing later).
+        if (worker && events && (file === 'relationships.csv' || file === events)) ctx.startEventsInWorker(join(dir, events), events === 'events.jsonl', onBytes);
         if (file === 'event_kinds.json') ctx.importKinds(path, onChunk);
         else if (file === 'citizens.csv') await ctx.importCitizens(path, onBytes, onChunk);
         else if (file === 'consents.csv') await ctx.importConsents(path, onBytes, onChunk);
@@ -517,17 +519,16 @@ class ImportContext {
     pairs.flush(settle);
   }
 
-  async importEvents(path: string, jsonl: boolean, onBytes: (n: number) => void, onChunk: (chunk: Buffer) => void): Promise<{ sha256: string; bytes: number } | null> {
-    const file = jsonl ? 'events.jsonl' : 'events.csv';
-    const clock = this.clock;
-    if (this.state && !this.contributions) this.contributions = contributionWriter(this.db, this.state.ruleset, this.kinds, clock);
+  /** The events file's writer: problems go to `problem`; contributions are written while the import has no problem. */
+  private eventWriter(file: string, problem: (line: number, text: ProblemText) => void, clean: () => boolean): { writer: EventBatchWriter; contributions: ContributionWriter | null } {
+    if (this.state && !this.contributions) this.contributions = contributionWriter(this.db, this.state.ruleset, this.kinds, this.clock);
     const contributions = this.contributions;
     const writer = new EventBatchWriter(this.db, this.operationId, {
-      problem: (line, text) => this.problems.add({ file, line, ...problemFields(text) }),
+      problem,
       unchanged: () => this.counts.eventsUnchanged++,
       added: (e, idx) => {
         this.counts.eventsAdded++;
-        if (contributions && this.problems.count === 0) {
+        if (contributions && clean()) {
           if (e.contributions) contributions.addEvaluated(idx, e.citizenIdx, e.ms, e.contributions);
           else contributions.add(idx, e.citizenIdx, e.kind, e.ms, e.value);
           this.dirty.add(e.citizenIdx);
@@ -535,46 +536,97 @@ class ImportContext {
       },
       addedEvaluated: (citizenIdx, evaluated, from, to) => {
         this.counts.eventsAdded++;
-        if (contributions && this.problems.count === 0) {
+        if (contributions && clean()) {
           contributions.addValues(evaluated, from, to);
           this.dirty.add(citizenIdx);
         }
       },
-    }, clock);
-    if (this.eventWorker) {
-      // Parsing, validation, evaluation and content hashing run in a worker thread; this one writes.
-      clock.switch('waiting for the worker');
-      const read = await this.eventWorker.read(
-        {
-          path,
-          jsonl,
-          maxLine: LIMITS.lineBytes,
-          maxBytes: LIMITS.dataFileBytes,
-          kinds: [...this.kinds.values()],
-          citizenIds: [...this.citizenIdx.keys()],
-          citizenIdx: Int32Array.from(this.citizenIdx.values()),
-          ruleset: this.state?.ruleset.spec ?? null,
-          columns: writer.chainColumns,
-          operationId: this.operationId,
-          firstIdx: writer.firstFreeIdx,
-          chainHead: writer.chainAhead.head,
-          chainState: writer.chainAhead.state,
-        },
-        {
-          onBytes,
-          batch: (problems, chunks) => {
-            writer.chunks(problems, chunks);
-            clock.switch('waiting for the worker');
-          },
-        },
-      ).catch((err: unknown) => {
+    }, this.clock);
+    return { writer, contributions };
+  }
+
+  /** The events file's read by the worker thread, once started (startEventsInWorker). */
+  private eventsRead: Promise<{ sha256: string; bytes: number }> | null = null;
+  /** Problems of the events file held until the files before it are read (the first LIMITS.listedProblems, and how many more). */
+  private heldProblems: { list: InputProblem[]; more: number } | null = null;
+
+  /**
+   * Starts the events file's read in the worker thread (once): parsing,
+   * validation, evaluation and content hashing run there; this thread writes
+   * each batch as it comes, also while relationships.csv is still being read
+   * (the rows of both go into the same transaction; friendships are not
+   * chained, so the events' chain is the same). Its problems are held and
+   * listed after the earlier files' (finishEventsInWorker), in file order,
+   * as if the files were read one after the other.
+   */
+  startEventsInWorker(path: string, jsonl: boolean, onBytes: (n: number) => void): void {
+    if (this.eventsRead || !this.eventWorker) return;
+    const file = jsonl ? 'events.jsonl' : 'events.csv';
+    const held = { list: [] as InputProblem[], more: 0 };
+    this.heldProblems = held;
+    const problem = (line: number, text: ProblemText) => {
+      if (this.heldProblems !== held) this.problems.add({ file, line, ...problemFields(text) });
+      else if (held.list.length < LIMITS.listedProblems) held.list.push({ file, line, ...problemFields(text) });
+      else held.more++;
+    };
+    const { writer, contributions } = this.eventWriter(file, problem, () => this.problems.count === 0 && held.list.length === 0);
+    const read = this.eventWorker.read(
+      {
+        path,
+        jsonl,
+        maxLine: LIMITS.lineBytes,
+        maxBytes: LIMITS.dataFileBytes,
+        kinds: [...this.kinds.values()],
+        citizenIds: [...this.citizenIdx.keys()],
+        citizenIdx: Int32Array.from(this.citizenIdx.values()),
+        ruleset: this.state?.ruleset.spec ?? null,
+        columns: writer.chainColumns,
+        operationId: this.operationId,
+        firstIdx: writer.firstFreeIdx,
+        chainHead: writer.chainAhead.head,
+        chainState: writer.chainAhead.state,
+      },
+      {
+        onBytes,
+        // Written as it comes, timed as writing and chaining within whatever this thread was doing.
+        batch: (problems, chunks) => writer.chunks(problems, chunks),
+      },
+    ).then(
+      (read) => {
+        writer.finish();
+        contributions?.flush();
+        return read;
+      },
+      (err: unknown) => {
         if (err instanceof FileFormatError) writer.finish();
         throw err;
-      });
-      writer.finish();
-      contributions?.flush();
-      return read;
+      },
+    );
+    // Awaited by finishEventsInWorker; a failure meanwhile (a cancel, the worker stopped) is not unhandled.
+    read.catch(() => {});
+    this.eventsRead = read;
+  }
+
+  /** Waits for the events file's read in the worker; its problems are listed now, after the earlier files'. */
+  private async finishEventsInWorker(): Promise<{ sha256: string; bytes: number }> {
+    const held = this.heldProblems;
+    if (held) {
+      this.heldProblems = null;
+      for (const p of held.list) this.problems.add(p);
+      this.problems.count += held.more;
     }
+    this.clock.switch('waiting for the worker');
+    return this.eventsRead!;
+  }
+
+  async importEvents(path: string, jsonl: boolean, onBytes: (n: number) => void, onChunk: (chunk: Buffer) => void): Promise<{ sha256: string; bytes: number } | null> {
+    if (this.eventWorker) {
+      this.startEventsInWorker(path, jsonl, onBytes);
+      return this.finishEventsInWorker();
+    }
+    const file = jsonl ? 'events.jsonl' : 'events.csv';
+    const clock = this.clock;
+    const { writer, contributions } = this.eventWriter(file, (line, text) => this.problems.add({ file, line, ...problemFields(text) }), () => this.problems.count === 0);
     const lookups = { citizenIdx: (id: string) => this.citizenIdx.get(id), kind: (name: string) => this.kinds.get(name) };
     const onLine = (l: EventLine) => {
       clock.switch('validate');

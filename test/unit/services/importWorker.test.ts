@@ -187,6 +187,82 @@ describe('events read in a worker thread', () => {
     expect(state(db)).toEqual(before);
   });
 
+  /** A folder of 3000 citizens, then one of their friendships (a file the reader takes in more than one chunk) and events. */
+  async function besideFriendships(use: EventWorkerUse, pairs: string[], events: string, signal?: AbortSignal, onProgress?: () => void) {
+    const { db } = openTempDb();
+    const people = Array.from({ length: 3000 }, (_, i) => `C${i},Name ${i},Yatou,1980-01-01`);
+    const key = `${pairs.length}:${events.length}`;
+    let dirs = folders.get(key);
+    if (!dirs) {
+      dirs = {
+        base: folder({ 'event_kinds.json': kinds, 'citizens.csv': ['citizen_id,name,district,birth_date', ...people].join('\n') }),
+        events: folder({ 'relationships.csv': ['a,b,since,until', ...pairs].join('\n'), 'events.csv': events }),
+      };
+      folders.set(key, dirs);
+    }
+    await importFolder(db, dirs.base, { actor: 'tester' });
+    publishRuleset(db, DEFAULT_RULESET, { actor: 'tester', reason: 'test', asOf: '2026-11-01T00:00:00Z' });
+    return { db, run: () => importFolder(db, dirs.events, { actor: 'tester', eventWorker: use, signal, onProgress }) };
+  }
+  /** 70,000 friendships among the 3000 citizens (about 1.6 MB). */
+  const pairs = Array.from({ length: 70000 }, (_, k) => `C${k % 3000},C${((k % 3000) + 1 + Math.floor(k / 3000)) % 3000},2020-01-0${1 + (k % 9)},`);
+
+  it('read while relationships.csv is written: the same database and report, the events problems listed after the friendships ones', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-02T08:00:00Z') });
+    const rows = eventRows(20000);
+    rows[10] = 'E10,C4040,bill_payment,2026-01-01T10:00:00Z,{}'; // unknown citizen
+    rows[19000] = 'E19000,C1,bill_payment,2026-01-01T10:00,{}'; // no seconds
+    const friends = [...pairs];
+    friends[60000] = 'C1,C5000,2020-01-01,'; // unknown citizen, late in the file
+    const events = [header, ...rows].join('\n');
+    const results = [];
+    for (const use of ['never', 'always'] as const) {
+      // At the first progress report of relationships.csv, this thread pauses (the worker does not): its first batches, the first problem in them, wait to be written between the friendships' chunks.
+      let paused = false;
+      const pause = () => {
+        if (paused) return;
+        paused = true;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
+      };
+      const w = await besideFriendships(use, friends, events, undefined, pause);
+      results.push({ db: w.db, report: await w.run() });
+    }
+    const [alone, worker] = results;
+    expect(report(worker.report)).toEqual(report(alone.report));
+    expect(worker.report.problems.map((p) => [p.file, p.line])).toEqual([
+      ['relationships.csv', 60002],
+      ['events.csv', 12],
+      ['events.csv', 19002],
+    ]);
+    expect(state(worker.db)).toEqual(state(alone.db));
+    // And without the problems: every table and the chain, hashes included.
+    const clean = [header, ...eventRows(20000)].join('\n');
+    const chain = (db: Db) => db.prepare('SELECT * FROM chain ORDER BY seq').raw(true).all();
+    const worlds = [];
+    for (const use of ['never', 'always'] as const) {
+      const w = await besideFriendships(use, pairs, clean);
+      worlds.push({ db: w.db, report: await w.run() });
+    }
+    expect(worlds[1].report).toMatchObject({ ok: true, counts: { relationshipsAdded: 70000, eventsAdded: 20000 } });
+    expect(report(worlds[1].report)).toEqual(report(worlds[0].report));
+    expect(state(worlds[1].db)).toEqual(state(worlds[0].db));
+    expect(chain(worlds[1].db)).toEqual(chain(worlds[0].db));
+    expect(verifyIntegrity(worlds[1].db).problems).toEqual([]);
+  });
+
+  it('a cancel while relationships.csv is written and the worker reads the events leaves the database as it was and no worker running', async () => {
+    const controller = new AbortController();
+    let reports = 0;
+    const w = await besideFriendships('always', pairs, [header, ...eventRows(20000)].join('\n'), controller.signal, () => {
+      if (++reports === 3) controller.abort();
+    });
+    const before = state(w.db);
+    await expect(w.run()).rejects.toBeInstanceOf(CancelledError);
+    await vi.waitFor(() => expect(runningEventWorkers()).toBe(0));
+    expect(state(w.db)).toEqual(before);
+    expect(verifyIntegrity(w.db).problems).toEqual([]);
+  });
+
   it('a malformed spot stops the file with its line, after the rows before it', async () => {
     const rows = eventRows(5000);
     rows.splice(4500, 0, 'E-bad,C1,bill_payment,2026-01-01T10:00:00Z,"{""amount"":1}');
