@@ -69,19 +69,24 @@ export function deriveKey(key: DbKey, salt: Buffer): Buffer {
   return k;
 }
 
+/** The pragmas that key a freshly opened connection to an existing encrypted file with its raw key (applyKey; a second connection of the same process). */
+export function keyPragmas(raw: Buffer): string[] {
+  return ["cipher = 'sqlcipher'", 'legacy = 4', `key = "x'${raw.toString('hex')}'"`];
+}
+
 /**
  * Key a freshly opened connection (before any other statement). Returns the
  * raw key used, which opens this file (and its backups) without the passphrase.
  */
 export function applyKey(db: Database.Database, file: string, key: DbKey): Buffer {
-  db.pragma("cipher = 'sqlcipher'");
-  db.pragma('legacy = 4');
   const existing = file === ':memory:' ? null : header(file);
   if (existing) {
     const raw = deriveKey(key, existing);
-    db.pragma(`key = "x'${raw.toString('hex')}'"`);
+    for (const p of keyPragmas(raw)) db.pragma(p);
     return raw;
   }
+  db.pragma("cipher = 'sqlcipher'");
+  db.pragma('legacy = 4');
   const salt = randomBytes(16);
   const raw = deriveKey(key, salt);
   db.pragma(`key = "x'${raw.toString('hex')}${salt.toString('hex')}'"`);

@@ -108,11 +108,16 @@ export function recomputeScores(
     onProgress?: Progress;
     /** `full` (default: everyone, repairing any stale figure), `incremental` (only what the new instant changes; tests), or `auto`. */
     path?: ScoringPath;
+    /** Where a full recompute sums the rule totals (scoring.ts FullRecomputeOptions): `auto` by default; tests force `always` or `never`. */
+    totalsBeside?: 'auto' | 'always' | 'never';
   },
 ): RecomputeResult {
   const state = loadScoringState(db);
   if (!state) throw new RejectedInputError(keyed('ruleset.nonePublished'));
   const asOf = parseInstant(options.asOf ?? new Date().toISOString());
+  // The transaction below writes no contribution, so a second connection sees the ones it reads; not so inside a caller's
+  // transaction (a savepoint), which may have written some.
+  const totalsBeside = db.inTransaction ? 'never' : (options.totalsBeside ?? 'auto');
   const tx = db.transaction(() => {
     const op = recordOperation(db, {
       kind: 'records_expired',
@@ -120,7 +125,7 @@ export function recomputeScores(
       reason: options.reason ?? `recompute as of ${asOf.iso}`,
       details: { from_as_of: state.asOf, to_as_of: asOf.iso, ruleset_version: state.version },
     });
-    const scoring = moveScoringInstant(db, state, { ...state, asOf: asOf.iso, asOfMs: asOf.ms }, op.id, { path: options.path ?? 'full', onProgress: options.onProgress });
+    const scoring = moveScoringInstant(db, state, { ...state, asOf: asOf.iso, asOfMs: asOf.ms }, op.id, { path: options.path ?? 'full', onProgress: options.onProgress, totalsBeside });
     if (scoring.ledgerEntries === 0 && scoring.rowsRewritten === 0 && asOf.iso === state.asOf) throw new NothingChanged(scoring);
     options.onProgress?.('committing', 1, 1);
     return { asOf: asOf.iso, operationId: op.id, scoring };

@@ -6,6 +6,7 @@
  */
 import type { Db } from '../db/connection.js';
 import { loadKinds } from '../db/kinds.js';
+import { startCommittedRead } from '../db/committedRead.js';
 import { deferIndexes, type DeferredIndexes } from '../db/deferredIndexes.js';
 import { appendLedgerEntries, type LedgerEntryInput } from '../db/ledger.js';
 import { activeFriendsOf, loadActiveEdges } from '../db/relationships.js';
@@ -541,6 +542,23 @@ function inScopeEdgeList(edges: { a: Int32Array; b: Int32Array; count: number },
   return { a, b, count, scopeCause };
 }
 
+export interface FullRecomputeOptions {
+  /** Citizens without a stored score were out of scope (a ruleset or the instant changed, not the population): one who gets a score enters scope. */
+  unscoredWereOutOfScope?: boolean;
+  /**
+   * Sum the rule totals on a second, read-only connection in a worker thread
+   * while this one reads the friend network (db/committedRead.ts): `auto`
+   * from TOTALS_BESIDE_FROM citizens on, `always` (tests), `never` (the
+   * default). Only for a caller whose transaction has written no
+   * contribution: the second connection sees the state the transaction
+   * began with.
+   */
+  totalsBeside?: 'auto' | 'always' | 'never';
+}
+
+/** From this many citizens on, `totalsBeside: 'auto'` sums the rule totals in a worker: below, starting it costs more than it saves. */
+export const TOTALS_BESIDE_FROM = 20_000;
+
 /**
  * Recompute every citizen's score as of `state.asOf` from the contributions
  * and the active friendships, and write what changed under `operationId`.
@@ -552,33 +570,49 @@ export function fullRecompute(
   state: ScoringState,
   operationId: number,
   onProgress?: Progress,
-  /** Citizens without a stored score were out of scope (a ruleset or the instant changed, not the population): one who gets a score enters scope. */
-  options: { unscoredWereOutOfScope?: boolean } = {},
+  options: FullRecomputeOptions = {},
 ): ScoreChangeStats {
   const n = ((db.prepare('SELECT max(idx) FROM citizens').pluck().get() as number | null) ?? 0) + 1;
-  const exists = new Uint8Array(n);
-  // One array of whole numbers: half the cost of stepping through a million rows.
-  for (const idx of db.prepare('SELECT idx FROM citizens').pluck().all() as number[]) exists[idx] = 1;
+  // Summed in SQLite (whole micro-points) and handed over as one packed string: on a second connection while this thread reads the friend network, when the caller allows it.
+  const totalsSql = `SELECT group_concat(citizen_idx || ' ' || rule_index || ' ' || printf('%!.17g', total), ' ') FROM (
+       SELECT citizen_idx, rule_index, ${MICRO_SUM} AS total FROM contributions
+       WHERE error IS NULL AND ${windowClause(state.ruleset)} GROUP BY citizen_idx, rule_index ORDER BY citizen_idx, rule_index)`;
+  const beside = options.totalsBeside ?? 'never';
+  const totalsRead = beside === 'always' || (beside === 'auto' && n >= TOTALS_BESIDE_FROM) ? startCommittedRead(db, totalsSql, { asOf: state.asOfMs }) : null;
+  try {
+    onProgress?.('friend network', 0, 1);
+    const exists = new Uint8Array(n);
+    // One array of whole numbers: half the cost of stepping through a million rows.
+    for (const idx of db.prepare('SELECT idx FROM citizens').pluck().all() as number[]) exists[idx] = 1;
+    const scope = scopeMask(db, state, n);
+    const old = loadStoredScores(db, n);
+    const edges = loadActiveEdges(db, state.asOf.slice(0, 10));
+    // Out-of-scope citizens are in no one's N(i): their friendships are left out of the graph.
+    const inScopeEdges = scope ? inScopeEdgeList(edges, scope, old) : { ...edges, scopeCause: new Map<number, Set<number>>() };
+    const graph = buildGraph(n, inScopeEdges.a, inScopeEdges.b, inScopeEdges.count);
 
-  onProgress?.('rule totals', 0, 1);
+    onProgress?.('rule totals', 0, 1);
+    const answered = totalsRead?.wait(() => onProgress?.('rule totals', 0, 1));
+    const packed = (answered ? answered.value : db.prepare(totalsSql).pluck().get({ asOf: state.asOfMs })) as string | null;
+    const { ownMicro, totals } = ownScores(state, n, allAdjustmentsMicro(db), packed);
+    const own = new Float64Array(n);
+    for (let i = 0; i < n; i++) own[i] = fromMicro(ownMicro[i]);
+    return writeRecomputed(db, state, operationId, onProgress, options, { n, exists, ownMicro, totals, own, scope, old, inScopeEdges, graph });
+  } finally {
+    totalsRead?.stop();
+  }
+}
+
+/** own(i) in micro-points and the rule totals' text of every citizen, from the packed per-rule sums and the adjustments. */
+function ownScores(state: ScoringState, n: number, adjust: Map<number, number>, packed: string | null): { ownMicro: Float64Array; totals: string[] } {
   const ownMicro = new Float64Array(n);
   const totals: string[] = new Array(n);
-  const adjust = allAdjustmentsMicro(db);
   const base = assembleOwn(state.ruleset, []);
   ownMicro.fill(base.ownMicro);
   totals.fill(base.totals);
   for (const [i, micro] of adjust) {
     if (i < n) ownMicro[i] = assembleOwn(state.ruleset, [], micro).ownMicro;
   }
-  // Summed in SQLite (whole micro-points) and handed over as one packed string.
-  const packed = db
-    .prepare(
-      `SELECT group_concat(citizen_idx || ' ' || rule_index || ' ' || printf('%!.17g', total), ' ') FROM (
-         SELECT citizen_idx, rule_index, ${MICRO_SUM} AS total FROM contributions
-         WHERE error IS NULL AND ${windowClause(state.ruleset)} GROUP BY citizen_idx, rule_index ORDER BY citizen_idx, rule_index)`,
-    )
-    .pluck()
-    .get({ asOf: state.asOfMs }) as string | null;
   const acc = new OwnAccumulator(state.ruleset);
   let current = -1;
   const finish = () => {
@@ -597,16 +631,30 @@ export function fullRecompute(
     acc.add(rule, total);
   });
   finish();
-  const own = new Float64Array(n);
-  for (let i = 0; i < n; i++) own[i] = fromMicro(ownMicro[i]);
+  return { ownMicro, totals };
+}
 
-  onProgress?.('friend network', 0, 1);
-  const scope = scopeMask(db, state, n);
-  const old = loadStoredScores(db, n);
-  const edges = loadActiveEdges(db, state.asOf.slice(0, 10));
-  // Out-of-scope citizens are in no one's N(i): their friendships are left out of the graph.
-  const inScopeEdges = scope ? inScopeEdgeList(edges, scope, old) : { ...edges, scopeCause: new Map<number, Set<number>>() };
-  const graph = buildGraph(n, inScopeEdges.a, inScopeEdges.b, inScopeEdges.count);
+interface Recomputed {
+  n: number;
+  exists: Uint8Array;
+  ownMicro: Float64Array;
+  totals: string[];
+  own: Float64Array;
+  scope: Uint8Array | null;
+  old: StoredScores;
+  inScopeEdges: { a: Int32Array; b: Int32Array; count: number; scopeCause: Map<number, Set<number>> };
+  graph: ReturnType<typeof buildGraph>;
+}
+
+/** The fixed point over the loaded inputs, then every changed score row and its ledger entry. */
+function writeRecomputed(
+  db: Db,
+  state: ScoringState,
+  operationId: number,
+  onProgress: Progress | undefined,
+  options: FullRecomputeOptions,
+  { n, exists, ownMicro, totals, own, scope, old, inScopeEdges, graph }: Recomputed,
+): ScoreChangeStats {
   const fixed = solveFixedPoint(own, graph, state.params, (it, change) => onProgress?.('fixed point', it, Math.max(it, Math.ceil(Math.log10(Math.max(change, 1e-11) / 1e-11)) + it)));
 
   onProgress?.('writing scores', 0, n);
@@ -840,11 +888,17 @@ export function asOfChanges(db: Db, ruleset: CompiledRuleset, from: { asOf: stri
  * change reaches through friends; `auto` takes the incremental path when at
  * most a tenth of the population is dirty and the instant moved.
  */
-export function moveScoringInstant(db: Db, from: ScoringState, to: ScoringState, operationId: number, options: Omit<ScoreUpdateOptions, 'friendshipChanges'> = {}): ScoreChangeStats {
+export function moveScoringInstant(
+  db: Db,
+  from: ScoringState,
+  to: ScoringState,
+  operationId: number,
+  options: Omit<ScoreUpdateOptions, 'friendshipChanges'> & Pick<FullRecomputeOptions, 'totalsBeside'> = {},
+): ScoreChangeStats {
   const path = options.path ?? 'auto';
   if (!SCORING_PATHS.includes(path)) throw new Error(`unknown scoring path '${String(path)}' (expected ${SCORING_PATHS.join(', ')})`);
   if (from.version !== to.version) throw new Error(`moving the scoring instant keeps the ruleset: version ${from.version} is not ${to.version}`);
-  if (path === 'full' || (path === 'auto' && from.asOfMs === to.asOfMs)) return fullRecompute(db, to, operationId, options.onProgress, { unscoredWereOutOfScope: true });
+  if (path === 'full' || (path === 'auto' && from.asOfMs === to.asOfMs)) return fullRecompute(db, to, operationId, options.onProgress, { unscoredWereOutOfScope: true, totalsBeside: options.totalsBeside });
   const changes = asOfChanges(db, to.ruleset, from, to);
   const stats = updateScores(db, to, changes.dirty, operationId, { path, friendshipChanges: changes.friendshipChanges, onProgress: options.onProgress });
   saveScoringState(db, to.version, to.asOf, to.asOfMs);

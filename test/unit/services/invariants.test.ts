@@ -31,6 +31,7 @@ import { writeFileSync } from 'node:fs';
 import { retractEvent } from '../../../electron/services/retract.js';
 import { purgeExpiredRecords, setRetention } from '../../../electron/services/retention.js';
 import { publishRuleset, recomputeScores } from '../../../electron/services/rulesets.js';
+import { answeredCommittedReads } from '../../../electron/db/committedRead.js';
 import { centsOf, referenceScores, tierOf, type RefInput, type RefScore } from '../../reference/scorer.js';
 import {
   buildScenario,
@@ -83,7 +84,7 @@ function publish(db: Db, s: Scenario, asOf = s.asOf): void {
 const fmt = (cents: number) => `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
 
 /** What has been exercised over all runs, so each test can show its path really ran. */
-const seen = { consentSteps: 0, incrementalAsOf: 0, purged: 0, undetermined: 0, runs: 0, incremental: 0, full: 0, comparisons: 0, penaltyHops3: 0, microTies: 0, centTies: 0, explained: 0 };
+const seen = { besideAnswers: 0, consentSteps: 0, incrementalAsOf: 0, purged: 0, undetermined: 0, runs: 0, incremental: 0, full: 0, comparisons: 0, penaltyHops3: 0, microTies: 0, centTies: 0, explained: 0 };
 
 /**
  * The reference's figures for a citizen, settling the rare figure the model
@@ -269,15 +270,20 @@ async function playHistory(s: Scenario, options: { reimport: boolean; explain: b
         expect(result.problems).toEqual([]);
         countPath(result, 'full');
       } else {
-        const moved = recomputeScores(db, { asOf: step.asOf, actor: ACTOR, reason: 'move the scoring instant', path: step.path });
+        // A full recompute sums its rule totals on a second connection, beside the friend network (scoring.ts totalsBeside).
+        const answered = answeredCommittedReads();
+        const moved = recomputeScores(db, { asOf: step.asOf, actor: ACTOR, reason: 'move the scoring instant', path: step.path, totalsBeside: 'always' });
         if (moved.scoring.iterations === undefined) seen.incrementalAsOf++;
+        else seen.besideAnswers += answeredCommittedReads() - answered;
         countPath(moved, step.path);
       }
       checked = expectReferenceFigures(db, referenceInputAfter(s, k + 1), label);
       if (options.explain && (step.op === 'recompute' || step.op === 'publish' || k === s.steps.length - 1)) expectExplanations(db, checked, label);
     }
     // A full recompute at the same as-of finds nothing to change, and the figures stay the reference's.
-    const again = recomputeScores(db, { actor: ACTOR, asOf: s.laterAsOf, reason: 'recompute at the same instant' });
+    const answered = answeredCommittedReads();
+    const again = recomputeScores(db, { actor: ACTOR, asOf: s.laterAsOf, reason: 'recompute at the same instant', totalsBeside: 'always' });
+    seen.besideAnswers += answeredCommittedReads() - answered;
     expect(again.scoring.ledgerEntries).toBe(0);
     expectReferenceFigures(db, referenceInputAfter(s, s.steps.length), 'recompute at the same as-of');
     replayLedger(db);
@@ -321,6 +327,7 @@ describe('invariant 1 against the reference scorer', () => {
     expect(seen.explained - before.explained).toBeGreaterThan(0);
     expect(seen.purged - before.purged).toBeGreaterThan(0);
     expect(seen.incrementalAsOf - before.incrementalAsOf).toBeGreaterThan(0);
+    expect(seen.besideAnswers - before.besideAnswers).toBeGreaterThan(0);
   }, PROPERTY_TIMEOUT);
 
   it('a fresh database given all the data at once and published (the full path) stores the reference figures', async () => {
