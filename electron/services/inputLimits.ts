@@ -89,7 +89,8 @@ export function nameProblem(what: 'name' | 'name_latin' | 'district' | 'evidence
 
 /** Why a string field of event data cannot be stored (keyed, the English beside), or null. */
 export function stringFieldProblemKeyed(field: string, text: string): Said | null {
-  const bytes = Buffer.byteLength(text, 'utf8');
+  // A UTF-16 unit is at most 3 bytes of UTF-8: short text needs no count.
+  const bytes = text.length * 3 <= LIMITS.stringFieldBytes ? 0 : Buffer.byteLength(text, 'utf8');
   if (bytes > LIMITS.stringFieldBytes) return keyed('import.data.tooLong', { field: clip(field), bytes: bytes.toLocaleString('en'), max: LIMITS.stringFieldBytes });
   if (LONE_SURROGATE.test(text)) return keyed('import.data.surrogate', { field: clip(field) });
   return null;
