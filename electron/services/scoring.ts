@@ -548,8 +548,9 @@ export interface FullRecomputeOptions {
   /**
    * Sum the rule totals on a second, read-only connection in a worker thread
    * while this one reads the friend network (db/committedRead.ts): `auto`
-   * from TOTALS_BESIDE_FROM citizens on, `always` (tests), `never` (the
-   * default). Only for a caller whose transaction has written no
+   * from TOTALS_BESIDE_FROM citizens on, `always` (tests: whatever the size,
+   * and the worker takes a chunk before this thread takes any), `never`
+   * (the default). Only for a caller whose transaction has written no
    * contribution: the second connection sees the state the transaction
    * began with.
    */
@@ -558,6 +559,8 @@ export interface FullRecomputeOptions {
 
 /** From this many citizens on, `totalsBeside: 'auto'` sums the rule totals in a worker: below, starting it costs more than it saves. */
 export const TOTALS_BESIDE_FROM = 20_000;
+/** Chunks of citizens the rule totals are cut into when summed beside: the worker and this thread each take whole chunks. */
+const TOTALS_CHUNKS = 32;
 
 /**
  * Recompute every citizen's score as of `state.asOf` from the contributions
@@ -573,12 +576,15 @@ export function fullRecompute(
   options: FullRecomputeOptions = {},
 ): ScoreChangeStats {
   const n = ((db.prepare('SELECT max(idx) FROM citizens').pluck().get() as number | null) ?? 0) + 1;
-  // Summed in SQLite (whole micro-points) and handed over as one packed string: on a second connection while this thread reads the friend network, when the caller allows it.
-  const totalsSql = `SELECT group_concat(citizen_idx || ' ' || rule_index || ' ' || printf('%!.17g', total), ' ') FROM (
+  // Summed in SQLite (whole micro-points) and handed over as packed text: when the caller allows it, in chunks of citizens
+  // shared with a worker on a second connection, which starts while this thread reads the friend network.
+  const totalsOf = (range: string) => `SELECT group_concat(citizen_idx || ' ' || rule_index || ' ' || printf('%!.17g', total), ' ') FROM (
        SELECT citizen_idx, rule_index, ${MICRO_SUM} AS total FROM contributions
-       WHERE error IS NULL AND ${windowClause(state.ruleset)} GROUP BY citizen_idx, rule_index ORDER BY citizen_idx, rule_index)`;
+       WHERE ${range}error IS NULL AND ${windowClause(state.ruleset)} GROUP BY citizen_idx, rule_index ORDER BY citizen_idx, rule_index)`;
   const beside = options.totalsBeside ?? 'never';
-  const totalsRead = beside === 'always' || (beside === 'auto' && n >= TOTALS_BESIDE_FROM) ? startCommittedRead(db, totalsSql, { asOf: state.asOfMs }) : null;
+  const chunks = Array.from({ length: TOTALS_CHUNKS }, (_, k) => ({ asOf: state.asOfMs, lo: Math.floor((k * n) / TOTALS_CHUNKS), hi: Math.floor(((k + 1) * n) / TOTALS_CHUNKS) }));
+  const chunkSql = totalsOf('citizen_idx >= @lo AND citizen_idx < @hi AND ');
+  const totalsRead = beside === 'always' || (beside === 'auto' && n >= TOTALS_BESIDE_FROM) ? startCommittedRead(db, chunkSql, chunks) : null;
   try {
     onProgress?.('friend network', 0, 1);
     const exists = new Uint8Array(n);
@@ -592,8 +598,15 @@ export function fullRecompute(
     const graph = buildGraph(n, inScopeEdges.a, inScopeEdges.b, inScopeEdges.count);
 
     onProgress?.('rule totals', 0, 1);
-    const answered = totalsRead?.wait(() => onProgress?.('rule totals', 0, 1));
-    const packed = (answered ? answered.value : db.prepare(totalsSql).pluck().get({ asOf: state.asOfMs })) as string | null;
+    let packed: (string | null)[];
+    if (totalsRead) {
+      const statement = db.prepare(chunkSql).pluck();
+      packed = totalsRead.finish(
+        (params) => statement.get(params),
+        () => onProgress?.('rule totals', 0, 1),
+        { workerFirst: beside === 'always' },
+      ) as (string | null)[];
+    } else packed = [db.prepare(totalsOf('')).pluck().get({ asOf: state.asOfMs }) as string | null];
     const { ownMicro, totals } = ownScores(state, n, allAdjustmentsMicro(db), packed);
     const own = new Float64Array(n);
     for (let i = 0; i < n; i++) own[i] = fromMicro(ownMicro[i]);
@@ -604,7 +617,7 @@ export function fullRecompute(
 }
 
 /** own(i) in micro-points and the rule totals' text of every citizen, from the packed per-rule sums and the adjustments. */
-function ownScores(state: ScoringState, n: number, adjust: Map<number, number>, packed: string | null): { ownMicro: Float64Array; totals: string[] } {
+function ownScores(state: ScoringState, n: number, adjust: Map<number, number>, packed: readonly (string | null)[]): { ownMicro: Float64Array; totals: string[] } {
   const ownMicro = new Float64Array(n);
   const totals: string[] = new Array(n);
   const base = assembleOwn(state.ruleset, []);
@@ -622,14 +635,16 @@ function ownScores(state: ScoringState, n: number, adjust: Map<number, number>, 
       totals[current] = o.totals;
     }
   };
-  forEachPackedSum(packed ?? '', (c, rule, total) => {
+  // Chunks in citizen order, each in (citizen, rule) order: one citizen's sums are never split between two.
+  const visit = (c: number, rule: number, total: number) => {
     if (c !== current) {
       finish();
       current = c;
       acc.reset();
     }
     acc.add(rule, total);
-  });
+  };
+  for (const text of packed) forEachPackedSum(text ?? '', visit);
   finish();
   return { ownMicro, totals };
 }

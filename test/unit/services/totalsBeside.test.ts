@@ -40,14 +40,14 @@ describe('rule totals summed beside the friend network', () => {
   it('store the same rows and ledger entries as totals summed in the recomputing thread', async () => {
     const beside = await world();
     const here = await world();
-    const before = answeredCommittedReads();
     for (const asOf of ['2025-08-01T00:00:00Z', '2025-08-01T00:00:00.001Z', '2025-09-30T00:00:00Z']) {
+      const answered = answeredCommittedReads();
       const a = recomputeScores(beside.db, { asOf, actor: 'tester', totalsBeside: 'always' });
+      // The worker read some of the chunks of citizens (the recomputing thread the rest).
+      expect(answeredCommittedReads()).toBeGreaterThan(answered);
       const b = recomputeScores(here.db, { asOf, actor: 'tester', totalsBeside: 'never' });
       expect({ ...a.scoring, msPerIteration: 0 }).toEqual({ ...b.scoring, msPerIteration: 0 });
     }
-    // Every recompute of the first world was answered by the second connection, none fell back.
-    expect(answeredCommittedReads() - before).toBe(3);
     expect(scores(beside)).toEqual(scores(here));
     expect(ledger(beside)).toEqual(ledger(here));
     expect(ledger(beside).length).toBeGreaterThan(CITIZENS.length / 2);
