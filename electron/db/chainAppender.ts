@@ -73,28 +73,6 @@ export function insertEntryHash(table: string, seq: number, rowId: number, conte
   return sha256Hex(chainEntryText({ seq, tbl: table, row_id: rowId, action: 'insert', content_hash: content, state, prev_hash: prev }));
 }
 
-/** Where the chain stands: the last entry's seq and hash. */
-export interface ChainHead {
-  seq: number;
-  hash: string;
-}
-
-/**
- * Insert entries computed ahead, by a thread that assumed the chain head
- * `start` and that every row of its batch is written: per row
- * [seq, row id, content hash, state, prev hash, hash], flat.
- */
-export type ChainEntries = (string | number | null)[];
-
-/** Computes the insert entries of rows appended after `head` (which it moves), into `out` (a worker thread chaining ahead of the writer). */
-export function entriesAhead(table: string, state: string | null, head: ChainHead, rowId: number, content: string, out: ChainEntries): void {
-  const seq = head.seq + 1;
-  const hash = insertEntryHash(table, seq, rowId, content, state, head.hash);
-  out.push(seq, rowId, content, state, head.hash, hash);
-  head.seq = seq;
-  head.hash = hash;
-}
-
 export class ChainAppender {
   /** The columns given, in table order (for a worker that builds content texts: chainContentText). */
   readonly columns: ChainColumn[];
@@ -151,16 +129,6 @@ export class ChainAppender {
     db.exec(`DROP TRIGGER chain_${table}_insert`);
   }
 
-  /** The chain's head as this appender has written it. */
-  get head(): ChainHead {
-    return { seq: this.seq, hash: this.prev };
-  }
-
-  /** The state a new row's insert entry records (for a thread that computes entries ahead: entriesAhead). */
-  get newRowState(): string | null {
-    return this.state;
-  }
-
   /** The content text of a row (its values by column name), exactly as contentExpr() builds it in SQL. */
   contentOf(row: object): string {
     return chainContentText(this.spec.table, this.columns, row);
@@ -180,28 +148,6 @@ export class ChainAppender {
     this.pending.push(seq, rowId, content, state, this.prev, hash);
     this.prev = hash;
     if (++this.pendingRows === ROWS_PER_STATEMENT) this.flush();
-  }
-
-  /**
-   * Appends `rows` insert entries computed ahead (entriesAhead), if they
-   * start at this appender's head: true. Otherwise (a row of the batch was
-   * not written, so the chain moved differently) nothing is appended and
-   * the caller appends its rows one by one.
-   */
-  appendAhead(entries: ChainEntries, rows: number): boolean {
-    if (!this.open) throw new Error('the chain appender is finished');
-    if (rows === 0) return true;
-    if (entries.length !== rows * 6 || entries[0] !== this.seq + 1 || entries[4] !== this.prev) return false;
-    if (this.pendingRows === 0 && rows === ROWS_PER_STATEMENT) this.insertMany.run(entries);
-    else {
-      for (let k = 0; k < rows * 6; k += 6) {
-        for (let j = 0; j < 6; j++) this.pending.push(entries[k + j]);
-        if (++this.pendingRows === ROWS_PER_STATEMENT) this.flush();
-      }
-    }
-    this.seq = entries[(rows - 1) * 6] as number;
-    this.prev = entries[(rows - 1) * 6 + 5] as string;
-    return true;
   }
 
   private flush(): void {

@@ -10,7 +10,7 @@
  */
 import { keyed, type ProblemText } from '../../shared/englishText.js';
 import type { Db } from '../db/connection.js';
-import { ChainAppender, chainContentText, type ChainColumn, type ChainEntries, type ChainHead } from '../db/chainAppender.js';
+import { ChainAppender, chainContentText, type ChainColumn } from '../db/chainAppender.js';
 import type { ValidEvent } from './eventRows.js';
 import type { PhaseTimer } from './phaseClock.js';
 
@@ -34,8 +34,8 @@ export interface EventChunk {
   lines: number[];
   /** Per row, the EVENT_COLUMNS values (its index assigned by the worker), flat. */
   events: (string | number)[];
-  /** Per row, its insert entry in the chain, computed assuming every row before it was written (ChainAppender.appendAhead). */
-  chain: ChainEntries;
+  /** Per row, the SHA-256 of its chain content text (eventContentText); this thread links the entries, in the order rows are written. */
+  contents: string[];
   /** Per contribution, the contributions table's values (citizen_idx, rule_index, event_idx, occurred_ms, points, error), flat, rows in order. */
   contributions: (string | number | null)[];
   /** Per row, how many contributions it has. */
@@ -130,17 +130,14 @@ export class EventBatchWriter {
     return this.chain.columns;
   }
 
-  /** Where the chain stands, and the state of a new event's entry: for a worker that computes entries ahead. */
-  get chainAhead(): { head: ChainHead; state: string | null } {
-    return { head: this.chain.head, state: this.chain.newRowState };
-  }
-
   /**
    * A worker's batch: its problems [line, message] and chunks of valid rows,
    * each in line order. Outcomes are reported in file order, as event() and
-   * problem() would: a chunk whose rows were all written takes its chain
-   * entries and contributions as the worker computed them; otherwise each
-   * row is looked up (an id stored before) and chained here.
+   * problem() would: each row written is chained here, in row order, from
+   * the content hash the worker computed (the worker hashes each row's
+   * content, this thread only links the entries), and takes the
+   * contributions the worker evaluated; in a chunk where some row was not
+   * written, each row is looked up first (an id stored before).
    */
   chunks(problems: readonly [number, ProblemText][], chunks: readonly EventChunk[]): void {
     this.flush();
@@ -153,8 +150,7 @@ export class EventBatchWriter {
         const last = c.lines[rows - 1];
         while (p < problems.length && problems[p][0] < last) this.hooks.problem(...problems[p++]);
         this.clock.within('chain', () => {
-          if (this.chain.appendAhead(c.chain, rows)) return;
-          for (let i = 0; i < rows; i++) this.chain.appendHashed(c.events[i * EVENT_VALUES] as number, c.chain[i * 6 + 2] as string);
+          for (let i = 0; i < rows; i++) this.chain.appendHashed(c.events[i * EVENT_VALUES] as number, c.contents[i]);
         });
         this.clock.within('evaluate', () => {
           let from = 0;
@@ -175,7 +171,7 @@ export class EventBatchWriter {
         const to = from + c.contributionCounts[i] * CONTRIBUTION_VALUES;
         const idx = c.events[v] as number;
         if (this.wasInserted(e, idx)) {
-          this.clock.within('chain', () => this.chain.appendHashed(idx, c.chain[i * 6 + 2] as string));
+          this.clock.within('chain', () => this.chain.appendHashed(idx, c.contents[i]));
           this.hooks.addedEvaluated(e.citizenIdx, c.contributions, from, to);
         }
         from = to;

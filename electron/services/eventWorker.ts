@@ -15,7 +15,7 @@ import type { ProblemText, Said } from '../../shared/englishText.js';
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EventKindSpec } from '../../shared/domain.js';
-import { entriesAhead, type ChainColumn, type ChainHead } from '../db/chainAppender.js';
+import type { ChainColumn } from '../db/chainAppender.js';
 import { sha256Hex } from '../db/chain.js';
 import { validateRuleset } from '../engine/rules.js';
 import { evaluateEvent } from './contributions.js';
@@ -38,9 +38,6 @@ export interface EventWorkerInput {
   operationId: number;
   /** The index of the first new event; each valid row takes the next one, in file order. */
   firstIdx: number;
-  /** The chain's head before the first new event, and a new event's entry state: entries are computed ahead from there. */
-  chainHead: ChainHead;
-  chainState: string | null;
   /** [0]: batches sent and not yet written. */
   inFlight: SharedArrayBuffer;
 }
@@ -72,8 +69,7 @@ export function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => vo
   let fileBytes = 0;
   let bytes = 0;
   let nextIdx = input.firstIdx;
-  const head: ChainHead = { ...input.chainHead };
-  const newChunk = (): EventChunk => ({ lines: [], events: [], chain: [], contributions: [], contributionCounts: [] });
+  const newChunk = (): EventChunk => ({ lines: [], events: [], contents: [], contributions: [], contributionCounts: [] });
   let problems: [number, ProblemText][] = [];
   let chunks: EventChunk[] = [];
   let chunk = newChunk();
@@ -105,8 +101,7 @@ export function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => vo
         const c = chunk;
         c.lines.push(l.line);
         c.events.push(idx, checked.id, checked.citizenIdx, checked.kind, checked.at, checked.ms, checked.json, input.operationId);
-        const content = sha256Hex(contentText(checked, idx, input.operationId));
-        entriesAhead('events', input.chainState, head, idx, content, c.chain);
+        c.contents.push(sha256Hex(contentText(checked, idx, input.operationId)));
         let n = 0;
         if (ruleset) {
           for (const [rule, points, error] of evaluateEvent(ruleset, kinds, checked.kind, checked.value)) {

@@ -583,8 +583,6 @@ class ImportContext {
         columns: writer.chainColumns,
         operationId: this.operationId,
         firstIdx: writer.firstFreeIdx,
-        chainHead: writer.chainAhead.head,
-        chainState: writer.chainAhead.state,
       },
       {
         onBytes,
