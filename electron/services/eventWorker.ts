@@ -51,8 +51,7 @@ export type EventWorkerMessage =
 export const MAX_IN_FLIGHT = 4;
 const BATCH_LINES = 4096;
 
-/** Reads one events file (the worker thread's body; exported for a benchmark that runs it in one thread). */
-export function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Promise<void> {
+function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Promise<void> {
   const citizens = new Map<string, number>();
   input.citizenIds.forEach((id, k) => citizens.set(id, input.citizenIdx[k]));
   const kinds = new Map(input.kinds.map((k) => [k.kind, k]));
