@@ -105,8 +105,12 @@ const WORKER_HEAP_MB = 1024;
 const TICK_MS = 100;
 /** How long `workerFirst` waits for the worker to take a chunk. */
 const WORKER_FIRST_LIMIT_MS = 10_000;
-/** The writer's settings for a large read: the same page cache, sorts in memory. */
-const READ_PRAGMAS = ['cache_size = -262144', 'temp_store = MEMORY'];
+/**
+ * Settings for one pass over a large table: a page cache of 32 MiB (each
+ * page is read once; the writer's 256 MiB would only add to the process's
+ * memory), sorts in memory.
+ */
+const READ_PRAGMAS = ['cache_size = -32768', 'temp_store = MEMORY'];
 
 let driver: string | undefined;
 
