@@ -69,9 +69,12 @@ export function deriveKey(key: DbKey, salt: Buffer): Buffer {
   return k;
 }
 
+/** The cipher and its settings, before the key. */
+const CIPHER_PRAGMAS = ["cipher = 'sqlcipher'", 'legacy = 4'];
+
 /** The pragmas that key a freshly opened connection to an existing encrypted file with its raw key (applyKey; a second connection of the same process). */
 export function keyPragmas(raw: Buffer): string[] {
-  return ["cipher = 'sqlcipher'", 'legacy = 4', `key = "x'${raw.toString('hex')}'"`];
+  return [...CIPHER_PRAGMAS, `key = "x'${raw.toString('hex')}'"`];
 }
 
 /**
@@ -85,8 +88,7 @@ export function applyKey(db: Database.Database, file: string, key: DbKey): Buffe
     for (const p of keyPragmas(raw)) db.pragma(p);
     return raw;
   }
-  db.pragma("cipher = 'sqlcipher'");
-  db.pragma('legacy = 4');
+  for (const p of CIPHER_PRAGMAS) db.pragma(p);
   const salt = randomBytes(16);
   const raw = deriveKey(key, salt);
   db.pragma(`key = "x'${raw.toString('hex')}${salt.toString('hex')}'"`);

@@ -546,8 +546,9 @@ export interface FullRecomputeOptions {
   /** Citizens without a stored score were out of scope (a ruleset or the instant changed, not the population): one who gets a score enters scope. */
   unscoredWereOutOfScope?: boolean;
   /**
-   * Sum the rule totals on a second, read-only connection in a worker thread
-   * while this one reads the friend network (db/committedRead.ts): `auto`
+   * Share the rule totals with a worker thread on a second, read-only
+   * connection, which starts on them while this thread reads the friend
+   * network (db/committedRead.ts): `auto`
    * from TOTALS_BESIDE_FROM citizens on, `always` (tests: whatever the size,
    * and the worker takes a chunk before this thread takes any), `never`
    * (the default). Only for a caller whose transaction has written no
@@ -582,9 +583,9 @@ export function fullRecompute(
        SELECT citizen_idx, rule_index, ${MICRO_SUM} AS total FROM contributions
        WHERE ${range}error IS NULL AND ${windowClause(state.ruleset)} GROUP BY citizen_idx, rule_index ORDER BY citizen_idx, rule_index)`;
   const beside = options.totalsBeside ?? 'never';
-  const chunks = Array.from({ length: TOTALS_CHUNKS }, (_, k) => ({ asOf: state.asOfMs, lo: Math.floor((k * n) / TOTALS_CHUNKS), hi: Math.floor(((k + 1) * n) / TOTALS_CHUNKS) }));
   const chunkSql = totalsOf('citizen_idx >= @lo AND citizen_idx < @hi AND ');
-  const totalsRead = beside === 'always' || (beside === 'auto' && n >= TOTALS_BESIDE_FROM) ? startCommittedRead(db, chunkSql, chunks) : null;
+  const chunk = (k: number) => ({ asOf: state.asOfMs, lo: Math.floor((k * n) / TOTALS_CHUNKS), hi: Math.floor(((k + 1) * n) / TOTALS_CHUNKS) });
+  const totalsRead = beside === 'always' || (beside === 'auto' && n >= TOTALS_BESIDE_FROM) ? startCommittedRead(db, chunkSql, Array.from({ length: TOTALS_CHUNKS }, (_, k) => chunk(k))) : null;
   try {
     onProgress?.('friend network', 0, 1);
     const exists = new Uint8Array(n);
