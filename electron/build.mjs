@@ -21,7 +21,7 @@ export const common = {
   define: { 'process.env.CREDENCE_TEST_PASSWORD_LOG_N': 'undefined' },
 };
 
-/** The ESM bundles: main process, job worker, rule-sandbox worker, import events worker and command line, side by side (each finds its workers beside it). */
+/** The ESM bundles: main process, job worker, rule-sandbox worker, import events worker, ledger hashing worker and command line, side by side (each finds its workers beside it). */
 export async function buildNodeBundles() {
   await build({
     ...common,
@@ -31,6 +31,7 @@ export async function buildNodeBundles() {
       worker: 'electron/jobs/worker.ts',
       ruleWorker: 'electron/jobs/ruleWorker.ts',
       eventWorker: 'electron/services/eventWorker.ts',
+      ledgerHashWorker: 'electron/db/ledgerHashWorker.ts',
       cli: 'electron/cli.ts',
     },
     outdir: 'dist-electron',
@@ -48,5 +49,5 @@ export async function buildAll() {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await buildAll();
-  console.log('built dist-electron/main.mjs, worker.mjs, ruleWorker.mjs, eventWorker.mjs, cli.mjs, preload.cjs');
+  console.log('built dist-electron/main.mjs, worker.mjs, ruleWorker.mjs, eventWorker.mjs, ledgerHashWorker.mjs, cli.mjs, preload.cjs');
 }

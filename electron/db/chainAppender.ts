@@ -73,6 +73,42 @@ export function insertEntryHash(table: string, seq: number, rowId: number, conte
   return sha256Hex(chainEntryText({ seq, tbl: table, row_id: rowId, action: 'insert', content_hash: content, state, prev_hash: prev }));
 }
 
+/**
+ * The content columns of `table` a writer gives values for (`provided`), in
+ * table order, and a new row's mutable state, as the insert trigger records
+ * them; refuses a set of columns whose content would not be the row's
+ * (every other column must be nullable without a default).
+ */
+export function chainedColumns(db: Db, table: string, provided: readonly string[]): { spec: ChainedTable; columns: ChainColumn[]; state: string | null } {
+  const spec = CHAINED_TABLES.find((t) => t.table === table);
+  if (!spec) throw new Error(`${table} is not a chained table`);
+  if (spec.mutable?.length) {
+    // Rows start with their mutable columns NULL (an event is retracted later, by an update the trigger chains).
+    for (const c of spec.mutable) if (provided.includes(c)) throw new Error(`${table}.${c} is mutable: a new row is chained with it empty`);
+  }
+  const info = db.prepare('SELECT name, type, "notnull" AS required, dflt_value AS dflt FROM pragma_table_info(?) ORDER BY cid').all(table) as {
+    name: string;
+    type: string;
+    required: number;
+    dflt: string | null;
+  }[];
+  const content = info.filter((c) => /^[a-z_][a-z0-9_]*$/.test(c.name) && !spec.mutable?.includes(c.name));
+  for (const c of content) {
+    if (!provided.includes(c.name) && (c.required || c.dflt !== null)) throw new Error(`${table}.${c.name} has a value the appender is not given: its content hash would differ`);
+  }
+  for (const p of provided) if (!content.some((c) => c.name === p)) throw new Error(`${table} has no chained column ${p}`);
+  const columns = content.filter((c) => provided.includes(c.name)).map((c) => ({ name: c.name, integer: c.type.toUpperCase() === 'INTEGER', key: `${JSON.stringify(c.name)}:` }));
+  // A new row's mutable state, as the trigger records it: the JSON array of its (empty) mutable columns.
+  const state = spec.mutable?.length ? `[${spec.mutable.map(() => 'null').join(',')}]` : null;
+  return { spec, columns, state };
+}
+
+/** The chain's head: its last entry's seq and hash (0 and the genesis hash when empty). */
+export function chainHead(db: Db): { seq: number; hash: string } {
+  const head = db.prepare('SELECT seq, hash FROM chain ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+  return { seq: head?.seq ?? 0, hash: head?.hash ?? CHAIN_GENESIS };
+}
+
 export class ChainAppender {
   /** The columns given, in table order (for a worker that builds content texts: chainContentText). */
   readonly columns: ChainColumn[];
@@ -98,30 +134,13 @@ export class ChainAppender {
     provided: readonly string[],
   ) {
     if (!db.inTransaction) throw new Error('the chain appender runs inside the write transaction of the rows it chains');
-    const spec = CHAINED_TABLES.find((t) => t.table === table);
-    if (!spec) throw new Error(`${table} is not a chained table`);
-    if (spec.mutable?.length) {
-      // Rows start with their mutable columns NULL (an event is retracted later, by an update the trigger chains).
-      for (const c of spec.mutable) if (provided.includes(c)) throw new Error(`${table}.${c} is mutable: a new row is chained with it empty`);
-    }
+    const { spec, columns, state } = chainedColumns(db, table, provided);
     this.spec = spec;
-    const info = db.prepare('SELECT name, type, "notnull" AS required, dflt_value AS dflt FROM pragma_table_info(?) ORDER BY cid').all(table) as {
-      name: string;
-      type: string;
-      required: number;
-      dflt: string | null;
-    }[];
-    const content = info.filter((c) => /^[a-z_][a-z0-9_]*$/.test(c.name) && !spec.mutable?.includes(c.name));
-    for (const c of content) {
-      if (!provided.includes(c.name) && (c.required || c.dflt !== null)) throw new Error(`${table}.${c.name} has a value the appender is not given: its content hash would differ`);
-    }
-    for (const p of provided) if (!content.some((c) => c.name === p)) throw new Error(`${table} has no chained column ${p}`);
-    this.columns = content.filter((c) => provided.includes(c.name)).map((c) => ({ name: c.name, integer: c.type.toUpperCase() === 'INTEGER', key: `${JSON.stringify(c.name)}:` }));
-    // A new row's mutable state, as the trigger records it: the JSON array of its (empty) mutable columns.
-    this.state = spec.mutable?.length ? `[${spec.mutable.map(() => 'null').join(',')}]` : null;
-    const head = db.prepare('SELECT seq, hash FROM chain ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
-    this.seq = head?.seq ?? 0;
-    this.prev = head?.hash ?? CHAIN_GENESIS;
+    this.columns = columns;
+    this.state = state;
+    const head = chainHead(db);
+    this.seq = head.seq;
+    this.prev = head.hash;
     const row = `(?, '${table}', ?, 'insert', ?, ?, ?, ?)`;
     const sql = 'INSERT INTO chain (seq, tbl, row_id, action, content_hash, state, prev_hash, hash) VALUES ';
     this.insertMany = db.prepare(sql + Array(ROWS_PER_STATEMENT).fill(row).join(', '));
@@ -146,6 +165,30 @@ export class ChainAppender {
     const state = this.state;
     const hash = insertEntryHash(this.spec.table, seq, rowId, content, state, this.prev);
     this.pending.push(seq, rowId, content, state, this.prev, hash);
+    this.prev = hash;
+    if (++this.pendingRows === ROWS_PER_STATEMENT) this.flush();
+  }
+
+  /** The seq and hash of this appender's last entry. */
+  get head(): { seq: number; hash: string } {
+    return { seq: this.seq, hash: this.prev };
+  }
+
+  /** The hash the next insert entry, of row `rowId` whose content hashes to `content`, would get here (to check an entry computed elsewhere). */
+  nextEntryHash(rowId: number, content: string): string {
+    return insertEntryHash(this.spec.table, this.seq + 1, rowId, content, this.state, this.prev);
+  }
+
+  /**
+   * Appends the insert entry of row `rowId` whose content hashes to
+   * `content` and whose entry hash `hash` was computed ahead, linked after
+   * this appender's head (insertEntryHash with the next seq, this state and
+   * the head's hash): for a thread that hashed the entries beside the
+   * writer, once the writer has checked that it started from this head.
+   */
+  appendLinked(rowId: number, content: string, hash: string): void {
+    if (!this.open) throw new Error('the chain appender is finished');
+    this.pending.push(++this.seq, rowId, content, this.state, this.prev, hash);
     this.prev = hash;
     if (++this.pendingRows === ROWS_PER_STATEMENT) this.flush();
   }

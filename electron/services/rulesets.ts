@@ -108,8 +108,9 @@ export function recomputeScores(
     onProgress?: Progress;
     /** `full` (default: everyone, repairing any stale figure), `incremental` (only what the new instant changes; tests), or `auto`. */
     path?: ScoringPath;
-    /** Where a full recompute sums the rule totals (scoring.ts FullRecomputeOptions): `auto` by default; tests force `always` or `never`. */
+    /** Where a full recompute sums the rule totals and hashes its ledger entries (scoring.ts FullRecomputeOptions): `auto` by default; tests force `always` or `never`. */
     totalsBeside?: 'auto' | 'always' | 'never';
+    ledgerAhead?: 'auto' | 'always' | 'never';
   },
 ): RecomputeResult {
   const state = loadScoringState(db);
@@ -125,7 +126,12 @@ export function recomputeScores(
       reason: options.reason ?? `recompute as of ${asOf.iso}`,
       details: { from_as_of: state.asOf, to_as_of: asOf.iso, ruleset_version: state.version },
     });
-    const scoring = moveScoringInstant(db, state, { ...state, asOf: asOf.iso, asOfMs: asOf.ms }, op.id, { path: options.path ?? 'full', onProgress: options.onProgress, totalsBeside });
+    const scoring = moveScoringInstant(db, state, { ...state, asOf: asOf.iso, asOfMs: asOf.ms }, op.id, {
+      path: options.path ?? 'full',
+      onProgress: options.onProgress,
+      totalsBeside,
+      ledgerAhead: options.ledgerAhead,
+    });
     if (scoring.ledgerEntries === 0 && scoring.rowsRewritten === 0 && asOf.iso === state.asOf) throw new NothingChanged(scoring);
     options.onProgress?.('committing', 1, 1);
     return { asOf: asOf.iso, operationId: op.id, scoring };

@@ -9,6 +9,7 @@ import { loadKinds } from '../db/kinds.js';
 import { startCommittedRead } from '../db/committedRead.js';
 import { deferIndexes, type DeferredIndexes } from '../db/deferredIndexes.js';
 import { appendLedgerEntries, type LedgerEntryInput } from '../db/ledger.js';
+import { startLedgerHasher, type LedgerHashes } from '../db/ledgerHasher.js';
 import { activeFriendsOf, loadActiveEdges } from '../db/relationships.js';
 import { getRuleset } from '../db/rulesets.js';
 import { buildGraph, clamp, rawPenalty, rawPenaltyOf, solveFixedPoint, updateFixedPoint, type FriendPenaltyParams, type MutableNetworkView, type NetworkView } from '../engine/network.js';
@@ -556,10 +557,20 @@ export interface FullRecomputeOptions {
    * began with.
    */
   totalsBeside?: 'auto' | 'always' | 'never';
+  /**
+   * Hash the ledger entries in a worker thread while this one inserts them
+   * (db/ledgerHasher.ts): `auto` (the default) from LEDGER_AHEAD_FROM
+   * citizens on, `always` (tests), `never`. Sound for every caller: the
+   * worker's hashes are used only if it started from the heads the append
+   * starts from.
+   */
+  ledgerAhead?: 'auto' | 'always' | 'never';
 }
 
 /** From this many citizens on, `totalsBeside: 'auto'` sums the rule totals in a worker: below, starting it costs more than it saves. */
 export const TOTALS_BESIDE_FROM = 20_000;
+/** From this many citizens on, `ledgerAhead: 'auto'` hashes the ledger entries in a worker. */
+export const LEDGER_AHEAD_FROM = 20_000;
 /** Chunks of citizens the rule totals are cut into when summed beside: the worker and this thread each take whole chunks. */
 const TOTALS_CHUNKS = 32;
 
@@ -671,6 +682,25 @@ function writeRecomputed(
   options: FullRecomputeOptions,
   { n, exists, ownMicro, totals, own, scope, old, inScopeEdges, graph }: Recomputed,
 ): ScoreChangeStats {
+  // Started now, so that it is ready when the ledger entries are.
+  const ahead = options.ledgerAhead ?? 'auto';
+  const hasher = ahead === 'always' || (ahead === 'auto' && n >= LEDGER_AHEAD_FROM) ? startLedgerHasher(db, operationId) : null;
+  try {
+    return writeScoresAndLedger(db, state, operationId, onProgress, options, { n, exists, ownMicro, totals, own, scope, old, inScopeEdges, graph }, hasher);
+  } finally {
+    hasher?.stop();
+  }
+}
+
+function writeScoresAndLedger(
+  db: Db,
+  state: ScoringState,
+  operationId: number,
+  onProgress: Progress | undefined,
+  options: FullRecomputeOptions,
+  { n, exists, ownMicro, own, totals, scope, old, inScopeEdges, graph }: Recomputed,
+  hasher: LedgerHashes | null,
+): ScoreChangeStats {
   const fixed = solveFixedPoint(own, graph, state.params, (it, change) => onProgress?.('fixed point', it, Math.max(it, Math.ceil(Math.log10(Math.max(change, 1e-11) / 1e-11)) + it)));
 
   onProgress?.('writing scores', 0, n);
@@ -708,7 +738,7 @@ function writeRecomputed(
   }
   writer.flush();
   onProgress?.('ledger', 0, entries.length);
-  appendLedgerEntries(db, entries);
+  appendLedgerEntries(db, entries, hasher);
   saveScoringState(db, state.version, state.asOf, state.asOfMs);
   return { citizens, scoresChanged: changed, ledgerEntries: entries.length, rowsRewritten: writer.rewritten(), iterations: fixed.iterations, msPerIteration: fixed.msPerIteration };
 }
@@ -909,12 +939,12 @@ export function moveScoringInstant(
   from: ScoringState,
   to: ScoringState,
   operationId: number,
-  options: Omit<ScoreUpdateOptions, 'friendshipChanges'> & Pick<FullRecomputeOptions, 'totalsBeside'> = {},
+  options: Omit<ScoreUpdateOptions, 'friendshipChanges'> & Pick<FullRecomputeOptions, 'totalsBeside' | 'ledgerAhead'> = {},
 ): ScoreChangeStats {
   const path = options.path ?? 'auto';
   if (!SCORING_PATHS.includes(path)) throw new Error(`unknown scoring path '${String(path)}' (expected ${SCORING_PATHS.join(', ')})`);
   if (from.version !== to.version) throw new Error(`moving the scoring instant keeps the ruleset: version ${from.version} is not ${to.version}`);
-  if (path === 'full' || (path === 'auto' && from.asOfMs === to.asOfMs)) return fullRecompute(db, to, operationId, options.onProgress, { unscoredWereOutOfScope: true, totalsBeside: options.totalsBeside });
+  if (path === 'full' || (path === 'auto' && from.asOfMs === to.asOfMs)) return fullRecompute(db, to, operationId, options.onProgress, { unscoredWereOutOfScope: true, totalsBeside: options.totalsBeside, ledgerAhead: options.ledgerAhead });
   const changes = asOfChanges(db, to.ruleset, from, to);
   const stats = updateScores(db, to, changes.dirty, operationId, { path, friendshipChanges: changes.friendshipChanges, onProgress: options.onProgress });
   saveScoringState(db, to.version, to.asOf, to.asOfMs);

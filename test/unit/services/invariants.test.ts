@@ -270,9 +270,10 @@ async function playHistory(s: Scenario, options: { reimport: boolean; explain: b
         expect(result.problems).toEqual([]);
         countPath(result, 'full');
       } else {
-        // A full recompute sums its rule totals on a second connection, beside the friend network (scoring.ts totalsBeside).
+        // A full recompute shares its rule totals with a worker on a second connection (scoring.ts totalsBeside), and hashes
+        // its ledger entries in another when there are enough of them (ledgerAhead; always used in ledgerHasher.test.ts).
         const answered = answeredCommittedReads();
-        const moved = recomputeScores(db, { asOf: step.asOf, actor: ACTOR, reason: 'move the scoring instant', path: step.path, totalsBeside: 'always' });
+        const moved = recomputeScores(db, { asOf: step.asOf, actor: ACTOR, reason: 'move the scoring instant', path: step.path, totalsBeside: 'always', ledgerAhead: 'always' });
         if (moved.scoring.iterations === undefined) seen.incrementalAsOf++;
         else seen.besideAnswers += answeredCommittedReads() - answered;
         countPath(moved, step.path);
