@@ -384,7 +384,7 @@ function recomputes(db: Db, size: string): void {
       (citizens >= 1_000_000 ? `, <= ${goals.largeRecomputeHalfS} s` : ''),
   );
   line('  ledger entries written', moved.scoring.ledgerEntries.toLocaleString('en'));
-  line('  CPU time (recompute / raw scan)', `${halfCpu.toFixed(2)} s / ${scanCpu.toFixed(2)} s`, `${(halfCpu / scanCpu).toFixed(2)}x; all threads (the rule totals are summed in a worker beside the friend network)`);
+  line('  CPU time (recompute / raw scan)', `${halfCpu.toFixed(2)} s / ${scanCpu.toFixed(2)} s`, `${(halfCpu / scanCpu).toFixed(2)}x; all threads (a worker shares the rule totals, another hashes the ledger entries)`);
   phases('recompute', half.clock.ms);
   const none = recomputeClock();
   cpu = process.cpuUsage();
