@@ -6,7 +6,9 @@
  * 1. The chain: sequence numbers 1..n without gaps, each entry's prev_hash the
  *    previous hash, each hash recomputed from its fields.
  * 2. Each chained table against the chain, merged in row order: every row
- *    has an insert entry with its content hash; content never changes; only
+ *    has an insert entry with its content hash (an imported event: the
+ *    entry of the seal that covers it, eventSeals.ts, whose digest is
+ *    rebuilt from the events); content never changes; only
  *    the mutable columns change, once, from NULL to a value; only deletable
  *    tables lose rows, and each deletion is an entry; the chain triggers
  *    are in place.
@@ -17,6 +19,7 @@ import { keyed, problemFields, type ProblemText } from '../../shared/englishText
 import type { Db } from './connection.js';
 import { CHAIN_GENESIS, CHAINED_TABLES, chainEntryText, chainTriggerNames, contentExpr, HASH_FUNCTION, sha256Hex, stateExpr, tableExists, type ChainedTable } from './chain.js';
 import { verifyLedger, type VerifyResult } from './ledger.js';
+import { SealCheck, type SealInsert } from './sealCheck.js';
 
 /** At most this many problems are listed; the count says how many there were. */
 const MAX_LISTED = 50;
@@ -133,8 +136,11 @@ function allowedTransition(from: string | null, to: string | null): boolean {
 
 interface Lifecycle {
   live: boolean;
-  content: string;
+  /** The content hash recorded; null while only a seal recorded the row (its content hash is then what the seal must hold). */
+  content: string | null;
   state: string | null;
+  /** The seal that inserted the row, when one did. */
+  seal?: SealInsert;
 }
 
 /** Merge a table's rows with its chain entries, both in row-id order. */
@@ -150,26 +156,48 @@ function verifyTable(db: Db, spec: ChainedTable, problems: Problems): void {
   type Entry = Pick<ChainRow, 'seq' | 'row_id' | 'action' | 'content_hash' | 'state'>;
   const cursor = db.prepare('SELECT seq, row_id, action, content_hash, state FROM chain WHERE tbl = ? ORDER BY row_id, seq').iterate(t) as IterableIterator<Entry>;
   let current: Entry | undefined = cursor.next().value;
-  const peek = () => current;
-  const advance = () => {
-    current = cursor.next().value;
+  // Imported events are inserted by the seals that cover them: their entries merge with the row's own, by seq.
+  const seals = t === 'events' ? SealCheck.load(db) : null;
+  const nextRowId = () => Math.min(current?.row_id ?? Number.MAX_SAFE_INTEGER, seals?.nextRowId() ?? Number.MAX_SAFE_INTEGER);
+  /** Resolves a row the seal inserted: its content then was `content`. */
+  const resolve = (rowId: number, life: Lifecycle, content: string | null) => {
+    if (life.content === null && life.seal) life.seal.feed(rowId, content);
+    life.content = content;
   };
 
   const lifecycleOf = (rowId: number): Lifecycle | null => {
     let life: Lifecycle | null = null;
-    for (let x = peek(); x && x.row_id === rowId; advance(), x = peek()) {
+    const sealed = seals?.insertsOf(rowId) ?? [];
+    let k = 0;
+    for (;;) {
+      const own = current?.row_id === rowId ? current : undefined;
+      const seal = sealed[k];
+      if (!own && !seal) break;
+      if (seal && (!own || seal.seq < own.seq)) {
+        k++;
+        if (life?.live) problems.add(t, rowId, keyed('ledger.chain.insertedAgain', { seq: seal.seq, row: rowId }));
+        if (life?.live) resolve(rowId, life, null);
+        life = { live: true, content: null, state: seal.state, seal };
+        continue;
+      }
+      const x = own!;
+      current = cursor.next().value;
       if (x.action === 'insert') {
         if (life?.live) problems.add(t, rowId, keyed('ledger.chain.insertedAgain', { seq: x.seq, row: rowId }));
+        if (life?.live) resolve(rowId, life, null);
         life = { live: true, content: x.content_hash, state: x.state };
       } else if (!life?.live) {
         problems.add(t, rowId, keyed('ledger.chain.neverInserted', { seq: x.seq, action: x.action, row: rowId }));
         life = { live: x.action === 'update', content: x.content_hash, state: x.state };
       } else if (x.action === 'update') {
+        // A row only a seal recorded had, until this update, the content this entry holds: the seal's digest checks it.
+        if (life.content === null) resolve(rowId, life, x.content_hash);
         if (x.content_hash !== life.content) problems.add(t, rowId, keyed('ledger.chain.contentChanged', { seq: x.seq, row: rowId }));
         else if (!spec.mutable?.length || !allowedTransition(life.state, x.state)) problems.add(t, rowId, keyed('ledger.chain.updated', { seq: x.seq, row: rowId }));
         life = { live: true, content: x.content_hash, state: x.state };
       } else {
         if (!spec.deletable) problems.add(t, rowId, keyed('ledger.chain.deleted', { seq: x.seq, row: rowId }));
+        if (life.content === null) resolve(rowId, life, x.content_hash);
         life = { live: false, content: x.content_hash, state: x.state };
       }
     }
@@ -177,24 +205,29 @@ function verifyTable(db: Db, spec: ChainedTable, problems: Problems): void {
   };
   const skipTo = (rowId: number) => {
     // Rows the chain knows but the table no longer holds.
-    for (let x = peek(); x && x.row_id < rowId; x = peek()) {
-      const id = x.row_id;
+    for (let id = nextRowId(); id < rowId; id = nextRowId()) {
       const life = lifecycleOf(id);
-      if (life?.live) problems.add(t, id, keyed('ledger.chain.missingFromTable', { row: id }));
+      if (life?.live) {
+        problems.add(t, id, keyed('ledger.chain.missingFromTable', { row: id }));
+        resolve(id, life, null);
+      }
     }
   };
 
   for (const row of rows) {
     skipTo(row.id);
-    const life = peek()?.row_id === row.id ? lifecycleOf(row.id) : null;
+    const life = nextRowId() === row.id ? lifecycleOf(row.id) : null;
     if (!life || !life.live) {
       problems.add(t, row.id, keyed('ledger.chain.unchained', { row: row.id }));
       continue;
     }
+    // A row only a seal recorded: its content now is what the seal's digest must hold (checked once the seal is complete).
+    if (life.content === null) resolve(row.id, life, row.c);
     if (life.content !== row.c) problems.add(t, row.id, keyed('ledger.chain.edited', { row: row.id }));
     else if (life.state !== row.s) problems.add(t, row.id, keyed('ledger.chain.stateEdited', { row: row.id, columns: spec.mutable?.join(', ') ?? '' }));
   }
   skipTo(Number.MAX_SAFE_INTEGER);
+  seals?.finish((seal, text) => problems.add('event_seals', seal, text));
 }
 
 /** Latest ledger entry per citizen against the stored score and tier. */

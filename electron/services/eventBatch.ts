@@ -1,7 +1,7 @@
 /**
  * Writes an import's validated events in batches: multi-row INSERTs (one
- * statement per 128 rows instead of one per row), their chain entries
- * computed in a tight loop (chainAppender.ts) instead of by the per-row
+ * statement per 128 rows instead of one per row), chained in seals of
+ * contiguous events (eventSeals.ts) instead of one chain entry per row by the
  * trigger. Problems and outcomes are reported in file order, as rows come.
  *
  * Each event gets the next free index in file order; an event id already
@@ -10,7 +10,8 @@
  */
 import { keyed, type ProblemText } from '../../shared/englishText.js';
 import type { Db } from '../db/connection.js';
-import { ChainAppender, chainContentText, type ChainColumn } from '../db/chainAppender.js';
+import { chainContentText, type ChainColumn } from '../db/chainAppender.js';
+import { EventSealer } from '../db/eventSeals.js';
 import type { ValidEvent } from './eventRows.js';
 import type { PhaseTimer } from './phaseClock.js';
 
@@ -34,7 +35,7 @@ export interface EventChunk {
   lines: number[];
   /** Per row, the EVENT_COLUMNS values (its index assigned by the worker), flat. */
   events: (string | number)[];
-  /** Per row, the SHA-256 of its chain content text (eventContentText); this thread links the entries, in the order rows are written. */
+  /** Per row, the SHA-256 of its chain content text (eventContentText); this thread seals the rows written, in index order. */
   contents: string[];
   /** Per contribution, the contributions table's values (citizen_idx, rule_index, event_idx, occurred_ms, points, error), flat, rows in order. */
   contributions: (string | number | null)[];
@@ -100,7 +101,7 @@ export class EventBatchWriter {
   private items: Item[] = [];
   private events = 0;
   private nextIdx: number;
-  private readonly chain: ChainAppender;
+  private readonly chain: EventSealer;
   private readonly insertMany;
   private readonly insertOne;
   private readonly stored;
@@ -117,7 +118,7 @@ export class EventBatchWriter {
     this.insertMany = db.prepare(`${sql}${Array(ROWS_PER_STATEMENT).fill(row).join(', ')} ON CONFLICT(event_id) DO NOTHING`);
     this.insertOne = db.prepare(`${sql}${row} ON CONFLICT(event_id) DO NOTHING`);
     this.stored = db.prepare('SELECT idx, citizen_idx, kind, occurred_ms, data, operation_id FROM events WHERE event_id = ?');
-    this.chain = clock.within('chain', () => new ChainAppender(db, 'events', EVENT_COLUMNS));
+    this.chain = clock.within('chain', () => new EventSealer(db, operationId, EVENT_COLUMNS));
   }
 
   /** The index the next event gets (a worker assigns them from here on). */
@@ -133,9 +134,9 @@ export class EventBatchWriter {
   /**
    * A worker's batch: its problems [line, message] and chunks of valid rows,
    * each in line order. Outcomes are reported in file order, as event() and
-   * problem() would: each row written is chained here, in row order, from
+   * problem() would: each row written is sealed here, in index order, with
    * the content hash the worker computed (the worker hashes each row's
-   * content, this thread only links the entries), and takes the
+   * content, this thread only hashes the run of them), and takes the
    * contributions the worker evaluated; in a chunk where some row was not
    * written, each row is looked up first (an id stored before).
    */
@@ -149,9 +150,7 @@ export class EventBatchWriter {
       if (clean) {
         const last = c.lines[rows - 1];
         while (p < problems.length && problems[p][0] < last) this.hooks.problem(...problems[p++]);
-        this.clock.within('chain', () => {
-          for (let i = 0; i < rows; i++) this.chain.appendHashed(c.events[i * EVENT_VALUES] as number, c.contents[i]);
-        });
+        this.clock.within('chain', () => this.chain.addRun(c.events, EVENT_VALUES, c.contents));
         this.clock.within('evaluate', () => {
           let from = 0;
           for (let i = 0; i < rows; i++) {
@@ -171,7 +170,7 @@ export class EventBatchWriter {
         const to = from + c.contributionCounts[i] * CONTRIBUTION_VALUES;
         const idx = c.events[v] as number;
         if (this.wasInserted(e, idx)) {
-          this.clock.within('chain', () => this.chain.appendHashed(idx, c.contents[i]));
+          this.clock.within('chain', () => this.chain.addHashed(idx, c.contents[i]));
           this.hooks.addedEvaluated(e.citizenIdx, c.contributions, from, to);
         }
         from = to;
@@ -198,7 +197,7 @@ export class EventBatchWriter {
     if (++this.events >= BATCH_ROWS) this.flush();
   }
 
-  /** Writes what is held, then puts the chain trigger back. */
+  /** Writes what is held and its last seal, then puts the chain trigger back. */
   finish(): void {
     this.flush();
     this.clock.within('chain', () => this.chain.finish());
@@ -224,8 +223,8 @@ export class EventBatchWriter {
     this.clock.within('chain', () => {
       for (const at of added) {
         const e = rows[at];
-        if (e.contentHash !== undefined) this.chain.appendHashed(idx[at], e.contentHash);
-        else this.chain.append(idx[at], eventChainRow(e, idx[at], this.operationId));
+        if (e.contentHash !== undefined) this.chain.addHashed(idx[at], e.contentHash);
+        else this.chain.add(idx[at], eventChainRow(e, idx[at], this.operationId));
       }
     });
     this.clock.within('evaluate', () => {

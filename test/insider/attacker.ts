@@ -2,7 +2,8 @@
  * The bad-faith administrator with write access to the database file: drops
  * every append-only trigger, edits or deletes rows, then makes the record
  * consistent again — the ledger's hash chain recomputed, the chain of every
- * record rebuilt from scratch from the edited tables, stored scores set to
+ * record rebuilt from scratch from the edited tables (imported events chained
+ * one by one, their seals removed), stored scores set to
  * the edited ledger — so that nothing inside the database betrays the edit.
  * Only a checkpoint held by the auditor outside the machine can.
  */
@@ -19,6 +20,8 @@ export function dropAppendOnlyTriggers(db: Db): void {
 /** Rebuild the whole chain from the tables as they are now: consistent, with every hash recomputed. */
 export function rebuildChain(db: Db): void {
   db.transaction(() => {
+    // Seals vouch for imported events by their content: the attacker removes them and chains every event on its own.
+    if (tableExists(db, 'event_seals')) db.exec('DROP TRIGGER IF EXISTS event_seals_no_delete; DELETE FROM event_seals;');
     db.exec('DELETE FROM chain');
     let seq = 0;
     let prev = CHAIN_GENESIS;

@@ -22,6 +22,7 @@ import m0390 from './0390-fairness-reports.js';
 import m0410 from './0410-account-language.js';
 import m0420 from './0420-citizen-language.js';
 import m0430 from './0430-access-log-keyed-detail.js';
+import m0440 from './0440-event-seals.js';
 
 export interface Migration {
   version: number;
@@ -29,4 +30,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060, m0070, m0080, m0090, m0100, m0110, m0140, m0150, m0170, m0190, m0240, m0320, m0350, m0390, m0410, m0420, m0430];
+export const MIGRATIONS: Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060, m0070, m0080, m0090, m0100, m0110, m0140, m0150, m0170, m0190, m0240, m0320, m0350, m0390, m0410, m0420, m0430, m0440];

@@ -122,19 +122,22 @@ describe('the bulk chain appender', () => {
     ].join('\n'),
   };
 
-  it('an import chains every event it writes; an event edited afterwards is named', async () => {
+  it('an import seals every event it writes; an event edited afterwards breaks its seal, which is named', async () => {
     const { db } = openTempDb();
     const report = await importFolder(db, folder(files), { actor: 'tester' });
     expect(report).toMatchObject({ ok: true, counts: { eventsAdded: 700 } });
     expect(triggerSql(db)).toBe(insertTriggerSql(db, EVENTS));
+    // One seal over the 700 events, itself in the chain; no entry per event.
+    expect(db.prepare('SELECT first_idx, last_idx FROM event_seals').all()).toEqual([{ first_idx: 1, last_idx: 700 }]);
+    expect(db.prepare("SELECT tbl, count(*) AS n FROM chain WHERE tbl IN ('events', 'event_seals') GROUP BY tbl").all()).toEqual([{ tbl: 'event_seals', n: 1 }]);
     expect(verifyIntegrity(db).problems).toEqual([]);
     // An insider edits one event's data behind the triggers' back.
     db.exec('DROP TRIGGER chain_events_update');
     db.prepare("UPDATE events SET data = '{\"hours\":99}' WHERE event_id = 'E345'").run();
-    const idx = db.prepare("SELECT idx FROM events WHERE event_id = 'E345'").pluck().get();
-    expect(verifyIntegrity(db).problems).toEqual(
-      expect.arrayContaining([expect.objectContaining({ where: 'events', at: String(idx), message: `row ${idx} differs from what the chain recorded (edited)` })]),
-    );
+    expect(verifyIntegrity(db).problems).toEqual([
+      expect.objectContaining({ where: 'events', message: 'the chain trigger chain_events_update is missing: rows written without it are not chained' }),
+      expect.objectContaining({ where: 'event_seals', at: '1', message: 'seal 1 (events 1 to 700): the events differ from what was sealed (an event edited, added, removed or reordered)' }),
+    ]);
   });
 
   it('a cancelled or failed import leaves the trigger in place and nothing in the chain', async () => {

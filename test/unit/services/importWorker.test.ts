@@ -84,14 +84,17 @@ describe('events read in a worker thread', () => {
     expect(worker.db.prepare("SELECT sha256, bytes FROM import_files WHERE name = 'events.csv'").get()).toEqual({ sha256: sha, bytes: Buffer.byteLength(events) });
   });
 
-  it('write chain entries byte-identical to those the importing thread computes, hashes included', async () => {
+  it('write seals and chain entries byte-identical to those the importing thread computes, hashes included', async () => {
     // The same instant for both worlds, so their operations (and the chain through them) match too.
     vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-02T08:00:00Z') });
     const events = [header, ...eventRows(1000)].join('\n');
     const alone = await world('never', events);
     const worker = await world('always', events);
     const chain = (db: Db) => db.prepare('SELECT * FROM chain ORDER BY seq').raw(true).all();
-    expect(worker.db.prepare("SELECT count(*) FROM chain WHERE tbl = 'events'").pluck().get()).toBe(1000);
+    const seals = (db: Db) => db.prepare('SELECT * FROM event_seals ORDER BY id').raw(true).all();
+    expect(worker.db.prepare("SELECT count(*) FROM chain WHERE tbl = 'events'").pluck().get()).toBe(0);
+    expect(seals(worker.db)).toEqual([[1, expect.any(Number), 1, 1000, expect.stringMatching(/^[0-9a-f]{64}$/)]]);
+    expect(seals(worker.db)).toEqual(seals(alone.db));
     expect(chain(worker.db)).toEqual(chain(alone.db));
   });
 
