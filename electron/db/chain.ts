@@ -47,7 +47,7 @@ export const CHAINED_TABLES: readonly ChainedTable[] = [
   { table: 'import_files' },
   { table: 'consents' },
   { table: 'fairness_reports' },
-  { table: 'event_seals' },
+  { table: 'chain_seals' },
 ];
 
 /** The SQL function the triggers and the verifier hash with (registered on every connection). */

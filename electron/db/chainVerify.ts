@@ -6,9 +6,10 @@
  * 1. The chain: sequence numbers 1..n without gaps, each entry's prev_hash the
  *    previous hash, each hash recomputed from its fields.
  * 2. Each chained table against the chain, merged in row order: every row
- *    has an insert entry with its content hash (an imported event: the
- *    entry of the seal that covers it, eventSeals.ts, whose digest is
- *    rebuilt from the events); content never changes; only
+ *    has an insert entry with its content hash (an imported event, a
+ *    recompute's ledger entry: the entry of the seal that covers it,
+ *    chainSeals.ts, whose digest is rebuilt from the rows); content never
+ *    changes; only
  *    the mutable columns change, once, from NULL to a value; only deletable
  *    tables lose rows, and each deletion is an entry; the chain triggers
  *    are in place.
@@ -19,6 +20,7 @@ import { keyed, problemFields, type ProblemText } from '../../shared/englishText
 import type { Db } from './connection.js';
 import { CHAIN_GENESIS, CHAINED_TABLES, chainEntryText, chainTriggerNames, contentExpr, HASH_FUNCTION, sha256Hex, stateExpr, tableExists, type ChainedTable } from './chain.js';
 import { verifyLedger, type VerifyResult } from './ledger.js';
+import { SEALED_TABLES } from './chainSeals.js';
 import { SealCheck, type SealInsert } from './sealCheck.js';
 
 /** At most this many problems are listed; the count says how many there were. */
@@ -156,8 +158,8 @@ function verifyTable(db: Db, spec: ChainedTable, problems: Problems): void {
   type Entry = Pick<ChainRow, 'seq' | 'row_id' | 'action' | 'content_hash' | 'state'>;
   const cursor = db.prepare('SELECT seq, row_id, action, content_hash, state FROM chain WHERE tbl = ? ORDER BY row_id, seq').iterate(t) as IterableIterator<Entry>;
   let current: Entry | undefined = cursor.next().value;
-  // Imported events are inserted by the seals that cover them: their entries merge with the row's own, by seq.
-  const seals = t === 'events' ? SealCheck.load(db) : null;
+  // Imported events and a recompute's ledger entries are inserted by the seals that cover them: their entries merge with the row's own, by seq.
+  const seals = SEALED_TABLES.has(t) ? SealCheck.load(db, t) : null;
   const nextRowId = () => Math.min(current?.row_id ?? Number.MAX_SAFE_INTEGER, seals?.nextRowId() ?? Number.MAX_SAFE_INTEGER);
   /** Resolves a row the seal inserted: its content then was `content`. */
   const resolve = (rowId: number, life: Lifecycle, content: string | null) => {
@@ -227,7 +229,7 @@ function verifyTable(db: Db, spec: ChainedTable, problems: Problems): void {
     else if (life.state !== row.s) problems.add(t, row.id, keyed('ledger.chain.stateEdited', { row: row.id, columns: spec.mutable?.join(', ') ?? '' }));
   }
   skipTo(Number.MAX_SAFE_INTEGER);
-  seals?.finish((seal, text) => problems.add('event_seals', seal, text));
+  seals?.finish((seal, text) => problems.add('chain_seals', seal, text));
 }
 
 /** Latest ledger entry per citizen against the stored score and tier. */

@@ -5,16 +5,16 @@
  */
 import { keyed, type Said } from '../../shared/englishText.js';
 import { sha256Hex } from './chain.js';
-import { ChainAppender } from './chainAppender.js';
+import { ChainSealer } from './chainSeals.js';
 import type { Db } from './connection.js';
 import { getOperation, operationDigest, type OperationRow } from './operations.js';
 import type { LedgerHashes } from './ledgerHasher.js';
 
 /** Entries per INSERT statement (12 parameters each). */
 const ROWS_PER_STATEMENT = 64;
-/** Entries per batch hashed beside the writer (ledgerHasher.ts), a whole number of statements; and the width of a batch's reply per entry: three SHA-256 in hex. */
+/** Entries per batch hashed beside the writer (ledgerHasher.ts), a whole number of statements; and the width of a batch's reply per entry: two SHA-256 in hex. */
 export const LEDGER_HASH_BATCH = 64 * ROWS_PER_STATEMENT;
-export const LEDGER_HASHES_WIDTH = 192;
+export const LEDGER_HASHES_WIDTH = 128;
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -75,7 +75,7 @@ export function ledgerHead(db: Db): { count: number; head: string; lastSeq: numb
 }
 
 export const LEDGER_COLUMNS = ['seq', 'citizen_id', 'operation_id', 'old_score', 'new_score', 'old_tier', 'new_tier', 'ruleset_version', 'cause', 'cause_friends', 'prev_hash', 'hash'] as const;
-/** From this many entries on, their chain entries are computed in bulk (chainAppender.ts) rather than by the per-row trigger. */
+/** From this many entries of one operation on, they are chained in seals (chainSeals.ts) rather than one by one by the per-row trigger. */
 const BULK_FROM = 64;
 
 /** The last entry's sequence number and hash (0 and the genesis hash for an empty ledger). */
@@ -88,12 +88,13 @@ export function ledgerTail(db: Db): { head: string; lastSeq: number } {
  * Appends entries in order; call inside the transaction that changed the
  * scores. A recompute appends tens of thousands at once: each row is built
  * once (no copies), its parameters go straight into the multi-row
- * statement's array, and its chain entry is computed in the same pass.
- * With `ahead` (a worker hashing the entries beside this thread), a batch's
- * three hashes per entry come from the worker, provided it started from the
- * heads this append starts from; the first entry of every batch is hashed
- * here too and compared, and any batch the worker does not give is hashed
- * here.
+ * statement's array, and the rows are chained in seals (chainSeals.ts),
+ * their content hashes computed in the same pass. With `ahead` (a worker
+ * hashing the entries beside this thread), a batch's two hashes per entry
+ * (ledger hash, content hash) come from the worker, provided it started
+ * from the ledger's head this append starts from; the first entry of every
+ * batch is hashed here too and compared, and any batch the worker does not
+ * give is hashed here.
  */
 export function appendLedgerEntries(db: Db, entries: LedgerEntryInput[], ahead: LedgerHashes | null = null): void {
   if (entries.length === 0) return;
@@ -103,28 +104,24 @@ export function appendLedgerEntries(db: Db, entries: LedgerEntryInput[], ahead: 
   const width = LEDGER_COLUMNS.length;
   const insertOne = db.prepare(sql + row);
   const insertMany = entries.length >= ROWS_PER_STATEMENT ? db.prepare(sql + Array(ROWS_PER_STATEMENT).fill(row).join(', ')) : null;
-  const chain = entries.length >= BULK_FROM ? new ChainAppender(db, 'ledger', LEDGER_COLUMNS) : null;
-  const linked =
-    ahead !== null && chain !== null && ahead.ledger.seq === lastSeq && ahead.ledger.hash === head && ahead.chain.seq === chain.head.seq && ahead.chain.hash === chain.head.hash;
+  // A seal names one operation: entries of several (never from one recompute) are chained one by one.
+  const oneOperation = entries.every((e) => e.operationId === entries[0].operationId);
+  const chain = entries.length >= BULK_FROM && oneOperation ? new ChainSealer(db, 'ledger', entries[0].operationId, LEDGER_COLUMNS) : null;
+  const linked = ahead !== null && chain !== null && ahead.ledger.seq === lastSeq && ahead.ledger.hash === head;
   if (linked) ahead.send(entries);
   const digests = new Map<number, string>();
   let params: (string | number | null)[] = [];
-  let rows: LedgerRow[] = [];
-  /** Per row of `rows` hashed beside: its chain content hash and chain entry hash (else empty: the appender hashes it). */
-  let chained: string[] = [];
+  let rows = 0;
+  /** Per row of `params`, its chain content hash (sealed). */
+  let contents: string[] = [];
   let batch: string | null = null;
   const flush = () => {
-    if (insertMany && rows.length === ROWS_PER_STATEMENT) insertMany.run(params);
-    else for (let k = 0; k < rows.length; k++) insertOne.run(params.slice(k * width, k * width + width));
-    if (chain) {
-      for (let k = 0; k < rows.length; k++) {
-        if (chained[2 * k] !== '') chain.appendLinked(rows[k].seq, chained[2 * k], chained[2 * k + 1]);
-        else chain.append(rows[k].seq, rows[k]);
-      }
-    }
+    if (insertMany && rows === ROWS_PER_STATEMENT) insertMany.run(params);
+    else for (let k = 0; k < rows; k++) insertOne.run(params.slice(k * width, k * width + width));
+    chain?.addRun(params, width, contents);
     params = [];
-    rows = [];
-    chained = [];
+    rows = 0;
+    contents = [];
   };
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i];
@@ -152,12 +149,11 @@ export function appendLedgerEntries(db: Db, entries: LedgerEntryInput[], ahead: 
     const at = (i % LEDGER_HASH_BATCH) * LEDGER_HASHES_WIDTH;
     if (linked && at === 0) {
       batch = ahead.take(i / LEDGER_HASH_BATCH);
-      // The batch's first entry hashed here as well (its ledger hash, chain content hash and chain entry hash; the rows before it
-      // are all appended, as a batch is a whole number of statements): a batch that does not agree is hashed here whole.
+      // The batch's first entry hashed here as well (its ledger hash and content hash; the rows before it are all appended,
+      // as a batch is a whole number of statements): a batch that does not agree is hashed here whole.
       if (batch !== null) {
         const hash = entryHash(r, digest);
-        const content = sha256Hex(chain.contentOf({ ...r, hash }));
-        if (batch.slice(0, 64) !== hash || batch.slice(64, 128) !== content || batch.slice(128, 192) !== chain.nextEntryHash(r.seq, content)) {
+        if (batch.slice(0, 64) !== hash || batch.slice(64, 128) !== sha256Hex(chain.contentOf({ ...r, hash }))) {
           ahead.rejected();
           batch = null;
         }
@@ -165,15 +161,14 @@ export function appendLedgerEntries(db: Db, entries: LedgerEntryInput[], ahead: 
     }
     if (batch !== null) {
       r.hash = batch.slice(at, at + 64);
-      chained.push(batch.slice(at + 64, at + 128), batch.slice(at + 128, at + 192));
+      contents.push(batch.slice(at + 64, at + 128));
     } else {
       r.hash = entryHash(r, digest);
-      chained.push('', '');
+      if (chain) contents.push(sha256Hex(chain.contentOf(r)));
     }
     // In LEDGER_COLUMNS order.
     params.push(r.seq, r.citizen_id, r.operation_id, r.old_score, r.new_score, r.old_tier, r.new_tier, r.ruleset_version, r.cause, r.cause_friends, r.prev_hash, r.hash);
-    rows.push(r);
-    if (rows.length === ROWS_PER_STATEMENT) flush();
+    if (++rows === ROWS_PER_STATEMENT) flush();
     head = r.hash;
     lastSeq = r.seq;
   }

@@ -2,24 +2,21 @@
  * The worker thread of ledgerHasher.ts: hashes a recompute's ledger entries,
  * batch by batch, while the writing thread inserts the batches before them.
  * For each entry, in order: its ledger hash (entryHash, after the ledger's
- * head), the hash of its row's chain content, and its chain entry's hash
- * (after the chain's head), exactly as appendLedgerEntries computes them in
- * one thread. Each batch's hashes go back on the port, then the shared
+ * head) and the hash of its row's chain content (what its chain seal takes
+ * in), exactly as appendLedgerEntries computes them in one thread. Each batch's hashes go back on the port, then the shared
  * counter of answered batches moves; a failure raises the failed flag.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { sha256Hex } from './chain.js';
-import { chainContentText, insertEntryHash, type ChainColumn } from './chainAppender.js';
+import { chainContentText, type ChainColumn } from './chainContent.js';
 import { entryHash, type LedgerCause, type LedgerRow } from './ledger.js';
 
 export interface LedgerHashInput {
   ledgerHashWorker: true;
-  /** The ledger's last entry, and the chain's. */
+  /** The ledger's last entry. */
   ledger: { seq: number; hash: string };
-  chain: { seq: number; hash: string };
-  /** The ledger's chained columns (chainedColumns) and a new row's chain state. */
+  /** The ledger's chained columns (chainedColumns). */
   columns: ChainColumn[];
-  state: string | null;
   /** The digest of each operation the entries may name. */
   digests: [number, string][];
   /** [ANSWERED]: batches answered; [FAILED]: 1 once the worker failed; [RUNNING]: 1 once it runs. */
@@ -36,7 +33,7 @@ export const RUNNING = 2;
 export const ENTRY_WIDTH = 9;
 
 export type LedgerHashRequest = { batch: number; entries: (string | number | null)[] };
-/** Per entry, the ledger hash, the chain content hash and the chain entry hash, 64 hex digits each (LEDGER_HASHES_WIDTH). */
+/** Per entry, the ledger hash and the chain content hash, 64 hex digits each (LEDGER_HASHES_WIDTH). */
 export type LedgerHashReply = { batch: number; hashes: string };
 
 function run(input: LedgerHashInput): void {
@@ -45,8 +42,6 @@ function run(input: LedgerHashInput): void {
   const digests = new Map(input.digests);
   let ledgerSeq = input.ledger.seq;
   let ledgerHead = input.ledger.hash;
-  let chainSeq = input.chain.seq;
-  let chainPrev = input.chain.hash;
   let expected = 0;
   input.port.on('message', (m: LedgerHashRequest) => {
     try {
@@ -73,12 +68,9 @@ function run(input: LedgerHashInput): void {
         };
         r.hash = entryHash(r, digest);
         const content = sha256Hex(chainContentText('ledger', input.columns, r));
-        const chainHash = insertEntryHash('ledger', chainSeq + 1, r.seq, content, input.state, chainPrev);
-        hashes += r.hash + content + chainHash;
+        hashes += r.hash + content;
         ledgerSeq = r.seq;
         ledgerHead = r.hash;
-        chainSeq++;
-        chainPrev = chainHash;
       }
       input.port.postMessage({ batch: m.batch, hashes } satisfies LedgerHashReply);
       Atomics.add(flag, ANSWERED, 1);

@@ -3,20 +3,21 @@
  * (ledgerHashWorker.ts), started before the scores are written so it is
  * ready when the entries are, hashes the entries batch by batch while the
  * writing thread inserts the batches already hashed (appendLedgerEntries).
- * On two cores, a million-citizen recompute's three SHA-256 per entry come
- * off the writing thread.
+ * On two cores, a million-citizen recompute's two SHA-256 per entry (its
+ * ledger hash and the content hash its chain seal takes in) come off the
+ * writing thread.
  *
- * The worker starts from the heads of the ledger and the chain read when it
- * was started; appendLedgerEntries uses its hashes only if those are still
- * the heads when it appends, and hashes in its own thread any batch the
- * worker did not answer (it failed, or was stopped). The entries are the
- * same, so the hashes are the ones the writing thread would compute: the
- * chain is the same either way, only faster.
+ * The worker starts from the head of the ledger read when it was started;
+ * appendLedgerEntries uses its hashes only if that is still the head when
+ * it appends, and hashes in its own thread any batch the worker did not
+ * answer (it failed, or was stopped). The entries are the same, so the
+ * hashes are the ones the writing thread would compute: the ledger and its
+ * seals are the same either way, only faster.
  */
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { chainedColumns, chainHead } from './chainAppender.js';
+import { chainedColumns } from './chainContent.js';
 import type { Db } from './connection.js';
 import { LEDGER_COLUMNS, LEDGER_HASH_BATCH, ledgerTail, type LedgerEntryInput } from './ledger.js';
 import { getOperation, operationDigest } from './operations.js';
@@ -25,9 +26,8 @@ import { ANSWERED, FAILED, RUNNING, type LedgerHashInput, type LedgerHashReply, 
 const TICK_MS = 100;
 
 export interface LedgerHashes {
-  /** The heads the worker started from: appendLedgerEntries uses its hashes only if they are still the heads. */
+  /** The ledger's head the worker started from: appendLedgerEntries uses its hashes only if it is still the head. */
   readonly ledger: { seq: number; hash: string };
-  readonly chain: { seq: number; hash: string };
   /** Sends every entry to the worker, in batches (once). */
   send(entries: readonly LedgerEntryInput[]): void;
   /** Batch `batch`'s hashes (LEDGER_HASHES_WIDTH characters per entry), waiting for them; null if the worker cannot give them. */
@@ -75,7 +75,7 @@ ${load}.catch(() => {
 
 /**
  * Starts a worker that will hash ledger entries of `operationId` appended
- * after the ledger's and the chain's present heads. Call inside the write
+ * after the ledger's present head. Call inside the write
  * transaction that will append them.
  */
 export function startLedgerHasher(db: Db, operationId: number): LedgerHashes | null {
@@ -84,14 +84,13 @@ export function startLedgerHasher(db: Db, operationId: number): LedgerHashes | n
   if (!op) throw new Error(`ledger entries refer to unknown operation ${operationId}`);
   const tail = ledgerTail(db);
   const ledger = { seq: tail.lastSeq, hash: tail.head };
-  const chain = chainHead(db);
-  const { columns, state } = chainedColumns(db, 'ledger', LEDGER_COLUMNS);
+  const { columns } = chainedColumns(db, 'ledger', LEDGER_COLUMNS);
   const flagBuffer = new SharedArrayBuffer(12);
   const flag = new Int32Array(flagBuffer);
   const channel = new MessageChannel();
   let worker: Worker | null;
   try {
-    worker = spawn({ ledgerHashWorker: true, ledger, chain, columns, state, digests: [[operationId, operationDigest(op)]], flag: flagBuffer, port: channel.port2 });
+    worker = spawn({ ledgerHashWorker: true, ledger, columns, digests: [[operationId, operationDigest(op)]], flag: flagBuffer, port: channel.port2 });
   } catch {
     channel.port1.close();
     return null;
@@ -112,7 +111,6 @@ export function startLedgerHasher(db: Db, operationId: number): LedgerHashes | n
   };
   return {
     ledger,
-    chain,
     send(entries) {
       if (!worker || sent > 0) return;
       for (let from = 0; from < entries.length; from += LEDGER_HASH_BATCH) {

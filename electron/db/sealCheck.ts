@@ -1,24 +1,24 @@
 /**
- * The verifier's side of event seals (eventSeals.ts): each seal's chain
- * entry is the insert entry of every event index it covers, and its digest
- * is rebuilt from the content hash each covered event had when it was
- * sealed, fed in index order by chainVerify.ts as it walks the events.
- * A seal whose events are not all fed, fed out of order, fed as unknown
- * (a row gone without a trace, inserted twice) or whose rebuilt digest
- * differs is named, with its run of indexes.
+ * The verifier's side of chain seals (chainSeals.ts): each seal's chain
+ * entry is the insert entry of every row it covers, and its digest is
+ * rebuilt from the content hash each covered row had when it was sealed,
+ * fed in row order by chainVerify.ts as it walks the table. A seal whose
+ * rows are not all fed, fed out of order, fed as unknown (a row gone
+ * without a trace, inserted twice) or whose rebuilt digest differs is
+ * named, with its run of rows.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { keyed, type ProblemText } from '../../shared/englishText.js';
 import type { Db } from './connection.js';
 import { CHAINED_TABLES, tableExists } from './chain.js';
 
-/** A seal as the insert of one of its events. */
+/** A seal as the insert of one of its rows. */
 export interface SealInsert {
   /** The seal's chain entry. */
   seq: number;
-  /** The state a new event is chained with (its mutable columns empty). */
+  /** The state a new row is chained with (its mutable columns empty). */
   state: string | null;
-  /** The content hash event `rowId` had when sealed; null when it cannot be known. */
+  /** The content hash row `rowId` had when sealed; null when it cannot be known. */
   feed(rowId: number, content: string | null): void;
 }
 
@@ -29,9 +29,9 @@ interface Seal extends SealInsert {
   digest: string;
 }
 
-/** The state of a new event, as the insert trigger records it. */
-function newEventState(): string | null {
-  const mutable = CHAINED_TABLES.find((t) => t.table === 'events')?.mutable ?? [];
+/** The state of a new row of `table`, as the insert trigger records it. */
+function newRowState(table: string): string | null {
+  const mutable = CHAINED_TABLES.find((t) => t.table === table)?.mutable ?? [];
   return mutable.length ? `[${mutable.map(() => 'null').join(',')}]` : null;
 }
 
@@ -42,20 +42,24 @@ export class SealCheck {
   private at = 1;
   private readonly progress = new Map<Seal, { next: number; hash: Hash; broken: boolean }>();
 
-  private constructor(private readonly seals: Seal[]) {}
+  private constructor(
+    readonly table: string,
+    private readonly seals: Seal[],
+  ) {}
 
-  /** The chained seals (a seal row without its chain entry inserts nothing; event_seals' own check names it). */
-  static load(db: Db): SealCheck {
-    if (!tableExists(db, 'event_seals')) return new SealCheck([]);
+  /** The chained seals of `table` (a seal row without its chain entry inserts nothing; chain_seals' own check names it). */
+  static load(db: Db, table: string): SealCheck {
+    if (!tableExists(db, 'chain_seals')) return new SealCheck(table, []);
     const rows = db
       .prepare(
-        `SELECT s.id AS id, s.first_idx AS first, s.last_idx AS last, s.digest AS digest, c.seq AS seq
-         FROM event_seals s JOIN chain c ON c.tbl = 'event_seals' AND c.row_id = s.id AND c.action = 'insert'
-         ORDER BY s.first_idx, c.seq`,
+        `SELECT s.id AS id, s.first_row AS first, s.last_row AS last, s.digest AS digest, c.seq AS seq
+         FROM chain_seals s JOIN chain c ON c.tbl = 'chain_seals' AND c.row_id = s.id AND c.action = 'insert'
+         WHERE s.tbl = ?
+         ORDER BY s.first_row, c.seq`,
       )
-      .all() as { id: number; first: number; last: number; digest: string; seq: number }[];
-    const state = newEventState();
-    const check = new SealCheck([]);
+      .all(table) as { id: number; first: number; last: number; digest: string; seq: number }[];
+    const state = newRowState(table);
+    const check = new SealCheck(table, []);
     for (const r of rows) {
       const seal: Seal = { ...r, state, feed: (rowId, content) => check.feed(seal, rowId, content) };
       check.seals.push(seal);
@@ -96,12 +100,12 @@ export class SealCheck {
     p.next = rowId + 1;
   }
 
-  /** Names every seal whose events are not the ones sealed. */
+  /** Names every seal whose rows are not the ones sealed. */
   finish(report: (seal: number, text: ProblemText) => void): void {
     for (const s of this.seals) {
       const p = this.progress.get(s);
       const intact = p !== undefined && !p.broken && p.next === s.last + 1 && p.hash.digest('hex') === s.digest;
-      if (!intact) report(s.id, keyed('ledger.chain.sealBroken', { seal: s.id, first: s.first, last: s.last }));
+      if (!intact) report(s.id, keyed('ledger.chain.sealBroken', { seal: s.id, table: this.table, first: s.first, last: s.last }));
     }
   }
 }

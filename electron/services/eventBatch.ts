@@ -1,7 +1,7 @@
 /**
  * Writes an import's validated events in batches: multi-row INSERTs (one
  * statement per 128 rows instead of one per row), chained in seals of
- * contiguous events (eventSeals.ts) instead of one chain entry per row by the
+ * contiguous events (chainSeals.ts) instead of one chain entry per row by the
  * trigger. Problems and outcomes are reported in file order, as rows come.
  *
  * Each event gets the next free index in file order; an event id already
@@ -10,8 +10,8 @@
  */
 import { keyed, type ProblemText } from '../../shared/englishText.js';
 import type { Db } from '../db/connection.js';
-import { chainContentText, type ChainColumn } from '../db/chainAppender.js';
-import { EventSealer } from '../db/eventSeals.js';
+import { chainContentText, type ChainColumn } from '../db/chainContent.js';
+import { ChainSealer } from '../db/chainSeals.js';
 import type { ValidEvent } from './eventRows.js';
 import type { PhaseTimer } from './phaseClock.js';
 
@@ -101,7 +101,7 @@ export class EventBatchWriter {
   private items: Item[] = [];
   private events = 0;
   private nextIdx: number;
-  private readonly chain: EventSealer;
+  private readonly chain: ChainSealer;
   private readonly insertMany;
   private readonly insertOne;
   private readonly stored;
@@ -118,7 +118,7 @@ export class EventBatchWriter {
     this.insertMany = db.prepare(`${sql}${Array(ROWS_PER_STATEMENT).fill(row).join(', ')} ON CONFLICT(event_id) DO NOTHING`);
     this.insertOne = db.prepare(`${sql}${row} ON CONFLICT(event_id) DO NOTHING`);
     this.stored = db.prepare('SELECT idx, citizen_idx, kind, occurred_ms, data, operation_id FROM events WHERE event_id = ?');
-    this.chain = clock.within('chain', () => new EventSealer(db, operationId, EVENT_COLUMNS));
+    this.chain = clock.within('chain', () => new ChainSealer(db, 'events', operationId, EVENT_COLUMNS));
   }
 
   /** The index the next event gets (a worker assigns them from here on). */

@@ -21,7 +21,7 @@ export function dropAppendOnlyTriggers(db: Db): void {
 export function rebuildChain(db: Db): void {
   db.transaction(() => {
     // Seals vouch for imported events by their content: the attacker removes them and chains every event on its own.
-    if (tableExists(db, 'event_seals')) db.exec('DROP TRIGGER IF EXISTS event_seals_no_delete; DELETE FROM event_seals;');
+    if (tableExists(db, 'chain_seals')) db.exec('DROP TRIGGER IF EXISTS chain_seals_no_delete; DELETE FROM chain_seals;');
     db.exec('DELETE FROM chain');
     let seq = 0;
     let prev = CHAIN_GENESIS;

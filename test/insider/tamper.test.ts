@@ -67,7 +67,7 @@ const edits: { table: string; edit: (db: Db) => void; ledgerFrom?: number; named
   { table: 'operations', edit: (db) => db.prepare("UPDATE operations SET reason = 'routine update', actor = 'someone else' WHERE id = 2").run(), ledgerFrom: 1 },
   { table: 'ledger', edit: (db) => db.prepare('UPDATE ledger SET new_score = new_score + 20000 WHERE seq = 7').run(), ledgerFrom: 7 },
   { table: 'access_log', edit: (db) => db.prepare("UPDATE access_log SET username = 'nobody', purpose = 'none' WHERE id = ?").run(firstRowid(db, 'access_log')) },
-  { table: 'events', named: 'event_seals', edit: (db) => db.prepare(`UPDATE events SET data = '{"amount":1}' WHERE idx = ?`).run(firstRowid(db, 'events')) },
+  { table: 'events', named: 'chain_seals', edit: (db) => db.prepare(`UPDATE events SET data = '{"amount":1}' WHERE idx = ?`).run(firstRowid(db, 'events')) },
   { table: 'events (retraction)', edit: (db) => db.prepare('UPDATE events SET retracted_by = 2 WHERE idx = ?').run(firstRowid(db, 'events')) },
   { table: 'rulesets', edit: (db) => db.prepare("UPDATE rulesets SET spec = json_set(spec, '$.name', 'edited') WHERE version = 1").run() },
   { table: 'installation_keys', edit: (db) => db.prepare('UPDATE installation_keys SET public_key = ?').run(publicKeyPem(generateKeyPairSync('ed25519').publicKey)) },

@@ -22,7 +22,7 @@ import m0390 from './0390-fairness-reports.js';
 import m0410 from './0410-account-language.js';
 import m0420 from './0420-citizen-language.js';
 import m0430 from './0430-access-log-keyed-detail.js';
-import m0440 from './0440-event-seals.js';
+import m0440 from './0440-chain-seals.js';
 
 export interface Migration {
   version: number;

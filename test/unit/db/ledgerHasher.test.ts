@@ -1,8 +1,8 @@
 /**
  * Ledger entries hashed beside the writer (ledgerHasher.ts): the rows of the
- * ledger and of the chain are the very ones hashing in the writing thread
- * gives, over several batches and with values that need escaping; a worker
- * whose starting heads are no longer the heads, a batch that does not line
+ * ledger, its seals and the chain are the very ones hashing in the writing
+ * thread gives, over several batches and with values that need escaping; a
+ * worker whose starting head is no longer the ledger's head, a batch that does not line
  * up with its entries and a worker that fails are all caught, and the
  * entries are then hashed in the writing thread; no worker is left behind.
  */
@@ -60,6 +60,7 @@ function append(db: Db, hashes: (db: Db, operationId: number) => LedgerHashes | 
       written = {
         ledger: db.prepare('SELECT * FROM ledger ORDER BY seq').all(),
         chain: db.prepare('SELECT * FROM chain ORDER BY seq').all(),
+        seals: db.prepare('SELECT * FROM chain_seals ORDER BY id').all(),
         ledgerOk: verifyLedger(db).ok,
         // The chain recomputed from the rows (the synthetic entries name citizens that do not exist: that is all it may report).
         chainOk: verifyIntegrity(db).problems.every((p) => p.key === 'ledger.chain.orphans'),
@@ -69,7 +70,7 @@ function append(db: Db, hashes: (db: Db, operationId: number) => LedgerHashes | 
   } catch (err) {
     if (!(err instanceof Rollback)) throw err;
   }
-  return written as { ledger: unknown[]; chain: unknown[]; ledgerOk: boolean; chainOk: boolean };
+  return written as { ledger: unknown[]; chain: unknown[]; seals: unknown[]; ledgerOk: boolean; chainOk: boolean };
 }
 
 /** Waits until every worker thread has exited. */
@@ -79,10 +80,13 @@ async function noWorkerLeft(): Promise<void> {
 }
 
 describe('ledger entries hashed beside the writer', () => {
-  it('write the very ledger and chain rows hashing here writes', async () => {
+  it('write the very ledger, seal and chain rows hashing here writes', async () => {
     const db = await world();
     const here = append(db, () => null);
     expect([here.ledgerOk, here.chainOk]).toEqual([true, true]);
+    // 9,000 entries: three seals (4,096 + 4,096 + 808); the only ledger rows chained one by one are the publish's three.
+    expect((here.seals as { tbl: string; first_row: number; last_row: number }[]).map((s) => [s.tbl, s.last_row - s.first_row + 1])).toEqual([['ledger', 4096], ['ledger', 4096], ['ledger', 808]]);
+    expect((here.chain as { tbl: string }[]).filter((c) => c.tbl === 'ledger')).toHaveLength(3);
     const before = usedLedgerBatches();
     const beside = append(db, startLedgerHasher);
     expect(usedLedgerBatches() - before).toBe(3);
@@ -90,15 +94,15 @@ describe('ledger entries hashed beside the writer', () => {
     await noWorkerLeft();
   });
 
-  it("are not used when something was appended after the worker read the heads, and the rows are this thread's", async () => {
+  it("are not used when an entry was appended after the worker read the ledger's head, and the rows are this thread's", async () => {
     const db = await world();
     const here = append(db, () => null, () => undefined);
     const before = usedLedgerBatches();
-    // One more chain entry (an operation) after the worker started: its heads are stale.
-    const stale = append(db, startLedgerHasher, () => recordOperation(db, { kind: 'records_expired', actor: 'tester', reason: 'in between', details: {}, at: '2026-11-30T12:00:00.000Z' }));
+    // One more ledger entry after the worker started: its head is stale.
+    const stale = append(db, startLedgerHasher, () => appendLedgerEntries(db, entries(1).slice(1, 2)));
     expect(usedLedgerBatches()).toBe(before);
     expect(stale.ledgerOk && stale.chainOk).toBe(true);
-    expect(stale.ledger).toHaveLength(here.ledger.length);
+    expect(stale.ledger).toHaveLength(here.ledger.length + 1);
     await noWorkerLeft();
   });
 
@@ -112,11 +116,10 @@ describe('ledger entries hashed beside the writer', () => {
       let all: string | null = null;
       return {
         ledger: real.ledger,
-        chain: real.chain,
         send: (e) => real.send(e),
         take(batch) {
           if (all === null) all = [0, 1, 2].map((b) => real.take(b) ?? '').join('');
-          return all.slice((batch * 4096 + 1) * 192, ((batch + 1) * 4096 + 1) * 192);
+          return all.slice((batch * 4096 + 1) * 128, ((batch + 1) * 4096 + 1) * 128);
         },
         rejected: () => real.rejected(),
         stop: () => real.stop(),

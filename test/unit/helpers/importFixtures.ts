@@ -48,7 +48,7 @@ export function openTempDb(): { db: Db; path: string } {
   return { db: openDatabase(path), path };
 }
 
-export const TABLES = ['event_kinds', 'citizens', 'relationships', 'events', 'operations', 'ledger', 'rulesets', 'scoring_state', 'contributions', 'scores', 'import_batches', 'import_files', 'consents', 'event_seals'] as const;
+export const TABLES = ['event_kinds', 'citizens', 'relationships', 'events', 'operations', 'ledger', 'rulesets', 'scoring_state', 'contributions', 'scores', 'import_batches', 'import_files', 'consents', 'chain_seals'] as const;
 
 /** Every row of every table, in a fixed order: equal snapshots mean an unchanged database. */
 export function dbSnapshot(db: Db): Record<string, unknown[]> {

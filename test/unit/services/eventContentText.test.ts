@@ -6,7 +6,8 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChainAppender, chainContentText, type ChainColumn } from '../../../electron/db/chainAppender.js';
+import { chainContentText, type ChainColumn } from '../../../electron/db/chainContent.js';
+import { ChainSealer } from '../../../electron/db/chainSeals.js';
 import { contentExpr } from '../../../electron/db/chain.js';
 import type { Db } from '../../../electron/db/connection.js';
 import { EVENT_COLUMNS, eventChainRow, eventContentText } from '../../../electron/services/eventBatch.js';
@@ -19,7 +20,7 @@ function world(): { db: Db; columns: ChainColumn[] } {
   const { db } = openTempDb();
   db.pragma('foreign_keys = OFF');
   db.exec('BEGIN');
-  const columns = new ChainAppender(db, 'events', EVENT_COLUMNS).columns;
+  const columns = new ChainSealer(db, 'events', 1, EVENT_COLUMNS).columns;
   db.exec('ROLLBACK');
   return { db, columns };
 }

@@ -91,9 +91,9 @@ describe('events read in a worker thread', () => {
     const alone = await world('never', events);
     const worker = await world('always', events);
     const chain = (db: Db) => db.prepare('SELECT * FROM chain ORDER BY seq').raw(true).all();
-    const seals = (db: Db) => db.prepare('SELECT * FROM event_seals ORDER BY id').raw(true).all();
+    const seals = (db: Db) => db.prepare('SELECT * FROM chain_seals ORDER BY id').raw(true).all();
     expect(worker.db.prepare("SELECT count(*) FROM chain WHERE tbl = 'events'").pluck().get()).toBe(0);
-    expect(seals(worker.db)).toEqual([[1, expect.any(Number), 1, 1000, expect.stringMatching(/^[0-9a-f]{64}$/)]]);
+    expect(seals(worker.db)).toEqual([[1, 'events', expect.any(Number), 1, 1000, expect.stringMatching(/^[0-9a-f]{64}$/)]]);
     expect(seals(worker.db)).toEqual(seals(alone.db));
     expect(chain(worker.db)).toEqual(chain(alone.db));
   });

@@ -1,13 +1,13 @@
 /**
- * The bulk chain appender (electron/db/chainAppender.ts) writes the chain the
- * per-row trigger would have written: the same content text for any row,
- * hashes the verifier recomputes, the trigger back in place with the same
- * SQL whether the run commits, fails or is cancelled, and an edited row is
- * still found.
+ * Chain content built in JavaScript (electron/db/chainContent.ts) is the
+ * text the chain's SQL builds for any row, and the bulk writers that use it
+ * (chainSeals.ts) write seals the verifier recomputes, put the trigger back
+ * with the same SQL whether the run commits, fails or is cancelled, and an
+ * edited row is still found.
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChainAppender } from '../../../electron/db/chainAppender.js';
+import { ChainSealer } from '../../../electron/db/chainSeals.js';
 import { contentExpr, insertTriggerSql } from '../../../electron/db/chain.js';
 import { verifyIntegrity } from '../../../electron/db/chainVerify.js';
 import type { Db } from '../../../electron/db/connection.js';
@@ -42,7 +42,7 @@ function world(): Db {
 /** Any text SQLite can store: quotes, backslashes, control characters, non-ASCII, astral characters. */
 const text = fc.string({ unit: fc.constantFrom('"', '\\', '\n', '\t', '\u0000', '\u0001', '\u001f', '\u007f', '\u2028', 'é', '中', '😀', 'a', ' ', '/', "'", '<') });
 
-describe('the bulk chain appender', () => {
+describe('chain content built in JavaScript, and the bulk writers that use it', () => {
   it("builds the content text of any row exactly as the chain's SQL does", () => {
     const db = world();
     const insert = db.prepare('INSERT INTO events (idx, event_id, citizen_idx, kind, occurred_at, occurred_ms, data, operation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
@@ -53,7 +53,7 @@ describe('the bulk chain appender', () => {
         idx++;
         db.exec('BEGIN');
         try {
-          const appender = new ChainAppender(db, 'events', COLUMNS);
+          const appender = new ChainSealer(db, 'events', 1, COLUMNS);
           const values = { idx, event_id: eventId, citizen_idx: citizen, kind: 'k', occurred_at: at, occurred_ms: ms, data, operation_id: 1 };
           insert.run(idx, eventId, citizen, 'k', at, ms, data, 1);
           expect(appender.contentOf(values)).toBe(sql.get(idx));
@@ -69,7 +69,7 @@ describe('the bulk chain appender', () => {
   it('refuses text with a lone surrogate (SQLite cannot store it as it is), wherever it sits, and quotes plain text as JSON does', () => {
     const db = world();
     db.exec('BEGIN');
-    const appender = new ChainAppender(db, 'events', COLUMNS);
+    const appender = new ChainSealer(db, 'events', 1, COLUMNS);
     const row = { idx: 1, event_id: 'E1', citizen_idx: 1, kind: 'k', occurred_at: '2026-01-01T00:00:00Z', occurred_ms: 0, data: '{}', operation_id: 1 };
     for (const bad of ['\ud800', 'a\udc00', 'x\ud83dy', '\ude00😀']) {
       expect(() => appender.contentOf({ ...row, event_id: bad })).toThrow(/lone surrogate/);
@@ -79,36 +79,37 @@ describe('the bulk chain appender', () => {
     db.exec('ROLLBACK');
   });
 
-  it('writes entries the verifier recomputes, and puts the trigger back with the same SQL', () => {
+  it('a sealer writes seals the verifier recomputes, and puts the trigger back with the same SQL', () => {
     const db = world();
     const before = triggerSql(db);
     db.exec('BEGIN');
-    const appender = new ChainAppender(db, 'events', COLUMNS);
+    const appender = new ChainSealer(db, 'events', 1, COLUMNS);
     expect(triggerSql(db)).toBeUndefined();
     const insert = db.prepare('INSERT INTO events (idx, event_id, citizen_idx, kind, occurred_at, occurred_ms, data, operation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     for (let i = 1; i <= 300; i++) {
       const row = { idx: i, event_id: `E${i}`, citizen_idx: 1, kind: 'k', occurred_at: '2026-01-01T00:00:00Z', occurred_ms: i * 1000, data: `{"note":"\\"${i}\\" 中"}`, operation_id: 1 };
       insert.run(...Object.values(row));
-      appender.append(i, row);
+      appender.add(i, row);
     }
     appender.finish();
     db.exec('COMMIT');
     expect(triggerSql(db)).toBe(before);
     expect(triggerSql(db)).toBe(insertTriggerSql(db, EVENTS));
-    // The trigger chains the next row after the bulk ones.
+    // The trigger chains the next row after the sealed ones.
     db.prepare("INSERT INTO events (event_id, citizen_idx, kind, occurred_at, occurred_ms, data, operation_id) VALUES ('after', 1, 'k', '2026-01-01T00:00:00Z', 0, '{}', 1)").run();
     const report = verifyIntegrity(db);
     expect(report.problems).toEqual([]);
-    expect(report.chain.count).toBe(1 + 300 + 1);
+    // The operation, one seal over the 300 events, the row after them.
+    expect(report.chain.count).toBe(1 + 1 + 1);
   });
 
   it('refuses to run outside a transaction, or on a table whose rows it is not given every value of', () => {
     const db = world();
-    expect(() => new ChainAppender(db, 'events', COLUMNS)).toThrow(/inside the write transaction/);
+    expect(() => new ChainSealer(db, 'events', 1, COLUMNS)).toThrow(/inside the write transaction/);
     db.exec('BEGIN');
-    expect(() => new ChainAppender(db, 'events', COLUMNS.filter((c) => c !== 'data'))).toThrow(/events\.data has a value the appender is not given/);
-    expect(() => new ChainAppender(db, 'events', [...COLUMNS, 'retracted_by'])).toThrow(/mutable/);
-    expect(() => new ChainAppender(db, 'citizens', ['idx'])).toThrow(/not a chained table/);
+    expect(() => new ChainSealer(db, 'events', 1, COLUMNS.filter((c) => c !== 'data'))).toThrow(/events\.data has a value the writer does not give/);
+    expect(() => new ChainSealer(db, 'events', 1, [...COLUMNS, 'retracted_by'])).toThrow(/mutable/);
+    expect(() => new ChainSealer(db, 'citizens', 1, ['idx'])).toThrow(/citizens rows are not sealed/);
     db.exec('ROLLBACK');
     expect(triggerSql(db)).toBe(insertTriggerSql(db, EVENTS));
   });
@@ -128,15 +129,15 @@ describe('the bulk chain appender', () => {
     expect(report).toMatchObject({ ok: true, counts: { eventsAdded: 700 } });
     expect(triggerSql(db)).toBe(insertTriggerSql(db, EVENTS));
     // One seal over the 700 events, itself in the chain; no entry per event.
-    expect(db.prepare('SELECT first_idx, last_idx FROM event_seals').all()).toEqual([{ first_idx: 1, last_idx: 700 }]);
-    expect(db.prepare("SELECT tbl, count(*) AS n FROM chain WHERE tbl IN ('events', 'event_seals') GROUP BY tbl").all()).toEqual([{ tbl: 'event_seals', n: 1 }]);
+    expect(db.prepare('SELECT tbl, first_row, last_row FROM chain_seals').all()).toEqual([{ tbl: 'events', first_row: 1, last_row: 700 }]);
+    expect(db.prepare("SELECT tbl, count(*) AS n FROM chain WHERE tbl IN ('events', 'chain_seals') GROUP BY tbl").all()).toEqual([{ tbl: 'chain_seals', n: 1 }]);
     expect(verifyIntegrity(db).problems).toEqual([]);
     // An insider edits one event's data behind the triggers' back.
     db.exec('DROP TRIGGER chain_events_update');
     db.prepare("UPDATE events SET data = '{\"hours\":99}' WHERE event_id = 'E345'").run();
     expect(verifyIntegrity(db).problems).toEqual([
       expect.objectContaining({ where: 'events', message: 'the chain trigger chain_events_update is missing: rows written without it are not chained' }),
-      expect.objectContaining({ where: 'event_seals', at: '1', message: 'seal 1 (events 1 to 700): the events differ from what was sealed (an event edited, added, removed or reordered)' }),
+      expect.objectContaining({ where: 'chain_seals', at: '1', message: 'seal 1 (events rows 1 to 700): the rows differ from what was sealed (a row edited, added, removed or reordered)' }),
     ]);
   });
 
@@ -166,7 +167,7 @@ describe('the bulk chain appender', () => {
     expect(verifyIntegrity(db).problems).toEqual([]);
   });
 
-  it('a publish over many citizens chains its ledger entries in bulk; an entry edited afterwards is named', async () => {
+  it('a publish over many citizens seals its ledger entries; an entry edited afterwards is named by the ledger and its seal', async () => {
     const { db } = openTempDb();
     const citizens = Array.from({ length: 150 }, (_, i) => `C${i},Name ${i},Yatou,`).join('\n');
     const report = await importFolder(db, folder({ 'event_kinds.json': files['event_kinds.json'], 'citizens.csv': `citizen_id,name,district,birth_date\n${citizens}\n` }), { actor: 'tester' });
@@ -178,6 +179,12 @@ describe('the bulk chain appender', () => {
     db.exec('DROP TRIGGER ledger_no_update; DROP TRIGGER chain_ledger_update');
     db.prepare('UPDATE ledger SET new_score = new_score + 1 WHERE seq = 77').run();
     expect(verifyLedger(db)).toMatchObject({ ok: false, firstBroken: 77 });
-    expect(verifyIntegrity(db).problems).toEqual(expect.arrayContaining([expect.objectContaining({ where: 'ledger', at: '77', message: 'row 77 differs from what the chain recorded (edited)' })]));
+    expect(db.prepare('SELECT tbl, first_row, last_row FROM chain_seals').all()).toEqual([{ tbl: 'ledger', first_row: 1, last_row: 150 }]);
+    expect(verifyIntegrity(db).problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ where: 'ledger', at: '77' }),
+        expect.objectContaining({ where: 'chain_seals', at: '1', message: 'seal 1 (ledger rows 1 to 150): the rows differ from what was sealed (a row edited, added, removed or reordered)' }),
+      ]),
+    );
   });
 });

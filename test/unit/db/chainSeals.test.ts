@@ -1,5 +1,5 @@
 /**
- * Event seals (electron/db/eventSeals.ts, sealCheck.ts): an import chains its
+ * Chain seals of events (electron/db/chainSeals.ts, sealCheck.ts): an import chains its
  * events in seals of contiguous indexes, one chain entry per seal. The
  * verifier treats a seal's entry as the insert of every event it covers and
  * rebuilds its digest from the events, so an insider who edits, removes,
@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyIntegrity } from '../../../electron/db/chainVerify.js';
 import type { Db } from '../../../electron/db/connection.js';
-import { EventSealer, SEAL_EVENTS, sealDigest } from '../../../electron/db/eventSeals.js';
+import { ChainSealer, SEAL_ROWS, sealDigest } from '../../../electron/db/chainSeals.js';
 import { openTempDb, removeTempDirs } from '../helpers/importFixtures.js';
 
 afterEach(removeTempDirs);
@@ -38,7 +38,7 @@ function sealEvents(db: Db, indexes: readonly number[], byRuns = false): number 
   const insert = db.prepare(`INSERT INTO events (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`);
   let sealed = 0;
   db.transaction(() => {
-    const sealer = new EventSealer(db, 1, COLUMNS);
+    const sealer = new ChainSealer(db, 'events', 1, COLUMNS);
     if (byRuns) {
       const flat: number[] = [];
       const contents: string[] = [];
@@ -70,42 +70,42 @@ function problems(db: Db) {
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-const brokenSeal = (id: number, first: number, last: number) => `event_seals ${id}: seal ${id} (events ${first} to ${last}): the events differ from what was sealed (an event edited, added, removed or reordered)`;
+const brokenSeal = (id: number, first: number, last: number, table = 'events') => `chain_seals ${id}: seal ${id} (${table} rows ${first} to ${last}): the rows differ from what was sealed (a row edited, added, removed or reordered)`;
 
-describe('event seals', () => {
-  it('seal runs of at most SEAL_EVENTS contiguous events, one chain entry each, whose digest is the content hashes in order', () => {
+describe('chain seals of events', () => {
+  it('seal runs of at most SEAL_ROWS contiguous events, one chain entry each, whose digest is the content hashes in order', () => {
     const db = world();
-    const indexes = [...range(1, SEAL_EVENTS + 10), ...range(SEAL_EVENTS + 12, SEAL_EVENTS + 20)];
+    const indexes = [...range(1, SEAL_ROWS + 10), ...range(SEAL_ROWS + 12, SEAL_ROWS + 20)];
     expect(sealEvents(db, indexes)).toBe(3);
-    expect(db.prepare('SELECT id, first_idx AS first, last_idx AS last FROM event_seals ORDER BY id').all()).toEqual([
-      { id: 1, first: 1, last: SEAL_EVENTS },
-      { id: 2, first: SEAL_EVENTS + 1, last: SEAL_EVENTS + 10 },
-      { id: 3, first: SEAL_EVENTS + 12, last: SEAL_EVENTS + 20 },
+    expect(db.prepare('SELECT id, first_row AS first, last_row AS last FROM chain_seals ORDER BY id').all()).toEqual([
+      { id: 1, first: 1, last: SEAL_ROWS },
+      { id: 2, first: SEAL_ROWS + 1, last: SEAL_ROWS + 10 },
+      { id: 3, first: SEAL_ROWS + 12, last: SEAL_ROWS + 20 },
     ]);
-    expect(db.prepare("SELECT tbl, count(*) AS n FROM chain WHERE tbl IN ('events', 'event_seals') GROUP BY tbl").all()).toEqual([{ tbl: 'event_seals', n: 3 }]);
-    const second = range(SEAL_EVENTS + 1, SEAL_EVENTS + 10).map((i) => contentHashOf(db, i));
-    expect(db.prepare('SELECT digest FROM event_seals WHERE id = 2').pluck().get()).toBe(sealDigest(second));
+    expect(db.prepare("SELECT tbl, count(*) AS n FROM chain WHERE tbl IN ('events', 'chain_seals') GROUP BY tbl").all()).toEqual([{ tbl: 'chain_seals', n: 3 }]);
+    const second = range(SEAL_ROWS + 1, SEAL_ROWS + 10).map((i) => contentHashOf(db, i));
+    expect(db.prepare('SELECT digest FROM chain_seals WHERE id = 2').pluck().get()).toBe(sealDigest(second));
     expect(problems(db)).toEqual([]);
   });
 
   it('refuse events out of index order, and run only inside a transaction', () => {
     const db = world();
-    expect(() => new EventSealer(db, 1, COLUMNS)).toThrow(/inside the write transaction/);
+    expect(() => new ChainSealer(db, 'events', 1, COLUMNS)).toThrow(/inside the write transaction/);
     db.exec('BEGIN');
-    const sealer = new EventSealer(db, 1, COLUMNS);
+    const sealer = new ChainSealer(db, 'events', 1, COLUMNS);
     sealer.add(5, row(5));
-    expect(() => sealer.add(5, row(5))).toThrow(/event 5 is sealed after event 5/);
-    expect(() => sealer.add(3, row(3))).toThrow(/in index order/);
+    expect(() => sealer.add(5, row(5))).toThrow(/events row 5 is sealed after row 5/);
+    expect(() => sealer.add(3, row(3))).toThrow(/in order/);
     db.exec('ROLLBACK');
     expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'chain_events_insert'").pluck().get()).toBe(1);
-    expect(db.prepare('SELECT count(*) FROM event_seals').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM chain_seals').pluck().get()).toBe(0);
   });
 
   it('by runs, give the seals event by event gives, at every run and seal boundary', () => {
     fc.assert(
       fc.property(
         // Lengths of runs of contiguous indexes and the gaps between them, around the seal size.
-        fc.array(fc.tuple(fc.oneof(fc.integer({ min: 1, max: 5 }), fc.constantFrom(SEAL_EVENTS - 1, SEAL_EVENTS, SEAL_EVENTS + 1)), fc.integer({ min: 0, max: 2 })), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.oneof(fc.integer({ min: 1, max: 5 }), fc.constantFrom(SEAL_ROWS - 1, SEAL_ROWS, SEAL_ROWS + 1)), fc.integer({ min: 0, max: 2 })), { minLength: 1, maxLength: 4 }),
         (runs) => {
           const indexes: number[] = [];
           let next = 1;
@@ -117,9 +117,9 @@ describe('event seals', () => {
           const many = world();
           sealEvents(one, indexes);
           sealEvents(many, indexes, true);
-          const seals = (db: Db) => db.prepare('SELECT * FROM event_seals ORDER BY id').raw(true).all();
+          const seals = (db: Db) => db.prepare('SELECT * FROM chain_seals ORDER BY id').raw(true).all();
           expect(seals(many)).toEqual(seals(one));
-          for (const s of seals(one) as [number, number, number, number, string][]) expect(s[3] - s[2] + 1).toBeLessThanOrEqual(SEAL_EVENTS);
+          for (const s of seals(one) as [number, string, number, number, number, string][]) expect(s[4] - s[3] + 1).toBeLessThanOrEqual(SEAL_ROWS);
           expect(problems(many)).toEqual([]);
           one.close();
           many.close();
@@ -137,7 +137,7 @@ describe('event seals', () => {
       expect(problems(db)).toEqual([]);
       return db;
     }
-    const dropTriggers = (db: Db) => db.exec('DROP TRIGGER chain_events_insert; DROP TRIGGER chain_events_update; DROP TRIGGER chain_events_delete; DROP TRIGGER chain_event_seals_insert; DROP TRIGGER chain_event_seals_update; DROP TRIGGER chain_event_seals_delete; DROP TRIGGER event_seals_no_update; DROP TRIGGER event_seals_no_delete;');
+    const dropTriggers = (db: Db) => db.exec('DROP TRIGGER chain_events_insert; DROP TRIGGER chain_events_update; DROP TRIGGER chain_events_delete; DROP TRIGGER chain_chain_seals_insert; DROP TRIGGER chain_chain_seals_update; DROP TRIGGER chain_chain_seals_delete; DROP TRIGGER chain_seals_no_update; DROP TRIGGER chain_seals_no_delete;');
     const missingTriggers = (p: string[]) => p.filter((x) => !x.includes('is missing: rows written without it'));
 
     it('who edits an event breaks its seal', () => {
@@ -166,34 +166,34 @@ describe('event seals', () => {
       dropTriggers(db);
       db.prepare(`INSERT INTO events (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`).run(row(111));
       expect(missingTriggers(problems(db))).toEqual(['events 111: row 111 has no chain entry (written while the chain trigger was off)']);
-      db.prepare('UPDATE event_seals SET last_idx = 111 WHERE id = 2').run();
-      expect(missingTriggers(problems(db))).toEqual([brokenSeal(2, 101, 111), 'event_seals 2: row 2 differs from what the chain recorded (edited)']);
+      db.prepare('UPDATE chain_seals SET last_row = 111 WHERE id = 2').run();
+      expect(missingTriggers(problems(db))).toEqual([brokenSeal(2, 101, 111), 'chain_seals 2: row 2 differs from what the chain recorded (edited)']);
       // Even with the digest recomputed over the 11 events, the seal row is not what the chain recorded.
-      db.prepare('UPDATE event_seals SET digest = ? WHERE id = 2').run(sealDigest(range(101, 111).map((i) => contentHashOf(db, i))));
-      expect(missingTriggers(problems(db))).toEqual(['event_seals 2: row 2 differs from what the chain recorded (edited)']);
+      db.prepare('UPDATE chain_seals SET digest = ? WHERE id = 2').run(sealDigest(range(101, 111).map((i) => contentHashOf(db, i))));
+      expect(missingTriggers(problems(db))).toEqual(['chain_seals 2: row 2 differs from what the chain recorded (edited)']);
     });
 
     it('who forges a seal without its chain entry seals nothing', () => {
       const db = sealed();
       dropTriggers(db);
       db.prepare(`INSERT INTO events (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`).run(row(111));
-      db.prepare('INSERT INTO event_seals (operation_id, first_idx, last_idx, digest) VALUES (1, 111, 111, ?)').run(sealDigest([contentHashOf(db, 111)]));
-      expect(missingTriggers(problems(db))).toEqual(['events 111: row 111 has no chain entry (written while the chain trigger was off)', 'event_seals 3: row 3 has no chain entry (written while the chain trigger was off)']);
+      db.prepare("INSERT INTO chain_seals (tbl, operation_id, first_row, last_row, digest) VALUES ('events', 1, 111, 111, ?)").run(sealDigest([contentHashOf(db, 111)]));
+      expect(missingTriggers(problems(db))).toEqual(['events 111: row 111 has no chain entry (written while the chain trigger was off)', 'chain_seals 3: row 3 has no chain entry (written while the chain trigger was off)']);
     });
 
     it('who removes a seal leaves its events unchained', () => {
       const db = sealed();
       dropTriggers(db);
-      db.prepare('DELETE FROM event_seals WHERE id = 2').run();
+      db.prepare('DELETE FROM chain_seals WHERE id = 2').run();
       const found = missingTriggers(problems(db));
-      expect(found).toContain('event_seals 2: row 2 is in the chain but missing from the table (deleted without a trace)');
+      expect(found).toContain('chain_seals 2: row 2 is in the chain but missing from the table (deleted without a trace)');
       expect(found).toContain('events 101: row 101 has no chain entry (written while the chain trigger was off)');
       expect(found.filter((p) => p.startsWith('events ')).length).toBe(10);
     });
 
     it('who seals sealed events again, through the chain, inserts them twice', () => {
       const db = sealed();
-      db.prepare('INSERT INTO event_seals (operation_id, first_idx, last_idx, digest) VALUES (1, 110, 110, ?)').run(sealDigest([contentHashOf(db, 110)]));
+      db.prepare("INSERT INTO chain_seals (tbl, operation_id, first_row, last_row, digest) VALUES ('events', 1, 110, 110, ?)").run(sealDigest([contentHashOf(db, 110)]));
       // The first seal can no longer vouch for the row's content alone.
       expect(problems(db)).toEqual([expect.stringMatching(/^events 110: chain entry \d+ inserts row 110 again while it exists$/), brokenSeal(2, 101, 110)]);
     });
