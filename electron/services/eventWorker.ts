@@ -15,7 +15,7 @@ import type { ProblemText, Said } from '../../shared/englishText.js';
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EventKindSpec } from '../../shared/domain.js';
-import type { ChainColumn } from '../db/chainAppender.js';
+import type { ChainColumn } from '../db/chainContent.js';
 import { sha256Hex } from '../db/chain.js';
 import { validateRuleset } from '../engine/rules.js';
 import { evaluateEvent } from './contributions.js';
