@@ -11,6 +11,7 @@
 import { keyed, type ProblemText } from '../../shared/englishText.js';
 import type { Db } from '../db/connection.js';
 import { chainContentText, type ChainColumn } from '../db/chainContent.js';
+import { sha256Hex } from '../db/chain.js';
 import { ChainSealer } from '../db/chainSeals.js';
 import type { ValidEvent } from './eventRows.js';
 import type { PhaseTimer } from './phaseClock.js';
@@ -35,8 +36,8 @@ export interface EventChunk {
   lines: number[];
   /** Per row, the EVENT_COLUMNS values (its index assigned by the worker), flat. */
   events: (string | number)[];
-  /** Per row, the SHA-256 of its chain content text (eventContentText); this thread seals the rows written, in index order. */
-  contents: string[];
+  /** Per row, the SHA-256 of its chain content text (eventContentText); null when the worker left the hashing to this thread, which seals the rows written, in index order. */
+  contents: string[] | null;
   /** Per contribution, the contributions table's values (citizen_idx, rule_index, event_idx, occurred_ms, points, error), flat, rows in order. */
   contributions: (string | number | null)[];
   /** Per row, how many contributions it has. */
@@ -65,8 +66,11 @@ const BATCH_ROWS = ROWS_PER_STATEMENT * 16;
 
 type Item = BatchEvent | { line: number; problem: ProblemText };
 
+/** What an event's chain content holds besides its index and operation. */
+export type ChainedEvent = Pick<ValidEvent, 'id' | 'citizenIdx' | 'kind' | 'at' | 'ms' | 'json'>;
+
 /** An event row by column name, as its chain content holds it. */
-export function eventChainRow(e: ValidEvent, idx: number, operationId: number): Record<(typeof EVENT_COLUMNS)[number], string | number> {
+export function eventChainRow(e: ChainedEvent, idx: number, operationId: number): Record<(typeof EVENT_COLUMNS)[number], string | number> {
   return { idx, event_id: e.id, citizen_idx: e.citizenIdx, kind: e.kind, occurred_at: e.at, occurred_ms: e.ms, data: e.json, operation_id: operationId };
 }
 
@@ -86,8 +90,8 @@ const PLAIN_TEXT = /^[\w.:+-]*$/;
  * and no raw control character, so JSON.stringify quotes it exactly as
  * SQLite's json_object does.
  */
-export function eventContentText(columns: readonly ChainColumn[]): (e: ValidEvent, idx: number, operationId: number) => string {
-  const general = (e: ValidEvent, idx: number, operationId: number) => chainContentText('events', columns, eventChainRow(e, idx, operationId));
+export function eventContentText(columns: readonly ChainColumn[]): (e: ChainedEvent, idx: number, operationId: number) => string {
+  const general = (e: ChainedEvent, idx: number, operationId: number) => chainContentText('events', columns, eventChainRow(e, idx, operationId));
   const inOrder = columns.length === EVENT_COLUMNS.length && columns.every((c, i) => c.name === EVENT_COLUMNS[i] && c.integer === INTEGER_COLUMNS.has(c.name));
   if (!inOrder) return general;
   return (e, idx, operationId) => {
@@ -102,6 +106,7 @@ export class EventBatchWriter {
   private events = 0;
   private nextIdx: number;
   private readonly chain: ChainSealer;
+  private contentText: ((e: ChainedEvent, idx: number, operationId: number) => string) | null = null;
   private readonly insertMany;
   private readonly insertOne;
   private readonly stored;
@@ -150,7 +155,7 @@ export class EventBatchWriter {
       if (clean) {
         const last = c.lines[rows - 1];
         while (p < problems.length && problems[p][0] < last) this.hooks.problem(...problems[p++]);
-        this.clock.within('chain', () => this.chain.addRun(c.events, EVENT_VALUES, c.contents));
+        this.clock.within('chain', () => this.chain.addRun(c.events, EVENT_VALUES, this.contentsOf(c)));
         this.clock.within('evaluate', () => {
           let from = 0;
           for (let i = 0; i < rows; i++) {
@@ -161,6 +166,7 @@ export class EventBatchWriter {
         });
         continue;
       }
+      const contents = this.contentsOf(c);
       let from = 0;
       for (let i = 0; i < rows; i++) {
         const line = c.lines[i];
@@ -170,13 +176,25 @@ export class EventBatchWriter {
         const to = from + c.contributionCounts[i] * CONTRIBUTION_VALUES;
         const idx = c.events[v] as number;
         if (this.wasInserted(e, idx)) {
-          this.clock.within('chain', () => this.chain.addHashed(idx, c.contents[i]));
+          this.clock.within('chain', () => this.chain.addHashed(idx, contents[i]));
           this.hooks.addedEvaluated(e.citizenIdx, c.contributions, from, to);
         }
         from = to;
       }
     }
     while (p < problems.length) this.hooks.problem(...problems[p++]);
+  }
+
+  /** The content hash of each row of a chunk: as the worker gave them, or computed here when it left them to this thread. */
+  private contentsOf(c: EventChunk): string[] {
+    if (c.contents !== null) return c.contents;
+    const text = (this.contentText ??= eventContentText(this.chain.columns));
+    const contents: string[] = [];
+    for (let v = 0; v < c.events.length; v += EVENT_VALUES) {
+      const e = { id: c.events[v + 1] as string, citizenIdx: c.events[v + 2] as number, kind: c.events[v + 3] as string, at: c.events[v + 4] as string, ms: c.events[v + 5] as number, json: c.events[v + 6] as string };
+      contents.push(sha256Hex(text(e, c.events[v] as number, c.events[v + 7] as number)));
+    }
+    return contents;
   }
 
   /** Writes a chunk's rows (their values flat); true when every row was inserted. */

@@ -10,6 +10,12 @@
  * At most MAX_IN_FLIGHT batches wait to be written: the worker blocks until
  * the importing thread catches up, so memory stays bounded whatever the
  * file's size. The importing thread terminates the worker on cancel.
+ *
+ * The content hashing goes to whichever thread would otherwise wait: a chunk
+ * begun while the importing thread has HASH_FROM_QUEUED batches or more to
+ * write is hashed here; one begun while it has fewer (it is waiting for this
+ * thread) is sent unhashed, and the importing thread hashes it. On two
+ * cores the two threads then finish close together.
  */
 import type { ProblemText, Said } from '../../shared/englishText.js';
 import { createHash } from 'node:crypto';
@@ -49,6 +55,8 @@ export type EventWorkerMessage =
   | { type: 'failed'; message: string };
 
 export const MAX_IN_FLIGHT = 4;
+/** Batches waiting to be written from which this thread hashes the chunks it begins (fewer: the writing thread hashes them). */
+export const HASH_FROM_QUEUED = 2;
 const BATCH_LINES = 4096;
 
 function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Promise<void> {
@@ -68,7 +76,7 @@ function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Pr
   let fileBytes = 0;
   let bytes = 0;
   let nextIdx = input.firstIdx;
-  const newChunk = (): EventChunk => ({ lines: [], events: [], contents: [], contributions: [], contributionCounts: [] });
+  const newChunk = (): EventChunk => ({ lines: [], events: [], contents: Atomics.load(flags, 0) >= HASH_FROM_QUEUED ? [] : null, contributions: [], contributionCounts: [] });
   let problems: [number, ProblemText][] = [];
   let chunks: EventChunk[] = [];
   let chunk = newChunk();
@@ -100,7 +108,7 @@ function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Pr
         const c = chunk;
         c.lines.push(l.line);
         c.events.push(idx, checked.id, checked.citizenIdx, checked.kind, checked.at, checked.ms, checked.json, input.operationId);
-        c.contents.push(sha256Hex(contentText(checked, idx, input.operationId)));
+        c.contents?.push(sha256Hex(contentText(checked, idx, input.operationId)));
         let n = 0;
         if (ruleset) {
           for (const [rule, points, error] of evaluateEvent(ruleset, kinds, checked.kind, checked.value)) {
