@@ -340,12 +340,15 @@ async function main(): Promise<void> {
   );
   line('  CPU time, all threads (import / raw insert)', `${importCpu.toFixed(1)} s / ${rawCpu.toFixed(1)} s`, `${(importCpu / rawCpu).toFixed(2)}x the raw insert's work (the import runs a worker beside its writer)`);
   phases('import', importClock.ms);
+  // The anchor runs in this process too, with a page cache of its own: the peak after it is not the import's.
+  line('peak RSS so far (import, then the raw insert anchor)', `${rss().toFixed(0)} MiB`);
 
   // Publishing re-evaluates every event under the new ruleset.
   if (!headline) {
     t = performance.now();
     publishRuleset(db, { ...ruleset, base_score: 1001 }, { actor: 'bench', reason: 'bench republish', asOf });
     line(`publish ${size} (re-evaluate all events + recompute)`, seconds(performance.now() - t));
+    line('peak RSS so far (with the publish)', `${rss().toFixed(0)} MiB`);
   }
 
   if (recomputeOnly) {
