@@ -101,7 +101,7 @@ END`;
 
 export const CHAIN_ACTIONS = ['insert', 'update', 'delete'] as const;
 
-/** The insert trigger of a chained table, as syncChain installs it (a bulk appender puts it back with this). */
+/** The insert trigger of a chained table, as syncChain installs it (a chain sealer puts it back with this). */
 export function insertTriggerSql(db: Db, spec: ChainedTable): string {
   return triggerSql(db, spec, 'insert');
 }

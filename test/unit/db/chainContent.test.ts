@@ -53,11 +53,11 @@ describe('chain content built in JavaScript, and the bulk writers that use it', 
         idx++;
         db.exec('BEGIN');
         try {
-          const appender = new ChainSealer(db, 'events', 1, COLUMNS);
+          const sealer = new ChainSealer(db, 'events', 1, COLUMNS);
           const values = { idx, event_id: eventId, citizen_idx: citizen, kind: 'k', occurred_at: at, occurred_ms: ms, data, operation_id: 1 };
           insert.run(idx, eventId, citizen, 'k', at, ms, data, 1);
-          expect(appender.contentOf(values)).toBe(sql.get(idx));
-          appender.finish();
+          expect(sealer.contentOf(values)).toBe(sql.get(idx));
+          sealer.finish();
         } finally {
           db.exec('ROLLBACK');
         }
@@ -69,13 +69,13 @@ describe('chain content built in JavaScript, and the bulk writers that use it', 
   it('refuses text with a lone surrogate (SQLite cannot store it as it is), wherever it sits, and quotes plain text as JSON does', () => {
     const db = world();
     db.exec('BEGIN');
-    const appender = new ChainSealer(db, 'events', 1, COLUMNS);
+    const sealer = new ChainSealer(db, 'events', 1, COLUMNS);
     const row = { idx: 1, event_id: 'E1', citizen_idx: 1, kind: 'k', occurred_at: '2026-01-01T00:00:00Z', occurred_ms: 0, data: '{}', operation_id: 1 };
     for (const bad of ['\ud800', 'a\udc00', 'x\ud83dy', '\ude00😀']) {
-      expect(() => appender.contentOf({ ...row, event_id: bad })).toThrow(/lone surrogate/);
-      expect(() => appender.contentOf({ ...row, data: `{"a":"${bad}"}` })).toThrow(/lone surrogate/);
+      expect(() => sealer.contentOf({ ...row, event_id: bad })).toThrow(/lone surrogate/);
+      expect(() => sealer.contentOf({ ...row, data: `{"a":"${bad}"}` })).toThrow(/lone surrogate/);
     }
-    expect(appender.contentOf({ ...row, event_id: 'E-1.a:b_😀中' })).toContain('"event_id":"E-1.a:b_😀中"');
+    expect(sealer.contentOf({ ...row, event_id: 'E-1.a:b_😀中' })).toContain('"event_id":"E-1.a:b_😀中"');
     db.exec('ROLLBACK');
   });
 
@@ -83,15 +83,15 @@ describe('chain content built in JavaScript, and the bulk writers that use it', 
     const db = world();
     const before = triggerSql(db);
     db.exec('BEGIN');
-    const appender = new ChainSealer(db, 'events', 1, COLUMNS);
+    const sealer = new ChainSealer(db, 'events', 1, COLUMNS);
     expect(triggerSql(db)).toBeUndefined();
     const insert = db.prepare('INSERT INTO events (idx, event_id, citizen_idx, kind, occurred_at, occurred_ms, data, operation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     for (let i = 1; i <= 300; i++) {
       const row = { idx: i, event_id: `E${i}`, citizen_idx: 1, kind: 'k', occurred_at: '2026-01-01T00:00:00Z', occurred_ms: i * 1000, data: `{"note":"\\"${i}\\" 中"}`, operation_id: 1 };
       insert.run(...Object.values(row));
-      appender.add(i, row);
+      sealer.add(i, row);
     }
-    appender.finish();
+    sealer.finish();
     db.exec('COMMIT');
     expect(triggerSql(db)).toBe(before);
     expect(triggerSql(db)).toBe(insertTriggerSql(db, EVENTS));
@@ -153,7 +153,7 @@ describe('chain content built in JavaScript, and the bulk writers that use it', 
         actor: 'tester',
         signal: controller.signal,
         onProgress: (phase) => {
-          // The second report is the first row of events.csv (the first: citizens.csv): the appender is open.
+          // The second report is the first row of events.csv (the first: citizens.csv): the sealer is open.
           if (phase === 'reading files' && ++reports === 2) controller.abort();
         },
       }),
