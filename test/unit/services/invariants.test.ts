@@ -29,6 +29,7 @@ import { recordEvent } from '../../../electron/services/recordEvent.js';
 import { recordConsent } from '../../../electron/services/consent.js';
 import { writeFileSync } from 'node:fs';
 import { retractEvent } from '../../../electron/services/retract.js';
+import { verifyIntegrity } from '../../../electron/db/chainVerify.js';
 import { purgeExpiredRecords, setRetention } from '../../../electron/services/retention.js';
 import { publishRuleset, recomputeScores } from '../../../electron/services/rulesets.js';
 import { answeredCommittedReads } from '../../../electron/db/committedRead.js';
@@ -84,7 +85,7 @@ function publish(db: Db, s: Scenario, asOf = s.asOf): void {
 const fmt = (cents: number) => `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
 
 /** What has been exercised over all runs, so each test can show its path really ran. */
-const seen = { besideAnswers: 0, consentSteps: 0, incrementalAsOf: 0, purged: 0, undetermined: 0, runs: 0, incremental: 0, full: 0, comparisons: 0, penaltyHops3: 0, microTies: 0, centTies: 0, explained: 0 };
+const seen = { sealedEvents: 0, besideAnswers: 0, consentSteps: 0, incrementalAsOf: 0, purged: 0, undetermined: 0, runs: 0, incremental: 0, full: 0, comparisons: 0, penaltyHops3: 0, microTies: 0, centTies: 0, explained: 0 };
 
 /**
  * The reference's figures for a citizen, settling the rare figure the model
@@ -288,6 +289,9 @@ async function playHistory(s: Scenario, options: { reimport: boolean; explain: b
     expect(again.scoring.ledgerEntries).toBe(0);
     expectReferenceFigures(db, referenceInputAfter(s, s.steps.length), 'recompute at the same as-of');
     replayLedger(db);
+    // The chain of every record still verifies after the retractions and purges, imported events chained in seals.
+    expect(verifyIntegrity(db).problems).toEqual([]);
+    seen.sealedEvents += db.prepare("SELECT coalesce(sum(last_row - first_row + 1), 0) FROM chain_seals WHERE tbl = 'events'").pluck().get() as number;
   } finally {
     db.close();
   }
@@ -327,6 +331,7 @@ describe('invariant 1 against the reference scorer', () => {
     expect(seen.microTies - before.microTies).toBeGreaterThan(0);
     expect(seen.explained - before.explained).toBeGreaterThan(0);
     expect(seen.purged - before.purged).toBeGreaterThan(0);
+    expect(seen.sealedEvents - before.sealedEvents).toBeGreaterThan(0);
     expect(seen.incrementalAsOf - before.incrementalAsOf).toBeGreaterThan(0);
     expect(seen.besideAnswers - before.besideAnswers).toBeGreaterThan(0);
   }, PROPERTY_TIMEOUT);
