@@ -26,7 +26,7 @@ import { sha256Hex } from '../db/chain.js';
 import { validateRuleset } from '../engine/rules.js';
 import { evaluateEvent } from './contributions.js';
 import { FileFormatError, readCsv, readJsonLines } from './csvSource.js';
-import { eventContentText, ROWS_PER_STATEMENT, type EventChunk } from './eventBatch.js';
+import { ChunkPacker, eventContentText, ROWS_PER_STATEMENT, type PackedEventChunk } from './eventBatch.js';
 import { checkEventRow, csvRecord, EVENT_CSV_COLUMNS, jsonLineRecord, type EventLine } from './eventRows.js';
 
 export interface EventWorkerInput {
@@ -49,7 +49,7 @@ export interface EventWorkerInput {
 }
 
 export type EventWorkerMessage =
-  | { type: 'batch'; bytes: number; problems: [number, ProblemText][]; chunks: EventChunk[] }
+  | { type: 'batch'; bytes: number; problems: [number, ProblemText][]; chunks: PackedEventChunk[] }
   | { type: 'done'; bytes: number; sha256: string; fileBytes: number }
   | { type: 'formatError'; bytes: number; message: string | Said; line?: number }
   | { type: 'failed'; message: string };
@@ -76,9 +76,9 @@ function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Pr
   let fileBytes = 0;
   let bytes = 0;
   let nextIdx = input.firstIdx;
-  const newChunk = (): EventChunk => ({ lines: [], events: [], contents: Atomics.load(flags, 0) >= HASH_FROM_QUEUED ? [] : null, contributions: [], contributionCounts: [] });
+  const newChunk = () => new ChunkPacker(Atomics.load(flags, 0) >= HASH_FROM_QUEUED);
   let problems: [number, ProblemText][] = [];
-  let chunks: EventChunk[] = [];
+  let chunks: PackedEventChunk[] = [];
   let chunk = newChunk();
   /** Lines held: problems and rows. */
   let held = 0;
@@ -90,7 +90,7 @@ function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Pr
       Atomics.wait(flags, 0, waiting, 200);
     }
     Atomics.add(flags, 0, 1);
-    if (chunk.lines.length > 0) chunks.push(chunk);
+    if (chunk.rows > 0) chunks.push(chunk.packed());
     post({ type: 'batch', bytes, problems, chunks });
     bytes = 0;
     problems = [];
@@ -106,19 +106,17 @@ function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Pr
       else {
         const idx = nextIdx++;
         const c = chunk;
-        c.lines.push(l.line);
-        c.events.push(idx, checked.id, checked.citizenIdx, checked.kind, checked.at, checked.ms, checked.json, input.operationId);
-        c.contents?.push(sha256Hex(contentText(checked, idx, input.operationId)));
+        c.add(l.line, idx, checked, c.hashed ? sha256Hex(contentText(checked, idx, input.operationId)) : null);
         let n = 0;
         if (ruleset) {
           for (const [rule, points, error] of evaluateEvent(ruleset, kinds, checked.kind, checked.value)) {
-            c.contributions.push(checked.citizenIdx, rule, idx, checked.ms, points, error);
+            c.contribution(checked.citizenIdx, rule, idx, checked.ms, points, error);
             n++;
           }
         }
-        c.contributionCounts.push(n);
-        if (c.lines.length === ROWS_PER_STATEMENT) {
-          chunks.push(c);
+        c.counted(n);
+        if (c.rows === ROWS_PER_STATEMENT) {
+          chunks.push(c.packed());
           chunk = newChunk();
         }
       }
@@ -156,7 +154,8 @@ function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Pr
 
 if (parentPort && (workerData as { eventWorker?: boolean } | null)?.eventWorker) {
   const port = parentPort;
-  const post = (m: EventWorkerMessage) => port.postMessage(m);
+  // The chunks' numbers are moved to the writing thread, not copied.
+  const post = (m: EventWorkerMessage) => port.postMessage(m, m.type === 'batch' ? m.chunks.map((c) => c.numbers.buffer as ArrayBuffer) : []);
   const { inFlight } = workerData as { inFlight: SharedArrayBuffer };
   // Started ahead of its file: the file's description comes as the first message.
   port.once('message', (input: Omit<EventWorkerInput, 'inFlight'>) => {

@@ -12,7 +12,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { FileFormatError } from './csvSource.js';
-import type { EventChunk } from './eventBatch.js';
+import { unpackChunk, type EventChunk } from './eventBatch.js';
 import type { EventWorkerInput, EventWorkerMessage } from './eventWorker.js';
 
 export interface EventBatchSink {
@@ -110,7 +110,10 @@ export function startEventWorker(): EventWorker {
           try {
             if (m.type !== 'failed' && m.bytes > 0) sink.onBytes(m.bytes);
             if (m.type === 'batch') {
-              sink.batch(m.problems, m.chunks);
+              sink.batch(
+                m.problems,
+                m.chunks.map((c) => unpackChunk(c, input.operationId)),
+              );
               Atomics.sub(flags, 0, 1);
               Atomics.notify(flags, 0);
             } else if (m.type === 'done') {
