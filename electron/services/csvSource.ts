@@ -154,31 +154,34 @@ class TextGuard extends Transform {
     return this.run > this.maxLine ? this.tooLong() : null;
   }
 
-  /** CSV (RFC 4180): bytes since the last newline outside quotes; a doubled quote toggles twice. */
+  /**
+   * CSV (RFC 4180): bytes since the last newline outside quotes; a doubled
+   * quote toggles twice. The record's length is compared at its end and at
+   * the chunk's end, not at every byte: a chunk holding a record too long is
+   * refused whole either way, before the parser sees it.
+   */
   private scanCsv(chunk: Buffer): Said | null {
+    const max = this.maxLine;
+    const n = chunk.length;
     let line = this.line;
-    let run = this.run;
     let inQuote = this.inQuote;
-    for (let i = 0; i < chunk.length; i++) {
+    /** Where the current record starts in this chunk (negative: in an earlier one). */
+    let start = -this.run;
+    for (let i = 0; i < n; i++) {
       const b = chunk[i];
       if (b === 34) inQuote = !inQuote;
       else if (b === 10) {
         line++;
         if (!inQuote) {
-          if (run > this.maxLine) return this.tooLong();
-          run = 0;
+          if (i - start > max) return this.tooLong();
+          start = i + 1;
           this.runStart = line;
-          continue;
         }
       }
-      if (++run > this.maxLine) {
-        this.run = run;
-        return this.tooLong();
-      }
     }
-    this.run = run;
+    this.run = n - start;
     this.inQuote = inQuote;
-    return null;
+    return this.run > max ? this.tooLong() : null;
   }
 
   override _flush(done: TransformCallback): void {

@@ -45,4 +45,27 @@ describe('parseInstantMs', () => {
     }
     expect(parseInstantMs('2024-02-29T23:59:59.999+23:59')).toBe(reference(2024, 2, 29, 23, 59, 59, 999, 23 * 60 + 59));
   });
+
+  it('reads YYYY-MM-DDTHH:MM:SSZ on its quick path exactly as the general one reads the same instant at +00:00', () => {
+    // Field values on and beside every bound, and any character where a digit or a separator belongs.
+    const two = fc.oneof(fc.integer({ min: 0, max: 99 }).map((n) => pad(n, 2)), fc.constantFrom('00', '01', '12', '13', '23', '24', '28', '29', '30', '31', '32', '59', '60', '99'));
+    const odd = fc.constantFrom('0', '9', '-', ':', 'T', 't', 'Z', 'z', ' ', '+', '.', '/', '\u0660', 'a', '\uFF11');
+    const year = fc.oneof(fc.integer({ min: 0, max: 9999 }).map((n) => pad(n, 4)), fc.constantFrom('0000', '0099', '0100', '1900', '2000', '2024', '2100', '9999'));
+    let quick = 0;
+    fc.assert(
+      fc.property(year, two, two, two, two, two, fc.constantFrom('T', 't'), fc.constantFrom('Z', 'z'), fc.array(fc.tuple(fc.nat(18), odd), { maxLength: 2 }), (y, mo, d, h, mi, s, t, z, flips) => {
+        const chars = `${y}-${mo}-${d}${t}${h}:${mi}:${s}`.split('');
+        for (const [at, c] of flips) chars[at] = c;
+        const head = chars.join('');
+        if (head.length !== 19) return;
+        quick++;
+        expect(parseInstantMs(`${head}${z}`)).toBe(parseInstantMs(`${head}+00:00`));
+      }),
+      { numRuns: 5000, seed: 1130 },
+    );
+    expect(quick).toBeGreaterThan(4000);
+    expect(parseInstantMs('2024-02-29T23:59:59Z')).toBe(Date.UTC(2024, 1, 29, 23, 59, 59));
+    expect(parseInstantMs('2023-02-29T23:59:59Z')).toBeNull();
+    expect(parseInstantMs('0099-12-31T00:00:00z')).toBe(reference(99, 12, 31, 0, 0, 0, 0, 0));
+  });
 });
