@@ -58,20 +58,25 @@ export interface PackedEventChunk {
   text: string;
   /** Per row, 64 hex digits (EventChunk.contents), concatenated; null when left to the writing thread. */
   contents: string | null;
-  contributions: (string | number | null)[];
+  /** Per contribution, the contributions table's values but the error: citizen_idx, rule_index, event_idx, occurred_ms, points. */
+  contributions: Float64Array;
+  /** The contributions that have an error: [its position among them, the error], in order. */
+  errors: [number, string][];
   contributionCounts: number[];
 }
 
 const PACKED_NUMBERS = 4;
 const PACKED_TEXTS = 4;
 const HASH_HEX = 64;
+const PACKED_CONTRIBUTION_NUMBERS = 5;
 
 /** Builds a PackedEventChunk row by row, in the worker thread. */
 export class ChunkPacker {
   private numbers: number[] = [];
   private texts: string[] = [];
   private contents: string | null;
-  private contributions: (string | number | null)[] = [];
+  private contributions: number[] = [];
+  private errors: [number, string][] = [];
   private contributionCounts: number[] = [];
   rows = 0;
 
@@ -93,7 +98,8 @@ export class ChunkPacker {
 
   /** A contribution of the row added last: the contributions table's values but the event's, which the writer knows. */
   contribution(citizenIdx: number, rule: number, eventIdx: number, ms: number, points: number, error: string | null): void {
-    this.contributions.push(citizenIdx, rule, eventIdx, ms, points, error);
+    if (error !== null) this.errors.push([this.contributions.length / PACKED_CONTRIBUTION_NUMBERS, error]);
+    this.contributions.push(citizenIdx, rule, eventIdx, ms, points);
   }
 
   /** How many contributions the row added last has. */
@@ -103,7 +109,7 @@ export class ChunkPacker {
 
   packed(): PackedEventChunk {
     // Joined, not concatenated as rows come: a rope of a few thousand short strings costs more to flatten when posted than join's one pass.
-    return { numbers: Float64Array.from(this.numbers), text: this.rows === 0 ? '' : `${this.texts.join('\0')}\0`, contents: this.contents, contributions: this.contributions, contributionCounts: this.contributionCounts };
+    return { numbers: Float64Array.from(this.numbers), text: this.rows === 0 ? '' : `${this.texts.join('\0')}\0`, contents: this.contents, contributions: Float64Array.from(this.contributions), errors: this.errors, contributionCounts: this.contributionCounts };
   }
 }
 
@@ -111,8 +117,26 @@ export class ChunkPacker {
 export function unpackChunk(p: PackedEventChunk, operationId: number): EventChunk {
   const rows = p.numbers.length / PACKED_NUMBERS;
   const texts = p.text.split('\0');
-  if (!Number.isInteger(rows) || texts.length !== rows * PACKED_TEXTS + 1 || texts[rows * PACKED_TEXTS] !== '' || (p.contents !== null && p.contents.length !== rows * HASH_HEX) || p.contributionCounts.length !== rows) {
-    throw new Error(`a chunk of events from the worker thread is malformed (${rows} rows, ${texts.length - 1} fields)`);
+  const counted = p.contributionCounts.reduce((a, b) => a + b, 0);
+  const contributed = p.contributions.length / PACKED_CONTRIBUTION_NUMBERS;
+  if (
+    !Number.isInteger(rows) ||
+    texts.length !== rows * PACKED_TEXTS + 1 ||
+    texts[rows * PACKED_TEXTS] !== '' ||
+    (p.contents !== null && p.contents.length !== rows * HASH_HEX) ||
+    p.contributionCounts.length !== rows ||
+    counted !== contributed ||
+    p.errors.some(([at], k) => !Number.isInteger(at) || at < 0 || at >= contributed || (k > 0 && at <= p.errors[k - 1][0]))
+  ) {
+    throw new Error(`a chunk of events from the worker thread is malformed (${rows} rows, ${texts.length - 1} fields, ${contributed} contributions)`);
+  }
+  const contributions: (string | number | null)[] = new Array(contributed * CONTRIBUTION_VALUES);
+  let error = 0;
+  for (let k = 0; k < contributed; k++) {
+    const from = k * PACKED_CONTRIBUTION_NUMBERS;
+    const to = k * CONTRIBUTION_VALUES;
+    for (let j = 0; j < PACKED_CONTRIBUTION_NUMBERS; j++) contributions[to + j] = p.contributions[from + j];
+    contributions[to + PACKED_CONTRIBUTION_NUMBERS] = error < p.errors.length && p.errors[error][0] === k ? p.errors[error++][1] : null;
   }
   const lines: number[] = new Array(rows);
   const events: (string | number)[] = new Array(rows * EVENT_VALUES);
@@ -132,7 +156,7 @@ export function unpackChunk(p: PackedEventChunk, operationId: number): EventChun
     events[v + 7] = operationId;
     if (contents !== null) contents[i] = p.contents!.slice(i * HASH_HEX, (i + 1) * HASH_HEX);
   }
-  return { lines, events, contents, contributions: p.contributions, contributionCounts: p.contributionCounts };
+  return { lines, events, contents, contributions, contributionCounts: p.contributionCounts };
 }
 
 /** Values per row of EventChunk.events and EventChunk.contributions. */

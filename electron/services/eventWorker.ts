@@ -155,7 +155,7 @@ function run(input: EventWorkerInput, post: (m: EventWorkerMessage) => void): Pr
 if (parentPort && (workerData as { eventWorker?: boolean } | null)?.eventWorker) {
   const port = parentPort;
   // The chunks' numbers are moved to the writing thread, not copied.
-  const post = (m: EventWorkerMessage) => port.postMessage(m, m.type === 'batch' ? m.chunks.map((c) => c.numbers.buffer as ArrayBuffer) : []);
+  const post = (m: EventWorkerMessage) => port.postMessage(m, m.type === 'batch' ? m.chunks.flatMap((c) => [c.numbers.buffer as ArrayBuffer, c.contributions.buffer as ArrayBuffer]) : []);
   const { inFlight } = workerData as { inFlight: SharedArrayBuffer };
   // Started ahead of its file: the file's description comes as the first message.
   port.once('message', (input: Omit<EventWorkerInput, 'inFlight'>) => {

@@ -21,7 +21,9 @@ function packed(hashed: boolean) {
   for (const r of rows) {
     p.add(r.line, r.idx, r, hashed ? sha256Hex(`${r.idx}`) : null);
     p.contribution(r.citizenIdx, 0, r.idx, r.ms, -1.5, r.idx === 2 ? 'division by zero' : null);
-    p.counted(1);
+    // The last row has a second contribution, with an error, and -0 points kept as they are.
+    if (r.idx === 3) p.contribution(r.citizenIdx, 4, r.idx, r.ms, -0, 'no such field');
+    p.counted(r.idx === 3 ? 2 : 1);
   }
   return p.packed();
 }
@@ -34,8 +36,12 @@ describe('packed event chunks', () => {
       expect(c.events).toEqual(rows.flatMap((r) => [r.idx, r.id, r.citizenIdx, r.kind, r.at, r.ms, r.json, 42]));
       expect(c.events).toHaveLength(rows.length * EVENT_VALUES);
       expect(c.contents).toEqual(hashed ? rows.map((r) => sha256Hex(`${r.idx}`)) : null);
-      expect(c.contributions).toEqual(rows.flatMap((r) => [r.citizenIdx, 0, r.idx, r.ms, -1.5, r.idx === 2 ? 'division by zero' : null]));
-      expect(c.contributionCounts).toEqual([1, 1, 1]);
+      expect(c.contributions).toEqual([
+        ...rows.flatMap((r) => [r.citizenIdx, 0, r.idx, r.ms, -1.5, r.idx === 2 ? 'division by zero' : null]),
+        rows[2].citizenIdx, 4, 3, rows[2].ms, -0, 'no such field',
+      ]);
+      expect(Object.is(c.contributions[22], -0)).toBe(true);
+      expect(c.contributionCounts).toEqual([1, 1, 2]);
     }
   });
 
@@ -56,5 +62,11 @@ describe('packed event chunks', () => {
     expect(() => unpackChunk({ ...good, numbers: good.numbers.subarray(0, 11) }, 1)).toThrow(/malformed/);
     expect(() => unpackChunk({ ...good, contents: good.contents!.slice(1) }, 1)).toThrow(/malformed/);
     expect(() => unpackChunk({ ...good, contributionCounts: [1, 1] }, 1)).toThrow(/malformed/);
+    // Contributions that do not add up to the rows' counts, or errors that name no contribution or come out of order.
+    expect(() => unpackChunk({ ...good, contributionCounts: [1, 2, 0] }, 1)).toThrow(/malformed/);
+    expect(() => unpackChunk({ ...good, contributions: good.contributions.subarray(0, 14) }, 1)).toThrow(/malformed/);
+    expect(() => unpackChunk({ ...good, errors: [[4, 'x']] }, 1)).toThrow(/malformed/);
+    expect(() => unpackChunk({ ...good, errors: [[2, 'x'], [1, 'y']] }, 1)).toThrow(/malformed/);
+    expect(() => unpackChunk({ ...good, errors: [[1.5, 'x']] }, 1)).toThrow(/malformed/);
   });
 });
