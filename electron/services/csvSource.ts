@@ -293,6 +293,7 @@ export function readCsv(path: string, columns: readonly string[], onRow: (row: C
     let failure: unknown = null;
     let order: number[] | null = null;
     let width = 0;
+    let inOrder = false;
     let line = 1;
     let lastReported = 0;
     let aborted = false;
@@ -335,6 +336,7 @@ export function readCsv(path: string, columns: readonly string[], onRow: (row: C
             checkHeader(header, columns, options.optional ?? []);
             order = [...columns, ...(options.optional ?? [])].map((c) => header.indexOf(c));
             width = header.length;
+            inOrder = order.length === width && order.every((at, i) => at === i);
             options.onHeader?.(header);
             return;
           }
@@ -342,7 +344,8 @@ export function readCsv(path: string, columns: readonly string[], onRow: (row: C
             options.onBytes(guard.bytesSeen - lastReported);
             lastReported = guard.bytesSeen;
           }
-          const fields = order.map((i) => (i < 0 ? '' : (record[i] ?? '')));
+          // A file whose columns are in the requested order (the usual case) hands its row over as it is.
+          const fields = inOrder && record.length === width ? record : order.map((i) => (i < 0 ? '' : (record[i] ?? '')));
           onRow(record.length === width ? { line: start, fields } : { line: start, fields, ragged: keyed('import.ragged', { fields: record.length, width }) });
         } catch (err) {
           stop(err, parser);

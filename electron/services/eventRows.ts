@@ -44,7 +44,9 @@ export function checkEventRow(line: number, rec: Record<string, unknown>, lookup
   const ms = typeof at === 'string' ? parseIsoInstant(at) : null;
   if (ms === null) return bad(typeof at === 'string' ? keyed('import.occurredAt', { value: echo(at), form: INSTANT_FORM_KEYED, why: instantFlawKeyed(at) }) : keyed('import.occurredAtMissing', { value: echo(at), form: INSTANT_FORM_KEYED }));
   if (typeof data === 'string') {
-    if (tooDeepAt(data) >= 0) return bad(keyed('import.tooDeep', { line, max: LIMITS.jsonDepth }));
+    // Nesting needs two brackets or more: data with one brace and no square bracket (the common case) is not scanned.
+    const shallow = data.indexOf('[') < 0 && data.indexOf('{', data.indexOf('{') + 1) < 0;
+    if (!shallow && tooDeepAt(data) >= 0) return bad(keyed('import.tooDeep', { line, max: LIMITS.jsonDepth }));
     try {
       data = data.trim() === '' ? {} : JSON.parse(data);
     } catch (err) {

@@ -26,6 +26,18 @@ function sortedNames(names: string[]): string[] {
   return names;
 }
 
+/** Per kind, each declared field's member start in the canonical JSON: `"name":`. */
+const memberStarts = new WeakMap<EventKindSpec, Map<string, string>>();
+
+function memberStartsOf(kind: EventKindSpec): Map<string, string> {
+  let starts = memberStarts.get(kind);
+  if (!starts) {
+    starts = new Map(Object.keys(kind.fields).map((name) => [name, `${JSON.stringify(name)}:`]));
+    memberStarts.set(kind, starts);
+  }
+  return starts;
+}
+
 /** Check event data against the kind's schema; returns the problem (English `message`, keyed `said`) or the data as canonical JSON (keys sorted). */
 export function checkEventData(kind: EventKindSpec, data: unknown): { ok: true; json: string; value: Record<string, unknown> } | { ok: false; message: string; said: Said } {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return refused(keyed('import.data.notObject'));
@@ -35,6 +47,7 @@ export function checkEventData(kind: EventKindSpec, data: unknown): { ok: true; 
   // gives (field names are identifiers, never array indexes, so they keep this order; a finite number's
   // text is String's), without a second pass over a dictionary-mode object.
   let json = '';
+  const starts = memberStartsOf(kind);
   for (const name of sortedNames(Object.keys(value))) {
     const spec = Object.hasOwn(kind.fields, name) ? kind.fields[name] : undefined;
     if (!spec) return refused(keyed('import.data.undeclared', { field: clip(name), kind: kind.kind }));
@@ -58,7 +71,7 @@ export function checkEventData(kind: EventKindSpec, data: unknown): { ok: true; 
         break;
     }
     sorted[name] = v;
-    json += `${json === '' ? '{' : ','}${JSON.stringify(name)}:${typeof v === 'string' ? JSON.stringify(v) : String(v)}`;
+    json += `${json === '' ? '{' : ','}${starts.get(name)!}${typeof v === 'string' ? JSON.stringify(v) : String(v)}`;
   }
   return { ok: true, json: json === '' ? '{}' : `${json}}`, value: sorted };
 }
