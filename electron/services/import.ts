@@ -678,7 +678,10 @@ const PAIRS_PER_STATEMENT = 256;
  */
 class PairBatch {
   private readonly insertMany;
+  private readonly insertNew;
   private readonly insertOne;
+  /** No friendship was stored when the import began: no insert can meet a stored pair (the file names each at most once). */
+  private readonly fresh: boolean;
   private params: (string | number | null)[] = [];
   private rows = 0;
 
@@ -687,7 +690,11 @@ class PairBatch {
     private readonly clock: PhaseTimer,
   ) {
     const sql = 'INSERT INTO relationships (a, b, since, until) VALUES ';
-    this.insertMany = db.prepare(`${sql}${Array(PAIRS_PER_STATEMENT).fill('(?, ?, ?, ?)').join(', ')} ON CONFLICT(a, b) DO NOTHING RETURNING a, b`).raw(true);
+    const values = Array(PAIRS_PER_STATEMENT).fill('(?, ?, ?, ?)').join(', ');
+    this.insertMany = db.prepare(`${sql}${values} ON CONFLICT(a, b) DO NOTHING RETURNING a, b`).raw(true);
+    // Into a table without friendships, RETURNING's rows (a result row per pair) tell nothing: every pair is inserted, or the statement fails.
+    this.insertNew = db.prepare(`${sql}${values}`);
+    this.fresh = db.prepare('SELECT 1 FROM relationships LIMIT 1').get() === undefined;
     this.insertOne = db.prepare(`${sql}(?, ?, ?, ?) ON CONFLICT(a, b) DO NOTHING`);
   }
 
@@ -704,7 +711,8 @@ class PairBatch {
     if (rows === 0) return;
     this.clock.within('write', () => {
       let added: PairSet | null = null;
-      if (rows === PAIRS_PER_STATEMENT) {
+      if (rows === PAIRS_PER_STATEMENT && this.fresh) this.insertNew.run(params);
+      else if (rows === PAIRS_PER_STATEMENT) {
         const inserted = this.insertMany.all(params) as [number, number][];
         if (inserted.length < rows) {
           added = new PairSet(1 << 10);
