@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseInstantMs } from '../../../shared/instant.js';
+import { isIsoDate, parseInstantMs } from '../../../shared/instant.js';
 
 /** The reference: a Date set field by field (setUTCFullYear keeps years 0-99 as they are). */
 function reference(year: number, month: number, day: number, h: number, min: number, s: number, ms: number, offsetMin: number): number {
@@ -67,5 +67,34 @@ describe('parseInstantMs', () => {
     expect(parseInstantMs('2024-02-29T23:59:59Z')).toBe(Date.UTC(2024, 1, 29, 23, 59, 59));
     expect(parseInstantMs('2023-02-29T23:59:59Z')).toBeNull();
     expect(parseInstantMs('0099-12-31T00:00:00z')).toBe(reference(99, 12, 31, 0, 0, 0, 0, 0));
+  });
+
+  it('isIsoDate answers as a Date set field by field, on every character a date may hold or be missing', () => {
+    const reference = (text: string): boolean => {
+      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+      if (!m) return false;
+      const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      const date = new Date(0);
+      date.setUTCFullYear(y, mo - 1, d);
+      return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+    };
+    const two = fc.oneof(fc.integer({ min: 0, max: 99 }).map((n) => pad(n, 2)), fc.constantFrom('00', '01', '02', '12', '13', '28', '29', '30', '31', '32'));
+    const year = fc.oneof(fc.integer({ min: 0, max: 9999 }).map((n) => pad(n, 4)), fc.constantFrom('0000', '0004', '0100', '1900', '2000', '2023', '2024', '2100', '9999'));
+    const odd = fc.constantFrom('0', '-', '/', ' ', 'T', '\u0660', '\uFF11', '\n', '');
+    let valid = 0;
+    fc.assert(
+      fc.property(year, two, two, fc.array(fc.tuple(fc.nat(10), odd), { maxLength: 2 }), (y, m, d, flips) => {
+        const chars = `${y}-${m}-${d}`.split('');
+        for (const [at, c] of flips) chars[at] = c;
+        const text = chars.join('');
+        if (reference(text)) valid++;
+        expect(isIsoDate(text)).toBe(reference(text));
+      }),
+      { numRuns: 5000, seed: 1201 },
+    );
+    expect(valid).toBeGreaterThan(200);
+    expect(isIsoDate('2024-02-29')).toBe(true);
+    expect(isIsoDate('2023-02-29')).toBe(false);
+    expect(isIsoDate('2024-02-29\n')).toBe(false);
   });
 });
