@@ -54,7 +54,8 @@ export type EventWorkerMessage =
   | { type: 'formatError'; bytes: number; message: string | Said; line?: number }
   | { type: 'failed'; message: string };
 
-export const MAX_IN_FLIGHT = 4;
+/** Batches (of BATCH_LINES lines) waiting to be written at most: enough for the worker to go on while the importing thread reads the scoring's network ahead (import.ts). */
+export const MAX_IN_FLIGHT = 16;
 /** Batches waiting to be written from which this thread hashes the chunks it begins (fewer: the writing thread hashes them). */
 export const HASH_FROM_QUEUED = 2;
 const BATCH_LINES = 4096;

@@ -27,7 +27,7 @@ import { checkImportFolder, ImportFolderError } from './importRoots.js';
 import { clip, echo, jsonErrorKeyed, LIMITS, lineAt, nameProblemKeyed, tooDeepAt } from './inputLimits.js';
 import { keyed, problemFields, type ProblemText, type Said } from '../../shared/englishText.js';
 import { consentRequired } from './consentScope.js';
-import { CancelledError, loadScoringState, updateScores, type Progress, type ScoreChangeStats, type ScoringPath } from './scoring.js';
+import { CancelledError, loadRecomputeNetwork, loadScoringState, takesFullPath, updateScores, type Progress, type RecomputeNetwork, type ScoreChangeStats, type ScoringPath } from './scoring.js';
 import { isIsoDate, parseIsoInstant } from './validation.js';
 
 /** In the order they are read: consents and relationships name citizens, so citizens.csv comes first. */
@@ -209,7 +209,7 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
     // rows written meanwhile refer to its id, reserved under the write lock.
     const operationId = ((db.prepare('SELECT max(id) FROM operations').pluck().get() as number | null) ?? 0) + 1;
     const clock = options.clock ?? NO_CLOCK;
-    const ctx = new ImportContext(db, operationId, problems, counts, clock, worker);
+    const ctx = new ImportContext(db, operationId, problems, counts, clock, worker, options.scoringPath);
     const reads: FileRead[] = [];
     for (const file of present) {
       const path = join(dir, file);
@@ -265,7 +265,7 @@ export async function importFolder(db: Db, dir: string, options: ImportOptions):
     if (state && ctx.dirty.size > 0) {
       progress('scoring', 0, 1);
       clock.switch('scoring');
-      scoring = updateScores(db, state, ctx.dirty, operationId, { path: options.scoringPath, friendshipChanges: () => ctx.changedPairs.byMember(), onProgress: progress });
+      scoring = updateScores(db, state, ctx.dirty, operationId, { path: options.scoringPath, network: ctx.network ?? undefined, friendshipChanges: () => ctx.changedPairs.byMember(), onProgress: progress });
     }
     if (options.dryRun) {
       finish(tx.rollback);
@@ -302,6 +302,7 @@ class ImportContext {
     readonly clock: PhaseTimer,
     /** The worker thread that reads the events file, started by the import (null: read in this thread). */
     private eventWorker: EventWorker | null,
+    private scoringPath: ScoringPath | undefined,
   ) {
     this.kinds = loadKinds(db);
     this.state = loadScoringState(db);
@@ -605,6 +606,23 @@ class ImportContext {
     this.eventsRead = read;
   }
 
+  /** The full recompute's network, read while the worker still reads events (readNetworkAhead), or null. */
+  network: RecomputeNetwork | null = null;
+
+  /**
+   * Once every file before the events is written: when the scores will be
+   * recomputed in full (whatever the events add, the citizens already
+   * changed are enough), the network that recompute reads is read now,
+   * while the worker thread still parses events, instead of after them.
+   * Events change none of it (citizens, consents, stored scores, friendships).
+   */
+  private readNetworkAhead(): void {
+    if (this.state && this.problems.count === 0 && takesFullPath(this.db, this.dirty, this.scoringPath)) {
+      const state = this.state;
+      this.network = this.clock.within('scoring', () => loadRecomputeNetwork(this.db, state));
+    }
+  }
+
   /** Waits for the events file's read in the worker; its problems are listed now, after the earlier files'. */
   private async finishEventsInWorker(): Promise<{ sha256: string; bytes: number }> {
     const held = this.heldProblems;
@@ -613,6 +631,7 @@ class ImportContext {
       for (const p of held.list) this.problems.add(p);
       this.problems.count += held.more;
     }
+    this.readNetworkAhead();
     this.clock.switch('waiting for the worker');
     return this.eventsRead!;
   }

@@ -546,6 +546,8 @@ function inScopeEdgeList(edges: { a: Int32Array; b: Int32Array; count: number },
 export interface FullRecomputeOptions {
   /** Citizens without a stored score were out of scope (a ruleset or the instant changed, not the population): one who gets a score enters scope. */
   unscoredWereOutOfScope?: boolean;
+  /** The network as loadRecomputeNetwork read it in this transaction, with no citizen, consent, score or friendship written since; read here when absent. */
+  network?: RecomputeNetwork;
   /**
    * Share the rule totals with a worker thread on a second, read-only
    * connection, which starts on them while this thread reads the friend
@@ -580,6 +582,35 @@ const TOTALS_CHUNKS = 32;
  * Every stored figure that differs from the model is rewritten, so this also
  * repairs rows an earlier engine left stale.
  */
+/**
+ * What a full recompute reads besides the rule totals: the citizens, the
+ * consent scope, the stored scores and the friend network in scope. None of
+ * it depends on events, so an import reads it while its events are still
+ * being written (loadRecomputeNetwork), and hands it to fullRecompute.
+ */
+export interface RecomputeNetwork {
+  n: number;
+  exists: Uint8Array;
+  scope: Uint8Array | null;
+  old: StoredScores;
+  inScopeEdges: Recomputed['inScopeEdges'];
+  graph: Recomputed['graph'];
+}
+
+export function loadRecomputeNetwork(db: Db, state: ScoringState): RecomputeNetwork {
+  const n = ((db.prepare('SELECT max(idx) FROM citizens').pluck().get() as number | null) ?? 0) + 1;
+  const exists = new Uint8Array(n);
+  // One array of whole numbers: half the cost of stepping through a million rows.
+  for (const idx of db.prepare('SELECT idx FROM citizens').pluck().all() as number[]) exists[idx] = 1;
+  const scope = scopeMask(db, state, n);
+  const old = loadStoredScores(db, n);
+  const edges = loadActiveEdges(db, state.asOf.slice(0, 10));
+  // Out-of-scope citizens are in no one's N(i): their friendships are left out of the graph.
+  const inScopeEdges = scope ? inScopeEdgeList(edges, scope, old) : { ...edges, scopeCause: new Map<number, Set<number>>() };
+  const graph = buildGraph(n, inScopeEdges.a, inScopeEdges.b, inScopeEdges.count);
+  return { n, exists, scope, old, inScopeEdges, graph };
+}
+
 export function fullRecompute(
   db: Db,
   state: ScoringState,
@@ -587,7 +618,7 @@ export function fullRecompute(
   onProgress?: Progress,
   options: FullRecomputeOptions = {},
 ): ScoreChangeStats {
-  const n = ((db.prepare('SELECT max(idx) FROM citizens').pluck().get() as number | null) ?? 0) + 1;
+  const n = options.network?.n ?? ((db.prepare('SELECT max(idx) FROM citizens').pluck().get() as number | null) ?? 0) + 1;
   // Summed in SQLite (whole micro-points) and handed over as packed text: when the caller allows it, in chunks of citizens
   // shared with a worker on a second connection, which starts while this thread reads the friend network.
   const totalsOf = (range: string) => `SELECT group_concat(citizen_idx || ' ' || rule_index || ' ' || printf('%!.17g', total), ' ') FROM (
@@ -599,15 +630,7 @@ export function fullRecompute(
   const totalsRead = beside === 'always' || (beside === 'auto' && n >= TOTALS_BESIDE_FROM) ? startCommittedRead(db, chunkSql, Array.from({ length: TOTALS_CHUNKS }, (_, k) => chunk(k))) : null;
   try {
     onProgress?.('friend network', 0, 1);
-    const exists = new Uint8Array(n);
-    // One array of whole numbers: half the cost of stepping through a million rows.
-    for (const idx of db.prepare('SELECT idx FROM citizens').pluck().all() as number[]) exists[idx] = 1;
-    const scope = scopeMask(db, state, n);
-    const old = loadStoredScores(db, n);
-    const edges = loadActiveEdges(db, state.asOf.slice(0, 10));
-    // Out-of-scope citizens are in no one's N(i): their friendships are left out of the graph.
-    const inScopeEdges = scope ? inScopeEdgeList(edges, scope, old) : { ...edges, scopeCause: new Map<number, Set<number>>() };
-    const graph = buildGraph(n, inScopeEdges.a, inScopeEdges.b, inScopeEdges.count);
+    const { exists, scope, old, inScopeEdges, graph } = options.network ?? loadRecomputeNetwork(db, state);
 
     onProgress?.('rule totals', 0, 1);
     let packed: (string | null)[];
@@ -873,21 +896,24 @@ export const SCORING_PATHS: readonly ScoringPath[] = ['auto', 'full', 'increment
 
 export interface ScoreUpdateOptions {
   path?: ScoringPath;
+  /** For the full path: the network read ahead (FullRecomputeOptions.network). */
+  network?: RecomputeNetwork;
   /** Friendships that began, ended or changed dates, by citizen (incremental path: named as the cause); a function is called only on that path. */
   friendshipChanges?: Map<number, Set<number>> | (() => Map<number, Set<number>>);
   onProgress?: Progress;
 }
 
+/** Whether updateScores takes the full path for `dirty` (auto: more than a tenth of the population changed). */
+export function takesFullPath(db: Db, dirty: ReadonlySet<number>, path: ScoringPath = 'auto'): boolean {
+  if (!SCORING_PATHS.includes(path)) throw new Error(`unknown scoring path '${String(path)}' (expected ${SCORING_PATHS.join(', ')})`);
+  if (path !== 'auto') return path === 'full';
+  const population = db.prepare('SELECT count(*) FROM citizens').pluck().get() as number;
+  return dirty.size * 10 > population;
+}
+
 /** Update the stored scores after the inputs of `dirty` citizens changed, on the path `options.path` chooses. */
 export function updateScores(db: Db, state: ScoringState, dirty: Set<number>, operationId: number, options: ScoreUpdateOptions = {}): ScoreChangeStats {
-  const path = options.path ?? 'auto';
-  if (!SCORING_PATHS.includes(path)) throw new Error(`unknown scoring path '${String(path)}' (expected ${SCORING_PATHS.join(', ')})`);
-  let full = path === 'full';
-  if (path === 'auto') {
-    const population = db.prepare('SELECT count(*) FROM citizens').pluck().get() as number;
-    full = dirty.size * 10 > population;
-  }
-  if (full) return fullRecompute(db, state, operationId, options.onProgress);
+  if (takesFullPath(db, dirty, options.path)) return fullRecompute(db, state, operationId, options.onProgress, { network: options.network });
   const changes = typeof options.friendshipChanges === 'function' ? options.friendshipChanges() : options.friendshipChanges;
   return incrementalUpdate(db, state, dirty, operationId, changes);
 }

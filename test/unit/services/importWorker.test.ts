@@ -13,6 +13,7 @@ import type { Db } from '../../../electron/db/connection.js';
 import { importFolder, type EventWorkerUse } from '../../../electron/services/import.js';
 import { publishRuleset } from '../../../electron/services/rulesets.js';
 import { CancelledError } from '../../../electron/services/scoring.js';
+import { PhaseClock } from '../../../electron/services/phaseClock.js';
 import { runningEventWorkers } from '../../../electron/services/eventsInWorker.js';
 import { dbSnapshot, DEFAULT_RULESET, folder, KINDS_FILE, openTempDb, removeTempDirs } from '../helpers/importFixtures.js';
 
@@ -251,6 +252,29 @@ describe('events read in a worker thread', () => {
     expect(state(worlds[1].db)).toEqual(state(worlds[0].db));
     expect(chain(worlds[1].db)).toEqual(chain(worlds[0].db));
     expect(verifyIntegrity(worlds[1].db).problems).toEqual([]);
+  });
+
+  it('reads the full recompute\'s friend network while the worker still reads events, once the friendships are written, and scores as the importing thread alone does', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-02T08:00:00Z') });
+    // Thefts take ten citizens below the penalty threshold, so their friends' scores depend on the friendships just written.
+    const thefts = Array.from({ length: 30 }, (_, k) => `T${k},C${k % 10},utility_theft,2026-10-0${1 + (k % 9)}T10:00:00Z,"{""value"":10,""utility"":""water""}"`);
+    const events = [header, ...eventRows(20000), ...thefts].join('\n');
+    const worlds = [];
+    for (const use of ['never', 'always'] as const) {
+      const w = await besideFriendships(use, pairs, events);
+      const clock = new PhaseClock();
+      const dirs = folders.get(`${pairs.length}:${events.length}`)!;
+      worlds.push({ db: w.db, report: await importFolder(w.db, dirs.events, { actor: 'tester', eventWorker: use, clock }), phases: [...clock.ms.keys()] });
+    }
+    const [alone, worker] = worlds;
+    // Friends of the citizens the thefts took below the threshold carry a penalty: the network counts.
+    expect(worker.db.prepare('SELECT count(*) FROM scores WHERE penalty > 0').pluck().get()).toBeGreaterThan(40);
+    // With the worker, the scoring's first part runs before this thread waits for the worker's last batches; alone, after every event.
+    expect(worker.phases.indexOf('scoring')).toBeLessThan(worker.phases.indexOf('waiting for the worker'));
+    expect(alone.phases.indexOf('scoring')).toBeGreaterThan(alone.phases.indexOf('write'));
+    expect(worker.report).toMatchObject({ ok: true, counts: { relationshipsAdded: 70000, eventsAdded: 20030 }, scoring: { citizens: 3000 } });
+    expect(report(worker.report)).toEqual(report(alone.report));
+    expect(state(worker.db)).toEqual(state(alone.db));
   });
 
   it('a cancel while relationships.csv is written and the worker reads the events leaves the database as it was and no worker running', async () => {
