@@ -1,0 +1,25 @@
+/**
+ * Bundles the benchmarks with the code they measure into dist-bench/, the way
+ * the app and the command line ship it (esbuild, electron/build.mjs), with the
+ * worker threads beside the bundle as in dist-electron/. `npm run bench` runs
+ * this bundle, so its figures are those of the shipped code: the same
+ * sources run through tsx's per-module loader took about 1 s longer on the
+ * 100k import. dist-bench/ is not packaged (electron-builder.yml).
+ */
+import { build } from 'esbuild';
+import { common } from '../../electron/build.mjs';
+
+await build({
+  ...common,
+  format: 'esm',
+  entryPoints: {
+    bench: 'test/bench/run.ts',
+    worker: 'electron/jobs/worker.ts',
+    ruleWorker: 'electron/jobs/ruleWorker.ts',
+    eventWorker: 'electron/services/eventWorker.ts',
+    ledgerHashWorker: 'electron/db/ledgerHashWorker.ts',
+  },
+  outdir: 'dist-bench',
+  outExtension: { '.js': '.mjs' },
+  banner: { js: "import { createRequire as __credenceRequire } from 'node:module'; const require = __credenceRequire(import.meta.url);" },
+});
