@@ -8,15 +8,23 @@
  * throughout an attack.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../electron/db/connection.js';
 import { createUser } from '../../electron/services/auth.js';
 
-export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository: the nearest folder above this module that holds electron/serve.ts (it runs from test/abuse/, and bundled from dist-bench/). */
+function repositoryRoot(): string {
+  const here = fileURLToPath(import.meta.url);
+  for (let dir = dirname(here); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'electron', 'serve.ts'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no repository (electron/serve.ts) above ${here}`);
+  }
+}
+export const REPO = repositoryRoot();
 export const PASSWORD = 'abuse-suite passphrase 2026';
 export const JOB_TIME_LIMIT_S = 4;
 /** The database is encrypted as in production; serve.ts reads the passphrase from CREDENCE_DB_PASSPHRASE. */

@@ -11,6 +11,8 @@ import { common } from '../../electron/build.mjs';
 
 await build({
   ...common,
+  // Unlike the app's bundles, the benchmarks' read CREDENCE_TEST_PASSWORD_LOG_N as the sources do (the abuse bench's accounts).
+  define: {},
   format: 'esm',
   entryPoints: {
     bench: 'test/bench/run.ts',
