@@ -21,19 +21,20 @@ export const common = {
   define: { 'process.env.CREDENCE_TEST_PASSWORD_LOG_N': 'undefined' },
 };
 
+/** The worker threads' entry points: each bundle that starts one finds it beside itself. */
+export const WORKER_ENTRY_POINTS = {
+  worker: 'electron/jobs/worker.ts',
+  ruleWorker: 'electron/jobs/ruleWorker.ts',
+  eventWorker: 'electron/services/eventWorker.ts',
+  ledgerHashWorker: 'electron/db/ledgerHashWorker.ts',
+};
+
 /** The ESM bundles: main process, job worker, rule-sandbox worker, import events worker, ledger hashing worker and command line, side by side (each finds its workers beside it). */
 export async function buildNodeBundles() {
   await build({
     ...common,
     format: 'esm',
-    entryPoints: {
-      main: 'electron/main.ts',
-      worker: 'electron/jobs/worker.ts',
-      ruleWorker: 'electron/jobs/ruleWorker.ts',
-      eventWorker: 'electron/services/eventWorker.ts',
-      ledgerHashWorker: 'electron/db/ledgerHashWorker.ts',
-      cli: 'electron/cli.ts',
-    },
+    entryPoints: { main: 'electron/main.ts', ...WORKER_ENTRY_POINTS, cli: 'electron/cli.ts' },
     outdir: 'dist-electron',
     outExtension: { '.js': '.mjs' },
     // Bundled CommonJS dependencies (commander) call require: give the ESM bundle one.

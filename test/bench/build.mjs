@@ -7,20 +7,14 @@
  * 100k import. dist-bench/ is not packaged (electron-builder.yml).
  */
 import { build } from 'esbuild';
-import { common } from '../../electron/build.mjs';
+import { common, WORKER_ENTRY_POINTS } from '../../electron/build.mjs';
 
 await build({
   ...common,
   // Unlike the app's bundles, the benchmarks' read CREDENCE_TEST_PASSWORD_LOG_N as the sources do (the abuse bench's accounts).
   define: {},
   format: 'esm',
-  entryPoints: {
-    bench: 'test/bench/run.ts',
-    worker: 'electron/jobs/worker.ts',
-    ruleWorker: 'electron/jobs/ruleWorker.ts',
-    eventWorker: 'electron/services/eventWorker.ts',
-    ledgerHashWorker: 'electron/db/ledgerHashWorker.ts',
-  },
+  entryPoints: { bench: 'test/bench/run.ts', ...WORKER_ENTRY_POINTS },
   outdir: 'dist-bench',
   outExtension: { '.js': '.mjs' },
   banner: { js: "import { createRequire as __credenceRequire } from 'node:module'; const require = __credenceRequire(import.meta.url);" },
