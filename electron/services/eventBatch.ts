@@ -96,7 +96,7 @@ export class ChunkPacker {
     this.rows++;
   }
 
-  /** A contribution of the row added last: the contributions table's values but the event's, which the writer knows. */
+  /** A contribution of the row added last, as the contributions table's values. */
   contribution(citizenIdx: number, rule: number, eventIdx: number, ms: number, points: number, error: string | null): void {
     if (error !== null) this.errors.push([this.contributions.length / PACKED_CONTRIBUTION_NUMBERS, error]);
     this.contributions.push(citizenIdx, rule, eventIdx, ms, points);
