@@ -15,14 +15,30 @@ export interface EventScoring {
   rules: { ruleId: string; ruleName: string; points: number; counts: boolean; error: string | null }[];
 }
 
-/** A reader for one request: loads the scoring state once. */
-export function eventScoringReader(db: Db): (eventIdx: number, occurredMs: number, retracted: boolean) => EventScoring {
+/**
+ * A reader for one page of one citizen's events: loads the scoring state
+ * once, and the page's contributions in one query over the citizen's key
+ * range. Contributions are keyed by citizen, rule and event, so a lookup by
+ * event alone scanned the whole table once per event shown (2 s for a page
+ * of 200 at 100k citizens, minutes at 1M).
+ */
+export function eventScoringReader(db: Db, citizenIdx: number, eventIdxs: readonly number[]): (eventIdx: number, occurredMs: number, retracted: boolean) => EventScoring {
   const state = loadScoringState(db);
-  const contributions = db.prepare('SELECT rule_index, points, error FROM contributions WHERE event_idx = ? ORDER BY rule_index');
+  const byEvent = new Map<number, { rule_index: number; points: number; error: string | null }[]>();
+  if (state && eventIdxs.length > 0) {
+    const rows = db
+      .prepare('SELECT event_idx, rule_index, points, error FROM contributions WHERE citizen_idx = ? AND event_idx IN (SELECT value FROM json_each(?)) ORDER BY event_idx, rule_index')
+      .all(citizenIdx, JSON.stringify(eventIdxs)) as { event_idx: number; rule_index: number; points: number; error: string | null }[];
+    for (const r of rows) {
+      const list = byEvent.get(r.event_idx);
+      if (list) list.push(r);
+      else byEvent.set(r.event_idx, [r]);
+    }
+  }
   return (eventIdx, occurredMs, retracted) => {
     if (retracted) return { standing: 'retracted', rules: [] };
     if (!state) return { standing: 'unscored', rules: [] };
-    const rules = (contributions.all(eventIdx) as { rule_index: number; points: number; error: string | null }[]).map((c) => {
+    const rules = (byEvent.get(eventIdx) ?? []).map((c) => {
       const rule = state.ruleset.rules[c.rule_index];
       return { ruleId: rule.spec.id, ruleName: rule.spec.name, points: c.points, counts: c.error === null && countsAt(rule, occurredMs, state.asOfMs), error: c.error };
     });

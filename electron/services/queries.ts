@@ -206,7 +206,7 @@ export function citizenEvents(db: Db, q: ParsedInput<'citizenEvents'>): Output<'
   // Protected fields are withheld unless the caller (an auditor, checked and logged by the handler) unmasks them.
   const kinds = loadKinds(db);
   const sourceOf = eventSourceReader(db);
-  const scoringOf = eventScoringReader(db);
+  const scoringOf = eventScoringReader(db, idx, rows.map((r) => r[6]));
   return {
     total,
     rows: rows.map(([eventId, kind, occurredAt, data, retractedBy, recordedBy, eventIdx, occurredMs]) => {
