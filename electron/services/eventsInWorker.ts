@@ -26,9 +26,9 @@ const WORKER_HEAP_MB = 1024;
 /**
  * Its young generation: nearly everything the worker allocates (parsed
  * fields, data objects, content texts) dies within a batch, so a large
- * nursery is scavenged less often for the same garbage. At 100k citizens
- * (2M events) 256 MB instead of 64 MB took the worker's CPU from 14.5 s to
- * 12.9 s, and the import from 19.4 s to 17.2 s (`npm run bench`).
+ * nursery is scavenged less often for the same garbage. On the 2M events of
+ * the 100k bench population, 256 MB instead of 64 MB took the worker's CPU
+ * from 14.5 s to 12.9 s.
  */
 const WORKER_YOUNG_MB = 256;
 

@@ -577,12 +577,6 @@ export const LEDGER_AHEAD_FROM = 20_000;
 const TOTALS_CHUNKS = 32;
 
 /**
- * Recompute every citizen's score as of `state.asOf` from the contributions
- * and the active friendships, and write what changed under `operationId`.
- * Every stored figure that differs from the model is rewritten, so this also
- * repairs rows an earlier engine left stale.
- */
-/**
  * What a full recompute reads besides the rule totals: the citizens, the
  * consent scope, the stored scores and the friend network in scope. None of
  * it depends on events, so an import reads it while its events are still
@@ -611,6 +605,12 @@ export function loadRecomputeNetwork(db: Db, state: ScoringState): RecomputeNetw
   return { n, exists, scope, old, inScopeEdges, graph };
 }
 
+/**
+ * Recompute every citizen's score as of `state.asOf` from the contributions
+ * and the active friendships, and write what changed under `operationId`.
+ * Every stored figure that differs from the model is rewritten, so this also
+ * repairs rows an earlier engine left stale.
+ */
 export function fullRecompute(
   db: Db,
   state: ScoringState,

@@ -13,7 +13,8 @@ import { verifyIntegrity } from '../../../electron/db/chainVerify.js';
 import type { Db } from '../../../electron/db/connection.js';
 import { importFolder } from '../../../electron/services/import.js';
 import { CancelledError } from '../../../electron/services/scoring.js';
-import { DEFAULT_RULESET, folder, KINDS_FILE, openTempDb, removeTempDirs } from '../helpers/importFixtures.js';
+import { DEFAULT_RULESET, eventsWorld, folder, KINDS_FILE, openTempDb, removeTempDirs } from '../helpers/importFixtures.js';
+import { EVENT_COLUMNS } from '../../../electron/services/eventBatch.js';
 import { publishRuleset } from '../../../electron/services/rulesets.js';
 import { verifyLedger } from '../../../electron/db/ledger.js';
 import { readFileSync } from 'node:fs';
@@ -21,21 +22,16 @@ import { readFileSync } from 'node:fs';
 afterEach(removeTempDirs);
 
 const EVENTS = { table: 'events', mutable: ['retracted_by'] } as const;
-const COLUMNS = ['idx', 'event_id', 'citizen_idx', 'kind', 'occurred_at', 'occurred_ms', 'data', 'operation_id'];
+const COLUMNS = EVENT_COLUMNS;
 
 function triggerSql(db: Db): string | undefined {
   return db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'chain_events_insert'").pluck().get() as string | undefined;
 }
 
-/** A database with one citizen, one kind and one operation for events to refer to. */
+/** The sealer tests' world, without foreign keys. */
 function world(): Db {
-  const { db } = openTempDb();
+  const db = eventsWorld();
   db.pragma('foreign_keys = OFF');
-  db.exec(`
-    INSERT INTO event_kinds (kind, fields) VALUES ('k', '{}');
-    INSERT INTO citizens (citizen_id, name, district) VALUES ('C1', 'A', 'D');
-    INSERT INTO operations (kind, actor, at, reason, details) VALUES ('events_imported', 'tester', '2026-11-01T00:00:00Z', 'test', '{}');
-  `);
   return db;
 }
 

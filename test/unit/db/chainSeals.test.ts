@@ -12,22 +12,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { verifyIntegrity } from '../../../electron/db/chainVerify.js';
 import type { Db } from '../../../electron/db/connection.js';
 import { ChainSealer, SEAL_ROWS, sealDigest } from '../../../electron/db/chainSeals.js';
-import { openTempDb, removeTempDirs } from '../helpers/importFixtures.js';
+import { eventsWorld, removeTempDirs } from '../helpers/importFixtures.js';
+import { EVENT_COLUMNS } from '../../../electron/services/eventBatch.js';
 
 afterEach(removeTempDirs);
 
-const COLUMNS = ['idx', 'event_id', 'citizen_idx', 'kind', 'occurred_at', 'occurred_ms', 'data', 'operation_id'];
-
-/** A database with one citizen, one kind and an import operation (id 1) for events to refer to. */
-function world(): Db {
-  const { db } = openTempDb();
-  db.exec(`
-    INSERT INTO event_kinds (kind, fields) VALUES ('k', '{}');
-    INSERT INTO citizens (citizen_id, name, district) VALUES ('C1', 'A', 'D');
-    INSERT INTO operations (kind, actor, at, reason, details) VALUES ('events_imported', 'tester', '2026-11-01T00:00:00Z', 'test', '{}');
-  `);
-  return db;
-}
+const COLUMNS = EVENT_COLUMNS;
 
 function row(idx: number) {
   return { idx, event_id: `E${idx}`, citizen_idx: 1, kind: 'k', occurred_at: '2026-01-01T00:00:00Z', occurred_ms: 1767225600000 + idx, data: `{"n":${idx},"note":"红 \\"${idx}\\""}`, operation_id: 1 };
@@ -74,7 +64,7 @@ const brokenSeal = (id: number, first: number, last: number, table = 'events') =
 
 describe('chain seals of events', () => {
   it('seal runs of at most SEAL_ROWS contiguous events, one chain entry each, whose digest is the content hashes in order', () => {
-    const db = world();
+    const db = eventsWorld();
     const indexes = [...range(1, SEAL_ROWS + 10), ...range(SEAL_ROWS + 12, SEAL_ROWS + 20)];
     expect(sealEvents(db, indexes)).toBe(3);
     expect(db.prepare('SELECT id, first_row AS first, last_row AS last FROM chain_seals ORDER BY id').all()).toEqual([
@@ -89,7 +79,7 @@ describe('chain seals of events', () => {
   });
 
   it('refuse events out of index order, and run only inside a transaction', () => {
-    const db = world();
+    const db = eventsWorld();
     expect(() => new ChainSealer(db, 'events', 1, COLUMNS)).toThrow(/inside the write transaction/);
     db.exec('BEGIN');
     const sealer = new ChainSealer(db, 'events', 1, COLUMNS);
@@ -113,8 +103,8 @@ describe('chain seals of events', () => {
             for (let i = 0; i < length; i++) indexes.push(next++);
             next += gap;
           }
-          const one = world();
-          const many = world();
+          const one = eventsWorld();
+          const many = eventsWorld();
           sealEvents(one, indexes);
           sealEvents(many, indexes, true);
           const seals = (db: Db) => db.prepare('SELECT * FROM chain_seals ORDER BY id').raw(true).all();
@@ -131,7 +121,7 @@ describe('chain seals of events', () => {
 
   describe('an insider behind the triggers', () => {
     function sealed(): Db {
-      const db = world();
+      const db = eventsWorld();
       sealEvents(db, range(1, 100));
       sealEvents(db, range(101, 110));
       expect(problems(db)).toEqual([]);
@@ -206,7 +196,7 @@ describe('chain seals of events', () => {
   });
 
   it('a retraction, a purge under records_expired and a new event taking a freed index leave the chain whole', () => {
-    const db = world();
+    const db = eventsWorld();
     sealEvents(db, range(1, 30));
     db.exec(`
       INSERT INTO operations (kind, actor, at, reason, details) VALUES ('event_retracted', 'li', '2026-11-02T00:00:00Z', 'wrong person', '{"event_id":"E5"}');

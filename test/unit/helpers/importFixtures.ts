@@ -48,6 +48,17 @@ export function openTempDb(): { db: Db; path: string } {
   return { db: openDatabase(path), path };
 }
 
+/** A database with one citizen (idx 1), one kind `k` and one import operation (id 1) for events to refer to: the chain sealer tests' world. */
+export function eventsWorld(): Db {
+  const { db } = openTempDb();
+  db.exec(`
+    INSERT INTO event_kinds (kind, fields) VALUES ('k', '{}');
+    INSERT INTO citizens (citizen_id, name, district) VALUES ('C1', 'A', 'D');
+    INSERT INTO operations (kind, actor, at, reason, details) VALUES ('events_imported', 'tester', '2026-11-01T00:00:00Z', 'test', '{}');
+  `);
+  return db;
+}
+
 export const TABLES = ['event_kinds', 'citizens', 'relationships', 'events', 'operations', 'ledger', 'rulesets', 'scoring_state', 'contributions', 'scores', 'import_batches', 'import_files', 'consents', 'chain_seals'] as const;
 
 /** Every row of every table, in a fixed order: equal snapshots mean an unchanged database. */
